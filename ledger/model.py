@@ -1,0 +1,73 @@
+"""Plain data shared by every stage: deadlines, units and tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as written in the source, with what it means in dates.
+
+    kind is one of: "date" (due on .due), "range" (from .start to .due),
+    "ongoing" (长期坚持 and the like, never overdue), "recurring" (每月 …, .every says how often),
+    "none" (nothing written) and "unknown" (written but not understood; .raw keeps the text).
+    """
+
+    raw: str
+    kind: str
+    start: date | None = None
+    due: date | None = None
+    every: str | None = None
+
+
+@dataclass
+class Unit:
+    """One organisation that leads or supports tasks and reports on them."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str = ""
+    groups: list[str] = field(default_factory=list)
+    contact: str = ""
+    emails: list[str] = field(default_factory=list)
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a value came from, so every problem can name file, sheet and cell."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    cell: str | None = None  # the cell holding the task's 序号 or 任务编号
+
+
+@dataclass
+class Task:
+    """One row of a source task list, with its units resolved."""
+
+    id: str
+    document: str
+    number: str
+    measure: str
+    deadline: Deadline
+    category: str = ""
+    title: str = ""
+    lead_units: list[str] = field(default_factory=list)
+    support_units: list[str] = field(default_factory=list)
+    vague_units: list[str] = field(default_factory=list)
+    lead_text: str = ""
+    support_text: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    source: SourceRef | None = None
+
+    def role_of(self, unit: str) -> str | None:
+        """'lead', 'support' or None: how a unit takes part in this task."""
+        if unit in self.lead_units:
+            return "lead"
+        if unit in self.support_units:
+            return "support"
+        return None

@@ -1,0 +1,83 @@
+"""Helpers that write small real workbooks and workspaces for the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+UNITS_HEADER = ["单位全称", "简称/别名", "类别", "所属分组", "联系人", "电子邮箱", "联系电话"]
+UNITS = [
+    ["示范区发展改革局", "示范区发改局、示范区地方金融监管局", "部门", "", "甲", "fgj@example.cn", ""],
+    ["示范区工业和信息化局", "示范区科技局", "部门", "", "乙", "gxj@example.cn", ""],
+    ["示范区财政局", "", "部门", "", "丙", "czj@example.cn", ""],
+    ["示范区税务局", "", "部门", "", "", "", ""],
+    ["市生态环境局示范分局", "", "垂直管理部门", "", "丁", "sthj@example.cn;sthj2@example.cn", ""],
+    ["东街道", "东街道办事处", "街道", "街道", "", "east@example.cn", ""],
+    ["西街道", "", "街道", "街道", "", "west@example.cn", ""],
+    ["高新区", "高新区管委会", "功能区", "功能区", "", "gx@example.cn", ""],
+]
+
+
+def write_xlsx(path: Path, rows: list[list[object]], merges: tuple[str, ...] = (), title: str = "Sheet1") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_config(root: Path, documents: str, extra: str = "") -> None:
+    (root / "ledger.toml").write_text(
+        f"""
+[ledger]
+title = "测试台账"
+year = 2021
+[office]
+name = "测试办公室"
+contact = "联络员"
+email = "office@example.cn"
+{extra}
+{documents}
+""",
+        encoding="utf-8",
+    )
+
+
+def make_workspace(root: Path, task_rows: list[list[object]], *, merges=(), name="tasks.xlsx", doc_extra="") -> Path:
+    """A workspace with the test units and one task document written from rows."""
+    write_xlsx(root / "source" / "units.xlsx", [UNITS_HEADER, *UNITS])
+    write_xlsx(root / "source" / "tasks" / name, task_rows, merges)
+    write_config(
+        root,
+        f"""
+[[documents]]
+code = "T"
+name = "测试任务清单"
+file = "source/tasks/{name}"
+district = "示范区"
+{doc_extra}
+""",
+    )
+    return root
+
+
+@pytest.fixture
+def example_workspace(tmp_path: Path) -> Path:
+    """A copy of the shipped example (ledger.toml, source/, templates/) to run commands on."""
+    target = tmp_path / "example"
+    target.mkdir()
+    shutil.copy(ROOT / "ledger.toml", target / "ledger.toml")
+    shutil.copytree(ROOT / "source", target / "source")
+    shutil.copytree(ROOT / "templates", target / "templates")
+    return target
