@@ -1,0 +1,120 @@
+"""Chinese deadline expressions ("2021 年年底前", "6 月底前", "2021-2025") turned into dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from .model import Deadline
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
+_DASHES = re.compile(r"\s*(?:—+|–|－|~|～|至|到)\s*")
+_BEFORE = r"(?:前|之前|以前)?"
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|常态化|长期")
+_RECURRING = {"每月": "month", "每季度": "quarter", "每半年": "half-year", "每年": "year"}
+
+_YEAR = r"(?:(\d{4})年?)"
+_RANGE = re.compile(rf"^{_YEAR}-{_YEAR}$")
+_MONTH_RANGE = re.compile(r"^(\d{4})年(\d{1,2})月?-(?:(\d{4})年)?(\d{1,2})月?(?:底|末)?" + _BEFORE + "$")
+_DAY = re.compile(
+    rf"^{_YEAR}?(\d{{1,2}})月(\d{{1,2}})日{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}})[.\-/](\d{{1,2}}){_BEFORE}$"
+)
+_MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
+_YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
+_WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年$")
+_HALF = re.compile(rf"^{_YEAR}?(上|下)半年(?:底|末)?{_BEFORE}$")
+_QUARTER = re.compile(rf"^{_YEAR}?第?([一二三四1-4])季度(?:底|末)?{_BEFORE}$")
+_YEAR_ONLY = re.compile(rf"^(\d{{4}})年?{_BEFORE}$")
+# Used to find the last date inside free text such as "6 月底前完成排查，年底前完成整治".
+_EMBEDDED = re.compile(r"(\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日|底|末)?|年底|年末)")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _normalise(text: str) -> str:
+    text = text.translate(_FULLWIDTH).replace("\u3000", " ")
+    text = _DASHES.sub("-", text.strip())
+    return re.sub(r"\s+", "", text)
+
+
+def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
+    """Read a deadline as offices write it. year fills in expressions without one ("6 月底前").
+
+    Never raises: text it cannot read comes back as kind "unknown" with .raw kept, so the caller can
+    report the cell instead of crashing.
+    """
+    raw = "" if text is None else str(text).strip()
+    if not raw:
+        return Deadline(raw, "none")
+    s = _normalise(raw)
+    return _parse(s, raw, year) or _parse_embedded(s, raw, year) or Deadline(raw, "unknown")
+
+
+def _year(found: str | None, default: int | None) -> int:
+    value = int(found) if found else default
+    if value is None:
+        raise ValueError("no year")
+    return value
+
+
+def _parse(s: str, raw: str, year: int | None) -> Deadline | None:
+    try:
+        return _parse_whole(s, raw, year)
+    except ValueError:  # no year to go by, or a month 13 / day 32: written, but not a date
+        return None
+
+
+def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
+    for word, every in _RECURRING.items():
+        if s.startswith(word):
+            return Deadline(raw, "recurring", every=every)
+    if _ONGOING.fullmatch(s) or (_ONGOING.match(s) and not re.search(r"\d", s)):
+        return Deadline(raw, "ongoing")
+    if m := _RANGE.match(s):
+        first, last = int(m[1]), int(m[2])
+        return Deadline(raw, "range", date(first, 1, 1), date(last, 12, 31))
+    if m := _MONTH_RANGE.match(s):
+        first_year = int(m[1])
+        last_year = int(m[3]) if m[3] else first_year
+        return Deadline(raw, "range", date(first_year, int(m[2]), 1), _month_end(last_year, int(m[4])))
+    if m := _DAY.match(s):
+        if m[5]:
+            return Deadline(raw, "date", due=date(int(m[4]), int(m[5]), int(m[6])))
+        return Deadline(raw, "date", due=date(_year(m[1], year), int(m[2]), int(m[3])))
+    if m := _MONTH.match(s):
+        if m[4]:
+            return Deadline(raw, "date", due=_month_end(int(m[3]), int(m[4])))
+        return Deadline(raw, "date", due=_month_end(_year(m[1], year), int(m[2])))
+    if m := _WHOLE_YEAR.match(s):
+        y = _year(m[1], year)
+        return Deadline(raw, "range", date(y, 1, 1), date(y, 12, 31))
+    if m := _YEAR_END.match(s):
+        return Deadline(raw, "date", due=date(_year(m[1], year), 12, 31))
+    if m := _HALF.match(s):
+        y = _year(m[1], year)
+        if m[2] == "上":
+            return Deadline(raw, "range", date(y, 1, 1), date(y, 6, 30))
+        return Deadline(raw, "range", date(y, 7, 1), date(y, 12, 31))
+    if m := _QUARTER.match(s):
+        y, q = _year(m[1], year), _CN_DIGITS[m[2]]
+        return Deadline(raw, "range", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+    if m := _YEAR_ONLY.match(s):
+        return Deadline(raw, "date", due=date(int(m[1]), 12, 31))
+    return None
+
+
+def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
+    """A deadline inside a sentence: the latest date mentioned is when the task is due."""
+    dues = []
+    for m in _EMBEDDED.finditer(s):
+        found = _parse(m.group(0), raw, year)
+        if found is not None and found.due is not None:
+            dues.append(found.due)
+    if not dues:
+        return None
+    return Deadline(raw, "date", due=max(dues))
