@@ -1,0 +1,206 @@
+"""The unit registry and the resolution of unit names as policy documents write them.
+
+A task's unit cell is free text: "区发展改革局、市生态环境局钢城分局", "区住房城乡建设局、区交通运输局分别牵头",
+"区工业和信息化局（区科技局）", "区政府有关部门，各街道（功能区）". Resolution turns it into registry names,
+expands groups, keeps vague collectives as text and names every unknown piece with close suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Unit
+from .problems import Problem, cell_name, problem
+from .tables import Sheet
+
+SEPARATORS = re.compile(r"[、，,；;／/\n]+|\s{2,}")
+# Phrases that follow a list of units and say how they work, not who they are.
+TRAILING_PHRASES = ("分别牵头", "按职责分工落实", "按职责分工负责", "具体负责", "负责", "牵头", "配合", "落实")
+# "…等有关部门": the named units take part, plus others nobody named.
+VAGUE_TAILS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位)$")
+VAGUE = re.compile(r"有关|相关|成员单位|工作专班|^各部门$|^各单位$|^其他")
+PARENTHESES = re.compile(r"^(.+?)[（(]([^（）()]+)[）)]$")
+
+UNIT_COLUMNS = {
+    "name": ("单位全称", "单位名称", "名称", "单位"),
+    "aliases": ("简称/别名", "别名", "简称", "简称或别名"),
+    "kind": ("类别", "类型", "单位类别"),
+    "groups": ("所属分组", "分组", "所属类别"),
+    "contact": ("联系人", "填报联系人"),
+    "emails": ("电子邮箱", "邮箱", "email", "e-mail"),
+    "phone": ("联系电话", "电话", "手机"),
+}
+LIST_SPLIT = re.compile(r"[、，,；;\s]+")
+
+
+@dataclass
+class Resolution:
+    """What a unit cell names: registry units in order, vague text kept as written, unknown pieces."""
+
+    units: list[str] = field(default_factory=list)
+    vague: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    def add_units(self, names: list[str]) -> None:
+        self.units.extend(n for n in names if n not in self.units)
+
+
+class UnitRegistry:
+    """Every known unit, looked up by full name, alias or group."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units: dict[str, Unit] = {u.name: u for u in units}
+        self._names: dict[str, str] = {}
+        self.duplicates: list[str] = []
+        for unit in units:
+            for name in [unit.name, *unit.aliases]:
+                if name in self._names:
+                    self.duplicates.append(name)
+                self._names.setdefault(name, unit.name)
+        self.groups: dict[str, list[str]] = {}
+        for unit in units:
+            for group in unit.groups:
+                self.groups.setdefault(group, []).append(unit.name)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def lookup(self, name: str, district: str | None = None) -> str | None:
+        """The registry name for one written name; "区X" in a district document means "<district>X"."""
+        if district and name.startswith("区"):
+            found = self._names.get(district + name[1:])
+            if found:
+                return found
+        return self._names.get(name)
+
+    def group(self, name: str) -> list[str] | None:
+        """Members of a group written as "各街道", "街道", "各街道办事处", "功能区管委会"…"""
+        name = name.removeprefix("各")
+        for candidate in (name, re.sub(r"(办事处|管委会|管理委员会)$", "", name)):
+            if candidate in self.groups:
+                return self.groups[candidate]
+        return None
+
+    def suggest(self, name: str, district: str | None = None) -> list[str]:
+        """Close registry names for an unknown one, the same name in the document's district first."""
+        candidates = list(self._names)
+        wanted = [name]
+        if district and name.startswith("区"):
+            wanted.insert(0, district + name[1:])
+        found: list[str] = []
+        for w in wanted:
+            for close in difflib.get_close_matches(w, candidates, n=3, cutoff=0.6):
+                if self._names[close] not in found:
+                    found.append(self._names[close])
+        return found[:3]
+
+    def resolve(self, text: str, district: str | None = None) -> Resolution:
+        result = Resolution()
+        for piece in SEPARATORS.split(text or ""):
+            piece = piece.strip()
+            if piece:
+                self._resolve_piece(piece, district, result)
+        return result
+
+    def _resolve_piece(self, piece: str, district: str | None, result: Resolution) -> None:
+        tail = VAGUE_TAILS.search(piece)
+        if tail and tail.start() > 0:
+            result.vague.append(tail.group(0))
+            piece = piece[: tail.start()]
+        piece = _strip_trailing(piece)
+        names = self._match(piece, district)
+        if names is not None:
+            result.add_units(names)
+        elif VAGUE.search(piece) or VAGUE_TAILS.fullmatch(piece):
+            result.vague.append(piece)
+        elif piece:
+            result.unknown.append(piece)
+
+    def _match(self, piece: str, district: str | None) -> list[str] | None:
+        found = self.lookup(piece, district)
+        if found:
+            return [found]
+        members = self.group(piece)
+        if members is not None:
+            return list(members)
+        if m := PARENTHESES.match(piece):
+            # "区工业和信息化局（区科技局）" is one unit under two names; "各街道（功能区）" is two groups.
+            outer = self._match(m[1], district)
+            if outer is not None:
+                inner_group = self.group(m[2])
+                return outer + [n for n in inner_group or [] if n not in outer]
+        if "和" in piece:
+            # "区财政局和区税务局", but never a split inside "区工业和信息化局" (matched above).
+            for i, char in enumerate(piece):
+                if char == "和":
+                    left, right = self._match(piece[:i], district), self._match(piece[i + 1 :], district)
+                    if left is not None and right is not None:
+                        return left + [n for n in right if n not in left]
+        return None
+
+
+def _strip_trailing(piece: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for phrase in TRAILING_PHRASES:
+            if piece.endswith(phrase) and len(piece) > len(phrase):
+                piece = piece[: -len(phrase)]
+                changed = True
+    return piece
+
+
+def _column_index(header: list[str]) -> dict[str, int]:
+    normalised = [re.sub(r"\s+", "", h).lower() for h in header]
+    index = {}
+    for key, names in UNIT_COLUMNS.items():
+        for name in names:
+            if name.lower() in normalised:
+                index[key] = normalised.index(name.lower())
+                break
+    return index
+
+
+def load_units(sheet: Sheet, file: str) -> tuple[list[Unit], list[Problem]]:
+    """Units from the first sheet of the units file: one row per unit, header in the first non-empty row."""
+    rows = sheet.rows
+    start = next((i for i, r in enumerate(rows) if any(r)), None)
+    if start is None:
+        return [], [problem("units-file-invalid", file=file, sheet=sheet.name, column="单位全称")]
+    index = _column_index(rows[start])
+    if "name" not in index:
+        return [], [
+            problem("units-file-invalid", file=file, sheet=sheet.name, cell=cell_name(start + 1, 1), column="单位全称")
+        ]
+
+    def get(row: list[str], key: str) -> str:
+        i = index.get(key)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    units = []
+    for row in rows[start + 1 :]:
+        name = get(row, "name")
+        if not name:
+            continue
+        units.append(
+            Unit(
+                name=name,
+                aliases=[a for a in LIST_SPLIT.split(get(row, "aliases")) if a],
+                kind=get(row, "kind"),
+                groups=[g for g in LIST_SPLIT.split(get(row, "groups")) if g],
+                contact=get(row, "contact"),
+                emails=[e for e in LIST_SPLIT.split(get(row, "emails")) if e],
+                phone=get(row, "phone"),
+            )
+        )
+    return units, []
+
+
+def read_registry(sheet: Sheet, file: str | Path) -> tuple[UnitRegistry, list[Problem]]:
+    units, problems = load_units(sheet, str(file))
+    registry = UnitRegistry(units)
+    problems += [problem("unit-duplicate", file=str(file), sheet=sheet.name, name=n) for n in registry.duplicates]
+    return registry, problems
