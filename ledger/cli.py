@@ -1,0 +1,107 @@
+"""The `ledger` command: parses options, calls one library function, prints the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import workspace as ws_module
+from .problems import Problem
+
+console = Console(soft_wrap=False)
+
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=ws_module.ENV_WORKSPACE,
+    default=None,
+    help="工作目录（含 ledger.toml）；默认为当前目录或其上级中含 ledger.toml 的目录，"
+    "也可用环境变量 LEDGER_WORKSPACE 指定。",
+)
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_problems(problems: list[Problem]) -> None:
+    if not problems:
+        console.print("[green]未发现问题。[/green]")
+        return
+    table = Table(title=f"问题清单（{len(problems)} 项）", show_lines=False)
+    for column in ("级别", "文件", "工作表", "单元格", "代码", "说明", "处理办法"):
+        table.add_column(column, overflow="fold")
+    for p in problems:
+        level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
+        table.add_row(level, p.file or "", p.sheet or "", p.cell or "", p.code, p.message, p.hint)
+    console.print(table)
+
+
+@click.group(help="任务台账：生成各单位填报表、收集汇总、生成月度通报。")
+@click.version_option(package_name="ledger", message="ledger %(version)s")
+def main() -> None:
+    pass
+
+
+@main.command(help="新建工作目录：写入默认 ledger.toml 与模板，并创建空的 source/ 目录。")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    try:
+        root = ws_module.init_workspace(directory)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建工作目录：{root}")
+    click.echo("下一步：把任务清单放入 source/tasks/，单位名录放入 source/units.xlsx，并修改 ledger.toml。")
+
+
+@main.command(help="检查任务清单、单位名录与完成时限，打印汇总和问题清单；有错误时退出码为 1。")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总与问题。")
+def check(workspace: Path | None, as_json: bool) -> None:
+    ws = ws_module.load_workspace(workspace)
+    summary = ws.summary()
+    if as_json:
+        _print_json({"summary": summary, "problems": [p.to_dict() for p in ws.problems]})
+    else:
+        _print_summary(summary)
+        print_problems(ws.problems)
+    sys.exit(0 if ws.valid else 1)
+
+
+def _print_summary(summary: dict) -> None:
+    console.print(
+        f"任务清单 {len(summary['documents'])} 份，任务 {summary['tasks']} 项，"
+        f"单位 {summary['units']} 个（承担任务的 {summary['units_with_tasks']} 个）。"
+    )
+    docs = Table(title="任务清单")
+    for column in ("代码", "名称", "文件", "任务数"):
+        docs.add_column(column)
+    for d in summary["documents"]:
+        docs.add_row(d["code"], d["name"], d["file"], str(d["tasks"]))
+    console.print(docs)
+    units = Table(title="各单位任务数")
+    for column in ("单位", "牵头", "配合"):
+        units.add_column(column)
+    for row in summary["per_unit"]:
+        units.add_row(row["unit"], str(row["lead"]), str(row["support"]))
+    console.print(units)
+    months = Table(title="按完成时限统计")
+    months.add_column("月份")
+    months.add_column("任务数")
+    for month, count in summary["deadlines_by_month"].items():
+        months.add_row(month, str(count))
+    console.print(months)
+    if summary["unresolved"]:
+        vague = Table(title="未落实到具体单位的泛指表述")
+        vague.add_column("表述")
+        vague.add_column("出现次数")
+        for text, count in summary["unresolved"].items():
+            vague.add_row(text, str(count))
+        console.print(vague)
+    console.print(f"错误 {summary['errors']} 项，提示 {summary['warnings']} 项。")

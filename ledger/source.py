@@ -1,0 +1,212 @@
+"""Source task lists as offices keep them: title rows, synonym headers, multi-row headers, merged cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .config import DocumentConfig
+from .deadlines import parse_deadline
+from .model import SourceRef, Task
+from .problems import Problem, cell_name, problem
+from .tables import Sheet
+from .units import UnitRegistry
+
+# Field -> header names that mean it. The first name is the canonical header used in workbooks.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("任务编号", "任务ID"),
+    "number": ("序号", "编号"),
+    "category": ("类别", "领域", "任务类别"),
+    "title": ("重点任务", "任务", "项目名称", "任务名称"),
+    "measure": ("具体措施", "主要内容", "主要建设内容", "工作措施", "工作任务", "任务内容"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "建设期限", "时限"),
+    "lead": ("牵头单位", "牵头部门", "主责单位"),
+    # 责任 alone names who is responsible (the lead); beside a 牵头 column it names who supports.
+    "responsible": ("责任单位", "责任部门"),
+    "support": ("配合单位", "配合部门", "协办单位"),
+}
+FIELD_BY_HEADER = {name.lower(): key for key, names in HEADER_SYNONYMS.items() for name in names}
+HEADER_SCAN_ROWS = 30
+PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]$")
+NOTE = re.compile(r"^(注|备注|说明)[:：]")
+
+
+def _clean(label: str) -> str:
+    return re.sub(r"\s+", "", label)
+
+
+def field_of(label: str, overrides: dict[str, str]) -> str | None:
+    """The field a header label means, honouring the document's column overrides."""
+    label = _clean(label)
+    if label in overrides:
+        target = overrides[label]
+        return target if target in HEADER_SYNONYMS else FIELD_BY_HEADER.get(_clean(target).lower())
+    bare = PARENTHETICAL.sub("", label)
+    return FIELD_BY_HEADER.get(label.lower()) or FIELD_BY_HEADER.get(bare.lower())
+
+
+@dataclass
+class Header:
+    first_row: int  # 0-based index of the first header row
+    last_row: int  # 0-based index of the last header row
+    labels: list[str]
+    columns: dict[str, int]  # field -> 0-based column
+
+
+def _combine(upper: str, lower: str) -> str:
+    if not lower or lower == upper:
+        return upper
+    if not upper:
+        return lower
+    if lower.startswith(("（", "(")):
+        return upper + lower
+    return lower
+
+
+def _columns(labels: list[str], overrides: dict[str, str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        key = field_of(label, overrides) if label else None
+        if key and key not in columns:
+            columns[key] = i
+    return columns
+
+
+def find_header(rows: list[list[str]], overrides: dict[str, str]) -> Header | None:
+    """The header is the first row naming the measure column and at least one other known column.
+
+    Rows right under it that only repeat it (merged cells) or add sub-labels ("（亿元）", "牵头单位" under a
+    merged "责任单位") belong to it.
+    """
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        labels = [_clean(v) for v in row]
+        columns = _columns(labels, overrides)
+        if "measure" not in columns or len(columns) < 2:
+            continue
+        last = i
+        while last + 1 < len(rows):
+            below = [_clean(v) for v in rows[last + 1]]
+            if not any(below) or not all(_continues(_at(labels, c), v, overrides) for c, v in enumerate(below)):
+                break
+            width = max(len(labels), len(below))
+            labels = [_combine(_at(labels, c), _at(below, c)) for c in range(width)]
+            columns = _columns(labels, overrides)
+            last += 1
+        return Header(i, last, labels, columns)
+    return None
+
+
+def _continues(upper: str, lower: str, overrides: dict[str, str]) -> bool:
+    """Whether a cell under a header label still belongs to the header."""
+    return not lower or lower == upper or lower.startswith(("（", "(")) or field_of(lower, overrides) is not None
+
+
+def _at(row: list[str], column: int | None) -> str:
+    if column is None or column >= len(row):
+        return ""
+    return row[column].strip()
+
+
+@dataclass
+class SheetTasks:
+    tasks: list[Task]
+    problems: list[Problem]
+
+
+def read_document_sheet(
+    sheet: Sheet,
+    header: Header,
+    doc: DocumentConfig,
+    file: str,
+    registry: UnitRegistry,
+    ledger_year: int,
+) -> SheetTasks:
+    """Tasks of one sheet whose header has been found; every doubtful cell becomes a problem."""
+    cols = header.columns
+    lead_col = cols.get("lead")
+    support_cols = [c for c in (cols.get("support"),) if c is not None]
+    responsible_col = cols.get("responsible")
+    if responsible_col is not None:
+        if lead_col is None:
+            lead_col = responsible_col
+        else:
+            support_cols.append(responsible_col)
+    named = {c for c in cols.values()}
+    extra_cols = [c for c, label in enumerate(header.labels) if label and c not in named]
+    year = doc.year or ledger_year
+    tasks: list[Task] = []
+    problems: list[Problem] = []
+    category = ""
+
+    def at(r: int, c: int | None, **fields: object) -> dict:
+        return {"file": file, "sheet": sheet.name, "cell": cell_name(r + 1, (c or 0) + 1), **fields}
+
+    for r in range(header.last_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        values = {v for v in row if v}
+        if not values:
+            continue
+        if _at(row, cols["measure"]) == header.labels[cols["measure"]]:
+            continue  # the header repeated, as printed tables do on every page
+        if len(values) == 1:
+            text = values.pop()
+            if NOTE.match(text):
+                continue
+            if "category" not in cols:  # a heading row such as "一、推进简政放权" spanning the table
+                category = text
+                continue
+        number = _at(row, cols.get("number"))
+        task_id = _at(row, cols.get("id")) or (f"{doc.code}-{number}" if number else "")
+        if not task_id:
+            problems.append(problem("task-id-missing", **at(r, cols.get("number", cols.get("id")))))
+            continue
+        measure = _at(row, cols["measure"])
+        if not measure:
+            problems.append(problem("measure-empty", **at(r, cols["measure"], task_id=task_id)))
+            continue
+        deadline_text = _at(row, cols.get("deadline")) or doc.default_deadline
+        deadline = parse_deadline(deadline_text, year)
+        if deadline.kind == "unknown":
+            problems.append(problem("deadline-unparsed", **at(r, cols.get("deadline"), raw=deadline.raw)))
+        elif deadline.kind == "none":
+            problems.append(problem("deadline-missing", **at(r, cols.get("deadline"), task_id=task_id)))
+        lead_text = _at(row, lead_col)
+        support_text = "，".join(t for t in (_at(row, c) for c in support_cols) if t)
+        if not lead_text and responsible_col is not None and responsible_col in support_cols:
+            # Only 责任单位 written: they are the ones responsible, so they lead and report.
+            lead_text, support_text = _at(row, responsible_col), _at(row, cols.get("support"))
+            lead_cell = responsible_col
+        else:
+            lead_cell = lead_col
+        lead = registry.resolve(lead_text, doc.district)
+        support = registry.resolve(support_text, doc.district)
+        for extra in doc.extra_support:
+            support.add_units(registry.resolve(extra, doc.district).units)
+        for resolution, column in ((lead, lead_cell), (support, support_cols[0] if support_cols else None)):
+            for name in resolution.unknown:
+                hint = registry.suggest(name, doc.district)
+                suggestion = f"，是否是：{'、'.join(hint)}？" if hint else ""
+                problems.append(problem("unit-unknown", **at(r, column, name=name, suggestion=suggestion)))
+            for name in resolution.vague:
+                problems.append(problem("unit-vague", **at(r, column, name=name)))
+        if not lead.units and not lead.unknown:
+            problems.append(problem("lead-missing", **at(r, lead_cell, task_id=task_id)))
+        tasks.append(
+            Task(
+                id=task_id,
+                document=doc.code,
+                number=number,
+                measure=measure,
+                deadline=deadline,
+                category=_at(row, cols.get("category")) or category,
+                title=_at(row, cols.get("title")),
+                lead_units=lead.units,
+                support_units=[u for u in support.units if u not in lead.units],
+                vague_units=lead.vague + support.vague,
+                lead_text=lead_text,
+                support_text=support_text,
+                extra={header.labels[c]: _at(row, c) for c in extra_cols if _at(row, c)},
+                source=SourceRef(file, sheet.name, r + 1, at(r, cols.get("id", cols.get("number")))["cell"]),
+            )
+        )
+    return SheetTasks(tasks, problems)

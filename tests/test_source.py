@@ -1,0 +1,323 @@
+from datetime import date
+
+import pytest
+import xlwt
+
+from ledger import load_workspace
+from ledger.source import HEADER_SYNONYMS
+
+from .conftest import make_workspace, write_config, write_xlsx
+
+HEADER = ["序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位", "配合单位"]
+ROW = ["1", "一、结构调整", "优化布局", "落实“三线一单”。", "2021 年 6 月底前", "区财政局", "区税务局"]
+
+
+def located(ws):
+    return [(p.cell, p.code) for p in ws.problems]
+
+
+def test_plain_table_with_title_rows(tmp_path):
+    rows = [["附件 2"], ["2021 年测试台账"], HEADER, ROW]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert ws.problems == []
+    [task] = ws.tasks
+    assert (task.id, task.number, task.category, task.title, task.measure) == (
+        "T-1",
+        "1",
+        "一、结构调整",
+        "优化布局",
+        "落实“三线一单”。",
+    )
+    assert (task.deadline.raw, task.deadline.due) == ("2021 年 6 月底前", date(2021, 6, 30))
+    assert (task.lead_units, task.support_units) == (["示范区财政局"], ["示范区税务局"])
+    assert (task.source.sheet, task.source.row, task.source.cell) == ("Sheet1", 4, "A4")
+
+
+SYNONYM_CASES = [
+    (field, name) for field, names in HEADER_SYNONYMS.items() for name in names if field not in ("id", "responsible")
+]
+
+
+@pytest.mark.parametrize(("field", "synonym"), SYNONYM_CASES)
+def test_every_header_synonym(tmp_path, field, synonym):
+    canonical = {names[0]: key for key, names in HEADER_SYNONYMS.items()}
+    header = [synonym if canonical.get(h, {"配合单位": "support"}.get(h)) == field else h for h in HEADER]
+    if field == "title":  # "任务" alone must still not be confused with the other columns
+        header[2] = synonym
+    ws = load_workspace(make_workspace(tmp_path, [header, ROW]))
+    assert ws.problems == []
+    task = ws.tasks[0]
+    value = {
+        "number": task.number,
+        "category": task.category,
+        "title": task.title,
+        "measure": task.measure,
+        "deadline": task.deadline.raw,
+        "lead": task.lead_units,
+        "support": task.support_units,
+    }[field]
+    expected = {
+        "number": "1",
+        "category": "一、结构调整",
+        "title": "优化布局",
+        "measure": "落实“三线一单”。",
+        "deadline": "2021 年 6 月底前",
+        "lead": ["示范区财政局"],
+        "support": ["示范区税务局"],
+    }[field]
+    assert value == expected
+
+
+@pytest.mark.parametrize("name", HEADER_SYNONYMS["id"])
+def test_explicit_id_column_wins_over_number(tmp_path, name):
+    ws = load_workspace(make_workspace(tmp_path, [[name, *HEADER], ["DQ-007", *ROW]]))
+    assert [t.id for t in ws.tasks] == ["DQ-007"]
+
+
+@pytest.mark.parametrize("name", HEADER_SYNONYMS["responsible"])
+def test_responsible_column_supports_beside_a_lead_column_and_leads_alone(tmp_path, name):
+    beside = load_workspace(
+        make_workspace(
+            tmp_path / "a", [["序号", "具体措施", "牵头单位", name], ["1", "做事。", "区财政局", "区税务局"]]
+        )
+    )
+    assert (beside.tasks[0].lead_units, beside.tasks[0].support_units) == (["示范区财政局"], ["示范区税务局"])
+    alone = load_workspace(make_workspace(tmp_path / "b", [["序号", "具体措施", name], ["1", "做事。", "区税务局"]]))
+    assert (alone.tasks[0].lead_units, alone.tasks[0].support_units) == (["示范区税务局"], [])
+
+
+def test_only_responsible_units_written_makes_them_lead(tmp_path):
+    rows = [["序号", "具体措施", "牵头单位", "责任单位"], ["1", "做事。", "", "区税务局、区财政局"]]
+    task = load_workspace(make_workspace(tmp_path, rows)).tasks[0]
+    assert (task.lead_units, task.support_units) == (["示范区税务局", "示范区财政局"], [])
+
+
+def test_multi_row_header_with_merged_cells_and_units_in_second_row(tmp_path):
+    rows = [
+        ["2021 年项目清单"],
+        ["序号", "领域", "项目名称", "主要建设内容", "责任部门", "投资", "建设期限"],
+        [None, None, None, None, None, "（亿元）", "（年）"],
+        ["1", "生态安全", "河湖治理", "巡查机制。", "区财政局", 0.1, "2021-2025"],
+        ["2", None, "粪污处理", "设施全覆盖。", "区税务局", 7, "2021-2023"],
+    ]
+    merges = ("A1:G1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "B4:B5")
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=merges))
+    assert ws.problems == []
+    first, second = ws.tasks
+    assert (second.category, second.lead_units) == ("生态安全", ["示范区税务局"])
+    assert (first.extra, second.extra) == ({"投资（亿元）": "0.1"}, {"投资（亿元）": "7"})
+    assert (second.deadline.start, second.deadline.due) == (date(2021, 1, 1), date(2023, 12, 31))
+
+
+def test_two_row_header_with_merged_responsibility_over_lead_and_support(tmp_path):
+    rows = [
+        ["序号", "具体措施", "完成时限", "责任单位", None],
+        [None, None, None, "牵头单位", "配合单位"],
+        ["1", "做事。", "年底前", "区财政局", "区税务局"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=("A1:A2", "B1:B2", "C1:C2", "D1:E1")))
+    assert (ws.tasks[0].lead_units, ws.tasks[0].support_units) == (["示范区财政局"], ["示范区税务局"])
+
+
+def test_merged_category_applies_to_every_row_of_its_block(tmp_path):
+    rows = [
+        HEADER,
+        ROW,
+        ["2", None, None, "再做一件事。", "年底前", "区税务局", ""],
+        ["3", "二、其他", "x", "y。", "年底前", "区财政局", ""],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=("B2:B3", "C2:C3")))
+    assert [(t.category, t.title) for t in ws.tasks] == [("一、结构调整", "优化布局")] * 2 + [("二、其他", "x")]
+
+
+def test_repeated_headers_notes_and_heading_rows_are_not_tasks(tmp_path):
+    rows = [
+        ["序号", "具体措施", "牵头单位"],
+        ["一、简政放权"],
+        ["1", "做事。", "区财政局"],
+        ["序号", "具体措施", "牵头单位"],
+        ["2", "再做。", "区税务局"],
+        ["注：以上任务均需各街道落实。"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, doc_extra='default_deadline = "年底前"'))
+    assert [(t.id, t.category) for t in ws.tasks] == [("T-1", "一、简政放权"), ("T-2", "一、简政放权")]
+
+
+def test_ids_survive_reordering_and_text_edits(tmp_path):
+    rows = [HEADER, ROW, ["2", "x", "y", "第二项。", "年底前", "区税务局", ""]]
+    before = {t.id: t.lead_units for t in load_workspace(make_workspace(tmp_path / "a", rows)).tasks}
+    edited = [HEADER, ["2", "x", "y", "第二项（已改写）。", "年底前", "区税务局", ""], ROW]
+    after = {t.id: t.lead_units for t in load_workspace(make_workspace(tmp_path / "b", edited)).tasks}
+    assert before == after
+
+
+def test_extra_support_and_default_deadline_from_config(tmp_path):
+    rows = [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "", "各街道"]]
+    extra = 'extra_support = ["各街道（功能区）"]\ndefault_deadline = "2021 年年底前"'
+    task = load_workspace(make_workspace(tmp_path, rows, doc_extra=extra)).tasks[0]
+    assert task.lead_units == ["东街道", "西街道"]
+    assert task.support_units == ["高新区"]  # a lead never supports its own task
+    assert task.deadline.due == date(2021, 12, 31)
+
+
+def test_column_override(tmp_path):
+    rows = [["序号", "整改措施", "牵头单位"], ["1", "整改。", "区财政局"]]
+    ws = load_workspace(
+        make_workspace(
+            tmp_path, rows, doc_extra='default_deadline = "年底前"\n[documents.columns]\n"整改措施" = "具体措施"'
+        )
+    )
+    assert [t.measure for t in ws.tasks] == ["整改。"]
+
+
+def test_several_documents_and_sheets(tmp_path):
+    make_workspace(tmp_path, [HEADER, ROW])
+    book = tmp_path / "source" / "tasks" / "two_sheets.xlsx"
+    write_xlsx(book, [HEADER, ROW], title="第一部分")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    second = wb.create_sheet("第二部分")
+    second.append(["任务编号", *HEADER])
+    second.append(["B-1", *ROW])
+    wb.create_sheet("说明").append(["本表说明"])
+    wb.save(book)
+    write_config(
+        tmp_path,
+        """
+[[documents]]
+code = "T"
+file = "source/tasks/tasks.xlsx"
+district = "示范区"
+[[documents]]
+code = "S"
+file = "source/tasks/two_sheets.xlsx"
+district = "示范区"
+""",
+    )
+    ws = load_workspace(tmp_path)
+    assert ws.problems == []
+    assert [(t.id, t.source.sheet) for t in ws.tasks] == [("T-1", "Sheet1"), ("S-1", "第一部分"), ("B-1", "第二部分")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    make_workspace(tmp_path, [HEADER])
+    text = "测试台账,,,,,,\n" + ",".join(HEADER) + "\n" + ",".join(ROW) + "\n"
+    (tmp_path / "source" / "tasks" / "tasks.csv").write_bytes(text.encode(encoding))
+    write_config(tmp_path, '[[documents]]\ncode = "T"\nfile = "source/tasks/tasks.csv"\ndistrict = "示范区"')
+    ws = load_workspace(tmp_path)
+    assert ws.problems == []
+    assert [t.measure for t in ws.tasks] == [ROW[3]]
+
+
+def test_legacy_xls_with_merged_cells(tmp_path):
+    make_workspace(tmp_path, [HEADER])
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("台账")
+    sheet.write_merge(0, 0, 0, 6, "2021 年测试台账")
+    for c, value in enumerate(HEADER):
+        sheet.write(1, c, value)
+    sheet.write_merge(2, 3, 1, 1, "一、结构调整")
+    for r, row in ((2, ROW), (3, ["2", None, "x", "第二项。", "年底前", "区税务局", ""])):
+        for c, value in enumerate(row):
+            if c != 1 and value is not None:
+                sheet.write(r, c, value)
+    book.save(str(tmp_path / "source" / "tasks" / "tasks.xls"))
+    write_config(tmp_path, '[[documents]]\ncode = "T"\nfile = "source/tasks/tasks.xls"\ndistrict = "示范区"')
+    ws = load_workspace(tmp_path)
+    assert ws.problems == []
+    assert [(t.id, t.category, t.source.cell) for t in ws.tasks] == [
+        ("T-1", "一、结构调整", "A3"),
+        ("T-2", "一、结构调整", "A4"),
+    ]
+
+
+# --- bad inputs: each has its own code and names the cell
+
+
+def test_unknown_unit_names_the_cell_and_suggests(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:5], "区财务局", "区税务局"]]))
+    assert located(ws) == [("F2", "unit-unknown")]
+    assert "示范区财政局" in ws.problems[0].message
+    assert not ws.valid
+
+
+def test_vague_unit_is_a_warning_and_kept_on_the_task(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:6], "区政府有关部门"]]))
+    assert located(ws) == [("G2", "unit-vague")]
+    assert ws.valid and ws.tasks[0].vague_units == ["区政府有关部门"]
+
+
+def test_duplicate_id(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, ROW, ROW]))
+    assert located(ws) == [("A3", "task-id-duplicate")]
+    assert len(ws.tasks) == 1
+
+
+def test_empty_measure(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:3], "", *ROW[4:]]]))
+    assert located(ws) == [("D2", "measure-empty")]
+
+
+def test_missing_number(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, ["", *ROW[1:]]]))
+    assert located(ws) == [("A2", "task-id-missing")]
+
+
+def test_unparsed_and_missing_deadlines_are_warnings(tmp_path):
+    rows = [HEADER, [*ROW[:4], "尽快", *ROW[5:]], ["2", *ROW[1:4], "", *ROW[5:]]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [("E2", "deadline-unparsed"), ("E3", "deadline-missing")]
+    assert ws.valid and ws.tasks[0].deadline.raw == "尽快"
+
+
+def test_missing_lead(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:5], "", "区税务局"]]))
+    assert located(ws) == [("F2", "lead-missing")]
+
+
+def test_corrupt_workbook(tmp_path):
+    make_workspace(tmp_path, [HEADER, ROW])
+    (tmp_path / "source" / "tasks" / "tasks.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    ws = load_workspace(tmp_path)
+    assert [(p.file, p.code) for p in ws.problems] == [("source/tasks/tasks.xlsx", "file-unreadable")]
+
+
+def test_workbook_without_a_task_table(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [["会议纪要"], ["一、会议议定事项如下"]]))
+    assert [(p.file, p.code) for p in ws.problems] == [("source/tasks/tasks.xlsx", "header-missing")]
+
+
+def test_text_file_in_an_unknown_encoding(tmp_path):
+    make_workspace(tmp_path, [HEADER])
+    (tmp_path / "source" / "tasks" / "tasks.csv").write_bytes(b"\x80\x80\xff\xfe,\xff\n")
+    write_config(tmp_path, '[[documents]]\ncode = "T"\nfile = "source/tasks/tasks.csv"')
+    assert [p.code for p in load_workspace(tmp_path).problems] == ["file-encoding"]
+
+
+def test_unsupported_file_type_and_missing_file(tmp_path):
+    make_workspace(tmp_path, [HEADER])
+    (tmp_path / "source" / "tasks" / "tasks.docx").write_bytes(b"PK\x03\x04")
+    write_config(
+        tmp_path,
+        '[[documents]]\ncode = "T"\nfile = "source/tasks/tasks.docx"\n'
+        '[[documents]]\ncode = "U"\nfile = "source/tasks/none.xlsx"',
+    )
+    assert [p.code for p in load_workspace(tmp_path).problems] == ["file-unreadable", "file-missing"]
+
+
+def test_missing_sheet(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, ROW], doc_extra='sheet = "第二页"'))
+    assert [(p.sheet, p.code) for p in ws.problems] == [("第二页", "sheet-missing")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not toml [", "[ledger]\ntitle = 'x'\n", "[ledger]\ntitle = 'x'\nyear = 2021\n"],
+)
+def test_invalid_configuration(tmp_path, text):
+    (tmp_path / "ledger.toml").write_text(text, encoding="utf-8")
+    ws = load_workspace(tmp_path)
+    assert [(p.file, p.code) for p in ws.problems] == [("ledger.toml", "config-invalid")]
+    assert ws.tasks == [] and not ws.valid
