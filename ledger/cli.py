@@ -8,12 +8,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
+from .model import Period
 from .problems import Problem
+from .render import render_period
 
-console = Console(soft_wrap=False)
+# Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
+console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 
 workspace_option = click.option(
     "--workspace",
@@ -26,6 +30,30 @@ workspace_option = click.option(
 )
 
 
+class PeriodType(click.ParamType):
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Period):
+            return value
+        try:
+            return Period.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
+
+
+def load_valid_workspace(path: Path | None) -> ws_module.Workspace:
+    """The workspace, or exit 1 with the problem table when its sources have errors."""
+    ws = ws_module.load_workspace(path)
+    if not ws.valid:
+        print_problems([p for p in ws.problems if p.severity == "error"])
+        raise click.ClickException("任务清单或单位名录有错误，请先运行 ledger check 并修正。")
+    return ws
+
+
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -36,7 +64,7 @@ def print_problems(problems: list[Problem]) -> None:
         return
     table = Table(title=f"问题清单（{len(problems)} 项）", show_lines=False)
     for column in ("级别", "文件", "工作表", "单元格", "代码", "说明", "处理办法"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("级别", "单元格", "代码"))
     for p in problems:
         level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
         table.add_row(level, p.file or "", p.sheet or "", p.cell or "", p.code, p.message, p.hint)
@@ -105,3 +133,20 @@ def _print_summary(summary: dict) -> None:
             vague.add_row(text, str(count))
         console.print(vague)
     console.print(f"错误 {summary['errors']} 项，提示 {summary['warnings']} 项。")
+
+
+@main.command(help="生成报告期内各单位的填报表（build/<报告期>/outbox/），每个承担未完成任务的单位一份。")
+@workspace_option
+@period_option
+@click.option("--unit", "-u", "units", multiple=True, help="只生成该单位的填报表（可重复使用）。")
+def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> None:
+    ws = load_valid_workspace(workspace)
+    with Progress(console=console, transient=True) as bar:
+        job = bar.add_task("生成填报表", total=None)
+        result = render_period(
+            ws, period, list(units) or None, progress=lambda n, total: bar.update(job, completed=n, total=total)
+        )
+    for name in result.unknown_units:
+        console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
+    click.echo(f"已生成 {len(result.files)} 份填报表：{result.outbox}")
+    click.echo(f"清单：{result.manifest_path}")

@@ -31,7 +31,7 @@ class FillColumn:
     header: str
     kind: str = "text"
     lead_only: bool = False
-    width: float = 24
+    width: float = 14
 
 
 @dataclass
@@ -65,11 +65,11 @@ class Config:
 
 def default_fill_columns() -> list[FillColumn]:
     return [
-        FillColumn("完成状态", "status", width=12),
-        FillColumn("本月进展", "text", width=36),
-        FillColumn("存在问题", "text", width=24),
-        FillColumn("下步计划", "text", width=24),
-        FillColumn("完成时间", "date", lead_only=True, width=14),
+        FillColumn("完成状态", "status", width=10),
+        FillColumn("本月进展", "text", width=30),
+        FillColumn("存在问题", "text", width=18),
+        FillColumn("下步计划", "text", width=18),
+        FillColumn("完成时间", "date", lead_only=True, width=11),
     ]
 
 
@@ -132,6 +132,8 @@ def load_config(root: Path) -> Config:
     codes = [d.code for d in documents]
     if len(set(codes)) != len(codes):
         raise ConfigError(f"{CONFIG_NAME} 中 documents 的 code 重复：{codes}")
+    if len(",".join(config.statuses)) > 255:
+        raise ConfigError("report.statuses 合计不能超过 255 个字符（Excel 下拉列表的上限）")
     if DONE_STATUS not in config.statuses:
         raise ConfigError(f"report.statuses 必须包含“{DONE_STATUS}”")
     return config

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
-from datetime import date
+from datetime import date, timedelta
+
+import chinese_calendar
 
 from .model import Deadline
 
@@ -118,3 +121,32 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
     if not dues:
         return None
     return Deadline(raw, "date", due=max(dues))
+
+
+def is_working_day(day: date) -> bool:
+    """Chinese official working day (holidays and swapped weekend days included); Mon-Fri beyond the calendar."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+@functools.lru_cache(maxsize=256)
+def add_working_days(start: date, days: int) -> date:
+    """The date that is `days` working days after start."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        days -= is_working_day(day)
+    return day
+
+
+def deadline_state(deadline: Deadline, as_of: date, soon_days: int) -> str | None:
+    """ "overdue" when the due date has passed by as_of, "soon" when it falls within soon_days working days."""
+    if deadline.due is None:
+        return None
+    if deadline.due < as_of:
+        return "overdue"
+    if deadline.due <= add_working_days(as_of, soon_days):
+        return "soon"
+    return None

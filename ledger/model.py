@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -71,3 +73,44 @@ class Task:
         if unit in self.support_units:
             return "support"
         return None
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting month, written "2021-06": units report in it on what they did during that month."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+        if not m or not 1 <= int(m[2]) <= 12:
+            raise ValueError(f"报告期“{text}”格式不对，应写作 2021-06")
+        return cls(int(m[1]), int(m[2]))
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} 年 {self.month} 月"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    def return_deadline(self, due_day: int) -> date:
+        """Returns for a month are due on due_day of the following month ("每月 5 日前")."""
+        following = self.next()
+        return date(following.year, following.month, min(due_day, following.last_day.day))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,7 @@ class Workspace:
 
     def tasks_of(self, unit: str) -> tuple[list[Task], list[Task]]:
         """(tasks the unit leads, tasks it supports), in source order."""
-        return (
-            [t for t in self.tasks if unit in t.lead_units],
-            [t for t in self.tasks if unit in t.support_units],
-        )
+        return tasks_by_unit(self.tasks).get(unit, ([], []))
 
     def summary(self) -> dict:
         """The figures `ledger check` prints: what was loaded and where the gaps are."""
@@ -74,6 +72,17 @@ class Workspace:
             "errors": sum(p.severity == ERROR for p in self.problems),
             "warnings": sum(p.severity != ERROR for p in self.problems),
         }
+
+
+def tasks_by_unit(tasks: Iterable[Task]) -> dict[str, tuple[list[Task], list[Task]]]:
+    """unit -> (tasks it leads, tasks it supports), in source order, built in one pass."""
+    index: dict[str, tuple[list[Task], list[Task]]] = {}
+    for task in tasks:
+        for unit in task.lead_units:
+            index.setdefault(unit, ([], []))[0].append(task)
+        for unit in task.support_units:
+            index.setdefault(unit, ([], []))[1].append(task)
+    return index
 
 
 def find_workspace(path: str | Path | None = None) -> Path:

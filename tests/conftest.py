@@ -30,6 +30,10 @@ def write_xlsx(path: Path, rows: list[list[object]], merges: tuple[str, ...] = (
     sheet.title = title
     for row in rows:
         sheet.append(row)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # formula-like text stays text, as a unit typing it would see it
     for cells in merges:
         sheet.merge_cells(cells)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,3 +85,15 @@ def example_workspace(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "source", target / "source")
     shutil.copytree(ROOT / "templates", target / "templates")
     return target
+
+
+def require_binary(name: str) -> str:
+    """A system program a test needs: in CI its absence fails the test, elsewhere it skips it."""
+    import os
+
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed; .ci/run should install it")
+    pytest.skip(f"{name} is not installed")

@@ -75,3 +75,20 @@ def test_init_scaffolds_a_workspace_that_check_understands(tmp_path):
 def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "ledger", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "任务台账" in result.stdout
+
+
+def test_render_command(example_workspace):
+    runner = CliRunner()
+    result = runner.invoke(main, ["render", "-w", str(example_workspace), "--period", "2021-06", "-u", "钢城区财政局"])
+    assert result.exit_code == 0, result.output
+    outbox = example_workspace / "build" / "2021-06" / "outbox"
+    assert sorted(p.name for p in outbox.iterdir()) == ["manifest.json", "钢城区财政局.xlsx"]
+    bad = runner.invoke(main, ["render", "-w", str(example_workspace), "--period", "2021-6x"])
+    assert bad.exit_code == 2 and "2021-06" in bad.output
+
+
+def test_render_refuses_a_workspace_with_errors(tmp_path):
+    make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "区财务局"]])
+    result = CliRunner().invoke(main, ["render", "-w", str(tmp_path), "-p", "2021-06"])
+    assert result.exit_code == 1 and "unit-unknown" in result.output
+    assert not (tmp_path / "build").exists()

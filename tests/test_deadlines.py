@@ -60,3 +60,29 @@ def test_unreadable_text_is_unknown_not_an_exception(text):
 def test_empty_is_none():
     assert parse_deadline("  ").kind == "none"
     assert parse_deadline(None).kind == "none"
+
+
+def test_working_days_follow_the_chinese_holiday_calendar():
+    from ledger.deadlines import add_working_days, is_working_day
+
+    assert not is_working_day(date(2021, 10, 1))  # National Day
+    assert is_working_day(date(2021, 9, 26))  # a Sunday worked in exchange
+    assert add_working_days(date(2021, 9, 30), 1) == date(2021, 10, 8)
+    assert add_working_days(date(2031, 1, 3), 1) == date(2031, 1, 6)  # beyond the calendar: Mon-Fri
+
+
+def test_deadline_state():
+    from ledger.deadlines import deadline_state
+
+    june_end = date(2021, 6, 30)
+    state = {
+        text: deadline_state(parse_deadline(text, 2021), june_end, 10)
+        for text in ("2021 年 4 月底前", "2021 年 6 月底前", "2021 年 7 月 14 日前", "2021 年 7 月 15 日前", "长期坚持")
+    }
+    assert state == {
+        "2021 年 4 月底前": "overdue",
+        "2021 年 6 月底前": "soon",
+        "2021 年 7 月 14 日前": "soon",
+        "2021 年 7 月 15 日前": None,
+        "长期坚持": None,
+    }
