@@ -9,6 +9,7 @@ prints, in one run, rows/s of each, their ratio and the peak memory of each run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import random
 import resource
@@ -108,7 +109,8 @@ def bare_dump(ws: Workspace, out: Path) -> int:
                     sheet.write_string(r, c, value, locked)
                 for c in range(len(TASK_COLUMNS), len(TASK_COLUMNS) + fill):
                     sheet.write_blank(r, c, None, unlocked)
-                meta.append([name, str(r + 1), task.id, name, cells[0]])
+                fingerprint = hashlib.sha256("\x1f".join(cells).encode()).hexdigest()[:16]
+                meta.append([name, str(r + 1), task.id, "lead" if fill == 5 else "support", fingerprint])
                 rows += 1
             for k, label in enumerate(("填报人：", "联系电话：", "审核人（签字）：")):
                 sheet.write_string(len(tasks) + 3 + k, 2, label, header)
