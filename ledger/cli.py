@@ -12,6 +12,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
+from .collect import collect_returns
+from .merge import merge_period, write_merge
 from .model import Period
 from .problems import Problem
 from .render import render_period
@@ -63,11 +65,11 @@ def print_problems(problems: list[Problem]) -> None:
         console.print("[green]未发现问题。[/green]")
         return
     table = Table(title=f"问题清单（{len(problems)} 项）", show_lines=False)
-    for column in ("级别", "文件", "工作表", "单元格", "代码", "说明", "处理办法"):
+    for column in ("级别", "文件", "单位", "工作表", "单元格", "代码", "说明", "处理办法"):
         table.add_column(column, overflow="fold", no_wrap=column in ("级别", "单元格", "代码"))
     for p in problems:
         level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
-        table.add_row(level, p.file or "", p.sheet or "", p.cell or "", p.code, p.message, p.hint)
+        table.add_row(level, p.file or "", p.unit or "", p.sheet or "", p.cell or "", p.code, p.message, p.hint)
     console.print(table)
 
 
@@ -150,3 +152,46 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> No
         console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
     click.echo(f"已生成 {len(result.files)} 份填报表：{result.outbox}")
     click.echo(f"清单：{result.manifest_path}")
+
+
+@main.command(help="收集各单位报送的文件（工作簿、文件夹、.eml 邮件、.mbox 邮箱），原样存入 source/returns/<报告期>/。")
+@workspace_option
+@period_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def collect(workspace: Path | None, period: Period, paths: tuple[Path, ...]) -> None:
+    ws = ws_module.load_workspace(workspace)
+    if ws.config is None:
+        print_problems(ws.problems)
+        raise click.ClickException("工作目录无效，未收集任何文件。")
+    result = collect_returns(ws.root, period, list(paths))
+    for receipt in result.stored:
+        sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
+        click.echo(f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}）")
+    for name in result.duplicates:
+        click.echo(f"已存在相同文件，跳过：{name}")
+    for path in result.skipped:
+        click.echo(f"已忽略：{path}")
+    click.echo(f"共存入 {len(result.stored)} 个文件：{result.folder}")
+
+
+@main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
+@workspace_option
+@period_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
+def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
+    ws = load_valid_workspace(workspace)
+    result = merge_period(ws, period)
+    paths = write_merge(ws, result)
+    if as_json:
+        _print_json(
+            {"entries": [e.to_dict() for e in result.entries], "problems": [p.to_dict() for p in result.problems]}
+        )
+        return
+    print_problems(result.problems)
+    s = result.stats
+    click.echo(
+        f"报送文件 {s['files']} 个：汇总 {s['merged']} 个，被取代 {s['superseded']} 个，未汇总 {s['rejected']} 个；"
+        f"填报 {s['entries']} 条，错误 {s['errors']} 项，提示 {s['warnings']} 项，未汇总内容 {s['unmerged']} 项。"
+    )
+    for path in paths:
+        click.echo(f"已生成：{path}")

@@ -24,14 +24,13 @@ from .config import DONE_STATUS, Config, FillColumn
 from .deadlines import deadline_state
 from .model import Period, Task
 from .workspace import DEFAULTS, Workspace, tasks_by_unit
+from .xlsx import FONT, TITLE_FONT, new_workbook, print_landscape
 
 META_SHEET = "_ledger"
 INSTRUCTIONS_SHEET = "填报说明"
 LEAD_SHEET = "牵头任务"
 SUPPORT_SHEET = "配合任务"
 META_FORMAT = "1"
-FONT = "宋体"  # SimSun: on every Windows and WPS install
-TITLE_FONT = "黑体"
 TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
 TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)
 HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
@@ -192,10 +191,8 @@ class UnitWorkbook:
         self.meta_rows: list[list[str]] = []
 
     def write(self, path: Path, plans: list[_SheetPlan]) -> None:
-        book = xlsxwriter.Workbook(
-            str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-        )
         created = datetime(self.period.year, self.period.month, 1)
+        book = new_workbook(path, created, "")
         book.set_properties(
             {
                 "title": f"{self.config.title} {self.unit} {self.period.label}",
@@ -282,12 +279,7 @@ class UnitWorkbook:
             sheet.set_row(footer + k, 20)
         sheet.freeze_panes(FIRST_TASK_ROW, 0)
         sheet.autofilter(HEADER_ROW, 0, last, len(headers) - 1)
-        sheet.repeat_rows(HEADER_ROW)
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        sheet.set_footer("&C第 &P 页，共 &N 页")
+        print_landscape(sheet, HEADER_ROW)
         self._protect(sheet)
 
     def _write_input(self, sheet, r: int, c: int, column: FillColumn, value: object) -> None:

@@ -97,3 +97,35 @@ def require_binary(name: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{name} is not installed; .ci/run should install it")
     pytest.skip(f"{name} is not installed")
+
+
+def copy_example(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("ledger.toml", "source", "templates"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name)
+        else:
+            shutil.copy(src, target / name)
+    return target
+
+
+def fill_return(
+    src: Path, dst: Path, answers: dict[str, dict[str, object]], sheet: str = "牵头任务", edit=None
+) -> Path:
+    """Fill a rendered workbook as a person would in Excel: by task row, in the fill-in columns."""
+    book = openpyxl.load_workbook(src)
+    ws = book[sheet]
+    headers = [c.value for c in ws[2]]
+    for row in ws.iter_rows(min_row=3):
+        values = answers.get(row[0].value)
+        for header, value in (values or {}).items():
+            cell = row[headers.index(header)]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # typed text, not a formula (Excel would store it as text when quoted)
+    if edit:
+        edit(book)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dst)
+    return dst

@@ -1,0 +1,74 @@
+"""Plain tables written to .xlsx: the derived workbooks (master ledger, problem list, report) share one look."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+
+FONT = "宋体"  # SimSun: on every Windows and WPS install
+TITLE_FONT = "黑体"
+
+Cell = str | int | float | date | None
+
+
+def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbook:
+    """A workbook that writes text as text (never a formula) and the same bytes for the same content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
+    book.set_properties({"title": title, "created": created})
+    return book
+
+
+def print_landscape(sheet, repeat_row: int) -> None:
+    sheet.repeat_rows(repeat_row)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def table_sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    row_formats: Sequence[object | None] | None = None,
+):
+    """A titled, filterable, print-ready table; text cells are always written as text."""
+    sheet = book.add_worksheet(name)
+    base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
+    title_format = book.add_format({"font_name": TITLE_FONT, "font_size": 14, "align": "center", "valign": "vcenter"})
+    header_format = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9D9D9"})
+    body = book.add_format(base)
+    dates = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    sheet.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, title_format)
+    sheet.set_row(0, 28)
+    for c, header in enumerate(headers):
+        sheet.write_string(1, c, header, header_format)
+    for r, row in enumerate(rows, 2):
+        fmt = (row_formats[r - 2] if row_formats else None) or body
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                sheet.write_blank(r, c, None, fmt)
+            elif isinstance(value, bool):
+                sheet.write_string(r, c, "是" if value else "否", fmt)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value, fmt)
+            elif isinstance(value, date):
+                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
+            else:
+                sheet.write_string(r, c, str(value), fmt)
+    sheet.freeze_panes(2, 0)
+    sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
+    print_landscape(sheet, 1)
+    return sheet

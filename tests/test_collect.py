@@ -1,0 +1,103 @@
+import json
+import mailbox
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import pytest
+
+from ledger.collect import RECEIPTS, collect_returns, read_receipts, safe_name
+from ledger.model import Period
+
+JUNE = Period(2021, 6)
+
+
+def message(sender: str, attachments: dict[str, bytes], date: str = "Mon, 05 Jul 2021 09:30:00 +0800") -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = f"联络员 <{sender}>"
+    msg["To"] = "office@example.cn"
+    msg["Subject"] = "报送 6 月进展"
+    msg["Date"] = date
+    msg["Message-ID"] = f"<{sender}.{len(attachments)}@example.cn>"
+    msg.set_content("请查收。")
+    for name, data in attachments.items():
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return msg
+
+
+def test_files_and_folders_are_stored_byte_for_byte_with_receipts(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "财政局.xlsx").write_bytes(b"PK\x03\x04one")
+    (inbox / "sub" / "税务局.xls").write_bytes(b"\xd0\xcf\x11\xe0two")
+    (inbox / "~$财政局.xlsx").write_bytes(b"lock file")
+    (inbox / "Thumbs.db").write_bytes(b"junk")
+    result = collect_returns(tmp_path, JUNE, [inbox], now=datetime(2021, 7, 6, tzinfo=UTC))
+    folder = tmp_path / "source" / "returns" / "2021-06"
+    assert sorted(r.file for r in result.stored) == ["税务局.xls", "财政局.xlsx"]
+    assert (folder / "财政局.xlsx").read_bytes() == b"PK\x03\x04one"
+    receipts = read_receipts(folder)
+    assert {r.origin for r in receipts} == {"file"} and all(len(r.sha256) == 64 for r in receipts)
+    assert receipts[0].collected_at == "2021-07-06T00:00:00+00:00"
+    assert len(result.skipped) == 2
+
+
+def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path):
+    first, second = tmp_path / "a" / "报送.xlsx", tmp_path / "b" / "报送.xlsx"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_bytes(b"PK\x03\x04first")
+    second.write_bytes(b"PK\x03\x04second")
+    collect_returns(tmp_path, JUNE, [first])
+    again = collect_returns(tmp_path, JUNE, [first, second])
+    assert again.duplicates == ["报送.xlsx"]
+    assert [r.file for r in again.stored] == ["报送 (2).xlsx"]
+    folder = tmp_path / "source" / "returns" / "2021-06"
+    assert (folder / "报送.xlsx").read_bytes() == b"PK\x03\x04first"
+    assert len((folder / RECEIPTS).read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\evil.xlsx", "evil.xlsx"),
+        ("a:b*?.xlsx", "a_b__.xlsx"),
+        (".hidden.xlsx", "hidden.xlsx"),
+        ("", "未命名文件"),
+        (RECEIPTS, "_" + RECEIPTS),
+        ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+    ],
+)
+def test_names_are_sanitised(name, safe):
+    assert safe_name(name) == safe
+
+
+def test_eml_attachments_with_chinese_names_and_the_sender(tmp_path):
+    eml = tmp_path / "reply.eml"
+    eml.write_bytes(
+        bytes(message("czj@example.cn", {"钢城区财政局 6 月.xlsx": b"PK\x03\x04xlsx", "说明.docx": b"PK\x03\x04doc"}))
+    )
+    result = collect_returns(tmp_path, JUNE, [eml])
+    stored = {r.original_name: r for r in result.stored}
+    assert set(stored) == {"钢城区财政局 6 月.xlsx", "说明.docx"}
+    receipt = stored["钢城区财政局 6 月.xlsx"]
+    assert (receipt.origin, receipt.sender, receipt.received_at) == (
+        "email",
+        "czj@example.cn",
+        "2021-07-05T09:30:00+08:00",
+    )
+    assert (tmp_path / "source/returns/2021-06" / receipt.file).read_bytes() == b"PK\x03\x04xlsx"
+
+
+def test_mbox_messages_are_all_read(tmp_path):
+    box = mailbox.mbox(str(tmp_path / "inbox.mbox"))
+    box.add(message("a@example.cn", {"甲.xlsx": b"PK\x03\x04a"}))
+    box.add(message("b@example.cn", {"乙.xlsx": b"PK\x03\x04b"}, date="Tue, 06 Jul 2021 10:00:00 +0800"))
+    box.flush()
+    result = collect_returns(tmp_path, JUNE, [tmp_path / "inbox.mbox"])
+    assert [(r.original_name, r.sender) for r in result.stored] == [
+        ("甲.xlsx", "a@example.cn"),
+        ("乙.xlsx", "b@example.cn"),
+    ]
+    lines = (tmp_path / "source/returns/2021-06" / RECEIPTS).read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[1])["subject"] == "报送 6 月进展"

@@ -1,0 +1,292 @@
+"""Returns filled the way real people fill them, each case merged beside good files."""
+
+import io
+import json
+import shutil
+import zipfile
+from datetime import date
+from email.message import EmailMessage
+
+import msoffcrypto.format.ooxml
+import openpyxl
+import pytest
+
+from ledger import load_workspace
+from ledger.collect import collect_returns
+from ledger.merge import merge_period, probable_number, write_merge
+from ledger.model import Period
+from ledger.read import ReturnError, read_return
+from ledger.render import render_period
+
+from .conftest import copy_example, fill_return
+
+JUNE, MAY = Period(2021, 6), Period(2021, 5)
+FINANCE, WATER, TAX = "钢城区财政局", "莱芜区水务局", "钢城区税务局"
+GOOD = {
+    "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
+    "DQ-59": {"完成状态": "已完成", "本月进展": "资金已拨付", "完成时间": date(2021, 6, 20)},
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    root = copy_example(tmp_path_factory.mktemp("merge") / "ws")
+    ws = load_workspace(root)
+    render_period(ws, JUNE)
+    render_period(ws, MAY)
+    return root
+
+
+@pytest.fixture
+def ws_root(rendered, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(rendered, root)
+    return root
+
+
+def outbox(root, unit, period=JUNE):
+    return root / "build" / str(period) / "outbox" / f"{unit}.xlsx"
+
+
+def merged(root, *files):
+    collect_returns(root, JUNE, list(files))
+    ws = load_workspace(root)
+    return ws, merge_period(ws, JUNE)
+
+
+def located(result, file=None):
+    return [(p.sheet, p.cell, p.code) for p in result.problems if file is None or p.file == file]
+
+
+def entry(result, task_id, unit=FINANCE):
+    return next(e for e in result.entries if e.task_id == task_id and e.unit == unit)
+
+
+def test_a_clean_return_merges_exactly(ws_root, tmp_path):
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD))
+    e = entry(result, "DQ-59")
+    assert (e.role, e.status, e.progress, e.completed_on) == ("lead", "已完成", "资金已拨付", "2021-06-20")
+    assert entry(result, "DQ-32").role == "support"
+    assert {p.code for p in result.problems} == {"status-missing", "progress-empty"}  # the four untouched lead rows
+    assert [(r.unit, r.state) for r in result.returns] == [(FINANCE, "merged")]
+
+
+def test_sorted_filtered_hidden_and_inserted_rows_still_merge_by_task_id(ws_root, tmp_path):
+    def shuffle(book):
+        sheet = book["牵头任务"]
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=8)]
+        for r, values in enumerate(reversed(rows), 3):  # sorted descending
+            for c, value in enumerate(values, 1):
+                sheet.cell(r, c).value = value
+        sheet.row_dimensions[4].hidden = True  # a filter hides a row
+        sheet.insert_rows(5)  # an empty row inserted in the middle
+
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=shuffle)
+    _, result = merged(ws_root, path)
+    assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
+    assert entry(result, "DQ-59").completed_on == "2021-06-20"
+    assert "task-missing" not in {p.code for p in result.problems}
+
+
+def test_value_problems_each_name_their_cell(ws_root, tmp_path):
+    answers = {
+        "DQ-34": {"完成状态": "完成", "本月进展": "粘贴来的状态"},
+        "DQ-59": {"完成状态": "已完成", "本月进展": None, "完成时间": "2021.6.30"},
+        "DQ-60": {"完成状态": "序时推进", "本月进展": None},
+        "DQ-74": {"完成状态": "序时推进", "本月进展": "=1+1", "存在问题": "@all", "下步计划": "+86 123"},
+    }
+
+    def edit(book):
+        sheet = book["牵头任务"]
+        sheet["I7"] = '=CONCATENATE("推进","中")'  # a formula in 本月进展 of FGF-12
+
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers, edit=edit)
+    _, result = merged(ws_root, path)
+    problems = set(located(result))
+    assert ("牵头任务", "H3", "status-invalid") in problems
+    assert ("牵头任务", "I4", "done-without-progress") in problems
+    assert ("牵头任务", "L4", "date-as-text") in problems
+    assert ("牵头任务", "I5", "progress-empty") in problems
+    assert ("牵头任务", "I7", "cell-formula") in problems
+    assert entry(result, "DQ-34").status == "完成"  # kept as typed, flagged as an error
+    assert entry(result, "DQ-59").completed_on == "2021.6.30"
+    assert "2021-06-30" in next(p.message for p in result.problems if p.code == "date-as-text")
+    e = entry(result, "DQ-74")
+    assert (e.progress, e.issues, e.next_steps) == ("=1+1", "@all", "+86 123")
+
+
+def test_numbers_typed_as_text_are_reported_with_the_number_they_mean(ws_root, tmp_path):
+    answers = {
+        "LW-1": {"完成状态": "序时推进", "本月进展": "巡查 3 次", "累计完成投资（亿元）": "2000万"},
+        "LW-3": {"完成状态": "序时推进", "本月进展": "施工中", "累计完成投资（亿元）": "约1.5亿"},
+        "LW-4": {"完成状态": "序时推进", "本月进展": "施工中", "累计完成投资（亿元）": 0.12},
+    }
+    _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers))
+    messages = {p.cell: p.message for p in result.problems if p.code == "number-as-text"}
+    assert set(messages) == {"M3", "M4"}
+    assert "推断为 0.2" in messages["M3"] and "推断为 1.5" in messages["M4"]
+    assert entry(result, "LW-1", WATER).extra["累计完成投资（亿元）"] == "2000万"
+    assert entry(result, "LW-4", WATER).extra["累计完成投资（亿元）"] == 0.12
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "number"),
+    [
+        ("2000万", "累计完成投资（亿元）", 0.2),
+        ("约1.5亿", "投资（亿元）", 1.5),
+        ("1.5亿", "投资（万元）", 15000),
+        ("3,200", "金额", 3200),
+        ("待定", "投资（亿元）", None),
+    ],
+)
+def test_probable_number(text, header, number):
+    assert probable_number(text, header) == number
+
+
+def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
+    def edit(book):
+        sheet = book["牵头任务"]
+        sheet.protection.sheet = False
+        sheet["D3"] = "改写后的措施"  # DQ-34's measure
+        sheet["A5"] = "DQ-999"  # DQ-60's row now carries an unknown ID
+        sheet["H5"] = "序时推进"
+        sheet.delete_rows(6)  # DQ-74 deleted
+        sheet.insert_rows(4)
+        sheet["D4"] = "建议新增：加强资金监管"
+        sheet["I4"] = "拟于下月启动"
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    codes = {(p.code, p.cell) for p in result.problems}
+    assert ("locked-edited", "D3") in codes
+    assert ("row-added", "A4") in codes
+    assert ("task-unknown", "A6") in codes
+    assert {p.message for p in result.problems if p.code == "task-missing"} >= {
+        "任务“DQ-74”的行被删除，未填报",
+        "任务“DQ-60”的行被删除，未填报",
+    }
+    kept = {(u.cell, u.value) for u in result.unmerged}
+    assert {("D4", "建议新增：加强资金监管"), ("I4", "拟于下月启动"), ("H6", "序时推进")} <= kept
+    assert "改写后的措施" in next(p.message for p in result.problems if p.code == "locked-edited")
+
+
+def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
+    def edit(book):
+        book["牵头任务"].merge_cells("J3:K3")
+        book["配合任务"].title = "配合"
+        book.create_sheet("备忘").append(["这里有一句话"])
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    assert {
+        ("牵头任务", "J3:K3", "cell-merged"),
+        ("配合", None, "sheet-renamed"),
+        ("备忘", None, "sheet-extra"),
+    } <= set(located(result))
+    assert ("备忘", "A1", "这里有一句话") in {(u.sheet, u.cell, u.value) for u in result.unmerged}
+    assert entry(result, "DQ-32").sheet == "配合"
+
+
+def test_two_returns_from_one_unit_the_latest_wins(ws_root, tmp_path):
+    early = fill_return(outbox(ws_root, FINANCE), tmp_path / "a" / "第一次.xlsx", {"DQ-34": {"本月进展": "初稿"}})
+    late = fill_return(outbox(ws_root, FINANCE), tmp_path / "b" / "第二次.xlsx", GOOD)
+    collect_returns(ws_root, JUNE, [early])
+    _, result = merged(ws_root, late)
+    assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
+    assert [(r.file, r.state) for r in result.returns] == [("第一次.xlsx", "superseded"), ("第二次.xlsx", "merged")]
+    assert ("第一次.xlsx", "return-superseded") in {(p.file, p.code) for p in result.problems}
+    assert ("I3", "初稿") in {(u.cell, u.value) for u in result.unmerged if u.file == "第一次.xlsx"}
+
+
+def test_wrong_period_and_other_senders_file(ws_root, tmp_path):
+    may = fill_return(outbox(ws_root, FINANCE, MAY), tmp_path / "五月.xlsx", GOOD)
+    msg = EmailMessage()
+    msg["From"] = "swju@gangcheng.example.cn"  # the tax bureau sends the finance bureau's file
+    msg["Subject"] = "报送"
+    msg["Date"] = "Mon, 05 Jul 2021 09:00:00 +0800"
+    msg.set_content("见附件")
+    data = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD).read_bytes()
+    msg.add_attachment(data, maintype="application", subtype="octet-stream", filename="财政局.xlsx")
+    (tmp_path / "reply.eml").write_bytes(bytes(msg))
+    _, result = merged(ws_root, may, tmp_path / "reply.eml")
+    assert {(p.file, p.code) for p in result.problems if p.code.startswith("return-")} == {
+        ("五月.xlsx", "return-wrong-period"),
+        ("财政局.xlsx", "return-other-sender"),
+    }
+    assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
+    assert any(u.file == "五月.xlsx" and u.value == "资金已拨付" for u in result.unmerged)
+
+
+def test_bad_files_are_named_and_never_stop_the_good_ones(ws_root, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    good = fill_return(outbox(ws_root, FINANCE), bad / "财政局.xlsx", GOOD)
+    (bad / "损坏.xlsx").write_bytes(good.read_bytes()[:3000])
+    (bad / "扫描件.pdf").write_bytes(b"%PDF-1.4 scanned")
+    (bad / "说明.docx").write_bytes(_zip({"word/document.xml": b"<w/>"}))
+    encrypted = io.BytesIO()
+    with open(outbox(ws_root, TAX), "rb") as plain:
+        office = msoffcrypto.format.ooxml.OOXMLFile(plain)
+        office.encrypt("secret", encrypted)
+    (bad / "加密.xlsx").write_bytes(encrypted.getvalue())
+    macro = _zip({**_unzip(outbox(ws_root, WATER).read_bytes()), "xl/vbaProject.bin": b"\x00vba"})
+    (bad / "水务局.xlsm").write_bytes(macro)
+    _, result = merged(ws_root, bad)
+    codes = {(p.file, p.code) for p in result.problems if p.code.startswith("return-")}
+    assert codes == {
+        ("损坏.xlsx", "return-unreadable"),
+        ("扫描件.pdf", "return-not-workbook"),
+        ("说明.docx", "return-not-workbook"),
+        ("加密.xlsx", "return-encrypted"),
+        ("水务局.xlsm", "return-macro"),
+    }
+    assert entry(result, "DQ-59").progress == "资金已拨付"
+    assert {r.unit for r in result.returns if r.state == "merged"} == {FINANCE, WATER}
+
+
+def test_zip_bombs_are_not_inflated(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(_zip({"xl/workbook.xml": b"<w/>", "xl/big.xml": b"\0" * (12 * 1024 * 1024)}))
+    with pytest.raises(ReturnError) as caught:
+        read_return(bomb)
+    assert caught.value.code == "return-too-large"
+
+
+def test_a_workbook_typed_from_scratch_is_matched_by_task_id_and_flagged(ws_root, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["任务编号", "具体措施", "完成状态", "本月进展"])
+    sheet.append(["DQ-34", "凡是财政资金购买的……", "序时推进", "手工填写的进展"])
+    path = tmp_path / "钢城区财政局6月报送.xlsx"
+    book.save(path)
+    _, result = merged(ws_root, path)
+    assert entry(result, "DQ-34").progress == "手工填写的进展"
+    assert ("钢城区财政局6月报送.xlsx", "return-no-metadata") in {(p.file, p.code) for p in result.problems}
+
+
+def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
+    collect_returns(ws_root, JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)])
+    ws = load_workspace(ws_root)
+    first = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
+    second = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
+    assert first == second
+    master = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["汇总台账"]
+    rows = {r[0]: r for r in master.iter_rows(min_row=3, values_only=True)}
+    assert len(rows) == len(ws.tasks)
+    assert rows["DQ-34"][7:9] == ("序时推进", "已采购新能源车 12 辆")  # one lead: its words as they are
+    assert rows["DQ-59"][7:9] == ("钢城区财政局：已完成", "钢城区财政局：资金已拨付")  # three leads: each named
+    data = json.loads((ws_root / "build/2021-06/merged.json").read_text(encoding="utf-8"))
+    assert data["stats"]["merged"] == 1
+    problems = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")["问题清单"]
+    assert problems.max_row - 2 == len(data["problems"])
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
