@@ -17,10 +17,10 @@ from pathlib import Path
 from .collect import Receipt, read_receipts, returns_folder
 from .config import DONE_STATUS, FillColumn
 from .deadlines import parse_deadline
+from .layout import FOOTER_LABELS, LEAD_SHEET, SUPPORT_SHEET, TASK_COLUMNS, ledger_id, row_fingerprint, task_cells
 from .model import Period, Task
 from .problems import ERROR, Problem, cell_name, problem
 from .read import ReturnedBook, ReturnedSheet, ReturnError, is_instructions, read_return
-from .render import FOOTER_LABELS, LEAD_SHEET, SUPPORT_SHEET, TASK_COLUMNS, ledger_id, row_fingerprint, task_cells
 from .workspace import Workspace
 from .xlsx import new_workbook, table_sheet
 

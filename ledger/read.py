@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import python_calamine
 from defusedxml import ElementTree
 
-from .render import INSTRUCTIONS_SHEET, META_SHEET
+from .layout import INSTRUCTIONS_SHEET, META_SHEET
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,20 +22,26 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from .config import DONE_STATUS, Config, FillColumn
 from .deadlines import deadline_state
+from .layout import (
+    FOOTER_LABELS,
+    INSTRUCTIONS_SHEET,
+    LEAD_SHEET,
+    META_FORMAT,
+    META_SHEET,
+    SUPPORT_SHEET,
+    TASK_COLUMNS,
+    ledger_id,
+    row_fingerprint,
+    task_cells,
+)
+from .merge import merged_before
 from .model import Period, Task
 from .workspace import DEFAULTS, Workspace, tasks_by_unit
 from .xlsx import FONT, TITLE_FONT, new_workbook, print_landscape
 
-META_SHEET = "_ledger"
-INSTRUCTIONS_SHEET = "填报说明"
-LEAD_SHEET = "牵头任务"
-SUPPORT_SHEET = "配合任务"
-META_FORMAT = "1"
-TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
 TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)
 HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
 FIRST_TASK_ROW = 2
-FOOTER_LABELS = ("填报人：", "联系电话：", "审核人（签字）：")
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 EXCEL_MAX_HEIGHT = 409
 
@@ -65,11 +71,6 @@ class RenderResult:
         return self.outbox / "manifest.json"
 
 
-def ledger_id(config: Config) -> str:
-    """A stable id for the ledger, so a return from another ledger or office is recognised as such."""
-    return hashlib.sha256(f"{config.title}\x1f{config.office.name}".encode()).hexdigest()[:12]
-
-
 # East Asian wide and full-width ranges: these characters take two columns on screen.
 WIDE_CHARS = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -94,18 +95,6 @@ def chinese_date(day: date) -> str:
 
 def safe_filename(name: str) -> str:
     return UNSAFE_FILENAME.sub("_", name).strip(". ") or "_"
-
-
-def row_fingerprint(values: Iterable[str]) -> str:
-    """Fingerprint of a row's locked cells: merge compares it to tell edited task text."""
-    return hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:16]
-
-
-def task_cells(task: Task) -> list[str]:
-    """The locked source columns of a task row, as shown to the unit."""
-    category = "\n".join(x for x in (task.category, task.title) if x)
-    support = "、".join([*task.support_units, *task.vague_units])
-    return [task.id, task.number, category, task.measure, task.deadline.raw, "、".join(task.lead_units), support]
 
 
 def fill_columns_for(ws: Workspace, tasks: list[Task], role: str) -> list[FillColumn]:
@@ -384,7 +373,8 @@ def render_period(
 
     answers are last period's reports (prefilled, and closing tasks every lead reported 已完成).
     """
-    answers = answers or {}
+    if answers is None:
+        answers = merged_before(ws, period)
     outbox = ws.build_dir / str(period) / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
     by_unit = tasks_by_unit(t for t in ws.tasks if not is_closed(t, answers))

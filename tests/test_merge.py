@@ -290,3 +290,17 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 def _unzip(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_next_render_prefills_last_months_answers_and_drops_closed_tasks(ws_root, tmp_path):
+    answers = {
+        "DQ-34": {"完成状态": "已完成", "本月进展": "全部采购完毕", "完成时间": date(2021, 6, 28)},
+        "DQ-60": {"完成状态": "序时推进", "本月进展": "资金到位 80%", "存在问题": "=未完成部分"},
+    }
+    collect_returns(ws_root, JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers)])
+    ws = load_workspace(ws_root)
+    july = render_period(ws, Period(2021, 7), [FINANCE])
+    sheet = openpyxl.load_workbook(july.outbox / f"{FINANCE}.xlsx")["牵头任务"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert "DQ-34" not in rows  # its only lead reported it done in June
+    assert rows["DQ-60"][7:10] == ("序时推进", "资金到位 80%", "=未完成部分")

@@ -7,15 +7,9 @@ import openpyxl
 import pytest
 
 from ledger import load_workspace
+from ledger.layout import LEAD_SHEET, META_SHEET, SUPPORT_SHEET, TASK_COLUMNS
 from ledger.model import Period
-from ledger.render import (
-    FIRST_TASK_ROW,
-    LEAD_SHEET,
-    META_SHEET,
-    SUPPORT_SHEET,
-    TASK_COLUMNS,
-    render_period,
-)
+from ledger.render import FIRST_TASK_ROW, render_period
 
 from .conftest import make_workspace, require_binary
 
