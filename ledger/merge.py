@@ -7,9 +7,11 @@ merged, in `unmerged` with its file, sheet and cell — and every doubt is a cat
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -126,6 +128,8 @@ class MergeResult:
 
 def text_of(value: object) -> str:
     """A cell value as the text the unit typed; numbers without a spurious '.0'."""
+    if type(value) is str:  # by far the most common case, so tested first
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -152,13 +156,29 @@ def probable_number(text: str, header: str) -> float | None:
     return value
 
 
+@dataclass
+class _Context:
+    """What every file of one merge is read against, built once."""
+
+    ws: Workspace
+    period: Period
+    tasks: dict[str, Task]
+    fill: dict[str, FillColumn]
+    cells: dict[str, list[str]]  # task id -> its locked cells as render writes them
+
+    @classmethod
+    def of(cls, ws: Workspace, period: Period) -> _Context:
+        fill = {c.header: c for d in ws.config.documents for c in d.fill_columns}
+        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, {t.id: task_cells(t) for t in ws.tasks})
+
+
 class _FileReader:
     """Turns one readable return into entries, problems and unmerged values."""
 
-    def __init__(self, ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook, unit: str) -> None:
-        self.ws, self.period, self.receipt, self.book, self.unit = ws, period, receipt, book, unit
-        self.tasks = {t.id: t for t in ws.tasks}
-        self.fill_columns: dict[str, FillColumn] = {c.header: c for d in ws.config.documents for c in d.fill_columns}
+    def __init__(self, context: _Context, receipt: Receipt, book: ReturnedBook, unit: str) -> None:
+        self.ws, self.period, self.tasks, self.fill_columns = context.ws, context.period, context.tasks, context.fill
+        self.cells = context.cells
+        self.receipt, self.book, self.unit = receipt, book, unit
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
         self.unmerged: list[Unmerged] = []
@@ -227,15 +247,16 @@ class _FileReader:
         header_row, columns = header
         id_col = columns[TASK_COLUMNS[0]]
         locked_cols = [columns.get(name) for name in TASK_COLUMNS]
-        fill_headers = [h for h in columns if h not in TASK_COLUMNS]
+        # Decided once per sheet: each fill-in column's index, its configuration and the Entry field it feeds.
+        fill = [
+            (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h)) for h, c in columns.items() if h not in TASK_COLUMNS
+        ]
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
-            cells = {h: (row[c] if c < len(row) else "") for h, c in columns.items()}
-            if self._footer(row):
-                continue
-            task_id = text_of(cells[TASK_COLUMNS[0]]).strip()
-            typed = {h: cells[h] for h in fill_headers if text_of(cells[h]).strip()}
+            task_id = text_of(row[id_col]).strip()
             if not task_id:
+                if self._footer(row):
+                    continue
                 if any(text_of(v).strip() for v in row):
                     self.report("row-added", sheet.name, cell_name(r + 1, id_col + 1))
                     for c, v in enumerate(row):
@@ -253,20 +274,17 @@ class _FileReader:
                 self.report(
                     code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=seen.get(task_id, "")
                 )
-                for h, v in typed.items():
-                    self.keep(sheet.name, r, columns[h], v, "任务编号无法对应，内容未汇总", task_id)
+                for _, c, _, _ in fill:
+                    if text_of(row[c]).strip():
+                        self.keep(sheet.name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
                 continue
             seen[task_id] = f"{sheet.name} {cell_name(r + 1, id_col + 1)}"
             expected_row = expected.get(task_id) if expected else None
-            self._locked(
-                sheet,
-                r,
-                task,
-                [text_of(row[c]) if c is not None and c < len(row) else "" for c in locked_cols],
-                locked_cols,
-                expected_row,
-            )
-            self.entries.append(self._entry(sheet, r, task, self._role(sheet, task, expected_row), columns, cells))
+            now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
+            self._locked(sheet, r, task, now, locked_cols, expected_row)
+            entry = self._entry(sheet, r, row, task, self._role(sheet, task, expected_row), fill)
+            self._content_checks(entry, sheet.name, r, columns)
+            self.entries.append(entry)
 
     def _footer(self, row: list[object]) -> bool:
         texts = [text_of(v).strip() for v in row]
@@ -279,53 +297,52 @@ class _FileReader:
         return True
 
     def _locked(self, sheet, r: int, task: Task, now: list[str], cols, expected_row: dict | None) -> None:
-        source = task_cells(task)
-        if expected_row and row_fingerprint(now) == expected_row.get("fingerprint"):
-            return
+        source = self.cells[task.id]
+        if now == source or (expected_row and row_fingerprint(now) == expected_row.get("fingerprint")):
+            return  # untouched: as in the source, or as rendered before the office edited the source
         for name, old, new, c in zip(TASK_COLUMNS, source, now, cols, strict=True):
             if c is not None and old != new and name != TASK_COLUMNS[0]:
                 self.report(
                     "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
                 )
 
-    def _entry(self, sheet: ReturnedSheet, r: int, task: Task, role: str, columns: dict[str, int], cells) -> Entry:
+    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task: Task, role: str, fill) -> Entry:
         entry = Entry(task.id, self.unit, role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
-        for header, value in cells.items():
-            if header in TASK_COLUMNS:
+        for header, c, column, field_name in fill:
+            value = row[c]
+            if sheet.formulas and (r, c) in sheet.formulas:
+                self.report("cell-formula", sheet.name, cell_name(r + 1, c + 1), value=text_of(value))
+            if field_name and column is not None and column.kind == "text" and type(value) is str and value:
+                setattr(entry, field_name, value)  # the common case: kept as typed, nothing to check
                 continue
-            c = columns[header]
-            where = cell_name(r + 1, c + 1)
-            if (r, c) in sheet.formulas:
-                self.report("cell-formula", sheet.name, where, value=text_of(value))
-            column = self.fill_columns.get(header)
+            where = functools.partial(cell_name, r + 1, c + 1)
             if column is None:
                 if text_of(value).strip():
-                    self.report("column-extra", sheet.name, where, column=header)
+                    self.report("column-extra", sheet.name, where(), column=header)
                     entry.extra[header] = text_of(value)
                 continue
-            if text_of(value) == "—":
-                continue  # the mark render puts in a column that does not apply to this task
+            if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
+                continue
             kept = self._value(column, value, sheet.name, where)
-            if header in ENTRY_FIELDS:
-                setattr(entry, ENTRY_FIELDS[header], text_of(kept) if not isinstance(kept, str) else kept)
+            if field_name:
+                setattr(entry, field_name, kept if isinstance(kept, str) else text_of(kept))
             elif kept not in ("", None):
                 entry.extra[header] = kept
-        self._content_checks(entry, sheet.name, r, columns)
         return entry
 
-    def _value(self, column: FillColumn, value: object, sheet: str, where: str) -> object:
+    def _value(self, column: FillColumn, value: object, sheet: str, where: Callable[[], str]) -> object:
         if column.kind == "date":
             if isinstance(value, datetime | date):
                 return text_of(value)
             if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
                 day = (EXCEL_EPOCH + timedelta(days=float(value))).date().isoformat()
-                self.report("date-as-text", sheet, where, value=text_of(value), date=day)
+                self.report("date-as-text", sheet, where(), value=text_of(value), date=day)
                 return day
             text = text_of(value)
             if text.strip():
                 parsed = parse_deadline(text, self.period.year)
                 suggestion = parsed.due.isoformat() if parsed.due else "无法识别"
-                self.report("date-as-text", sheet, where, value=text, date=suggestion)
+                self.report("date-as-text", sheet, where(), value=text, date=suggestion)
             return text
         if column.kind == "number":
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -336,7 +353,7 @@ class _FileReader:
                 self.report(
                     "number-as-text",
                     sheet,
-                    where,
+                    where(),
                     value=text,
                     column=column.header,
                     number="无法识别" if guess is None else f"{guess:g}",
@@ -345,7 +362,7 @@ class _FileReader:
         if column.kind == "status":
             text = text_of(value)
             if text.strip() and text.strip() not in self.ws.config.statuses:
-                self.report("status-invalid", sheet, where, value=text, statuses="、".join(self.ws.config.statuses))
+                self.report("status-invalid", sheet, where(), value=text, statuses="、".join(self.ws.config.statuses))
             return text
         return text_of(value)
 
@@ -436,11 +453,16 @@ def merge_period(ws: Workspace, period: Period) -> MergeResult:
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     readers: dict[str, list[tuple[Receipt, _FileReader]]] = defaultdict(list)
+    context = _Context.of(ws, period)
     for receipt in stored_returns(ws.root, period):
         try:
             book = read_return(folder / receipt.file)
         except ReturnError as exc:
             problems.append(problem(exc.code, file=receipt.file, **exc.fields))
+            returns.append(ReturnInfo(receipt.file, "", receipt.received_at, receipt.sender, "rejected"))
+            continue
+        except OSError as exc:  # listed in receipts.jsonl but gone from the folder
+            problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
             returns.append(ReturnInfo(receipt.file, "", receipt.received_at, receipt.sender, "rejected"))
             continue
         unit, identity = _identify(ws, period, receipt, book)
@@ -451,7 +473,7 @@ def merge_period(ws: Workspace, period: Period) -> MergeResult:
             continue
         if book.macro:
             problems.append(problem("return-macro", file=receipt.file, unit=unit))
-        reader = _FileReader(ws, period, receipt, book, unit)
+        reader = _FileReader(context, receipt, book, unit)
         reader.read()
         readers[unit].append((receipt, reader))
     entries: list[Entry] = []

@@ -25,6 +25,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
 # A cell element (not self-closing) whose content holds an <f> formula element.
 CELL_WITH_FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[ >/]', re.S)
+FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
@@ -94,13 +95,17 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
+def _parts_with_formulas(archive: zipfile.ZipFile) -> set[str]:
+    """Worksheet parts holding at least one formula; most returns have none (<formula1> of a validation is none)."""
+    return {
+        name
+        for name in archive.namelist()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and FORMULA_ELEMENT.search(archive.read(name))
+    }
+
+
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
-    try:
-        xml = archive.read(path)
-    except KeyError:
-        return set()
-    if b"<f" not in xml:
-        return set()
+    xml = archive.read(path)
     found = set()
     for match in CELL_WITH_FORMULA.finditer(xml):
         ref = match.group(1).decode()
@@ -124,7 +129,7 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
         keys = [str(k) for k in rows[4]]
-        items = [dict(zip(keys, (str(v) for v in r), strict=False)) for r in rows[5:] if any(r)]
+        items = [dict(zip(keys, r, strict=False)) for r in rows[5:] if r and r[0]]
         return Metadata(head.get("ledger_id", ""), head.get("period", ""), head.get("unit", ""), items)
     if properties.get("ledger_id"):
         return Metadata(
@@ -134,8 +139,7 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
 
 
 def _grid(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    values = sheet.to_python(skip_empty_area=False)
-    return [list(row) for row in values]
+    return sheet.to_python(skip_empty_area=False)
 
 
 def read_return(path: Path) -> ReturnedBook:
@@ -153,7 +157,8 @@ def read_return(path: Path) -> ReturnedBook:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
-        paths = _sheet_paths(archive) if archive else {}
+        with_formulas = _parts_with_formulas(archive) if archive else set()
+        paths = _sheet_paths(archive) if with_formulas else {}
         meta_rows = None
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -162,7 +167,11 @@ def read_return(path: Path) -> ReturnedBook:
                 meta_rows = rows
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas = _formula_cells(archive, paths[name]) if archive and name in paths else set()
+            formulas = (
+                _formula_cells(archive, paths[name])
+                if archive and name in paths and name != INSTRUCTIONS_SHEET
+                else set()
+            )
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise

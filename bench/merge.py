@@ -1,0 +1,88 @@
+"""Benchmark `ledger merge` against a bare python-calamine read of the same returned files.
+
+Renders the synthetic ledger's workbooks (1,000 units, 20,000 tasks) with every fill-in column filled, stores
+them as the period's returns, then prints, in one run, rows/s of a bare calamine read of every sheet and of
+`merge_period` with every check on, and their ratio. Not part of the test suite.
+
+    python bench/merge.py [--units 1000] [--tasks 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import python_calamine
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from synthetic import PERIOD, synthetic_workspace  # noqa: E402
+
+from ledger.collect import collect_returns, returns_folder  # noqa: E402
+from ledger.layout import LEAD_SHEET, SUPPORT_SHEET  # noqa: E402
+from ledger.merge import merge_period  # noqa: E402
+from ledger.render import render_period  # noqa: E402
+
+STATUSES = ["序时推进", "滞后", "未启动"]  # 已完成 would close tasks and leave them out of the workbooks
+
+
+def filled_answers(ws) -> dict:
+    """What units typed: every fill-in cell of every task row, lead and support."""
+    answers = {}
+    for i, task in enumerate(ws.tasks):
+        for unit in (*task.lead_units, *task.support_units):
+            answers[(task.id, unit)] = {
+                "完成状态": STATUSES[i % 3],
+                "本月进展": f"第 {i} 项工作按计划推进，已完成阶段目标。",
+                "存在问题": "无",
+                "下步计划": "继续推进",
+            }
+    return answers
+
+
+def bare_read(folder: Path) -> int:
+    """Every sheet of every file read into Python; counts the task rows, as merge does."""
+    rows = 0
+    for path in sorted(folder.glob("*.xlsx")):
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if name in (LEAD_SHEET, SUPPORT_SHEET):
+                rows += sum(1 for row in grid[2:] if row and "-" in str(row[0]))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=20000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ws = synthetic_workspace(root, args.units, args.tasks)
+        print(f"synthetic ledger: {args.units} units, {args.tasks} tasks; filling and storing the returns …")
+        rendered = render_period(ws, PERIOD, answers=filled_answers(ws))
+        collect_returns(root, PERIOD, sorted(rendered.outbox.glob("*.xlsx")))
+        folder = returns_folder(root, PERIOD)
+        start = time.perf_counter()
+        sheet_rows = bare_read(folder)
+        bare_s = time.perf_counter() - start
+        start = time.perf_counter()
+        result = merge_period(ws, PERIOD)
+        merge_s = time.perf_counter() - start
+        rows = len(result.entries)
+        print(
+            f"bare calamine read  : {sheet_rows:8d} sheet rows in {bare_s:7.2f} s = {sheet_rows / bare_s:9.0f} rows/s"
+        )
+        print(
+            f"ledger merge        : {rows:8d} task rows in {merge_s:7.2f} s = {rows / merge_s:9.0f} rows/s"
+            f"  ({len(result.problems)} problems, {result.stats['merged']} files merged)"
+        )
+        print(f"ratio (merge / bare): {(rows / merge_s) / (sheet_rows / bare_s):.2f}   (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
