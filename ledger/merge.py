@@ -23,7 +23,7 @@ from .layout import FOOTER_LABELS, LEAD_SHEET, SUPPORT_SHEET, TASK_COLUMNS, ledg
 from .model import Period, Task
 from .problems import ERROR, Problem, cell_name, problem
 from .read import ReturnedBook, ReturnedSheet, ReturnError, is_instructions, read_return
-from .workspace import Workspace
+from .workspace import Workspace, tasks_by_unit
 from .xlsx import new_workbook, table_sheet
 
 ENTRY_FIELDS = {
@@ -165,11 +165,15 @@ class _Context:
     tasks: dict[str, Task]
     fill: dict[str, FillColumn]
     cells: dict[str, list[str]]  # task id -> its locked cells as render writes them
+    involved: dict[str, frozenset[str]]  # unit -> ids of the tasks it leads or supports
 
     @classmethod
     def of(cls, ws: Workspace, period: Period) -> _Context:
         fill = {c.header: c for d in ws.config.documents for c in d.fill_columns}
-        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, {t.id: task_cells(t) for t in ws.tasks})
+        involved = {
+            u: frozenset(t.id for t in (*lead, *support)) for u, (lead, support) in tasks_by_unit(ws.tasks).items()
+        }
+        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, {t.id: task_cells(t) for t in ws.tasks}, involved)
 
 
 class _FileReader:
@@ -178,6 +182,8 @@ class _FileReader:
     def __init__(self, context: _Context, receipt: Receipt, book: ReturnedBook, unit: str) -> None:
         self.ws, self.period, self.tasks, self.fill_columns = context.ws, context.period, context.tasks, context.fill
         self.cells = context.cells
+        self.statuses = frozenset(context.ws.config.statuses)
+        self.involved = context.involved.get(unit, frozenset())
         self.receipt, self.book, self.unit = receipt, book, unit
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
@@ -199,7 +205,7 @@ class _FileReader:
         tables = [(s, self._header(s)) for s in self.book.sheets if not is_instructions(s)]
         present = {s.name for s, header in tables if header is not None}
         missing_sheets = sorted(expected_sheets - present)
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
         for sheet, header in tables:
             if header is None:
                 self._extra_sheet(sheet)
@@ -243,10 +249,11 @@ class _FileReader:
             return "support" if self.unit in task.support_units or sheet.name == SUPPORT_SHEET else "lead"
         return "lead"
 
-    def _rows(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected, seen: dict[str, str]) -> None:
+    def _rows(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected, seen: dict) -> None:
         header_row, columns = header
         id_col = columns[TASK_COLUMNS[0]]
         locked_cols = [columns.get(name) for name in TASK_COLUMNS]
+        contiguous = locked_cols == list(range(len(TASK_COLUMNS)))
         # Decided once per sheet: each fill-in column's index, its configuration and the Entry field it feeds.
         fill = [
             (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h)) for h, c in columns.items() if h not in TASK_COLUMNS
@@ -264,24 +271,21 @@ class _FileReader:
                             self.keep(sheet.name, r, c, v, "单位新增的行（作为建议保留）")
                 continue
             task = self.tasks.get(task_id)
-            assigned = (
-                task is not None
-                and (expected is None or task_id in expected)
-                and (self.unit in task.lead_units or self.unit in task.support_units)
-            )
+            assigned = task_id in self.involved and (expected is None or task_id in expected)
             if not assigned or task_id in seen:
                 code = "task-duplicate-row" if task_id in seen else "task-unknown"
-                self.report(
-                    code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=seen.get(task_id, "")
-                )
+                first = seen.get(task_id)
+                first_text = f"{first[0]} {cell_name(first[1] + 1, first[2] + 1)}" if first else ""
+                self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=first_text)
                 for _, c, _, _ in fill:
                     if text_of(row[c]).strip():
                         self.keep(sheet.name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
                 continue
-            seen[task_id] = f"{sheet.name} {cell_name(r + 1, id_col + 1)}"
+            seen[task_id] = (sheet.name, r, id_col)
             expected_row = expected.get(task_id) if expected else None
-            now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
-            self._locked(sheet, r, task, now, locked_cols, expected_row)
+            if not (contiguous and row[: len(TASK_COLUMNS)] == self.cells[task_id]):  # fast path: untouched row
+                now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
+                self._locked(sheet, r, task, now, locked_cols, expected_row)
             entry = self._entry(sheet, r, row, task, self._role(sheet, task, expected_row), fill)
             self._content_checks(entry, sheet.name, r, columns)
             self.entries.append(entry)
@@ -312,7 +316,13 @@ class _FileReader:
             value = row[c]
             if sheet.formulas and (r, c) in sheet.formulas:
                 self.report("cell-formula", sheet.name, cell_name(r + 1, c + 1), value=text_of(value))
-            if field_name and column is not None and column.kind == "text" and type(value) is str and value:
+            if (
+                field_name
+                and type(value) is str
+                and value
+                and column is not None
+                and (column.kind == "text" or (column.kind == "status" and value in self.statuses))
+            ):
                 setattr(entry, field_name, value)  # the common case: kept as typed, nothing to check
                 continue
             where = functools.partial(cell_name, r + 1, c + 1)

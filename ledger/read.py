@@ -154,13 +154,15 @@ def read_return(path: Path) -> ReturnedBook:
     else:
         raise ReturnError("return-not-workbook", kind=f"“{path.suffix or '无扩展名'}”文件")
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
         with_formulas = _parts_with_formulas(archive) if archive else set()
         paths = _sheet_paths(archive) if with_formulas else {}
         meta_rows = None
         for name in book.sheet_names:
+            if name == INSTRUCTIONS_SHEET:
+                continue  # protected, and holds only the office's own text
             sheet = book.get_sheet_by_name(name)
             rows = _grid(sheet)
             if name == META_SHEET:
