@@ -16,7 +16,10 @@ from .collect import collect_returns
 from .merge import merge_period, write_merge
 from .model import Period
 from .problems import Problem
+from .publish import write_report
 from .render import render_period
+from .report import LIGHT_NAMES, build_report
+from .samples import make_sample_returns
 
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
 console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -195,3 +198,46 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
     )
     for path in paths:
         click.echo(f"已生成：{path}")
+
+
+@main.command(help="查看报告期报送情况：已报送、未报送、逾期报送、报送有误的单位，以及各灯色任务数。")
+@workspace_option
+@period_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def status(workspace: Path | None, period: Period, as_json: bool) -> None:
+    ws = load_valid_workspace(workspace)
+    summary = build_report(ws, period).summary()
+    if as_json:
+        _print_json(summary)
+        return
+    units = summary["units"]
+    click.echo(f"{period.label}：应报送 {units['expected']} 个单位，已报送 {len(units['returned'])} 个。")
+    for label, key in (("未报送", "missing"), ("逾期报送", "late"), ("报送有误", "with_errors")):
+        click.echo(f"{label}（{len(units[key])}）：{'、'.join(units[key]) or '无'}")
+    lights = "，".join(f"{LIGHT_NAMES[k]} {v} 项" for k, v in summary["lights"].items())
+    click.echo(f"任务 {summary['tasks']} 项，已完成 {summary['done']} 项（{summary['completion']:.1%}）；{lights}。")
+
+
+@main.command(help="生成月度调度通报：汇总台账.xlsx、report.html 和 通报.docx（build/<报告期>/report/）。")
+@workspace_option
+@period_option
+def report(workspace: Path | None, period: Period) -> None:
+    ws = load_valid_workspace(workspace)
+    built = build_report(ws, period)
+    for path in write_report(ws, built):
+        click.echo(f"已生成：{path}")
+    counts = built.counts
+    click.echo(
+        f"任务 {len(built.tasks)} 项：绿灯 {counts['green']}，黄灯 {counts['yellow']}，红灯 {counts['red']}；"
+        f"未报送单位 {len(built.missing_units)} 个。"
+    )
+
+
+@main.command("sample-returns", help="为示例工作目录生成模拟的单位回复邮件（.eml），供演示和测试收集、汇总流程。")
+@workspace_option
+@period_option
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
+    ws = load_valid_workspace(workspace)
+    written = make_sample_returns(ws, period, inbox)
+    click.echo(f"已生成 {len(written)} 封模拟回复邮件：{inbox}")

@@ -12,6 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 import python_calamine
 from defusedxml import ElementTree
@@ -52,12 +53,22 @@ class ReturnedSheet:
     formulas: set[tuple[int, int]] = field(default_factory=set)  # 0-based (row, column)
 
 
+class MetaRow(NamedTuple):
+    """One task row as render wrote it, from the hidden metadata sheet."""
+
+    sheet: str
+    row: str
+    task_id: str
+    role: str
+    fingerprint: str
+
+
 @dataclass
 class Metadata:
     ledger_id: str
     period: str
     unit: str
-    rows: list[dict[str, str]]  # sheet, row, task_id, role, fingerprint
+    rows: list[MetaRow]
 
 
 @dataclass
@@ -128,8 +139,7 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
 def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Metadata | None:
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
-        keys = [str(k) for k in rows[4]]
-        items = [dict(zip(keys, r, strict=False)) for r in rows[5:] if r and r[0]]
+        items = [MetaRow(*(str(v) for v in r[:5])) for r in rows[5:] if len(r) >= 5 and r[0]]
         return Metadata(head.get("ledger_id", ""), head.get("period", ""), head.get("unit", ""), items)
     if properties.get("ledger_id"):
         return Metadata(

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from .config import DONE_STATUS, Config, FillColumn
 from .deadlines import deadline_state
@@ -337,7 +337,9 @@ class UnitWorkbook:
 def template(root: Path, name: str) -> Template:
     """A jinja2 template from the workspace's templates/, falling back to the packaged default."""
     folders = [str(root / "templates"), str(DEFAULTS / "templates")]
-    env = Environment(loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=False)
+    env = Environment(
+        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html"])
+    )
     return env.get_template(name)
 
 

@@ -82,9 +82,7 @@ def example_workspace(tmp_path: Path) -> Path:
     target = tmp_path / "example"
     target.mkdir()
     shutil.copy(ROOT / "ledger.toml", target / "ledger.toml")
-    shutil.copytree(ROOT / "source", target / "source")
-    shutil.copytree(ROOT / "templates", target / "templates")
-    return target
+    return copy_example(target)
 
 
 def require_binary(name: str) -> str:
@@ -100,13 +98,11 @@ def require_binary(name: str) -> str:
 
 
 def copy_example(target: Path) -> Path:
+    """The shipped example's configuration, task lists, units and templates — not returns a local demo stored."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("ledger.toml", "source", "templates"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, target / name)
-        else:
-            shutil.copy(src, target / name)
+    shutil.copy(ROOT / "ledger.toml", target / "ledger.toml")
+    shutil.copytree(ROOT / "source", target / "source", ignore=shutil.ignore_patterns("returns"))
+    shutil.copytree(ROOT / "templates", target / "templates")
     return target
 
 

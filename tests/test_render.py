@@ -1,6 +1,5 @@
 import hashlib
 import json
-import shutil
 import subprocess
 
 import openpyxl
@@ -11,7 +10,7 @@ from ledger.layout import LEAD_SHEET, META_SHEET, SUPPORT_SHEET, TASK_COLUMNS
 from ledger.model import Period
 from ledger.render import FIRST_TASK_ROW, render_period
 
-from .conftest import make_workspace, require_binary
+from .conftest import copy_example, make_workspace, require_binary
 
 JUNE = Period(2021, 6)
 DEFAULT_FILL = ["完成状态", "本月进展", "存在问题", "下步计划"]
@@ -19,12 +18,7 @@ DEFAULT_FILL = ["完成状态", "本月进展", "存在问题", "下步计划"]
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from .conftest import ROOT
-
-    root = tmp_path_factory.mktemp("render")
-    for name in ("ledger.toml", "source", "templates"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    root = copy_example(tmp_path_factory.mktemp("render") / "ws")
     ws = load_workspace(root)
     return ws, render_period(ws, JUNE)
 

@@ -1,0 +1,267 @@
+"""The monthly consolidated report (月度调度通报): one computation, three outputs that never disagree.
+
+`build_report` turns the workspace and the merged returns into a `MonthlyReport`; the workbook, the web page and
+the Word bulletin are all written from that one object.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .config import BEHIND_STATUS, DONE_STATUS
+from .deadlines import add_working_days
+from .merge import Entry, MergeResult, ReturnInfo, merge_period, merged_before
+from .model import Period, Task
+from .problems import ERROR, Problem
+from .render import chinese_date, is_closed
+from .workspace import Workspace, tasks_by_unit
+
+NOT_REPORTED = "未报送"
+NOT_STARTED = "未启动"
+LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+
+
+@dataclass
+class TaskLine:
+    task: Task
+    status: str  # consolidated over the leads; NOT_REPORTED when a lead did not report
+    light: str  # "green", "yellow" or "red"
+    reason: str  # why this light, in Chinese
+    overdue: bool
+    due_soon: bool
+    leads: list[Entry] = field(default_factory=list)
+    supports: list[Entry] = field(default_factory=list)
+    previous: str = ""  # consolidated status of the periods before ("" when unknown)
+    carried: bool = False  # closed in an earlier period: not asked again this month
+
+
+@dataclass
+class UnitLine:
+    unit: str
+    returned: bool
+    received_at: str
+    on_time: bool | None  # None when nothing was returned
+    errors: int
+    led: int = 0
+    done: int = 0
+    on_schedule: int = 0
+    behind: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    not_reported: int = 0
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.led if self.led else 0.0
+
+
+@dataclass
+class MonthlyReport:
+    period: Period
+    as_of: date
+    return_deadline: date
+    title: str
+    office: str
+    tasks: list[TaskLine]
+    units: list[UnitLine]
+    problems: list[Problem]
+    returns: list[ReturnInfo]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(t.light for t in self.tasks)
+        return {light: found[light] for light in LIGHT_NAMES}
+
+    @property
+    def done(self) -> int:
+        return sum(t.status == DONE_STATUS for t in self.tasks)
+
+    @property
+    def completion(self) -> float:
+        return self.done / len(self.tasks) if self.tasks else 0.0
+
+    @property
+    def missing_units(self) -> list[UnitLine]:
+        return [u for u in self.units if not u.returned]
+
+    @property
+    def late_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.returned and u.on_time is False]
+
+    @property
+    def error_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.errors]
+
+    @property
+    def good_units(self) -> list[UnitLine]:
+        """Units that returned on time without errors and have no task behind or overdue."""
+        return [u for u in self.units if u.on_time and not u.errors and u.led and not (u.behind or u.overdue)]
+
+    @property
+    def overdue_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
+
+    @property
+    def due_soon_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.due_soon and t.status != DONE_STATUS]
+
+    @property
+    def newly_done(self) -> list[TaskLine]:
+        return [t for t in self.tasks if not t.carried and t.status == DONE_STATUS and t.previous != DONE_STATUS]
+
+    @property
+    def newly_overdue(self) -> list[TaskLine]:
+        previous_end = self.period.previous().last_day
+        return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due >= previous_end]
+
+    @property
+    def changed(self) -> list[TaskLine]:
+        return [t for t in self.tasks if not t.carried and t.previous and t.previous != t.status]
+
+    def categories(self) -> list[dict]:
+        groups: dict[str, list[TaskLine]] = defaultdict(list)
+        for t in self.tasks:
+            groups[t.task.category or "（未分类）"].append(t)
+        return [
+            {
+                "category": name,
+                "total": len(lines),
+                "done": sum(t.status == DONE_STATUS for t in lines),
+                **{light: sum(t.light == light for t in lines) for light in LIGHT_NAMES},
+            }
+            for name, lines in groups.items()
+        ]
+
+    def summary(self) -> dict:
+        """The figures `ledger status --json` prints and the tests check against the three outputs."""
+        return {
+            "period": str(self.period),
+            "tasks": len(self.tasks),
+            "done": self.done,
+            "completion": round(self.completion, 4),
+            "lights": self.counts,
+            "overdue": [t.task.id for t in self.overdue_tasks],
+            "due_soon": [t.task.id for t in self.due_soon_tasks],
+            "units": {
+                "expected": len(self.units),
+                "returned": [u.unit for u in self.units if u.returned],
+                "missing": [u.unit for u in self.missing_units],
+                "late": [u.unit for u in self.late_units],
+                "with_errors": [u.unit for u in self.error_units],
+            },
+            "newly_done": [t.task.id for t in self.newly_done],
+            "newly_overdue": [t.task.id for t in self.newly_overdue],
+            "changed": [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in self.changed],
+        }
+
+
+def consolidate(statuses: list[str], allowed: list[str]) -> str:
+    """One status for a task from its leads' statuses: the least advanced wins."""
+    if not statuses or any(s not in allowed for s in statuses):
+        return NOT_REPORTED
+    if all(s == DONE_STATUS for s in statuses):
+        return DONE_STATUS
+    for worst in (BEHIND_STATUS, NOT_STARTED):
+        if worst in statuses:
+            return worst
+    return next(s for s in statuses if s != DONE_STATUS)
+
+
+def light_of(task: Task, status: str, as_of: date, soon_days: int) -> tuple[str, str, bool, bool]:
+    """(light, reason, overdue, due soon) of a task as of a date."""
+    due = task.deadline.due
+    overdue = due is not None and due < as_of
+    due_soon = due is not None and not overdue and due <= add_working_days(as_of, soon_days)
+    if status == DONE_STATUS:
+        return "green", "已完成", overdue, due_soon
+    if overdue:
+        return "red", "已超过完成时限", overdue, due_soon
+    if status == NOT_REPORTED:
+        return "red", "牵头单位未报送", overdue, due_soon
+    if status == BEHIND_STATUS:
+        return "yellow", "牵头单位报告滞后", overdue, due_soon
+    if due_soon:
+        return "yellow", f"{soon_days} 个工作日内到期", overdue, due_soon
+    started = task.deadline.start is None or task.deadline.start <= as_of
+    if status == NOT_STARTED and started:
+        return "yellow", "尚未启动", overdue, due_soon
+    return "green", "序时推进", overdue, due_soon
+
+
+def _received_on(info: ReturnInfo) -> date | None:
+    try:
+        return datetime.fromisoformat(info.received_at).date()
+    except ValueError:
+        return None
+
+
+def build_report(ws: Workspace, period: Period, merged: MergeResult | None = None) -> MonthlyReport:
+    """Everything the monthly report says, computed once from the source and the merged returns."""
+    config = ws.config
+    merged = merged or merge_period(ws, period)
+    before = merged_before(ws, period)
+    as_of = period.last_day
+    deadline = period.return_deadline(config.report_due_day)
+    entries: dict[str, list[Entry]] = defaultdict(list)
+    for e in merged.entries:
+        entries[e.task_id].append(e)
+    lines = []
+    for task in ws.tasks:
+        carried = is_closed(task, before)
+        leads = [e for e in entries[task.id] if e.role == "lead"]
+        if carried:
+            status = DONE_STATUS
+        else:
+            by_unit = {e.unit: e.status.strip() for e in leads}
+            status = consolidate([by_unit.get(u, "") for u in task.lead_units], config.statuses)
+        previous_statuses = [str(before.get((task.id, u), {}).get("完成状态", "")) for u in task.lead_units]
+        previous = consolidate(previous_statuses, config.statuses) if any(previous_statuses) else ""
+        light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days)
+        supports = [e for e in entries[task.id] if e.role == "support"]
+        lines.append(TaskLine(task, status, light, reason, overdue, due_soon, leads, supports, previous, carried))
+    received: dict[str, ReturnInfo] = {r.unit: r for r in merged.returns if r.state == "merged"}
+    errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
+    open_tasks = tasks_by_unit(t.task for t in lines if not t.carried)
+    units = []
+    for unit in sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u)):
+        info = received.get(unit)
+        on = _received_on(info) if info else None
+        line = UnitLine(
+            unit,
+            info is not None,
+            info.received_at if info else "",
+            None if info is None else (on is not None and on <= deadline),
+            errors[unit],
+        )
+        for t in (t for t in lines if unit in t.task.lead_units and not t.carried):
+            own = next((e.status.strip() for e in t.leads if e.unit == unit), "")
+            line.led += 1
+            line.done += own == DONE_STATUS
+            line.behind += own == BEHIND_STATUS
+            line.not_started += own == NOT_STARTED
+            line.not_reported += own not in config.statuses
+            line.on_schedule += own in config.statuses and own not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+            line.overdue += t.overdue and own != DONE_STATUS
+        units.append(line)
+    return MonthlyReport(
+        period, as_of, deadline, config.title, config.office.name, lines, units, merged.problems, merged.returns
+    )
+
+
+def report_context(report: MonthlyReport) -> dict:
+    """What the HTML page and the Word bulletin are filled with: the same figures for both."""
+    return {
+        "r": report,
+        "title": report.title,
+        "office": report.office,
+        "period": str(report.period),
+        "period_label": report.period.label,
+        "as_of": chinese_date(report.as_of),
+        "return_deadline": chinese_date(report.return_deadline),
+        "counts": report.counts,
+        "light_names": LIGHT_NAMES,
+        "completion": f"{report.completion:.1%}",
+        "summary": report.summary(),
+    }

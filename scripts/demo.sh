@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole monthly cycle on the example workspace: check, render, (sample) returns, collect, merge, report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ledger=${LEDGER:-.venv/bin/ledger}
+period=${PERIOD:-2021-06}
+"$ledger" check > build-check.log || { cat build-check.log; exit 1; }
+rm -f build-check.log
+"$ledger" render --period "$period"
+"$ledger" sample-returns --period "$period" "build/$period/sample-inbox"
+"$ledger" collect --period "$period" "build/$period/sample-inbox"
+"$ledger" merge --period "$period" > "build/$period/merge.log"
+tail -n 4 "build/$period/merge.log"
+"$ledger" status --period "$period"
+"$ledger" report --period "$period"
