@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
-from .collect import collect_returns
+from .collect import collect_returns, returns_folder
+from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
 from .merge import merge_period, write_merge
 from .model import Period
 from .problems import Problem
@@ -157,24 +159,36 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> No
     click.echo(f"清单：{result.manifest_path}")
 
 
-@main.command(help="收集各单位报送的文件（工作簿、文件夹、.eml 邮件、.mbox 邮箱），原样存入 source/returns/<报告期>/。")
+@main.command(
+    help="收集各单位报送的文件（工作簿、文件夹、.eml 邮件、.mbox 邮箱），原样存入 source/returns/<报告期>/；"
+    "加 --imap 则从 ledger.toml [mail.imap] 指定的邮箱文件夹收取带附件的回复。"
+)
 @workspace_option
 @period_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def collect(workspace: Path | None, period: Period, paths: tuple[Path, ...]) -> None:
+@click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple[Path, ...]) -> None:
     ws = ws_module.load_workspace(workspace)
     if ws.config is None:
         print_problems(ws.problems)
         raise click.ClickException("工作目录无效，未收集任何文件。")
-    result = collect_returns(ws.root, period, list(paths))
-    for receipt in result.stored:
-        sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
-        click.echo(f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}）")
-    for name in result.duplicates:
-        click.echo(f"已存在相同文件，跳过：{name}")
-    for path in result.skipped:
-        click.echo(f"已忽略：{path}")
-    click.echo(f"共存入 {len(result.stored)} 个文件：{result.folder}")
+    if not paths and not use_imap:
+        raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
+    results = [collect_returns(ws.root, period, list(paths))] if paths else []
+    if use_imap:
+        try:
+            results.append(fetch_imap(ws, period))
+        except (MailError, OSError, imaplib.IMAP4.error) as exc:
+            raise click.ClickException(f"收取邮件失败：{exc}") from exc
+    for result in results:
+        for receipt in result.stored:
+            sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
+            click.echo(f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}）")
+        for name in result.duplicates:
+            click.echo(f"已存在相同文件，跳过：{name}")
+        for path in result.skipped:
+            click.echo(f"已忽略：{path}")
+    click.echo(f"共存入 {sum(len(r.stored) for r in results)} 个文件：{returns_folder(ws.root, period)}")
 
 
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
@@ -241,3 +255,50 @@ def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace)
     written = make_sample_returns(ws, period, inbox)
     click.echo(f"已生成 {len(written)} 封模拟回复邮件：{inbox}")
+
+
+def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[str], send: bool) -> None:
+    with Progress(console=console, transient=True) as bar:
+        job = bar.add_task("发送邮件" if send else "生成邮件", total=len(messages))
+        try:
+            result: MailResult = deliver(ws, period, messages, send, lambda n, _total: bar.update(job, completed=n))
+        except MailError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if result.dry_run:
+        click.echo(
+            f"试运行：已生成 {len(result.written)} 封邮件供检查（未发送）：{ws.build_dir / str(period) / 'mail'}"
+        )
+        click.echo("确认无误后加 --send 发送。")
+    else:
+        click.echo(
+            f"已发送 {len(result.sent)} 封，此前已发送而跳过 {len(result.skipped)} 封，失败 {len(result.failed)} 封。"
+        )
+        for outgoing, reason in result.failed:
+            click.echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
+    if no_email:
+        click.echo(f"以下 {len(no_email)} 个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command(help="把各单位的填报表通过邮件发给单位联系人；默认试运行，只生成 .eml 文件，加 --send 才真正发送。")
+@workspace_option
+@period_option
+@click.option("--unit", "-u", "units", multiple=True, help="只发给该单位（可重复使用）。")
+@click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
+def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
+    ws = load_valid_workspace(workspace)
+    messages, no_email = workbook_messages(ws, period, list(units) or None)
+    _deliver(ws, period, messages, no_email, send)
+
+
+@main.command(
+    help="向未报送的单位发催报邮件，向报送有误的单位发更正通知（列出问题和处理办法）；默认试运行，加 --send 发送。"
+)
+@workspace_option
+@period_option
+@click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
+def remind(workspace: Path | None, period: Period, send: bool) -> None:
+    ws = load_valid_workspace(workspace)
+    messages, no_email = reminder_messages(ws, period)
+    _deliver(ws, period, messages, no_email, send)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real (LibreOffice to open the workbooks, Chromium to render
-# the report page, fonts with CJK glyphs). Idempotent; needs root or sudo. Without them it says what is missing and carries on: the tests
+# the report page, dovecot as the IMAP server replies are fetched from, fonts with CJK glyphs). Idempotent; needs root or sudo. Without them it says what is missing and carries on: the tests
 # that need a program skip outside CI and fail in CI (CI=true).
 set -uo pipefail
-packages=(libreoffice-calc-nogui chromium fonts-noto-cjk)
-commands=(soffice chromium fc-list)
+packages=(libreoffice-calc-nogui chromium dovecot-imapd fonts-noto-cjk openssl)
+commands=(soffice chromium dovecot fc-list openssl)
 missing=()
 for i in "${!packages[@]}"; do
   command -v "${commands[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")

@@ -1,0 +1,433 @@
+"""E-mail: each unit's workbook out, reminders to the late and the wrong, replies in from an IMAP folder.
+
+Messages are composed from jinja2 templates in templates/. The default is a dry run that writes .eml files to
+build/<period>/mail/ for review; sending goes over SMTP and is recorded in a send log kept with the inputs
+(source/mail/<period>.jsonl), because what was sent cannot be rebuilt: running again never sends the same
+file to the same unit twice, even after build/ is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import hashlib
+import imaplib
+import json
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import encoders
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import quote
+
+from .collect import CollectResult, Incoming, _from_message, returns_folder, store_incoming
+from .merge import merge_period
+from .model import Period
+from .problems import ERROR
+from .render import chinese_date, render_period, safe_filename, template
+from .workspace import Workspace
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DEFAULT_PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
+IMAP_PASSWORD_ENV = "LEDGER_IMAP_PASSWORD"
+TAKEN_FLAG = "$LedgerCollected"
+
+
+class MailError(Exception):
+    """Mail settings that cannot work; the message is Chinese and says what to fix."""
+
+
+@dataclass
+class Outgoing:
+    unit: str
+    recipients: list[str]
+    subject: str
+    body: str
+    attachment: Path | None
+    kind: str  # "workbook" or "reminder"
+    key: str  # what the send log remembers: the same key is never sent twice
+
+    def message(self, sender: str, when: datetime) -> Message:
+        message = MIMEMultipart()
+        message["From"] = sender
+        message["To"] = ", ".join(self.recipients)
+        message["Subject"] = Header(self.subject, "utf-8").encode()
+        message["Date"] = format_datetime(when)
+        message["Message-ID"] = make_msgid(idstring=self.key[:12], domain=sender.rpartition("@")[2] or "ledger")
+        message.attach(MIMEText(self.body, "plain", "utf-8"))
+        if self.attachment is not None:
+            message.attach(attachment(self.attachment.read_bytes(), self.attachment.name))
+        return message
+
+
+def attachment(data: bytes, name: str) -> MIMEBase:
+    """A workbook under its Chinese name, readable by Outlook, Foxmail and webmail alike.
+
+    RFC 2231 (filename*) is the standard; older Outlook and many webmail clients only read an RFC 2047 encoded
+    word in name/filename, so both are given. Built with the compat32 classes, which write these headers as
+    given (the newer policy rewrites them and garbles long content types).
+    """
+    encoded = Header(name, "utf-8").encode(maxlinelen=10_000)
+    part = MIMEBase(*XLSX_TYPE)
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    part.set_param("name", encoded)
+    part["Content-Disposition"] = f"attachment; filename=\"{encoded}\"; filename*=utf-8''{quote(name)}"
+    return part
+
+
+@dataclass
+class MailResult:
+    period: Period
+    dry_run: bool
+    written: list[Path] = field(default_factory=list)  # .eml files of a dry run
+    sent: list[Outgoing] = field(default_factory=list)
+    skipped: list[Outgoing] = field(default_factory=list)  # already in the send log
+    failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)  # units with nothing to send to
+
+
+def _context(ws: Workspace, period: Period, unit: str) -> dict:
+    return {
+        "title": ws.config.title,
+        "unit": unit,
+        "period": str(period),
+        "period_label": period.label,
+        "return_deadline": chinese_date(period.return_deadline(ws.config.report_due_day)),
+        "office": ws.config.office,
+    }
+
+
+def _render(ws: Workspace, name: str, **values: object) -> str:
+    return template(ws.root, name).render(**values).strip()
+
+
+def workbook_messages(
+    ws: Workspace, period: Period, units: list[str] | None = None
+) -> tuple[list[Outgoing], list[str]]:
+    """One message per unit with its workbook attached (rendering the outbox first if needed)."""
+    outbox = ws.build_dir / str(period) / "outbox"
+    manifest_path = outbox / "manifest.json"
+    if not manifest_path.is_file():
+        render_period(ws, period)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    messages, no_email = [], []
+    for entry in manifest["files"]:
+        unit = entry["unit"]
+        if units and unit not in units:
+            continue
+        recipients = ws.units[unit].emails if unit in ws.units else []
+        if not recipients:
+            no_email.append(unit)
+            continue
+        values = _context(ws, period, unit) | {
+            "attachment": entry["file"],
+            "lead_count": len(entry["lead_tasks"]),
+            "support_count": len(entry["support_tasks"]),
+        }
+        key = f"workbook|{period}|{unit}|{entry['sha256']}"
+        messages.append(
+            Outgoing(
+                unit,
+                recipients,
+                _render(ws, "mail_subject.txt.j2", **values),
+                _render(ws, "mail_body.txt.j2", **values),
+                outbox / entry["file"],
+                "workbook",
+                key,
+            )
+        )
+    return messages, no_email
+
+
+def reminder_messages(ws: Workspace, period: Period) -> tuple[list[Outgoing], list[str]]:
+    """Reminders to units that have not returned, and to units whose return has errors (quoting them)."""
+    outbox = ws.build_dir / str(period) / "outbox"
+    if not (outbox / "manifest.json").is_file():
+        render_period(ws, period)
+    manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+    merged = merge_period(ws, period)
+    returned = {r.unit for r in merged.returns if r.state == "merged"}
+    errors: dict[str, list] = {}
+    for p in merged.problems:
+        if p.severity == ERROR and p.unit:
+            errors.setdefault(p.unit, []).append(p)
+    messages, no_email = [], []
+    for entry in manifest["files"]:
+        unit = entry["unit"]
+        problems = errors.get(unit, [])
+        if unit in returned and not problems:
+            continue
+        recipients = ws.units[unit].emails if unit in ws.units else []
+        if not recipients:
+            no_email.append(unit)
+            continue
+        values = _context(ws, period, unit) | {"attachment": entry["file"], "problems": problems}
+        body = _render(ws, "remind_body.txt.j2", **values)
+        key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+        messages.append(
+            Outgoing(
+                unit,
+                recipients,
+                _render(ws, "remind_subject.txt.j2", **values),
+                body,
+                None if problems else outbox / entry["file"],
+                "reminder",
+                key,
+            )
+        )
+    return messages, no_email
+
+
+def send_log_path(root: Path, period: Period) -> Path:
+    return root / "source" / "mail" / f"{period}.jsonl"
+
+
+def _sent_keys(path: Path) -> set[str]:
+    if not path.is_file():
+        return set()
+    return {json.loads(line)["key"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+@dataclass
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # "ssl", "starttls" or "none"
+    sender: str
+    user: str = ""
+    password: str = ""
+    per_minute: float = 30
+    retries: int = 3
+    timeout: float = 30
+    verify: bool = True
+
+    @classmethod
+    def from_config(cls, mail: dict, environ: dict | None = None) -> SmtpSettings:
+        environ = os.environ if environ is None else environ
+        if not mail.get("host") or not mail.get("from"):
+            raise MailError("ledger.toml 的 [mail] 需要填写 host（发信服务器）和 from（发件地址）")
+        security = mail.get("security", "starttls")
+        if security not in ("ssl", "starttls", "none"):
+            raise MailError("[mail] security 只能是 ssl、starttls 或 none")
+        password_env = mail.get("password_env", DEFAULT_PASSWORD_ENV)
+        user = mail.get("user", "")
+        if user and not environ.get(password_env):
+            raise MailError(f"请在环境变量 {password_env} 中提供发信密码（密码不写入任何文件）")
+        port = int(mail.get("port", {"ssl": 465, "starttls": 587, "none": 25}[security]))
+        return cls(
+            mail["host"],
+            port,
+            security,
+            mail["from"],
+            user,
+            environ.get(password_env, ""),
+            float(mail.get("per_minute", 30)),
+            int(mail.get("retries", 3)),
+            float(mail.get("timeout", 30)),
+            bool(mail.get("verify_tls", True)),
+        )
+
+
+def is_temporary(exc: Exception) -> bool:
+    """4xx answers and dropped connections are worth another try; 5xx answers are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError) or not isinstance(
+        exc, smtplib.SMTPException
+    )
+
+
+class SmtpSender:
+    """One SMTP connection, reopened when the server drops it; temporary failures are retried."""
+
+    def __init__(self, settings: SmtpSettings, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.sleep = sleep
+        self.connection: smtplib.SMTP | None = None
+        self.last_sent = 0.0
+
+    def _context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if not self.settings.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.security == "ssl":
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+        else:
+            connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                connection.starttls(context=self._context())
+        if s.user:
+            connection.login(s.user, s.password)
+        return connection
+
+    def send(self, message: Message, recipients: list[str]) -> None:
+        wait = 60 / self.settings.per_minute - (time.monotonic() - self.last_sent)
+        if wait > 0:
+            self.sleep(wait)
+        for attempt in range(self.settings.retries + 1):
+            try:
+                if self.connection is None:
+                    self.connection = self._connect()
+                self.connection.send_message(message, to_addrs=recipients)
+                self.last_sent = time.monotonic()
+                return
+            except (smtplib.SMTPException, OSError) as exc:
+                self.close()
+                if not is_temporary(exc) or attempt == self.settings.retries:
+                    raise
+            self.sleep(min(60.0, 2.0**attempt))
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.connection.quit()
+            self.connection = None
+
+
+def deliver(
+    ws: Workspace,
+    period: Period,
+    messages: list[Outgoing],
+    send: bool,
+    progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> MailResult:
+    """Write the messages as .eml for review, or send those not in the send log and log each one sent."""
+    result = MailResult(period, dry_run=not send)
+    sender_address = ws.config.mail.get("from") or ws.config.office.email or "ledger@localhost"
+    now = datetime.now(UTC)
+    if not send:
+        folder = ws.build_dir / str(period) / "mail"
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, outgoing in enumerate(messages, 1):
+            path = folder / f"{outgoing.kind}-{safe_filename(outgoing.unit)}.eml"
+            path.write_bytes(outgoing.message(sender_address, now).as_bytes())
+            result.written.append(path)
+            if progress:
+                progress(n, len(messages))
+        return result
+    settings = SmtpSettings.from_config(ws.config.mail)
+    log = send_log_path(ws.root, period)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    done = _sent_keys(log)
+    smtp = SmtpSender(settings, sleep)
+    try:
+        for n, outgoing in enumerate(messages, 1):
+            if outgoing.key in done:
+                result.skipped.append(outgoing)
+            else:
+                try:
+                    smtp.send(outgoing.message(settings.sender, datetime.now(UTC)), outgoing.recipients)
+                except (smtplib.SMTPException, OSError) as exc:
+                    result.failed.append((outgoing, str(exc)[:200]))
+                else:
+                    record = {
+                        "key": outgoing.key,
+                        "unit": outgoing.unit,
+                        "kind": outgoing.kind,
+                        "recipients": outgoing.recipients,
+                        "subject": outgoing.subject,
+                        "attachment": outgoing.attachment.name if outgoing.attachment else "",
+                        "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    }
+                    with open(log, "a", encoding="utf-8") as handle:
+                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    done.add(outgoing.key)
+                    result.sent.append(outgoing)
+            if progress:
+                progress(n, len(messages))
+    finally:
+        smtp.close()
+    return result
+
+
+@dataclass
+class ImapSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str = "INBOX"
+    security: str = "ssl"  # "ssl", "starttls" or "none"
+    verify: bool = True
+
+    @classmethod
+    def from_config(cls, mail: dict, environ: dict | None = None) -> ImapSettings:
+        environ = os.environ if environ is None else environ
+        imap = mail.get("imap", {})
+        if not imap.get("host") or not imap.get("user"):
+            raise MailError("ledger.toml 的 [mail.imap] 需要填写 host 和 user")
+        password_env = imap.get("password_env", IMAP_PASSWORD_ENV)
+        if not environ.get(password_env):
+            raise MailError(f"请在环境变量 {password_env} 中提供收信密码（密码不写入任何文件）")
+        security = imap.get("security", "ssl")
+        port = int(imap.get("port", 993 if security == "ssl" else 143))
+        return cls(
+            imap["host"],
+            port,
+            imap["user"],
+            environ[password_env],
+            imap.get("folder", "INBOX"),
+            security,
+            bool(imap.get("verify_tls", True)),
+        )
+
+
+def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = None) -> CollectResult:
+    """Store the attachments of replies in the IMAP folder, then flag each message taken so it is never
+    fetched again (a server without custom keywords gets the message marked as read instead)."""
+    settings = settings or ImapSettings.from_config(ws.config.mail)
+    context = ssl.create_default_context()
+    if not settings.verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if settings.security == "ssl":
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context)
+    else:
+        client = imaplib.IMAP4(settings.host, settings.port)
+        if settings.security == "starttls":
+            client.starttls(ssl_context=context)
+    try:
+        client.login(settings.user, settings.password)
+        client.select(f'"{settings.folder}"')
+        flags = client.response("PERMANENTFLAGS")[1]
+        keywords = bool(flags and flags[0] and b"\\*" in flags[0])
+        flag = TAKEN_FLAG if keywords else "\\Seen"
+        _, data = client.uid("SEARCH", None, f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
+        uids = data[0].split() if data and data[0] else []
+        items: list[Incoming] = []
+        taken = []
+        for uid in uids:
+            _, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((part[1] for part in fetched if isinstance(part, tuple)), None)
+            if raw is None:
+                continue
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            items.extend(_from_message(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
+            taken.append(uid)
+        stored, duplicates = store_incoming(returns_folder(ws.root, period), iter(items))
+        for uid in taken:
+            client.uid("STORE", uid, "+FLAGS", f"({flag})")
+        return CollectResult(period, returns_folder(ws.root, period), stored, duplicates, [])
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            client.logout()

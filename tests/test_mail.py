@@ -1,0 +1,361 @@
+"""Mail goes to a real SMTP server on 127.0.0.1 (aiosmtpd), replies come from a real IMAP server (dovecot)."""
+
+import email
+import email.policy
+import hashlib
+import json
+import socket
+import subprocess
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from ledger import load_workspace
+from ledger.collect import collect_returns
+from ledger.mail import deliver, reminder_messages, send_log_path, workbook_messages
+from ledger.model import Period
+
+from .conftest import copy_example, fill_return, require_binary
+
+JUNE = Period(2021, 6)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and can refuse, for a while or for good."""
+
+    def __init__(self):
+        self.messages = []
+        self.temporary_failures = {}  # recipient -> how many times to answer 451
+        self.refuse = set()  # recipients answered 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        if self.temporary_failures.get(address, 0) > 0:
+            self.temporary_failures[address] -= 1
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pass"
+    return AuthResult(success=ok)
+
+
+@pytest.fixture
+def smtp():
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def ws_root(tmp_path, smtp):
+    _, port = smtp
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom = "office@example.cn"\n'
+            'user = "office"\nper_minute = 6000\n'
+        )
+    return root
+
+
+def attachment_of(message):
+    [part] = list(message.iter_attachments())
+    return part.get_filename(), part.get_payload(decode=True)
+
+
+def test_send_every_unit_its_workbook_once(ws_root, smtp, monkeypatch):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    messages, no_email = workbook_messages(ws, JUNE)
+    result = deliver(ws, JUNE, messages, send=True)
+    manifest = json.loads((ws_root / "build/2021-06/outbox/manifest.json").read_text(encoding="utf-8"))
+    expected = {f["unit"]: f for f in manifest["files"] if ws.units[f["unit"]].emails}
+    assert sorted(no_email) == sorted(f["unit"] for f in manifest["files"] if not ws.units[f["unit"]].emails)
+    assert no_email  # the example has units without an address: they are listed, not skipped silently
+    assert len(handler.messages) == len(expected) == len(result.sent)
+    for sender, recipients, message in handler.messages:
+        unit = next(u for u in expected if f"（{u}）" in message["Subject"])
+        assert sender == "office@example.cn"
+        assert recipients == ws.units[unit].emails
+        assert "2021 年 6 月" in message["Subject"] and "2021 年 7 月 5 日" in message.get_body().get_content()
+        name, data = attachment_of(message)
+        assert name == expected[unit]["file"] == f"{unit}.xlsx"
+        assert hashlib.sha256(data).hexdigest() == expected[unit]["sha256"]
+    log = [json.loads(line) for line in send_log_path(ws_root, JUNE).read_text(encoding="utf-8").splitlines()]
+    assert sorted(entry["unit"] for entry in log) == sorted(expected)
+    again = deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=True)
+    assert (len(again.sent), len(again.skipped), len(handler.messages)) == (0, len(expected), len(expected))
+    for path in ws_root.rglob("*"):
+        if path.is_file():
+            assert b"s3cret-pass" not in path.read_bytes(), path  # the password is never written anywhere
+
+
+def test_temporary_failures_are_retried_and_permanent_ones_reported(ws_root, smtp, monkeypatch):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    messages = workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局"])[0]
+    handler.temporary_failures["czj@gangcheng.example.cn"] = 2
+    handler.refuse.add("swju@gangcheng.example.cn")
+    waits = []
+    result = deliver(ws, JUNE, messages, send=True, sleep=waits.append)
+    assert [o.unit for o in result.sent] == ["钢城区财政局"]
+    assert [o.unit for o, _ in result.failed] == ["钢城区税务局"]
+    assert waits == [1.0, 2.0]  # backed off twice before the third try went through
+    log = send_log_path(ws_root, JUNE).read_text(encoding="utf-8")
+    assert "钢城区财政局" in log and "钢城区税务局" not in log  # a failed one is sent again next run
+
+
+def test_rate_limit_spaces_the_messages(ws_root, smtp, monkeypatch):
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    text = (ws_root / "ledger.toml").read_text(encoding="utf-8").replace("per_minute = 6000", "per_minute = 60")
+    (ws_root / "ledger.toml").write_text(text, encoding="utf-8")
+    ws = load_workspace(ws_root)
+    waits = []
+    deliver(
+        ws,
+        JUNE,
+        workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局", "钢城区司法局"])[0],
+        send=True,
+        sleep=waits.append,
+    )
+    assert len(waits) == 2 and all(0.9 < w <= 1.0 for w in waits)
+
+
+def test_missing_password_is_refused_before_anything_is_sent(ws_root, smtp, monkeypatch):
+    from ledger.mail import MailError
+
+    monkeypatch.delenv("LEDGER_SMTP_PASSWORD", raising=False)
+    ws = load_workspace(ws_root)
+    with pytest.raises(MailError, match="LEDGER_SMTP_PASSWORD"):
+        deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=True)
+    assert smtp[0].messages == []
+
+
+def test_dry_run_writes_eml_files_for_review(ws_root, smtp):
+    ws = load_workspace(ws_root)
+    result = deliver(ws, JUNE, workbook_messages(ws, JUNE, ["钢城区财政局"])[0], send=False)
+    [path] = result.written
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert attachment_of(message)[0] == "钢城区财政局.xlsx"
+    assert smtp[0].messages == [] and not send_log_path(ws_root, JUNE).exists()
+
+
+def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp, monkeypatch, tmp_path):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    workbook_messages(ws, JUNE)  # renders the outbox
+    outbox = ws_root / "build/2021-06/outbox"
+    good = fill_return(
+        outbox / "钢城区财政局.xlsx", tmp_path / "a.xlsx", {"DQ-34": {"完成状态": "序时推进", "本月进展": "推进中"}}
+    )
+    wrong = fill_return(
+        outbox / "钢城区税务局.xlsx", tmp_path / "b.xlsx", {"FGF-13": {"完成状态": "差不多", "本月进展": "x"}}
+    )
+    collect_returns(ws_root, JUNE, [good, wrong])
+    messages, _ = reminder_messages(ws, JUNE)
+    units = {o.unit for o in messages}
+    manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+    expected_missing = {f["unit"] for f in manifest["files"] if ws.units[f["unit"]].emails} - {
+        "钢城区财政局",
+        "钢城区税务局",
+    }
+    assert units == expected_missing | {"钢城区税务局"}
+    deliver(ws, JUNE, messages, send=True)
+    by_unit = {next(u for u in units if f"（{u}）" in m["Subject"]): m for _, _, m in handler.messages}
+    correction = by_unit["钢城区税务局"]
+    assert "更正" in correction["Subject"]
+    body = correction.get_body().get_content()
+    assert "差不多" in body and "H3" in body and "请从下拉列表中选择完成状态" in body
+    chase = by_unit["钢城区司法局"]
+    assert "催报" in chase["Subject"] and attachment_of(chase)[0] == "钢城区司法局.xlsx"
+    assert deliver(ws, JUNE, reminder_messages(ws, JUNE)[0], send=True).sent == []  # not twice
+
+
+def test_starttls(tmp_path, monkeypatch):
+    import ssl
+
+    openssl = require_binary("openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        root = copy_example(tmp_path / "ws")
+        with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+            config.write(
+                f'\n[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "starttls"\nverify_tls = false\n'
+                'from = "office@example.cn"\nper_minute = 6000\n'
+            )
+        ws = load_workspace(root)
+        result = deliver(ws, JUNE, workbook_messages(ws, JUNE, ["钢城区财政局"])[0], send=True)
+        assert [o.unit for o in result.sent] == ["钢城区财政局"] and len(handler.messages) == 1
+    finally:
+        controller.stop()
+
+
+# --- IMAP: a real dovecot on 127.0.0.1
+
+
+@pytest.fixture
+def dovecot():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    binary = require_binary("dovecot")
+    # pytest's own temporary folders are private to the user; dovecot's processes run as its own users.
+    base = Path(tempfile.mkdtemp(prefix="ledger-dovecot-"))
+    base.chmod(0o755)
+    (base / "run").mkdir(parents=True)
+    (base / "mail").mkdir()
+    port = free_port()
+    (base / "passwd").write_text("office:{PLAIN}imap-pass\n", encoding="utf-8")
+    config = base / "dovecot.conf"
+    import getpass
+    import grp
+    import os
+    import pwd
+
+    if os.getuid() == 0:  # dovecot will not run its login and mail processes as root: use its own users
+        user, login_user = "dovecot", "dovenull"
+        mail_user = pwd.getpwnam("dovecot")
+        uid, gid, group = mail_user.pw_uid, mail_user.pw_gid, grp.getgrgid(mail_user.pw_gid).gr_name
+        for folder in (base / "mail", base / "home"):
+            folder.mkdir(exist_ok=True)
+            os.chown(folder, uid, gid)
+    else:
+        user = login_user = getpass.getuser()
+        uid, gid, group = os.getuid(), os.getgid(), grp.getgrgid(os.getgid()).gr_name
+    config.write_text(
+        f"""
+protocols = imap
+listen = 127.0.0.1
+base_dir = {base}/run
+log_path = {base}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 0
+first_valid_gid = 0
+mail_location = maildir:{base}/mail/%u
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {login_user}
+passdb {{
+  driver = passwd-file
+  args = {base}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={base}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen([binary, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else process.stdout.read().decode()
+        pytest.fail(f"dovecot did not start: {log}")
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatch):
+    import imaplib
+
+    from ledger.mail import fetch_imap
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot}\n'
+            'security = "none"\nuser = "office"\nfolder = "INBOX"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
+    ws = load_workspace(root)
+    messages = workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局"])[0]
+    client = imaplib.IMAP4("127.0.0.1", dovecot)
+    client.login("office", "imap-pass")
+    for outgoing in messages:  # the units' replies land in the office's inbox
+        reply = outgoing.message(outgoing.recipients[0], __import__("datetime").datetime(2021, 7, 3, 9, 0))
+        client.append("INBOX", None, None, reply.as_bytes())
+    client.logout()
+    first = fetch_imap(ws, JUNE)
+    assert sorted(r.original_name for r in first.stored) == ["钢城区税务局.xlsx", "钢城区财政局.xlsx"]
+    assert {r.sender for r in first.stored} == {"czj@gangcheng.example.cn", "swju@gangcheng.example.cn"}
+    second = fetch_imap(ws, JUNE)
+    assert second.stored == [] and second.duplicates == []  # flagged as taken: not even fetched again
+    stored = root / "source/returns/2021-06" / "钢城区财政局.xlsx"
+    assert stored.read_bytes() == (root / "build/2021-06/outbox/钢城区财政局.xlsx").read_bytes()
