@@ -92,3 +92,37 @@ def test_render_refuses_a_workspace_with_errors(tmp_path):
     result = CliRunner().invoke(main, ["render", "-w", str(tmp_path), "-p", "2021-06"])
     assert result.exit_code == 1 and "unit-unknown" in result.output
     assert not (tmp_path / "build").exists()
+
+
+def test_collect_and_merge_commands(example_workspace, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["render", "-w", str(example_workspace), "-p", "2021-06"]).exit_code == 0
+    source = example_workspace / "build/2021-06/outbox/钢城区财政局.xlsx"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "财政局.xlsx").write_bytes(source.read_bytes())
+    nothing = runner.invoke(main, ["collect", "-w", str(example_workspace), "-p", "2021-06"])
+    assert nothing.exit_code == 2
+    collected = runner.invoke(main, ["collect", "-w", str(example_workspace), "-p", "2021-06", str(inbox)])
+    assert collected.exit_code == 0 and "已存入：财政局.xlsx" in collected.output
+    merged = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06", "--json"])
+    data = json.loads(merged.output)
+    entry_keys = {"task_id", "unit", "role", "status", "progress", "issues", "next_steps", "completed_on", "file"}
+    problem_keys = {"code", "severity", "file", "unit", "sheet", "cell", "message"}
+    assert data["entries"] and all(entry_keys <= set(e) for e in data["entries"])
+    assert data["problems"] and all(problem_keys <= set(p) for p in data["problems"])
+    assert {e["role"] for e in data["entries"]} == {"lead", "support"}
+    table = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06"])
+    assert table.exit_code == 0 and "progress-empty" in table.output and "merged.xlsx" in table.output
+
+
+def test_mail_and_remind_dry_runs(example_workspace):
+    runner = CliRunner()
+    result = runner.invoke(main, ["mail", "-w", str(example_workspace), "-p", "2021-06"])
+    assert result.exit_code == 0, result.output
+    assert "试运行" in result.output and "山东重工指挥部" in result.output  # listed: no address in the units file
+    assert len(list((example_workspace / "build/2021-06/mail").glob("workbook-*.eml"))) == 43
+    remind = runner.invoke(main, ["remind", "-w", str(example_workspace), "-p", "2021-06"])
+    assert remind.exit_code == 0 and len(list((example_workspace / "build/2021-06/mail").glob("reminder-*.eml"))) == 43
+    send = runner.invoke(main, ["mail", "-w", str(example_workspace), "-p", "2021-06", "--send"])
+    assert send.exit_code == 1 and "[mail]" in send.output  # no SMTP server configured: said, nothing sent
