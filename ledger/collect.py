@@ -23,7 +23,6 @@ from pathlib import Path
 from .model import Period
 
 RECEIPTS = "receipts.jsonl"
-MAIL_SUFFIXES = {".eml", ".mbox"}
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 MAX_NAME = 120

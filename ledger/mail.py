@@ -113,23 +113,34 @@ def _render(ws: Workspace, name: str, **values: object) -> str:
     return template(ws.root, name).render(**values).strip()
 
 
+def _outbox(ws: Workspace, period: Period) -> tuple[Path, dict]:
+    """The period's outbox and its manifest, rendered first if it is not there yet."""
+    outbox = ws.build_dir / str(period) / "outbox"
+    if not (outbox / "manifest.json").is_file():
+        render_period(ws, period)
+    return outbox, json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _recipients(ws: Workspace, unit: str, no_email: list[str]) -> list[str]:
+    """The unit's addresses; a unit without one is noted in no_email, never skipped silently."""
+    recipients = ws.units[unit].emails if unit in ws.units else []
+    if not recipients:
+        no_email.append(unit)
+    return recipients
+
+
 def workbook_messages(
     ws: Workspace, period: Period, units: list[str] | None = None
 ) -> tuple[list[Outgoing], list[str]]:
     """One message per unit with its workbook attached (rendering the outbox first if needed)."""
-    outbox = ws.build_dir / str(period) / "outbox"
-    manifest_path = outbox / "manifest.json"
-    if not manifest_path.is_file():
-        render_period(ws, period)
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    outbox, manifest = _outbox(ws, period)
     messages, no_email = [], []
     for entry in manifest["files"]:
         unit = entry["unit"]
         if units and unit not in units:
             continue
-        recipients = ws.units[unit].emails if unit in ws.units else []
+        recipients = _recipients(ws, unit, no_email)
         if not recipients:
-            no_email.append(unit)
             continue
         values = _context(ws, period, unit) | {
             "attachment": entry["file"],
@@ -153,10 +164,7 @@ def workbook_messages(
 
 def reminder_messages(ws: Workspace, period: Period) -> tuple[list[Outgoing], list[str]]:
     """Reminders to units that have not returned, and to units whose return has errors (quoting them)."""
-    outbox = ws.build_dir / str(period) / "outbox"
-    if not (outbox / "manifest.json").is_file():
-        render_period(ws, period)
-    manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+    outbox, manifest = _outbox(ws, period)
     merged = merge_period(ws, period)
     returned = {r.unit for r in merged.returns if r.state == "merged"}
     errors: dict[str, list] = {}
@@ -169,9 +177,8 @@ def reminder_messages(ws: Workspace, period: Period) -> tuple[list[Outgoing], li
         problems = errors.get(unit, [])
         if unit in returned and not problems:
             continue
-        recipients = ws.units[unit].emails if unit in ws.units else []
+        recipients = _recipients(ws, unit, no_email)
         if not recipients:
-            no_email.append(unit)
             continue
         values = _context(ws, period, unit) | {"attachment": entry["file"], "problems": problems}
         body = _render(ws, "remind_body.txt.j2", **values)

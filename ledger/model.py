@@ -66,14 +66,6 @@ class Task:
     extra: dict[str, str] = field(default_factory=dict)
     source: SourceRef | None = None
 
-    def role_of(self, unit: str) -> str | None:
-        """'lead', 'support' or None: how a unit takes part in this task."""
-        if unit in self.lead_units:
-            return "lead"
-        if unit in self.support_units:
-            return "support"
-        return None
-
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -95,10 +87,6 @@ class Period:
     @property
     def label(self) -> str:
         return f"{self.year} 年 {self.month} 月"
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
 
     @property
     def last_day(self) -> date:

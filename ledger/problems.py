@@ -7,7 +7,6 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from openpyxl.utils import get_column_letter
@@ -34,7 +33,6 @@ _TYPES = [
     ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。"),
     ProblemType("sheet-missing", ERROR, "文件中没有名为“{sheet}”的工作表", "检查 ledger.toml 中的 sheet 设置是否与工作表名称一致。"),
     ProblemType("header-missing", ERROR, "未找到任务表的表头（需要“具体措施”等列名）", "确认这是任务清单表格，表头包含“序号”“具体措施”“牵头单位”等列；必要时在 ledger.toml 的 columns 中指定列名。"),
-    ProblemType("column-missing", ERROR, "表头中缺少“{column}”列", "补上该列，或在 ledger.toml 的 columns 中把现有列名对应到“{column}”。"),
     # --- tasks
     ProblemType("task-id-missing", ERROR, "该行没有序号或任务编号，无法生成稳定的任务编号", "补填序号（或任务编号）。"),
     ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在 {first} 出现", "修改其中一行的序号或任务编号，使其唯一。"),
@@ -128,8 +126,13 @@ def problem(
     )
 
 
-def has_errors(problems: Iterable[Problem]) -> bool:
-    return any(p.severity == ERROR for p in problems)
+class ProblemError(Exception):
+    """An error reported as a catalogued problem: its code and the fields its message needs."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        super().__init__(code, fields)
+        self.code = code
+        self.fields = fields
 
 
 def cell_name(row: int, column: int) -> str:

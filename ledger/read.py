@@ -18,6 +18,7 @@ import python_calamine
 from defusedxml import ElementTree
 
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
+from .problems import ProblemError
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,13 +36,8 @@ NS = {
 }
 
 
-class ReturnError(Exception):
-    """A returned file that cannot be read; code is a problem code from the catalogue."""
-
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code, fields)
-        self.code = code
-        self.fields = fields
+class ReturnError(ProblemError):
+    """A returned file that cannot be read."""
 
 
 @dataclass

@@ -47,7 +47,6 @@ def field_of(label: str, overrides: dict[str, str]) -> str | None:
 
 @dataclass
 class Header:
-    first_row: int  # 0-based index of the first header row
     last_row: int  # 0-based index of the last header row
     labels: list[str]
     columns: dict[str, int]  # field -> 0-based column
@@ -92,7 +91,7 @@ def find_header(rows: list[list[str]], overrides: dict[str, str]) -> Header | No
             labels = [_combine(_at(labels, c), _at(below, c)) for c in range(width)]
             columns = _columns(labels, overrides)
             last += 1
-        return Header(i, last, labels, columns)
+        return Header(last, labels, columns)
     return None
 
 

@@ -17,17 +17,14 @@ import openpyxl
 import xlrd
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .problems import ProblemError
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-class TableError(Exception):
-    """A file that cannot be read as a table; code is a problem code from the catalogue."""
-
-    def __init__(self, code: str, **fields: object) -> None:
-        super().__init__(code, fields)
-        self.code = code
-        self.fields = fields
+class TableError(ProblemError):
+    """A file that cannot be read as a table."""
 
 
 @dataclass
