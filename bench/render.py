@@ -34,7 +34,7 @@ def bare_dump(ws: Workspace, out: Path) -> int:
     rows = 0
     instructions = ["填报说明：请于 2021 年 7 月 5 日前将本表填好后报送示范区办公室。" * 2] * 16
     for unit, (lead, support) in tasks_by_unit(ws.tasks).items():
-        book = xlsxwriter.Workbook(str(out / f"{unit}.xlsx"))
+        book = xlsxwriter.Workbook(str(out / f"{unit}.xlsx"), {"in_memory": True})
         locked = book.add_format({"font_name": "宋体", "text_wrap": True, "border": 1, "bg_color": "#F2F2F2"})
         unlocked = book.add_format({"font_name": "宋体", "text_wrap": True, "border": 1, "locked": False})
         header = book.add_format({"bold": True, "border": 1})

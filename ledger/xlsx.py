@@ -18,7 +18,9 @@ def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbo
     """A workbook that writes text as text (never a formula) and the same bytes for the same content."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        str(path),
+        # in_memory: assemble the package in memory instead of temporary files, much faster for many workbooks
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True},
     )
     book.set_properties({"title": title, "created": created})
     return book

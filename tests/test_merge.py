@@ -113,6 +113,10 @@ def test_value_problems_each_name_their_cell(ws_root, tmp_path):
     assert "2021-06-30" in next(p.message for p in result.problems if p.code == "date-as-text")
     e = entry(result, "DQ-74")
     assert (e.progress, e.issues, e.next_steps) == ("=1+1", "@all", "+86 123")
+    write_merge(load_workspace(ws_root), result)
+    detail = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["填报明细"]
+    cells = {c.value: c.data_type for row in detail.iter_rows(min_row=3) for c in row if c.value in ("=1+1", "@all")}
+    assert cells == {"=1+1": "s", "@all": "s"}  # written as text, never as a formula
 
 
 def test_numbers_typed_as_text_are_reported_with_the_number_they_mean(ws_root, tmp_path):
