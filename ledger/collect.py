@@ -102,7 +102,8 @@ class Incoming:
     message_id: str = ""
 
 
-def _from_message(message: EmailMessage, source: str) -> Iterator[Incoming]:
+def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
+    """Every attachment of a reply, with its sender and the date it was sent (which orders returns)."""
     sender = parseaddr(str(message.get("From", "")))[1].lower()
     try:
         sent = parsedate_to_datetime(str(message["Date"])) if message.get("Date") else None
@@ -138,13 +139,13 @@ def _incoming(path: Path, skipped: list[str]) -> Iterator[Incoming]:
     suffix = path.suffix.lower()
     if suffix == ".eml":
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        yield from _from_message(message, str(path))  # type: ignore[arg-type]
+        yield from attachments_of(message, str(path))  # type: ignore[arg-type]
     elif suffix == ".mbox":
         box = mailbox.mbox(str(path), factory=None, create=False)
         for key in box.iterkeys():
             raw = box.get_bytes(key)
             message = email.message_from_bytes(raw, policy=email.policy.default)
-            yield from _from_message(message, f"{path}#{key}")  # type: ignore[arg-type]
+            yield from attachments_of(message, f"{path}#{key}")  # type: ignore[arg-type]
     else:
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         yield Incoming(path.name, path.read_bytes(), modified, "file", str(path))

@@ -31,11 +31,12 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import quote
 
-from .collect import CollectResult, Incoming, _from_message, returns_folder, store_incoming
+from .collect import CollectResult, Incoming, attachments_of, returns_folder, store_incoming
 from .merge import merge_period
 from .model import Period
 from .problems import ERROR
-from .render import chinese_date, render_period, safe_filename, template
+from .render import render_period, safe_filename
+from .templating import chinese_date, template
 from .workspace import Workspace
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -429,7 +430,7 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
             if raw is None:
                 continue
             message = email.message_from_bytes(raw, policy=email.policy.default)
-            items.extend(_from_message(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
+            items.extend(attachments_of(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
             taken.append(uid)
         stored, duplicates = store_incoming(returns_folder(ws.root, period), iter(items))
         for uid in taken:

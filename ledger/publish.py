@@ -8,9 +8,9 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from .layout import TASK_COLUMNS, task_cells
-from .render import DEFAULTS, template
 from .report import LIGHT_NAMES, MonthlyReport, TaskLine, UnitLine, report_context
-from .workspace import Workspace
+from .templating import template
+from .workspace import DEFAULTS, Workspace
 from .xlsx import new_workbook, table_sheet
 
 LIGHT_FILLS = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE"}

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from .config import DONE_STATUS, Config, FillColumn
 from .deadlines import deadline_state
@@ -36,7 +35,8 @@ from .layout import (
 )
 from .merge import merged_before
 from .model import Period, Task
-from .workspace import DEFAULTS, Workspace, tasks_by_unit
+from .templating import chinese_date, template
+from .workspace import Workspace, tasks_by_unit
 from .xlsx import FONT, TITLE_FONT, new_workbook, print_landscape
 
 TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)
@@ -87,10 +87,6 @@ def display_width(text: str) -> int:
 def line_count(text: str, width: float) -> int:
     """Lines a wrapped cell needs; cached because a task's text appears in many units' workbooks."""
     return sum(max(1, -(-display_width(line) // max(int(width) - 1, 1))) for line in text.split("\n"))
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 def safe_filename(name: str) -> str:
@@ -331,16 +327,6 @@ class UnitWorkbook:
                 sheet.write_string(r, c, value)
         sheet.very_hidden()
         sheet.protect(self.config.sheet_password or "")
-
-
-@functools.lru_cache(maxsize=32)
-def template(root: Path, name: str) -> Template:
-    """A jinja2 template from the workspace's templates/, falling back to the packaged default."""
-    folders = [str(root / "templates"), str(DEFAULTS / "templates")]
-    env = Environment(
-        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html"])
-    )
-    return env.get_template(name)
 
 
 def instructions_text(ws: Workspace, period: Period, unit: str, plans: list[_SheetPlan]) -> str:

@@ -15,7 +15,8 @@ from .deadlines import add_working_days
 from .merge import Entry, MergeResult, ReturnInfo, merge_period, merged_before
 from .model import Period, Task
 from .problems import ERROR, Problem
-from .render import chinese_date, is_closed
+from .render import is_closed
+from .templating import chinese_date
 from .workspace import Workspace, tasks_by_unit
 
 NOT_REPORTED = "未报送"
