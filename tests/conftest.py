@@ -89,7 +89,7 @@ def require_binary(name: str) -> str:
     """A system program a test needs: in CI its absence fails the test, elsewhere it skips it."""
     import os
 
-    found = shutil.which(name)
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")  # dovecot lives in sbin
     if found:
         return found
     if os.environ.get("CI"):
