@@ -9,6 +9,7 @@ a returned file whatever it is called by then.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import re
@@ -378,26 +379,32 @@ def render_period(
         kept = {f["unit"]: f for f in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
     files = []
     rows: dict[str, TaskRow] = {}
-    for n, unit in enumerate(wanted, 1):
-        lead, support = by_unit[unit]
-        path = outbox / f"{safe_filename(unit)}.xlsx"
-        plans = [
-            _SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")),
-            _SheetPlan(SUPPORT_SHEET, "support", support, fill_columns_for(ws, support, "support")),
-        ]
-        UnitWorkbook(ws, period, unit, answers, instructions_text(ws, period, unit, plans), rows).write(path, plans)
-        files.append(
-            RenderedFile(
-                unit,
-                path.name,
-                hashlib.sha256(path.read_bytes()).hexdigest(),
-                str(period),
-                [t.id for t in lead],
-                [t.id for t in support],
+    # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
+    # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.
+    gc.freeze()
+    try:
+        for n, unit in enumerate(wanted, 1):
+            lead, support = by_unit[unit]
+            path = outbox / f"{safe_filename(unit)}.xlsx"
+            plans = [
+                _SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")),
+                _SheetPlan(SUPPORT_SHEET, "support", support, fill_columns_for(ws, support, "support")),
+            ]
+            UnitWorkbook(ws, period, unit, answers, instructions_text(ws, period, unit, plans), rows).write(path, plans)
+            files.append(
+                RenderedFile(
+                    unit,
+                    path.name,
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                    str(period),
+                    [t.id for t in lead],
+                    [t.id for t in support],
+                )
             )
-        )
-        if progress:
-            progress(n, len(wanted))
+            if progress:
+                progress(n, len(wanted))
+    finally:
+        gc.unfreeze()
     entries = {**kept, **{f.unit: asdict(f) for f in files}}
     manifest = {
         "ledger_id": ledger_id(ws.config),
