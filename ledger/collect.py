@@ -92,6 +92,8 @@ def _free_name(folder: Path, name: str) -> str:
 
 @dataclass
 class Incoming:
+    """A file on its way in, before it is stored: from a folder, a message or an IMAP folder."""
+
     name: str
     data: bytes
     received_at: datetime
