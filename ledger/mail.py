@@ -27,7 +27,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -65,7 +65,9 @@ class Outgoing:
         message["To"] = ", ".join(self.recipients)
         message["Subject"] = Header(self.subject, "utf-8").encode()
         message["Date"] = format_datetime(when)
-        message["Message-ID"] = make_msgid(idstring=self.key[:12], domain=sender.rpartition("@")[2] or "ledger")
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:24]
+        message["Message-ID"] = f"<{digest}.{int(when.timestamp())}@{sender.rpartition('@')[2] or 'ledger'}>"
+        message.set_boundary(f"==ledger-{digest}==")  # not random, so a dry run gives the same files again
         message.attach(MIMEText(self.body, "plain", "utf-8"))
         if self.attachment is not None:
             message.attach(attachment(self.attachment.read_bytes(), self.attachment.name))
@@ -322,13 +324,14 @@ def deliver(
     """Write the messages as .eml for review, or send those not in the send log and log each one sent."""
     result = MailResult(period, dry_run=not send)
     sender_address = ws.config.mail.get("from") or ws.config.office.email or "ledger@localhost"
-    now = datetime.now(UTC)
+    # A dry run is dated when the period's workbooks go out, so the same inputs give the same .eml files.
+    dated = datetime(period.next().year, period.next().month, 1, tzinfo=UTC)
     if not send:
         folder = ws.build_dir / str(period) / "mail"
         folder.mkdir(parents=True, exist_ok=True)
         for n, outgoing in enumerate(messages, 1):
             path = folder / f"{outgoing.kind}-{safe_filename(outgoing.unit)}.eml"
-            path.write_bytes(outgoing.message(sender_address, now).as_bytes())
+            path.write_bytes(outgoing.message(sender_address, dated).as_bytes())
             result.written.append(path)
             if progress:
                 progress(n, len(messages))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, MonthlyReport, TaskLine, UnitLine, report_context
 from .templating import template
 from .workspace import DEFAULTS, Workspace
-from .xlsx import new_workbook, table_sheet
+from .xlsx import fixed_package, new_workbook, table_sheet
 
 LIGHT_FILLS = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE"}
 BULLETIN_TEMPLATE = "通报.docx"
@@ -206,8 +207,9 @@ def write_docx(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
     own = ws.root / "templates" / BULLETIN_TEMPLATE
     document = DocxTemplate(str(own if own.is_file() else DEFAULTS / "templates" / BULLETIN_TEMPLATE))
     document.render(report_context(report), autoescape=True)
-    document.core_properties.created = datetime(report.period.year, report.period.month, 1)
-    document.save(str(path))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(fixed_package(buffer.getvalue(), datetime(report.period.year, report.period.month, 1)))
     return path
 
 

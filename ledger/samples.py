@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -26,8 +25,8 @@ from .layout import LEAD_SHEET, SUPPORT_SHEET
 from .model import Period
 from .render import render_period, safe_filename
 from .workspace import Workspace
+from .xlsx import fixed_package
 
-FIXED_ZIP_TIME = (2021, 1, 1, 0, 0, 0)
 CHINA = timezone(timedelta(hours=8))
 PROGRESS = [
     "已制定工作方案，正在组织实施。",
@@ -72,31 +71,6 @@ def behaviour_of(index: int, due_day: int) -> Behaviour:
     ]
     kind = pattern[index % len(pattern)]
     return Behaviour(kind, due_day + 3 if kind == "late" else max(1, due_day - 1 - index % 3))
-
-
-def _normalised(data: bytes, created: datetime) -> bytes:
-    """openpyxl stamps the current time into the package; fix it so the same input gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _replace_times(content, stamp)
-            target.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), content, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-def _replace_times(core: bytes, stamp: bytes) -> bytes:
-    for tag in (b"dcterms:created", b"dcterms:modified"):
-        start = core.find(b"<" + tag)
-        if start < 0:
-            continue
-        open_end = core.find(b">", start) + 1
-        close = core.find(b"</" + tag, open_end)
-        core = core[:open_end] + stamp + core[close:]
-    return core
 
 
 def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
@@ -151,6 +125,7 @@ def _mail(sender: str, subject: str, sent: datetime, name: str, data: bytes, mim
     message["Message-ID"] = f"<{digest}.sample@example.cn>"
     message.set_content("附件为本单位填报表，请查收。")
     message.add_attachment(data, maintype=mime[0], subtype=mime[1], filename=name)
+    message.set_boundary(f"==sample-{digest}==")  # the default boundary is random
     return bytes(message)
 
 
@@ -176,10 +151,10 @@ def make_sample_returns(ws: Workspace, period: Period, inbox: Path) -> list[Path
             sender = next(iter(ws.units[other].emails), sender) if other in ws.units else sender
         sent = datetime(following.year, following.month, behaviour.day, 9, 30, tzinfo=CHINA) + timedelta(minutes=index)
         name = f"{stem} {period.label}填报.xlsx"
-        data = _normalised(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period.last_day), created)
+        data = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period.last_day), created)
         replies = [(sent, name, data, ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]
         if behaviour.kind == "twice":  # a draft first, the final file two hours later
-            draft = _normalised(_fill(outbox / f"{stem}.xlsx", unit, "good", index + 3, period.last_day), created)
+            draft = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, "good", index + 3, period.last_day), created)
             replies.insert(0, (sent - timedelta(hours=2), f"{stem}（初稿）.xlsx", draft, replies[0][3]))
         if behaviour.kind == "pdf":
             scan = f"%PDF-1.4\n% scan of {stem}\n".encode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ FONT = "宋体"  # SimSun: on every Windows and WPS install
 TITLE_FONT = "黑体"
 
 Cell = str | int | float | date | None
+FIXED_ZIP_TIME = (2021, 1, 1, 0, 0, 0)
 
 
 def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbook:
@@ -74,3 +77,31 @@ def table_sheet(
     sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
     print_landscape(sheet, 1)
     return sheet
+
+
+def fixed_package(data: bytes, created: datetime) -> bytes:
+    """An OOXML package (xlsx, docx) with the save time taken out, so the same content gives the same bytes.
+
+    openpyxl and python-docx stamp the current time into the zip entries and docProps/core.xml.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _replace_times(content, stamp)
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _replace_times(core: bytes, stamp: bytes) -> bytes:
+    for tag in (b"dcterms:created", b"dcterms:modified"):
+        start = core.find(b"<" + tag)
+        if start < 0:
+            continue
+        open_end = core.find(b">", start) + 1
+        close = core.find(b"</" + tag, open_end)
+        core = core[:open_end] + stamp + core[close:]
+    return core

@@ -292,3 +292,32 @@ def test_status_and_report_commands(cycle):
     assert "未报送" in text.output and "红灯" in text.output
     report = runner.invoke(main, ["report", "-w", str(ws.root), "-p", "2021-06"])
     assert report.exit_code == 0 and "通报.docx" in report.output
+
+
+def test_deleting_build_and_running_again_rebuilds_it_exactly(tmp_path):
+    import hashlib
+    import shutil
+
+    def digests(root):
+        build = root / "build"
+        return {
+            str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(build.rglob("*"))
+            if p.is_file()
+        }
+
+    from ledger.mail import deliver, workbook_messages
+
+    def everything(root):
+        ws, *_ = run_cycle(root, JUNE)
+        deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=False)  # the dry-run mail for review
+
+    root = copy_example(tmp_path / "ws")
+    everything(root)
+    first = digests(root)
+    stored = sorted(p.name for p in (root / "source/returns/2021-06").iterdir())
+    shutil.rmtree(root / "build")
+    everything(root)
+    assert digests(root) == first
+    assert any(name.startswith("2021-06/mail/") for name in first)
+    assert sorted(p.name for p in (root / "source/returns/2021-06").iterdir()) == stored  # nothing stored twice
