@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.types
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -22,6 +28,60 @@ from .publish import write_report
 from .render import render_period
 from .report import LIGHT_NAMES, build_report
 from .samples import make_sample_returns
+
+# Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
+CLICK_WORDS = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "可运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "Missing {param_type}": "缺少{param_type}",
+    "argument": "参数",
+    "option": "选项",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "Invalid value: {message}": "取值无效：{message}",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Did you mean {possibility}?": "是否是 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否是其中之一：{possibilities}？）",
+    "Aborted!": "已中止。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，应为目录。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录，应为文件。",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "env var: {var}": "环境变量：{var}",
+    "default: {default}": "默认：{default}",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "required": "必填",
+}
+
+
+def _chinese(message: str) -> str:
+    return CLICK_WORDS.get(message, message)
+
+
+def _chinese_plural(singular: str, plural: str, n: int) -> str:
+    return _chinese(singular if n == 1 else plural)
+
+
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+    if hasattr(_module, "_"):
+        _module._ = _chinese
+    if hasattr(_module, "ngettext"):
+        _module.ngettext = _chinese_plural
 
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
 console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -78,14 +138,29 @@ def print_problems(problems: list[Problem]) -> None:
     console.print(table)
 
 
-@click.group(help="任务台账：生成各单位填报表、收集汇总、生成月度通报。")
-@click.version_option(package_name="ledger", message="ledger %(version)s")
+class ChineseCommand(click.Command):
+    """A command whose usage line reads 用法： ledger render [选项]."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(
+    help="任务台账：生成各单位填报表、收集汇总、生成月度通报。",
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
+@click.version_option(package_name="ledger", message="ledger %(version)s", help="显示版本号并退出。")
 def main() -> None:
     pass
 
 
+main.command_class = ChineseCommand
+
+
 @main.command(help="新建工作目录：写入默认 ledger.toml 与模板，并创建空的 source/ 目录。")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     try:
         root = ws_module.init_workspace(directory)
@@ -145,7 +220,7 @@ def _print_summary(summary: dict) -> None:
 @main.command(help="生成报告期内各单位的填报表（build/<报告期>/outbox/），每个承担未完成任务的单位一份。")
 @workspace_option
 @period_option
-@click.option("--unit", "-u", "units", multiple=True, help="只生成该单位的填报表（可重复使用）。")
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只生成该单位的填报表（可重复使用）。")
 def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> None:
     ws = load_valid_workspace(workspace)
     with Progress(console=console, transient=True) as bar:
@@ -166,7 +241,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> No
 @workspace_option
 @period_option
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
 def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple[Path, ...]) -> None:
     ws = ws_module.load_workspace(workspace)
     if ws.config is None:
@@ -250,7 +325,7 @@ def report(workspace: Path | None, period: Period) -> None:
 @main.command("sample-returns", help="为示例工作目录生成模拟的单位回复邮件（.eml），供演示和测试收集、汇总流程。")
 @workspace_option
 @period_option
-@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("inbox", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace)
     written = make_sample_returns(ws, period, inbox)
@@ -284,7 +359,7 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
 @main.command(help="把各单位的填报表通过邮件发给单位联系人；默认试运行，只生成 .eml 文件，加 --send 才真正发送。")
 @workspace_option
 @period_option
-@click.option("--unit", "-u", "units", multiple=True, help="只发给该单位（可重复使用）。")
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只发给该单位（可重复使用）。")
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
     ws = load_valid_workspace(workspace)

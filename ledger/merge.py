@@ -38,6 +38,7 @@ HEADER_SCAN_ROWS = 12
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
+ADDED_ROW = "单位新增的行（作为建议保留）"
 
 
 @dataclass
@@ -269,7 +270,7 @@ class _FileReader:
                     self.report("row-added", sheet.name, cell_name(r + 1, id_col + 1))
                     for c, v in enumerate(row):
                         if text_of(v).strip():
-                            self.keep(sheet.name, r, c, v, "单位新增的行（作为建议保留）")
+                            self.keep(sheet.name, r, c, v, ADDED_ROW)
                 continue
             task = self.tasks.get(task_id)
             assigned = task_id in self.involved and (expected is None or task_id in expected)
@@ -648,6 +649,18 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
             for p in result.problems
         ],
         [6, 24, 16, 10, 8, 18, 40, 36],
+    )
+    proposals: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for u in result.unmerged:
+        if u.reason == ADDED_ROW:
+            proposals[(u.file, u.unit, u.sheet, u.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].append(u.value)
+    table_sheet(
+        book,
+        "新增建议",
+        f"{result.period.label}各单位新增的内容（建议）",
+        ["文件", "单位", "工作表", "行", "内容"],
+        [[file, unit, sheet, int(row), "\n".join(values)] for (file, unit, sheet, row), values in proposals.items()],
+        [24, 16, 10, 6, 60],
     )
     table_sheet(
         book,

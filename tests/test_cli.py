@@ -20,6 +20,20 @@ def test_every_command_has_chinese_help(command):
     assert re.search(r"[\u4e00-\u9fff]", main.commands[command].help or "")
 
 
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_has_no_english_left(command):
+    result = CliRunner().invoke(main, [command, "--help"] if command else ["--help"])
+    assert "用法：" in result.output and "选项" in result.output
+    for word in ("Usage", "Options", "Show this message", "[OPTIONS]", "TEXT", "required"):
+        assert word not in result.output, (command, word)
+
+
+def test_errors_are_chinese():
+    result = CliRunner().invoke(main, ["render", "--period", "六月"])
+    assert result.exit_code == 2 and "错误：" in result.output and "2021-06" in result.output
+    assert "没有命令" in CliRunner().invoke(main, ["rendr"]).output
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -171,6 +171,10 @@ def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
     kept = {(u.cell, u.value) for u in result.unmerged}
     assert {("D4", "建议新增：加强资金监管"), ("I4", "拟于下月启动"), ("H6", "序时推进")} <= kept
     assert "改写后的措施" in next(p.message for p in result.problems if p.code == "locked-edited")
+    write_merge(load_workspace(ws_root), result)
+    proposals = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")["新增建议"]
+    rows = list(proposals.iter_rows(min_row=3, values_only=True))
+    assert rows == [("财政局.xlsx", FINANCE, "牵头任务", 4, "建议新增：加强资金监管\n拟于下月启动")]
 
 
 def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
