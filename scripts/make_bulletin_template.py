@@ -6,6 +6,8 @@ Offices edit the result in Word; this script only makes the first version. GB/T 
     python scripts/make_bulletin_template.py
 """
 
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -16,6 +18,8 @@ from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY, TITLE, HEADING = "仿宋_GB2312", "方正小标宋简体", "黑体"
+# Word takes w:altName when a machine lacks the font: the GB/T 9704 fonts fall back to ones Windows ships.
+FALLBACKS = {TITLE: "宋体", BODY: "仿宋", HEADING: "SimHei"}
 
 
 def styled(run, font: str, size: float, bold: bool = False) -> None:
@@ -116,8 +120,29 @@ def main() -> None:
     paragraph(doc, "")
     paragraph(doc, "{{ office }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc, "{{ as_of }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = with_font_fallbacks(buffer.getvalue())
     for target in (ROOT / "templates" / "通报.docx", ROOT / "ledger" / "defaults" / "templates" / "通报.docx"):
-        doc.save(str(target))
+        target.write_bytes(data)
+
+
+def with_font_fallbacks(docx: bytes) -> bytes:
+    """Declare each GB/T 9704 font in word/fontTable.xml with the font to use where it is missing."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/><w:family w:val="auto"/>'
+        f'<w:pitch w:val="variable"/></w:font>'
+        for name, alt in FALLBACKS.items()
+    ).encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/fontTable.xml":
+                content = content.replace(b"</w:fonts>", entries + b"</w:fonts>")
+            target.writestr(zipfile.ZipInfo(info.filename, (2021, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests drive for real (LibreOffice to open the workbooks, Chromium to render
-# the report page, dovecot as the IMAP server replies are fetched from, fonts with CJK glyphs). Idempotent; needs root or sudo. Without them it says what is missing and carries on: the tests
-# that need a program skip outside CI and fail in CI (CI=true).
+# Installs the Debian packages the tests drive for real: LibreOffice (Calc and Writer) to open the workbooks and
+# the Word bulletin, Chromium to render the report page, dovecot as the IMAP server replies are fetched from,
+# fonts with CJK glyphs, and openssl for test certificates. Idempotent; needs root or sudo. Without them it
+# says what is missing and carries on: tests that need a program skip outside CI and fail in CI (CI=true).
 set -uo pipefail
-packages=(libreoffice-calc-nogui chromium dovecot-imapd fonts-noto-cjk openssl)
-commands=(soffice chromium dovecot fc-list openssl)
+packages=(libreoffice-calc-nogui libreoffice-writer-nogui chromium dovecot-imapd fonts-noto-cjk openssl)
 missing=()
-for i in "${!packages[@]}"; do
-  command -v "${commands[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo -n); else

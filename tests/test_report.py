@@ -160,6 +160,26 @@ def test_word_bulletin(cycle):
     )
     body = document.paragraphs[3].runs[0]
     assert body.font.size.pt == 16 and body.font.name == "仿宋_GB2312"
+    import zipfile
+
+    fonts = zipfile.ZipFile(paths[2]).read("word/fontTable.xml").decode()
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts  # where the font is missing
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+
+
+def test_word_bulletin_opens_in_libreoffice(cycle, tmp_path):
+    soffice = require_binary("soffice")
+    *_, paths = cycle
+    source = tmp_path / "bulletin.docx"  # an ASCII name keeps the converter's output name predictable
+    source.write_bytes(paths[2].read_bytes())
+    run = subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0 and (tmp_path / "bulletin.pdf").stat().st_size > 5_000, run.stdout + run.stderr
 
 
 def chromium_dom(path, fragment="", screenshot=None):
