@@ -196,41 +196,32 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     assert deliver(ws, JUNE, reminder_messages(ws, JUNE)[0], send=True).sent == []  # not twice
 
 
-def test_starttls(tmp_path, monkeypatch):
+def self_signed(tmp_path):
+    """A certificate for 127.0.0.1, made with openssl for the test servers."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    command = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"]
+    subprocess.run([require_binary("openssl"), *command, "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_encrypted_connections(tmp_path, security):
     import ssl
 
-    openssl = require_binary("openssl")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
     handler, port = Inbox(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    if security == "starttls":
+        controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
     controller.start()
     try:
         root = copy_example(tmp_path / "ws")
         with open(root / "ledger.toml", "a", encoding="utf-8") as config:
             config.write(
-                f'\n[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "starttls"\nverify_tls = false\n'
+                f'\n[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\nverify_tls = false\n'
                 'from = "office@example.cn"\nper_minute = 6000\n'
             )
         ws = load_workspace(root)
@@ -255,8 +246,9 @@ def dovecot():
     base.chmod(0o755)
     (base / "run").mkdir(parents=True)
     (base / "mail").mkdir()
-    port = free_port()
+    port, ssl_port = free_port(), free_port()
     (base / "passwd").write_text("office:{PLAIN}imap-pass\n", encoding="utf-8")
+    self_signed(base)
     config = base / "dovecot.conf"
     import getpass
     import grp
@@ -279,7 +271,9 @@ protocols = imap
 listen = 127.0.0.1
 base_dir = {base}/run
 log_path = {base}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{base}/cert.pem
+ssl_key = <{base}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 0
@@ -302,7 +296,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 service anvil {{
@@ -326,13 +321,14 @@ service imap-login {{
         process.kill()
         log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else process.stdout.read().decode()
         pytest.fail(f"dovecot did not start: {log}")
-    yield port
+    yield {"none": port, "ssl": ssl_port}
     process.terminate()
     process.wait(timeout=10)
     shutil.rmtree(base, ignore_errors=True)
 
 
-def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatch):
+@pytest.mark.parametrize("security", ["none", "ssl"])
+def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatch, security):
     import imaplib
 
     from ledger.mail import fetch_imap
@@ -340,13 +336,13 @@ def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatc
     root = copy_example(tmp_path / "ws")
     with open(root / "ledger.toml", "a", encoding="utf-8") as config:
         config.write(
-            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot}\n'
-            'security = "none"\nuser = "office"\nfolder = "INBOX"\n'
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot[security]}\n'
+            f'security = "{security}"\nverify_tls = false\nuser = "office"\nfolder = "INBOX"\n'
         )
     monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
     ws = load_workspace(root)
     messages = workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局"])[0]
-    client = imaplib.IMAP4("127.0.0.1", dovecot)
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
     client.login("office", "imap-pass")
     for outgoing in messages:  # the units' replies land in the office's inbox
         reply = outgoing.message(outgoing.recipients[0], __import__("datetime").datetime(2021, 7, 3, 9, 0))
