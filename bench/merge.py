@@ -75,7 +75,7 @@ def main() -> None:
         merge_s = time.perf_counter() - start
         rows = len(result.entries)
         print(
-            f"bare calamine read  : {sheet_rows:8d} sheet rows in {bare_s:7.2f} s = {sheet_rows / bare_s:9.0f} rows/s"
+            f"bare calamine read  : {sheet_rows:8d} task rows in {bare_s:7.2f} s = {sheet_rows / bare_s:9.0f} rows/s"
         )
         print(
             f"ledger merge        : {rows:8d} task rows in {merge_s:7.2f} s = {rows / merge_s:9.0f} rows/s"
