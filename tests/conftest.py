@@ -125,3 +125,22 @@ def fill_return(
     dst.parent.mkdir(parents=True, exist_ok=True)
     book.save(dst)
     return dst
+
+
+def libreoffice_pdf(source: Path, outdir: Path) -> Path:
+    """Open a document in a real LibreOffice and print it to PDF: the proof it opens without repair."""
+    import subprocess
+
+    soffice = require_binary("soffice")
+    copy = outdir / f"document{source.suffix}"  # an ASCII name keeps the converter's output name predictable
+    copy.write_bytes(source.read_bytes())
+    run = subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = outdir / "document.pdf"
+    assert run.returncode == 0 and pdf.is_file(), run.stdout + run.stderr
+    return pdf
