@@ -23,7 +23,7 @@ from .deadlines import parse_deadline
 from .layout import FOOTER_LABELS, LEAD_SHEET, SUPPORT_SHEET, TASK_COLUMNS, ledger_id, row_fingerprint, task_cells
 from .model import Period, Task
 from .problems import ERROR, Problem, cell_name, problem
-from .read import MetaRow, ReturnedBook, ReturnedSheet, ReturnError, is_instructions, read_return
+from .read import MetaRow, ReturnedBook, ReturnedSheet, ReturnError, read_return
 from .workspace import Workspace, tasks_by_unit
 from .xlsx import new_workbook, table_sheet
 
@@ -204,7 +204,7 @@ class _FileReader:
         meta = self.book.metadata
         expected = {r.task_id: r for r in meta.rows} if meta and meta.rows else None
         expected_sheets = {LEAD_SHEET, SUPPORT_SHEET} | ({r.sheet for r in meta.rows} if meta else set())
-        tables = [(s, self._header(s)) for s in self.book.sheets if not is_instructions(s)]
+        tables = [(s, self._header(s)) for s in self.book.sheets]
         present = {s.name for s, header in tables if header is not None}
         missing_sheets = sorted(expected_sheets - present)
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
@@ -247,9 +247,9 @@ class _FileReader:
     def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> str:
         if expected_row:
             return expected_row.role
-        if sheet.name == SUPPORT_SHEET or self.unit not in task.lead_units:
-            return "support" if self.unit in task.support_units or sheet.name == SUPPORT_SHEET else "lead"
-        return "lead"
+        if sheet.name == SUPPORT_SHEET:
+            return "support"
+        return "lead" if self.unit in task.lead_units else "support"
 
     def _rows(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected, seen: dict) -> None:
         header_row, columns = header
@@ -427,8 +427,6 @@ def _all_values(book: ReturnedBook, receipt: Receipt, unit: str, reason: str) ->
     """Every non-empty cell of a return that is not merged at all (superseded, wrong period …)."""
     kept = []
     for sheet in book.sheets:
-        if is_instructions(sheet):
-            continue
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row):
                 if text_of(value).strip() and r > 1 and c >= len(TASK_COLUMNS):
@@ -537,11 +535,17 @@ ROLE_NAMES = {"lead": "牵头", "support": "配合"}
 STATE_NAMES = {"merged": "已汇总", "superseded": "已被更晚的报送取代", "rejected": "未汇总"}
 
 
-def _by_unit(entries: list[Entry], attribute: str, single: bool) -> str:
+def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:
+    """One field as reported by the leads: as typed when the task has one lead, else each value with its unit."""
     values = [(e.unit, getattr(e, attribute)) for e in entries if getattr(e, attribute)]
-    if single and len(entries) == 1:
-        return values[0][1] if values else ""
+    if single and len(values) == 1:
+        return values[0][1]
     return "\n".join(f"{unit}：{value}" for unit, value in values)
+
+
+def supports_text(entries: list[Entry]) -> str:
+    """What each supporting unit reported, a line per unit."""
+    return "\n".join(f"{e.unit}：{e.status or '未选状态'}；{e.progress}".rstrip("；") for e in entries)
 
 
 def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[list[object]]]:
@@ -557,8 +561,8 @@ def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[lis
         supports = [e for e in by_task[task.id] if e.role == "support"]
         single = len(task.lead_units) == 1
         row: list[object] = [*task_cells(task)]
-        row += [_by_unit(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
-        row.append("\n".join(f"{e.unit}：{e.status or '未选状态'}；{e.progress}".rstrip("；") for e in supports))
+        row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
+        row.append(supports_text(supports))
         row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
         rows.append(row)
     return headers, rows

@@ -9,6 +9,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from .layout import TASK_COLUMNS, task_cells
+from .merge import reported_text, supports_text
 from .report import LIGHT_NAMES, MonthlyReport, TaskLine, UnitLine, report_context
 from .templating import template
 from .workspace import DEFAULTS, Workspace
@@ -18,24 +19,16 @@ LIGHT_FILLS = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE"}
 BULLETIN_TEMPLATE = "通报.docx"
 
 
-def _entries_text(entries, single: bool, attribute: str) -> str:
-    values = [(e.unit, getattr(e, attribute)) for e in entries if getattr(e, attribute)]
-    if single and len(values) == 1:
-        return values[0][1]
-    return "\n".join(f"{unit}：{value}" for unit, value in values)
-
-
 def task_row(line: TaskLine) -> list[object]:
     single = len(line.task.lead_units) == 1
-    supports = "\n".join(f"{e.unit}：{e.status or '未选状态'}；{e.progress}".rstrip("；") for e in line.supports)
     return [
         *task_cells(line.task),
         LIGHT_NAMES[line.light],
         line.status,
         line.reason,
-        _entries_text(line.leads, single, "progress"),
-        _entries_text(line.leads, single, "issues"),
-        supports,
+        reported_text(line.leads, "progress", single),
+        reported_text(line.leads, "issues", single),
+        supports_text(line.supports),
         line.previous,
     ]
 

@@ -160,7 +160,7 @@ def read_return(path: Path) -> ReturnedBook:
     else:
         raise ReturnError("return-not-workbook", kind=f"“{path.suffix or '无扩展名'}”文件")
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
         with_formulas = _parts_with_formulas(archive) if archive else set()
@@ -191,7 +191,3 @@ def read_return(path: Path) -> ReturnedBook:
     properties = _custom_properties(archive) if archive and meta_rows is None else {}
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or path.suffix.lower() == ".xlsm"
     return ReturnedBook(sheets, _metadata(meta_rows, properties), macro)
-
-
-def is_instructions(sheet: ReturnedSheet) -> bool:
-    return sheet.name == INSTRUCTIONS_SHEET
