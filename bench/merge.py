@@ -21,7 +21,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 
 from synthetic import PERIOD, synthetic_workspace  # noqa: E402
 
-from ledger.collect import collect_returns, returns_folder  # noqa: E402
+from ledger.collect import collect_returns  # noqa: E402
+from ledger.history import History  # noqa: E402
 from ledger.layout import LEAD_SHEET, SUPPORT_SHEET  # noqa: E402
 from ledger.merge import merge_period  # noqa: E402
 from ledger.render import render_period  # noqa: E402
@@ -64,9 +65,9 @@ def main() -> None:
         root = Path(tmp)
         ws = synthetic_workspace(root, args.units, args.tasks)
         print(f"synthetic ledger: {args.units} units, {args.tasks} tasks; filling and storing the returns …")
-        rendered = render_period(ws, PERIOD, answers=filled_answers(ws))
-        collect_returns(root, PERIOD, sorted(rendered.outbox.glob("*.xlsx")))
-        folder = returns_folder(root, PERIOD)
+        rendered = render_period(ws, PERIOD, History(period=PERIOD, answers=filled_answers(ws)))
+        collect_returns(ws.paths, PERIOD, sorted(rendered.outbox.glob("*.xlsx")))
+        folder = ws.paths.returns(PERIOD)
         start = time.perf_counter()
         sheet_rows = bare_read(folder)
         bare_s = time.perf_counter() - start
@@ -74,9 +75,7 @@ def main() -> None:
         result = merge_period(ws, PERIOD)
         merge_s = time.perf_counter() - start
         rows = len(result.entries)
-        print(
-            f"bare calamine read  : {sheet_rows:8d} task rows in {bare_s:7.2f} s = {sheet_rows / bare_s:9.0f} rows/s"
-        )
+        print(f"bare calamine read  : {sheet_rows:8d} task rows in {bare_s:7.2f} s = {sheet_rows / bare_s:9.0f} rows/s")
         print(
             f"ledger merge        : {rows:8d} task rows in {merge_s:7.2f} s = {rows / merge_s:9.0f} rows/s"
             f"  ({len(result.problems)} problems, {result.stats['merged']} files merged)"

@@ -23,6 +23,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 
 from synthetic import PERIOD, synthetic_workspace  # noqa: E402
 
+from ledger.history import History  # noqa: E402
 from ledger.layout import TASK_COLUMNS, task_cells  # noqa: E402
 from ledger.render import render_period  # noqa: E402
 from ledger.workspace import Workspace, tasks_by_unit  # noqa: E402
@@ -68,7 +69,7 @@ def bare_dump(ws: Workspace, out: Path) -> int:
 
 def ledger_render(ws: Workspace, out: Path) -> int:
     ws.root = out
-    result = render_period(ws, PERIOD)
+    result = render_period(ws, PERIOD, History(period=PERIOD))
     return sum(len(f.lead_tasks) + len(f.support_tasks) for f in result.files)
 
 

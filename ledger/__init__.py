@@ -3,9 +3,14 @@
 from .collect import collect_returns
 from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
 from .deadlines import parse_deadline
+from .entries import Entry, MergeResult, ReturnInfo, Unmerged
+from .history import History, build_history
 from .mail import deliver, fetch_imap, reminder_messages, workbook_messages
-from .merge import Entry, MergeResult, merge_period, write_merge
+from .master import write_merge
+from .merge import merge_period
 from .model import Deadline, Period, SourceRef, Task, Unit
+from .outbox import Manifest, RenderedFile, read_manifest
+from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, problem
 from .publish import write_report
 from .render import render_period
@@ -21,16 +26,23 @@ __all__ = [
     "DocumentConfig",
     "Entry",
     "FillColumn",
+    "History",
+    "Manifest",
     "MergeResult",
     "MonthlyReport",
     "Period",
     "Problem",
+    "RenderedFile",
     "Resolution",
+    "ReturnInfo",
     "SourceRef",
     "Task",
     "Unit",
     "UnitRegistry",
+    "Unmerged",
     "Workspace",
+    "WorkspacePaths",
+    "build_history",
     "build_report",
     "collect_returns",
     "deliver",
@@ -42,6 +54,7 @@ __all__ = [
     "merge_period",
     "parse_deadline",
     "problem",
+    "read_manifest",
     "reminder_messages",
     "render_period",
     "workbook_messages",

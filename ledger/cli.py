@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import imaplib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,11 +20,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
-from .collect import collect_returns, returns_folder
+from .collect import collect_returns
+from .history import build_history
 from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
-from .merge import merge_period, write_merge
+from .master import write_merge
+from .merge import merge_period
 from .model import Period
-from .problems import Problem
+from .outbox import Manifest, read_manifest
+from .problems import Problem, ProblemError, problem
 from .publish import write_report
 from .render import render_period
 from .report import LIGHT_NAMES, build_report
@@ -119,6 +123,15 @@ def load_valid_workspace(path: Path | None) -> ws_module.Workspace:
         print_problems([p for p in ws.problems if p.severity == "error"])
         raise click.ClickException("任务清单或单位名录有错误，请先运行 ledger check 并修正。")
     return ws
+
+
+def manifest_of(ws: ws_module.Workspace, period: Period) -> Manifest:
+    """The period's outbox manifest, or exit 1 saying which command makes it."""
+    try:
+        return read_manifest(ws.paths, period)
+    except ProblemError as exc:
+        found = problem(exc.code, **exc.fields)
+        raise click.ClickException(f"{found.message}（{found.code}）") from exc
 
 
 def _print_json(data: object) -> None:
@@ -221,12 +234,26 @@ def _print_summary(summary: dict) -> None:
 @workspace_option
 @period_option
 @click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只生成该单位的填报表（可重复使用）。")
-def render(workspace: Path | None, period: Period, units: tuple[str, ...]) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="同时生成填报表的进程数；结果与单进程完全相同。",
+)
+def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
     ws = load_valid_workspace(workspace)
+    history = build_history(ws, period)
     with Progress(console=console, transient=True) as bar:
         job = bar.add_task("生成填报表", total=None)
         result = render_period(
-            ws, period, list(units) or None, progress=lambda n, total: bar.update(job, completed=n, total=total)
+            ws,
+            period,
+            history,
+            units=list(units) or None,
+            jobs=jobs,
+            progress=lambda n, total: bar.update(job, completed=n, total=total),
         )
     for name in result.unknown_units:
         console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
@@ -249,7 +276,7 @@ def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple
         raise click.ClickException("工作目录无效，未收集任何文件。")
     if not paths and not use_imap:
         raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
-    results = [collect_returns(ws.root, period, list(paths))] if paths else []
+    results = [collect_returns(ws.paths, period, list(paths))] if paths else []
     if use_imap:
         try:
             results.append(fetch_imap(ws, period))
@@ -263,7 +290,7 @@ def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple
             click.echo(f"已存在相同文件，跳过：{name}")
         for path in result.skipped:
             click.echo(f"已忽略：{path}")
-    click.echo(f"共存入 {sum(len(r.stored) for r in results)} 个文件：{returns_folder(ws.root, period)}")
+    click.echo(f"共存入 {sum(len(r.stored) for r in results)} 个文件：{ws.paths.returns(period)}")
 
 
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
@@ -295,7 +322,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def status(workspace: Path | None, period: Period, as_json: bool) -> None:
     ws = load_valid_workspace(workspace)
-    summary = build_report(ws, period).summary()
+    summary = build_report(ws, period, merge_period(ws, period), build_history(ws, period)).summary()
     if as_json:
         _print_json(summary)
         return
@@ -312,7 +339,7 @@ def status(workspace: Path | None, period: Period, as_json: bool) -> None:
 @period_option
 def report(workspace: Path | None, period: Period) -> None:
     ws = load_valid_workspace(workspace)
-    built = build_report(ws, period)
+    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
     for path in write_report(ws, built):
         click.echo(f"已生成：{path}")
     counts = built.counts
@@ -328,7 +355,7 @@ def report(workspace: Path | None, period: Period) -> None:
 @click.argument("inbox", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace)
-    written = make_sample_returns(ws, period, inbox)
+    written = make_sample_returns(ws, manifest_of(ws, period), inbox)
     click.echo(f"已生成 {len(written)} 封模拟回复邮件：{inbox}")
 
 
@@ -340,9 +367,7 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
         except MailError as exc:
             raise click.ClickException(str(exc)) from exc
     if result.dry_run:
-        click.echo(
-            f"试运行：已生成 {len(result.written)} 封邮件供检查（未发送）：{ws.build_dir / str(period) / 'mail'}"
-        )
+        click.echo(f"试运行：已生成 {len(result.written)} 封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
         click.echo("确认无误后加 --send 发送。")
     else:
         click.echo(
@@ -363,7 +388,7 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
     ws = load_valid_workspace(workspace)
-    messages, no_email = workbook_messages(ws, period, list(units) or None)
+    messages, no_email = workbook_messages(ws, manifest_of(ws, period), list(units) or None)
     _deliver(ws, period, messages, no_email, send)
 
 
@@ -375,5 +400,5 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
 def remind(workspace: Path | None, period: Period, send: bool) -> None:
     ws = load_valid_workspace(workspace)
-    messages, no_email = reminder_messages(ws, period)
+    messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period))
     _deliver(ws, period, messages, no_email, send)

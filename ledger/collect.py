@@ -21,11 +21,9 @@ from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 from .model import Period
+from .paths import RECEIPTS, WorkspacePaths, safe_filename
 
-RECEIPTS = "receipts.jsonl"
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
-UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-MAX_NAME = 120
 
 
 @dataclass
@@ -54,29 +52,11 @@ class CollectResult:
     skipped: list[str]  # paths passed over (lock files, hidden files, unreadable mail)
 
 
-def returns_folder(root: Path, period: Period) -> Path:
-    return root / "source" / "returns" / str(period)
-
-
 def read_receipts(folder: Path) -> list[Receipt]:
     path = folder / RECEIPTS
     if not path.is_file():
         return []
     return [Receipt(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def safe_name(name: str) -> str:
-    """A file name that stays inside the folder: no directories, no reserved characters, not hidden."""
-    name = re.split(r"[\\/]", name or "")[-1]
-    name = UNSAFE.sub("_", name).strip(" .") or "未命名文件"
-    if name == RECEIPTS or name.startswith("~$"):
-        name = "_" + name
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    suffix = suffix[:10]
-    stem = stem[: MAX_NAME - len(suffix) - 1]
-    return f"{stem}.{suffix}" if suffix else stem
 
 
 def _free_name(folder: Path, name: str) -> str:
@@ -166,7 +146,7 @@ def store_incoming(
         if digest in known:
             duplicates.append(item.name)
             continue
-        name = _free_name(folder, safe_name(item.name))
+        name = _free_name(folder, safe_filename(item.name))
         with open(folder / name, "xb") as handle:  # "x": never overwrite a stored return
             handle.write(item.data)
         receipt = Receipt(
@@ -189,9 +169,11 @@ def store_incoming(
     return stored, duplicates
 
 
-def collect_returns(root: Path, period: Period, paths: list[Path], now: datetime | None = None) -> CollectResult:
+def collect_returns(
+    where: WorkspacePaths, period: Period, paths: list[Path], now: datetime | None = None
+) -> CollectResult:
     """Bring files, folders, .eml and .mbox into source/returns/<period>/."""
-    folder = returns_folder(root, period)
+    folder = where.returns(period)
     skipped: list[str] = []
 
     def all_items() -> Iterator[Incoming]:

@@ -15,6 +15,11 @@ SUPPORT_SHEET = "配合任务"
 META_FORMAT = "1"
 TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
 FOOTER_LABELS = ("填报人：", "联系电话：", "审核人（签字）：")
+TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)  # widths of TASK_COLUMNS in a unit workbook
+HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
+FIRST_TASK_ROW = 2
+HEADER_SCAN_ROWS = 12  # a returned sheet's header is looked for in its first rows (units insert a few)
+EXCEL_MAX_HEIGHT = 409  # points: Excel's tallest row
 
 
 def ledger_id(config: Config) -> str:

@@ -31,12 +31,14 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from .collect import CollectResult, Incoming, attachments_of, returns_folder, store_incoming
-from .merge import merge_period
+from .collect import CollectResult, Incoming, attachments_of, store_incoming
+from .entries import MergeResult
 from .model import Period
+from .outbox import Manifest
+from .paths import safe_filename
 from .problems import ERROR
-from .render import render_period, safe_filename
-from .templating import chinese_date, template
+from .templating import template
+from .wording import chinese_date
 from .workspace import Workspace
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -116,14 +118,6 @@ def _render(ws: Workspace, name: str, **values: object) -> str:
     return template(ws.root, name).render(**values).strip()
 
 
-def _outbox(ws: Workspace, period: Period) -> tuple[Path, dict]:
-    """The period's outbox and its manifest, rendered first if it is not there yet."""
-    outbox = ws.build_dir / str(period) / "outbox"
-    if not (outbox / "manifest.json").is_file():
-        render_period(ws, period)
-    return outbox, json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
-
-
 def _recipients(ws: Workspace, unit: str, no_email: list[str]) -> list[str]:
     """The unit's addresses; a unit without one is noted in no_email, never skipped silently."""
     recipients = ws.units[unit].emails if unit in ws.units else []
@@ -133,31 +127,31 @@ def _recipients(ws: Workspace, unit: str, no_email: list[str]) -> list[str]:
 
 
 def workbook_messages(
-    ws: Workspace, period: Period, units: list[str] | None = None
+    ws: Workspace, manifest: Manifest, units: list[str] | None = None
 ) -> tuple[list[Outgoing], list[str]]:
-    """One message per unit with its workbook attached (rendering the outbox first if needed)."""
-    outbox, manifest = _outbox(ws, period)
+    """One message per unit with its workbook from the period's outbox attached."""
+    period, outbox = manifest.period, ws.paths.outbox(manifest.period)
     messages, no_email = [], []
-    for entry in manifest["files"]:
-        unit = entry["unit"]
+    for entry in manifest.files:
+        unit = entry.unit
         if units and unit not in units:
             continue
         recipients = _recipients(ws, unit, no_email)
         if not recipients:
             continue
         values = _context(ws, period, unit) | {
-            "attachment": entry["file"],
-            "lead_count": len(entry["lead_tasks"]),
-            "support_count": len(entry["support_tasks"]),
+            "attachment": entry.file,
+            "lead_count": len(entry.lead_tasks),
+            "support_count": len(entry.support_tasks),
         }
-        key = f"workbook|{period}|{unit}|{entry['sha256']}"
+        key = f"workbook|{period}|{unit}|{entry.sha256}"
         messages.append(
             Outgoing(
                 unit,
                 recipients,
                 _render(ws, "mail_subject.txt.j2", **values),
                 _render(ws, "mail_body.txt.j2", **values),
-                outbox / entry["file"],
+                outbox / entry.file,
                 "workbook",
                 key,
             )
@@ -165,25 +159,24 @@ def workbook_messages(
     return messages, no_email
 
 
-def reminder_messages(ws: Workspace, period: Period) -> tuple[list[Outgoing], list[str]]:
+def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) -> tuple[list[Outgoing], list[str]]:
     """Reminders to units that have not returned, and to units whose return has errors (quoting them)."""
-    outbox, manifest = _outbox(ws, period)
-    merged = merge_period(ws, period)
+    period, outbox = manifest.period, ws.paths.outbox(manifest.period)
     returned = {r.unit for r in merged.returns if r.state == "merged"}
     errors: dict[str, list] = {}
     for p in merged.problems:
         if p.severity == ERROR and p.unit:
             errors.setdefault(p.unit, []).append(p)
     messages, no_email = [], []
-    for entry in manifest["files"]:
-        unit = entry["unit"]
+    for entry in manifest.files:
+        unit = entry.unit
         problems = errors.get(unit, [])
         if unit in returned and not problems:
             continue
         recipients = _recipients(ws, unit, no_email)
         if not recipients:
             continue
-        values = _context(ws, period, unit) | {"attachment": entry["file"], "problems": problems}
+        values = _context(ws, period, unit) | {"attachment": entry.file, "problems": problems}
         body = _render(ws, "remind_body.txt.j2", **values)
         key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
         messages.append(
@@ -192,16 +185,12 @@ def reminder_messages(ws: Workspace, period: Period) -> tuple[list[Outgoing], li
                 recipients,
                 _render(ws, "remind_subject.txt.j2", **values),
                 body,
-                None if problems else outbox / entry["file"],
+                None if problems else outbox / entry.file,
                 "reminder",
                 key,
             )
         )
     return messages, no_email
-
-
-def send_log_path(root: Path, period: Period) -> Path:
-    return root / "source" / "mail" / f"{period}.jsonl"
 
 
 def _sent_keys(path: Path) -> set[str]:
@@ -327,7 +316,7 @@ def deliver(
     # A dry run is dated when the period's workbooks go out, so the same inputs give the same .eml files.
     dated = datetime(period.next().year, period.next().month, 1, tzinfo=UTC)
     if not send:
-        folder = ws.build_dir / str(period) / "mail"
+        folder = ws.paths.mail_drafts(period)
         folder.mkdir(parents=True, exist_ok=True)
         for n, outgoing in enumerate(messages, 1):
             path = folder / f"{outgoing.kind}-{safe_filename(outgoing.unit)}.eml"
@@ -337,7 +326,7 @@ def deliver(
                 progress(n, len(messages))
         return result
     settings = SmtpSettings.from_config(ws.config.mail)
-    log = send_log_path(ws.root, period)
+    log = ws.paths.send_log(period)
     log.parent.mkdir(parents=True, exist_ok=True)
     done = _sent_keys(log)
     smtp = SmtpSender(settings, sleep)
@@ -435,10 +424,10 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
             message = email.message_from_bytes(raw, policy=email.policy.default)
             items.extend(attachments_of(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
             taken.append(uid)
-        stored, duplicates = store_incoming(returns_folder(ws.root, period), iter(items))
+        stored, duplicates = store_incoming(ws.paths.returns(period), iter(items))
         for uid in taken:
             client.uid("STORE", uid, "+FLAGS", f"({flag})")
-        return CollectResult(period, returns_folder(ws.root, period), stored, duplicates, [])
+        return CollectResult(period, ws.paths.returns(period), stored, duplicates, [])
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()

@@ -86,7 +86,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year} 年 {self.month} 月"
+        return f"{self.year}年{self.month}月"
 
     @property
     def last_day(self) -> date:

@@ -28,6 +28,8 @@ _TYPES = [
     # --- workspace and configuration
     ProblemType("config-invalid", ERROR, "配置文件 ledger.toml 有误：{reason}", "按提示修改 ledger.toml 后重新运行。"),
     ProblemType("file-missing", ERROR, "找不到文件：{path}", "检查 ledger.toml 中的文件路径，或把文件放到 source/ 下。"),
+    # --- stages run in order
+    ProblemType("outbox-missing", ERROR, "{period} 尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。"),
     # --- reading tables
     ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。"),
     ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。"),

@@ -9,9 +9,9 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from .layout import TASK_COLUMNS, task_cells
-from .merge import reported_text, supports_text
 from .report import LIGHT_NAMES, MonthlyReport, TaskLine, UnitLine, report_context
 from .templating import template
+from .wording import reported_text, supports_text
 from .workspace import DEFAULTS, Workspace
 from .xlsx import fixed_package, new_workbook, table_sheet
 
@@ -208,7 +208,7 @@ def write_docx(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
 
 def write_report(ws: Workspace, report: MonthlyReport) -> list[Path]:
     """build/<period>/report/汇总台账.xlsx, report.html and 通报.docx."""
-    folder = ws.build_dir / str(report.period) / "report"
+    folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
     return [
         write_xlsx(report, folder / "汇总台账.xlsx"),

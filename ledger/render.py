@@ -11,65 +11,50 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import json
+import multiprocessing
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
 
-from .config import DONE_STATUS, Config, FillColumn
+from .config import Config, FillColumn
 from .deadlines import deadline_state
+from .history import History
 from .layout import (
+    EXCEL_MAX_HEIGHT,
+    FIRST_TASK_ROW,
     FOOTER_LABELS,
+    HEADER_ROW,
     INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     META_FORMAT,
     META_SHEET,
     SUPPORT_SHEET,
     TASK_COLUMNS,
+    TASK_WIDTHS,
     ledger_id,
     row_fingerprint,
     task_cells,
 )
-from .merge import merged_before
 from .model import Period, Task
-from .templating import chinese_date, template
+from .outbox import Manifest, RenderedFile, read_manifest
+from .templating import template
+from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
 from .xlsx import FONT, TITLE_FONT, new_workbook, print_landscape
 
-TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)
-HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
-FIRST_TASK_ROW = 2
-UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-EXCEL_MAX_HEIGHT = 409
 
-# (task id, unit) -> fill-in header -> value last reported
-Answers = Mapping[tuple[str, str], Mapping[str, object]]
-
-
-@dataclass
-class RenderedFile:
-    unit: str
-    file: str
-    sha256: str
-    period: str
-    lead_tasks: list[str] = field(default_factory=list)
-    support_tasks: list[str] = field(default_factory=list)
-
-
-@dataclass
+@dataclass(kw_only=True)
 class RenderResult:
     period: Period
     outbox: Path
+    manifest_path: Path
     files: list[RenderedFile]
     unknown_units: list[str] = field(default_factory=list)
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.outbox / "manifest.json"
 
 
 # East Asian wide and full-width ranges: these characters take two columns on screen.
@@ -90,10 +75,6 @@ def line_count(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(line) // max(int(width) - 1, 1))) for line in text.split("\n"))
 
 
-def safe_filename(name: str) -> str:
-    return UNSAFE_FILENAME.sub("_", name).strip(". ") or "_"
-
-
 def fill_columns_for(ws: Workspace, tasks: list[Task], role: str) -> list[FillColumn]:
     """The fill-in columns a sheet needs: the union over the documents its tasks come from, in order."""
     by_code = {d.code: d for d in ws.config.documents}
@@ -103,13 +84,6 @@ def fill_columns_for(ws: Workspace, tasks: list[Task], role: str) -> list[FillCo
             if role == "lead" or not column.lead_only:
                 columns.setdefault(column.header, column)
     return list(columns.values())
-
-
-def is_closed(task: Task, answers: Answers) -> bool:
-    """A task is closed once every lead has reported it 已完成."""
-    return bool(task.lead_units) and all(
-        answers.get((task.id, lead), {}).get("完成状态") == DONE_STATUS for lead in task.lead_units
-    )
 
 
 @dataclass(frozen=True)
@@ -168,11 +142,11 @@ class UnitWorkbook:
     """Writes one unit's workbook; kept as a class so the formats and metadata rows travel together."""
 
     def __init__(
-        self, ws: Workspace, period: Period, unit: str, answers: Answers, instructions: str, rows: dict[str, TaskRow]
+        self, ws: Workspace, period: Period, unit: str, history: History, instructions: str, rows: dict[str, TaskRow]
     ) -> None:
         self.ws, self.config, self.period, self.unit = ws, ws.config, period, unit
         self.rows = rows
-        self.answers = answers
+        self.history = history
         self.instructions = instructions
         self.meta_rows: list[list[str]] = []
 
@@ -247,7 +221,7 @@ class UnitWorkbook:
             row = self.rows.get(task.id) or self.rows.setdefault(task.id, TaskRow.of(task, as_of, self.config))
             for c, value in enumerate(row.cells):
                 sheet.write_string(r, c, value, f.locked[row.state])
-            previous = self.answers.get((task.id, self.unit), {})
+            previous = self.history.answers_of(task.id, self.unit)
             for offset, column in enumerate(plan.fill):
                 c = len(TASK_COLUMNS) + offset
                 if column.header not in docs[task.document]:
@@ -351,65 +325,92 @@ def instructions_text(ws: Workspace, period: Period, unit: str, plans: list[_She
     )
 
 
+# What every unit's workbook of one run is written from; set before worker processes fork, so that they share it
+# instead of receiving a pickled copy of the workspace with each unit.
+_run: _Run | None = None
+
+
+@dataclass(kw_only=True)
+class _Run:
+    ws: Workspace
+    period: Period
+    history: History
+    by_unit: dict[str, tuple[list[Task], list[Task]]]
+    rows: dict[str, TaskRow] = field(default_factory=dict)  # per process: each task row computed once
+
+
+def _render_unit(unit: str) -> RenderedFile:
+    assert _run is not None, "render_period sets the run before rendering any unit"
+    ws, period = _run.ws, _run.period
+    lead, support = _run.by_unit[unit]
+    path = ws.paths.workbook(period, unit)
+    plans = [
+        _SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")),
+        _SheetPlan(SUPPORT_SHEET, "support", support, fill_columns_for(ws, support, "support")),
+    ]
+    instructions = instructions_text(ws, period, unit, plans)
+    UnitWorkbook(ws, period, unit, _run.history, instructions, _run.rows).write(path, plans)
+    return RenderedFile(
+        unit=unit,
+        file=path.name,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        period=str(period),
+        lead_tasks=[t.id for t in lead],
+        support_tasks=[t.id for t in support],
+    )
+
+
 def render_period(
     ws: Workspace,
     period: Period,
+    history: History,
+    *,
     units: list[str] | None = None,
-    answers: Answers | None = None,
+    jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
     """Write build/<period>/outbox/<unit>.xlsx for every unit with an open task, and manifest.json.
 
-    answers are last period's reports (prefilled, and closing tasks every lead reported 已完成).
+    `history` gives last answers (prefilled) and the tasks closed earlier (left out). With jobs > 1 the
+    workbooks are written by that many processes, one unit at a time each; the files are the same byte for byte.
     """
-    if answers is None:
-        answers = merged_before(ws, period)
-    outbox = ws.build_dir / str(period) / "outbox"
+    global _run
+    paths = ws.paths
+    outbox = paths.outbox(period)
     outbox.mkdir(parents=True, exist_ok=True)
-    by_unit = tasks_by_unit(t for t in ws.tasks if not is_closed(t, answers))
-    involved = dict.fromkeys(by_unit)
-    wanted = list(involved) if units is None else [u for u in units if u in involved]
-    unknown = [] if units is None else [u for u in units if u not in involved]
-    manifest_path = outbox / "manifest.json"
-    kept: dict[str, dict] = {}
+    by_unit = tasks_by_unit(t for t in ws.tasks if not history.is_closed(t))
+    wanted = list(by_unit) if units is None else [u for u in units if u in by_unit]
+    unknown = [] if units is None else [u for u in units if u not in by_unit]
+    kept: dict[str, RenderedFile] = {}
     if units is None:
         for old in outbox.glob("*.xlsx"):
             old.unlink()
-    elif manifest_path.is_file():
-        kept = {f["unit"]: f for f in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
-    files = []
-    rows: dict[str, TaskRow] = {}
+    elif paths.manifest(period).is_file():
+        kept = {f.unit: f for f in read_manifest(paths, period).files}
+    files: list[RenderedFile] = []
+    _run = _Run(ws=ws, period=period, history=history, by_unit=by_unit)
     # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.
     gc.freeze()
     try:
-        for n, unit in enumerate(wanted, 1):
-            lead, support = by_unit[unit]
-            path = outbox / f"{safe_filename(unit)}.xlsx"
-            plans = [
-                _SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")),
-                _SheetPlan(SUPPORT_SHEET, "support", support, fill_columns_for(ws, support, "support")),
-            ]
-            UnitWorkbook(ws, period, unit, answers, instructions_text(ws, period, unit, plans), rows).write(path, plans)
-            files.append(
-                RenderedFile(
-                    unit,
-                    path.name,
-                    hashlib.sha256(path.read_bytes()).hexdigest(),
-                    str(period),
-                    [t.id for t in lead],
-                    [t.id for t in support],
-                )
-            )
-            if progress:
-                progress(n, len(wanted))
+        if jobs > 1 and len(wanted) > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                for n, rendered in enumerate(pool.map(_render_unit, wanted, chunksize=4), 1):
+                    files.append(rendered)
+                    if progress:
+                        progress(n, len(wanted))
+        else:
+            for n, unit in enumerate(wanted, 1):
+                files.append(_render_unit(unit))
+                if progress:
+                    progress(n, len(wanted))
     finally:
         gc.unfreeze()
-    entries = {**kept, **{f.unit: asdict(f) for f in files}}
-    manifest = {
-        "ledger_id": ledger_id(ws.config),
-        "period": str(period),
-        "files": [entries[u] for u in sorted(entries)],
-    }
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return RenderResult(period, outbox, files, unknown)
+        _run = None
+    entries = {**kept, **{f.unit: f for f in files}}
+    manifest = Manifest(ledger_id=ledger_id(ws.config), period=period, files=[entries[u] for u in sorted(entries)])
+    paths.manifest(period).write_text(manifest.to_json(), encoding="utf-8")
+    return RenderResult(
+        period=period, outbox=outbox, manifest_path=paths.manifest(period), files=files, unknown_units=unknown
+    )

@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .config import BEHIND_STATUS, DONE_STATUS
-from .deadlines import add_working_days
-from .merge import Entry, MergeResult, ReturnInfo, merge_period, merged_before
+from .deadlines import deadline_state
+from .entries import Entry, MergeResult, ReturnInfo
+from .history import History
 from .model import Period, Task
 from .problems import ERROR, Problem
-from .render import is_closed
-from .templating import chinese_date
+from .statuses import NOT_REPORTED, NOT_STARTED, consolidate
+from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
 
-NOT_REPORTED = "未报送"
-NOT_STARTED = "未启动"
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
@@ -158,23 +157,10 @@ class MonthlyReport:
         }
 
 
-def consolidate(statuses: list[str], allowed: list[str]) -> str:
-    """One status for a task from its leads' statuses: the least advanced wins."""
-    if not statuses or any(s not in allowed for s in statuses):
-        return NOT_REPORTED
-    if all(s == DONE_STATUS for s in statuses):
-        return DONE_STATUS
-    for worst in (BEHIND_STATUS, NOT_STARTED):
-        if worst in statuses:
-            return worst
-    return next(s for s in statuses if s != DONE_STATUS)
-
-
 def light_of(task: Task, status: str, as_of: date, soon_days: int) -> tuple[str, str, bool, bool]:
     """(light, reason, overdue, due soon) of a task as of a date."""
-    due = task.deadline.due
-    overdue = due is not None and due < as_of
-    due_soon = due is not None and not overdue and due <= add_working_days(as_of, soon_days)
+    state = deadline_state(task.deadline, as_of, soon_days)
+    overdue, due_soon = state == "overdue", state == "soon"
     if status == DONE_STATUS:
         return "green", "已完成", overdue, due_soon
     if overdue:
@@ -198,11 +184,10 @@ def _received_on(info: ReturnInfo) -> date | None:
         return None
 
 
-def build_report(ws: Workspace, period: Period, merged: MergeResult | None = None) -> MonthlyReport:
-    """Everything the monthly report says, computed once from the source and the merged returns."""
+def build_report(ws: Workspace, period: Period, merged: MergeResult, history: History) -> MonthlyReport:
+    """Everything the monthly report says, computed once from the source, this period's merged returns and
+    the history before it; linear in tasks plus entries plus units."""
     config = ws.config
-    merged = merged or merge_period(ws, period)
-    before = merged_before(ws, period)
     as_of = period.last_day
     deadline = period.return_deadline(config.report_due_day)
     entries: dict[str, list[Entry]] = defaultdict(list)
@@ -210,21 +195,25 @@ def build_report(ws: Workspace, period: Period, merged: MergeResult | None = Non
         entries[e.task_id].append(e)
     lines = []
     for task in ws.tasks:
-        carried = is_closed(task, before)
+        carried = history.is_closed(task)
         leads = [e for e in entries[task.id] if e.role == "lead"]
         if carried:
             status = DONE_STATUS
         else:
             by_unit = {e.unit: e.status.strip() for e in leads}
             status = consolidate([by_unit.get(u, "") for u in task.lead_units], config.statuses)
-        previous_statuses = [str(before.get((task.id, u), {}).get("完成状态", "")) for u in task.lead_units]
-        previous = consolidate(previous_statuses, config.statuses) if any(previous_statuses) else ""
         light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days)
         supports = [e for e in entries[task.id] if e.role == "support"]
+        previous = history.previous_status.get(task.id, "")
         lines.append(TaskLine(task, status, light, reason, overdue, due_soon, leads, supports, previous, carried))
     received: dict[str, ReturnInfo] = {r.unit: r for r in merged.returns if r.state == "merged"}
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
-    open_tasks = tasks_by_unit(t.task for t in lines if not t.carried)
+    open_lines = [t for t in lines if not t.carried]
+    open_tasks = tasks_by_unit(t.task for t in open_lines)
+    led: dict[str, list[TaskLine]] = defaultdict(list)
+    for t in open_lines:
+        for unit in t.task.lead_units:
+            led[unit].append(t)
     units = []
     for unit in sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u)):
         info = received.get(unit)
@@ -236,7 +225,7 @@ def build_report(ws: Workspace, period: Period, merged: MergeResult | None = Non
             None if info is None else (on is not None and on <= deadline),
             errors[unit],
         )
-        for t in (t for t in lines if unit in t.task.lead_units and not t.carried):
+        for t in led[unit]:
             own = next((e.status.strip() for e in t.leads if e.unit == unit), "")
             line.led += 1
             line.done += own == DONE_STATUS

@@ -22,8 +22,7 @@ import openpyxl
 
 from .config import BEHIND_STATUS, DONE_STATUS
 from .layout import LEAD_SHEET, SUPPORT_SHEET
-from .model import Period
-from .render import render_period, safe_filename
+from .outbox import Manifest
 from .workspace import Workspace
 from .xlsx import fixed_package
 
@@ -129,25 +128,24 @@ def _mail(sender: str, subject: str, sent: datetime, name: str, data: bytes, mim
     return bytes(message)
 
 
-def make_sample_returns(ws: Workspace, period: Period, inbox: Path) -> list[Path]:
-    """Write one .eml per reply into inbox (render the period first if its outbox is missing)."""
-    outbox = ws.build_dir / str(period) / "outbox"
-    if not (outbox / "manifest.json").is_file():
-        render_period(ws, period)
+def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[Path]:
+    """Write one .eml per reply into inbox, from the workbooks of the period's outbox."""
+    period, outbox = manifest.period, ws.paths.outbox(manifest.period)
     inbox.mkdir(parents=True, exist_ok=True)
-    units = sorted(p.stem for p in outbox.glob("*.xlsx"))
+    rendered = sorted(manifest.files, key=lambda f: Path(f.file).stem)
+    units = [Path(f.file).stem for f in rendered]
     following = period.next()
     created = datetime(following.year, following.month, 1)
     written = []
     for index, stem in enumerate(units):
-        unit = next((u for u in ws.units if safe_filename(u) == stem), stem)
+        unit = rendered[index].unit
         behaviour = behaviour_of(index, ws.config.report_due_day)
         if behaviour.kind == "missing":
             continue
         emails = ws.units[unit].emails if unit in ws.units else []
         sender = emails[0] if emails else "office-staff@example.cn"
         if behaviour.kind == "other-sender":
-            other = units[(index + 1) % len(units)]
+            other = rendered[(index + 1) % len(rendered)].unit
             sender = next(iter(ws.units[other].emails), sender) if other in ws.units else sender
         sent = datetime(following.year, following.month, behaviour.day, 9, 30, tzinfo=CHINA) + timedelta(minutes=index)
         name = f"{stem} {period.label}填报.xlsx"

@@ -10,13 +10,13 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import xlrd
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .cells import text_of
 from .problems import ProblemError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -35,18 +35,8 @@ class Sheet:
 
 
 def cell_text(value: object) -> str:
-    """One cell as the text a person sees: 1.0 -> '1', dates as ISO, None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
+    """One cell of a source table as the text a person sees, without surrounding spaces."""
+    return text_of(value).strip()
 
 
 def read_sheets(path: Path) -> list[Sheet]:

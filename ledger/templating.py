@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
@@ -19,7 +18,3 @@ def template(root: Path, name: str) -> Template:
         loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html"])
     )
     return env.get_template(name)
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year} 年 {day.month} 月 {day.day} 日"

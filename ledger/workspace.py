@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, Config, ConfigError, load_config
 from .model import Task, Unit
+from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
 from .source import find_header, read_document_sheet
 from .tables import TableError, read_sheets
@@ -37,8 +38,8 @@ class Workspace:
         return not any(p.severity == ERROR for p in self.problems)
 
     @property
-    def build_dir(self) -> Path:
-        return self.root / "build"
+    def paths(self) -> WorkspacePaths:
+        return WorkspacePaths(self.root)
 
     def tasks_of(self, unit: str) -> tuple[list[Task], list[Task]]:
         """(tasks the unit leads, tasks it supports), in source order."""

@@ -144,3 +144,11 @@ def libreoffice_pdf(source: Path, outdir: Path) -> Path:
     pdf = outdir / "document.pdf"
     assert run.returncode == 0 and pdf.is_file(), run.stdout + run.stderr
     return pdf
+
+
+def render(ws, period, units=None):
+    """Render a period the way `ledger render` does: history first, handed down."""
+    from ledger.history import build_history
+    from ledger.render import render_period
+
+    return render_period(ws, period, build_history(ws, period), units=units)

@@ -130,8 +130,24 @@ def test_collect_and_merge_commands(example_workspace, tmp_path):
     assert table.exit_code == 0 and "progress-empty" in table.output and "merged.xlsx" in table.output
 
 
+@pytest.mark.parametrize(
+    "command", [["mail"], ["remind"], ["mail", "--send"], ["sample-returns", "inbox"]], ids=lambda c: " ".join(c)
+)
+def test_commands_that_need_the_outbox_stop_when_the_period_was_never_rendered(example_workspace, command):
+    before = sorted(p.relative_to(example_workspace) for p in example_workspace.rglob("*"))
+    name, *rest = command
+    rest = [str(example_workspace / r) if r == "inbox" else r for r in rest]
+    result = CliRunner().invoke(main, [name, "-w", str(example_workspace), "-p", "2021-07", *rest])
+    assert result.exit_code == 1
+    assert "outbox-missing" in result.output
+    assert "2021-07 尚未生成填报表，请先运行 ledger render --period 2021-07" in result.output
+    assert sorted(p.relative_to(example_workspace) for p in example_workspace.rglob("*")) == before  # wrote nothing
+
+
 def test_mail_and_remind_dry_runs(example_workspace):
     runner = CliRunner()
+    rendered = runner.invoke(main, ["render", "-w", str(example_workspace), "-p", "2021-06"])
+    assert rendered.exit_code == 0, rendered.output
     result = runner.invoke(main, ["mail", "-w", str(example_workspace), "-p", "2021-06"])
     assert result.exit_code == 0, result.output
     assert "试运行" in result.output and "山东重工指挥部" in result.output  # listed: no address in the units file

@@ -5,8 +5,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from ledger.collect import RECEIPTS, collect_returns, read_receipts, safe_name
+from ledger.collect import collect_returns, read_receipts
 from ledger.model import Period
+from ledger.paths import RECEIPTS, WorkspacePaths, safe_filename
 
 JUNE = Period(2021, 6)
 
@@ -31,7 +32,7 @@ def test_files_and_folders_are_stored_byte_for_byte_with_receipts(tmp_path):
     (inbox / "sub" / "税务局.xls").write_bytes(b"\xd0\xcf\x11\xe0two")
     (inbox / "~$财政局.xlsx").write_bytes(b"lock file")
     (inbox / "Thumbs.db").write_bytes(b"junk")
-    result = collect_returns(tmp_path, JUNE, [inbox], now=datetime(2021, 7, 6, tzinfo=UTC))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [inbox], now=datetime(2021, 7, 6, tzinfo=UTC))
     folder = tmp_path / "source" / "returns" / "2021-06"
     assert sorted(r.file for r in result.stored) == ["税务局.xls", "财政局.xlsx"]
     assert (folder / "财政局.xlsx").read_bytes() == b"PK\x03\x04one"
@@ -47,8 +48,8 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
     second.parent.mkdir()
     first.write_bytes(b"PK\x03\x04first")
     second.write_bytes(b"PK\x03\x04second")
-    collect_returns(tmp_path, JUNE, [first])
-    again = collect_returns(tmp_path, JUNE, [first, second])
+    collect_returns(WorkspacePaths(tmp_path), JUNE, [first])
+    again = collect_returns(WorkspacePaths(tmp_path), JUNE, [first, second])
     assert again.duplicates == ["报送.xlsx"]
     assert [r.file for r in again.stored] == ["报送 (2).xlsx"]
     folder = tmp_path / "source" / "returns" / "2021-06"
@@ -69,7 +70,7 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
     ],
 )
 def test_names_are_sanitised(name, safe):
-    assert safe_name(name) == safe
+    assert safe_filename(name) == safe
 
 
 def test_eml_attachments_with_chinese_names_and_the_sender(tmp_path):
@@ -77,7 +78,7 @@ def test_eml_attachments_with_chinese_names_and_the_sender(tmp_path):
     eml.write_bytes(
         bytes(message("czj@example.cn", {"钢城区财政局 6 月.xlsx": b"PK\x03\x04xlsx", "说明.docx": b"PK\x03\x04doc"}))
     )
-    result = collect_returns(tmp_path, JUNE, [eml])
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [eml])
     stored = {r.original_name: r for r in result.stored}
     assert set(stored) == {"钢城区财政局 6 月.xlsx", "说明.docx"}
     receipt = stored["钢城区财政局 6 月.xlsx"]
@@ -94,7 +95,7 @@ def test_mbox_messages_are_all_read(tmp_path):
     box.add(message("a@example.cn", {"甲.xlsx": b"PK\x03\x04a"}))
     box.add(message("b@example.cn", {"乙.xlsx": b"PK\x03\x04b"}, date="Tue, 06 Jul 2021 10:00:00 +0800"))
     box.flush()
-    result = collect_returns(tmp_path, JUNE, [tmp_path / "inbox.mbox"])
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "inbox.mbox"])
     assert [(r.original_name, r.sender) for r in result.stored] == [
         ("甲.xlsx", "a@example.cn"),
         ("乙.xlsx", "b@example.cn"),

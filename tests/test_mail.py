@@ -14,10 +14,13 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.mail import deliver, reminder_messages, send_log_path, workbook_messages
+from ledger.mail import deliver, reminder_messages, workbook_messages
+from ledger.merge import merge_period
 from ledger.model import Period
+from ledger.outbox import read_manifest
+from ledger.paths import WorkspacePaths
 
-from .conftest import copy_example, fill_return, require_binary
+from .conftest import copy_example, fill_return, render, require_binary
 
 JUNE = Period(2021, 6)
 
@@ -77,7 +80,12 @@ def ws_root(tmp_path, smtp):
             f'\n[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom = "office@example.cn"\n'
             'user = "office"\nper_minute = 6000\n'
         )
+    render(load_workspace(root), JUNE)
     return root
+
+
+def june_outbox(ws):
+    return read_manifest(ws.paths, JUNE)
 
 
 def attachment_of(message):
@@ -89,7 +97,7 @@ def test_send_every_unit_its_workbook_once(ws_root, smtp, monkeypatch):
     handler, _ = smtp
     monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
     ws = load_workspace(ws_root)
-    messages, no_email = workbook_messages(ws, JUNE)
+    messages, no_email = workbook_messages(ws, june_outbox(ws))
     result = deliver(ws, JUNE, messages, send=True)
     manifest = json.loads((ws_root / "build/2021-06/outbox/manifest.json").read_text(encoding="utf-8"))
     expected = {f["unit"]: f for f in manifest["files"] if ws.units[f["unit"]].emails}
@@ -100,13 +108,13 @@ def test_send_every_unit_its_workbook_once(ws_root, smtp, monkeypatch):
         unit = next(u for u in expected if f"（{u}）" in message["Subject"])
         assert sender == "office@example.cn"
         assert recipients == ws.units[unit].emails
-        assert "2021 年 6 月" in message["Subject"] and "2021 年 7 月 5 日" in message.get_body().get_content()
+        assert "2021年6月" in message["Subject"] and "2021年7月5日" in message.get_body().get_content()
         name, data = attachment_of(message)
         assert name == expected[unit]["file"] == f"{unit}.xlsx"
         assert hashlib.sha256(data).hexdigest() == expected[unit]["sha256"]
-    log = [json.loads(line) for line in send_log_path(ws_root, JUNE).read_text(encoding="utf-8").splitlines()]
+    log = [json.loads(line) for line in ws.paths.send_log(JUNE).read_text(encoding="utf-8").splitlines()]
     assert sorted(entry["unit"] for entry in log) == sorted(expected)
-    again = deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=True)
+    again = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws))[0], send=True)
     assert (len(again.sent), len(again.skipped), len(handler.messages)) == (0, len(expected), len(expected))
     for path in ws_root.rglob("*"):
         if path.is_file():
@@ -117,7 +125,7 @@ def test_temporary_failures_are_retried_and_permanent_ones_reported(ws_root, smt
     handler, _ = smtp
     monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
     ws = load_workspace(ws_root)
-    messages = workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局"])[0]
+    messages = workbook_messages(ws, june_outbox(ws), ["钢城区财政局", "钢城区税务局"])[0]
     handler.temporary_failures["czj@gangcheng.example.cn"] = 2
     handler.refuse.add("swju@gangcheng.example.cn")
     waits = []
@@ -125,7 +133,7 @@ def test_temporary_failures_are_retried_and_permanent_ones_reported(ws_root, smt
     assert [o.unit for o in result.sent] == ["钢城区财政局"]
     assert [o.unit for o, _ in result.failed] == ["钢城区税务局"]
     assert waits == [1.0, 2.0]  # backed off twice before the third try went through
-    log = send_log_path(ws_root, JUNE).read_text(encoding="utf-8")
+    log = ws.paths.send_log(JUNE).read_text(encoding="utf-8")
     assert "钢城区财政局" in log and "钢城区税务局" not in log  # a failed one is sent again next run
 
 
@@ -138,7 +146,7 @@ def test_rate_limit_spaces_the_messages(ws_root, smtp, monkeypatch):
     deliver(
         ws,
         JUNE,
-        workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局", "钢城区司法局"])[0],
+        workbook_messages(ws, june_outbox(ws), ["钢城区财政局", "钢城区税务局", "钢城区司法局"])[0],
         send=True,
         sleep=waits.append,
     )
@@ -151,24 +159,23 @@ def test_missing_password_is_refused_before_anything_is_sent(ws_root, smtp, monk
     monkeypatch.delenv("LEDGER_SMTP_PASSWORD", raising=False)
     ws = load_workspace(ws_root)
     with pytest.raises(MailError, match="LEDGER_SMTP_PASSWORD"):
-        deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=True)
+        deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws))[0], send=True)
     assert smtp[0].messages == []
 
 
 def test_dry_run_writes_eml_files_for_review(ws_root, smtp):
     ws = load_workspace(ws_root)
-    result = deliver(ws, JUNE, workbook_messages(ws, JUNE, ["钢城区财政局"])[0], send=False)
+    result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0], send=False)
     [path] = result.written
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert attachment_of(message)[0] == "钢城区财政局.xlsx"
-    assert smtp[0].messages == [] and not send_log_path(ws_root, JUNE).exists()
+    assert smtp[0].messages == [] and not ws.paths.send_log(JUNE).exists()
 
 
 def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp, monkeypatch, tmp_path):
     handler, _ = smtp
     monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
     ws = load_workspace(ws_root)
-    workbook_messages(ws, JUNE)  # renders the outbox
     outbox = ws_root / "build/2021-06/outbox"
     good = fill_return(
         outbox / "钢城区财政局.xlsx", tmp_path / "a.xlsx", {"DQ-34": {"完成状态": "序时推进", "本月进展": "推进中"}}
@@ -176,8 +183,8 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     wrong = fill_return(
         outbox / "钢城区税务局.xlsx", tmp_path / "b.xlsx", {"FGF-13": {"完成状态": "差不多", "本月进展": "x"}}
     )
-    collect_returns(ws_root, JUNE, [good, wrong])
-    messages, _ = reminder_messages(ws, JUNE)
+    collect_returns(WorkspacePaths(ws_root), JUNE, [good, wrong])
+    messages, _ = reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))
     units = {o.unit for o in messages}
     manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
     expected_missing = {f["unit"] for f in manifest["files"] if ws.units[f["unit"]].emails} - {
@@ -193,7 +200,9 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     assert "差不多" in body and "H3" in body and "请从下拉列表中选择完成状态" in body
     chase = by_unit["钢城区司法局"]
     assert "催报" in chase["Subject"] and attachment_of(chase)[0] == "钢城区司法局.xlsx"
-    assert deliver(ws, JUNE, reminder_messages(ws, JUNE)[0], send=True).sent == []  # not twice
+    assert (
+        deliver(ws, JUNE, reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))[0], send=True).sent == []
+    )  # not twice
 
 
 def self_signed(tmp_path):
@@ -225,7 +234,8 @@ def test_encrypted_connections(tmp_path, security):
                 'from = "office@example.cn"\nper_minute = 6000\n'
             )
         ws = load_workspace(root)
-        result = deliver(ws, JUNE, workbook_messages(ws, JUNE, ["钢城区财政局"])[0], send=True)
+        render(ws, JUNE, ["钢城区财政局"])
+        result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0], send=True)
         assert [o.unit for o in result.sent] == ["钢城区财政局"] and len(handler.messages) == 1
     finally:
         controller.stop()
@@ -341,7 +351,8 @@ def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatc
         )
     monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
     ws = load_workspace(root)
-    messages = workbook_messages(ws, JUNE, ["钢城区财政局", "钢城区税务局"])[0]
+    render(ws, JUNE, ["钢城区财政局", "钢城区税务局"])
+    messages = workbook_messages(ws, june_outbox(ws), ["钢城区财政局", "钢城区税务局"])[0]
     client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
     client.login("office", "imap-pass")
     for outgoing in messages:  # the units' replies land in the office's inbox

@@ -13,12 +13,14 @@ import pytest
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.merge import merge_period, probable_number, write_merge
+from ledger.master import write_merge
+from ledger.merge import merge_period
 from ledger.model import Period
+from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
-from ledger.render import render_period
+from ledger.return_reader import probable_number
 
-from .conftest import copy_example, fill_return
+from .conftest import copy_example, fill_return, render
 
 JUNE, MAY = Period(2021, 6), Period(2021, 5)
 FINANCE, WATER, TAX = "钢城区财政局", "莱芜区水务局", "钢城区税务局"
@@ -32,8 +34,8 @@ GOOD = {
 def rendered(tmp_path_factory):
     root = copy_example(tmp_path_factory.mktemp("merge") / "ws")
     ws = load_workspace(root)
-    render_period(ws, JUNE)
-    render_period(ws, MAY)
+    render(ws, JUNE)
+    render(ws, MAY)
     return root
 
 
@@ -49,7 +51,7 @@ def outbox(root, unit, period=JUNE):
 
 
 def merged(root, *files):
-    collect_returns(root, JUNE, list(files))
+    collect_returns(WorkspacePaths(root), JUNE, list(files))
     ws = load_workspace(root)
     return ws, merge_period(ws, JUNE)
 
@@ -196,7 +198,7 @@ def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
 def test_two_returns_from_one_unit_the_latest_wins(ws_root, tmp_path):
     early = fill_return(outbox(ws_root, FINANCE), tmp_path / "a" / "第一次.xlsx", {"DQ-34": {"本月进展": "初稿"}})
     late = fill_return(outbox(ws_root, FINANCE), tmp_path / "b" / "第二次.xlsx", GOOD)
-    collect_returns(ws_root, JUNE, [early])
+    collect_returns(WorkspacePaths(ws_root), JUNE, [early])
     _, result = merged(ws_root, late)
     assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
     assert [(r.file, r.state) for r in result.returns] == [("第一次.xlsx", "superseded"), ("第二次.xlsx", "merged")]
@@ -271,7 +273,9 @@ def test_a_workbook_typed_from_scratch_is_matched_by_task_id_and_flagged(ws_root
 
 
 def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
-    collect_returns(ws_root, JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)])
+    collect_returns(
+        WorkspacePaths(ws_root), JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)]
+    )
     ws = load_workspace(ws_root)
     first = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
     second = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
@@ -305,9 +309,11 @@ def test_next_render_prefills_last_months_answers_and_drops_closed_tasks(ws_root
         "DQ-34": {"完成状态": "已完成", "本月进展": "全部采购完毕", "完成时间": date(2021, 6, 28)},
         "DQ-60": {"完成状态": "序时推进", "本月进展": "资金到位 80%", "存在问题": "=未完成部分"},
     }
-    collect_returns(ws_root, JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers)])
+    collect_returns(
+        WorkspacePaths(ws_root), JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers)]
+    )
     ws = load_workspace(ws_root)
-    july = render_period(ws, Period(2021, 7), [FINANCE])
+    july = render(ws, Period(2021, 7), [FINANCE])
     sheet = openpyxl.load_workbook(july.outbox / f"{FINANCE}.xlsx")["牵头任务"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert "DQ-34" not in rows  # its only lead reported it done in June

@@ -10,9 +10,9 @@ from ledger import load_workspace
 from ledger.collect import collect_returns
 from ledger.merge import merge_period
 from ledger.model import Period
-from ledger.render import render_period
+from ledger.paths import WorkspacePaths
 
-from .conftest import copy_example
+from .conftest import copy_example, render
 
 JUNE = Period(2021, 6)
 UNIT = "钢城区税务局"
@@ -52,7 +52,7 @@ def test_typed_text_round_trips_and_problems_are_located(tmp_path_factory, value
             cell.data_type = "s"
             expected[(row[0].value, FIELDS[header])] = cell.value
     book.save(root / "return.xlsx")
-    collect_returns(ws_root, JUNE, [root / "return.xlsx"])
+    collect_returns(WorkspacePaths(ws_root), JUNE, [root / "return.xlsx"])
     result = merge_period(load_workspace(ws_root), JUNE)
     got = {(e.task_id, key): getattr(e, key) for e in result.entries if e.unit == UNIT for key in FIELDS.values()}
     assert {k: got[k] for k in expected} == expected
@@ -65,6 +65,6 @@ _CACHE = {}
 def _rendered(base):
     if "root" not in _CACHE:
         root = copy_example(base / "rendered")
-        render_period(load_workspace(root), JUNE, [UNIT])
+        render(load_workspace(root), JUNE, [UNIT])
         _CACHE["root"] = root
     return _CACHE["root"]

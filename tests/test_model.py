@@ -7,7 +7,7 @@ from ledger.model import Period
 
 def test_period_parsing_and_arithmetic():
     june = Period.parse("2021-06")
-    assert (str(june), june.label, june.last_day) == ("2021-06", "2021 年 6 月", date(2021, 6, 30))
+    assert (str(june), june.label, june.last_day) == ("2021-06", "2021年6月", date(2021, 6, 30))
     assert (str(june.previous()), str(Period(2021, 1).previous()), str(Period(2021, 12).next())) == (
         "2021-05",
         "2020-12",

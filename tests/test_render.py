@@ -5,11 +5,12 @@ import openpyxl
 import pytest
 
 from ledger import load_workspace
-from ledger.layout import LEAD_SHEET, META_SHEET, SUPPORT_SHEET, TASK_COLUMNS
+from ledger.history import History
+from ledger.layout import FIRST_TASK_ROW, LEAD_SHEET, META_SHEET, SUPPORT_SHEET, TASK_COLUMNS
 from ledger.model import Period
-from ledger.render import FIRST_TASK_ROW, render_period
+from ledger.render import render_period
 
-from .conftest import copy_example, libreoffice_pdf, make_workspace
+from .conftest import copy_example, libreoffice_pdf, make_workspace, render
 
 JUNE = Period(2021, 6)
 DEFAULT_FILL = ["完成状态", "本月进展", "存在问题", "下步计划"]
@@ -19,7 +20,7 @@ DEFAULT_FILL = ["完成状态", "本月进展", "存在问题", "下步计划"]
 def rendered(tmp_path_factory):
     root = copy_example(tmp_path_factory.mktemp("render") / "ws")
     ws = load_workspace(root)
-    return ws, render_period(ws, JUNE)
+    return ws, render(ws, JUNE)
 
 
 def task_ids(sheet):
@@ -110,7 +111,7 @@ def test_instructions_sheet(rendered):
     _, result = rendered
     text = "\n".join(str(c.value) for c in openpyxl.load_workbook(result.outbox / "钢城区财政局.xlsx")["填报说明"]["A"])
     assert "钢城区 2021 年重点任务工作台账" in text and "钢城区财政局" in text
-    assert "2021 年 7 月 5 日" in text and "钢城区生态环境委员会办公室" in text
+    assert "2021年7月5日" in text and "钢城区生态环境委员会办公室" in text
     assert "已完成、序时推进、滞后、未启动" in text
 
 
@@ -149,7 +150,7 @@ def test_manifest(rendered):
 
 def test_rendering_is_deterministic(rendered, tmp_path):
     ws, result = rendered
-    again = render_period(ws, JUNE, ["钢城区财政局"])
+    again = render(ws, JUNE, ["钢城区财政局"])
     before = next(f for f in result.files if f.unit == "钢城区财政局")
     assert again.files[0].sha256 == before.sha256
 
@@ -160,8 +161,8 @@ def test_render_selected_units_keeps_the_rest_of_the_manifest(tmp_path):
         [["序号", "具体措施", "完成时限", "牵头单位", "配合单位"], ["1", "做事。", "年底前", "区财政局", "区税务局"]],
     )
     ws = load_workspace(root)
-    render_period(ws, JUNE)
-    result = render_period(ws, JUNE, ["示范区税务局", "不存在的单位"])
+    render(ws, JUNE)
+    result = render(ws, JUNE, ["示范区税务局", "不存在的单位"])
     assert [f.unit for f in result.files] == ["示范区税务局"] and result.unknown_units == ["不存在的单位"]
     manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
     assert [f["unit"] for f in manifest["files"]] == ["示范区税务局", "示范区财政局"]
@@ -178,7 +179,9 @@ def test_prefill_and_closed_tasks(tmp_path):
         ("T-1", "示范区财政局"): {"完成状态": "已完成", "本月进展": "已办结"},
         ("T-2", "示范区财政局"): {"完成状态": "序时推进", "本月进展": "@推进中", "存在问题": "=SUM(A1)"},
     }
-    result = render_period(ws, JUNE, answers=answers)
+    history = History(period=JUNE, answers=answers)
+    history.derive(ws)
+    result = render_period(ws, JUNE, history)
     assert [f.unit for f in result.files] == ["示范区财政局"]  # T-1 is closed; 税务局 supported only T-1
     sheet = openpyxl.load_workbook(result.outbox / "示范区财政局.xlsx")[LEAD_SHEET]
     assert task_ids(sheet) == ["T-2"]

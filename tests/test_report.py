@@ -19,12 +19,16 @@ from ledger import load_workspace
 from ledger.cli import main
 from ledger.collect import collect_returns
 from ledger.deadlines import add_working_days, parse_deadline
-from ledger.merge import merge_period, write_merge
+from ledger.history import build_history
+from ledger.master import write_merge
+from ledger.merge import merge_period
 from ledger.model import Period, Task
+from ledger.outbox import read_manifest
 from ledger.publish import write_report
 from ledger.render import render_period
-from ledger.report import build_report, consolidate, light_of
+from ledger.report import build_report, light_of
 from ledger.samples import make_sample_returns
+from ledger.statuses import consolidate
 
 from .conftest import copy_example, libreoffice_pdf, require_binary
 
@@ -34,13 +38,14 @@ STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
 
 def run_cycle(root, period):
     ws = load_workspace(root)
-    render_period(ws, period)
+    history = build_history(ws, period)
+    render_period(ws, period, history)
     inbox = root / "build" / str(period) / "inbox"
-    make_sample_returns(ws, period, inbox)
-    collect_returns(root, period, [inbox])
+    make_sample_returns(ws, read_manifest(ws.paths, period), inbox)
+    collect_returns(ws.paths, period, [inbox])
     merged = merge_period(ws, period)
     write_merge(ws, merged)
-    report = build_report(ws, period, merged)
+    report = build_report(ws, period, merged, history)
     return ws, merged, report, write_report(ws, report)
 
 
@@ -320,7 +325,9 @@ def test_deleting_build_and_running_again_rebuilds_it_exactly(tmp_path):
 
     def everything(root):
         ws, *_ = run_cycle(root, JUNE)
-        deliver(ws, JUNE, workbook_messages(ws, JUNE)[0], send=False)  # the dry-run mail for review
+        deliver(
+            ws, JUNE, workbook_messages(ws, read_manifest(ws.paths, JUNE))[0], send=False
+        )  # the dry-run mail for review
 
     root = copy_example(tmp_path / "ws")
     everything(root)

@@ -1,0 +1,128 @@
+"""What merging a period produces: entries (who reported what on which task), unmerged values, returns.
+
+Plain records, shared by the stages that make them (merge), keep them (history) and present them (master
+ledger, report, reminders). They serialise to JSON and back without losing a type, so an earlier period's result
+can be cached under build/.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from .model import Period
+from .problems import ERROR, Problem
+
+Role = Literal["lead", "support"]
+ReturnState = Literal["merged", "superseded", "rejected"]
+
+
+@dataclass(kw_only=True)
+class Entry:
+    """What one unit reported on one task."""
+
+    task_id: str
+    unit: str
+    role: Role
+    status: str = ""
+    progress: str = ""
+    issues: str = ""
+    next_steps: str = ""
+    completed_on: str = ""
+    file: str = ""
+    sheet: str = ""
+    row: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(kw_only=True)
+class Unmerged:
+    """A value a unit typed that could not go into the master ledger, so that it is never lost."""
+
+    file: str
+    sheet: str
+    cell: str
+    value: str
+    reason: str
+    unit: str = ""
+    task_id: str = ""
+
+
+@dataclass(kw_only=True)
+class ReturnInfo:
+    """One stored return and what became of it."""
+
+    file: str
+    unit: str
+    received_at: str
+    sender: str
+    state: ReturnState
+    reporter: dict[str, str] = field(default_factory=dict)  # 填报人 / 联系电话 / 审核人 from the footer
+
+
+@dataclass(kw_only=True)
+class MergeResult:
+    """A period's returns merged: the master ledger's entries, every problem, what became of each file."""
+
+    period: Period
+    entries: list[Entry]
+    problems: list[Problem]
+    returns: list[ReturnInfo]
+    unmerged: list[Unmerged]
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        states = Counter(r.state for r in self.returns)
+        return {
+            "files": len(self.returns),
+            "merged": states["merged"],
+            "superseded": states["superseded"],
+            "rejected": states["rejected"],
+            "units": len({r.unit for r in self.returns if r.state == "merged"}),
+            "entries": len(self.entries),
+            "errors": sum(p.severity == ERROR for p in self.problems),
+            "warnings": sum(p.severity != ERROR for p in self.problems),
+            "unmerged": len(self.unmerged),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, JSON-ready; dates in entries' extra columns are tagged so from_dict gives them back."""
+        return {
+            "period": str(self.period),
+            "stats": self.stats,
+            "entries": [{**e.to_dict(), "extra": {k: _tag(v) for k, v in e.extra.items()}} for e in self.entries],
+            "problems": [p.to_dict() for p in self.problems],
+            "returns": [asdict(r) for r in self.returns],
+            "unmerged": [asdict(u) for u in self.unmerged],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MergeResult:
+        return cls(
+            period=Period.parse(data["period"]),
+            entries=[Entry(**{**e, "extra": {k: _untag(v) for k, v in e["extra"].items()}}) for e in data["entries"]],
+            problems=[Problem(**p) for p in data["problems"]],
+            returns=[ReturnInfo(**r) for r in data["returns"]],
+            unmerged=[Unmerged(**u) for u in data["unmerged"]],
+        )
+
+
+def _tag(value: object) -> object:
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _untag(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"date"}:
+        return date.fromisoformat(value["date"])
+    return value

@@ -1,0 +1,150 @@
+"""The master workbooks of a period: merged.xlsx (汇总台账, 填报明细, 报送情况), problems.xlsx and merged.json."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from .cells import text_of
+from .entries import Entry, MergeResult
+from .layout import TASK_COLUMNS, task_cells
+from .problems import ERROR
+from .return_reader import ADDED_ROW
+from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
+from .workspace import Workspace
+from .xlsx import new_workbook, table_sheet
+
+
+def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[list[object]]]:
+    """One row per task: the leads' reports and every supporting unit's input."""
+    extra = list(dict.fromkeys(k for e in result.entries for k in e.extra))
+    headers = [*TASK_COLUMNS, "完成状态", "本月进展", "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
+    by_task: dict[str, list[Entry]] = defaultdict(list)
+    for e in result.entries:
+        by_task[e.task_id].append(e)
+    rows = []
+    for task in ws.tasks:
+        leads = [e for e in by_task[task.id] if e.role == "lead"]
+        supports = [e for e in by_task[task.id] if e.role == "support"]
+        single = len(task.lead_units) == 1
+        row: list[object] = [*task_cells(task)]
+        row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
+        row.append(supports_text(supports))
+        row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
+        rows.append(row)
+    return headers, rows
+
+
+def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
+    """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files."""
+    paths = ws.paths
+    created = datetime(result.period.year, result.period.month, 1)
+    title = ws.config.title
+    book = new_workbook(paths.merged_xlsx(result.period), created, f"{title} {result.period.label}汇总")
+    headers, rows = master_rows(ws, result)
+    table_sheet(
+        book,
+        "汇总台账",
+        f"{title}　{result.period.label}汇总",
+        headers,
+        rows,
+        [9, 5, 14, 40, 11, 14, 16, 10, 30, 18, 18, 11, 30] + [14] * (len(headers) - 13),
+    )
+    detail = [
+        [
+            e.task_id,
+            e.unit,
+            ROLE_NAMES[e.role],
+            e.status,
+            e.progress,
+            e.issues,
+            e.next_steps,
+            e.completed_on,
+            "\n".join(f"{k}：{text_of(v)}" for k, v in e.extra.items()),
+            e.file,
+            e.sheet,
+            e.row,
+        ]
+        for e in result.entries
+    ]
+    table_sheet(
+        book,
+        "填报明细",
+        f"{result.period.label}各单位填报明细",
+        [
+            "任务编号",
+            "单位",
+            "角色",
+            "完成状态",
+            "本月进展",
+            "存在问题",
+            "下步计划",
+            "完成时间",
+            "其他填报内容",
+            "文件",
+            "工作表",
+            "行",
+        ],
+        detail,
+        [9, 16, 6, 10, 30, 18, 18, 11, 18, 20, 10, 5],
+    )
+    table_sheet(
+        book,
+        "报送情况",
+        f"{result.period.label}报送情况",
+        ["文件", "单位", "收到时间", "发件人", "处理结果", "填报人", "联系电话", "审核人"],
+        [
+            [
+                r.file,
+                r.unit,
+                r.received_at,
+                r.sender,
+                STATE_NAMES[r.state],
+                r.reporter.get("填报人", ""),
+                r.reporter.get("联系电话", ""),
+                r.reporter.get("审核人（签字）", ""),
+            ]
+            for r in result.returns
+        ],
+        [28, 18, 20, 24, 14, 10, 14, 10],
+    )
+    book.close()
+    book = new_workbook(paths.problems_xlsx(result.period), created, f"{title} {result.period.label}问题清单")
+    table_sheet(
+        book,
+        "问题清单",
+        f"{result.period.label}报送问题清单",
+        ["级别", "文件", "单位", "工作表", "单元格", "代码", "说明", "处理办法"],
+        [
+            ["错误" if p.severity == ERROR else "提示", p.file, p.unit, p.sheet, p.cell, p.code, p.message, p.hint]
+            for p in result.problems
+        ],
+        [6, 24, 16, 10, 8, 18, 40, 36],
+    )
+    proposals: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for u in result.unmerged:
+        if u.reason == ADDED_ROW:
+            proposals[(u.file, u.unit, u.sheet, u.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].append(u.value)
+    table_sheet(
+        book,
+        "新增建议",
+        f"{result.period.label}各单位新增的内容（建议）",
+        ["文件", "单位", "工作表", "行", "内容"],
+        [[file, unit, sheet, int(row), "\n".join(values)] for (file, unit, sheet, row), values in proposals.items()],
+        [24, 16, 10, 6, 60],
+    )
+    table_sheet(
+        book,
+        "未汇总内容",
+        f"{result.period.label}未汇总的填报内容",
+        ["文件", "单位", "工作表", "单元格", "任务编号", "内容", "原因"],
+        [[u.file, u.unit, u.sheet, u.cell, u.task_id, u.value, u.reason] for u in result.unmerged],
+        [24, 16, 10, 8, 10, 40, 28],
+    )
+    book.close()
+    paths.merged_json(result.period).write_text(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=text_of) + "\n", encoding="utf-8"
+    )
+    return [paths.merged_xlsx(result.period), paths.problems_xlsx(result.period), paths.merged_json(result.period)]

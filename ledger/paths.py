@@ -1,0 +1,107 @@
+"""Every path of a workspace, in one place: inputs under source/, everything derived under build/.
+
+Commands never join folder names by hand; they ask `WorkspacePaths`, so that moving a file is one change here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_NAME
+from .model import Period
+
+RECEIPTS = "receipts.jsonl"
+MANIFEST = "manifest.json"
+UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+MAX_NAME = 120
+
+
+def safe_filename(name: str) -> str:
+    """A file name that stays inside its folder on Windows and Linux: no folders, no reserved characters, not
+    hidden, at most MAX_NAME characters with its extension kept."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = UNSAFE_CHARACTERS.sub("_", name).strip(" .") or "未命名文件"
+    if name == RECEIPTS or name.startswith("~$"):
+        name = "_" + name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = suffix[:10]
+    stem = stem[: MAX_NAME - len(suffix) - 1]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+@dataclass(frozen=True)
+class WorkspacePaths:
+    """Where each input and each derived file of a workspace lives."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    # --- inputs (source/): never derivable, never deleted by the tool
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    def returns(self, period: Period) -> Path:
+        """Stored returns of a period, byte for byte, with their receipts."""
+        return self.source / "returns" / str(period)
+
+    def receipts(self, period: Period) -> Path:
+        return self.returns(period) / RECEIPTS
+
+    def send_log(self, period: Period) -> Path:
+        """What was sent: not derivable, so it lives with the inputs (deleting build/ never sends again)."""
+        return self.source / "mail" / f"{period}.jsonl"
+
+    # --- derived (build/): delete it and run again to rebuild it byte for byte
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def period(self, period: Period) -> Path:
+        return self.build / str(period)
+
+    def outbox(self, period: Period) -> Path:
+        return self.period(period) / "outbox"
+
+    def manifest(self, period: Period) -> Path:
+        return self.outbox(period) / MANIFEST
+
+    def workbook(self, period: Period, unit: str) -> Path:
+        return self.outbox(period) / f"{safe_filename(unit)}.xlsx"
+
+    def mail_drafts(self, period: Period) -> Path:
+        """Dry-run messages (.eml) for review."""
+        return self.period(period) / "mail"
+
+    def merged_xlsx(self, period: Period) -> Path:
+        return self.period(period) / "merged.xlsx"
+
+    def problems_xlsx(self, period: Period) -> Path:
+        return self.period(period) / "problems.xlsx"
+
+    def merged_json(self, period: Period) -> Path:
+        return self.period(period) / "merged.json"
+
+    def report(self, period: Period) -> Path:
+        return self.period(period) / "report"
+
+    @property
+    def cache(self) -> Path:
+        return self.build / "cache"
+
+    def merge_cache(self, period: Period, key: str) -> Path:
+        """An earlier period's merge result, keyed by what it was computed from."""
+        return self.cache / "merge" / f"{period}-{key}.json"

@@ -1,0 +1,355 @@
+"""Read one returned workbook into entries, problems and unmerged values.
+
+A return is identified by its hidden metadata, never by its file name, and read by task ID, never by row
+position. Every value a unit typed ends up either in an entry or, when it cannot be merged, in `unmerged` with
+its file, sheet and cell; every doubt is a catalogued problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .cells import text_of
+from .collect import Receipt
+from .config import DONE_STATUS, FillColumn
+from .deadlines import parse_deadline
+from .entries import Entry, Unmerged
+from .layout import (
+    FOOTER_LABELS,
+    HEADER_SCAN_ROWS,
+    LEAD_SHEET,
+    SUPPORT_SHEET,
+    TASK_COLUMNS,
+    ledger_id,
+    row_fingerprint,
+    task_cells,
+)
+from .model import Period, Task
+from .problems import Problem, cell_name, problem
+from .read import MetaRow, ReturnedBook, ReturnedSheet
+from .workspace import Workspace, tasks_by_unit
+
+ENTRY_FIELDS = {
+    "完成状态": "status",
+    "本月进展": "progress",
+    "存在问题": "issues",
+    "下步计划": "next_steps",
+    "完成时间": "completed_on",
+}
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
+EXCEL_EPOCH = datetime(1899, 12, 30)
+ADDED_ROW = "单位新增的行（作为建议保留）"
+
+
+def probable_number(text: str, header: str) -> float | None:
+    """The number a unit most likely meant by "2000万" or "约1.5亿" in a column counted in 亿元 or 万元."""
+    match = NUMBER.search(text.replace(",", "").replace("，", ""))
+    if not match:
+        return None
+    value = float(match.group(0))
+    rest = text[match.end() :]
+    for word, factor in MULTIPLIERS.items():
+        if rest.startswith(word):
+            value *= factor
+            scale = 1e8 if "亿" in header else 1e4 if "万" in header else 1
+            return round(value / scale, 6)
+    return value
+
+
+@dataclass
+class ReadContext:
+    """What every file of one merge is read against, built once."""
+
+    ws: Workspace
+    period: Period
+    tasks: dict[str, Task]
+    fill: dict[str, FillColumn]
+    cells: dict[str, list[str]]  # task id -> its locked cells as render writes them
+    involved: dict[str, frozenset[str]]  # unit -> ids of the tasks it leads or supports
+
+    @classmethod
+    def of(cls, ws: Workspace, period: Period) -> ReadContext:
+        fill = {c.header: c for d in ws.config.documents for c in d.fill_columns}
+        involved = {
+            u: frozenset(t.id for t in (*lead, *support)) for u, (lead, support) in tasks_by_unit(ws.tasks).items()
+        }
+        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, {t.id: task_cells(t) for t in ws.tasks}, involved)
+
+
+class ReturnReader:
+    """Turns one readable return into entries, problems and unmerged values."""
+
+    def __init__(self, context: ReadContext, receipt: Receipt, book: ReturnedBook, unit: str) -> None:
+        self.ws, self.period, self.tasks, self.fill_columns = context.ws, context.period, context.tasks, context.fill
+        self.cells = context.cells
+        self.statuses = frozenset(context.ws.config.statuses)
+        self.involved = context.involved.get(unit, frozenset())
+        self.receipt, self.book, self.unit = receipt, book, unit
+        self.entries: list[Entry] = []
+        self.problems: list[Problem] = []
+        self.unmerged: list[Unmerged] = []
+        self.reporter: dict[str, str] = {}
+
+    def report(self, code: str, sheet: str | None = None, cell: str | None = None, **fields: object) -> None:
+        self.problems.append(problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **fields))
+
+    def keep(self, sheet: str, row: int, col: int, value: object, reason: str, task_id: str = "") -> None:
+        self.unmerged.append(
+            Unmerged(
+                file=self.receipt.file,
+                sheet=sheet,
+                cell=cell_name(row + 1, col + 1),
+                value=text_of(value),
+                reason=reason,
+                unit=self.unit,
+                task_id=task_id,
+            )
+        )
+
+    def read(self) -> None:
+        meta = self.book.metadata
+        expected = {r.task_id: r for r in meta.rows} if meta and meta.rows else None
+        expected_sheets = {LEAD_SHEET, SUPPORT_SHEET} | ({r.sheet for r in meta.rows} if meta else set())
+        tables = [(s, self._header(s)) for s in self.book.sheets]
+        present = {s.name for s, header in tables if header is not None}
+        missing_sheets = sorted(expected_sheets - present)
+        seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
+        for sheet, header in tables:
+            if header is None:
+                self._extra_sheet(sheet)
+                continue
+            if sheet.name not in expected_sheets:
+                if missing_sheets:
+                    self.report("sheet-renamed", sheet.name, expected=missing_sheets[0])
+                else:
+                    self.report("sheet-extra", sheet.name)
+            self._merged_cells(sheet, header[0])
+            self._rows(sheet, header, expected, seen)
+        if expected is not None:
+            for task_id, row in expected.items():
+                if task_id not in seen:
+                    self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
+
+    def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
+        for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+            labels = [text_of(v).strip() for v in row]
+            if TASK_COLUMNS[0] in labels:
+                return r, {label: c for c, label in reversed(list(enumerate(labels))) if label}
+        return None
+
+    def _extra_sheet(self, sheet: ReturnedSheet) -> None:
+        filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]
+        if not filled:
+            return
+        self.report("sheet-extra", sheet.name)
+        for r, c, v in filled:
+            self.keep(sheet.name, r, c, v, "工作表不是任务表，内容未汇总")
+
+    def _merged_cells(self, sheet: ReturnedSheet, header_row: int) -> None:
+        for r1, c1, r2, c2 in sheet.merged:
+            if r2 > header_row:
+                self.report("cell-merged", sheet.name, f"{cell_name(r1 + 1, c1 + 1)}:{cell_name(r2 + 1, c2 + 1)}")
+
+    def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> str:
+        if expected_row:
+            return expected_row.role
+        if sheet.name == SUPPORT_SHEET:
+            return "support"
+        return "lead" if self.unit in task.lead_units else "support"
+
+    def _rows(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected, seen: dict) -> None:
+        header_row, columns = header
+        id_col = columns[TASK_COLUMNS[0]]
+        locked_cols = [columns.get(name) for name in TASK_COLUMNS]
+        contiguous = locked_cols == list(range(len(TASK_COLUMNS)))
+        # Decided once per sheet: each fill-in column's index, its configuration and the Entry field it feeds.
+        fill = [
+            (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h)) for h, c in columns.items() if h not in TASK_COLUMNS
+        ]
+        for r in range(header_row + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            task_id = text_of(row[id_col]).strip()
+            if not task_id:
+                if self._footer(row):
+                    continue
+                if any(text_of(v).strip() for v in row):
+                    self.report("row-added", sheet.name, cell_name(r + 1, id_col + 1))
+                    for c, v in enumerate(row):
+                        if text_of(v).strip():
+                            self.keep(sheet.name, r, c, v, ADDED_ROW)
+                continue
+            task = self.tasks.get(task_id)
+            assigned = task_id in self.involved and (expected is None or task_id in expected)
+            if not assigned or task_id in seen:
+                code = "task-duplicate-row" if task_id in seen else "task-unknown"
+                first = seen.get(task_id)
+                first_text = f"{first[0]} {cell_name(first[1] + 1, first[2] + 1)}" if first else ""
+                self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=first_text)
+                for _, c, _, _ in fill:
+                    if text_of(row[c]).strip():
+                        self.keep(sheet.name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
+                continue
+            seen[task_id] = (sheet.name, r, id_col)
+            expected_row = expected.get(task_id) if expected else None
+            if not (contiguous and row[: len(TASK_COLUMNS)] == self.cells[task_id]):  # fast path: untouched row
+                now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
+                self._locked(sheet, r, task, now, locked_cols, expected_row)
+            entry = self._entry(sheet, r, row, task, self._role(sheet, task, expected_row), fill)
+            self._content_checks(entry, sheet.name, r, columns)
+            self.entries.append(entry)
+
+    def _footer(self, row: list[object]) -> bool:
+        texts = [text_of(v).strip() for v in row]
+        label = next((t for t in texts if t in FOOTER_LABELS), None)
+        if label is None:
+            return False
+        i = texts.index(label)
+        value = next((t for t in texts[i + 1 :] if t), "")
+        self.reporter[label.rstrip("：")] = value
+        return True
+
+    def _locked(self, sheet, r: int, task: Task, now: list[str], cols, expected_row: MetaRow | None) -> None:
+        source = self.cells[task.id]
+        if now == source or (expected_row and row_fingerprint(now) == expected_row.fingerprint):
+            return  # untouched: as in the source, or as rendered before the office edited the source
+        for name, old, new, c in zip(TASK_COLUMNS, source, now, cols, strict=True):
+            if c is not None and old != new and name != TASK_COLUMNS[0]:
+                self.report(
+                    "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
+                )
+
+    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task: Task, role: str, fill) -> Entry:
+        entry = Entry(task_id=task.id, unit=self.unit, role=role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
+        for header, c, column, field_name in fill:
+            value = row[c]
+            if sheet.formulas and (r, c) in sheet.formulas:
+                self.report("cell-formula", sheet.name, cell_name(r + 1, c + 1), value=text_of(value))
+            if (
+                field_name
+                and type(value) is str
+                and value
+                and column is not None
+                and (column.kind == "text" or (column.kind == "status" and value in self.statuses))
+            ):
+                setattr(entry, field_name, value)  # the common case: kept as typed, nothing to check
+                continue
+            where = functools.partial(cell_name, r + 1, c + 1)
+            if column is None:
+                if text_of(value).strip():
+                    self.report("column-extra", sheet.name, where(), column=header)
+                    entry.extra[header] = text_of(value)
+                continue
+            if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
+                continue
+            kept = self._value(column, value, sheet.name, where)
+            if field_name:
+                setattr(entry, field_name, kept if isinstance(kept, str) else text_of(kept))
+            elif kept not in ("", None):
+                entry.extra[header] = kept
+        return entry
+
+    def _value(self, column: FillColumn, value: object, sheet: str, where: Callable[[], str]) -> object:
+        if column.kind == "date":
+            if isinstance(value, datetime | date):
+                return text_of(value)
+            if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+                day = (EXCEL_EPOCH + timedelta(days=float(value))).date().isoformat()
+                self.report("date-as-text", sheet, where(), value=text_of(value), date=day)
+                return day
+            text = text_of(value)
+            if text.strip():
+                parsed = parse_deadline(text, self.period.year)
+                suggestion = parsed.due.isoformat() if parsed.due else "无法识别"
+                self.report("date-as-text", sheet, where(), value=text, date=suggestion)
+            return text
+        if column.kind == "number":
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return value
+            text = text_of(value)
+            if text.strip():
+                guess = probable_number(text, column.header)
+                self.report(
+                    "number-as-text",
+                    sheet,
+                    where(),
+                    value=text,
+                    column=column.header,
+                    number="无法识别" if guess is None else f"{guess:g}",
+                )
+            return text
+        if column.kind == "status":
+            text = text_of(value)
+            if text.strip() and text.strip() not in self.ws.config.statuses:
+                self.report("status-invalid", sheet, where(), value=text, statuses="、".join(self.ws.config.statuses))
+            return text
+        return text_of(value)
+
+    def _content_checks(self, entry: Entry, sheet: str, r: int, columns: dict[str, int]) -> None:
+        def where(header: str) -> str | None:
+            return cell_name(r + 1, columns[header] + 1) if header in columns else None
+
+        status = entry.status.strip()
+        if entry.role == "lead" and not status:
+            self.report("status-missing", sheet, where("完成状态"), task_id=entry.task_id)
+        if status == DONE_STATUS and not entry.progress.strip():
+            self.report("done-without-progress", sheet, where("本月进展"), task_id=entry.task_id)
+        elif entry.role == "lead" and not entry.progress.strip():
+            self.report("progress-empty", sheet, where("本月进展"), task_id=entry.task_id)
+
+
+def identify(ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook) -> tuple[str | None, list[Problem]]:
+    """The unit a return belongs to, and what is wrong with its identity."""
+    found: list[Problem] = []
+
+    def report(code: str, **fields: object) -> None:
+        found.append(problem(code, file=receipt.file, **fields))
+
+    meta = book.metadata
+    sender_unit = next((u.name for u in ws.units.values() if receipt.sender and receipt.sender in u.emails), None)
+    if meta is None:
+        unit = sender_unit or next(
+            (u for u in sorted(ws.units, key=len, reverse=True) if u in receipt.original_name), None
+        )
+        if unit is None:
+            report("return-unit-unknown", unit_text="")
+            return None, found
+        report("return-no-metadata", unit=unit, how="发件邮箱" if sender_unit else "文件名")
+        return unit, found
+    if meta.ledger_id != ledger_id(ws.config):
+        report("return-wrong-ledger", unit=meta.unit)
+        return None, found
+    if meta.period != str(period):
+        report("return-wrong-period", unit=meta.unit, found=meta.period, expected=str(period))
+        return None, found
+    if meta.unit not in ws.units:
+        report("return-unit-unknown", unit=meta.unit, unit_text=f"（文件标识的单位“{meta.unit}”不在单位名录中）")
+        return None, found
+    if sender_unit and sender_unit != meta.unit:
+        report("return-other-sender", unit=meta.unit, sender=receipt.sender, sender_unit=sender_unit)
+    return meta.unit, found
+
+
+def all_values(book: ReturnedBook, receipt: Receipt, unit: str, reason: str) -> list[Unmerged]:
+    """Every non-empty cell of a return that is not merged at all (superseded, wrong period …)."""
+    kept = []
+    for sheet in book.sheets:
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if text_of(value).strip() and r > 1 and c >= len(TASK_COLUMNS):
+                    kept.append(
+                        Unmerged(
+                            file=receipt.file,
+                            sheet=sheet.name,
+                            cell=cell_name(r + 1, c + 1),
+                            value=text_of(value),
+                            reason=reason,
+                            unit=unit,
+                            task_id=text_of(row[0]) if row else "",
+                        )
+                    )
+    return kept
