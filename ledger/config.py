@@ -61,6 +61,7 @@ class Config:
     statuses: list[str] = field(default_factory=lambda: list(DEFAULT_STATUSES))
     sheet_password: str | None = None
     mail: dict = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"  # the office's clock (ledger.clock); [ledger] timezone
 
 
 def default_fill_columns() -> list[FillColumn]:
@@ -121,6 +122,7 @@ def load_config(root: Path) -> Config:
             due_soon_days=int(report.get("due_soon_days", 10)),
             statuses=list(report.get("statuses", DEFAULT_STATUSES)),
             sheet_password=ledger.get("sheet_password") or None,
+            timezone=str(ledger.get("timezone", "Asia/Shanghai")),
             mail=dict(data.get("mail", {})),
         )
     except KeyError as exc:
