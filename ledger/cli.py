@@ -16,18 +16,20 @@ import click.formatting
 import click.parser
 import click.types
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
 from .collect import collect_returns
+from .config import ConfigError
 from .history import build_history
 from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
 from .master import write_merge
 from .merge import merge_period
 from .model import Period
 from .outbox import Manifest, read_manifest
-from .problems import Problem, ProblemError, problem
+from .problems import CATALOGUE, Problem, ProblemError, problem
 from .publish import write_report
 from .render import render_period
 from .report import LIGHT_NAMES, build_report
@@ -116,9 +118,18 @@ class PeriodType(click.ParamType):
 period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
 
 
+def open_workspace(path: Path | None) -> ws_module.Workspace:
+    """The workspace, or exit 1 with the configuration's problems when ledger.toml cannot be loaded."""
+    try:
+        return ws_module.load_workspace(path)
+    except ConfigError as exc:
+        print_problems(exc.problems)
+        raise click.ClickException("ledger.toml 有错误，请按上表修正后运行 ledger check。") from exc
+
+
 def load_valid_workspace(path: Path | None) -> ws_module.Workspace:
     """The workspace, or exit 1 with the problem table when its sources have errors."""
-    ws = ws_module.load_workspace(path)
+    ws = open_workspace(path)
     if not ws.valid:
         print_problems([p for p in ws.problems if p.severity == "error"])
         raise click.ClickException("任务清单或单位名录有错误，请先运行 ledger check 并修正。")
@@ -134,21 +145,50 @@ def manifest_of(ws: ws_module.Workspace, period: Period) -> Manifest:
         raise click.ClickException(f"{found.message}（{found.code}）") from exc
 
 
+def unit_names(ws: ws_module.Workspace, names: tuple[str, ...]) -> list[str] | None:
+    """--unit values as registry names (full names, aliases or groups); an unknown one is a usage error."""
+    if not names:
+        return None
+    try:
+        return ws.registry.named(names)
+    except ProblemError as exc:
+        found = problem(exc.code, **exc.fields)
+        raise click.BadParameter(f"{found.message}。{found.hint}", param_hint="--unit") from exc
+
+
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def problem_table(problems: list[Problem]) -> Table:
+    """Problems one block each: a line with level, type and place, then message and hint wrapped beneath.
+
+    Read at 80 columns the text runs the width of the screen instead of down a column a few characters wide."""
+    table = Table.grid(padding=(0, 1))
+    table.title = f"问题清单（{len(problems)}项）"
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for n, p in enumerate(problems, 1):
+        level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
+        title = CATALOGUE[p.code].title if p.code in CATALOGUE else ""
+        place = " · ".join(x for x in (p.file, p.sheet, p.cell, p.unit) if x)
+        lines = [
+            f"{level} [bold]{escape(title or p.code)}[/bold]" + (f"（{p.code}）" if title else ""),
+            escape(place),
+            escape(p.message),
+            f"[dim]处理：{escape(p.hint)}[/dim]",
+        ]
+        table.add_row(f"{n}.", "\n".join(line for line in lines if line))
+        if n < len(problems):
+            table.add_row("", "")
+    return table
 
 
 def print_problems(problems: list[Problem]) -> None:
     if not problems:
         console.print("[green]未发现问题。[/green]")
         return
-    table = Table(title=f"问题清单（{len(problems)} 项）", show_lines=False)
-    for column in ("级别", "文件", "单位", "工作表", "单元格", "代码", "说明", "处理办法"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("级别", "单元格", "代码"))
-    for p in problems:
-        level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
-        table.add_row(level, p.file or "", p.unit or "", p.sheet or "", p.cell or "", p.code, p.message, p.hint)
-    console.print(table)
+    console.print(problem_table(problems))
 
 
 class ChineseCommand(click.Command):
@@ -186,15 +226,47 @@ def init(directory: Path) -> None:
 @main.command(help="检查任务清单、单位名录与完成时限，打印汇总和问题清单；有错误时退出码为 1。")
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总与问题。")
-def check(workspace: Path | None, as_json: bool) -> None:
-    ws = ws_module.load_workspace(workspace)
+@click.option("--tasks", "show_tasks", is_flag=True, help="逐项列出任务，以及完成时限和牵头、配合单位是如何理解的。")
+def check(workspace: Path | None, as_json: bool, show_tasks: bool) -> None:
+    try:
+        ws = ws_module.load_workspace(workspace)
+    except ConfigError as exc:
+        if as_json:
+            _print_json({"summary": None, "problems": [p.to_dict() for p in exc.problems]})
+        else:
+            print_problems(exc.problems)
+        sys.exit(1)
     summary = ws.summary()
     if as_json:
-        _print_json({"summary": summary, "problems": [p.to_dict() for p in ws.problems]})
+        tasks = {"tasks": ws.task_readings()} if show_tasks else {}
+        _print_json({"summary": summary, **tasks, "problems": [p.to_dict() for p in ws.problems]})
     else:
+        if show_tasks:
+            _print_tasks(ws.task_readings())
         _print_summary(summary)
         print_problems(ws.problems)
     sys.exit(0 if ws.valid else 1)
+
+
+def _print_tasks(readings: list[dict]) -> None:
+    table = Table.grid(padding=(0, 1))
+    table.title = f"任务清单的理解（{len(readings)}项）"
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for t in readings:
+        measure = t["measure"] if len(t["measure"]) <= 60 else t["measure"][:60] + "…"
+        lines = [
+            f"[bold]{escape(measure)}[/bold]",
+            f"[dim]{escape(t['where'])}[/dim]",
+            f"完成时限：{escape(t['deadline'] or '（空）')} → {t['deadline_read']}",
+            f"牵头：{escape(t['lead_text'] or '（空）')} → {escape('、'.join(t['lead']) or '无')}",
+        ]
+        if t["support_text"] or t["support"]:
+            lines.append(f"配合：{escape(t['support_text'] or '（空）')} → {escape('、'.join(t['support']) or '无')}")
+        if t["vague"]:
+            lines.append(f"[yellow]泛指，未落实到单位：{escape('、'.join(t['vague']))}[/yellow]")
+        table.add_row(escape(t["id"]), "\n".join(lines))
+    console.print(table)
 
 
 def _print_summary(summary: dict) -> None:
@@ -233,7 +305,14 @@ def _print_summary(summary: dict) -> None:
 @main.command(help="生成报告期内各单位的填报表（build/<报告期>/outbox/），每个承担未完成任务的单位一份。")
 @workspace_option
 @period_option
-@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只生成该单位的填报表（可重复使用）。")
+@click.option(
+    "--unit",
+    "-u",
+    "units",
+    multiple=True,
+    metavar="单位",
+    help="只生成该单位的填报表：单位全称、简称/别名或分组（可重复使用）。",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -244,6 +323,7 @@ def _print_summary(summary: dict) -> None:
 )
 def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
     ws = load_valid_workspace(workspace)
+    wanted = unit_names(ws, units)
     history = build_history(ws, period)
     with Progress(console=console, transient=True) as bar:
         job = bar.add_task("生成填报表", total=None)
@@ -251,7 +331,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
             ws,
             period,
             history,
-            units=list(units) or None,
+            units=wanted,
             jobs=jobs,
             progress=lambda n, total: bar.update(job, completed=n, total=total),
         )
@@ -270,10 +350,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
 def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple[Path, ...]) -> None:
-    ws = ws_module.load_workspace(workspace)
-    if ws.config is None:
-        print_problems(ws.problems)
-        raise click.ClickException("工作目录无效，未收集任何文件。")
+    ws = open_workspace(workspace)
     if not paths and not use_imap:
         raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
     results = [collect_returns(ws.paths, period, list(paths))] if paths else []
@@ -384,11 +461,19 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
 @main.command(help="把各单位的填报表通过邮件发给单位联系人；默认试运行，只生成 .eml 文件，加 --send 才真正发送。")
 @workspace_option
 @period_option
-@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只发给该单位（可重复使用）。")
+@click.option(
+    "--unit",
+    "-u",
+    "units",
+    multiple=True,
+    metavar="单位",
+    help="只发给该单位：单位全称、简称/别名或分组（可重复使用）。",
+)
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
     ws = load_valid_workspace(workspace)
-    messages, no_email = workbook_messages(ws, manifest_of(ws, period), list(units) or None)
+    wanted = unit_names(ws, units)
+    messages, no_email = workbook_messages(ws, manifest_of(ws, period), wanted)
     _deliver(ws, period, messages, no_email, send)
 
 

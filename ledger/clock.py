@@ -1,35 +1,46 @@
 """The office's clock: every date decision (late or on time, report dates, lights) in the workspace's time zone.
 
 A file stamped 07:30 on the 6th in Beijing is 23:30 on the 5th in UTC; deciding "late" in UTC would call it on
-time. So received times are turned into the office's local time before a date is taken from them.
+time. So every moment (a mail's Date, a file's modification time, a time the clerk types) is turned into the
+office's local time here, in `[ledger] timezone` (default Asia/Shanghai), before a date is taken from it.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from .config import Config
+from .config import DEFAULT_TIMEZONE, Config
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
+__all__ = [
+    "DEFAULT_TIMEZONE",
+    "from_timestamp",
+    "local_date",
+    "local_time",
+    "now",
+    "office_zone",
+    "parse_local",
+    "today",
+]
 
 
 def office_zone(config: Config) -> ZoneInfo:
-    return ZoneInfo(config.timezone)
+    return config.zone
 
 
 def now(config: Config) -> datetime:
     """The current time in the office's zone."""
-    return datetime.now(office_zone(config))
+    return datetime.now(config.zone)
 
 
 def today(config: Config) -> date:
+    """Today's date in the office."""
     return now(config).date()
 
 
 def local_time(moment: datetime, config: Config) -> datetime:
-    """A moment in the office's zone; a naive moment is taken as already local."""
-    zone = office_zone(config)
+    """A moment in the office's zone. A naive moment is taken as already local, as a clerk types it."""
+    zone = config.zone
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
@@ -38,3 +49,19 @@ def local_date(moment: datetime | str, config: Config) -> date:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return local_time(moment, config).date()
+
+
+def from_timestamp(seconds: float, config: Config) -> datetime:
+    """A POSIX timestamp (a file's modification time) in the office's zone."""
+    return datetime.fromtimestamp(seconds, UTC).astimezone(config.zone)
+
+
+def parse_local(text: str, config: Config) -> datetime:
+    """A time the clerk types ("2021-07-04 10:30", "2021-07-04T10:30:15", "2021/07/04"), in the office's zone.
+
+    Raises ValueError with a Chinese message naming the expected form."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("／", "-").replace("/", "-"))
+    except ValueError as exc:
+        raise ValueError(f"时间“{text}”格式不对，应写作 2021-07-04 10:30") from exc
+    return local_time(moment, config)

@@ -1,22 +1,45 @@
-"""ledger.toml: what an office configures about its ledger, read into plain dataclasses."""
+"""ledger.toml: what an office configures about its ledger, read and checked into plain dataclasses.
+
+People type this file by hand with a Chinese input method. Every slip — Chinese quotes or a full-width ＝, a
+year written "2023年", a misspelt key, a due day of 40 — becomes a catalogued problem naming the key (or the
+line, for syntax), never a raw TOML or Python error, and never passes silently.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .problems import Problem, problem
 
 CONFIG_NAME = "ledger.toml"
 DEFAULT_STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
 DONE_STATUS = "已完成"
 BEHIND_STATUS = "滞后"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+SMTP_PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
+IMAP_PASSWORD_ENV = "LEDGER_IMAP_PASSWORD"
+
+FillKind = Literal["text", "number", "date", "status"]
+FILL_KINDS: tuple[FillKind, ...] = ("text", "number", "date", "status")
+Security = Literal["ssl", "starttls", "none"]
+SECURITIES: tuple[Security, ...] = ("ssl", "starttls", "none")
 
 
 class ConfigError(Exception):
-    """ledger.toml is missing or wrong; the message is Chinese and says what to fix."""
+    """ledger.toml cannot be loaded; `problems` are the catalogued reasons, all of them at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("；".join(p.message for p in problems))
+        self.problems = problems
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Office:
     name: str = ""
     contact: str = ""
@@ -24,17 +47,17 @@ class Office:
     email: str = ""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FillColumn:
-    """A column units fill in. kind "text", "number", "date" or "status" decides validation and format."""
+    """A column units fill in; its kind decides validation and format."""
 
     header: str
-    kind: str = "text"
+    kind: FillKind = "text"
     lead_only: bool = False
     width: float = 14
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DocumentConfig:
     code: str
     file: str
@@ -48,94 +71,409 @@ class DocumentConfig:
     fill_columns: list[FillColumn] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(kw_only=True, frozen=True)
+class ImapConfig:
+    """[mail.imap]: where replies are fetched from. The password is read from the environment variable."""
+
+    host: str
+    user: str
+    port: int | None = None  # None: 993 for ssl, else 143
+    security: Security = "ssl"
+    folder: str = "INBOX"
+    password_env: str = IMAP_PASSWORD_ENV
+    verify_tls: bool = True
+
+
+@dataclass(kw_only=True, frozen=True)
+class MailConfig:
+    """[mail]: how messages are sent. Every key is optional until `--send` needs host and from."""
+
+    sender: str = ""  # "from" in ledger.toml
+    host: str = ""
+    port: int | None = None  # None: 465 for ssl, 587 for starttls, 25 for none
+    security: Security = "starttls"
+    user: str = ""
+    password_env: str = SMTP_PASSWORD_ENV
+    per_minute: float = 30
+    retries: int = 3
+    timeout: float = 30
+    verify_tls: bool = True
+    imap: ImapConfig | None = None
+
+
+@dataclass(kw_only=True)
 class Config:
     root: Path
     title: str
     year: int
-    office: Office
+    office: Office = field(default_factory=Office)
     units_file: str = "source/units.xlsx"
     documents: list[DocumentConfig] = field(default_factory=list)
     report_due_day: int = 5
     due_soon_days: int = 10
     statuses: list[str] = field(default_factory=lambda: list(DEFAULT_STATUSES))
     sheet_password: str | None = None
-    mail: dict = field(default_factory=dict)
-    timezone: str = "Asia/Shanghai"  # the office's clock (ledger.clock); [ledger] timezone
+    timezone: str = DEFAULT_TIMEZONE
+    mail: MailConfig = field(default_factory=MailConfig)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The office's time zone: every date decision (late or on time, report dates, lights) is taken in it."""
+        return ZoneInfo(self.timezone)
 
 
 def default_fill_columns() -> list[FillColumn]:
     return [
-        FillColumn("完成状态", "status", width=10),
-        FillColumn("本月进展", "text", width=30),
-        FillColumn("存在问题", "text", width=18),
-        FillColumn("下步计划", "text", width=18),
-        FillColumn("完成时间", "date", lead_only=True, width=11),
+        FillColumn(header="完成状态", kind="status", width=10),
+        FillColumn(header="本月进展", kind="text", width=30),
+        FillColumn(header="存在问题", kind="text", width=18),
+        FillColumn(header="下步计划", kind="text", width=18),
+        FillColumn(header="完成时间", kind="date", lead_only=True, width=11),
     ]
 
 
-def _fill_columns(raw: list[dict] | None) -> list[FillColumn]:
-    columns = default_fill_columns()
-    for item in raw or []:
-        if not isinstance(item, dict) or "header" not in item:
-            raise ConfigError("fill_columns 的每一项都需要 header（列名）")
-        if item.get("kind", "text") not in {"text", "number", "date", "status"}:
-            raise ConfigError(f"fill_columns 中“{item['header']}”的 kind 只能是 text、number、date 或 status")
-        columns.append(FillColumn(**{k: item[k] for k in ("header", "kind", "lead_only", "width") if k in item}))
-    return columns
+# --- reading TOML tables with every slip reported
+
+T = TypeVar("T")
+_MISSING = object()
+TYPE_NAMES = {str: "文字（用英文双引号括起）", int: "整数（不加引号）", bool: "true 或 false", list: "列表", dict: "表"}
+
+
+def _shown(value: object) -> str:
+    """A value as it was written in TOML, for messages."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{…}"
+    return str(value)
+
+
+class _Table:
+    """One TOML table being read: each getter checks a key's type and range, and records that the key is known."""
+
+    def __init__(self, data: dict[str, object], path: str, problems: list[Problem]) -> None:
+        self.data, self.path, self.problems = data, path, problems
+        self.known: list[str] = []
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def _report(self, code: str, name: str, **fields: str) -> None:
+        self.problems.append(problem(code, file=CONFIG_NAME, cell=self.key(name), key=self.key(name), **fields))
+
+    def _get(self, name: str, kinds: tuple[type, ...], type_name: str, example: str) -> object:
+        self.known.append(name)
+        if name not in self.data:
+            return _MISSING
+        value = self.data[name]
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            self._report("config-type", name, expected=type_name, value=_shown(value), example=example)
+            return _MISSING
+        return value
+
+    def required_text(self, name: str, example: str) -> str:
+        value = self._get(name, (str,), TYPE_NAMES[str], example)
+        if value is _MISSING and name not in self.data:
+            self._report("config-key-missing", name, example=example)
+        return value if isinstance(value, str) else ""
+
+    def text(self, name: str, default: str, example: str) -> str:
+        value = self._get(name, (str,), TYPE_NAMES[str], example)
+        return value if isinstance(value, str) else default
+
+    def integer(self, name: str, default: int, example: str, low: int | None = None, high: int | None = None) -> int:
+        value = self._get(name, (int,), TYPE_NAMES[int], example)
+        if not isinstance(value, int):
+            return default
+        if (low is not None and value < low) or (high is not None and value > high):
+            allowed = f"{low}到{high}之间的整数" if high is not None else f"不小于{low}的整数"
+            self._report("config-value", name, value=_shown(value), allowed=allowed)
+            return default
+        return value
+
+    def number(self, name: str, default: float, example: str) -> float:
+        value = self._get(name, (int, float), "数字（不加引号）", example)
+        if not isinstance(value, int | float):
+            return default
+        if value <= 0:
+            self._report("config-value", name, value=_shown(value), allowed="大于0的数字")
+            return default
+        return float(value)
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self._get(name, (bool,), TYPE_NAMES[bool], f"{name} = true")
+        return value if isinstance(value, bool) else default
+
+    def choice(self, name: str, options: tuple[T, ...], default: T) -> T:
+        value = self._get(name, (str,), TYPE_NAMES[str], f'{name} = "{options[0]}"')
+        if value is _MISSING:
+            return default
+        if value not in options:
+            self._report("config-value", name, value=_shown(value), allowed="、".join(map(str, options)) + "之一")
+            return default
+        return cast(T, value)
+
+    def texts(self, name: str, default: list[str], example: str) -> list[str]:
+        value = self._get(name, (list,), "文字列表", example)
+        if not isinstance(value, list):
+            return list(default)
+        if not all(isinstance(v, str) for v in value):
+            self._report("config-type", name, expected="文字列表", value=_shown(value), example=example)
+            return list(default)
+        return list(value)
+
+    def table(self, name: str) -> _Table | None:
+        value = self._get(name, (dict,), "表（[" + self.key(name) + "] 一段）", f"[{self.key(name)}]")
+        return (
+            _Table(cast(dict[str, object], value), self.key(name), self.problems) if isinstance(value, dict) else None
+        )
+
+    def tables(self, name: str, example: str) -> list[_Table]:
+        value = self._get(name, (list,), f"多段 [[{self.key(name)}]]", example)
+        if not isinstance(value, list):
+            return []
+        found = []
+        for i, item in enumerate(value, start=1):
+            if isinstance(item, dict):
+                found.append(_Table(item, f"{self.key(name)}[{i}]", self.problems))
+            else:
+                self._report(
+                    "config-type", name, expected=f"多段 [[{self.key(name)}]]", value=_shown(item), example=example
+                )
+        return found
+
+    def unknown(self) -> list[str]:
+        return [k for k in self.data if k not in self.known]
+
+
+def _unknown_keys(tables: list[_Table], problems: list[Problem]) -> None:
+    """Unknown keys, each with the closest known key of its table, or the table where it belongs."""
+    home = {name: t.path or "顶层" for t in tables for name in t.known}
+    for t in tables:
+        for name in t.unknown():
+            close = difflib.get_close_matches(name, t.known, n=1, cutoff=0.6)
+            if close:
+                suggestion = f"，是否是 {t.key(close[0])}？"
+            elif name in home and t.path.split("[")[0] != home[name].split("[")[0]:
+                suggestion = f"，{name} 应写在 [{home[name]}] 下"
+            else:
+                suggestion = ""
+            problems.append(
+                problem(
+                    "config-key-unknown", file=CONFIG_NAME, cell=t.key(name), key=t.key(name), suggestion=suggestion
+                )
+            )
+
+
+# --- syntax
+
+FULL_WIDTH = re.compile(r"[“”‘’＝＃［］｛｝，：　]")
+QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+TOML_REASONS = {
+    "Invalid statement": "无法识别的语句",
+    "Invalid value": "值的写法不对",
+    "Expected '=' after a key in a key/value pair": "键名后应为半角等号 =",
+    "Invalid initial character for a key part": "键名中有不允许的字符",
+    "Unclosed array": "列表缺少右方括号 ]",
+    "Unclosed inline table": "缺少右花括号 }",
+    "Unterminated string": "引号没有成对",
+    "Illegal character": "文字中有不允许的字符（常见原因：引号没有成对）",
+    "Expected newline or end of document after a statement": "一行只能写一项设置",
+    "Cannot declare": "同一段或同一项写了两次",
+    "Cannot overwrite a value": "同一项设置写了两次",
+    "Cannot mutate immutable namespace": "同一项设置写了两次",
+}
+
+
+def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    message = str(exc)
+    position = TOML_POSITION.search(message)
+    line, column = (int(position[1]), int(position[2])) if position else (len(text.splitlines()), 1)
+    what = next((zh for en, zh in TOML_REASONS.items() if message.startswith(en)), "无法解析")
+    lines = text.splitlines()
+    content = re.sub(r"\s{2,}", " ", lines[line - 1].strip()) if 0 < line <= len(lines) else ""
+    code = QUOTED.sub("", content).split("#", 1)[0]  # symbols inside quotes or comments are fine
+    slips = "".join(dict.fromkeys(FULL_WIDTH.findall(code)))
+    cell = f"第{line}行第{column}列"
+    if slips:
+        return problem("config-full-width", file=CONFIG_NAME, cell=cell, line=line, text=content, chars=slips)
+    return problem("config-syntax", file=CONFIG_NAME, cell=cell, line=line, column=column, text=content, what=what)
+
+
+# --- the whole file
 
 
 def load_config(root: Path) -> Config:
+    """The configuration of the workspace at root; raises ConfigError listing every problem found."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(f"工作目录 {root} 中没有 {CONFIG_NAME}，可用 ledger init 创建")
+        raise ConfigError([problem("config-not-found", file=CONFIG_NAME, root=str(root))])
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{CONFIG_NAME} 格式错误：{exc}") from exc
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([problem("config-encoding", file=CONFIG_NAME)]) from exc
     try:
-        ledger = data.get("ledger", {})
-        report = data.get("report", {})
-        documents = [
-            DocumentConfig(
-                code=str(doc["code"]),
-                file=str(doc["file"]),
-                name=doc.get("name", ""),
-                sheet=doc.get("sheet"),
-                district=doc.get("district"),
-                year=doc.get("year"),
-                default_deadline=doc.get("default_deadline", ""),
-                extra_support=list(doc.get("extra_support", [])),
-                columns=dict(doc.get("columns", {})),
-                fill_columns=_fill_columns(doc.get("fill_columns")),
-            )
-            for doc in data.get("documents", [])
-        ]
-        config = Config(
-            root=root,
-            title=str(ledger["title"]),
-            year=int(ledger["year"]),
-            office=Office(**data.get("office", {})),
-            units_file=str(data.get("units", {}).get("file", "source/units.xlsx")),
-            documents=documents,
-            report_due_day=int(report.get("due_day", 5)),
-            due_soon_days=int(report.get("due_soon_days", 10)),
-            statuses=list(report.get("statuses", DEFAULT_STATUSES)),
-            sheet_password=ledger.get("sheet_password") or None,
-            timezone=str(ledger.get("timezone", "Asia/Shanghai")),
-            mail=dict(data.get("mail", {})),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"{CONFIG_NAME} 缺少必填项 {exc.args[0]}") from exc
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{CONFIG_NAME} 中有取值不正确：{exc}") from exc
-    if not documents:
-        raise ConfigError(f"{CONFIG_NAME} 中没有 [[documents]]（任务清单文件）")
-    codes = [d.code for d in documents]
-    if len(set(codes)) != len(codes):
-        raise ConfigError(f"{CONFIG_NAME} 中 documents 的 code 重复：{codes}")
-    if len(",".join(config.statuses)) > 255:
-        raise ConfigError("report.statuses 合计不能超过 255 个字符（Excel 下拉列表的上限）")
-    if DONE_STATUS not in config.statuses:
-        raise ConfigError(f"report.statuses 必须包含“{DONE_STATUS}”")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_syntax_problem(text, exc)]) from exc
+    problems: list[Problem] = []
+    config = _read(root, _Table(data, "", problems), problems)
+    if problems:
+        raise ConfigError(problems)
     return config
+
+
+def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
+    seen: list[_Table] = [top]
+
+    def section(name: str) -> _Table:
+        table = top.table(name) or _Table({}, name, problems)
+        seen.append(table)
+        return table
+
+    ledger, office, report, units = section("ledger"), section("office"), section("report"), section("units")
+    title = ledger.required_text("title", 'title = "2021年重点任务工作台账"')
+    year = ledger.integer("year", 0, "year = 2021（数字不加引号、不带“年”）", low=2000, high=2100)
+    if "year" not in ledger.data:
+        ledger._report("config-key-missing", "year", example="year = 2021")
+    timezone = ledger.text("timezone", DEFAULT_TIMEZONE, f'timezone = "{DEFAULT_TIMEZONE}"')
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        ledger._report("config-value", "timezone", value=_shown(timezone), allowed=f"时区名称，如“{DEFAULT_TIMEZONE}”")
+        timezone = DEFAULT_TIMEZONE
+    sheet_password = ledger.text("sheet_password", "", 'sheet_password = "123456"') or None
+    statuses = report.texts("statuses", DEFAULT_STATUSES, 'statuses = ["已完成", "序时推进", "滞后", "未启动"]')
+    if DONE_STATUS not in statuses:
+        report._report(
+            "config-value", "statuses", value=_shown("、".join(statuses)), allowed=f"包含“{DONE_STATUS}”的列表"
+        )
+    elif len(",".join(statuses)) > 255 or len(set(statuses)) != len(statuses):
+        report._report(
+            "config-value", "statuses", value=_shown("、".join(statuses)), allowed="各项不重复、合计不超过255个字符"
+        )
+    config = Config(
+        root=root,
+        title=title,
+        year=year,
+        office=Office(
+            name=office.text("name", "", 'name = "区委督查室"'),
+            contact=office.text("contact", "", 'contact = "张三"'),
+            phone=office.text("phone", "", 'phone = "0631-1234567"'),
+            email=office.text("email", "", 'email = "office@example.cn"'),
+        ),
+        units_file=units.text("file", "source/units.xlsx", 'file = "source/units.xlsx"'),
+        report_due_day=report.integer("due_day", 5, "due_day = 5", low=1, high=28),
+        due_soon_days=report.integer("due_soon_days", 10, "due_soon_days = 10", low=0),
+        statuses=statuses,
+        sheet_password=sheet_password,
+        timezone=timezone,
+        mail=_mail(top, seen, problems),
+        documents=_documents(top, seen, problems),
+    )
+    _unknown_keys(seen, problems)
+    return config
+
+
+def _mail(top: _Table, seen: list[_Table], problems: list[Problem]) -> MailConfig:
+    mail = top.table("mail")
+    if mail is None:
+        return MailConfig()
+    seen.append(mail)
+    imap_table = mail.table("imap")
+    imap = None
+    if imap_table is not None:
+        seen.append(imap_table)
+        imap = ImapConfig(
+            host=imap_table.required_text("host", 'host = "imap.example.cn"'),
+            user=imap_table.required_text("user", 'user = "office@example.cn"'),
+            port=_port(imap_table),
+            security=imap_table.choice("security", SECURITIES, "ssl"),
+            folder=imap_table.text("folder", "INBOX", 'folder = "INBOX"'),
+            password_env=imap_table.text("password_env", IMAP_PASSWORD_ENV, f'password_env = "{IMAP_PASSWORD_ENV}"'),
+            verify_tls=imap_table.boolean("verify_tls", True),
+        )
+    return MailConfig(
+        sender=mail.text("from", "", 'from = "office@example.cn"'),
+        host=mail.text("host", "", 'host = "smtp.example.cn"'),
+        port=_port(mail),
+        security=mail.choice("security", SECURITIES, "starttls"),
+        user=mail.text("user", "", 'user = "office@example.cn"'),
+        password_env=mail.text("password_env", SMTP_PASSWORD_ENV, f'password_env = "{SMTP_PASSWORD_ENV}"'),
+        per_minute=mail.number("per_minute", 30, "per_minute = 30"),
+        retries=mail.integer("retries", 3, "retries = 3", low=0),
+        timeout=mail.number("timeout", 30, "timeout = 30"),
+        verify_tls=mail.boolean("verify_tls", True),
+        imap=imap,
+    )
+
+
+def _port(table: _Table) -> int | None:
+    port = table.integer("port", 0, "port = 465", low=1, high=65535)
+    return port or None
+
+
+def _documents(top: _Table, seen: list[_Table], problems: list[Problem]) -> list[DocumentConfig]:
+    example = '[[documents]]\ncode = "RW"\nfile = "source/tasks/任务清单.xlsx"'
+    documents = []
+    for doc in top.tables("documents", example):
+        seen.append(doc)
+        columns_table = doc.table("columns")
+        columns: dict[str, str] = {}
+        if columns_table is not None:
+            for label, target in columns_table.data.items():
+                columns_table.known.append(label)
+                if isinstance(target, str):
+                    columns[label] = target
+                else:
+                    columns_table._report(
+                        "config-type",
+                        label,
+                        expected=TYPE_NAMES[str],
+                        value=_shown(target),
+                        example=f'"{label}" = "具体措施"',
+                    )
+        documents.append(
+            DocumentConfig(
+                code=doc.required_text("code", 'code = "RW"'),
+                file=doc.required_text("file", 'file = "source/tasks/任务清单.xlsx"'),
+                name=doc.text("name", "", 'name = "重点任务清单"'),
+                sheet=doc.text("sheet", "", 'sheet = "Sheet1"') or None,
+                district=doc.text("district", "", 'district = "城东区"') or None,
+                year=doc.integer("year", 0, "year = 2021", low=2000, high=2100) or None,
+                default_deadline=doc.text("default_deadline", "", 'default_deadline = "2021年年底前"'),
+                extra_support=doc.texts("extra_support", [], 'extra_support = ["各街道"]'),
+                columns=columns,
+                fill_columns=default_fill_columns() + [_fill_column(t, seen) for t in doc.tables("fill_columns", "")],
+            )
+        )
+    if not documents and "documents" not in top.data:
+        top._report("config-key-missing", "documents", example=example.replace("\n", " "))
+    codes = [d.code for d in documents]
+    for i, code in enumerate(codes):
+        if code and code in codes[:i]:
+            problems.append(
+                problem(
+                    "config-value",
+                    file=CONFIG_NAME,
+                    cell=f"documents[{i + 1}].code",
+                    key=f"documents[{i + 1}].code",
+                    value=_shown(code),
+                    allowed="与其他 [[documents]] 不同的代码",
+                )
+            )
+    return documents
+
+
+def _fill_column(table: _Table, seen: list[_Table]) -> FillColumn:
+    seen.append(table)
+    return FillColumn(
+        header=table.required_text("header", 'header = "累计完成投资（亿元）"'),
+        kind=table.choice("kind", FILL_KINDS, "text"),
+        lead_only=table.boolean("lead_only", False),
+        width=table.number("width", 14, "width = 14"),
+    )

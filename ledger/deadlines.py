@@ -150,3 +150,25 @@ def deadline_state(deadline: Deadline, as_of: date, soon_days: int) -> str | Non
     if deadline.due <= add_working_days(as_of, soon_days):
         return "soon"
     return None
+
+
+EVERY_NAMES = {"month": "每月", "quarter": "每季度", "half-year": "每半年", "year": "每年"}
+
+
+def describe(deadline: Deadline) -> str:
+    """How a deadline was understood, in the words `ledger check --tasks` shows the office."""
+
+    def day(d: date) -> str:
+        return f"{d.year}年{d.month}月{d.day}日"
+
+    if deadline.kind == "date" and deadline.due:
+        return f"{day(deadline.due)}前"
+    if deadline.kind == "range" and deadline.start and deadline.due:
+        return f"{day(deadline.start)}至{day(deadline.due)}，按{day(deadline.due)}计"
+    if deadline.kind == "recurring":
+        return f"定期（{EVERY_NAMES.get(deadline.every or '', deadline.every)}），不计逾期"
+    if deadline.kind == "ongoing":
+        return "长期，不计逾期"
+    if deadline.kind == "unknown":
+        return "未能识别，按无期限处理"
+    return "无期限"

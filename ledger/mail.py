@@ -18,7 +18,7 @@ import os
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import encoders
@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
 from .entries import MergeResult
+from .config import MailConfig
 from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
@@ -42,8 +43,6 @@ from .wording import chinese_date
 from .workspace import Workspace
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-DEFAULT_PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
-IMAP_PASSWORD_ENV = "LEDGER_IMAP_PASSWORD"
 TAKEN_FLAG = "$LedgerCollected"
 
 
@@ -213,29 +212,23 @@ class SmtpSettings:
     verify: bool = True
 
     @classmethod
-    def from_config(cls, mail: dict, environ: dict | None = None) -> SmtpSettings:
+    def from_config(cls, mail: MailConfig, environ: Mapping[str, str] | None = None) -> SmtpSettings:
         environ = os.environ if environ is None else environ
-        if not mail.get("host") or not mail.get("from"):
+        if not mail.host or not mail.sender:
             raise MailError("ledger.toml 的 [mail] 需要填写 host（发信服务器）和 from（发件地址）")
-        security = mail.get("security", "starttls")
-        if security not in ("ssl", "starttls", "none"):
-            raise MailError("[mail] security 只能是 ssl、starttls 或 none")
-        password_env = mail.get("password_env", DEFAULT_PASSWORD_ENV)
-        user = mail.get("user", "")
-        if user and not environ.get(password_env):
-            raise MailError(f"请在环境变量 {password_env} 中提供发信密码（密码不写入任何文件）")
-        port = int(mail.get("port", {"ssl": 465, "starttls": 587, "none": 25}[security]))
+        if mail.user and not environ.get(mail.password_env):
+            raise MailError(f"请在环境变量 {mail.password_env} 中提供发信密码（密码不写入任何文件）")
         return cls(
-            mail["host"],
-            port,
-            security,
-            mail["from"],
-            user,
-            environ.get(password_env, ""),
-            float(mail.get("per_minute", 30)),
-            int(mail.get("retries", 3)),
-            float(mail.get("timeout", 30)),
-            bool(mail.get("verify_tls", True)),
+            host=mail.host,
+            port=mail.port or {"ssl": 465, "starttls": 587, "none": 25}[mail.security],
+            security=mail.security,
+            sender=mail.sender,
+            user=mail.user,
+            password=environ.get(mail.password_env, ""),
+            per_minute=mail.per_minute,
+            retries=mail.retries,
+            timeout=mail.timeout,
+            verify=mail.verify_tls,
         )
 
 
@@ -312,7 +305,7 @@ def deliver(
 ) -> MailResult:
     """Write the messages as .eml for review, or send those not in the send log and log each one sent."""
     result = MailResult(period, dry_run=not send)
-    sender_address = ws.config.mail.get("from") or ws.config.office.email or "ledger@localhost"
+    sender_address = ws.config.mail.sender or ws.config.office.email or "ledger@localhost"
     # A dry run is dated when the period's workbooks go out, so the same inputs give the same .eml files.
     dated = datetime(period.next().year, period.next().month, 1, tzinfo=UTC)
     if not send:
@@ -371,24 +364,22 @@ class ImapSettings:
     verify: bool = True
 
     @classmethod
-    def from_config(cls, mail: dict, environ: dict | None = None) -> ImapSettings:
+    def from_config(cls, mail: MailConfig, environ: Mapping[str, str] | None = None) -> ImapSettings:
         environ = os.environ if environ is None else environ
-        imap = mail.get("imap", {})
-        if not imap.get("host") or not imap.get("user"):
-            raise MailError("ledger.toml 的 [mail.imap] 需要填写 host 和 user")
-        password_env = imap.get("password_env", IMAP_PASSWORD_ENV)
-        if not environ.get(password_env):
-            raise MailError(f"请在环境变量 {password_env} 中提供收信密码（密码不写入任何文件）")
-        security = imap.get("security", "ssl")
-        port = int(imap.get("port", 993 if security == "ssl" else 143))
+        imap = mail.imap
+        if imap is None:
+            raise MailError("ledger.toml 中没有 [mail.imap]，需要填写 host 和 user")
+        password = environ.get(imap.password_env)
+        if not password:
+            raise MailError(f"请在环境变量 {imap.password_env} 中提供收信密码（密码不写入任何文件）")
         return cls(
-            imap["host"],
-            port,
-            imap["user"],
-            environ[password_env],
-            imap.get("folder", "INBOX"),
-            security,
-            bool(imap.get("verify_tls", True)),
+            host=imap.host,
+            port=imap.port or (993 if imap.security == "ssl" else 143),
+            user=imap.user,
+            password=password,
+            folder=imap.folder,
+            security=imap.security,
+            verify=imap.verify_tls,
         )
 
 

@@ -8,6 +8,7 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -21,62 +22,74 @@ class ProblemType:
     severity: str
     template: str
     hint: str
+    title: str = ""  # the type's short Chinese name, shown beside the code
 
 
 # fmt: off
 _TYPES = [
     # --- workspace and configuration
-    ProblemType("config-invalid", ERROR, "配置文件 ledger.toml 有误：{reason}", "按提示修改 ledger.toml 后重新运行。"),
-    ProblemType("file-missing", ERROR, "找不到文件：{path}", "检查 ledger.toml 中的文件路径，或把文件放到 source/ 下。"),
+    ProblemType("file-missing", ERROR, "找不到文件：{path}", "检查 ledger.toml 中的文件路径，或把文件放到 source/ 下。", title="文件不存在"),
     # --- stages run in order
-    ProblemType("outbox-missing", ERROR, "{period} 尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。"),
+    ProblemType("outbox-missing", ERROR, "{period} 尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。", title="尚未生成填报表"),
     # --- reading tables
-    ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。"),
-    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。"),
-    ProblemType("sheet-missing", ERROR, "文件中没有名为“{sheet}”的工作表", "检查 ledger.toml 中的 sheet 设置是否与工作表名称一致。"),
-    ProblemType("header-missing", ERROR, "未找到任务表的表头（需要“具体措施”等列名）", "确认这是任务清单表格，表头包含“序号”“具体措施”“牵头单位”等列；必要时在 ledger.toml 的 columns 中指定列名。"),
+    ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。", title="文件无法读取"),
+    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
+    ProblemType("sheet-missing", ERROR, "文件中没有名为“{sheet}”的工作表", "检查 ledger.toml 中的 sheet 设置是否与工作表名称一致。", title="工作表不存在"),
+    ProblemType("header-missing", ERROR, "未找到任务表的表头：已查看前{rows}行，没有一行同时含任务内容列（具体措施、重点任务、工作任务等）和其他列名（序号、牵头单位、完成时限等）。最接近表头的是{best}", "确认这是任务清单表格；表头的列名不同时，在 ledger.toml 该文件的 [documents.columns] 中指定，如 \"事项\" = \"具体措施\"。", title="未找到表头"),
     # --- tasks
-    ProblemType("task-id-missing", ERROR, "该行没有序号或任务编号，无法生成稳定的任务编号", "补填序号（或任务编号）。"),
-    ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在 {first} 出现", "修改其中一行的序号或任务编号，使其唯一。"),
-    ProblemType("measure-empty", ERROR, "任务“{task_id}”的具体措施为空", "补填具体措施，或删除该空行。"),
-    ProblemType("lead-missing", WARNING, "任务“{task_id}”没有牵头单位，无人负责填报进展", "在牵头单位列写明牵头单位。"),
+    ProblemType("task-id-missing", ERROR, "该行没有序号或任务编号，无法生成稳定的任务编号", "补填序号（或任务编号）。", title="缺少序号"),
+    ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在 {first} 出现", "修改其中一行的序号或任务编号，使其唯一。", title="任务编号重复"),
+    ProblemType("measure-empty", ERROR, "任务“{task_id}”的具体措施为空", "补填具体措施，或删除该空行。", title="任务内容为空"),
+    ProblemType("lead-missing", WARNING, "任务“{task_id}”没有牵头单位，无人负责填报进展", "在牵头单位列写明牵头单位。", title="缺少牵头单位"),
     # --- units
-    ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。"),
-    ProblemType("unit-duplicate", ERROR, "单位名称或别名“{name}”在单位名录中出现多次", "每个名称只能指向一个单位，删除或改正重复项。"),
-    ProblemType("unit-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "改正任务表中的单位名称，或把该单位（或别名）加入单位名录。"),
-    ProblemType("unit-vague", WARNING, "“{name}”是泛指，无法对应到具体单位，已作为文字保留在任务上", "如需这些单位填报，请在任务表中写明具体单位名称。"),
+    ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。", title="单位名录缺列"),
+    ProblemType("unit-duplicate", ERROR, "单位名称或别名“{name}”在单位名录中出现多次", "每个名称只能指向一个单位，删除或改正重复项。", title="单位名称重复"),
+    ProblemType("unit-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "改正任务表中的单位名称，或把该单位（或别名）加入单位名录。", title="单位不在名录中"),
+    ProblemType("unit-vague", WARNING, "“{name}”是泛指，无法对应到具体单位，已作为文字保留在任务上", "如需这些单位填报，请在任务表中写明具体单位名称。", title="泛指单位"),
     # --- deadlines
-    ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021 年 6 月底前”“2021 年年底前”“2021-2025”等形式。"),
-    ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。"),
+    ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021 年 6 月底前”“2021 年年底前”“2021-2025”等形式。", title="时限无法识别"),
+    ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。", title="缺少完成时限"),
     # --- returned files
-    ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用 Excel 或 WPS 打开确认后重新报送；其他文件不受影响。"),
-    ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿）后重新报送。"),
-    ProblemType("return-not-workbook", ERROR, "报送的不是 Excel 工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为 Word、PDF 或图片。"),
-    ProblemType("return-too-large", ERROR, "报送文件解压后达 {size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。"),
-    ProblemType("return-macro", WARNING, "报送文件含宏，宏未运行，只读取了单元格内容", "请该单位另存为 .xlsx（不含宏）后报送。"),
-    ProblemType("return-no-metadata", WARNING, "文件缺少填报表的隐藏标识，已根据{how}认定为该单位的报送，按任务编号逐行匹配", "请核对单位是否正确；今后请在下发的填报表上直接填写，不要复制到新文件。"),
-    ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。"),
-    ProblemType("return-wrong-ledger", ERROR, "文件属于其他台账，不是本台账的填报表", "请该单位报送本台账下发的填报表。"),
-    ProblemType("return-wrong-period", ERROR, "文件是 {found} 的填报表，不是 {expected} 的", "请该单位在 {expected} 的填报表上填写后重新报送（上月内容已预填）。"),
-    ProblemType("return-other-sender", WARNING, "这是 {unit} 的填报表，但由 {sender}（{sender_unit}）发送", "请与两个单位核实，确认内容确由 {unit} 填报。"),
-    ProblemType("return-superseded", WARNING, "同一单位后来又报送了 {newer}，本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，请该单位重新报送。"),
+    ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用 Excel 或 WPS 打开确认后重新报送；其他文件不受影响。", title="报送文件损坏"),
+    ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿）后重新报送。", title="文件设有密码"),
+    ProblemType("return-not-workbook", ERROR, "报送的不是 Excel 工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为 Word、PDF 或图片。", title="不是Excel工作簿"),
+    ProblemType("return-too-large", ERROR, "报送文件解压后达 {size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),
+    ProblemType("return-macro", WARNING, "报送文件含宏，宏未运行，只读取了单元格内容", "请该单位另存为 .xlsx（不含宏）后报送。", title="文件含宏"),
+    ProblemType("return-no-metadata", WARNING, "文件缺少填报表的隐藏标识，已根据{how}认定为该单位的报送，按任务编号逐行匹配", "请核对单位是否正确；今后请在下发的填报表上直接填写，不要复制到新文件。", title="缺少隐藏标识"),
+    ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
+    ProblemType("return-wrong-ledger", ERROR, "文件属于其他台账，不是本台账的填报表", "请该单位报送本台账下发的填报表。", title="不是本台账的文件"),
+    ProblemType("return-wrong-period", ERROR, "文件是 {found} 的填报表，不是 {expected} 的", "请该单位在 {expected} 的填报表上填写后重新报送（上月内容已预填）。", title="报告期不符"),
+    ProblemType("return-other-sender", WARNING, "这是 {unit} 的填报表，但由 {sender}（{sender_unit}）发送", "请与两个单位核实，确认内容确由 {unit} 填报。", title="他人代为报送"),
+    ProblemType("return-superseded", WARNING, "同一单位后来又报送了 {newer}，本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
-    ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。"),
-    ProblemType("sheet-extra", WARNING, "多出的工作表，不属于下发的填报表", "如有需要汇总的内容，请填入“牵头任务”或“配合任务”表。"),
-    ProblemType("cell-merged", WARNING, "单元格被合并，合并区域内只有左上角的内容被读取", "请取消合并，每个任务各占一行。"),
-    ProblemType("task-unknown", WARNING, "任务编号“{task_id}”不在本单位的任务中，该行未汇总", "核对任务编号；请勿修改或复制任务编号。"),
-    ProblemType("task-duplicate-row", WARNING, "任务“{task_id}”出现了多行，已采用第一行（{first}）", "删除重复的行，每个任务只保留一行。"),
-    ProblemType("task-missing", WARNING, "任务“{task_id}”的行被删除，未填报", "请该单位补报该任务的进展。"),
-    ProblemType("row-added", WARNING, "单位新增了一行（无任务编号），作为建议保留，未汇总", "如确需新增任务，请修改任务清单后重新生成填报表。"),
-    ProblemType("locked-edited", WARNING, "“{column}”被改动：原为“{old}”，现为“{new}”；汇总仍按原文", "任务内容以任务清单为准；如需调整，请与牵头办公室联系。"),
-    ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。"),
-    ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或“本月进展”中。"),
-    ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为 {date}", "请按 2021-06-30 的格式填写日期。"),
-    ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为 {number}", "只填数字，不要带单位或文字（如 0.2，而不是“2000万”）。"),
-    ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。"),
-    ProblemType("status-missing", WARNING, "牵头任务“{task_id}”未选择完成状态", "请从下拉列表中选择完成状态。"),
-    ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写本月进展", "请填写完成情况（做了什么、何时完成）。"),
-    ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写本月进展", "请填写本月工作进展。"),
+    ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),
+    ProblemType("sheet-extra", WARNING, "多出的工作表，不属于下发的填报表", "如有需要汇总的内容，请填入“牵头任务”或“配合任务”表。", title="多余的工作表"),
+    ProblemType("cell-merged", WARNING, "单元格被合并，合并区域内只有左上角的内容被读取", "请取消合并，每个任务各占一行。", title="单元格被合并"),
+    ProblemType("task-unknown", WARNING, "任务编号“{task_id}”不在本单位的任务中，该行未汇总", "核对任务编号；请勿修改或复制任务编号。", title="未知任务编号"),
+    ProblemType("task-duplicate-row", WARNING, "任务“{task_id}”出现了多行，已采用第一行（{first}）", "删除重复的行，每个任务只保留一行。", title="任务行重复"),
+    ProblemType("task-missing", WARNING, "任务“{task_id}”的行被删除，未填报", "请该单位补报该任务的进展。", title="任务行被删除"),
+    ProblemType("row-added", WARNING, "单位新增了一行（无任务编号），作为建议保留，未汇总", "如确需新增任务，请修改任务清单后重新生成填报表。", title="新增的行"),
+    ProblemType("locked-edited", WARNING, "“{column}”被改动：原为“{old}”，现为“{new}”；汇总仍按原文", "任务内容以任务清单为准；如需调整，请与牵头办公室联系。", title="任务内容被改动"),
+    ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),
+    ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或“本月进展”中。", title="新增的列"),
+    ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为 {date}", "请按 2021-06-30 的格式填写日期。", title="日期格式不对"),
+    ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为 {number}", "只填数字，不要带单位或文字（如 0.2，而不是“2000万”）。", title="数字格式不对"),
+    ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
+    ProblemType("status-missing", WARNING, "牵头任务“{task_id}”未选择完成状态", "请从下拉列表中选择完成状态。", title="未选完成状态"),
+    ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写本月进展", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
+    ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写本月进展", "请填写本月工作进展。", title="未填写进展"),
+    # --- configuration and sources (first month)
+    ProblemType("config-not-found", ERROR, "工作目录 {root} 中没有 ledger.toml", "在该目录运行 ledger init 创建，或用 --workspace 指定含 ledger.toml 的目录。", title="缺少配置文件"),
+    ProblemType("config-encoding", ERROR, "ledger.toml 不是 UTF-8 编码，无法读取", "用记事本打开 ledger.toml，“另存为”时编码选“UTF-8”。", title="配置文件编码不对"),
+    ProblemType("config-syntax", ERROR, "ledger.toml 第{line}行第{column}列：{what}。该行是：{text}", "每项设置写作“键名 = 值”，文字用英文双引号括起，如 title = \"2021年重点任务工作台账\"；数字不加引号。", title="配置格式错误"),
+    ProblemType("config-full-width", ERROR, "ledger.toml 第{line}行有中文输入法打出的符号 {chars}。该行是：{text}", "切换到英文输入法重新输入这些符号：引号用英文双引号 \"，等号用半角 =，方括号用 []。", title="配置中有全角符号"),
+    ProblemType("config-key-missing", ERROR, "ledger.toml 缺少必填项 {key}", "补上这一项，例如 {example}。", title="缺少必填设置"),
+    ProblemType("config-type", ERROR, "ledger.toml 中 {key} 应为{expected}，现为 {value}", "改为正确的写法，例如 {example}。", title="设置的写法不对"),
+    ProblemType("config-value", ERROR, "ledger.toml 中 {key} 的取值 {value} 不可用，应为{allowed}", "修改 {key} 后运行 ledger check 检查。", title="设置的取值不对"),
+    ProblemType("config-key-unknown", ERROR, "ledger.toml 中的 {key} 不是可用的设置项{suggestion}", "改正拼写或位置；可用的设置项见 ledger init 生成的 ledger.toml 中的说明。", title="未知的设置项"),
+    ProblemType("unit-group-unknown", ERROR, "“{name}”指一组单位，但单位名录的“所属分组”列中没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位。", title="分组不在名录中"),
+    ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称，或单位名录中“简称/别名”列的名称。", title="单位名称有误"),
+    ProblemType("period-far", WARNING, "报告期 {period} 与台账年度 {year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
 ]
 # fmt: on
 
@@ -131,10 +144,10 @@ def problem(
 class ProblemError(Exception):
     """An error reported as a catalogued problem: its code and the fields its message needs."""
 
-    def __init__(self, code: str, **fields: object) -> None:
+    def __init__(self, code: str, **fields: Any) -> None:
         super().__init__(code, fields)
         self.code = code
-        self.fields = fields
+        self.fields: dict[str, Any] = fields
 
 
 def cell_name(row: int, column: int) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from .config import DocumentConfig
 from .deadlines import parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, problem
 from .tables import Sheet
-from .units import UnitRegistry
+from .units import Resolution, UnitRegistry, group_name
 
 # Field -> header names that mean it. The first name is the canonical header used in workbooks.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -18,7 +20,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
     "category": ("类别", "领域", "任务类别"),
     "title": ("重点任务", "任务", "项目名称", "任务名称"),
-    "measure": ("具体措施", "主要内容", "主要建设内容", "工作措施", "工作任务", "任务内容"),
+    "measure": ("具体措施", "主要内容", "主要建设内容", "工作措施", "工作任务", "任务内容", "工作内容", "主要任务"),
     "deadline": ("完成时限", "完成时间", "时间节点", "建设期限", "时限"),
     "lead": ("牵头单位", "牵头部门", "主责单位"),
     # 责任 alone names who is responsible (the lead); beside a 牵头 column it names who supports.
@@ -63,12 +65,40 @@ def _combine(upper: str, lower: str) -> str:
 
 
 def _columns(labels: list[str], overrides: dict[str, str]) -> dict[str, int]:
+    """Field -> column. A table whose only task text is a title-like column (重点任务) takes it as the measure."""
     columns: dict[str, int] = {}
     for i, label in enumerate(labels):
         key = field_of(label, overrides) if label else None
         if key and key not in columns:
             columns[key] = i
+    if "measure" not in columns and "title" in columns:
+        columns["measure"] = columns.pop("title")
     return columns
+
+
+def header_guess(rows: list[list[str]], overrides: dict[str, str]) -> tuple[int, int, str] | None:
+    """For a table without a header: (known columns, 0-based row, description) of the row most like one.
+
+    The description says what each column was taken to be ("A“序号”=序号，B“事项”=未识别"), so the user
+    sees why the row was not taken and which label to rename or map in [documents.columns].
+    """
+    best: tuple[int, int, str] | None = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        labels = [_clean(v) for v in row]
+        if not any(labels):
+            continue
+        columns = _columns(labels, overrides)
+        if best is not None and len(columns) <= best[0]:
+            continue
+        named = {c: key for key, c in columns.items()}
+        parts = [
+            f"{get_column_letter(c + 1)}“{label}”="
+            + (HEADER_SYNONYMS[named[c]][0] if c in named else "未识别")
+            for c, label in enumerate(labels)
+            if label
+        ]
+        best = (len(columns), i, "，".join(parts))
+    return best
 
 
 def find_header(rows: list[list[str]], overrides: dict[str, str]) -> Header | None:
@@ -119,10 +149,15 @@ def read_document_sheet(
     file: str,
     registry: UnitRegistry,
     ledger_year: int,
+    *,
+    check_units: bool = True,
 ) -> SheetTasks:
-    """Tasks of one sheet whose header has been found; every doubtful cell becomes a problem."""
+    """Tasks of one sheet whose header has been found; every doubtful cell becomes a problem.
+
+    Without a readable units file (check_units false) unit names are not reported one by one: the missing
+    file is the one error."""
     cols = header.columns
-    lead_col = cols.get("lead")
+    lead_col: int | None = cols.get("lead")
     support_cols = [c for c in (cols.get("support"),) if c is not None]
     responsible_col = cols.get("responsible")
     if responsible_col is not None:
@@ -174,7 +209,7 @@ def read_document_sheet(
         if not lead_text and responsible_col is not None and responsible_col in support_cols:
             # Only 责任单位 written: they are the ones responsible, so they lead and report.
             lead_text, support_text = _at(row, responsible_col), _at(row, cols.get("support"))
-            lead_cell = responsible_col
+            lead_cell: int | None = responsible_col
         else:
             lead_cell = lead_col
         lead = registry.resolve(lead_text, doc.district)
@@ -182,13 +217,9 @@ def read_document_sheet(
         for extra in doc.extra_support:
             support.add_units(registry.resolve(extra, doc.district).units)
         for resolution, column in ((lead, lead_cell), (support, support_cols[0] if support_cols else None)):
-            for name in resolution.unknown:
-                hint = registry.suggest(name, doc.district)
-                suggestion = f"，是否是：{'、'.join(hint)}？" if hint else ""
-                problems.append(problem("unit-unknown", **at(r, column, name=name, suggestion=suggestion)))
-            for name in resolution.vague:
-                problems.append(problem("unit-vague", **at(r, column, name=name)))
-        if not lead.units and not lead.unknown:
+            if check_units:
+                problems += _unit_problems(resolution, registry, doc.district, at(r, column))
+        if check_units and not lead.units and not lead.unknown:
             problems.append(problem("lead-missing", **at(r, lead_cell, task_id=task_id)))
         tasks.append(
             Task(
@@ -209,3 +240,17 @@ def read_document_sheet(
             )
         )
     return SheetTasks(tasks, problems)
+
+
+def _unit_problems(resolution: Resolution, registry: UnitRegistry, district: str | None, where: dict) -> list[Problem]:
+    found = []
+    for name in resolution.unknown:
+        group = group_name(name)
+        if group:
+            found.append(problem("unit-group-unknown", **where, name=name, group=group))
+            continue
+        hint = registry.suggest(name, district)
+        suggestion = f"，是否是：{'、'.join(hint)}？" if hint else ""
+        found.append(problem("unit-unknown", **where, name=name, suggestion=suggestion))
+    found += [problem("unit-vague", **where, name=name) for name in resolution.vague]
+    return found

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Unit
-from .problems import Problem, cell_name, problem
+from .problems import Problem, ProblemError, cell_name, problem
 from .tables import Sheet
 
 SEPARATORS = re.compile(r"[、，,；;／/\n]+|\s{2,}")
@@ -22,6 +23,7 @@ TRAILING_PHRASES = ("分别牵头", "按职责分工落实", "按职责分工负
 # "…等有关部门": the named units take part, plus others nobody named.
 VAGUE_TAILS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位)$")
 VAGUE = re.compile(r"有关|相关|成员单位|工作专班|^各部门$|^各单位$|^其他")
+GROUP_SUFFIX = re.compile(r"(办事处|管委会|管理委员会)$")
 PARENTHESES = re.compile(r"^(.+?)[（(]([^（）()]+)[）)]$")
 
 UNIT_COLUMNS = {
@@ -79,18 +81,38 @@ class UnitRegistry:
     def group(self, name: str) -> list[str] | None:
         """Members of a group written as "各街道", "街道", "各街道办事处", "功能区管委会"…"""
         name = name.removeprefix("各")
-        for candidate in (name, re.sub(r"(办事处|管委会|管理委员会)$", "", name)):
+        for candidate in (name, GROUP_SUFFIX.sub("", name)):
             if candidate in self.groups:
                 return self.groups[candidate]
         return None
 
+    def named(self, names: Iterable[str]) -> list[str]:
+        """Registry names for units named on the command line by full name, alias or group, in order.
+
+        An unknown name raises ProblemError("unit-option-unknown") with the closest names: a command run for
+        a misspelt unit must stop, not do nothing quietly."""
+        found: list[str] = []
+        for name in names:
+            members = [m] if (m := self.lookup(name.strip())) else self.group(name.strip())
+            if not members:
+                close = self.suggest(name.strip())
+                suggestion = f"，是否是：{'、'.join(close)}？" if close else ""
+                raise ProblemError("unit-option-unknown", name=name, suggestion=suggestion)
+            found += [m for m in members if m not in found]
+        return found
+
     def suggest(self, name: str, district: str | None = None) -> list[str]:
-        """Close registry names for an unknown one, the same name in the document's district first."""
+        """Close registry names for an unknown one: the same name in the document's district, names that
+        contain it ("财政局" -> "城东区财政局"), then names spelt alike."""
         candidates = list(self._names)
         wanted = [name]
         if district and name.startswith("区"):
             wanted.insert(0, district + name[1:])
         found: list[str] = []
+        if len(name) >= 2:
+            for candidate in candidates:
+                if name in candidate and self._names[candidate] not in found:
+                    found.append(self._names[candidate])
         for w in wanted:
             for close in difflib.get_close_matches(w, candidates, n=3, cutoff=0.6):
                 if self._names[close] not in found:
@@ -140,6 +162,13 @@ class UnitRegistry:
                     if left is not None and right is not None:
                         return left + [n for n in right if n not in left]
         return None
+
+
+def group_name(name: str) -> str | None:
+    """The 所属分组 a collective like "各街道办事处" names ("街道"), or None when it does not read as a group."""
+    if not name.startswith("各") or len(name) < 3:
+        return None
+    return GROUP_SUFFIX.sub("", name.removeprefix("各")) or None
 
 
 def _strip_trailing(piece: str) -> str:

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config, ConfigError, load_config
-from .model import Task, Unit
+from .config import CONFIG_NAME, Config, load_config
+from .deadlines import describe
+from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
-from .source import find_header, read_document_sheet
-from .tables import TableError, read_sheets
+from .source import HEADER_SCAN_ROWS, find_header, header_guess, read_document_sheet
+from .tables import Sheet, TableError, read_sheets
 from .units import UnitRegistry, read_registry
 
 ENV_WORKSPACE = "LEDGER_WORKSPACE"
@@ -24,7 +25,7 @@ DEFAULTS = Path(__file__).parent / "defaults"
 @dataclass
 class Workspace:
     root: Path
-    config: Config | None
+    config: Config
     registry: UnitRegistry
     tasks: list[Task] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -59,7 +60,7 @@ class Workspace:
         return {
             "documents": [
                 {"code": d.code, "name": d.name, "file": d.file, "tasks": sum(t.document == d.code for t in self.tasks)}
-                for d in (self.config.documents if self.config else [])
+                for d in self.config.documents
             ],
             "tasks": len(self.tasks),
             "units": len(self.registry),
@@ -73,6 +74,33 @@ class Workspace:
             "errors": sum(p.severity == ERROR for p in self.problems),
             "warnings": sum(p.severity != ERROR for p in self.problems),
         }
+
+
+    def task_readings(self) -> list[dict]:
+        """Every task with how its deadline and units were understood (`ledger check --tasks`), so the office
+        can compare the reading with its own table row by row."""
+        return [
+            {
+                "id": t.id,
+                "where": " ".join(x for x in (t.source.file, t.source.sheet, t.source.cell) if x) if t.source else "",
+                "measure": t.measure,
+                "deadline": t.deadline.raw,
+                "deadline_read": describe(t.deadline),
+                "due": t.deadline.due.isoformat() if t.deadline.due else None,
+                "lead_text": t.lead_text,
+                "lead": t.lead_units,
+                "support_text": t.support_text,
+                "support": t.support_units,
+                "vague": t.vague_units,
+            }
+            for t in self.tasks
+        ]
+
+    def period_problems(self, period: Period) -> list[Problem]:
+        """Warnings about the period a command was asked for: one far from the ledger's year is likely a typo."""
+        if abs(period.year - self.config.year) > 1:
+            return [problem("period-far", period=str(period), year=self.config.year)]
+        return []
 
 
 def tasks_by_unit(tasks: Iterable[Task]) -> dict[str, tuple[list[Task], list[Task]]]:
@@ -100,20 +128,20 @@ def find_workspace(path: str | Path | None = None) -> Path:
 
 
 def load_workspace(path: str | Path | None = None) -> Workspace:
-    """Load configuration, units and every source document; problems are collected, never raised."""
+    """Load configuration, units and every source document.
+
+    Problems of the sources are collected on the workspace, never raised; a configuration that cannot be
+    loaded raises ConfigError with its catalogued problems, since nothing else can be read without it."""
     root = find_workspace(path)
-    try:
-        config = load_config(root)
-    except ConfigError as exc:
-        return Workspace(
-            root, None, UnitRegistry([]), problems=[problem("config-invalid", file=CONFIG_NAME, reason=str(exc))]
-        )
+    config = load_config(root)
     problems: list[Problem] = []
     registry = UnitRegistry([])
+    units_read = False
     try:
         units_sheets = read_sheets(root / config.units_file)
         registry, unit_problems = read_registry(units_sheets[0], config.units_file)
         problems += unit_problems
+        units_read = True
     except TableError as exc:
         problems.append(problem(exc.code, file=config.units_file, **exc.fields))
     tasks: list[Task] = []
@@ -136,15 +164,34 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
             if header is None:
                 continue
             found_header = True
-            result = read_document_sheet(sheet, header, doc, doc.file, registry, config.year)
+            result = read_document_sheet(
+                sheet, header, doc, doc.file, registry, config.year, check_units=units_read
+            )
             tasks += result.tasks
             problems += result.problems
         if not found_header:
-            problems.append(problem("header-missing", file=doc.file, sheet=doc.sheet))
+            problems.append(_header_missing(doc.file, chosen, doc.columns))
     problems += _duplicate_ids(tasks)
-    seen: set[str] = set()
-    unique = [t for t in tasks if not (t.id in seen or seen.add(t.id))]
-    return Workspace(root, config, registry, unique, problems)
+    first: dict[str, Task] = {}
+    for task in tasks:
+        first.setdefault(task.id, task)
+    return Workspace(root, config, registry, list(first.values()), problems)
+
+
+def _header_missing(file: str, sheets: list[Sheet], overrides: dict[str, str]) -> Problem:
+    """header-missing, naming the rows looked at and what each column of the likeliest row was taken to be."""
+    guesses = [(guess, sheet) for sheet in sheets if (guess := header_guess(sheet.rows, overrides))]
+    if not guesses:
+        return problem("header-missing", file=file, rows=HEADER_SCAN_ROWS, best="（表格是空的）")
+    (_, row, described), sheet = max(guesses, key=lambda g: g[0][0])
+    return problem(
+        "header-missing",
+        file=file,
+        sheet=sheet.name,
+        cell=f"A{row + 1}",
+        rows=min(HEADER_SCAN_ROWS, len(sheet.rows)),
+        best=f"第{row + 1}行：{described}。",
+    )
 
 
 def _duplicate_ids(tasks: list[Task]) -> list[Problem]:

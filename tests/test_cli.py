@@ -156,3 +156,84 @@ def test_mail_and_remind_dry_runs(example_workspace):
     assert remind.exit_code == 0 and len(list((example_workspace / "build/2021-06/mail").glob("reminder-*.eml"))) == 43
     send = runner.invoke(main, ["mail", "-w", str(example_workspace), "-p", "2021-06", "--send"])
     assert send.exit_code == 1 and "[mail]" in send.output  # no SMTP server configured: said, nothing sent
+
+
+# --- first month: units on the command line, readable problem tables, tasks as understood
+
+
+def test_unit_option_takes_aliases_and_groups(tmp_path):
+    rows = [
+        ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"],
+        ["1", "做事。", "示范区财政局", "各街道", "年底前"],
+    ]
+    make_workspace(tmp_path, [*rows, ["2", "再做。", "示范区发展改革局", "", "年底前"]])
+    runner = CliRunner()
+    result = runner.invoke(main, ["render", "-w", str(tmp_path), "-p", "2021-06", "-u", "示范区发改局", "-u", "各街道"])
+    assert result.exit_code == 0, result.output
+    outbox = tmp_path / "build/2021-06/outbox"
+    assert sorted(p.name for p in outbox.glob("*.xlsx")) == ["东街道.xlsx", "示范区发展改革局.xlsx", "西街道.xlsx"]
+
+
+@pytest.mark.parametrize("command", ["render", "mail"])
+def test_an_unknown_unit_is_a_usage_error_with_the_closest_names(tmp_path, command):
+    make_workspace(tmp_path, [["序号", "具体措施", "牵头单位"], ["1", "做事。", "示范区财政局"]])
+    result = CliRunner().invoke(main, [command, "-w", str(tmp_path), "-p", "2021-06", "-u", "财政局"])
+    assert result.exit_code == 2
+    assert "“财政局”不在单位名录中" in result.output and "示范区财政局" in result.output
+    assert not (tmp_path / "build").exists()
+
+
+def test_problem_tables_read_at_80_columns():
+    from rich.console import Console
+
+    from ledger.cli import problem_table
+    from ledger.problems import problem
+
+    problems = [
+        problem(
+            "unit-unknown",
+            file="source/tasks/城东区2021年重点任务.xlsx",
+            sheet="Sheet1",
+            cell="D12",
+            name="区财务局",
+            suggestion="，是否是：城东区财政局？",
+        ),
+        problem(
+            "deadline-unparsed",
+            file="source/tasks/城东区2021年重点任务.xlsx",
+            sheet="Sheet1",
+            cell="E3",
+            raw="视情况而定",
+        ),
+    ]
+    console = Console(width=80, record=True, force_terminal=False)
+    console.print(problem_table(problems))
+    lines = console.export_text().splitlines()
+    assert max(console.measure(line).maximum for line in lines) <= 80
+    text = "".join(line.strip() for line in lines)
+    for p in problems:
+        assert p.message in text and p.hint in text  # each wraps as one paragraph, not down a narrow column
+    assert "单位不在名录中（unit-unknown）" in text and "时限无法识别（deadline-unparsed）" in text
+    hint_line = next(line for line in lines if "处理：" in line)
+    assert len(hint_line.strip()) > 30
+
+
+def test_check_tasks_lists_how_each_task_was_understood(tmp_path):
+    rows = [
+        ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"],
+        ["1", "做事。", "示范区发改局", "各街道、区政府有关部门", "6月底前"],
+    ]
+    make_workspace(tmp_path, rows)
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--tasks", "-w", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "6月底前 → 2021年6月30日前" in result.output and "示范区发改局 → 示范区发展改革局" in result.output
+    data = json.loads(runner.invoke(main, ["check", "--tasks", "--json", "-w", str(tmp_path)]).output)
+    [task] = data["tasks"]
+    assert (task["id"], task["due"], task["lead"], task["support"], task["vague"]) == (
+        "T-1",
+        "2021-06-30",
+        ["示范区发展改革局"],
+        ["东街道", "西街道"],
+        ["区政府有关部门"],
+    )

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 import xlwt
 
-from ledger import load_workspace
+from ledger import ConfigError, load_workspace
 from ledger.source import HEADER_SYNONYMS
 
 from .conftest import make_workspace, write_config, write_xlsx
@@ -313,11 +313,77 @@ def test_missing_sheet(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["not toml [", "[ledger]\ntitle = 'x'\n", "[ledger]\ntitle = 'x'\nyear = 2021\n"],
+    ("text", "found"),
+    [
+        ("not toml [", [("第1行第5列", "config-syntax")]),
+        ("[ledger]\ntitle = 'x'\n", [("ledger.year", "config-key-missing"), ("documents", "config-key-missing")]),
+        ("[ledger]\ntitle = 'x'\nyear = 2021\n", [("documents", "config-key-missing")]),
+    ],
 )
-def test_invalid_configuration(tmp_path, text):
+def test_invalid_configuration(tmp_path, text, found):
     (tmp_path / "ledger.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_workspace(tmp_path)
+    assert [(p.file, p.cell, p.code) for p in raised.value.problems] == [("ledger.toml", *f) for f in found]
+    assert all(p.severity == "error" for p in raised.value.problems)
+
+
+# --- task tables as offices write them (first month)
+
+OFFICE_HEADER = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"]
+
+
+def test_a_table_whose_only_task_text_is_zhongdian_renwu_takes_it_as_the_measure(tmp_path):
+    rows = [
+        ["城东区2021年重点工作任务分解表"],
+        OFFICE_HEADER,
+        ["1", "推进老旧小区改造，完成12个小区。", "示范区财政局", "东街道、西街道", "6月底前"],
+        ["2", "建成区内餐饮油烟治理全覆盖。", "示范区税务局", "各街道", "2021年全年"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == []
+    assert [(t.id, t.measure, t.title) for t in ws.tasks] == [
+        ("T-1", "推进老旧小区改造，完成12个小区。", ""),
+        ("T-2", "建成区内餐饮油烟治理全覆盖。", ""),
+    ]
+    assert ws.tasks[0].lead_units == ["示范区财政局"] and ws.tasks[0].support_units == ["东街道", "西街道"]
+    assert ws.tasks[0].deadline.due == date(2021, 6, 30)
+
+
+@pytest.mark.parametrize("label", ["重点任务", "工作任务", "任务内容", "工作内容", "主要任务"])
+def test_every_task_text_column_alone_is_the_measure(tmp_path, label):
+    rows = [["序号", label, "牵头单位", "完成时限"], ["1", "做好一件事。", "示范区财政局", "年底前"]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [] and ws.tasks[0].measure == "做好一件事。"
+
+
+def test_beside_a_measure_column_zhongdian_renwu_stays_the_title(tmp_path):
+    ws = load_workspace(make_workspace(tmp_path, [HEADER, ROW]))
+    assert (ws.tasks[0].title, ws.tasks[0].measure) == ("优化布局", "落实“三线一单”。")
+
+
+def test_header_missing_shows_the_rows_looked_at_and_how_each_column_was_read(tmp_path):
+    rows = [["城东区重点任务"], ["序号", "事项", "牵头单位", "办结时间"], ["1", "做事。", "示范区财政局", "6月底前"]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert [(p.file, p.sheet, p.cell, p.code) for p in ws.problems] == [
+        ("source/tasks/tasks.xlsx", "Sheet1", "A2", "header-missing")
+    ]
+    message = ws.problems[0].message
+    assert "前3行" in message and "第2行" in message
+    assert "A“序号”=序号" in message and "B“事项”=未识别" in message and "C“牵头单位”=牵头单位" in message
+
+
+def test_a_missing_units_file_is_one_error_not_one_per_task(tmp_path):
+    rows = [OFFICE_HEADER, *[[str(i), f"任务{i}。", "区财政局", "各街道", "年底前"] for i in range(1, 9)]]
+    make_workspace(tmp_path, rows)
+    (tmp_path / "source" / "units.xlsx").unlink()
     ws = load_workspace(tmp_path)
-    assert [(p.file, p.code) for p in ws.problems] == [("ledger.toml", "config-invalid")]
-    assert ws.tasks == [] and not ws.valid
+    assert [(p.file, p.code) for p in ws.problems] == [("source/units.xlsx", "file-missing")]
+    assert len(ws.tasks) == 8
+
+
+def test_a_group_like_unknown_name_points_at_the_group_column(tmp_path):
+    rows = [OFFICE_HEADER, ["1", "做事。", "示范区财政局", "各社区", "年底前"]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [("D2", "unit-group-unknown")]
+    assert "所属分组" in ws.problems[0].message and "“社区”" in ws.problems[0].hint
