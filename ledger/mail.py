@@ -32,8 +32,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
-from .entries import MergeResult
 from .config import MailConfig
+from .entries import MergeResult
 from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
