@@ -85,9 +85,9 @@ def _chinese_plural(singular: str, plural: str, n: int) -> str:
 
 for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
     if hasattr(_module, "_"):
-        _module._ = _chinese
+        setattr(_module, "_", _chinese)  # noqa: B010 - click keeps its translation hook private
     if hasattr(_module, "ngettext"):
-        _module.ngettext = _chinese_plural
+        setattr(_module, "ngettext", _chinese_plural)  # noqa: B010
 
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
 console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)

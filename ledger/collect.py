@@ -95,7 +95,7 @@ def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
     for part in message.iter_attachments():
         name = part.get_filename()
         data = part.get_payload(decode=True)
-        if not name or data is None:
+        if not name or not isinstance(data, bytes):
             continue
         yield Incoming(
             name,
@@ -121,13 +121,13 @@ def _incoming(path: Path, skipped: list[str]) -> Iterator[Incoming]:
     suffix = path.suffix.lower()
     if suffix == ".eml":
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        yield from attachments_of(message, str(path))  # type: ignore[arg-type]
+        yield from attachments_of(message, str(path))
     elif suffix == ".mbox":
         box = mailbox.mbox(str(path), factory=None, create=False)
         for key in box.iterkeys():
             raw = box.get_bytes(key)
             message = email.message_from_bytes(raw, policy=email.policy.default)
-            yield from attachments_of(message, f"{path}#{key}")  # type: ignore[arg-type]
+            yield from attachments_of(message, f"{path}#{key}")
     else:
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         yield Incoming(path.name, path.read_bytes(), modified, "file", str(path))

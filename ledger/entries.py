@@ -16,6 +16,7 @@ from .model import Period
 from .problems import ERROR, Problem
 
 Role = Literal["lead", "support"]
+ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
 ReturnState = Literal["merged", "superseded", "rejected"]
 
 

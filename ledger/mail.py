@@ -130,7 +130,8 @@ def workbook_messages(
 ) -> tuple[list[Outgoing], list[str]]:
     """One message per unit with its workbook from the period's outbox attached."""
     period, outbox = manifest.period, ws.paths.outbox(manifest.period)
-    messages, no_email = [], []
+    messages: list[Outgoing] = []
+    no_email: list[str] = []
     for entry in manifest.files:
         unit = entry.unit
         if units and unit not in units:
@@ -166,7 +167,8 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
     for p in merged.problems:
         if p.severity == ERROR and p.unit:
             errors.setdefault(p.unit, []).append(p)
-    messages, no_email = [], []
+    messages: list[Outgoing] = []
+    no_email: list[str] = []
     for entry in manifest.files:
         unit = entry.unit
         problems = errors.get(unit, [])
@@ -403,7 +405,7 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         flags = client.response("PERMANENTFLAGS")[1]
         keywords = bool(flags and flags[0] and b"\\*" in flags[0])
         flag = TAKEN_FLAG if keywords else "\\Seen"
-        _, data = client.uid("SEARCH", None, f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
+        _, data = client.uid("SEARCH", f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
         uids = data[0].split() if data and data[0] else []
         items: list[Incoming] = []
         taken = []

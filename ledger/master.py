@@ -8,10 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from .cells import text_of
-from .entries import Entry, MergeResult
+from .entries import ADDED_ROW, Entry, MergeResult
 from .layout import TASK_COLUMNS, task_cells
 from .problems import ERROR
-from .return_reader import ADDED_ROW
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import new_workbook, table_sheet

@@ -12,7 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import python_calamine
 from defusedxml import ElementTree
@@ -144,7 +144,7 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
     return None
 
 
-def _grid(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
+def _grid(sheet: python_calamine.CalamineSheet) -> list[list[Any]]:
     return sheet.to_python(skip_empty_area=False)
 
 
@@ -164,7 +164,7 @@ def read_return(path: Path) -> ReturnedBook:
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
         with_formulas = _parts_with_formulas(archive) if archive else set()
-        paths = _sheet_paths(archive) if with_formulas else {}
+        paths = _sheet_paths(archive) if archive and with_formulas else {}
         meta_rows = None
         for name in book.sheet_names:
             if name == INSTRUCTIONS_SHEET:

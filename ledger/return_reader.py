@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from .cells import text_of
 from .collect import Receipt
 from .config import DONE_STATUS, FillColumn
 from .deadlines import parse_deadline
-from .entries import Entry, Unmerged
+from .entries import ADDED_ROW, Entry, Role, Unmerged
 from .layout import (
     FOOTER_LABELS,
     HEADER_SCAN_ROWS,
@@ -43,7 +44,6 @@ ENTRY_FIELDS = {
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
-ADDED_ROW = "单位新增的行（作为建议保留）"
 
 
 def probable_number(text: str, header: str) -> float | None:
@@ -155,9 +155,9 @@ class ReturnReader:
             if r2 > header_row:
                 self.report("cell-merged", sheet.name, f"{cell_name(r1 + 1, c1 + 1)}:{cell_name(r2 + 1, c2 + 1)}")
 
-    def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> str:
-        if expected_row:
-            return expected_row.role
+    def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> Role:
+        if expected_row and expected_row.role in ("lead", "support"):
+            return "lead" if expected_row.role == "lead" else "support"
         if sheet.name == SUPPORT_SHEET:
             return "support"
         return "lead" if self.unit in task.lead_units else "support"
@@ -185,7 +185,7 @@ class ReturnReader:
                 continue
             task = self.tasks.get(task_id)
             assigned = task_id in self.involved and (expected is None or task_id in expected)
-            if not assigned or task_id in seen:
+            if task is None or not assigned or task_id in seen:
                 code = "task-duplicate-row" if task_id in seen else "task-unknown"
                 first = seen.get(task_id)
                 first_text = f"{first[0]} {cell_name(first[1] + 1, first[2] + 1)}" if first else ""
@@ -223,7 +223,7 @@ class ReturnReader:
                     "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
                 )
 
-    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task: Task, role: str, fill) -> Entry:
+    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task: Task, role: Role, fill) -> Entry:
         entry = Entry(task_id=task.id, unit=self.unit, role=role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
         for header, c, column, field_name in fill:
             value = row[c]
@@ -306,7 +306,7 @@ def identify(ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook
     """The unit a return belongs to, and what is wrong with its identity."""
     found: list[Problem] = []
 
-    def report(code: str, **fields: object) -> None:
+    def report(code: str, **fields: Any) -> None:
         found.append(problem(code, file=receipt.file, **fields))
 
     meta = book.metadata

@@ -43,7 +43,7 @@ def table_sheet(
     name: str,
     title: str,
     headers: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
+    rows: Sequence[Sequence[object]],
     widths: Sequence[float],
     row_formats: Sequence[object | None] | None = None,
 ):
