@@ -213,7 +213,7 @@ class _Table:
         if value not in options:
             self._report("config-value", name, value=_shown(value), allowed="、".join(map(str, options)) + "之一")
             return default
-        return cast(T, value)
+        return value
 
     def texts(self, name: str, default: list[str], example: str) -> list[str]:
         value = self._get(name, (list,), "文字列表", example)
