@@ -6,6 +6,10 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
+
+
+DeadlineKind = Literal["date", "range", "ongoing", "recurring", "none", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class Deadline:
     """
 
     raw: str
-    kind: str
+    kind: DeadlineKind
     start: date | None = None
     due: date | None = None
     every: str | None = None

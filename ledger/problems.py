@@ -8,18 +8,19 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 
-ERROR = "error"
-WARNING = "warning"
+Severity = Literal["error", "warning"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
 
 
 @dataclass(frozen=True)
 class ProblemType:
     code: str
-    severity: str
+    severity: Severity
     template: str
     hint: str
     title: str = ""  # the type's short Chinese name, shown beside the code
@@ -101,7 +102,7 @@ class Problem:
     """One named problem, located as precisely as it can be."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str
     hint: str
     file: str | None = None
