@@ -1,4 +1,9 @@
-"""Chinese deadline expressions ("2021 年年底前", "6 月底前", "2021-2025") turned into dates."""
+"""Chinese deadline expressions ("2021 年年底前", "6 月底前", "2021-2025") turned into dates.
+
+Real documents write them in many ways: Chinese numerals (二〇二一年十二月底前), traditional characters (長期堅持),
+上旬/中旬/下旬, "…起" (ongoing from a day), day ranges ("9月15日-25日"), recurring forms ("每季度末月20日前").
+What cannot be read comes back as kind "unknown", never as a guessed date.
+"""
 
 from __future__ import annotations
 
@@ -12,35 +17,70 @@ import chinese_calendar
 from .model import Deadline
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
+# Traditional forms of the words deadlines are written with (長期堅持, 持續推進, 每個季度, 年內 …).
+_TRADITIONAL = str.maketrans("長堅續進態內個週於號開實執", "长坚续进态内个周于号开实执")
 _DASHES = re.compile(r"\s*(?:—+|–|－|~|～|至|到)\s*")
 _BEFORE = r"(?:前|之前|以前)?"
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_CN_NUMERAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Chinese numerals in front of 年/月/日/号: 二〇二一年十二月三十日.
+_CN_DATE_NUMBER = re.compile(r"([〇零一二三四五六七八九十]+)(?=[年月日号])")
+# Words around a deadline that do not change it: "到2025年底前", "力争6月底前", "于每季度…".
+_LEAD_WORDS = re.compile(r"^(?:-|力争|确保|争取|要在|要于|在|于|到|至|截至|截止)")
 
 _ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|常态化|长期")
-_RECURRING = {"每月": "month", "每季度": "quarter", "每半年": "half-year", "每年": "year"}
+_RECURRING = {
+    "每个月": "month",
+    "每月": "month",
+    "每个季度": "quarter",
+    "每季度": "quarter",
+    "每季": "quarter",
+    "每半年": "half-year",
+    "每年": "year",
+    "每周": "week",
+}
 
 _YEAR = r"(?:(\d{4})年?)"
 _RANGE = re.compile(rf"^{_YEAR}-{_YEAR}$")
 _MONTH_RANGE = re.compile(r"^(\d{4})年(\d{1,2})月?-(?:(\d{4})年)?(\d{1,2})月?(?:底|末)?" + _BEFORE + "$")
 _DAY = re.compile(
-    rf"^{_YEAR}?(\d{{1,2}})月(\d{{1,2}})日{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}})[.\-/](\d{{1,2}}){_BEFORE}$"
+    rf"^{_YEAR}?(\d{{1,2}})月(\d{{1,2}})[日号]{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}})[.\-/](\d{{1,2}}){_BEFORE}$"
 )
+_TEN_DAYS = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(上|中|下)旬(?:末)?{_BEFORE}$")
 _MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
 _YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
 _WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年$")
 _HALF = re.compile(rf"^{_YEAR}?(上|下)半年(?:底|末)?{_BEFORE}$")
 _QUARTER = re.compile(rf"^{_YEAR}?第?([一二三四1-4])季度(?:底|末)?{_BEFORE}$")
 _YEAR_ONLY = re.compile(rf"^(\d{{4}})年?{_BEFORE}$")
-# Used to find the last date inside free text such as "6 月底前完成排查，年底前完成整治".
-_EMBEDDED = re.compile(r"(\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日|底|末)?|年底|年末)")
+_SINCE = re.compile(r"^(?:自|从)?(.*?)(?:起|开始)(?:实施|执行|施行|长期坚持|持续推进)?$")
+# The end of a day range written without its month or year: "9月15日-25日", "2021年3月-6月底".
+_SHORT_DAY = re.compile(r"^(\d{1,2})[日号]" + _BEFORE + "$")
+_SHORT_MONTH = re.compile(r"^(\d{1,2})月")
+_DATES_ONLY = re.compile(r"[\d年月日号底末前上中下旬起即.\-/]+")
+# Used to find the dates inside free text such as "6 月底前完成排查，年底前完成整治"; a year written in the
+# phrase ("到2025年底前") belongs to the date it precedes.
+_EMBEDDED = re.compile(
+    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
+    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末"
+)
 
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _arabic(numeral: str) -> str:
+    """二〇二一 -> 2021 (digit by digit), 十二 -> 12, 二十五 -> 25."""
+    if "十" not in numeral:
+        return "".join(str(_CN_NUMERAL[c]) for c in numeral if c in _CN_NUMERAL)
+    tens, _, units = numeral.partition("十")
+    return str((_CN_NUMERAL.get(tens, 1) if tens else 1) * 10 + (_CN_NUMERAL.get(units, 0) if units else 0))
+
+
 def _normalise(text: str) -> str:
-    text = text.translate(_FULLWIDTH).replace("\u3000", " ")
+    text = text.translate(_FULLWIDTH).translate(_TRADITIONAL).replace("\u3000", " ")
+    text = _CN_DATE_NUMBER.sub(lambda m: _arabic(m.group(1)), text)
     text = _DASHES.sub("-", text.strip())
     return re.sub(r"\s+", "", text)
 
@@ -48,14 +88,17 @@ def _normalise(text: str) -> str:
 def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     """Read a deadline as offices write it. year fills in expressions without one ("6 月底前").
 
-    Never raises: text it cannot read comes back as kind "unknown" with .raw kept, so the caller can
-    report the cell instead of crashing.
+    A year written in the phrase always wins over `year`. Never raises: text it cannot read comes back as
+    kind "unknown" with .raw kept, so the caller can report the cell instead of crashing.
     """
     raw = "" if text is None else str(text).strip()
     if not raw:
         return Deadline(raw, "none")
     s = _normalise(raw)
-    return _parse(s, raw, year) or _parse_embedded(s, raw, year) or Deadline(raw, "unknown")
+    found = _parse(s, raw, year)
+    if found is None and not _DATES_ONLY.fullmatch(s):  # "9月25日-15日" is no sentence to search in
+        found = _parse_embedded(s, raw, year)
+    return found or Deadline(raw, "unknown")
 
 
 def _year(found: str | None, default: int | None) -> int:
@@ -67,12 +110,14 @@ def _year(found: str | None, default: int | None) -> int:
 
 def _parse(s: str, raw: str, year: int | None) -> Deadline | None:
     try:
-        return _parse_whole(s, raw, year)
+        return _parse_whole(s, raw, year) or _parse_whole(_LEAD_WORDS.sub("", s), raw, year)
     except ValueError:  # no year to go by, or a month 13 / day 32: written, but not a date
         return None
 
 
 def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
+    if not s:
+        return None
     for word, every in _RECURRING.items():
         if s.startswith(word):
             return Deadline(raw, "recurring", every=every)
@@ -85,10 +130,31 @@ def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
         first_year = int(m[1])
         last_year = int(m[3]) if m[3] else first_year
         return Deadline(raw, "range", date(first_year, int(m[2]), 1), _month_end(last_year, int(m[4])))
+    single = _single(s, raw, year)
+    if single is not None:
+        return single
+    if s in ("即日起", "即日开始", "即日起实施"):
+        return Deadline(raw, "ongoing")
+    if (m := _SINCE.match(s)) and m[1]:
+        since = _single(m[1], raw, year)
+        if since is not None and since.kind == "date":
+            return Deadline(raw, "ongoing", start=since.due)
+        return None
+    if "-" in s:
+        return _range(s, raw, year)
+    return None
+
+
+def _single(s: str, raw: str, year: int | None) -> Deadline | None:
+    """One point or period in time: a day, a month, a year's end, a half year, a quarter."""
     if m := _DAY.match(s):
         if m[5]:
             return Deadline(raw, "date", due=date(int(m[4]), int(m[5]), int(m[6])))
         return Deadline(raw, "date", due=date(_year(m[1], year), int(m[2]), int(m[3])))
+    if m := _TEN_DAYS.match(s):
+        y, month = _year(m[1], year), int(m[2])
+        due = {"上": date(y, month, 10), "中": date(y, month, 20)}.get(m[3]) or _month_end(y, month)
+        return Deadline(raw, "date", due=due)
     if m := _MONTH.match(s):
         if m[4]:
             return Deadline(raw, "date", due=_month_end(int(m[3]), int(m[4])))
@@ -111,11 +177,44 @@ def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
     return None
 
 
+def _range(s: str, raw: str, year: int | None) -> Deadline | None:
+    """A range such as "9月15日-25日", "即日起-6月底" or "2021年3月1日-2021年6月30日" is due at its end."""
+    first, _, last = s.partition("-")
+    if not first:  # "到2025年底前": "到" means until, handled with the other lead words
+        return None
+    start: date | None = None
+    if first not in ("即日起", "即日"):
+        begun = _single(_SINCE.sub(r"\1", first) or first, raw, year)
+        if begun is None:
+            return None
+        start = begun.start or begun.due
+    end_year = start.year if start else year
+    if start and (m := _SHORT_DAY.match(last)):
+        due = date(start.year, start.month, int(m[1]))
+    else:
+        if start and _SHORT_MONTH.match(last):
+            last = f"{start.year}年{last}"
+        ended = _single(last, raw, end_year)
+        if ended is None or ended.due is None:
+            return None
+        due = ended.due
+    if start and due < start:
+        return None
+    return Deadline(raw, "range", start, due)
+
+
 def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
-    """A deadline inside a sentence: the latest date mentioned is when the task is due."""
+    """A deadline inside a sentence: the latest date mentioned is when the task is due.
+
+    A date without a year takes the year last written before it in the same text ("2022年3月底前启动，6月底前完成").
+    """
     dues = []
+    current = year
     for m in _EMBEDDED.finditer(s):
-        found = _parse(m.group(0), raw, year)
+        written = re.match(r"\d{4}", m.group(0))
+        if written:
+            current = int(written.group(0))
+        found = _parse(m.group(0), raw, current)
         if found is not None and found.due is not None:
             dues.append(found.due)
     if not dues:

@@ -86,3 +86,55 @@ def test_deadline_state():
         "2021 年 7 月 15 日前": None,
         "长期坚持": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "due"),
+    [
+        # A year written in the phrase wins over the ledger's year.
+        ("到2025年底前", "date", None, date(2025, 12, 31)),
+        ("力争2023年6月底前完成", "date", None, date(2023, 6, 30)),
+        ("2022年3月底前启动，6月底前完成", "date", None, date(2022, 6, 30)),
+        ("巩固2020年成果，6月底前完成", "date", None, date(2021, 6, 30)),
+        ("6月上旬", "date", None, date(2021, 6, 10)),
+        ("2022年2月中旬前", "date", None, date(2022, 2, 20)),
+        ("2月下旬", "date", None, date(2021, 2, 28)),
+        ("2021年5月1日起", "ongoing", date(2021, 5, 1), None),
+        ("自2021年5月1日起实施", "ongoing", date(2021, 5, 1), None),
+        ("9月15日-25日", "range", date(2021, 9, 15), date(2021, 9, 25)),
+        ("2021年9月15日至25日", "range", date(2021, 9, 15), date(2021, 9, 25)),
+        ("2021年3月至6月底", "range", date(2021, 3, 1), date(2021, 6, 30)),
+        ("即日起至6月底", "range", None, date(2021, 6, 30)),
+        ("二〇二一年十二月底前", "date", None, date(2021, 12, 31)),
+        ("二〇二二年三月二十日前", "date", None, date(2022, 3, 20)),
+        ("十月底前", "date", None, date(2021, 10, 31)),
+    ],
+)
+def test_forms_of_real_documents(text, kind, start, due):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.raw, parsed.kind, parsed.start, parsed.due) == (text, kind, start, due)
+
+
+@pytest.mark.parametrize("text", ["即日起", "長期堅持", "持續推進"])
+def test_ongoing_forms(text):
+    assert parse_deadline(text, year=2021).kind == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("text", "every"),
+    [
+        ("每个季度第1个月的20日前", "quarter"),
+        ("每季度末月20日前", "quarter"),
+        ("每月25日前", "month"),
+        ("每週五", "week"),
+    ],
+)
+def test_recurring_forms(text, every):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.every, parsed.due) == ("recurring", every, None)
+
+
+@pytest.mark.parametrize("text", ["9月25日-15日", "尽快完成", "适时", "2021年2月30日前"])
+def test_never_a_silent_wrong_date(text):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.due) == ("unknown", None)
