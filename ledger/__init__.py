@@ -5,6 +5,7 @@ from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
 from .deadlines import parse_deadline
 from .entries import Entry, MergeResult, ReturnInfo, Unmerged
 from .history import History, build_history
+from .importer import ImportedTask, ImportResult, import_document
 from .mail import deliver, fetch_imap, reminder_messages, workbook_messages
 from .master import write_merge
 from .merge import merge_period
@@ -27,6 +28,8 @@ __all__ = [
     "Entry",
     "FillColumn",
     "History",
+    "ImportResult",
+    "ImportedTask",
     "Manifest",
     "MergeResult",
     "MonthlyReport",
@@ -48,6 +51,7 @@ __all__ = [
     "deliver",
     "fetch_imap",
     "find_workspace",
+    "import_document",
     "init_workspace",
     "load_config",
     "load_workspace",

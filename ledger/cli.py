@@ -24,6 +24,7 @@ from . import workspace as ws_module
 from .collect import collect_returns
 from .config import ConfigError
 from .history import build_history
+from .importer import import_document
 from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
 from .master import write_merge
 from .merge import merge_period
@@ -300,6 +301,56 @@ def _print_summary(summary: dict) -> None:
             vague.add_row(text, str(count))
         console.print(vague)
     console.print(f"错误 {summary['errors']} 项，提示 {summary['warnings']} 项。")
+
+
+@main.command(
+    "import",
+    help="从政策文件（.docx、.doc、.pdf、.txt、.md、.html）导入任务清单：写入 source/tasks/<文件名称>.xlsx，"
+    "并把该文件登记到 ledger.toml。",
+)
+@workspace_option
+@click.argument("file", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--code", help="文件编号（任务编号的前缀），如 FGF；默认自动生成。")
+@click.option("--name", help="文件名称；默认取文件标题。")
+@click.option("--section", metavar="标题文字", help="公报中有多份文件时，只导入标题含该文字的一份。")
+@click.option("--dry-run", is_flag=True, help="只显示导入结果，不写任何文件。")
+@click.option("--add-units", is_flag=True, help="把单位名录中没有的单位追加到单位名录，供补全信息。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出任务（tasks）与问题（problems）。")
+def import_(
+    workspace: Path | None,
+    file: Path,
+    code: str | None,
+    name: str | None,
+    section: str | None,
+    dry_run: bool,
+    add_units: bool,
+    as_json: bool,
+) -> None:
+    result = import_document(
+        file,
+        workspace=ws_module.find_workspace(workspace),
+        code=code,
+        name=name,
+        section=section,
+        dry_run=dry_run,
+        add_units=add_units,
+    )
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        table = Table(title=f"《{result.name}》任务 {len(result.tasks)} 项（文件编号 {result.code}）")
+        for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
+            table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
+        for t in result.tasks:
+            measure = t.measure if len(t.measure) <= 40 else t.measure[:40] + "…"
+            table.add_row(t.number, measure, "、".join(t.lead), "、".join(t.support + t.vague), t.deadline, t.source)
+        console.print(table)
+        print_problems(result.problems)
+        if result.written:
+            click.echo(f"已写入任务表 {result.table_file}，并登记到 ledger.toml；请逐行核对后运行 ledger check。")
+        if result.added_units:
+            click.echo(f"已在单位名录末尾追加 {len(result.added_units)} 个单位，请补全类别、联系人和邮箱。")
+    sys.exit(1 if any(p.severity == "error" for p in result.problems) else 0)
 
 
 @main.command(help="生成报告期内各单位的填报表（build/<报告期>/outbox/），每个承担未完成任务的单位一份。")

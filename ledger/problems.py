@@ -91,8 +91,18 @@ _TYPES = [
     ProblemType("unit-group-unknown", ERROR, "“{name}”指一组单位，但单位名录的“所属分组”列中没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位。", title="分组不在名录中"),
     ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称，或单位名录中“简称/别名”列的名称。", title="单位名称有误"),
     ProblemType("period-far", WARNING, "报告期 {period} 与台账年度 {year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
-]
-# fmt: on
+    # --- import
+    ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),
+    ProblemType("import-unreadable", ERROR, "文件无法读取：{reason}", "用 Word、WPS 或 PDF 阅读器打开确认文件完好；PDF 需有文字层（不是扫描图片）。", title="原文件无法读取"),
+    ProblemType("import-doc-needs-libreoffice", ERROR, "读取 .doc 文件需要 LibreOffice，本机未安装", "安装 LibreOffice，或用 Word、WPS 将文件另存为 .docx 后重试。", title="缺少LibreOffice"),
+    ProblemType("import-section-missing", ERROR, "文件中没有找到包含“{text}”的标题", "核对 --section 的文字，取文件标题中连续的一段即可。", title="未找到该文件"),
+    ProblemType("import-no-tasks", ERROR, "未在文件中找到任务（没有带牵头单位或责任单位的条目，也没有任务表格）", "确认这是任务分工方案或工作台账；公报中有多份文件时用 --section 指定其中一份。", title="未找到任务"),
+    ProblemType("import-lead-missing", WARNING, "第{number}项任务没有写明牵头单位或责任单位", "在导入的任务表中补填牵头单位。", title="未写牵头单位"),
+    ProblemType("import-unit-unknown", WARNING, "单位“{name}”不在单位名录中{suggestion}", "核对任务表中的写法，或运行 ledger import … --add-units 将其加入单位名录后补全信息。", title="新单位"),
+    ProblemType("import-no-workspace", WARNING, "{file} 下没有 ledger.toml，只显示导入结果，未写入任务表", "先运行 ledger init 新建工作目录，或用 --workspace 指定工作目录。", title="没有工作目录"),
+    ProblemType("import-code-taken", ERROR, "ledger.toml 中已有编号为“{doc_code}”的文件", "用 --code 指定另一个文件编号。", title="文件编号重复"),
+    ProblemType("import-table-exists", ERROR, "任务表 {file} 已存在，未覆盖", "如需重新导入，先移走或删除该文件。", title="任务表已存在"),
+]# fmt: on
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}
 

@@ -1,0 +1,209 @@
+"""`ledger import`: the task list read straight from the policy document.
+
+An office receives its plan as Word or PDF and used to re-type it into a table by hand. This package reads the
+document (reading), picks one document out of a bulletin (sections), finds the tasks in the forms plans use —
+numbered outlines with annotations (outline, roles), real tables (grid) and tables flattened into text by a PDF
+extraction (flat) — splits unit lists (unitlist) and writes a reviewable table plus the ledger.toml entry (writer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import ConfigError, load_config
+from ..problems import Problem, ProblemError, problem
+from ..tables import TableError, read_sheets
+from ..units import UnitRegistry, read_registry
+from .blocks import Block, Line, Table
+from .chinese import simplify_blocks
+from .grid import grid_tasks
+from .model import ImportedTask
+from .outline import outline_tasks
+from .reading import read_document
+from .roles import FIRST_IS_LEAD
+from .sections import find_section
+from .writer import append_toml, append_units, toml_entry, write_task_table
+
+__all__ = ["ImportResult", "ImportedTask", "import_document"]
+
+_DISTRICT = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?[区县市旗])(?=人民政府|委员会|党委|政府办公室|国家级|“十四五”|\s*\d{4}\s*年)"
+)
+
+
+@dataclass(kw_only=True)
+class ImportResult:
+    """What an import found and did: tasks, problems, and the files written (none on a dry run)."""
+
+    name: str
+    code: str
+    tasks: list[ImportedTask] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    table_file: str | None = None
+    district: str | None = None
+    year: int | None = None
+    unknown_units: dict[str, list[str]] = field(default_factory=dict)  # name -> closest known names
+    added_units: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def to_json(self) -> dict:
+        return {"tasks": [t.to_json() for t in self.tasks], "problems": [p.to_dict() for p in self.problems]}
+
+
+def import_document(
+    path: str | Path,
+    *,
+    workspace: str | Path | None = None,
+    code: str | None = None,
+    name: str | None = None,
+    section: str | None = None,
+    dry_run: bool = False,
+    add_units: bool = False,
+) -> ImportResult:
+    """Read the tasks of a policy document; with a workspace (and not a dry run) write the table and the entry."""
+    path = Path(path)
+    result = ImportResult(name=name or "", code=code or "")
+    where = path.name
+    try:
+        blocks = read_document(path)
+    except ProblemError as exc:
+        result.problems.append(problem(exc.code, file=where, **_fields(exc)))
+        return result
+    blocks, restore = simplify_blocks(blocks)
+    if section:
+        found = find_section(blocks, section)
+        if found is None:
+            result.problems.append(problem("import-section-missing", file=where, text=section))
+            return result
+        blocks = found
+    result.name = name or _title(blocks) or path.stem
+    result.code = code or _code(result.name)
+    result.tasks = find_tasks(blocks)
+    for task in result.tasks:
+        task.measure, task.title, task.category = restore(task.measure), restore(task.title), restore(task.category)
+        task.annotation = restore(task.annotation)
+    if not result.tasks:
+        result.problems.append(problem("import-no-tasks", file=where))
+    result.district = _district(blocks, result.tasks)
+    year = re.search(r"(\d{4})\s*年", result.name)
+    result.year = int(year.group(1)) if year else None
+    for task in result.tasks:
+        if not task.lead:
+            result.problems.append(problem("import-lead-missing", file=where, cell=task.source, number=task.number))
+    if workspace is not None:
+        _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
+    return result
+
+
+def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
+    """Tasks from tables (real, or flattened into lines) when the document has them, else from its outline."""
+    lines = [b for b in blocks if isinstance(b, Line)]
+    first_is_lead = any(FIRST_IS_LEAD.search(line.text.replace(" ", "")) for line in lines)
+    tasks: list[ImportedTask] = []
+    for table in (b for b in blocks if isinstance(b, Table)):
+        tasks += grid_tasks(table, first_is_lead)
+    if tasks:
+        return tasks
+    for n, found in enumerate(outline_tasks(lines, first_is_lead), start=1):
+        tasks.append(
+            ImportedTask(
+                number=str(n),
+                measure=found.measure,
+                lead=found.roles.lead,
+                support=found.roles.support,
+                vague=found.roles.vague,
+                deadline=found.roles.deadline,
+                category=found.category,
+                title=found.title,
+                source=found.where,
+                annotation=found.annotation,
+            )
+        )
+    return tasks
+
+
+def _title(blocks: list[Block]) -> str:
+    """The document's name: its first heading, without the "关于印发《…》的通知" wrapper."""
+    text = "".join(b.text.strip() for b in blocks[:6] if isinstance(b, Line))
+    if m := re.search(r"《(.+?)》", text):
+        return re.sub(r"\s+", "", m.group(1))
+    for b in blocks:
+        if isinstance(b, Line) and b.text.strip():
+            return re.sub(r"\s+", "", b.text.strip())[:60]
+    return ""
+
+
+def _code(name: str) -> str:
+    """A short code from the name's initial characters' order in the file, stable for the same name."""
+    import zlib
+
+    return f"D{zlib.crc32(name.encode('utf-8')) % 10000:04d}"
+
+
+def _district(blocks: list[Block], tasks: list[ImportedTask]) -> str | None:
+    """The district "区X" means, when units are written that way: the most named 钢城区 / 莱芜区 of the text."""
+    if not any(n.startswith("区") for t in tasks for n in t.lead + t.support):
+        return None
+    text = "".join(b.text for b in blocks if isinstance(b, Line))
+    counts = Counter(m.group(1) for m in _DISTRICT.finditer(text))
+    counts.update(m.group(1) for t in tasks for m in _DISTRICT.finditer(t.measure))
+    district = next((d for d, _ in counts.most_common() if d.endswith("区")), None)
+    if district and len(district) > 3:
+        district = district[-3:]  # "济南市钢城区" -> "钢城区"
+    return district
+
+
+def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: bool, add_units: bool) -> None:
+    if not (root / "ledger.toml").is_file():
+        result.problems.append(problem("import-no-workspace", file=str(root)))
+        return
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        result.problems.append(problem("config-invalid", file="ledger.toml", reason=str(exc)))
+        return
+    registry = UnitRegistry([])
+    units_path = root / config.units_file
+    try:
+        registry, _ = read_registry(read_sheets(units_path)[0], config.units_file)
+    except TableError as exc:  # checked names need the registry; say so rather than call every name unknown
+        result.problems.append(problem(exc.code, file=config.units_file, **_fields(exc)))
+    for task in result.tasks:
+        for name in task.lead + task.support:
+            if name in result.unknown_units:
+                continue
+            resolution = registry.resolve(name, result.district)
+            if resolution.unknown:
+                result.unknown_units[name] = registry.suggest(name, result.district)
+    for name, close in result.unknown_units.items():
+        suggestion = f"，是否是：{'、'.join(close)}？" if close else ""
+        result.problems.append(problem("import-unit-unknown", file=where, name=name, suggestion=suggestion))
+    table = f"source/tasks/{_safe_name(result.name)}.xlsx"
+    result.table_file = table
+    if any(d.code == result.code for d in config.documents):
+        result.problems.append(problem("import-code-taken", file="ledger.toml", doc_code=result.code))
+        return
+    if dry_run or not result.tasks:
+        return
+    if (root / table).exists():
+        result.problems.append(problem("import-table-exists", file=table))
+        return
+    write_task_table(root / table, result.name, result.tasks)
+    entry = toml_entry(code=result.code, name=result.name, file=table, district=result.district, year=result.year)
+    append_toml(root / "ledger.toml", entry)
+    result.written = True
+    if add_units and result.unknown_units and units_path.exists():
+        append_units(units_path, list(result.unknown_units))
+        result.added_units = list(result.unknown_units)
+
+
+def _fields(exc: ProblemError) -> dict[str, Any]:
+    return dict(exc.fields)
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s“”]+', "", name)[:80] or "导入任务"

@@ -1,0 +1,105 @@
+"""Tasks from a real table (Word, HTML, a ruled PDF table, a pipe table).
+
+The header is recognised with the same synonyms `ledger check` uses (source.HEADER_SYNONYMS), so what the
+import writes and what the ledger reads agree. A unit cell may still carry verbs ("A牵头，B配合"), which the role
+rules read; a table with only a 责任单位 column makes those units the leads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..source import field_of
+from .blocks import Table
+from .model import ImportedTask
+from .roles import Roles, _verbs, read_roles
+from .unitlist import split_units
+
+_HEADER_ROWS = 6
+_EXTRA_FIELDS = {"备注": "备注", "投资": "投资", "总投资": "总投资"}
+
+
+def header_columns(labels: list[str]) -> dict[str, int]:
+    """Field -> column for a header row; empty when the row is no task-table header."""
+    columns: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        key = field_of(label, {}) if label else None
+        if key is None and label:
+            plain = re.sub(r"\s+", "", label)
+            if plain in ("工作内容", "重点工作", "工作任务", "任务措施", "主要任务", "具体任务", "目标任务"):
+                key = "measure"
+            elif plain in ("配合单位", "协同单位", "参与单位", "配合部门"):
+                key = "support"
+        if key and key not in columns:
+            columns[key] = i
+    if "measure" not in columns and "title" in columns:
+        columns["measure"] = columns.pop("title")
+    has_units = any(k in columns for k in ("lead", "responsible", "support"))
+    return columns if "measure" in columns and (has_units or len(columns) >= 3) else {}
+
+
+def grid_tasks(table: Table, first_is_lead: bool) -> list[ImportedTask]:
+    rows = table.rows
+    for h in range(min(_HEADER_ROWS, len(rows))):
+        columns = header_columns(rows[h])
+        if columns:
+            break
+    else:
+        return []
+    labels = [re.sub(r"\s+", "", c) for c in rows[h]]
+    named = set(columns.values())
+    extra = {i: label for i, label in enumerate(labels) if label and i not in named}
+    tasks: list[ImportedTask] = []
+    category = ""
+    for r in range(h + 1, len(rows)):
+        row = rows[r]
+
+        def at(key: str, row: list[str] = row) -> str:
+            i = columns.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        values = {c.strip() for c in row if c.strip()}
+        if not values or [re.sub(r"\s+", "", c) for c in row] == labels:
+            continue
+        if len(values) == 1 and "category" not in columns:
+            category = values.pop()
+            continue
+        measure = at("measure")
+        if not measure or measure == at("category"):
+            continue
+        roles = _roles(at("lead"), at("responsible"), at("support"), first_is_lead)
+        where = table.row_where[r] if r < len(table.row_where) else f"{table.where}第{r + 1}行"
+        tasks.append(
+            ImportedTask(
+                number=at("number") or str(len(tasks) + 1),
+                measure=measure,
+                lead=roles.lead,
+                support=roles.support,
+                vague=roles.vague,
+                deadline=at("deadline") or roles.deadline,
+                category=at("category") or category,
+                title=at("title") if columns.get("title") != columns["measure"] else "",
+                source=where,
+                annotation=" | ".join(c.strip() for c in row),
+                extra={label: row[i].strip() for i, label in extra.items() if i < len(row) and row[i].strip()},
+            )
+        )
+    return tasks
+
+
+def _roles(lead: str, responsible: str, support: str, first_is_lead: bool) -> Roles:
+    if not lead and not support and responsible:
+        if re.search("牵头|配合", responsible):
+            return read_roles(responsible, first_is_lead)
+        return _verbs(responsible, False)
+    roles = _verbs(lead, first_is_lead=False, default="lead") if lead else Roles()
+    for text in (responsible, support):
+        if text:
+            found = _verbs(text, first_is_lead=False, default="support")
+            roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
+    if not lead and responsible:  # only 责任 written on this row: they are the ones responsible
+        units = split_units(responsible)
+        roles = Roles(lead=units.names, vague=units.vague)
+        if support:
+            roles.merge(Roles(support=split_units(support).names))
+    return roles

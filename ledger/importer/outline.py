@@ -1,0 +1,198 @@
+"""Tasks written as numbered text: 一、（一）1.（1）① with an annotation after each task.
+
+A plan is an outline; its tasks are the items that say who does them, either in brackets at the end
+("…。（牵头单位：A；责任单位：B）") or on lines below ("牵头单位：A"). The headings above a task are kept as its
+类别 (top level) and 重点任务 (the nearest heading). Text without a marker continues the item before it, which
+is how text copied from a PDF (hard line breaks, page furniture) is read back into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import Line
+from .roles import _LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
+
+_CN = "一二三四五六七八九十"
+# (level, pattern) — the marker and the number it carries.
+_MARKERS = [
+    (1, re.compile(rf"^([{_CN}]{{1,3}})[、．.]")),
+    (2, re.compile(rf"^[（(]([{_CN}]{{1,3}})[）)]")),
+    (3, re.compile(r"^(\d{1,2})(?:[.．、](?!\d{1,3}(?!\d))|\s)")),
+    (4, re.compile(r"^[（(](\d{1,2})[）)]")),
+    (5, re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+]
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
+_LABEL_LINE = re.compile(r"^\s*(?:" + _LABEL.pattern + ")")
+# A deadline written inside a task's text: "2023年6月底前", "年底前", "长期坚持".
+DEADLINE_IN_TEXT = re.compile(
+    r"(?:(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*)?"
+    r"(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬|底|末)?|年底|年末|上半年|下半年|第[一二三四]季度末?)\s*(?:前|之前|以前)"
+    r"|\d{4}\s*年\s*(?:年底|底|年末|末)前?|长期坚持|即日起"
+)
+
+
+def _number(level: int, token: str) -> int:
+    if level in (1, 2):
+        if "十" in token:
+            tens, _, units = token.partition("十")
+            return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(units) + 1 if units else 0)
+        return _CN.index(token) + 1
+    if level == 5:
+        return _CIRCLED.index(token) + 1
+    return int(token)
+
+
+@dataclass(kw_only=True)
+class Item:
+    level: int
+    marker: str
+    text: str
+    where: str
+    labels: list[str] = field(default_factory=list)  # annotation lines under the item
+
+
+@dataclass(kw_only=True)
+class OutlineTask:
+    """One task found in the outline, with its text and the annotation as written."""
+
+    category: str
+    title: str
+    measure: str
+    roles: Roles
+    annotation: str
+    where: str
+
+
+def items_of(lines: list[Line]) -> list[Item]:
+    """Join lines into numbered items; unnumbered text continues the item before it."""
+    items: list[Item] = []
+    last_number: dict[int, int] = {}
+    ever: dict[int, int] = {}  # plans often number （一）…（十八） straight through their parts
+    current: Item | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        found = _marker(text, last_number, ever)
+        if found:
+            level, number, marker = found
+            last_number[level] = ever[level] = number
+            for deeper in [k for k in last_number if k > level]:
+                del last_number[deeper]
+            current = Item(level=level, marker=marker, text=text[len(marker) :].strip(), where=line.where)
+            items.append(current)
+        elif current is not None and _LABEL_LINE.match(text) and not _open_bracket(current.text):
+            current.labels.append(text)
+        elif current is not None and current.labels and not text.startswith(("（", "(")):
+            current.labels[-1] += text  # a label wrapped onto the next line
+        elif current is not None:
+            current.text += text
+        else:
+            current = Item(level=0, marker="", text=text, where=line.where)
+            items.append(current)
+    return items
+
+
+def _open_bracket(text: str) -> bool:
+    spans = _bracket_spans(text)
+    last_close = spans[-1][1] if spans else -1
+    return any(c in _BRACKETS for c in text[last_close + 1 :])
+
+
+def _marker(text: str, last_number: dict[int, int], ever: dict[int, int]) -> tuple[int, int, str] | None:
+    for level, pattern in _MARKERS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        number = _number(level, m.group(1))
+        # A number must follow the one before it at its level, or start a new list: "1.5万吨" is no item.
+        if number in (1, last_number.get(level, 0) + 1, ever.get(level, 0) + 1):
+            return level, number, m.group(0)
+    return None
+
+
+def outline_tasks(lines: list[Line], first_is_lead: bool) -> list[OutlineTask]:
+    """Every item that names who does it becomes a task; the headings above it give 类别 and 重点任务."""
+    tasks: list[OutlineTask] = []
+    path: dict[int, Item] = {}
+    for item in items_of(lines):
+        if item.level:
+            path[item.level] = item
+            for deeper in [k for k in path if k > item.level]:
+                del path[deeper]
+        chunks = _annotated_chunks(item.text, first_is_lead)
+        label_roles = Roles()
+        for label in item.labels:
+            label_roles.merge(read_roles(label))
+        if label_roles and not chunks:
+            chunks = [(item.text, "", Roles())]
+        if not chunks:
+            continue
+        parents = [path[k] for k in sorted(path) if k < item.level]
+        category = (parents[0].marker + _title(parents[0].text)) if parents else ""
+        title = _title(parents[-1].text) if len(parents) > 1 else ""
+        for measure, annotation, roles in chunks:
+            roles.merge(label_roles)
+            measure = measure.strip()
+            if item.level in (1, 2) and len(chunks) == 1:
+                # A heading that is itself a task: "（十六）实施专项突破，打造一流营商环境。认真贯彻…（…牵头）"
+                head, _, rest = measure.partition("。")
+                if rest.strip():
+                    title, measure = head, rest.strip()
+            if not roles.deadline:
+                found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure)]
+                roles.deadline = "，".join(dict.fromkeys(found))
+            tasks.append(
+                OutlineTask(
+                    category=category,
+                    title=title,
+                    measure=measure,
+                    roles=roles,
+                    annotation="；".join(filter(None, [annotation, *item.labels])),
+                    where=item.where,
+                )
+            )
+    return tasks
+
+
+def _title(text: str) -> str:
+    head = text.split("。")[0]
+    return head.strip().rstrip("：:；;")
+
+
+def _annotated_chunks(text: str, first_is_lead: bool) -> list[tuple[str, str, Roles]]:
+    """Split an item's text at each bracketed annotation: (text before, annotation, roles)."""
+    chunks: list[tuple[str, str, Roles]] = []
+    start = 0
+    for open_at, close_at in _bracket_spans(text):
+        inner = text[open_at + 1 : close_at]
+        if not is_annotation(inner, first_is_lead):
+            continue
+        # A bracket in mid-sentence that only names units ("由（区财政局）负责") is part of the text.
+        after = text[close_at + 1 : close_at + 2]
+        if after and after not in "。；;，," and not ROLE_WORDS.search(inner):
+            continue
+        measure = text[start:open_at].strip()
+        if measure:
+            chunks.append((measure, text[open_at : close_at + 1], read_roles(inner, first_is_lead)))
+        start = close_at + 1
+    return chunks
+
+
+def _bracket_spans(text: str) -> list[tuple[int, int]]:
+    """Outermost bracket pairs, a full-width opening matched by a half-width closing too ("(APP）")."""
+    spans: list[tuple[int, int]] = []
+    depth, open_at = 0, 0
+    for i, char in enumerate(text):
+        if char in _BRACKETS:
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif char in _BRACKETS.values() and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((open_at, i))
+    return spans

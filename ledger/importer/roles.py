@@ -1,0 +1,139 @@
+"""Who leads and who supports, read from an annotation as plans write it.
+
+Forms: labelled ("牵头单位：A；责任单位：B、C", "完成时限：…"), verbs ("A牵头，B、C配合", "A、B分别牵头",
+"A、B负责"), and bare lists governed by the document's own rule ("列第一位的为牵头单位"). Role rules:
+牵头 with 责任/配合 -> lead and support; only 责任单位 or "A、B负责" -> all lead; "分别牵头" -> all lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .unitlist import looks_like_unit, split_units
+
+_LABELS = {
+    "lead": r"牵头单位|牵头部门|牵头领导|主责单位|主办单位|牵头",
+    "responsible": r"责任单位|责任部门|责任主体|实施单位|承办单位",
+    "support": r"配合单位|配合部门|参与单位|协办单位|协助单位|协同单位|配合",
+    "deadline": r"完成时限|完成时间|时间节点|时限要求|完成期限|时限",
+}
+_LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[：:]")
+# A role verb closing a list of units: "A、B分别牵头，C配合".
+_VERB = re.compile(
+    r"(分别牵头|牵头负责|牵头|按职责分工负责|按职责分工落实|按职责负责|按职责落实|具体负责|共同负责|负责落实|负责|"
+    r"配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
+)
+_LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
+_SUPPORT_VERBS = ("配合", "参与", "协助", "协办")
+# "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位".
+FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:单位|部门)?(?:为|是)牵头")
+ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
+
+
+@dataclass(kw_only=True)
+class Roles:
+    """The units an annotation names, as written, and a deadline when it gives one."""
+
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    vague: list[str] = field(default_factory=list)
+    deadline: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.support or self.vague or self.deadline)
+
+    def merge(self, other: Roles) -> None:
+        self.lead += [n for n in other.lead if n not in self.lead]
+        self.support += [n for n in other.support if n not in self.support and n not in self.lead]
+        self.vague += [n for n in other.vague if n not in self.vague]
+        self.deadline = self.deadline or other.deadline
+
+
+def read_roles(text: str, first_is_lead: bool = False) -> Roles:
+    """Roles from the text of one annotation (brackets already removed)."""
+    text = _unwrap(text)
+    labels = list(_LABEL.finditer(text))
+    if not labels:
+        return _verbs(text, first_is_lead)
+    values: dict[str, list[str]] = {}
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        kind = next(k for k in _LABELS if m.group(k))
+        values.setdefault(kind, []).append(text[m.end() : end].strip("；;，,。 "))
+    roles = Roles(deadline="，".join(values.get("deadline", [])))
+    lead_texts = values.get("lead", [])
+    if not lead_texts:
+        lead_texts, support_texts = values.get("responsible", []), values.get("support", [])
+    else:
+        support_texts = values.get("responsible", []) + values.get("support", [])
+    for value in lead_texts:
+        found = _verbs(value, first_is_lead=False, default="lead")
+        roles.merge(found)
+    for value in support_texts:
+        found = _verbs(value, first_is_lead=False, default="support")
+        roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
+    return roles
+
+
+def _verbs(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
+    """ "A牵头，B、C配合", "A、B分别牵头", "A、B负责"; a list with no verb takes the default role."""
+    roles = Roles()
+    chunks: list[tuple[str, str]] = []  # (units text, verb)
+    start = 0
+    for m in _VERB.finditer(text):
+        if _depth(text, m.start()):
+            continue
+        chunks.append((text[start : m.start()], m.group(1)))
+        start = m.end()
+    rest = text[start:].strip("，,；;。 ")
+    has_lead_verb = any(verb in _LEAD_VERBS for _, verb in chunks)
+    if rest:
+        chunks.append((rest, ""))
+    for units_text, verb in chunks:
+        units = split_units(units_text)
+        roles.vague += [v for v in units.vague if v not in roles.vague]
+        if verb in _LEAD_VERBS:
+            target = roles.lead
+        elif verb in _SUPPORT_VERBS or (has_lead_verb and verb != "") or (verb == "" and has_lead_verb):
+            target = roles.support
+        elif verb == "" and first_is_lead and units.names:
+            roles.lead.append(units.names[0])
+            roles.support += units.names[1:]
+            continue
+        else:
+            target = roles.lead if default == "lead" else roles.support
+        target += [n for n in units.names if n not in target]
+    return roles
+
+
+def _unwrap(text: str) -> str:
+    """The text inside one pair of brackets around the whole annotation, if it has them."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] in "（(〔【[" and text[-1] in "）)〕】]" and _depth(text, len(text) - 1) == 1:
+        return text[1:-1].strip()
+    return text
+
+
+def _depth(text: str, index: int) -> int:
+    depth = 0
+    for char in text[:index]:
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(0, depth - 1)
+    return depth
+
+
+def is_annotation(text: str, first_is_lead: bool = False) -> bool:
+    """Whether a bracketed text names who does a task (rather than explaining a term)."""
+    inner = _unwrap(text)
+    if _LABEL.search(inner):
+        return True
+    if ROLE_WORDS.search(inner):
+        roles = _verbs(inner, first_is_lead)
+        return bool(roles.lead or roles.support) and all(looks_like_unit(n) for n in roles.lead + roles.support)
+    units = split_units(inner)
+    names = units.names
+    listed = len(names) > 1 or first_is_lead or bool(units.vague)
+    return bool(names) and listed and all(looks_like_unit(n) for n in names)

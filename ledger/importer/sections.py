@@ -1,0 +1,60 @@
+"""One document out of a bulletin: from the heading that names it to the next document's title.
+
+The seed files, like the bulletins (公报) offices download, hold many documents one after another. A document
+starts at a title line and ends where the next one begins: an issuing organ's "关于印发…的通知", a
+"…关于…的通知/意见/决定" title, or a new 附件 heading when the section is itself an attachment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block, Line
+
+_SPACES = re.compile(r"\s+")
+_NEXT_DOCUMENT = re.compile(r"关于印发|关于.{2,60}的(?:通知|意见|决定|批复|函|报告)$|^.{2,30}关于$")
+_ATTACHMENT = re.compile(r"^附件\s*\d+\s*$|^附件\s*\d+[：:]")
+_JOIN = 3  # a heading may be wrapped over this many lines
+
+
+def _plain(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
+    """The blocks from the first heading containing `heading` to the next document; None when not found."""
+    wanted = _plain(heading)
+    lines = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Line) and b.text.strip()]
+    start = None
+    for n, (i, _line) in enumerate(lines):
+        joined = ""
+        for _, following in lines[n : n + _JOIN]:
+            joined += _plain(following.text)
+            if wanted in joined and len(joined) <= len(wanted) + 60:
+                start = i
+                break
+        if start is not None:
+            break
+    if start is None:
+        return None
+    in_attachment = any(_ATTACHMENT.match(_plain(b.text)) for _, b in lines if start - 6 <= _ < start)
+    end = len(blocks)
+    for i, line in lines:
+        if i <= start + _JOIN:
+            continue
+        text = _plain(line.text)
+        if _NEXT_DOCUMENT.search(text) and (line.page_start or _is_title_start(blocks, i)):
+            end = i
+            break
+        if in_attachment and _ATTACHMENT.match(text):
+            end = i
+            break
+    return blocks[start:end]
+
+
+def _is_title_start(blocks: list[Block], i: int) -> bool:
+    """A title starts a document: the text before it ended a paragraph or a page."""
+    for block in reversed(blocks[max(0, i - 3) : i]):
+        if isinstance(block, Line) and block.text.strip():
+            return block.text.rstrip().endswith(("。", "！", "日", "）", "〕")) or len(block.text.strip()) < 12
+    return True

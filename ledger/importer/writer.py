@@ -1,0 +1,99 @@
+"""Writing an import: the reviewable task table, the ledger.toml entry, and new units for the clerk.
+
+The table uses the headers `ledger check` reads (source.HEADER_SYNONYMS) plus 来源 and 原文, so the clerk can
+review it against the document and the workspace reads it unchanged. ledger.toml is appended to as text so the
+user's comments and layout stay exactly as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+
+from .model import ImportedTask
+from .unitlist import guess_kind
+
+COLUMNS = ["序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位", "配合单位", "来源", "原文"]
+WIDTHS = [6, 18, 18, 60, 14, 24, 30, 14, 40]
+
+
+def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
+    """One row per task; unit lists joined with 、 as offices write them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "任务清单"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    extra_columns = list(dict.fromkeys(k for t in tasks for k in t.extra))
+    header = COLUMNS[:7] + extra_columns + COLUMNS[7:]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for task in tasks:
+        lead, support = _units_text(task.lead, []), _units_text(task.support, task.vague)
+        row = [task.number, task.category, task.title, task.measure, task.deadline, lead, support]
+        row += [task.extra.get(k, "") for k in extra_columns] + [task.source, task.annotation]
+        sheet.append(row)
+    for i, width in enumerate(WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:], start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.data_type = "s"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def _units_text(names: list[str], vague: list[str]) -> str:
+    """ "区司法局等有关部门" written back as one phrase; other collectives after a 、."""
+    text = "、".join(names)
+    for phrase in vague:
+        text += phrase if phrase.startswith("等") and text else ("、" if text else "") + phrase
+    return text
+
+
+def toml_entry(*, code: str, name: str, file: str, district: str | None, year: int | None) -> str:
+    """The [[documents]] entry for ledger.toml, as text."""
+    lines = ["", "[[documents]]", f"code = {_quote(code)}", f"name = {_quote(name)}", f"file = {_quote(file)}"]
+    if district:
+        lines.append(f"district = {_quote(district)}")
+    if year:
+        lines.append(f"year = {year}")
+    lines.append("# 由 ledger import 从原文件导入，请逐行核对任务表后使用。")
+    return "\n".join(lines) + "\n"
+
+
+def append_toml(config: Path, entry: str) -> None:
+    text = config.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    config.write_text(text + entry, encoding="utf-8")
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def append_units(units_file: Path, names: list[str]) -> None:
+    """New names at the end of the units workbook, with a guessed kind, for the clerk to complete."""
+    book = openpyxl.load_workbook(units_file)
+    sheet = book.worksheets[0]
+    header = [str(c.value or "").strip() for c in sheet[1]]
+    name_col = _column(header, ("单位全称", "单位名称", "名称", "单位")) or 1
+    kind_col = _column(header, ("类别", "类型", "单位类别"))
+    for name in names:
+        row = sheet.max_row + 1
+        sheet.cell(row=row, column=name_col, value=name)
+        if kind_col:
+            sheet.cell(row=row, column=kind_col, value=guess_kind(name))
+    book.save(units_file)
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for i, label in enumerate(header, start=1):
+        if re.sub(r"\s+", "", label) in names:
+            return i
+    return None

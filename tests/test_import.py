@@ -1,0 +1,210 @@
+"""`ledger import` on documents made in the tests: Word, text, Markdown and HTML in the forms plans use."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+from click.testing import CliRunner
+
+from ledger import import_document, load_workspace
+from ledger.cli import main
+from ledger.importer.unitlist import split_units
+
+from .conftest import make_workspace
+
+OUTLINE = [
+    "示范区2021年重点工作任务分工方案",
+    "一、优化营商环境",
+    "（一）深化审批改革。",
+    "1.全面推行告知承诺制，2021年6月底前完成清单编制。（牵头单位：示范区发展改革局；责任单位：示范区财政局、东街道）",
+    "2.优化企业开办流程。〔示范区财政局牵头，示范区税务局、西街道配合〕",
+    "3.推进政务数据共享。（示范区发展改革局、示范区工业和信息化局负责）",
+    "（二）强化要素保障。",
+    "1.保障重点项目用地。（示范区财政局、示范区税务局分别牵头）",
+    "2.建立项目调度机制，长期坚持。",
+    "牵头单位：示范区工业和信息化局",
+    "配合单位：高新区管委会",
+    "完成时限：2021年9月底前",
+    "二、加强组织领导",
+    "各部门要高度重视，认真抓好落实。",
+]
+
+
+def _docx(path: Path, paragraphs: list[str]) -> Path:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _flat(result) -> list[tuple]:
+    return [(t.number, tuple(t.lead), tuple(t.support), t.deadline) for t in result.tasks]
+
+
+def test_outline_forms_in_a_word_document(tmp_path):
+    result = import_document(_docx(tmp_path / "plan.docx", OUTLINE))
+    assert _flat(result) == [
+        ("1", ("示范区发展改革局",), ("示范区财政局", "东街道"), "2021年6月底前"),
+        ("2", ("示范区财政局",), ("示范区税务局", "西街道"), ""),
+        ("3", ("示范区发展改革局", "示范区工业和信息化局"), (), ""),
+        ("4", ("示范区财政局", "示范区税务局"), (), ""),
+        ("5", ("示范区工业和信息化局",), ("高新区管委会",), "2021年9月底前"),
+    ]
+    first = result.tasks[0]
+    assert (first.category, first.title, first.source) == ("一、优化营商环境", "深化审批改革", "第4段")
+    assert first.measure == "全面推行告知承诺制，2021年6月底前完成清单编制。"
+    assert first.annotation == "（牵头单位：示范区发展改革局；责任单位：示范区财政局、东街道）"
+    assert result.name == "示范区2021年重点工作任务分工方案"
+
+
+def test_word_list_numbering_is_read_as_written_on_the_page(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("推进清洁取暖。（牵头单位：示范区财政局）", style="List Number")
+    document.add_paragraph("推进道路保洁。（牵头单位：示范区税务局）", style="List Number")
+    document.save(str(tmp_path / "numbered.docx"))
+    result = import_document(tmp_path / "numbered.docx")
+    assert [(t.measure, t.lead) for t in result.tasks] == [
+        ("推进清洁取暖。", ["示范区财政局"]),
+        ("推进道路保洁。", ["示范区税务局"]),
+    ]
+
+
+def test_the_documents_own_rule_makes_the_first_unit_lead(tmp_path):
+    text = "\n".join(
+        [
+            "各项任务所列单位中，列第一位的为牵头单位，其他为配合单位。",
+            "1.开展专项整治。（示范区财政局、示范区税务局、东街道）",
+            "2.完善监测网络。（示范区发展改革局）",
+        ]
+    )
+    (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
+    result = import_document(tmp_path / "plan.txt")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("示范区税务局", "东街道"), ""),
+        ("2", ("示范区发展改革局",), (), ""),
+    ]
+
+
+def test_text_copied_from_a_pdf_joins_wrapped_lines_and_drops_page_furniture(tmp_path):
+    text = "\n\n".join(
+        [
+            "1.加强扬尘治理，对施工工地实行",
+            "— 3 —",
+            " 全覆盖监管，2021 年年底前完成。（牵头单位：示",
+            "范区财政局；责任单位：示范区税务局）",
+            "2.2021 年起将年产",
+            "1.5万吨以上项目全部纳入监管。（示范区发展改革局负责）",
+        ]
+    )
+    (tmp_path / "copied.txt").write_text(text, encoding="gb18030")
+    result = import_document(tmp_path / "copied.txt")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("示范区税务局",), "2021 年年底前"),
+        ("2", ("示范区发展改革局",), (), ""),
+    ]
+    assert result.tasks[0].measure == "加强扬尘治理，对施工工地实行全覆盖监管，2021 年年底前完成。"
+    assert result.tasks[1].measure == "2021 年起将年产1.5万吨以上项目全部纳入监管。"
+
+
+def test_traditional_characters_are_matched_and_kept_as_written(tmp_path):
+    paragraphs = [
+        "一、強化組織領導",
+        "1.建立長效機制，長期堅持。（牽頭單位：示範區發展改革局；責任單位：示範區財政局）",
+    ]
+    result = import_document(_docx(tmp_path / "trad.docx", paragraphs))
+    task = result.tasks[0]
+    assert (task.lead, task.support, task.deadline) == (["示范区发展改革局"], ["示范区财政局"], "长期坚持")
+    assert task.measure == "建立長效機制，長期堅持。"
+    assert task.category == "一、強化組織領導"
+
+
+def test_tables_in_word_with_merged_cells(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=5)
+    rows = [
+        ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
+        ["1", "清洁取暖", "完成改造1000户。", "示范区财政局", "2021年10月底前"],
+        ["2", "", "巩固改造成果。", "示范区税务局牵头，东街道配合", "长期坚持"],
+        ["3", "道路保洁", "提高机扫率。", "示范区发展改革局、示范区财政局分别牵头", "2021年全年"],
+    ]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(1, 1).merge(table.cell(2, 1))
+    table.cell(1, 1).text = "清洁取暖"
+    document.save(str(tmp_path / "table.docx"))
+    result = import_document(tmp_path / "table.docx")
+    assert [(t.number, t.title, tuple(t.lead), tuple(t.support), t.deadline) for t in result.tasks] == [
+        ("1", "清洁取暖", ("示范区财政局",), (), "2021年10月底前"),
+        ("2", "清洁取暖", ("示范区税务局",), ("东街道",), "长期坚持"),
+        ("3", "道路保洁", ("示范区发展改革局", "示范区财政局"), (), "2021年全年"),
+    ]
+
+
+def test_markdown_and_html_tables(tmp_path):
+    md = "# 任务清单\n\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
+    md += "| 1 | 建设公园 | 示范区财政局、示范区税务局 | 2021年底前 |\n"
+    (tmp_path / "list.md").write_text(md, encoding="utf-8")
+    html = (
+        "<html><body><nav>首页 | 政务公开</nav><table>"
+        "<tr><th>序号</th><th>主要任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td>1</td><td>治理河道</td><td rowspan='2'>示范区财政局</td><td>东街道</td></tr>"
+        "<tr><td>2</td><td>修复湿地</td><td>西街道</td></tr></table></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    md_result = import_document(tmp_path / "list.md")
+    html_result = import_document(tmp_path / "page.html")
+    assert _flat(md_result) == [("1", ("示范区财政局", "示范区税务局"), (), "2021年底前")]
+    assert _flat(html_result) == [("1", ("示范区财政局",), ("东街道",), ""), ("2", ("示范区财政局",), ("西街道",), "")]
+
+
+def test_unit_lists_split_outside_parentheses_and_keep_vague_tails():
+    found = split_units("各县（市、区）人民政府、区司法局等有关部门，各成员单位及各工作专班")
+    assert (found.names, found.vague) == (["各县（市、区）人民政府", "区司法局", "各工作专班"], ["等有关部门", "各成员单位"])
+
+
+def test_notice_text_is_not_a_task(tmp_path):
+    paragraphs = [
+        "关于印发《示范区重点任务分工方案》的通知",
+        "各街道，区政府各部门：",
+        "现印发给你们，请认真组织实施。（此件公开发布）",
+        "联系人：张三，电话：0000-00000000",
+        "1.完善工作机制。（牵头单位：示范区财政局）",
+    ]
+    result = import_document(_docx(tmp_path / "notice.docx", paragraphs))
+    assert [t.measure for t in result.tasks] == ["完善工作机制。"]
+    assert result.name == "示范区重点任务分工方案"
+
+
+def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    comment = "# 用户自己的注释\n"
+    (root / "ledger.toml").write_text(comment + (root / "ledger.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    plan = _docx(tmp_path / "plan.docx", [*OUTLINE, "3.新增单位任务。（牵头单位：示范区新设中心）"])
+    runner = CliRunner()
+    dry = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P", "--dry-run", "--json"])
+    data = json.loads(dry.output)
+    assert [t["number"] for t in data["tasks"]] == ["1", "2", "3", "4", "5", "6"]
+    assert [p["code"] for p in data["problems"]] == ["import-unit-unknown"]
+    assert not (root / "source" / "tasks" / "示范区2021年重点工作任务分工方案.xlsx").exists()
+
+    written = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P", "--add-units"])
+    assert written.exit_code == 0, written.output
+    config = (root / "ledger.toml").read_text(encoding="utf-8")
+    assert config.startswith(comment) and config.count('code = "P"') == 1
+    units = openpyxl.load_workbook(root / "source" / "units.xlsx").worksheets[0]
+    assert [c.value for c in units[units.max_row]][:3] == ["示范区新设中心", None, "中心"]
+    ws = load_workspace(root)
+    tasks = [t for t in ws.tasks if t.document == "P"]
+    assert [(t.id, t.lead_units, t.support_units, t.deadline.due) for t in tasks][:2] == [
+        ("P-1", ["示范区发展改革局"], ["示范区财政局", "东街道"], __import__("datetime").date(2021, 6, 30)),
+        ("P-2", ["示范区财政局"], ["示范区税务局", "西街道"], None),
+    ]
+    assert [t.extra["来源"] for t in tasks][:2] == ["第4段", "第5段"]
+
+    again = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P"])
+    assert again.exit_code == 1 and "import-code-taken" in again.output
