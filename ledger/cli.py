@@ -310,8 +310,8 @@ def _print_summary(summary: dict) -> None:
 )
 @workspace_option
 @click.argument("file", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--code", help="文件编号（任务编号的前缀），如 FGF；默认自动生成。")
-@click.option("--name", help="文件名称；默认取文件标题。")
+@click.option("--code", metavar="编号", help="文件编号（任务编号的前缀），如 FGF；默认自动生成。")
+@click.option("--name", metavar="名称", help="文件名称；默认取文件标题。")
 @click.option("--section", metavar="标题文字", help="公报中有多份文件时，只导入标题含该文字的一份。")
 @click.option("--dry-run", is_flag=True, help="只显示导入结果，不写任何文件。")
 @click.option("--add-units", is_flag=True, help="把单位名录中没有的单位追加到单位名录，供补全信息。")
