@@ -102,7 +102,8 @@ _TYPES = [
     ProblemType("import-no-workspace", WARNING, "{file} 下没有 ledger.toml，只显示导入结果，未写入任务表", "先运行 ledger init 新建工作目录，或用 --workspace 指定工作目录。", title="没有工作目录"),
     ProblemType("import-code-taken", ERROR, "ledger.toml 中已有编号为“{doc_code}”的文件", "用 --code 指定另一个文件编号。", title="文件编号重复"),
     ProblemType("import-table-exists", ERROR, "任务表 {file} 已存在，未覆盖", "如需重新导入，先移走或删除该文件。", title="任务表已存在"),
-]# fmt: on
+]
+# fmt: on
 
 CATALOGUE: dict[str, ProblemType] = {t.code: t for t in _TYPES}
 
