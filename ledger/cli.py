@@ -92,6 +92,7 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
 
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
 console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+warnings = Console(stderr=True, soft_wrap=False, width=None if sys.stderr.isatty() else 160)
 
 workspace_option = click.option(
     "--workspace",
@@ -119,18 +120,23 @@ class PeriodType(click.ParamType):
 period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
 
 
-def open_workspace(path: Path | None) -> ws_module.Workspace:
-    """The workspace, or exit 1 with the configuration's problems when ledger.toml cannot be loaded."""
+def open_workspace(path: Path | None, period: Period | None = None) -> ws_module.Workspace:
+    """The workspace, or exit 1 with the configuration's problems when ledger.toml cannot be loaded.
+
+    A period far from the ledger's year (2012-06 typed for 2021-06) is printed as a warning first."""
     try:
-        return ws_module.load_workspace(path)
+        ws = ws_module.load_workspace(path)
     except ConfigError as exc:
         print_problems(exc.problems)
         raise click.ClickException("ledger.toml 有错误，请按上表修正后运行 ledger check。") from exc
+    if period is not None and (odd := ws.period_problems(period)):
+        warnings.print(problem_table(odd))  # stderr: output asked for with --json stays clean
+    return ws
 
 
-def load_valid_workspace(path: Path | None) -> ws_module.Workspace:
+def load_valid_workspace(path: Path | None, period: Period | None = None) -> ws_module.Workspace:
     """The workspace, or exit 1 with the problem table when its sources have errors."""
-    ws = open_workspace(path)
+    ws = open_workspace(path, period)
     if not ws.valid:
         print_problems([p for p in ws.problems if p.severity == "error"])
         raise click.ClickException("任务清单或单位名录有错误，请先运行 ledger check 并修正。")
@@ -213,15 +219,24 @@ def main() -> None:
 main.command_class = ChineseCommand
 
 
-@main.command(help="新建工作目录：写入默认 ledger.toml 与模板，并创建空的 source/ 目录。")
+@main.command(
+    help="新建工作目录：写入本年度的 ledger.toml、模板、单位名录模板 source/units.xlsx（含示例行和“说明”表），"
+    "并创建 source/tasks/ 等目录。"
+)
 @click.argument("directory", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--title", metavar="名称", help="台账名称，如“城东区2026年重点任务工作台账”。")
+@click.option("--office", metavar="名称", help="牵头汇总的办公室，如“城东区委督查室”。")
+@click.option("--district", metavar="区县", help="任务清单所属区县：清单中的“区财政局”即指“<区县>财政局”。")
+def init(directory: Path, title: str | None, office: str | None, district: str | None) -> None:
     try:
-        root = ws_module.init_workspace(directory)
+        root = ws_module.init_workspace(directory, title=title, office=office, district=district)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已创建工作目录：{root}")
-    click.echo("下一步：把任务清单放入 source/tasks/，单位名录放入 source/units.xlsx，并修改 ledger.toml。")
+    click.echo("下一步：")
+    click.echo("  1. 把任务清单放入 source/tasks/，在 ledger.toml 的 [[documents]] 中写明文件名；")
+    click.echo("  2. 按 source/units.xlsx 的“说明”表填写单位名录（删除示例行）；")
+    click.echo("  3. 运行 ledger check，按问题清单逐项修正。")
 
 
 @main.command(help="检查任务清单、单位名录与完成时限，打印汇总和问题清单；有错误时退出码为 1。")
@@ -373,7 +388,7 @@ def import_(
     help="同时生成填报表的进程数；结果与单进程完全相同。",
 )
 def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
     history = build_history(ws, period)
     with Progress(console=console, transient=True) as bar:
@@ -401,7 +416,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
 def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple[Path, ...]) -> None:
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, period)
     if not paths and not use_imap:
         raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
     results = [collect_returns(ws.paths, period, list(paths))] if paths else []
@@ -426,7 +441,7 @@ def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
 def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     result = merge_period(ws, period)
     paths = write_merge(ws, result)
     if as_json:
@@ -449,7 +464,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def status(workspace: Path | None, period: Period, as_json: bool) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     summary = build_report(ws, period, merge_period(ws, period), build_history(ws, period)).summary()
     if as_json:
         _print_json(summary)
@@ -466,7 +481,7 @@ def status(workspace: Path | None, period: Period, as_json: bool) -> None:
 @workspace_option
 @period_option
 def report(workspace: Path | None, period: Period) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
     for path in write_report(ws, built):
         click.echo(f"已生成：{path}")
@@ -482,7 +497,7 @@ def report(workspace: Path | None, period: Period) -> None:
 @period_option
 @click.argument("inbox", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     written = make_sample_returns(ws, manifest_of(ws, period), inbox)
     click.echo(f"已生成 {len(written)} 封模拟回复邮件：{inbox}")
 
@@ -522,7 +537,7 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
 )
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
     messages, no_email = workbook_messages(ws, manifest_of(ws, period), wanted)
     _deliver(ws, period, messages, no_email, send)
@@ -535,6 +550,6 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @period_option
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
 def remind(workspace: Path | None, period: Period, send: bool) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, period)
     messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period))
     _deliver(ws, period, messages, no_email, send)

@@ -18,6 +18,7 @@ __all__ = [
     "local_date",
     "local_time",
     "now",
+    "now_in",
     "office_zone",
     "parse_local",
     "today",
@@ -31,6 +32,11 @@ def office_zone(config: Config) -> ZoneInfo:
 def now(config: Config) -> datetime:
     """The current time in the office's zone."""
     return datetime.now(config.zone)
+
+
+def now_in(timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """The current time in a named zone, for when there is no configuration yet (ledger init)."""
+    return datetime.now(ZoneInfo(timezone))
 
 
 def today(config: Config) -> date:

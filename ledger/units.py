@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+from openpyxl.styles import Alignment, Font
+
 from .model import Unit
 from .problems import Problem, ProblemError, cell_name, problem
 from .tables import Sheet
@@ -210,9 +213,13 @@ def load_units(sheet: Sheet, file: str) -> tuple[list[Unit], list[Problem]]:
         return row[i].strip() if i is not None and i < len(row) else ""
 
     units = []
-    for row in rows[start + 1 :]:
+    problems = []
+    for r, row in enumerate(rows[start + 1 :], start + 2):
         name = get(row, "name")
         if not name:
+            continue
+        if name.startswith(EXAMPLE_PREFIX):
+            problems.append(problem("units-example-row", file=file, sheet=sheet.name, cell=cell_name(r, 1), name=name))
             continue
         units.append(
             Unit(
@@ -225,7 +232,7 @@ def load_units(sheet: Sheet, file: str) -> tuple[list[Unit], list[Problem]]:
                 phone=get(row, "phone"),
             )
         )
-    return units, []
+    return units, problems
 
 
 def read_registry(sheet: Sheet, file: str | Path) -> tuple[UnitRegistry, list[Problem]]:
@@ -233,3 +240,69 @@ def read_registry(sheet: Sheet, file: str | Path) -> tuple[UnitRegistry, list[Pr
     registry = UnitRegistry(units)
     problems += [problem("unit-duplicate", file=str(file), sheet=sheet.name, name=n) for n in registry.duplicates]
     return registry, problems
+
+
+EXAMPLE_PREFIX = "示例："
+TEMPLATE_EXAMPLE = [
+    f"{EXAMPLE_PREFIX}某某街道办事处",
+    "某某街道",
+    "街道",
+    "街道",
+    "张三",
+    "zhangsan@example.cn",
+    "0000-0000000",
+]
+TEMPLATE_NOTES = [
+    ("单位名录怎么填", ""),
+    ("每行一个单位", "任务清单中的牵头单位、责任单位、配合单位，都要能在本表找到（ledger check 会逐个核对）。"),
+    ("单位全称（必填）", "填报表、邮件和通报都用这个名称，如“城东区发展和改革局”。"),
+    ("简称/别名", "任务清单里对同一单位的其他写法，如“区发改局”“发改局”；多个用顿号“、”分隔。"),
+    ("类别", "部门、街道、功能区等，仅用于统计。"),
+    (
+        "所属分组",
+        "任务清单写“各街道”“各街道办事处”“各功能区”时指哪些单位：在每个街道的这一列填“街道”，"
+        "“各街道”就指所有填了“街道”的单位。一个单位可属多个分组，用顿号分隔。",
+    ),
+    ("联系人、电子邮箱、联系电话", "发送填报表和催报时使用；电子邮箱可填多个，用顿号分隔。"),
+    (
+        "“区××局”的写法",
+        "在 ledger.toml 该任务清单下写 district = \"城东区\"，任务清单里的“区财政局”即按“城东区财政局”查找。",
+    ),
+    ("示例行", f"第2行（“{EXAMPLE_PREFIX}”开头）只是示例，填好本单位名录后请删除。"),
+    ("填好以后", "运行 ledger check，按问题清单逐项修正。"),
+]
+
+
+def write_units_template(path: Path) -> Path:
+    """An empty units file for a new workspace: the columns, one example row and a 说明 sheet on aliases and
+    groups, because a first-time user cannot guess that "各街道" works through the 所属分组 column."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "单位名录"
+    sheet.append([names[0] for names in UNIT_COLUMNS.values()])
+    sheet.append(TEMPLATE_EXAMPLE)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (30, 24, 10, 12, 10, 26, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("说明")
+    for row in TEMPLATE_NOTES:
+        notes.append(list(row))
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.column_dimensions["A"].width = 24
+    notes.column_dimensions["B"].width = 90
+    for row in notes.iter_rows(min_row=2):
+        row[0].font = Font(bold=True)
+        row[0].alignment = Alignment(vertical="top")
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        # Rows are given their height: not every spreadsheet program grows a wrapped row when it opens the file.
+        notes.row_dimensions[row[0].row].height = 16 * (1 + len(str(row[1].value or "")) // 44)
+    for page in (sheet, notes):  # printed on A4 landscape, one page wide
+        page.page_setup.orientation = "landscape"
+        page.page_setup.paperSize = page.PAPERSIZE_A4
+        page.page_setup.fitToWidth, page.page_setup.fitToHeight = 1, 0
+        page.sheet_properties.pageSetUpPr.fitToPage = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import now_in
 from .config import CONFIG_NAME, Config, load_config
 from .deadlines import describe
 from .model import Period, Task, Unit
@@ -16,7 +19,7 @@ from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
 from .source import HEADER_SCAN_ROWS, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
-from .units import UnitRegistry, read_registry
+from .units import UnitRegistry, read_registry, write_units_template
 
 ENV_WORKSPACE = "LEDGER_WORKSPACE"
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -74,7 +77,6 @@ class Workspace:
             "errors": sum(p.severity == ERROR for p in self.problems),
             "warnings": sum(p.severity != ERROR for p in self.problems),
         }
-
 
     def task_readings(self) -> list[dict]:
         """Every task with how its deadline and units were understood (`ledger check --tasks`), so the office
@@ -164,9 +166,7 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
             if header is None:
                 continue
             found_header = True
-            result = read_document_sheet(
-                sheet, header, doc, doc.file, registry, config.year, check_units=units_read
-            )
+            result = read_document_sheet(sheet, header, doc, doc.file, registry, config.year, check_units=units_read)
             tasks += result.tasks
             problems += result.problems
         if not found_header:
@@ -215,15 +215,34 @@ def _duplicate_ids(tasks: list[Task]) -> list[Problem]:
     return found
 
 
-def init_workspace(target: str | Path) -> Path:
-    """A new workspace with the default ledger.toml and templates and an empty source/ folder."""
+def init_workspace(
+    target: str | Path,
+    *,
+    title: str | None = None,
+    office: str | None = None,
+    district: str | None = None,
+    year: int | None = None,
+) -> Path:
+    """A new workspace: ledger.toml for this year (title, office and district filled in when given), the
+    templates, a units template (source/units.xlsx with an example row and a 说明 sheet) and empty folders."""
     root = Path(target).resolve()
     root.mkdir(parents=True, exist_ok=True)
     if (root / CONFIG_NAME).exists():
         raise FileExistsError(f"{root / CONFIG_NAME} 已存在，未做任何改动")
-    shutil.copyfile(DEFAULTS / CONFIG_NAME, root / CONFIG_NAME)
+    year = year or now_in().year
+    text = (DEFAULTS / CONFIG_NAME).read_text(encoding="utf-8").replace("2021", str(year))
+    settings = {"title": title or f"{year}年重点任务工作台账", "name": office, "district": district}
+    for key, value in settings.items():
+        if value:
+            # json.dumps writes a valid TOML basic string; "# district = …" becomes a setting.
+            line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+            text = re.sub(rf"^(# )?{key} = \"[^\"]*\"", lambda _, line=line: line, text, count=1, flags=re.M)
+    (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     shutil.copytree(DEFAULTS / "templates", root / "templates", dirs_exist_ok=True)
     (root / "source" / "tasks").mkdir(parents=True, exist_ok=True)
     (root / "source" / "returns").mkdir(parents=True, exist_ok=True)
+    units = root / "source" / "units.xlsx"
+    if not units.exists():
+        write_units_template(units)
     (root / ".gitignore").write_text("/build/\n", encoding="utf-8")
     return root

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 
-from .conftest import ROOT, make_workspace
+from .conftest import ROOT, make_workspace, write_xlsx
 
 COMMANDS = sorted(main.commands)
 
@@ -78,10 +78,11 @@ def test_init_scaffolds_a_workspace_that_check_understands(tmp_path):
     assert sorted(p.name for p in (tmp_path / "new" / "templates").iterdir()) == sorted(
         p.name for p in (ROOT / "templates").iterdir()
     )
-    # The default configuration points at a task list that is not there yet: check says so, by file.
+    # The default configuration points at a task list that is not there yet: check says so, by file. The units
+    # file is a template now, whose example row is left out and pointed at.
     check = runner.invoke(main, ["check", "--json", "-w", str(tmp_path / "new")])
     assert check.exit_code == 1
-    assert [p["code"] for p in json.loads(check.output)["problems"]] == ["file-missing", "file-missing"]
+    assert [p["code"] for p in json.loads(check.output)["problems"]] == ["units-example-row", "file-missing"]
     again = runner.invoke(main, ["init", str(tmp_path / "new")])
     assert again.exit_code == 1 and "已存在" in again.output
 
@@ -237,3 +238,59 @@ def test_check_tasks_lists_how_each_task_was_understood(tmp_path):
         ["东街道", "西街道"],
         ["区政府有关部门"],
     )
+
+
+def test_init_in_an_empty_folder_then_check(tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import openpyxl
+
+    from ledger import load_config
+
+    runner = CliRunner()
+    target = tmp_path / "城东区台账"
+    args = ["init", str(target), "--title", "城东区重点任务台账", "--office", "城东区委督查室", "--district", "城东区"]
+    assert runner.invoke(main, args).exit_code == 0
+    config = load_config(target)
+    assert (config.title, config.office.name, config.documents[0].district) == (
+        "城东区重点任务台账",
+        "城东区委督查室",
+        "城东区",
+    )
+    assert config.year == datetime.now(ZoneInfo("Asia/Shanghai")).year
+    book = openpyxl.load_workbook(target / "source" / "units.xlsx")
+    assert book.sheetnames == ["单位名录", "说明"]
+    header, example = [[c.value for c in row] for row in book["单位名录"].iter_rows()]
+    assert header == ["单位全称", "简称/别名", "类别", "所属分组", "联系人", "电子邮箱", "联系电话"]
+    assert example[3] == "街道"
+    notes = "".join(str(c.value) for row in book["说明"].iter_rows() for c in row)
+    assert "所属分组" in notes and "各街道" in notes and "简称/别名" in notes
+    # The office fills in its units and its own task table, and check passes.
+    sheet = book["单位名录"]
+    sheet.delete_rows(2)
+    for row in (
+        ["城东区财政局", "区财政局", "部门", "", "", "czj@example.cn", ""],
+        ["东湖街道办事处", "东湖街道", "街道", "街道"],
+    ):
+        sheet.append(row)
+    book.save(target / "source" / "units.xlsx")
+    write_xlsx(
+        target / "source" / "tasks" / "任务清单.xlsx",
+        [
+            ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"],
+            ["1", "做好一件事。", "区财政局", "各街道", "6月底前"],
+        ],
+    )
+    check = runner.invoke(main, ["check", "--json", "-w", str(target)])
+    assert check.exit_code == 0, check.output
+    data = json.loads(check.output)
+    assert data["problems"] == [] and data["summary"]["tasks"] == 1
+
+
+def test_a_period_far_from_the_ledgers_year_is_a_warning(example_workspace):
+    result = CliRunner().invoke(main, ["render", "-w", str(example_workspace), "-p", "2012-06", "-u", "钢城区财政局"])
+    assert result.exit_code == 0, result.output
+    assert "报告期可疑（period-far）" in result.output and "2012-06" in result.output
+    near = CliRunner().invoke(main, ["render", "-w", str(example_workspace), "-p", "2022-01", "-u", "钢城区财政局"])
+    assert near.exit_code == 0 and "period-far" not in near.output
