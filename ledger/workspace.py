@@ -236,7 +236,8 @@ def init_workspace(
         if value:
             # json.dumps writes a valid TOML basic string; "# district = …" becomes a setting.
             line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
-            text = re.sub(rf"^(# )?{key} = \"[^\"]*\"", lambda _, line=line: line, text, count=1, flags=re.M)
+            pattern = re.compile(rf"^(# )?{key} = \"[^\"]*\"", re.M)
+            text = pattern.sub(line.replace("\\", "\\\\"), text, count=1)  # the value's backslashes kept as written
     (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     shutil.copytree(DEFAULTS / "templates", root / "templates", dirs_exist_ok=True)
     (root / "source" / "tasks").mkdir(parents=True, exist_ok=True)
