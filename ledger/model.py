@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-
 DeadlineKind = Literal["date", "range", "ongoing", "recurring", "none", "unknown"]
 
 
