@@ -41,7 +41,7 @@ def synthetic_workspace(root: Path, n_units: int, n_tasks: int, seed: int = 7) -
         root=root,
         title="示范区 2021 年重点任务工作台账",
         year=2021,
-        office=Office("示范区办公室"),
+        office=Office(name="示范区办公室"),
         documents=[DocumentConfig(code="B", file="-", fill_columns=default_fill_columns())],
     )
     tasks = []

@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from .cells import text_of
+from .frames import Column, Kind, Labels, frame
 from .model import Period
 from .problems import ERROR, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Role = Literal["lead", "support"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
@@ -39,6 +44,40 @@ class Entry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# What one unit reported on one task, as analysts see it; columns the office added follow, named as in the workbook.
+ENTRY_FRAME: list[Column[Entry]] = [
+    Column("task_id", "任务编号", "text", lambda e: e.task_id),
+    Column("unit", "单位", "text", lambda e: e.unit),
+    Column("role", "角色", "category", lambda e: e.role, ("lead", "support")),
+    Column("status", "完成状态", "text", lambda e: e.status),
+    Column("progress", "本月进展", "text", lambda e: e.progress),
+    Column("issues", "存在问题", "text", lambda e: e.issues),
+    Column("next_steps", "下步计划", "text", lambda e: e.next_steps),
+    Column("completed_on", "完成时间", "date", lambda e: e.completed_on),  # NaT when blank or not a date
+    Column("file", "文件", "text", lambda e: e.file),
+    Column("sheet", "工作表", "text", lambda e: e.sheet),
+    Column("row", "行号", "int", lambda e: e.row),
+]
+
+
+def _extra_column(header: str, entries: list[Entry]) -> Column[Entry]:
+    """A column the office added: numbers or dates when every value typed in it is one, else text as typed."""
+    typed = [e.extra[header] for e in entries if header in e.extra]
+    kind: Kind = "text"
+    if typed and all(isinstance(v, int | float) and not isinstance(v, bool) for v in typed):
+        kind = "float"
+    elif typed and all(isinstance(v, date) for v in typed):
+        kind = "date"
+
+    def value(e: Entry) -> object:
+        found = e.extra.get(header)
+        if kind == "text":
+            return None if found is None else text_of(found)
+        return float("nan") if found is None and kind == "float" else found
+
+    return Column(header, header, kind, value)
 
 
 @dataclass(kw_only=True)
@@ -94,6 +133,12 @@ class MergeResult:
             "warnings": sum(p.severity != ERROR for p in self.problems),
             "unmerged": len(self.unmerged),
         }
+
+    def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
+        """The entries, one row per unit and task (columns: ENTRY_FRAME, then the office's own fill-in columns;
+        labels="zh" for the Chinese column names)."""
+        extra = dict.fromkeys(k for e in self.entries for k in e.extra)
+        return frame(self.entries, [*ENTRY_FRAME, *(_extra_column(h, self.entries) for h in extra)], labels)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, JSON-ready; dates in entries' extra columns are tagged so from_dict gives them back."""

@@ -7,18 +7,24 @@ the Word bulletin are all written from that one object.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from .config import BEHIND_STATUS, DONE_STATUS
 from .deadlines import deadline_state
 from .entries import Entry, MergeResult, ReturnInfo
+from .frames import Column, Labels, frame
 from .history import History
 from .model import Period, Task
 from .problems import ERROR, Problem
 from .statuses import NOT_REPORTED, NOT_STARTED, consolidate
-from .wording import chinese_date
-from .workspace import Workspace, tasks_by_unit
+from .wording import chinese_date, reported_text, supports_text
+from .workspace import TASK_FRAME, Workspace, tasks_by_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
@@ -133,6 +139,15 @@ class MonthlyReport:
             }
             for name, lines in groups.items()
         ]
+
+    def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
+        """Every task with its light and status, one row each (columns: TASK_LINE_FRAME; labels="zh" for the
+        Chinese column names, those of the report workbook's 汇总台账 where it has them)."""
+        return frame(self.tasks, TASK_LINE_FRAME, labels)
+
+    def units_frame(self, labels: Labels = "en") -> pd.DataFrame:
+        """Every unit with an open task: whether it reported and how its led tasks stand (UNIT_LINE_FRAME)."""
+        return frame(self.units, UNIT_LINE_FRAME, labels)
 
     def summary(self) -> dict:
         """The figures `ledger status --json` prints and the tests check against the three outputs."""
@@ -255,3 +270,42 @@ def report_context(report: MonthlyReport) -> dict:
         "completion": f"{report.completion:.1%}",
         "summary": report.summary(),
     }
+
+
+def _of_line(column: Column[Task]) -> Column[TaskLine]:
+    return Column(column.en, column.zh, column.kind, lambda t: column.value(t.task), column.categories)
+
+
+def _lead_text(attribute: str) -> Callable[[TaskLine], str]:
+    return lambda t: reported_text(t.leads, attribute, len(t.task.lead_units) == 1)
+
+
+# What analysts get from a report (`MonthlyReport.to_frame()`, `.units_frame()`).
+TASK_LINE_FRAME: list[Column[TaskLine]] = [
+    *(_of_line(c) for c in TASK_FRAME),
+    Column("light", "灯色", "category", lambda t: t.light, tuple(LIGHT_NAMES)),
+    Column("status", "综合状态", "text", lambda t: t.status),
+    Column("reason", "原因", "text", lambda t: t.reason),
+    Column("overdue", "逾期", "bool", lambda t: t.overdue),
+    Column("due_soon", "临期", "bool", lambda t: t.due_soon),
+    Column("previous", "上月状态", "text", lambda t: t.previous),
+    Column("carried", "往期已完成", "bool", lambda t: t.carried),
+    Column("lead_progress", "牵头单位进展", "text", _lead_text("progress")),
+    Column("lead_issues", "存在问题", "text", _lead_text("issues")),
+    Column("support_reports", "配合单位反馈", "text", lambda t: supports_text(t.supports)),
+]
+UNIT_LINE_FRAME: list[Column[UnitLine]] = [
+    Column("unit", "单位", "text", lambda u: u.unit),
+    Column("returned", "已报送", "bool", lambda u: u.returned),
+    Column("on_time", "按时报送", "flag", lambda u: u.on_time),  # <NA> when nothing was returned
+    Column("received_at", "收到时间", "text", lambda u: u.received_at or None),
+    Column("errors", "报送错误", "int", lambda u: u.errors),
+    Column("led", "牵头任务", "int", lambda u: u.led),
+    Column("done", "已完成", "int", lambda u: u.done),
+    Column("on_schedule", "序时推进", "int", lambda u: u.on_schedule),
+    Column("behind", "滞后", "int", lambda u: u.behind),
+    Column("not_started", "未启动", "int", lambda u: u.not_started),
+    Column("overdue", "逾期", "int", lambda u: u.overdue),
+    Column("not_reported", "未报送", "int", lambda u: u.not_reported),
+    Column("completion", "完成率", "float", lambda u: u.completion),
+]

@@ -10,10 +10,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clock import now_in
 from .config import CONFIG_NAME, Config, load_config
 from .deadlines import describe
+from .frames import Column, Labels, frame, joined
 from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
@@ -21,8 +23,38 @@ from .source import HEADER_SCAN_ROWS, find_header, header_guess, read_document_s
 from .tables import Sheet, TableError, read_sheets
 from .units import UnitRegistry, read_registry, write_units_template
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 ENV_WORKSPACE = "LEDGER_WORKSPACE"
 DEFAULTS = Path(__file__).parent / "defaults"
+
+
+# A task as analysts see it: the source columns, the deadline in dates, the units resolved.
+TASK_FRAME: list[Column[Task]] = [
+    Column("task_id", "任务编号", "text", lambda t: t.id),
+    Column("document", "文件代码", "text", lambda t: t.document),
+    Column("number", "序号", "text", lambda t: t.number),
+    Column("category", "类别", "text", lambda t: t.category),
+    Column("title", "重点任务", "text", lambda t: t.title),
+    Column("measure", "具体措施", "text", lambda t: t.measure),
+    Column("deadline", "完成时限", "text", lambda t: t.deadline.raw),
+    Column(
+        "deadline_kind",
+        "时限类型",
+        "category",
+        lambda t: t.deadline.kind,
+        ("date", "range", "ongoing", "recurring", "none", "unknown"),
+    ),
+    Column("start", "开始日期", "date", lambda t: t.deadline.start),
+    Column("due", "截止日期", "date", lambda t: t.deadline.due),
+    Column("lead_units", "牵头单位", "text", lambda t: joined(t.lead_units)),
+    Column("support_units", "配合单位", "text", lambda t: joined(t.support_units)),
+    Column("vague_units", "未明确单位", "text", lambda t: joined(t.vague_units)),
+    Column("source_file", "来源文件", "text", lambda t: t.source.file if t.source else None),
+    Column("source_sheet", "来源工作表", "text", lambda t: t.source.sheet if t.source else None),
+    Column("source_cell", "来源单元格", "text", lambda t: t.source.cell if t.source else None),
+]
 
 
 @dataclass
@@ -48,6 +80,10 @@ class Workspace:
     def tasks_of(self, unit: str) -> tuple[list[Task], list[Task]]:
         """(tasks the unit leads, tasks it supports), in source order."""
         return tasks_by_unit(self.tasks).get(unit, ([], []))
+
+    def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
+        """The tasks, one row each (columns: TASK_FRAME; labels="zh" for the Chinese column names)."""
+        return frame(self.tasks, TASK_FRAME, labels)
 
     def summary(self) -> dict:
         """The figures `ledger check` prints: what was loaded and where the gaps are."""
