@@ -21,11 +21,21 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": ("类别", "领域", "任务类别"),
     "title": ("重点任务", "任务", "项目名称", "任务名称"),
     "measure": ("具体措施", "主要内容", "主要建设内容", "工作措施", "工作任务", "任务内容", "工作内容", "主要任务"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "建设期限", "时限"),
-    "lead": ("牵头单位", "牵头部门", "主责单位"),
+    "deadline": (
+        "完成时限",
+        "完成时间",
+        "时间节点",
+        "建设期限",
+        "时限",
+        "完成期限",
+        "办结时限",
+        "办结时间",
+        "时间要求",
+    ),
+    "lead": ("牵头单位", "牵头部门", "主责单位", "主办单位", "牵头责任单位"),
     # 责任 alone names who is responsible (the lead); beside a 牵头 column it names who supports.
     "responsible": ("责任单位", "责任部门"),
-    "support": ("配合单位", "配合部门", "协办单位"),
+    "support": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位"),
 }
 FIELD_BY_HEADER = {name.lower(): key for key, names in HEADER_SYNONYMS.items() for name in names}
 HEADER_SCAN_ROWS = 30
@@ -92,8 +102,7 @@ def header_guess(rows: list[list[str]], overrides: dict[str, str]) -> tuple[int,
             continue
         named = {c: key for key, c in columns.items()}
         parts = [
-            f"{get_column_letter(c + 1)}“{label}”="
-            + (HEADER_SYNONYMS[named[c]][0] if c in named else "未识别")
+            f"{get_column_letter(c + 1)}“{label}”=" + (HEADER_SYNONYMS[named[c]][0] if c in named else "未识别")
             for c, label in enumerate(labels)
             if label
         ]
