@@ -20,6 +20,7 @@ from ..tables import TableError, read_sheets
 from ..units import UnitRegistry, read_registry
 from .blocks import Block, Line, Table
 from .chinese import simplify_blocks
+from .flat import flat_tasks
 from .grid import grid_tasks
 from .model import ImportedTask
 from .outline import outline_tasks
@@ -74,6 +75,7 @@ def import_document(
         result.problems.append(problem(exc.code, file=where, **_fields(exc)))
         return result
     blocks, restore = simplify_blocks(blocks)
+    whole = blocks
     if section:
         found = find_section(blocks, section)
         if found is None:
@@ -88,7 +90,7 @@ def import_document(
         task.annotation = restore(task.annotation)
     if not result.tasks:
         result.problems.append(problem("import-no-tasks", file=where))
-    result.district = _district(blocks, result.tasks)
+    result.district = _district(blocks, result.tasks) or _district(whole, result.tasks)
     year = re.search(r"(\d{4})\s*年", result.name)
     result.year = int(year.group(1)) if year else None
     for task in result.tasks:
@@ -106,6 +108,8 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
     tasks: list[ImportedTask] = []
     for table in (b for b in blocks if isinstance(b, Table)):
         tasks += grid_tasks(table, first_is_lead)
+    if not tasks:
+        tasks = flat_tasks(lines)
     if tasks:
         return tasks
     for n, found in enumerate(outline_tasks(lines, first_is_lead), start=1):

@@ -25,16 +25,20 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
     """The blocks from the first heading containing `heading` to the next document; None when not found."""
     wanted = _plain(heading)
     lines = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Line) and b.text.strip()]
-    start = None
+    start = exact = None
     for n, (i, _line) in enumerate(lines):
         joined = ""
         for _, following in lines[n : n + _JOIN]:
             joined += _plain(following.text)
-            if wanted in joined and len(joined) <= len(wanted) + 60:
+            if joined == wanted:  # the heading itself, rather than a mention of it in a list of attachments
+                exact = i
+                break
+            if wanted in joined and len(joined) <= len(wanted) + 60 and start is None:
                 start = i
                 break
-        if start is not None:
+        if exact is not None:
             break
+    start = exact if exact is not None else start
     if start is None:
         return None
     in_attachment = any(_ATTACHMENT.match(_plain(b.text)) for _, b in lines if start - 6 <= _ < start)
@@ -44,7 +48,7 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
             continue
         text = _plain(line.text)
         if _NEXT_DOCUMENT.search(text) and (line.page_start or _is_title_start(blocks, i)):
-            end = i
+            end = _page_top(blocks, i)
             break
         if in_attachment and _ATTACHMENT.match(text):
             end = i
@@ -52,8 +56,20 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
     return blocks[start:end]
 
 
+def _page_top(blocks: list[Block], i: int) -> int:
+    """A title's issuing organ may stand above it at the top of the page ("莱芜区人力资源和社会保障局")."""
+    for k in range(i - 1, max(0, i - 4), -1):
+        block = blocks[k]
+        if isinstance(block, Line) and block.page_start:
+            return k
+    return i
+
+
 def _is_title_start(blocks: list[Block], i: int) -> bool:
-    """A title starts a document: the text before it ended a paragraph or a page."""
+    """A title starts a document: the text before it ended a paragraph or a page, or it follows a page's first line."""
+    before = [b for b in blocks[max(0, i - 4) : i] if isinstance(b, Line) and b.text.strip()]
+    if any(b.page_start for b in before[-2:]):
+        return True
     for block in reversed(blocks[max(0, i - 3) : i]):
         if isinstance(block, Line) and block.text.strip():
             return block.text.rstrip().endswith(("。", "！", "日", "）", "〕")) or len(block.text.strip()) < 12
