@@ -35,7 +35,7 @@ PERIOD = Period(2021, 6)
 
 def synthetic_workspace(root: Path, n_units: int, n_tasks: int, seed: int = 7) -> Workspace:
     rng = random.Random(seed)
-    units = [Unit(f"示范区第{i:04d}局", emails=[f"u{i}@example.cn"]) for i in range(n_units)]
+    units = [Unit(name=f"示范区第{i:04d}局", emails=[f"u{i}@example.cn"]) for i in range(n_units)]
     names = [u.name for u in units]
     config = Config(
         root=root,

@@ -27,7 +27,7 @@ class Deadline:
     every: str | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Unit:
     """One organisation that leads or supports tasks and reports on them."""
 
@@ -50,7 +50,7 @@ class SourceRef:
     cell: str | None = None  # the cell holding the task's 序号 or 任务编号
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Task:
     """One row of a source task list, with its units resolved."""
 

@@ -276,7 +276,7 @@ def test_month_over_month(cycle, tmp_path):
     ],
 )
 def test_light_rules(deadline, status, light):
-    task = Task("X-1", "X", "1", "做事。", parse_deadline(deadline, 2021))
+    task = Task(id="X-1", document="X", number="1", measure="做事。", deadline=parse_deadline(deadline, 2021))
     assert light_of(task, status, date(2021, 6, 30), 10)[0] == light
 
 

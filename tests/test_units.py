@@ -86,6 +86,6 @@ def test_units_file_without_name_column_is_an_error():
 
 
 def test_a_group_the_office_defined_wins_over_the_vague_reading():
-    registry = UnitRegistry([Unit("甲局", groups=["部门"]), Unit("乙局", groups=["部门"])])
+    registry = UnitRegistry([Unit(name="甲局", groups=["部门"]), Unit(name="乙局", groups=["部门"])])
     assert registry.resolve("各部门").units == ["甲局", "乙局"]
-    assert UnitRegistry([Unit("甲局")]).resolve("各部门").vague == ["各部门"]
+    assert UnitRegistry([Unit(name="甲局")]).resolve("各部门").vague == ["各部门"]
