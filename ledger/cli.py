@@ -6,6 +6,8 @@ import imaplib
 import json
 import os
 import sys
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,20 +23,23 @@ from rich.progress import Progress
 from rich.table import Table
 
 from . import workspace as ws_module
-from .collect import collect_returns
+from .clock import office_zone
+from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
 from .config import ConfigError
 from .history import build_history
 from .importer import import_document
 from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
 from .master import write_merge
-from .merge import merge_period
+from .merge import merge_period, period_notes
 from .model import Period
 from .outbox import Manifest, read_manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
 from .publish import write_report
 from .render import render_period
 from .report import LIGHT_NAMES, build_report
+from .returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .samples import make_sample_returns
+from .wording import STATE_NAMES, chinese_date
 
 # Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
 CLICK_WORDS = {
@@ -134,6 +139,15 @@ def open_workspace(path: Path | None, period: Period | None = None) -> ws_module
     return ws
 
 
+class PeriodOrAutoType(PeriodType):
+    """A period, or "auto": each workbook goes to the period its own metadata names."""
+
+    name = "YYYY-MM|auto"
+
+    def convert(self, value, param, ctx):
+        return None if value == "auto" else super().convert(value, param, ctx)
+
+
 def load_valid_workspace(path: Path | None, period: Period | None = None) -> ws_module.Workspace:
     """The workspace, or exit 1 with the problem table when its sources have errors."""
     ws = open_workspace(path, period)
@@ -161,6 +175,26 @@ def unit_names(ws: ws_module.Workspace, names: tuple[str, ...]) -> list[str] | N
     except ProblemError as exc:
         found = problem(exc.code, **exc.fields)
         raise click.BadParameter(f"{found.message}。{found.hint}", param_hint="--unit") from exc
+
+
+def fail(exc: ProblemError) -> click.ClickException:
+    """A catalogued problem raised by the library, as the error the command exits with."""
+    found = problem(exc.code, **exc.fields)
+    return click.ClickException(f"{found.message}（{found.code}）\n处理办法：{found.hint}")
+
+
+def print_notes(notes: list[Problem]) -> None:
+    """Warnings about what the command was asked (a period never rendered …), on stderr before its output."""
+    if notes:
+        warnings.print(problem_table(notes))
+
+
+def local_text(stamp: str) -> str:
+    """An ISO time as offices write it: 2021年7月4日 10:30."""
+    if not stamp:
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
 
 
 def _print_json(data: object) -> None:
@@ -412,15 +446,35 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
     "加 --imap 则从 ledger.toml [mail.imap] 指定的邮箱文件夹收取带附件的回复。"
 )
 @workspace_option
-@period_option
+@click.option(
+    "--period",
+    "-p",
+    type=PeriodOrAutoType(),
+    required=True,
+    help="报告期（月份），如 2021-06；auto 表示按填报表中标识的报告期分别存入。",
+)
+@click.option(
+    "--received",
+    metavar="时间",
+    help='文件的实际收到时间，如 "2021-07-04 10:30"（本办公室时区）；不填则邮件按发送时间、文件按修改时间。',
+)
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
-def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple[Path, ...]) -> None:
+def collect(
+    workspace: Path | None, period: Period | None, received: str | None, use_imap: bool, paths: tuple[Path, ...]
+) -> None:
     ws = open_workspace(workspace, period)
     if not paths and not use_imap:
         raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
-    results = [collect_returns(ws.paths, period, list(paths))] if paths else []
-    if use_imap:
+    if use_imap and period is None:
+        raise click.UsageError("--imap 需要指定报告期（--period 2021-06）。")
+    zone = office_zone(ws.config)
+    try:
+        given = parse_received(received, zone) if received else None
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    results = [collect_returns(ws.paths, period, list(paths), zone=zone, received=given)] if paths else []
+    if use_imap and period is not None:
         try:
             results.append(fetch_imap(ws, period))
         except (MailError, OSError, imaplib.IMAP4.error) as exc:
@@ -428,12 +482,19 @@ def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple
     for result in results:
         for receipt in result.stored:
             sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
-            click.echo(f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}）")
+            where = f"，存入 {result.periods[receipt.file]}" if receipt.file in result.periods else ""
+            how = RECEIVED_HOW_NAMES[receipt.received_how]
+            click.echo(
+                f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}{where}）"
+                f"收到时间 {local_text(receipt.received_at)}（按{how}）"
+            )
         for name in result.duplicates:
             click.echo(f"已存在相同文件，跳过：{name}")
         for path in result.skipped:
             click.echo(f"已忽略：{path}")
-    click.echo(f"共存入 {sum(len(r.stored) for r in results)} 个文件：{ws.paths.returns(period)}")
+        print_notes(result.notes)
+    total = sum(len(r.stored) for r in results)
+    click.echo(f"共存入 {total} 个文件：{ws.paths.returns(period) if period else ws.paths.source / 'returns'}")
 
 
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
@@ -442,13 +503,20 @@ def collect(workspace: Path | None, period: Period, use_imap: bool, paths: tuple
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
 def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
     ws = load_valid_workspace(workspace, period)
+    notes = period_notes(ws, period)
     result = merge_period(ws, period)
     paths = write_merge(ws, result)
     if as_json:
         _print_json(
-            {"entries": [e.to_dict() for e in result.entries], "problems": [p.to_dict() for p in result.problems]}
+            {
+                "entries": [e.to_dict() for e in result.entries],
+                "problems": [p.to_dict() for p in result.problems],
+                "unmerged": [asdict(u) for u in result.unmerged],
+                "notes": [p.to_dict() for p in notes],
+            }
         )
         return
+    print_notes(notes)
     print_problems(result.problems)
     s = result.stats
     click.echo(
@@ -465,10 +533,12 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def status(workspace: Path | None, period: Period, as_json: bool) -> None:
     ws = load_valid_workspace(workspace, period)
+    notes = period_notes(ws, period)
     summary = build_report(ws, period, merge_period(ws, period), build_history(ws, period)).summary()
     if as_json:
-        _print_json(summary)
+        _print_json({**summary, "notes": [p.to_dict() for p in notes]})
         return
+    print_notes(notes)
     units = summary["units"]
     click.echo(f"{period.label}：应报送 {units['expected']} 个单位，已报送 {len(units['returned'])} 个。")
     for label, key in (("未报送", "missing"), ("逾期报送", "late"), ("报送有误", "with_errors")):
@@ -482,6 +552,7 @@ def status(workspace: Path | None, period: Period, as_json: bool) -> None:
 @period_option
 def report(workspace: Path | None, period: Period) -> None:
     ws = load_valid_workspace(workspace, period)
+    print_notes(period_notes(ws, period))
     built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
     for path in write_report(ws, built):
         click.echo(f"已生成：{path}")
@@ -553,3 +624,97 @@ def remind(workspace: Path | None, period: Period, send: bool) -> None:
     ws = load_valid_workspace(workspace, period)
     messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period))
     _deliver(ws, period, messages, no_email, send)
+
+
+@main.group(
+    help="查看和更正已收到的报送文件：撤回、恢复、更正收到时间、指定报送单位。文件始终原样保存，更正另行记录。",
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
+def returns() -> None:
+    pass
+
+
+returns.command_class = ChineseCommand
+file_argument = click.argument("file", metavar="文件名")
+
+
+@returns.command("list", help="列出报告期收到的每个文件：单位、收到时间、处理结果、问题数。")
+@workspace_option
+@period_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def returns_list(workspace: Path | None, period: Period, as_json: bool) -> None:
+    ws = load_valid_workspace(workspace, period)
+    lines = list_returns(ws, period)
+    if as_json:
+        _print_json([asdict(line) for line in lines])
+        return
+    print_notes(period_notes(ws, period))
+    table = Table(title=f"{period.label}收到的文件（{len(lines)} 个）")
+    for column in ("文件", "单位", "收到时间", "处理结果", "问题"):
+        table.add_column(column, overflow="fold")
+    for line in lines:
+        how = RECEIVED_HOW_NAMES.get(line.received_how, "")
+        state = STATE_NAMES[line.state] + (f"：{line.why}" if line.why else "")
+        problems = f"{line.problems} 项（错误 {line.errors} 项）" if line.errors else f"{line.problems} 项"
+        table.add_row(line.file, line.unit or "（未确定）", f"{local_text(line.received_at)}\n按{how}", state, problems)
+    console.print(table)
+
+
+@returns.command(
+    "withdraw", help="撤回一个报送文件：文件仍原样保存，但汇总、报送情况和催报都不再计入；可用 restore 恢复。"
+)
+@workspace_option
+@period_option
+@file_argument
+@click.option("--why", required=True, metavar="原因", help="撤回的原因，如“报告期有误，应为 2021-05”。")
+def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        withdraw_return(ws, period, file, why)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已撤回：{file}（原因：{why.strip()}）。文件仍保存在 {ws.paths.returns(period)}。")
+
+
+@returns.command("restore", help="恢复一个已撤回的报送文件。")
+@workspace_option
+@period_option
+@file_argument
+def returns_restore(workspace: Path | None, period: Period, file: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        restore_return(ws, period, file)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已恢复：{file}，重新计入汇总。")
+
+
+@returns.command(
+    "set-received", help='更正一个报送文件的收到时间，如 "2021-07-04 10:30"（本办公室时区），无需重新收集。'
+)
+@workspace_option
+@period_option
+@file_argument
+@click.argument("when", metavar="时间")
+def returns_set_received(workspace: Path | None, period: Period, file: str, when: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        correction = set_received(ws, period, file, when)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已更正：{file} 的收到时间为 {local_text(correction.received_at)}。")
+
+
+@returns.command("assign", help="指定一个无法确定报送单位的文件属于哪个单位（单位全称或简称）。")
+@workspace_option
+@period_option
+@file_argument
+@click.option("--unit", "-u", required=True, metavar="单位", help="单位名录中的单位全称或简称/别名。")
+def returns_assign(workspace: Path | None, period: Period, file: str, unit: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        correction = assign_unit(ws, period, file, unit)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已指定：{file} 为 {correction.unit} 的报送。")

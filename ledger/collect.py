@@ -14,21 +14,44 @@ import json
 import mailbox
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
 
+from .clock import DEFAULT_TIMEZONE
 from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
+from .problems import Problem, ProblemError, problem
+from .read import peek_period
 
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
+# "2021-07-04 10:30", "2021/7/4 10:30:15", "2021-07-04T10:30", "2021年7月4日 10时30分", "2021-07-04"
+LOCAL_TIME = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*(?:[:：分]\s*(\d{1,2})\s*秒?|分)?)?"
+)
 
 
-@dataclass
+# How a received time was known, from the most to the least certain (collect prints it; returns list shows it).
+ReceivedHow = Literal["mail", "given", "corrected", "mtime", "collected", ""]
+RECEIVED_HOW_NAMES = {
+    "mail": "邮件发送时间",
+    "given": "收集时指定的时间",
+    "corrected": "更正后的时间",
+    "mtime": "文件修改时间",
+    "collected": "收集时间",
+    "": "",
+}
+
+
+@dataclass(kw_only=True)
 class Receipt:
-    """Where a stored return came from. received_at orders returns (the latest from a unit wins)."""
+    """Where a stored return came from and when it arrived, in the office's time zone. The tool's own record:
+    written once at intake and never rewritten (corrections are appended beside it, see `receipts`)."""
 
     file: str
     original_name: str
@@ -41,15 +64,34 @@ class Receipt:
     sender: str = ""
     subject: str = ""
     message_id: str = ""
+    received_how: ReceivedHow = ""  # "" in receipts written before the tool said
 
 
-@dataclass
+@dataclass(kw_only=True)
 class CollectResult:
-    period: Period
+    period: Period | None  # None: each file went to the period its own metadata names (--period auto)
     folder: Path
     stored: list[Receipt]
     duplicates: list[str]  # names of incoming files whose bytes were already stored
     skipped: list[str]  # paths passed over (lock files, hidden files, unreadable mail)
+    notes: list[Problem] = field(default_factory=list)  # what intake noticed: a workbook of another period …
+    periods: dict[str, str] = field(default_factory=dict)  # stored file -> its period, with --period auto
+
+
+class IntakeError(ProblemError):
+    """A time or name given at intake that cannot be understood."""
+
+
+def parse_received(text: str, zone: tzinfo) -> datetime:
+    """A time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError."""
+    match = LOCAL_TIME.fullmatch(text.strip())
+    if not match:
+        raise IntakeError("received-time-invalid", text=text)
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError as exc:
+        raise IntakeError("received-time-invalid", text=text) from exc
 
 
 def read_receipts(folder: Path) -> list[Receipt]:
@@ -70,13 +112,14 @@ def _free_name(folder: Path, name: str) -> str:
     return f"{stem} ({n}){suffix}"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Incoming:
     """A file on its way in, before it is stored: from a folder, a message or an IMAP folder."""
 
     name: str
     data: bytes
     received_at: datetime
+    received_how: ReceivedHow
     origin: str
     source_path: str
     sender: str = ""
@@ -91,29 +134,31 @@ def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
         sent = parsedate_to_datetime(str(message["Date"])) if message.get("Date") else None
     except (TypeError, ValueError):
         sent = None
-    received = sent or datetime.now(UTC)
     for part in message.iter_attachments():
         name = part.get_filename()
         data = part.get_payload(decode=True)
         if not name or not isinstance(data, bytes):
             continue
         yield Incoming(
-            name,
-            data,
-            received,
-            "email",
-            source,
-            sender,
-            str(message.get("Subject", "")),
-            str(message.get("Message-ID", "")),
+            name=name,
+            data=data,
+            received_at=sent or datetime.now(UTC),
+            received_how="mail" if sent else "collected",
+            origin="email",
+            source_path=source,
+            sender=sender,
+            subject=str(message.get("Subject", "")),
+            message_id=str(message.get("Message-ID", "")),
         )
 
 
-def _incoming(path: Path, skipped: list[str]) -> Iterator[Incoming]:
+def _incoming(path: Path, skipped: list[str], received: datetime | None, zone: tzinfo) -> Iterator[Incoming]:
+    """The files under a path; a plain file arrived when the clerk says (`received`), else when it was last
+    modified, taken in the office's zone."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file():
-                yield from _incoming(child, skipped)
+                yield from _incoming(child, skipped, received, zone)
         return
     if SKIPPED_NAMES.search(path.name):
         skipped.append(str(path))
@@ -128,18 +173,35 @@ def _incoming(path: Path, skipped: list[str]) -> Iterator[Incoming]:
             raw = box.get_bytes(key)
             message = email.message_from_bytes(raw, policy=email.policy.default)
             yield from attachments_of(message, f"{path}#{key}")
+    elif received is not None:
+        yield Incoming(
+            name=path.name,
+            data=path.read_bytes(),
+            received_at=received,
+            received_how="given",
+            origin="file",
+            source_path=str(path),
+        )
     else:
-        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        yield Incoming(path.name, path.read_bytes(), modified, "file", str(path))
+        modified = datetime.fromtimestamp(path.stat().st_mtime, zone)
+        yield Incoming(
+            name=path.name,
+            data=path.read_bytes(),
+            received_at=modified,
+            received_how="mtime",
+            origin="file",
+            source_path=str(path),
+        )
 
 
 def store_incoming(
-    folder: Path, items: Iterator[Incoming], now: datetime | None = None
+    folder: Path, items: Iterator[Incoming], zone: tzinfo, now: datetime | None = None
 ) -> tuple[list[Receipt], list[str]]:
-    """Store each item unless the same bytes are already there; append a receipt for each stored one."""
+    """Store each item unless the same bytes are already there; append a receipt for each stored one.
+    Times are written in the office's zone, so a date read off a receipt is the office's date."""
     folder.mkdir(parents=True, exist_ok=True)
     known = {r.sha256 for r in read_receipts(folder)}
-    collected_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    collected_at = (now or datetime.now(UTC)).astimezone(zone).isoformat(timespec="seconds")
     stored, duplicates = [], []
     for item in items:
         digest = hashlib.sha256(item.data).hexdigest()
@@ -149,18 +211,20 @@ def store_incoming(
         name = _free_name(folder, safe_filename(item.name))
         with open(folder / name, "xb") as handle:  # "x": never overwrite a stored return
             handle.write(item.data)
+        received = item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=zone)
         receipt = Receipt(
-            name,
-            item.name,
-            digest,
-            len(item.data),
-            item.received_at.isoformat(timespec="seconds"),
-            collected_at,
-            item.origin,
-            item.source_path,
-            item.sender,
-            item.subject,
-            item.message_id,
+            file=name,
+            original_name=item.name,
+            sha256=digest,
+            size=len(item.data),
+            received_at=received.astimezone(zone).isoformat(timespec="seconds"),
+            collected_at=collected_at,
+            origin=item.origin,
+            source_path=item.source_path,
+            sender=item.sender,
+            subject=item.subject,
+            message_id=item.message_id,
+            received_how=item.received_how,
         )
         with open(folder / RECEIPTS, "a", encoding="utf-8") as log:
             log.write(json.dumps(asdict(receipt), ensure_ascii=False) + "\n")
@@ -170,18 +234,63 @@ def store_incoming(
 
 
 def collect_returns(
-    where: WorkspacePaths, period: Period, paths: list[Path], now: datetime | None = None
+    where: WorkspacePaths,
+    period: Period | None,
+    paths: list[Path],
+    *,
+    zone: tzinfo | None = None,
+    received: datetime | None = None,
+    now: datetime | None = None,
 ) -> CollectResult:
-    """Bring files, folders, .eml and .mbox into source/returns/<period>/."""
-    folder = where.returns(period)
+    """Bring files, folders, .eml and .mbox into source/returns/<period>/.
+
+    `zone` is the office's time zone (`clock.office_zone`; Asia/Shanghai when not given); `received` is when
+    the clerk says plain files arrived (naive: office time). A workbook whose metadata names another period is
+    stored under `period` with a note naming the right one, or under its own period when `period` is None
+    (--period auto; a file that names none is then skipped with a note)."""
+    office = zone or ZoneInfo(DEFAULT_TIMEZONE)
     skipped: list[str] = []
-
-    def all_items() -> Iterator[Incoming]:
-        for path in paths:
-            if not path.exists():
-                skipped.append(str(path))
+    notes: list[Problem] = []
+    items: list[Incoming] = []
+    for path in paths:
+        if not path.exists():
+            skipped.append(str(path))
+            continue
+        items += _incoming(path, skipped, received, office)
+    by_period: dict[str, list[Incoming]] = {}
+    elsewhere: dict[str, str] = {}  # sha256 -> the period a workbook names, when it is not `period`
+    for item in items:
+        found = peek_period(item.data)
+        if period is None:
+            if found is None:
+                notes.append(problem("collect-period-unknown", file=item.name))
+                skipped.append(item.source_path)
                 continue
-            yield from _incoming(path, skipped)
-
-    stored, duplicates = store_incoming(folder, all_items(), now)
-    return CollectResult(period, folder, stored, duplicates, skipped)
+            by_period.setdefault(found, []).append(item)
+            continue
+        if found is not None and found != str(period):
+            elsewhere[hashlib.sha256(item.data).hexdigest()] = found
+        by_period.setdefault(str(period), []).append(item)
+    stored: list[Receipt] = []
+    duplicates: list[str] = []
+    filed: dict[str, str] = {}
+    for key, group in by_period.items():
+        done, same = store_incoming(where.returns(Period.parse(key)), iter(group), office, now)
+        stored += done
+        duplicates += same
+        filed.update({r.file: key for r in done})
+    for receipt in stored:
+        if receipt.sha256 in elsewhere:
+            notes.append(
+                problem("collect-other-period", file=receipt.file, found=elsewhere[receipt.sha256], period=str(period))
+            )
+    folder = where.returns(period) if period else where.source / "returns"
+    return CollectResult(
+        period=period,
+        folder=folder,
+        stored=stored,
+        duplicates=duplicates,
+        skipped=skipped,
+        notes=notes,
+        periods=filed if period is None else {},
+    )

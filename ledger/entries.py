@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 Role = Literal["lead", "support"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
-ReturnState = Literal["merged", "superseded", "rejected"]
+# merged: the unit's latest; superseded: an earlier one; rejected: unreadable, unattributed or of another
+# period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook.
+ReturnState = Literal["merged", "superseded", "rejected", "withdrawn", "evidence"]
 
 
 @dataclass(kw_only=True)
@@ -103,6 +105,9 @@ class ReturnInfo:
     sender: str
     state: ReturnState
     reporter: dict[str, str] = field(default_factory=dict)  # 填报人 / 联系电话 / 审核人 from the footer
+    received_how: str = ""  # how the received time is known (collect.RECEIVED_HOW_NAMES)
+    saved_at: str = ""  # the workbook's own last-saved time, when plausible (it decides which return is latest)
+    why: str = ""  # why it was withdrawn
 
 
 @dataclass(kw_only=True)
@@ -127,6 +132,8 @@ class MergeResult:
             "merged": states["merged"],
             "superseded": states["superseded"],
             "rejected": states["rejected"],
+            "withdrawn": states["withdrawn"],
+            "evidence": states["evidence"],
             "units": len({r.unit for r in self.returns if r.state == "merged"}),
             "entries": len(self.entries),
             "errors": sum(p.severity == ERROR for p in self.problems),

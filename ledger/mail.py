@@ -31,6 +31,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from .clock import office_zone
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
 from .config import MailConfig
 from .entries import MergeResult
@@ -417,10 +418,12 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
             message = email.message_from_bytes(raw, policy=email.policy.default)
             items.extend(attachments_of(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
             taken.append(uid)
-        stored, duplicates = store_incoming(ws.paths.returns(period), iter(items))
+        stored, duplicates = store_incoming(ws.paths.returns(period), iter(items), office_zone(ws.config))
         for uid in taken:
             client.uid("STORE", uid, "+FLAGS", f"({flag})")
-        return CollectResult(period, ws.paths.returns(period), stored, duplicates, [])
+        return CollectResult(
+            period=period, folder=ws.paths.returns(period), stored=stored, duplicates=duplicates, skipped=[]
+        )
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()

@@ -1,33 +1,33 @@
 """Merge the returns of a period into the master ledger: the latest return of each unit wins.
 
-Each stored file is read once (`return_reader`); a bad file is named and never stops the others.
+Each stored file is read once (`return_reader`); a bad file is named and never stops the others. Which return
+of a unit is the latest is decided by the workbook's own last-saved time when it is there and plausible, then
+by the received time, then by the order of collection — never by the file name — and a problem says so when
+only the order of collection could tell. Withdrawn files are kept out; scans sent beside a workbook are that
+unit's evidence (佐证材料). Every value that is not merged is listed in `unmerged` with its cell.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from .collect import Receipt, read_receipts
-from .entries import Entry, MergeResult, ReturnInfo, Unmerged
+from .clock import local_time, office_zone
+from .config import Config
+from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period
 from .problems import Problem, problem
-from .read import ReturnError, read_return
-from .return_reader import ReadContext, ReturnReader, all_values, identify
+from .read import ReturnedBook, ReturnError, read_return, scan_kind
+from .receipts import StoredReturn, stored_returns
+from .return_reader import ReadContext, ReturnReader, all_values, identify, probable_unit
 from .workspace import Workspace
 
-
-def stored_returns(ws: Workspace, period: Period) -> list[Receipt]:
-    """Receipts of the period's returns, oldest first; files put in the folder by hand get one from their date."""
-    folder = ws.paths.returns(period)
-    receipts = read_receipts(folder)
-    known = {r.file for r in receipts}
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        if path.is_file() and path.name not in known and path.name != ws.paths.receipts(period).name:
-            stamp = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
-            receipts.append(Receipt(path.name, path.name, "", path.stat().st_size, stamp, stamp, "file", str(path)))
-    return sorted(receipts, key=lambda r: (r.received_at, r.file))
+# A saved time later than the received time by more than this is a wrong clock on the unit's computer.
+SAVED_CLOCK_SLACK = timedelta(hours=12)
+SUPERSEDED = "已被同一单位更晚的报送取代"
 
 
 def merge_period(ws: Workspace, period: Period) -> MergeResult:
@@ -43,71 +43,155 @@ def merge_period(ws: Workspace, period: Period) -> MergeResult:
             gc.enable()
 
 
-def _rejected(receipt: Receipt) -> ReturnInfo:
+@dataclass
+class _Read:
+    """A readable return attributed to a unit, waiting for the unit's latest to be chosen."""
+
+    stored: StoredReturn
+    reader: ReturnReader
+    saved_at: datetime | None  # the workbook's own last-saved time, when plausible
+    received_at: datetime
+
+
+def _info(
+    stored: StoredReturn, unit: str, state: ReturnState, reporter: dict[str, str] | None = None, saved_at: str = ""
+) -> ReturnInfo:
+    r = stored.receipt
     return ReturnInfo(
-        file=receipt.file, unit="", received_at=receipt.received_at, sender=receipt.sender, state="rejected"
+        file=r.file,
+        unit=unit,
+        received_at=r.received_at,
+        sender=r.sender,
+        state=state,
+        reporter=reporter or {},
+        received_how=r.received_how,
+        saved_at=saved_at,
+        why=stored.why,
     )
+
+
+def plausible_saved_at(book: ReturnedBook, received_at: datetime, period: Period, config: Config) -> datetime | None:
+    """The workbook's last-saved time when it can be believed: after render stamped the workbook (the first
+    day of the period) and not after the file was received, give or take a wrong clock."""
+    if book.saved_at is None:
+        return None
+    saved = local_time(book.saved_at, config)
+    rendered = datetime(period.year, period.month, 1, tzinfo=UTC)
+    return saved if rendered < saved <= received_at + SAVED_CLOCK_SLACK else None
+
+
+def _compare(a: _Read, b: _Read) -> tuple[int, str]:
+    """Which of two returns of a unit is later (-1, 0 never, 1) and what decided it."""
+    if a.saved_at and b.saved_at and a.saved_at != b.saved_at:
+        return (1 if a.saved_at > b.saved_at else -1), "保存时间"
+    if a.received_at != b.received_at:
+        return (1 if a.received_at > b.received_at else -1), "收到时间"
+    return (1 if a.stored.order > b.stored.order else -1), ""
+
+
+def _later(a: _Read, b: _Read) -> int:
+    return _compare(a, b)[0]
 
 
 def _merge(ws: Workspace, period: Period) -> MergeResult:
     folder = ws.paths.returns(period)
+    zone = office_zone(ws.config)
     problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
-    readers: dict[str, list[tuple[Receipt, ReturnReader]]] = defaultdict(list)
+    reads: dict[str, list[_Read]] = defaultdict(list)
+    scans: list[tuple[StoredReturn, str]] = []
     context = ReadContext.of(ws, period)
-    for receipt in stored_returns(ws, period):
+    for stored in stored_returns(ws.paths, period, zone):
+        receipt = stored.receipt
+        path = folder / receipt.file
         try:
-            book = read_return(folder / receipt.file)
-        except ReturnError as exc:
-            problems.append(problem(exc.code, file=receipt.file, **exc.fields))
-            returns.append(_rejected(receipt))
-            continue
+            data = path.read_bytes()
         except OSError as exc:  # listed in receipts.jsonl but gone from the folder
             problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
-            returns.append(_rejected(receipt))
+            returns.append(_info(stored, "", "rejected"))
             continue
-        unit, identity = identify(ws, period, receipt, book)
+        kind = scan_kind(data)
+        if kind and not stored.withdrawn:
+            scans.append((stored, kind))
+            continue
+        try:
+            book = read_return(path) if not kind else None
+        except ReturnError as exc:
+            unit = stored.assigned_unit or probable_unit(ws, receipt)[0] or ""
+            if not stored.withdrawn:
+                problems.append(problem(exc.code, file=receipt.file, unit=unit or None, **exc.fields))
+            returns.append(_info(stored, unit, "withdrawn" if stored.withdrawn else "rejected"))
+            continue
+        if book is None or stored.withdrawn:
+            named = book.metadata.unit if book and book.metadata else ""
+            owner = stored.assigned_unit or named or probable_unit(ws, receipt)[0] or ""
+            returns.append(_info(stored, owner, "withdrawn"))
+            if book is not None:
+                unmerged += all_values(context, book, receipt, owner, f"文件已撤回（{stored.why}），未汇总")
+            continue
+        unit, identity = identify(ws, period, receipt, book, stored.assigned_unit)
         problems += identity
         if unit is None:
-            returns.append(_rejected(receipt))
-            unmerged += all_values(book, receipt, "", "文件身份不符，未汇总")
+            returns.append(_info(stored, "", "rejected"))
+            unmerged += all_values(context, book, receipt, "", "文件身份不符，未汇总")
             continue
         if book.macro:
             problems.append(problem("return-macro", file=receipt.file, unit=unit))
         reader = ReturnReader(context, receipt, book, unit)
         reader.read()
-        readers[unit].append((receipt, reader))
+        received = local_time(datetime.fromisoformat(receipt.received_at), ws.config)
+        reads[unit].append(_Read(stored, reader, plausible_saved_at(book, received, period, ws.config), received))
     entries: list[Entry] = []
-    for unit, items in readers.items():
-        *older, (latest, reader) = items
-        for receipt, old in older:
-            problems.append(problem("return-superseded", file=receipt.file, unit=unit, newer=latest.file))
-            unmerged += all_values(old.book, receipt, unit, "已被同一单位更晚的报送取代")
-            returns.append(
-                ReturnInfo(
-                    file=receipt.file,
-                    unit=unit,
-                    received_at=receipt.received_at,
-                    sender=receipt.sender,
-                    state="superseded",
-                    reporter=old.reporter,
-                )
-            )
-        entries += reader.entries
-        problems += reader.problems
-        unmerged += reader.unmerged
-        returns.append(
-            ReturnInfo(
-                file=latest.file,
-                unit=unit,
-                received_at=latest.received_at,
-                sender=latest.sender,
-                state="merged",
-                reporter=reader.reporter,
-            )
-        )
-    order = {t.id: i for i, t in enumerate(ws.tasks)}
-    entries.sort(key=lambda e: (order.get(e.task_id, len(order)), e.role != "lead", e.unit))
+    for unit, items in reads.items():
+        order = sorted(items, key=functools.cmp_to_key(_later))
+        *older, latest = order
+        for old in older:
+            _, by = _compare(latest, old)
+            file = old.stored.file
+            if by:
+                problems.append(problem("return-superseded", file=file, unit=unit, newer=latest.stored.file, by=by))
+            else:
+                problems.append(problem("return-order-undecided", file=file, unit=unit, newer=latest.stored.file))
+            unmerged += all_values(context, old.reader.book, old.stored.receipt, unit, SUPERSEDED)
+            returns.append(_info(old.stored, unit, "superseded", reporter=old.reader.reporter, saved_at=_iso(old)))
+        entries += latest.reader.entries
+        problems += latest.reader.problems
+        unmerged += latest.reader.unmerged
+        returns.append(_info(latest.stored, unit, "merged", reporter=latest.reader.reporter, saved_at=_iso(latest)))
+    returns += _evidence(ws, scans, reads, problems)
+    order_of = {t.id: i for i, t in enumerate(ws.tasks)}
+    entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
     return MergeResult(period=period, entries=entries, problems=problems, returns=returns, unmerged=unmerged)
+
+
+def _iso(read: _Read) -> str:
+    return read.saved_at.isoformat(timespec="seconds") if read.saved_at else ""
+
+
+def _evidence(
+    ws: Workspace, scans: list[tuple[StoredReturn, str]], reads: dict[str, list[_Read]], problems: list[Problem]
+) -> list[ReturnInfo]:
+    """Scans (PDF, images): evidence of the unit whose workbook came with them (the same message, else the same
+    sender or a unit named in the file name); a scan from a unit that sent no workbook is a problem."""
+    by_message = {
+        r.stored.receipt.message_id: unit for unit, items in reads.items() for r in items if r.stored.receipt.message_id
+    }
+    infos = []
+    for stored, kind in scans:
+        receipt = stored.receipt
+        unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(ws, receipt)[0] or ""
+        if unit and unit in reads:
+            infos.append(_info(stored, unit, "evidence"))
+            continue
+        problems.append(problem("return-scan-only", file=receipt.file, unit=unit or None, kind=kind))
+        infos.append(_info(stored, unit, "rejected"))
+    return infos
+
+
+def period_notes(ws: Workspace, period: Period) -> list[Problem]:
+    """A period that was never rendered (a typo in --period, or a step skipped). Kept out of the merge result,
+    which must not change when build/ is deleted; a period far from the ledger's year is the workspace's
+    `period_problems`."""
+    return [] if ws.paths.manifest(period).is_file() else [problem("period-not-rendered", period=str(period))]

@@ -13,6 +13,8 @@ from .config import CONFIG_NAME
 from .model import Period
 
 RECEIPTS = "receipts.jsonl"
+CORRECTIONS = "corrections.jsonl"
+RECORDS = (RECEIPTS, CORRECTIONS)  # the tool's own records in a returns folder, never a return
 MANIFEST = "manifest.json"
 UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 MAX_NAME = 120
@@ -23,7 +25,7 @@ def safe_filename(name: str) -> str:
     hidden, at most MAX_NAME characters with its extension kept."""
     name = re.split(r"[\\/]", name or "")[-1]
     name = UNSAFE_CHARACTERS.sub("_", name).strip(" .") or "未命名文件"
-    if name == RECEIPTS or name.startswith("~$"):
+    if name in RECORDS or name.startswith("~$"):
         name = "_" + name
     stem, dot, suffix = name.rpartition(".")
     if not dot:
@@ -59,6 +61,10 @@ class WorkspacePaths:
 
     def receipts(self, period: Period) -> Path:
         return self.returns(period) / RECEIPTS
+
+    def corrections(self, period: Period) -> Path:
+        """The office's corrections to stored returns (withdrawn, received time, unit), appended, never rewritten."""
+        return self.returns(period) / CORRECTIONS
 
     def send_log(self, period: Period) -> Path:
         """What was sent: not derivable, so it lives with the inputs (deleting build/ never sends again)."""

@@ -59,9 +59,9 @@ _TYPES = [
     ProblemType("return-no-metadata", WARNING, "文件缺少填报表的隐藏标识，已根据{how}认定为该单位的报送，按任务编号逐行匹配", "请核对单位是否正确；今后请在下发的填报表上直接填写，不要复制到新文件。", title="缺少隐藏标识"),
     ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
     ProblemType("return-wrong-ledger", ERROR, "文件属于其他台账，不是本台账的填报表", "请该单位报送本台账下发的填报表。", title="不是本台账的文件"),
-    ProblemType("return-wrong-period", ERROR, "文件是 {found} 的填报表，不是 {expected} 的", "请该单位在 {expected} 的填报表上填写后重新报送（上月内容已预填）。", title="报告期不符"),
+    ProblemType("return-wrong-period", WARNING, "文件是{owner}的{found}填报表，不是{expected}的，未汇总", "如是收集时放错了报告期：用 ledger returns withdraw 撤回本文件，再用 ledger collect --period {found}（或 --period auto）重新收集；如是单位误用了其他月份的填报表，请该单位在{expected}的填报表上填写后重新报送。", title="报告期不符"),
     ProblemType("return-other-sender", WARNING, "这是 {unit} 的填报表，但由 {sender}（{sender_unit}）发送", "请与两个单位核实，确认内容确由 {unit} 填报。", title="他人代为报送"),
-    ProblemType("return-superseded", WARNING, "同一单位后来又报送了 {newer}，本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，请该单位重新报送。", title="已被新报送取代"),
+    ProblemType("return-superseded", WARNING, "同一单位后来又报送了“{newer}”（按{by}判断），本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”，或请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
     ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),
     ProblemType("sheet-extra", WARNING, "多出的工作表，不属于下发的填报表", "如有需要汇总的内容，请填入“牵头任务”或“配合任务”表。", title="多余的工作表"),
@@ -72,6 +72,7 @@ _TYPES = [
     ProblemType("row-added", WARNING, "单位新增了一行（无任务编号），作为建议保留，未汇总", "如确需新增任务，请修改任务清单后重新生成填报表。", title="新增的行"),
     ProblemType("locked-edited", WARNING, "“{column}”被改动：原为“{old}”，现为“{new}”；汇总仍按原文", "任务内容以任务清单为准；如需调整，请与牵头办公室联系。", title="任务内容被改动"),
     ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),
+    ProblemType("cell-formula-uncached", WARNING, "单元格是公式“{formula}”，文件中没有保存计算结果，已按公式原文保留", "请改为直接填写内容，或在 Excel 中打开、重新计算并保存后重新报送。", title="公式没有结果"),
     ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或“本月进展”中。", title="新增的列"),
     ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为 {date}", "请按 2021-06-30 的格式填写日期。", title="日期格式不对"),
     ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为 {number}", "只填数字，不要带单位或文字（如 0.2，而不是“2000万”）。", title="数字格式不对"),
@@ -103,6 +104,18 @@ _TYPES = [
     ProblemType("import-no-workspace", WARNING, "{file} 下没有 ledger.toml，只显示导入结果，未写入任务表", "先运行 ledger init 新建工作目录，或用 --workspace 指定工作目录。", title="没有工作目录"),
     ProblemType("import-code-taken", ERROR, "ledger.toml 中已有编号为“{doc_code}”的文件", "用 --code 指定另一个文件编号。", title="文件编号重复"),
     ProblemType("import-table-exists", ERROR, "任务表 {file} 已存在，未覆盖", "如需重新导入，先移走或删除该文件。", title="任务表已存在"),
+    # --- intake and correction of returns (collect, ledger returns)
+    ProblemType("return-order-undecided", WARNING, "与同一单位的“{newer}”保存时间、收到时间都相同，无法判断先后，按收集顺序采用了“{newer}”，本文件未汇总", "请与该单位核实以哪一份为准；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”。", title="无法判断先后"),
+    ProblemType("return-unit-assigned", WARNING, "报送单位已由办公室指定为{unit}（ledger returns assign）", "如指定有误，用 ledger returns assign 重新指定。", title="已指定单位"),
+    ProblemType("return-scan-only", ERROR, "只报送了扫描件（{kind}），没有 Excel 填报表", "请该单位把填好的 Excel 填报表（.xlsx）一并报送；扫描件可作为佐证材料附上。", title="只报送了扫描件"),
+    ProblemType("collect-other-period", WARNING, "文件是{found}的填报表，却存入了{period}", "如放错了报告期：ledger returns withdraw --period {period} {file} --why \"报告期有误\" 撤回，再用 ledger collect --period {found}（或 --period auto）重新收集。", title="报告期不符"),
+    ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),
+    ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”的格式填写（24 小时制，按本办公室所在时区）。", title="时间无法识别"),
+    ProblemType("returns-file-unknown", ERROR, "{period}的报送文件中没有“{file}”{suggestion}", "用 ledger returns list --period {period} 查看已收到的文件名。", title="没有该文件"),
+    ProblemType("returns-why-missing", ERROR, "撤回文件需要说明原因", "加上 --why \"原因\"，如 --why \"报告期有误，应为 2021-05\"。", title="缺少撤回原因"),
+    ProblemType("returns-already-withdrawn", ERROR, "文件“{file}”已经撤回（原因：{why}）", "如需恢复，用 ledger returns restore。", title="已经撤回"),
+    ProblemType("returns-not-withdrawn", ERROR, "文件“{file}”没有撤回，无需恢复", "用 ledger returns list 查看各文件的状态。", title="没有撤回"),
+    ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
 ]
 # fmt: on
 

@@ -1,18 +1,22 @@
 """Read a returned workbook safely and quickly, whatever state it is in.
 
-Values come from python-calamine (fast, never evaluates anything). What calamine does not tell — formulas,
-document properties — is read from the package XML with defusedxml. Files are checked before they are opened:
-not a workbook, encrypted, a zip whose content would inflate beyond a cap (zip bomb), or macro-enabled.
+Values come from python-calamine (fast, never evaluates anything): .xlsx, .xls and .ods (LibreOffice, WPS).
+What calamine does not tell — formulas, document properties, the last-saved time — is read from the package
+XML with defusedxml. A .csv export of a task sheet is read as one sheet. Files are checked before they are
+opened: not a workbook, encrypted, a zip whose content would inflate beyond a cap (zip bomb), or
+macro-enabled. Scans (PDF, images) are recognised by their first bytes so merge can keep them as evidence.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import python_calamine
 from defusedxml import ElementTree
@@ -21,19 +25,40 @@ from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError
 
 ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
-# A cell element (not self-closing) whose content holds an <f> formula element.
-CELL_WITH_FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[ >/]', re.S)
+# A cell element (not self-closing) whose content holds an <f> formula element, and the formula's text.
+CELL_WITH_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)', re.S
+)
+SCANS = (  # first bytes of the scans units send instead of (or beside) a workbook
+    (b"%PDF", "PDF"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"II*\x00", "TIFF 图片"),
+    (b"MM\x00*", "TIFF 图片"),
+    (b"BM", "BMP 图片"),
+)
+CSV_INTEGER = re.compile(r"-?(?:0|[1-9]\d{0,14})")  # no leading zero: 0634… is a phone number, not a number
+CSV_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14})\.\d+")
+CSV_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "core": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dcterms": "http://purl.org/dc/terms/",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
 }
+Form = Literal["xlsx", "xls", "ods", "csv"]
 
 
 class ReturnError(ProblemError):
@@ -46,7 +71,7 @@ class ReturnedSheet:
     visible: bool
     rows: list[list[object]]  # absolute grid: rows[0][0] is A1
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r1, c1, r2, c2)
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # 0-based (row, column)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, column) -> formula text
 
 
 class MetaRow(NamedTuple):
@@ -72,9 +97,21 @@ class ReturnedBook:
     sheets: list[ReturnedSheet]
     metadata: Metadata | None
     macro: bool
+    form: Form = "xlsx"
+    saved_at: datetime | None = None  # the workbook's own last-saved time (docProps/core.xml, meta.xml)
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
+def scan_kind(data: bytes) -> str | None:
+    """What kind of scan a file is (PDF, an image), or None when it is not one."""
+    head = data[:16]
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "HEIC 图片"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "WEBP 图片"
+    return next((kind for magic, kind in SCANS if head.startswith(magic)), None)
+
+
+def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -84,9 +121,12 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     packed = max(sum(i.compress_size for i in infos), 1)
     if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise ReturnError("return-too-large", size=f"{total / 1024 / 1024:.0f} MB")
-    if "xl/workbook.xml" not in archive.namelist():
-        raise ReturnError("return-not-workbook", kind="压缩文件（不是 Excel 工作簿）")
-    return archive
+    names = set(archive.namelist())
+    if "xl/workbook.xml" in names:
+        return archive, "xlsx"
+    if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
+        return archive, "ods"
+    raise ReturnError("return-not-workbook", kind="压缩文件（不是 Excel 工作簿）")
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -111,25 +151,58 @@ def _parts_with_formulas(archive: zipfile.ZipFile) -> set[str]:
     }
 
 
-def _formula_cells(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
+def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
+    """Formula cells and their text ("" for the followers of a shared formula, which carry none)."""
     xml = archive.read(path)
-    found = set()
+    found = {}
     for match in CELL_WITH_FORMULA.finditer(xml):
         ref = match.group(1).decode()
         letters = ref.rstrip("0123456789")
         column = 0
         for ch in letters:
             column = column * 26 + ord(ch) - 64
-        found.add((int(ref[len(letters) :]) - 1, column - 1))
+        text = _unescape((match.group(2) or b"").decode("utf-8"))
+        found[(int(ref[len(letters) :]) - 1, column - 1)] = text
     return found
 
 
-def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
+    """The document's custom properties (render writes the ledger's identity there too)."""
     try:
+        if form == "ods":
+            root = ElementTree.fromstring(archive.read("meta.xml"))
+            fields = root.iterfind("office:meta/meta:user-defined", NS)
+            return {p.get(f"{{{NS['meta']}}}name"): "".join(p.itertext()) for p in fields}
         root = ElementTree.fromstring(archive.read("docProps/custom.xml"))
     except KeyError:
         return {}
     return {p.get("name"): "".join(p.itertext()) for p in root.findall("cp:property", NS)}
+
+
+def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
+    """When the workbook was last saved, by the program that saved it (Excel, WPS, LibreOffice all write it).
+    A time without a zone (LibreOffice's meta.xml) is naive: the reader takes it as office time."""
+    try:
+        if form == "ods":
+            node = ElementTree.fromstring(archive.read("meta.xml")).find("office:meta/dc:date", NS)
+        else:
+            node = ElementTree.fromstring(archive.read("docProps/core.xml")).find("dcterms:modified", NS)
+    except (KeyError, ValueError, ElementTree.ParseError):
+        return None
+    try:
+        return datetime.fromisoformat((node.text or "").strip()) if node is not None else None
+    except ValueError:
+        return None
 
 
 def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Metadata | None:
@@ -148,22 +221,75 @@ def _grid(sheet: python_calamine.CalamineSheet) -> list[list[Any]]:
     return sheet.to_python(skip_empty_area=False)
 
 
+def _csv_value(text: str) -> object:
+    """A field of a .csv export as the cell it came from: plain numbers and ISO dates get their type back."""
+    if CSV_INTEGER.fullmatch(text):
+        return int(text)
+    if CSV_DECIMAL.fullmatch(text):
+        return float(text)
+    day = CSV_DATE.fullmatch(text)
+    if day:
+        try:
+            return date(int(day[1]), int(day[2]), int(day[3]))
+        except ValueError:
+            return text
+    return text
+
+
+def _read_csv(data: bytes, name: str) -> ReturnedBook:
+    """A task sheet exported as .csv (UTF-8 with or without BOM, or GB18030 as Excel and WPS write it)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ReturnError("return-unreadable", reason="文本编码无法识别（已尝试 UTF-8、GB18030）")
+    try:
+        rows = [[_csv_value(v.strip()) for v in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise ReturnError("return-unreadable", reason=str(exc)[:120]) from exc
+    width = max((len(r) for r in rows), default=0)
+    grid: list[list[object]] = [r + [""] * (width - len(r)) for r in rows]
+    return ReturnedBook([ReturnedSheet(name, True, grid)], None, False, "csv")
+
+
+def peek_period(data: bytes) -> str | None:
+    """The period a returned workbook's metadata names, read cheaply at intake; None when it names none."""
+    if scan_kind(data) or not (data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC)):
+        return None
+    try:
+        book = read_bytes(data, "")
+    except ReturnError:
+        return None
+    return book.metadata.period if book.metadata and book.metadata.period else None
+
+
 def read_return(path: Path) -> ReturnedBook:
     """Every sheet of a returned workbook, its metadata and its formula cells. Raises ReturnError."""
-    data = path.read_bytes()
+    return read_bytes(path.read_bytes(), path.name)
+
+
+def read_bytes(data: bytes, name: str) -> ReturnedBook:
+    """`read_return` on a file's bytes; `name` tells a .csv (whose bytes say nothing) and an .xlsm."""
+    suffix = PurePosixPath(name).suffix.lower()
     archive = None
+    form: Form = "xls"
     if data.startswith(ZIP_MAGIC):
-        archive = _check_zip(data)
+        archive, form = _check_zip(data)
     elif data.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in data:
             raise ReturnError("return-encrypted")
+    elif suffix == ".csv":
+        return _read_csv(data, PurePosixPath(name).stem)
     else:
-        raise ReturnError("return-not-workbook", kind=f"“{path.suffix or '无扩展名'}”文件")
+        raise ReturnError("return-not-workbook", kind=f"“{suffix or '无扩展名'}”文件")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
-        with_formulas = _parts_with_formulas(archive) if archive else set()
+        with_formulas = _parts_with_formulas(archive) if archive and form == "xlsx" else set()
         paths = _sheet_paths(archive) if archive and with_formulas else {}
         meta_rows = None
         for name in book.sheet_names:
@@ -175,11 +301,7 @@ def read_return(path: Path) -> ReturnedBook:
                 meta_rows = rows
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas = (
-                _formula_cells(archive, paths[name])
-                if archive and name in paths and name != INSTRUCTIONS_SHEET
-                else set()
-            )
+            formulas = _formula_cells(archive, paths[name]) if archive and name in paths else {}
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise
@@ -188,6 +310,7 @@ def read_return(path: Path) -> ReturnedBook:
         if "password" in text or "encrypt" in text:
             raise ReturnError("return-encrypted") from exc
         raise ReturnError("return-unreadable", reason=str(exc)[:120]) from exc
-    properties = _custom_properties(archive) if archive and meta_rows is None else {}
-    macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or path.suffix.lower() == ".xlsm"
-    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro)
+    properties = _custom_properties(archive, form) if archive and meta_rows is None else {}
+    macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
+    saved_at = _saved_at(archive, form) if archive else None
+    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at)

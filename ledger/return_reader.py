@@ -44,6 +44,7 @@ ENTRY_FIELDS = {
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
+OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
 
 
 def probable_number(text: str, header: str) -> float | None:
@@ -123,12 +124,13 @@ class ReturnReader:
             if header is None:
                 self._extra_sheet(sheet)
                 continue
-            if sheet.name not in expected_sheets:
+            if sheet.name not in expected_sheets and self.book.form != "csv":  # a .csv has no sheet names
                 if missing_sheets:
                     self.report("sheet-renamed", sheet.name, expected=missing_sheets[0])
                 else:
                     self.report("sheet-extra", sheet.name)
             self._merged_cells(sheet, header[0])
+            self._above_header(sheet, header[0])
             self._rows(sheet, header, expected, seen)
         if expected is not None:
             for task_id, row in expected.items():
@@ -136,11 +138,18 @@ class ReturnReader:
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
-        for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-            labels = [text_of(v).strip() for v in row]
-            if TASK_COLUMNS[0] in labels:
-                return r, {label: c for c, label in reversed(list(enumerate(labels))) if label}
-        return None
+        r = _header_row(sheet)
+        if r is None:
+            return None
+        return r, {label: c for c, label in reversed(list(enumerate(_labels(sheet.rows[r])))) if label}
+
+    def _above_header(self, sheet: ReturnedSheet, header_row: int) -> None:
+        """Whatever a unit typed above the table (the title render wrote there is the office's own)."""
+        for r in range(header_row):
+            for c, v in enumerate(sheet.rows[r]):
+                text = text_of(v).strip()
+                if text and not (self.book.metadata and text.startswith(self.ws.config.title)):
+                    self.keep(sheet.name, r, c, v, OUTSIDE_TABLE)
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:
         filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]
@@ -171,8 +180,14 @@ class ReturnReader:
         fill = [
             (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h)) for h, c in columns.items() if h not in TASK_COLUMNS
         ]
+        width = max((len(row) for row in sheet.rows), default=0)
+        labelled = set(columns.values())
+        unlabelled = [c for c in range(width) if c not in labelled]  # usually none
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
+            for c in unlabelled:
+                if c < len(row) and text_of(row[c]).strip():
+                    self.keep(sheet.name, r, c, row[c], OUTSIDE_TABLE, text_of(row[id_col]).strip())
             task_id = text_of(row[id_col]).strip()
             if not task_id:
                 if self._footer(row):
@@ -228,7 +243,7 @@ class ReturnReader:
         for header, c, column, field_name in fill:
             value = row[c]
             if sheet.formulas and (r, c) in sheet.formulas:
-                self.report("cell-formula", sheet.name, cell_name(r + 1, c + 1), value=text_of(value))
+                value = self._formula(sheet, r, c, value)
             if (
                 field_name
                 and type(value) is str
@@ -252,6 +267,17 @@ class ReturnReader:
             elif kept not in ("", None):
                 entry.extra[header] = kept
         return entry
+
+    def _formula(self, sheet: ReturnedSheet, r: int, c: int, value: object) -> object:
+        """A formula's saved result; when the file holds none (saved by a program that does not calculate), the
+        formula's own text, so that nothing the unit wrote is lost."""
+        where = cell_name(r + 1, c + 1)
+        if value not in ("", None):
+            self.report("cell-formula", sheet.name, where, value=text_of(value))
+            return value
+        formula = formula_text(sheet, r, c)
+        self.report("cell-formula-uncached", sheet.name, where, formula=formula)
+        return formula
 
     def _value(self, column: FillColumn, value: object, sheet: str, where: Callable[[], str]) -> object:
         if column.kind == "date":
@@ -302,54 +328,113 @@ class ReturnReader:
             self.report("progress-empty", sheet, where("本月进展"), task_id=entry.task_id)
 
 
-def identify(ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook) -> tuple[str | None, list[Problem]]:
-    """The unit a return belongs to, and what is wrong with its identity."""
+def formula_text(sheet: ReturnedSheet, r: int, c: int) -> str:
+    formula = sheet.formulas.get((r, c), "")
+    return f"={formula}" if formula else "=（共享公式）"
+
+
+def sender_unit(ws: Workspace, receipt: Receipt) -> str | None:
+    """The unit whose registered address sent the file."""
+    return next((u.name for u in ws.units.values() if receipt.sender and receipt.sender in u.emails), None)
+
+
+def probable_unit(ws: Workspace, receipt: Receipt) -> tuple[str | None, str]:
+    """The unit a file most likely came from when the file itself does not say: its sender, else a registry
+    name in its original file name; and how that was decided."""
+    by_sender = sender_unit(ws, receipt)
+    if by_sender:
+        return by_sender, "发件邮箱"
+    by_name = next((u for u in sorted(ws.units, key=len, reverse=True) if u in receipt.original_name), None)
+    return by_name, "文件名"
+
+
+def identify(
+    ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook, assigned: str = ""
+) -> tuple[str | None, list[Problem]]:
+    """The unit a return belongs to, and what is wrong with its identity. `assigned` is the unit the office
+    said the file came from (`ledger returns assign`): it decides over the file name, the sender and the
+    metadata's unit, never over the ledger or the period."""
     found: list[Problem] = []
 
     def report(code: str, **fields: Any) -> None:
         found.append(problem(code, file=receipt.file, **fields))
 
     meta = book.metadata
-    sender_unit = next((u.name for u in ws.units.values() if receipt.sender and receipt.sender in u.emails), None)
+    if meta is not None and meta.ledger_id != ledger_id(ws.config):
+        report("return-wrong-ledger", unit=assigned or meta.unit)
+        return None, found
+    if meta is not None and meta.period != str(period):
+        # Often the office's own slip (collected under the wrong period), so the unit is named, not blamed.
+        report("return-wrong-period", owner=assigned or meta.unit, found=meta.period, expected=str(period))
+        return None, found
+    if assigned:
+        report("return-unit-assigned", unit=assigned)
+        return assigned, found
     if meta is None:
-        unit = sender_unit or next(
-            (u for u in sorted(ws.units, key=len, reverse=True) if u in receipt.original_name), None
-        )
+        unit, how = probable_unit(ws, receipt)
         if unit is None:
             report("return-unit-unknown", unit_text="")
             return None, found
-        report("return-no-metadata", unit=unit, how="发件邮箱" if sender_unit else "文件名")
+        report("return-no-metadata", unit=unit, how=how)
         return unit, found
-    if meta.ledger_id != ledger_id(ws.config):
-        report("return-wrong-ledger", unit=meta.unit)
-        return None, found
-    if meta.period != str(period):
-        report("return-wrong-period", unit=meta.unit, found=meta.period, expected=str(period))
-        return None, found
     if meta.unit not in ws.units:
         report("return-unit-unknown", unit=meta.unit, unit_text=f"（文件标识的单位“{meta.unit}”不在单位名录中）")
         return None, found
-    if sender_unit and sender_unit != meta.unit:
-        report("return-other-sender", unit=meta.unit, sender=receipt.sender, sender_unit=sender_unit)
+    by_sender = sender_unit(ws, receipt)
+    if by_sender and by_sender != meta.unit:
+        report("return-other-sender", unit=meta.unit, sender=receipt.sender, sender_unit=by_sender)
     return meta.unit, found
 
 
-def all_values(book: ReturnedBook, receipt: Receipt, unit: str, reason: str) -> list[Unmerged]:
-    """Every non-empty cell of a return that is not merged at all (superseded, wrong period …)."""
+def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit: str, reason: str) -> list[Unmerged]:
+    """Every non-empty cell of a return that is not merged at all (superseded, withdrawn, unattributed, of
+    another period …). Of a workbook render wrote (it has metadata) the text render put there — the title, the
+    header labels, the locked task columns as in the source, the footer labels — is not the unit's and is left
+    out; of any other file every non-empty cell is listed."""
+    ours = book.metadata is not None
+    labels = {*TASK_COLUMNS, *context.fill, *FOOTER_LABELS, "—"}
     kept = []
     for sheet in book.sheets:
+        header = _header_row(sheet) if ours else None
+        labelled = _labels(sheet.rows[header]) if header is not None else []
+        positions = {c: TASK_COLUMNS.index(label) for c, label in enumerate(labelled) if label in TASK_COLUMNS}
+        id_col = next((c for c, i in positions.items() if i == 0), 0)
         for r, row in enumerate(sheet.rows):
+            task_id = text_of(row[id_col]).strip() if row and id_col < len(row) else ""
+            source = context.cells.get(task_id) if header is not None and r > header else None
             for c, value in enumerate(row):
-                if text_of(value).strip() and r > 1 and c >= len(TASK_COLUMNS):
-                    kept.append(
-                        Unmerged(
-                            file=receipt.file,
-                            sheet=sheet.name,
-                            cell=cell_name(r + 1, c + 1),
-                            value=text_of(value),
-                            reason=reason,
-                            unit=unit,
-                            task_id=text_of(row[0]) if row else "",
-                        )
+                text = text_of(value)
+                if not text.strip() and (r, c) in sheet.formulas:
+                    text = formula_text(sheet, r, c)
+                if not text.strip():
+                    continue
+                if ours and (
+                    text.strip() in labels
+                    or (header is not None and r < header and text.startswith(context.ws.config.title))
+                    or (source is not None and c in positions and source[positions[c]] == text)
+                ):
+                    continue
+                kept.append(
+                    Unmerged(
+                        file=receipt.file,
+                        sheet=sheet.name,
+                        cell=cell_name(r + 1, c + 1),
+                        value=text,
+                        reason=reason,
+                        unit=unit,
+                        task_id=task_id if header is not None and r > header else "",
                     )
+                )
     return kept
+
+
+def _labels(row: list[object]) -> list[str]:
+    return [text_of(v).strip() for v in row]
+
+
+def _header_row(sheet: ReturnedSheet) -> int | None:
+    """The row of a task sheet's header (the one holding 任务编号), looked for where units may have moved it."""
+    for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        if TASK_COLUMNS[0] in _labels(row):
+            return r
+    return None

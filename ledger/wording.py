@@ -7,7 +7,13 @@ from datetime import date
 from .entries import Entry
 
 ROLE_NAMES = {"lead": "牵头", "support": "配合"}
-STATE_NAMES = {"merged": "已汇总", "superseded": "已被更晚的报送取代", "rejected": "未汇总"}
+STATE_NAMES = {
+    "merged": "已汇总",
+    "superseded": "已被更晚的报送取代",
+    "rejected": "未汇总",
+    "withdrawn": "已撤回",
+    "evidence": "佐证材料",
+}
 
 
 def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:

@@ -1,0 +1,111 @@
+"""A period's stored returns as the office now sees them: receipts as collected, with its corrections applied.
+
+A receipt is written once, when a file is collected. What the office learns later — the file was collected
+under the wrong period, it really arrived on another day, it came from this unit — is appended to
+`corrections.jsonl` beside the receipts instead of rewriting `receipts.jsonl`:
+
+- the intake record stays exactly as it was written (what the tool saw, and when);
+- a rewrite interrupted halfway could lose the receipts of files that stay stored; an append cannot;
+- every correction keeps what was changed, when and why, so a bulletin's figures can be explained later;
+- `restore` is one more line, not an edit to undo.
+
+The latest correction of each kind for a file wins. The returned files themselves are never touched. The
+history cache keys on the bytes of every file in the folder, so a correction invalidates a cached merge.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Literal
+
+from .collect import Receipt, read_receipts
+from .model import Period
+from .paths import RECORDS, WorkspacePaths
+
+Action = Literal["withdraw", "restore", "set-received", "assign"]
+
+
+@dataclass(kw_only=True)
+class Correction:
+    """One correction the office made to a stored return."""
+
+    file: str
+    action: Action
+    at: str  # when it was made, office time
+    why: str = ""  # withdraw: the reason
+    received_at: str = ""  # set-received: the time it really arrived
+    unit: str = ""  # assign: the unit it came from
+
+
+@dataclass(kw_only=True)
+class StoredReturn:
+    """A stored return: its receipt (received time as corrected), its place in the order of collection,
+    whether it is withdrawn (and why), and the unit the office assigned it to."""
+
+    receipt: Receipt
+    order: int
+    withdrawn: bool = False
+    why: str = ""  # why it was withdrawn
+    assigned_unit: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.receipt.file
+
+
+def read_corrections(path: Path) -> list[Correction]:
+    if not path.is_file():
+        return []
+    return [Correction(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def add_correction(path: Path, correction: Correction) -> None:
+    """Append one correction; the record is only ever appended to."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(json.dumps(asdict(correction), ensure_ascii=False) + "\n")
+
+
+def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[StoredReturn]:
+    """The period's stored returns in the order they were collected, corrections applied. A file put in the
+    folder by hand gets a receipt from its modification time (office time) and comes after the collected ones."""
+    folder = paths.returns(period)
+    receipts = read_receipts(folder)
+    known = {r.file for r in receipts}
+    by_hand = (
+        [p for p in folder.iterdir() if p.is_file() and p.name not in known and p.name not in RECORDS]
+        if (folder.is_dir())
+        else []
+    )
+    for path in sorted(by_hand, key=lambda p: (p.stat().st_mtime, p.name)):
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, zone).isoformat(timespec="seconds")
+        receipts.append(
+            Receipt(
+                file=path.name,
+                original_name=path.name,
+                sha256="",
+                size=path.stat().st_size,
+                received_at=stamp,
+                collected_at=stamp,
+                origin="file",
+                source_path=str(path),
+                received_how="mtime",
+            )
+        )
+    stored = {r.file: StoredReturn(receipt=r, order=i) for i, r in enumerate(receipts)}
+    for c in read_corrections(paths.corrections(period)):
+        item = stored.get(c.file)
+        if item is None:
+            continue
+        if c.action == "withdraw":
+            item.withdrawn, item.why = True, c.why
+        elif c.action == "restore":
+            item.withdrawn, item.why = False, ""
+        elif c.action == "set-received":
+            item.receipt = replace(item.receipt, received_at=c.received_at, received_how="corrected")
+        elif c.action == "assign":
+            item.assigned_unit = c.unit
+    return list(stored.values())

@@ -1,0 +1,122 @@
+"""Correcting stored returns without deleting anything: list, withdraw, restore, set the received time, assign.
+
+The office makes mistakes too: a file collected under the wrong period, a received time nobody knew at
+intake, a file whose unit could not be told. Each correction is appended to the period's corrections record
+(`receipts`), the returned file stays stored byte for byte, and merge, status and reminders read the
+corrected view. `restore` undoes a withdrawal.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from .clock import now as office_now
+from .clock import office_zone
+from .collect import parse_received
+from .entries import ReturnState
+from .merge import merge_period
+from .model import Period
+from .problems import ERROR, ProblemError
+from .receipts import Action, Correction, StoredReturn, add_correction, stored_returns
+from .workspace import Workspace
+
+
+class ReturnsError(ProblemError):
+    """A correction that cannot be made (unknown file, no reason given …)."""
+
+
+@dataclass(kw_only=True)
+class ReturnLine:
+    """One stored file of a period, as `ledger returns list` shows it."""
+
+    file: str
+    original_name: str
+    unit: str
+    received_at: str
+    received_how: str
+    saved_at: str
+    sender: str
+    state: ReturnState
+    why: str
+    problems: int
+    errors: int
+
+
+def list_returns(ws: Workspace, period: Period) -> list[ReturnLine]:
+    """Every stored file of the period, with its unit, received time, what became of it and its problems."""
+    result = merge_period(ws, period)
+    names = {s.file: s.receipt.original_name for s in stored_returns(ws.paths, period, office_zone(ws.config))}
+    lines = []
+    for r in result.returns:
+        own = [p for p in result.problems if p.file == r.file]
+        lines.append(
+            ReturnLine(
+                file=r.file,
+                original_name=names.get(r.file, r.file),
+                unit=r.unit,
+                received_at=r.received_at,
+                received_how=r.received_how,
+                saved_at=r.saved_at,
+                sender=r.sender,
+                state=r.state,
+                why=r.why,
+                problems=len(own),
+                errors=sum(p.severity == ERROR for p in own),
+            )
+        )
+    return lines
+
+
+def _stored(ws: Workspace, period: Period, file: str) -> StoredReturn:
+    stored = {s.file: s for s in stored_returns(ws.paths, period, office_zone(ws.config))}
+    if file in stored:
+        return stored[file]
+    close = difflib.get_close_matches(file, list(stored), n=3, cutoff=0.4)
+    suggestion = f"，是否是：{'、'.join(close)}" if close else ""
+    raise ReturnsError("returns-file-unknown", period=str(period), file=file, suggestion=suggestion)
+
+
+def _record(
+    ws: Workspace, period: Period, file: str, action: Action, now: datetime | None, **fields: str
+) -> Correction:
+    stamp = (now or office_now(ws.config)).astimezone(office_zone(ws.config)).isoformat(timespec="seconds")
+    correction = Correction(file=file, action=action, at=stamp, **fields)
+    add_correction(ws.paths.corrections(period), correction)
+    return correction
+
+
+def withdraw_return(ws: Workspace, period: Period, file: str, why: str, now: datetime | None = None) -> Correction:
+    """Take a stored return out of merge, status and reminders; the file stays stored."""
+    stored = _stored(ws, period, file)
+    if not why.strip():
+        raise ReturnsError("returns-why-missing")
+    if stored.withdrawn:
+        raise ReturnsError("returns-already-withdrawn", file=file, why=stored.why)
+    return _record(ws, period, file, "withdraw", now, why=why.strip())
+
+
+def restore_return(ws: Workspace, period: Period, file: str, now: datetime | None = None) -> Correction:
+    """Undo a withdrawal."""
+    if not _stored(ws, period, file).withdrawn:
+        raise ReturnsError("returns-not-withdrawn", file=file)
+    return _record(ws, period, file, "restore", now)
+
+
+def set_received(ws: Workspace, period: Period, file: str, when: str, now: datetime | None = None) -> Correction:
+    """Correct when a return really arrived ("2021-07-04 10:30", office time)."""
+    _stored(ws, period, file)
+    received = parse_received(when, office_zone(ws.config))
+    return _record(ws, period, file, "set-received", now, received_at=received.isoformat(timespec="seconds"))
+
+
+def assign_unit(ws: Workspace, period: Period, file: str, unit: str, now: datetime | None = None) -> Correction:
+    """Say which unit a return came from (a full name or an alias from the units file)."""
+    _stored(ws, period, file)
+    name = ws.registry.lookup(unit.strip())
+    if name is None:
+        close = ws.registry.suggest(unit.strip())
+        suggestion = f"，是否是：{'、'.join(close)}" if close else ""
+        raise ReturnsError("returns-unit-unknown", name=unit, suggestion=suggestion)
+    return _record(ws, period, file, "assign", now, unit=name)
