@@ -22,19 +22,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from .clock import DEFAULT_TIMEZONE
+from .clock import DEFAULT_TIMEZONE, parse_local
+from .config import Config
 from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
 from .read import peek_period
 
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
-# "2021-07-04 10:30", "2021/7/4 10:30:15", "2021-07-04T10:30", "2021年7月4日 10时30分", "2021-07-04"
-LOCAL_TIME = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*T?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*(?:[:：分]\s*(\d{1,2})\s*秒?|分)?)?"
-)
-
 
 # How a received time was known, from the most to the least certain (collect prints it; returns list shows it).
 ReceivedHow = Literal["mail", "given", "corrected", "mtime", "collected", ""]
@@ -82,14 +77,10 @@ class IntakeError(ProblemError):
     """A time or name given at intake that cannot be understood."""
 
 
-def parse_received(text: str, zone: tzinfo) -> datetime:
-    """A time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError."""
-    match = LOCAL_TIME.fullmatch(text.strip())
-    if not match:
-        raise IntakeError("received-time-invalid", text=text)
-    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+def parse_received(text: str, config: Config) -> datetime:
+    """A received time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError."""
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+        return parse_local(text, config)
     except ValueError as exc:
         raise IntakeError("received-time-invalid", text=text) from exc
 

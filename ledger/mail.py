@@ -161,7 +161,8 @@ def workbook_messages(
 
 
 def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) -> tuple[list[Outgoing], list[str]]:
-    """Reminders to units that have not returned, and to units whose return has errors (quoting them)."""
+    """Reminders to units that have not returned, and to units whose return has errors (quoting them). A unit
+    none of whose files could be merged (unreadable, a scan only …) gets its workbook again to fill in."""
     period, outbox = manifest.period, ws.paths.outbox(manifest.period)
     returned = {r.unit for r in merged.returns if r.state == "merged"}
     errors: dict[str, list] = {}
@@ -187,7 +188,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
                 recipients,
                 _render(ws, "remind_subject.txt.j2", **values),
                 body,
-                None if problems else outbox / entry.file,
+                None if unit in returned else outbox / entry.file,
                 "reminder",
                 key,
             )

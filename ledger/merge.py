@@ -118,10 +118,10 @@ def _merge(ws: Workspace, period: Period) -> MergeResult:
         try:
             book = read_return(path) if not kind else None
         except ReturnError as exc:
-            unit = stored.assigned_unit or probable_unit(ws, receipt)[0] or ""
+            owner = stored.assigned_unit or probable_unit(ws, receipt)[0] or ""
             if not stored.withdrawn:
-                problems.append(problem(exc.code, file=receipt.file, unit=unit or None, **exc.fields))
-            returns.append(_info(stored, unit, "withdrawn" if stored.withdrawn else "rejected"))
+                problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
+            returns.append(_info(stored, owner, "withdrawn" if stored.withdrawn else "rejected"))
             continue
         if book is None or stored.withdrawn:
             named = book.metadata.unit if book and book.metadata else ""

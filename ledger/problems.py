@@ -51,8 +51,8 @@ _TYPES = [
     ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021 年 6 月底前”“2021 年年底前”“2021-2025”等形式。", title="时限无法识别"),
     ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。", title="缺少完成时限"),
     # --- returned files
-    ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用 Excel 或 WPS 打开确认后重新报送；其他文件不受影响。", title="报送文件损坏"),
-    ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿）后重新报送。", title="文件设有密码"),
+    ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重新报送；其他文件不受影响。", title="报送文件损坏"),
+    ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿），另存为 .xlsx 后重新报送。", title="文件设有密码"),
     ProblemType("return-not-workbook", ERROR, "报送的不是 Excel 工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为 Word、PDF 或图片。", title="不是Excel工作簿"),
     ProblemType("return-too-large", ERROR, "报送文件解压后达 {size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),
     ProblemType("return-macro", WARNING, "报送文件含宏，宏未运行，只读取了单元格内容", "请该单位另存为 .xlsx（不含宏）后报送。", title="文件含宏"),
@@ -115,6 +115,7 @@ _TYPES = [
     ProblemType("returns-why-missing", ERROR, "撤回文件需要说明原因", "加上 --why \"原因\"，如 --why \"报告期有误，应为 2021-05\"。", title="缺少撤回原因"),
     ProblemType("returns-already-withdrawn", ERROR, "文件“{file}”已经撤回（原因：{why}）", "如需恢复，用 ledger returns restore。", title="已经撤回"),
     ProblemType("returns-not-withdrawn", ERROR, "文件“{file}”没有撤回，无需恢复", "用 ledger returns list 查看各文件的状态。", title="没有撤回"),
+    ProblemType("returns-unit-group", ERROR, "“{name}”是一组单位（{members}），一个文件只能指定给一个单位", "用其中一个单位的全称或简称。", title="不能指定为一组单位"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
 ]
 # fmt: on

@@ -10,6 +10,7 @@ macro-enabled. Scans (PDF, images) are recognised by their first bytes so merge 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -161,19 +162,9 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int],
         column = 0
         for ch in letters:
             column = column * 26 + ord(ch) - 64
-        text = _unescape((match.group(2) or b"").decode("utf-8"))
+        text = html.unescape((match.group(2) or b"").decode("utf-8"))  # XML character references
         found[(int(ref[len(letters) :]) - 1, column - 1)] = text
     return found
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
 
 
 def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:

@@ -144,11 +144,12 @@ class ReturnReader:
         return r, {label: c for c, label in reversed(list(enumerate(_labels(sheet.rows[r])))) if label}
 
     def _above_header(self, sheet: ReturnedSheet, header_row: int) -> None:
-        """Whatever a unit typed above the table (the title render wrote there is the office's own)."""
+        """Whatever a unit typed above the table (the title render wrote there is the office's own, also in a
+        .csv export or a copy, which carry no metadata)."""
         for r in range(header_row):
             for c, v in enumerate(sheet.rows[r]):
                 text = text_of(v).strip()
-                if text and not (self.book.metadata and text.startswith(self.ws.config.title)):
+                if text and not text.startswith(self.ws.config.title):
                     self.keep(sheet.name, r, c, v, OUTSIDE_TABLE)
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:

@@ -107,16 +107,14 @@ def restore_return(ws: Workspace, period: Period, file: str, now: datetime | Non
 def set_received(ws: Workspace, period: Period, file: str, when: str, now: datetime | None = None) -> Correction:
     """Correct when a return really arrived ("2021-07-04 10:30", office time)."""
     _stored(ws, period, file)
-    received = parse_received(when, office_zone(ws.config))
+    received = parse_received(when, ws.config)
     return _record(ws, period, file, "set-received", now, received_at=received.isoformat(timespec="seconds"))
 
 
 def assign_unit(ws: Workspace, period: Period, file: str, unit: str, now: datetime | None = None) -> Correction:
     """Say which unit a return came from (a full name or an alias from the units file)."""
     _stored(ws, period, file)
-    name = ws.registry.lookup(unit.strip())
-    if name is None:
-        close = ws.registry.suggest(unit.strip())
-        suggestion = f"，是否是：{'、'.join(close)}" if close else ""
-        raise ReturnsError("returns-unit-unknown", name=unit, suggestion=suggestion)
-    return _record(ws, period, file, "assign", now, unit=name)
+    named = ws.registry.named([unit])  # an unknown name raises unit-option-unknown with the closest names
+    if len(named) != 1:
+        raise ReturnsError("returns-unit-group", name=unit, members="、".join(named))
+    return _record(ws, period, file, "assign", now, unit=named[0])

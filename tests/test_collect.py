@@ -38,7 +38,7 @@ def test_files_and_folders_are_stored_byte_for_byte_with_receipts(tmp_path):
     assert (folder / "财政局.xlsx").read_bytes() == b"PK\x03\x04one"
     receipts = read_receipts(folder)
     assert {r.origin for r in receipts} == {"file"} and all(len(r.sha256) == 64 for r in receipts)
-    assert receipts[0].collected_at == "2021-07-06T00:00:00+00:00"
+    assert receipts[0].collected_at == "2021-07-06T08:00:00+08:00"  # the same moment, in the office's zone
     assert len(result.skipped) == 2
 
 
