@@ -19,7 +19,7 @@ from .frames import Column, Labels, frame, joined
 from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
-from .source import HEADER_SCAN_ROWS, find_header, header_guess, read_document_sheet
+from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
 from .units import UnitRegistry, read_registry, write_units_template
 
@@ -183,7 +183,8 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     except TableError as exc:
         problems.append(problem(exc.code, file=config.units_file, **exc.fields))
     tasks: list[Task] = []
-    for doc in config.documents:
+    for n, doc in enumerate(config.documents, 1):
+        problems += _column_override_problems(n, doc.columns)
         try:
             sheets = read_sheets(root / doc.file)
         except TableError as exc:
@@ -212,6 +213,22 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     for task in tasks:
         first.setdefault(task.id, task)
     return Workspace(root, config, registry, list(first.values()), problems)
+
+
+def _column_override_problems(n: int, columns: dict[str, str]) -> list[Problem]:
+    """[documents.columns] entries whose target is no column the reader knows: the mapping would do nothing."""
+    return [
+        problem(
+            "config-value",
+            file=CONFIG_NAME,
+            cell=f"documents[{n}].columns.{label}",
+            key=f"documents[{n}].columns.{label}",
+            value=f'"{target}"',
+            allowed="标准列名之一：" + "、".join(names[0] for names in HEADER_SYNONYMS.values()),
+        )
+        for label, target in columns.items()
+        if field_of(label, columns) is None
+    ]
 
 
 def _header_missing(file: str, sheets: list[Sheet], overrides: dict[str, str]) -> Problem:

@@ -387,3 +387,14 @@ def test_a_group_like_unknown_name_points_at_the_group_column(tmp_path):
     ws = load_workspace(make_workspace(tmp_path, rows))
     assert located(ws) == [("D2", "unit-group-unknown")]
     assert "所属分组" in ws.problems[0].message and "“社区”" in ws.problems[0].hint
+
+
+def test_a_column_mapping_to_no_known_column_is_reported(tmp_path):
+    rows = [["序号", "整改措施", "牵头单位"], ["1", "整改。", "区财政局"]]
+    extra = '[documents.columns]\n"整改措施" = "措施"'
+    ws = load_workspace(make_workspace(tmp_path, rows, doc_extra=extra))
+    assert [(p.file, p.cell, p.code) for p in ws.problems] == [
+        ("ledger.toml", "documents[1].columns.整改措施", "config-value"),
+        ("source/tasks/tasks.xlsx", "A1", "header-missing"),
+    ]
+    assert "具体措施" in ws.problems[0].message
