@@ -173,13 +173,14 @@ def unit_names(ws: ws_module.Workspace, names: tuple[str, ...]) -> list[str] | N
     try:
         return ws.registry.named(names)
     except ProblemError as exc:
-        found = problem(exc.code, **exc.fields)
-        raise click.BadParameter(f"{found.message}。{found.hint}", param_hint="--unit") from exc
+        raise fail(exc) from exc
 
 
 def fail(exc: ProblemError) -> click.ClickException:
     """A catalogued problem raised by the library, as the error the command exits with."""
     found = problem(exc.code, **exc.fields)
+    if exc.code == "unit-option-unknown":  # a unit named on the command line: a usage error (exit 2)
+        return click.BadParameter(f"{found.message}。{found.hint}", param_hint="--unit")
     return click.ClickException(f"{found.message}（{found.code}）\n处理办法：{found.hint}")
 
 

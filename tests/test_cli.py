@@ -294,3 +294,18 @@ def test_a_period_far_from_the_ledgers_year_is_a_warning(example_workspace):
     assert "报告期可疑（period-far）" in result.output and "2012-06" in result.output
     near = CliRunner().invoke(main, ["render", "-w", str(example_workspace), "-p", "2022-01", "-u", "钢城区财政局"])
     assert near.exit_code == 0 and "period-far" not in near.output
+
+
+def test_returns_assign_with_an_unknown_unit_is_a_usage_error(tmp_path):
+    make_workspace(tmp_path, [["序号", "具体措施", "牵头单位"], ["1", "做事。", "示范区财政局"]])
+    inbox = write_xlsx(tmp_path / "inbox" / "情况.xlsx", [["任务编号", "本月进展"], ["T-1", "已办。"]])
+    runner = CliRunner()
+    assert runner.invoke(main, ["collect", "-w", str(tmp_path), "-p", "2021-06", str(inbox)]).exit_code == 0
+    result = runner.invoke(
+        main, ["returns", "assign", "-w", str(tmp_path), "-p", "2021-06", "情况.xlsx", "-u", "财政局"]
+    )
+    assert result.exit_code == 2 and "示范区财政局" in result.output
+    alias = runner.invoke(
+        main, ["returns", "assign", "-w", str(tmp_path), "-p", "2021-06", "情况.xlsx", "-u", "示范区发改局"]
+    )
+    assert alias.exit_code == 0 and "示范区发展改革局" in alias.output
