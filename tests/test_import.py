@@ -209,3 +209,49 @@ def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):
 
     again = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P"])
     assert again.exit_code == 1 and "import-code-taken" in again.output
+
+
+def test_an_outline_with_an_attached_table_keeps_both(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("1.完善工作机制。（牵头单位：示范区财政局）")
+    document.add_paragraph("附件")
+    for rows in (
+        [["序号", "具体措施", "牵头单位"], ["1", "建设公园。", "示范区税务局"]],
+        [["2", "修复湿地。", "示范区发展改革局"]],  # the table continued on the next page, without its header
+    ):
+        table = document.add_table(rows=len(rows), cols=3)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+        document.add_paragraph("")
+    document.save(str(tmp_path / "both.docx"))
+    result = import_document(tmp_path / "both.docx")
+    assert [(t.number, t.measure, t.lead) for t in result.tasks] == [
+        ("1", "完善工作机制。", ["示范区财政局"]),
+        ("附1", "建设公园。", ["示范区税务局"]),
+        ("附2", "修复湿地。", ["示范区发展改革局"]),
+    ]
+
+
+def test_section_picks_one_document_out_of_a_bulletin(tmp_path):
+    bulletin = "\n".join(
+        [
+            "示范区人民政府办公室关于印发《示范区河道治理方案》的通知",
+            "1.清理河道垃圾。（牵头单位：示范区财政局）",
+            "示范区人民政府办公室",
+            "2021年3月1日",
+            " 示范区人民政府办公室关于印发《示范区营商环境任务分工》的通知",
+            "1.压减审批时限。（牵头单位：示范区税务局）",
+            "2.推行告知承诺。（牵头单位：示范区发展改革局）",
+            " 示范区人民政府关于表彰先进集体的决定",
+            "1.表彰东街道。（牵头单位：示范区财政局）",
+        ]
+    )
+    (tmp_path / "bulletin.txt").write_text(bulletin, encoding="utf-8")
+    result = import_document(tmp_path / "bulletin.txt", section="营商环境任务分工")
+    assert (result.name, [t.lead for t in result.tasks]) == (
+        "示范区营商环境任务分工",
+        [["示范区税务局"], ["示范区发展改革局"]],
+    )
+    missing = import_document(tmp_path / "bulletin.txt", section="不存在的文件")
+    assert [p.code for p in missing.problems] == ["import-section-missing"]

@@ -21,7 +21,7 @@ from ..units import UnitRegistry, read_registry
 from .blocks import Block, Line, Table
 from .chinese import simplify_blocks
 from .flat import flat_tasks
-from .grid import grid_tasks
+from .grid import GridHeader, grid_tasks
 from .model import ImportedTask
 from .outline import outline_tasks
 from .reading import read_document
@@ -102,16 +102,16 @@ def import_document(
 
 
 def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
-    """Tasks from tables (real, or flattened into lines) when the document has them, else from its outline."""
+    """Tasks of the numbered outline, then those of its tables (real, or flattened into lines)."""
     lines = [b for b in blocks if isinstance(b, Line)]
     first_is_lead = any(FIRST_IS_LEAD.search(line.text.replace(" ", "")) for line in lines)
-    tasks: list[ImportedTask] = []
+    tables: list[ImportedTask] = []
+    header: GridHeader | None = None
     for table in (b for b in blocks if isinstance(b, Table)):
-        tasks += grid_tasks(table, first_is_lead)
-    if not tasks:
-        tasks = flat_tasks(lines)
-    if tasks:
-        return tasks
+        found_rows, header = grid_tasks(table, first_is_lead, header)
+        tables += found_rows
+    tables += flat_tasks(lines)
+    tasks: list[ImportedTask] = []
     for n, found in enumerate(outline_tasks(lines, first_is_lead), start=1):
         tasks.append(
             ImportedTask(
@@ -127,7 +127,10 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
                 annotation=found.annotation,
             )
         )
-    return tasks
+    if tasks:  # an outline with an attached table: the table's 序号 would repeat the outline's numbers
+        for task in tables:
+            task.number = f"附{task.number}"
+    return tasks + tables
 
 
 def _title(blocks: list[Block]) -> str:

@@ -8,6 +8,7 @@ rules read; a table with only a 责任单位 column makes those units the leads.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..source import field_of
 from .blocks import Table
@@ -38,15 +39,36 @@ def header_columns(labels: list[str]) -> dict[str, int]:
     return columns if "measure" in columns and (has_units or len(columns) >= 3) else {}
 
 
-def grid_tasks(table: Table, first_is_lead: bool) -> list[ImportedTask]:
+@dataclass(kw_only=True)
+class GridHeader:
+    """A table's header, kept for its continuation on the next page (printed without the header again)."""
+
+    labels: list[str]
+    columns: dict[str, int]
+
+
+def grid_tasks(
+    table: Table, first_is_lead: bool, previous: GridHeader | None = None
+) -> tuple[list[ImportedTask], GridHeader | None]:
+    """The tasks of one table, and its header (or the one it continues)."""
     rows = table.rows
-    for h in range(min(_HEADER_ROWS, len(rows))):
-        columns = header_columns(rows[h])
+    h = -1
+    for r in range(min(_HEADER_ROWS, len(rows))):
+        columns = header_columns(rows[r])
         if columns:
+            h = r
+            header = GridHeader(labels=[re.sub(r"\s+", "", c) for c in rows[r]], columns=columns)
             break
     else:
-        return []
-    labels = [re.sub(r"\s+", "", c) for c in rows[h]]
+        if previous is None or not rows or len(rows[0]) != len(previous.labels):
+            return [], previous
+        header = previous
+    return _rows(table, header, h, first_is_lead), header
+
+
+def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list[ImportedTask]:
+    rows = table.rows
+    labels, columns = header.labels, header.columns
     named = set(columns.values())
     extra = {i: label for i, label in enumerate(labels) if label and i not in named}
     tasks: list[ImportedTask] = []

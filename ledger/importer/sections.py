@@ -25,30 +25,35 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
     """The blocks from the first heading containing `heading` to the next document; None when not found."""
     wanted = _plain(heading)
     lines = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Line) and b.text.strip()]
-    start = exact = None
+    found: tuple[int, int] | None = None  # (first block, last block) of the heading
+    exact: tuple[int, int] | None = None
     for n, (i, _line) in enumerate(lines):
         joined = ""
-        for _, following in lines[n : n + _JOIN]:
+        first = _plain(lines[n][1].text)
+        for last, following in lines[n : n + _JOIN]:
             joined += _plain(following.text)
+            if wanted in joined[len(first) :]:
+                break  # the heading begins on a later line: it is found from there
             if joined == wanted:  # the heading itself, rather than a mention of it in a list of attachments
-                exact = i
+                exact = (i, last)
                 break
-            if wanted in joined and len(joined) <= len(wanted) + 60 and start is None:
-                start = i
+            if wanted in joined and len(joined) <= len(wanted) + 60 and found is None:
+                found = (i, last)
                 break
         if exact is not None:
             break
-    start = exact if exact is not None else start
-    if start is None:
+    found = exact or found
+    if found is None:
         return None
+    start, heading_end = found
     in_attachment = any(_ATTACHMENT.match(_plain(b.text)) for _, b in lines if start - 6 <= _ < start)
     end = len(blocks)
     for i, line in lines:
-        if i <= start + _JOIN:
+        if i <= heading_end:
             continue
         text = _plain(line.text)
         if _NEXT_DOCUMENT.search(text) and (line.page_start or _is_title_start(blocks, i)):
-            end = _page_top(blocks, i)
+            end = _page_top(blocks, i, heading_end)
             break
         if in_attachment and _ATTACHMENT.match(text):
             end = i
@@ -56,9 +61,12 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
     return blocks[start:end]
 
 
-def _page_top(blocks: list[Block], i: int) -> int:
+def _page_top(blocks: list[Block], i: int, heading_end: int) -> int:
     """A title's issuing organ may stand above it at the top of the page ("莱芜区人力资源和社会保障局")."""
-    for k in range(i - 1, max(0, i - 4), -1):
+    title = blocks[i]
+    if isinstance(title, Line) and title.page_start:
+        return i
+    for k in range(i - 1, max(heading_end, i - 4), -1):
         block = blocks[k]
         if isinstance(block, Line) and block.page_start:
             return k

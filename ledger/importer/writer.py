@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 
 from .model import ImportedTask
 from .unitlist import guess_kind
 
+_BORDER = Border(*(Side(style="thin"),) * 4)
 COLUMNS = ["序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位", "配合单位", "来源", "原文"]
-WIDTHS = [6, 18, 18, 60, 14, 24, 30, 14, 40]
+WIDTHS = [6, 14, 16, 50, 12, 20, 24, 12, 30]
 
 
 def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
@@ -39,12 +40,30 @@ def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
         sheet.append(row)
     for i, width in enumerate(WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:], start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
-    for row in sheet.iter_rows(min_row=3):
+    widths = WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:]
+    for row in sheet.iter_rows(min_row=2):
+        # Row heights written out: LibreOffice and WPS do not grow rows of a file they did not write themselves.
+        lines = max(-(-_display_width(str(c.value or "")) // max(widths[c.column - 1] - 3, 1)) for c in row)
+        sheet.row_dimensions[row[0].row].height = 15 * max(lines, 1)
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.data_type = "s"
+            cell.border = _BORDER
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=…" in a document is text, never a formula
+    # Printable for review against the document: A4 landscape, all columns on one page width, header repeated.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.freeze_panes = "A3"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+
+
+def _display_width(text: str) -> int:
+    return sum(1 if ord(c) < 128 else 2 for c in text)
 
 
 def _units_text(names: list[str], vague: list[str]) -> str:

@@ -1,0 +1,95 @@
+"""`ledger import` on PDF and legacy .doc files made by a real LibreOffice from Word documents built here."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Pt
+
+from ledger import import_document
+
+from .conftest import libreoffice_pdf, require_binary
+
+PLAN = [
+    "示范区2022年重点工作任务分工方案",
+    "一、推进产业升级",
+    "（一）培育新兴产业。",
+    "1.建设新能源产业园，2022年9月底前完成主体工程。（牵头单位：示范区发展改革局；责任单位：示范区财政局）",
+    "2.完善招商引资政策，长期坚持。（示范区工业和信息化局牵头，东街道、西街道按职责分工负责）",
+]
+TABLE = [
+    ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"],
+    ["1", "河道治理", "完成河道清淤20公里，建设生态护岸。", "示范区财政局", "东街道、西街道", "2022年10月底前"],
+    ["2", "湿地修复", "修复湿地500亩。", "示范区税务局、示范区财政局分别牵头", "", "2022年全年"],
+]
+
+
+def _word(path: Path, with_table: bool) -> Path:
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.size = Pt(12)
+    for text in PLAN:
+        document.add_paragraph(text)
+    if with_table:
+        table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+        table.style = "Table Grid"
+        for r, values in enumerate(TABLE):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+    document.save(str(path))
+    return path
+
+
+def _units(result) -> list[tuple]:
+    return [(t.number, tuple(t.lead), tuple(t.support), t.deadline) for t in result.tasks]
+
+
+def test_outline_in_a_pdf_printed_by_libreoffice(tmp_path):
+    pdf = libreoffice_pdf(_word(tmp_path / "plan.docx", with_table=False), tmp_path)
+    result = import_document(pdf)
+    assert _units(result) == [
+        ("1", ("示范区发展改革局",), ("示范区财政局",), "2022年9月底前"),
+        ("2", ("示范区工业和信息化局",), ("东街道", "西街道"), "长期坚持"),
+    ]
+    assert result.tasks[0].source.startswith("第1页")
+    assert result.tasks[0].title == "培育新兴产业"
+
+
+def test_ruled_table_in_a_pdf_is_read_as_a_table(tmp_path):
+    pdf = libreoffice_pdf(_word(tmp_path / "table.docx", with_table=True), tmp_path)
+    result = import_document(pdf)
+    assert _units(result) == [
+        ("1", ("示范区财政局",), ("东街道", "西街道"), "2022年10月底前"),
+        ("2", ("示范区税务局", "示范区财政局"), (), "2022年全年"),
+    ]
+    assert result.tasks[0].measure == "完成河道清淤20公里，建设生态护岸。"
+
+
+def test_legacy_doc_is_read_through_libreoffice(tmp_path):
+    soffice = require_binary("soffice")
+    source = _word(tmp_path / "plan.docx", with_table=False)
+    run = subprocess.run(
+        [soffice, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0 and (tmp_path / "plan.doc").is_file()
+    result = import_document(tmp_path / "plan.doc")
+    assert [t.lead for t in result.tasks] == [["示范区发展改革局"], ["示范区工业和信息化局"]]
+
+
+def test_a_pdf_without_a_text_layer_or_a_damaged_file_is_named(tmp_path):
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    result = import_document(tmp_path / "broken.pdf")
+    assert [(p.file, p.code) for p in result.problems] == [("broken.pdf", "import-unreadable")]
+
+
+@pytest.mark.parametrize("name", ["plan.xls", "scan.png"])
+def test_formats_it_cannot_read_are_named(tmp_path, name):
+    (tmp_path / name).write_bytes(b"x")
+    result = import_document(tmp_path / name)
+    assert [p.code for p in result.problems] == ["import-format"]
