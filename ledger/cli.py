@@ -180,7 +180,8 @@ def fail(exc: ProblemError) -> click.ClickException:
     """A catalogued problem raised by the library, as the error the command exits with."""
     found = problem(exc.code, **exc.fields)
     if exc.code == "unit-option-unknown":  # a unit named on the command line: a usage error (exit 2)
-        return click.BadParameter(f"{found.message}。{found.hint}", param_hint="--unit")
+        stop = "" if found.message.endswith(("？", "。")) else "。"
+        return click.BadParameter(f"{found.message}{stop}{found.hint}", param_hint="--unit")
     return click.ClickException(f"{found.message}（{found.code}）\n处理办法：{found.hint}")
 
 

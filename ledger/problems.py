@@ -90,7 +90,7 @@ _TYPES = [
     ProblemType("config-value", ERROR, "ledger.toml 中 {key} 的取值 {value} 不可用，应为{allowed}", "修改 {key} 后运行 ledger check 检查。", title="设置的取值不对"),
     ProblemType("config-key-unknown", ERROR, "ledger.toml 中的 {key} 不是可用的设置项{suggestion}", "改正拼写或位置；可用的设置项见 ledger init 生成的 ledger.toml 中的说明。", title="未知的设置项"),
     ProblemType("unit-group-unknown", ERROR, "“{name}”指一组单位，但单位名录的“所属分组”列中没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位。", title="分组不在名录中"),
-    ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称，或单位名录中“简称/别名”列的名称。", title="单位名称有误"),
+    ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称、单位名录中“简称/别名”列的名称，或“所属分组”（如“各街道”）。", title="单位名称有误"),
     ProblemType("units-example-row", WARNING, "单位名录中还留着示例行“{name}”，已跳过", "填好本单位名录后删除示例行。", title="示例行未删除"),
     ProblemType("period-far", WARNING, "报告期 {period} 与台账年度 {year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     # --- import
