@@ -269,7 +269,7 @@ def _unknown_keys(tables: list[_Table], problems: list[Problem]) -> None:
 
 # --- syntax
 
-FULL_WIDTH = re.compile(r"[“”‘’＝＃［］｛｝，：　]")
+FULL_WIDTH = re.compile(r"[“”‘’＝＃［］【】｛｝，：　]")
 QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 TOML_REASONS = {

@@ -84,7 +84,7 @@ _TYPES = [
     ProblemType("config-not-found", ERROR, "工作目录 {root} 中没有 ledger.toml", "在该目录运行 ledger init 创建，或用 --workspace 指定含 ledger.toml 的目录。", title="缺少配置文件"),
     ProblemType("config-encoding", ERROR, "ledger.toml 不是 UTF-8 编码，无法读取", "用记事本打开 ledger.toml，“另存为”时编码选“UTF-8”。", title="配置文件编码不对"),
     ProblemType("config-syntax", ERROR, "ledger.toml 第{line}行第{column}列：{what}。该行是：{text}", "每项设置写作“键名 = 值”，文字用英文双引号括起，如 title = \"2021年重点任务工作台账\"；数字不加引号。", title="配置格式错误"),
-    ProblemType("config-full-width", ERROR, "ledger.toml 第{line}行有中文输入法打出的符号 {chars}。该行是：{text}", "切换到英文输入法重新输入这些符号：引号用英文双引号 \"，等号用半角 =，方括号用 []。", title="配置中有全角符号"),
+    ProblemType("config-full-width", ERROR, "ledger.toml 第{line}行有中文输入法打出的符号 {chars}。该行是：{text}", "切换到英文输入法重新输入这些符号：引号用英文双引号 \"，等号用半角 =，方括号用 []（不是【】或［］），逗号用半角 ,。", title="配置中有全角符号"),
     ProblemType("config-key-missing", ERROR, "ledger.toml 缺少必填项 {key}", "补上这一项，例如 {example}。", title="缺少必填设置"),
     ProblemType("config-type", ERROR, "ledger.toml 中 {key} 应为{expected}，现为 {value}", "改为正确的写法，例如 {example}。", title="设置的写法不对"),
     ProblemType("config-value", ERROR, "ledger.toml 中 {key} 的取值 {value} 不可用，应为{allowed}", "修改 {key} 后运行 ledger check 检查。", title="设置的取值不对"),

@@ -21,6 +21,7 @@ year = 2021
 name = "城东区委督查室"
 [report]
 due_day = 5
+statuses = ["已完成", "序时推进", "滞后", "未启动"]
 [[documents]]
 code = "RW"
 file = "source/tasks/任务.xlsx"
@@ -49,6 +50,12 @@ def test_a_good_configuration_loads_with_its_defaults(tmp_path):
         ('title = "城东区重点任务工作台账"', "title = “城东区重点任务工作台账”", "“”"),
         ("year = 2021", "year ＝ 2021", "＝"),
         ("[office]", "［office］", "［］"),
+        ("[report]", "【report】", "【】"),
+        (
+            'statuses = ["已完成", "序时推进", "滞后", "未启动"]',
+            'statuses = ["已完成"，"序时推进"，"滞后"，"未启动"]',
+            "，",
+        ),
     ],
 )
 def test_input_method_symbols_are_named_with_their_line(tmp_path, line, slip, chars):
@@ -74,16 +81,16 @@ def test_a_year_written_with_nian_is_a_type_error_naming_the_key(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("setting", "key"),
+    ("line", "setting", "key"),
     [
-        ("due_day = 40", "report.due_day"),
-        ("due_day = 0", "report.due_day"),
-        ("due_day = 5\ndue_soon_days = -1", "report.due_soon_days"),
-        ('due_day = 5\nstatuses = ["完成", "滞后"]', "report.statuses"),
+        ("due_day = 5", "due_day = 40", "report.due_day"),
+        ("due_day = 5", "due_day = 0", "report.due_day"),
+        ("due_day = 5", "due_day = 5\ndue_soon_days = -1", "report.due_soon_days"),
+        ('statuses = ["已完成", "序时推进", "滞后", "未启动"]', 'statuses = ["完成", "滞后"]', "report.statuses"),
     ],
 )
-def test_out_of_range_values(tmp_path, setting, key):
-    found, _ = problems_of(tmp_path, GOOD.replace("due_day = 5", setting))
+def test_out_of_range_values(tmp_path, line, setting, key):
+    found, _ = problems_of(tmp_path, GOOD.replace(line, setting))
     assert found == [(key, "config-value")]
 
 
