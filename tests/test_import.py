@@ -255,3 +255,53 @@ def test_section_picks_one_document_out_of_a_bulletin(tmp_path):
     )
     missing = import_document(tmp_path / "bulletin.txt", section="不存在的文件")
     assert [p.code for p in missing.problems] == ["import-section-missing"]
+
+
+def test_annotation_written_on_as_a_sentence_and_people_read_past(tmp_path):
+    paragraphs = [
+        "一、重点任务",
+        "1）推进清洁取暖改造。牵头单位：示范区财政局；责任单位：东街道。完成时限：2022年10月底前。",
+        "2）完善河长制。",
+        "牵头领导：张三",
+        "牵头单位：示范区税务局",
+        "配合单位：西街道、高新区管委会",
+    ]
+    result = import_document(_docx(tmp_path / "sentences.docx", paragraphs))
+    assert [(t.measure, t.lead, t.support, t.deadline) for t in result.tasks] == [
+        ("推进清洁取暖改造。", ["示范区财政局"], ["东街道"], "2022年10月底前"),
+        ("完善河长制。", ["示范区税务局"], ["西街道", "高新区管委会"], ""),
+    ]
+
+
+def test_a_two_row_header_and_a_table_written_one_row_a_line(tmp_path):
+    document = docx.Document()
+    rows = [
+        ["序号", "工作任务", "责任单位", "责任单位", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "建设充电设施。", "示范区发展改革局", "东街道", "2022年6月底前"],
+    ]
+    table = document.add_table(rows=3, cols=5)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.save(str(tmp_path / "two-rows.docx"))
+    text = (
+        "序号 工作任务 牵头单位 完成时限\n1 建设充电设施 示范区财政局 2022年6月底前\n2 修复湿地 示范区税务局 长期坚持\n"
+    )
+    (tmp_path / "rows.txt").write_text(text, encoding="utf-8")
+    assert _flat(import_document(tmp_path / "two-rows.docx")) == [
+        ("1", ("示范区发展改革局",), ("东街道",), "2022年6月底前")
+    ]
+    assert _flat(import_document(tmp_path / "rows.txt")) == [
+        ("1", ("示范区财政局",), (), "2022年6月底前"),
+        ("2", ("示范区税务局",), (), "长期坚持"),
+    ]
+
+
+def test_roles_as_the_last_sentence_of_a_task(tmp_path):
+    text = "1.建立河湖长效管护机制。示范区财政局、示范区税务局分别牵头。\n2.开展专项检查。东街道牵头，西街道参与。\n"
+    (tmp_path / "sentences.md").write_text(text, encoding="utf-8")
+    assert _flat(import_document(tmp_path / "sentences.md")) == [
+        ("1", ("示范区财政局", "示范区税务局"), (), ""),
+        ("2", ("东街道",), ("西街道",), ""),
+    ]

@@ -110,7 +110,8 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
     for table in (b for b in blocks if isinstance(b, Table)):
         found_rows, header = grid_tasks(table, first_is_lead, header)
         tables += found_rows
-    tables += flat_tasks(lines)
+    flat, lines = flat_tasks(lines)
+    tables += flat
     tasks: list[ImportedTask] = []
     for n, found in enumerate(outline_tasks(lines, first_is_lead), start=1):
         tasks.append(

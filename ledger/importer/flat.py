@@ -17,7 +17,7 @@ from ..source import field_of
 from .blocks import Line
 from .model import ImportedTask
 from .roles import Roles, _verbs
-from .unitlist import UNIT_ENDING
+from .unitlist import UNIT_ENDING, looks_like_unit
 
 _NUMBER_START = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
 # "9 月底前", "16 条主次干道": a number that starts a wrapped line of text, not a row.
@@ -29,6 +29,7 @@ _DEADLINE_START = re.compile(
 _DEADLINE_PART = re.compile(r"[\d\s年月日号底前末内全上下中旬半季度第一二三四至起\-—~～.]+")
 _NUMERIC = re.compile(r"[\d.]+%?")
 _TRAILING_NUMBERS = re.compile(r"^(.*?\S)\s+((?:\d+(?:\.\d+)?\s+)?\d{4}\s*[-—~～]\s*\d{4})$")
+_UNITS_THEN_DEADLINE = re.compile(r"^(.*?[局办委会府室心部处队站])\s+(\d{4}\s*年[^，。；]{0,12})$")
 _SPLIT = re.compile(r"(?<=[\u4e00-\u9fff。；，、）)”])\s+(?=[\u4e00-\u9fff（(“])")
 _UNIT_PREFIX = re.compile(r"^(?:区|市|县|省|州|各|镇|乡|街道|中共|共青团|国网|国家|团)")
 _ROLE_END = re.compile(r"(?:牵头|落实|负责|配合|单位|部门)$")
@@ -48,6 +49,7 @@ class _Header:
     before: list[str]  # fields printed before the 序号 (类别, 重点任务)
     after: list[str]  # fields after it, in order; extra columns as "extra:<label>"
     tokens: set[str]
+    line: int  # index of the header line
     start: int  # index of the first line after the header
 
 
@@ -104,7 +106,7 @@ def _find_header(lines: list[Line], start: int) -> _Header | None:
         if "number" not in keys or "measure" not in keys:
             continue
         n = keys.index("number")
-        return _Header(before=keys[:n], after=keys[n + 1 :], tokens=set(labels) | seen, start=j)
+        return _Header(before=keys[:n], after=keys[n + 1 :], tokens=set(labels) | seen, line=i, start=j)
     return None
 
 
@@ -115,16 +117,22 @@ def _header_like(text: str) -> bool:
     return bool(re.search(r"投资|期限|备注|金额|资金|规模|年度|单位|部门|时限|时间|进度", text))
 
 
-def flat_tasks(lines: list[Line]) -> list[ImportedTask]:
-    """Rows of every flattened task table found in the lines."""
+def flat_tasks(lines: list[Line]) -> tuple[list[ImportedTask], list[Line]]:
+    """Rows of every flattened task table found in the lines, and the lines outside those tables."""
     tasks: list[ImportedTask] = []
+    outside: list[Line] = []
     position = 0
     while True:
         header = _find_header(lines, position)
         if header is None:
-            return tasks
-        found, position = _read_table(lines, header)
+            return tasks, outside + lines[position:]
+        found, end = _read_table(lines, header)
+        if found:
+            outside += lines[position : header.line]
+        else:
+            outside += lines[position:end]
         tasks += found
+        position = end
 
 
 def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask], int]:
@@ -188,6 +196,8 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
     tail: list[str] = []
     if m := _TRAILING_NUMBERS.match(text):
         text, tail = m[1], m[2].split(maxsplit=1) if re.match(r"\d+(?:\.\d+)?\s+\d{4}", m[2]) else [m[2]]
+    if m := _UNITS_THEN_DEADLINE.match(text):  # a whole row on one line: "… 区发展改革局 2021年年底前"
+        text, tail = m[1], [m[2], *tail]
     parts = text.split() if re.fullmatch(r"[\d.]+(?:\s+[\d.]+)*", text) else [p for p in _SPLIT.split(text) if p]
     return [(p, i > 0) for i, p in enumerate(parts + tail)]
 
@@ -264,7 +274,7 @@ def _accepts(row: _Row, kind: str, piece: str, new_cell: bool, later: list[str])
         return not _looks_like_units(piece) or not later
     last = row.text[-1][0]
     finished = last.endswith(_TEXT_END)
-    if finished and new_cell:
+    if new_cell and (finished or (any(_is_units(k) for k in later) and looks_like_unit(piece))):
         return False
     return _width(piece) >= _LONG or not finished
 

@@ -57,13 +57,24 @@ def grid_tasks(
         columns = header_columns(rows[r])
         if columns:
             h = r
-            header = GridHeader(labels=[re.sub(r"\s+", "", c) for c in rows[r]], columns=columns)
+            labels = [re.sub(r"\s+", "", c) for c in rows[r]]
+            if r + 1 < len(rows) and _sub_header(rows[r + 1]):
+                # "责任单位" merged over "牵头单位 | 配合单位": the lower row names the columns
+                lower = [re.sub(r"\s+", "", c) for c in rows[r + 1]]
+                labels = [low if low and low != up else up for up, low in zip(labels, lower, strict=False)]
+                columns, h = header_columns(labels) or columns, r + 1
+            header = GridHeader(labels=labels, columns=columns)
             break
     else:
         if previous is None or not rows or len(rows[0]) != len(previous.labels):
             return [], previous
         header = previous
     return _rows(table, header, h, first_is_lead), header
+
+
+def _sub_header(row: list[str]) -> bool:
+    cells = [re.sub(r"\s+", "", c) for c in row if c.strip()]
+    return bool(cells) and all(field_of(c, {}) is not None for c in cells)
 
 
 def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list[ImportedTask]:

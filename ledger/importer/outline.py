@@ -20,11 +20,12 @@ _MARKERS = [
     (1, re.compile(rf"^([{_CN}]{{1,3}})[、．.]")),
     (2, re.compile(rf"^[（(]([{_CN}]{{1,3}})[）)]")),
     (3, re.compile(r"^(\d{1,2})(?:[.．、](?!\d{1,3}(?!\d))|\s)")),
-    (4, re.compile(r"^[（(](\d{1,2})[）)]")),
+    (4, re.compile(r"^[（(]?(\d{1,2})[）)](?!\d)")),
     (5, re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
 ]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
+_INLINE_LABEL = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门|责任单位|责任部门|主责单位)\s*[：:])")
 _LABEL_LINE = re.compile(r"^\s*(?:" + _LABEL.pattern + ")")
 # A deadline written inside a task's text: "2023年6月底前", "年底前", "长期坚持".
 DEADLINE_IN_TEXT = re.compile(
@@ -124,8 +125,15 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> list[OutlineTask]:
             for deeper in [k for k in path if k > item.level]:
                 del path[deeper]
         chunks = _annotated_chunks(item.text, first_is_lead)
+        labels = list(item.labels)
+        if not chunks and (inline := _INLINE_LABEL.search(item.text)):
+            # "1.推进某项工作。牵头单位：A；责任单位：B。" — the annotation written on as a sentence
+            labels.insert(0, item.text[inline.start(1) :])
+            item.text = item.text[: inline.start(1)]
+        if not chunks and not labels:
+            chunks = _closing_sentence(item.text, first_is_lead)
         label_roles = Roles()
-        for label in item.labels:
+        for label in labels:
             label_roles.merge(read_roles(label))
         if label_roles and not chunks:
             chunks = [(item.text, "", Roles())]
@@ -151,7 +159,7 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> list[OutlineTask]:
                     title=title,
                     measure=measure,
                     roles=roles,
-                    annotation="；".join(filter(None, [annotation, *item.labels])),
+                    annotation="；".join(filter(None, [annotation, *labels])),
                     where=item.where,
                 )
             )
@@ -180,6 +188,18 @@ def _annotated_chunks(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
             chunks.append((measure, text[open_at : close_at + 1], read_roles(inner, first_is_lead)))
         start = close_at + 1
     return chunks
+
+
+def _closing_sentence(text: str, first_is_lead: bool) -> list[tuple[str, str, Roles]]:
+    """ "…建立长效机制。区发展改革局、区财政局分别牵头。": the roles as the item's last sentence."""
+    body = text.rstrip("。；; ")
+    cut = max(body.rfind("。"), body.rfind("；"))
+    if cut <= 0:
+        return []
+    sentence = body[cut + 1 :].strip()
+    if len(sentence) > 80 or not ROLE_WORDS.search(sentence) or not is_annotation(sentence, first_is_lead):
+        return []
+    return [(text[: cut + 1], sentence, read_roles(sentence, first_is_lead))]
 
 
 def _bracket_spans(text: str) -> list[tuple[int, int]]:

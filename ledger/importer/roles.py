@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .unitlist import looks_like_unit, split_units
 
 _LABELS = {
-    "lead": r"牵头单位|牵头部门|牵头领导|主责单位|主办单位|牵头",
+    "person": r"牵头领导|责任领导|分管领导|牵头责任人|责任人|联系人",  # people, not units: read past
+    "lead": r"牵头单位|牵头部门|主责单位|主办单位|牵头",
     "responsible": r"责任单位|责任部门|责任主体|实施单位|承办单位",
     "support": r"配合单位|配合部门|参与单位|协办单位|协助单位|协同单位|配合",
     "deadline": r"完成时限|完成时间|时间节点|时限要求|完成期限|时限",
