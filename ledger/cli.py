@@ -522,8 +522,9 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
     print_problems(result.problems)
     s = result.stats
     click.echo(
-        f"报送文件 {s['files']} 个：汇总 {s['merged']} 个，被取代 {s['superseded']} 个，未汇总 {s['rejected']} 个；"
-        f"填报 {s['entries']} 条，错误 {s['errors']} 项，提示 {s['warnings']} 项，未汇总内容 {s['unmerged']} 项。"
+        f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['rejected']}个，"
+        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个；"
+        f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
     for path in paths:
         click.echo(f"已生成：{path}")
@@ -652,14 +653,15 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool) -> None:
         _print_json([asdict(line) for line in lines])
         return
     print_notes(period_notes(ws, period))
-    table = Table(title=f"{period.label}收到的文件（{len(lines)} 个）")
+    table = Table(title=f"{period.label}收到的文件（{len(lines)}个）")
     for column in ("文件", "单位", "收到时间", "处理结果", "问题"):
         table.add_column(column, overflow="fold")
     for line in lines:
         how = RECEIVED_HOW_NAMES.get(line.received_how, "")
         state = STATE_NAMES[line.state] + (f"：{line.why}" if line.why else "")
-        problems = f"{line.problems} 项（错误 {line.errors} 项）" if line.errors else f"{line.problems} 项"
-        table.add_row(line.file, line.unit or "（未确定）", f"{local_text(line.received_at)}\n按{how}", state, problems)
+        problems = f"{line.problems}项（错误{line.errors}项）" if line.errors else f"{line.problems}项"
+        received = local_text(line.received_at) + (f"\n按{how}" if how else "")
+        table.add_row(line.file, line.unit or "（未确定）", received, state, problems)
     console.print(table)
 
 

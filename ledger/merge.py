@@ -14,13 +14,14 @@ import gc
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .clock import local_time, office_zone
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period
 from .problems import Problem, problem
-from .read import ReturnedBook, ReturnError, read_return, scan_kind
+from .read import ReturnedBook, ReturnError, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns
 from .return_reader import ReadContext, ReturnReader, all_values, identify, probable_unit
 from .workspace import Workspace
@@ -100,7 +101,7 @@ def _merge(ws: Workspace, period: Period) -> MergeResult:
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
-    scans: list[tuple[StoredReturn, str]] = []
+    beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
     context = ReadContext.of(ws, period)
     for stored in stored_returns(ws.paths, period, zone):
         receipt = stored.receipt
@@ -113,11 +114,14 @@ def _merge(ws: Workspace, period: Period) -> MergeResult:
             continue
         kind = scan_kind(data)
         if kind and not stored.withdrawn:
-            scans.append((stored, kind))
+            beside.append((stored, "return-scan-only", {"kind": kind}))
             continue
         try:
-            book = read_return(path) if not kind else None
+            book = read_bytes(data, receipt.file) if not kind else None
         except ReturnError as exc:
+            if exc.code == "return-not-workbook" and not stored.withdrawn:
+                beside.append((stored, exc.code, exc.fields))  # a Word file beside the workbook is evidence too
+                continue
             owner = stored.assigned_unit or probable_unit(ws, receipt)[0] or ""
             if not stored.withdrawn:
                 problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
@@ -159,7 +163,7 @@ def _merge(ws: Workspace, period: Period) -> MergeResult:
         problems += latest.reader.problems
         unmerged += latest.reader.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reader.reporter, saved_at=_iso(latest)))
-    returns += _evidence(ws, scans, reads, problems)
+    returns += _evidence(ws, beside, reads, problems)
     order_of = {t.id: i for i, t in enumerate(ws.tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
@@ -171,21 +175,25 @@ def _iso(read: _Read) -> str:
 
 
 def _evidence(
-    ws: Workspace, scans: list[tuple[StoredReturn, str]], reads: dict[str, list[_Read]], problems: list[Problem]
+    ws: Workspace,
+    beside: list[tuple[StoredReturn, str, dict[str, Any]]],
+    reads: dict[str, list[_Read]],
+    problems: list[Problem],
 ) -> list[ReturnInfo]:
-    """Scans (PDF, images): evidence of the unit whose workbook came with them (the same message, else the same
-    sender or a unit named in the file name); a scan from a unit that sent no workbook is a problem."""
+    """Scans (PDF, images) and other documents: evidence (佐证材料) of the unit whose workbook came with them (the
+    same message, else the same sender or a unit named in the file name). From a unit that sent no workbook,
+    they are its problem (a scan alone: `return-scan-only`), so it is asked for the workbook."""
     by_message = {
         r.stored.receipt.message_id: unit for unit, items in reads.items() for r in items if r.stored.receipt.message_id
     }
     infos = []
-    for stored, kind in scans:
+    for stored, code, fields in beside:
         receipt = stored.receipt
         unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(ws, receipt)[0] or ""
         if unit and unit in reads:
             infos.append(_info(stored, unit, "evidence"))
             continue
-        problems.append(problem("return-scan-only", file=receipt.file, unit=unit or None, kind=kind))
+        problems.append(problem(code, file=receipt.file, unit=unit or None, **fields))
         infos.append(_info(stored, unit, "rejected"))
     return infos
 

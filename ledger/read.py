@@ -247,12 +247,19 @@ def _read_csv(data: bytes, name: str) -> ReturnedBook:
 
 
 def peek_period(data: bytes) -> str | None:
-    """The period a returned workbook's metadata names, read cheaply at intake; None when it names none."""
+    """The period a returned workbook's metadata names, read at intake; None when it names none. An .xlsx
+    carries it in its custom properties (a small part, read without opening the sheets); other forms are read
+    whole."""
     if scan_kind(data) or not (data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC)):
         return None
     try:
+        if data.startswith(ZIP_MAGIC):
+            archive, form = _check_zip(data)
+            found = _custom_properties(archive, form).get("ledger_period")
+            if found:
+                return found
         book = read_bytes(data, "")
-    except ReturnError:
+    except (ReturnError, ValueError, ElementTree.ParseError):
         return None
     return book.metadata.period if book.metadata and book.metadata.period else None
 

@@ -282,12 +282,14 @@ def test_a_scan_with_the_workbook_is_evidence_and_a_scan_alone_asks_for_the_work
     workbook = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
     (tmp_path / "盖章扫描件.pdf").write_bytes(b"%PDF-1.4 scanned page")
     (tmp_path / "现场照片.jpg").write_bytes(b"\xff\xd8\xff\xe0 photo")
+    with zipfile.ZipFile(tmp_path / "情况说明.docx", "w") as word:
+        word.writestr("word/document.xml", "<w:document/>")
     (tmp_path / "钢城区税务局扫描件.pdf").write_bytes(b"%PDF-1.4 the tax bureau's scan only")
     with_workbook = mail_with(
         tmp_path / "finance.eml",
         FINANCE_MAIL,
         "Mon, 05 Jul 2021 09:30:00 +0800",
-        [workbook, tmp_path / "盖章扫描件.pdf", tmp_path / "现场照片.jpg"],
+        [workbook, tmp_path / "盖章扫描件.pdf", tmp_path / "现场照片.jpg", tmp_path / "情况说明.docx"],
     )
     ws = load_workspace(ws_root)
     collect_returns(ws.paths, JUNE, [with_workbook, tmp_path / "钢城区税务局扫描件.pdf"])
@@ -297,6 +299,7 @@ def test_a_scan_with_the_workbook_is_evidence_and_a_scan_alone_asks_for_the_work
         ("财政局.xlsx", FINANCE, "merged"),
         ("盖章扫描件.pdf", FINANCE, "evidence"),
         ("现场照片.jpg", FINANCE, "evidence"),
+        ("情况说明.docx", FINANCE, "evidence"),
         ("钢城区税务局扫描件.pdf", TAX, "rejected"),
     }
     assert [(p.file, p.code, p.unit) for p in result.problems if p.code.startswith("return-")] == [
@@ -536,3 +539,11 @@ def test_values_copied_into_a_new_libreoffice_workbook_with_an_unknown_name_are_
     # the serial number LibreOffice keeps for it (2021-06-20)
     typed = {(f"{cell[0]}{int(cell[1:]) - 1}", value) for cell, value in TYPED.items() if cell != "L4"}
     assert typed | {("L3", "44367")} <= listed
+
+
+@pytest.mark.parametrize("command", sorted(main.commands["returns"].commands))
+def test_every_returns_command_has_chinese_help(command):
+    result = run("returns", command, "--help")
+    assert result.exit_code == 0 and "用法：" in result.output and "选项" in result.output
+    for word in ("Usage", "Options", "Show this message", "[OPTIONS]", "TEXT", "required"):
+        assert word not in result.output, (command, word)
