@@ -167,6 +167,37 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int],
     return found
 
 
+def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula cells of an .ods, per sheet: (row, column) -> formula text without LibreOffice's "of:=" prefix.
+    Rows and cells may be repeated (table:number-rows-repeated / -columns-repeated), so positions are counted."""
+    content = archive.read("content.xml")
+    if b"table:formula=" not in content:
+        return {}
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for table in ElementTree.fromstring(content).iter(tag["table"]):
+        cells: dict[tuple[int, int], str] = {}
+        r = 0
+        for row in table.iter(tag["table-row"]):
+            rows = int(row.get(f"{{{table_ns}}}number-rows-repeated", "1"))
+            c = 0
+            for cell in row:
+                if cell.tag not in (tag["table-cell"], tag["covered-table-cell"]):
+                    continue
+                columns = int(cell.get(f"{{{table_ns}}}number-columns-repeated", "1"))
+                formula = cell.get(f"{{{table_ns}}}formula")
+                if formula:
+                    text = formula.split(":", 1)[1] if formula.startswith("of:") else formula
+                    for dr in range(rows):
+                        for dc in range(columns):
+                            cells[(r + dr, c + dc)] = text.removeprefix("=")
+                c += columns
+            r += rows
+        found[table.get(f"{{{table_ns}}}name", "")] = cells
+    return found
+
+
 def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
     """The document's custom properties (render writes the ledger's identity there too)."""
     try:
@@ -289,6 +320,7 @@ def read_bytes(data: bytes, name: str) -> ReturnedBook:
         sheets = []
         with_formulas = _parts_with_formulas(archive) if archive and form == "xlsx" else set()
         paths = _sheet_paths(archive) if archive and with_formulas else {}
+        ods_formulas = _ods_formulas(archive) if archive and form == "ods" else {}
         meta_rows = None
         for name in book.sheet_names:
             if name == INSTRUCTIONS_SHEET:
@@ -299,7 +331,7 @@ def read_bytes(data: bytes, name: str) -> ReturnedBook:
                 meta_rows = rows
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas = _formula_cells(archive, paths[name]) if archive and name in paths else {}
+            formulas = _formula_cells(archive, paths[name]) if archive and name in paths else ods_formulas.get(name, {})
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise

@@ -46,6 +46,7 @@ TYPED = {
     "H5": "滞后",
     "I5": "资金到位 80%",
     "J5": "配套资金未落实",
+    "I7": '=CONCATENATE("推进";"中")',  # a formula; LibreOffice saves its result in .xlsx and .ods alike
 }
 GOOD = {
     "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
@@ -458,10 +459,11 @@ def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, render
         ("DQ-59", "已完成", "资金已拨付", "", "", "2021-06-20"),
         ("DQ-60", "滞后", "资金到位 80%", "配套资金未落实", "", ""),
         ("DQ-74", "", "", "", "", ""),
-        ("FGF-12", "", "", "", "", ""),
+        ("FGF-12", "", "推进中", "", "", ""),
         ("FGF-13", "", "", "", "", ""),
     ]
     assert lead_entries(xlsx) == expected
+    assert ("牵头任务", "I7", "cell-formula") in {(p.sheet, p.cell, p.code) for p in xlsx.problems}
     assert not {p.code for p in xlsx.problems} & {"return-no-metadata", "locked-edited", "date-as-text"}
     ods = merged_alone(rendered, tmp_path, "ods", saved / f"{FINANCE}.ods")
     assert lead_entries(ods) == expected
@@ -476,6 +478,7 @@ def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, render
     assert {p.code for p in csv.problems if p.code.startswith("return-")} == {"return-no-metadata"}
     assert not {p.code for p in csv.problems} & {"locked-edited", "date-as-text", "number-as-text", "sheet-renamed"}
     assert csv.unmerged == []
+    assert "cell-formula" not in {p.code for p in csv.problems}  # a .csv keeps the result, not the formula
 
 
 def test_a_draft_and_its_final_arriving_in_the_same_second_the_final_saved_later_wins(libreoffice, rendered, tmp_path):
@@ -537,8 +540,8 @@ def test_values_copied_into_a_new_libreoffice_workbook_with_an_unknown_name_are_
     assert every == listed
     # the values the unit typed, moved up one row by the copy, are among them; the date pasted as a value is
     # the serial number LibreOffice keeps for it (2021-06-20)
-    typed = {(f"{cell[0]}{int(cell[1:]) - 1}", value) for cell, value in TYPED.items() if cell != "L4"}
-    assert typed | {("L3", "44367")} <= listed
+    typed = {(f"{cell[0]}{int(cell[1:]) - 1}", value) for cell, value in TYPED.items() if cell not in ("L4", "I7")}
+    assert typed | {("L3", "44367"), ("I6", "推进中")} <= listed
 
 
 @pytest.mark.parametrize("command", sorted(main.commands["returns"].commands))
