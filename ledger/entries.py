@@ -45,7 +45,8 @@ class Entry:
     extra: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: its deep copy made writing merged.json on 1,000 units take seconds longer.
+        return {**vars(self), "extra": dict(self.extra)}
 
 
 # What one unit reported on one task, as analysts see it; columns the office added follow, named as in the workbook.
@@ -155,7 +156,7 @@ class MergeResult:
             "entries": [{**e.to_dict(), "extra": {k: _tag(v) for k, v in e.extra.items()}} for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
             "returns": [asdict(r) for r in self.returns],
-            "unmerged": [asdict(u) for u in self.unmerged],
+            "unmerged": [dict(vars(u)) for u in self.unmerged],  # flat records: a shallow copy is the whole copy
         }
 
     @classmethod
