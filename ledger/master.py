@@ -58,7 +58,9 @@ def json_text(data: dict[str, Any]) -> str:
 
 
 def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
-    """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files."""
+    """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files.
+
+    Every table is streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
     paths = ws.paths
     created = datetime(result.period.year, result.period.month, 1)
     title = ws.config.title
@@ -71,6 +73,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         headers,
         rows,
         [9, 5, 14, 40, 11, 14, 16, 10, 30, 18, 18, 11, 30] + [14] * (len(headers) - 13),
+        stream=True,
     )
     detail = [
         [
@@ -109,6 +112,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         ],
         detail,
         [9, 16, 6, 10, 30, 18, 18, 11, 18, 20, 10, 5],
+        stream=True,
     )
     table_sheet(
         book,
@@ -129,6 +133,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
             for r in result.returns
         ],
         [28, 18, 20, 24, 14, 10, 14, 10],
+        stream=True,
     )
     book.close()
     book = new_workbook(paths.problems_xlsx(result.period), created, f"{title} {result.period.label}问题清单")
@@ -142,6 +147,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
             for p in result.problems
         ],
         [6, 24, 16, 10, 8, 18, 40, 36],
+        stream=True,
     )
     proposals: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for u in result.unmerged:
@@ -154,6 +160,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         ["文件", "单位", "工作表", "行", "内容"],
         [[file, unit, sheet, int(row), "\n".join(values)] for (file, unit, sheet, row), values in proposals.items()],
         [24, 16, 10, 6, 60],
+        stream=True,
     )
     table_sheet(
         book,
@@ -162,6 +169,7 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         ["文件", "单位", "工作表", "单元格", "任务编号", "内容", "原因"],
         [[u.file, u.unit, u.sheet, u.cell, u.task_id, u.value, u.reason] for u in result.unmerged],
         [24, 16, 10, 8, 10, 40, 28],
+        stream=True,
     )
     book.close()
     paths.merged_json(result.period).write_text(json_text(result.to_dict()), encoding="utf-8")
