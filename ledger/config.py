@@ -269,7 +269,7 @@ def _unknown_keys(tables: list[_Table], problems: list[Problem]) -> None:
 
 # --- syntax
 
-FULL_WIDTH = re.compile(r"[“”‘’＝＃［］【】｛｝，：　]")
+FULL_WIDTH = re.compile(r"[“”‘’＝＃［］【】｛｝，：　０-９]")
 QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 TOML_REASONS = {
@@ -282,6 +282,7 @@ TOML_REASONS = {
     "Unterminated string": "引号没有成对",
     "Illegal character": "文字中有不允许的字符（常见原因：引号没有成对）",
     "Expected newline or end of document after a statement": "一行只能写一项设置",
+    "Unescaped '\\' in a string": "文字中的反斜杠 \\ 要写成 \\\\；路径请改用 /，如 source/tasks/任务清单.xlsx",
     "Cannot declare": "同一段或同一项写了两次",
     "Cannot overwrite a value": "同一项设置写了两次",
     "Cannot mutate immutable namespace": "同一项设置写了两次",
@@ -291,7 +292,7 @@ TOML_REASONS = {
 def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
     message = str(exc)
     position = TOML_POSITION.search(message)
-    line, column = (int(position[1]), int(position[2])) if position else (len(text.splitlines()), 1)
+    line, column = (int(position[1]), int(position[2])) if position else (max(len(text.splitlines()), 1), 1)
     what = next((zh for en, zh in TOML_REASONS.items() if message.startswith(en)), "无法解析")
     lines = text.splitlines()
     content = re.sub(r"\s{2,}", " ", lines[line - 1].strip()) if 0 < line <= len(lines) else ""
@@ -352,9 +353,12 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         report._report(
             "config-value", "statuses", value=_shown("、".join(statuses)), allowed=f"包含“{DONE_STATUS}”的列表"
         )
-    elif len(",".join(statuses)) > 255 or len(set(statuses)) != len(statuses):
+    elif len(",".join(statuses)) > 255 or len(set(statuses)) != len(statuses) or any("," in x for x in statuses):
         report._report(
-            "config-value", "statuses", value=_shown("、".join(statuses)), allowed="各项不重复、合计不超过255个字符"
+            "config-value",
+            "statuses",
+            value=_shown("、".join(statuses)),
+            allowed="各项不重复、不含英文逗号、合计不超过255个字符（Excel下拉列表的限制）",
         )
     config = Config(
         root=root,

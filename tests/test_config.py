@@ -73,6 +73,25 @@ def test_a_plain_syntax_error_is_translated_with_line_and_column(tmp_path):
     assert "等号" in problems[0].message and "Expected" not in problems[0].message
 
 
+def test_a_windows_path_with_backslashes_is_explained(tmp_path):
+    found, problems = problems_of(tmp_path, GOOD.replace("source/tasks/任务.xlsx", "source\\tasks\\任务.xlsx"))
+    assert [code for _, code in found] == ["config-syntax"] and found[0][0].startswith("第12行")
+    assert "反斜杠" in problems[0].message and "/" in problems[0].message
+
+
+def test_a_key_set_twice_names_its_second_line(tmp_path):
+    found, problems = problems_of(tmp_path, GOOD.replace("year = 2021", "year = 2021\nyear = 2022"))
+    assert [code for _, code in found] == ["config-syntax"] and found[0][0].startswith("第5行")
+    assert "两次" in problems[0].message and "year = 2022" in problems[0].message
+
+
+def test_full_width_digits_and_a_notepad_bom(tmp_path):
+    found, _ = problems_of(tmp_path, GOOD.replace("year = 2021", "year = ２０２１"))
+    assert [code for _, code in found] == ["config-full-width"]
+    (tmp_path / "ledger.toml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_config(tmp_path).year == 2021
+
+
 def test_a_year_written_with_nian_is_a_type_error_naming_the_key(tmp_path):
     found, problems = problems_of(tmp_path, GOOD.replace("year = 2021", 'year = "2023年"'))
     assert found == [("ledger.year", "config-type")]
