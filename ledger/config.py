@@ -136,7 +136,7 @@ def default_fill_columns() -> list[FillColumn]:
 
 T = TypeVar("T")
 _MISSING = object()
-TYPE_NAMES = {str: "文字（用英文双引号括起）", int: "整数（不加引号）", bool: "true 或 false", list: "列表", dict: "表"}
+TEXT, INTEGER, BOOLEAN = "文字（用英文双引号括起）", "整数（不加引号）", "true 或 false"
 
 
 def _shown(value: object) -> str:
@@ -160,7 +160,7 @@ class _Table:
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
-    def _report(self, code: str, name: str, **fields: str) -> None:
+    def report(self, code: str, name: str, **fields: str) -> None:
         self.problems.append(problem(code, file=CONFIG_NAME, cell=self.key(name), key=self.key(name), **fields))
 
     def _get(self, name: str, kinds: tuple[type, ...], type_name: str, example: str) -> object:
@@ -169,27 +169,27 @@ class _Table:
             return _MISSING
         value = self.data[name]
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-            self._report("config-type", name, expected=type_name, value=_shown(value), example=example)
+            self.report("config-type", name, expected=type_name, value=_shown(value), example=example)
             return _MISSING
         return value
 
     def required_text(self, name: str, example: str) -> str:
-        value = self._get(name, (str,), TYPE_NAMES[str], example)
+        value = self._get(name, (str,), TEXT, example)
         if value is _MISSING and name not in self.data:
-            self._report("config-key-missing", name, example=example)
+            self.report("config-key-missing", name, example=example)
         return value if isinstance(value, str) else ""
 
     def text(self, name: str, default: str, example: str) -> str:
-        value = self._get(name, (str,), TYPE_NAMES[str], example)
+        value = self._get(name, (str,), TEXT, example)
         return value if isinstance(value, str) else default
 
     def integer(self, name: str, default: int, example: str, low: int | None = None, high: int | None = None) -> int:
-        value = self._get(name, (int,), TYPE_NAMES[int], example)
+        value = self._get(name, (int,), INTEGER, example)
         if not isinstance(value, int):
             return default
         if (low is not None and value < low) or (high is not None and value > high):
             allowed = f"{low}到{high}之间的整数" if high is not None else f"不小于{low}的整数"
-            self._report("config-value", name, value=_shown(value), allowed=allowed)
+            self.report("config-value", name, value=_shown(value), allowed=allowed)
             return default
         return value
 
@@ -198,20 +198,20 @@ class _Table:
         if not isinstance(value, int | float):
             return default
         if value <= 0:
-            self._report("config-value", name, value=_shown(value), allowed="大于0的数字")
+            self.report("config-value", name, value=_shown(value), allowed="大于0的数字")
             return default
         return float(value)
 
     def boolean(self, name: str, default: bool) -> bool:
-        value = self._get(name, (bool,), TYPE_NAMES[bool], f"{name} = true")
+        value = self._get(name, (bool,), BOOLEAN, f"{name} = true")
         return value if isinstance(value, bool) else default
 
     def choice(self, name: str, options: tuple[T, ...], default: T) -> T:
-        value = self._get(name, (str,), TYPE_NAMES[str], f'{name} = "{options[0]}"')
+        value = self._get(name, (str,), TEXT, f'{name} = "{options[0]}"')
         if value is _MISSING:
             return default
         if value not in options:
-            self._report("config-value", name, value=_shown(value), allowed="、".join(map(str, options)) + "之一")
+            self.report("config-value", name, value=_shown(value), allowed="、".join(map(str, options)) + "之一")
             return default
         return value
 
@@ -220,7 +220,7 @@ class _Table:
         if not isinstance(value, list):
             return list(default)
         if not all(isinstance(v, str) for v in value):
-            self._report("config-type", name, expected="文字列表", value=_shown(value), example=example)
+            self.report("config-type", name, expected="文字列表", value=_shown(value), example=example)
             return list(default)
         return list(value)
 
@@ -239,7 +239,7 @@ class _Table:
             if isinstance(item, dict):
                 found.append(_Table(item, f"{self.key(name)}[{i}]", self.problems))
             else:
-                self._report(
+                self.report(
                     "config-type", name, expected=f"多段 [[{self.key(name)}]]", value=_shown(item), example=example
                 )
         return found
@@ -340,21 +340,21 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
     title = ledger.required_text("title", 'title = "2021年重点任务工作台账"')
     year = ledger.integer("year", 0, "year = 2021（数字不加引号、不带“年”）", low=2000, high=2100)
     if "year" not in ledger.data:
-        ledger._report("config-key-missing", "year", example="year = 2021")
+        ledger.report("config-key-missing", "year", example="year = 2021")
     timezone = ledger.text("timezone", DEFAULT_TIMEZONE, f'timezone = "{DEFAULT_TIMEZONE}"')
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        ledger._report("config-value", "timezone", value=_shown(timezone), allowed=f"时区名称，如“{DEFAULT_TIMEZONE}”")
+        ledger.report("config-value", "timezone", value=_shown(timezone), allowed=f"时区名称，如“{DEFAULT_TIMEZONE}”")
         timezone = DEFAULT_TIMEZONE
     sheet_password = ledger.text("sheet_password", "", 'sheet_password = "123456"') or None
     statuses = report.texts("statuses", DEFAULT_STATUSES, 'statuses = ["已完成", "序时推进", "滞后", "未启动"]')
     if DONE_STATUS not in statuses:
-        report._report(
+        report.report(
             "config-value", "statuses", value=_shown("、".join(statuses)), allowed=f"包含“{DONE_STATUS}”的列表"
         )
     elif len(",".join(statuses)) > 255 or len(set(statuses)) != len(statuses) or any("," in x for x in statuses):
-        report._report(
+        report.report(
             "config-value",
             "statuses",
             value=_shown("、".join(statuses)),
@@ -434,10 +434,10 @@ def _documents(top: _Table, seen: list[_Table], problems: list[Problem]) -> list
                 if isinstance(target, str):
                     columns[label] = target
                 else:
-                    columns_table._report(
+                    columns_table.report(
                         "config-type",
                         label,
-                        expected=TYPE_NAMES[str],
+                        expected=TEXT,
                         value=_shown(target),
                         example=f'"{label}" = "具体措施"',
                     )
@@ -456,7 +456,7 @@ def _documents(top: _Table, seen: list[_Table], problems: list[Problem]) -> list
             )
         )
     if not documents and "documents" not in top.data:
-        top._report("config-key-missing", "documents", example=example.replace("\n", " "))
+        top.report("config-key-missing", "documents", example=example.replace("\n", " "))
     codes = [d.code for d in documents]
     for i, code in enumerate(codes):
         if code and code in codes[:i]:
