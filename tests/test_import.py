@@ -305,3 +305,19 @@ def test_roles_as_the_last_sentence_of_a_task(tmp_path):
         ("1", ("示范区财政局", "示范区税务局"), (), ""),
         ("2", ("东街道",), ("西街道",), ""),
     ]
+
+
+def test_legacy_doc_without_libreoffice_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without LibreOffice on its path
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    result = import_document(tmp_path / "old.doc")
+    assert [(p.file, p.code) for p in result.problems] == [("old.doc", "import-doc-needs-libreoffice")]
+
+
+def test_the_ledger_entry_says_when_the_document_gives_no_deadlines(tmp_path):
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    plan = _docx(tmp_path / "plan.docx", ["示范区2022年任务分工", "1.完善机制。（牵头单位：示范区财政局）"])
+    result = import_document(plan, workspace=root, code="N")
+    assert result.written and result.table_file == "source/tasks/示范区2022年任务分工.xlsx"
+    config = (root / "ledger.toml").read_text(encoding="utf-8")
+    assert '有1项任务原文未写完成时限；如均为年度任务，可加一行 default_deadline = "2022年年底前"' in config

@@ -39,6 +39,10 @@ def test_fgf_plan_imports_to_the_64_tasks_of_the_shipped_table(registry):
     result = import_document(BULLETIN, section="深化“放管服”改革优化营商环境 2021 年重点任务分工方案")
     assert len(result.tasks) == len(rows) == 64
     assert result.district == "钢城区"
+    assert result.name == "深化“放管服”改革优化营商环境2021年重点任务分工方案"
+    # A shorter text finds the same document by its title at the top of a page, not a heading of another one.
+    short = import_document(BULLETIN, section="放管服")
+    assert (short.name, len(short.tasks)) == (result.name, 64)
     mismatches = []
     for task, row in zip(result.tasks, rows, strict=True):
         expected_lead, expected_support = (row[5], row[6]) if row[5] else (row[6], "")

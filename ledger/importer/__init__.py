@@ -76,13 +76,14 @@ def import_document(
         return result
     blocks, restore = simplify_blocks(blocks)
     whole = blocks
+    heading = ""
     if section:
         found = find_section(blocks, section)
         if found is None:
             result.problems.append(problem("import-section-missing", file=where, text=section))
             return result
-        blocks = found
-    result.name = name or _title(blocks) or path.stem
+        blocks, heading = found.blocks, found.heading
+    result.name = name or _title(heading, blocks) or path.stem
     result.code = code or _code(result.name)
     result.tasks = find_tasks(blocks)
     for task in result.tasks:
@@ -134,11 +135,13 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
     return tasks + tables
 
 
-def _title(blocks: list[Block]) -> str:
-    """The document's name: its first heading, without the "关于印发《…》的通知" wrapper."""
-    text = "".join(b.text.strip() for b in blocks[:6] if isinstance(b, Line))
+def _title(heading: str, blocks: list[Block]) -> str:
+    """The document's name: its heading, without the "关于印发《…》的通知" wrapper."""
+    text = heading or "".join(b.text.strip() for b in blocks[:6] if isinstance(b, Line))
     if m := re.search(r"《(.+?)》", text):
         return re.sub(r"\s+", "", m.group(1))
+    if heading:
+        return heading[:60]
     for b in blocks:
         if isinstance(b, Line) and b.text.strip():
             return re.sub(r"\s+", "", b.text.strip())[:60]
@@ -201,7 +204,10 @@ def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: b
         result.problems.append(problem("import-table-exists", file=table))
         return
     write_task_table(root / table, result.name, result.tasks)
-    entry = toml_entry(code=result.code, name=result.name, file=table, district=result.district, year=result.year)
+    undated = sum(not t.deadline for t in result.tasks)
+    entry = toml_entry(
+        code=result.code, name=result.name, file=table, district=result.district, year=result.year, undated=undated
+    )
     append_toml(root / "ledger.toml", entry)
     result.written = True
     if add_units and result.unknown_units and units_path.exists():

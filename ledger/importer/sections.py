@@ -8,6 +8,7 @@ starts at a title line and ends where the next one begins: an issuing organ's "�
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .blocks import Block, Line
 
@@ -21,31 +22,40 @@ def _plain(text: str) -> str:
     return _SPACES.sub("", text)
 
 
-def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
+@dataclass(kw_only=True)
+class Section:
+    blocks: list[Block]
+    heading: str  # the heading lines joined: the document's name as printed
+
+
+def find_section(blocks: list[Block], heading: str) -> Section | None:
     """The blocks from the first heading containing `heading` to the next document; None when not found."""
     wanted = _plain(heading)
     lines = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Line) and b.text.strip()]
-    found: tuple[int, int] | None = None  # (first block, last block) of the heading
-    exact: tuple[int, int] | None = None
-    for n, (i, _line) in enumerate(lines):
+    # Every heading that contains the text, scored: the heading itself (3), a title at the top of a page (2),
+    # and a mention elsewhere, such as a numbered heading inside another document (1).
+    best: tuple[int, int, int] | None = None  # (score, first block, last block)
+    for n, (i, line) in enumerate(lines):
         joined = ""
-        first = _plain(lines[n][1].text)
+        first = _plain(line.text)
         for last, following in lines[n : n + _JOIN]:
             joined += _plain(following.text)
             if wanted in joined[len(first) :]:
                 break  # the heading begins on a later line: it is found from there
-            if joined == wanted:  # the heading itself, rather than a mention of it in a list of attachments
-                exact = (i, last)
+            if wanted in joined and len(joined) <= len(wanted) + 60:
+                above = lines[n - 1][1] if n else None  # a title's first line, at the top of the page
+                top = line.page_start or bool(
+                    above and above.page_start and len(above.text) < 40 and not _ATTACHMENT.match(_plain(above.text))
+                )
+                score = 3 if joined == wanted else 2 if top else 1
+                if best is None or score > best[0]:
+                    best = (score, lines[n - 1][0] if top and not line.page_start else i, last)
                 break
-            if wanted in joined and len(joined) <= len(wanted) + 60 and found is None:
-                found = (i, last)
-                break
-        if exact is not None:
+        if best is not None and best[0] == 3:
             break
-    found = exact or found
-    if found is None:
+    if best is None:
         return None
-    start, heading_end = found
+    _, start, heading_end = best
     in_attachment = any(_ATTACHMENT.match(_plain(b.text)) for _, b in lines if start - 6 <= _ < start)
     end = len(blocks)
     for i, line in lines:
@@ -58,7 +68,13 @@ def find_section(blocks: list[Block], heading: str) -> list[Block] | None:
         if in_attachment and _ATTACHMENT.match(text):
             end = i
             break
-    return blocks[start:end]
+    heading = ""
+    for k, line in lines:
+        if k >= start and (k <= heading_end or heading.count("《") > heading.count("》")):
+            heading += _plain(line.text)
+        elif k > heading_end:
+            break
+    return Section(blocks=blocks[start:end], heading=heading)
 
 
 def _page_top(blocks: list[Block], i: int, heading_end: int) -> int:

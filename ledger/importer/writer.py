@@ -74,7 +74,7 @@ def _units_text(names: list[str], vague: list[str]) -> str:
     return text
 
 
-def toml_entry(*, code: str, name: str, file: str, district: str | None, year: int | None) -> str:
+def toml_entry(*, code: str, name: str, file: str, district: str | None, year: int | None, undated: int = 0) -> str:
     """The [[documents]] entry for ledger.toml, as text."""
     lines = ["", "[[documents]]", f"code = {_quote(code)}", f"name = {_quote(name)}", f"file = {_quote(file)}"]
     if district:
@@ -82,6 +82,9 @@ def toml_entry(*, code: str, name: str, file: str, district: str | None, year: i
     if year:
         lines.append(f"year = {year}")
     lines.append("# 由 ledger import 从原文件导入，请逐行核对任务表后使用。")
+    if undated:
+        example = f"{year}年年底前" if year else "2021年年底前"
+        lines.append(f'# 有{undated}项任务原文未写完成时限；如均为年度任务，可加一行 default_deadline = "{example}"。')
     return "\n".join(lines) + "\n"
 
 
