@@ -24,7 +24,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 from synthetic import PERIOD, synthetic_workspace  # noqa: E402
 
 from ledger.history import History  # noqa: E402
-from ledger.layout import TASK_COLUMNS, task_cells  # noqa: E402
+from ledger.layout import FOOTER_LABELS, WORKBOOK_COLUMNS, workbook_cells  # noqa: E402
 from ledger.render import render_period  # noqa: E402
 from ledger.workspace import Workspace, tasks_by_unit  # noqa: E402
 
@@ -45,19 +45,19 @@ def bare_dump(ws: Workspace, out: Path) -> int:
         meta = []
         for name, tasks, fill in (("牵头任务", lead, 5), ("配合任务", support, 4)):
             sheet = book.add_worksheet(name)
-            sheet.merge_range(0, 0, 0, len(TASK_COLUMNS) + fill - 1, f"{unit} {name}", header)
-            for c, title in enumerate(TASK_COLUMNS):
+            sheet.merge_range(0, 0, 0, len(WORKBOOK_COLUMNS) + fill - 1, f"{unit} {name}", header)
+            for c, title in enumerate(WORKBOOK_COLUMNS):
                 sheet.write_string(1, c, title, header)
             for r, task in enumerate(tasks, 2):
-                cells = task_cells(task)
+                cells = workbook_cells(task, ws.registry.groups)[0]
                 for c, value in enumerate(cells):
                     sheet.write_string(r, c, value, locked)
-                for c in range(len(TASK_COLUMNS), len(TASK_COLUMNS) + fill):
+                for c in range(len(WORKBOOK_COLUMNS), len(WORKBOOK_COLUMNS) + fill):
                     sheet.write_blank(r, c, None, unlocked)
                 fingerprint = hashlib.sha256("\x1f".join(cells).encode()).hexdigest()[:16]
                 meta.append([name, str(r + 1), task.id, "lead" if fill == 5 else "support", fingerprint])
                 rows += 1
-            for k, label in enumerate(("填报人：", "联系电话：", "审核人（签字）：")):
+            for k, label in enumerate(FOOTER_LABELS):
                 sheet.write_string(len(tasks) + 3 + k, 2, label, header)
         hidden = book.add_worksheet("_ledger")
         for r, row in enumerate(meta):

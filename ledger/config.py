@@ -22,6 +22,7 @@ DEFAULT_STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
 DONE_STATUS = "已完成"
 BEHIND_STATUS = "滞后"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_SUPPORT_GROUP_THRESHOLD = 30
 SMTP_PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
 IMAP_PASSWORD_ENV = "LEDGER_IMAP_PASSWORD"
 
@@ -114,6 +115,7 @@ class Config:
     statuses: list[str] = field(default_factory=lambda: list(DEFAULT_STATUSES))
     sheet_password: str | None = None
     timezone: str = DEFAULT_TIMEZONE
+    support_group_threshold: int = DEFAULT_SUPPORT_GROUP_THRESHOLD  # more support tasks: answered by group
     mail: MailConfig = field(default_factory=MailConfig)
 
     @property
@@ -124,7 +126,7 @@ class Config:
 
 def default_fill_columns() -> list[FillColumn]:
     return [
-        FillColumn(header="完成状态", kind="status", width=10),
+        FillColumn(header="完成状态", kind="status", width=9),
         FillColumn(header="本月进展", kind="text", width=30),
         FillColumn(header="存在问题", kind="text", width=18),
         FillColumn(header="下步计划", kind="text", width=18),
@@ -373,6 +375,12 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         units_file=units.text("file", "source/units.xlsx", 'file = "source/units.xlsx"'),
         report_due_day=report.integer("due_day", 5, "due_day = 5", low=1, high=28),
         due_soon_days=report.integer("due_soon_days", 10, "due_soon_days = 10", low=0),
+        support_group_threshold=report.integer(
+            "support_group_threshold",
+            DEFAULT_SUPPORT_GROUP_THRESHOLD,
+            f"support_group_threshold = {DEFAULT_SUPPORT_GROUP_THRESHOLD}",
+            low=0,
+        ),
         statuses=statuses,
         sheet_password=sheet_password,
         timezone=timezone,

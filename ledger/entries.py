@@ -20,7 +20,8 @@ from .problems import ERROR, Problem
 if TYPE_CHECKING:
     import pandas as pd
 
-Role = Literal["lead", "support"]
+# "group": what a unit that supports many tasks reported for a whole group of them (task_id is the group's id)
+Role = Literal["lead", "support", "group"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
 # merged: the unit's latest; superseded: an earlier one; rejected: unreadable, unattributed or of another
 # period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook.

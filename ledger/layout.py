@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
 
 from .config import Config
 from .model import Task
@@ -12,14 +14,31 @@ META_SHEET = "_ledger"
 INSTRUCTIONS_SHEET = "填报说明"
 LEAD_SHEET = "牵头任务"
 SUPPORT_SHEET = "配合任务"
-META_FORMAT = "1"
+SUPPORT_DETAIL_SHEET = "配合任务明细"  # the tasks of a unit that supports many, one row each, optional to fill
+META_FORMAT = "2"
+# The office's view of a task (master ledger, report): every source column, every supporting unit by name.
 TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
-FOOTER_LABELS = ("填报人：", "联系电话：", "审核人（签字）：")
-TASK_WIDTHS = (9, 5, 14, 40, 11, 14, 16)  # widths of TASK_COLUMNS in a unit workbook
+# A unit's view of a task: 序号 is already in 任务编号, categories take one line, whole groups of supporting units
+# are written as the group (the full list is in 填报说明), so that the fill-in columns get the width.
+WORKBOOK_COLUMNS = ("任务编号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
+WORKBOOK_WIDTHS = (8, 9, 28, 9, 10, 10)  # widths of WORKBOOK_COLUMNS
+# 配合任务 of a unit that supports many holds only 本月配合情况 rows: their text takes the width of the columns that
+# are empty there (完成时限, 牵头单位, 配合单位: hidden).
+GROUP_WIDTHS = (8, 12, 54, 0, 0, 0)
+FROZEN_COLUMNS = 3  # 任务编号, 类别, 具体措施 stay in view while the unit types in the fill-in columns
+# Column widths (Excel's units) that fit A4 landscape at 100 %: fit-to-width then keeps the text at full size.
+PAGE_WIDTH = 146
+MIN_TEXT_WIDTH = 8
+# The signature block under each task table, a pair of labels a line, as offices print it.
+FOOTER_ROWS = (("填报人：", "联系电话："), ("单位负责人（签字）：", "单位（盖章）："), ("填报日期：",))
+FOOTER_LABELS = tuple(label for row in FOOTER_ROWS for label in row)
+FORMER_FOOTER_LABELS = ("审核人（签字）：",)  # read from workbooks rendered before the block was completed
 HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
 FIRST_TASK_ROW = 2
 HEADER_SCAN_ROWS = 12  # a returned sheet's header is looked for in its first rows (units insert a few)
 EXCEL_MAX_HEIGHT = 409  # points: Excel's tallest row
+GROUP_ROLE: Final = "group"  # the role of a 本月配合情况 row in the metadata
+MIN_GROUP_LABEL = 3  # a whole group is written as the group only when that saves naming three units or more
 
 
 def ledger_id(config: Config) -> str:
@@ -33,7 +52,112 @@ def row_fingerprint(values: Iterable[str]) -> str:
 
 
 def task_cells(task: Task) -> list[str]:
-    """The locked source columns of a task row, as shown to the unit."""
+    """The source columns of a task as the office reads them (TASK_COLUMNS)."""
     category = "\n".join(x for x in (task.category, task.title) if x)
     support = "、".join([*task.support_units, *task.vague_units])
     return [task.id, task.number, category, task.measure, task.deadline.raw, "、".join(task.lead_units), support]
+
+
+def compact_category(task: Task) -> str:
+    """A two-level category on one line: "一、持续调整优化结构·着力优化产业及空间布局"."""
+    return "·".join(x for x in (task.category, task.title) if x)
+
+
+def group_label(groups: Sequence[str]) -> str:
+    """How offices write whole groups of units: "各街道", "各街道（功能区）"."""
+    first, *rest = groups
+    return f"各{first}" + (f"（{'、'.join(rest)}）" if rest else "")
+
+
+def compact_units(units: Sequence[str], groups: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, list[str]]]:
+    """A list of units with every whole group written as the group, and what each group label stands for.
+
+    Groups come from the unit registry (所属分组); the largest whole groups are taken first and a unit is
+    counted in one group only. The label stands where the group's first member stood.
+    """
+    present = set(units)
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for name, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if members and set(members) <= present and not covered & set(members):
+            chosen.append(name)
+            covered |= set(members)
+    if len(covered) < MIN_GROUP_LABEL:
+        return "、".join(units), {}
+    label = group_label(chosen)
+    written: list[str] = []
+    for unit in units:
+        if unit not in covered:
+            written.append(unit)
+        elif label not in written:
+            written.append(label)
+    return "、".join(written), {label: [u for u in units if u in covered]}
+
+
+def workbook_cells(task: Task, groups: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """The locked source columns of a task row as a unit sees them (WORKBOOK_COLUMNS), and the group labels used."""
+    support, labels = compact_units([*task.support_units, *task.vague_units], groups)
+    cells = [task.id, compact_category(task), task.measure, task.deadline.raw, "、".join(task.lead_units), support]
+    return cells, labels
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupportGroup:
+    """A unit's support tasks of one lead document and category, answered together in one 本月配合情况 row."""
+
+    id: str  # "DQ-配3": the document's code and the category's place in the document, the same for every unit
+    category: str
+    tasks: tuple[str, ...]
+    titles: tuple[str, ...]  # the tasks' second-level headings, each once, to remind the unit what the group holds
+
+    def cells(self) -> list[str]:
+        span = f"{self.tasks[0]}至{self.tasks[-1]}" if len(self.tasks) > 1 else self.tasks[0]
+        measure = f"本月配合情况（本类{len(self.tasks)}项任务，{span}，详见“{SUPPORT_DETAIL_SHEET}”表）"
+        if self.titles:
+            measure += "：" + "；".join(self.titles)
+        return [self.id, self.category, measure, "", "", ""]
+
+
+class SupportGroups:
+    """Which group each task's support answers belong to; numbered over the whole ledger, so ids are stable."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self.ids: dict[str, str] = {}
+        numbers: dict[tuple[str, str], int] = {}
+        per_document: dict[str, int] = {}
+        for task in tasks:
+            key = (task.document, task.category)
+            if key not in numbers:
+                per_document[task.document] = numbers[key] = per_document.get(task.document, 0) + 1
+            self.ids[task.id] = f"{task.document}-配{numbers[key]}"
+
+    def of(self, tasks: Sequence[Task]) -> list[SupportGroup]:
+        """The groups of a unit's support tasks, in task order."""
+        grouped: dict[str, list[Task]] = {}
+        for task in tasks:
+            grouped.setdefault(self.ids[task.id], []).append(task)
+        return [
+            SupportGroup(
+                id=gid,
+                category=members[0].category or members[0].document,
+                tasks=tuple(t.id for t in members),
+                titles=tuple(dict.fromkeys(t.title for t in members if t.title)),
+            )
+            for gid, members in grouped.items()
+        ]
+
+
+def fill_widths(columns: Sequence[tuple[str, float]]) -> list[float]:
+    """Widths of the fill-in columns (kind, configured width): text columns share what the page has left."""
+    budget = PAGE_WIDTH - sum(WORKBOOK_WIDTHS)
+    fixed = sum(w for kind, w in columns if kind != "text")
+    text = sum(w for kind, w in columns if kind == "text")
+    if not text or fixed + text <= budget:
+        return [w for _, w in columns]
+    scale = max(budget - fixed, 0) / text
+    return [w if kind != "text" else max(MIN_TEXT_WIDTH, round(w * scale, 1)) for kind, w in columns]
+
+
+def attachment_name(unit: str, period_label: str) -> str:
+    """The name a unit's workbook travels under: unit and period, so next month's never overwrites it."""
+    return f"{unit}-{period_label}进展填报表.xlsx"

@@ -10,7 +10,7 @@ from typing import Any
 
 from .cells import text_of
 from .entries import ADDED_ROW, Entry, MergeResult
-from .layout import TASK_COLUMNS, task_cells
+from .layout import TASK_COLUMNS, SupportGroups, task_cells
 from .problems import ERROR
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
@@ -24,14 +24,16 @@ def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[lis
     by_task: dict[str, list[Entry]] = defaultdict(list)
     for e in result.entries:
         by_task[e.task_id].append(e)
+    groups = SupportGroups(ws.tasks)
     rows = []
     for task in ws.tasks:
         leads = [e for e in by_task[task.id] if e.role == "lead"]
         supports = [e for e in by_task[task.id] if e.role == "support"]
+        for_group = [e for e in by_task[groups.ids[task.id]] if e.unit in task.support_units]
         single = len(task.lead_units) == 1
         row: list[object] = [*task_cells(task)]
         row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
-        row.append(supports_text(supports))
+        row.append(supports_text(supports, for_group))
         row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
         rows.append(row)
     return headers, rows

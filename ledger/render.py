@@ -8,12 +8,10 @@ a returned file whatever it is called by then.
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import multiprocessing
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,27 +23,33 @@ from .config import Config, FillColumn
 from .deadlines import deadline_state
 from .history import History
 from .layout import (
-    EXCEL_MAX_HEIGHT,
     FIRST_TASK_ROW,
-    FOOTER_LABELS,
+    FOOTER_ROWS,
+    FROZEN_COLUMNS,
+    GROUP_ROLE,
+    GROUP_WIDTHS,
     HEADER_ROW,
     INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     META_FORMAT,
     META_SHEET,
+    SUPPORT_DETAIL_SHEET,
     SUPPORT_SHEET,
-    TASK_COLUMNS,
-    TASK_WIDTHS,
+    WORKBOOK_COLUMNS,
+    WORKBOOK_WIDTHS,
+    SupportGroup,
+    SupportGroups,
+    fill_widths,
     ledger_id,
     row_fingerprint,
-    task_cells,
+    workbook_cells,
 )
 from .model import Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .templating import template
-from .wording import chinese_date
+from .wording import chinese_date, tidy
 from .workspace import Workspace, tasks_by_unit
-from .xlsx import FONT, TITLE_FONT, new_workbook, print_landscape
+from .xlsx import FONT, TITLE_FONT, FittedWorksheet, line_count, new_workbook, page_header, print_landscape, row_height
 
 
 @dataclass(kw_only=True)
@@ -55,24 +59,6 @@ class RenderResult:
     manifest_path: Path
     files: list[RenderedFile]
     unknown_units: list[str] = field(default_factory=list)
-
-
-# East Asian wide and full-width ranges: these characters take two columns on screen.
-WIDE_CHARS = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: CJK and full-width characters count double."""
-    return len(text) + len(WIDE_CHARS.findall(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs; cached because a task's text appears in many units' workbooks."""
-    return sum(max(1, -(-display_width(line) // max(int(width) - 1, 1))) for line in text.split("\n"))
 
 
 def fill_columns_for(ws: Workspace, tasks: list[Task], role: str) -> list[FillColumn]:
@@ -88,19 +74,28 @@ def fill_columns_for(ws: Workspace, tasks: list[Task], role: str) -> list[FillCo
 
 @dataclass(frozen=True)
 class TaskRow:
-    """What a task's locked row looks like; the same in every unit's workbook, so computed once per render."""
+    """What a task's locked row looks like; the same in every unit's workbook, so computed once per render.
+
+    Its height is what the locked text needs (more when answers are prefilled); rows are not fixed to it, so they
+    grow as the unit types (see FittedWorksheet).
+    """
 
     cells: list[str]
     fingerprint: str
-    height: float
+    lines: int  # wrapped lines the locked cells need
     state: str | None  # "overdue", "soon" or None
+    labels: dict[str, list[str]]  # group labels in 配合单位 and the units each stands for
 
     @classmethod
-    def of(cls, task: Task, as_of: date, config: Config) -> TaskRow:
-        cells = task_cells(task)
-        lines = max(line_count(v, w) for v, w in zip(cells, TASK_WIDTHS, strict=True))
-        height = min(EXCEL_MAX_HEIGHT, 13.5 * lines + 3)
-        return cls(cells, row_fingerprint(cells), height, deadline_state(task.deadline, as_of, config.due_soon_days))
+    def of(cls, task: Task, as_of: date, config: Config, groups: dict[str, list[str]]) -> TaskRow:
+        cells, labels = workbook_cells(task, groups)
+        lines = max(line_count(v, w) for v, w in zip(cells, WORKBOOK_WIDTHS, strict=True))
+        state = deadline_state(task.deadline, as_of, config.due_soon_days)
+        return cls(cells, row_fingerprint(cells), lines, state, labels)
+
+
+# The colours of a task row by its deadline state: (background, font).
+STATE_COLOURS = {None: ("#F2F2F2", None), "overdue": ("#FFC7CE", "#9C0006"), "soon": ("#FFEB9C", "#9C5700")}
 
 
 class _Formats:
@@ -112,10 +107,15 @@ class _Formats:
         self.header = book.add_format(
             {**base, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9D9D9"}
         )
-        self.locked = {
-            None: book.add_format({**base, "bg_color": "#F2F2F2"}),
-            "overdue": book.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
-            "soon": book.add_format({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+
+        def coloured(state: str | None, extra: dict) -> object:
+            background, font = STATE_COLOURS[state]
+            return book.add_format({**base, "bg_color": background, **({"font_color": font} if font else {}), **extra})
+
+        self.locked = {state: coloured(state, {}) for state in STATE_COLOURS}
+        # the status cell carries the task's colour too, so the mark is beside what the unit is choosing
+        self.status = {
+            state: coloured(state, {"locked": False, "align": "center"}) if state else None for state in STATE_COLOURS
         }
         self.not_applicable = book.add_format({**base, "bg_color": "#BFBFBF", "align": "center"})
         unlocked = {**base, "locked": False}
@@ -130,39 +130,40 @@ class _Formats:
         self.text = book.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
 
 
+GROUP_ROW_LINES = 4  # room to write a group's 本月配合情况
+
+
 @dataclass
 class _SheetPlan:
     name: str
     role: str
     tasks: list[Task]
     fill: list[FillColumn]
+    groups: list[SupportGroup] | None = None  # support tasks answered by group (a unit that supports many)
 
 
 class UnitWorkbook:
     """Writes one unit's workbook; kept as a class so the formats and metadata rows travel together."""
 
-    def __init__(
-        self, ws: Workspace, period: Period, unit: str, history: History, instructions: str, rows: dict[str, TaskRow]
-    ) -> None:
-        self.ws, self.config, self.period, self.unit = ws, ws.config, period, unit
-        self.rows = rows
-        self.history = history
-        self.instructions = instructions
+    def __init__(self, run: _Run, unit: str) -> None:
+        self.ws, self.config, self.period, self.unit = run.ws, run.ws.config, run.period, unit
+        self.run = run
+        self.history = run.history
         self.meta_rows: list[list[str]] = []
 
-    def write(self, path: Path, plans: list[_SheetPlan]) -> None:
+    def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> None:
         created = datetime(self.period.year, self.period.month, 1)
         book = new_workbook(path, created, "")
         book.set_properties(
             {
-                "title": f"{self.config.title} {self.unit} {self.period.label}",
+                "title": tidy(f"{self.config.title} {self.unit} {self.period.label}"),
                 "author": self.config.office.name,
                 "company": self.config.office.name,
                 "created": created,
             }
         )
         self.formats = _Formats(book)
-        self._instructions_sheet(book)
+        self._instructions_sheet(book, instructions)
         for plan in plans:
             self._task_sheet(book, plan)
         self._meta_sheet(book)
@@ -186,64 +187,103 @@ class UnitWorkbook:
             },
         )
 
-    def _instructions_sheet(self, book) -> None:
+    def _instructions_sheet(self, book, instructions: str) -> None:
         sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
         width = 90
         sheet.set_column(0, 0, width)
         sheet.hide_gridlines(2)
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
-        for r, line in enumerate(self.instructions.split("\n")):
+        page_header(sheet, self.unit, INSTRUCTIONS_SHEET, self.period.label)
+        for r, line in enumerate(instructions.split("\n")):
             fmt = self.formats.title if r == 0 else self.formats.text
             sheet.write_string(r, 0, line, fmt)
-            sheet.set_row(r, 30 if r == 0 else 16 * line_count(line, width) + 2)
+            sheet.set_row(r, 30 if r == 0 else 17 * line_count(line, width * 10 / 11) + 2)  # 11 pt text
         self._protect(sheet)
 
-    def _task_sheet(self, book, plan: _SheetPlan) -> None:
-        sheet = book.add_worksheet(plan.name)
-        f = self.formats
-        headers = [*TASK_COLUMNS, *(c.header for c in plan.fill)]
-        widths = [*TASK_WIDTHS, *(c.width for c in plan.fill)]
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, width)
-        title = (
-            f"{self.config.title}　{self.unit}　{self.period.label}{'牵头' if plan.role == 'lead' else '配合'}任务进展"
+    def row(self, task: Task) -> TaskRow:
+        rows = self.run.rows
+        return rows.get(task.id) or rows.setdefault(
+            task.id, TaskRow.of(task, self.period.last_day, self.config, self.run.unit_groups)
         )
+
+    def _task_sheet(self, book, plan: _SheetPlan) -> None:
+        sheet = book.add_worksheet(plan.name, worksheet_class=FittedWorksheet)
+        f = self.formats
+        headers = [*WORKBOOK_COLUMNS, *(c.header for c in plan.fill)]
+        source = GROUP_WIDTHS if plan.groups is not None else WORKBOOK_WIDTHS
+        widths = [*source, *fill_widths([(c.kind, c.width) for c in plan.fill])]
+        fill_width = widths[len(WORKBOOK_COLUMNS) :]
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width or None, None, {"hidden": not width})
+        what = {LEAD_SHEET: "牵头任务进展", SUPPORT_SHEET: "配合任务进展", SUPPORT_DETAIL_SHEET: "配合任务明细（选填）"}
+        title = tidy(f"{self.config.title}　{self.unit}　{self.period.label}{what[plan.name]}")
         sheet.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
         sheet.set_row(0, 32)
         for c, header in enumerate(headers):
             sheet.write_string(HEADER_ROW, c, header, f.header)
         sheet.set_row(HEADER_ROW, 30)
-        docs = {d.code: {c.header for c in d.fill_columns} for d in self.config.documents}
-        as_of = self.period.last_day
-        for i, task in enumerate(plan.tasks):
-            r = FIRST_TASK_ROW + i
-            row = self.rows.get(task.id) or self.rows.setdefault(task.id, TaskRow.of(task, as_of, self.config))
-            for c, value in enumerate(row.cells):
-                sheet.write_string(r, c, value, f.locked[row.state])
-            previous = self.history.answers_of(task.id, self.unit)
-            for offset, column in enumerate(plan.fill):
-                c = len(TASK_COLUMNS) + offset
-                if column.header not in docs[task.document]:
-                    sheet.write_string(r, c, "—", f.not_applicable)
-                else:
-                    self._write_input(sheet, r, c, column, previous.get(column.header))
-            sheet.set_row(r, row.height)
-            self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
-        last = FIRST_TASK_ROW + max(len(plan.tasks), 1) - 1
+        r = FIRST_TASK_ROW
+        if plan.groups is not None:
+            for group in plan.groups:
+                self._group_row(sheet, r, group, plan.fill, fill_width)
+                r += 1
+        else:
+            docs = {d.code: {c.header for c in d.fill_columns} for d in self.config.documents}
+            for task in plan.tasks:
+                self._task_row(sheet, r, task, plan, docs[task.document], fill_width)
+                r += 1
+        last = max(r - 1, FIRST_TASK_ROW)
         self._validations(sheet, plan.fill, last)
-        footer = last + 2
-        for k, label in enumerate(FOOTER_LABELS):
-            sheet.write_string(footer + k, 2, label, f.footer_label)
-            sheet.write_blank(footer + k, 3, None, f.footer_input)
-            sheet.set_row(footer + k, 20)
-        sheet.freeze_panes(FIRST_TASK_ROW, 0)
+        if plan.name != SUPPORT_DETAIL_SHEET:
+            self._signature_block(sheet, last + 2)
+        sheet.freeze_panes(FIRST_TASK_ROW, FROZEN_COLUMNS)
         sheet.autofilter(HEADER_ROW, 0, last, len(headers) - 1)
         print_landscape(sheet, HEADER_ROW)
+        page_header(sheet, self.unit, plan.name, self.period.label)
         self._protect(sheet)
 
-    def _write_input(self, sheet, r: int, c: int, column: FillColumn, value: object) -> None:
-        fmt = self.formats.input[column.kind]
+    def _task_row(self, sheet, r: int, task: Task, plan: _SheetPlan, applies: set[str], widths: list[float]) -> None:
+        f = self.formats
+        row = self.row(task)
+        for c, value in enumerate(row.cells):
+            sheet.write_string(r, c, value, f.locked[row.state])
+        previous = self.history.answers_of(task.id, self.unit)
+        sheet.set_row(r, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
+        for offset, column in enumerate(plan.fill):
+            c = len(WORKBOOK_COLUMNS) + offset
+            if column.header not in applies:
+                sheet.write_string(r, c, "—", f.not_applicable)
+            else:
+                fmt = (column.kind == "status" and f.status[row.state]) or f.input[column.kind]
+                self._write_input(sheet, r, c, column, previous.get(column.header), fmt)
+        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
+
+    def _group_row(self, sheet, r: int, group: SupportGroup, fill: list[FillColumn], widths: list[float]) -> None:
+        """One 本月配合情况 row for a group of support tasks, with room to write."""
+        f = self.formats
+        cells = group.cells()
+        for c, value in enumerate(cells):
+            sheet.write_string(r, c, value, f.locked[None])
+        previous = self.history.answers_of(group.id, self.unit)
+        lines = max(line_count(v, w) for v, w in zip(cells, GROUP_WIDTHS, strict=True) if w)
+        sheet.set_row(r, row_height(max(lines, GROUP_ROW_LINES, _answer_lines(previous, fill, widths))))
+        for offset, column in enumerate(fill):
+            c = len(WORKBOOK_COLUMNS) + offset
+            self._write_input(sheet, r, c, column, previous.get(column.header), f.input[column.kind])
+        self.meta_rows.append([SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(cells)])
+
+    def _signature_block(self, sheet, first: int) -> None:
+        """填报人、联系电话、单位负责人（签字）、单位（盖章）、填报日期, two to a line, room for the stamp."""
+        f = self.formats
+        places = ((1, 2), (len(WORKBOOK_COLUMNS), len(WORKBOOK_COLUMNS) + 1))
+        for k, labels in enumerate(FOOTER_ROWS):
+            for label, (at, value) in zip(labels, places, strict=False):
+                sheet.write_string(first + k, at, label, f.footer_label)
+                sheet.write_blank(first + k, value, None, f.footer_input)
+            sheet.set_row(first + k, 48 if any("盖章" in label for label in labels) else 24)
+
+    def _write_input(self, sheet, r: int, c: int, column: FillColumn, value: object, fmt) -> None:
         if value is None or value == "":
             sheet.write_blank(r, c, None, fmt)
         elif column.kind == "number" and isinstance(value, int | float):
@@ -255,7 +295,7 @@ class UnitWorkbook:
 
     def _validations(self, sheet, fill: list[FillColumn], last: int) -> None:
         for offset, column in enumerate(fill):
-            c = len(TASK_COLUMNS) + offset
+            c = len(WORKBOOK_COLUMNS) + offset
             options = {"error_type": "stop", "ignore_blank": True}
             if column.kind == "status":
                 options |= {
@@ -282,7 +322,7 @@ class UnitWorkbook:
                     "minimum": date(2000, 1, 1),
                     "maximum": date(2100, 12, 31),
                     "error_title": "请填写日期",
-                    "error_message": f"“{column.header}”请填写日期，如 2021-06-30",
+                    "error_message": f"“{column.header}”请填写日期，如2021-06-30",
                 }
             else:
                 continue
@@ -304,25 +344,42 @@ class UnitWorkbook:
         sheet.protect(self.config.sheet_password or "")
 
 
-def instructions_text(ws: Workspace, period: Period, unit: str, plans: list[_SheetPlan]) -> str:
-    """填报说明 from templates/instructions.txt.j2 (the office's copy, else the default)."""
-    fill = [c.header for plan in plans for c in plan.fill]
-    return (
-        template(ws.root, "instructions.txt.j2")
-        .render(
-            title=ws.config.title,
-            unit=unit,
-            period=str(period),
-            period_label=period.label,
-            return_deadline=chinese_date(period.return_deadline(ws.config.report_due_day)),
-            office=ws.config.office,
-            lead_count=len(plans[0].tasks),
-            support_count=len(plans[1].tasks),
-            fill_headers="、".join(dict.fromkeys(fill)),
-            statuses="、".join(ws.config.statuses),
-        )
-        .strip()
+def _answer_lines(previous: Mapping[str, object], fill: list[FillColumn], widths: list[float]) -> int:
+    """Lines the prefilled answers of a row need."""
+    return max(
+        (line_count(str(previous[c.header]), w) for c, w in zip(fill, widths, strict=True) if previous.get(c.header)),
+        default=1,
     )
+
+
+def instructions_text(
+    ws: Workspace, period: Period, unit: str, plans: list[_SheetPlan], *, prefilled: bool, labels: dict[str, list[str]]
+) -> str:
+    """填报说明 from templates/instructions.txt.j2 (the office's copy, else the default)."""
+    lead = next((p for p in plans if p.role == "lead"), None)
+    support = next((p for p in plans if p.role == "support"), None)
+    detail = SUPPORT_DETAIL_SHEET if any(p.name == SUPPORT_DETAIL_SHEET for p in plans) else ""
+    fill = [c.header for plan in plans for c in plan.fill]
+    office = ws.config.office
+    text = template(ws.root, "instructions.txt.j2").render(
+        title=ws.config.title,
+        unit=unit,
+        period=str(period),
+        period_label=period.label,
+        return_deadline=chinese_date(period.return_deadline(ws.config.report_due_day)),
+        office=office,
+        lead_count=len(lead.tasks) if lead else 0,
+        support_count=len(support.tasks) if support else 0,
+        support_groups=len(support.groups) if support and support.groups else 0,
+        fill_headers="、".join(dict.fromkeys(fill)),
+        statuses="、".join(ws.config.statuses),
+        prefilled=prefilled,
+        group_labels={label: "、".join(members) for label, members in labels.items()},
+        lead_sheet=LEAD_SHEET,
+        support_sheet=SUPPORT_SHEET,
+        detail_sheet=detail,
+    )
+    return tidy(text.strip())
 
 
 # What every unit's workbook of one run is written from; set before worker processes fork, so that they share it
@@ -336,20 +393,45 @@ class _Run:
     period: Period
     history: History
     by_unit: dict[str, tuple[list[Task], list[Task]]]
+    unit_groups: dict[str, list[str]]  # the registry's groups (所属分组), written as the group when whole
+    support_groups: SupportGroups
     rows: dict[str, TaskRow] = field(default_factory=dict)  # per process: each task row computed once
+
+
+def _plans(ws: Workspace, lead: list[Task], support: list[Task], groups: SupportGroups) -> list[_SheetPlan]:
+    """The task sheets of a unit's workbook: none without tasks.
+
+    A unit that supports more tasks than the threshold answers them by group — one 本月配合情况 row per lead
+    document and category on 配合任务, a few pages to print and sign — and may add a line on any single task in
+    配合任务明细, which lists them all.
+    """
+    plans = []
+    if lead:
+        plans.append(_SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")))
+    if support:
+        fill = fill_columns_for(ws, support, "support")
+        if len(support) > ws.config.support_group_threshold:
+            text = [c for c in fill if c.kind == "text"]
+            plans.append(_SheetPlan(SUPPORT_SHEET, "support", support, text, groups.of(support)))
+            plans.append(_SheetPlan(SUPPORT_DETAIL_SHEET, "support", support, fill))
+        else:
+            plans.append(_SheetPlan(SUPPORT_SHEET, "support", support, fill))
+    return plans
 
 
 def _render_unit(unit: str) -> RenderedFile:
     assert _run is not None, "render_period sets the run before rendering any unit"
-    ws, period = _run.ws, _run.period
+    ws, period, history = _run.ws, _run.period, _run.history
     lead, support = _run.by_unit[unit]
     path = ws.paths.workbook(period, unit)
-    plans = [
-        _SheetPlan(LEAD_SHEET, "lead", lead, fill_columns_for(ws, lead, "lead")),
-        _SheetPlan(SUPPORT_SHEET, "support", support, fill_columns_for(ws, support, "support")),
-    ]
-    instructions = instructions_text(ws, period, unit, plans)
-    UnitWorkbook(ws, period, unit, _run.history, instructions, _run.rows).write(path, plans)
+    plans = _plans(ws, lead, support, _run.support_groups)
+    asked = [t.id for t in (*lead, *support)] + [g.id for p in plans for g in p.groups or []]
+    prefilled = any(history.answers_of(i, unit) for i in asked)
+    labels: dict[str, list[str]] = {}
+    workbook = UnitWorkbook(_run, unit)
+    for task in (*lead, *support):
+        labels.update(workbook.row(task).labels)
+    workbook.write(path, plans, instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels))
     return RenderedFile(
         unit=unit,
         file=path.name,
@@ -388,7 +470,14 @@ def render_period(
     elif paths.manifest(period).is_file():
         kept = {f.unit: f for f in read_manifest(paths, period).files}
     files: list[RenderedFile] = []
-    _run = _Run(ws=ws, period=period, history=history, by_unit=by_unit)
+    _run = _Run(
+        ws=ws,
+        period=period,
+        history=history,
+        by_unit=by_unit,
+        unit_groups=ws.registry.groups,
+        support_groups=SupportGroups(ws.tasks),
+    )
     # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.
     gc.freeze()

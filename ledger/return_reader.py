@@ -21,13 +21,18 @@ from .deadlines import parse_deadline
 from .entries import ADDED_ROW, Entry, Role, Unmerged
 from .layout import (
     FOOTER_LABELS,
+    FORMER_FOOTER_LABELS,
+    GROUP_ROLE,
     HEADER_SCAN_ROWS,
     LEAD_SHEET,
+    SUPPORT_DETAIL_SHEET,
     SUPPORT_SHEET,
     TASK_COLUMNS,
+    WORKBOOK_COLUMNS,
+    SupportGroups,
     ledger_id,
     row_fingerprint,
-    task_cells,
+    workbook_cells,
 )
 from .model import Period, Task
 from .problems import Problem, cell_name, problem
@@ -72,14 +77,17 @@ class ReadContext:
     fill: dict[str, FillColumn]
     cells: dict[str, list[str]]  # task id -> its locked cells as render writes them
     involved: dict[str, frozenset[str]]  # unit -> ids of the tasks it leads or supports
+    groups: dict[str, frozenset[str]]  # unit -> ids of the groups its support tasks may be answered by
 
     @classmethod
     def of(cls, ws: Workspace, period: Period) -> ReadContext:
         fill = {c.header: c for d in ws.config.documents for c in d.fill_columns}
-        involved = {
-            u: frozenset(t.id for t in (*lead, *support)) for u, (lead, support) in tasks_by_unit(ws.tasks).items()
-        }
-        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, {t.id: task_cells(t) for t in ws.tasks}, involved)
+        by_unit = tasks_by_unit(ws.tasks)
+        involved = {u: frozenset(t.id for t in (*lead, *support)) for u, (lead, support) in by_unit.items()}
+        support_groups = SupportGroups(ws.tasks)
+        groups = {u: frozenset(support_groups.ids[t.id] for t in support) for u, (_, support) in by_unit.items()}
+        cells = {t.id: workbook_cells(t, ws.registry.groups)[0] for t in ws.tasks}
+        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, cells, involved, groups)
 
 
 class ReturnReader:
@@ -90,6 +98,7 @@ class ReturnReader:
         self.cells = context.cells
         self.statuses = frozenset(context.ws.config.statuses)
         self.involved = context.involved.get(unit, frozenset())
+        self.groups = context.groups.get(unit, frozenset())
         self.receipt, self.book, self.unit = receipt, book, unit
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
@@ -115,7 +124,8 @@ class ReturnReader:
     def read(self) -> None:
         meta = self.book.metadata
         expected = {r.task_id: r for r in meta.rows} if meta and meta.rows else None
-        expected_sheets = {LEAD_SHEET, SUPPORT_SHEET} | ({r.sheet for r in meta.rows} if meta else set())
+        # the sheets render wrote: a unit without lead (or support) tasks has no such sheet
+        expected_sheets = {r.sheet for r in meta.rows} if meta and meta.rows else {LEAD_SHEET, SUPPORT_SHEET}
         tables = [(s, self._header(s)) for s in self.book.sheets]
         present = {s.name for s, header in tables if header is not None}
         missing_sheets = sorted(expected_sheets - present)
@@ -133,8 +143,10 @@ class ReturnReader:
             self._above_header(sheet, header[0])
             self._rows(sheet, header, expected, seen)
         if expected is not None:
+            # support tasks answered by group are optional one by one: a deleted detail row loses nothing
+            by_group = any(r.role == GROUP_ROLE for r in expected.values())
             for task_id, row in expected.items():
-                if task_id not in seen:
+                if task_id not in seen and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
@@ -168,18 +180,21 @@ class ReturnReader:
     def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> Role:
         if expected_row and expected_row.role in ("lead", "support"):
             return "lead" if expected_row.role == "lead" else "support"
-        if sheet.name == SUPPORT_SHEET:
+        if sheet.name in (SUPPORT_SHEET, SUPPORT_DETAIL_SHEET):
             return "support"
         return "lead" if self.unit in task.lead_units else "support"
 
     def _rows(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected, seen: dict) -> None:
         header_row, columns = header
-        id_col = columns[TASK_COLUMNS[0]]
-        locked_cols = [columns.get(name) for name in TASK_COLUMNS]
-        contiguous = locked_cols == list(range(len(TASK_COLUMNS)))
+        id_col = columns[WORKBOOK_COLUMNS[0]]
+        locked_cols = [columns.get(name) for name in WORKBOOK_COLUMNS]
+        contiguous = locked_cols == list(range(len(WORKBOOK_COLUMNS)))
         # Decided once per sheet: each fill-in column's index, its configuration and the Entry field it feeds.
+        # Source columns of earlier layouts (序号) are not fill-in columns either.
         fill = [
-            (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h)) for h, c in columns.items() if h not in TASK_COLUMNS
+            (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h))
+            for h, c in columns.items()
+            if h not in WORKBOOK_COLUMNS and h not in TASK_COLUMNS
         ]
         width = max((len(row) for row in sheet.rows), default=0)
         labelled = set(columns.values())
@@ -199,6 +214,10 @@ class ReturnReader:
                         if text_of(v).strip():
                             self.keep(sheet.name, r, c, v, ADDED_ROW)
                 continue
+            if task_id in self.groups and task_id not in seen:
+                seen[task_id] = (sheet.name, r, id_col)
+                self.entries.append(self._entry(sheet, r, row, task_id, GROUP_ROLE, fill))
+                continue
             task = self.tasks.get(task_id)
             assigned = task_id in self.involved and (expected is None or task_id in expected)
             if task is None or not assigned or task_id in seen:
@@ -212,35 +231,35 @@ class ReturnReader:
                 continue
             seen[task_id] = (sheet.name, r, id_col)
             expected_row = expected.get(task_id) if expected else None
-            if not (contiguous and row[: len(TASK_COLUMNS)] == self.cells[task_id]):  # fast path: untouched row
+            if not (contiguous and row[: len(WORKBOOK_COLUMNS)] == self.cells[task_id]):  # fast path: untouched
                 now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
                 self._locked(sheet, r, task, now, locked_cols, expected_row)
-            entry = self._entry(sheet, r, row, task, self._role(sheet, task, expected_row), fill)
+            entry = self._entry(sheet, r, row, task_id, self._role(sheet, task, expected_row), fill)
             self._content_checks(entry, sheet.name, r, columns)
             self.entries.append(entry)
 
     def _footer(self, row: list[object]) -> bool:
+        """A line of the signature block: each label with the first text after it that is not a label."""
         texts = [text_of(v).strip() for v in row]
-        label = next((t for t in texts if t in FOOTER_LABELS), None)
-        if label is None:
-            return False
-        i = texts.index(label)
-        value = next((t for t in texts[i + 1 :] if t), "")
-        self.reporter[label.rstrip("：")] = value
-        return True
+        labels = [i for i, t in enumerate(texts) if t in FOOTER_LABELS or t in FORMER_FOOTER_LABELS]
+        for i in labels:
+            after = texts[i + 1 :]
+            stop = next((k for k, t in enumerate(after) if t in FOOTER_LABELS), len(after))
+            self.reporter[texts[i].rstrip("：")] = next((t for t in after[:stop] if t), "")
+        return bool(labels)
 
     def _locked(self, sheet, r: int, task: Task, now: list[str], cols, expected_row: MetaRow | None) -> None:
         source = self.cells[task.id]
         if now == source or (expected_row and row_fingerprint(now) == expected_row.fingerprint):
             return  # untouched: as in the source, or as rendered before the office edited the source
-        for name, old, new, c in zip(TASK_COLUMNS, source, now, cols, strict=True):
-            if c is not None and old != new and name != TASK_COLUMNS[0]:
+        for name, old, new, c in zip(WORKBOOK_COLUMNS, source, now, cols, strict=True):
+            if c is not None and old != new and name != WORKBOOK_COLUMNS[0]:
                 self.report(
                     "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
                 )
 
-    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task: Task, role: Role, fill) -> Entry:
-        entry = Entry(task_id=task.id, unit=self.unit, role=role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
+    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task_id: str, role: Role, fill) -> Entry:
+        entry = Entry(task_id=task_id, unit=self.unit, role=role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
         for header, c, column, field_name in fill:
             value = row[c]
             if sheet.formulas and (r, c) in sheet.formulas:
@@ -393,12 +412,12 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
     header labels, the locked task columns as in the source, the footer labels — is not the unit's and is left
     out; of any other file every non-empty cell is listed."""
     ours = book.metadata is not None
-    labels = {*TASK_COLUMNS, *context.fill, *FOOTER_LABELS, "—"}
+    labels = {*TASK_COLUMNS, *WORKBOOK_COLUMNS, *context.fill, *FOOTER_LABELS, *FORMER_FOOTER_LABELS, "—"}
     kept = []
     for sheet in book.sheets:
         header = _header_row(sheet) if ours else None
         labelled = _labels(sheet.rows[header]) if header is not None else []
-        positions = {c: TASK_COLUMNS.index(label) for c, label in enumerate(labelled) if label in TASK_COLUMNS}
+        positions = {c: WORKBOOK_COLUMNS.index(label) for c, label in enumerate(labelled) if label in WORKBOOK_COLUMNS}
         id_col = next((c for c, i in positions.items() if i == 0), 0)
         for r, row in enumerate(sheet.rows):
             task_id = text_of(row[id_col]).strip() if row and id_col < len(row) else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -21,7 +22,7 @@ from pathlib import Path
 import openpyxl
 
 from .config import BEHIND_STATUS, DONE_STATUS
-from .layout import LEAD_SHEET, SUPPORT_SHEET
+from .layout import LEAD_SHEET, SUPPORT_DETAIL_SHEET, SUPPORT_SHEET
 from .outbox import Manifest
 from .workspace import Workspace
 from .xlsx import fixed_package
@@ -74,7 +75,7 @@ def behaviour_of(index: int, due_day: int) -> Behaviour:
 
 def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
     book = openpyxl.load_workbook(path)
-    for sheet_name in (LEAD_SHEET, SUPPORT_SHEET):
+    for sheet_name in (n for n in (LEAD_SHEET, SUPPORT_SHEET, SUPPORT_DETAIL_SHEET) if n in book.sheetnames):
         sheet = book[sheet_name]
         headers = [c.value for c in sheet[2]]
         for n, row in enumerate(sheet.iter_rows(min_row=3)):
@@ -86,7 +87,11 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
                 if header in headers and row[headers.index(header)].value != "—":
                     row[headers.index(header)].value = value
 
-            if sheet_name == SUPPORT_SHEET:
+            if sheet_name == SUPPORT_DETAIL_SHEET:  # optional one by one: a few are written
+                if k % 10 == 0:
+                    put("本月进展", f"已配合牵头单位开展工作（{unit}）。")
+                continue
+            if sheet_name == SUPPORT_SHEET:  # a task, or a whole group for a unit that supports many
                 put("本月进展", f"已配合牵头单位开展工作（{unit}）。")
                 continue
             status = [DONE_STATUS, "序时推进", "序时推进", BEHIND_STATUS, "序时推进", "未启动", "序时推进"][k % 7]
@@ -106,9 +111,10 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
         investment = "累计完成投资（亿元）"
         if sheet_name == LEAD_SHEET and investment in headers and seed % 2 == 0 and sheet.max_row > 2:
             sheet.cell(3, headers.index(investment) + 1).value = "2000万"  # a number typed with its unit
-    for label_row in book[LEAD_SHEET].iter_rows():
-        if label_row[2].value == "填报人：":
-            label_row[3].value = "张三"
+    for label_row in book[book.sheetnames[1]].iter_rows():
+        for label, value in itertools.pairwise(label_row):
+            if label.value == "填报人：":
+                value.value = "张三"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date
 
 from .entries import Entry
 
-ROLE_NAMES = {"lead": "牵头", "support": "配合"}
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+# a space between a Chinese character and a digit or Latin letter, the way Western typing leaves it
+STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
+
+ROLE_NAMES = {"lead": "牵头", "support": "配合", "group": "配合（分类综合）"}
 STATE_NAMES = {
     "merged": "已汇总",
     "superseded": "已被更晚的报送取代",
@@ -24,11 +30,20 @@ def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:
     return "\n".join(f"{unit}：{value}" for unit, value in values)
 
 
-def supports_text(entries: list[Entry]) -> str:
-    """What each supporting unit reported, a line per unit."""
-    return "\n".join(f"{e.unit}：{e.status or '未选状态'}；{e.progress}".rstrip("；") for e in entries)
+def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str:
+    """What each supporting unit reported, a line per unit that wrote something; status only where chosen
+    (it is optional for support). `groups` are answers for the task's whole group (role "group")."""
+    lines = ["；".join(x for x in (e.status, e.progress) if x) for e in entries]
+    found = [f"{e.unit}：{line}" for e, line in zip(entries, lines, strict=True) if line]
+    found += [f"{g.unit}（本类综合）：{g.progress}" for g in groups if g.progress]
+    return "\n".join(found)
 
 
 def chinese_date(day: date) -> str:
     """A date as Chinese offices write it: 2021年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def tidy(text: str) -> str:
+    """Text as Chinese offices write it: no Western spaces next to Chinese characters ("7月5日前", "共2项")."""
+    return STRAY_SPACE.sub("", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -12,11 +13,60 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 FONT = "宋体"  # SimSun: on every Windows and WPS install
 TITLE_FONT = "黑体"
 
 Cell = str | int | float | date | None
+LINE_HEIGHT = 14.5  # points a wrapped line of 10 pt text takes (CJK fonts have tall lines)
+MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
+
+# East Asian wide and full-width ranges: these characters take two columns on screen.
+WIDE_CHARS = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on screen: CJK and full-width characters count double."""
+    return len(text) + len(WIDE_CHARS.findall(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def line_count(text: str, width: float) -> int:
+    """Lines a wrapped cell needs; cached because a text appears in many units' workbooks."""
+    capacity = max(int((width * 7 + 3) / 6.7), 2)  # a column of width w is 7w+5 pixels; a CJK character about 13
+    return sum(max(1, -(-display_width(line) // capacity)) for line in text.split("\n"))
+
+
+def row_height(lines: int) -> float:
+    """The height in points of a row showing `lines` wrapped lines of 10 pt text."""
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * max(lines, 1) + 3)
+
+
+class FittedWorksheet(Worksheet):
+    """A worksheet whose row heights are a starting point, not fixed.
+
+    xlsxwriter marks every row given a height as customHeight, and Excel, WPS and LibreOffice never resize such
+    a row when text is typed into it. Rows here carry the height their text needs now (LibreOffice prints with
+    the stored height) without that mark, so the row grows when a unit types a longer answer.
+    """
+
+    def _xml_start_tag_unencoded(self, tag, attributes=None):
+        super()._xml_start_tag_unencoded(tag, _without_custom_height(tag, attributes))
+
+    def _xml_empty_tag_unencoded(self, tag, attributes=None):
+        super()._xml_empty_tag_unencoded(tag, _without_custom_height(tag, attributes))
+
+
+def _without_custom_height(tag: str, attributes: list | None) -> list:
+    if tag == "row" and attributes:
+        return [a for a in attributes if a[0] != "customHeight"]
+    return attributes or []
+
+
 FIXED_ZIP_TIME = (2021, 1, 1, 0, 0, 0)
 
 
@@ -53,12 +103,20 @@ def new_workbook(path: Path, created: datetime, title: str) -> Workbook:
 
 
 def print_landscape(sheet, repeat_row: int) -> None:
+    """A4 landscape, one page wide, the header row on every page, pages numbered from 1 in each sheet."""
     sheet.repeat_rows(repeat_row)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
+    sheet.set_margins(left=0.3, right=0.3, top=0.7, bottom=0.6)
+    sheet.set_start_page(1)
+    sheet.set_footer("&C第&P页")  # &N would count the pages of every sheet
+
+
+def page_header(sheet, *parts: str) -> None:
+    """Who and what a printed page belongs to, at the top of every page: a loose page still says whose it is."""
+    left, centre, right = (p.replace("&", "&&") for p in (*parts, "", "")[:3])
+    sheet.set_header(f"&L{left}&C{centre}&R{right}")
 
 
 def table_sheet(

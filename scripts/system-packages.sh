@@ -2,10 +2,10 @@
 # Installs the Debian packages the tests drive for real: LibreOffice (Calc and Writer) to open the workbooks and
 # the Word bulletin, python3-uno to edit and save returns through LibreOffice's own API as a unit would,
 # Chromium to render the report page, dovecot as the IMAP server replies are fetched from, fonts with CJK
-# glyphs, and openssl for test certificates. Idempotent; needs root or sudo. Without them it
+# glyphs and Carlito (Calibri's metrics, so column widths print as in Excel), and openssl for test certificates. Idempotent; needs root or sudo. Without them it
 # says what is missing and carries on: tests that need a program skip outside CI and fail in CI (CI=true).
 set -uo pipefail
-packages=(libreoffice-calc-nogui libreoffice-writer-nogui python3-uno chromium dovecot-imapd fonts-noto-cjk openssl)
+packages=(libreoffice-calc-nogui libreoffice-writer-nogui python3-uno chromium dovecot-imapd fonts-noto-cjk fonts-crosextra-carlito openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -197,7 +197,7 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     correction = by_unit["钢城区税务局"]
     assert "更正" in correction["Subject"]
     body = correction.get_body().get_content()
-    assert "差不多" in body and "H3" in body and "请从下拉列表中选择完成状态" in body
+    assert "差不多" in body and "G3" in body and "请从下拉列表中选择完成状态" in body
     chase = by_unit["钢城区司法局"]
     assert "催报" in chase["Subject"] and attachment_of(chase)[0] == "钢城区司法局.xlsx"
     assert (

@@ -101,17 +101,17 @@ def test_value_problems_each_name_their_cell(ws_root, tmp_path):
 
     def edit(book):
         sheet = book["牵头任务"]
-        sheet["I7"] = '=CONCATENATE("推进","中")'  # a formula in 本月进展 of FGF-12
+        sheet["H7"] = '=CONCATENATE("推进","中")'  # a formula in 本月进展 of FGF-12
 
     path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers, edit=edit)
     _, result = merged(ws_root, path)
     problems = set(located(result))
-    assert ("牵头任务", "H3", "status-invalid") in problems
-    assert ("牵头任务", "I4", "done-without-progress") in problems
-    assert ("牵头任务", "L4", "date-as-text") in problems
-    assert ("牵头任务", "I5", "progress-empty") in problems
+    assert ("牵头任务", "G3", "status-invalid") in problems
+    assert ("牵头任务", "H4", "done-without-progress") in problems
+    assert ("牵头任务", "K4", "date-as-text") in problems
+    assert ("牵头任务", "H5", "progress-empty") in problems
     # openpyxl, like any program that does not calculate, saves no result: the formula's text is kept
-    assert ("牵头任务", "I7", "cell-formula-uncached") in problems
+    assert ("牵头任务", "H7", "cell-formula-uncached") in problems
     assert (
         next(e.progress for e in result.entries if e.row == 7 and e.sheet == "牵头任务") == '=CONCATENATE("推进","中")'
     )
@@ -134,8 +134,8 @@ def test_numbers_typed_as_text_are_reported_with_the_number_they_mean(ws_root, t
     }
     _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers))
     messages = {p.cell: p.message for p in result.problems if p.code == "number-as-text"}
-    assert set(messages) == {"M3", "M4"}
-    assert "推断为 0.2" in messages["M3"] and "推断为 1.5" in messages["M4"]
+    assert set(messages) == {"L3", "L4"}
+    assert "推断为 0.2" in messages["L3"] and "推断为 1.5" in messages["L4"]
     assert entry(result, "LW-1", WATER).extra["累计完成投资（亿元）"] == "2000万"
     assert entry(result, "LW-4", WATER).extra["累计完成投资（亿元）"] == 0.12
 
@@ -158,17 +158,17 @@ def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
     def edit(book):
         sheet = book["牵头任务"]
         sheet.protection.sheet = False
-        sheet["D3"] = "改写后的措施"  # DQ-34's measure
+        sheet["C3"] = "改写后的措施"  # DQ-34's measure
         sheet["A5"] = "DQ-999"  # DQ-60's row now carries an unknown ID
-        sheet["H5"] = "序时推进"
+        sheet["G5"] = "序时推进"
         sheet.delete_rows(6)  # DQ-74 deleted
         sheet.insert_rows(4)
-        sheet["D4"] = "建议新增：加强资金监管"
-        sheet["I4"] = "拟于下月启动"
+        sheet["C4"] = "建议新增：加强资金监管"
+        sheet["H4"] = "拟于下月启动"
 
     _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
     codes = {(p.code, p.cell) for p in result.problems}
-    assert ("locked-edited", "D3") in codes
+    assert ("locked-edited", "C3") in codes
     assert ("row-added", "A4") in codes
     assert ("task-unknown", "A6") in codes
     assert {p.message for p in result.problems if p.code == "task-missing"} >= {
@@ -176,7 +176,7 @@ def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
         "任务“DQ-60”的行被删除，未填报",
     }
     kept = {(u.cell, u.value) for u in result.unmerged}
-    assert {("D4", "建议新增：加强资金监管"), ("I4", "拟于下月启动"), ("H6", "序时推进")} <= kept
+    assert {("C4", "建议新增：加强资金监管"), ("H4", "拟于下月启动"), ("G6", "序时推进")} <= kept
     assert "改写后的措施" in next(p.message for p in result.problems if p.code == "locked-edited")
     write_merge(load_workspace(ws_root), result)
     proposals = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")["新增建议"]
@@ -186,13 +186,13 @@ def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
 
 def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
     def edit(book):
-        book["牵头任务"].merge_cells("J3:K3")
+        book["牵头任务"].merge_cells("I3:J3")
         book["配合任务"].title = "配合"
         book.create_sheet("备忘").append(["这里有一句话"])
 
     _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
     assert {
-        ("牵头任务", "J3:K3", "cell-merged"),
+        ("牵头任务", "I3:J3", "cell-merged"),
         ("配合", None, "sheet-renamed"),
         ("备忘", None, "sheet-extra"),
     } <= set(located(result))
@@ -209,7 +209,7 @@ def test_two_returns_from_one_unit_the_latest_wins(ws_root, tmp_path):
     assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
     assert [(r.file, r.state) for r in result.returns] == [("第一次.xlsx", "superseded"), ("第二次.xlsx", "merged")]
     assert ("第一次.xlsx", "return-superseded") in {(p.file, p.code) for p in result.problems}
-    assert ("I3", "初稿") in {(u.cell, u.value) for u in result.unmerged if u.file == "第一次.xlsx"}
+    assert ("H3", "初稿") in {(u.cell, u.value) for u in result.unmerged if u.file == "第一次.xlsx"}
 
 
 def test_wrong_period_and_other_senders_file(ws_root, tmp_path):
@@ -323,4 +323,49 @@ def test_next_render_prefills_last_months_answers_and_drops_closed_tasks(ws_root
     sheet = openpyxl.load_workbook(july.outbox / f"{FINANCE}.xlsx")["牵头任务"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert "DQ-34" not in rows  # its only lead reported it done in June
-    assert rows["DQ-60"][7:10] == ("序时推进", "资金到位 80%", "=未完成部分")
+    assert rows["DQ-60"][6:9] == ("序时推进", "资金到位 80%", "=未完成部分")
+
+
+def test_a_street_answering_by_group_merges_without_noise(ws_root, tmp_path):
+    street = "艾山街道"
+
+    def detail(book):
+        sheet = book["配合任务明细"]
+        for row in sheet.iter_rows(min_row=3):
+            if row[0].value == "DQ-12":
+                row[7].value = "已督促辖区工地落实扬尘管控"  # 本月进展 of one task, status left empty
+
+    groups = {
+        "DQ-配2": {"本月进展": "开展扬尘专项检查6次", "存在问题": "部分工地覆盖不到位"},
+        "FGF-配1": {"本月进展": "配合做好审批改革"},
+    }
+    leads = {
+        "FGF-30": {"完成状态": "序时推进", "本月进展": "推进中"},
+        "FGF-41": {"完成状态": "序时推进", "本月进展": "推进中"},
+    }
+    path = fill_return(outbox(ws_root, street), tmp_path / "a.xlsx", groups, sheet="配合任务", edit=detail)
+    path = fill_return(path, tmp_path / "艾山街道.xlsx", leads)
+    ws, result = merged(ws_root, path)
+    lead_ids = {t.id for t in ws.tasks_of(street)[0]}
+    assert set(leads) == lead_ids
+    assert located(result) == []  # no status-missing, task-missing or row-added for 131 optional support rows
+    by_id = {e.task_id: e for e in result.entries if e.unit == street}
+    assert (by_id["DQ-配2"].role, by_id["DQ-配2"].progress) == ("group", "开展扬尘专项检查6次")
+    assert by_id["DQ-配2"].issues == "部分工地覆盖不到位"
+    assert (by_id["DQ-12"].role, by_id["DQ-12"].status, by_id["DQ-12"].progress) == (
+        "support",
+        "",
+        "已督促辖区工地落实扬尘管控",
+    )
+    write_merge(ws, result)
+    ledger = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["汇总台账"]
+    headers = [c.value for c in ledger[2]]
+    feedback = {row[0]: row[headers.index("配合单位反馈")] for row in ledger.iter_rows(min_row=3, values_only=True)}
+    assert feedback["DQ-12"] == "艾山街道：已督促辖区工地落实扬尘管控\n艾山街道（本类综合）：开展扬尘专项检查6次"
+    assert feedback["DQ-13"] == "艾山街道（本类综合）：开展扬尘专项检查6次"  # the group's answer, said as such
+    assert feedback["DQ-1"] is None  # nothing written for it: nothing claimed, no "未选状态"
+    # next month the group's answer is prefilled in its row
+    july = render(load_workspace(ws_root), Period(2021, 7), [street])
+    sheet = openpyxl.load_workbook(july.outbox / f"{street}.xlsx")["配合任务"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert rows["DQ-配2"][6:8] == ("开展扬尘专项检查6次", "部分工地覆盖不到位")

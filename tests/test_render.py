@@ -1,12 +1,22 @@
 import hashlib
 import json
+import re
+import zipfile
 
 import openpyxl
 import pytest
 
 from ledger import load_workspace
 from ledger.history import History
-from ledger.layout import FIRST_TASK_ROW, LEAD_SHEET, META_SHEET, SUPPORT_SHEET, TASK_COLUMNS
+from ledger.layout import (
+    FIRST_TASK_ROW,
+    FOOTER_ROWS,
+    LEAD_SHEET,
+    META_SHEET,
+    SUPPORT_DETAIL_SHEET,
+    SUPPORT_SHEET,
+    WORKBOOK_COLUMNS,
+)
 from ledger.model import Period
 from ledger.render import render_period
 
@@ -46,17 +56,20 @@ def test_every_unit_gets_exactly_its_tasks(rendered):
     for f in result.files:
         book = openpyxl.load_workbook(result.outbox / f.file)
         lead, support = ws.tasks_of(f.unit)
-        assert task_ids(book[LEAD_SHEET]) == [t.id for t in lead], f.unit
-        assert task_ids(book[SUPPORT_SHEET]) == [t.id for t in support], f.unit
+        support_sheet = SUPPORT_DETAIL_SHEET if SUPPORT_DETAIL_SHEET in book.sheetnames else SUPPORT_SHEET
+        assert (task_ids(book[LEAD_SHEET]) if lead else []) == [t.id for t in lead], f.unit
+        assert (task_ids(book[support_sheet]) if support else []) == [t.id for t in support], f.unit
+        assert (LEAD_SHEET in book.sheetnames, SUPPORT_SHEET in book.sheetnames) == (bool(lead), bool(support))
 
 
 def test_headers_and_per_document_fill_columns(rendered):
     _, result = rendered
     book = openpyxl.load_workbook(result.outbox / "莱芜区水务局.xlsx")
     headers = [c.value for c in book[LEAD_SHEET][FIRST_TASK_ROW]]
-    assert headers == [*TASK_COLUMNS, *DEFAULT_FILL, "完成时间", "累计完成投资（亿元）", "形象进度"]
+    assert headers == [*WORKBOOK_COLUMNS, *DEFAULT_FILL, "完成时间", "累计完成投资（亿元）", "形象进度"]
     support = openpyxl.load_workbook(result.outbox / "钢城区财政局.xlsx")[SUPPORT_SHEET]
-    assert [c.value for c in support[FIRST_TASK_ROW]] == [*TASK_COLUMNS, *DEFAULT_FILL]
+    assert [c.value for c in support[FIRST_TASK_ROW]] == [*WORKBOOK_COLUMNS, *DEFAULT_FILL]
+    assert "序号" not in headers  # 任务编号 holds it
 
 
 def test_source_columns_locked_fill_columns_open_sheet_protected(rendered):
@@ -64,16 +77,17 @@ def test_source_columns_locked_fill_columns_open_sheet_protected(rendered):
     sheet = openpyxl.load_workbook(result.outbox / "钢城区发展改革局.xlsx")[LEAD_SHEET]
     assert sheet.protection.sheet and sheet.protection.autoFilter is False  # False: filtering allowed
     row = FIRST_TASK_ROW + 1
-    assert all(sheet.cell(row, c).protection.locked for c in range(1, len(TASK_COLUMNS) + 1))
-    assert not any(sheet.cell(row, c).protection.locked for c in range(len(TASK_COLUMNS) + 1, len(TASK_COLUMNS) + 6))
-    assert sheet.cell(row, 1).value == "DQ-3" and sheet.cell(row, 4).value.startswith("严禁新增钢铁")
+    n = len(WORKBOOK_COLUMNS)
+    assert all(sheet.cell(row, c).protection.locked for c in range(1, n + 1))
+    assert not any(sheet.cell(row, c).protection.locked for c in range(n + 1, n + 6))
+    assert sheet.cell(row, 1).value == "DQ-3" and sheet.cell(row, 3).value.startswith("严禁新增钢铁")
 
 
 def test_validation_lists_and_typed_columns(rendered):
     _, result = rendered
     sheet = openpyxl.load_workbook(result.outbox / "莱芜区水务局.xlsx")[LEAD_SHEET]
     rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
-    status = rules["H3:H7"]
+    status = rules["G3:G7"]
     # errorStyle absent means "stop", the OOXML default: typed values outside the list are refused
     assert (status.type, status.errorStyle or "stop", status.formula1) == (
         "list",
@@ -81,9 +95,9 @@ def test_validation_lists_and_typed_columns(rendered):
         '"已完成,序时推进,滞后,未启动"',
     )
     assert status.showErrorMessage
-    assert rules["L3:L7"].type == "date"
-    assert (rules["M3:M7"].type, rules["M3:M7"].errorStyle or "stop") == ("decimal", "stop")
-    assert sheet["M3"].number_format == "0.00"
+    assert rules["K3:K7"].type == "date"
+    assert (rules["L3:L7"].type, rules["L3:L7"].errorStyle or "stop") == ("decimal", "stop")
+    assert sheet["L3"].number_format == "0.00"
 
 
 def test_print_settings(rendered):
@@ -93,9 +107,12 @@ def test_print_settings(rendered):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)  # absent width means 1
     assert sheet.print_title_rows in ("2:2", "$2:$2")
-    assert sheet.freeze_panes == "A3"
-    assert sheet["D3"].font.name == "宋体" and sheet["D3"].alignment.wrap_text
-    assert sheet.column_dimensions["D"].width > sheet.column_dimensions["B"].width
+    assert sheet["C3"].font.name == "宋体" and sheet["C3"].alignment.wrap_text
+    assert sheet.column_dimensions["C"].width > sheet.column_dimensions["B"].width
+    # each sheet numbers its pages from 1 and names unit, sheet and period at the top of every page
+    assert sheet.page_setup.useFirstPageNumber and (sheet.page_setup.firstPageNumber or 1) == 1  # 1: the default
+    assert sheet.oddHeader.left.text == "钢城区发展改革局" and sheet.oddHeader.center.text == LEAD_SHEET
+    assert sheet.oddHeader.right.text == "2021年6月"
 
 
 def test_overdue_and_due_soon_tasks_are_highlighted(rendered):
@@ -103,25 +120,137 @@ def test_overdue_and_due_soon_tasks_are_highlighted(rendered):
     sheet = openpyxl.load_workbook(result.outbox / "市生态环境局钢城分局.xlsx")[LEAD_SHEET]
     fill = {tid: cell_of(sheet, tid, "完成时限").fill.fgColor.rgb[-6:] for tid in ("DQ-76", "DQ-1")}
     assert fill == {"DQ-76": "FFC7CE", "DQ-1": "F2F2F2"}  # due 2021-04-30: overdue; 全年: not yet
+    # the mark is on the task ID and on the status cell the unit fills in, not only on the task text
+    assert cell_of(sheet, "DQ-76", "任务编号").fill.fgColor.rgb[-6:] == "FFC7CE"
+    status = cell_of(sheet, "DQ-76", "完成状态")
+    assert status.fill.fgColor.rgb[-6:] == "FFC7CE" and not status.protection.locked
+    assert cell_of(sheet, "DQ-1", "完成状态").fill.fill_type is None  # white: a cell to fill in
     dev = openpyxl.load_workbook(result.outbox / "钢城区发展改革局.xlsx")[LEAD_SHEET]
     assert cell_of(dev, "DQ-33", "完成时限").fill.fgColor.rgb[-6:] == "FFEB9C"  # due 2021-06-30
 
 
+def instructions(path) -> str:
+    return "\n".join(str(c.value) for c in openpyxl.load_workbook(path)["填报说明"]["A"] if c.value)
+
+
 def test_instructions_sheet(rendered):
     _, result = rendered
-    text = "\n".join(str(c.value) for c in openpyxl.load_workbook(result.outbox / "钢城区财政局.xlsx")["填报说明"]["A"])
-    assert "钢城区 2021 年重点任务工作台账" in text and "钢城区财政局" in text
-    assert "2021年7月5日" in text and "钢城区生态环境委员会办公室" in text
+    text = instructions(result.outbox / "钢城区财政局.xlsx")
+    assert "钢城区2021年重点任务工作台账" in text and "钢城区财政局" in text  # no Western spaces around digits
+    assert "请于2021年7月5日前" in text and "钢城区生态环境委员会办公室" in text
     assert "已完成、序时推进、滞后、未启动" in text
+    assert "盖章页扫描件" in text and "作为附件一并发回" in text
+    assert "台账联络员，电话0531-00000000" in text  # the contact line from ledger.toml
+    assert "预先填入" not in text  # the first month: nothing was prefilled
+    assert "“各街道（功能区）”指艾山街道、汶源街道、里辛街道、颜庄街道、辛庄街道、钢城经济开发区" in text
+    assert not re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", text)
+
+
+def test_no_empty_sheets(rendered):
+    _, result = rendered
+    support_only = openpyxl.load_workbook(result.outbox / "钢城区规划协调服务中心.xlsx")
+    assert LEAD_SHEET not in support_only.sheetnames and SUPPORT_SHEET in support_only.sheetnames
+    assert "本月无牵头任务" in instructions(result.outbox / "钢城区规划协调服务中心.xlsx")
+    lead_only = openpyxl.load_workbook(result.outbox / "莱芜区水务局.xlsx")
+    assert SUPPORT_SHEET not in lead_only.sheetnames and LEAD_SHEET in lead_only.sheetnames
+    assert "本月无配合任务" in instructions(result.outbox / "莱芜区水务局.xlsx")
+
+
+def test_freeze_panes_keep_task_id_and_text_in_view(rendered):
+    _, result = rendered
+    book = openpyxl.load_workbook(result.outbox / "艾山街道.xlsx")
+    for name in (LEAD_SHEET, SUPPORT_SHEET, SUPPORT_DETAIL_SHEET):
+        sheet = book[name]
+        assert sheet.freeze_panes == "D3", name  # rows above 3 and columns 任务编号, 类别, 具体措施
+        assert [c.value for c in sheet[FIRST_TASK_ROW]][:3] == ["任务编号", "类别", "具体措施"]
+
+
+def row_attributes(path, sheet_index: int) -> dict[int, dict[str, str]]:
+    """The <row> attributes of a sheet as stored in the package."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(f"xl/worksheets/sheet{sheet_index}.xml").decode()
+    rows = {}
+    for attributes in re.findall(r"<row ([^>]*)>", xml):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', attributes))
+        rows[int(found["r"])] = found
+    return rows
+
+
+def test_rows_are_sized_to_their_text_and_free_to_grow(rendered):
+    _, result = rendered
+    rows = row_attributes(result.outbox / "市生态环境局钢城分局.xlsx", 2)  # 牵头任务
+    tasks = [rows[r] for r in range(FIRST_TASK_ROW + 1, FIRST_TASK_ROW + 10)]
+    # a height for what is there now (LibreOffice prints with it), never fixed: Excel, WPS and LibreOffice grow
+    # a row without customHeight when the unit types a longer answer
+    assert all("customHeight" not in row and float(row["ht"]) > 15 for row in tasks)
+    assert len({row["ht"] for row in tasks}) > 1
+
+
+def test_prefilled_answers_are_given_room_and_mentioned(tmp_path):
+    rows = [["序号", "具体措施", "完成时限", "牵头单位", "配合单位"], ["1", "做事。", "年底前", "区财政局", ""]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    long_answer = "本月完成了大量工作，" * 30
+    history = History(period=JUNE, answers={("T-1", "示范区财政局"): {"本月进展": long_answer}})
+    history.derive(ws)
+    result = render_period(ws, JUNE, history)
+    path = result.outbox / "示范区财政局.xlsx"
+    assert "上次报送的内容已预先填入" in instructions(path)
+    assert float(row_attributes(path, 2)[FIRST_TASK_ROW + 1]["ht"]) > 100  # 300 characters in a 本月进展 cell
+    first_month = render(ws, JUNE)
+    assert "预先填入" not in instructions(first_month.outbox / "示范区财政局.xlsx")
+
+
+def test_a_unit_that_supports_many_answers_by_group(rendered):
+    ws, result = rendered
+    book = openpyxl.load_workbook(result.outbox / "艾山街道.xlsx")
+    groups = book[SUPPORT_SHEET]
+    headers = [c.value for c in groups[FIRST_TASK_ROW]]
+    assert headers == [*WORKBOOK_COLUMNS, "本月进展", "存在问题", "下步计划"]  # no status to choose for a group
+    ids = task_ids(groups)
+    assert ids[:2] == ["DQ-配1", "DQ-配2"] and ids[-1] == "FGF-配4" and len(ids) == 12
+    assert groups["C3"].value.startswith("本月配合情况（本类11项任务，DQ-1至DQ-11")
+    hidden = groups.column_dimensions["D"]  # 完成时限, 牵头单位, 配合单位: empty for a group, its text gets the width
+    assert hidden.hidden and (hidden.min, hidden.max) == (4, 6)
+    _, support = ws.tasks_of("艾山街道")
+    assert task_ids(book[SUPPORT_DETAIL_SHEET]) == [t.id for t in support]
+    text = instructions(result.outbox / "艾山街道.xlsx")
+    assert "已按类别分为12组" in text and "可选填" in text and "无需打印" in text
+    few = openpyxl.load_workbook(result.outbox / "钢城区财政局.xlsx")  # supports a few: one row per task
+    assert SUPPORT_DETAIL_SHEET not in few.sheetnames
+    assert "本月配合情况" not in str([c.value for c in few[SUPPORT_SHEET]["C"]])
+
+
+def test_support_group_threshold_is_configurable(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    config = (root / "ledger.toml").read_text(encoding="utf-8")
+    (root / "ledger.toml").write_text(
+        config.replace("support_group_threshold = 30", "support_group_threshold = 200"), encoding="utf-8"
+    )
+    ws = load_workspace(root)
+    assert ws.config.support_group_threshold == 200
+    result = render(ws, JUNE, ["艾山街道"])
+    book = openpyxl.load_workbook(result.outbox / "艾山街道.xlsx")
+    assert SUPPORT_DETAIL_SHEET not in book.sheetnames and len(task_ids(book[SUPPORT_SHEET])) == 131
+
+
+def test_whole_groups_of_supporting_units_are_written_as_the_group(rendered):
+    _, result = rendered
+    sheet = openpyxl.load_workbook(result.outbox / "市生态环境局钢城分局.xlsx")[LEAD_SHEET]
+    assert cell_of(sheet, "DQ-2", "配合单位").value == "各街道（功能区）"
+    assert cell_of(sheet, "DQ-1", "配合单位").value.endswith("钢城区规划协调服务中心、各街道（功能区）")
+    assert cell_of(sheet, "DQ-1", "类别").value == "一、持续调整优化结构·着力优化产业及空间布局"
 
 
 def test_footer_block_for_signatures(rendered):
     _, result = rendered
     sheet = openpyxl.load_workbook(result.outbox / "钢城区财政局.xlsx")[LEAD_SHEET]
-    labels = [sheet.cell(r, 3).value for r in range(1, sheet.max_row + 1)]
-    footer = labels.index("填报人：") + 1
-    assert labels[footer - 1 : footer + 2] == ["填报人：", "联系电话：", "审核人（签字）："]
-    assert not sheet.cell(footer, 4).protection.locked
+    rows = [[c for c in row if isinstance(c.value, str) and c.value.endswith("：")] for row in sheet.iter_rows()]
+    block = [[c.value for c in row] for row in rows if row and row[0].value == "填报人："]
+    first = next(i for i, row in enumerate(rows) if row and row[0].value == "填报人：")
+    assert [[c.value for c in row] for row in rows[first : first + 3]] == [list(r) for r in FOOTER_ROWS]
+    assert block == [["填报人：", "联系电话："]]
+    for label in (c for row in rows[first : first + 3] for c in row):
+        assert not sheet.cell(label.row, label.column + 1).protection.locked  # where the answer goes
 
 
 def test_hidden_metadata(rendered):
@@ -185,9 +314,31 @@ def test_prefill_and_closed_tasks(tmp_path):
     assert [f.unit for f in result.files] == ["示范区财政局"]  # T-1 is closed; 税务局 supported only T-1
     sheet = openpyxl.load_workbook(result.outbox / "示范区财政局.xlsx")[LEAD_SHEET]
     assert task_ids(sheet) == ["T-2"]
-    values = [sheet.cell(FIRST_TASK_ROW + 1, c).value for c in (4, 8, 9, 10)]
+    values = [sheet.cell(FIRST_TASK_ROW + 1, c).value for c in (3, 7, 8, 9)]
     assert values == ["=1+1", "序时推进", "@推进中", "=SUM(A1)"]
-    assert all(sheet.cell(FIRST_TASK_ROW + 1, c).data_type == "s" for c in (4, 9, 10))  # text, never formulas
+    assert all(sheet.cell(FIRST_TASK_ROW + 1, c).data_type == "s" for c in (3, 8, 9))  # text, never formulas
+
+
+@pytest.mark.parametrize("unit", ["市生态环境局钢城分局", "艾山街道"])  # the most lead tasks; 131 support tasks
+def test_printed_workbooks_are_legible_and_say_whose_they_are(rendered, tmp_path, unit):
+    import pdfplumber
+
+    _, result = rendered
+    path = result.outbox / f"{unit}.xlsx"
+    book = openpyxl.load_workbook(path)
+    visible = [s.title for s in book.worksheets if s.sheet_state == "visible"]
+    printed: dict[str, list[str]] = {}
+    with pdfplumber.open(libreoffice_pdf(path, tmp_path)) as pdf:
+        for page in pdf.pages:
+            assert min(c["size"] for c in page.chars) >= 9, (unit, page.page_number)  # A4, as printed
+            head, _, text = page.extract_text().partition("\n")
+            owner, sheet, period = head.split()
+            assert (owner, period) == (unit, "2021年6月"), page.page_number  # a loose page says whose it is
+            printed.setdefault(sheet, []).append(text)
+    assert list(printed) == visible  # every sheet printed, in order
+    for sheet in visible[1:]:
+        assert re.search(r"\b(?:DQ|FGF|LW)-", "".join(printed[sheet])), sheet  # no sheet without tasks
+    assert "填报人" in "".join(printed[LEAD_SHEET]) and "单位（盖章）" in "".join(printed[LEAD_SHEET])
 
 
 def test_workbooks_open_in_libreoffice(rendered, tmp_path):
