@@ -1,8 +1,14 @@
-"""The text of a spreadsheet cell, one definition for every reader (source tables and returned workbooks)."""
+"""The text of a spreadsheet cell, one definition for every reader (source tables and returned workbooks), and
+text as Chinese offices write it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+# a space between a Chinese character and a digit or Latin letter, the way Western typing leaves it
+STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
 
 
 def text_of(value: object) -> str:
@@ -21,3 +27,8 @@ def text_of(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def tidy(text: str) -> str:
+    """Text as Chinese offices write it: no Western spaces next to Chinese characters ("7月5日前", "共2项")."""
+    return STRAY_SPACE.sub("", text)

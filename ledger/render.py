@@ -19,6 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .cells import tidy
 from .config import Config, FillColumn
 from .deadlines import deadline_state
 from .history import History
@@ -47,7 +48,7 @@ from .layout import (
 from .model import Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .templating import template
-from .wording import chinese_date, tidy
+from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
 from .xlsx import FONT, TITLE_FONT, FittedWorksheet, line_count, new_workbook, page_header, print_landscape, row_height
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .cells import text_of
+from .cells import text_of, tidy
 from .collect import Receipt
 from .config import DONE_STATUS, FillColumn
 from .deadlines import parse_deadline
@@ -161,7 +161,7 @@ class ReturnReader:
         for r in range(header_row):
             for c, v in enumerate(sheet.rows[r]):
                 text = text_of(v).strip()
-                if text and not text.startswith(self.ws.config.title):
+                if text and not text.startswith(tidy(self.ws.config.title)):
                     self.keep(sheet.name, r, c, v, OUTSIDE_TABLE)
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:
@@ -430,7 +430,7 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                     continue
                 if ours and (
                     text.strip() in labels
-                    or (header is not None and r < header and text.startswith(context.ws.config.title))
+                    or (header is not None and r < header and text.startswith(tidy(context.ws.config.title)))
                     or (source is not None and c in positions and source[positions[c]] == text)
                 ):
                     continue

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from .entries import Entry
-
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-# a space between a Chinese character and a digit or Latin letter, the way Western typing leaves it
-STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
 
 ROLE_NAMES = {"lead": "牵头", "support": "配合", "group": "配合（分类综合）"}
 STATE_NAMES = {
@@ -43,7 +38,3 @@ def chinese_date(day: date) -> str:
     """A date as Chinese offices write it: 2021年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
-
-def tidy(text: str) -> str:
-    """Text as Chinese offices write it: no Western spaces next to Chinese characters ("7月5日前", "共2项")."""
-    return STRAY_SPACE.sub("", text)

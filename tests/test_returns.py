@@ -38,15 +38,15 @@ UNO_SCRIPT = Path(__file__).with_name("uno_edit.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 # What the finance bureau types into its 牵头任务 sheet (cells as LibreOffice addresses them).
 TYPED = {
-    "H3": "序时推进",
-    "I3": "已采购新能源车 12 辆",
-    "H4": "已完成",
-    "I4": "资金已拨付",
-    "L4": "2021-06-20",
-    "H5": "滞后",
-    "I5": "资金到位 80%",
-    "J5": "配套资金未落实",
-    "I7": '=CONCATENATE("推进";"中")',  # a formula; LibreOffice saves its result in .xlsx and .ods alike
+    "G3": "序时推进",
+    "H3": "已采购新能源车 12 辆",
+    "G4": "已完成",
+    "H4": "资金已拨付",
+    "K4": "2021-06-20",
+    "G5": "滞后",
+    "H5": "资金到位 80%",
+    "I5": "配套资金未落实",
+    "H7": '=CONCATENATE("推进";"中")',  # a formula; LibreOffice saves its result in .xlsx and .ods alike
 }
 GOOD = {
     "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
@@ -463,7 +463,7 @@ def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, render
         ("FGF-13", "", "", "", "", ""),
     ]
     assert lead_entries(xlsx) == expected
-    assert ("牵头任务", "I7", "cell-formula") in {(p.sheet, p.cell, p.code) for p in xlsx.problems}
+    assert ("牵头任务", "H7", "cell-formula") in {(p.sheet, p.cell, p.code) for p in xlsx.problems}
     assert not {p.code for p in xlsx.problems} & {"return-no-metadata", "locked-edited", "date-as-text"}
     ods = merged_alone(rendered, tmp_path, "ods", saved / f"{FINANCE}.ods")
     assert lead_entries(ods) == expected
@@ -486,13 +486,13 @@ def test_a_draft_and_its_final_arriving_in_the_same_second_the_final_saved_later
         [
             {
                 "open": str(outbox(rendered, FINANCE)),
-                "values": [["牵头任务", "H3", "序时推进"], ["牵头任务", "I3", "草稿：待核实"]],
+                "values": [["牵头任务", "G3", "序时推进"], ["牵头任务", "H3", "草稿：待核实"]],
                 "save": [[str(tmp_path / "财政局（草稿）.xlsx"), "Calc Office Open XML"]],
                 "pause": 2,
             },
             {
                 "open": str(tmp_path / "财政局（草稿）.xlsx"),
-                "values": [["牵头任务", "I3", "已采购新能源车 12 辆"]],
+                "values": [["牵头任务", "H3", "已采购新能源车 12 辆"]],
                 "save": [[str(tmp_path / "财政局（定稿）.xlsx"), "Calc Office Open XML"]],
             },
         ]
@@ -510,7 +510,7 @@ def test_a_draft_and_its_final_arriving_in_the_same_second_the_final_saved_later
     assert lead_entries(result)[0][2] == "已采购新能源车 12 辆"
     superseded = next(p for p in result.problems if p.code == "return-superseded")
     assert "保存时间" in superseded.message
-    assert ("I3", "草稿：待核实") in {(u.cell, u.value) for u in result.unmerged}
+    assert ("H3", "草稿：待核实") in {(u.cell, u.value) for u in result.unmerged}
 
 
 def test_values_copied_into_a_new_libreoffice_workbook_with_an_unknown_name_are_all_listed(
@@ -540,8 +540,8 @@ def test_values_copied_into_a_new_libreoffice_workbook_with_an_unknown_name_are_
     assert every == listed
     # the values the unit typed, moved up one row by the copy, are among them; the date pasted as a value is
     # the serial number LibreOffice keeps for it (2021-06-20)
-    typed = {(f"{cell[0]}{int(cell[1:]) - 1}", value) for cell, value in TYPED.items() if cell not in ("L4", "I7")}
-    assert typed | {("L3", "44367"), ("I6", "推进中")} <= listed
+    typed = {(f"{cell[0]}{int(cell[1:]) - 1}", value) for cell, value in TYPED.items() if cell not in ("K4", "H7")}
+    assert typed | {("K3", "44367"), ("H6", "推进中")} <= listed
 
 
 @pytest.mark.parametrize("command", sorted(main.commands["returns"].commands))
