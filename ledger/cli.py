@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -36,10 +36,10 @@ from .outbox import Manifest, read_manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
 from .publish import write_report
 from .render import render_period
-from .report import LIGHT_NAMES, build_report
+from .report import build_report
 from .returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .samples import make_sample_returns
-from .wording import STATE_NAMES, chinese_date
+from .wording import STATE_NAMES, chinese, chinese_date
 
 # Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
 CLICK_WORDS = {
@@ -530,39 +530,66 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
         click.echo(f"已生成：{path}")
 
 
-@main.command(help="查看报告期报送情况：已报送、未报送、逾期报送、报送有误的单位，以及各灯色任务数。")
+@main.command(help="查看报告期报送情况：已报送、未报送、报送有误、逾期报送的单位，以及各灯色任务数。")
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def status(workspace: Path | None, period: Period, as_json: bool) -> None:
     ws = load_valid_workspace(workspace, period)
     notes = period_notes(ws, period)
-    summary = build_report(ws, period, merge_period(ws, period), build_history(ws, period)).summary()
+    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
     if as_json:
-        _print_json({**summary, "notes": [p.to_dict() for p in notes]})
+        _print_json({**built.summary(), "notes": [p.to_dict() for p in notes]})
         return
     print_notes(notes)
-    units = summary["units"]
-    click.echo(f"{period.label}：应报送 {units['expected']} 个单位，已报送 {len(units['returned'])} 个。")
-    for label, key in (("未报送", "missing"), ("逾期报送", "late"), ("报送有误", "with_errors")):
-        click.echo(f"{label}（{len(units[key])}）：{'、'.join(units[key]) or '无'}")
-    lights = "，".join(f"{LIGHT_NAMES[k]} {v} 项" for k, v in summary["lights"].items())
-    click.echo(f"任务 {summary['tasks']} 项，已完成 {summary['done']} 项（{summary['completion']:.1%}）；{lights}。")
+    click.echo(f"{period.label}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
+    for label, units in (
+        ("未报送", built.missing_units),
+        ("报送有误", built.error_units),
+        ("逾期报送", built.late_units),
+    ):
+        click.echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
+    click.echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"日期“{value}”格式不对，应写作 2021-07-09", param, ctx)
 
 
 @main.command(help="生成月度调度通报：汇总台账.xlsx、report.html 和 通报.docx（build/<报告期>/report/）。")
 @workspace_option
 @period_option
-def report(workspace: Path | None, period: Period) -> None:
+@click.option(
+    "--date",
+    "issued",
+    type=DateType(),
+    default=None,
+    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区），且不早于最后一份计入的报送。",
+)
+@click.option(
+    "--number",
+    type=click.IntRange(min=1),
+    default=None,
+    help="发文字号中的序号（[bulletin] doc_number 的 {n}）；"
+    "默认沿用本期已编的号，或取当年下一个号，记在 source/bulletins.json。",
+)
+def report(workspace: Path | None, period: Period, issued: date | None, number: int | None) -> None:
     ws = load_valid_workspace(workspace, period)
     print_notes(period_notes(ws, period))
-    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
-    for path in write_report(ws, built):
+    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period), issued=issued)
+    for path in write_report(ws, built, number=number):
         click.echo(f"已生成：{path}")
-    counts = built.counts
     click.echo(
-        f"任务 {len(built.tasks)} 项：绿灯 {counts['green']}，黄灯 {counts['yellow']}，红灯 {counts['red']}；"
-        f"未报送单位 {len(built.missing_units)} 个。"
+        f"报告日期{chinese(built.issued)}；任务{len(built.tasks)}项：{built.lights_text()}；"
+        f"未报送单位{len(built.missing_units)}个，报送有误单位{len(built.error_units)}个。"
     )
 
 

@@ -102,6 +102,32 @@ class MailConfig:
     imap: ImapConfig | None = None
 
 
+UnreportedLight = Literal["grey", "red"]
+UNREPORTED_LIGHTS: tuple[UnreportedLight, ...] = ("grey", "red")
+
+
+@dataclass(kw_only=True, frozen=True)
+class ReportOptions:
+    """[report] keys on how the monthly report shows tasks: unreported_light "grey" counts tasks whose lead did
+    not report apart from the lights; "red" folds them into red (the split is shown either way)."""
+
+    unreported_light: UnreportedLight = "grey"
+
+
+@dataclass(kw_only=True, frozen=True)
+class BulletinConfig:
+    """[bulletin]: what an office words its own way in the 通报 (GB/T 9704-2012 parts). Empty names fall back
+    to [office] name; {year}, {n} and {period} are filled in when the bulletin is written."""
+
+    issuer: str = ""  # 发文机关标志, red in the 版头; default "<office name>文件"
+    doc_number: str = "〔{year}〕{n}号"  # 发文字号, e.g. "钢环委办〔{year}〕{n}号"
+    title: str = "关于{period}重点任务推进情况的通报"
+    addressee: str = "各有关单位："  # 主送机关
+    signature: str = ""  # 发文机关署名; default the office name
+    copy_to: str = ""  # 抄送机关, e.g. "区委办公室，区政府办公室。"
+    printer: str = ""  # 印发机关 in the 版记; default the office name
+
+
 @dataclass(kw_only=True)
 class Config:
     root: Path
@@ -117,6 +143,8 @@ class Config:
     timezone: str = DEFAULT_TIMEZONE
     support_group_threshold: int = DEFAULT_SUPPORT_GROUP_THRESHOLD  # more support tasks: answered by group
     mail: MailConfig = field(default_factory=MailConfig)
+    report: ReportOptions = field(default_factory=ReportOptions)
+    bulletin: BulletinConfig = field(default_factory=BulletinConfig)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -386,9 +414,24 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         timezone=timezone,
         mail=_mail(top, seen, problems),
         documents=_documents(top, seen, problems),
+        report=ReportOptions(unreported_light=report.choice("unreported_light", UNREPORTED_LIGHTS, "grey")),
+        bulletin=_bulletin(section("bulletin")),
     )
     _unknown_keys(seen, problems)
     return config
+
+
+def _bulletin(table: _Table) -> BulletinConfig:
+    default = BulletinConfig()
+    return BulletinConfig(
+        issuer=table.text("issuer", default.issuer, 'issuer = "钢城区生态环境委员会办公室文件"'),
+        doc_number=table.text("doc_number", default.doc_number, 'doc_number = "钢环委办〔{year}〕{n}号"'),
+        title=table.text("title", default.title, f'title = "{default.title}"'),
+        addressee=table.text("addressee", default.addressee, f'addressee = "{default.addressee}"'),
+        signature=table.text("signature", default.signature, 'signature = "钢城区生态环境委员会办公室"'),
+        copy_to=table.text("copy_to", default.copy_to, 'copy_to = "区委办公室，区政府办公室。"'),
+        printer=table.text("printer", default.printer, 'printer = "钢城区生态环境委员会办公室"'),
+    )
 
 
 def _mail(top: _Table, seen: list[_Table], problems: list[Problem]) -> MailConfig:

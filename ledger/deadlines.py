@@ -230,6 +230,13 @@ def is_working_day(day: date) -> bool:
         return day.weekday() < 5
 
 
+def next_working_day(day: date) -> date:
+    """day itself when it is a working day, else the first working day after it (a deadline on a holiday)."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 @functools.lru_cache(maxsize=256)
 def add_working_days(start: date, days: int) -> date:
     """The date that is `days` working days after start."""

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from .cells import text_of
 from .config import DONE_STATUS
-from .entries import MergeResult
+from .entries import MergeResult, ReturnInfo
 from .merge import merge_period
 from .model import Period, Task
-from .statuses import consolidate
+from .problems import ERROR
+from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
 HISTORY_MONTHS = 12  # how far back answers are looked for
@@ -43,6 +44,9 @@ class History:
     answers: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()  # tasks every lead reported 已完成 in an earlier period
     previous_status: dict[str, str] = field(default_factory=dict)  # task -> consolidated status last reported
+    statuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, unit) -> last status, normalised
+    previous_returns: list[ReturnInfo] = field(default_factory=list)  # what became of each file last period
+    previous_error_units: frozenset[str] = frozenset()  # units with an error in last period's returns
     computed: list[Period] = field(default_factory=list)  # periods merged for this history
     reused: list[Period] = field(default_factory=list)  # periods taken from the cache
 
@@ -58,10 +62,11 @@ class History:
         return task.id in self.closed
 
     def derive(self, ws: Workspace) -> None:
-        """Closed tasks and last statuses from the answers, each lead's latest status counting."""
+        """Closed tasks and last statuses, each lead's latest status counting (invalid ones too: they are not
+        prefilled, but last month's 状态有误 is still what last month said)."""
         closed = set()
         for task in ws.tasks:
-            reported = [text_of(self.answers_of(task.id, u).get("完成状态", "")) for u in task.lead_units]
+            reported = [self.statuses.get((task.id, u), "") for u in task.lead_units]
             if task.lead_units and all(s == DONE_STATUS for s in reported):
                 closed.add(task.id)
             if any(reported):
@@ -69,11 +74,18 @@ class History:
         self.closed = frozenset(closed)
 
 
-def answers_of(result: MergeResult) -> dict[tuple[str, str], dict[str, object]]:
-    """(task, unit) -> fill-in header -> value, as a unit would see it prefilled next month."""
+def answers_of(result: MergeResult, allowed: list[str]) -> dict[tuple[str, str], dict[str, object]]:
+    """(task, unit) -> fill-in header -> value, as a unit would see it prefilled next month. The status is
+    prefilled normalised ("已完成 " as 已完成) and only when it is one of the list: an invalid status is asked
+    again, while the progress and other text are still prefilled."""
     found: dict[tuple[str, str], dict[str, object]] = {}
     for e in result.entries:
         values: dict[str, object] = {h: getattr(e, k) for h, k in FILL_FIELDS.items() if getattr(e, k)}
+        status = normalise_status(e.status)
+        if status in allowed:
+            values["完成状态"] = status
+        else:
+            values.pop("完成状态", None)
         if e.completed_on:
             try:
                 values["完成时间"] = date.fromisoformat(e.completed_on)
@@ -95,7 +107,10 @@ def build_history(ws: Workspace, period: Period, months: int = HISTORY_MONTHS) -
     for p in periods:
         result, from_cache = cached_merge(ws, p)
         (history.reused if from_cache else history.computed).append(p)
-        history.answers.update(answers_of(result))
+        history.answers.update(answers_of(result, ws.config.statuses))
+        history.statuses.update({(e.task_id, e.unit): normalise_status(e.status) for e in result.entries})
+        history.previous_returns = result.returns
+        history.previous_error_units = frozenset(p.unit for p in result.problems if p.severity == ERROR and p.unit)
     history.derive(ws)
     return history
 

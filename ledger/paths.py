@@ -70,6 +70,11 @@ class WorkspacePaths:
         """What was sent: not derivable, so it lives with the inputs (deleting build/ never sends again)."""
         return self.source / "mail" / f"{period}.jsonl"
 
+    @property
+    def bulletin_numbers(self) -> Path:
+        """The 发文字号 given to each period's bulletin: not derivable, so a rebuild keeps every number."""
+        return self.source / "bulletins.json"
+
     # --- derived (build/): delete it and run again to rebuild it byte for byte
 
     @property

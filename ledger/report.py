@@ -1,39 +1,62 @@
 """The monthly consolidated report (月度调度通报): one computation, three outputs that never disagree.
 
-`build_report` turns the workspace and the merged returns into a `MonthlyReport`; the workbook, the web page and
-the Word bulletin are all written from that one object.
+`build_report` turns the workspace, the merged returns and the history before them into a `MonthlyReport`;
+the workbook, the web page and the Word bulletin are all written from that one object, so a figure, a list or
+a sentence of explanation is decided here once and only presented by the writers.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from .config import BEHIND_STATUS, DONE_STATUS
-from .deadlines import deadline_state
+from .clock import local_date, local_time, today
+from .config import BEHIND_STATUS, DONE_STATUS, Config
+from .deadlines import deadline_state, next_working_day
 from .entries import Entry, MergeResult, ReturnInfo
 from .frames import Column, Labels, frame
 from .history import History
 from .model import Period, Task
 from .problems import ERROR, Problem
-from .statuses import NOT_REPORTED, NOT_STARTED, consolidate
-from .wording import chinese_date, reported_text, supports_text
+from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, consolidate, normalise_status
+from .wording import chinese, reported_text, supports_text, without_spaces
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
 if TYPE_CHECKING:
     import pandas as pd
 
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+Light = Literal["green", "yellow", "red", "grey"]
+LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
+FIRST_MONTH = "本期为首次调度，无上期数据"
+# How each list of units is chosen, said in every output beside the list.
+GOOD_RULE = "按时报送、报送无误，牵头任务中无滞后、逾期、应启动未启动或状态有误的单位，按完成率、报送时间排序"
+MISSING_RULE = "截至报告日未报送填报表的单位"
+ERROR_RULE = "报送文件未能汇总，或填报内容有错误（如完成状态不在可选范围）的单位"
+LATE_RULE = "在报送时限之后报送的单位"
+ATTENTION_RULE = "牵头任务中有逾期、滞后、应启动未启动或完成状态有误的单位"
+# 存在问题 that says there is none: 无, 暂无, 没有问题, 无问题和需协调事项, "/", "—" …
+_PUNCTUATION = re.compile(r"[\s。．.，,、;；:：!！?？/\\\-—_~～()（）“”\"']+")
+_NOTHING = re.compile(
+    r"(暂|目前|当前|本月)?(无|没有|未发现|不存在)(明显|任何|其他)?(问题|困难)?"
+    r"((和|及|或|、)?(需|需要)?协调(解决)?(的)?(事项|问题))?"
+)
 
 
-@dataclass
+def says_nothing(text: str) -> bool:
+    """Whether a 存在问题 cell says there is no problem (a "无" variant) rather than naming one."""
+    bare = _PUNCTUATION.sub("", text).lower()
+    return bare in ("", "否", "na", "none", "null") or _NOTHING.fullmatch(bare) is not None
+
+
+@dataclass(kw_only=True)
 class TaskLine:
     task: Task
-    status: str  # consolidated over the leads; NOT_REPORTED when a lead did not report
-    light: str  # "green", "yellow" or "red"
+    status: str  # consolidated over the leads: a status of the list, NOT_REPORTED or INVALID_STATUS
+    light: Light
     reason: str  # why this light, in Chinese
     overdue: bool
     due_soon: bool
@@ -42,19 +65,29 @@ class TaskLine:
     previous: str = ""  # consolidated status of the periods before ("" when unknown)
     carried: bool = False  # closed in an earlier period: not asked again this month
 
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as the task list words it, without Western spaces ("2021 年 4 月底前" → 2021年4月底前)."""
+        return without_spaces(self.task.deadline.raw)
 
-@dataclass
+
+@dataclass(kw_only=True)
 class UnitLine:
     unit: str
-    returned: bool
-    received_at: str
-    on_time: bool | None  # None when nothing was returned
-    errors: int
+    contact: str = ""
+    phone: str = ""
+    returned: bool = False  # a return of the unit was merged
+    refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
+    received: datetime | None = None  # when the merged return arrived, in the office's zone
+    on_time: bool | None = None  # None when nothing was merged
+    errors: int = 0  # error-level problems of the unit's files
     led: int = 0
     done: int = 0
     on_schedule: int = 0
     behind: int = 0
     not_started: int = 0
+    stalled: int = 0  # 未启动 although the task's time has begun
+    invalid: int = 0  # status outside the list
     overdue: int = 0
     not_reported: int = 0
 
@@ -62,23 +95,135 @@ class UnitLine:
     def completion(self) -> float:
         return self.done / self.led if self.led else 0.0
 
+    @property
+    def completion_text(self) -> str:
+        return f"{self.done}/{self.led}"
 
-@dataclass
+    @property
+    def reporting(self) -> str:
+        """How the unit reported, in the words of every output."""
+        if self.refused:
+            return "报送有误（文件未汇总）"
+        if not self.returned:
+            return "未报送"
+        late = "按时报送" if self.on_time else "逾期报送"
+        return f"{late}（有误）" if self.errors else late
+
+    @property
+    def rank(self) -> int:
+        """How well the unit reported, for month over month: missing < refused < errors < late < on time."""
+        if self.refused:
+            return 1
+        if not self.returned:
+            return 0
+        if self.errors:
+            return 2
+        return 4 if self.on_time else 3
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.overdue or self.behind or self.stalled or self.invalid)
+
+    @property
+    def concerns(self) -> str:
+        """What needs attention in the unit's tasks: "逾期2项、滞后1项"."""
+        found = (
+            ("逾期", self.overdue),
+            ("滞后", self.behind),
+            ("应启动未启动", self.stalled),
+            ("状态有误", self.invalid),
+        )
+        return "、".join(f"{label}{chinese(n, '项')}" for label, n in found if n)
+
+    @property
+    def contact_text(self) -> str:
+        """Who to call about the unit's return, from the units file: "联系人张三，电话0531-1234567"."""
+        parts = (f"联系人{self.contact}" if self.contact else "", f"电话{self.phone}" if self.phone else "")
+        return "，".join(p for p in parts if p)
+
+
+@dataclass(kw_only=True)
+class IssueLine:
+    """A 存在问题 a unit reported on a task that names a problem (not a "无" variant)."""
+
+    task: TaskLine
+    unit: str
+    role: str
+    text: str
+
+
+@dataclass(kw_only=True)
+class ReportingChange:
+    """A unit whose reporting got better or worse than last period."""
+
+    unit: str
+    before: str
+    after: str
+    better: bool
+
+
+@dataclass(kw_only=True)
 class MonthlyReport:
     period: Period
-    as_of: date
-    return_deadline: date
+    as_of: date  # the data cut-off: lights are as of the period's last day
+    issued: date  # the report date: the day it is made, never before the last return counted
+    return_deadline: date  # this period's returns were due (moved to a working day)
+    next_due: date  # next period's returns are due (moved to a working day)
     title: str
     office: str
     tasks: list[TaskLine]
     units: list[UnitLine]
     problems: list[Problem]
     returns: list[ReturnInfo]
+    previous: Period | None  # the last earlier period with returns; None in the first month
+    unreported_light: Light = "grey"
+    soon_days: int = 10  # [report] due_soon_days
+    documents: dict[str, str] = field(default_factory=dict)  # document code -> its name
+    issues: list[IssueLine] = field(default_factory=list)
+    reporting_changes: list[ReportingChange] = field(default_factory=list)
+
+    # --- lights and the red / 未报送 split
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Light, int]:
         found = Counter(t.light for t in self.tasks)
         return {light: found[light] for light in LIGHT_NAMES}
+
+    @property
+    def red_overdue(self) -> int:
+        return sum(t.light == "red" and t.overdue for t in self.tasks)
+
+    @property
+    def unreported(self) -> int:
+        """Tasks without a reported status, not counted as overdue (grey, or red when folded in)."""
+        return sum(t.status == NOT_REPORTED and not t.overdue for t in self.tasks)
+
+    def light_rule(self) -> str:
+        """What each light means, said beside the figures."""
+        red = "红灯为已超过完成时限仍未完成"
+        unreported = (
+            "（牵头单位未报送进展的计入红灯）"
+            if self.unreported_light == "red"
+            else "；未报送为牵头单位未报送进展，单独统计"
+        )
+        return (
+            f"绿灯为已完成或序时推进；黄灯为{self.soon_days}个工作日内到期、报告滞后、应启动未启动或完成状态有误待核实；"
+            f"{red}{unreported}。"
+        )
+
+    @property
+    def red_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.light == "red"]
+
+    def lights_text(self) -> str:
+        """The lights with the split, as every output words them: 绿灯91项，黄灯44项，红灯2项（逾期2项），未报送44项."""
+        c = {light: chinese(n, "项") for light, n in self.counts.items()}
+        overdue, unreported = chinese(self.red_overdue, "项"), chinese(self.unreported, "项")
+        if self.unreported_light == "red":
+            red = f"红灯{c['red']}（逾期{overdue}、未报送{unreported}）"
+        else:
+            red = f"红灯{c['red']}（逾期{overdue}），未报送{c['grey']}"
+        return f"绿灯{c['green']}，黄灯{c['yellow']}，{red}"
 
     @property
     def done(self) -> int:
@@ -89,23 +234,6 @@ class MonthlyReport:
         return self.done / len(self.tasks) if self.tasks else 0.0
 
     @property
-    def missing_units(self) -> list[UnitLine]:
-        return [u for u in self.units if not u.returned]
-
-    @property
-    def late_units(self) -> list[UnitLine]:
-        return [u for u in self.units if u.returned and u.on_time is False]
-
-    @property
-    def error_units(self) -> list[UnitLine]:
-        return [u for u in self.units if u.errors]
-
-    @property
-    def good_units(self) -> list[UnitLine]:
-        """Units that returned on time without errors and have no task behind or overdue."""
-        return [u for u in self.units if u.on_time and not u.errors and u.led and not (u.behind or u.overdue)]
-
-    @property
     def overdue_tasks(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
 
@@ -114,11 +242,64 @@ class MonthlyReport:
         return [t for t in self.tasks if t.due_soon and t.status != DONE_STATUS]
 
     @property
+    def invalid_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.status == INVALID_STATUS]
+
+    @property
+    def unreported_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.status == NOT_REPORTED]
+
+    # --- units
+
+    @property
+    def missing_units(self) -> list[UnitLine]:
+        """未报送: nothing of the unit arrived (a refused file counts as 报送有误 instead)."""
+        return [u for u in self.units if not u.returned and not u.refused]
+
+    @property
+    def returned_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.returned]
+
+    @property
+    def late_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.returned and u.on_time is False]
+
+    @property
+    def error_units(self) -> list[UnitLine]:
+        """报送有误: a refused file, or errors in the merged one."""
+        return [u for u in self.units if u.refused or u.errors]
+
+    @property
+    def good_units(self) -> list[UnitLine]:
+        """表现较好 (GOOD_RULE): on time, no errors, leads a task, none behind, overdue, stalled or invalid."""
+        good = [u for u in self.units if u.on_time and not u.errors and u.led and not u.needs_attention]
+        return sorted(good, key=lambda u: (-u.completion, u.received or datetime.max, u.unit))
+
+    @property
+    def attention_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.needs_attention]
+
+    @property
+    def chart_units(self) -> list[UnitLine]:
+        """The completion chart: units that lead a task, by completion rate (best first)."""
+        return sorted((u for u in self.units if u.led), key=lambda u: (-u.completion, -u.led, u.unit))
+
+    # --- month over month
+
+    @property
+    def first_month(self) -> bool:
+        return self.previous is None
+
+    @property
     def newly_done(self) -> list[TaskLine]:
+        if self.first_month:
+            return []
         return [t for t in self.tasks if not t.carried and t.status == DONE_STATUS and t.previous != DONE_STATUS]
 
     @property
     def newly_overdue(self) -> list[TaskLine]:
+        if self.first_month:
+            return []
         previous_end = self.period.previous().last_day
         return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due >= previous_end]
 
@@ -126,18 +307,41 @@ class MonthlyReport:
     def changed(self) -> list[TaskLine]:
         return [t for t in self.tasks if not t.carried and t.previous and t.previous != t.status]
 
+    @property
+    def reporting_better(self) -> list[ReportingChange]:
+        return [c for c in self.reporting_changes if c.better]
+
+    @property
+    def reporting_worse(self) -> list[ReportingChange]:
+        return [c for c in self.reporting_changes if not c.better]
+
+    def month_over_month(self) -> str:
+        """The sentence comparing with last period, the same in every output."""
+        if self.first_month:
+            return FIRST_MONTH
+        text = (
+            f"与{chinese(self.previous) if self.previous else ''}相比，新完成{chinese(len(self.newly_done), '项')}，"
+            f"新逾期{chinese(len(self.newly_overdue), '项')}，状态变化{chinese(len(self.changed), '项')}；"
+            f"报送情况好转的单位{chinese(len(self.reporting_better), '个')}，"
+            f"变差的单位{chinese(len(self.reporting_worse), '个')}"
+        )
+        return text + "。"
+
     def categories(self) -> list[dict]:
-        groups: dict[str, list[TaskLine]] = defaultdict(list)
+        """Per category (in source order), with the document it belongs to."""
+        groups: dict[tuple[str, str], list[TaskLine]] = defaultdict(list)
         for t in self.tasks:
-            groups[t.task.category or "（未分类）"].append(t)
+            groups[(t.task.document, t.task.category or "（未分类）")].append(t)
         return [
             {
+                "document": self.documents.get(document, document),
                 "category": name,
                 "total": len(lines),
                 "done": sum(t.status == DONE_STATUS for t in lines),
+                "overdue": sum(t.light == "red" and t.overdue for t in lines),
                 **{light: sum(t.light == light for t in lines) for light in LIGHT_NAMES},
             }
-            for name, lines in groups.items()
+            for (document, name), lines in groups.items()
         ]
 
     def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
@@ -153,26 +357,40 @@ class MonthlyReport:
         """The figures `ledger status --json` prints and the tests check against the three outputs."""
         return {
             "period": str(self.period),
+            "as_of": self.as_of.isoformat(),
+            "report_date": self.issued.isoformat(),
+            "next_due": self.next_due.isoformat(),
             "tasks": len(self.tasks),
             "done": self.done,
             "completion": round(self.completion, 4),
             "lights": self.counts,
+            "red": {"overdue": self.red_overdue, "unreported": self.unreported},
+            "unreported_light": self.unreported_light,
             "overdue": [t.task.id for t in self.overdue_tasks],
             "due_soon": [t.task.id for t in self.due_soon_tasks],
+            "invalid_status": [t.task.id for t in self.invalid_tasks],
+            "issues": len(self.issues),
             "units": {
                 "expected": len(self.units),
-                "returned": [u.unit for u in self.units if u.returned],
+                "returned": [u.unit for u in self.returned_units],
                 "missing": [u.unit for u in self.missing_units],
+                "refused": [u.unit for u in self.units if u.refused],
                 "late": [u.unit for u in self.late_units],
                 "with_errors": [u.unit for u in self.error_units],
+                "good": [u.unit for u in self.good_units],
             },
+            "first_month": self.first_month,
             "newly_done": [t.task.id for t in self.newly_done],
             "newly_overdue": [t.task.id for t in self.newly_overdue],
             "changed": [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in self.changed],
+            "reporting_better": [c.unit for c in self.reporting_better],
+            "reporting_worse": [c.unit for c in self.reporting_worse],
         }
 
 
-def light_of(task: Task, status: str, as_of: date, soon_days: int) -> tuple[str, str, bool, bool]:
+def light_of(
+    task: Task, status: str, as_of: date, soon_days: int, unreported_light: Light = "grey"
+) -> tuple[Light, str, bool, bool]:
     """(light, reason, overdue, due soon) of a task as of a date."""
     state = deadline_state(task.deadline, as_of, soon_days)
     overdue, due_soon = state == "overdue", state == "soon"
@@ -181,30 +399,59 @@ def light_of(task: Task, status: str, as_of: date, soon_days: int) -> tuple[str,
     if overdue:
         return "red", "已超过完成时限", overdue, due_soon
     if status == NOT_REPORTED:
-        return "red", "牵头单位未报送", overdue, due_soon
+        return unreported_light, "牵头单位未报送", overdue, due_soon
+    if status == INVALID_STATUS:
+        return "yellow", "完成状态有误，待核实", overdue, due_soon
     if status == BEHIND_STATUS:
         return "yellow", "牵头单位报告滞后", overdue, due_soon
     if due_soon:
-        return "yellow", f"{soon_days} 个工作日内到期", overdue, due_soon
-    started = task.deadline.start is None or task.deadline.start <= as_of
-    if status == NOT_STARTED and started:
-        return "yellow", "尚未启动", overdue, due_soon
+        return "yellow", f"{soon_days}个工作日内到期", overdue, due_soon
+    if status == NOT_STARTED and started(task, as_of):
+        return "yellow", "应启动未启动", overdue, due_soon
     return "green", "序时推进", overdue, due_soon
 
 
-def _received_on(info: ReturnInfo) -> date | None:
-    try:
-        return datetime.fromisoformat(info.received_at).date()
-    except ValueError:
-        return None
+def started(task: Task, as_of: date) -> bool:
+    """Whether the task's time has begun by as_of (a range's start; any other task from the first day)."""
+    return task.deadline.start is None or task.deadline.start <= as_of
 
 
-def build_report(ws: Workspace, period: Period, merged: MergeResult, history: History) -> MonthlyReport:
+def return_due(period: Period, config: Config) -> date:
+    """When a period's returns are due: the due day of the next month, moved to the next working day when it
+    falls on a weekend or holiday."""
+    return next_working_day(period.return_deadline(config.report_due_day))
+
+
+def reporting_lines(
+    units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
+) -> dict[str, UnitLine]:
+    """How each unit reported in a period: returned, refused (a file of the unit rejected, or an error naming it,
+    and nothing merged), on time, errors; the task figures are added by the caller."""
+    received = {r.unit: r for r in returns if r.state == "merged"}
+    refused = {r.unit for r in returns if r.state == "rejected" and r.unit} | {u for u, n in errors.items() if n}
+    lines = {}
+    for unit in units:
+        info = received.get(unit)
+        line = UnitLine(
+            unit=unit, returned=info is not None, refused=info is None and unit in refused, errors=errors.get(unit, 0)
+        )
+        if info is not None:
+            line.received = local_time(datetime.fromisoformat(info.received_at), config)
+            line.on_time = local_date(info.received_at, config) <= due
+        lines[unit] = line
+    return lines
+
+
+def build_report(
+    ws: Workspace, period: Period, merged: MergeResult, history: History, *, issued: date | None = None
+) -> MonthlyReport:
     """Everything the monthly report says, computed once from the source, this period's merged returns and
-    the history before it; linear in tasks plus entries plus units."""
+    the history before it; linear in tasks plus entries plus units. `issued` is the report date (default today
+    in the office's zone); it is moved forward to the last return counted when it is earlier."""
     config = ws.config
     as_of = period.last_day
-    deadline = period.return_deadline(config.report_due_day)
+    deadline = return_due(period, config)
+    fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     entries: dict[str, list[Entry]] = defaultdict(list)
     for e in merged.entries:
         entries[e.task_id].append(e)
@@ -215,61 +462,93 @@ def build_report(ws: Workspace, period: Period, merged: MergeResult, history: Hi
         if carried:
             status = DONE_STATUS
         else:
-            by_unit = {e.unit: e.status.strip() for e in leads}
+            by_unit = {e.unit: e.status for e in leads}
             status = consolidate([by_unit.get(u, "") for u in task.lead_units], config.statuses)
-        light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days)
-        supports = [e for e in entries[task.id] if e.role == "support"]
-        previous = history.previous_status.get(task.id, "")
-        lines.append(TaskLine(task, status, light, reason, overdue, due_soon, leads, supports, previous, carried))
-    received: dict[str, ReturnInfo] = {r.unit: r for r in merged.returns if r.state == "merged"}
+        light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days, fold)
+        lines.append(
+            TaskLine(
+                task=task,
+                status=status,
+                light=light,
+                reason=reason,
+                overdue=overdue,
+                due_soon=due_soon,
+                leads=leads,
+                supports=[e for e in entries[task.id] if e.role == "support"],
+                previous=history.previous_status.get(task.id, ""),
+                carried=carried,
+            )
+        )
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
     open_lines = [t for t in lines if not t.carried]
     open_tasks = tasks_by_unit(t.task for t in open_lines)
+    expected = sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u))
+    units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
     for t in open_lines:
         for unit in t.task.lead_units:
             led[unit].append(t)
-    units = []
-    for unit in sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u)):
-        info = received.get(unit)
-        on = _received_on(info) if info else None
-        line = UnitLine(
-            unit,
-            info is not None,
-            info.received_at if info else "",
-            None if info is None else (on is not None and on <= deadline),
-            errors[unit],
-        )
+    for unit, line in units.items():
+        known = ws.units.get(unit)
+        line.contact, line.phone = (known.contact, known.phone) if known else ("", "")
         for t in led[unit]:
-            own = next((e.status.strip() for e in t.leads if e.unit == unit), "")
+            own = normalise_status(next((e.status for e in t.leads if e.unit == unit), ""))
             line.led += 1
             line.done += own == DONE_STATUS
             line.behind += own == BEHIND_STATUS
             line.not_started += own == NOT_STARTED
-            line.not_reported += own not in config.statuses
+            line.stalled += own == NOT_STARTED and started(t.task, as_of)
+            line.invalid += bool(own) and own not in config.statuses
+            line.not_reported += not own
             line.on_schedule += own in config.statuses and own not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
             line.overdue += t.overdue and own != DONE_STATUS
-        units.append(line)
+    counted = [local_date(r.received_at, config) for r in merged.returns if r.state == "merged"]
+    report_date = max([issued or today(config), *counted])
     return MonthlyReport(
-        period, as_of, deadline, config.title, config.office.name, lines, units, merged.problems, merged.returns
+        period=period,
+        as_of=as_of,
+        issued=report_date,
+        return_deadline=deadline,
+        next_due=return_due(period.next(), config),
+        title=config.title,
+        office=config.office.name,
+        tasks=lines,
+        units=list(units.values()),
+        problems=merged.problems,
+        returns=merged.returns,
+        previous=history.previous,
+        unreported_light=fold,
+        soon_days=config.due_soon_days,
+        documents={d.code: d.name or d.code for d in config.documents},
+        issues=_issues(lines),
+        reporting_changes=_reporting_changes(list(units.values()), history, config),
     )
 
 
-def report_context(report: MonthlyReport) -> dict:
-    """What the HTML page and the Word bulletin are filled with: the same figures for both."""
-    return {
-        "r": report,
-        "title": report.title,
-        "office": report.office,
-        "period": str(report.period),
-        "period_label": report.period.label,
-        "as_of": chinese_date(report.as_of),
-        "return_deadline": chinese_date(report.return_deadline),
-        "counts": report.counts,
-        "light_names": LIGHT_NAMES,
-        "completion": f"{report.completion:.1%}",
-        "summary": report.summary(),
-    }
+def _issues(lines: list[TaskLine]) -> list[IssueLine]:
+    """Every 存在问题 that names a problem, per task (source order) and unit, leads first."""
+    return [
+        IssueLine(task=t, unit=e.unit, role=e.role, text=e.issues.strip())
+        for t in lines
+        for e in (*t.leads, *t.supports)
+        if not says_nothing(e.issues)
+    ]
+
+
+def _reporting_changes(units: list[UnitLine], history: History, config: Config) -> list[ReportingChange]:
+    """Units whose reporting got better or worse than in the previous period with returns."""
+    if history.previous is None:
+        return []
+    due = return_due(history.previous, config)
+    errors = dict.fromkeys(history.previous_error_units, 1)
+    before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config)
+    return [
+        ReportingChange(
+            unit=u.unit, before=before[u.unit].reporting, after=u.reporting, better=u.rank > before[u.unit].rank
+        )
+        for u in units
+        if u.rank != before[u.unit].rank
+    ]
 
 
 def _of_line(column: Column[Task]) -> Column[TaskLine]:
@@ -297,15 +576,21 @@ TASK_LINE_FRAME: list[Column[TaskLine]] = [
 UNIT_LINE_FRAME: list[Column[UnitLine]] = [
     Column("unit", "单位", "text", lambda u: u.unit),
     Column("returned", "已报送", "bool", lambda u: u.returned),
+    Column("refused", "报送文件未汇总", "bool", lambda u: u.refused),
     Column("on_time", "按时报送", "flag", lambda u: u.on_time),  # <NA> when nothing was returned
-    Column("received_at", "收到时间", "text", lambda u: u.received_at or None),
+    Column("received_at", "收到时间", "text", lambda u: u.received.isoformat() if u.received else None),
+    Column("reporting", "报送情况", "text", lambda u: u.reporting),
     Column("errors", "报送错误", "int", lambda u: u.errors),
     Column("led", "牵头任务", "int", lambda u: u.led),
     Column("done", "已完成", "int", lambda u: u.done),
     Column("on_schedule", "序时推进", "int", lambda u: u.on_schedule),
     Column("behind", "滞后", "int", lambda u: u.behind),
     Column("not_started", "未启动", "int", lambda u: u.not_started),
+    Column("stalled", "应启动未启动", "int", lambda u: u.stalled),
+    Column("invalid", "状态有误", "int", lambda u: u.invalid),
     Column("overdue", "逾期", "int", lambda u: u.overdue),
     Column("not_reported", "未报送", "int", lambda u: u.not_reported),
     Column("completion", "完成率", "float", lambda u: u.completion),
+    Column("contact", "联系人", "text", lambda u: u.contact),
+    Column("phone", "联系电话", "text", lambda u: u.phone),
 ]

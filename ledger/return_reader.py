@@ -37,6 +37,7 @@ from .layout import (
 from .model import Period, Task
 from .problems import Problem, cell_name, problem
 from .read import MetaRow, ReturnedBook, ReturnedSheet
+from .statuses import normalise_status
 from .workspace import Workspace, tasks_by_unit
 
 ENTRY_FIELDS = {
@@ -330,8 +331,11 @@ class ReturnReader:
             return text
         if column.kind == "status":
             text = text_of(value)
-            if text.strip() and text.strip() not in self.ws.config.statuses:
+            status = normalise_status(text)
+            if status and status not in self.statuses:
                 self.report("status-invalid", sheet, where(), value=text, statuses="、".join(self.ws.config.statuses))
+            elif status and status != text:
+                self.report("status-spaces", sheet, where(), value=text, status=status)
             return text
         return text_of(value)
 
@@ -339,7 +343,7 @@ class ReturnReader:
         def where(header: str) -> str | None:
             return cell_name(r + 1, columns[header] + 1) if header in columns else None
 
-        status = entry.status.strip()
+        status = normalise_status(entry.status)
         if entry.role == "lead" and not status:
             self.report("status-missing", sheet, where("完成状态"), task_id=entry.task_id)
         if status == DONE_STATUS and not entry.progress.strip():

@@ -1,12 +1,16 @@
-"""How entries and dates are written out for people, shared by every output (master ledger, report, mail)."""
+"""How entries, dates and numbers are written out for people, shared by every output (master ledger, report,
+mail): Chinese as offices write it, "2021年6月30日", "181项", never a Western space between Chinese and digits."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from .entries import Entry
+from .model import Period
 
+_WESTERN_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\d])[ \t]+(?=[\u2e80-\u9fff\uff00-\uffef\d])")
 ROLE_NAMES = {"lead": "牵头", "support": "配合", "group": "配合（分类综合）"}
 STATE_NAMES = {
     "merged": "已汇总",
@@ -38,3 +42,28 @@ def chinese_date(day: date) -> str:
     """A date as Chinese offices write it: 2021年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
+
+def chinese(value: date | Period | int | float, unit: str = "") -> str:
+    """Any date, month, count or rate as a Chinese office writes it, the one formatting every output uses:
+    date → "2021年6月30日", datetime → "2021年7月3日9:05", Period → "2021年6月", int → "181项" (with unit),
+    float (a rate between 0 and 1) → "7.2%"."""
+    if isinstance(value, datetime):
+        return f"{chinese_date(value)}{value.hour}:{value.minute:02d}"
+    if isinstance(value, date):
+        return chinese_date(value)
+    if isinstance(value, Period):
+        return value.label
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    return f"{value}{unit}"
+
+
+def without_spaces(text: str) -> str:
+    """Text from a source (a deadline, a title) without the Western spaces between Chinese and digits that
+    Chinese offices do not write: "2021 年 6 月底前" → "2021年6月底前"; a space between two numbers stays."""
+
+    def kept(match: re.Match[str]) -> str:
+        between_numbers = match.string[match.start() - 1].isdigit() and match.string[match.end()].isdigit()
+        return match[0] if between_numbers else ""
+
+    return _WESTERN_SPACE.sub(kept, text)

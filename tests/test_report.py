@@ -8,12 +8,14 @@ import json
 import re
 import subprocess
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import docx
 import openpyxl
+import pdfplumber
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 
 from ledger import load_workspace
 from ledger.cli import main
@@ -45,7 +47,8 @@ def run_cycle(root, period):
     collect_returns(ws.paths, period, [inbox])
     merged = merge_period(ws, period)
     write_merge(ws, merged)
-    report = build_report(ws, period, merged, history)
+    issued = period.return_deadline(ws.config.report_due_day) + timedelta(days=4)  # a few days after the returns
+    report = build_report(ws, period, merged, history, issued=issued)
     return ws, merged, report, write_report(ws, report)
 
 
@@ -60,15 +63,17 @@ def expected_figures(ws, merged, period, before=None):
     before = before or {}
     as_of = period.last_day
     soon = add_working_days(as_of, ws.config.due_soon_days)
-    lead_status = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
+    lead_status = {(e.task_id, e.unit): "".join(e.status.split()) for e in merged.entries if e.role == "lead"}
     lights, statuses = {}, {}
     for task in ws.tasks:
         if task.lead_units and all(before.get((task.id, u)) == "已完成" for u in task.lead_units):
             status = "已完成"
         else:
             given = [lead_status.get((task.id, u), "") for u in task.lead_units]
-            if not given or any(s not in STATUSES for s in given):
+            if not given or not all(given):
                 status = "未报送"
+            elif any(s not in STATUSES for s in given):
+                status = "状态有误（待核实）"
             elif all(s == "已完成" for s in given):
                 status = "已完成"
             elif "滞后" in given:
@@ -80,10 +85,12 @@ def expected_figures(ws, merged, period, before=None):
         due = task.deadline.due
         if status == "已完成":
             light = "green"
-        elif (due and due < as_of) or status == "未报送":
+        elif due and due < as_of:
             light = "red"
+        elif status == "未报送":
+            light = "grey"  # counted apart from the lights of reported progress
         elif (
-            status == "滞后"
+            status in ("滞后", "状态有误（待核实）")
             or (due and due <= soon)
             or (status == "未启动" and (task.deadline.start is None or task.deadline.start <= as_of))
         ):
@@ -111,13 +118,15 @@ def test_summary_matches_independent_expectations(cycle):
     ws, merged, report, _ = cycle
     lights, statuses, overdue, returned, late = expected_figures(ws, merged, JUNE)
     summary = report.summary()
-    assert summary["lights"] == {k: Counter(lights.values())[k] for k in ("green", "yellow", "red")}
+    assert summary["lights"] == {k: Counter(lights.values())[k] for k in ("green", "yellow", "red", "grey")}
     assert summary["done"] == sum(s == "已完成" for s in statuses.values())
     assert sorted(summary["overdue"]) == sorted(overdue)
     assert set(summary["units"]["returned"]) == returned
     assert set(summary["units"]["late"]) == late
     expected_units = {u for t in ws.tasks for u in (*t.lead_units, *t.support_units)}
-    assert set(summary["units"]["missing"]) == expected_units - returned
+    refused = {p.unit for p in merged.problems if p.severity == "error" and p.unit} - returned
+    assert set(summary["units"]["missing"]) == expected_units - returned - refused
+    assert set(summary["units"]["refused"]) == refused
     assert {t.task.id: t.light for t in report.tasks} == lights
 
 
@@ -133,9 +142,10 @@ def test_workbook_figures(cycle):
         counts["yellow"],
         counts["red"],
     )
+    assert overview["未报送"] == counts["grey"]
     assert overview["已完成"] == sum(s == "已完成" for s in statuses.values())
     assert overview["未报送单位"] == len(report.missing_units)
-    names = {"绿灯": "green", "黄灯": "yellow", "红灯": "red"}
+    names = {"绿灯": "green", "黄灯": "yellow", "红灯": "red", "未报送": "grey"}
     ledger_rows = {r[0]: names[r[7]] for r in book["汇总台账"].iter_rows(min_row=3, values_only=True)}
     assert ledger_rows == lights
     assert book["汇总台账"]["A3"].fill.fgColor.rgb[-6:] in ("C6EFCE", "FFEB9C", "FFC7CE")
@@ -150,21 +160,21 @@ def test_word_bulletin(cycle):
     document = docx.Document(str(paths[2]))
     text = "\n".join(p.text for p in document.paragraphs)
     counts = Counter(lights.values())
-    assert f"全部 {len(ws.tasks)} 项任务中，已完成 {sum(s == '已完成' for s in statuses.values())} 项" in text
-    assert f"绿灯 {counts['green']} 项，黄灯 {counts['yellow']} 项，红灯 {counts['red']} 项" in text
+    assert f"台账共有任务{len(ws.tasks)}项，已完成{sum(s == '已完成' for s in statuses.values())}项" in text
+    red = sum(lights[i] == "red" for i in overdue)
+    lights_text = f"绿灯{counts['green']}项，黄灯{counts['yellow']}项，红灯{counts['red']}项（逾期{red}项）"
+    assert f"{lights_text}，未报送{counts['grey']}项" in text
     for unit in report.missing_units:
         assert unit.unit in text
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["任务编号", "具体措施", "完成时限", "牵头单位", "状态"]
     assert sorted(row.cells[0].text for row in table.rows[1:]) == sorted(overdue)
-    title = document.paragraphs[0].runs[0]
-    assert (
-        title.font.size.pt == 22
-        and title._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
-        == "方正小标宋简体"
-    )
-    body = document.paragraphs[3].runs[0]
-    assert body.font.size.pt == 16 and body.font.name == "仿宋_GB2312"
+    title = next(p for p in document.paragraphs if p.style.style_id == "DocTitle")
+    assert title.text == "关于2021年6月重点任务推进情况的通报"
+    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    assert title.style.font.size.pt == 22 and title.style.element.rPr.rFonts.get(east_asia) == "方正小标宋简体"
+    body = document.styles["Normal"]
+    assert body.font.size.pt == 16 and body.element.rPr.rFonts.get(east_asia) == "仿宋_GB2312"
     import zipfile
 
     fonts = zipfile.ZipFile(paths[2]).read("word/fontTable.xml").decode()
@@ -177,29 +187,31 @@ def test_word_bulletin_opens_in_libreoffice(cycle, tmp_path):
     assert libreoffice_pdf(paths[2], tmp_path).stat().st_size > 5_000
 
 
-def chromium_dom(path, fragment="", screenshot=None):
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium(path, *arguments, fragment="", width=1400):
     binary = require_binary("chromium")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={path.parent / '.chromium'}",
-    ]
-    url = path.as_uri() + fragment
-    if screenshot:
-        subprocess.run(
-            [binary, *flags, "--window-size=1400,1600", f"--screenshot={screenshot}", url],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
-    run = subprocess.run([binary, *flags, "--dump-dom", url], capture_output=True, timeout=120, check=True, text=True)
+    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={path.parent / '.chromium'}", f"--window-size={width},1600"]
+    run = subprocess.run(
+        [binary, *flags, *arguments, path.as_uri() + fragment], capture_output=True, timeout=120, check=True, text=True
+    )
     return run.stdout
+
+
+def chromium_dom(path, fragment="", screenshot=None, width=1400):
+    if screenshot:
+        chromium(path, f"--screenshot={screenshot}", fragment=fragment, width=width)
+    return chromium(path, "--dump-dom", fragment=fragment, width=width)
 
 
 def text_of(dom, element_id):
@@ -214,10 +226,11 @@ def test_web_page_in_a_real_browser(cycle, tmp_path):
     assert (tmp_path / "report.png").stat().st_size > 20_000
     assert text_of(dom, "tasks-total") == str(len(ws.tasks))
     assert text_of(dom, "tasks-done") == str(sum(s == "已完成" for s in statuses.values()))
-    assert [text_of(dom, f"count-{k}") for k in ("green", "yellow", "red")] == [
+    assert [text_of(dom, f"count-{k}") for k in ("green", "yellow", "red", "grey")] == [
         str(counts["green"]),
         str(counts["yellow"]),
         str(counts["red"]),
+        str(counts["grey"]),
     ]
     assert text_of(dom, "units-returned") == str(len(returned))
     assert text_of(dom, "visible-count") == str(len(ws.tasks))  # the script ran: nothing filtered yet
@@ -266,7 +279,9 @@ def test_month_over_month(cycle, tmp_path):
     [
         ("2021 年 4 月底前", "序时推进", "red"),
         ("2021 年 4 月底前", "已完成", "green"),
-        ("2021 年年底前", "未报送", "red"),
+        ("2021 年年底前", "未报送", "grey"),
+        ("2021 年 4 月底前", "未报送", "red"),
+        ("2021 年年底前", "状态有误（待核实）", "yellow"),
         ("2021 年年底前", "滞后", "yellow"),
         ("2021 年 7 月 9 日前", "序时推进", "yellow"),
         ("2021 年年底前", "序时推进", "green"),
@@ -288,7 +303,9 @@ def test_light_rules(deadline, status, light):
         (["序时推进", "滞后"], "滞后"),
         (["未启动", "序时推进"], "未启动"),
         (["已完成", ""], "未报送"),
-        (["基本完成"], "未报送"),
+        (["基本完成"], "状态有误（待核实）"),
+        (["基本完成", ""], "未报送"),
+        (["已完成 ", "　已 完成"], "已完成"),
         ([], "未报送"),
     ],
 )
@@ -305,8 +322,8 @@ def test_status_and_report_commands(cycle):
     assert data["period"] == "2021-06" and sum(data["lights"].values()) == len(ws.tasks)
     text = runner.invoke(main, ["status", "-w", str(ws.root), "-p", "2021-06"])
     assert "未报送" in text.output and "红灯" in text.output
-    report = runner.invoke(main, ["report", "-w", str(ws.root), "-p", "2021-06"])
-    assert report.exit_code == 0 and "通报.docx" in report.output
+    report = runner.invoke(main, ["report", "-w", str(ws.root), "-p", "2021-06", "--date", "2021-07-09"])
+    assert report.exit_code == 0 and "通报.docx" in report.output and "报告日期2021年7月9日" in report.output
 
 
 def test_deleting_build_and_running_again_rebuilds_it_exactly(tmp_path):
@@ -338,3 +355,151 @@ def test_deleting_build_and_running_again_rebuilds_it_exactly(tmp_path):
     assert digests(root) == first
     assert any(name.startswith("2021-06/mail/") for name in first)
     assert sorted(p.name for p in (root / "source/returns/2021-06").iterdir()) == stored  # nothing stored twice
+
+
+MEASURE = """<script>
+(function () {
+  var root = document.documentElement;
+  root.setAttribute("data-scroll-width", root.scrollWidth);
+  root.setAttribute("data-client-width", root.clientWidth);
+  ["cards", "overdue", "issues", "missing-units", "units", "tasks"].forEach(function (id) {
+    root.setAttribute("data-top-" + id, Math.round(document.getElementById(id).getBoundingClientRect().top));
+  });
+})();
+</script>"""
+
+
+def measured(paths, tmp_path, width):
+    """The page at a window width, with what the browser laid out written into the DOM by an added script."""
+    copy = tmp_path / f"measure-{width}.html"
+    copy.write_text(paths[1].read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    dom = chromium_dom(copy, width=width)
+    return {k: int(v) for k, v in re.findall(r'data-([a-z-]+)="(-?\d+)"', dom.split(">", 2)[1])}
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_web_page_leads_with_the_summary_and_fits_a_phone(cycle, tmp_path, width):
+    *_, paths = cycle
+    layout = measured(paths, tmp_path, width)
+    assert layout["scroll-width"] <= layout["client-width"]  # no horizontal scrolling, even at 390 px
+    tasks = layout["top-tasks"]
+    assert all(layout[f"top-{i}"] < tasks for i in ("cards", "overdue", "issues", "missing-units", "units"))
+    screenshot = tmp_path / f"report-{width}.png"
+    chromium(paths[1], f"--screenshot={screenshot}", width=width)
+    assert screenshot.stat().st_size > 20_000
+
+
+def test_web_page_prints_on_a4(cycle, tmp_path):
+    *_, paths = cycle
+    pdf = tmp_path / "report.pdf"
+    chromium(paths[1], f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    with pdfplumber.open(pdf) as document:
+        assert len(document.pages) > 2
+        assert all(round(p.width) == 595 and round(p.height) == 842 for p in document.pages)  # A4 in points
+        first = document.pages[0].extract_text()
+    assert "任务总数" in first and "逾期任务" in first  # the summary comes first on paper too
+
+
+def test_web_page_filters_apply_to_cards_and_charts(cycle):
+    ws, merged, _report, paths = cycle
+    lights, statuses, *_ = expected_figures(ws, merged, JUNE)
+    unit = "钢城区财政局"
+    dom = chromium_dom(paths[1], f"#unit={unit}")
+    mine = [t for t in ws.tasks if unit in (*t.lead_units, *t.support_units)]
+    assert text_of(dom, "tasks-total") == str(len(mine))
+    assert text_of(dom, "count-green") == str(sum(lights[t.id] == "green" for t in mine))
+    assert text_of(dom, "tasks-done") == str(sum(statuses[t.id] == "已完成" for t in mine))
+    bars = re.findall(r'class="bar-row[^"]*" data-unit="([^"]+)"([^>]*)>', dom)
+    shown = [name for name, rest in bars if "display: none" not in rest]
+    assert unit in shown and len(shown) < len(bars)  # the chart shows the units of the tasks shown
+
+
+# --- the bulletin as printed: LibreOffice to PDF, read back with pdfplumber
+
+MM = 72 / 25.4
+TEXT_AREA = (28 * MM, 37 * MM, 184 * MM, 262 * MM)  # 版心: left, top, right, bottom in points
+
+
+@pytest.fixture(scope="module")
+def bulletin_pdf(cycle, tmp_path_factory):
+    *_, paths = cycle
+    pdf = libreoffice_pdf(paths[2], tmp_path_factory.mktemp("bulletin"))
+    with pdfplumber.open(pdf) as document:
+        yield [
+            {"chars": page.chars, "text": "".join(c["text"] for c in page.chars), "width": page.width}
+            for page in document.pages
+        ]
+
+
+def test_bulletin_pages_are_numbered_odd_right_even_left(bulletin_pdf):
+    for n, page in enumerate(bulletin_pdf, 1):
+        number = [c for c in page["chars"] if c["top"] > TEXT_AREA[3]]
+        assert "".join(c["text"] for c in number).replace(" ", "") == f"—{n}—"
+        assert all(c["size"] == pytest.approx(14, abs=0.5) for c in number)  # 4号
+        middle = sum(c["x0"] for c in number) / len(number)
+        assert (middle > page["width"] / 2) == (n % 2 == 1)
+        assert min(c["top"] for c in number) - TEXT_AREA[3] == pytest.approx(7 * MM, abs=2 * MM)
+
+
+def test_bulletin_keeps_its_text_inside_the_text_area(bulletin_pdf):
+    left, top, right, bottom = TEXT_AREA
+    for page in bulletin_pdf:
+        body = [c for c in page["chars"] if c["top"] <= bottom and c["text"].strip()]
+        assert body
+        assert min(c["x0"] for c in body) >= left - 1 and max(c["x1"] for c in body) <= right + 1
+        assert min(c["top"] for c in body) >= top - 1 and max(c["bottom"] for c in body) <= bottom + 1
+
+
+def test_bulletin_has_its_head_and_colophon(bulletin_pdf, cycle):
+    _, _, report, _ = cycle
+    first, last = bulletin_pdf[0], bulletin_pdf[-1]
+    issuer = [c for c in first["chars"] if c["top"] < 80 * MM]
+    assert "".join(c["text"] for c in issuer).startswith("钢城区生态环境委员会办公室文件")
+    assert all(tuple(c["non_stroking_color"]) in ((1, 0, 0), (1.0, 0.0, 0.0)) for c in issuer if c["text"] != " ")
+    assert "钢环委办〔2021〕1号" in first["text"].replace(" ", "")
+    assert "关于2021年6月重点任务推进情况的通报" in first["text"].replace(" ", "")
+    text = last["text"].replace(" ", "")
+    printed = f"{report.issued.year}年{report.issued.month}月{report.issued.day}日印发"
+    assert "抄送：区委办公室" in text and printed in text
+    colophon = [c for c in last["chars"] if c["text"] == "印"]
+    assert colophon and colophon[-1]["bottom"] > TEXT_AREA[3] - 20 * MM  # at the foot of the last page
+
+
+def test_bulletin_writes_dates_and_counts_without_spaces(bulletin_pdf):
+    # The glyphs as printed, in order: a space typed between a number and 年, 月, 日 or 项 would be one of them.
+    # (LibreOffice still sets a small gap between Chinese and Latin script, as Word does with 中西文间距 on.)
+    text = "".join(page["text"] for page in bulletin_pdf)
+    assert re.search(r"\d\s+[年月日项个条处]|[年月]\s+\d", text) is None
+    assert "数据截至2021年6月30日" in text and "台账共有任务181项" in text
+
+
+def test_bulletin_body_is_28_characters_by_22_lines(bulletin_pdf):
+    page = bulletin_pdf[1]  # the second page is body text only
+    lines: dict[int, list[dict]] = {}
+    for c in page["chars"]:
+        if c["top"] <= TEXT_AREA[3] and c["text"].strip():
+            lines.setdefault(round(c["top"]), []).append(c)
+    assert len(lines) <= 22
+    widest = max(sum(1 if ord(c["text"]) > 0x2E80 else 0.5 for c in line) for line in lines.values())
+    assert 27 <= widest <= 28.5
+
+
+def test_bulletin_is_a_gongwen_in_word(cycle):
+    _, _, report, paths = cycle
+    document = docx.Document(str(paths[2]))
+    styles = {p.text: p.style.style_id for p in document.paragraphs if p.text}
+    assert styles["一、总体进展"] == "Heading1" and styles["（一）未报送的单位"] == "Heading2"
+    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    assert document.styles["Heading 1"].element.rPr.rFonts.get(east_asia) == "黑体"
+    assert document.styles["Heading 2"].element.rPr.rFonts.get(east_asia) == "楷体_GB2312"
+    assert styles["附件"] == "AttachmentLabel" and document.styles["附件标识"].paragraph_format.page_break_before
+    table = document.tables[0]._tbl
+    assert table.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
+    assert all(row.trPr.find(qn("w:cantSplit")) is not None for row in table.tr_lst)
+    assert sum(int(c.get(qn("w:w"))) for c in table.tblGrid.findall(qn("w:gridCol"))) <= 8844  # 156 mm
+    assert document.settings.odd_and_even_pages_header_footer
+    assert document.core_properties.author == report.office == document.core_properties.last_modified_by
+    import zipfile
+
+    app = zipfile.ZipFile(paths[2]).read("docProps/app.xml").decode()
+    assert f"<Company>{report.office}</Company>" in app and "python-docx" not in app

@@ -1,0 +1,147 @@
+"""通报.docx: the monthly report as a 公文 (GB/T 9704-2012), from the office's editable Word template.
+
+The wording lives in the template (templates/通报.docx, made by scripts/make_bulletin_template.py) and in
+`[bulletin]` of ledger.toml; this module fills it and applies the placements the standard computes from the
+content: the 发文机关标志 shrunk to fit the 版心, the 发文机关署名 and 成文日期 indented relative to each other,
+and document properties that name the office. The 发文字号's number comes from `--number` or from a counter kept
+in source/bulletins.json, so that a rebuild gives every bulletin its number again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx.shared import Pt, Twips
+from docxtpl import DocxTemplate
+
+from .model import Period
+from .paths import WorkspacePaths
+from .report import MonthlyReport
+from .wording import chinese
+from .workspace import DEFAULTS, Workspace
+from .xlsx import fixed_package
+
+TEMPLATE = "通报.docx"
+TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心
+CHARACTER = Twips(315)  # one character of the body, 28 to a line
+FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(kw_only=True, frozen=True)
+class DocumentParts:
+    """The 版头, 主体 and 版记 parts an office words its own way, filled in for one bulletin."""
+
+    issuer: str
+    number: str
+    title: str
+    addressee: str
+    signature: str
+    copy_to: str
+    printer: str
+    printed: str
+
+
+def fill(pattern: str, **values: object) -> str:
+    """A [bulletin] pattern with {year}, {n}, {period} … filled in; an unknown {name} is left as written."""
+    return FIELD.sub(lambda m: str(values.get(m[1], m[0])), pattern)
+
+
+def bulletin_number(paths: WorkspacePaths, period: Period, year: int, requested: int | None = None) -> int:
+    """The number n of the period's bulletin in its year: the one asked for, the one given before, or the next
+    free one of the year; recorded in source/bulletins.json."""
+    path = paths.bulletin_numbers
+    numbers: dict[str, dict[str, int]] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    given = numbers.get(str(period))
+    if requested is None and given is not None and given["year"] == year:
+        return given["number"]
+    number = requested or 1 + max((v["number"] for v in numbers.values() if v["year"] == year), default=0)
+    numbers[str(period)] = {"year": year, "number": number}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return number
+
+
+def document_parts(ws: Workspace, report: MonthlyReport, number: int) -> DocumentParts:
+    config, office = ws.config.bulletin, report.office
+    values = {"year": report.issued.year, "n": number, "period": chinese(report.period), "title": report.title}
+    return DocumentParts(
+        issuer=fill(config.issuer, **values) or f"{office}文件",
+        number=fill(config.doc_number, **values),
+        title=fill(config.title, **values),
+        addressee=config.addressee,
+        signature=config.signature or office,
+        copy_to=config.copy_to,
+        printer=config.printer or office,
+        printed=chinese(report.issued),
+    )
+
+
+def width(text: str) -> float:
+    """A text's width in characters of the grid: Chinese one, Latin letters and digits half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def place_signature(document, signature: str, date: str) -> None:
+    """发文机关署名 right of the body and 成文日期 under it, the date starting two characters right of where the
+    signature starts; whichever is longer stands two characters from the right margin (GB/T 9704 7.3.5.2)."""
+    name, day = width(signature), width(date)
+    if day + 2 >= name:
+        indents = {"Signature": day + 4 - name, "SignDate": 2.0}
+    else:
+        indents = {"Signature": 2.0, "SignDate": name - day}
+    for paragraph in document.paragraphs:
+        style = paragraph.style.style_id if paragraph.style is not None else ""
+        if style in indents:
+            paragraph.paragraph_format.right_indent = Twips(round(indents[style] * CHARACTER))
+
+
+def fit_issuer(document, issuer: str) -> None:
+    """A long 发文机关标志 is set smaller so that it stays on one line inside the 版心."""
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.style_id == "Issuer":
+            size = paragraph.style.font.size or Pt(36)
+            fitting = Pt(int(TEXT_WIDTH.pt / max(width(issuer), 1)))
+            if fitting < size:
+                for run in paragraph.runs:
+                    run.font.size = fitting
+
+
+def write_docx(ws: Workspace, report: MonthlyReport, context: dict, path: Path, number: int) -> Path:
+    """Fill the office's template (or the packaged one) and apply the standard's placements."""
+    own = ws.paths.templates / TEMPLATE
+    document = DocxTemplate(str(own if own.is_file() else DEFAULTS / "templates" / TEMPLATE))
+    parts = document_parts(ws, report, number)
+    document.render({**context, "doc": parts}, autoescape=True)
+    fit_issuer(document.docx, parts.issuer)
+    place_signature(document.docx, parts.signature, chinese(report.issued))
+    properties = document.docx.core_properties
+    properties.author = properties.last_modified_by = report.office
+    properties.title, properties.subject = parts.title, report.title
+    properties.keywords, properties.comments, properties.category = parts.number, "", "通报"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    issued = datetime(report.issued.year, report.issued.month, report.issued.day)
+    path.write_bytes(fixed_package(with_company(buffer.getvalue(), report.office), issued))
+    return path
+
+
+def with_company(docx: bytes, office: str) -> bytes:
+    """docProps/app.xml names the office as the company, not whatever made the template."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    escaped = office.replace("&", "&amp;").replace("<", "&lt;").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                company = b"<Company>" + escaped + b"</Company>"
+                content = re.sub(rb"<Company\s*/>|<Company>.*?</Company>", company, content)
+                content = re.sub(rb"<Application>.*?</Application>", b"<Application/>", content)
+            target.writestr(info, content)
+    return out.getvalue()

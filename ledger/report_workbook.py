@@ -1,0 +1,285 @@
+"""汇总台账.xlsx: the monthly report as a workbook an analyst can sort, filter, chart and print.
+
+Rates are real percentages, times real date-times, rows as tall as their text; every chart is sorted, labels
+every category with its value, uses saturated colours and grows with the number of categories, so that it
+prints as it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from .layout import EXCEL_MAX_HEIGHT, TASK_COLUMNS, task_cells
+from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
+from .wording import chinese, reported_text, supports_text
+from .xlsx import FONT, new_workbook, table_sheet
+
+CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
+CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上月状态"]
+TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
+UNIT_HEADERS = ["单位", "牵头任务", "已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误", "未报送", "完成率"]
+UNIT_HEADERS += ["完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
+UNIT_WIDTHS = [28, 8, 7, 8, 6, 6, 6, 8, 7, 8, 9, 16, 17, 8, 10, 15]
+
+
+def text_width(text: str) -> int:
+    """Width of a text in Excel's column units: a Chinese character is two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def fit_rows(sheet, rows: Sequence[Sequence[object]], widths: Sequence[float], first: int = 2) -> None:
+    """Rows as tall as their wrapped text (Excel does not grow rows written by a program)."""
+    for r, row in enumerate(rows, first):
+        lines = 1
+        for value, width in zip(row, widths, strict=False):
+            if isinstance(value, str) and value:
+                usable = max(width - 1, 1)
+                lines = max(lines, sum(math.ceil(max(text_width(part), 1) / usable) for part in value.split("\n")))
+        sheet.set_row(r, min(EXCEL_MAX_HEIGHT, lines * LINE_HEIGHT + 3))
+
+
+def task_row(line: TaskLine) -> list[object]:
+    single = len(line.task.lead_units) == 1
+    cells = task_cells(line.task)
+    cells[TASK_COLUMNS.index("完成时限")] = line.deadline_text
+    return [
+        *cells,
+        LIGHT_NAMES[line.light],
+        line.status,
+        line.reason,
+        reported_text(line.leads, "progress", single),
+        reported_text(line.leads, "issues", single),
+        supports_text(line.supports),
+        line.previous,
+    ]
+
+
+def unit_row(line: UnitLine) -> list[object]:
+    return [
+        line.unit,
+        line.led,
+        line.done,
+        line.on_schedule,
+        line.behind,
+        line.not_started,
+        line.overdue,
+        line.invalid,
+        line.not_reported,
+        round(line.completion, 4) if line.led else None,
+        line.completion_text if line.led else "",
+        line.reporting,
+        None,  # the time received, written as a date-time below
+        line.errors,
+        line.contact,
+        line.phone,
+    ]
+
+
+def bar_chart(book: xlsxwriter.Workbook, title: str, count: int, percent: bool = False):
+    """A horizontal bar chart that labels every category, reads top to bottom and is as tall as it needs."""
+    chart = book.add_chart({"type": "bar"})
+    chart.set_title({"name": title, "name_font": {"size": 12, "name": FONT}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
+    x_axis: dict[str, object] = {"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    if percent:
+        x_axis |= {"num_format": "0%", "max": 1, "min": 0}
+    chart.set_x_axis(x_axis)
+    chart.set_size({"width": 720, "height": max(260, 24 * count + 110)})
+    return chart
+
+
+def write_xlsx(report: MonthlyReport, path: Path) -> Path:
+    created = datetime(report.period.year, report.period.month, 1)
+    label = chinese(report.period)
+    book = new_workbook(path, created, f"{report.title}{label}汇总台账")
+    percent = book.add_format({"num_format": "0.0%", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"})
+    moment = book.add_format(
+        {"num_format": "yyyy-mm-dd hh:mm", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
+    )
+    fills = {
+        light: book.add_format(
+            {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": colour}
+        )
+        for light, colour in CELL_FILLS.items()
+    }
+    _overview(book, report, label, percent)
+    rows = [task_row(t) for t in report.tasks]
+    tasks = table_sheet(
+        book, "汇总台账", f"{label}汇总台账", TASK_HEADERS, rows, TASK_WIDTHS, [fills[t.light] for t in report.tasks]
+    )
+    fit_rows(tasks, rows, TASK_WIDTHS)
+    _units(book, report, label, percent, moment)
+    _categories(book, report, label, percent)
+    _changes(book, report, label)
+    issues = [
+        [i.task.task.id, i.task.task.measure, i.unit, "牵头" if i.role == "lead" else "配合", i.text]
+        for i in report.issues
+    ]
+    sheet = table_sheet(
+        book,
+        "存在问题",
+        f"{label}存在问题和需协调事项",
+        ["任务编号", "具体措施", "单位", "角色", "存在问题"],
+        issues,
+        [9, 40, 24, 6, 50],
+    )
+    fit_rows(sheet, issues, [9, 40, 24, 6, 50])
+    contacts = [[u.unit, u.led, u.contact, u.phone] for u in report.missing_units]
+    table_sheet(
+        book,
+        "未报送单位",
+        f"{label}未报送单位",
+        ["单位", "牵头任务数", "联系人", "联系电话"],
+        contacts,
+        [30, 10, 12, 16],
+    )
+    wrong = [[u.unit, u.reporting, u.errors, u.contact, u.phone] for u in report.error_units]
+    table_sheet(
+        book,
+        "报送有误单位",
+        f"{label}报送有误单位",
+        ["单位", "情况", "错误数", "联系人", "联系电话"],
+        wrong,
+        [30, 22, 8, 12, 16],
+    )
+    book.close()
+    return path
+
+
+def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:
+    s = report.summary()
+    red_label = "红灯（含未报送）" if report.unreported_light == "red" else "红灯"
+    overview: list[list[object]] = [
+        ["任务总数", len(report.tasks)],
+        ["已完成", report.done],
+        ["完成率", round(report.completion, 4)],
+        ["绿灯", report.counts["green"]],
+        ["黄灯", report.counts["yellow"]],
+        [red_label, report.counts["red"]],
+        ["未报送", report.counts["grey"]],
+        ["其中：红灯逾期", report.red_overdue],
+        ["其中：牵头单位未报送", report.unreported],
+        ["状态有误（待核实）", len(report.invalid_tasks)],
+        ["应报送单位", s["units"]["expected"]],
+        ["已报送单位", len(s["units"]["returned"])],
+        ["未报送单位", len(s["units"]["missing"])],
+        ["报送有误单位", len(s["units"]["with_errors"])],
+        ["逾期报送单位", len(s["units"]["late"])],
+        ["本月新完成", "—" if report.first_month else len(report.newly_done)],
+        ["本月新逾期", "—" if report.first_month else len(report.newly_overdue)],
+        ["数据截至", report.as_of],
+        ["报告日期", report.issued],
+        ["下期报送截止", report.next_due],
+    ]
+    sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, [22, 14])
+    sheet.write_number(4, 1, round(report.completion, 4), percent)
+    lights: list[Light] = ["green", "yellow", "red", "grey"]
+    chart = bar_chart(book, "任务灯色分布", len(lights))
+    chart.add_series(
+        {
+            "name": "任务数",
+            "categories": ["概况", 5, 0, 8, 0],
+            "values": ["概况", 5, 1, 8, 1],
+            "points": [{"fill": {"color": CHART_COLOURS[light]}} for light in lights],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_legend({"none": True})
+    sheet.insert_chart("D3", chart)
+
+
+def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent, moment) -> None:
+    """单位统计, units that lead a task first by completion rate (the chart's order), then the others."""
+    charted = report.chart_units
+    order = charted + [u for u in report.units if not u.led]
+    rows = [unit_row(u) for u in order]
+    sheet = table_sheet(book, "单位统计", f"{label}各单位完成情况", UNIT_HEADERS, rows, UNIT_WIDTHS)
+    sheet.set_column(9, 9, UNIT_WIDTHS[9], percent)
+    for r, unit in enumerate(order, 2):
+        if unit.led:
+            sheet.write_number(r, 9, round(unit.completion, 4), percent)
+        if unit.received is not None:
+            sheet.write_datetime(r, 12, unit.received.replace(tzinfo=None), moment)
+    fit_rows(sheet, rows, UNIT_WIDTHS)
+    if not charted:
+        return
+    chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
+    chart.add_series(
+        {
+            "name": "完成率",
+            "categories": ["单位统计", 2, 0, len(charted) + 1, 0],
+            "values": ["单位统计", 2, 9, len(charted) + 1, 9],
+            "fill": {"color": "#1F6FB5"},
+            "data_labels": {
+                "value": True,
+                "custom": [{"value": f"{u.completion:.0%}（{u.completion_text}）"} for u in charted],
+            },
+        }
+    )
+    chart.set_legend({"none": True})
+    sheet.insert_chart(2, len(UNIT_HEADERS) + 1, chart)
+
+
+def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:
+    """分类统计 with the document of each category, sorted by completion rate, and a stacked chart of lights."""
+    found = sorted(report.categories(), key=lambda c: (-c["done"] / c["total"], c["document"], c["category"]))
+    lights: list[Light] = ["green", "yellow", "red", "grey"]
+    headers = ["任务清单", "类别", "任务数", "已完成", "完成率", *(LIGHT_NAMES[light] for light in lights)]
+    rows = [
+        [
+            c["document"],
+            c["category"],
+            c["total"],
+            c["done"],
+            round(c["done"] / c["total"], 4),
+            *(c[light] for light in lights),
+        ]
+        for c in found
+    ]
+    widths = [30, 30, 8, 8, 8, 7, 7, 7, 7]
+    sheet = table_sheet(book, "分类统计", f"{label}分类完成情况", headers, rows, widths)
+    for r, c in enumerate(found, 2):
+        sheet.write_number(r, 4, round(c["done"] / c["total"], 4), percent)
+    fit_rows(sheet, rows, widths)
+    if not found:
+        return
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    last = len(found) + 1
+    for column, light in enumerate(lights, 5):
+        chart.add_series(
+            {
+                "name": LIGHT_NAMES[light],
+                "categories": ["分类统计", 2, 1, last, 1],
+                "values": ["分类统计", 2, column, last, column],
+                "fill": {"color": CHART_COLOURS[light]},
+                "data_labels": {"value": True, "num_format": "0;;;", "font": {"color": "#FFFFFF", "bold": True}},
+            }
+        )
+    chart.set_title({"name": "各类别任务灯色（按完成率排序）", "name_font": {"size": 12, "name": FONT}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
+    chart.set_legend({"position": "top"})
+    chart.set_size({"width": 760, "height": max(300, 26 * len(found) + 130)})
+    sheet.insert_chart(2, len(headers) + 1, chart)
+
+
+def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> None:
+    headers = ["变化", "任务编号或单位", "具体措施", "上月", "本月"]
+    if report.first_month:
+        rows: list[list[object]] = [["本期为首次调度", "", "无上期数据，不作比较", "", ""]]
+    else:
+        rows = [["本月新完成", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_done]
+        rows += [["本月新逾期", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_overdue]
+        rows += [["状态变化", t.task.id, t.task.measure, t.previous, t.status] for t in report.changed]
+        rows += [
+            ["报送好转" if c.better else "报送变差", c.unit, "", c.before, c.after] for c in report.reporting_changes
+        ]
+    widths = [12, 24, 60, 16, 16]
+    sheet = table_sheet(book, "本月变化", f"{label}与上月相比", headers, rows, widths)
+    fit_rows(sheet, rows, widths)

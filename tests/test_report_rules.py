@@ -1,0 +1,281 @@
+"""The monthly report's rules on small purpose-built ledgers: the red / 未报送 split, 状态有误, one status
+normalisation from the return to next month's workbook, praise criteria, first-month wording, the report date and
+the next deadline."""
+
+import os
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from ledger import load_workspace
+from ledger.collect import collect_returns
+from ledger.history import build_history
+from ledger.merge import merge_period
+from ledger.model import Period
+from ledger.report import FIRST_MONTH, build_report, return_due, says_nothing
+from ledger.statuses import normalise_status
+from ledger.wording import chinese
+
+from .conftest import fill_return, make_workspace, render
+
+MAY, JUNE, JULY = Period(2021, 5), Period(2021, 6), Period(2021, 7)
+FINANCE, TAX, EAST = "示范区财政局", "示范区税务局", "东街道"
+TASKS = [
+    ["序号", "具体措施", "完成时限", "牵头单位", "配合单位"],
+    ["1", "清理拖欠账款。", "2021年年底前", "区财政局", "区税务局"],
+    ["2", "完善预算绩效管理。", "2021年年底前", "区财政局", ""],
+    ["3", "推进电子票据。", "2021年年底前", "区税务局", ""],
+    ["4", "整治老旧小区。", "2021年3月底前", "东街道", ""],
+    ["5", "建设智慧社区。", "2021年年底前", "东街道", ""],
+]
+
+
+def workspace(tmp_path, extra=""):
+    root = make_workspace(tmp_path / "ws", TASKS)
+    if extra:
+        config = root / "ledger.toml"
+        config.write_text(config.read_text(encoding="utf-8").replace("[office]", f"{extra}\n[office]"), "utf-8")
+    return root
+
+
+def send(root, period, unit, answers, when, tmp_path, name=None):
+    """The unit fills its workbook and it arrives at `when` (the file's time is what collect records)."""
+    ws = load_workspace(root)
+    rendered = render(ws, period, [unit])
+    path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / (name or f"{period}-{unit}.xlsx"), answers)
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
+    collect_returns(ws.paths, period, [path])
+    return path
+
+
+def report_of(root, period, issued=date(2021, 7, 9)):
+    ws = load_workspace(root)
+    return build_report(ws, period, merge_period(ws, period), build_history(ws, period), issued=issued)
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ON_TIME = datetime(2021, 7, 2, 10, 0, tzinfo=BEIJING)
+
+
+def test_unreported_tasks_are_counted_apart_from_the_lights(tmp_path):
+    root = workspace(tmp_path)
+    send(root, JUNE, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进中"}}, ON_TIME, tmp_path)
+    report = report_of(root, JUNE)
+    lights = {t.task.id: t.light for t in report.tasks}
+    # T-2: 财政局 returned but chose no status; T-3: 税务局 silent; T-4: overdue, so red whoever reported
+    assert lights == {"T-1": "green", "T-2": "grey", "T-3": "grey", "T-4": "red", "T-5": "grey"}
+    assert (report.red_overdue, report.unreported) == (1, 3)
+    assert report.lights_text() == "绿灯1项，黄灯0项，红灯1项（逾期1项），未报送3项"
+
+
+def test_unreported_light_red_folds_them_into_red_and_still_shows_the_split(tmp_path):
+    root = workspace(tmp_path, '[report]\nunreported_light = "red"')
+    send(root, JUNE, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进中"}}, ON_TIME, tmp_path)
+    report = report_of(root, JUNE)
+    assert report.counts == {"green": 1, "yellow": 0, "red": 4, "grey": 0}
+    assert report.lights_text() == "绿灯1项，黄灯0项，红灯4项（逾期1项、未报送3项）"
+
+
+def test_an_invalid_status_is_to_be_checked_not_unreported_and_is_never_prefilled(tmp_path):
+    root = workspace(tmp_path)
+    answers = {"T-1": {"完成状态": "推进中", "本月进展": "已完成清欠台账。"}, "T-2": {"完成状态": "序时推进"}}
+    send(root, JUNE, FINANCE, answers, ON_TIME, tmp_path)
+    ws = load_workspace(root)
+    merged = merge_period(ws, JUNE)
+    report = build_report(ws, JUNE, merged, build_history(ws, JUNE), issued=date(2021, 7, 9))
+    line = next(t for t in report.tasks if t.task.id == "T-1")
+    assert (line.status, line.light) == ("状态有误（待核实）", "yellow")
+    assert [e.progress for e in line.leads] == ["已完成清欠台账。"]  # its progress is shown
+    assert [(p.code, p.unit) for p in merged.problems if p.severity == "error"] == [("status-invalid", FINANCE)]
+    assert FINANCE in report.summary()["units"]["with_errors"] and FINANCE not in report.summary()["units"]["missing"]
+    assert report.summary()["invalid_status"] == ["T-1"]
+    finance = next(u for u in report.units if u.unit == FINANCE)
+    assert (finance.invalid, finance.not_reported) == (1, 0)
+    # July's workbook asks for the status again but keeps the progress text
+    july = render(load_workspace(root), JULY, [FINANCE])
+    sheet = openpyxl.load_workbook(july.outbox / f"{FINANCE}.xlsx")["牵头任务"]
+    headers = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "T-1")
+    assert row[headers.index("完成状态")] in (None, "")
+    assert row[headers.index("本月进展")] == "已完成清欠台账。"
+
+
+@pytest.mark.parametrize("typed", ["已完成 ", "　已完成", "已 完成", "已完成\u00a0"])
+def test_normalise_status(typed):
+    assert normalise_status(typed) == "已完成"
+
+
+def test_status_with_spaces_counts_as_typed_meant_from_return_to_next_month(tmp_path):
+    root = workspace(tmp_path)
+    answers = {
+        "T-1": {"完成状态": "已完成 ", "本月进展": "已办结。"},
+        "T-2": {"完成状态": "　滞后", "本月进展": "资金未到位。"},
+    }
+    send(root, JUNE, FINANCE, answers, ON_TIME, tmp_path)
+    ws = load_workspace(root)
+    merged = merge_period(ws, JUNE)
+    hints = sorted((p.sheet, p.cell, p.code, p.severity) for p in merged.problems if p.code == "status-spaces")
+    assert [h[2:] for h in hints] == [("status-spaces", "warning")] * 2 and all(h[1] for h in hints)
+    report = build_report(ws, JUNE, merged, build_history(ws, JUNE), issued=date(2021, 7, 9))
+    statuses = {t.task.id: t.status for t in report.tasks}
+    assert (statuses["T-1"], statuses["T-2"]) == ("已完成", "滞后")
+    # July: T-1 is closed (not asked again), T-2 is prefilled with the status as it should read
+    july = render(load_workspace(root), JULY, [FINANCE])
+    sheet = openpyxl.load_workbook(july.outbox / f"{FINANCE}.xlsx")["牵头任务"]
+    headers = [c.value for c in sheet[2]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and str(r[0]).startswith("T-")}
+    assert "T-1" not in rows
+    assert rows["T-2"][headers.index("完成状态")] == "滞后"
+
+
+def test_praise_needs_on_time_clean_returns_and_no_task_behind_overdue_stalled_or_invalid(tmp_path):
+    root = workspace(tmp_path)
+    send(
+        root,
+        JUNE,
+        FINANCE,
+        {"T-1": {"完成状态": "已完成", "本月进展": "办结"}, "T-2": {"完成状态": "序时推进", "本月进展": "推进"}},
+        ON_TIME,
+        tmp_path,
+    )
+    send(root, JUNE, TAX, {"T-3": {"完成状态": "已完成", "本月进展": "办结"}}, datetime(2021, 7, 3, 9), tmp_path)
+    # 东街道: on time and clean, but its overdue task is not done and its other task has not started
+    send(
+        root,
+        JUNE,
+        EAST,
+        {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}, "T-5": {"完成状态": "未启动"}},
+        ON_TIME,
+        tmp_path,
+    )
+    report = report_of(root, JUNE)
+    assert [u.unit for u in report.good_units] == [TAX, FINANCE]  # 1/1 before 1/2
+    east = next(u for u in report.units if u.unit == EAST)
+    assert (east.overdue, east.stalled, east.needs_attention) == (1, 1, True)
+    assert east.concerns == "逾期1项、应启动未启动1项"
+
+
+def test_a_late_return_is_not_praised(tmp_path):
+    root = workspace(tmp_path)
+    send(root, JUNE, TAX, {"T-3": {"完成状态": "已完成", "本月进展": "办结"}}, datetime(2021, 7, 6, 9), tmp_path)
+    report = report_of(root, JUNE)
+    assert report.good_units == [] and [u.unit for u in report.late_units] == [TAX]
+
+
+def test_first_month_says_so_and_the_second_compares(tmp_path):
+    root = workspace(tmp_path)
+    send(
+        root,
+        MAY,
+        FINANCE,
+        {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}, "T-2": {"完成状态": "序时推进", "本月进展": "推进"}},
+        datetime(2021, 6, 2),
+        tmp_path,
+    )
+    may = report_of(root, MAY, issued=date(2021, 6, 8))
+    assert may.first_month and may.month_over_month() == FIRST_MONTH == "本期为首次调度，无上期数据"
+    assert may.newly_done == [] and may.newly_overdue == []
+    send(
+        root,
+        JUNE,
+        FINANCE,
+        {"T-1": {"完成状态": "已完成", "本月进展": "办结"}, "T-2": {"完成状态": "序时推进", "本月进展": "推进"}},
+        ON_TIME,
+        tmp_path,
+    )
+    send(root, JUNE, TAX, {"T-3": {"完成状态": "序时推进", "本月进展": "推进"}}, ON_TIME, tmp_path)
+    june = report_of(root, JUNE)
+    assert june.previous == MAY and not june.first_month
+    assert [t.task.id for t in june.newly_done] == ["T-1"]
+    assert [c.unit for c in june.reporting_better] == [TAX]  # silent in May, on time in June
+    assert june.month_over_month().startswith("与2021年5月相比，新完成1项")
+
+
+def test_report_date_is_never_before_the_last_return_counted(tmp_path):
+    root = workspace(tmp_path)
+    send(
+        root,
+        JUNE,
+        FINANCE,
+        {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}},
+        datetime(2021, 7, 12, 16, tzinfo=BEIJING),
+        tmp_path,
+    )
+    assert report_of(root, JUNE, issued=date(2021, 7, 9)).issued == date(2021, 7, 12)
+    assert report_of(root, JUNE, issued=date(2021, 7, 20)).issued == date(2021, 7, 20)
+
+
+def test_next_report_due_is_next_periods_deadline_moved_past_a_holiday(tmp_path):
+    root = workspace(tmp_path, "[report]\ndue_day = 1")
+    ws = load_workspace(root)
+    # September's returns are due on 1 October, National Day: the next working day is Friday 8 October
+    assert return_due(Period(2021, 9), ws.config) == date(2021, 10, 8)
+    august = build_report(
+        ws,
+        Period(2021, 8),
+        merge_period(ws, Period(2021, 8)),
+        build_history(ws, Period(2021, 8)),
+        issued=date(2021, 9, 3),
+    )
+    assert august.return_deadline == date(2021, 9, 1) and august.next_due == date(2021, 10, 8)
+
+
+def test_a_refused_file_makes_its_unit_one_with_errors_not_one_that_did_not_report(tmp_path):
+    root = workspace(tmp_path)
+    # 财政局 sends May's workbook in June's returns: refused as the wrong period
+    ws = load_workspace(root)
+    rendered = render(ws, MAY, [FINANCE])
+    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "wrong.xlsx", {"T-1": {"完成状态": "序时推进"}})
+    collect_returns(ws.paths, JUNE, [path])
+    report = report_of(root, JUNE)
+    units = report.summary()["units"]
+    assert FINANCE in units["refused"] and FINANCE in units["with_errors"] and FINANCE not in units["missing"]
+    assert TAX in units["missing"]
+    finance = next(u for u in report.units if u.unit == FINANCE)
+    assert (finance.reporting, finance.contact) == ("报送有误（文件未汇总）", "丙")
+
+
+@pytest.mark.parametrize(
+    "text", ["无", "暂无", "无。", " 无 ", "没有", "暂无问题", "无问题和需协调事项", "/", "—", "", "否"]
+)
+def test_nothing_to_report_is_not_an_issue(text):
+    assert says_nothing(text)
+
+
+@pytest.mark.parametrize("text", ["资金未到位", "无资金来源", "审批进度慢，需协调自然资源局"])
+def test_an_issue_is_listed(text):
+    assert not says_nothing(text)
+
+
+def test_issues_are_listed_per_task_and_unit(tmp_path):
+    root = workspace(tmp_path)
+    send(
+        root,
+        JUNE,
+        FINANCE,
+        {
+            "T-1": {"完成状态": "滞后", "本月进展": "推进", "存在问题": "资金未到位"},
+            "T-2": {"完成状态": "序时推进", "本月进展": "推进", "存在问题": "无"},
+        },
+        ON_TIME,
+        tmp_path,
+    )
+    report = report_of(root, JUNE)
+    assert [(i.task.task.id, i.unit, i.text) for i in report.issues] == [("T-1", FINANCE, "资金未到位")]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (date(2021, 6, 30), "", "2021年6月30日"),
+        (datetime(2021, 7, 3, 9, 5), "", "2021年7月3日9:05"),
+        (Period(2021, 6), "", "2021年6月"),
+        (181, "项", "181项"),
+        (0.0718, "", "7.2%"),
+    ],
+)
+def test_one_chinese_formatting(value, unit, text):
+    assert chinese(value, unit) == text
