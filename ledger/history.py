@@ -58,6 +58,11 @@ class History:
     def answers_of(self, task_id: str, unit: str) -> Mapping[str, object]:
         return self.answers.get((task_id, unit), {})
 
+    def last_status(self, task_id: str, unit: str) -> str:
+        """The unit's last status on the task, normalised: as reported (valid or not), else as prefilled."""
+        prefilled = normalise_status(text_of(self.answers_of(task_id, unit).get("完成状态", "")))
+        return self.statuses.get((task_id, unit), prefilled)
+
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
 
@@ -66,7 +71,7 @@ class History:
         prefilled, but last month's 状态有误 is still what last month said)."""
         closed = set()
         for task in ws.tasks:
-            reported = [self.statuses.get((task.id, u), "") for u in task.lead_units]
+            reported = [self.last_status(task.id, u) for u in task.lead_units]
             if task.lead_units and all(s == DONE_STATUS for s in reported):
                 closed.add(task.id)
             if any(reported):

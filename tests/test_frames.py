@@ -117,12 +117,12 @@ def test_report_frames(month):
     tasks = report.to_frame()
     assert tasks["task_id"].tolist() == ["T-1", "T-2", "T-3"]
     assert tasks["status"].tolist() == ["已完成", "未报送", "未启动"]  # 发展改革局 leads T-2 and did not report
-    assert tasks["light"].tolist() == ["green", "red", "yellow"]
+    assert tasks["light"].tolist() == ["green", "grey", "yellow"]  # 未报送 apart from the lights
     assert tasks["overdue"].tolist() == [False, False, False] and tasks["carried"].tolist() == [False] * 3
     assert tasks["lead_progress"].tolist() == ["已办结", f"{FINANCE}：资金未到位", ""]
     assert tasks["support_reports"].tolist()[0] == f"{TAX}：序时推进"
     kinds = dtypes(tasks)
-    assert kinds["light"] == "category" and list(tasks["light"].cat.categories) == ["green", "yellow", "red"]
+    assert kinds["light"] == "category" and list(tasks["light"].cat.categories) == ["green", "yellow", "red", "grey"]
     assert kinds["overdue"] == kinds["due_soon"] == kinds["carried"] == "bool"
     assert kinds["due"] == "datetime64[ns]" and kinds["status"] == "string"
     assert tasks.groupby("light", observed=False).size().to_dict() == report.counts

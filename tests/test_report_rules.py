@@ -225,11 +225,10 @@ def test_next_report_due_is_next_periods_deadline_moved_past_a_holiday(tmp_path)
 
 def test_a_refused_file_makes_its_unit_one_with_errors_not_one_that_did_not_report(tmp_path):
     root = workspace(tmp_path)
-    # 财政局 sends May's workbook in June's returns: refused as the wrong period
-    ws = load_workspace(root)
-    rendered = render(ws, MAY, [FINANCE])
-    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "wrong.xlsx", {"T-1": {"完成状态": "序时推进"}})
-    collect_returns(ws.paths, JUNE, [path])
+    # 财政局 sends a workbook that cannot be opened: refused, and named after the unit
+    broken = tmp_path / f"{FINANCE}6月填报.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    collect_returns(load_workspace(root).paths, JUNE, [broken])
     report = report_of(root, JUNE)
     units = report.summary()["units"]
     assert FINANCE in units["refused"] and FINANCE in units["with_errors"] and FINANCE not in units["missing"]
