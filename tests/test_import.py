@@ -321,3 +321,18 @@ def test_the_ledger_entry_says_when_the_document_gives_no_deadlines(tmp_path):
     assert result.written and result.table_file == "source/tasks/示范区2022年任务分工.xlsx"
     config = (root / "ledger.toml").read_text(encoding="utf-8")
     assert '有1项任务原文未写完成时限；如均为年度任务，可加一行 default_deadline = "2022年年底前"' in config
+
+
+def test_a_table_row_cut_by_a_page_break_is_joined(tmp_path):
+    html = (
+        "<table><tr><td>序号</td><td>具体措施</td><td>牵头单位</td><td>完成时限</td></tr>"
+        "<tr><td>1</td><td>完成河道清淤，</td><td>示范区财政局</td><td>2022年</td></tr>"
+        "<tr><td></td><td>建设生态护岸。</td><td></td><td>6月底前</td></tr>"
+        "<tr><td>2</td><td>修复湿地。</td><td>示范区税务局</td><td>长期坚持</td></tr></table>"
+    )
+    (tmp_path / "cut.html").write_text(html, encoding="utf-8")
+    result = import_document(tmp_path / "cut.html")
+    assert [(t.number, t.measure, t.lead, t.deadline) for t in result.tasks] == [
+        ("1", "完成河道清淤，建设生态护岸。", ["示范区财政局"], "2022年6月底前"),
+        ("2", "修复湿地。", ["示范区税务局"], "长期坚持"),
+    ]

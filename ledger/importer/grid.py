@@ -83,7 +83,7 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list
     named = set(columns.values())
     extra = {i: label for i, label in enumerate(labels) if label and i not in named}
     tasks: list[ImportedTask] = []
-    category = ""
+    category = title = ""  # merged cells read back empty from a PDF: the value above goes on
     for r in range(h + 1, len(rows)):
         row = rows[r]
 
@@ -97,10 +97,21 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list
         if len(values) == 1 and "category" not in columns:
             category = values.pop()
             continue
+        category = at("category") or category
+        if columns.get("title") != columns["measure"]:
+            title = at("title") or title
         measure = at("measure")
         if not measure or measure == at("category"):
             continue
         roles = _roles(at("lead"), at("responsible"), at("support"), first_is_lead)
+        if "number" in columns and not at("number") and tasks and category == tasks[-1].category:
+            # a row cut by a page break: the top of the next page carries the rest of its cells
+            last = tasks[-1]
+            last.measure += measure
+            last.lead += [n for n in roles.lead if n not in last.lead]
+            last.support += [n for n in roles.support if n not in last.support]
+            last.deadline += at("deadline")
+            continue
         where = table.row_where[r] if r < len(table.row_where) else f"{table.where}第{r + 1}行"
         tasks.append(
             ImportedTask(
@@ -110,8 +121,8 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list
                 support=roles.support,
                 vague=roles.vague,
                 deadline=at("deadline") or roles.deadline,
-                category=at("category") or category,
-                title=at("title") if columns.get("title") != columns["measure"] else "",
+                category=category,
+                title=title,
                 source=where,
                 annotation=" | ".join(c.strip() for c in row),
                 extra={label: row[i].strip() for i, label in extra.items() if i < len(row) and row[i].strip()},

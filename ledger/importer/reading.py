@@ -157,7 +157,7 @@ def read_docx(path: Path) -> list[Block]:
         if tag == "p":
             paragraphs += 1
             paragraph = Paragraph(child, document)
-            text = numbering.label(paragraph) + paragraph.text
+            text = numbering.label(paragraph) + paragraph.text.replace("\n", "")  # a manual line break
             blocks.append(Line(text=text.strip(), where=f"第{paragraphs}段"))
         elif tag == "tbl":
             tables += 1
