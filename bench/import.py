@@ -79,7 +79,16 @@ def to_pdf(source: Path) -> Path:
     if soffice is None:
         sys.exit("需要 LibreOffice（soffice）来生成 PDF")
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(source.parent), str(source)],
+        [
+            soffice,
+            f"-env:UserInstallation={(source.parent / 'profile').as_uri()}",  # its own profile: others may run one
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],
         capture_output=True,
         check=True,
         timeout=900,
