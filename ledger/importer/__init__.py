@@ -149,7 +149,7 @@ def _title(heading: str, blocks: list[Block]) -> str:
 
 
 def _code(name: str) -> str:
-    """A short code from the name's initial characters' order in the file, stable for the same name."""
+    """A code for a document named without --code: stable for the same name ("D" and four digits)."""
     import zlib
 
     return f"D{zlib.crc32(name.encode('utf-8')) % 10000:04d}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..source import field_of
 from .blocks import Line
 from .model import ImportedTask
-from .roles import Roles, _verbs
+from .roles import Roles, verb_roles
 from .unitlist import UNIT_ENDING, looks_like_unit
 
 _NUMBER_START = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
@@ -60,7 +60,6 @@ class _Row:
     cells: dict[str, list[str]] = field(default_factory=dict)
     units: list[list[str]] = field(default_factory=list)  # pieces of the unit columns, one list per page
     text: list[tuple[str, bool]] = field(default_factory=list)  # pieces of the leading text columns
-    pieces: list[str] = field(default_factory=list)  # everything, for 原文
 
 
 def _field(label: str) -> str | None:
@@ -228,7 +227,6 @@ def _numeric_column(kind: str) -> bool:
 
 def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
     """Give one page's pieces of a row to its columns in order."""
-    row.pieces += [p for p, _ in pieces]
     row.units.append([])
     columns = _groups(header.after)
     j = 0
@@ -442,8 +440,8 @@ def _before(pieces: list[str], fields: list[str]) -> dict[str, str]:
 def _roles(unit_columns: list[str], first: str, second: str) -> Roles:
     if not unit_columns:
         return Roles()
-    roles = _verbs(first, first_is_lead=False, default="lead" if unit_columns[0] != "support" else "support")
+    roles = verb_roles(first, first_is_lead=False, default="lead" if unit_columns[0] != "support" else "support")
     if second:
-        found = _verbs(second, first_is_lead=False, default="support")
+        found = verb_roles(second, first_is_lead=False, default="support")
         roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
     return roles

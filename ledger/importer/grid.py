@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from ..source import field_of
 from .blocks import Table
 from .model import ImportedTask
-from .roles import Roles, _verbs, read_roles
+from .roles import Roles, read_roles, verb_roles
 from .unitlist import split_units
 
 _HEADER_ROWS = 6
-_EXTRA_FIELDS = {"备注": "备注", "投资": "投资", "总投资": "总投资"}
 
 
 def header_columns(labels: list[str]) -> dict[str, int]:
@@ -135,11 +134,11 @@ def _roles(lead: str, responsible: str, support: str, first_is_lead: bool) -> Ro
     if not lead and not support and responsible:
         if re.search("牵头|配合", responsible):
             return read_roles(responsible, first_is_lead)
-        return _verbs(responsible, False)
-    roles = _verbs(lead, first_is_lead=False, default="lead") if lead else Roles()
+        return verb_roles(responsible, False)
+    roles = verb_roles(lead, first_is_lead=False, default="lead") if lead else Roles()
     for text in (responsible, support):
         if text:
-            found = _verbs(text, first_is_lead=False, default="support")
+            found = verb_roles(text, first_is_lead=False, default="support")
             roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
     if not lead and responsible:  # only 责任 written on this row: they are the ones responsible
         units = split_units(responsible)

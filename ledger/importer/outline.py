@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Line
-from .roles import _LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
+from .roles import LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) — the marker and the number it carries.
@@ -26,7 +26,7 @@ _MARKERS = [
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
 _INLINE_LABEL = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门|责任单位|责任部门|主责单位)\s*[：:])")
-_LABEL_LINE = re.compile(r"^\s*(?:" + _LABEL.pattern + ")")
+_LABEL_LINE = re.compile(r"^\s*(?:" + LABEL.pattern + ")")
 # A deadline written inside a task's text: "2023年6月底前", "年底前", "长期坚持".
 DEADLINE_IN_TEXT = re.compile(
     r"(?:(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*)?"

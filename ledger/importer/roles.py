@@ -19,7 +19,7 @@ _LABELS = {
     "support": r"配合单位|配合部门|参与单位|协办单位|协助单位|协同单位|配合",
     "deadline": r"完成时限|完成时间|时间节点|时限要求|完成期限|时限",
 }
-_LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[：:]")
+LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[：:]")
 # A role verb closing a list of units: "A、B分别牵头，C配合".
 _VERB = re.compile(
     r"(分别牵头|牵头负责|牵头|按职责分工负责|按职责分工落实|按职责负责|按职责落实|具体负责|共同负责|负责落实|负责|"
@@ -54,9 +54,9 @@ class Roles:
 def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     """Roles from the text of one annotation (brackets already removed)."""
     text = _unwrap(text)
-    labels = list(_LABEL.finditer(text))
+    labels = list(LABEL.finditer(text))
     if not labels:
-        return _verbs(text, first_is_lead)
+        return verb_roles(text, first_is_lead)
     values: dict[str, list[str]] = {}
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
@@ -69,15 +69,15 @@ def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     else:
         support_texts = values.get("responsible", []) + values.get("support", [])
     for value in lead_texts:
-        found = _verbs(value, first_is_lead=False, default="lead")
+        found = verb_roles(value, first_is_lead=False, default="lead")
         roles.merge(found)
     for value in support_texts:
-        found = _verbs(value, first_is_lead=False, default="support")
+        found = verb_roles(value, first_is_lead=False, default="support")
         roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
     return roles
 
 
-def _verbs(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
+def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
     """ "A牵头，B、C配合", "A、B分别牵头", "A、B负责"; a list with no verb takes the default role."""
     roles = Roles()
     chunks: list[tuple[str, str]] = []  # (units text, verb)
@@ -129,10 +129,10 @@ def _depth(text: str, index: int) -> int:
 def is_annotation(text: str, first_is_lead: bool = False) -> bool:
     """Whether a bracketed text names who does a task (rather than explaining a term)."""
     inner = _unwrap(text)
-    if _LABEL.search(inner):
+    if LABEL.search(inner):
         return True
     if ROLE_WORDS.search(inner):
-        roles = _verbs(inner, first_is_lead)
+        roles = verb_roles(inner, first_is_lead)
         return bool(roles.lead or roles.support) and all(looks_like_unit(n) for n in roles.lead + roles.support)
     units = split_units(inner)
     names = units.names
