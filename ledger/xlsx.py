@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -76,13 +77,13 @@ class Workbook(xlsxwriter.Workbook):
     xlsxwriter spends ~17 µs on every cell (a cell object, the shared-string table, then its XML at close); the
     master ledger and the report write nearly two million cells on a 1,000-unit month, about as many as all the
     units' workbooks. A streamed table (`table_sheet(..., stream=True)`) renders each row's XML once, text as
-    inline strings, and `close` splices the rows into the sheet part xlsxwriter wrote: a few times faster, and
-    no cell objects held in memory.
+    inline strings, and `close` writes them into the sheet part xlsxwriter wrote as it copies the package: a few
+    times faster, and nothing held in memory but the caller's rows.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.streamed: dict[str, tuple[int, list[str]]] = {}  # sheet name -> (columns, each row's XML)
+        self.streamed: dict[str, _StreamedTable] = {}  # by sheet name
 
     def close(self) -> None:
         super().close()
@@ -148,7 +149,7 @@ def table_sheet(
     for c, header in enumerate(headers):
         sheet.write_string(1, c, header, header_format)
     if stream:
-        book.streamed[name] = (len(headers), _rows_xml(rows, row_formats, body, dates))
+        book.streamed[name] = _StreamedTable(len(headers), rows, row_formats, body, dates)
     for r, row in enumerate(() if stream else rows, 2):
         fmt = (row_formats[r - 2] if row_formats else None) or body
         for c, value in enumerate(row):
@@ -173,6 +174,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 MAX_CELL_TEXT = 32767  # characters: Excel's limit for a cell
 
 
+@functools.lru_cache(maxsize=65536)  # unit names, statuses, file and sheet names repeat row after row
 def _text_xml(text: str) -> str:
     """A string as an inline-string cell's content, escaped as xlsxwriter escapes its shared strings."""
     text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -183,51 +185,64 @@ def _text_xml(text: str) -> str:
     return f"<is><t>{text}</t></is>"
 
 
-def _rows_xml(rows: Sequence[Sequence[object]], row_formats, body, dates) -> list[str]:
-    """Each table row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one."""
-    # A format's style index is given when it is first used; taking it here is as deterministic as at close.
-    date_style = dates._get_xf_index()
-    letters = [xl_col_to_name(c) for c in range(max((len(row) for row in rows), default=0))]
-    out = []
-    for r, row in enumerate(rows, 3):
-        style = ((row_formats[r - 3] if row_formats else None) or body)._get_xf_index()
-        cells = []
-        for c, value in enumerate(row):
-            ref = f"{letters[c]}{r}"
-            if value is None or value == "":
-                cells.append(f'<c r="{ref}" s="{style}"/>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
-            elif isinstance(value, date):
-                serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days  # a datetime's time dropped
-                cells.append(f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml(str(value))}</c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return out
+class _StreamedTable:
+    """A table's rows, kept to be written as XML when the workbook closes."""
+
+    def __init__(self, columns: int, rows: Sequence[Sequence[object]], row_formats, body, dates) -> None:
+        self.columns, self.rows, self.row_formats, self.body, self.dates = columns, rows, row_formats, body, dates
+        # A format gets its style index when first used; fixing them now, in row order, keeps the bytes the same.
+        for fmt in (dates, body, *(row_formats or ())):
+            if fmt is not None:
+                fmt._get_xf_index()
+
+    def xml(self) -> Iterator[str]:
+        """Each row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one."""
+        date_style = self.dates._get_xf_index()
+        letters = [xl_col_to_name(c) for c in range(max((len(row) for row in self.rows), default=0))]
+        for r, row in enumerate(self.rows, 3):
+            style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
+            cells = []
+            for c, value in enumerate(row):
+                ref = f"{letters[c]}{r}"
+                if value is None or value == "":
+                    cells.append(f'<c r="{ref}" s="{style}"/>')
+                elif isinstance(value, bool):
+                    cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml("是" if value else "否")}</c>')
+                elif isinstance(value, int | float):
+                    cells.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                elif isinstance(value, date):
+                    serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days  # a time is dropped
+                    cells.append(f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>')
+                else:
+                    cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml(str(value))}</c>')
+            yield f'<row r="{r}">{"".join(cells)}</row>'
 
 
-def _splice_rows(path: Path, sheets: list, streamed: dict[str, tuple[int, list[str]]]) -> None:
-    """Each streamed table's rows into its sheet part, below the title and header xlsxwriter wrote."""
-    parts: dict[str, tuple[str, str]] = {}  # part name -> (last cell, rows' XML)
+def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable]) -> None:
+    """Copy the package, writing each streamed table's rows into its sheet part below the title and header."""
+    parts: dict[str, _StreamedTable] = {}
     for position, sheet in enumerate(sheets, 1):  # xlsxwriter names the parts sheet1.xml … in sheet order
         if sheet.name in streamed:
-            columns, rows = streamed[sheet.name]
             if any(r > 1 for r in sheet.table):
                 raise ValueError(f"a cell was written below the header of the streamed table {sheet.name}")
-            last = f"{xl_col_to_name(max(columns - 1, 1))}{max(len(rows) + 2, 2)}"
-            parts[f"xl/worksheets/sheet{position}.xml"] = (last, "".join(rows))
+            parts[f"xl/worksheets/sheet{position}.xml"] = streamed[sheet.name]
     with zipfile.ZipFile(path) as source:
         contents = [(info, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in contents:
-            if info.filename in parts:
-                last, rows_xml = parts[info.filename]
-                xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', data.decode(), count=1)
-                data = xml.replace("</sheetData>", rows_xml + "</sheetData>", 1).encode()
-            target.writestr(info, data)
+            table = parts.get(info.filename)
+            if table is None:
+                target.writestr(info, data)
+                continue
+            last = f"{xl_col_to_name(max(table.columns - 1, 1))}{len(table.rows) + 2}"
+            xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', data.decode(), count=1)
+            head, tail = xml.split("</sheetData>", 1)
+            with target.open(info, "w") as out:
+                out.write(head.encode())
+                rows = table.xml()
+                while chunk := "".join(itertools.islice(rows, 1000)):
+                    out.write(chunk.encode())
+                out.write(("</sheetData>" + tail).encode())
 
 
 def fixed_package(data: bytes, created: datetime) -> bytes:
