@@ -1,0 +1,234 @@
+"""Benchmark a whole month of the ledger against the floor of the file formats it reads and writes.
+
+The synthetic ledger (1,000 units, 20,000 tasks) goes through one month as an office runs it:
+
+    render   history, then every unit's workbook (`render_period`, jobs = number of CPUs)
+    fill     every fill-in cell of every task row and the signature block typed in, each workbook saved
+    collect  the filled files stored as the period's returns, with receipts
+    merge    every return read and checked (`merge_period`), merged.xlsx, problems.xlsx and merged.json written
+    report   `build_report` and its three outputs (汇总台账.xlsx, report.html, 通报.docx)
+
+The floor, run alone in a process of its own and in one process: a bare xlsxwriter dump of the same workbook
+cells (bench/render.py's baseline) plus a bare python-calamine read of the same filled files (bench/merge.py's).
+
+`cycle/floor` is (render + collect + merge + report) / floor: the ledger's own stages. Filling is the units'
+work, not the ledger's, and the floor has no counterpart to it, so it is timed and printed but NOT in the ratio.
+Peak memory is the cycle process's resident peak after each stage (render also shows its worker processes').
+Not part of the test suite.
+
+    python bench/cycle.py [--units 1000] [--tasks 20000] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import multiprocessing
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from queue import Empty
+from xml.sax.saxutils import escape
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from merge import bare_read  # noqa: E402
+from render import bare_dump  # noqa: E402
+from synthetic import PERIOD, synthetic_workspace  # noqa: E402
+
+from ledger.collect import collect_returns  # noqa: E402
+from ledger.config import default_fill_columns  # noqa: E402
+from ledger.history import build_history  # noqa: E402
+from ledger.layout import FIRST_TASK_ROW, LEAD_SHEET, SUPPORT_SHEET, TASK_COLUMNS  # noqa: E402
+from ledger.master import write_merge  # noqa: E402
+from ledger.merge import merge_period  # noqa: E402
+from ledger.publish import write_report  # noqa: E402
+from ledger.render import render_period  # noqa: E402
+from ledger.report import build_report  # noqa: E402
+
+STATUSES = ("序时推进", "序时推进", "滞后", "未启动", "已完成")
+FOOTER_VALUES = ("张三", "0634-6888888", "李四")
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def answers(task_id: str, role: str) -> dict[str, object]:
+    """What a unit types on a task row: varied by task, a few tasks done (with the date they were done)."""
+    n = int(task_id.rpartition("-")[2])
+    status = STATUSES[n % len(STATUSES)]
+    typed: dict[str, object] = {
+        "完成状态": status,
+        "本月进展": f"第{n}项工作按计划推进，本月召开调度会{n % 4 + 1}次，完成阶段目标。",
+        "存在问题": "无" if n % 3 else "资金保障不足，需协调解决。",
+        "下步计划": "继续推进，按期完成。",
+    }
+    if status == "已完成" and role == "lead":
+        typed["完成时间"] = date(2021, 6, 1 + n % 28)
+    return typed
+
+
+BLANK_CELL = re.compile(r'<c r="([A-Z]+)(\d+)" s="(\d+)"/>')
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _cell_xml(ref: str, style: str, value: object) -> str:
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{style}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _typed_cell(typed: dict[str, object], blank: re.Match[str]) -> str:
+    ref = blank[1] + blank[2]
+    return _cell_xml(ref, blank[3], typed[ref]) if ref in typed else blank[0]
+
+
+def fill(source: Path, target: Path, sheets: dict[str, list[str]]) -> int:
+    """Type an answer into every fill-in cell of every task row (and the signature block under the table), and
+    save. `sheets` maps each task sheet to its task IDs, top to bottom, as the manifest lists them.
+
+    The values go straight into the sheet XML as inline strings (as streaming writers store text), leaving
+    everything else as render wrote it: a unit's typing, at a cost that keeps this bench minutes long rather than
+    the half hour openpyxl takes to load and save 1,000 workbooks. The tests fill with openpyxl and LibreOffice.
+    """
+    with zipfile.ZipFile(source) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    workbook = parts["xl/workbook.xml"].decode()
+    rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', parts["xl/_rels/workbook.xml.rels"].decode()))
+    rows = 0
+    for name, rid in re.findall(r'<sheet name="([^"]+)"[^>]*r:id="(rId\d+)"', workbook):
+        if name not in sheets:
+            continue
+        role = "lead" if name == LEAD_SHEET else "support"
+        headers = [c.header for c in default_fill_columns() if role == "lead" or not c.lead_only]
+        typed: dict[str, object] = {}
+        for i, task_id in enumerate(sheets[name]):
+            row = FIRST_TASK_ROW + i + 1
+            for k, value in enumerate(answers(task_id, role).get(h) for h in headers):
+                if value is not None:
+                    typed[f"{chr(ord('A') + len(TASK_COLUMNS) + k)}{row}"] = value
+        footer = FIRST_TASK_ROW + max(len(sheets[name]), 1) + 2
+        typed |= {f"D{footer + k}": value for k, value in enumerate(FOOTER_VALUES)}
+        part = f"xl/{rels[rid]}"
+        parts[part] = BLANK_CELL.sub(functools.partial(_typed_cell, typed), parts[part].decode()).encode()
+        rows += len(sheets[name])
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return rows
+
+
+def _fill_one(work: tuple[Path, Path, dict[str, list[str]]]) -> int:
+    return fill(*work)
+
+
+def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
+    """The ledger's month in one process; each stage's seconds and the peak memory after it."""
+    figures: list[tuple[str, float, str]] = []
+    ws = synthetic_workspace(root, n_units, n_tasks)
+
+    start = time.perf_counter()
+    rendered = render_period(ws, PERIOD, build_history(ws, PERIOD), jobs=jobs)
+    seconds = time.perf_counter() - start
+    workers = f" (workers: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB at most)" if jobs > 1 else ""
+    figures.append(("render", seconds, f"{peak_mb():6.0f} MB{workers}"))
+    rows = sum(len(f.lead_tasks) + len(f.support_tasks) for f in rendered.files)
+
+    inbox = root / "inbox"
+    inbox.mkdir()
+    start = time.perf_counter()
+    work = [
+        (rendered.outbox / f.file, inbox / f.file, {LEAD_SHEET: f.lead_tasks, SUPPORT_SHEET: f.support_tasks})
+        for f in rendered.files
+    ]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        filled = sum(pool.map(_fill_one, work, chunksize=8))
+    assert filled == rows, (filled, rows)
+    figures.append(("fill (units' work)", time.perf_counter() - start, "   (in other processes)"))
+
+    start = time.perf_counter()
+    collected = collect_returns(ws.paths, PERIOD, sorted(inbox.glob("*.xlsx")))
+    assert len(collected.stored) == len(rendered.files)
+    figures.append(("collect", time.perf_counter() - start, f"{peak_mb():6.0f} MB"))
+
+    start = time.perf_counter()
+    merged = merge_period(ws, PERIOD)
+    write_merge(ws, merged)
+    figures.append(("merge", time.perf_counter() - start, f"{peak_mb():6.0f} MB"))
+    assert len(merged.entries) == rows and merged.valid, (len(merged.entries), rows, merged.stats)
+
+    start = time.perf_counter()
+    report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD))
+    outputs = write_report(ws, report)
+    figures.append(("report", time.perf_counter() - start, f"{peak_mb():6.0f} MB"))
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
+    queue.put((rows, figures, sizes))
+
+
+def floor(root: Path, returns: Path, n_units: int, n_tasks: int, queue) -> None:
+    """A bare dump of the same workbook cells, then a bare read of the same filled files."""
+    ws = synthetic_workspace(root, n_units, n_tasks)
+    start = time.perf_counter()
+    dumped = bare_dump(ws, root)
+    dump_s = time.perf_counter() - start
+    start = time.perf_counter()
+    read = bare_read(returns)
+    read_s = time.perf_counter() - start
+    queue.put((dumped, dump_s, read, read_s, peak_mb()))
+
+
+def in_process(target, *args):
+    """Run `target` in a fresh process of its own, so that each peak memory figure is its own."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise SystemExit(f"{target.__name__} failed (exit code {process.exitcode})") from None
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=20000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    print(f"synthetic ledger: {args.units} units, {args.tasks} tasks, period {PERIOD}, render jobs {args.jobs}")
+    with tempfile.TemporaryDirectory() as tmp:
+        month, bare = Path(tmp) / "cycle", Path(tmp) / "floor"
+        month.mkdir()
+        bare.mkdir()
+        rows, figures, sizes = in_process(cycle, month, args.units, args.tasks, args.jobs)
+        returns = month / "source" / "returns" / str(PERIOD)
+        dumped, dump_s, read, read_s, floor_mb = in_process(floor, bare, returns, args.units, args.tasks)
+    assert dumped == rows == read, (dumped, rows, read)
+    print(f"{rows} task rows (lead and support); report: {sizes}")
+    for stage, seconds, memory in figures:
+        print(f"  {stage:20s} {seconds:7.2f} s   peak {memory}")
+    ledger_s = sum(s for stage, s, _ in figures if not stage.startswith("fill"))
+    floor_s = dump_s + read_s
+    print(f"  {'ledger (no fill)':20s} {ledger_s:7.2f} s")
+    print(
+        f"floor: bare xlsxwriter dump {dump_s:.2f} s + bare calamine read {read_s:.2f} s = {floor_s:.2f} s, "
+        f"peak {floor_mb:.0f} MB"
+    )
+    print(f"cycle/floor: {ledger_s / floor_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
