@@ -185,31 +185,32 @@ def _incoming(path: Path, skipped: list[str], received: datetime | None, zone: t
         )
 
 
-def store_incoming(
-    folder: Path, items: Iterator[Incoming], zone: tzinfo, now: datetime | None = None
-) -> tuple[list[Receipt], list[str]]:
-    """Store each item unless the same bytes are already there; append a receipt for each stored one.
-    Times are written in the office's zone, so a date read off a receipt is the office's date."""
-    folder.mkdir(parents=True, exist_ok=True)
-    known = {r.sha256 for r in read_receipts(folder)}
-    collected_at = (now or datetime.now(UTC)).astimezone(zone).isoformat(timespec="seconds")
-    stored, duplicates = [], []
-    for item in items:
+class _Shelf:
+    """One returns folder being filled: the digests already there are read once, each file is written with
+    "x" (never overwriting a stored return) and its receipt appended."""
+
+    def __init__(self, folder: Path, zone: tzinfo, now: datetime | None) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.zone = folder, zone
+        self.known = {r.sha256 for r in read_receipts(folder)}
+        self.collected_at = (now or datetime.now(UTC)).astimezone(zone).isoformat(timespec="seconds")
+
+    def put(self, item: Incoming) -> Receipt | None:
+        """Store an item and return its receipt; None when the same bytes are already stored."""
         digest = hashlib.sha256(item.data).hexdigest()
-        if digest in known:
-            duplicates.append(item.name)
-            continue
-        name = _free_name(folder, safe_filename(item.name))
-        with open(folder / name, "xb") as handle:  # "x": never overwrite a stored return
+        if digest in self.known:
+            return None
+        name = _free_name(self.folder, safe_filename(item.name))
+        with open(self.folder / name, "xb") as handle:
             handle.write(item.data)
-        received = item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=zone)
+        received = item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=self.zone)
         receipt = Receipt(
             file=name,
             original_name=item.name,
             sha256=digest,
             size=len(item.data),
-            received_at=received.astimezone(zone).isoformat(timespec="seconds"),
-            collected_at=collected_at,
+            received_at=received.astimezone(self.zone).isoformat(timespec="seconds"),
+            collected_at=self.collected_at,
             origin=item.origin,
             source_path=item.source_path,
             sender=item.sender,
@@ -217,10 +218,25 @@ def store_incoming(
             message_id=item.message_id,
             received_how=item.received_how,
         )
-        with open(folder / RECEIPTS, "a", encoding="utf-8") as log:
+        with open(self.folder / RECEIPTS, "a", encoding="utf-8") as log:
             log.write(json.dumps(asdict(receipt), ensure_ascii=False) + "\n")
-        known.add(digest)
-        stored.append(receipt)
+        self.known.add(digest)
+        return receipt
+
+
+def store_incoming(
+    folder: Path, items: Iterator[Incoming], zone: tzinfo, now: datetime | None = None
+) -> tuple[list[Receipt], list[str]]:
+    """Store each item unless the same bytes are already there; append a receipt for each stored one.
+    Times are written in the office's zone, so a date read off a receipt is the office's date."""
+    shelf = _Shelf(folder, zone, now)
+    stored, duplicates = [], []
+    for item in items:
+        receipt = shelf.put(item)
+        if receipt is None:
+            duplicates.append(item.name)
+        else:
+            stored.append(receipt)
     return stored, duplicates
 
 
@@ -233,48 +249,40 @@ def collect_returns(
     received: datetime | None = None,
     now: datetime | None = None,
 ) -> CollectResult:
-    """Bring files, folders, .eml and .mbox into source/returns/<period>/.
+    """Bring files, folders, .eml and .mbox into source/returns/<period>/, one file in memory at a time.
 
     `zone` is the office's time zone (`clock.office_zone`; Asia/Shanghai when not given); `received` is when
-    the clerk says plain files arrived (naive: office time). A workbook whose metadata names another period is
-    stored under `period` with a note naming the right one, or under its own period when `period` is None
-    (--period auto; a file that names none is then skipped with a note)."""
+    the clerk says plain files arrived. A workbook whose metadata names another period is stored under
+    `period` with a note naming the right one, or under its own period when `period` is None (--period auto;
+    a file that names none is then skipped with a note)."""
     office = zone or ZoneInfo(DEFAULT_TIMEZONE)
     skipped: list[str] = []
     notes: list[Problem] = []
-    items: list[Incoming] = []
+    shelves: dict[str, _Shelf] = {}
+    stored: list[Receipt] = []
+    duplicates: list[str] = []
+    filed: dict[str, str] = {}
     for path in paths:
         if not path.exists():
             skipped.append(str(path))
             continue
-        items += _incoming(path, skipped, received, office)
-    by_period: dict[str, list[Incoming]] = {}
-    elsewhere: dict[str, str] = {}  # sha256 -> the period a workbook names, when it is not `period`
-    for item in items:
-        found = peek_period(item.data)
-        if period is None:
-            if found is None:
+        for item in _incoming(path, skipped, received, office):
+            found = peek_period(item.data)
+            if period is None and found is None:
                 notes.append(problem("collect-period-unknown", file=item.name))
                 skipped.append(item.source_path)
                 continue
-            by_period.setdefault(found, []).append(item)
-            continue
-        if found is not None and found != str(period):
-            elsewhere[hashlib.sha256(item.data).hexdigest()] = found
-        by_period.setdefault(str(period), []).append(item)
-    stored: list[Receipt] = []
-    duplicates: list[str] = []
-    filed: dict[str, str] = {}
-    for key, group in by_period.items():
-        done, same = store_incoming(where.returns(Period.parse(key)), iter(group), office, now)
-        stored += done
-        duplicates += same
-        filed.update({r.file: key for r in done})
-    for receipt in stored:
-        if receipt.sha256 in elsewhere:
-            notes.append(
-                problem("collect-other-period", file=receipt.file, found=elsewhere[receipt.sha256], period=str(period))
-            )
+            key = found if period is None and found else str(period)
+            if key not in shelves:
+                shelves[key] = _Shelf(where.returns(Period.parse(key)), office, now)
+            receipt = shelves[key].put(item)
+            if receipt is None:
+                duplicates.append(item.name)
+                continue
+            stored.append(receipt)
+            filed[receipt.file] = key
+            if found is not None and found != key:
+                notes.append(problem("collect-other-period", file=receipt.file, found=found, period=key))
     folder = where.returns(period) if period else where.source / "returns"
     return CollectResult(
         period=period,
