@@ -16,6 +16,7 @@ from .problems import CATALOGUE, Problem, problem
 from .publish import write_report
 from .render import render_period
 from .report import MonthlyReport, build_report
+from .returns import ReturnLine, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .units import Resolution, UnitRegistry
 from .workspace import Workspace, find_workspace, init_workspace, load_workspace
 
@@ -38,6 +39,7 @@ __all__ = [
     "RenderedFile",
     "Resolution",
     "ReturnInfo",
+    "ReturnLine",
     "SourceRef",
     "Task",
     "Unit",
@@ -45,6 +47,7 @@ __all__ = [
     "Unmerged",
     "Workspace",
     "WorkspacePaths",
+    "assign_unit",
     "build_history",
     "build_report",
     "collect_returns",
@@ -53,6 +56,7 @@ __all__ = [
     "find_workspace",
     "import_document",
     "init_workspace",
+    "list_returns",
     "load_config",
     "load_workspace",
     "merge_period",
@@ -61,6 +65,9 @@ __all__ = [
     "read_manifest",
     "reminder_messages",
     "render_period",
+    "restore_return",
+    "set_received",
+    "withdraw_return",
     "workbook_messages",
     "write_merge",
     "write_report",

@@ -444,7 +444,8 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
 
 
 @main.command(
-    help="收集各单位报送的文件（工作簿、文件夹、.eml 邮件、.mbox 邮箱），原样存入 source/returns/<报告期>/；"
+    help="收集各单位报送的文件（.xlsx/.xls/.ods 工作簿、.csv、扫描件、文件夹、.eml 邮件、.mbox 邮箱），"
+    "原样存入 source/returns/<报告期>/，并记录收到时间；"
     "加 --imap 则从 ledger.toml [mail.imap] 指定的邮箱文件夹收取带附件的回复。"
 )
 @workspace_option
@@ -452,13 +453,14 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
     "--period",
     "-p",
     type=PeriodOrAutoType(),
+    metavar="YYYY-MM|auto",
     required=True,
     help="报告期（月份），如 2021-06；auto 表示按填报表中标识的报告期分别存入。",
 )
 @click.option(
     "--received",
     metavar="时间",
-    help='文件的实际收到时间，如 "2021-07-04 10:30"（本办公室时区）；不填则邮件按发送时间、文件按修改时间。',
+    help='普通文件的实际收到时间，如 "2021-07-04 10:30"（本办公室时区）；不填则按文件修改时间。邮件总按发送时间。',
 )
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
