@@ -199,7 +199,8 @@ class ReturnReader:
         ]
         width = max((len(row) for row in sheet.rows), default=0)
         labelled = set(columns.values())
-        unlabelled = [c for c in range(width) if c not in labelled]  # usually none
+        unlabelled = [c for c in range(width) if c not in labelled]  # usually none; their cells are kept first
+        in_table = [c for c in range(width) if c in labelled]
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
             for c in unlabelled:
@@ -207,13 +208,13 @@ class ReturnReader:
                     self.keep(sheet.name, r, c, row[c], OUTSIDE_TABLE, text_of(row[id_col]).strip())
             task_id = text_of(row[id_col]).strip()
             if not task_id:
-                if self._footer(row):
+                if self._footer(sheet, r, in_table):
                     continue
-                if any(text_of(v).strip() for v in row):
+                if any(text_of(row[c]).strip() for c in in_table):
                     self.report("row-added", sheet.name, cell_name(r + 1, id_col + 1))
-                    for c, v in enumerate(row):
-                        if text_of(v).strip():
-                            self.keep(sheet.name, r, c, v, ADDED_ROW)
+                    for c in in_table:
+                        if text_of(row[c]).strip():
+                            self.keep(sheet.name, r, c, row[c], ADDED_ROW)
                 continue
             if task_id in self.groups and task_id not in seen:
                 seen[task_id] = (sheet.name, r, id_col)
@@ -226,8 +227,10 @@ class ReturnReader:
                 first = seen.get(task_id)
                 first_text = f"{first[0]} {cell_name(first[1] + 1, first[2] + 1)}" if first else ""
                 self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=first_text)
-                for _, c, _, _ in fill:
-                    if text_of(row[c]).strip():
+                source = dict(zip(locked_cols, self.cells.get(task_id, []), strict=False))
+                for c in in_table:
+                    text = text_of(row[c])
+                    if text.strip() and source.get(c) != text:  # the task's own locked text is not the unit's
                         self.keep(sheet.name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
                 continue
             seen[task_id] = (sheet.name, r, id_col)
@@ -239,14 +242,26 @@ class ReturnReader:
             self._content_checks(entry, sheet.name, r, columns)
             self.entries.append(entry)
 
-    def _footer(self, row: list[object]) -> bool:
-        """A line of the signature block: each label with the first text after it that is not a label."""
+    def _footer(self, sheet: ReturnedSheet, r: int, in_table: list[int]) -> bool:
+        """A line of the signature block: each label with the first text after it that is not a label goes to
+        `reporter` (a blank one never blanks what another sheet's block says); anything else typed on the line
+        is kept."""
+        row = sheet.rows[r]
         texts = [text_of(v).strip() for v in row]
         labels = [i for i, t in enumerate(texts) if t in FOOTER_LABELS or t in FORMER_FOOTER_LABELS]
+        used = set(labels)
         for i in labels:
-            after = texts[i + 1 :]
-            stop = next((k for k, t in enumerate(after) if t in FOOTER_LABELS), len(after))
-            self.reporter[texts[i].rstrip("：")] = next((t for t in after[:stop] if t), "")
+            stop = next((k for k in range(i + 1, len(texts)) if texts[k] in FOOTER_LABELS), len(texts))
+            at = next((k for k in range(i + 1, stop) if texts[k]), None)
+            key = texts[i].rstrip("：")
+            if at is not None:
+                used.add(at)
+                self.reporter[key] = texts[at]
+            else:
+                self.reporter.setdefault(key, "")
+        for c in in_table if labels else []:
+            if texts[c] and c not in used:
+                self.keep(sheet.name, r, c, row[c], OUTSIDE_TABLE)
         return bool(labels)
 
     def _locked(self, sheet, r: int, task: Task, now: list[str], cols, expected_row: MetaRow | None) -> None:

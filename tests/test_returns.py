@@ -354,17 +354,31 @@ def test_every_typed_value_of_an_unattributed_scratch_file_is_listed(ws_root, tm
 
 def test_values_outside_the_table_of_a_merged_return_are_listed(ws_root, tmp_path):
     def edit(book):
-        book["牵头任务"]["N3"] = "表格右侧的备注"  # a column with no header
-        book["牵头任务"]["N1"] = "填报单位：财政局"  # beside the title
+        sheet = book["牵头任务"]
+        sheet["N3"] = "表格右侧的备注"  # a column with no header
+        sheet["N1"] = "填报单位：财政局"  # beside the title
+        sheet["A9"], sheet["D9"], sheet["I9"] = "DQ-999", "单位自拟的任务", "已启动"  # an ID nobody gave out
+        support = book["配合任务"]
+        support["A5"], support["D5"], support["I5"] = "DQ-32", support["D3"].value, "重复的一行"  # a task twice
+        signed = next(row[0].row for row in sheet.iter_rows(min_col=3, max_col=3) if row[0].value == "填报人：")
+        sheet.cell(signed, 4, "张三")
+        sheet.cell(signed, 6, "2021年7月5日")  # typed on the signature line, beside the name
 
     path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit)
     ws = load_workspace(ws_root)
     collect_returns(ws.paths, JUNE, [path])
     result = merge_period(ws, JUNE)
+    signed = next(u.cell for u in result.unmerged if u.value == "2021年7月5日")
     assert {(u.cell, u.value, u.task_id) for u in result.unmerged} == {
         ("N3", "表格右侧的备注", "DQ-34"),
         ("N1", "填报单位：财政局", ""),
+        ("A9", "DQ-999", "DQ-999"),
+        ("D9", "单位自拟的任务", "DQ-999"),
+        ("I9", "已启动", "DQ-999"),
+        ("I5", "重复的一行", "DQ-32"),  # the task's own text on the copied row is the office's, not listed
+        (signed, "2021年7月5日", ""),
     }
+    assert signed.startswith("F") and result.returns[0].reporter["填报人"] == "张三"
 
 
 # --- returns saved by LibreOffice through its own API
