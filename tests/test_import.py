@@ -336,3 +336,13 @@ def test_a_table_row_cut_by_a_page_break_is_joined(tmp_path):
         ("1", "完成河道清淤，建设生态护岸。", ["示范区财政局"], "2022年6月底前"),
         ("2", "修复湿地。", ["示范区税务局"], "长期坚持"),
     ]
+
+
+def test_the_documents_rule_in_its_preamble_is_not_a_task(tmp_path):
+    paragraphs = [
+        "示范区任务分工",
+        "为抓好落实，制定本方案。各项任务列第一位的为牵头单位。",
+        "1.完善机制。（示范区财政局、东街道）",
+    ]
+    result = import_document(_docx(tmp_path / "rule.docx", paragraphs))
+    assert _flat(result) == [("1", ("示范区财政局",), ("东街道",), "")]

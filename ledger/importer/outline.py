@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Line
-from .roles import LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
+from .roles import FIRST_IS_LEAD, LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) — the marker and the number it carries.
@@ -130,7 +130,7 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> list[OutlineTask]:
             # "1.推进某项工作。牵头单位：A；责任单位：B。" — the annotation written on as a sentence
             labels.insert(0, item.text[inline.start(1) :])
             item.text = item.text[: inline.start(1)]
-        if not chunks and not labels:
+        if not chunks and not labels and item.level:  # never the preamble: "列第一位的为牵头单位。" is a rule
             chunks = _closing_sentence(item.text, first_is_lead)
         label_roles = Roles()
         for label in labels:
@@ -197,7 +197,9 @@ def _closing_sentence(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
     if cut <= 0:
         return []
     sentence = body[cut + 1 :].strip()
-    if len(sentence) > 80 or not ROLE_WORDS.search(sentence) or not is_annotation(sentence, first_is_lead):
+    if len(sentence) > 80 or FIRST_IS_LEAD.search(sentence) or not ROLE_WORDS.search(sentence):
+        return []
+    if not is_annotation(sentence, first_is_lead):
         return []
     return [(text[: cut + 1], sentence, read_roles(sentence, first_is_lead))]
 
