@@ -8,6 +8,7 @@ prints as it shows.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +30,14 @@ UNIT_HEADERS += ["完成情况", "报送情况", "收到时间", "报送错误",
 UNIT_WIDTHS = [28, 8, 7, 8, 6, 6, 6, 8, 7, 8, 9, 16, 17, 8, 10, 15]
 
 
+WIDE = re.compile("[\u2e81-\U0010ffff]")  # characters that take two of Excel's column units
+
+
 def text_width(text: str) -> int:
     """Width of a text in Excel's column units: a Chinese character is two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    # Counted by the regex engine, not a Python loop over characters: fitting the rows of a 20,000-task report
+    # went over every character of every cell, ~30 s.
+    return len(text) + len(WIDE.findall(text))
 
 
 def fit_rows(sheet, rows: Sequence[Sequence[object]], widths: Sequence[float], first: int = 2) -> None:
