@@ -27,14 +27,16 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 from urllib.parse import quote
 
+from .cells import tidy
 from .clock import office_zone
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
 from .config import MailConfig
 from .entries import MergeResult
+from .layout import attachment_name
 from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
@@ -60,19 +62,21 @@ class Outgoing:
     attachment: Path | None
     kind: str  # "workbook" or "reminder"
     key: str  # what the send log remembers: the same key is never sent twice
+    attachment_name: str = ""  # the name the workbook travels under: unit and period, never just the unit
 
-    def message(self, sender: str, when: datetime) -> Message:
+    def message(self, sender: str, when: datetime, name: str = "") -> Message:
+        """The message as sent; `name` is the office's, shown beside the sender's address."""
         message = MIMEMultipart()
-        message["From"] = sender
+        message["From"] = formataddr((name, sender), charset="utf-8") if name else sender
         message["To"] = ", ".join(self.recipients)
-        message["Subject"] = Header(self.subject, "utf-8").encode()
+        message["Subject"] = Header(self.subject, "utf-8", header_name="Subject").encode()  # no leading space
         message["Date"] = format_datetime(when)
         digest = hashlib.sha256(self.key.encode()).hexdigest()[:24]
         message["Message-ID"] = f"<{digest}.{int(when.timestamp())}@{sender.rpartition('@')[2] or 'ledger'}>"
         message.set_boundary(f"==ledger-{digest}==")  # not random, so a dry run gives the same files again
         message.attach(MIMEText(self.body, "plain", "utf-8"))
         if self.attachment is not None:
-            message.attach(attachment(self.attachment.read_bytes(), self.attachment.name))
+            message.attach(attachment(self.attachment.read_bytes(), self.attachment_name or self.attachment.name))
         return message
 
 
@@ -104,18 +108,28 @@ class MailResult:
 
 
 def _context(ws: Workspace, period: Period, unit: str) -> dict:
+    """What the mail templates are filled with. The short forms keep a subject from naming the year twice:
+    "钢城区2021年重点任务工作台账6月进展填报表", "请于7月5日前报送"."""
+    deadline = period.return_deadline(ws.config.report_due_day)
+    title = tidy(ws.config.title)
     return {
-        "title": ws.config.title,
+        "title": title,
         "unit": unit,
         "period": str(period),
         "period_label": period.label,
-        "return_deadline": chinese_date(period.return_deadline(ws.config.report_due_day)),
+        "period_short": f"{period.month}月" if f"{period.year}年" in title else period.label,
+        "return_deadline": chinese_date(deadline),
+        "deadline_short": f"{deadline.month}月{deadline.day}日"
+        if deadline.year == period.year
+        else chinese_date(deadline),
         "office": ws.config.office,
+        "attachment": attachment_name(unit, period.label),
     }
 
 
 def _render(ws: Workspace, name: str, **values: object) -> str:
-    return template(ws.root, name).render(**values).strip()
+    """A mail template filled in, without the Western spaces a title or an address line may bring."""
+    return tidy(template(ws.root, name).render(**values).strip())
 
 
 def _recipients(ws: Workspace, unit: str, no_email: list[str]) -> list[str]:
@@ -141,7 +155,6 @@ def workbook_messages(
         if not recipients:
             continue
         values = _context(ws, period, unit) | {
-            "attachment": entry.file,
             "lead_count": len(entry.lead_tasks),
             "support_count": len(entry.support_tasks),
         }
@@ -155,6 +168,7 @@ def workbook_messages(
                 outbox / entry.file,
                 "workbook",
                 key,
+                values["attachment"],
             )
         )
     return messages, no_email
@@ -179,7 +193,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
         recipients = _recipients(ws, unit, no_email)
         if not recipients:
             continue
-        values = _context(ws, period, unit) | {"attachment": entry.file, "problems": problems}
+        values = _context(ws, period, unit) | {"problems": problems}
         body = _render(ws, "remind_body.txt.j2", **values)
         key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
         messages.append(
@@ -191,6 +205,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
                 None if unit in returned else outbox / entry.file,
                 "reminder",
                 key,
+                values["attachment"],
             )
         )
     return messages, no_email
@@ -317,7 +332,7 @@ def deliver(
         folder.mkdir(parents=True, exist_ok=True)
         for n, outgoing in enumerate(messages, 1):
             path = folder / f"{outgoing.kind}-{safe_filename(outgoing.unit)}.eml"
-            path.write_bytes(outgoing.message(sender_address, dated).as_bytes())
+            path.write_bytes(outgoing.message(sender_address, dated, ws.config.office.name).as_bytes())
             result.written.append(path)
             if progress:
                 progress(n, len(messages))
@@ -333,7 +348,8 @@ def deliver(
                 result.skipped.append(outgoing)
             else:
                 try:
-                    smtp.send(outgoing.message(settings.sender, datetime.now(UTC)), outgoing.recipients)
+                    message = outgoing.message(settings.sender, datetime.now(UTC), ws.config.office.name)
+                    smtp.send(message, outgoing.recipients)
                 except (smtplib.SMTPException, OSError) as exc:
                     result.failed.append((outgoing, str(exc)[:200]))
                 else:
@@ -343,7 +359,7 @@ def deliver(
                         "kind": outgoing.kind,
                         "recipients": outgoing.recipients,
                         "subject": outgoing.subject,
-                        "attachment": outgoing.attachment.name if outgoing.attachment else "",
+                        "attachment": outgoing.attachment_name if outgoing.attachment else "",
                         "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     }
                     with open(log, "a", encoding="utf-8") as handle:

@@ -4,9 +4,12 @@ import email
 import email.policy
 import hashlib
 import json
+import re
 import socket
 import subprocess
 import time
+from email.header import Header
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -108,9 +111,9 @@ def test_send_every_unit_its_workbook_once(ws_root, smtp, monkeypatch):
         unit = next(u for u in expected if f"（{u}）" in message["Subject"])
         assert sender == "office@example.cn"
         assert recipients == ws.units[unit].emails
-        assert "2021年6月" in message["Subject"] and "2021年7月5日" in message.get_body().get_content()
+        assert "2021年重点任务工作台账6月" in message["Subject"] and "2021年7月5日" in message.get_body().get_content()
         name, data = attachment_of(message)
-        assert name == expected[unit]["file"] == f"{unit}.xlsx"
+        assert name == f"{unit}-2021年6月进展填报表.xlsx"  # next month's never overwrites it in the downloads
         assert hashlib.sha256(data).hexdigest() == expected[unit]["sha256"]
     log = [json.loads(line) for line in ws.paths.send_log(JUNE).read_text(encoding="utf-8").splitlines()]
     assert sorted(entry["unit"] for entry in log) == sorted(expected)
@@ -167,8 +170,19 @@ def test_dry_run_writes_eml_files_for_review(ws_root, smtp):
     ws = load_workspace(ws_root)
     result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0], send=False)
     [path] = result.written
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert attachment_of(message)[0] == "钢城区财政局.xlsx"
+    raw = path.read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    name = "钢城区财政局-2021年6月进展填报表.xlsx"
+    assert attachment_of(message)[0] == name
+    assert f"filename*=utf-8''{quote(name)}".encode() in raw  # RFC 2231
+    assert f'filename="{Header(name, "utf-8").encode(maxlinelen=10_000)}"'.encode() in raw  # RFC 2047
+    assert message["From"].addresses[0].display_name == "钢城区生态环境委员会办公室"
+    assert message["From"].addresses[0].addr_spec == "office@example.cn"
+    assert message["Subject"] == "【请于7月5日前报送】钢城区2021年重点任务工作台账6月进展填报表（钢城区财政局）"
+    body = message.get_body().get_content()
+    steps = [line.strip() for line in body.splitlines() if re.match(r"\s*[123]\. ", line)]
+    assert len(steps) == 3 and all(len(step) <= 40 for step in steps)  # what to do, in three short lines
+    assert "盖章页扫描件" in body and not re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", body)
     assert smtp[0].messages == [] and not ws.paths.send_log(JUNE).exists()
 
 
@@ -199,7 +213,7 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     body = correction.get_body().get_content()
     assert "差不多" in body and "G3" in body and "请从下拉列表中选择完成状态" in body
     chase = by_unit["钢城区司法局"]
-    assert "催报" in chase["Subject"] and attachment_of(chase)[0] == "钢城区司法局.xlsx"
+    assert "催报" in chase["Subject"] and attachment_of(chase)[0] == "钢城区司法局-2021年6月进展填报表.xlsx"
     assert (
         deliver(ws, JUNE, reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))[0], send=True).sent == []
     )  # not twice
@@ -360,9 +374,12 @@ def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatc
         client.append("INBOX", None, None, reply.as_bytes())
     client.logout()
     first = fetch_imap(ws, JUNE)
-    assert sorted(r.original_name for r in first.stored) == ["钢城区税务局.xlsx", "钢城区财政局.xlsx"]
+    assert sorted(r.original_name for r in first.stored) == [
+        "钢城区税务局-2021年6月进展填报表.xlsx",
+        "钢城区财政局-2021年6月进展填报表.xlsx",
+    ]
     assert {r.sender for r in first.stored} == {"czj@gangcheng.example.cn", "swju@gangcheng.example.cn"}
     second = fetch_imap(ws, JUNE)
     assert second.stored == [] and second.duplicates == []  # flagged as taken: not even fetched again
-    stored = root / "source/returns/2021-06" / "钢城区财政局.xlsx"
+    stored = root / "source/returns/2021-06" / "钢城区财政局-2021年6月进展填报表.xlsx"
     assert stored.read_bytes() == (root / "build/2021-06/outbox/钢城区财政局.xlsx").read_bytes()
