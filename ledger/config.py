@@ -40,12 +40,22 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+PLACEHOLDER_CONTACT = "台账联络员"  # what `ledger init` writes, for the office to replace
+
+
 @dataclass(kw_only=True)
 class Office:
     name: str = ""
     contact: str = ""
     phone: str = ""
     email: str = ""
+
+    @property
+    def placeholder(self) -> bool:
+        """Whether the contact line units are given is still the example: the name written by `ledger init`, or
+        a phone number of zeros after the area code ("0531-00000000")."""
+        number = (re.findall(r"\d+", self.phone) or [""])[-1]
+        return self.contact == PLACEHOLDER_CONTACT or (len(number) >= 7 and not number.strip("0"))
 
 
 @dataclass(kw_only=True)

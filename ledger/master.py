@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,10 @@ from typing import Any
 from .cells import text_of
 from .entries import ADDED_ROW, Entry, MergeResult
 from .layout import TASK_COLUMNS, SupportGroups, task_cells
-from .problems import ERROR
+from .problems import CATALOGUE, ERROR, Problem
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
-from .xlsx import new_workbook, table_sheet
+from .xlsx import FONT, new_workbook, table_sheet
 
 
 def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[list[object]]]:
@@ -37,6 +38,32 @@ def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[lis
         row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
         rows.append(row)
     return headers, rows
+
+
+def sorted_problems(result: MergeResult) -> list[Problem]:
+    """Problems as the office works through them: errors first, then by unit, file and place; a problem of a
+    file whose sender is known names that unit."""
+    unit_of_file = {r.file: r.unit for r in result.returns if r.unit}
+    named = [p if p.unit or not p.file else replace(p, unit=unit_of_file.get(p.file)) for p in result.problems]
+    ordered = sorted(
+        enumerate(named), key=lambda ip: (ip[1].severity != ERROR, ip[1].unit or "\uffff", ip[1].file or "", ip[0])
+    )
+    return [p for _, p in ordered]
+
+
+def _local_time(text: str) -> datetime | str:
+    """A receipt's time as the date-time it is in the office's zone (receipts are written in that zone)."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        return text
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    """A1-style cells in sheet order: row, then column."""
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    return (int(digits) if digits.isdigit() else 0, letters.rjust(3))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -122,35 +149,51 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         book,
         "报送情况",
         f"{result.period.label}报送情况",
-        ["文件", "单位", "收到时间", "发件人", "处理结果", "填报人", "联系电话", "审核人"],
+        ["文件", "单位", "收到时间", "发件人", "处理结果", "填报人", "联系电话", "单位负责人", "填报日期"],
         [
             [
                 r.file,
                 r.unit,
-                r.received_at,
+                _local_time(r.received_at),
                 r.sender,
                 STATE_NAMES[r.state],
                 r.reporter.get("填报人", ""),
                 r.reporter.get("联系电话", ""),
-                r.reporter.get("审核人（签字）", ""),
+                r.reporter.get("单位负责人（签字）") or r.reporter.get("审核人（签字）", ""),
+                r.reporter.get("填报日期", ""),
             ]
             for r in result.returns
         ],
-        [28, 18, 20, 24, 14, 10, 14, 10],
+        [28, 18, 16, 24, 14, 10, 14, 10, 11],
         stream=True,
     )
     book.close()
     book = new_workbook(paths.problems_xlsx(result.period), created, f"{title} {result.period.label}问题清单")
+    problems = sorted_problems(result)
+    error_row = book.add_format(
+        {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE"}
+    )
     table_sheet(
         book,
         "问题清单",
-        f"{result.period.label}报送问题清单",
-        ["级别", "文件", "单位", "工作表", "单元格", "代码", "说明", "处理办法"],
+        f"{result.period.label}报送问题清单（错误{sum(p.severity == ERROR for p in problems)}项在前）",
+        ["级别", "问题", "单位", "文件", "工作表", "单元格", "说明", "处理办法", "代码"],
         [
-            ["错误" if p.severity == ERROR else "提示", p.file, p.unit, p.sheet, p.cell, p.code, p.message, p.hint]
-            for p in result.problems
+            [
+                "错误" if p.severity == ERROR else "提示",
+                CATALOGUE[p.code].title,
+                p.unit,
+                p.file,
+                p.sheet,
+                p.cell,
+                p.message,
+                p.hint,
+                p.code,
+            ]
+            for p in problems
         ],
-        [6, 24, 16, 10, 8, 18, 40, 36],
+        [6, 14, 16, 22, 10, 8, 40, 34, 8],
+        row_formats=[error_row if p.severity == ERROR else None for p in problems],
         stream=True,
     )
     proposals: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
@@ -166,13 +209,14 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         [24, 16, 10, 6, 60],
         stream=True,
     )
+    unmerged = sorted(result.unmerged, key=lambda u: (u.file, u.reason, u.sheet, _cell_order(u.cell)))
     table_sheet(
         book,
         "未汇总内容",
-        f"{result.period.label}未汇总的填报内容",
-        ["文件", "单位", "工作表", "单元格", "任务编号", "内容", "原因"],
-        [[u.file, u.unit, u.sheet, u.cell, u.task_id, u.value, u.reason] for u in result.unmerged],
-        [24, 16, 10, 8, 10, 40, 28],
+        f"{result.period.label}未汇总的填报内容（按文件）",
+        ["文件", "原因", "单位", "工作表", "单元格", "任务编号", "内容"],
+        [[u.file, u.reason, u.unit, u.sheet, u.cell, u.task_id, u.value] for u in unmerged],
+        [24, 24, 16, 10, 8, 10, 40],
         stream=True,
     )
     book.close()

@@ -118,6 +118,8 @@ _TYPES = [
     ProblemType("returns-already-withdrawn", ERROR, "文件“{file}”已经撤回（原因：{why}）", "如需恢复，用 ledger returns restore。", title="已经撤回"),
     ProblemType("returns-not-withdrawn", ERROR, "文件“{file}”没有撤回，无需恢复", "用 ledger returns list 查看各文件的状态。", title="没有撤回"),
     ProblemType("returns-unit-group", ERROR, "“{name}”是一组单位（{members}），一个文件只能指定给一个单位", "用其中一个单位的全称或简称。", title="不能指定为一组单位"),
+    # --- what units are told (workbooks and mail)
+    ProblemType("office-contact-placeholder", WARNING, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
 ]
 # fmt: on

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import now_in
-from .config import CONFIG_NAME, Config, load_config
+from .config import CONFIG_NAME, PLACEHOLDER_CONTACT, Config, load_config
 from .deadlines import describe
 from .frames import Column, Labels, frame, joined
 from .model import Period, Task, Unit
@@ -173,6 +173,10 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     root = find_workspace(path)
     config = load_config(root)
     problems: list[Problem] = []
+    if config.office.placeholder:
+        where = "office.contact" if config.office.contact == PLACEHOLDER_CONTACT else "office.phone"
+        fields = {"contact": config.office.contact, "phone": config.office.phone}
+        problems.append(problem("office-contact-placeholder", file=CONFIG_NAME, cell=where, **fields))
     registry = UnitRegistry([])
     units_read = False
     try:

@@ -8,7 +8,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +136,13 @@ def table_sheet(
     stream=True, for long tables: the same cells in the same formats, written as XML directly (see `Workbook`).
     Nothing may then be written below the header, and no chart may plot the rows (xlsxwriter keeps a copy of a
     chart's values from the cells it holds, and holds none of these)."""
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(name, worksheet_class=FittedWorksheet)
     base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
     title_format = book.add_format({"font_name": TITLE_FONT, "font_size": 14, "align": "center", "valign": "vcenter"})
     header_format = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9D9D9"})
     body = book.add_format(base)
     dates = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+    times = book.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"})
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     sheet.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, title_format)
@@ -149,9 +150,12 @@ def table_sheet(
     for c, header in enumerate(headers):
         sheet.write_string(1, c, header, header_format)
     if stream:
-        book.streamed[name] = _StreamedTable(len(headers), rows, row_formats, body, dates)
+        book.streamed[name] = _StreamedTable(len(headers), rows, row_formats, body, dates, times, widths)
     for r, row in enumerate(() if stream else rows, 2):
         fmt = (row_formats[r - 2] if row_formats else None) or body
+        height = fitted_height(row, widths)
+        if height:
+            sheet.set_row(r, height)
         for c, value in enumerate(row):
             if value is None or value == "":
                 sheet.write_blank(r, c, None, fmt)
@@ -159,6 +163,8 @@ def table_sheet(
                 sheet.write_string(r, c, "是" if value else "否", fmt)
             elif isinstance(value, int | float):
                 sheet.write_number(r, c, value, fmt)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(r, c, value.replace(tzinfo=None), times)
             elif isinstance(value, date):
                 sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
             else:
@@ -167,6 +173,15 @@ def table_sheet(
     sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
     print_landscape(sheet, 1)
     return sheet
+
+
+def fitted_height(row: Sequence[object], widths: Sequence[float]) -> float | None:
+    """The height a table row needs for its wrapped text; None when one line does (the default height)."""
+    lines = 1
+    for value, width in zip(row, widths, strict=False):
+        if isinstance(value, str) and (len(value) * 2 > width * 0.9 or "\n" in value):  # cheap test first
+            lines = max(lines, line_count(value, width * 0.9))  # slack: Latin words and dates break as a whole
+    return row_height(lines) if lines > 1 else None
 
 
 ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
@@ -188,16 +203,21 @@ def _text_xml(text: str) -> str:
 class _StreamedTable:
     """A table's rows, kept to be written as XML when the workbook closes."""
 
-    def __init__(self, columns: int, rows: Sequence[Sequence[object]], row_formats, body, dates) -> None:
+    def __init__(
+        self, columns: int, rows: Sequence[Sequence[object]], row_formats, body, dates, times, widths: Sequence[float]
+    ) -> None:
         self.columns, self.rows, self.row_formats, self.body, self.dates = columns, rows, row_formats, body, dates
+        self.times, self.widths = times, widths
         # A format gets its style index when first used; fixing them now, in row order, keeps the bytes the same.
-        for fmt in (dates, body, *(row_formats or ())):
+        for fmt in (dates, times, body, *(row_formats or ())):
             if fmt is not None:
                 fmt._get_xf_index()
 
     def xml(self) -> Iterator[str]:
-        """Each row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one."""
+        """Each row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one, with the
+        height its text needs (not fixed: see FittedWorksheet)."""
         date_style = self.dates._get_xf_index()
+        time_style = self.times._get_xf_index()
         letters = [xl_col_to_name(c) for c in range(max((len(row) for row in self.rows), default=0))]
         for r, row in enumerate(self.rows, 3):
             style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
@@ -210,12 +230,17 @@ class _StreamedTable:
                     cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml("是" if value else "否")}</c>')
                 elif isinstance(value, int | float):
                     cells.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                elif isinstance(value, datetime):
+                    moment = (value.replace(tzinfo=None) - datetime(1899, 12, 30)) / timedelta(days=1)
+                    cells.append(f'<c r="{ref}" s="{time_style}"><v>{moment:.16G}</v></c>')
                 elif isinstance(value, date):
-                    serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days  # a time is dropped
+                    serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days
                     cells.append(f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>')
                 else:
                     cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml(str(value))}</c>')
-            yield f'<row r="{r}">{"".join(cells)}</row>'
+            height = fitted_height(row, self.widths)
+            attributes = f' ht="{height:g}"' if height else ""
+            yield f'<row r="{r}"{attributes}>{"".join(cells)}</row>'
 
 
 def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable]) -> None:

@@ -57,8 +57,23 @@ def test_check_json(example_workspace):
     result = CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)])
     data = json.loads(result.output)
     assert data["summary"]["tasks"] == 181
-    assert {p["code"] for p in data["problems"]} == {"unit-vague"}
+    # the example's contact line is still the placeholder units would be told to call
+    assert {p["code"] for p in data["problems"]} == {"unit-vague", "office-contact-placeholder"}
     assert all(p["file"] and p["cell"] for p in data["problems"])
+
+
+def test_check_warns_while_the_contact_line_is_the_placeholder(example_workspace):
+    config = example_workspace / "ledger.toml"
+    placeholder = json.loads(CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)]).output)
+    found = [(p["cell"], p["code"]) for p in placeholder["problems"] if p["code"] == "office-contact-placeholder"]
+    assert found == [("office.contact", "office-contact-placeholder")]
+    text = config.read_text(encoding="utf-8").replace('"台账联络员"', '"王晓明"')
+    config.write_text(text.replace('"0531-00000000"', '"0531-76012345"'), encoding="utf-8")
+    real = json.loads(CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)]).output)
+    assert "office-contact-placeholder" not in {p["code"] for p in real["problems"]}
+    config.write_text(text, encoding="utf-8")  # a real name, the phone still zeros
+    zeros = json.loads(CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)]).output)
+    assert [p["cell"] for p in zeros["problems"] if p["code"] == "office-contact-placeholder"] == ["office.phone"]
 
 
 def test_check_with_errors_exits_one_and_names_the_cell(tmp_path):
@@ -79,10 +94,14 @@ def test_init_scaffolds_a_workspace_that_check_understands(tmp_path):
         p.name for p in (ROOT / "templates").iterdir()
     )
     # The default configuration points at a task list that is not there yet: check says so, by file. The units
-    # file is a template now, whose example row is left out and pointed at.
+    # file is a template now, whose example row is left out and pointed at; the contact line is still the example.
     check = runner.invoke(main, ["check", "--json", "-w", str(tmp_path / "new")])
     assert check.exit_code == 1
-    assert [p["code"] for p in json.loads(check.output)["problems"]] == ["units-example-row", "file-missing"]
+    assert [p["code"] for p in json.loads(check.output)["problems"]] == [
+        "office-contact-placeholder",
+        "units-example-row",
+        "file-missing",
+    ]
     again = runner.invoke(main, ["init", str(tmp_path / "new")])
     assert again.exit_code == 1 and "已存在" in again.output
 
@@ -266,7 +285,10 @@ def test_init_in_an_empty_folder_then_check(tmp_path):
     assert example[3] == "街道"
     notes = "".join(str(c.value) for row in book["说明"].iter_rows() for c in row)
     assert "所属分组" in notes and "各街道" in notes and "简称/别名" in notes
-    # The office fills in its units and its own task table, and check passes.
+    # The office fills in its contact line, its units and its own task table, and check passes.
+    toml = (target / "ledger.toml").read_text(encoding="utf-8")
+    toml = toml.replace('"台账联络员"', '"张三"').replace('"0000-0000000"', '"0631-5201234"')
+    (target / "ledger.toml").write_text(toml, encoding="utf-8")
     sheet = book["单位名录"]
     sheet.delete_rows(2)
     for row in (

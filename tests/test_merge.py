@@ -3,9 +3,10 @@
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 
 import msoffcrypto.format.ooxml
@@ -369,3 +370,38 @@ def test_a_street_answering_by_group_merges_without_noise(ws_root, tmp_path):
     sheet = openpyxl.load_workbook(july.outbox / f"{street}.xlsx")["配合任务"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert rows["DQ-配2"][6:8] == ("开展扬尘专项检查6次", "部分工地覆盖不到位")
+
+
+def test_problem_list_for_the_office_errors_first_highlighted_named_in_chinese(ws_root, tmp_path):
+    early = fill_return(outbox(ws_root, TAX), tmp_path / "a" / "税务局初稿.xlsx", {"FGF-13": {"本月进展": "初稿"}})
+    late = fill_return(outbox(ws_root, TAX), tmp_path / "b" / "税务局.xlsx", {"FGF-13": {"本月进展": "推进中"}})
+    wrong = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", {"DQ-34": {"完成状态": "差不多"}})
+    collect_returns(WorkspacePaths(ws_root), JUNE, [early])
+    ws, result = merged(ws_root, late, wrong)
+    write_merge(ws, result)
+    book = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")
+    sheet = book["问题清单"]
+    headers = [c.value for c in sheet[2]]
+    assert headers == ["级别", "问题", "单位", "文件", "工作表", "单元格", "说明", "处理办法", "代码"]
+    rows = [[c for c in row] for row in sheet.iter_rows(min_row=3)]
+    levels = [row[0].value for row in rows]
+    assert levels == sorted(levels, key=lambda v: v != "错误") and levels[0] == "错误"  # errors first
+    for level in ("错误", "提示"):  # then by unit
+        units = [row[2].value for row in rows if row[0].value == level]
+        assert units == sorted(units)
+    first = rows[0]
+    assert (first[1].value, first[2].value, first[-1].value) == ("完成状态无效", FINANCE, "status-invalid")
+    assert first[0].fill.fgColor.rgb[-6:] == "FFC7CE" and rows[-1][0].fill.fill_type is None  # errors highlighted
+    assert all(row[1].value for row in rows)  # every type named in Chinese
+    assert sheet.column_dimensions["I"].width < 10  # the stable code: a narrow last column
+    merged_book = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")
+    times = [row[2].value for row in merged_book["报送情况"].iter_rows(min_row=3)]
+    assert times and all(isinstance(t, datetime) for t in times)  # real date-times, sortable and filterable
+    unmerged = book["未汇总内容"]
+    assert [c.value for c in unmerged[2]][:2] == ["文件", "原因"]
+    files = [row[0] for row in unmerged.iter_rows(min_row=3, values_only=True)]
+    assert files == sorted(files) and "税务局初稿.xlsx" in files
+    with zipfile.ZipFile(ws_root / "build/2021-06/problems.xlsx") as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    heights = [float(h) for h in re.findall(r'<row r="\d+" ht="([\d.]+)"', xml)]
+    assert len(heights) > 3 and "customHeight" not in xml.split("<sheetData>")[1]  # rows fit their text
