@@ -31,7 +31,7 @@ _TYPES = [
     # --- workspace and configuration
     ProblemType("file-missing", ERROR, "找不到文件：{path}", "检查 ledger.toml 中的文件路径，或把文件放到 source/ 下。", title="文件不存在"),
     # --- stages run in order
-    ProblemType("outbox-missing", ERROR, "{period} 尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。", title="尚未生成填报表"),
+    ProblemType("outbox-missing", ERROR, "{period}尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。", title="尚未生成填报表"),
     # --- reading tables
     ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。", title="文件无法读取"),
     ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
@@ -48,13 +48,13 @@ _TYPES = [
     ProblemType("unit-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "改正任务表中的单位名称，或把该单位（或别名）加入单位名录。", title="单位不在名录中"),
     ProblemType("unit-vague", WARNING, "“{name}”是泛指，无法对应到具体单位，已作为文字保留在任务上", "如需这些单位填报，请在任务表中写明具体单位名称。", title="泛指单位"),
     # --- deadlines
-    ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021 年 6 月底前”“2021 年年底前”“2021-2025”等形式。", title="时限无法识别"),
+    ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021年6月底前”“2021年年底前”“2021-2025”等形式。", title="时限无法识别"),
     ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。", title="缺少完成时限"),
     # --- returned files
     ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重新报送；其他文件不受影响。", title="报送文件损坏"),
     ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿），另存为 .xlsx 后重新报送。", title="文件设有密码"),
     ProblemType("return-not-workbook", ERROR, "报送的不是 Excel 工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为 Word、PDF 或图片。", title="不是Excel工作簿"),
-    ProblemType("return-too-large", ERROR, "报送文件解压后达 {size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),
+    ProblemType("return-too-large", ERROR, "报送文件解压后达{size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),
     ProblemType("return-macro", WARNING, "报送文件含宏，宏未运行，只读取了单元格内容", "请该单位另存为 .xlsx（不含宏）后报送。", title="文件含宏"),
     ProblemType("return-no-metadata", WARNING, "文件缺少填报表的隐藏标识，已根据{how}认定为该单位的报送，按任务编号逐行匹配", "请核对单位是否正确；今后请在下发的填报表上直接填写，不要复制到新文件。", title="缺少隐藏标识"),
     ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
@@ -74,8 +74,8 @@ _TYPES = [
     ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),
     ProblemType("cell-formula-uncached", WARNING, "单元格是公式“{formula}”，文件中没有保存计算结果，已按公式原文保留", "请改为直接填写内容，或在 Excel 中打开、重新计算并保存后重新报送。", title="公式没有结果"),
     ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或“本月进展”中。", title="新增的列"),
-    ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为 {date}", "请按 2021-06-30 的格式填写日期。", title="日期格式不对"),
-    ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为 {number}", "只填数字，不要带单位或文字（如 0.2，而不是“2000万”）。", title="数字格式不对"),
+    ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为{date}", "请按2021-06-30的格式填写日期。", title="日期格式不对"),
+    ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为{number}", "只填数字，不要带单位或文字（如0.2，而不是“2000万”）。", title="数字格式不对"),
     ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
     ProblemType("status-missing", WARNING, "牵头任务“{task_id}”未选择完成状态", "请从下拉列表中选择完成状态。", title="未选完成状态"),
     ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写本月进展", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
@@ -94,7 +94,7 @@ _TYPES = [
     ProblemType("unit-group-unknown", ERROR, "“{name}”指一组单位，但单位名录的“所属分组”列中没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位。", title="分组不在名录中"),
     ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称、单位名录中“简称/别名”列的名称，或“所属分组”（如“各街道”）。", title="单位名称有误"),
     ProblemType("units-example-row", WARNING, "单位名录中还留着示例行“{name}”，已跳过", "填好本单位名录后删除示例行。", title="示例行未删除"),
-    ProblemType("period-far", WARNING, "报告期 {period} 与台账年度 {year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
+    ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     # --- import
     ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),
     ProblemType("import-unreadable", ERROR, "文件无法读取：{reason}", "用 Word、WPS 或 PDF 阅读器打开确认文件完好；PDF 需有文字层（不是扫描图片）。", title="原文件无法读取"),
@@ -112,7 +112,7 @@ _TYPES = [
     ProblemType("return-scan-only", ERROR, "只报送了扫描件（{kind}），没有 Excel 填报表", "请该单位把填好的 Excel 填报表（.xlsx）一并报送；扫描件可作为佐证材料附上。", title="只报送了扫描件"),
     ProblemType("collect-other-period", WARNING, "文件是{found}的填报表，却存入了{period}", "如放错了报告期：ledger returns withdraw --period {period} {file} --why \"报告期有误\" 撤回，再用 ledger collect --period {found}（或 --period auto）重新收集。", title="报告期不符"),
     ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),
-    ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”的格式填写（24 小时制，按本办公室所在时区）。", title="时间无法识别"),
+    ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”的格式填写（24小时制，按本办公室所在时区）。", title="时间无法识别"),
     ProblemType("returns-file-unknown", ERROR, "{period}的报送文件中没有“{file}”{suggestion}", "用 ledger returns list --period {period} 查看已收到的文件名。", title="没有该文件"),
     ProblemType("returns-why-missing", ERROR, "撤回文件需要说明原因", "加上 --why \"原因\"，如 --why \"报告期有误，应为 2021-05\"。", title="缺少撤回原因"),
     ProblemType("returns-already-withdrawn", ERROR, "文件“{file}”已经撤回（原因：{why}）", "如需恢复，用 ledger returns restore。", title="已经撤回"),

@@ -160,7 +160,7 @@ def test_commands_that_need_the_outbox_stop_when_the_period_was_never_rendered(e
     result = CliRunner().invoke(main, [name, "-w", str(example_workspace), "-p", "2021-07", *rest])
     assert result.exit_code == 1
     assert "outbox-missing" in result.output
-    assert "2021-07 尚未生成填报表，请先运行 ledger render --period 2021-07" in result.output
+    assert "2021-07尚未生成填报表，请先运行 ledger render --period 2021-07" in result.output
     assert sorted(p.relative_to(example_workspace) for p in example_workspace.rglob("*")) == before  # wrote nothing
 
 
