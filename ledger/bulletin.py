@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from docx.shared import Pt, Twips
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Emu, Pt, Twips
 from docxtpl import DocxTemplate
 
 from .model import Period
@@ -30,6 +31,7 @@ from .xlsx import fixed_package
 TEMPLATE = "通报.docx"
 TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心
 CHARACTER = Twips(315)  # one character of the body, 28 to a line
+LINE_CHARACTERS = 28
 FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -95,16 +97,28 @@ def style_id(paragraph) -> str:
 
 def place_signature(document, signature: str, date: str) -> None:
     """发文机关署名 right of the body and 成文日期 under it, the date starting two characters right of where the
-    signature starts; whichever is longer stands two characters from the right margin (GB/T 9704 7.3.5.2)."""
+    signature starts; whichever is longer stands two characters from the right margin (GB/T 9704 7.3.5.2).
+
+    The longer one is right-aligned and the other placed from the left margin, so that the usual case — a
+    signature longer than the date — does not depend on how wide a font sets the date's digits."""
     name, day = width(signature), width(date)
-    if day + 2 >= name:
-        indents = {"Signature": day + 4 - name, "SignDate": 2.0}
+    if name >= day + 2:
+        places = {"Signature": ("right", 2.0), "SignDate": ("left", LINE_CHARACTERS - name)}
     else:
-        indents = {"Signature": 2.0, "SignDate": name - day}
+        places = {"Signature": ("left", LINE_CHARACTERS - day - 4), "SignDate": ("right", 2.0)}
     for paragraph in document.paragraphs:
         style = style_id(paragraph)
-        if style in indents:
-            paragraph.paragraph_format.right_indent = Twips(round(indents[style] * CHARACTER))
+        if style not in places:
+            continue
+        side, characters = places[style]
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Emu(0)
+        if side == "right":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            fmt.right_indent = Emu(round(characters * CHARACTER))
+        else:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            fmt.left_indent = Emu(round(characters * CHARACTER))
 
 
 def fit_issuer(document, issuer: str) -> None:

@@ -20,6 +20,7 @@ from .deadlines import deadline_state, next_working_day
 from .entries import Entry, MergeResult, ReturnInfo
 from .frames import Column, Labels, frame
 from .history import History
+from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem
 from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, consolidate, normalise_status
@@ -62,8 +63,14 @@ class TaskLine:
     due_soon: bool
     leads: list[Entry] = field(default_factory=list)
     supports: list[Entry] = field(default_factory=list)
+    groups: list[Entry] = field(default_factory=list)  # answers for the task's whole support group (role "group")
     previous: str = ""  # consolidated status of the periods before ("" when unknown)
     carried: bool = False  # closed in an earlier period: not asked again this month
+
+    @property
+    def support_text(self) -> str:
+        """What the supporting units reported, a line each, group answers marked (本类综合)."""
+        return supports_text(self.supports, self.groups)
 
     @property
     def deadline_text(self) -> str:
@@ -452,6 +459,7 @@ def build_report(
     as_of = period.last_day
     deadline = return_due(period, config)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
+    groups = SupportGroups(ws.tasks)
     entries: dict[str, list[Entry]] = defaultdict(list)
     for e in merged.entries:
         entries[e.task_id].append(e)
@@ -475,6 +483,7 @@ def build_report(
                 due_soon=due_soon,
                 leads=leads,
                 supports=[e for e in entries[task.id] if e.role == "support"],
+                groups=[e for e in entries[groups.ids[task.id]] if e.unit in task.support_units],
                 previous=history.previous_status.get(task.id, ""),
                 carried=carried,
             )
@@ -526,13 +535,16 @@ def build_report(
 
 
 def _issues(lines: list[TaskLine]) -> list[IssueLine]:
-    """Every 存在问题 that names a problem, per task (source order) and unit, leads first."""
-    return [
-        IssueLine(task=t, unit=e.unit, role=e.role, text=e.issues.strip())
-        for t in lines
-        for e in (*t.leads, *t.supports)
-        if not says_nothing(e.issues)
-    ]
+    """Every 存在问题 that names a problem, per task (source order) and unit, leads first; an answer for a whole
+    support group is listed once, at the group's first task."""
+    found, seen = [], set()
+    for t in lines:
+        for e in (*t.leads, *t.supports, *t.groups):
+            if says_nothing(e.issues) or (e.task_id, e.unit) in seen:
+                continue
+            seen.add((e.task_id, e.unit))
+            found.append(IssueLine(task=t, unit=e.unit, role=e.role, text=e.issues.strip()))
+    return found
 
 
 def _reporting_changes(units: list[UnitLine], history: History, config: Config) -> list[ReportingChange]:
@@ -571,7 +583,7 @@ TASK_LINE_FRAME: list[Column[TaskLine]] = [
     Column("carried", "往期已完成", "bool", lambda t: t.carried),
     Column("lead_progress", "牵头单位进展", "text", _lead_text("progress")),
     Column("lead_issues", "存在问题", "text", _lead_text("issues")),
-    Column("support_reports", "配合单位反馈", "text", lambda t: supports_text(t.supports)),
+    Column("support_reports", "配合单位反馈", "text", lambda t: t.support_text),
 ]
 UNIT_LINE_FRAME: list[Column[UnitLine]] = [
     Column("unit", "单位", "text", lambda u: u.unit),

@@ -17,7 +17,7 @@ import xlsxwriter
 
 from .layout import EXCEL_MAX_HEIGHT, TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
-from .wording import chinese, reported_text, supports_text
+from .wording import ROLE_NAMES, chinese, reported_text
 from .xlsx import FONT, new_workbook, table_sheet
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
@@ -62,7 +62,7 @@ def task_row(line: TaskLine) -> list[object]:
         line.reason,
         reported_text(line.leads, "progress", single),
         reported_text(line.leads, "issues", single),
-        supports_text(line.supports),
+        line.support_text,
         line.previous,
     ]
 
@@ -124,19 +124,16 @@ def write_xlsx(report: MonthlyReport, path: Path) -> Path:
     _units(book, report, label, percent, moment)
     _categories(book, report, label, percent)
     _changes(book, report, label)
-    issues = [
-        [i.task.task.id, i.task.task.measure, i.unit, "牵头" if i.role == "lead" else "配合", i.text]
-        for i in report.issues
-    ]
+    issues = [[i.task.task.id, i.task.task.measure, i.unit, ROLE_NAMES[i.role], i.text] for i in report.issues]
     sheet = table_sheet(
         book,
         "存在问题",
         f"{label}存在问题和需协调事项",
         ["任务编号", "具体措施", "单位", "角色", "存在问题"],
         issues,
-        [9, 40, 24, 6, 50],
+        [9, 40, 24, 12, 50],
     )
-    fit_rows(sheet, issues, [9, 40, 24, 6, 50])
+    fit_rows(sheet, issues, [9, 40, 24, 12, 50])
     contacts = [[u.unit, u.led, u.contact, u.phone] for u in report.missing_units]
     table_sheet(
         book,

@@ -474,6 +474,22 @@ def test_bulletin_has_its_head_and_colophon(bulletin_pdf, cycle):
     assert colophon and colophon[-1]["bottom"] > TEXT_AREA[3] - 20 * MM  # at the foot of the last page
 
 
+def test_bulletin_signature_and_date_stand_as_the_standard_places_them(bulletin_pdf, cycle):
+    _, _, report, _ = cycle
+    lines: dict[int, list[dict]] = {}
+    for page in bulletin_pdf:
+        for c in page["chars"]:
+            lines.setdefault((id(page), round(c["top"])), []).append(c)
+    texts = {key: "".join(c["text"] for c in chars) for key, chars in lines.items()}
+    date = f"{report.issued.year}年{report.issued.month}月{report.issued.day}日"
+    signature = next(lines[k] for k, t in texts.items() if t == report.office)
+    signed = next(lines[k] for k, t in texts.items() if t == date)
+    character = 442.2 / 28
+    # 署名 two characters from the right margin; 成文日期 starting two characters right of the 署名's first one
+    assert TEXT_AREA[2] - signature[-1]["x1"] == pytest.approx(2 * character, abs=character / 2)
+    assert signed[0]["x0"] - signature[0]["x0"] == pytest.approx(2 * character, abs=character / 2)
+
+
 def test_bulletin_writes_dates_and_counts_without_spaces(bulletin_pdf):
     # The glyphs as printed, in order: a space typed between a number and 年, 月, 日 or 项 would be one of them.
     # (LibreOffice still sets a small gap between Chinese and Latin script, as Word does with 中西文间距 on.)
