@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from .model import Deadline
+from .model import Deadline, Period
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
 # Traditional forms of the words deadlines are written with (長期堅持, 持續推進, 每個季度, 年內 …).
@@ -235,6 +235,12 @@ def next_working_day(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+def return_due(period: Period, due_day: int) -> date:
+    """When a period's returns are due: due_day of the next month ("每月5日前"), moved to the next working day
+    when it falls on a weekend or holiday."""
+    return next_working_day(period.return_deadline(due_day))
 
 
 @functools.lru_cache(maxsize=256)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .clock import local_date, local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config
-from .deadlines import deadline_state, next_working_day
+from .deadlines import deadline_state, return_due
 from .entries import Entry, MergeResult, ReturnInfo
 from .frames import Column, Labels, frame
 from .history import History
@@ -423,12 +423,6 @@ def started(task: Task, as_of: date) -> bool:
     return task.deadline.start is None or task.deadline.start <= as_of
 
 
-def return_due(period: Period, config: Config) -> date:
-    """When a period's returns are due: the due day of the next month, moved to the next working day when it
-    falls on a weekend or holiday."""
-    return next_working_day(period.return_deadline(config.report_due_day))
-
-
 def reporting_lines(
     units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
 ) -> dict[str, UnitLine]:
@@ -457,7 +451,7 @@ def build_report(
     in the office's zone); it is moved forward to the last return counted when it is earlier."""
     config = ws.config
     as_of = period.last_day
-    deadline = return_due(period, config)
+    deadline = return_due(period, config.report_due_day)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     groups = SupportGroups(ws.tasks)
     entries: dict[str, list[Entry]] = defaultdict(list)
@@ -518,7 +512,7 @@ def build_report(
         as_of=as_of,
         issued=report_date,
         return_deadline=deadline,
-        next_due=return_due(period.next(), config),
+        next_due=return_due(period.next(), config.report_due_day),
         title=config.title,
         office=config.office.name,
         tasks=lines,
@@ -551,7 +545,7 @@ def _reporting_changes(units: list[UnitLine], history: History, config: Config) 
     """Units whose reporting got better or worse than in the previous period with returns."""
     if history.previous is None:
         return []
-    due = return_due(history.previous, config)
+    due = return_due(history.previous, config.report_due_day)
     errors = dict.fromkeys(history.previous_error_units, 1)
     before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config)
     return [

@@ -11,10 +11,11 @@ import pytest
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
+from ledger.deadlines import return_due
 from ledger.history import build_history
 from ledger.merge import merge_period
 from ledger.model import Period
-from ledger.report import FIRST_MONTH, build_report, return_due, says_nothing
+from ledger.report import FIRST_MONTH, build_report, says_nothing
 from ledger.statuses import normalise_status
 from ledger.wording import chinese
 
@@ -212,7 +213,7 @@ def test_next_report_due_is_next_periods_deadline_moved_past_a_holiday(tmp_path)
     root = workspace(tmp_path, "[report]\ndue_day = 1")
     ws = load_workspace(root)
     # September's returns are due on 1 October, National Day: the next working day is Friday 8 October
-    assert return_due(Period(2021, 9), ws.config) == date(2021, 10, 8)
+    assert return_due(Period(2021, 9), ws.config.report_due_day) == date(2021, 10, 8)
     august = build_report(
         ws,
         Period(2021, 8),
