@@ -403,7 +403,7 @@ def test_web_page_prints_on_a4(cycle, tmp_path):
     pdf = tmp_path / "report.pdf"
     chromium(paths[1], f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     with pdfplumber.open(pdf) as document:
-        assert len(document.pages) > 2
+        assert 2 < len(document.pages) < 80  # 181 tasks: columns wide enough to read, not a word a line
         assert all(round(p.width) == 595 and round(p.height) == 842 for p in document.pages)  # A4 in points
         first = document.pages[0].extract_text()
     assert "任务总数" in first and "逾期任务" in first  # the summary comes first on paper too
