@@ -379,11 +379,14 @@ def sender_unit(ws: Workspace, receipt: Receipt) -> str | None:
 
 def probable_unit(ws: Workspace, receipt: Receipt) -> tuple[str | None, str]:
     """The unit a file most likely came from when the file itself does not say: its sender, else a registry
-    name in its original file name; and how that was decided."""
+    name or alias in its original file name (the longest that fits); and how that was decided."""
     by_sender = sender_unit(ws, receipt)
     if by_sender:
         return by_sender, "发件邮箱"
-    by_name = next((u for u in sorted(ws.units, key=len, reverse=True) if u in receipt.original_name), None)
+    names = sorted(
+        ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases) if n), key=lambda x: -len(x[0])
+    )
+    by_name = next((unit for name, unit in names if name in receipt.original_name), None)
     return by_name, "文件名"
 
 

@@ -206,6 +206,19 @@ def test_corrections_name_what_cannot_be_done(ws_root, tmp_path):
     assert unknown.exit_code == 1 and "是否是：财政局.xlsx" in unknown.output
 
 
+def test_a_file_named_with_an_alias_is_that_units(ws_root, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["任务编号", "完成状态", "本月进展"])
+    book.active.append(["DQ-59", "序时推进", "清洁取暖排查完成"])
+    book.save(tmp_path / "钢城区发改局6月进展.xlsx")  # 发改局: the short name the units file lists
+    ws = load_workspace(ws_root)
+    collect_returns(ws.paths, JUNE, [tmp_path / "钢城区发改局6月进展.xlsx"])
+    result = merge_period(ws, JUNE)
+    assert [(e.task_id, e.unit) for e in result.entries] == [("DQ-59", "钢城区发展改革局")]
+    codes = [(p.code, p.unit) for p in result.problems if p.code.startswith("return-")]
+    assert codes == [("return-no-metadata", "钢城区发展改革局")]
+
+
 def test_an_unattributed_file_is_assigned_by_alias(ws_root, tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["任务编号", "完成状态", "本月进展"])
