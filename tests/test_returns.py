@@ -577,3 +577,17 @@ def test_every_returns_command_has_chinese_help(command):
     assert result.exit_code == 0 and "用法：" in result.output and "选项" in result.output
     for word in ("Usage", "Options", "Show this message", "[OPTIONS]", "TEXT", "required"):
         assert word not in result.output, (command, word)
+
+
+def test_a_csv_saved_by_excel_or_wps_in_gb18030_is_read(ws_root, tmp_path):
+    """Excel and WPS save "CSV (逗号分隔)" in the system code page, GB18030 on a Chinese Windows."""
+    text = "任务编号,完成状态,本月进展,完成时间\r\nDQ-59,已完成,资金已拨付,2021/6/20\r\n"
+    path = tmp_path / "钢城区财政局.csv"
+    path.write_bytes(text.encode("gb18030"))
+    ws = load_workspace(ws_root)
+    collect_returns(ws.paths, JUNE, [path])
+    result = merge_period(ws, JUNE)
+    assert [(e.task_id, e.status, e.progress, e.completed_on) for e in result.entries] == [
+        ("DQ-59", "已完成", "资金已拨付", "2021-06-20")
+    ]
+    assert result.unmerged == []
