@@ -523,12 +523,12 @@ def build_report(
         unreported_light=fold,
         soon_days=config.due_soon_days,
         documents={d.code: d.name or d.code for d in config.documents},
-        issues=_issues(lines),
+        issues=issues_of(lines),
         reporting_changes=_reporting_changes(list(units.values()), history, config),
     )
 
 
-def _issues(lines: list[TaskLine]) -> list[IssueLine]:
+def issues_of(lines: list[TaskLine]) -> list[IssueLine]:
     """Every 存在问题 that names a problem, per task (source order) and unit, leads first; an answer for a whole
     support group is listed once, at the group's first task."""
     found, seen = [], set()

@@ -279,3 +279,30 @@ def test_issues_are_listed_per_task_and_unit(tmp_path):
 )
 def test_one_chinese_formatting(value, unit, text):
     assert chinese(value, unit) == text
+
+
+def test_a_support_groups_issue_is_listed_once_at_its_first_task():
+    from ledger.deadlines import parse_deadline
+    from ledger.entries import Entry
+    from ledger.model import Task
+    from ledger.report import TaskLine, issues_of
+
+    group = Entry(task_id="T-配1", unit=EAST, role="group", progress="配合推进", issues="场地协调难")
+    lines = [
+        TaskLine(
+            task=Task(
+                id=f"T-{n}", document="T", number=str(n), measure="做事。", deadline=parse_deadline("年底前", 2021)
+            ),
+            status="序时推进",
+            light="green",
+            reason="序时推进",
+            overdue=False,
+            due_soon=False,
+            groups=[group],
+        )
+        for n in (1, 2)
+    ]
+    assert [(i.task.task.id, i.unit, i.role, i.text) for i in issues_of(lines)] == [
+        ("T-1", EAST, "group", "场地协调难")
+    ]
+    assert lines[0].support_text == f"{EAST}（本类综合）：配合推进"
