@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK = "\u2e80-\u9fff\uff00-\uffef"
 # a space between a Chinese character and a digit or Latin letter, the way Western typing leaves it
 STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
 
@@ -30,5 +30,6 @@ def text_of(value: object) -> str:
 
 
 def tidy(text: str) -> str:
-    """Text as Chinese offices write it: no Western spaces next to Chinese characters ("7月5日前", "共2项")."""
+    """Text as Chinese offices write it: no Western spaces next to Chinese characters ("2021 年 6 月底前" →
+    "2021年6月底前", "共 2 项" → "共2项"); a space between two numbers or two Latin words stays."""
     return STRAY_SPACE.sub("", text)

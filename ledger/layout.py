@@ -96,9 +96,10 @@ def compact_units(units: Sequence[str], groups: Mapping[str, Sequence[str]]) -> 
 
 def workbook_cells(task: Task, groups: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, list[str]]]:
     """The locked source columns of a task row as a unit sees them (WORKBOOK_COLUMNS), and the group labels used."""
+    lead, lead_labels = compact_units(task.lead_units, groups)
     support, labels = compact_units([*task.support_units, *task.vague_units], groups)
-    cells = [task.id, compact_category(task), task.measure, task.deadline.raw, "、".join(task.lead_units), support]
-    return cells, labels
+    cells = [task.id, compact_category(task), task.measure, task.deadline.raw, lead, support]
+    return cells, {**lead_labels, **labels}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -237,7 +237,7 @@ class UnitWorkbook:
         last = max(r - 1, FIRST_TASK_ROW)
         self._validations(sheet, plan.fill, last)
         if plan.name != SUPPORT_DETAIL_SHEET:
-            self._signature_block(sheet, last + 2)
+            self._signature_block(sheet, last + 2, widths)
         sheet.freeze_panes(FIRST_TASK_ROW, FROZEN_COLUMNS)
         sheet.autofilter(HEADER_ROW, 0, last, len(headers) - 1)
         print_landscape(sheet, HEADER_ROW)
@@ -274,14 +274,31 @@ class UnitWorkbook:
             self._write_input(sheet, r, c, column, previous.get(column.header), f.input[column.kind])
         self.meta_rows.append([SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(cells)])
 
-    def _signature_block(self, sheet, first: int) -> None:
-        """填报人、联系电话、单位负责人（签字）、单位（盖章）、填报日期, two to a line, room for the stamp."""
+    def _signature_block(self, sheet, first: int, widths: list[float]) -> None:
+        """填报人、联系电话、单位负责人（签字）、单位（盖章）、填报日期, two to a line, room for the stamp.
+
+        Each label stands right-aligned in a column wide enough for it, its answer on a line drawn under the
+        visible columns that follow (no merged cells: a returned sheet's merges are reported)."""
         f = self.formats
-        places = ((1, 2), (len(WORKBOOK_COLUMNS), len(WORKBOOK_COLUMNS) + 1))
+        visible = [c for c, w in enumerate(widths) if w]
+
+        def line_after(c: int, wanted: float) -> list[int]:
+            cells, width = [], 0.0
+            for k in (k for k in visible if k > c):
+                if width >= wanted:
+                    break
+                cells.append(k)
+                width += widths[k]
+            return cells
+
+        first_line = line_after(2, 24)  # label in 具体措施, wide enough for 单位负责人（签字）：
+        second_label = next((k for k in visible if k > first_line[-1] and widths[k] >= 14), first_line[-1] + 1)
+        places = ((2, first_line), (second_label, line_after(second_label, 20)))
         for k, labels in enumerate(FOOTER_ROWS):
-            for label, (at, value) in zip(labels, places, strict=False):
+            for label, (at, line) in zip(labels, places, strict=False):
                 sheet.write_string(first + k, at, label, f.footer_label)
-                sheet.write_blank(first + k, value, None, f.footer_input)
+                for c in line:
+                    sheet.write_blank(first + k, c, None, f.footer_input)
             sheet.set_row(first + k, 48 if any("盖章" in label for label in labels) else 24)
 
     def _write_input(self, sheet, r: int, c: int, column: FillColumn, value: object, fmt) -> None:

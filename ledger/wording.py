@@ -3,14 +3,13 @@ mail): Chinese as offices write it, "2021年6月30日", "181项", never a Wester
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from .cells import tidy
 from .entries import Entry
 from .model import Period
 
-_WESTERN_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\d])[ \t]+(?=[\u2e80-\u9fff\uff00-\uffef\d])")
 ROLE_NAMES = {"lead": "牵头", "support": "配合", "group": "配合（分类综合）"}
 STATE_NAMES = {
     "merged": "已汇总",
@@ -60,10 +59,5 @@ def chinese(value: date | Period | int | float, unit: str = "") -> str:
 
 def without_spaces(text: str) -> str:
     """Text from a source (a deadline, a title) without the Western spaces between Chinese and digits that
-    Chinese offices do not write: "2021 年 6 月底前" → "2021年6月底前"; a space between two numbers stays."""
-
-    def kept(match: re.Match[str]) -> str:
-        between_numbers = match.string[match.start() - 1].isdigit() and match.string[match.end()].isdigit()
-        return match[0] if between_numbers else ""
-
-    return _WESTERN_SPACE.sub(kept, text)
+    Chinese offices do not write: "2021 年 6 月底前" → "2021年6月底前" (one definition: `cells.tidy`)."""
+    return tidy(text)
