@@ -7,10 +7,13 @@ office's local time here, in `[ledger] timezone` (default Asia/Shanghai), before
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from .config import DEFAULT_TIMEZONE, Config
+
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９：／－", "0123456789:/-")
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -62,12 +65,28 @@ def from_timestamp(seconds: float, config: Config) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).astimezone(config.zone)
 
 
+# "2021年7月4日 10:30", "2021年7月4日10时30分", "2021.7.4 10:30": as a clerk writes a time in Chinese.
+CHINESE_TIME = re.compile(
+    r"(\d{4})\s*[年.\-/／]\s*(\d{1,2})\s*[月.\-/／]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})?\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?)?"
+)
+
+
 def parse_local(text: str, config: Config) -> datetime:
-    """A time the clerk types ("2021-07-04 10:30", "2021-07-04T10:30:15", "2021/07/04"), in the office's zone.
+    """A time the clerk types ("2021-07-04 10:30", "2021-07-04T10:30:15", "2021/07/04", "2021年7月4日 10:30",
+    "2021年7月4日10时30分"), in the office's zone.
 
     Raises ValueError with a Chinese message naming the expected form."""
+    cleaned = text.strip().translate(FULL_WIDTH_DIGITS)
     try:
-        moment = datetime.fromisoformat(text.strip().replace("／", "-").replace("/", "-"))
-    except ValueError as exc:
-        raise ValueError(f"时间“{text}”格式不对，应写作 2021-07-04 10:30") from exc
+        moment = datetime.fromisoformat(cleaned.replace("/", "-"))
+    except ValueError:
+        match = CHINESE_TIME.fullmatch(cleaned)
+        try:
+            if not match:
+                raise ValueError(cleaned) from None
+            year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+            moment = datetime(year, month, day, hour, minute, second)
+        except ValueError as exc:
+            raise ValueError(f"时间“{text}”格式不对，应写作 2021-07-04 10:30 或 2021年7月4日10:30") from exc
     return local_time(moment, config)

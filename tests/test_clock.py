@@ -3,7 +3,9 @@
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ledger.clock import local_date, local_time
+import pytest
+
+from ledger.clock import local_date, local_time, parse_local
 from ledger.config import Config, Office
 
 
@@ -20,3 +22,19 @@ def test_a_morning_in_beijing_is_that_day_not_the_day_before():
 
 def test_a_naive_time_is_taken_as_the_offices_own():
     assert local_time(datetime(2021, 7, 6, 7, 30), config()).utcoffset().total_seconds() == 8 * 3600
+
+
+def test_a_time_typed_as_a_clerk_writes_it():
+    expected = datetime(2021, 7, 4, 10, 30)
+    for typed in (
+        "2021-07-04 10:30",
+        "2021/7/4 10:30",
+        "2021年7月4日 10:30",
+        "2021年7月4日10时30分",
+        "２０２１年７月４日 10：30",
+    ):
+        assert parse_local(typed, config()).replace(tzinfo=None) == expected, typed
+    assert parse_local("2021年7月4日", config()).replace(tzinfo=None) == datetime(2021, 7, 4)
+    for wrong in ("7月4日上午", "2021年13月4日", "昨天"):
+        with pytest.raises(ValueError, match="格式不对"):
+            parse_local(wrong, config())
