@@ -460,7 +460,8 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
 @click.option(
     "--received",
     metavar="时间",
-    help='普通文件的实际收到时间，如 "2021-07-04 10:30" 或 "2021年7月4日10:30"（本办公室时区）；不填则按文件修改时间。邮件总按发送时间。',
+    help='普通文件的实际收到时间，如 "2021-07-04 10:30" 或 "2021年7月4日10:30"（本办公室时区）；'
+    "不填则按文件修改时间。邮件总按发送时间。",
 )
 @click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
