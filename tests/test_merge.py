@@ -405,3 +405,25 @@ def test_problem_list_for_the_office_errors_first_highlighted_named_in_chinese(w
         xml = package.read("xl/worksheets/sheet1.xml").decode()
     heights = [float(h) for h in re.findall(r'<row r="\d+" ht="([\d.]+)"', xml)]
     assert len(heights) > 3 and "customHeight" not in xml.split("<sheetData>")[1]  # rows fit their text
+
+
+def test_every_problem_row_names_the_unit_its_file_came_from():
+    from ledger.entries import MergeResult, ReturnInfo
+    from ledger.master import sorted_problems
+    from ledger.problems import problem
+
+    found = [
+        problem("return-macro", file="回复.xlsm"),  # raised before the file's unit was known
+        problem("cell-merged", file="财政局.xlsx", sheet="牵头任务", cell="I3:J3", unit=FINANCE),
+        problem("status-invalid", file="税务局.xlsx", unit=TAX, value="差不多", statuses="已完成"),
+        problem("file-missing", path="source/units.xlsx"),  # no file of a unit: stays without one
+    ]
+    returns = [ReturnInfo(file="回复.xlsm", unit=WATER, received_at="", sender="", state="merged")]
+    result = MergeResult(period=JUNE, entries=[], problems=found, returns=returns, unmerged=[])
+    listed = [(p.code, p.unit) for p in sorted_problems(result)]
+    assert listed == [
+        ("status-invalid", TAX),  # errors first, by unit; one that names no unit last among them
+        ("file-missing", None),
+        ("return-macro", WATER),  # then the warnings by unit; the file was merged as 莱芜区水务局's
+        ("cell-merged", FINANCE),
+    ]
