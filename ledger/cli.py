@@ -323,8 +323,8 @@ def _print_tasks(readings: list[dict]) -> None:
 
 def _print_summary(summary: dict) -> None:
     console.print(
-        f"任务清单 {len(summary['documents'])} 份，任务 {summary['tasks']} 项，"
-        f"单位 {summary['units']} 个（承担任务的 {summary['units_with_tasks']} 个）。"
+        f"任务清单{len(summary['documents'])}份，任务{summary['tasks']}项，"
+        f"单位{summary['units']}个（承担任务的{summary['units_with_tasks']}个）。"
     )
     docs = Table(title="任务清单")
     for column in ("代码", "名称", "文件", "任务数"):
@@ -351,7 +351,7 @@ def _print_summary(summary: dict) -> None:
         for text, count in summary["unresolved"].items():
             vague.add_row(text, str(count))
         console.print(vague)
-    console.print(f"错误 {summary['errors']} 项，提示 {summary['warnings']} 项。")
+    console.print(f"错误{summary['errors']}项，提示{summary['warnings']}项。")
 
 
 @main.command(
@@ -389,7 +389,7 @@ def import_(
     if as_json:
         _print_json(result.to_json())
     else:
-        table = Table(title=f"《{result.name}》任务 {len(result.tasks)} 项（文件编号 {result.code}）")
+        table = Table(title=f"《{result.name}》任务{len(result.tasks)}项（文件编号 {result.code}）")
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:
@@ -400,7 +400,7 @@ def import_(
         if result.written:
             click.echo(f"已写入任务表 {result.table_file}，并登记到 ledger.toml；请逐行核对后运行 ledger check。")
         if result.added_units:
-            click.echo(f"已在单位名录末尾追加 {len(result.added_units)} 个单位，请补全类别、联系人和邮箱。")
+            click.echo(f"已在单位名录末尾追加{len(result.added_units)}个单位，请补全类别、联系人和邮箱。")
     sys.exit(1 if any(p.severity == "error" for p in result.problems) else 0)
 
 
@@ -439,7 +439,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
         )
     for name in result.unknown_units:
         console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
-    click.echo(f"已生成 {len(result.files)} 份填报表：{result.outbox}")
+    click.echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
     click.echo(f"清单：{result.manifest_path}")
 
 
@@ -499,7 +499,7 @@ def collect(
             click.echo(f"已忽略：{path}")
         print_notes(result.notes)
     total = sum(len(r.stored) for r in results)
-    click.echo(f"共存入 {total} 个文件：{ws.paths.returns(period) if period else ws.paths.source / 'returns'}")
+    click.echo(f"共存入{total}个文件：{ws.paths.returns(period) if period else ws.paths.source / 'returns'}")
 
 
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
@@ -603,7 +603,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace, period)
     written = make_sample_returns(ws, manifest_of(ws, period), inbox)
-    click.echo(f"已生成 {len(written)} 封模拟回复邮件：{inbox}")
+    click.echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
 def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[str], send: bool) -> None:
@@ -614,16 +614,14 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
         except MailError as exc:
             raise click.ClickException(str(exc)) from exc
     if result.dry_run:
-        click.echo(f"试运行：已生成 {len(result.written)} 封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
+        click.echo(f"试运行：已生成{len(result.written)}封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
         click.echo("确认无误后加 --send 发送。")
     else:
-        click.echo(
-            f"已发送 {len(result.sent)} 封，此前已发送而跳过 {len(result.skipped)} 封，失败 {len(result.failed)} 封。"
-        )
+        click.echo(f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。")
         for outgoing, reason in result.failed:
             click.echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
     if no_email:
-        click.echo(f"以下 {len(no_email)} 个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
+        click.echo(f"以下{len(no_email)}个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
     if result.failed:
         sys.exit(1)
 

@@ -103,7 +103,7 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
             if status == DONE_STATUS:
                 put("完成时间", datetime(done_on.year, done_on.month, min(28, 10 + k % 15)))
             put("累计完成投资（亿元）", round(0.05 * (1 + k % 9), 2))
-            put("形象进度", f"完成计划的 {10 * (1 + k % 9)}%")
+            put("形象进度", f"完成计划的{10 * (1 + k % 9)}%")
         if sheet_name == LEAD_SHEET and kind == "invalid-status" and sheet.max_row > 2:
             sheet.cell(3, headers.index("完成状态") + 1).value = "基本完成"  # pasted over the dropdown
         if sheet_name == LEAD_SHEET and kind == "edited-text" and sheet.max_row > 2:

@@ -49,8 +49,8 @@ def test_only_the_cli_imports_click():
 def test_check_on_the_example_exits_zero_and_prints_the_summary(example_workspace):
     result = CliRunner().invoke(main, ["check", "--workspace", str(example_workspace)])
     assert result.exit_code == 0, result.output
-    assert "任务 181 项" in result.output
-    assert "错误 0 项" in result.output
+    assert "任务181项" in result.output
+    assert "错误0项" in result.output
 
 
 def test_check_json(example_workspace):
