@@ -35,6 +35,7 @@ from .cells import tidy
 from .clock import office_zone
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
 from .config import MailConfig
+from .deadlines import return_due
 from .entries import MergeResult
 from .layout import attachment_name
 from .model import Period
@@ -110,7 +111,7 @@ class MailResult:
 def _context(ws: Workspace, period: Period, unit: str) -> dict:
     """What the mail templates are filled with. The short forms keep a subject from naming the year twice:
     "钢城区2021年重点任务工作台账6月进展填报表", "请于7月5日前报送"."""
-    deadline = period.return_deadline(ws.config.report_due_day)
+    deadline = return_due(period, ws.config.report_due_day)
     title = tidy(ws.config.title)
     return {
         "title": title,

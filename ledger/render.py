@@ -21,7 +21,7 @@ import xlsxwriter
 
 from .cells import tidy
 from .config import Config, FillColumn
-from .deadlines import deadline_state
+from .deadlines import deadline_state, return_due
 from .history import History
 from .layout import (
     FIRST_TASK_ROW,
@@ -384,7 +384,7 @@ def instructions_text(
         unit=unit,
         period=str(period),
         period_label=period.label,
-        return_deadline=chinese_date(period.return_deadline(ws.config.report_due_day)),
+        return_deadline=chinese_date(return_due(period, ws.config.report_due_day)),
         office=office,
         lead_count=len(lead.tasks) if lead else 0,
         support_count=len(support.tasks) if support else 0,

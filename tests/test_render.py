@@ -344,3 +344,16 @@ def test_printed_workbooks_are_legible_and_say_whose_they_are(rendered, tmp_path
 def test_workbooks_open_in_libreoffice(rendered, tmp_path):
     _, result = rendered
     assert libreoffice_pdf(result.outbox / "莱芜区水务局.xlsx", tmp_path).stat().st_size > 10_000
+
+
+def test_the_return_deadline_moves_past_a_holiday_in_the_workbook_and_the_mail(tmp_path):
+    from ledger.mail import workbook_messages
+    from ledger.outbox import read_manifest
+
+    rows = [["序号", "具体措施", "完成时限", "牵头单位", "配合单位"], ["1", "做事。", "年底前", "区财政局", ""]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    september = Period(2021, 9)  # due on 5 October, inside the National Day holiday: the next working day is the 8th
+    result = render(ws, september)
+    assert "2021年10月8日" in instructions(result.outbox / "示范区财政局.xlsx")
+    [message], _ = workbook_messages(ws, read_manifest(ws.paths, september))
+    assert "10月8日" in message.subject and "10月5日" not in message.subject + message.body
