@@ -117,10 +117,18 @@ def write_xlsx(report: MonthlyReport, path: Path) -> Path:
     }
     _overview(book, report, label, percent)
     rows = [task_row(t) for t in report.tasks]
-    tasks = table_sheet(
-        book, "汇总台账", f"{label}汇总台账", TASK_HEADERS, rows, TASK_WIDTHS, [fills[t.light] for t in report.tasks]
+    # A row per task, charted nowhere: streamed (xlsx.Workbook), rows fitted to their text by table_sheet. Written
+    # cell by cell and fitted a second time here, it was two thirds of the report's time on 20,000 tasks.
+    table_sheet(
+        book,
+        "汇总台账",
+        f"{label}汇总台账",
+        TASK_HEADERS,
+        rows,
+        TASK_WIDTHS,
+        [fills[t.light] for t in report.tasks],
+        stream=True,
     )
-    fit_rows(tasks, rows, TASK_WIDTHS)
     _units(book, report, label, percent, moment)
     _categories(book, report, label, percent)
     _changes(book, report, label)
