@@ -127,15 +127,21 @@ def fill_return(
     return dst
 
 
+def soffice_command(workdir: Path) -> list[str]:
+    """A headless LibreOffice with a profile of its own under workdir: the shared profile makes a conversion
+    fail now and then (exit 1, no message) while another LibreOffice runs, as it does under a parallel load."""
+    soffice = require_binary("soffice")
+    return [soffice, f"-env:UserInstallation={(workdir / 'lo-profile').resolve().as_uri()}", "--headless"]
+
+
 def libreoffice_pdf(source: Path, outdir: Path) -> Path:
     """Open a document in a real LibreOffice and print it to PDF: the proof it opens without repair."""
     import subprocess
 
-    soffice = require_binary("soffice")
     copy = outdir / f"document{source.suffix}"  # an ASCII name keeps the converter's output name predictable
     copy.write_bytes(source.read_bytes())
     run = subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(copy)],
+        [*soffice_command(outdir), "--convert-to", "pdf", "--outdir", str(outdir), str(copy)],
         capture_output=True,
         text=True,
         timeout=180,

@@ -11,7 +11,7 @@ from docx.shared import Pt
 
 from ledger import import_document
 
-from .conftest import libreoffice_pdf, require_binary
+from .conftest import libreoffice_pdf, soffice_command
 
 PLAN = [
     "示范区2022年重点工作任务分工方案",
@@ -69,10 +69,9 @@ def test_ruled_table_in_a_pdf_is_read_as_a_table(tmp_path):
 
 
 def test_legacy_doc_is_read_through_libreoffice(tmp_path):
-    soffice = require_binary("soffice")
     source = _word(tmp_path / "plan.docx", with_table=False)
     run = subprocess.run(
-        [soffice, "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+        [*soffice_command(tmp_path), "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
         capture_output=True,
         timeout=180,
         check=False,

@@ -266,8 +266,11 @@ def _read_doc(path: Path) -> list[Block]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "document.doc"
         copy.write_bytes(path.read_bytes())
+        # A private profile: with the user's own LibreOffice open, the shared one makes the conversion fail
+        # silently (the request goes to the running instance, or the profile is locked).
+        profile = f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}"
         subprocess.run(
-            [soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(copy)],
+            [soffice, profile, "--headless", "--convert-to", "docx", "--outdir", tmp, str(copy)],
             capture_output=True,
             timeout=180,
             check=False,
