@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -158,3 +159,35 @@ def render(ws, period, units=None):
     from ledger.render import render_period
 
     return render_period(ws, period, build_history(ws, period), units=units)
+
+
+# The shipped example rendered for June and May, shared by the merge and returns tests: a fresh copy per test.
+GOOD = {
+    "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
+    "DQ-59": {"完成状态": "已完成", "本月进展": "资金已拨付", "完成时间": date(2021, 6, 20)},
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The example workspace with June's and May's workbooks rendered, once per test module."""
+    from ledger import load_workspace
+    from ledger.model import Period
+
+    root = copy_example(tmp_path_factory.mktemp("example") / "ws")
+    ws = load_workspace(root)
+    render(ws, Period(2021, 6))
+    render(ws, Period(2021, 5))
+    return root
+
+
+@pytest.fixture
+def ws_root(rendered, tmp_path):
+    """A copy of the rendered example a test may change."""
+    root = tmp_path / "ws"
+    shutil.copytree(rendered, root)
+    return root
+
+
+def outbox(root, unit, period="2021-06"):
+    return root / "build" / str(period) / "outbox" / f"{unit}.xlsx"

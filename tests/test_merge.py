@@ -4,7 +4,6 @@ import io
 import json
 import os
 import re
-import shutil
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -22,34 +21,10 @@ from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
 from ledger.return_reader import probable_number
 
-from .conftest import copy_example, fill_return, render
+from .conftest import GOOD, fill_return, outbox, render
 
 JUNE, MAY = Period(2021, 6), Period(2021, 5)
 FINANCE, WATER, TAX = "钢城区财政局", "莱芜区水务局", "钢城区税务局"
-GOOD = {
-    "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
-    "DQ-59": {"完成状态": "已完成", "本月进展": "资金已拨付", "完成时间": date(2021, 6, 20)},
-}
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = copy_example(tmp_path_factory.mktemp("merge") / "ws")
-    ws = load_workspace(root)
-    render(ws, JUNE)
-    render(ws, MAY)
-    return root
-
-
-@pytest.fixture
-def ws_root(rendered, tmp_path):
-    root = tmp_path / "ws"
-    shutil.copytree(rendered, root)
-    return root
-
-
-def outbox(root, unit, period=JUNE):
-    return root / "build" / str(period) / "outbox" / f"{unit}.xlsx"
 
 
 def merged(root, *files):

@@ -8,7 +8,7 @@ import shutil
 import socket
 import subprocess
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +28,7 @@ from ledger.problems import ProblemError
 from ledger.read import read_return
 from ledger.returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
 
-from .conftest import copy_example, fill_return, render, require_binary
+from .conftest import GOOD, fill_return, outbox, require_binary
 
 JUNE, MAY = Period(2021, 6), Period(2021, 5)
 FINANCE, TAX = "钢城区财政局", "钢城区税务局"
@@ -48,30 +48,6 @@ TYPED = {
     "I5": "配套资金未落实",
     "H7": '=CONCATENATE("推进";"中")',  # a formula; LibreOffice saves its result in .xlsx and .ods alike
 }
-GOOD = {
-    "DQ-34": {"完成状态": "序时推进", "本月进展": "已采购新能源车 12 辆"},
-    "DQ-59": {"完成状态": "已完成", "本月进展": "资金已拨付", "完成时间": date(2021, 6, 20)},
-}
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = copy_example(tmp_path_factory.mktemp("returns") / "ws")
-    ws = load_workspace(root)
-    render(ws, JUNE)
-    render(ws, MAY)
-    return root
-
-
-@pytest.fixture
-def ws_root(rendered, tmp_path):
-    root = tmp_path / "ws"
-    shutil.copytree(rendered, root)
-    return root
-
-
-def outbox(root, unit, period=JUNE):
-    return root / "build" / str(period) / "outbox" / f"{unit}.xlsx"
 
 
 def run(*args):
