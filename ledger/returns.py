@@ -9,6 +9,7 @@ corrected view. `restore` undoes a withdrawal.
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from .collect import parse_received
 from .entries import ReturnState
 from .merge import merge_period
 from .model import Period
-from .problems import ERROR, ProblemError
+from .problems import ERROR, Problem, ProblemError
 from .receipts import Action, Correction, StoredReturn, add_correction, stored_returns
 from .workspace import Workspace
 
@@ -48,9 +49,12 @@ def list_returns(ws: Workspace, period: Period) -> list[ReturnLine]:
     """Every stored file of the period, with its unit, received time, what became of it and its problems."""
     result = merge_period(ws, period)
     names = {s.file: s.receipt.original_name for s in stored_returns(ws.paths, period, office_zone(ws.config))}
+    by_file: dict[str | None, list[Problem]] = defaultdict(list)
+    for p in result.problems:  # grouped once: a loop over problems per return is quadratic on a large ledger
+        by_file[p.file].append(p)
     lines = []
     for r in result.returns:
-        own = [p for p in result.problems if p.file == r.file]
+        own = by_file[r.file]
         lines.append(
             ReturnLine(
                 file=r.file,
