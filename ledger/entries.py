@@ -7,14 +7,15 @@ can be cached under build/.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from .cells import text_of
 from .frames import Column, Kind, Labels, frame
-from .model import Period
+from .model import Period, Task
 from .problems import ERROR, Problem
 
 if TYPE_CHECKING:
@@ -49,6 +50,34 @@ class Entry:
         # Not dataclasses.asdict: its deep copy made writing merged.json on 1,000 units take seconds longer.
         return {**vars(self), "extra": dict(self.extra)}
 
+
+
+class TaskEntries:
+    """A period's entries found by task: its leads', its supporters' and the group answers that stand for its
+    supporters, each list in entry order. The master ledger and the report ask this for every task; scanning a
+    group's answers per task instead made them quadratic on a large ledger."""
+
+    def __init__(self, entries: Iterable[Entry], group_of: Mapping[str, str]) -> None:
+        self.group_of = group_of  # task id -> id of its support group (layout.SupportGroups.ids)
+        self.by_task: dict[str, list[Entry]] = defaultdict(list)
+        self.by_group: dict[tuple[str, str], list[tuple[int, Entry]]] = defaultdict(list)  # (group, unit)
+        for n, e in enumerate(entries):
+            if e.role == "group":
+                self.by_group[(e.task_id, e.unit)].append((n, e))
+            else:
+                self.by_task[e.task_id].append(e)
+
+    def leads(self, task: Task) -> list[Entry]:
+        return [e for e in self.by_task.get(task.id, ()) if e.role == "lead"]
+
+    def supports(self, task: Task) -> list[Entry]:
+        return [e for e in self.by_task.get(task.id, ()) if e.role == "support"]
+
+    def groups(self, task: Task) -> list[Entry]:
+        """Answers for the task's whole support group by units that support it."""
+        group = self.group_of.get(task.id, "")
+        found = [p for unit in dict.fromkeys(task.support_units) for p in self.by_group.get((group, unit), ())]
+        return [e for _, e in sorted(found, key=lambda p: p[0])]
 
 # What one unit reported on one task, as analysts see it; columns the office added follow, named as in the workbook.
 ENTRY_FRAME: list[Column[Entry]] = [

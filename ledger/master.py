@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .cells import text_of
-from .entries import ADDED_ROW, Entry, MergeResult
+from .entries import ADDED_ROW, MergeResult, TaskEntries
 from .layout import TASK_COLUMNS, SupportGroups, task_cells
 from .problems import CATALOGUE, ERROR, Problem
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
@@ -22,15 +22,12 @@ def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[lis
     """One row per task: the leads' reports and every supporting unit's input."""
     extra = list(dict.fromkeys(k for e in result.entries for k in e.extra))
     headers = [*TASK_COLUMNS, "完成状态", "本月进展", "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
-    by_task: dict[str, list[Entry]] = defaultdict(list)
-    for e in result.entries:
-        by_task[e.task_id].append(e)
-    groups = SupportGroups(ws.tasks)
+    found = TaskEntries(result.entries, SupportGroups(ws.tasks).ids)
     rows = []
     for task in ws.tasks:
-        leads = [e for e in by_task[task.id] if e.role == "lead"]
-        supports = [e for e in by_task[task.id] if e.role == "support"]
-        for_group = [e for e in by_task[groups.ids[task.id]] if e.unit in task.support_units]
+        leads = found.leads(task)
+        supports = found.supports(task)
+        for_group = found.groups(task)
         single = len(task.lead_units) == 1
         row: list[object] = [*task_cells(task)]
         row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]

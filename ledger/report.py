@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from .clock import local_date, local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config
 from .deadlines import deadline_state, return_due
-from .entries import Entry, MergeResult, ReturnInfo
+from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History
 from .layout import SupportGroups
@@ -453,14 +453,11 @@ def build_report(
     as_of = period.last_day
     deadline = return_due(period, config.report_due_day)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
-    groups = SupportGroups(ws.tasks)
-    entries: dict[str, list[Entry]] = defaultdict(list)
-    for e in merged.entries:
-        entries[e.task_id].append(e)
+    found = TaskEntries(merged.entries, SupportGroups(ws.tasks).ids)
     lines = []
     for task in ws.tasks:
         carried = history.is_closed(task)
-        leads = [e for e in entries[task.id] if e.role == "lead"]
+        leads = found.leads(task)
         if carried:
             status = DONE_STATUS
         else:
@@ -476,8 +473,8 @@ def build_report(
                 overdue=overdue,
                 due_soon=due_soon,
                 leads=leads,
-                supports=[e for e in entries[task.id] if e.role == "support"],
-                groups=[e for e in entries[groups.ids[task.id]] if e.unit in task.support_units],
+                supports=found.supports(task),
+                groups=found.groups(task),
                 previous=history.previous_status.get(task.id, ""),
                 carried=carried,
             )
