@@ -24,21 +24,29 @@ LINE_HEIGHT = 14.5  # points a wrapped line of 10 pt text takes (CJK fonts have 
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 
 # East Asian wide and full-width ranges: these characters take two columns on screen.
-WIDE_CHARS = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+_WIDE_RANGES = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
 )
+_NARROW_RUNS = re.compile(f"[^{_WIDE_RANGES}]+")
 
 
 def display_width(text: str) -> int:
-    """Columns a text takes on screen: CJK and full-width characters count double."""
-    return len(text) + len(WIDE_CHARS.findall(text))
+    """Columns a text takes on screen: CJK and full-width characters count double.
+
+    Counted from the runs of narrow characters, which are few in Chinese text: a match per wide character cost
+    the master ledger and the report seconds on a large ledger."""
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - sum(map(len, _NARROW_RUNS.findall(text)))
 
 
 @functools.lru_cache(maxsize=65536)
 def line_count(text: str, width: float) -> int:
     """Lines a wrapped cell needs; cached because a text appears in many units' workbooks."""
     capacity = max(int((width * 7 + 3) / 6.7), 2)  # a column of width w is 7w+5 pixels; a CJK character about 13
+    if "\n" not in text:
+        return max(1, -(-display_width(text) // capacity))
     return sum(max(1, -(-display_width(line) // capacity)) for line in text.split("\n"))
 
 
@@ -177,11 +185,15 @@ def table_sheet(
 
 def fitted_height(row: Sequence[object], widths: Sequence[float]) -> float | None:
     """The height a table row needs for its wrapped text; None when one line does (the default height)."""
-    lines = 1
-    for value, width in zip(row, widths, strict=False):
-        if isinstance(value, str) and (len(value) * 2 > width * 0.9 or "\n" in value):  # cheap test first
-            lines = max(lines, line_count(value, width * 0.9))  # slack: Latin words and dates break as a whole
+    lines = max((wrapped_lines(v, w) for v, w in zip(row, widths, strict=False) if isinstance(v, str)), default=1)
     return row_height(lines) if lines > 1 else None
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a text takes in a table column, with slack: Latin words and dates break as a whole."""
+    if len(text) > width * 0.45 or "\n" in text:  # it may wrap: count (a CJK character is two of width)
+        return line_count(text, width * 0.9)
+    return 1
 
 
 ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
@@ -215,31 +227,41 @@ class _StreamedTable:
 
     def xml(self) -> Iterator[str]:
         """Each row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one, with the
-        height its text needs (not fixed: see FittedWorksheet)."""
+        height its text needs (not fixed: see FittedWorksheet). The common cells (text, blank) are tested first:
+        this loop runs for every cell of the master ledger and the report."""
         date_style = self.dates._get_xf_index()
         time_style = self.times._get_xf_index()
         letters = [xl_col_to_name(c) for c in range(max((len(row) for row in self.rows), default=0))]
+        fitted = len(self.widths)  # columns whose text sets the row's height
         for r, row in enumerate(self.rows, 3):
             style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
+            text = f'" s="{style}" t="inlineStr">'
+            blank = f'" s="{style}"/>'
             cells = []
+            lines = 1  # the row's height is fitted as it goes (fitted_height, without a second pass)
             for c, value in enumerate(row):
-                ref = f"{letters[c]}{r}"
-                if value is None or value == "":
-                    cells.append(f'<c r="{ref}" s="{style}"/>')
-                elif isinstance(value, bool):
-                    cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml("是" if value else "否")}</c>')
-                elif isinstance(value, int | float):
-                    cells.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                kind = type(value)
+                if isinstance(value, str) and value:
+                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml(value)}</c>')
+                    if c < fitted:
+                        lines = max(lines, wrapped_lines(value, self.widths[c]))
+                elif value is None or value == "":
+                    cells.append(f'<c r="{letters[c]}{r}{blank}')
+                elif kind is bool:
+                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml("是" if value else "否")}</c>')
+                elif kind is int or kind is float:
+                    cells.append(f'<c r="{letters[c]}{r}" s="{style}"><v>{value:.16G}</v></c>')
                 elif isinstance(value, datetime):
                     moment = (value.replace(tzinfo=None) - datetime(1899, 12, 30)) / timedelta(days=1)
-                    cells.append(f'<c r="{ref}" s="{time_style}"><v>{moment:.16G}</v></c>')
+                    cells.append(f'<c r="{letters[c]}{r}" s="{time_style}"><v>{moment:.16G}</v></c>')
                 elif isinstance(value, date):
                     serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days
-                    cells.append(f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>')
+                    cells.append(f'<c r="{letters[c]}{r}" s="{date_style}"><v>{serial}</v></c>')
+                elif isinstance(value, int | float):  # a subclass (an IntEnum, numpy's numbers)
+                    cells.append(f'<c r="{letters[c]}{r}" s="{style}"><v>{value:.16G}</v></c>')
                 else:
-                    cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml(str(value))}</c>')
-            height = fitted_height(row, self.widths)
-            attributes = f' ht="{height:g}"' if height else ""
+                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml(str(value))}</c>')
+            attributes = f' ht="{row_height(lines):g}"' if lines > 1 else ""
             yield f'<row r="{r}"{attributes}>{"".join(cells)}</row>'
 
 
@@ -262,6 +284,9 @@ def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable]) 
             last = f"{xl_col_to_name(max(table.columns - 1, 1))}{len(table.rows) + 2}"
             xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', data.decode(), count=1)
             head, tail = xml.split("</sheetData>", 1)
+            # The fastest deflate: these parts are most of the package and of the time spent compressing it (level 1
+            # takes a third of the time of the default for a quarter more bytes).
+            info._compresslevel = 1  # type: ignore[attr-defined]  # ZipFile.open(ZipInfo) reads no other setting
             with target.open(info, "w") as out:
                 out.write(head.encode())
                 rows = table.xml()
