@@ -183,7 +183,7 @@ class MergeResult:
         return {
             "period": str(self.period),
             "stats": self.stats,
-            "entries": [{**e.to_dict(), "extra": {k: _tag(v) for k, v in e.extra.items()}} for e in self.entries],
+            "entries": [{**vars(e), "extra": {k: _tag(v) for k, v in e.extra.items()}} for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
             "returns": [asdict(r) for r in self.returns],
             "unmerged": [dict(vars(u)) for u in self.unmerged],  # flat records: a shallow copy is the whole copy

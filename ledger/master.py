@@ -70,8 +70,7 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     the time of writing the master ledger of a 1,000-unit month; a record a line keeps the C encoder, is written
     as it goes, and the file still reads (and diffs) record by record."""
 
-    def dumps(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, default=text_of)
+    dumps = json.JSONEncoder(ensure_ascii=False, default=text_of).encode  # one encoder: json.dumps makes one a call
 
     with path.open("w", encoding="utf-8") as out:
         for n, (key, value) in enumerate(data.items()):
