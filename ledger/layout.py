@@ -36,7 +36,6 @@ FORMER_FOOTER_LABELS = ("审核人（签字）：",)  # read from workbooks rend
 HEADER_ROW = 1  # 0-based: row 1 is the title, row 2 the header
 FIRST_TASK_ROW = 2
 HEADER_SCAN_ROWS = 12  # a returned sheet's header is looked for in its first rows (units insert a few)
-EXCEL_MAX_HEIGHT = 409  # points: Excel's tallest row
 GROUP_ROLE: Final = "group"  # the role of a 本月配合情况 row in the metadata
 MIN_GROUP_LABEL = 3  # a whole group is written as the group only when that saves naming three units or more
 

@@ -60,8 +60,11 @@ def report_context(report: MonthlyReport) -> dict:
 
 
 def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
-    html = template(ws.root, "report.html.j2").render(**report_context(report))
-    path.write_text(html, encoding="utf-8")
+    """report.html, written as the template produces it: on a large ledger the page is tens of megabytes, and
+    holding it whole (then its UTF-8 copy) was most of the report's peak memory."""
+    chunks = template(ws.root, "report.html.j2").generate(**report_context(report))
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(chunks)
     return path
 
 

@@ -7,48 +7,23 @@ prints as it shows.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
 
-from .layout import EXCEL_MAX_HEIGHT, TASK_COLUMNS, task_cells
+from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
 from .wording import ROLE_NAMES, chinese, reported_text
 from .xlsx import FONT, new_workbook, table_sheet
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
-LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上月状态"]
 TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误", "未报送", "完成率"]
 UNIT_HEADERS += ["完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
 UNIT_WIDTHS = [28, 8, 7, 8, 6, 6, 6, 8, 7, 8, 9, 16, 17, 8, 10, 15]
-
-
-WIDE = re.compile("[\u2e81-\U0010ffff]")  # characters that take two of Excel's column units
-
-
-def text_width(text: str) -> int:
-    """Width of a text in Excel's column units: a Chinese character is two."""
-    # Counted by the regex engine, not a Python loop over characters: fitting the rows of a 20,000-task report
-    # went over every character of every cell, ~30 s.
-    return len(text) + len(WIDE.findall(text))
-
-
-def fit_rows(sheet, rows: Sequence[Sequence[object]], widths: Sequence[float], first: int = 2) -> None:
-    """Rows as tall as their wrapped text (Excel does not grow rows written by a program)."""
-    for r, row in enumerate(rows, first):
-        lines = 1
-        for value, width in zip(row, widths, strict=False):
-            if isinstance(value, str) and value:
-                usable = max(width - 1, 1)
-                lines = max(lines, sum(math.ceil(max(text_width(part), 1) / usable) for part in value.split("\n")))
-        sheet.set_row(r, min(EXCEL_MAX_HEIGHT, lines * LINE_HEIGHT + 3))
 
 
 def task_row(line: TaskLine) -> list[object]:
@@ -133,15 +108,15 @@ def write_xlsx(report: MonthlyReport, path: Path) -> Path:
     _categories(book, report, label, percent)
     _changes(book, report, label)
     issues = [[i.task.task.id, i.task.task.measure, i.unit, ROLE_NAMES[i.role], i.text] for i in report.issues]
-    sheet = table_sheet(
+    table_sheet(
         book,
         "存在问题",
         f"{label}存在问题和需协调事项",
         ["任务编号", "具体措施", "单位", "角色", "存在问题"],
         issues,
         [9, 40, 24, 12, 50],
+        stream=True,  # as long as the task table on a large ledger, and charted nowhere
     )
-    fit_rows(sheet, issues, [9, 40, 24, 12, 50])
     contacts = [[u.unit, u.led, u.contact, u.phone] for u in report.missing_units]
     table_sheet(
         book,
@@ -218,7 +193,6 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
             sheet.write_number(r, 9, round(unit.completion, 4), percent)
         if unit.received is not None:
             sheet.write_datetime(r, 12, unit.received.replace(tzinfo=None), moment)
-    fit_rows(sheet, rows, UNIT_WIDTHS)
     if not charted:
         return
     chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
@@ -258,7 +232,6 @@ def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, pe
     sheet = table_sheet(book, "分类统计", f"{label}分类完成情况", headers, rows, widths)
     for r, c in enumerate(found, 2):
         sheet.write_number(r, 4, round(c["done"] / c["total"], 4), percent)
-    fit_rows(sheet, rows, widths)
     if not found:
         return
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
@@ -292,5 +265,4 @@ def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> No
             ["报送好转" if c.better else "报送变差", c.unit, "", c.before, c.after] for c in report.reporting_changes
         ]
     widths = [12, 24, 60, 16, 16]
-    sheet = table_sheet(book, "本月变化", f"{label}与上月相比", headers, rows, widths)
-    fit_rows(sheet, rows, widths)
+    table_sheet(book, "本月变化", f"{label}与上月相比", headers, rows, widths)
