@@ -51,7 +51,6 @@ class Entry:
         return {**vars(self), "extra": dict(self.extra)}
 
 
-
 class TaskEntries:
     """A period's entries found by task: its leads', its supporters' and the group answers that stand for its
     supporters, each list in entry order. The master ledger and the report ask this for every task; scanning a
@@ -78,6 +77,7 @@ class TaskEntries:
         group = self.group_of.get(task.id, "")
         found = [p for unit in dict.fromkeys(task.support_units) for p in self.by_group.get((group, unit), ())]
         return [e for _, e in sorted(found, key=lambda p: p[0])]
+
 
 # What one unit reported on one task, as analysts see it; columns the office added follow, named as in the workbook.
 ENTRY_FRAME: list[Column[Entry]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import replace
@@ -13,6 +14,7 @@ from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries
 from .layout import TASK_COLUMNS, SupportGroups, task_cells
 from .problems import CATALOGUE, ERROR, Problem
+from .processes import in_processes
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, table_sheet
@@ -84,14 +86,25 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
         out.write("\n}\n" if data else "{}\n")
 
 
-def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
+def write_merge(ws: Workspace, result: MergeResult, *, jobs: int = 1) -> list[Path]:
     """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files.
 
-    Every table is streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
-    paths = ws.paths
+    With jobs > 1 the three are written by that many processes at once (the same files). Every table is
+    streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
+    calls = [
+        functools.partial(_write_master, ws, result),
+        functools.partial(_write_problems, ws, result),
+        functools.partial(_write_json, ws, result),
+    ]
+    return list(in_processes(calls, jobs))
+
+
+def _write_master(ws: Workspace, result: MergeResult) -> Path:
+    """merged.xlsx: 汇总台账 (a row per task), 填报明细 (a row per entry), 报送情况 (a row per file)."""
+    path = ws.paths.merged_xlsx(result.period)
     created = datetime(result.period.year, result.period.month, 1)
     title = ws.config.title
-    book = new_workbook(paths.merged_xlsx(result.period), created, f"{title} {result.period.label}汇总")
+    book = new_workbook(path, created, f"{title} {result.period.label}汇总")
     headers, rows = master_rows(ws, result)
     table_sheet(
         book,
@@ -164,7 +177,14 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         stream=True,
     )
     book.close()
-    book = new_workbook(paths.problems_xlsx(result.period), created, f"{title} {result.period.label}问题清单")
+    return path
+
+
+def _write_problems(ws: Workspace, result: MergeResult) -> Path:
+    """problems.xlsx: 问题清单 (errors first), 新增建议 (rows units added), 未汇总内容 (every value not merged)."""
+    path = ws.paths.problems_xlsx(result.period)
+    created = datetime(result.period.year, result.period.month, 1)
+    book = new_workbook(path, created, f"{ws.config.title} {result.period.label}问题清单")
     problems = sorted_problems(result)
     error_row = book.add_format(
         {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE"}
@@ -216,5 +236,10 @@ def write_merge(ws: Workspace, result: MergeResult) -> list[Path]:
         stream=True,
     )
     book.close()
-    write_json(paths.merged_json(result.period), result.to_dict())
-    return [paths.merged_xlsx(result.period), paths.problems_xlsx(result.period), paths.merged_json(result.period)]
+    return path
+
+
+def _write_json(ws: Workspace, result: MergeResult) -> Path:
+    path = ws.paths.merged_json(result.period)
+    write_json(path, result.to_dict())
+    return path

@@ -6,9 +6,11 @@ the same figures from the report itself.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .bulletin import bulletin_number, write_docx
+from .processes import in_processes
 from .report import (
     ATTENTION_RULE,
     ERROR_RULE,
@@ -68,14 +70,16 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
     return path
 
 
-def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = None) -> list[Path]:
+def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = None, jobs: int = 1) -> list[Path]:
     """build/<period>/report/汇总台账.xlsx, report.html and 通报.docx. `number` is the n of the bulletin's
-    发文字号; without it the number given before (or the next of the year) is used."""
+    发文字号; without it the number given before (or the next of the year) is used. With jobs > 1 the three
+    are written by that many processes at once (the same files)."""
     folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
-    n = bulletin_number(ws.paths, report.period, report.issued.year, number)
-    return [
-        write_xlsx(report, folder / "汇总台账.xlsx"),
-        write_html(ws, report, folder / "report.html"),
-        write_docx(ws, report, report_context(report), folder / "通报.docx", n),
+    n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
+    calls = [
+        functools.partial(write_xlsx, report, folder / "汇总台账.xlsx"),
+        functools.partial(write_html, ws, report, folder / "report.html"),
+        functools.partial(write_docx, ws, report, report_context(report), folder / "通报.docx", n),
     ]
+    return list(in_processes(calls, jobs))

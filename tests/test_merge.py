@@ -261,7 +261,9 @@ def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
     ws = load_workspace(ws_root)
     first = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
     second = [p.read_bytes() for p in write_merge(ws, merge_period(ws, JUNE))]
-    assert first == second
+    in_two = write_merge(ws, merge_period(ws, JUNE), jobs=2)  # the three files written by two processes at once
+    assert [p.name for p in in_two] == ["merged.xlsx", "problems.xlsx", "merged.json"]
+    assert first == second == [p.read_bytes() for p in in_two]
     master = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["汇总台账"]
     rows = {r[0]: r for r in master.iter_rows(min_row=3, values_only=True)}
     assert len(rows) == len(ws.tasks)

@@ -115,6 +115,12 @@ def test_the_cycle_produces_all_three_outputs(cycle):
     assert report.missing_units and report.late_units  # some were silent, some late
 
 
+def test_the_outputs_written_by_several_processes_are_the_same_files(cycle):
+    ws, _, report, paths = cycle
+    alone = [p.read_bytes() for p in paths]
+    assert [p.read_bytes() for p in write_report(ws, report, jobs=3)] == alone
+
+
 def test_summary_matches_independent_expectations(cycle):
     ws, merged, report, _ = cycle
     lights, statuses, overdue, returned, late = expected_figures(ws, merged, JUNE)

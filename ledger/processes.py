@@ -1,0 +1,43 @@
+"""Work shared out to forked processes, for the stages that write many files or several large ones.
+
+Forked, not spawned: a child starts with the parent's memory (the workspace, the merge result, the report), so
+only what each call returns crosses between processes. The calls run at most `jobs` at a time and their results
+come back in order, so a file written by a child is the file the parent would have written.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar, cast
+
+T = TypeVar("T")
+
+# The calls of the current run, found by their place in a child (a closure cannot be pickled; its place can).
+_calls: Sequence[Callable[[], object]] = ()
+
+
+def _call(n: int) -> object:
+    return _calls[n]()
+
+
+def in_processes(calls: Sequence[Callable[[], T]], jobs: int, *, chunksize: int = 1) -> Iterator[T]:
+    """Each call's result, in order; with jobs > 1 the calls run in that many forked processes (one process,
+    this one, otherwise or where fork is not available)."""
+    global _calls
+    if jobs <= 1 or len(calls) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (call() for call in calls)
+        return
+    _calls = calls
+    # What is alive now lives for the whole run: freezing it keeps the collector from touching (and so copying)
+    # the parent's objects in every child.
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(calls)), mp_context=context) as pool:
+            yield from cast(Iterator[T], pool.map(_call, range(len(calls)), chunksize=chunksize))
+    finally:
+        gc.unfreeze()
+        _calls = ()
