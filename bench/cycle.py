@@ -187,13 +187,13 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
 
     start = clock()
     merged = merge_period(ws, PERIOD)
-    write_merge(ws, merged)
+    write_merge(ws, merged, jobs=jobs)
     figures.append(("merge", since(start), f"{peak_mb():6.0f} MB"))
     assert len(merged.entries) >= rows and merged.valid and not merged.problems, merged.stats
 
     start = clock()
     report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD))
-    outputs = write_report(ws, report)
+    outputs = write_report(ws, report, jobs=jobs)
     figures.append(("report", since(start), f"{peak_mb():6.0f} MB"))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
     queue.put((rows, figures, sizes))
