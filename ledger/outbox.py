@@ -7,7 +7,7 @@ a catalogued problem ("outbox-missing") telling the user which command to run.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .model import Period
 from .paths import WorkspacePaths
@@ -36,7 +36,7 @@ class Manifest:
         return next((f for f in self.files if f.unit == unit), None)
 
     def to_json(self) -> str:
-        data = {"ledger_id": self.ledger_id, "period": str(self.period), "files": [asdict(f) for f in self.files]}
+        data = {"ledger_id": self.ledger_id, "period": str(self.period), "files": [vars(f) for f in self.files]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -50,7 +50,17 @@ from .outbox import Manifest, RenderedFile, read_manifest
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
-from .xlsx import FONT, TITLE_FONT, FittedWorksheet, line_count, new_workbook, page_header, print_landscape, row_height
+from .xlsx import (
+    FONT,
+    TITLE_FONT,
+    Cell,
+    RowsWorksheet,
+    line_count,
+    new_workbook,
+    page_header,
+    print_landscape,
+    row_height,
+)
 
 
 @dataclass(kw_only=True)
@@ -209,7 +219,7 @@ class UnitWorkbook:
         )
 
     def _task_sheet(self, book, plan: _SheetPlan) -> None:
-        sheet = book.add_worksheet(plan.name, worksheet_class=FittedWorksheet)
+        sheet = book.add_worksheet(plan.name, worksheet_class=RowsWorksheet)
         f = self.formats
         headers = [*WORKBOOK_COLUMNS, *(c.header for c in plan.fill)]
         source = GROUP_WIDTHS if plan.groups is not None else WORKBOOK_WIDTHS
@@ -221,9 +231,7 @@ class UnitWorkbook:
         title = tidy(f"{self.config.title}　{self.unit}　{self.period.label}{what[plan.name]}")
         sheet.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
         sheet.set_row(0, 32)
-        for c, header in enumerate(headers):
-            sheet.write_string(HEADER_ROW, c, header, f.header)
-        sheet.set_row(HEADER_ROW, 30)
+        sheet.write_cells(HEADER_ROW, [(header, f.header) for header in headers], 30)
         r = FIRST_TASK_ROW
         if plan.groups is not None:
             for group in plan.groups:
@@ -247,32 +255,29 @@ class UnitWorkbook:
     def _task_row(self, sheet, r: int, task: Task, plan: _SheetPlan, applies: set[str], widths: list[float]) -> None:
         f = self.formats
         row = self.row(task)
-        for c, value in enumerate(row.cells):
-            sheet.write_string(r, c, value, f.locked[row.state])
+        locked = f.locked[row.state]
+        cells: list[tuple[Cell, object]] = [(value, locked) for value in row.cells]
         previous = self.history.answers_of(task.id, self.unit)
-        sheet.set_row(r, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
-        for offset, column in enumerate(plan.fill):
-            c = len(WORKBOOK_COLUMNS) + offset
+        for column in plan.fill:
             if column.header not in applies:
-                sheet.write_string(r, c, "—", f.not_applicable)
+                cells.append(("—", f.not_applicable))
             else:
                 fmt = (column.kind == "status" and f.status[row.state]) or f.input[column.kind]
-                self._write_input(sheet, r, c, column, previous.get(column.header), fmt)
+                cells.append((_input_value(column, previous.get(column.header)), fmt))
+        sheet.write_cells(r, cells, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
         self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
 
     def _group_row(self, sheet, r: int, group: SupportGroup, fill: list[FillColumn], widths: list[float]) -> None:
         """One 本月配合情况 row for a group of support tasks, with room to write."""
         f = self.formats
-        cells = group.cells()
-        for c, value in enumerate(cells):
-            sheet.write_string(r, c, value, f.locked[None])
+        values = group.cells()
+        cells: list[tuple[Cell, object]] = [(value, f.locked[None]) for value in values]
         previous = self.history.answers_of(group.id, self.unit)
-        lines = max(line_count(v, w) for v, w in zip(cells, GROUP_WIDTHS, strict=True) if w)
-        sheet.set_row(r, row_height(max(lines, GROUP_ROW_LINES, _answer_lines(previous, fill, widths))))
-        for offset, column in enumerate(fill):
-            c = len(WORKBOOK_COLUMNS) + offset
-            self._write_input(sheet, r, c, column, previous.get(column.header), f.input[column.kind])
-        self.meta_rows.append([SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(cells)])
+        lines = max(line_count(v, w) for v, w in zip(values, GROUP_WIDTHS, strict=True) if w)
+        for column in fill:
+            cells.append((_input_value(column, previous.get(column.header)), f.input[column.kind]))
+        sheet.write_cells(r, cells, row_height(max(lines, GROUP_ROW_LINES, _answer_lines(previous, fill, widths))))
+        self.meta_rows.append([SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(values)])
 
     def _signature_block(self, sheet, first: int, widths: list[float]) -> None:
         """填报人、联系电话、单位负责人（签字）、单位（盖章）、填报日期, two to a line, room for the stamp.
@@ -300,16 +305,6 @@ class UnitWorkbook:
                 for c in line:
                     sheet.write_blank(first + k, c, None, f.footer_input)
             sheet.set_row(first + k, 48 if any("盖章" in label for label in labels) else 24)
-
-    def _write_input(self, sheet, r: int, c: int, column: FillColumn, value: object, fmt) -> None:
-        if value is None or value == "":
-            sheet.write_blank(r, c, None, fmt)
-        elif column.kind == "number" and isinstance(value, int | float):
-            sheet.write_number(r, c, value, fmt)
-        elif column.kind == "date" and isinstance(value, date):
-            sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), fmt)
-        else:
-            sheet.write_string(r, c, str(value), fmt)
 
     def _validations(self, sheet, fill: list[FillColumn], last: int) -> None:
         for offset, column in enumerate(fill):
@@ -347,7 +342,7 @@ class UnitWorkbook:
             sheet.data_validation(FIRST_TASK_ROW, c, last, c, options)
 
     def _meta_sheet(self, book) -> None:
-        sheet = book.add_worksheet(META_SHEET)
+        sheet = book.add_worksheet(META_SHEET, worksheet_class=RowsWorksheet)
         header = [
             ["ledger_id", ledger_id(self.config)],
             ["period", str(self.period)],
@@ -356,14 +351,26 @@ class UnitWorkbook:
             ["sheet", "row", "task_id", "role", "fingerprint"],
         ]
         for r, row in enumerate([*header, *self.meta_rows]):
-            for c, value in enumerate(row):
-                sheet.write_string(r, c, value)
+            sheet.write_cells(r, [(value, None) for value in row])
         sheet.very_hidden()
         sheet.protect(self.config.sheet_password or "")
 
 
+def _input_value(column: FillColumn, value: object) -> Cell:
+    """A prefilled answer as its column's kind takes it: numbers and dates typed, anything else as text."""
+    if value is None or value == "":
+        return None
+    if column.kind == "number" and isinstance(value, int | float):
+        return value
+    if column.kind == "date" and isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    return str(value)
+
+
 def _answer_lines(previous: Mapping[str, object], fill: list[FillColumn], widths: list[float]) -> int:
     """Lines the prefilled answers of a row need."""
+    if not previous:
+        return 1
     return max(
         (line_count(str(previous[c.header]), w) for c, w in zip(fill, widths, strict=True) if previous.get(c.header)),
         default=1,

@@ -2,11 +2,13 @@ import hashlib
 import json
 import re
 import zipfile
+from datetime import date, datetime
 
 import openpyxl
 import pytest
 
 from ledger import load_workspace
+from ledger.deadlines import deadline_state
 from ledger.history import History
 from ledger.layout import (
     FIRST_TASK_ROW,
@@ -16,9 +18,13 @@ from ledger.layout import (
     SUPPORT_DETAIL_SHEET,
     SUPPORT_SHEET,
     WORKBOOK_COLUMNS,
+    WORKBOOK_WIDTHS,
+    fill_widths,
+    workbook_cells,
 )
 from ledger.model import Period
-from ledger.render import render_period
+from ledger.render import STATE_COLOURS, fill_columns_for, render_period
+from ledger.xlsx import line_count, row_height
 
 from .conftest import copy_example, libreoffice_pdf, make_workspace, render
 
@@ -198,6 +204,53 @@ def test_prefilled_answers_are_given_room_and_mentioned(tmp_path):
     assert float(row_attributes(path, 2)[FIRST_TASK_ROW + 1]["ht"]) > 100  # 300 characters in a 本月进展 cell
     first_month = render(ws, JUNE)
     assert "预先填入" not in instructions(first_month.outbox / "示范区财政局.xlsx")
+
+
+def test_task_rows_hold_what_the_unit_sees_cell_by_cell(tmp_path):
+    """Every cell of every task row, read back: the locked task text, "—" where a column does not apply, last
+    month's answers typed as their columns take them, the colours, the locks and the height of each row."""
+    root = copy_example(tmp_path / "ws")
+    config = (root / "ledger.toml").read_text(encoding="utf-8")
+    extra = '\n[[documents.fill_columns]]\nheader = "办理时限（天）"\nkind = "number"\nlead_only = true\n'
+    config = config.replace('default_deadline = "2021 年年底前"\n', 'default_deadline = "2021 年年底前"\n' + extra, 1)
+    (root / "ledger.toml").write_text(config, encoding="utf-8")
+    ws = load_workspace(root)
+    unit = "钢城区发展改革局"  # leads tasks of DQ and of FGF, which alone has 办理时限（天）
+    lead, _ = ws.tasks_of(unit)
+    dq, fgf = [t for t in lead if t.document == "DQ"], [t for t in lead if t.document == "FGF"]
+    answers = {
+        (dq[0].id, unit): {"完成状态": "序时推进", "本月进展": "已完成 3 处", "完成时间": date(2021, 6, 20)},
+        (fgf[0].id, unit): {"本月进展": "推进中" * 40, "办理时限（天）": 1.25, "存在问题": ""},
+        (fgf[1].id, unit): {"办理时限（天）": "20个工作日"},  # not a number: kept as typed, as text
+    }
+    history = History(period=JUNE, answers=answers)
+    history.derive(ws)
+    path = render_period(ws, JUNE, history).outbox / f"{unit}.xlsx"
+    sheet = openpyxl.load_workbook(path)[LEAD_SHEET]
+    heights = row_attributes(path, 2)
+    fill = fill_columns_for(ws, lead, "lead")
+    assert [c.header for c in fill][-1] == "办理时限（天）"
+    widths = fill_widths([(c.kind, c.width) for c in fill])
+    by_code = {d.code: {c.header for c in d.fill_columns} for d in ws.config.documents}
+    for r, task in enumerate(lead, FIRST_TASK_ROW + 1):
+        locked, _ = workbook_cells(task, ws.registry.groups)
+        previous = answers.get((task.id, unit), {})
+        typed = [previous.get(c.header) or None if c.header in by_code[task.document] else "—" for c in fill]
+        row = next(sheet.iter_rows(min_row=r, max_row=r, max_col=len(locked) + len(fill)))
+        expected = [*locked, *(datetime(v.year, v.month, v.day) if isinstance(v, date) else v for v in typed)]
+        assert [c.value for c in row] == expected, task.id
+        colour = STATE_COLOURS[deadline_state(task.deadline, JUNE.last_day, ws.config.due_soon_days)][0][1:]
+        assert [c.fill.fgColor.rgb[-6:] for c in row[: len(locked)]] == [colour] * len(locked), task.id
+        assert all(c.protection.locked for c in row[: len(locked)]), task.id
+        assert [c.protection.locked for c in row[len(locked) :]] == [v == "—" for v in typed], task.id
+        lines = max(line_count(v, w) for v, w in zip(locked, WORKBOOK_WIDTHS, strict=True))
+        answer = max((line_count(str(v), w) for v, w in zip(typed, widths, strict=True) if v and v != "—"), default=1)
+        assert float(heights[r]["ht"]) == pytest.approx(row_height(max(lines, answer)), abs=0.75), task.id
+        assert "customHeight" not in heights[r]
+    assert cell_of(sheet, dq[0].id, "完成时间").number_format == "yyyy-mm-dd"
+    assert cell_of(sheet, dq[0].id, "办理时限（天）").value == "—"
+    assert cell_of(sheet, fgf[0].id, "办理时限（天）").data_type == "n"
+    assert cell_of(sheet, fgf[1].id, "办理时限（天）").data_type == "s"
 
 
 def test_a_unit_that_supports_many_answers_by_group(rendered):

@@ -1,4 +1,5 @@
-"""Derived workbooks: a streamed table holds exactly the cells, values and formats of one written cell by cell."""
+"""Derived workbooks: a streamed table holds exactly the cells, values and formats of one written cell by cell, and
+rows written whole are, byte for byte, the rows xlsxwriter writes cell by cell."""
 
 from datetime import date, datetime
 
@@ -6,7 +7,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from ledger.xlsx import new_workbook, table_sheet
+from ledger.xlsx import FittedWorksheet, RowsWorksheet, new_workbook, table_sheet
 
 from .conftest import libreoffice_pdf
 
@@ -88,3 +89,79 @@ def test_writing_below_a_streamed_table_is_refused(tmp_path):
 def test_libreoffice_opens_a_streamed_table(pair, tmp_path):
     _, streamed = pair
     assert libreoffice_pdf(streamed, tmp_path).stat().st_size > 0
+
+
+# Rows a unit workbook writes whole: texts that need escaping, an empty text (a string, not a blank), blanks,
+# numbers, dates, a cell without a format under a formatted column, a text beyond Excel's limit, heights.
+WHOLE_ROWS: list[tuple[int, list[object], float | None]] = [
+    (2, ["编号", "内容", "", None, 12, 1.25], 17.5),
+    (3, [" 前后空格 ", "控制\x01与 _x0041_\n第二行<甲>&乙", None, None, date(2021, 6, 30), datetime(2021, 7, 1)], 47),
+    (4, ["末行", "𠀀" * 20000, -3, True], None),  # characters above U+FFFF count twice against the limit
+    *((r, [f"第{r}行", "内容"], 15 + r) for r in range(5, 40)),  # several blocks of 16 rows (spans)
+    (40, ["隐藏行的单元格"], None),  # the row's format and hidden flag are set before
+]
+
+
+def write_rows(path, whole: bool):
+    """The same rows written whole (RowsWorksheet.write_cells) or by xlsxwriter cell by cell."""
+    book = new_workbook(path, datetime(2021, 6, 1), "测试")
+    plain = book.add_format({"border": 1, "text_wrap": True})
+    red = book.add_format({"bg_color": "#FFC7CE", "border": 1})
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    column = book.add_format({"italic": True})
+    sheet = book.add_worksheet("表", worksheet_class=RowsWorksheet if whole else FittedWorksheet)
+    sheet.set_column(3, 3, 12, column)
+    sheet.merge_range(0, 0, 0, 5, "标题", plain)
+    sheet.write_string(1, 1, "表头")
+    sheet.set_row(40, None, red, {"hidden": True})
+    for row, values, height in WHOLE_ROWS:
+        formats = [plain, red, plain, None, dates, red]
+        cells = list(zip(values, formats, strict=False))
+        if whole:
+            sheet.write_cells(row, cells, height)
+            continue
+        if height is not None:
+            sheet.set_row(row, height)
+        for col, (value, fmt) in enumerate(cells):
+            if value is None:
+                sheet.write_blank(row, col, None, fmt)
+            elif isinstance(value, str):
+                sheet.write_string(row, col, value, fmt)
+            elif isinstance(value, date):
+                moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+                sheet.write_datetime(row, col, moment, fmt)
+            else:
+                sheet.write_number(row, col, value, fmt)
+    sheet.write_string(42, 2, "签字：", red)  # below the rows, in the last block
+    sheet.autofilter(1, 0, 40, 5)
+    sheet.freeze_panes(2, 1)
+    meta = book.add_worksheet("元数据", worksheet_class=RowsWorksheet if whole else FittedWorksheet)
+    for row in range(3):
+        if whole:
+            meta.write_cells(row, [(f"值{row}", None), ("共享", None)])
+        else:
+            meta.write_string(row, 0, f"值{row}")
+            meta.write_string(row, 1, "共享")
+    book.close()
+    return path
+
+
+def test_rows_written_whole_are_byte_for_byte_the_cells_written_one_by_one(tmp_path):
+    whole = write_rows(tmp_path / "whole.xlsx", whole=True).read_bytes()
+    cells = write_rows(tmp_path / "cells.xlsx", whole=False).read_bytes()
+    assert whole == cells
+    sheet = openpyxl.load_workbook(tmp_path / "whole.xlsx")["表"]
+    assert sheet["C3"].value == "" and sheet["D3"].value is None  # "" stays a string, as xlsxwriter writes it
+    assert sheet["E4"].value == datetime(2021, 6, 30) and sheet["E4"].number_format == "yyyy-mm-dd"
+    assert len(sheet["B5"].value) == 16383  # 32,767 UTF-16 units: a character above U+FFFF takes two
+
+
+def test_a_row_written_whole_takes_no_other_cells(tmp_path):
+    book = new_workbook(tmp_path / "bad.xlsx", datetime(2021, 6, 1), "测试")
+    sheet = book.add_worksheet("表", worksheet_class=RowsWorksheet)
+    sheet.write_cells(2, [("甲", None), ("乙", None)])
+    with pytest.raises(IndexError):
+        sheet.write_cells(2, [("丙", None)])
+    sheet.write_string(2, 3, "覆盖")
+    with pytest.raises(ValueError):
+        book.close()
