@@ -161,6 +161,8 @@ class UnitWorkbook:
         self.run = run
         self.history = run.history
         self.meta_rows: list[list[str]] = []
+        # the fill-in cells of a task row without last answers, by sheet, document and deadline state
+        self.unanswered: dict[tuple[str, str, str | None], list[tuple[Cell, object]]] = {}
 
     def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> None:
         created = datetime(self.period.year, self.period.month, 1)
@@ -253,19 +255,33 @@ class UnitWorkbook:
         self._protect(sheet)
 
     def _task_row(self, sheet, r: int, task: Task, plan: _SheetPlan, applies: set[str], widths: list[float]) -> None:
-        f = self.formats
         row = self.row(task)
-        locked = f.locked[row.state]
-        cells: list[tuple[Cell, object]] = [(value, locked) for value in row.cells]
+        locked = self.formats.locked[row.state]
         previous = self.history.answers_of(task.id, self.unit)
+        if previous:
+            fill = self._fill_cells(plan, applies, row.state, previous)
+        else:  # most rows: the same empty cells for every task of a document and deadline state
+            key = (plan.name, task.document, row.state)
+            if key not in self.unanswered:
+                self.unanswered[key] = self._fill_cells(plan, applies, row.state, {})
+            fill = self.unanswered[key]
+        cells: list[tuple[Cell, object]] = [(value, locked) for value in row.cells]
+        sheet.write_cells(r, cells + fill, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
+        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
+
+    def _fill_cells(
+        self, plan: _SheetPlan, applies: set[str], state: str | None, previous: Mapping[str, object]
+    ) -> list[tuple[Cell, object]]:
+        """A task row's fill-in cells: last answers typed as their columns take them, "—" where one does not apply."""
+        f = self.formats
+        cells: list[tuple[Cell, object]] = []
         for column in plan.fill:
             if column.header not in applies:
                 cells.append(("—", f.not_applicable))
             else:
-                fmt = (column.kind == "status" and f.status[row.state]) or f.input[column.kind]
+                fmt = (column.kind == "status" and f.status[state]) or f.input[column.kind]
                 cells.append((_input_value(column, previous.get(column.header)), fmt))
-        sheet.write_cells(r, cells, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
-        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
+        return cells
 
     def _group_row(self, sheet, r: int, group: SupportGroup, fill: list[FillColumn], widths: list[float]) -> None:
         """One 本月配合情况 row for a group of support tasks, with room to write."""
@@ -300,11 +316,12 @@ class UnitWorkbook:
         second_label = next((k for k in visible if k > first_line[-1] and widths[k] >= 14), first_line[-1] + 1)
         places = ((2, first_line), (second_label, line_after(second_label, 20)))
         for k, labels in enumerate(FOOTER_ROWS):
+            cells: dict[int, tuple[Cell, object]] = {}
             for label, (at, line) in zip(labels, places, strict=False):
-                sheet.write_string(first + k, at, label, f.footer_label)
-                for c in line:
-                    sheet.write_blank(first + k, c, None, f.footer_input)
-            sheet.set_row(first + k, 48 if any("盖章" in label for label in labels) else 24)
+                cells[at] = (label, f.footer_label)
+                cells.update((c, (None, f.footer_input)) for c in line)
+            row = [cells.get(c, (None, None)) for c in range(max(cells) + 1)]  # (None, None): no cell
+            sheet.write_cells(first + k, row, 48 if any("盖章" in label for label in labels) else 24)
 
     def _validations(self, sheet, fill: list[FillColumn], last: int) -> None:
         for offset, column in enumerate(fill):

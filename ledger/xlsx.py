@@ -110,20 +110,22 @@ class RowsWorksheet(FittedWorksheet):
         shared = self.str_table._get_shared_string_index
         longest = self.xls_strmax // 2  # shorter texts are within Excel's limit in any encoding
         record: list[tuple[str, Any] | None] = []
+        missing = False  # a blank without a format: no cell
         for value, fmt in cells:
             if isinstance(value, str):
                 if len(value) > longest:
                     value = _excel_text(value)
                 record.append((f' t="s"><v>{shared(value)}</v></c>', fmt))
             elif value is None:
+                missing = missing or fmt is None
                 record.append(("/>", fmt) if fmt is not None else None)
             elif isinstance(value, datetime | date):
                 moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
                 record.append((f"><v>{self._convert_date_time(moment):.16G}</v></c>", fmt))
             else:
                 record.append((f"><v>{value:.16G}</v></c>", fmt))
-        used = [col for col, cell in enumerate(record) if cell is not None]
-        if not used:
+        used = [col for col, cell in enumerate(record) if cell is not None] if missing else [0, len(record) - 1]
+        if not record or not used:
             return
         if self._check_dimensions(row, used[0]) or self._check_dimensions(row, used[-1]):
             raise IndexError(f"row {row + 1} or column {used[-1] + 1} is outside the worksheet")
@@ -178,24 +180,25 @@ class RowsWorksheet(FittedWorksheet):
         """A whole row's <c> elements as xlsxwriter's _write_cell writes them."""
         number = str(row + 1)
         styles = self._styles
+        info = self.row_info.get(row)
+        row_format = info.row_format if info else None  # a cell written without a format takes the row's
         out = []
-        style: str | None
         for col, cell in enumerate(cells):
             if cell is None:
                 continue
             content, fmt = cell
-            if fmt is None:
-                style = self._default_style(row, col)
-            elif (style := styles.get(id(fmt))) is None:  # its first use gives the format its index, as in xlsxwriter
+            if fmt is None and (fmt := row_format or self._column_format(col)) is None:
+                out.append(f'<c r="{_COLUMNS[col]}{number}"{content}')
+                continue
+            style = styles.get(id(fmt))
+            if style is None:  # its first use gives the format its index, as in xlsxwriter
                 style = styles[id(fmt)] = f' s="{fmt._get_xf_index()}"'
             out.append(f'<c r="{_COLUMNS[col]}{number}"{style}{content}')
         return "".join(out)
 
-    def _default_style(self, row: int, col: int) -> str:
-        """The style of a cell written without a format: the row's format, else the column's, as in xlsxwriter."""
-        row_info, col_info = self.row_info.get(row), self.col_info.get(col)
-        fmt = (row_info and row_info.row_format) or (col_info and col_info.column_format)
-        return f' s="{fmt._get_xf_index()}"' if fmt else ""
+    def _column_format(self, col: int) -> Any:
+        info = self.col_info.get(col)
+        return info.column_format if info else None
 
 
 def _excel_text(text: str) -> str:
@@ -217,9 +220,7 @@ class _SharedStrings(SharedStrings):
     recur in the workbooks of every unit that has them."""
 
     def _write_sst_strings(self) -> None:
-        write = self.fh.write
-        for string in self.string_table.string_array:
-            write(_si_xml(string))
+        self.fh.write("".join(map(_si_xml, self.string_table.string_array)))
 
 
 _SI_WRITER = SharedStrings()
