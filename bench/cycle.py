@@ -6,7 +6,8 @@ The synthetic ledger (1,000 units, 20,000 tasks) goes through one month as an of
     fill     every fill-in cell of every task row and the signature block typed in, each workbook saved
     collect  the filled files stored as the period's returns, with receipts
     merge    every return read and checked (`merge_period`), merged.xlsx, problems.xlsx and merged.json written
-    report   `build_report` and its three outputs (汇总台账.xlsx, report.html, 通报.docx)
+             (`write_merge`, the three files side by side in `jobs` processes)
+    report   `build_report` and its three outputs (汇总台账.xlsx, report.html, 通报.docx; `write_report`, the same)
 
 The floor, run alone in a process of its own and in one process: a bare xlsxwriter dump of the same workbook
 cells (bench/render.py's baseline) plus a bare python-calamine read of the same filled files (bench/merge.py's).
