@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -361,10 +362,14 @@ def fitted_height(row: Sequence[object], widths: Sequence[float]) -> float | Non
     return row_height(lines) if lines > 1 else None
 
 
+MAY_WRAP = 0.45  # a text longer than this many characters per unit of its column's width may wrap (CJK is two)
+SLACK = 0.9  # the share of a table column's width counted on: Latin words and dates break as a whole
+
+
 def wrapped_lines(text: str, width: float) -> int:
-    """Lines a text takes in a table column, with slack: Latin words and dates break as a whole."""
-    if len(text) > width * 0.45 or "\n" in text:  # it may wrap: count (a CJK character is two of width)
-        return line_count(text, width * 0.9)
+    """Lines a text takes in a table column."""
+    if len(text) > width * MAY_WRAP or "\n" in text:
+        return line_count(text, width * SLACK)
     return 1
 
 
@@ -403,36 +408,36 @@ class _StreamedTable:
         this loop runs for every cell of the master ledger and the report."""
         date_style = self.dates._get_xf_index()
         time_style = self.times._get_xf_index()
-        letters = [xl_col_to_name(c) for c in range(max((len(row) for row in self.rows), default=0))]
-        fitted = len(self.widths)  # columns whose text sets the row's height
+        columns = max((len(row) for row in self.rows), default=0)
+        starts = [f'<c r="{xl_col_to_name(c)}' for c in range(columns)]
+        # wrapped_lines, inline: the texts of columns without a width do not set the row's height
+        limits = [w * MAY_WRAP for w in self.widths] + [math.inf] * max(columns - len(self.widths), 0)
+        fits = [w * SLACK for w in self.widths] + [0.0] * max(columns - len(self.widths), 0)
         for r, row in enumerate(self.rows, 3):
             style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
-            text = f'" s="{style}" t="inlineStr">'
-            blank = f'" s="{style}"/>'
+            text = f'{r}" s="{style}" t="inlineStr">'
+            blank = f'{r}" s="{style}"/>'
             cells = []
-            lines = 1  # the row's height is fitted as it goes (fitted_height, without a second pass)
+            lines = 1
             for c, value in enumerate(row):
-                kind = type(value)
                 if isinstance(value, str) and value:
-                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml(value)}</c>')
-                    if c < fitted:
-                        lines = max(lines, wrapped_lines(value, self.widths[c]))
+                    cells.append(f"{starts[c]}{text}{_text_xml(value)}</c>")
+                    if len(value) > limits[c] or ("\n" in value and fits[c]):
+                        lines = max(lines, line_count(value, fits[c]))
                 elif value is None or value == "":
-                    cells.append(f'<c r="{letters[c]}{r}{blank}')
-                elif kind is bool:
-                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml("是" if value else "否")}</c>')
-                elif kind is int or kind is float:
-                    cells.append(f'<c r="{letters[c]}{r}" s="{style}"><v>{value:.16G}</v></c>')
+                    cells.append(starts[c] + blank)
+                elif isinstance(value, bool):
+                    cells.append(f"{starts[c]}{text}{_text_xml('是' if value else '否')}</c>")
                 elif isinstance(value, datetime):
                     moment = (value.replace(tzinfo=None) - datetime(1899, 12, 30)) / timedelta(days=1)
-                    cells.append(f'<c r="{letters[c]}{r}" s="{time_style}"><v>{moment:.16G}</v></c>')
+                    cells.append(f'{starts[c]}{r}" s="{time_style}"><v>{moment:.16G}</v></c>')
                 elif isinstance(value, date):
                     serial = (date(value.year, value.month, value.day) - EXCEL_EPOCH).days
-                    cells.append(f'<c r="{letters[c]}{r}" s="{date_style}"><v>{serial}</v></c>')
-                elif isinstance(value, int | float):  # a subclass (an IntEnum, numpy's numbers)
-                    cells.append(f'<c r="{letters[c]}{r}" s="{style}"><v>{value:.16G}</v></c>')
+                    cells.append(f'{starts[c]}{r}" s="{date_style}"><v>{serial}</v></c>')
+                elif isinstance(value, int | float):
+                    cells.append(f'{starts[c]}{r}" s="{style}"><v>{value:.16G}</v></c>')
                 else:
-                    cells.append(f'<c r="{letters[c]}{r}{text}{_text_xml(str(value))}</c>')
+                    cells.append(f"{starts[c]}{text}{_text_xml(str(value))}</c>")
             attributes = f' ht="{row_height(lines):g}"' if lines > 1 else ""
             yield f'<row r="{r}"{attributes}>{"".join(cells)}</row>'
 
