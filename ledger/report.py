@@ -7,6 +7,7 @@ a sentence of explanation is decided here once and only presented by the writers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
@@ -47,6 +48,7 @@ _NOTHING = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # units write the same few words ("无", "暂无") on most of their rows
 def says_nothing(text: str) -> bool:
     """Whether a 存在问题 cell says there is no problem (a "无" variant) rather than naming one."""
     bare = _PUNCTUATION.sub("", text).lower()
