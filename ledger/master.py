@@ -92,19 +92,19 @@ def write_merge(ws: Workspace, result: MergeResult, *, jobs: int = 1) -> list[Pa
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
     calls = [
-        functools.partial(_write_master, ws, result),
+        functools.partial(_write_master, ws, result, jobs),
         functools.partial(_write_problems, ws, result),
         functools.partial(_write_json, ws, result),
     ]
     return list(in_processes(calls, jobs))
 
 
-def _write_master(ws: Workspace, result: MergeResult) -> Path:
+def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
     """merged.xlsx: 汇总台账 (a row per task), 填报明细 (a row per entry), 报送情况 (a row per file)."""
     path = ws.paths.merged_xlsx(result.period)
     created = datetime(result.period.year, result.period.month, 1)
     title = ws.config.title
-    book = new_workbook(path, created, f"{title} {result.period.label}汇总")
+    book = new_workbook(path, created, f"{title} {result.period.label}汇总", jobs=jobs)
     headers, rows = master_rows(ws, result)
     table_sheet(
         book,

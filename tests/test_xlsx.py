@@ -20,8 +20,8 @@ ROWS: list[list[object]] = [
 ]
 
 
-def write(path, stream: bool):
-    book = new_workbook(path, datetime(2021, 6, 1), "测试")
+def write(path, stream: bool, jobs: int = 1):
+    book = new_workbook(path, datetime(2021, 6, 1), "测试", jobs=jobs)
     red = book.add_format({"bg_color": "#FFC7CE", "border": 1})
     table_sheet(book, "表", "测试表", HEADERS, ROWS, [10] * 6, [None, red, None, red], stream=stream)
     table_sheet(book, "第二张", "另一张", ["甲"], [["乙"]], [10], stream=stream)
@@ -76,6 +76,12 @@ def test_streamed_table_reads_the_same_in_calamine(pair):
 def test_streamed_table_is_deterministic(pair, tmp_path):
     _, streamed = pair
     assert write(tmp_path / "again.xlsx", stream=True).read_bytes() == streamed.read_bytes()
+
+
+def test_streamed_tables_made_by_several_processes_are_the_same_file(pair, tmp_path):
+    _, streamed = pair
+    assert write(tmp_path / "two.xlsx", stream=True, jobs=2).read_bytes() == streamed.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["two.xlsx"]  # the rows' files beside it are gone
 
 
 def test_writing_below_a_streamed_table_is_refused(tmp_path):
