@@ -78,7 +78,7 @@ def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = N
     folder.mkdir(parents=True, exist_ok=True)
     n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
     calls = [
-        functools.partial(write_xlsx, report, folder / "汇总台账.xlsx"),
+        functools.partial(write_xlsx, report, folder / "汇总台账.xlsx", jobs=jobs),
         functools.partial(write_html, ws, report, folder / "report.html"),
         functools.partial(write_docx, ws, report, report_context(report), folder / "通报.docx", n),
     ]

@@ -76,10 +76,11 @@ def bar_chart(book: xlsxwriter.Workbook, title: str, count: int, percent: bool =
     return chart
 
 
-def write_xlsx(report: MonthlyReport, path: Path) -> Path:
+def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
+    """汇总台账.xlsx; with jobs > 1 its long tables (tasks, issues) are made side by side (the same file)."""
     created = datetime(report.period.year, report.period.month, 1)
     label = chinese(report.period)
-    book = new_workbook(path, created, f"{report.title}{label}汇总台账")
+    book = new_workbook(path, created, f"{report.title}{label}汇总台账", jobs=jobs)
     percent = book.add_format({"num_format": "0.0%", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"})
     moment = book.add_format(
         {"num_format": "yyyy-mm-dd hh:mm", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
