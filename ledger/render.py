@@ -8,11 +8,10 @@ a returned file whatever it is called by then.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +46,7 @@ from .layout import (
 )
 from .model import Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
+from .processes import in_processes
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
@@ -424,13 +424,11 @@ def instructions_text(
     return tidy(text.strip())
 
 
-# What every unit's workbook of one run is written from; set before worker processes fork, so that they share it
-# instead of receiving a pickled copy of the workspace with each unit.
-_run: _Run | None = None
-
-
 @dataclass(kw_only=True)
 class _Run:
+    """What every unit's workbook of one run is written from. Worker processes are forked with it (see
+    processes.in_processes), so they share it instead of receiving a pickled copy of the workspace per unit."""
+
     ws: Workspace
     period: Period
     history: History
@@ -461,16 +459,15 @@ def _plans(ws: Workspace, lead: list[Task], support: list[Task], groups: Support
     return plans
 
 
-def _render_unit(unit: str) -> RenderedFile:
-    assert _run is not None, "render_period sets the run before rendering any unit"
-    ws, period, history = _run.ws, _run.period, _run.history
-    lead, support = _run.by_unit[unit]
+def _render_unit(run: _Run, unit: str) -> RenderedFile:
+    ws, period, history = run.ws, run.period, run.history
+    lead, support = run.by_unit[unit]
     path = ws.paths.workbook(period, unit)
-    plans = _plans(ws, lead, support, _run.support_groups)
+    plans = _plans(ws, lead, support, run.support_groups)
     asked = [t.id for t in (*lead, *support)] + [g.id for p in plans for g in p.groups or []]
     prefilled = any(history.answers_of(i, unit) for i in asked)
     labels: dict[str, list[str]] = {}
-    workbook = UnitWorkbook(_run, unit)
+    workbook = UnitWorkbook(run, unit)
     for task in (*lead, *support):
         labels.update(workbook.row(task).labels)
     workbook.write(path, plans, instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels))
@@ -498,7 +495,6 @@ def render_period(
     `history` gives last answers (prefilled) and the tasks closed earlier (left out). With jobs > 1 the
     workbooks are written by that many processes, one unit at a time each; the files are the same byte for byte.
     """
-    global _run
     paths = ws.paths
     outbox = paths.outbox(period)
     outbox.mkdir(parents=True, exist_ok=True)
@@ -511,8 +507,7 @@ def render_period(
             old.unlink()
     elif paths.manifest(period).is_file():
         kept = {f.unit: f for f in read_manifest(paths, period).files}
-    files: list[RenderedFile] = []
-    _run = _Run(
+    run = _Run(
         ws=ws,
         period=period,
         history=history,
@@ -524,21 +519,14 @@ def render_period(
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.
     gc.freeze()
     try:
-        if jobs > 1 and len(wanted) > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                for n, rendered in enumerate(pool.map(_render_unit, wanted, chunksize=4), 1):
-                    files.append(rendered)
-                    if progress:
-                        progress(n, len(wanted))
-        else:
-            for n, unit in enumerate(wanted, 1):
-                files.append(_render_unit(unit))
-                if progress:
-                    progress(n, len(wanted))
+        calls = [functools.partial(_render_unit, run, unit) for unit in wanted]
+        files: list[RenderedFile] = []
+        for rendered in in_processes(calls, jobs, chunksize=4):
+            files.append(rendered)
+            if progress:
+                progress(len(files), len(wanted))
     finally:
         gc.unfreeze()
-        _run = None
     entries = {**kept, **{f.unit: f for f in files}}
     manifest = Manifest(ledger_id=ledger_id(ws.config), period=period, files=[entries[u] for u in sorted(entries)])
     paths.manifest(period).write_text(manifest.to_json(), encoding="utf-8")
