@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,14 +44,29 @@ def merge_period(ws: Workspace, period: Period) -> MergeResult:
             gc.enable()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Read:
-    """A readable return attributed to a unit, waiting for the unit's latest to be chosen."""
+    """A readable return attributed to a unit, read and checked, waiting for the unit's latest to be chosen."""
 
     stored: StoredReturn
-    reader: ReturnReader
+    unit: str
+    entries: list[Entry]
+    problems: list[Problem]
+    unmerged: list[Unmerged]
+    reporter: dict[str, str]
     saved_at: datetime | None  # the workbook's own last-saved time, when plausible
     received_at: datetime
+
+
+@dataclass(kw_only=True)
+class _Outcome:
+    """What reading one stored file gave; no workbook in it, so that a merge holds one workbook at a time."""
+
+    problems: list[Problem] = field(default_factory=list)  # the file's own and its identity's
+    info: ReturnInfo | None = None  # what became of it, when reading decided (rejected, withdrawn)
+    unmerged: list[Unmerged] = field(default_factory=list)  # of a withdrawn or unattributed file
+    beside: tuple[str, dict[str, Any]] | None = None  # a scan or document: evidence, else this problem
+    read: _Read | None = None  # a readable return of a unit
 
 
 def _info(
@@ -94,58 +109,78 @@ def _later(a: _Read, b: _Read) -> int:
     return _compare(a, b)[0]
 
 
+def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
+    """One stored file read and checked on its own: a bad file is named and never stops the others."""
+    ws, period, receipt = context.ws, context.period, stored.receipt
+    outcome = _Outcome()
+    try:
+        data = (ws.paths.returns(period) / receipt.file).read_bytes()
+    except OSError as exc:  # listed in receipts.jsonl but gone from the folder
+        outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
+        outcome.info = _info(stored, "", "rejected")
+        return outcome
+    kind = scan_kind(data)
+    if kind and not stored.withdrawn:
+        outcome.beside = ("return-scan-only", {"kind": kind})
+        return outcome
+    try:
+        book = read_bytes(data, receipt.file) if not kind else None
+    except ReturnError as exc:
+        if exc.code == "return-not-workbook" and not stored.withdrawn:
+            outcome.beside = (exc.code, exc.fields)  # a Word file beside the workbook is evidence too
+            return outcome
+        owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
+        if not stored.withdrawn:
+            outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
+        outcome.info = _info(stored, owner, "withdrawn" if stored.withdrawn else "rejected")
+        return outcome
+    if book is None or stored.withdrawn:
+        named = book.metadata.unit if book and book.metadata else ""
+        owner = stored.assigned_unit or named or probable_unit(context, receipt)[0] or ""
+        outcome.info = _info(stored, owner, "withdrawn")
+        if book is not None:
+            outcome.unmerged = all_values(context, book, receipt, owner, f"文件已撤回（{stored.why}），未汇总")
+        return outcome
+    unit, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
+    if unit is None:
+        outcome.info = _info(stored, "", "rejected")
+        outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")
+        return outcome
+    if book.macro:
+        outcome.problems.append(problem("return-macro", file=receipt.file, unit=unit))
+    reader = ReturnReader(context, receipt, book, unit)
+    reader.read()
+    received = local_time(datetime.fromisoformat(receipt.received_at), ws.config)
+    outcome.read = _Read(
+        stored=stored,
+        unit=unit,
+        entries=reader.entries,
+        problems=reader.problems,
+        unmerged=reader.unmerged,
+        reporter=reader.reporter,
+        saved_at=plausible_saved_at(book, received, period, ws.config),
+        received_at=received,
+    )
+    return outcome
+
+
 def _merge(ws: Workspace, period: Period) -> MergeResult:
-    folder = ws.paths.returns(period)
-    zone = office_zone(ws.config)
     problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
     context = ReadContext.of(ws, period)
-    for stored in stored_returns(ws.paths, period, zone):
-        receipt = stored.receipt
-        path = folder / receipt.file
-        try:
-            data = path.read_bytes()
-        except OSError as exc:  # listed in receipts.jsonl but gone from the folder
-            problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
-            returns.append(_info(stored, "", "rejected"))
-            continue
-        kind = scan_kind(data)
-        if kind and not stored.withdrawn:
-            beside.append((stored, "return-scan-only", {"kind": kind}))
-            continue
-        try:
-            book = read_bytes(data, receipt.file) if not kind else None
-        except ReturnError as exc:
-            if exc.code == "return-not-workbook" and not stored.withdrawn:
-                beside.append((stored, exc.code, exc.fields))  # a Word file beside the workbook is evidence too
-                continue
-            owner = stored.assigned_unit or probable_unit(ws, receipt)[0] or ""
-            if not stored.withdrawn:
-                problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
-            returns.append(_info(stored, owner, "withdrawn" if stored.withdrawn else "rejected"))
-            continue
-        if book is None or stored.withdrawn:
-            named = book.metadata.unit if book and book.metadata else ""
-            owner = stored.assigned_unit or named or probable_unit(ws, receipt)[0] or ""
-            returns.append(_info(stored, owner, "withdrawn"))
-            if book is not None:
-                unmerged += all_values(context, book, receipt, owner, f"文件已撤回（{stored.why}），未汇总")
-            continue
-        unit, identity = identify(ws, period, receipt, book, stored.assigned_unit)
-        problems += identity
-        if unit is None:
-            returns.append(_info(stored, "", "rejected"))
-            unmerged += all_values(context, book, receipt, "", "文件身份不符，未汇总")
-            continue
-        if book.macro:
-            problems.append(problem("return-macro", file=receipt.file, unit=unit))
-        reader = ReturnReader(context, receipt, book, unit)
-        reader.read()
-        received = local_time(datetime.fromisoformat(receipt.received_at), ws.config)
-        reads[unit].append(_Read(stored, reader, plausible_saved_at(book, received, period, ws.config), received))
+    stored = stored_returns(ws.paths, period, office_zone(ws.config))
+    for item, outcome in zip(stored, (_read_stored(context, s) for s in stored), strict=True):
+        problems += outcome.problems
+        unmerged += outcome.unmerged
+        if outcome.info is not None:
+            returns.append(outcome.info)
+        if outcome.beside is not None:
+            beside.append((item, *outcome.beside))
+        if outcome.read is not None:
+            reads[outcome.read.unit].append(outcome.read)
     entries: list[Entry] = []
     for unit, items in reads.items():
         order = sorted(items, key=functools.cmp_to_key(_later))
@@ -157,13 +192,15 @@ def _merge(ws: Workspace, period: Period) -> MergeResult:
                 problems.append(problem("return-superseded", file=file, unit=unit, newer=latest.stored.file, by=by))
             else:
                 problems.append(problem("return-order-undecided", file=file, unit=unit, newer=latest.stored.file))
-            unmerged += all_values(context, old.reader.book, old.stored.receipt, unit, SUPERSEDED)
-            returns.append(_info(old.stored, unit, "superseded", reporter=old.reader.reporter, saved_at=_iso(old)))
-        entries += latest.reader.entries
-        problems += latest.reader.problems
-        unmerged += latest.reader.unmerged
-        returns.append(_info(latest.stored, unit, "merged", reporter=latest.reader.reporter, saved_at=_iso(latest)))
-    returns += _evidence(ws, beside, reads, problems)
+            # read again: a superseded file is rare, and keeping every workbook for it would hold them all
+            book = read_bytes((ws.paths.returns(period) / file).read_bytes(), file)
+            unmerged += all_values(context, book, old.stored.receipt, unit, SUPERSEDED)
+            returns.append(_info(old.stored, unit, "superseded", reporter=old.reporter, saved_at=_iso(old)))
+        entries += latest.entries
+        problems += latest.problems
+        unmerged += latest.unmerged
+        returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
+    returns += _evidence(context, beside, reads, problems)
     order_of = {t.id: i for i, t in enumerate(ws.tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
@@ -175,7 +212,7 @@ def _iso(read: _Read) -> str:
 
 
 def _evidence(
-    ws: Workspace,
+    context: ReadContext,
     beside: list[tuple[StoredReturn, str, dict[str, Any]]],
     reads: dict[str, list[_Read]],
     problems: list[Problem],
@@ -189,7 +226,7 @@ def _evidence(
     infos = []
     for stored, code, fields in beside:
         receipt = stored.receipt
-        unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(ws, receipt)[0] or ""
+        unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(context, receipt)[0] or ""
         if unit and unit in reads:
             infos.append(_info(stored, unit, "evidence"))
             continue

@@ -13,7 +13,9 @@ import csv
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -48,6 +50,9 @@ CSV_INTEGER = re.compile(r"-?(?:0|[1-9]\d{0,14})")  # no leading zero: 0634… i
 CSV_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14})\.\d+")
 CSV_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
+# The last-saved time: dcterms:modified in docProps/core.xml, dc:date in an .ods's meta.xml (any prefix).
+XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
+ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
@@ -143,12 +148,31 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _parts_with_formulas(archive: zipfile.ZipFile) -> set[str]:
+def _part(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A part of the package inflated straight from the bytes in memory, as `ZipFile.read` would give it (never
+    beyond its declared size, its CRC checked) in a third of the time on a return's small parts. Parts not
+    simply deflated go through `ZipFile.read`."""
+    at = info.header_offset
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1 or data[at : at + 4] != ZIP_MAGIC:
+        return archive.read(info)
+    name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+    start = at + 30 + name_length + extra_length
+    inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(
+        data[start : start + info.compress_size], info.file_size or 1
+    )
+    if len(inflated) != info.file_size or zlib.crc32(inflated) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return inflated
+
+
+def _parts_with_formulas(archive: zipfile.ZipFile, data: bytes) -> set[str]:
     """Worksheet parts holding at least one formula; most returns have none (<formula1> of a validation is none)."""
     return {
-        name
-        for name in archive.namelist()
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") and FORMULA_ELEMENT.search(archive.read(name))
+        info.filename
+        for info in archive.infolist()
+        if info.filename.startswith("xl/worksheets/")
+        and info.filename.endswith(".xml")
+        and FORMULA_ELEMENT.search(_part(archive, data, info))
     }
 
 
@@ -213,24 +237,25 @@ def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
     """When the workbook was last saved, by the program that saved it (Excel, WPS, LibreOffice all write it).
-    A time without a zone (LibreOffice's meta.xml) is naive: the reader takes it as office time."""
+    A time without a zone (LibreOffice's meta.xml) is naive: the reader takes it as office time. The one element
+    is found by its name (core.xml and meta.xml hold one each), without parsing the whole part."""
     try:
-        if form == "ods":
-            node = ElementTree.fromstring(archive.read("meta.xml")).find("office:meta/dc:date", NS)
-        else:
-            node = ElementTree.fromstring(archive.read("docProps/core.xml")).find("dcterms:modified", NS)
-    except (KeyError, ValueError, ElementTree.ParseError):
+        xml = archive.read("meta.xml" if form == "ods" else "docProps/core.xml")
+    except KeyError:
         return None
+    found = (ODS_SAVED if form == "ods" else XLSX_SAVED).search(xml)
     try:
-        return datetime.fromisoformat((node.text or "").strip()) if node is not None else None
-    except ValueError:
+        return datetime.fromisoformat(found[1].decode().strip()) if found else None
+    except (ValueError, UnicodeDecodeError):
         return None
 
 
 def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Metadata | None:
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
-        items = [MetaRow(*(str(v) for v in r[:5])) for r in rows[5:] if len(r) >= 5 and r[0]]
+        items = [
+            MetaRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows[5:] if len(r) >= 5 and r[0]
+        ]
         return Metadata(head.get("ledger_id", ""), head.get("period", ""), head.get("unit", ""), items)
     if properties.get("ledger_id"):
         return Metadata(
@@ -318,7 +343,7 @@ def read_bytes(data: bytes, name: str) -> ReturnedBook:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
-        with_formulas = _parts_with_formulas(archive) if archive and form == "xlsx" else set()
+        with_formulas = _parts_with_formulas(archive, data) if archive and form == "xlsx" else set()
         paths = _sheet_paths(archive) if archive and with_formulas else {}
         ods_formulas = _ods_formulas(archive) if archive and form == "ods" else {}
         meta_rows = None

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cells import text_of, tidy
 from .collect import Receipt
@@ -68,7 +68,7 @@ def probable_number(text: str, header: str) -> float | None:
     return value
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ReadContext:
     """What every file of one merge is read against, built once."""
 
@@ -79,6 +79,12 @@ class ReadContext:
     cells: dict[str, list[str]]  # task id -> its locked cells as render writes them
     involved: dict[str, frozenset[str]]  # unit -> ids of the tasks it leads or supports
     groups: dict[str, frozenset[str]]  # unit -> ids of the groups its support tasks may be answered by
+    senders: dict[str, str]  # e-mail address -> the first unit of the registry it belongs to
+    names: list[tuple[str, str]]  # (name or alias, unit), the longest first
+    title: str  # the ledger's title as render writes it above each table
+    ledger: str  # the ledger's id, as render writes it in the metadata
+    statuses: frozenset[str]  # the list a status is chosen from
+    plain_statuses: frozenset[str]  # "" and the statuses that need no normalising
 
     @classmethod
     def of(cls, ws: Workspace, period: Period) -> ReadContext:
@@ -88,7 +94,49 @@ class ReadContext:
         support_groups = SupportGroups(ws.tasks)
         groups = {u: frozenset(support_groups.ids[t.id] for t in support) for u, (_, support) in by_unit.items()}
         cells = {t.id: workbook_cells(t, ws.registry.groups)[0] for t in ws.tasks}
-        return cls(ws, period, {t.id: t for t in ws.tasks}, fill, cells, involved, groups)
+        senders: dict[str, str] = {}
+        for unit in ws.units.values():
+            for address in unit.emails:
+                senders.setdefault(address, unit.name)
+        names = sorted(
+            ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases) if n), key=lambda x: -len(x[0])
+        )
+        return cls(
+            ws=ws,
+            period=period,
+            tasks={t.id: t for t in ws.tasks},
+            fill=fill,
+            cells=cells,
+            involved=involved,
+            groups=groups,
+            senders=senders,
+            names=names,
+            title=tidy(ws.config.title),
+            ledger=ledger_id(ws.config),
+            statuses=frozenset(ws.config.statuses),
+            plain_statuses=frozenset(s for s in ("", *ws.config.statuses) if normalise_status(s) == s),
+        )
+
+
+class _Fill(NamedTuple):
+    """A fill-in column of a task sheet, as read on every row."""
+
+    header: str
+    column: int
+    config: FillColumn | None  # None: a column the unit added
+    field: str  # the Entry field it feeds; "": kept in `extra`
+    plain: bool | None  # a typed text kept as it is: True always (text), False when in the list (status)
+
+
+@dataclass(kw_only=True)
+class _Plan:
+    """How the fill-in cells of a task sheet's rows are read."""
+
+    fill: dict[int, _Fill]  # column index -> every fill-in column
+    quick: bool  # no formulas on the sheet: the columns below are read as such
+    texts: list[tuple[int, str]]  # text columns feeding an Entry field, (index, field): they never have a problem
+    # the other columns, in order so that their problems are: (index, the field when it is the status column)
+    checked: list[tuple[int, str]]
 
 
 class ReturnReader:
@@ -96,8 +144,9 @@ class ReturnReader:
 
     def __init__(self, context: ReadContext, receipt: Receipt, book: ReturnedBook, unit: str) -> None:
         self.ws, self.period, self.tasks, self.fill_columns = context.ws, context.period, context.tasks, context.fill
-        self.cells = context.cells
-        self.statuses = frozenset(context.ws.config.statuses)
+        self.cells, self.title = context.cells, context.title
+        self.statuses, self.plain_statuses = context.statuses, context.plain_statuses
+        self.file = receipt.file
         self.involved = context.involved.get(unit, frozenset())
         self.groups = context.groups.get(unit, frozenset())
         self.receipt, self.book, self.unit = receipt, book, unit
@@ -162,7 +211,7 @@ class ReturnReader:
         for r in range(header_row):
             for c, v in enumerate(sheet.rows[r]):
                 text = text_of(v).strip()
-                if text and not text.startswith(tidy(self.ws.config.title)):
+                if text and not text.startswith(self.title):
                     self.keep(sheet.name, r, c, v, OUTSIDE_TABLE)
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:
@@ -189,58 +238,86 @@ class ReturnReader:
         header_row, columns = header
         id_col = columns[WORKBOOK_COLUMNS[0]]
         locked_cols = [columns.get(name) for name in WORKBOOK_COLUMNS]
-        contiguous = locked_cols == list(range(len(WORKBOOK_COLUMNS)))
-        # Decided once per sheet: each fill-in column's index, its configuration and the Entry field it feeds.
-        # Source columns of earlier layouts (序号) are not fill-in columns either.
-        fill = [
-            (h, c, self.fill_columns.get(h), ENTRY_FIELDS.get(h))
-            for h, c in columns.items()
-            if h not in WORKBOOK_COLUMNS and h not in TASK_COLUMNS
-        ]
-        width = max((len(row) for row in sheet.rows), default=0)
+        locked = len(WORKBOOK_COLUMNS) if locked_cols == list(range(len(WORKBOOK_COLUMNS))) else 0
+        fill = self._fill_plan(sheet, columns)
+        name, rows, cells, tasks, involved, groups = (
+            sheet.name,
+            sheet.rows,
+            self.cells,
+            self.tasks,
+            self.involved,
+            self.groups,
+        )
+        width = max(map(len, rows), default=0)
         labelled = set(columns.values())
         unlabelled = [c for c in range(width) if c not in labelled]  # usually none; their cells are kept first
         in_table = [c for c in range(width) if c in labelled]
-        for r in range(header_row + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            for c in unlabelled:
-                if c < len(row) and text_of(row[c]).strip():
-                    self.keep(sheet.name, r, c, row[c], OUTSIDE_TABLE, text_of(row[id_col]).strip())
-            task_id = text_of(row[id_col]).strip()
+        add = self.entries.append
+        for r in range(header_row + 1, len(rows)):
+            row = rows[r]
+            value = row[id_col]
+            task_id = (value if type(value) is str else text_of(value)).strip()
+            if unlabelled:
+                for c in unlabelled:
+                    if c < len(row) and text_of(row[c]).strip():
+                        self.keep(name, r, c, row[c], OUTSIDE_TABLE, task_id)
             if not task_id:
                 if self._footer(sheet, r, in_table):
                     continue
                 if any(text_of(row[c]).strip() for c in in_table):
-                    self.report("row-added", sheet.name, cell_name(r + 1, id_col + 1))
+                    self.report("row-added", name, cell_name(r + 1, id_col + 1))
                     for c in in_table:
                         if text_of(row[c]).strip():
-                            self.keep(sheet.name, r, c, row[c], ADDED_ROW)
+                            self.keep(name, r, c, row[c], ADDED_ROW)
                 continue
-            if task_id in self.groups and task_id not in seen:
-                seen[task_id] = (sheet.name, r, id_col)
-                self.entries.append(self._entry(sheet, r, row, task_id, GROUP_ROLE, fill))
+            if task_id in groups and task_id not in seen:
+                seen[task_id] = (name, r, id_col)
+                add(self._entry(sheet, r, row, task_id, GROUP_ROLE, fill))
                 continue
-            task = self.tasks.get(task_id)
-            assigned = task_id in self.involved and (expected is None or task_id in expected)
-            if task is None or not assigned or task_id in seen:
+            task = tasks.get(task_id)
+            if (
+                task is None
+                or task_id not in involved
+                or task_id in seen
+                or (expected is not None and task_id not in expected)
+            ):
                 code = "task-duplicate-row" if task_id in seen else "task-unknown"
                 first = seen.get(task_id)
                 first_text = f"{first[0]} {cell_name(first[1] + 1, first[2] + 1)}" if first else ""
-                self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=task_id, first=first_text)
-                source = dict(zip(locked_cols, self.cells.get(task_id, []), strict=False))
+                self.report(code, name, cell_name(r + 1, id_col + 1), task_id=task_id, first=first_text)
+                source = dict(zip(locked_cols, cells.get(task_id, []), strict=False))
                 for c in in_table:
                     text = text_of(row[c])
                     if text.strip() and source.get(c) != text:  # the task's own locked text is not the unit's
-                        self.keep(sheet.name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
+                        self.keep(name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
                 continue
-            seen[task_id] = (sheet.name, r, id_col)
+            seen[task_id] = (name, r, id_col)
             expected_row = expected.get(task_id) if expected else None
-            if not (contiguous and row[: len(WORKBOOK_COLUMNS)] == self.cells[task_id]):  # fast path: untouched
+            if not (locked and row[:locked] == cells[task_id]):  # fast path: the locked cells untouched
                 now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
                 self._locked(sheet, r, task, now, locked_cols, expected_row)
             entry = self._entry(sheet, r, row, task_id, self._role(sheet, task, expected_row), fill)
-            self._content_checks(entry, sheet.name, r, columns)
-            self.entries.append(entry)
+            self._content_checks(entry, name, r, columns)
+            add(entry)
+
+    def _fill_plan(self, sheet: ReturnedSheet, columns: dict[str, int]) -> _Plan:
+        """Decided once per sheet: each fill-in column's index, its configuration, the Entry field it feeds and
+        whether a typed text is kept as it is. Source columns of earlier layouts (序号) are not fill-in columns
+        either."""
+        fill = {}
+        for header, c in columns.items():
+            if header in WORKBOOK_COLUMNS or header in TASK_COLUMNS:
+                continue
+            column, field_name = self.fill_columns.get(header), ENTRY_FIELDS.get(header, "")
+            kind = column.kind if column is not None and field_name else None
+            plain = True if kind == "text" else False if kind == "status" else None
+            fill[c] = _Fill(header, c, column, field_name, plain)
+        return _Plan(
+            fill=fill,
+            quick=not sheet.formulas,
+            texts=[(c, f.field) for c, f in fill.items() if f.plain],
+            checked=[(c, f.field if f.plain is False else "") for c, f in fill.items() if not f.plain],
+        )
 
     def _footer(self, sheet: ReturnedSheet, r: int, in_table: list[int]) -> bool:
         """A line of the signature block: each label with the first text after it that is not a label goes to
@@ -274,35 +351,50 @@ class ReturnReader:
                     "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
                 )
 
-    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task_id: str, role: Role, fill) -> Entry:
-        entry = Entry(task_id=task_id, unit=self.unit, role=role, file=self.receipt.file, sheet=sheet.name, row=r + 1)
-        for header, c, column, field_name in fill:
+    def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task_id: str, role: Role, plan: _Plan) -> Entry:
+        entry = Entry(task_id=task_id, unit=self.unit, role=role, file=self.file, sheet=sheet.name, row=r + 1)
+        if not plan.quick:
+            for fill in plan.fill.values():
+                self._cell(entry, sheet, r, row, fill)
+            return entry
+        # The same, quicker for what is plain (a sheet without formulas): text in a text column and a status
+        # from the list are kept as typed, an empty cell holds nothing to check.
+        for c, name in plan.texts:
             value = row[c]
-            if sheet.formulas and (r, c) in sheet.formulas:
-                value = self._formula(sheet, r, c, value)
-            if (
-                field_name
-                and type(value) is str
-                and value
-                and column is not None
-                and (column.kind == "text" or (column.kind == "status" and value in self.statuses))
-            ):
-                setattr(entry, field_name, value)  # the common case: kept as typed, nothing to check
-                continue
-            where = functools.partial(cell_name, r + 1, c + 1)
-            if column is None:
-                if text_of(value).strip():
-                    self.report("column-extra", sheet.name, where(), column=header)
-                    entry.extra[header] = text_of(value)
-                continue
-            if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
-                continue
-            kept = self._value(column, value, sheet.name, where)
-            if field_name:
-                setattr(entry, field_name, kept if isinstance(kept, str) else text_of(kept))
-            elif kept not in ("", None):
-                entry.extra[header] = kept
+            if type(value) is str:
+                setattr(entry, name, value)
+            else:
+                self._cell(entry, sheet, r, row, plan.fill[c])
+        for c, status_field in plan.checked:
+            value = row[c]
+            if status_field and value in self.statuses:
+                setattr(entry, status_field, value)
+            elif value != "":
+                self._cell(entry, sheet, r, row, plan.fill[c])
         return entry
+
+    def _cell(self, entry: Entry, sheet: ReturnedSheet, r: int, row: list[object], fill: _Fill) -> None:
+        """One fill-in cell of a row into the entry, checked by its column's kind."""
+        header, c, column, field_name, plain = fill
+        value = row[c]
+        if sheet.formulas and (r, c) in sheet.formulas:
+            value = self._formula(sheet, r, c, value)
+        if plain is not None and type(value) is str and value and (plain or value in self.statuses):
+            setattr(entry, field_name, value)  # text kept as typed, a status from the list
+            return
+        if column is None:
+            text = text_of(value)
+            if text.strip():
+                self.report("column-extra", sheet.name, cell_name(r + 1, c + 1), column=header)
+                entry.extra[header] = text
+            return
+        if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
+            return
+        kept = self._value(column, value, sheet.name, functools.partial(cell_name, r + 1, c + 1))
+        if field_name:
+            setattr(entry, field_name, kept if isinstance(kept, str) else text_of(kept))
+        elif kept not in ("", None):
+            entry.extra[header] = kept
 
     def _formula(self, sheet: ReturnedSheet, r: int, c: int, value: object) -> object:
         """A formula's saved result; when the file holds none (saved by a program that does not calculate), the
@@ -355,16 +447,19 @@ class ReturnReader:
         return text_of(value)
 
     def _content_checks(self, entry: Entry, sheet: str, r: int, columns: dict[str, int]) -> None:
-        def where(header: str) -> str | None:
-            return cell_name(r + 1, columns[header] + 1) if header in columns else None
-
-        status = normalise_status(entry.status)
-        if entry.role == "lead" and not status:
-            self.report("status-missing", sheet, where("完成状态"), task_id=entry.task_id)
+        status = entry.status if entry.status in self.plain_statuses else normalise_status(entry.status)
+        lead = entry.role == "lead"
+        if lead and not status:
+            self.report("status-missing", sheet, _cell(columns, "完成状态", r), task_id=entry.task_id)
         if status == DONE_STATUS and not entry.progress.strip():
-            self.report("done-without-progress", sheet, where("本月进展"), task_id=entry.task_id)
-        elif entry.role == "lead" and not entry.progress.strip():
-            self.report("progress-empty", sheet, where("本月进展"), task_id=entry.task_id)
+            self.report("done-without-progress", sheet, _cell(columns, "本月进展", r), task_id=entry.task_id)
+        elif lead and not entry.progress.strip():
+            self.report("progress-empty", sheet, _cell(columns, "本月进展", r), task_id=entry.task_id)
+
+
+def _cell(columns: dict[str, int], header: str, r: int) -> str | None:
+    """The cell of row `r` (0-based) under `header`, None when the sheet has no such column."""
+    return cell_name(r + 1, columns[header] + 1) if header in columns else None
 
 
 def formula_text(sheet: ReturnedSheet, r: int, c: int) -> str:
@@ -372,37 +467,31 @@ def formula_text(sheet: ReturnedSheet, r: int, c: int) -> str:
     return f"={formula}" if formula else "=（共享公式）"
 
 
-def sender_unit(ws: Workspace, receipt: Receipt) -> str | None:
-    """The unit whose registered address sent the file."""
-    return next((u.name for u in ws.units.values() if receipt.sender and receipt.sender in u.emails), None)
-
-
-def probable_unit(ws: Workspace, receipt: Receipt) -> tuple[str | None, str]:
-    """The unit a file most likely came from when the file itself does not say: its sender, else a registry
-    name or alias in its original file name (the longest that fits); and how that was decided."""
-    by_sender = sender_unit(ws, receipt)
+def probable_unit(context: ReadContext, receipt: Receipt) -> tuple[str | None, str]:
+    """The unit a file most likely came from when the file itself does not say: the unit whose registered address
+    sent it, else a registry name or alias in its original file name (the longest that fits); and how that was
+    decided."""
+    by_sender = context.senders.get(receipt.sender) if receipt.sender else None
     if by_sender:
         return by_sender, "发件邮箱"
-    names = sorted(
-        ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases) if n), key=lambda x: -len(x[0])
-    )
-    by_name = next((unit for name, unit in names if name in receipt.original_name), None)
+    by_name = next((unit for name, unit in context.names if name in receipt.original_name), None)
     return by_name, "文件名"
 
 
 def identify(
-    ws: Workspace, period: Period, receipt: Receipt, book: ReturnedBook, assigned: str = ""
+    context: ReadContext, receipt: Receipt, book: ReturnedBook, assigned: str = ""
 ) -> tuple[str | None, list[Problem]]:
     """The unit a return belongs to, and what is wrong with its identity. `assigned` is the unit the office
     said the file came from (`ledger returns assign`): it decides over the file name, the sender and the
     metadata's unit, never over the ledger or the period."""
+    ws, period = context.ws, context.period
     found: list[Problem] = []
 
     def report(code: str, **fields: Any) -> None:
         found.append(problem(code, file=receipt.file, **fields))
 
     meta = book.metadata
-    if meta is not None and meta.ledger_id != ledger_id(ws.config):
+    if meta is not None and meta.ledger_id != context.ledger:
         report("return-wrong-ledger", unit=assigned or meta.unit)
         return None, found
     if meta is not None and meta.period != str(period):
@@ -413,7 +502,7 @@ def identify(
         report("return-unit-assigned", unit=assigned)
         return assigned, found
     if meta is None:
-        unit, how = probable_unit(ws, receipt)
+        unit, how = probable_unit(context, receipt)
         if unit is None:
             report("return-unit-unknown", unit_text="")
             return None, found
@@ -422,7 +511,7 @@ def identify(
     if meta.unit not in ws.units:
         report("return-unit-unknown", unit=meta.unit, unit_text=f"（文件标识的单位“{meta.unit}”不在单位名录中）")
         return None, found
-    by_sender = sender_unit(ws, receipt)
+    by_sender = context.senders.get(receipt.sender) if receipt.sender else None
     if by_sender and by_sender != meta.unit:
         report("return-other-sender", unit=meta.unit, sender=receipt.sender, sender_unit=by_sender)
     return meta.unit, found
@@ -452,7 +541,7 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                     continue
                 if ours and (
                     text.strip() in labels
-                    or (header is not None and r < header and text.startswith(tidy(context.ws.config.title)))
+                    or (header is not None and r < header and text.startswith(context.title))
                     or (source is not None and c in positions and source[positions[c]] == text)
                 ):
                     continue
