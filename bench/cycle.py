@@ -5,8 +5,8 @@ The synthetic ledger (1,000 units, 20,000 tasks) goes through one month as an of
     render   history, then every unit's workbook (`render_period`, jobs = number of CPUs)
     fill     every fill-in cell of every task row and the signature block typed in, each workbook saved
     collect  the filled files stored as the period's returns, with receipts
-    merge    every return read and checked (`merge_period`), merged.xlsx, problems.xlsx and merged.json written
-             (`write_merge`, the three files side by side in `jobs` processes)
+    merge    every return read and checked (`merge_period`, the files read in `jobs` processes), merged.xlsx,
+             problems.xlsx and merged.json written (`write_merge`, the three files side by side in `jobs` processes)
     report   `build_report` and its three outputs (汇总台账.xlsx, report.html, 通报.docx; `write_report`, the same)
 
 The floor, run alone in a process of its own and in one process: a bare xlsxwriter dump of the same workbook
@@ -151,7 +151,7 @@ def _fill_one(work: tuple[Path, Path]) -> int:
 
 
 def clock() -> tuple[float, float]:
-    """Wall seconds, and CPU seconds of this process and its finished children (render's and fill's workers)."""
+    """Wall seconds, and CPU seconds of this process and its finished children (render's, fill's, merge's workers)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.perf_counter(), own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
@@ -167,7 +167,7 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
     ws = synthetic_workspace(root, n_units, n_tasks)
 
     start = clock()
-    rendered = render_period(ws, PERIOD, build_history(ws, PERIOD), jobs=jobs)
+    rendered = render_period(ws, PERIOD, build_history(ws, PERIOD, jobs=jobs), jobs=jobs)
     workers = f" (workers: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB at most)" if jobs > 1 else ""
     figures.append(("render", since(start), f"{peak_mb():6.0f} MB{workers}"))
     rows = sum(len(f.lead_tasks) + len(f.support_tasks) for f in rendered.files)
@@ -187,13 +187,13 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
     figures.append(("collect", since(start), f"{peak_mb():6.0f} MB"))
 
     start = clock()
-    merged = merge_period(ws, PERIOD)
+    merged = merge_period(ws, PERIOD, jobs=jobs)
     write_merge(ws, merged, jobs=jobs)
     figures.append(("merge", since(start), f"{peak_mb():6.0f} MB"))
     assert len(merged.entries) >= rows and merged.valid and not merged.problems, merged.stats
 
     start = clock()
-    report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD))
+    report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD, jobs=jobs))
     outputs = write_report(ws, report, jobs=jobs)
     figures.append(("report", since(start), f"{peak_mb():6.0f} MB"))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
@@ -234,7 +234,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=20000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    print(f"synthetic ledger: {args.units} units, {args.tasks} tasks, period {PERIOD}, render jobs {args.jobs}")
+    print(f"synthetic ledger: {args.units} units, {args.tasks} tasks, period {PERIOD}, jobs {args.jobs}")
     with tempfile.TemporaryDirectory() as tmp:
         month, bare = Path(tmp) / "cycle", Path(tmp) / "floor"
         month.mkdir()

@@ -2,14 +2,17 @@
 
 Renders the synthetic ledger's workbooks (1,000 units, 20,000 tasks) with every fill-in column filled, stores
 them as the period's returns, then prints, in one run, rows/s of a bare calamine read of every sheet and of
-`merge_period` with every check on, and their ratio. Not part of the test suite.
+`merge_period` with every check on in one process, and their ratio (the target); then the time of
+`merge_period` with the files read by `--jobs` processes (default the number of CPUs), whose result must be
+the same. Not part of the test suite.
 
-    python bench/merge.py [--units 1000] [--tasks 20000]
+    python bench/merge.py [--units 1000] [--tasks 20000] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -60,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=20000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -83,6 +87,11 @@ def main() -> None:
         # Both read the same files; their row counts differ (a group row of grouped support stands for many tasks,
         # the optional 配合任务明细 rows are entries only when filled), so the ratio is one of times.
         print(f"ratio (bare time / merge time, same files): {bare_s / merge_s:.2f}   (target >= 0.55)")
+        start = time.perf_counter()
+        several = merge_period(ws, PERIOD, jobs=args.jobs)
+        jobs_s = time.perf_counter() - start
+        assert several.to_dict() == result.to_dict(), "the same result whatever the number of processes"
+        print(f"ledger merge, {args.jobs} processes: {jobs_s:7.2f} s  ({merge_s / jobs_s:.2f}x one process)")
 
 
 if __name__ == "__main__":

@@ -123,6 +123,15 @@ class PeriodType(click.ParamType):
 
 
 period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
+# Commands that read the returned files (this period's, and earlier months' for history) read them in parallel.
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="同时读取报送文件的进程数；结果与单进程完全相同。",
+)
 
 
 def open_workspace(path: Path | None, period: Period | None = None) -> ws_module.Workspace:
@@ -421,12 +430,12 @@ def import_(
     type=click.IntRange(min=1),
     default=os.cpu_count() or 1,
     show_default=True,
-    help="同时生成填报表的进程数；结果与单进程完全相同。",
+    help="同时生成填报表（及读取前几个月的报送）的进程数；结果与单进程完全相同。",
 )
 def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
-    history = build_history(ws, period)
+    history = build_history(ws, period, jobs=jobs)
     with Progress(console=console, transient=True) as bar:
         job = bar.add_task("生成填报表", total=None)
         result = render_period(
@@ -506,10 +515,11 @@ def collect(
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
-def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
+@jobs_option
+def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     notes = period_notes(ws, period)
-    result = merge_period(ws, period)
+    result = merge_period(ws, period, jobs=jobs)
     paths = write_merge(ws, result)
     if as_json:
         _print_json(
@@ -537,10 +547,11 @@ def merge(workspace: Path | None, period: Period, as_json: bool) -> None:
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-def status(workspace: Path | None, period: Period, as_json: bool) -> None:
+@jobs_option
+def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     notes = period_notes(ws, period)
-    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period))
+    built = build_report(ws, period, merge_period(ws, period, jobs=jobs), build_history(ws, period, jobs=jobs))
     if as_json:
         _print_json({**built.summary(), "notes": [p.to_dict() for p in notes]})
         return
@@ -584,10 +595,12 @@ class DateType(click.ParamType):
     help="发文字号中的序号（[bulletin] doc_number 的 {n}）；"
     "默认沿用本期已编的号，或取当年下一个号，记在 source/bulletins.json。",
 )
-def report(workspace: Path | None, period: Period, issued: date | None, number: int | None) -> None:
+@jobs_option
+def report(workspace: Path | None, period: Period, issued: date | None, number: int | None, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     print_notes(period_notes(ws, period))
-    built = build_report(ws, period, merge_period(ws, period), build_history(ws, period), issued=issued)
+    merged, history = merge_period(ws, period, jobs=jobs), build_history(ws, period, jobs=jobs)
+    built = build_report(ws, period, merged, history, issued=issued)
     for path in write_report(ws, built, number=number):
         click.echo(f"已生成：{path}")
     click.echo(
@@ -651,9 +664,10 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @workspace_option
 @period_option
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
-def remind(workspace: Path | None, period: Period, send: bool) -> None:
+@jobs_option
+def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period))
+    messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period, jobs=jobs))
     _deliver(ws, period, messages, no_email, send)
 
 
@@ -674,9 +688,10 @@ file_argument = click.argument("file", metavar="文件名")
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-def returns_list(workspace: Path | None, period: Period, as_json: bool) -> None:
+@jobs_option
+def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    lines = list_returns(ws, period)
+    lines = list_returns(ws, period, jobs=jobs)
     if as_json:
         _print_json([asdict(line) for line in lines])
         return

@@ -101,8 +101,9 @@ def answers_of(result: MergeResult, allowed: list[str]) -> dict[tuple[str, str],
     return found
 
 
-def build_history(ws: Workspace, period: Period, months: int = HISTORY_MONTHS) -> History:
-    """The history of the `months` periods before `period`, merging each at most once (cached under build/)."""
+def build_history(ws: Workspace, period: Period, months: int = HISTORY_MONTHS, *, jobs: int = 1) -> History:
+    """The history of the `months` periods before `period`, merging each at most once (cached under build/), its
+    files read by `jobs` processes."""
     earlier, candidates = period, []
     for _ in range(months):
         earlier = earlier.previous()
@@ -110,7 +111,7 @@ def build_history(ws: Workspace, period: Period, months: int = HISTORY_MONTHS) -
     periods = [p for p in reversed(candidates) if ws.paths.returns(p).is_dir()]
     history = History(period=period, periods=periods)
     for p in periods:
-        result, from_cache = cached_merge(ws, p)
+        result, from_cache = cached_merge(ws, p, jobs=jobs)
         (history.reused if from_cache else history.computed).append(p)
         history.answers.update(answers_of(result, ws.config.statuses))
         history.statuses.update({(e.task_id, e.unit): normalise_status(e.status) for e in result.entries})
@@ -141,12 +142,12 @@ def merge_key(ws: Workspace, period: Period) -> str:
     return digest.hexdigest()[:20]
 
 
-def cached_merge(ws: Workspace, period: Period) -> tuple[MergeResult, bool]:
+def cached_merge(ws: Workspace, period: Period, *, jobs: int = 1) -> tuple[MergeResult, bool]:
     """A period's merge result and whether it came from the cache."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
-    result = merge_period(ws, period)
+    result = merge_period(ws, period, jobs=jobs)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()

@@ -45,9 +45,10 @@ class ReturnLine:
     errors: int
 
 
-def list_returns(ws: Workspace, period: Period) -> list[ReturnLine]:
-    """Every stored file of the period, with its unit, received time, what became of it and its problems."""
-    result = merge_period(ws, period)
+def list_returns(ws: Workspace, period: Period, *, jobs: int = 1) -> list[ReturnLine]:
+    """Every stored file of the period, with its unit, received time, what became of it and its problems (the
+    files read by `jobs` processes, as `merge_period` does)."""
+    result = merge_period(ws, period, jobs=jobs)
     names = {s.file: s.receipt.original_name for s in stored_returns(ws.paths, period, office_zone(ws.config))}
     by_file: dict[str | None, list[Problem]] = defaultdict(list)
     for p in result.problems:  # grouped once: a loop over problems per return is quadratic on a large ledger

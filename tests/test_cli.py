@@ -146,6 +146,8 @@ def test_collect_and_merge_commands(example_workspace, tmp_path):
     assert data["entries"] and all(entry_keys <= set(e) for e in data["entries"])
     assert data["problems"] and all(problem_keys <= set(p) for p in data["problems"])
     assert {e["role"] for e in data["entries"]} == {"lead", "support"}
+    one = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06", "--json", "--jobs", "1"])
+    assert one.exit_code == 0 and json.loads(one.output) == data  # by one process or by the default (CPUs)
     table = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06"])
     assert table.exit_code == 0 and "progress-empty" in table.output and "merged.xlsx" in table.output
 

@@ -20,6 +20,7 @@ from ledger.model import Period
 from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
 from ledger.return_reader import probable_number
+from ledger.returns import withdraw_return
 
 from .conftest import GOOD, fill_return, outbox, render
 
@@ -273,6 +274,32 @@ def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
     assert data["stats"]["merged"] == 1
     problems = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")["问题清单"]
     assert problems.max_row - 2 == len(data["problems"])
+
+
+def test_reading_in_several_processes_gives_the_same_result(ws_root, tmp_path):
+    """Every kind of file a period holds, merged by one process and by three: the same result, the same files."""
+    inbox = tmp_path / "inbox"
+    draft = fill_return(outbox(ws_root, FINANCE), inbox / "a" / "初稿.xlsx", {"DQ-34": {"本月进展": "初稿"}})
+    answers = {**GOOD, "DQ-60": {"完成状态": "完成", "完成时间": "2021.6.30"}}
+    final = fill_return(outbox(ws_root, FINANCE), inbox / "b" / "财政局.xlsx", answers)
+    os.utime(draft, (final.stat().st_mtime - 3600,) * 2)  # superseded by the later one
+    tax = {"FGF-13": {"完成状态": "序时推进", "本月进展": "已开展培训"}}
+    may = fill_return(outbox(ws_root, TAX, MAY), inbox / "c" / "税务局五月.xlsx", tax)
+    macro = _zip({**_unzip(outbox(ws_root, WATER).read_bytes()), "xl/vbaProject.bin": b"\x00vba"})
+    (inbox / "c" / "水务局.xlsm").write_bytes(macro)
+    (inbox / "c" / "损坏.xlsx").write_bytes(final.read_bytes()[:3000])
+    (inbox / "c" / "钢城区财政局盖章页.pdf").write_bytes(b"%PDF-1.4 scanned")
+    withdrawn = fill_return(outbox(ws_root, TAX), inbox / "d" / "税务局.xlsx", tax)
+    collect_returns(WorkspacePaths(ws_root), JUNE, [draft, final, may, inbox / "c", withdrawn])
+    ws = load_workspace(ws_root)
+    withdraw_return(ws, JUNE, "税务局.xlsx", why="重复报送")
+    single = merge_period(ws, JUNE, jobs=1)
+    assert {r.state for r in single.returns} == {"merged", "superseded", "rejected", "withdrawn", "evidence"}
+    assert {u.file for u in single.unmerged} == {"初稿.xlsx", "税务局五月.xlsx", "税务局.xlsx"}
+    outputs = [p.read_bytes() for p in write_merge(ws, single)]
+    several = merge_period(ws, JUNE, jobs=3)
+    assert several.to_dict() == single.to_dict()
+    assert [p.read_bytes() for p in write_merge(ws, several)] == outputs
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
