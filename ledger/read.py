@@ -58,11 +58,8 @@ NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-    "core": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dcterms": "http://purl.org/dc/terms/",
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
-    "dc": "http://purl.org/dc/elements/1.1/",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
 

@@ -133,9 +133,10 @@ class _Plan:
     """How the fill-in cells of a task sheet's rows are read."""
 
     fill: dict[int, _Fill]  # column index -> every fill-in column
-    quick: bool  # no formulas on the sheet: the columns below are read as such
+    quick: bool  # no formulas on the sheet: the columns are read as `texts` and `checked` say
     texts: list[tuple[int, str]]  # text columns feeding an Entry field, (index, field): they never have a problem
-    # the other columns, in order so that their problems are: (index, the field when it is the status column)
+    # the other columns in the order of `fill`, so that their problems come in that order: (index, the field when
+    # it is the status column, else "")
     checked: list[tuple[int, str]]
 
 
@@ -239,15 +240,9 @@ class ReturnReader:
         id_col = columns[WORKBOOK_COLUMNS[0]]
         locked_cols = [columns.get(name) for name in WORKBOOK_COLUMNS]
         locked = len(WORKBOOK_COLUMNS) if locked_cols == list(range(len(WORKBOOK_COLUMNS))) else 0
-        fill = self._fill_plan(sheet, columns)
-        name, rows, cells, tasks, involved, groups = (
-            sheet.name,
-            sheet.rows,
-            self.cells,
-            self.tasks,
-            self.involved,
-            self.groups,
-        )
+        plan = self._fill_plan(sheet, columns)
+        name, rows = sheet.name, sheet.rows
+        cells, tasks, involved, groups = self.cells, self.tasks, self.involved, self.groups
         width = max(map(len, rows), default=0)
         labelled = set(columns.values())
         unlabelled = [c for c in range(width) if c not in labelled]  # usually none; their cells are kept first
@@ -272,7 +267,7 @@ class ReturnReader:
                 continue
             if task_id in groups and task_id not in seen:
                 seen[task_id] = (name, r, id_col)
-                add(self._entry(sheet, r, row, task_id, GROUP_ROLE, fill))
+                add(self._entry(sheet, r, row, task_id, GROUP_ROLE, plan))
                 continue
             task = tasks.get(task_id)
             if (
@@ -296,7 +291,7 @@ class ReturnReader:
             if not (locked and row[:locked] == cells[task_id]):  # fast path: the locked cells untouched
                 now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
                 self._locked(sheet, r, task, now, locked_cols, expected_row)
-            entry = self._entry(sheet, r, row, task_id, self._role(sheet, task, expected_row), fill)
+            entry = self._entry(sheet, r, row, task_id, self._role(sheet, task, expected_row), plan)
             self._content_checks(entry, name, r, columns)
             add(entry)
 
@@ -450,14 +445,14 @@ class ReturnReader:
         status = entry.status if entry.status in self.plain_statuses else normalise_status(entry.status)
         lead = entry.role == "lead"
         if lead and not status:
-            self.report("status-missing", sheet, _cell(columns, "完成状态", r), task_id=entry.task_id)
+            self.report("status-missing", sheet, _cell_under(columns, "完成状态", r), task_id=entry.task_id)
         if status == DONE_STATUS and not entry.progress.strip():
-            self.report("done-without-progress", sheet, _cell(columns, "本月进展", r), task_id=entry.task_id)
+            self.report("done-without-progress", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
         elif lead and not entry.progress.strip():
-            self.report("progress-empty", sheet, _cell(columns, "本月进展", r), task_id=entry.task_id)
+            self.report("progress-empty", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
 
 
-def _cell(columns: dict[str, int], header: str, r: int) -> str | None:
+def _cell_under(columns: dict[str, int], header: str, r: int) -> str | None:
     """The cell of row `r` (0-based) under `header`, None when the sheet has no such column."""
     return cell_name(r + 1, columns[header] + 1) if header in columns else None
 
