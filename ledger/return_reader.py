@@ -248,8 +248,7 @@ class ReturnReader:
         unlabelled = [c for c in range(width) if c not in labelled]  # usually none; their cells are kept first
         in_table = [c for c in range(width) if c in labelled]
         add = self.entries.append
-        for r in range(header_row + 1, len(rows)):
-            row = rows[r]
+        for r, row in enumerate(rows[header_row + 1 :], header_row + 1):
             value = row[id_col]
             task_id = (value if type(value) is str else text_of(value)).strip()
             if unlabelled:
