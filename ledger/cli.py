@@ -123,15 +123,20 @@ class PeriodType(click.ParamType):
 
 
 period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
-# Commands that read the returned files (this period's, and earlier months' for history) read them in parallel.
-jobs_option = click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="同时读取报送文件的进程数；结果与单进程完全相同。",
-)
+
+
+def jobs_option(work: str):
+    """--jobs: how many processes share the command's work (render's workbooks, the returned files to read, the
+    files to write); the results are the same as one process's."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default=True,
+        metavar="进程数",
+        help=f"同时{work}的进程数；结果与单进程完全相同。",
+    )
 
 
 def open_workspace(path: Path | None, period: Period | None = None) -> ws_module.Workspace:
@@ -424,14 +429,7 @@ def import_(
     metavar="单位",
     help="只生成该单位的填报表：单位全称、简称/别名或分组（可重复使用）。",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="同时生成填报表（及读取前几个月的报送）的进程数；结果与单进程完全相同。",
-)
+@jobs_option("生成填报表（及读取前几个月的报送）")
 def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
@@ -515,12 +513,12 @@ def collect(
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
-@jobs_option
+@jobs_option("读取报送文件、写出汇总台账和问题清单")
 def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     notes = period_notes(ws, period)
     result = merge_period(ws, period, jobs=jobs)
-    paths = write_merge(ws, result)
+    paths = write_merge(ws, result, jobs=jobs)
     if as_json:
         _print_json(
             {
@@ -547,7 +545,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@jobs_option
+@jobs_option("读取报送文件")
 def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     notes = period_notes(ws, period)
@@ -592,16 +590,17 @@ class DateType(click.ParamType):
     "--number",
     type=click.IntRange(min=1),
     default=None,
+    metavar="序号",
     help="发文字号中的序号（[bulletin] doc_number 的 {n}）；"
     "默认沿用本期已编的号，或取当年下一个号，记在 source/bulletins.json。",
 )
-@jobs_option
+@jobs_option("读取报送文件、写出报告")
 def report(workspace: Path | None, period: Period, issued: date | None, number: int | None, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     print_notes(period_notes(ws, period))
     merged, history = merge_period(ws, period, jobs=jobs), build_history(ws, period, jobs=jobs)
     built = build_report(ws, period, merged, history, issued=issued)
-    for path in write_report(ws, built, number=number):
+    for path in write_report(ws, built, number=number, jobs=jobs):
         click.echo(f"已生成：{path}")
     click.echo(
         f"报告日期{chinese(built.issued)}；任务{len(built.tasks)}项：{built.lights_text()}；"
@@ -664,7 +663,7 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @workspace_option
 @period_option
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
-@jobs_option
+@jobs_option("读取报送文件")
 def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period, jobs=jobs))
@@ -688,7 +687,7 @@ file_argument = click.argument("file", metavar="文件名")
 @workspace_option
 @period_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@jobs_option
+@jobs_option("读取报送文件")
 def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     lines = list_returns(ws, period, jobs=jobs)
