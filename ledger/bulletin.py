@@ -27,7 +27,7 @@ from .paths import WorkspacePaths
 from .report import MonthlyReport
 from .wording import chinese
 from .workspace import DEFAULTS, Workspace
-from .xlsx import fixed_package
+from .xlsx import display_width, fixed_package
 
 TEMPLATE = "通报.docx"
 TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心
@@ -87,7 +87,7 @@ def document_parts(ws: Workspace, report: MonthlyReport, number: int) -> Documen
 
 def width(text: str) -> float:
     """A text's width in characters of the grid: Chinese one, Latin letters and digits half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    return display_width(text) / 2
 
 
 def styled(document, style: str) -> list[Paragraph]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from ..xlsx import display_width
 from .model import ImportedTask
 from .unitlist import guess_kind
 
@@ -43,7 +44,7 @@ def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
     widths = WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:]
     for row in sheet.iter_rows(min_row=2):
         # Row heights written out: LibreOffice and WPS do not grow rows of a file they did not write themselves.
-        lines = max(-(-_display_width(str(c.value or "")) // max(widths[c.column - 1] - 3, 1)) for c in row)
+        lines = max(-(-display_width(str(c.value or "")) // max(widths[c.column - 1] - 3, 1)) for c in row)
         sheet.row_dimensions[row[0].row].height = 15 * max(lines, 1)
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -60,10 +61,6 @@ def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
     sheet.freeze_panes = "A3"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
-
-
-def _display_width(text: str) -> int:
-    return sum(1 if ord(c) < 128 else 2 for c in text)
 
 
 def _units_text(names: list[str], vague: list[str]) -> str:
