@@ -14,7 +14,7 @@ cells (bench/render.py's baseline) plus a bare python-calamine read of the same 
 
 `cycle/floor` is (render + collect + merge + report) / floor: the ledger's own stages. Filling is the units'
 work, not the ledger's, and the floor has no counterpart to it, so it is timed and printed but NOT in the ratio.
-Peak memory is the cycle process's resident peak after each stage (render also shows its worker processes').
+Peak memory is the cycle process's resident peak after each stage, and its worker processes' so far.
 Not part of the test suite.
 
     python bench/cycle.py [--units 1000] [--tasks 20000] [--jobs N]
@@ -150,6 +150,13 @@ def _fill_one(work: tuple[Path, Path]) -> int:
     return fill(*work)
 
 
+def memory(jobs: int) -> str:
+    """This process's peak so far, and the largest worker process's (render's, merge's and report's forked
+    workers, and fill's) so far: a forked worker's resident pages include those it shares with this process."""
+    workers = f" (worker processes so far: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB at most)" if jobs > 1 else ""
+    return f"{peak_mb():6.0f} MB{workers}"
+
+
 def clock() -> tuple[float, float]:
     """Wall seconds, and CPU seconds of this process and its finished children (render's, fill's, merge's workers)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -168,8 +175,7 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
 
     start = clock()
     rendered = render_period(ws, PERIOD, build_history(ws, PERIOD, jobs=jobs), jobs=jobs)
-    workers = f" (workers: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB at most)" if jobs > 1 else ""
-    figures.append(("render", since(start), f"{peak_mb():6.0f} MB{workers}"))
+    figures.append(("render", since(start), memory(jobs)))
     rows = sum(len(f.lead_tasks) + len(f.support_tasks) for f in rendered.files)
 
     inbox = root / "inbox"
@@ -184,18 +190,18 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
     start = clock()
     collected = collect_returns(ws.paths, PERIOD, sorted(inbox.glob("*.xlsx")))
     assert len(collected.stored) == len(rendered.files)
-    figures.append(("collect", since(start), f"{peak_mb():6.0f} MB"))
+    figures.append(("collect", since(start), memory(jobs)))
 
     start = clock()
     merged = merge_period(ws, PERIOD, jobs=jobs)
     write_merge(ws, merged, jobs=jobs)
-    figures.append(("merge", since(start), f"{peak_mb():6.0f} MB"))
+    figures.append(("merge", since(start), memory(jobs)))
     assert len(merged.entries) >= rows and merged.valid and not merged.problems, merged.stats
 
     start = clock()
     report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD, jobs=jobs))
     outputs = write_report(ws, report, jobs=jobs)
-    figures.append(("report", since(start), f"{peak_mb():6.0f} MB"))
+    figures.append(("report", since(start), memory(jobs)))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
     queue.put((rows, figures, sizes))
 
