@@ -25,19 +25,25 @@ def _call(n: int) -> object:
 
 def in_processes(calls: Sequence[Callable[[], T]], jobs: int, *, chunksize: int = 1) -> Iterator[T]:
     """Each call's result, in order; with jobs > 1 the calls run in that many forked processes (one process,
-    this one, otherwise or where fork is not available)."""
+    this one, otherwise or where fork is not available).
+
+    A call may share its own work out again (a workbook's long tables, inside a worker writing that workbook):
+    its processes are its own, and this run's calls are in place again when they are done."""
     global _calls
     if jobs <= 1 or len(calls) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (call() for call in calls)
         return
-    _calls = calls
+    outer, _calls = _calls, calls
     # What is alive now lives for the whole run: freezing it keeps the collector from touching (and so copying)
-    # the parent's objects in every child.
-    gc.freeze()
+    # the parent's objects in every child. Left to whoever froze it first (render does, for its own reasons).
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(calls)), mp_context=context) as pool:
             yield from cast(Iterator[T], pool.map(_call, range(len(calls)), chunksize=chunksize))
     finally:
-        gc.unfreeze()
-        _calls = ()
+        if freezing:
+            gc.unfreeze()
+        _calls = outer

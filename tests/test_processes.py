@@ -2,6 +2,9 @@
 
 import functools
 import os
+import time
+
+import pytest
 
 from ledger.processes import in_processes
 
@@ -25,3 +28,29 @@ def test_one_job_runs_in_this_process():
 def test_closures_run_too_since_only_their_place_is_sent():
     base = 10
     assert list(in_processes([lambda: base + 1, lambda: base + 2], 2)) == [11, 12]
+
+
+def nested_then_done() -> str:
+    """Shares its own work out, as a worker writing a workbook shares out the workbook's long tables."""
+    return "".join(in_processes([lambda: "甲", lambda: "乙"], 2))
+
+
+def slow(text: str) -> str:
+    time.sleep(0.5)
+    return text
+
+
+def test_a_call_that_shares_its_work_out_again_leaves_the_others_in_place():
+    # Two workers, three calls: the nested call finishes first, so its worker takes the third call too, which
+    # it can only find if the nested run put this run's calls back.
+    calls = [nested_then_done, functools.partial(slow, "丙"), lambda: "丁"]
+    assert list(in_processes(calls, 2)) == ["甲乙", "丙", "丁"]
+
+
+def test_an_error_in_a_child_reaches_the_caller_and_the_next_run_works():
+    def fails() -> int:
+        raise ValueError("坏")
+
+    with pytest.raises(ValueError, match="坏"):
+        list(in_processes([lambda: 1, fails], 2))
+    assert list(in_processes([lambda: 1, lambda: 2], 2)) == [1, 2]
