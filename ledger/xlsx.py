@@ -32,9 +32,13 @@ LINE_HEIGHT = 14.5  # points a wrapped line of 10 pt text takes (CJK fonts have 
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 
 # East Asian wide and full-width ranges: these characters take two columns on screen.
+# Also the symbols Chinese fonts (宋体, 仿宋) set full width though Unicode leaves them "ambiguous": quotes “”,
+# dashes ——, …, ‰, ℃, Ⅰ, arrows, ①, box drawing, ■▲, ★, and the private-use characters offices use for rare
+# characters in names.
 _WIDE_RANGES = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+    "\u1100-\u115f\u2010-\u2027\u2030-\u203e\u2100-\u21ff\u2460-\u26ff\u2e80-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\ue000-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+    "\uffe0-\uffe6\U00020000-\U0003fffd"
 )
 _NARROW_RUNS = re.compile(f"[^{_WIDE_RANGES}]+")
 

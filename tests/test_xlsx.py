@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from ledger.xlsx import FittedWorksheet, RowsWorksheet, new_workbook, table_sheet
+from ledger.xlsx import FittedWorksheet, RowsWorksheet, display_width, new_workbook, table_sheet
 
 from .conftest import libreoffice_pdf
 
@@ -171,3 +171,17 @@ def test_a_row_written_whole_takes_no_other_cells(tmp_path):
     sheet.write_string(2, 3, "覆盖")
     with pytest.raises(ValueError):
         book.close()
+
+
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("abc 123", 7),
+        ("第一项", 6),
+        ("“放管服”改革——①②③", 24),  # quotes, dashes and circled numbers are full width in Chinese fonts
+        ("温度≤30℃，Ⅱ类", 15),  # ≤ stays narrow
+        ("\ue000家庄", 6),  # a rare character of a place name, in the private-use area
+    ],
+)
+def test_display_width_counts_what_chinese_fonts_set_full_width_as_two(text, width):
+    assert display_width(text) == width
