@@ -65,8 +65,14 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
     """report.html, written as the template produces it: on a large ledger the page is tens of megabytes, and
     holding it whole (then its UTF-8 copy) was most of the report's peak memory."""
     chunks = template(ws.root, "report.html.j2").generate(**report_context(report))
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(chunks)
+    unfinished = path.with_name(f".{path.name}.part")  # replaced whole: a template that fails leaves the last page
+    try:
+        with unfinished.open("w", encoding="utf-8") as out:
+            out.writelines(chunks)
+    except BaseException:
+        unfinished.unlink(missing_ok=True)
+        raise
+    unfinished.replace(path)
     return path
 
 

@@ -4,6 +4,7 @@ Expectations are computed here from the merged entries with the rules as the REA
 the code under test.
 """
 
+import dataclasses
 import html
 import json
 import re
@@ -12,6 +13,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import docx
+import jinja2
 import openpyxl
 import pdfplumber
 import pytest
@@ -27,7 +29,7 @@ from ledger.master import write_merge
 from ledger.merge import merge_period
 from ledger.model import Period, Task
 from ledger.outbox import read_manifest
-from ledger.publish import write_report
+from ledger.publish import write_html, write_report
 from ledger.render import render_period
 from ledger.report import build_report, light_of
 from ledger.samples import make_sample_returns
@@ -113,6 +115,21 @@ def test_the_cycle_produces_all_three_outputs(cycle):
     s = merged.stats
     assert s["rejected"] >= 1 and s["superseded"] >= 1 and s["errors"] >= 1  # some units made mistakes
     assert report.missing_units and report.late_units  # some were silent, some late
+
+
+def test_a_page_template_that_fails_leaves_the_last_page_whole(cycle, tmp_path):
+    ws, _, report, _ = cycle
+    office = dataclasses.replace(ws, root=tmp_path / "ws")
+    (office.root / "templates").mkdir(parents=True)
+    (office.root / "templates" / "report.html.j2").write_text(
+        "{% for t in r.tasks %}{{ t.task.id }}{% endfor %}{{ no_such_thing }}", encoding="utf-8"
+    )
+    page = tmp_path / "report.html"
+    page.write_text("上月的页面", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        write_html(office, report, page)
+    assert page.read_text(encoding="utf-8") == "上月的页面"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "ws"]  # no half-written page left
 
 
 def test_the_outputs_written_by_several_processes_are_the_same_files(cycle):
