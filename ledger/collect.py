@@ -10,11 +10,10 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
-import json
 import mailbox
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
@@ -28,6 +27,7 @@ from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
 from .read import peek_period
+from .records import append_record, read_records
 
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
 
@@ -86,10 +86,12 @@ def parse_received(text: str, config: Config) -> datetime:
 
 
 def read_receipts(folder: Path) -> list[Receipt]:
-    path = folder / RECEIPTS
-    if not path.is_file():
-        return []
-    return [Receipt(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    known = {f.name for f in fields(Receipt)}
+    return [
+        Receipt(**{k: v for k, v in r.items() if k in known})  # type: ignore[arg-type]
+        for r in read_records(folder / RECEIPTS).records
+        if isinstance(r.get("file"), str)
+    ]
 
 
 def _free_name(folder: Path, name: str) -> str:
@@ -218,8 +220,7 @@ class _Shelf:
             message_id=item.message_id,
             received_how=item.received_how,
         )
-        with open(self.folder / RECEIPTS, "a", encoding="utf-8") as log:
-            log.write(json.dumps(asdict(receipt), ensure_ascii=False) + "\n")
+        append_record(self.folder / RECEIPTS, asdict(receipt))
         self.known.add(digest)
         return receipt
 

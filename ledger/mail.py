@@ -13,7 +13,6 @@ import email
 import email.policy
 import hashlib
 import imaplib
-import json
 import os
 import smtplib
 import ssl
@@ -42,6 +41,7 @@ from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
 from .problems import ERROR
+from .records import append_record, read_records
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace
@@ -213,9 +213,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
 
 
 def _sent_keys(path: Path) -> set[str]:
-    if not path.is_file():
-        return set()
-    return {json.loads(line)["key"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    return {str(r["key"]) for r in read_records(path).records if "key" in r}
 
 
 @dataclass
@@ -363,8 +361,7 @@ def deliver(
                         "attachment": outgoing.attachment_name if outgoing.attachment else "",
                         "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     }
-                    with open(log, "a", encoding="utf-8") as handle:
-                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    append_record(log, record)
                     done.add(outgoing.key)
                     result.sent.append(outgoing)
             if progress:

@@ -15,8 +15,7 @@ history cache keys on the bytes of every file in the folder, so a correction inv
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Literal
@@ -24,6 +23,7 @@ from typing import Literal
 from .collect import Receipt, read_receipts
 from .model import Period
 from .paths import RECORDS, WorkspacePaths
+from .records import append_record, read_records
 
 Action = Literal["withdraw", "restore", "set-received", "assign"]
 
@@ -57,16 +57,17 @@ class StoredReturn:
 
 
 def read_corrections(path: Path) -> list[Correction]:
-    if not path.is_file():
-        return []
-    return [Correction(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    known = {f.name for f in fields(Correction)}
+    return [
+        Correction(**{k: v for k, v in r.items() if k in known})  # type: ignore[arg-type]
+        for r in read_records(path).records
+        if isinstance(r.get("file"), str) and isinstance(r.get("action"), str)
+    ]
 
 
 def add_correction(path: Path, correction: Correction) -> None:
     """Append one correction; the record is only ever appended to."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as log:
-        log.write(json.dumps(asdict(correction), ensure_ascii=False) + "\n")
+    append_record(path, asdict(correction))
 
 
 def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[StoredReturn]:
