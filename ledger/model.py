@@ -92,6 +92,16 @@ class Period:
         return f"{self.year}年{self.month}月"
 
     @property
+    def start(self) -> date:
+        """The round's first day."""
+        return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        """The round's last day."""
+        return self.last_day
+
+    @property
     def last_day(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
