@@ -19,26 +19,22 @@ import click.parser
 import click.types
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from . import workspace as ws_module
 from .clock import office_zone
 from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
 from .config import ConfigError
-from .history import build_history
 from .importer import import_document
-from .mail import MailError, MailResult, deliver, fetch_imap, reminder_messages, workbook_messages
-from .master import write_merge
-from .merge import merge_period, period_notes
+from .mail import MailError, MailResult, fetch_imap
 from .model import Period
-from .outbox import Manifest, read_manifest
+from .outbox import Manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
-from .publish import write_report
-from .render import render_period
-from .report import build_report
 from .returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
+from .rounds import Round, open_round
 from .samples import make_sample_returns
+from .span import SpanReport
 from .wording import STATE_NAMES, chinese, chinese_date
 
 # Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
@@ -111,7 +107,9 @@ workspace_option = click.option(
 
 
 class PeriodType(click.ParamType):
-    name = "YYYY-MM"
+    """A period in any of its forms: 2021-W23, 2021-06, 2021-Q3, 2021-H1, 2021."""
+
+    name = "期次"
 
     def convert(self, value, param, ctx):
         if isinstance(value, Period):
@@ -122,7 +120,14 @@ class PeriodType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-period_option = click.option("--period", "-p", type=PeriodType(), required=True, help="报告期（月份），如 2021-06。")
+period_option = click.option(
+    "--period",
+    "-p",
+    type=PeriodType(),
+    required=True,
+    metavar="期次",
+    help="报告期：周 2021-W23、月 2021-06、季度 2021-Q3、半年 2021-H1 或全年 2021（按 ledger.toml 的 round 调度）。",
+)
 
 
 def jobs_option(work: str):
@@ -156,7 +161,7 @@ def open_workspace(path: Path | None, period: Period | None = None) -> ws_module
 class PeriodOrAutoType(PeriodType):
     """A period, or "auto": each workbook goes to the period its own metadata names."""
 
-    name = "YYYY-MM|auto"
+    name = "期次|auto"
 
     def convert(self, value, param, ctx):
         return None if value == "auto" else super().convert(value, param, ctx)
@@ -171,10 +176,41 @@ def load_valid_workspace(path: Path | None, period: Period | None = None) -> ws_
     return ws
 
 
-def manifest_of(ws: ws_module.Workspace, period: Period) -> Manifest:
-    """The period's outbox manifest, or exit 1 saying which command makes it."""
+def round_of(ws: ws_module.Workspace, period: Period, jobs: int = 1, *, summary: bool = False) -> Round:
+    """The round the command works on; a period of the wrong length exits 1 naming the right form. Long steps
+    show a progress bar on stderr."""
     try:
-        return read_manifest(ws.paths, period)
+        opened = open_round(ws, period, jobs=jobs, progress=_progress)
+        if not summary:
+            opened.require_round()
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    return opened
+
+
+STEP_NAMES = {"history": "读取往期报送", "render": "生成填报表", "mail": "处理邮件"}
+_bars: dict[str, tuple[Progress, TaskID]] = {}
+
+
+def _progress(step: str, done: int, total: int) -> None:
+    """A transient progress bar per step, on stderr so --json output stays clean."""
+    if not sys.stderr.isatty():
+        return
+    if step not in _bars:
+        bar = Progress(console=warnings, transient=True)
+        bar.start()
+        _bars[step] = (bar, bar.add_task(STEP_NAMES.get(step, step), total=total))
+    bar, job = _bars[step]
+    bar.update(job, completed=done, total=total)
+    if done >= total:
+        bar.stop()
+        del _bars[step]
+
+
+def manifest_of(opened: Round) -> Manifest:
+    """The round's outbox manifest, or exit 1 saying which command makes it."""
+    try:
+        return opened.manifest()
     except ProblemError as exc:
         found = problem(exc.code, **exc.fields)
         raise click.ClickException(f"{found.message}（{found.code}）") from exc
@@ -433,17 +469,7 @@ def import_(
 def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
-    history = build_history(ws, period, jobs=jobs)
-    with Progress(console=console, transient=True) as bar:
-        job = bar.add_task("生成填报表", total=None)
-        result = render_period(
-            ws,
-            period,
-            history,
-            units=wanted,
-            jobs=jobs,
-            progress=lambda n, total: bar.update(job, completed=n, total=total),
-        )
+    result = round_of(ws, period, jobs).render(wanted)
     for name in result.unknown_units:
         console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
     click.echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
@@ -476,6 +502,8 @@ def collect(
     workspace: Path | None, period: Period | None, received: str | None, use_imap: bool, paths: tuple[Path, ...]
 ) -> None:
     ws = open_workspace(workspace, period)
+    if period is not None:
+        round_of(ws, period)
     if not paths and not use_imap:
         raise click.UsageError("请给出要收集的文件或文件夹，或使用 --imap。")
     if use_imap and period is None:
@@ -516,9 +544,10 @@ def collect(
 @jobs_option("读取报送文件、写出汇总台账和问题清单")
 def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    notes = period_notes(ws, period)
-    result = merge_period(ws, period, jobs=jobs)
-    paths = write_merge(ws, result, jobs=jobs)
+    opened = round_of(ws, period, jobs)
+    notes = opened.notes()
+    result = opened.merge()
+    paths = opened.write_merge()
     if as_json:
         _print_json(
             {
@@ -548,13 +577,20 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
 @jobs_option("读取报送文件")
 def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    notes = period_notes(ws, period)
-    built = build_report(ws, period, merge_period(ws, period, jobs=jobs), build_history(ws, period, jobs=jobs))
+    opened = round_of(ws, period, jobs, summary=True)
+    notes = opened.notes()
+    built = opened.report()
     if as_json:
-        _print_json({**built.summary(), "notes": [p.to_dict() for p in notes]})
+        _print_json({"round": opened.info(), **built.summary(), "notes": [p.to_dict() for p in notes]})
         return
     print_notes(notes)
-    click.echo(f"{period.label}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
+    if isinstance(built, SpanReport):
+        _print_span_status(built)
+        return
+    click.echo(
+        f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）："
+        f"应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。"
+    )
     for label, units in (
         ("未报送", built.missing_units),
         ("报送有误", built.error_units),
@@ -562,6 +598,23 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     ):
         click.echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
     click.echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
+
+
+def _print_span_status(built: SpanReport) -> None:
+    """A half-year or a year: completion, then every unit's reporting record over the rounds."""
+    click.echo(built.coverage_text())
+    click.echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
+    table = Table(title=f"{built.heading}各单位报送情况")
+    for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "有误", "按时率"):
+        table.add_column(column, overflow="fold")
+    for u in built.units:
+        table.add_row(
+            u.unit,
+            f"{u.completion_text}（{chinese(u.completion)}）",
+            *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.with_errors)),
+            chinese(u.on_time_rate),
+        )
+    console.print(table)
 
 
 class DateType(click.ParamType):
@@ -597,11 +650,14 @@ class DateType(click.ParamType):
 @jobs_option("读取报送文件、写出报告")
 def report(workspace: Path | None, period: Period, issued: date | None, number: int | None, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    print_notes(period_notes(ws, period))
-    merged, history = merge_period(ws, period, jobs=jobs), build_history(ws, period, jobs=jobs)
-    built = build_report(ws, period, merged, history, issued=issued)
-    for path in write_report(ws, built, number=number, jobs=jobs):
+    opened = round_of(ws, period, jobs, summary=True)
+    print_notes(opened.notes())
+    built, paths = opened.publish(issued=issued, number=number)
+    for path in paths:
         click.echo(f"已生成：{path}")
+    if isinstance(built, SpanReport):
+        click.echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")
+        return
     click.echo(
         f"报告日期{chinese(built.issued)}；任务{len(built.tasks)}项：{built.lights_text()}；"
         f"未报送单位{len(built.missing_units)}个，报送有误单位{len(built.error_units)}个。"
@@ -614,17 +670,16 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
 @click.argument("inbox", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace, period)
-    written = make_sample_returns(ws, manifest_of(ws, period), inbox)
+    written = make_sample_returns(ws, manifest_of(round_of(ws, period)), inbox)
     click.echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
-def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[str], send: bool) -> None:
-    with Progress(console=console, transient=True) as bar:
-        job = bar.add_task("发送邮件" if send else "生成邮件", total=len(messages))
-        try:
-            result: MailResult = deliver(ws, period, messages, send, lambda n, _total: bar.update(job, completed=n))
-        except MailError as exc:
-            raise click.ClickException(str(exc)) from exc
+def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
+    ws, period = opened.ws, opened.period
+    try:
+        result: MailResult = opened.deliver(messages, send=send)
+    except MailError as exc:
+        raise click.ClickException(str(exc)) from exc
     if result.dry_run:
         click.echo(f"试运行：已生成{len(result.written)}封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
         click.echo("确认无误后加 --send 发送。")
@@ -653,8 +708,10 @@ def _deliver(ws: ws_module.Workspace, period: Period, messages, no_email: list[s
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
-    messages, no_email = workbook_messages(ws, manifest_of(ws, period), wanted)
-    _deliver(ws, period, messages, no_email, send)
+    opened = round_of(ws, period)
+    manifest_of(opened)
+    messages, no_email = opened.workbook_mail(wanted)
+    _deliver(opened, messages, no_email, send)
 
 
 @main.command(
@@ -666,8 +723,10 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @jobs_option("读取报送文件")
 def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
-    messages, no_email = reminder_messages(ws, manifest_of(ws, period), merge_period(ws, period, jobs=jobs))
-    _deliver(ws, period, messages, no_email, send)
+    opened = round_of(ws, period, jobs)
+    manifest_of(opened)
+    messages, no_email = opened.reminder_mail()
+    _deliver(opened, messages, no_email, send)
 
 
 @main.group(
@@ -694,7 +753,7 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
     if as_json:
         _print_json([asdict(line) for line in lines])
         return
-    print_notes(period_notes(ws, period))
+    print_notes(round_of(ws, period).notes())
     table = Table(title=f"{period.label}收到的文件（{len(lines)}个）")
     for column in ("文件", "单位", "收到时间", "处理结果", "问题"):
         table.add_column(column, overflow="fold")
@@ -764,3 +823,34 @@ def returns_assign(workspace: Path | None, period: Period, file: str, unit: str)
     except ProblemError as exc:
         raise fail(exc) from exc
     click.echo(f"已指定：{file} 为 {correction.unit} 的报送。")
+
+
+@main.group(
+    help="调度期次的设置：更改某一期的报送截止日期（如遇节假日），更改另行记录，不改写原设置。",
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
+def rounds() -> None:
+    pass
+
+
+rounds.command_class = ChineseCommand
+
+
+@rounds.command(
+    "set-due", help="更改某一期的报送截止日期，如 ledger rounds set-due 2021-09 2021-10-11 --why 国庆假期顺延。"
+)
+@workspace_option
+@click.argument("period", metavar="期次", type=PeriodType())
+@click.argument("due", metavar="日期")
+@click.option("--why", required=True, metavar="原因", help="更改的原因，如“国庆假期顺延”。")
+def rounds_set_due(workspace: Path | None, period: Period, due: str, why: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        change = round_of(ws, period).set_due(due, why)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(
+        f"已更改：{period.label}的报送截止日期为{chinese(date.fromisoformat(change.due))}（原因：{change.why}）。"
+    )
+    click.echo("催报、是否逾期和填报说明都按新日期计算；已生成的填报表请重新生成后再发送。")

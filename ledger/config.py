@@ -11,11 +11,12 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .problems import Problem, problem
+from .problems import ERROR, Problem, problem
 
 CONFIG_NAME = "ledger.toml"
 DEFAULT_STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
@@ -124,6 +125,33 @@ class ReportOptions:
     unreported_light: UnreportedLight = "grey"
 
 
+RoundKind = Literal["week", "month", "quarter", "half"]
+ROUND_KINDS: tuple[RoundKind, ...] = ("week", "month", "quarter", "half")
+DueIn = Literal["next", "same"]
+DUE_INS: tuple[DueIn, ...] = ("next", "same")
+
+
+@dataclass(kw_only=True, frozen=True)
+class Rhythm:
+    """[ledger] round, due_day, due_in, due_weekday: how often units report and when a round's returns are due.
+
+    due_in "next": on due_day of the month after the round (on due_weekday of the week after, for weeks);
+    "same": within the round's own last month ("每月28日前报送本月进展") or week."""
+
+    round: RoundKind = "month"
+    due_day: int = 5
+    due_in: DueIn = "next"
+    due_weekday: int = 5  # 1 Monday … 7 Sunday
+
+
+@dataclass(kw_only=True, frozen=True)
+class WorkCalendar:
+    """[calendar]: local 调休 on top of the national holiday calendar."""
+
+    extra_workdays: frozenset[date] = frozenset()
+    extra_holidays: frozenset[date] = frozenset()
+
+
 @dataclass(kw_only=True, frozen=True)
 class BulletinConfig:
     """[bulletin]: what an office words its own way in the 通报 (GB/T 9704-2012 parts). Empty names fall back
@@ -146,7 +174,8 @@ class Config:
     office: Office = field(default_factory=Office)
     units_file: str = "source/units.xlsx"
     documents: list[DocumentConfig] = field(default_factory=list)
-    report_due_day: int = 5
+    rhythm: Rhythm = field(default_factory=Rhythm)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     due_soon_days: int = 10
     statuses: list[str] = field(default_factory=lambda: list(DEFAULT_STATUSES))
     sheet_password: str | None = None
@@ -155,6 +184,7 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     report: ReportOptions = field(default_factory=ReportOptions)
     bulletin: BulletinConfig = field(default_factory=BulletinConfig)
+    notes: list[Problem] = field(default_factory=list)  # warnings that do not stop loading (a key moved …)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -411,7 +441,8 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
             email=office.text("email", "", 'email = "office@example.cn"'),
         ),
         units_file=units.text("file", "source/units.xlsx", 'file = "source/units.xlsx"'),
-        report_due_day=report.integer("due_day", 5, "due_day = 5", low=1, high=28),
+        rhythm=_rhythm(ledger, report),
+        calendar=_calendar(section("calendar")),
         due_soon_days=report.integer("due_soon_days", 10, "due_soon_days = 10", low=0),
         support_group_threshold=report.integer(
             "support_group_threshold",
@@ -428,7 +459,40 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         bulletin=_bulletin(section("bulletin")),
     )
     _unknown_keys(seen, problems)
+    config.notes = [p for p in problems if p.severity != ERROR]
+    problems[:] = [p for p in problems if p.severity == ERROR]
     return config
+
+
+def _rhythm(ledger: _Table, report: _Table) -> Rhythm:
+    """The rhythm's keys live in [ledger]; a due_day still written under [report] (where it used to live) is
+    taken, with a hint to move it."""
+    due_day = ledger.integer("due_day", 5, "due_day = 5", low=1, high=28)
+    report.known.append("due_day")  # its old home: still read, and a slip such as due_dya still finds it
+    if "due_day" in report.data:
+        old = report.integer("due_day", 5, "due_day = 5", low=1, high=28)
+        if "due_day" not in ledger.data:
+            due_day = old
+            report.report("config-key-moved", "due_day", section="ledger")
+    return Rhythm(
+        round=ledger.choice("round", ROUND_KINDS, "month"),
+        due_day=due_day,
+        due_in=ledger.choice("due_in", DUE_INS, "next"),
+        due_weekday=ledger.integer("due_weekday", 5, "due_weekday = 5", low=1, high=7),
+    )
+
+
+def _calendar(table: _Table) -> WorkCalendar:
+    def days(name: str) -> frozenset[date]:
+        found = set()
+        for text in table.texts(name, [], f'{name} = ["2021-09-18"]'):
+            try:
+                found.add(date.fromisoformat(text.strip()))
+            except ValueError:
+                table.report("config-value", name, value=_shown(text), allowed="日期，写作“2021-09-18”")
+        return frozenset(found)
+
+    return WorkCalendar(extra_workdays=days("extra_workdays"), extra_holidays=days("extra_holidays"))
 
 
 def _bulletin(table: _Table) -> BulletinConfig:

@@ -7,14 +7,16 @@ What cannot be read comes back as kind "unknown", never as a guessed date.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
+from calendar import monthrange
 from datetime import date, timedelta
 
 import chinese_calendar
 
+from .config import Rhythm, WorkCalendar
 from .model import Deadline, Period
+from .problems import Problem, problem
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
 # Traditional forms of the words deadlines are written with (長期堅持, 持續推進, 每個季度, 年內 …).
@@ -67,7 +69,7 @@ _EMBEDDED = re.compile(
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, monthrange(year, month)[1])
 
 
 def _arabic(numeral: str) -> str:
@@ -222,44 +224,73 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
     return Deadline(raw, "date", due=max(dues))
 
 
-def is_working_day(day: date) -> bool:
-    """Chinese official working day (holidays and swapped weekend days included); Mon-Fri beyond the calendar."""
+NATIONAL = WorkCalendar()
+
+
+@functools.cache
+def calendar_last_year() -> int:
+    """The last year the national holiday calendar (chinesecalendar) knows."""
+    return max(day.year for day in chinese_calendar.constants.holidays)
+
+
+def is_working_day(day: date, calendar: WorkCalendar = NATIONAL) -> bool:
+    """Chinese official working day (holidays and swapped weekend days included), with the office's own 调休
+    from [calendar]; Monday to Friday beyond the national calendar's years (`calendar_problems` says so)."""
+    if day in calendar.extra_holidays:
+        return False
+    if day in calendar.extra_workdays:
+        return True
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return day.weekday() < 5
 
 
-def next_working_day(day: date) -> date:
+def next_working_day(day: date, calendar: WorkCalendar = NATIONAL) -> date:
     """day itself when it is a working day, else the first working day after it (a deadline on a holiday)."""
-    while not is_working_day(day):
+    while not is_working_day(day, calendar):
         day += timedelta(days=1)
     return day
 
 
-def return_due(period: Period, due_day: int) -> date:
-    """When a period's returns are due: due_day of the next month ("每月5日前"), moved to the next working day
-    when it falls on a weekend or holiday."""
-    return next_working_day(period.return_deadline(due_day))
+def calendar_problems(*days: date) -> list[Problem]:
+    """A warning for each year among `days` that the national holiday calendar does not cover."""
+    last = calendar_last_year()
+    years = sorted({d.year for d in days if d.year > last})
+    return [problem("calendar-beyond", last=last, year=year) for year in years]
+
+
+def scheduled_due(period: Period, rhythm: Rhythm) -> date:
+    """When a round's returns are due by the ledger's rhythm, before moving off a holiday.
+
+    Months, quarters and half-years: due_day of the month after the round ("每月5日前报送上月进展"), or of the
+    round's own last month with due_in "same" ("每月28日前报送本月进展"). Weeks: due_weekday of the week after,
+    or of the round's own week."""
+    if period.kind == "week":
+        week = period.next() if rhythm.due_in == "next" else period
+        return week.start + timedelta(days=rhythm.due_weekday - 1)
+    month = period.months_after(1 if rhythm.due_in == "next" else 0)
+    last = monthrange(month.year, month.month)[1]
+    return month.replace(day=min(rhythm.due_day, last))
 
 
 @functools.lru_cache(maxsize=256)
-def add_working_days(start: date, days: int) -> date:
+def add_working_days(start: date, days: int, calendar: WorkCalendar = NATIONAL) -> date:
     """The date that is `days` working days after start."""
     day = start
     while days > 0:
         day += timedelta(days=1)
-        days -= is_working_day(day)
+        days -= is_working_day(day, calendar)
     return day
 
 
-def deadline_state(deadline: Deadline, as_of: date, soon_days: int) -> str | None:
+def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: WorkCalendar = NATIONAL) -> str | None:
     """ "overdue" when the due date has passed by as_of, "soon" when it falls within soon_days working days."""
     if deadline.due is None:
         return None
     if deadline.due < as_of:
         return "overdue"
-    if deadline.due <= add_working_days(as_of, soon_days):
+    if deadline.due <= add_working_days(as_of, soon_days, calendar):
         return "soon"
     return None
 

@@ -183,7 +183,7 @@ class MergeResult:
         return {
             "period": str(self.period),
             "stats": self.stats,
-            "entries": [{**vars(e), "extra": {k: _tag(v) for k, v in e.extra.items()}} for e in self.entries],
+            "entries": [{**vars(e), "extra": {k: tag_value(v) for k, v in e.extra.items()}} for e in self.entries],
             "problems": [p.to_dict() for p in self.problems],
             "returns": [asdict(r) for r in self.returns],
             "unmerged": [dict(vars(u)) for u in self.unmerged],  # flat records: a shallow copy is the whole copy
@@ -193,20 +193,22 @@ class MergeResult:
     def from_dict(cls, data: dict[str, Any]) -> MergeResult:
         return cls(
             period=Period.parse(data["period"]),
-            entries=[Entry(**{**e, "extra": {k: _untag(v) for k, v in e["extra"].items()}}) for e in data["entries"]],
+            entries=[
+                Entry(**{**e, "extra": {k: untag_value(v) for k, v in e["extra"].items()}}) for e in data["entries"]
+            ],
             problems=[Problem(**p) for p in data["problems"]],
             returns=[ReturnInfo(**r) for r in data["returns"]],
             unmerged=[Unmerged(**u) for u in data["unmerged"]],
         )
 
 
-def _tag(value: object) -> object:
+def tag_value(value: object) -> object:
     if isinstance(value, date):
         return {"date": value.isoformat()}
     return value
 
 
-def _untag(value: object) -> object:
+def untag_value(value: object) -> object:
     if isinstance(value, dict) and set(value) == {"date"}:
         return date.fromisoformat(value["date"])
     return value

@@ -1,38 +1,89 @@
-"""What earlier months said, built once per command: last answers, tasks closed earlier, last month's status.
+"""What earlier rounds said, carried from round to round: last answers, tasks closed, each round's own record.
 
-Render prefills last answers and leaves closed tasks out; the report compares with last month. Both take a
-`History` from the caller instead of merging earlier months themselves. Earlier periods' merge results are
-cached under build/cache/ keyed by everything they were computed from (the stored returns and receipts, the
-task lists, the units file, ledger.toml and the code), so an unchanged month is merged once; the cache is
-derived, so deleting build/ only costs the time to merge again.
+History is a cumulative state: the state after a round is the state after the round before plus the round's
+own returns. Every round of the ledger's rhythm from the first one with returns is folded in, so a task
+finished in any earlier round never comes back, however long ago (there is no horizon), and the cost of one
+more round does not grow with the rounds before it: each round's state is cached under build/cache/rounds/,
+keyed by the key of the state before it and every byte of the round's own inputs.
+
+Render prefills last answers and leaves closed tasks out; the report compares with the previous round's
+record (its consolidated status per task, 未报送 included, and how each unit reported); the year's view reads
+the records of every round inside it. The stages take a `History` from the caller instead of merging earlier
+rounds themselves. The caches are derived: deleting build/ only costs the time to merge again, and they
+survive an upgrade of the package unless RECORD_FORMAT changes.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import Any
 
 from .cells import text_of
 from .config import DONE_STATUS
-from .entries import MergeResult, ReturnInfo
+from .entries import Entry, MergeResult, ReturnInfo, tag_value, untag_value
 from .merge import merge_period
 from .model import Period, Task
 from .problems import ERROR
+from .records import write_aside
+from .schedule import round_due
 from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
-HISTORY_MONTHS = 12  # how far back answers are looked for
+RECORD_FORMAT = "3"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
     "存在问题": "issues",
     "下步计划": "next_steps",
 }
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass(kw_only=True)
+class RoundRecord:
+    """What one round said, compactly: each task's consolidated status in that round (已完成 for a task closed
+    earlier, 未报送 when a lead did not report), what became of each returned file, and the units whose files
+    had errors. Round over round and the year's view are computed from these."""
+
+    period: Period
+    due: date
+    status: dict[str, str] = field(default_factory=dict)
+    returns: list[ReturnInfo] = field(default_factory=list)
+    error_units: frozenset[str] = frozenset()
+    expected: list[str] = field(default_factory=list)  # units with an open task in the round, due to report
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": str(self.period),
+            "due": self.due.isoformat(),
+            "status": self.status,
+            "returns": [vars(r) for r in self.returns],
+            "error_units": sorted(self.error_units),
+            "expected": self.expected,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoundRecord:
+        return cls(
+            period=Period.parse(data["period"]),
+            due=date.fromisoformat(data["due"]),
+            status=dict(data["status"]),
+            returns=[ReturnInfo(**r) for r in data["returns"]],
+            error_units=frozenset(data["error_units"]),
+            expected=list(data["expected"]),
+        )
+
+
+@dataclass(kw_only=True)
+class Said:
+    """A lead's last words on a task: the text and the round it was typed in."""
+
+    period: str
+    text: str
 
 
 @dataclass(kw_only=True)
@@ -40,20 +91,35 @@ class History:
     """The workspace's history up to (not including) `period`."""
 
     period: Period
-    periods: list[Period] = field(default_factory=list)  # earlier periods with returns, oldest first
+    rounds: list[Period] = field(default_factory=list)  # earlier rounds folded in, oldest first
     answers: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
-    closed: frozenset[str] = frozenset()  # tasks every lead reported 已完成 in an earlier period
-    previous_status: dict[str, str] = field(default_factory=dict)  # task -> consolidated status last reported
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, unit) -> last status, normalised
-    previous_returns: list[ReturnInfo] = field(default_factory=list)  # what became of each file last period
-    previous_error_units: frozenset[str] = frozenset()  # units with an error in last period's returns
-    computed: list[Period] = field(default_factory=list)  # periods merged for this history
-    reused: list[Period] = field(default_factory=list)  # periods taken from the cache
+    closed: frozenset[str] = frozenset()  # tasks every lead reported 已完成 in an earlier round
+    closed_in: dict[str, str] = field(default_factory=dict)  # task -> the round it was first closed in
+    progress: dict[tuple[str, str], Said] = field(default_factory=dict)  # (task, lead) -> last progress typed
+    completed_on: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, lead) -> 完成时间 typed
+    previous_record: RoundRecord | None = None  # the round just before `period`
+    keys: dict[str, str] = field(default_factory=dict)  # round -> the key of its cached state
+    computed: list[Period] = field(default_factory=list)  # rounds whose returns were merged for this history
+    reused: list[Period] = field(default_factory=list)  # rounds whose state or merge came from the cache
 
     @property
     def previous(self) -> Period | None:
-        """The latest earlier period with returns; None in the ledger's first month."""
-        return self.periods[-1] if self.periods else None
+        """The round before `period`; None in the ledger's first round."""
+        return self.previous_record.period if self.previous_record else None
+
+    @property
+    def previous_status(self) -> dict[str, str]:
+        """task -> its consolidated status in the previous round (未报送 included)."""
+        return self.previous_record.status if self.previous_record else {}
+
+    @property
+    def previous_returns(self) -> list[ReturnInfo]:
+        return self.previous_record.returns if self.previous_record else []
+
+    @property
+    def previous_error_units(self) -> frozenset[str]:
+        return self.previous_record.error_units if self.previous_record else frozenset()
 
     def answers_of(self, task_id: str, unit: str) -> Mapping[str, object]:
         return self.answers.get((task_id, unit), {})
@@ -66,25 +132,96 @@ class History:
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
 
-    def derive(self, ws: Workspace) -> None:
-        """Closed tasks and last statuses, each lead's latest status counting (invalid ones too: they are not
-        prefilled, but last month's 状态有误 is still what last month said)."""
-        closed = set()
+    def record_of(self, ws: Workspace, period: Period) -> RoundRecord | None:
+        """The record of an earlier round folded into this history (for the year's view)."""
+        key = self.keys.get(str(period))
+        if key is None:
+            return None
+        path = ws.paths.round_cache(period, key)
+        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8"))["record"])
+
+    # --- folding one round in
+
+    def fold(self, ws: Workspace, result: MergeResult) -> RoundRecord:
+        """Add one round's merged returns; returns the round's own record."""
+        allowed = ws.config.statuses
+        period = result.period
+        this_round: dict[tuple[str, str], str] = {}
+        for e in result.entries:
+            this_round[(e.task_id, e.unit)] = normalise_status(e.status)
+            if e.role == "lead" and e.progress.strip():
+                self.progress[(e.task_id, e.unit)] = Said(period=str(period), text=e.progress.strip())
+            if e.role == "lead" and e.completed_on:
+                self.completed_on[(e.task_id, e.unit)] = e.completed_on
+        self.answers.update(answers_of(result.entries, allowed))
+        self.statuses.update(this_round)
+        status = round_statuses(ws.tasks, this_round, self.closed, allowed)
+        expected = dict.fromkeys(
+            u for t in ws.tasks if t.id not in self.closed for u in (*t.lead_units, *t.support_units)
+        )
+        closed = set(self.closed)
         for task in ws.tasks:
-            reported = [self.last_status(task.id, u) for u in task.lead_units]
-            if task.lead_units and all(s == DONE_STATUS for s in reported):
+            if task.id in closed or not task.lead_units:
+                continue
+            if all(self.last_status(task.id, u) == DONE_STATUS for u in task.lead_units):
                 closed.add(task.id)
-            if any(reported):
-                self.previous_status[task.id] = consolidate(reported, ws.config.statuses)
+                self.closed_in[task.id] = str(period)
         self.closed = frozenset(closed)
+        self.rounds.append(period)
+        return RoundRecord(
+            period=period,
+            due=round_due(ws.config, ws.paths, period),
+            status=status,
+            returns=result.returns,
+            error_units=frozenset(p.unit for p in result.problems if p.severity == ERROR and p.unit),
+            expected=list(expected),
+        )
+
+    # --- the cached state
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "format": RECORD_FORMAT,
+            "rounds": [str(p) for p in self.rounds],
+            "answers": [[t, u, {k: tag_value(v) for k, v in a.items()}] for (t, u), a in self.answers.items()],
+            "statuses": [[t, u, s] for (t, u), s in self.statuses.items()],
+            "closed": sorted(self.closed),
+            "closed_in": self.closed_in,
+            "progress": [[t, u, s.period, s.text] for (t, u), s in self.progress.items()],
+            "completed_on": [[t, u, d] for (t, u), d in self.completed_on.items()],
+        }
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.rounds = [Period.parse(p) for p in data["rounds"]]
+        self.answers = {(t, u): {k: untag_value(v) for k, v in a.items()} for t, u, a in data["answers"]}
+        self.statuses = {(t, u): s for t, u, s in data["statuses"]}
+        self.closed = frozenset(data["closed"])
+        self.closed_in = dict(data["closed_in"])
+        self.progress = {(t, u): Said(period=p, text=x) for t, u, p, x in data["progress"]}
+        self.completed_on = {(t, u): d for t, u, d in data["completed_on"]}
 
 
-def answers_of(result: MergeResult, allowed: list[str]) -> dict[tuple[str, str], dict[str, object]]:
-    """(task, unit) -> fill-in header -> value, as a unit would see it prefilled next month. The status is
+def round_statuses(
+    tasks: Iterable[Task], reported: Mapping[tuple[str, str], str], closed: frozenset[str], allowed: list[str]
+) -> dict[str, str]:
+    """Each task's consolidated status in one round: 已完成 when closed in an earlier round, else over what its
+    leads reported this round (a lead who did not report makes it 未报送). The one definition the report, round
+    over round and the year's view share."""
+    found = {}
+    for task in tasks:
+        if task.id in closed:
+            found[task.id] = DONE_STATUS
+        else:
+            found[task.id] = consolidate([reported.get((task.id, u), "") for u in task.lead_units], allowed)
+    return found
+
+
+def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, str], dict[str, object]]:
+    """(task, unit) -> fill-in header -> value, as a unit would see it prefilled next round. The status is
     prefilled normalised ("已完成 " as 已完成) and only when it is one of the list: an invalid status is asked
     again, while the progress and other text are still prefilled."""
     found: dict[tuple[str, str], dict[str, object]] = {}
-    for e in result.entries:
+    for e in entries:
         values: dict[str, object] = {h: getattr(e, k) for h, k in FILL_FIELDS.items() if getattr(e, k)}
         status = normalise_status(e.status)
         if status in allowed:
@@ -101,57 +238,92 @@ def answers_of(result: MergeResult, allowed: list[str]) -> dict[tuple[str, str],
     return found
 
 
-def build_history(ws: Workspace, period: Period, months: int = HISTORY_MONTHS, *, jobs: int = 1) -> History:
-    """The history of the `months` periods before `period`, merging each at most once (cached under build/), its
-    files read by `jobs` processes."""
-    earlier, candidates = period, []
-    for _ in range(months):
-        earlier = earlier.previous()
-        candidates.append(earlier)
-    periods = [p for p in reversed(candidates) if ws.paths.returns(p).is_dir()]
-    history = History(period=period, periods=periods)
-    for p in periods:
-        result, from_cache = cached_merge(ws, p, jobs=jobs)
-        (history.reused if from_cache else history.computed).append(p)
-        history.answers.update(answers_of(result, ws.config.statuses))
-        history.statuses.update({(e.task_id, e.unit): normalise_status(e.status) for e in result.entries})
-        history.previous_returns = result.returns
-        history.previous_error_units = frozenset(p.unit for p in result.problems if p.severity == ERROR and p.unit)
-    history.derive(ws)
+def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
+    """The rounds of the ledger's rhythm before `before`, from the first to the last one with returns stored
+    (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not)."""
+    kind = ws.config.rhythm.round
+    folder = ws.paths.source / "returns"
+    stored = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        try:
+            found = Period.parse(path.name)
+        except ValueError:
+            continue
+        if path.is_dir() and found.kind == kind and found < before:
+            stored.append(found)
+    if not stored:
+        return []
+    rounds, current, last = [], min(stored), max(stored)
+    while current <= last:
+        rounds.append(current)
+        current = current.next()
+    return rounds
+
+
+def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Progress | None = None) -> History:
+    """The history of every round of the ledger before `period`: the latest cached state is loaded and only the
+    rounds after it are folded in, each round's returns merged at most once (cached under build/), read by
+    `jobs` processes."""
+    rounds = ledger_rounds(ws, period)
+    history = History(period=period)
+    keys, key = [], RECORD_FORMAT + _setup_key(ws)
+    for r in rounds:
+        key = hashlib.sha256((key + merge_key(ws, r)).encode()).hexdigest()[:20]
+        keys.append(key)
+    history.keys = {str(r): k for r, k in zip(rounds, keys, strict=True)}
+    start = 0
+    for i in range(len(rounds) - 1, -1, -1):
+        path = ws.paths.round_cache(rounds[i], keys[i])
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            history.load(data["state"])
+            history.previous_record = RoundRecord.from_dict(data["record"])
+            history.reused = rounds[: i + 1]
+            start = i + 1
+            break
+    for i in range(start, len(rounds)):
+        if progress:
+            progress("history", i, len(rounds))
+        result, from_cache = cached_merge(ws, rounds[i], jobs=jobs)
+        (history.reused if from_cache else history.computed).append(rounds[i])
+        record = history.fold(ws, result)
+        history.previous_record = record
+        payload = {"state": history.state(), "record": record.to_dict()}
+        path = ws.paths.round_cache(rounds[i], keys[i])
+        for stale in path.parent.glob(f"{rounds[i]}-*.json"):
+            stale.unlink()
+        write_aside(path, json.dumps(payload, ensure_ascii=False).encode())
     return history
 
 
-@functools.cache
-def _code_fingerprint() -> str:
-    """The package's own source: a change in how returns are read invalidates every cached merge."""
+def _setup_key(ws: Workspace) -> str:
+    """A digest of the ledger's set-up: the task lists, the units file and ledger.toml."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
+    for path in [ws.paths.config, ws.root / ws.config.units_file, *(ws.root / d.file for d in ws.config.documents)]:
+        digest.update(path.name.encode() + b"\x00")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
     return digest.hexdigest()
 
 
 def merge_key(ws: Workspace, period: Period) -> str:
-    """A digest of everything a period's merge is computed from."""
-    digest = hashlib.sha256(_code_fingerprint().encode())
-    inputs = [ws.paths.config, ws.root / ws.config.units_file, *(ws.root / d.file for d in ws.config.documents)]
+    """A digest of everything a round's merge is computed from: the set-up, the stored returns with their
+    receipts and corrections, and the office's changes to rounds."""
+    digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
     folder = ws.paths.returns(period)
-    inputs += sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    for path in inputs:
+    inputs = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    for path in [*inputs, ws.paths.round_changes]:
         digest.update(path.name.encode() + b"\x00")
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
     return digest.hexdigest()[:20]
 
 
 def cached_merge(ws: Workspace, period: Period, *, jobs: int = 1) -> tuple[MergeResult, bool]:
-    """A period's merge result and whether it came from the cache."""
+    """A round's merge result and whether it came from the cache."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
     result = merge_period(ws, period, jobs=jobs)
-    path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(result.to_dict(), ensure_ascii=False, default=text_of), encoding="utf-8")
-    temporary.replace(path)
+    write_aside(path, json.dumps(result.to_dict(), ensure_ascii=False, default=text_of).encode())
     return result, False

@@ -34,7 +34,6 @@ from .cells import tidy
 from .clock import office_zone
 from .collect import CollectResult, Incoming, attachments_of, store_incoming
 from .config import MailConfig
-from .deadlines import return_due
 from .entries import MergeResult
 from .layout import attachment_name
 from .model import Period
@@ -42,6 +41,7 @@ from .outbox import Manifest
 from .paths import safe_filename
 from .problems import ERROR
 from .records import append_record, read_records
+from .schedule import round_due
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace
@@ -111,14 +111,15 @@ class MailResult:
 def _context(ws: Workspace, period: Period, unit: str) -> dict:
     """What the mail templates are filled with. The short forms keep a subject from naming the year twice:
     "钢城区2021年重点任务工作台账6月进展填报表", "请于7月5日前报送"."""
-    deadline = return_due(period, ws.config.report_due_day)
+    deadline = round_due(ws.config, ws.paths, period)
     title = tidy(ws.config.title)
     return {
         "title": title,
         "unit": unit,
         "period": str(period),
         "period_label": period.label,
-        "period_short": f"{period.month}月" if f"{period.year}年" in title else period.label,
+        "period_short": period.short_label if f"{period.year}年" in title else period.label,
+        "this_round": period.this_round,
         "return_deadline": chinese_date(deadline),
         "deadline_short": f"{deadline.month}月{deadline.day}日"
         if deadline.year == period.year
@@ -325,7 +326,7 @@ def deliver(
     result = MailResult(period, dry_run=not send)
     sender_address = ws.config.mail.sender or ws.config.office.email or "ledger@localhost"
     # A dry run is dated when the period's workbooks go out, so the same inputs give the same .eml files.
-    dated = datetime(period.next().year, period.next().month, 1, tzinfo=UTC)
+    dated = datetime.combine(period.next().start, datetime.min.time(), UTC)
     if not send:
         folder = ws.paths.mail_drafts(period)
         folder.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import functools
 import json
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ def write_merge(ws: Workspace, result: MergeResult, *, jobs: int = 1) -> list[Pa
 def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
     """merged.xlsx: 汇总台账 (a row per task), 填报明细 (a row per entry), 报送情况 (a row per file)."""
     path = ws.paths.merged_xlsx(result.period)
-    created = datetime(result.period.year, result.period.month, 1)
+    created = datetime.combine(result.period.start, time())
     title = ws.config.title
     book = new_workbook(path, created, f"{title} {result.period.label}汇总", jobs=jobs)
     headers, rows = master_rows(ws, result)
@@ -183,7 +183,7 @@ def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
 def _write_problems(ws: Workspace, result: MergeResult) -> Path:
     """problems.xlsx: 问题清单 (errors first), 新增建议 (rows units added), 未汇总内容 (every value not merged)."""
     path = ws.paths.problems_xlsx(result.period)
-    created = datetime(result.period.year, result.period.month, 1)
+    created = datetime.combine(result.period.start, time())
     book = new_workbook(path, created, f"{ws.config.title} {result.period.label}问题清单")
     problems = sorted_problems(result)
     error_row = book.add_format(

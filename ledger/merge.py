@@ -14,7 +14,7 @@ import functools
 import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from .clock import local_time, office_zone
@@ -95,7 +95,7 @@ def plausible_saved_at(book: ReturnedBook, received_at: datetime, period: Period
     if book.saved_at is None:
         return None
     saved = local_time(book.saved_at, config)
-    rendered = datetime(period.year, period.month, 1, tzinfo=UTC)
+    rendered = datetime.combine(period.start, time(), UTC)
     return saved if rendered < saved <= received_at + SAVED_CLOCK_SLACK else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 DeadlineKind = Literal["date", "range", "ongoing", "recurring", "none", "unknown"]
@@ -70,48 +70,190 @@ class Task:
     source: SourceRef | None = None
 
 
-@dataclass(frozen=True, order=True)
+PeriodKind = Literal["week", "month", "quarter", "half", "year"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "half", "year")  # shortest first
+_CN_NUMBERS = "一二三四"
+# How each kind of round is named in a column label or a sentence: 本周进展, 本季度进展 …
+THIS_ROUND: dict[PeriodKind, str] = {
+    "week": "本周",
+    "month": "本月",
+    "quarter": "本季度",
+    "half": "本半年",
+    "year": "本年度",
+}
+PERIOD_FORMS: dict[PeriodKind, str] = {
+    "week": "2021-W23",
+    "month": "2021-06",
+    "quarter": "2021-Q3",
+    "half": "2021-H1",
+    "year": "2021",
+}
+_PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
+    ("week", re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)),
+    ("month", re.compile(r"(\d{4})-(\d{1,2})")),
+    ("quarter", re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)),
+    ("half", re.compile(r"(\d{4})-?[HS]([12])", re.IGNORECASE)),
+    ("year", re.compile(r"(\d{4})()")),
+)
+
+
+@dataclass(frozen=True)
 class Period:
-    """A reporting month, written "2021-06": units report in it on what they did during that month."""
+    """A reporting round or a span of rounds: an ISO week ("2021-W23"), a month ("2021-06"), a quarter
+    ("2021-Q3"), a half-year ("2021-H1") or a year ("2021"). Units report in a round on what they did during it;
+    a longer period over a ledger of shorter rounds is a summary of the rounds inside it.
+
+    A week's `year` is its ISO year. Periods sort by their first day, the longer first."""
 
     year: int
-    month: int
+    number: int  # the ISO week, month, quarter or half within `year`; 1 for a year
+    kind: PeriodKind = "month"
+
+    def __post_init__(self) -> None:
+        limit = {"week": date(self.year, 12, 28).isocalendar()[1], "month": 12, "quarter": 4, "half": 2, "year": 1}
+        if self.kind not in limit or not 1 <= self.number <= limit[self.kind] or not 1 <= self.year <= 9998:
+            raise ValueError(f"报告期“{self.year}-{self.kind}-{self.number}”不存在")
+
+    @classmethod
+    def of(cls, kind: PeriodKind, year: int, number: int = 1) -> Period:
+        return cls(year, number, kind)
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not m or not 1 <= int(m[2]) <= 12:
-            raise ValueError(f"报告期“{text}”格式不对，应写作 2021-06")
-        return cls(int(m[1]), int(m[2]))
+        """A period as written on the command line or in a workbook's metadata. Raises ValueError in Chinese."""
+        bare = (text or "").strip()
+        for kind, pattern in _PATTERNS:
+            m = pattern.fullmatch(bare)
+            if m:
+                try:
+                    return cls.of(kind, int(m[1]), int(m[2] or 1))
+                except ValueError:
+                    break
+        forms = "、".join(PERIOD_FORMS.values())
+        raise ValueError(f"报告期“{text}”格式不对，应写作 {forms} 之一（周、月、季度、半年、全年）")
+
+    @classmethod
+    def containing(cls, kind: PeriodKind, day: date) -> Period:
+        """The period of a kind that holds a day (a week by its ISO year and number)."""
+        if kind == "week":
+            iso = day.isocalendar()
+            return cls.of("week", iso[0], iso[1])
+        number = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "half": (day.month - 1) // 6 + 1}
+        return cls.of(kind, day.year, number.get(kind, 1))
 
     def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        if self.kind == "week":
+            return f"{self.year}-W{self.number:02d}"
+        if self.kind == "month":
+            return f"{self.year}-{self.number:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.number}"
+        if self.kind == "half":
+            return f"{self.year}-H{self.number}"
+        return f"{self.year}"
 
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月"
+    def __repr__(self) -> str:
+        return f"Period('{self}')"
+
+    def _key(self) -> tuple[date, int]:
+        return self.start, -PERIOD_KINDS.index(self.kind)
+
+    def __lt__(self, other: Period) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Period) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Period) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Period) -> bool:
+        return self._key() >= other._key()
 
     @property
     def start(self) -> date:
-        """The round's first day."""
-        return date(self.year, self.month, 1)
+        """The period's first day."""
+        if self.kind == "week":
+            return date.fromisocalendar(self.year, self.number, 1)
+        first_month = {"month": self.number, "quarter": 3 * self.number - 2, "half": 6 * self.number - 5, "year": 1}
+        return date(self.year, first_month[self.kind], 1)
 
     @property
     def end(self) -> date:
-        """The round's last day."""
-        return self.last_day
+        """The period's last day."""
+        if self.kind == "week":
+            return date.fromisocalendar(self.year, self.number, 7)
+        last_month = {"month": self.number, "quarter": 3 * self.number, "half": 6 * self.number, "year": 12}
+        month = last_month[self.kind]
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return self.end
+
+    @property
+    def label(self) -> str:
+        """The period the Chinese way: 2021年6月, 2021年第三季度, 2021年上半年, 2021年第23周（6月7日至6月13日）."""
+        if self.kind == "week":
+            start, end = self.start, self.end
+            to = f"{end.year}年{end.month}月{end.day}日" if end.year != start.year else f"{end.month}月{end.day}日"
+            first = (
+                f"{start.year}年{start.month}月{start.day}日"
+                if start.year != self.year
+                else (f"{start.month}月{start.day}日")
+            )
+            return f"{self.year}年第{self.number}周（{first}至{to}）"
+        if self.kind == "month":
+            return f"{self.year}年{self.number}月"
+        if self.kind == "quarter":
+            return f"{self.year}年第{_CN_NUMBERS[self.number - 1]}季度"
+        if self.kind == "half":
+            return f"{self.year}年{'上' if self.number == 1 else '下'}半年"
+        return f"{self.year}年"
+
+    @property
+    def short_label(self) -> str:
+        """The period without its year, for text that already names the year: 6月, 第三季度, 上半年, 第23周."""
+        if self.kind == "week":
+            return f"第{self.number}周"
+        return self.label.removeprefix(f"{self.year}年") or "全年"
+
+    @property
+    def this_round(self) -> str:
+        """本周, 本月, 本季度, 本半年 or 本年度: how a workbook's column names the round."""
+        return THIS_ROUND[self.kind]
 
     def previous(self) -> Period:
-        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+        """The period of the same kind just before."""
+        return Period.containing(self.kind, self.start - timedelta(days=1))
 
     def next(self) -> Period:
-        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+        """The period of the same kind just after."""
+        return Period.containing(self.kind, self.end + timedelta(days=1))
 
-    def return_deadline(self, due_day: int) -> date:
-        """Returns for a month are due on due_day of the following month ("每月 5 日前")."""
-        following = self.next()
-        return date(following.year, following.month, min(due_day, following.last_day.day))
+    def longer_than(self, kind: PeriodKind) -> bool:
+        return PERIOD_KINDS.index(self.kind) > PERIOD_KINDS.index(kind)
+
+    def owns(self, other: Period) -> bool:
+        """Whether `other` counts as inside this period: a week by its Thursday (the ISO rule that also gives a
+        week its year), any other period by being within it."""
+        if other.kind == "week" and self.kind != "week":
+            thursday = other.start + timedelta(days=3)
+            return self.start <= thursday <= self.end
+        return self.start <= other.start and other.end <= self.end
+
+    def rounds(self, kind: PeriodKind) -> list[Period]:
+        """The periods of a (shorter or equal) kind inside this one, in order."""
+        first = Period.containing(kind, self.start)
+        if not self.owns(first):
+            first = first.next()
+        found = []
+        while self.owns(first):
+            found.append(first)
+            first = first.next()
+        return found
+
+    def months_after(self, months: int) -> date:
+        """The first day of the month `months` after the period's last month (1: the month after it)."""
+        index = self.end.year * 12 + self.end.month - 1 + months
+        return date(index // 12, index % 12 + 1, 1)

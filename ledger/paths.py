@@ -71,6 +71,11 @@ class WorkspacePaths:
         return self.source / "mail" / f"{period}.jsonl"
 
     @property
+    def round_changes(self) -> Path:
+        """The office's changes to rounds (a due date moved for a holiday week), appended with when and why."""
+        return self.source / "rounds.jsonl"
+
+    @property
     def bulletin_numbers(self) -> Path:
         """The 发文字号 given to each period's bulletin: not derivable, so a rebuild keeps every number."""
         return self.source / "bulletins.json"
@@ -112,6 +117,10 @@ class WorkspacePaths:
     @property
     def cache(self) -> Path:
         return self.build / "cache"
+
+    def round_cache(self, period: Period, key: str) -> Path:
+        """The ledger's state after a round (history carried round to round) and the round's own record."""
+        return self.cache / "rounds" / f"{period}-{key}.json"
 
     def merge_cache(self, period: Period, key: str) -> Path:
         """An earlier period's merge result, keyed by what it was computed from."""

@@ -94,6 +94,12 @@ _TYPES = [
     ProblemType("unit-group-unknown", ERROR, "“{name}”指一组单位，但单位名录的“所属分组”列中没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位。", title="分组不在名录中"),
     ProblemType("unit-option-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位全称、单位名录中“简称/别名”列的名称，或“所属分组”（如“各街道”）。", title="单位名称有误"),
     ProblemType("units-example-row", WARNING, "单位名录中还留着示例行“{name}”，已跳过", "填好本单位名录后删除示例行。", title="示例行未删除"),
+    ProblemType("config-key-moved", WARNING, "ledger.toml 中的 {key} 现在写在 [{section}] 段，本次仍按原设置执行", "把这一行移到 [{section}] 段下。", title="设置项已移动"),
+    ProblemType("period-wrong-kind", ERROR, "本台账按{rhythm}调度，报告期{period}不是{rhythm}", "报告期写作 {form}（如 {example}）；年度、半年等汇总请用 ledger report 或 ledger status。", title="报告期与调度周期不符"),
+    ProblemType("period-shorter-than-round", ERROR, "本台账按{rhythm}调度，{period}短于一个调度周期，无法汇总", "报告期写作 {form}（如 {example}），或更长的汇总期（如 2021-H1、2021）。", title="报告期短于调度周期"),
+    ProblemType("calendar-beyond", WARNING, "节假日日历只覆盖到{last}年，{year}年的工作日暂按周一至周五计算", "在 ledger.toml 的 [calendar] 段用 extra_holidays、extra_workdays 写明该年的放假和调休日期，或升级 ledger。", title="节假日日历未覆盖"),
+    ProblemType("round-due-invalid", ERROR, "报送截止日期“{text}”无法识别", "写作 2021-07-05 或 2021年7月5日。", title="截止日期写法不对"),
+    ProblemType("round-why-missing", ERROR, "更改报送截止日期须写明原因", "加上 --why，如 --why \"国庆假期顺延\"。", title="缺少原因"),
     ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     # --- import
     ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),

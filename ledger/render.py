@@ -13,14 +13,14 @@ import gc
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import xlsxwriter
 
 from .cells import tidy
 from .config import Config, FillColumn
-from .deadlines import deadline_state, return_due
+from .deadlines import deadline_state
 from .history import History
 from .layout import (
     FIRST_TASK_ROW,
@@ -47,6 +47,7 @@ from .layout import (
 from .model import Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .processes import in_processes
+from .schedule import round_due
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
@@ -165,7 +166,7 @@ class UnitWorkbook:
         self.unanswered: dict[tuple[str, str, str | None], list[tuple[Cell, object]]] = {}
 
     def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> None:
-        created = datetime(self.period.year, self.period.month, 1)
+        created = datetime.combine(self.period.start, time())
         book = new_workbook(path, created, "")
         book.set_properties(
             {
@@ -408,7 +409,7 @@ def instructions_text(
         unit=unit,
         period=str(period),
         period_label=period.label,
-        return_deadline=chinese_date(return_due(period, ws.config.report_due_day)),
+        return_deadline=chinese_date(round_due(ws.config, ws.paths, period)),
         office=office,
         lead_count=len(lead.tasks) if lead else 0,
         support_count=len(support.tasks) if support else 0,

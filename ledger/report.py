@@ -16,15 +16,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from .clock import local_date, local_time, today
-from .config import BEHIND_STATUS, DONE_STATUS, Config
-from .deadlines import deadline_state, return_due
+from .config import BEHIND_STATUS, DONE_STATUS, Config, WorkCalendar
+from .deadlines import NATIONAL, deadline_state
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
-from .history import History
+from .history import History, round_statuses
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem
-from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, consolidate, normalise_status
+from .schedule import round_due
+from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, normalise_status
 from .wording import chinese, reported_text, supports_text, without_spaces
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
@@ -190,6 +191,7 @@ class MonthlyReport:
     documents: dict[str, str] = field(default_factory=dict)  # document code -> its name
     issues: list[IssueLine] = field(default_factory=list)
     reporting_changes: list[ReportingChange] = field(default_factory=list)
+    rhythm: str = "month"  # the ledger's round: week, month, quarter or half
 
     # --- lights and the red / 未报送 split
 
@@ -309,7 +311,8 @@ class MonthlyReport:
     def newly_overdue(self) -> list[TaskLine]:
         if self.first_month:
             return []
-        previous_end = self.period.previous().last_day
+        # Overdue now and not yet as of the previous round's last day: fell due during this round.
+        previous_end = self.period.previous().end
         return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due >= previous_end]
 
     @property
@@ -329,7 +332,8 @@ class MonthlyReport:
         if self.first_month:
             return FIRST_MONTH
         text = (
-            f"与{chinese(self.previous) if self.previous else ''}相比，新完成{chinese(len(self.newly_done), '项')}，"
+            f"与上期（{chinese(self.previous) if self.previous else ''}）相比，"
+            f"新完成{chinese(len(self.newly_done), '项')}，"
             f"新逾期{chinese(len(self.newly_overdue), '项')}，状态变化{chinese(len(self.changed), '项')}；"
             f"报送情况好转的单位{chinese(len(self.reporting_better), '个')}，"
             f"变差的单位{chinese(len(self.reporting_worse), '个')}"
@@ -398,10 +402,15 @@ class MonthlyReport:
 
 
 def light_of(
-    task: Task, status: str, as_of: date, soon_days: int, unreported_light: Light = "grey"
+    task: Task,
+    status: str,
+    as_of: date,
+    soon_days: int,
+    unreported_light: Light = "grey",
+    calendar: WorkCalendar = NATIONAL,
 ) -> tuple[Light, str, bool, bool]:
     """(light, reason, overdue, due soon) of a task as of a date."""
-    state = deadline_state(task.deadline, as_of, soon_days)
+    state = deadline_state(task.deadline, as_of, soon_days, calendar)
     overdue, due_soon = state == "overdue", state == "soon"
     if status == DONE_STATUS:
         return "green", "已完成", overdue, due_soon
@@ -453,19 +462,17 @@ def build_report(
     in the office's zone); it is moved forward to the last return counted when it is earlier."""
     config = ws.config
     as_of = period.last_day
-    deadline = return_due(period, config.report_due_day)
+    deadline = round_due(config, ws.paths, period)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     found = TaskEntries(merged.entries, SupportGroups(ws.tasks).ids)
+    reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
+    statuses = round_statuses(ws.tasks, reported, history.closed, config.statuses)
     lines = []
     for task in ws.tasks:
         carried = history.is_closed(task)
         leads = found.leads(task)
-        if carried:
-            status = DONE_STATUS
-        else:
-            by_unit = {e.unit: e.status for e in leads}
-            status = consolidate([by_unit.get(u, "") for u in task.lead_units], config.statuses)
-        light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days, fold)
+        status = statuses[task.id]
+        light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         lines.append(
             TaskLine(
                 task=task,
@@ -511,7 +518,7 @@ def build_report(
         as_of=as_of,
         issued=report_date,
         return_deadline=deadline,
-        next_due=return_due(period.next(), config.report_due_day),
+        next_due=round_due(config, ws.paths, period.next()),
         title=config.title,
         office=config.office.name,
         tasks=lines,
@@ -524,6 +531,7 @@ def build_report(
         documents={d.code: d.name or d.code for d in config.documents},
         issues=issues_of(lines),
         reporting_changes=_reporting_changes(list(units.values()), history, config),
+        rhythm=config.rhythm.round,
     )
 
 
@@ -542,9 +550,9 @@ def issues_of(lines: list[TaskLine]) -> list[IssueLine]:
 
 def _reporting_changes(units: list[UnitLine], history: History, config: Config) -> list[ReportingChange]:
     """Units whose reporting got better or worse than in the previous period with returns."""
-    if history.previous is None:
+    if history.previous_record is None:
         return []
-    due = return_due(history.previous, config.report_due_day)
+    due = history.previous_record.due
     errors = dict.fromkeys(history.previous_error_units, 1)
     before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config)
     return [

@@ -7,7 +7,7 @@ prints as it shows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import xlsxwriter
@@ -78,7 +78,7 @@ def bar_chart(book: xlsxwriter.Workbook, title: str, count: int, percent: bool =
 
 def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
     """汇总台账.xlsx; with jobs > 1 its long tables (tasks, issues) are made side by side (the same file)."""
-    created = datetime(report.period.year, report.period.month, 1)
+    created = datetime.combine(report.period.start, time())
     label = chinese(report.period)
     book = new_workbook(path, created, f"{report.title}{label}汇总台账", jobs=jobs)
     percent = book.add_format({"num_format": "0.0%", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"})

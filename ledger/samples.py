@@ -14,7 +14,7 @@ import hashlib
 import io
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ import openpyxl
 from .config import BEHIND_STATUS, DONE_STATUS
 from .layout import LEAD_SHEET, SUPPORT_DETAIL_SHEET, SUPPORT_SHEET
 from .outbox import Manifest
+from .schedule import round_due
 from .workspace import Workspace
 from .xlsx import fixed_package
 
@@ -42,10 +43,10 @@ class Behaviour:
     """How one sample unit replies."""
 
     kind: str  # "good", "late", "missing", "invalid-status", "edited-text", "twice", "other-sender" or "pdf"
-    day: int  # day of the month after the period on which the mail arrives
+    days: int  # when the mail arrives, in days after the round's due date (negative: before it)
 
 
-def behaviour_of(index: int, due_day: int) -> Behaviour:
+def behaviour_of(index: int) -> Behaviour:
     """A fixed mix over the units in order: mostly good, some late or silent, a few with mistakes."""
     pattern = [
         "good",
@@ -70,7 +71,7 @@ def behaviour_of(index: int, due_day: int) -> Behaviour:
         "good",
     ]
     kind = pattern[index % len(pattern)]
-    return Behaviour(kind, due_day + 3 if kind == "late" else max(1, due_day - 1 - index % 3))
+    return Behaviour(kind, 3 if kind == "late" else -1 - index % 3)
 
 
 def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
@@ -140,12 +141,12 @@ def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[
     inbox.mkdir(parents=True, exist_ok=True)
     rendered = sorted(manifest.files, key=lambda f: Path(f.file).stem)
     units = [Path(f.file).stem for f in rendered]
-    following = period.next()
-    created = datetime(following.year, following.month, 1)
+    created = datetime.combine(period.next().start, time())
+    due = datetime.combine(round_due(ws.config, ws.paths, period), time(9, 30), CHINA)
     written = []
     for index, stem in enumerate(units):
         unit = rendered[index].unit
-        behaviour = behaviour_of(index, ws.config.report_due_day)
+        behaviour = behaviour_of(index)
         if behaviour.kind == "missing":
             continue
         emails = ws.units[unit].emails if unit in ws.units else []
@@ -153,7 +154,7 @@ def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[
         if behaviour.kind == "other-sender":
             other = rendered[(index + 1) % len(rendered)].unit
             sender = next(iter(ws.units[other].emails), sender) if other in ws.units else sender
-        sent = datetime(following.year, following.month, behaviour.day, 9, 30, tzinfo=CHINA) + timedelta(minutes=index)
+        sent = due + timedelta(days=behaviour.days, minutes=index)
         name = f"{stem} {period.label}填报.xlsx"
         data = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period.last_day), created)
         replies = [(sent, name, data, ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]

@@ -38,7 +38,7 @@ def problems_of(tmp_path, text):
 def test_a_good_configuration_loads_with_its_defaults(tmp_path):
     (tmp_path / "ledger.toml").write_text(GOOD, encoding="utf-8")
     config = load_config(tmp_path)
-    assert (config.year, config.report_due_day, config.due_soon_days, config.timezone) == (2021, 5, 10, "Asia/Shanghai")
+    assert (config.year, config.rhythm.due_day, config.due_soon_days, config.timezone) == (2021, 5, 10, "Asia/Shanghai")
     assert config.zone == ZoneInfo("Asia/Shanghai")
     assert config.mail.imap is None and config.mail.security == "starttls"
     assert [c.kind for c in config.documents[0].fill_columns] == ["status", "text", "text", "text", "date"]

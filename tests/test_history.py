@@ -41,7 +41,7 @@ def test_each_earlier_month_is_merged_once_and_then_reused(tmp_path):
     shutil.rmtree(root / "build")
     ws = load_workspace(root)
     first = build_history(ws, JUNE)
-    assert (first.periods, first.computed, first.reused) == ([MARCH, APRIL, MAY], [MARCH, APRIL, MAY], [])
+    assert (first.rounds, first.computed, first.reused) == ([MARCH, APRIL, MAY], [MARCH, APRIL, MAY], [])
     render_period(ws, JUNE, first)
     second = build_history(load_workspace(root), JUNE)
     assert (second.computed, second.reused) == ([], [MARCH, APRIL, MAY])
@@ -54,7 +54,8 @@ def test_history_answers_the_latest_answer_closed_tasks_and_last_status(tmp_path
     assert history.previous == MAY
     assert history.closed == {"T-1"}  # its only lead reported it done in April
     assert history.answers_of("T-2", FINANCE)["存在问题"] == "资金未到位"  # May's answer, the latest
-    assert history.previous_status == {"T-1": "已完成", "T-2": "滞后"}
+    # May's consolidated status of every task, 未报送 included (its lead 税务局 never reported)
+    assert history.previous_status == {"T-1": "已完成", "T-2": "滞后", "T-3": "未报送"}
     assert build_history(ws, MARCH).previous is None  # the ledger's first month has no history
 
 

@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 
+from ledger.config import Rhythm
+from ledger.deadlines import scheduled_due
 from ledger.model import Period
 
 
@@ -13,8 +15,8 @@ def test_period_parsing_and_arithmetic():
         "2020-12",
         "2022-01",
     )
-    assert june.return_deadline(5) == date(2021, 7, 5)
-    assert Period(2021, 1).return_deadline(31) == date(2021, 2, 28)
+    assert scheduled_due(june, Rhythm(due_day=5)) == date(2021, 7, 5)
+    assert scheduled_due(Period(2021, 1), Rhythm(due_day=31)) == date(2021, 2, 28)
 
 
 @pytest.mark.parametrize("text", ["2021-13", "2021/06", "六月", ""])

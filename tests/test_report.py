@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from ledger import load_workspace
 from ledger.cli import main
 from ledger.collect import collect_returns
-from ledger.deadlines import add_working_days, parse_deadline
+from ledger.deadlines import add_working_days, parse_deadline, scheduled_due
 from ledger.history import build_history
 from ledger.master import write_merge
 from ledger.merge import merge_period
@@ -50,7 +50,7 @@ def run_cycle(root, period):
     collect_returns(ws.paths, period, [inbox])
     merged = merge_period(ws, period)
     write_merge(ws, merged)
-    issued = period.return_deadline(ws.config.report_due_day) + timedelta(days=4)  # a few days after the returns
+    issued = scheduled_due(period, ws.config.rhythm) + timedelta(days=4)  # a few days after the returns
     report = build_report(ws, period, merged, history, issued=issued)
     return ws, merged, report, write_report(ws, report)
 
@@ -103,7 +103,7 @@ def expected_figures(ws, merged, period, before=None):
         lights[task.id], statuses[task.id] = light, status
     overdue = [t.id for t in ws.tasks if t.deadline.due and t.deadline.due < as_of and statuses[t.id] != "已完成"]
     returned = {r.unit for r in merged.returns if r.state == "merged"}
-    deadline = period.return_deadline(ws.config.report_due_day)
+    deadline = scheduled_due(period, ws.config.rhythm)
     late = {r.unit for r in merged.returns if r.state == "merged" and date.fromisoformat(r.received_at[:10]) > deadline}
     return lights, statuses, overdue, returned, late
 

@@ -11,8 +11,8 @@ import pytest
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.deadlines import return_due
 from ledger.history import build_history
+from ledger.schedule import round_due
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.report import FIRST_MONTH, build_report, says_nothing
@@ -192,7 +192,7 @@ def test_first_month_says_so_and_the_second_compares(tmp_path):
     assert june.previous == MAY and not june.first_month
     assert [t.task.id for t in june.newly_done] == ["T-1"]
     assert [c.unit for c in june.reporting_better] == [TAX]  # silent in May, on time in June
-    assert june.month_over_month().startswith("与2021年5月相比，新完成1项")
+    assert june.month_over_month().startswith("与上期（2021年5月）相比，新完成1项")
 
 
 def test_report_date_is_never_before_the_last_return_counted(tmp_path):
@@ -213,7 +213,7 @@ def test_next_report_due_is_next_periods_deadline_moved_past_a_holiday(tmp_path)
     root = workspace(tmp_path, "[report]\ndue_day = 1")
     ws = load_workspace(root)
     # September's returns are due on 1 October, National Day: the next working day is Friday 8 October
-    assert return_due(Period(2021, 9), ws.config.report_due_day) == date(2021, 10, 8)
+    assert round_due(ws.config, ws.paths, Period(2021, 9)) == date(2021, 10, 8)
     august = build_report(
         ws,
         Period(2021, 8),

@@ -1,0 +1,199 @@
+"""A round of the ledger as one object: the one way into the pipeline, for the command line and the console.
+
+`open_round(ws, "2021-Q3")` gives a `Round`: its period, due date and history, and every step of the round
+(render, merge, status, report, mail, reminders) as one call that hands each stage what the stage before it
+made. A period longer than the ledger's rhythm (2021 or 2021-H1 over months, a month over weeks) opens as a
+summary of the rounds inside it: it reports and shows status, and the steps that need one round (render, mail,
+merge, remind) refuse it with a catalogued problem naming the right form.
+
+The stages are imported where a step needs them, so a command loads only what it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .model import Period
+from .problems import Problem
+from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .entries import MergeResult
+    from .history import History
+    from .mail import MailResult, Outgoing
+    from .outbox import Manifest
+    from .render import RenderResult
+    from .report import MonthlyReport
+    from .span import SpanReport
+
+Progress = Callable[[str, int, int], None]  # (step, done, total): long steps report through it
+
+
+@dataclass(kw_only=True)
+class Round:
+    """One round of the ledger (or a summary of several), opened on a workspace."""
+
+    ws: Workspace
+    period: Period
+    jobs: int = 1
+    progress: Progress | None = None
+    _merged: MergeResult | None = field(default=None, repr=False)
+
+    # --- what the round is
+
+    @property
+    def is_summary(self) -> bool:
+        """A period longer than the ledger's rhythm: the rounds inside it summed up (全年, 上半年 …)."""
+        return self.period.longer_than(self.ws.config.rhythm.round)
+
+    @cached_property
+    def rounds(self) -> list[Period]:
+        """The rounds this period stands for: itself, or for a summary every round of the rhythm inside it."""
+        return self.period.rounds(self.ws.config.rhythm.round) if self.is_summary else [self.period]
+
+    @cached_property
+    def due(self) -> date:
+        """When returns are due (the last round's, for a summary), the office's recorded change included."""
+        return round_due(self.ws.config, self.ws.paths, self.rounds[-1])
+
+    def info(self) -> dict[str, str]:
+        """The round as `status --json` carries it."""
+        return {
+            "period": str(self.period),
+            "kind": self.period.kind,
+            "label": self.period.label,
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat(),
+            "due": self.due.isoformat(),
+        }
+
+    def notes(self) -> list[Problem]:
+        """What to say before the round's output: a period far from the ledger's year, a round never rendered,
+        a year the holiday calendar does not cover."""
+        from .merge import period_notes
+
+        found = self.ws.period_problems(self.period) + schedule_problems(self.ws.config, self.rounds[-1])
+        return found if self.is_summary else found + period_notes(self.ws, self.period)
+
+    def require_round(self) -> None:
+        """Steps that work on one round refuse a summary period with a problem naming the right form."""
+        if error := period_kind_error(self.ws.config, self.period, summary=False):
+            raise error
+
+    def _step(self, name: str) -> Callable[[int, int], None] | None:
+        progress = self.progress
+        return (lambda done, total: progress(name, done, total)) if progress else None
+
+    # --- the stages, each handed what it needs
+
+    @cached_property
+    def history(self) -> History:
+        """Every earlier round folded in: before this round, or for a summary through its last round."""
+        from .history import build_history
+
+        before = self.rounds[-1].next() if self.is_summary else self.period
+        progress = self.progress
+        return build_history(
+            self.ws,
+            before,
+            jobs=self.jobs,
+            progress=(lambda step, done, total: progress(step, done, total)) if progress else None,
+        )
+
+    def render(self, units: list[str] | None = None) -> RenderResult:
+        """One workbook per unit with open tasks, last answers prefilled, closed tasks left out."""
+        from .render import render_period
+
+        self.require_round()
+        return render_period(
+            self.ws, self.period, self.history, units=units, jobs=self.jobs, progress=self._step("render")
+        )
+
+    def merge(self) -> MergeResult:
+        """The round's stored returns merged (once per Round object)."""
+        from .merge import merge_period
+
+        self.require_round()
+        if self._merged is None:
+            self._merged = merge_period(self.ws, self.period, jobs=self.jobs)
+        return self._merged
+
+    def write_merge(self) -> list[Path]:
+        """merged.xlsx, problems.xlsx and merged.json of the round."""
+        from .master import write_merge
+
+        return write_merge(self.ws, self.merge(), jobs=self.jobs)
+
+    def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
+        """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""
+        if self.is_summary:
+            from .span import build_span_report
+
+            return build_span_report(self.ws, self.period, self.rounds, self.history, issued=issued)
+        from .report import build_report
+
+        return build_report(self.ws, self.period, self.merge(), self.history, issued=issued)
+
+    def status(self) -> dict[str, Any]:
+        """What `ledger status --json` prints: the round, then the report's figures."""
+        return {"round": self.info(), **self.report().summary()}
+
+    def publish(self, issued: date | None = None, number: int | None = None) -> tuple[Any, list[Path]]:
+        """The report and its three outputs under build/<period>/report/."""
+        built = self.report(issued)
+        if self.is_summary:
+            from .span_outputs import write_span_report
+
+            return built, write_span_report(self.ws, built, number=number)  # type: ignore[arg-type]
+        from .publish import write_report
+
+        return built, write_report(self.ws, built, number=number, jobs=self.jobs)  # type: ignore[arg-type]
+
+    # --- mail
+
+    def manifest(self) -> Manifest:
+        """What render sent out this round; ProblemError("outbox-missing") before render."""
+        from .outbox import read_manifest
+
+        self.require_round()
+        return read_manifest(self.ws.paths, self.period)
+
+    def workbook_mail(self, units: list[str] | None = None) -> tuple[list[Outgoing], list[str]]:
+        """One message per unit with its workbook; and the units without an address."""
+        from .mail import workbook_messages
+
+        return workbook_messages(self.ws, self.manifest(), units)
+
+    def reminder_mail(self) -> tuple[list[Outgoing], list[str]]:
+        """Reminders to units that did not return and to units whose return has errors."""
+        from .mail import reminder_messages
+
+        return reminder_messages(self.ws, self.manifest(), self.merge())
+
+    def deliver(self, messages: list[Outgoing], *, send: bool) -> MailResult:
+        """Write the messages for review, or send those not sent before."""
+        from .mail import deliver
+
+        return deliver(self.ws, self.period, messages, send, self._step("mail"))
+
+    def set_due(self, text: str, why: str) -> DueChange:
+        """Move this round's due date (a holiday week); recorded with when and why."""
+        self.require_round()
+        change = set_due(self.ws.config, self.ws.paths, self.period, text, why)
+        self.__dict__.pop("due", None)
+        return change
+
+
+def open_round(ws: Workspace, period: str | Period, *, jobs: int = 1, progress: Progress | None = None) -> Round:
+    """The round (or summary) of `period` on a workspace. Raises ValueError for a period that cannot be read
+    and ProblemError for one shorter than the ledger's rhythm."""
+    found = period if isinstance(period, Period) else Period.parse(period)
+    if error := period_kind_error(ws.config, found, summary=True):
+        raise error
+    return Round(ws=ws, period=found, jobs=jobs, progress=progress)

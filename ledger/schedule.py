@@ -1,0 +1,99 @@
+"""When a round's returns are due, in one place: the ledger's rhythm, the working-day calendar and the office's
+recorded changes (`ledger rounds set-due`).
+
+Lateness, reminders, the workbook's instructions and the report's "下期请于…前报送" all ask `round_due`, so
+a holiday week moved by the office moves every one of them. A change is appended to `source/rounds.jsonl`
+(with when and why), never written over: a past round re-run gives the same due date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from .clock import now, parse_local
+from .config import Config
+from .deadlines import calendar_problems, next_working_day, scheduled_due
+from .model import PERIOD_FORMS, Period
+from .paths import WorkspacePaths
+from .problems import Problem, ProblemError
+from .records import append_record, read_records
+
+RHYTHM_NAMES = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
+
+
+@dataclass(kw_only=True)
+class DueChange:
+    """The office moved one round's due date (a holiday week)."""
+
+    period: str
+    due: str  # ISO date
+    why: str
+    at: str  # when the change was made, office time
+
+
+def due_changes(paths: WorkspacePaths) -> dict[str, DueChange]:
+    """period -> the latest due-date change recorded for it."""
+    found: dict[str, DueChange] = {}
+    for record in read_records(paths.round_changes).records:
+        if record.get("action") == "set-due" and isinstance(record.get("period"), str):
+            found[str(record["period"])] = DueChange(
+                period=str(record["period"]),
+                due=str(record.get("due", "")),
+                why=str(record.get("why", "")),
+                at=str(record.get("at", "")),
+            )
+    return found
+
+
+def round_due(config: Config, paths: WorkspacePaths, period: Period) -> date:
+    """The day a round's returns are due: the office's recorded change if any, else the rhythm's day moved to
+    the next working day."""
+    change = due_changes(paths).get(str(period))
+    if change is not None:
+        try:
+            return date.fromisoformat(change.due)
+        except ValueError:
+            pass
+    return next_working_day(scheduled_due(period, config.rhythm), config.calendar)
+
+
+def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, why: str) -> DueChange:
+    """Record a new due date for one round. Raises ProblemError for an unreadable date or a missing reason."""
+    if not why.strip():
+        raise ProblemError("round-why-missing")
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        try:
+            day = parse_local(text, config).date()
+        except ValueError as exc:
+            raise ProblemError("round-due-invalid", text=text) from exc
+    change = DueChange(
+        period=str(period), due=day.isoformat(), why=why.strip(), at=now(config).isoformat(timespec="seconds")
+    )
+    append_record(paths.round_changes, {"action": "set-due", **asdict(change)})
+    return change
+
+
+def rhythm_name(config: Config) -> str:
+    return RHYTHM_NAMES[config.rhythm.round]
+
+
+def period_kind_error(config: Config, period: Period, *, summary: bool) -> ProblemError | None:
+    """Whether `period` can be asked for: a round of the ledger's rhythm always; with `summary`, any longer
+    period too (a year over months). A shorter one, or a longer one where a round is expected, is an error
+    naming the right form."""
+    rhythm = config.rhythm.round
+    if period.kind == rhythm or (summary and period.longer_than(rhythm)):
+        return None
+    form = {"week": "年-W周", "month": "年-月", "quarter": "年-Q季度", "half": "年-H半年"}[rhythm]
+    code = "period-shorter-than-round" if summary else "period-wrong-kind"
+    return ProblemError(
+        code, rhythm=rhythm_name(config), period=str(period), form=form, example=PERIOD_FORMS[rhythm]
+    )
+
+
+def schedule_problems(config: Config, period: Period) -> list[Problem]:
+    """Warnings about the calendar a round's dates are decided on (a year beyond the holiday calendar)."""
+    return calendar_problems(period.start, period.end, scheduled_due(period, config.rhythm))

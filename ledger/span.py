@@ -1,0 +1,251 @@
+"""The half-year and the year (上半年/全年完成情况): every round inside a longer period, summed up once.
+
+`build_span_report` reads the history carried through the span's last round and each round's record, and
+decides every figure the three outputs show: each task's status at the end of the span (the last round's
+consolidated status, the one definition the round reports use), the round it was first 已完成 and the 完成时间
+typed, each lead's last progress labelled with the round it came from; per unit, completion over every task it
+leads (done when all its leads say so) and its reporting record over the rounds; and completion round by round.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .clock import today
+from .config import DONE_STATUS
+from .history import History, RoundRecord, Said
+from .model import Period, Task
+from .report import LIGHT_NAMES, Light, light_of, reporting_lines
+from .statuses import NOT_REPORTED
+from .wording import chinese
+from .workspace import Workspace
+
+
+@dataclass(kw_only=True)
+class SpanTask:
+    task: Task
+    status: str  # at the end of the span
+    light: Light  # as of the span's last day with data
+    overdue: bool
+    done_in: Period | None = None  # the round in which every lead first said 已完成
+    completed_on: str = ""  # 完成时间 as the leads typed it
+    progress: list[tuple[str, Said]] = field(default_factory=list)  # (lead, its last progress and round)
+
+    @property
+    def progress_text(self) -> str:
+        """Each lead's last progress, labelled with its round: "（2021年9月）已完成验收。"."""
+        return "\n".join(
+            (f"{unit}：" if len(self.progress) > 1 else "") + f"（{chinese(Period.parse(said.period))}）{said.text}"
+            for unit, said in self.progress
+        )
+
+
+@dataclass(kw_only=True)
+class SpanUnit:
+    unit: str
+    contact: str = ""
+    phone: str = ""
+    led: int = 0  # tasks it leads, co-led ones included
+    done: int = 0  # of those, done at the end of the span (every lead said 已完成)
+    rounds_due: int = 0  # rounds in which it had an open task
+    returned: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    with_errors: int = 0  # rounds whose return had errors or was refused
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.led if self.led else 0.0
+
+    @property
+    def completion_text(self) -> str:
+        return f"{self.done}/{self.led}"
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.rounds_due if self.rounds_due else 0.0
+
+    @property
+    def returned_rate(self) -> float:
+        return self.returned / self.rounds_due if self.rounds_due else 0.0
+
+
+@dataclass(kw_only=True)
+class RoundPoint:
+    """Completion at the end of one round: tasks done so far out of all."""
+
+    period: Period
+    done: int
+    total: int
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+@dataclass(kw_only=True)
+class SpanReport:
+    period: Period  # 2021, 2021-H1 …
+    rounds: list[Period]  # every round of the rhythm inside the period
+    with_data: list[Period]  # those the ledger has a record of (returns stored)
+    as_of: date  # the last day of the last round with data
+    issued: date
+    title: str
+    office: str
+    tasks: list[SpanTask]
+    units: list[SpanUnit]
+    points: list[RoundPoint]
+    documents: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def heading(self) -> str:
+        """全年 or 上半年 … as the bulletin's title says it: "2021年全年", "2021年上半年"."""
+        return f"{self.period.year}年全年" if self.period.kind == "year" else self.period.label
+
+    @property
+    def done(self) -> int:
+        return sum(t.status == DONE_STATUS for t in self.tasks)
+
+    @property
+    def completion(self) -> float:
+        return self.done / len(self.tasks) if self.tasks else 0.0
+
+    @property
+    def counts(self) -> dict[Light, int]:
+        found = Counter(t.light for t in self.tasks)
+        return {light: found[light] for light in LIGHT_NAMES}
+
+    @property
+    def overdue_tasks(self) -> list[SpanTask]:
+        return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every round inside the span has data (a year asked for in June is not)."""
+        return self.with_data == self.rounds
+
+    def coverage_text(self) -> str:
+        """Which rounds the figures rest on, said beside them so a partial year never reads as a whole one."""
+        if not self.with_data:
+            return f"{self.heading}尚无报送数据"
+        first, last = self.with_data[0], self.with_data[-1]
+        span = chinese(first) if first == last else f"{chinese(first)}至{chinese(last)}"
+        text = f"本报告汇总{span}共{chinese(len(self.with_data), '期')}调度数据"
+        if not self.complete:
+            text += f"（{self.heading}共{chinese(len(self.rounds), '期')}，其余各期尚无报送数据）"
+        return text + "。"
+
+    def summary(self) -> dict:
+        """The figures `ledger status --json` prints for a summary period; every output shows the same."""
+        return {
+            "period": str(self.period),
+            "as_of": self.as_of.isoformat(),
+            "report_date": self.issued.isoformat(),
+            "rounds": [str(p) for p in self.rounds],
+            "rounds_with_data": [str(p) for p in self.with_data],
+            "tasks": len(self.tasks),
+            "done": self.done,
+            "completion": round(self.completion, 4),
+            "lights": self.counts,
+            "overdue": [t.task.id for t in self.overdue_tasks],
+            "done_in": {t.task.id: str(t.done_in) for t in self.tasks if t.done_in},
+            "completion_by_round": [{"period": str(p.period), "done": p.done, "total": p.total} for p in self.points],
+            "units": [
+                {
+                    "unit": u.unit,
+                    "led": u.led,
+                    "done": u.done,
+                    "completion": round(u.completion, 4),
+                    "rounds_due": u.rounds_due,
+                    "returned": u.returned,
+                    "on_time": u.on_time,
+                    "late": u.late,
+                    "missing": u.missing,
+                    "with_errors": u.with_errors,
+                }
+                for u in self.units
+            ],
+        }
+
+
+def build_span_report(
+    ws: Workspace, period: Period, rounds: list[Period], history: History, *, issued: date | None = None
+) -> SpanReport:
+    """The span's figures from the history through its last round and each round's record."""
+    config = ws.config
+    records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
+    last: RoundRecord | None = records[-1] if records else None
+    as_of = last.period.end if last else period.start
+    fold: Light = "red" if config.report.unreported_light == "red" else "grey"
+    tasks = []
+    for task in ws.tasks:
+        status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
+        light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
+        closed_in = history.closed_in.get(task.id)
+        typed = dict.fromkeys(
+            history.completed_on[(task.id, u)] for u in task.lead_units if (task.id, u) in history.completed_on
+        )
+        tasks.append(
+            SpanTask(
+                task=task,
+                status=status,
+                light=light,
+                overdue=overdue,
+                done_in=Period.parse(closed_in) if closed_in and status == DONE_STATUS else None,
+                completed_on="、".join(typed),
+                progress=[
+                    (u, history.progress[(task.id, u)]) for u in task.lead_units if (task.id, u) in history.progress
+                ],
+            )
+        )
+    units = _units(ws, tasks, records)
+    points = [
+        RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in r.status.values()), total=len(ws.tasks))
+        for r in records
+    ]
+    return SpanReport(
+        period=period,
+        rounds=rounds,
+        with_data=[r.period for r in records],
+        as_of=as_of,
+        issued=issued or today(config),
+        title=config.title,
+        office=config.office.name,
+        tasks=tasks,
+        units=units,
+        points=points,
+        documents={d.code: d.name or d.code for d in config.documents},
+    )
+
+
+def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> list[SpanUnit]:
+    """Per unit: completion over the tasks it leads, and how it reported round by round (the round reports'
+    own rule: `reporting_lines`)."""
+    found: dict[str, SpanUnit] = {}
+
+    def line(unit: str) -> SpanUnit:
+        if unit not in found:
+            known = ws.units.get(unit)
+            found[unit] = SpanUnit(
+                unit=unit, contact=known.contact if known else "", phone=known.phone if known else ""
+            )
+        return found[unit]
+
+    for t in tasks:
+        for unit in t.task.lead_units:
+            line(unit).led += 1
+            line(unit).done += t.status == DONE_STATUS
+    for record in records:
+        errors = dict.fromkeys(record.error_units, 1)
+        for unit, how in reporting_lines(record.expected, record.returns, errors, record.due, ws.config).items():
+            u = line(unit)
+            u.rounds_due += 1
+            u.returned += how.returned
+            u.on_time += bool(how.returned and how.on_time)
+            u.late += bool(how.returned and how.on_time is False)
+            u.missing += not how.returned and not how.refused
+            u.with_errors += bool(how.refused or how.errors)
+    return sorted(found.values(), key=lambda u: (-u.completion, -u.led, u.unit))
