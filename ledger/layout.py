@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from .config import Config
-from .model import Task
+from .model import Period, Task
 
 META_SHEET = "_ledger"
 INSTRUCTIONS_SHEET = "填报说明"
@@ -156,6 +156,24 @@ def fill_widths(columns: Sequence[tuple[str, float]]) -> list[float]:
         return [w for _, w in columns]
     scale = max(budget - fixed, 0) / text
     return [w if kind != "text" else max(MIN_TEXT_WIDTH, round(w * scale, 1)) for kind, w in columns]
+
+
+ROUND_PREFIXES = ("本周", "本季度", "本半年", "本年度")  # what 本月 becomes in rounds of other lengths
+
+
+def round_header(header: str, period: Period) -> str:
+    """A column label for the round: 本月进展 is 本季度进展 in a quarterly ledger, 本周进展 in a weekly one."""
+    return period.this_round + header.removeprefix("本月") if header.startswith("本月") else header
+
+
+def canonical_header(label: str, known: Iterable[str]) -> str:
+    """A returned column's label as the office's own column: 本周进展, 本季度进展 … are 本月进展 (workbooks sent
+    before rounds had lengths say 本月进展 themselves). Only when that column is known, so an office's own
+    column such as 本期实际值 keeps its name."""
+    for prefix in ROUND_PREFIXES:
+        if label.startswith(prefix) and (monthly := "本月" + label.removeprefix(prefix)) in known:
+            return monthly
+    return label
 
 
 def attachment_name(unit: str, period_label: str) -> str:

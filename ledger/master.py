@@ -12,7 +12,7 @@ from typing import Any
 
 from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries
-from .layout import TASK_COLUMNS, SupportGroups, task_cells
+from .layout import TASK_COLUMNS, SupportGroups, round_header, task_cells
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
@@ -23,7 +23,8 @@ from .xlsx import FONT, new_workbook, table_sheet
 def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[list[object]]]:
     """One row per task: the leads' reports and every supporting unit's input."""
     extra = list(dict.fromkeys(k for e in result.entries for k in e.extra))
-    headers = [*TASK_COLUMNS, "完成状态", "本月进展", "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
+    progress = round_header("本月进展", result.period)
+    headers = [*TASK_COLUMNS, "完成状态", progress, "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
     found = TaskEntries(result.entries, SupportGroups(ws.tasks).ids)
     rows = []
     for task in ws.tasks:
@@ -141,7 +142,7 @@ def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
             "单位",
             "角色",
             "完成状态",
-            "本月进展",
+            round_header("本月进展", result.period),
             "存在问题",
             "下步计划",
             "完成时间",

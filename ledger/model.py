@@ -81,6 +81,13 @@ THIS_ROUND: dict[PeriodKind, str] = {
     "half": "本半年",
     "year": "本年度",
 }
+LAST_ROUND: dict[PeriodKind, str] = {
+    "week": "上周",
+    "month": "上月",
+    "quarter": "上季度",
+    "half": "上期",
+    "year": "上年度",
+}
 PERIOD_FORMS: dict[PeriodKind, str] = {
     "week": "2021-W23",
     "month": "2021-06",
@@ -222,6 +229,11 @@ class Period:
     def this_round(self) -> str:
         """本周, 本月, 本季度, 本半年 or 本年度: how a workbook's column names the round."""
         return THIS_ROUND[self.kind]
+
+    @property
+    def last_round(self) -> str:
+        """上周, 上月, 上季度 …: how a column names the round before (上期 for half-years, 上半年 being a name)."""
+        return LAST_ROUND[self.kind]
 
     def previous(self) -> Period:
         """The period of the same kind just before."""

@@ -41,6 +41,7 @@ from .layout import (
     SupportGroups,
     fill_widths,
     ledger_id,
+    round_header,
     row_fingerprint,
     workbook_cells,
 )
@@ -224,7 +225,7 @@ class UnitWorkbook:
     def _task_sheet(self, book, plan: _SheetPlan) -> None:
         sheet = book.add_worksheet(plan.name, worksheet_class=RowsWorksheet)
         f = self.formats
-        headers = [*WORKBOOK_COLUMNS, *(c.header for c in plan.fill)]
+        headers = [*WORKBOOK_COLUMNS, *(round_header(c.header, self.period) for c in plan.fill)]
         source = GROUP_WIDTHS if plan.groups is not None else WORKBOOK_WIDTHS
         widths = [*source, *fill_widths([(c.kind, c.width) for c in plan.fill])]
         fill_width = widths[len(WORKBOOK_COLUMNS) :]
@@ -402,13 +403,14 @@ def instructions_text(
     lead = next((p for p in plans if p.role == "lead"), None)
     support = next((p for p in plans if p.role == "support"), None)
     detail = SUPPORT_DETAIL_SHEET if any(p.name == SUPPORT_DETAIL_SHEET for p in plans) else ""
-    fill = [c.header for plan in plans for c in plan.fill]
+    fill = [round_header(c.header, period) for plan in plans for c in plan.fill]
     office = ws.config.office
     text = template(ws.root, "instructions.txt.j2").render(
         title=ws.config.title,
         unit=unit,
         period=str(period),
         period_label=period.label,
+        this_round=period.this_round,
         return_deadline=chinese_date(round_due(ws.config, ws.paths, period)),
         office=office,
         lead_count=len(lead.tasks) if lead else 0,

@@ -99,7 +99,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         book,
         "汇总台账",
         f"{label}汇总台账",
-        TASK_HEADERS,
+        [*TASK_HEADERS[:-1], f"{report.period.last_round}状态"],
         rows,
         TASK_WIDTHS,
         [fills[t.light] for t in report.tasks],
@@ -159,8 +159,8 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
         ["未报送单位", len(s["units"]["missing"])],
         ["报送有误单位", len(s["units"]["with_errors"])],
         ["逾期报送单位", len(s["units"]["late"])],
-        ["本月新完成", "—" if report.first_month else len(report.newly_done)],
-        ["本月新逾期", "—" if report.first_month else len(report.newly_overdue)],
+        [f"{report.period.this_round}新完成", "—" if report.first_month else len(report.newly_done)],
+        [f"{report.period.this_round}新逾期", "—" if report.first_month else len(report.newly_overdue)],
         ["数据截至", report.as_of],
         ["报告日期", report.issued],
         ["下期报送截止", report.next_due],
@@ -255,15 +255,16 @@ def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, pe
 
 
 def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> None:
-    headers = ["变化", "任务编号或单位", "具体措施", "上月", "本月"]
+    this, last = report.period.this_round, report.period.last_round
+    headers = ["变化", "任务编号或单位", "具体措施", last, this]
     if report.first_month:
         rows: list[list[object]] = [["本期为首次调度", "", "无上期数据，不作比较", "", ""]]
     else:
-        rows = [["本月新完成", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_done]
-        rows += [["本月新逾期", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_overdue]
+        rows = [[f"{this}新完成", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_done]
+        rows += [[f"{this}新逾期", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_overdue]
         rows += [["状态变化", t.task.id, t.task.measure, t.previous, t.status] for t in report.changed]
         rows += [
             ["报送好转" if c.better else "报送变差", c.unit, "", c.before, c.after] for c in report.reporting_changes
         ]
     widths = [12, 24, 60, 16, 16]
-    table_sheet(book, "本月变化", f"{label}与上月相比", headers, rows, widths)
+    table_sheet(book, f"{this}变化", f"{label}与{last}相比", headers, rows, widths)

@@ -30,6 +30,7 @@ from .layout import (
     TASK_COLUMNS,
     WORKBOOK_COLUMNS,
     SupportGroups,
+    canonical_header,
     ledger_id,
     row_fingerprint,
     workbook_cells,
@@ -204,7 +205,9 @@ class ReturnReader:
         r = _header_row(sheet)
         if r is None:
             return None
-        return r, {label: c for c, label in reversed(list(enumerate(_labels(sheet.rows[r])))) if label}
+        known = {*ENTRY_FIELDS, *self.fill_columns}
+        labels = [canonical_header(label, known) for label in _labels(sheet.rows[r])]
+        return r, {label: c for c, label in reversed(list(enumerate(labels))) if label}
 
     def _above_header(self, sheet: ReturnedSheet, header_row: int) -> None:
         """Whatever a unit typed above the table (the title render wrote there is the office's own, also in a
@@ -534,7 +537,7 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                 if not text.strip():
                     continue
                 if ours and (
-                    text.strip() in labels
+                    canonical_header(text.strip(), labels) in labels
                     or (header is not None and r < header and text.startswith(context.title))
                     or (source is not None and c in positions and source[positions[c]] == text)
                 ):

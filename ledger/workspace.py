@@ -172,7 +172,7 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     loaded raises ConfigError with its catalogued problems, since nothing else can be read without it."""
     root = find_workspace(path)
     config = load_config(root)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(config.notes)
     if config.office.placeholder:
         where = "office.contact" if config.office.contact == PLACEHOLDER_CONTACT else "office.phone"
         fields = {"contact": config.office.contact, "phone": config.office.phone}

@@ -197,7 +197,6 @@ def test_prefilled_answers_are_given_room_and_mentioned(tmp_path):
     ws = load_workspace(make_workspace(tmp_path, rows))
     long_answer = "本月完成了大量工作，" * 30
     history = History(period=JUNE, answers={("T-1", "示范区财政局"): {"本月进展": long_answer}})
-    history.derive(ws)
     result = render_period(ws, JUNE, history)
     path = result.outbox / "示范区财政局.xlsx"
     assert "上次报送的内容已预先填入" in instructions(path)
@@ -224,7 +223,6 @@ def test_task_rows_hold_what_the_unit_sees_cell_by_cell(tmp_path):
         (fgf[1].id, unit): {"办理时限（天）": "20个工作日"},  # not a number: kept as typed, as text
     }
     history = History(period=JUNE, answers=answers)
-    history.derive(ws)
     path = render_period(ws, JUNE, history).outbox / f"{unit}.xlsx"
     sheet = openpyxl.load_workbook(path)[LEAD_SHEET]
     heights = row_attributes(path, 2)
@@ -361,8 +359,7 @@ def test_prefill_and_closed_tasks(tmp_path):
         ("T-1", "示范区财政局"): {"完成状态": "已完成", "本月进展": "已办结"},
         ("T-2", "示范区财政局"): {"完成状态": "序时推进", "本月进展": "@推进中", "存在问题": "=SUM(A1)"},
     }
-    history = History(period=JUNE, answers=answers)
-    history.derive(ws)
+    history = History(period=JUNE, answers=answers, closed=frozenset({"T-1"}))  # every lead said 已完成
     result = render_period(ws, JUNE, history)
     assert [f.unit for f in result.files] == ["示范区财政局"]  # T-1 is closed; 税务局 supported only T-1
     sheet = openpyxl.load_workbook(result.outbox / "示范区财政局.xlsx")[LEAD_SHEET]

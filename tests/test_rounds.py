@@ -1,0 +1,218 @@
+"""Rounds of any length, as an office meets them: quarterly and weekly ledgers, due days in the same month, a
+task finished long ago never sent again, and a round as one library object."""
+
+import json
+import os
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from ledger import load_workspace
+from ledger.cli import main
+from ledger.collect import collect_returns
+from ledger.config import Rhythm
+from ledger.deadlines import scheduled_due
+from ledger.layout import LEAD_SHEET
+from ledger.model import Period
+from ledger.problems import ProblemError
+from ledger.rounds import open_round
+
+from .conftest import fill_return, make_workspace
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+FINANCE, TAX = "示范区财政局", "示范区税务局"
+TASKS = [
+    ["序号", "具体措施", "完成时限", "牵头单位", "配合单位"],
+    ["1", "七月底前完成清理。", "2021年7月15日", "区财政局", ""],
+    ["2", "八月完成评估。", "2021年8月20日", "区财政局", ""],
+    ["3", "年底前推进电子票据。", "年底前", "区税务局", ""],
+    ["4", "九月底前完成。", "2021年9月30日", "区财政局", ""],
+]
+
+
+def ledger_with(tmp_path, rhythm: str, rows=TASKS):
+    """A workspace whose [ledger] has the given rhythm keys."""
+    root = make_workspace(tmp_path / "ws", rows)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", f"year = 2021\n{rhythm}"), "utf-8")
+    return root
+
+
+def send(root, period, unit, answers, when, tmp_path):
+    """The unit fills the workbook of the round and it arrives at `when`."""
+    ws = load_workspace(root)
+    rendered = open_round(ws, period).render([unit])
+    path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / f"{period}-{unit}.xlsx", answers)
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
+    collect_returns(ws.paths, Period.parse(period), [path])
+    return path
+
+
+def at(*args):
+    return datetime(*args, 10, 0, tzinfo=BEIJING)
+
+
+def test_a_quarterly_ledger_names_its_round_and_counts_what_fell_due_in_the_quarter(tmp_path):
+    root = ledger_with(tmp_path, 'round = "quarter"')
+    send(root, "2021-Q2", FINANCE, {"T-1": {"完成状态": "序时推进", "本季度进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    ws = load_workspace(root)
+    q3 = open_round(ws, "2021-Q3")
+    assert (q3.period.label, q3.due) == ("2021年第三季度", date(2021, 10, 8))  # 5 October is National Day
+    rendered = q3.render([FINANCE])
+    sheet = openpyxl.load_workbook(rendered.outbox / f"{FINANCE}.xlsx")[LEAD_SHEET]
+    assert "2021年第三季度" in sheet["A1"].value
+    assert "本季度进展" in [c.value for c in sheet[2]] and "本月进展" not in [c.value for c in sheet[2]]
+    messages, _ = q3.workbook_mail([FINANCE])
+    assert "第三季度" in messages[0].subject and "2021年第三季度" in messages[0].attachment_name
+    answers = {"T-1": {"完成状态": "滞后", "本季度进展": "仍在清理"}, "T-2": {"完成状态": "未启动"}}
+    send(root, "2021-Q3", FINANCE, answers, at(2021, 10, 8), tmp_path)
+    report = open_round(load_workspace(root), "2021-Q3").report(issued=date(2021, 10, 12))
+    assert report.previous == Period.parse("2021-Q2")
+    assert [t.task.id for t in report.newly_overdue] == ["T-1", "T-2"]  # due in July and August, not done
+    entries = {e.task_id: e.progress for e in open_round(load_workspace(root), "2021-Q3").merge().entries}
+    assert entries["T-1"] == "仍在清理"  # the 本季度进展 column is merged as progress
+    assert report.month_over_month().startswith("与上期（2021年第二季度）相比")
+
+
+def test_due_day_28_in_the_same_month_makes_a_return_on_the_20th_of_the_next_month_late(tmp_path):
+    root = ledger_with(tmp_path, 'due_day = 28\ndue_in = "same"')
+    ws = load_workspace(root)
+    october = open_round(ws, "2021-10")
+    assert october.due == date(2021, 10, 28)
+    send(root, "2021-10", FINANCE, {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 11, 20), tmp_path)
+    report = open_round(load_workspace(root), "2021-10").report(issued=date(2021, 11, 22))
+    assert [u.unit for u in report.late_units] == [FINANCE]
+    assert report.return_deadline == date(2021, 10, 28) and report.next_due == date(2021, 11, 29)  # 28th: Sunday
+
+
+def test_two_weekly_rounds_in_one_month_are_both_merged(tmp_path):
+    root = ledger_with(tmp_path, 'round = "week"')
+    first = {"T-1": {"完成状态": "序时推进", "本周进展": "第一周"}}
+    second = {"T-1": {"完成状态": "序时推进", "本周进展": "第二周"}}
+    send(root, "2021-W23", FINANCE, first, at(2021, 6, 17), tmp_path)
+    send(root, "2021-W24", FINANCE, second, at(2021, 6, 24), tmp_path)
+    ws = load_workspace(root)
+    w23, w24 = open_round(ws, "2021-W23"), open_round(ws, "2021-W24")
+    assert w23.period.label == "2021年第23周（6月7日至6月13日）"
+    assert (w23.due, w24.due) == (date(2021, 6, 18), date(2021, 6, 25))  # Friday of the week after
+    assert [(e.task_id, e.progress) for e in w23.merge().entries if e.progress] == [("T-1", "第一周")]
+    assert [(e.task_id, e.progress) for e in w24.merge().entries if e.progress] == [("T-1", "第二周")]
+    assert [r.state for r in w24.merge().returns] == ["merged"]  # not superseding the week before
+    assert w24.history.previous == Period.parse("2021-W23")
+
+
+def test_a_task_completed_fourteen_months_earlier_is_not_rendered_again(tmp_path):
+    rows = [*TASKS[:1], ["1", "清理拖欠。", "2022年12月底前", "区财政局", ""], ["2", "推进。", "2022年12月底前", "区财政局", ""]]
+    root = ledger_with(tmp_path, "", rows)
+    send(root, "2021-03", FINANCE, {"T-1": {"完成状态": "已完成", "本月进展": "办结"}}, at(2021, 4, 2), tmp_path)
+    send(root, "2021-04", FINANCE, {"T-2": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 5, 2), tmp_path)
+    ws = load_workspace(root)
+    may_2022 = open_round(ws, "2022-05")
+    assert may_2022.history.closed == {"T-1"}
+    rendered = may_2022.render([FINANCE])
+    sheet = openpyxl.load_workbook(rendered.outbox / f"{FINANCE}.xlsx")[LEAD_SHEET]
+    assert [row[0].value for row in sheet.iter_rows(min_row=3) if row[0].value and row[0].value.startswith("T-")] == [
+        "T-2"
+    ]
+
+
+def test_a_period_of_the_wrong_length_is_refused_naming_the_right_form(tmp_path):
+    ws = load_workspace(ledger_with(tmp_path, ""))
+    with pytest.raises(ProblemError) as refused:
+        open_round(ws, "2021-Q3").render()
+    assert refused.value.code == "period-wrong-kind" and refused.value.fields["example"] == "2021-06"
+    with pytest.raises(ProblemError) as shorter:
+        open_round(ws, "2021-W23")
+    assert shorter.value.code == "period-shorter-than-round"
+    result = CliRunner().invoke(main, ["merge", "-w", str(ws.root), "--period", "2021-Q3"])
+    assert result.exit_code == 1 and "period-wrong-kind" in result.output and "2021-06" in result.output
+
+
+def test_a_moved_due_date_is_recorded_and_followed_everywhere(tmp_path):
+    root = ledger_with(tmp_path, "")
+    result = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-09", "2021-10-11", "--why", "国庆顺延"])
+    assert result.exit_code == 0, result.output
+    ws = load_workspace(root)
+    september = open_round(ws, "2021-09")
+    assert september.due == date(2021, 10, 11)
+    records = [json.loads(line) for line in ws.paths.round_changes.read_text(encoding="utf-8").splitlines()]
+    assert [(r["period"], r["due"], r["why"]) for r in records] == [("2021-09", "2021-10-11", "国庆顺延")]
+    send(root, "2021-09", FINANCE, {"T-4": {"完成状态": "已完成", "本月进展": "完成"}}, at(2021, 10, 9), tmp_path)
+    report = open_round(load_workspace(root), "2021-09").report(issued=date(2021, 10, 12))
+    assert report.return_deadline == date(2021, 10, 11) and report.late_units == []
+    instructions = openpyxl.load_workbook(ws.paths.workbook(Period.parse("2021-09"), FINANCE))["填报说明"]
+    assert any("2021年10月11日" in str(c.value) for row in instructions.iter_rows() for c in row)
+    refused = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-10", "下周一", "--why", "x"])
+    assert refused.exit_code == 1 and "round-due-invalid" in refused.output
+
+
+def test_status_json_carries_the_round(tmp_path):
+    root = ledger_with(tmp_path, 'round = "quarter"')
+    send(root, "2021-Q3", FINANCE, {"T-1": {"完成状态": "已完成", "本季度进展": "办结"}}, at(2021, 10, 8), tmp_path)
+    result = CliRunner().invoke(main, ["status", "-w", str(root), "--period", "2021-Q3", "--json", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["round"]
+    assert found == {
+        "period": "2021-Q3",
+        "kind": "quarter",
+        "label": "2021年第三季度",
+        "start": "2021-07-01",
+        "end": "2021-09-30",
+        "due": "2021-10-08",
+    }
+
+
+def test_the_rhythm_keys_live_in_ledger_and_the_old_home_is_read_with_a_hint(tmp_path):
+    root = make_workspace(tmp_path / "ws", TASKS)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[report]\ndue_day = 10\n", "utf-8")
+    ws = load_workspace(root)
+    assert ws.config.rhythm.due_day == 10
+    assert [(p.cell, p.code) for p in ws.problems if p.code == "config-key-moved"] == [
+        ("report.due_day", "config-key-moved")
+    ]
+
+
+def test_local_days_off_and_a_year_beyond_the_holiday_calendar(tmp_path):
+    root = ledger_with(tmp_path, "")
+    config = root / "ledger.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[calendar]\nextra_holidays = ["2021-07-05"]\n', "utf-8"
+    )
+    ws = load_workspace(root)
+    assert open_round(ws, "2021-06").due == date(2021, 7, 6)  # a local day off on the due day
+    beyond = open_round(ws, "2031-06")
+    assert [p.code for p in beyond.notes() if p.code == "calendar-beyond"] == ["calendar-beyond"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end"),
+    [
+        ("2021-W23", "2021年第23周（6月7日至6月13日）", date(2021, 6, 7), date(2021, 6, 13)),
+        ("2020-W53", "2020年第53周（12月28日至2021年1月3日）", date(2020, 12, 28), date(2021, 1, 3)),
+        ("2021-06", "2021年6月", date(2021, 6, 1), date(2021, 6, 30)),
+        ("2021-Q3", "2021年第三季度", date(2021, 7, 1), date(2021, 9, 30)),
+        ("2021-H1", "2021年上半年", date(2021, 1, 1), date(2021, 6, 30)),
+        ("2021", "2021年", date(2021, 1, 1), date(2021, 12, 31)),
+    ],
+)
+def test_every_period_form_reads_and_is_named_the_chinese_way(text, label, start, end):
+    period = Period.parse(text)
+    assert (str(period), period.label, period.start, period.end) == (text, label, start, end)
+    assert period.next().previous() == period
+
+
+def test_a_summary_owns_the_rounds_inside_it_and_weeks_go_by_their_thursday():
+    assert [str(p) for p in Period.parse("2021-H1").rounds("month")][::5] == ["2021-01", "2021-06"]
+    assert [str(p) for p in Period.parse("2021-06").rounds("week")] == ["2021-W22", "2021-W23", "2021-W24", "2021-W25"]
+    assert Period.parse("2021-Q3").rounds("month") == [Period(2021, 7), Period(2021, 8), Period(2021, 9)]
+
+
+def test_weekly_due_in_the_same_week():
+    assert scheduled_due(Period.parse("2021-W23"), Rhythm(round="week", due_in="same", due_weekday=5)) == date(
+        2021, 6, 11
+    )
