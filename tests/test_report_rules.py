@@ -12,10 +12,10 @@ import pytest
 from ledger import load_workspace
 from ledger.collect import collect_returns
 from ledger.history import build_history
-from ledger.schedule import round_due
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.report import FIRST_MONTH, build_report, says_nothing
+from ledger.schedule import round_due
 from ledger.statuses import normalise_status
 from ledger.wording import chinese
 

@@ -106,7 +106,11 @@ def test_two_weekly_rounds_in_one_month_are_both_merged(tmp_path):
 
 
 def test_a_task_completed_fourteen_months_earlier_is_not_rendered_again(tmp_path):
-    rows = [*TASKS[:1], ["1", "清理拖欠。", "2022年12月底前", "区财政局", ""], ["2", "推进。", "2022年12月底前", "区财政局", ""]]
+    rows = [
+        *TASKS[:1],
+        ["1", "清理拖欠。", "2022年12月底前", "区财政局", ""],
+        ["2", "推进。", "2022年12月底前", "区财政局", ""],
+    ]
     root = ledger_with(tmp_path, "", rows)
     send(root, "2021-03", FINANCE, {"T-1": {"完成状态": "已完成", "本月进展": "办结"}}, at(2021, 4, 2), tmp_path)
     send(root, "2021-04", FINANCE, {"T-2": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 5, 2), tmp_path)
@@ -134,7 +138,9 @@ def test_a_period_of_the_wrong_length_is_refused_naming_the_right_form(tmp_path)
 
 def test_a_moved_due_date_is_recorded_and_followed_everywhere(tmp_path):
     root = ledger_with(tmp_path, "")
-    result = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-09", "2021-10-11", "--why", "国庆顺延"])
+    result = CliRunner().invoke(
+        main, ["rounds", "set-due", "-w", str(root), "2021-09", "2021-10-11", "--why", "国庆顺延"]
+    )
     assert result.exit_code == 0, result.output
     ws = load_workspace(root)
     september = open_round(ws, "2021-09")
@@ -180,9 +186,7 @@ def test_the_rhythm_keys_live_in_ledger_and_the_old_home_is_read_with_a_hint(tmp
 def test_local_days_off_and_a_year_beyond_the_holiday_calendar(tmp_path):
     root = ledger_with(tmp_path, "")
     config = root / "ledger.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + '\n[calendar]\nextra_holidays = ["2021-07-05"]\n', "utf-8"
-    )
+    config.write_text(config.read_text(encoding="utf-8") + '\n[calendar]\nextra_holidays = ["2021-07-05"]\n', "utf-8")
     ws = load_workspace(root)
     assert open_round(ws, "2021-06").due == date(2021, 7, 6)  # a local day off on the due day
     beyond = open_round(ws, "2031-06")
