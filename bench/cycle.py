@@ -2,12 +2,12 @@
 
 The synthetic ledger (1,000 units, 20,000 tasks) goes through one month as an office runs it:
 
-    render   history, then every unit's workbook (`render_period`, jobs = number of CPUs)
+    render   history, then every unit's workbook (`Round.render`, jobs = number of CPUs)
     fill     every fill-in cell of every task row and the signature block typed in, each workbook saved
     collect  the filled files stored as the period's returns, with receipts
-    merge    every return read and checked (`merge_period`, the files read in `jobs` processes), merged.xlsx,
-             problems.xlsx and merged.json written (`write_merge`, the three files side by side in `jobs` processes)
-    report   `build_report` and its three outputs (汇总台账.xlsx, report.html, 通报.docx; `write_report`, the same)
+    merge    every return read and checked (`Round.merge`, the files read in `jobs` processes), merged.xlsx,
+             problems.xlsx and merged.json written (`Round.write_merge`, side by side in `jobs` processes)
+    report   the report and its three outputs (汇总台账.xlsx, report.html, 通报.docx; `Round.publish`, the same)
 
 The floor, run alone in a process of its own and in one process: a bare xlsxwriter dump of the same workbook
 cells (bench/render.py's baseline) plus a bare python-calamine read of the same filled files (bench/merge.py's).
@@ -47,13 +47,8 @@ from render import bare_dump  # noqa: E402
 from synthetic import PERIOD, synthetic_workspace  # noqa: E402
 
 from ledger.collect import collect_returns  # noqa: E402
-from ledger.history import build_history  # noqa: E402
 from ledger.layout import HEADER_ROW, LEAD_SHEET, SUPPORT_DETAIL_SHEET, SUPPORT_SHEET  # noqa: E402
-from ledger.master import write_merge  # noqa: E402
-from ledger.merge import merge_period  # noqa: E402
-from ledger.publish import write_report  # noqa: E402
-from ledger.render import render_period  # noqa: E402
-from ledger.report import build_report  # noqa: E402
+from ledger.rounds import open_round  # noqa: E402
 
 STATUSES = ("序时推进", "序时推进", "滞后", "未启动", "已完成")
 
@@ -174,7 +169,7 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
     ws = synthetic_workspace(root, n_units, n_tasks)
 
     start = clock()
-    rendered = render_period(ws, PERIOD, build_history(ws, PERIOD, jobs=jobs), jobs=jobs)
+    rendered = open_round(ws, PERIOD, jobs=jobs).render()
     figures.append(("render", since(start), memory(jobs)))
     rows = sum(len(f.lead_tasks) + len(f.support_tasks) for f in rendered.files)
 
@@ -193,14 +188,14 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
     figures.append(("collect", since(start), memory(jobs)))
 
     start = clock()
-    merged = merge_period(ws, PERIOD, jobs=jobs)
-    write_merge(ws, merged, jobs=jobs)
+    month = open_round(ws, PERIOD, jobs=jobs)
+    merged = month.merge()
+    month.write_merge()
     figures.append(("merge", since(start), memory(jobs)))
     assert len(merged.entries) >= rows and merged.valid and not merged.problems, merged.stats
 
     start = clock()
-    report = build_report(ws, PERIOD, merged, build_history(ws, PERIOD, jobs=jobs))
-    outputs = write_report(ws, report, jobs=jobs)
+    _, outputs = month.publish()
     figures.append(("report", since(start), memory(jobs)))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
     queue.put((rows, figures, sizes))

@@ -27,6 +27,7 @@ from .config import DONE_STATUS
 from .entries import Entry, MergeResult, ReturnInfo, tag_value, untag_value
 from .merge import merge_period
 from .model import Period, Task
+from .paths import RECORDS
 from .problems import ERROR
 from .records import write_aside
 from .schedule import round_due
@@ -306,14 +307,21 @@ def _setup_key(ws: Workspace) -> str:
 
 
 def merge_key(ws: Workspace, period: Period) -> str:
-    """A digest of everything a round's merge is computed from: the set-up, the stored returns with their
-    receipts and corrections, and the office's changes to rounds."""
+    """A digest of everything a round's merge is computed from: the set-up, the round's records (receipts and
+    corrections) byte for byte, each stored return by name, size and modification time (the tool never
+    rewrites one, and hashing every return of every earlier round would make the last round of a year cost
+    more than the first), and the office's changes to rounds."""
     digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
     folder = ws.paths.returns(period)
-    inputs = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    for path in [*inputs, ws.paths.round_changes]:
+    for path in sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []:
         digest.update(path.name.encode() + b"\x00")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+        if path.name in RECORDS:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            stat = path.stat()
+            digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    changes = ws.paths.round_changes
+    digest.update(hashlib.sha256(changes.read_bytes()).digest() if changes.is_file() else b"-")
     return digest.hexdigest()[:20]
 
 
