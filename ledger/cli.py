@@ -729,16 +729,17 @@ def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> Non
     _deliver(opened, messages, no_email, send)
 
 
-@main.group(
-    help="查看和更正已收到的报送文件：撤回、恢复、更正收到时间、指定报送单位。文件始终原样保存，更正另行记录。",
-    options_metavar="[选项]",
-    subcommand_metavar="命令 [参数]...",
+def command_group(name: str, help_text: str) -> click.Group:
+    """A group of subcommands (ledger returns …, ledger rounds …) whose usage lines read in Chinese too."""
+    group = click.Group(name, help=help_text, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
+    group.command_class = ChineseCommand
+    main.add_command(group)
+    return group
+
+
+returns = command_group(
+    "returns", "查看和更正已收到的报送文件：撤回、恢复、更正收到时间、指定报送单位。文件始终原样保存，更正另行记录。"
 )
-def returns() -> None:
-    pass
-
-
-returns.command_class = ChineseCommand
 file_argument = click.argument("file", metavar="文件名")
 
 
@@ -825,16 +826,7 @@ def returns_assign(workspace: Path | None, period: Period, file: str, unit: str)
     click.echo(f"已指定：{file} 为 {correction.unit} 的报送。")
 
 
-@main.group(
-    help="调度期次的设置：更改某一期的报送截止日期（如遇节假日），更改另行记录，不改写原设置。",
-    options_metavar="[选项]",
-    subcommand_metavar="命令 [参数]...",
-)
-def rounds() -> None:
-    pass
-
-
-rounds.command_class = ChineseCommand
+rounds = command_group("rounds", "调度期次的设置：更改某一期的报送截止日期（如遇节假日），更改另行记录，不改写原设置。")
 
 
 @rounds.command(

@@ -82,24 +82,11 @@ class TaskLine:
 
 
 @dataclass(kw_only=True)
-class UnitLine:
-    unit: str
-    contact: str = ""
-    phone: str = ""
-    returned: bool = False  # a return of the unit was merged
-    refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
-    received: datetime | None = None  # when the merged return arrived, in the office's zone
-    on_time: bool | None = None  # None when nothing was merged
-    errors: int = 0  # error-level problems of the unit's files
+class Completion:
+    """A unit's completion over the tasks it leads, written "3/14": one definition for every output."""
+
     led: int = 0
     done: int = 0
-    on_schedule: int = 0
-    behind: int = 0
-    not_started: int = 0
-    stalled: int = 0  # 未启动 although the task's time has begun
-    invalid: int = 0  # status outside the list
-    overdue: int = 0
-    not_reported: int = 0
 
     @property
     def completion(self) -> float:
@@ -108,6 +95,25 @@ class UnitLine:
     @property
     def completion_text(self) -> str:
         return f"{self.done}/{self.led}"
+
+
+@dataclass(kw_only=True)
+class UnitLine(Completion):
+    unit: str
+    contact: str = ""
+    phone: str = ""
+    returned: bool = False  # a return of the unit was merged
+    refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
+    received: datetime | None = None  # when the merged return arrived, in the office's zone
+    on_time: bool | None = None  # None when nothing was merged
+    errors: int = 0  # error-level problems of the unit's files
+    on_schedule: int = 0
+    behind: int = 0
+    not_started: int = 0
+    stalled: int = 0  # 未启动 although the task's time has begun
+    invalid: int = 0  # status outside the list
+    overdue: int = 0
+    not_reported: int = 0
 
     @property
     def reporting(self) -> str:

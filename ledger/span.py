@@ -17,7 +17,7 @@ from .clock import today
 from .config import DONE_STATUS
 from .history import History, RoundRecord, Said
 from .model import Period, Task
-from .report import LIGHT_NAMES, Light, light_of, reporting_lines
+from .report import LIGHT_NAMES, Completion, Light, light_of, reporting_lines
 from .statuses import NOT_REPORTED
 from .wording import chinese
 from .workspace import Workspace
@@ -43,26 +43,19 @@ class SpanTask:
 
 
 @dataclass(kw_only=True)
-class SpanUnit:
+class SpanUnit(Completion):
+    """A unit over the span: `led` counts the tasks it leads (co-led ones included), `done` those done at the
+    end of the span (every lead said 已完成); and its reporting record over the rounds."""
+
     unit: str
     contact: str = ""
     phone: str = ""
-    led: int = 0  # tasks it leads, co-led ones included
-    done: int = 0  # of those, done at the end of the span (every lead said 已完成)
     rounds_due: int = 0  # rounds in which it had an open task
     returned: int = 0
     on_time: int = 0
     late: int = 0
     missing: int = 0
     with_errors: int = 0  # rounds whose return had errors or was refused
-
-    @property
-    def completion(self) -> float:
-        return self.done / self.led if self.led else 0.0
-
-    @property
-    def completion_text(self) -> str:
-        return f"{self.done}/{self.led}"
 
     @property
     def on_time_rate(self) -> float:
