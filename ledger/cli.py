@@ -31,7 +31,7 @@ from .mail import MailError, MailResult, fetch_imap
 from .model import Period
 from .outbox import Manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
-from .returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
+from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
 from .samples import make_sample_returns
 from .span import SpanReport
@@ -563,7 +563,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     s = result.stats
     click.echo(
         f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['rejected']}个，"
-        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个；"
+        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
     for path in paths:
@@ -593,6 +593,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     )
     for label, units in (
         ("未报送", built.missing_units),
+        ("待确认", built.held_units),
         ("报送有误", built.error_units),
         ("逾期报送", built.late_units),
     ):
@@ -764,6 +765,20 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         received = local_text(line.received_at) + (f"\n按{how}" if how else "")
         table.add_row(line.file, line.unit or "（未确定）", received, state, problems)
     console.print(table)
+    held = [line for line in lines if line.state == "held"]
+    if held:
+        click.echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
+        for line in held:
+            command = f"ledger returns accept --period {period} {quote_argument(line.file)}"
+            click.echo(f"  {command}    （{line.unit}，发件人 {line.sender or '无'}）")
+        click.echo(
+            "该单位今后都用这个邮箱报送的，加 --remember 登记；不是该单位报送的，用 ledger returns withdraw 撤回。"
+        )
+
+
+def quote_argument(text: str) -> str:
+    """A file name as it is typed on a command line (Windows and Linux alike): quoted when it has spaces."""
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 @returns.command(
@@ -854,3 +869,23 @@ def rounds_set_due(workspace: Path | None, period: Period, due: str, why: str) -
         f"已更改：{period.label}的报送截止日期为{chinese(date.fromisoformat(change.due))}（原因：{change.why}）。"
     )
     click.echo("催报、是否逾期和填报说明都按新日期计算；已生成的填报表请重新生成后再发送。")
+
+
+@returns.command(
+    "accept",
+    help="确认一个待确认的报送文件（发件人不是该单位登记的邮箱）确属该单位，计入汇总；"
+    "加 --remember 同时登记该邮箱，今后不再待确认。",
+)
+@workspace_option
+@period_option
+@file_argument
+@click.option("--remember", is_flag=True, help="把发件邮箱登记为该单位的邮箱（记在 source/senders.jsonl）。")
+def returns_accept(workspace: Path | None, period: Period, file: str, remember: bool) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        accepted = accept_return(ws, period, file, remember=remember)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
+    if accepted.remembered is not None:
+        click.echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")

@@ -60,7 +60,7 @@ _TYPES = [
     ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
     ProblemType("return-wrong-ledger", ERROR, "文件属于其他台账，不是本台账的填报表", "请该单位报送本台账下发的填报表。", title="不是本台账的文件"),
     ProblemType("return-wrong-period", WARNING, "文件是{owner}的{found}填报表，不是{expected}的，未汇总", "如是收集时放错了报告期：用 ledger returns withdraw 撤回本文件，再用 ledger collect --period {found}（或 --period auto）重新收集；如是单位误用了其他月份的填报表，请该单位在{expected}的填报表上填写后重新报送。", title="报告期不符"),
-    ProblemType("return-other-sender", WARNING, "这是 {unit} 的填报表，但由 {sender}（{sender_unit}）发送", "请与两个单位核实，确认内容确由 {unit} 填报。", title="他人代为报送"),
+    ProblemType("return-held", WARNING, "这是 {unit} 的报送，但发件人 {sender}（{who}）不是该单位登记的邮箱，暂不汇总（待确认）", "与 {unit} 核实后，运行 ledger returns accept --period {period} {file} 确认（该单位今后都用这个邮箱报送的，加 --remember）；不是该单位报送的，用 ledger returns withdraw 撤回。", title="发件人待确认"),
     ProblemType("return-superseded", WARNING, "同一单位后来又报送了“{newer}”（按{by}判断），本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”，或请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
     ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),
@@ -124,6 +124,8 @@ _TYPES = [
     ProblemType("returns-already-withdrawn", ERROR, "文件“{file}”已经撤回（原因：{why}）", "如需恢复，用 ledger returns restore。", title="已经撤回"),
     ProblemType("returns-not-withdrawn", ERROR, "文件“{file}”没有撤回，无需恢复", "用 ledger returns list 查看各文件的状态。", title="没有撤回"),
     ProblemType("returns-unit-group", ERROR, "“{name}”是一组单位（{members}），一个文件只能指定给一个单位", "用其中一个单位的全称或简称。", title="不能指定为一组单位"),
+    ProblemType("returns-not-held", ERROR, "文件“{file}”不是待确认的文件（现为：{state}），无需确认", "用 ledger returns list 查看各文件的状态；只有发件人不是该单位登记邮箱的文件需要确认。", title="无需确认"),
+    ProblemType("returns-remember-refused", ERROR, "文件“{file}”的发件邮箱不能登记：{why}", "不加 --remember，只确认这一个文件。", title="邮箱不能登记"),
     # --- what units are told (workbooks and mail)
     ProblemType("office-contact-placeholder", WARNING, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
