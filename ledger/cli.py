@@ -675,10 +675,10 @@ def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     click.echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
-def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
+def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: bool, command: str) -> None:
     ws, period = opened.ws, opened.period
     try:
-        result: MailResult = opened.deliver(messages, send=send)
+        result: MailResult = opened.deliver(messages, send=send, resend=resend)
     except MailError as exc:
         raise click.ClickException(str(exc)) from exc
     if result.dry_run:
@@ -688,10 +688,33 @@ def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
         click.echo(f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。")
         for outgoing, reason in result.failed:
             click.echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
+        unknown = result.uncertain + result.unsure
+        for outgoing, reason in unknown:
+            click.echo(f"不确定是否送达：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}。未自动重发。")
+        if unknown:
+            units = " ".join(f"--unit {quote_argument(o.unit)}" for o, _ in unknown)
+            click.echo(
+                "请先向收件单位核实是否收到（或在发信邮箱的“已发送”中查看）；确未收到的，用下面的命令重新发送：\n"
+                f"  ledger {command} --period {period} {units} --send --resend"
+            )
+        if result.stopped:
+            click.echo(result.stopped)
     if no_email:
         click.echo(f"以下{len(no_email)}个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
-    if result.failed:
+    if result.needs_attention:
         sys.exit(1)
+
+
+resend_option = click.option(
+    "--resend",
+    is_flag=True,
+    help="重新发送 --unit 指定单位的邮件，即使发送记录中已发送或不确定是否送达（先与单位核实确未收到）。",
+)
+
+
+def _check_resend(resend: bool, send: bool, units: tuple[str, ...]) -> None:
+    if resend and not (send and units):
+        raise click.UsageError("--resend 需要同时使用 --send 和 --unit，只重发指定单位的邮件。")
 
 
 @main.command(help="把各单位的填报表通过邮件发给单位联系人；默认试运行，只生成 .eml 文件，加 --send 才真正发送。")
@@ -706,13 +729,15 @@ def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
     help="只发给该单位：单位全称、简称/别名或分组（可重复使用）。",
 )
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
-def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
+@resend_option
+def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool) -> None:
+    _check_resend(resend, send, units)
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
     opened = round_of(ws, period)
     manifest_of(opened)
     messages, no_email = opened.workbook_mail(wanted)
-    _deliver(opened, messages, no_email, send)
+    _deliver(opened, messages, no_email, send, resend, "mail")
 
 
 @main.command(
@@ -720,14 +745,20 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 )
 @workspace_option
 @period_option
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只发给该单位（可重复使用）。")
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
+@resend_option
 @jobs_option("读取报送文件")
-def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> None:
+def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool, jobs: int) -> None:
+    _check_resend(resend, send, units)
     ws = load_valid_workspace(workspace, period)
+    wanted = unit_names(ws, units)
     opened = round_of(ws, period, jobs)
     manifest_of(opened)
     messages, no_email = opened.reminder_mail()
-    _deliver(opened, messages, no_email, send)
+    if wanted:
+        messages, no_email = [m for m in messages if m.unit in wanted], [u for u in no_email if u in wanted]
+    _deliver(opened, messages, no_email, send, resend, "remind")
 
 
 @main.group(
