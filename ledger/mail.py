@@ -14,8 +14,6 @@ is "uncertain" (不确定是否送达): never sent again by itself, only when th
 from __future__ import annotations
 
 import contextlib
-import email
-import email.policy
 import hashlib
 import imaplib
 import os
@@ -38,7 +36,7 @@ from urllib.parse import quote
 
 from .cells import tidy
 from .clock import office_zone
-from .collect import CollectResult, Incoming, attachments_of, store_incoming
+from .collect import CollectResult, intake_problems, nothing_taken, read_message, store_incoming
 from .config import MailConfig
 from .entries import MergeResult
 from .layout import attachment_name
@@ -514,9 +512,20 @@ class ImapSettings:
         )
 
 
+def _internal_date(response: bytes) -> datetime | None:
+    """The INTERNALDATE of a FETCH response: when the office's own server received the message."""
+    found = imaplib.Internaldate2tuple(response)
+    try:
+        return datetime.fromtimestamp(time.mktime(found), UTC) if found else None
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = None) -> CollectResult:
-    """Store the attachments of replies in the IMAP folder, then flag each message taken so it is never
-    fetched again (a server without custom keywords gets the message marked as read instead)."""
+    """Store the files of replies in the IMAP folder, received when the server says (INTERNALDATE). A message
+    is flagged as taken — so it is never fetched again (a server without custom keywords gets it marked as
+    read instead) — only once every file of it is stored; one nothing was taken from is listed with the reason
+    and left unflagged, for the clerk to look at."""
     settings = settings or ImapSettings.from_config(ws.config.mail)
     context = ssl.create_default_context()
     if not settings.verify:
@@ -528,6 +537,8 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         client = imaplib.IMAP4(settings.host, settings.port)
         if settings.security == "starttls":
             client.starttls(ssl_context=context)
+    folder, zone = ws.paths.returns(period), office_zone(ws.config)
+    result = CollectResult(period=period, folder=folder, stored=[], duplicates=[], skipped=[])
     try:
         client.login(settings.user, settings.password)
         client.select(f'"{settings.folder}"')
@@ -535,23 +546,22 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         keywords = bool(flags and flags[0] and b"\\*" in flags[0])
         flag = TAKEN_FLAG if keywords else "\\Seen"
         _, data = client.uid("SEARCH", f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
-        uids = data[0].split() if data and data[0] else []
-        items: list[Incoming] = []
-        taken = []
-        for uid in uids:
-            _, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((part[1] for part in fetched if isinstance(part, tuple)), None)
-            if raw is None:
+        for uid in data[0].split() if data and data[0] else []:
+            source = f"imap://{settings.host}/{settings.folder}#{uid.decode()}"
+            _, fetched = client.uid("FETCH", uid, "(INTERNALDATE BODY.PEEK[])")
+            part = next((p for p in fetched if isinstance(p, tuple)), None)
+            if part is None:
+                result.notes.append(nothing_taken(source, ["邮件无法取回"]))
                 continue
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            items.extend(attachments_of(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
-            taken.append(uid)
-        stored, duplicates = store_incoming(ws.paths.returns(period), iter(items), office_zone(ws.config))
-        for uid in taken:
-            client.uid("STORE", uid, "+FLAGS", f"({flag})")
-        return CollectResult(
-            period=period, folder=ws.paths.returns(period), stored=stored, duplicates=duplicates, skipped=[]
-        )
+            items = read_message(part[1], source, result.notes, _internal_date(part[0]))
+            if not items:
+                continue  # listed with the reason, left unflagged
+            stored, duplicates = store_incoming(folder, iter(items), zone, period)
+            result.stored += stored
+            result.duplicates += duplicates
+            result.notes += [p for r in stored for p in intake_problems(r, period)]
+            client.uid("STORE", uid, "+FLAGS", f"({flag})")  # only now: every file of it is stored
+        return result
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from .clock import local_time, office_zone
+from .collect import intake_problems
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period
@@ -186,6 +187,7 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
     # Each file on its own, in forked processes with jobs: the context is built before, only outcomes come back.
     calls = [functools.partial(_read_stored, context, item) for item in stored]
     for item, outcome in zip(stored, in_processes(calls, jobs, chunksize=4), strict=True):
+        problems += [] if item.withdrawn else intake_problems(item.receipt, period)
         problems += outcome.problems
         unmerged += outcome.unmerged
         if outcome.info is not None:

@@ -9,6 +9,8 @@ import socket
 import subprocess
 import time
 from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from urllib.parse import quote
 
 import pytest
@@ -445,3 +447,47 @@ def test_nothing_is_sent_when_the_send_log_cannot_be_written(ws_root, smtp, monk
     result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws))[0], send=True)
     assert result.sent == [] and result.stopped and handler.messages == []
     assert "发送记录" in result.stopped
+
+
+def test_imap_flags_a_message_only_once_its_files_are_stored_and_lists_what_it_took_nothing_from(
+    tmp_path, dovecot, monkeypatch
+):
+    import imaplib
+    from datetime import datetime, timedelta, timezone
+    from email.message import EmailMessage
+
+    from ledger.mail import fetch_imap
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot["none"]}\n'
+            'security = "none"\nuser = "office"\nfolder = "INBOX"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
+    ws = load_workspace(root)
+    render(ws, JUNE, ["钢城区财政局"])
+    [outgoing] = workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0]
+    beijing = timezone(timedelta(hours=8))
+    nested = outgoing.message("czj@gangcheng.example.cn", datetime(2021, 7, 1, 9, 0, tzinfo=beijing))
+    workbook = nested.get_payload().pop()  # the workbook moves inside a multipart/alternative, name and all
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText("见附件", "plain", "utf-8"))
+    alternative.attach(workbook)
+    nested.attach(alternative)
+    text_only = EmailMessage()
+    text_only["From"], text_only["Subject"] = "czj@gangcheng.example.cn", "收到"
+    text_only.set_content("收到，马上报送。")
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
+    client.login("office", "imap-pass")
+    arrived = datetime(2021, 7, 4, 10, 0, tzinfo=beijing)  # the server's INTERNALDATE, not the Date of the 1st
+    client.append("INBOX", None, imaplib.Time2Internaldate(arrived), nested.as_bytes())
+    client.append("INBOX", None, imaplib.Time2Internaldate(arrived), bytes(text_only))
+    client.logout()
+    first = fetch_imap(ws, JUNE)
+    [receipt] = first.stored
+    assert receipt.original_name == "钢城区财政局-2021年6月进展填报表.xlsx"
+    assert (receipt.received_at, receipt.received_how) == ("2021-07-04T10:00:00+08:00", "server")
+    assert sorted(p.code for p in first.notes) == ["mail-nothing-taken", "received-date-differs"]
+    second = fetch_imap(ws, JUNE)  # the text-only reply was left unflagged: listed again, the other not fetched
+    assert second.stored == [] and [p.code for p in second.notes] == ["mail-nothing-taken"]
