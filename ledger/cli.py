@@ -31,7 +31,7 @@ from .mail import MailError, MailResult, fetch_imap
 from .model import Period
 from .outbox import Manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
-from .returns import assign_unit, list_returns, restore_return, set_received, withdraw_return
+from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
 from .samples import make_sample_returns
 from .span import SpanReport
@@ -563,7 +563,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     s = result.stats
     click.echo(
         f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['rejected']}个，"
-        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个；"
+        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
     for path in paths:
@@ -593,6 +593,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     )
     for label, units in (
         ("未报送", built.missing_units),
+        ("待确认", built.held_units),
         ("报送有误", built.error_units),
         ("逾期报送", built.late_units),
     ):
@@ -674,10 +675,10 @@ def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     click.echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
-def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
+def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: bool, command: str) -> None:
     ws, period = opened.ws, opened.period
     try:
-        result: MailResult = opened.deliver(messages, send=send)
+        result: MailResult = opened.deliver(messages, send=send, resend=resend)
     except MailError as exc:
         raise click.ClickException(str(exc)) from exc
     if result.dry_run:
@@ -687,10 +688,33 @@ def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
         click.echo(f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。")
         for outgoing, reason in result.failed:
             click.echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
+        unknown = result.uncertain + result.unsure
+        for outgoing, reason in unknown:
+            click.echo(f"不确定是否送达：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}。未自动重发。")
+        if unknown:
+            units = " ".join(f"--unit {quote_argument(o.unit)}" for o, _ in unknown)
+            click.echo(
+                "请先向收件单位核实是否收到（或在发信邮箱的“已发送”中查看）；确未收到的，用下面的命令重新发送：\n"
+                f"  ledger {command} --period {period} {units} --send --resend"
+            )
+        if result.stopped:
+            click.echo(result.stopped)
     if no_email:
         click.echo(f"以下{len(no_email)}个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
-    if result.failed:
+    if result.needs_attention:
         sys.exit(1)
+
+
+resend_option = click.option(
+    "--resend",
+    is_flag=True,
+    help="重新发送 --unit 指定单位的邮件，即使发送记录中已发送或不确定是否送达（先与单位核实确未收到）。",
+)
+
+
+def _check_resend(resend: bool, send: bool, units: tuple[str, ...]) -> None:
+    if resend and not (send and units):
+        raise click.UsageError("--resend 需要同时使用 --send 和 --unit，只重发指定单位的邮件。")
 
 
 @main.command(help="把各单位的填报表通过邮件发给单位联系人；默认试运行，只生成 .eml 文件，加 --send 才真正发送。")
@@ -705,13 +729,15 @@ def _deliver(opened: Round, messages, no_email: list[str], send: bool) -> None:
     help="只发给该单位：单位全称、简称/别名或分组（可重复使用）。",
 )
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
-def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool) -> None:
+@resend_option
+def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool) -> None:
+    _check_resend(resend, send, units)
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
     opened = round_of(ws, period)
     manifest_of(opened)
     messages, no_email = opened.workbook_mail(wanted)
-    _deliver(opened, messages, no_email, send)
+    _deliver(opened, messages, no_email, send, resend, "mail")
 
 
 @main.command(
@@ -719,14 +745,20 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 )
 @workspace_option
 @period_option
+@click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只发给该单位（可重复使用）。")
 @click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
+@resend_option
 @jobs_option("读取报送文件")
-def remind(workspace: Path | None, period: Period, send: bool, jobs: int) -> None:
+def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool, jobs: int) -> None:
+    _check_resend(resend, send, units)
     ws = load_valid_workspace(workspace, period)
+    wanted = unit_names(ws, units)
     opened = round_of(ws, period, jobs)
     manifest_of(opened)
     messages, no_email = opened.reminder_mail()
-    _deliver(opened, messages, no_email, send)
+    if wanted:
+        messages, no_email = [m for m in messages if m.unit in wanted], [u for u in no_email if u in wanted]
+    _deliver(opened, messages, no_email, send, resend, "remind")
 
 
 def command_group(name: str, help_text: str) -> click.Group:
@@ -765,6 +797,20 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         received = local_text(line.received_at) + (f"\n按{how}" if how else "")
         table.add_row(line.file, line.unit or "（未确定）", received, state, problems)
     console.print(table)
+    held = [line for line in lines if line.state == "held"]
+    if held:
+        click.echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
+        for line in held:
+            command = f"ledger returns accept --period {period} {quote_argument(line.file)}"
+            click.echo(f"  {command}    （{line.unit}，发件人 {line.sender or '无'}）")
+        click.echo(
+            "该单位今后都用这个邮箱报送的，加 --remember 登记；不是该单位报送的，用 ledger returns withdraw 撤回。"
+        )
+
+
+def quote_argument(text: str) -> str:
+    """A file name as it is typed on a command line (Windows and Linux alike): quoted when it has spaces."""
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 @returns.command(
@@ -846,3 +892,23 @@ def rounds_set_due(workspace: Path | None, period: Period, due: str, why: str) -
         f"已更改：{period.label}的报送截止日期为{chinese(date.fromisoformat(change.due))}（原因：{change.why}）。"
     )
     click.echo("催报、是否逾期和填报说明都按新日期计算；已生成的填报表请重新生成后再发送。")
+
+
+@returns.command(
+    "accept",
+    help="确认一个待确认的报送文件（发件人不是该单位登记的邮箱）确属该单位，计入汇总；"
+    "加 --remember 同时登记该邮箱，今后不再待确认。",
+)
+@workspace_option
+@period_option
+@file_argument
+@click.option("--remember", is_flag=True, help="把发件邮箱登记为该单位的邮箱（记在 source/senders.jsonl）。")
+def returns_accept(workspace: Path | None, period: Period, file: str, remember: bool) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        accepted = accept_return(ws, period, file, remember=remember)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    click.echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
+    if accepted.remembered is not None:
+        click.echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")

@@ -8,10 +8,11 @@ office's local time here, in `[ledger] timezone` (default Asia/Shanghai), before
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .config import DEFAULT_TIMEZONE, Config
+from .model import Period
 
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９：／－", "0123456789:/-")
 
@@ -24,8 +25,26 @@ __all__ = [
     "now_in",
     "office_zone",
     "parse_local",
+    "plausible_received",
+    "received_window",
     "today",
 ]
+
+# A received time may run ahead of the office's clock by this much (a server's clock, a zone slip), no more.
+CLOCK_SLACK = timedelta(days=1)
+
+
+def received_window(period: Period, now: datetime) -> tuple[datetime, datetime]:
+    """When a return of `period` can have been received, seen at `now` (office time): from the first moment of
+    the round to a day after now. The one window for received times, and for the report date that follows
+    the last return counted."""
+    return datetime.combine(period.start, time(), now.tzinfo), now + CLOCK_SLACK
+
+
+def plausible_received(moment: datetime, period: Period, now: datetime) -> bool:
+    """Whether a received time can be believed (see `received_window`); a naive moment is taken in now's zone."""
+    start, limit = received_window(period, now)
+    return start <= (moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)) <= limit
 
 
 def office_zone(config: Config) -> ZoneInfo:

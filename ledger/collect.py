@@ -14,14 +14,14 @@ import mailbox
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from .clock import DEFAULT_TIMEZONE, parse_local
+from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
 from .config import Config
 from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
@@ -32,8 +32,9 @@ from .records import append_record, read_records
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
 
 # How a received time was known, from the most to the least certain (collect prints it; returns list shows it).
-ReceivedHow = Literal["mail", "given", "corrected", "mtime", "collected", ""]
+ReceivedHow = Literal["server", "mail", "given", "corrected", "mtime", "collected", ""]
 RECEIVED_HOW_NAMES = {
+    "server": "本单位收信服务器的接收时间",
     "mail": "邮件发送时间",
     "given": "收集时指定的时间",
     "corrected": "更正后的时间",
@@ -60,6 +61,8 @@ class Receipt:
     subject: str = ""
     message_id: str = ""
     received_how: ReceivedHow = ""  # "" in receipts written before the tool said
+    sent_at: str = ""  # the mail's own Date, as the sender's computer claims it ("" when none or garbage)
+    claimed_at: str = ""  # a received time outside the plausible window, replaced by collected_at
 
 
 @dataclass(kw_only=True)
@@ -111,61 +114,130 @@ class Incoming:
 
     name: str
     data: bytes
-    received_at: datetime
+    received_at: datetime | None  # None: not known, the collection time is used
     received_how: ReceivedHow
     origin: str
     source_path: str
     sender: str = ""
     subject: str = ""
     message_id: str = ""
+    sent_at: datetime | None = None  # a mail's own Date
 
 
-def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
-    """Every attachment of a reply, with its sender and the date it was sent (which orders returns)."""
-    sender = parseaddr(str(message.get("From", "")))[1].lower()
+# A file sent without a name is still taken when its type says what it is; it is named after the type.
+NAMELESS_SUFFIXES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "text/csv": ".csv",
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+MAIL_DATE_SLACK = timedelta(days=1)  # a Date further than this from the server's time is flagged
+
+
+def mail_time(text: object) -> datetime | None:
+    """An RFC 5322 date as a moment in UTC; None when absent, garbage or beyond the calendar (9999-12-31 -1200)."""
+    if not text:
+        return None
     try:
-        sent = parsedate_to_datetime(str(message["Date"])) if message.get("Date") else None
-    except (TypeError, ValueError):
-        sent = None
-    for part in message.iter_attachments():
-        name = part.get_filename()
-        data = part.get_payload(decode=True)
-        if not name or not isinstance(data, bytes):
+        moment = parsedate_to_datetime(str(text).strip())
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+
+
+def server_received(message: EmailMessage) -> datetime | None:
+    """When the office's own server received a message: the date after the last ';' of the topmost Received
+    header, which that server wrote (the ones below were written by servers the sender controls)."""
+    headers = message.get_all("Received") or []
+    return mail_time(str(headers[0]).rpartition(";")[2]) if headers else None
+
+
+def attachments_of(
+    message: EmailMessage, source: str, received: datetime | None = None
+) -> tuple[list[Incoming], list[str]]:
+    """Every file of a reply, however deep its multiparts nest, with its sender and when the office's server
+    received it (`received`: the IMAP INTERNALDATE, else the topmost Received header; the Date header only when
+    neither is there). Also why a part that looks like a file was not taken."""
+    sender = parseaddr(str(message.get("From", "")))[1].lower()
+    sent = mail_time(message.get("Date"))
+    server = received or server_received(message)
+    when, how = (server, "server") if server else (sent, "mail") if sent else (None, "collected")
+    items: list[Incoming] = []
+    passed: list[str] = []
+    for part in message.walk():
+        if part.is_multipart():
             continue
-        yield Incoming(
-            name=name,
-            data=data,
-            received_at=sent or datetime.now(UTC),
-            received_how="mail" if sent else "collected",
-            origin="email",
-            source_path=source,
-            sender=sender,
-            subject=str(message.get("Subject", "")),
-            message_id=str(message.get("Message-ID", "")),
+        kind, name = part.get_content_type(), part.get_filename()
+        if not name and kind in NAMELESS_SUFFIXES:
+            name = f"未命名附件{len(items) + 1}{NAMELESS_SUFFIXES[kind]}"
+        if not name:
+            if part.get_content_disposition() == "attachment":
+                passed.append(f"附件没有文件名（{kind}）")
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes) or not data:
+            passed.append(f"附件“{name}”无法解码")
+            continue
+        items.append(
+            Incoming(
+                name=name,
+                data=data,
+                received_at=when,
+                received_how=how,  # type: ignore[arg-type]
+                origin="email",
+                source_path=source,
+                sender=sender,
+                subject=str(message.get("Subject", "")),
+                message_id=str(message.get("Message-ID", "")),
+                sent_at=sent,
+            )
         )
+    if not items and not passed:
+        passed.append("邮件只有正文，没有附件")
+    return items, passed
 
 
-def _incoming(path: Path, skipped: list[str], received: datetime | None, zone: tzinfo) -> Iterator[Incoming]:
+def nothing_taken(source: str, passed: list[str]) -> Problem:
+    """A message no file was taken from, and why: it is listed, never dropped silently."""
+    return problem("mail-nothing-taken", file=source, reason="；".join(passed))
+
+
+def read_message(raw: bytes, source: str, notes: list[Problem], received: datetime | None = None) -> list[Incoming]:
+    """The files of one message. Each message is handled on its own: one that cannot be parsed at all is a note,
+    never the end of the run."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        items, passed = attachments_of(message, source, received)
+    except Exception as exc:  # the email package raises many kinds of error on hostile headers
+        items, passed = [], [f"邮件无法解析（{type(exc).__name__}）"]
+    if not items:
+        notes.append(nothing_taken(source, passed))
+    return items
+
+
+def _incoming(
+    path: Path, skipped: list[str], received: datetime | None, zone: tzinfo, notes: list[Problem]
+) -> Iterator[Incoming]:
     """The files under a path; a plain file arrived when the clerk says (`received`), else when it was last
-    modified, taken in the office's zone."""
+    modified, taken in the office's zone. A message nothing is taken from is noted with the reason."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file():
-                yield from _incoming(child, skipped, received, zone)
+                yield from _incoming(child, skipped, received, zone, notes)
         return
     if SKIPPED_NAMES.search(path.name):
         skipped.append(str(path))
         return
     suffix = path.suffix.lower()
     if suffix == ".eml":
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        yield from attachments_of(message, str(path))
+        yield from read_message(path.read_bytes(), str(path), notes)
     elif suffix == ".mbox":
         box = mailbox.mbox(str(path), factory=None, create=False)
         for key in box.iterkeys():
-            raw = box.get_bytes(key)
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            yield from attachments_of(message, f"{path}#{key}")
+            yield from read_message(box.get_bytes(key), f"{path}#{key}", notes)
     elif received is not None:
         yield Incoming(
             name=path.name,
@@ -176,7 +248,10 @@ def _incoming(path: Path, skipped: list[str], received: datetime | None, zone: t
             source_path=str(path),
         )
     else:
-        modified = datetime.fromtimestamp(path.stat().st_mtime, zone)
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime, zone)
+        except (OverflowError, OSError, ValueError):  # a modification time beyond the calendar
+            modified = datetime(1970, 1, 1, tzinfo=UTC)  # outside every window: the collection time is used
         yield Incoming(
             name=path.name,
             data=path.read_bytes(),
@@ -191,11 +266,12 @@ class _Shelf:
     """One returns folder being filled: the digests already there are read once, each file is written with
     "x" (never overwriting a stored return) and its receipt appended."""
 
-    def __init__(self, folder: Path, zone: tzinfo, now: datetime | None) -> None:
+    def __init__(self, folder: Path, zone: tzinfo, now: datetime | None, period: Period) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.folder, self.zone = folder, zone
+        self.folder, self.zone, self.period = folder, zone, period
         self.known = {r.sha256 for r in read_receipts(folder)}
-        self.collected_at = (now or datetime.now(UTC)).astimezone(zone).isoformat(timespec="seconds")
+        self.now = (now or datetime.now(UTC)).astimezone(zone)
+        self.collected_at = self.now.isoformat(timespec="seconds")
 
     def put(self, item: Incoming) -> Receipt | None:
         """Store an item and return its receipt; None when the same bytes are already stored."""
@@ -205,32 +281,84 @@ class _Shelf:
         name = _free_name(self.folder, safe_filename(item.name))
         with open(self.folder / name, "xb") as handle:
             handle.write(item.data)
-        received = item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=self.zone)
+        received = item.received_at or self.now
+        received = received if received.tzinfo else received.replace(tzinfo=self.zone)
+        how, claimed = item.received_how, ""
+        if not plausible_received(received, self.period, self.now):  # before the round, or in the future
+            how, claimed, received = "collected", _office_iso(received, self.zone), self.now
         receipt = Receipt(
             file=name,
             original_name=item.name,
             sha256=digest,
             size=len(item.data),
-            received_at=received.astimezone(self.zone).isoformat(timespec="seconds"),
+            received_at=_office_iso(received, self.zone),
             collected_at=self.collected_at,
             origin=item.origin,
             source_path=item.source_path,
             sender=item.sender,
             subject=item.subject,
             message_id=item.message_id,
-            received_how=item.received_how,
+            received_how=how,
+            sent_at=_office_iso(item.sent_at, self.zone) if item.sent_at else "",
+            claimed_at=claimed,
         )
         append_record(self.folder / RECEIPTS, asdict(receipt))
         self.known.add(digest)
         return receipt
 
 
+def _office_iso(moment: datetime, zone: tzinfo) -> str:
+    """A moment as receipts write it, in the office's zone; one the zone cannot hold (year 9999) stays in UTC."""
+    try:
+        return moment.astimezone(zone).isoformat(timespec="seconds")
+    except OverflowError:
+        return moment.isoformat(timespec="seconds")
+
+
+def _text(moment: str) -> str:
+    found = datetime.fromisoformat(moment)
+    return f"{found.year}年{found.month}月{found.day}日 {found:%H:%M}"
+
+
+def intake_problems(receipt: Receipt, period: Period) -> list[Problem]:
+    """What a receipt says about its received time: a time outside the plausible window (replaced by the
+    collection time), a mail whose Date is far from when the office's server received it. Said at collect
+    and again by every merge, until the office corrects the time (ledger returns set-received)."""
+    if receipt.received_how == "corrected":
+        return []
+    found = []
+    if receipt.claimed_at:
+        start = received_window(period, datetime.fromisoformat(receipt.collected_at))[0]
+        found.append(
+            problem(
+                "received-time-implausible",
+                file=receipt.file,
+                found=_text(receipt.claimed_at),
+                start=_text(start.isoformat()),
+                used=_text(receipt.collected_at),
+                period=str(period),
+            )
+        )
+    if receipt.received_how == "server" and receipt.sent_at:
+        sent, received = datetime.fromisoformat(receipt.sent_at), datetime.fromisoformat(receipt.received_at)
+        if abs(sent - received) > MAIL_DATE_SLACK:
+            found.append(
+                problem(
+                    "received-date-differs",
+                    file=receipt.file,
+                    sent=_text(receipt.sent_at),
+                    received=_text(receipt.received_at),
+                )
+            )
+    return found
+
+
 def store_incoming(
-    folder: Path, items: Iterator[Incoming], zone: tzinfo, now: datetime | None = None
+    folder: Path, items: Iterator[Incoming], zone: tzinfo, period: Period, now: datetime | None = None
 ) -> tuple[list[Receipt], list[str]]:
     """Store each item unless the same bytes are already there; append a receipt for each stored one.
     Times are written in the office's zone, so a date read off a receipt is the office's date."""
-    shelf = _Shelf(folder, zone, now)
+    shelf = _Shelf(folder, zone, now, period)
     stored, duplicates = [], []
     for item in items:
         receipt = shelf.put(item)
@@ -267,7 +395,7 @@ def collect_returns(
         if not path.exists():
             skipped.append(str(path))
             continue
-        for item in _incoming(path, skipped, received, office):
+        for item in _incoming(path, skipped, received, office, notes):
             found = peek_period(item.data)
             if period is None and found is None:
                 notes.append(problem("collect-period-unknown", file=item.name))
@@ -275,13 +403,14 @@ def collect_returns(
                 continue
             key = found if period is None and found else str(period)
             if key not in shelves:
-                shelves[key] = _Shelf(where.returns(Period.parse(key)), office, now)
+                shelves[key] = _Shelf(where.returns(Period.parse(key)), office, now, Period.parse(key))
             receipt = shelves[key].put(item)
             if receipt is None:
                 duplicates.append(item.name)
                 continue
             stored.append(receipt)
             filed[receipt.file] = key
+            notes += intake_problems(receipt, Period.parse(key))
             if found is not None and found != key:
                 notes.append(problem("collect-other-period", file=receipt.file, found=found, period=key))
     folder = where.returns(period) if period else where.source / "returns"

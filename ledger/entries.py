@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 Role = Literal["lead", "support", "group"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
 # merged: the unit's latest; superseded: an earlier one; rejected: unreadable, unattributed or of another
-# period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook.
-ReturnState = Literal["merged", "superseded", "rejected", "withdrawn", "evidence"]
+# period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook;
+# held (待确认): mailed by a sender not registered for the unit it names, until the office accepts it.
+ReturnState = Literal["merged", "superseded", "rejected", "withdrawn", "evidence", "held"]
 
 
 @dataclass(kw_only=True)
@@ -165,6 +166,7 @@ class MergeResult:
             "rejected": states["rejected"],
             "withdrawn": states["withdrawn"],
             "evidence": states["evidence"],
+            "held": states["held"],
             "units": len({r.unit for r in self.returns if r.state == "merged"}),
             "entries": len(self.entries),
             "errors": sum(p.severity == ERROR for p in self.problems),

@@ -310,7 +310,7 @@ def merge_key(ws: Workspace, period: Period) -> str:
     """A digest of everything a round's merge is computed from: the set-up, the round's records (receipts and
     corrections) byte for byte, each stored return by name, size and modification time (the tool never
     rewrites one, and hashing every return of every earlier round would make the last round of a year cost
-    more than the first), and the office's changes to rounds."""
+    more than the first), the office's changes to rounds and the senders it confirmed."""
     digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
     folder = ws.paths.returns(period)
     for path in sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []:
@@ -320,8 +320,8 @@ def merge_key(ws: Workspace, period: Period) -> str:
         else:
             stat = path.stat()
             digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
-    changes = ws.paths.round_changes
-    digest.update(hashlib.sha256(changes.read_bytes()).digest() if changes.is_file() else b"-")
+    for record in (ws.paths.round_changes, ws.paths.senders):  # a confirmed address lets a held return through
+        digest.update(hashlib.sha256(record.read_bytes()).digest() if record.is_file() else b"-")
     return digest.hexdigest()[:20]
 
 

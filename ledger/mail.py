@@ -4,19 +4,23 @@ Messages are composed from jinja2 templates in templates/. The default is a dry 
 build/<period>/mail/ for review; sending goes over SMTP and is recorded in a send log kept with the inputs
 (source/mail/<period>.jsonl), because what was sent cannot be rebuilt: running again never sends the same
 file to the same unit twice, even after build/ is deleted.
+
+Exactly once, or said: the log gets a "sending" record before each message goes out (nothing is sent when it
+cannot be written) and its outcome after. A message whose content reached the server but whose acceptance is
+unknown — the connection dropped after DATA, a 4xx answer to it, or the process gone between the two records —
+is "uncertain" (不确定是否送达): never sent again by itself, only when the clerk names its unit with --resend.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email
-import email.policy
 import hashlib
 import imaplib
 import os
 import smtplib
 import ssl
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +36,7 @@ from urllib.parse import quote
 
 from .cells import tidy
 from .clock import office_zone
-from .collect import CollectResult, Incoming, attachments_of, store_incoming
+from .collect import CollectResult, intake_problems, nothing_taken, read_message, store_incoming
 from .config import MailConfig
 from .entries import MergeResult
 from .layout import attachment_name
@@ -104,8 +108,15 @@ class MailResult:
     written: list[Path] = field(default_factory=list)  # .eml files of a dry run
     sent: list[Outgoing] = field(default_factory=list)
     skipped: list[Outgoing] = field(default_factory=list)  # already in the send log
-    failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    failed: list[tuple[Outgoing, str]] = field(default_factory=list)  # not delivered: sent again next run
+    uncertain: list[tuple[Outgoing, str]] = field(default_factory=list)  # this run: delivery unknown, and why
+    unsure: list[tuple[Outgoing, str]] = field(default_factory=list)  # an earlier run left these unknown: not sent
+    stopped: str = ""  # why sending stopped before the end (the send log could not be written)
     no_email: list[str] = field(default_factory=list)  # units with nothing to send to
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.failed or self.uncertain or self.unsure or self.stopped)
 
 
 def _context(ws: Workspace, period: Period, unit: str) -> dict:
@@ -213,8 +224,38 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
     return messages, no_email
 
 
-def _sent_keys(path: Path) -> set[str]:
-    return {str(r["key"]) for r in read_records(path).records if "key" in r}
+INTERRUPTED = "发送过程中程序中断，未记下结果"
+UNWRITABLE = "已发出，但发送记录无法写入"
+
+
+@dataclass(kw_only=True)
+class SendLog:
+    """What the send log says of each message key: sent, or of unknown delivery (and why)."""
+
+    sent: set[str] = field(default_factory=set)
+    uncertain: dict[str, str] = field(default_factory=dict)
+
+
+def read_send_log(path: Path) -> SendLog:
+    """Sent: a "sent" record (or one written before the log had states). Uncertain: an "uncertain" outcome, or a
+    "sending" record whose attempt has no outcome at all (the process died, or the outcome could not be
+    written). "failed" attempts were not delivered, so their message goes out again on the next run."""
+    records = read_records(path).records
+    ended = {r.get("attempt") for r in records if r.get("state") in ("sent", "uncertain", "failed")}
+    log = SendLog()
+    for r in records:
+        key, state = str(r.get("key", "")), r.get("state")
+        if not key:
+            continue
+        if state in (None, "sent"):
+            log.sent.add(key)
+        elif state == "uncertain":
+            log.uncertain[key] = str(r.get("reason", ""))
+        elif state == "sending" and r.get("attempt") not in ended:
+            log.uncertain[key] = INTERRUPTED
+    for key in log.sent:
+        log.uncertain.pop(key, None)
+    return log
 
 
 @dataclass
@@ -262,13 +303,40 @@ def is_temporary(exc: Exception) -> bool:
     )
 
 
+class UncertainDelivery(Exception):
+    """The message's content reached the server, but whether the server took it is unknown."""
+
+
+class _Watched(smtplib.SMTP):
+    """An SMTP connection that knows when a message's content has gone out (DATA answered 354): a failure after
+    that leaves its delivery unknown, so it must not be retried as if nothing had been sent."""
+
+    content_sent = False
+    _awaiting_data = False
+
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        self._awaiting_data = cmd.lower() == "data"
+        super().putcmd(cmd, args)
+
+    def getreply(self) -> tuple[int, bytes]:
+        code, text = super().getreply()
+        self.content_sent = self.content_sent or (self._awaiting_data and code == 354)
+        self._awaiting_data = False
+        return code, text
+
+
+class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpSender:
-    """One SMTP connection, reopened when the server drops it; temporary failures are retried."""
+    """One SMTP connection, reopened when the server drops it; temporary failures before the message's content
+    went out are retried, any failure after it raises UncertainDelivery unless the server refused it (5xx)."""
 
     def __init__(self, settings: SmtpSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.sleep = sleep
-        self.connection: smtplib.SMTP | None = None
+        self.connection: _Watched | None = None
         self.last_sent = 0.0
 
     def _context(self) -> ssl.SSLContext:
@@ -278,12 +346,12 @@ class SmtpSender:
             context.verify_mode = ssl.CERT_NONE
         return context
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Watched:
         s = self.settings
         if s.security == "ssl":
-            connection: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+            connection: _Watched = _WatchedSSL(s.host, s.port, timeout=s.timeout, context=self._context())
         else:
-            connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            connection = _Watched(s.host, s.port, timeout=s.timeout)
             if s.security == "starttls":
                 connection.starttls(context=self._context())
         if s.user:
@@ -298,11 +366,16 @@ class SmtpSender:
             try:
                 if self.connection is None:
                     self.connection = self._connect()
+                self.connection.content_sent = False
                 self.connection.send_message(message, to_addrs=recipients)
                 self.last_sent = time.monotonic()
                 return
             except (smtplib.SMTPException, OSError) as exc:
+                content_sent = self.connection is not None and self.connection.content_sent
                 self.close()
+                refused = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+                if content_sent and not refused:
+                    raise UncertainDelivery(str(exc)[:200] or type(exc).__name__) from exc
                 if not is_temporary(exc) or attempt == self.settings.retries:
                     raise
             self.sleep(min(60.0, 2.0**attempt))
@@ -321,8 +394,12 @@ def deliver(
     send: bool,
     progress: Callable[[int, int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    *,
+    resend: bool = False,
 ) -> MailResult:
-    """Write the messages as .eml for review, or send those not in the send log and log each one sent."""
+    """Write the messages as .eml for review, or send those the send log has neither as sent nor as uncertain,
+    recording each before and after it goes out. `resend` sends the given messages whatever the log says: the
+    clerk checked that an uncertain one did not arrive, or wants one again."""
     result = MailResult(period, dry_run=not send)
     sender_address = ws.config.mail.sender or ws.config.office.email or "ledger@localhost"
     # A dry run is dated when the period's workbooks go out, so the same inputs give the same .eml files.
@@ -338,38 +415,71 @@ def deliver(
                 progress(n, len(messages))
         return result
     settings = SmtpSettings.from_config(ws.config.mail)
-    log = ws.paths.send_log(period)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    done = _sent_keys(log)
+    path = ws.paths.send_log(period)
+    log = read_send_log(path)
     smtp = SmtpSender(settings, sleep)
     try:
         for n, outgoing in enumerate(messages, 1):
-            if outgoing.key in done:
-                result.skipped.append(outgoing)
-            else:
-                try:
-                    message = outgoing.message(settings.sender, datetime.now(UTC), ws.config.office.name)
-                    smtp.send(message, outgoing.recipients)
-                except (smtplib.SMTPException, OSError) as exc:
-                    result.failed.append((outgoing, str(exc)[:200]))
-                else:
-                    record = {
-                        "key": outgoing.key,
-                        "unit": outgoing.unit,
-                        "kind": outgoing.kind,
-                        "recipients": outgoing.recipients,
-                        "subject": outgoing.subject,
-                        "attachment": outgoing.attachment_name if outgoing.attachment else "",
-                        "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    }
-                    append_record(log, record)
-                    done.add(outgoing.key)
-                    result.sent.append(outgoing)
             if progress:
                 progress(n, len(messages))
+            if outgoing.key in log.uncertain and not resend:
+                result.unsure.append((outgoing, log.uncertain[outgoing.key]))
+                continue
+            if outgoing.key in log.sent and not resend:
+                result.skipped.append(outgoing)
+                continue
+            if not _send_logged(smtp, settings, ws, outgoing, path, result):
+                break
     finally:
         smtp.close()
     return result
+
+
+def _send_logged(
+    smtp: SmtpSender, settings: SmtpSettings, ws: Workspace, outgoing: Outgoing, path: Path, result: MailResult
+) -> bool:
+    """Send one message between its two log records and file it in `result`; False when the log cannot be
+    written, so nothing more may be sent."""
+    attempt = uuid.uuid4().hex[:16]
+    record = {
+        "key": outgoing.key,
+        "unit": outgoing.unit,
+        "kind": outgoing.kind,
+        "recipients": outgoing.recipients,
+        "subject": outgoing.subject,
+        "attachment": outgoing.attachment_name if outgoing.attachment else "",
+        "attempt": attempt,
+    }
+
+    def log(state: str, reason: str = "") -> None:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        append_record(path, {**record, "state": state, "at": stamp, **({"reason": reason} if reason else {})})
+
+    try:
+        log("sending")
+    except OSError as exc:
+        result.stopped = f"发送记录 {path} 无法写入（{exc.strerror or exc}），为免重复发送，未发送"
+        return False
+    try:
+        smtp.send(outgoing.message(settings.sender, datetime.now(UTC), ws.config.office.name), outgoing.recipients)
+    except UncertainDelivery as exc:
+        state, reason = "uncertain", f"邮件内容已交给发信服务器，但没有收到确认（{exc}）"
+        result.uncertain.append((outgoing, reason))
+    except (smtplib.SMTPException, OSError) as exc:
+        state, reason = "failed", str(exc)[:200]
+        result.failed.append((outgoing, reason))
+    else:
+        state, reason = "sent", ""
+        result.sent.append(outgoing)
+    try:
+        log(state, reason)
+    except OSError as exc:
+        if state == "sent":  # the "sending" record without an outcome marks it uncertain for the next run
+            result.sent.pop()
+            result.uncertain.append((outgoing, UNWRITABLE))
+        result.stopped = f"发送记录 {path} 无法写入（{exc.strerror or exc}），为免重复发送，已停止"
+        return False
+    return True
 
 
 @dataclass
@@ -402,9 +512,20 @@ class ImapSettings:
         )
 
 
+def _internal_date(response: bytes) -> datetime | None:
+    """The INTERNALDATE of a FETCH response: when the office's own server received the message."""
+    found = imaplib.Internaldate2tuple(response)
+    try:
+        return datetime.fromtimestamp(time.mktime(found), UTC) if found else None
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = None) -> CollectResult:
-    """Store the attachments of replies in the IMAP folder, then flag each message taken so it is never
-    fetched again (a server without custom keywords gets the message marked as read instead)."""
+    """Store the files of replies in the IMAP folder, received when the server says (INTERNALDATE). A message
+    is flagged as taken — so it is never fetched again (a server without custom keywords gets it marked as
+    read instead) — only once every file of it is stored; one nothing was taken from is listed with the reason
+    and left unflagged, for the clerk to look at."""
     settings = settings or ImapSettings.from_config(ws.config.mail)
     context = ssl.create_default_context()
     if not settings.verify:
@@ -416,6 +537,8 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         client = imaplib.IMAP4(settings.host, settings.port)
         if settings.security == "starttls":
             client.starttls(ssl_context=context)
+    folder, zone = ws.paths.returns(period), office_zone(ws.config)
+    result = CollectResult(period=period, folder=folder, stored=[], duplicates=[], skipped=[])
     try:
         client.login(settings.user, settings.password)
         client.select(f'"{settings.folder}"')
@@ -423,23 +546,22 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         keywords = bool(flags and flags[0] and b"\\*" in flags[0])
         flag = TAKEN_FLAG if keywords else "\\Seen"
         _, data = client.uid("SEARCH", f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
-        uids = data[0].split() if data and data[0] else []
-        items: list[Incoming] = []
-        taken = []
-        for uid in uids:
-            _, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((part[1] for part in fetched if isinstance(part, tuple)), None)
-            if raw is None:
+        for uid in data[0].split() if data and data[0] else []:
+            source = f"imap://{settings.host}/{settings.folder}#{uid.decode()}"
+            _, fetched = client.uid("FETCH", uid, "(INTERNALDATE BODY.PEEK[])")
+            part = next((p for p in fetched if isinstance(p, tuple)), None)
+            if part is None:
+                result.notes.append(nothing_taken(source, ["邮件无法取回"]))
                 continue
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            items.extend(attachments_of(message, f"imap://{settings.host}/{settings.folder}#{uid.decode()}"))
-            taken.append(uid)
-        stored, duplicates = store_incoming(ws.paths.returns(period), iter(items), office_zone(ws.config))
-        for uid in taken:
-            client.uid("STORE", uid, "+FLAGS", f"({flag})")
-        return CollectResult(
-            period=period, folder=ws.paths.returns(period), stored=stored, duplicates=duplicates, skipped=[]
-        )
+            items = read_message(part[1], source, result.notes, _internal_date(part[0]))
+            if not items:
+                continue  # listed with the reason, left unflagged
+            stored, duplicates = store_incoming(folder, iter(items), zone, period)
+            result.stored += stored
+            result.duplicates += duplicates
+            result.notes += [p for r in stored for p in intake_problems(r, period)]
+            client.uid("STORE", uid, "+FLAGS", f"({flag})")  # only now: every file of it is stored
+        return result
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from .clock import local_time, office_zone
+from .collect import intake_problems
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period
@@ -25,12 +26,13 @@ from .problems import Problem, problem
 from .processes import in_processes
 from .read import ReturnedBook, ReturnError, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns
-from .return_reader import ReadContext, ReturnReader, all_values, identify, probable_unit
+from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
 from .workspace import Workspace
 
 # A saved time later than the received time by more than this is a wrong clock on the unit's computer.
 SAVED_CLOCK_SLACK = timedelta(hours=12)
 SUPERSEDED = "已被同一单位更晚的报送取代"
+HELD = "发件人不是该单位登记的邮箱，待办公室确认，未汇总"
 
 
 def merge_period(ws: Workspace, period: Period, *, jobs: int = 1) -> MergeResult:
@@ -149,6 +151,12 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
         outcome.info = _info(stored, "", "rejected")
         outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")
         return outcome
+    held = None if stored.accepted or stored.assigned_unit else held_problem(context, receipt, unit)
+    if held is not None:  # never read as the unit's, so it can neither supersede its return nor blame it
+        outcome.problems.append(held)
+        outcome.info = _info(stored, unit, "held")
+        outcome.unmerged = all_values(context, book, receipt, unit, HELD)
+        return outcome
     if book.macro:
         outcome.problems.append(problem("return-macro", file=receipt.file, unit=unit))
     reader = ReturnReader(context, receipt, book, unit)
@@ -173,15 +181,19 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
+    held: dict[str, str] = {}  # message id -> the unit a held workbook of that message names
     context = ReadContext.of(ws, period)
     stored = stored_returns(ws.paths, period, office_zone(ws.config))
     # Each file on its own, in forked processes with jobs: the context is built before, only outcomes come back.
     calls = [functools.partial(_read_stored, context, item) for item in stored]
     for item, outcome in zip(stored, in_processes(calls, jobs, chunksize=4), strict=True):
+        problems += [] if item.withdrawn else intake_problems(item.receipt, period)
         problems += outcome.problems
         unmerged += outcome.unmerged
         if outcome.info is not None:
             returns.append(outcome.info)
+            if outcome.info.state == "held" and item.receipt.message_id:
+                held[item.receipt.message_id] = outcome.info.unit
         if outcome.beside is not None:
             beside.append((item, *outcome.beside))
         if outcome.read is not None:
@@ -205,7 +217,7 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
         problems += latest.problems
         unmerged += latest.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
-    returns += _evidence(context, beside, reads, problems)
+    returns += _evidence(context, beside, reads, problems, held)
     order_of = {t.id: i for i, t in enumerate(ws.tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
@@ -221,16 +233,21 @@ def _evidence(
     beside: list[tuple[StoredReturn, str, dict[str, Any]]],
     reads: dict[str, list[_Read]],
     problems: list[Problem],
+    held: dict[str, str],
 ) -> list[ReturnInfo]:
     """Scans (PDF, images) and other documents: evidence (佐证材料) of the unit whose workbook came with them (the
     same message, else the same sender or a unit named in the file name). From a unit that sent no workbook,
-    they are its problem (a scan alone: `return-scan-only`), so it is asked for the workbook."""
+    they are its problem (a scan alone: `return-scan-only`), so it is asked for the workbook. Beside a held
+    workbook (`held`: its file names) they wait with it (`held`: message id -> the unit the held workbook names)."""
     by_message = {
         r.stored.receipt.message_id: unit for unit, items in reads.items() for r in items if r.stored.receipt.message_id
     }
     infos = []
     for stored, code, fields in beside:
         receipt = stored.receipt
+        if not stored.assigned_unit and receipt.message_id in held:
+            infos.append(_info(stored, held[receipt.message_id], "held"))
+            continue
         unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(context, receipt)[0] or ""
         if unit and unit in reads:
             infos.append(_info(stored, unit, "evidence"))

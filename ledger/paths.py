@@ -76,6 +76,11 @@ class WorkspacePaths:
         return self.source / "rounds.jsonl"
 
     @property
+    def senders(self) -> Path:
+        """Addresses the office confirmed as a unit's (`ledger returns accept --remember`): not derivable."""
+        return self.source / "senders.jsonl"
+
+    @property
     def bulletin_numbers(self) -> Path:
         """The 发文字号 given to each period's bulletin: not derivable, so a rebuild keeps every number."""
         return self.source / "bulletins.json"

@@ -25,7 +25,7 @@ from .model import Period
 from .paths import RECORDS, WorkspacePaths
 from .records import append_record, read_records
 
-Action = Literal["withdraw", "restore", "set-received", "assign"]
+Action = Literal["withdraw", "restore", "set-received", "assign", "accept"]
 
 
 @dataclass(kw_only=True)
@@ -37,19 +37,21 @@ class Correction:
     at: str  # when it was made, office time
     why: str = ""  # withdraw: the reason
     received_at: str = ""  # set-received: the time it really arrived
-    unit: str = ""  # assign: the unit it came from
+    unit: str = ""  # assign: the unit it came from; accept: the unit it was accepted for
 
 
 @dataclass(kw_only=True)
 class StoredReturn:
     """A stored return: its receipt (received time as corrected), its place in the order of collection,
-    whether it is withdrawn (and why), and the unit the office assigned it to."""
+    whether it is withdrawn (and why), the unit the office assigned it to, and whether the office accepted it
+    from a sender not registered for its unit."""
 
     receipt: Receipt
     order: int
     withdrawn: bool = False
     why: str = ""  # why it was withdrawn
     assigned_unit: str = ""
+    accepted: bool = False
 
     @property
     def file(self) -> str:
@@ -109,4 +111,6 @@ def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[
             item.receipt = replace(item.receipt, received_at=c.received_at, received_how="corrected")
         elif c.action == "assign":
             item.assigned_unit = c.unit
+        elif c.action == "accept":
+            item.accepted = True
     return list(stored.values())

@@ -104,6 +104,7 @@ class UnitLine(Completion):
     phone: str = ""
     returned: bool = False  # a return of the unit was merged
     refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
+    held: bool = False  # nothing merged, but a return naming the unit waits for the office to accept it (待确认)
     received: datetime | None = None  # when the merged return arrived, in the office's zone
     on_time: bool | None = None  # None when nothing was merged
     errors: int = 0  # error-level problems of the unit's files
@@ -120,6 +121,8 @@ class UnitLine(Completion):
         """How the unit reported, in the words of every output."""
         if self.refused:
             return "报送有误（文件未汇总）"
+        if self.held and not self.returned:
+            return "待确认（发件人未登记）"
         if not self.returned:
             return "未报送"
         late = "按时报送" if self.on_time else "逾期报送"
@@ -270,8 +273,13 @@ class MonthlyReport:
 
     @property
     def missing_units(self) -> list[UnitLine]:
-        """未报送: nothing of the unit arrived (a refused file counts as 报送有误 instead)."""
-        return [u for u in self.units if not u.returned and not u.refused]
+        """未报送: nothing of the unit arrived (a refused file counts as 报送有误, a held one as 待确认 instead)."""
+        return [u for u in self.units if not u.returned and not u.refused and not u.held]
+
+    @property
+    def held_units(self) -> list[UnitLine]:
+        """待确认: nothing merged, but a return naming the unit came from a sender the office has not accepted."""
+        return [u for u in self.units if u.held and not u.returned and not u.refused]
 
     @property
     def returned_units(self) -> list[UnitLine]:
@@ -394,6 +402,7 @@ class MonthlyReport:
                 "returned": [u.unit for u in self.returned_units],
                 "missing": [u.unit for u in self.missing_units],
                 "refused": [u.unit for u in self.units if u.refused],
+                "held": [u.unit for u in self.held_units],
                 "late": [u.unit for u in self.late_units],
                 "with_errors": [u.unit for u in self.error_units],
                 "good": [u.unit for u in self.good_units],
@@ -447,11 +456,16 @@ def reporting_lines(
     and nothing merged), on time, errors; the task figures are added by the caller."""
     received = {r.unit: r for r in returns if r.state == "merged"}
     refused = {r.unit for r in returns if r.state == "rejected" and r.unit} | {u for u, n in errors.items() if n}
+    held = {r.unit for r in returns if r.state == "held" and r.unit}
     lines = {}
     for unit in units:
         info = received.get(unit)
         line = UnitLine(
-            unit=unit, returned=info is not None, refused=info is None and unit in refused, errors=errors.get(unit, 0)
+            unit=unit,
+            returned=info is not None,
+            refused=info is None and unit in refused,
+            held=info is None and unit in held,
+            errors=errors.get(unit, 0),
         )
         if info is not None:
             line.received = local_time(datetime.fromisoformat(info.received_at), config)

@@ -38,6 +38,7 @@ from .layout import (
 from .model import Period, Task
 from .problems import Problem, cell_name, problem
 from .read import MetaRow, ReturnedBook, ReturnedSheet
+from .senders import office_addresses, registered_senders
 from .statuses import normalise_status
 from .workspace import Workspace, tasks_by_unit
 
@@ -81,6 +82,8 @@ class ReadContext:
     involved: dict[str, frozenset[str]]  # unit -> ids of the tasks it leads or supports
     groups: dict[str, frozenset[str]]  # unit -> ids of the groups its support tasks may be answered by
     senders: dict[str, str]  # e-mail address -> the first unit of the registry it belongs to
+    registered: dict[str, frozenset[str]]  # e-mail address -> every unit it may send for (units file, remembered)
+    office: frozenset[str]  # the office's own addresses
     names: list[tuple[str, str]]  # (name or alias, unit), the longest first
     title: str  # the ledger's title as render writes it above each table
     ledger: str  # the ledger's id, as render writes it in the metadata
@@ -98,7 +101,10 @@ class ReadContext:
         senders: dict[str, str] = {}
         for unit in ws.units.values():
             for address in unit.emails:
-                senders.setdefault(address, unit.name)
+                senders.setdefault(address.strip().lower(), unit.name)
+        registered = registered_senders(ws)
+        for address, units in registered.items():
+            senders.setdefault(address, min(units))
         names = sorted(
             ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases) if n), key=lambda x: -len(x[0])
         )
@@ -111,6 +117,8 @@ class ReadContext:
             involved=involved,
             groups=groups,
             senders=senders,
+            registered=registered,
+            office=office_addresses(ws),
             names=names,
             title=tidy(ws.config.title),
             ledger=ledger_id(ws.config),
@@ -508,10 +516,25 @@ def identify(
     if meta.unit not in ws.units:
         report("return-unit-unknown", unit=meta.unit, unit_text=f"（文件标识的单位“{meta.unit}”不在单位名录中）")
         return None, found
-    by_sender = context.senders.get(receipt.sender) if receipt.sender else None
-    if by_sender and by_sender != meta.unit:
-        report("return-other-sender", unit=meta.unit, sender=receipt.sender, sender_unit=by_sender)
     return meta.unit, found
+
+
+def held_problem(context: ReadContext, receipt: Receipt, unit: str) -> Problem | None:
+    """Why a mailed return may not speak for `unit` yet: its sender is not registered for it (another unit's
+    address, an unknown one, none, or the office's own — forwarded or forged). Files the office collected by
+    hand count as its own. The caller asks only when the office has not accepted or assigned the file."""
+    sender = receipt.sender
+    if receipt.origin != "email" or (sender not in context.office and unit in context.registered.get(sender, ())):
+        return None
+    if sender in context.office:
+        who = "本办公室自己的邮箱，可能是转发或伪造的邮件"
+    elif sender in context.senders:
+        who = f"{context.senders[sender]}的登记邮箱"
+    else:
+        who = "未在单位名录中登记的邮箱" if sender else "邮件没有发件人"
+    return problem(
+        "return-held", file=receipt.file, unit=unit, sender=sender or "（无）", who=who, period=str(context.period)
+    )
 
 
 def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit: str, reason: str) -> list[Unmerged]:

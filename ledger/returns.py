@@ -1,4 +1,5 @@
-"""Correcting stored returns without deleting anything: list, withdraw, restore, set the received time, assign.
+"""Correcting stored returns without deleting anything: list, withdraw, restore, set the received time, assign,
+accept a held return.
 
 The office makes mistakes too: a file collected under the wrong period, a received time nobody knew at
 intake, a file whose unit could not be told. Each correction is appended to the period's corrections record
@@ -14,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .clock import now as office_now
-from .clock import office_zone
+from .clock import office_zone, plausible_received, received_window
 from .collect import parse_received
 from .entries import ReturnState
 from .merge import merge_period
 from .model import Period
 from .problems import ERROR, Problem, ProblemError
 from .receipts import Action, Correction, StoredReturn, add_correction, stored_returns
+from .senders import RememberedSender, office_addresses, remember_sender
+from .wording import STATE_NAMES
 from .workspace import Workspace
 
 
@@ -83,11 +86,15 @@ def _stored(ws: Workspace, period: Period, file: str) -> StoredReturn:
     raise ReturnsError("returns-file-unknown", period=str(period), file=file, suggestion=suggestion)
 
 
+def _stamp(ws: Workspace, now: datetime | None) -> str:
+    """When a correction is made, in office time."""
+    return (now or office_now(ws.config)).astimezone(office_zone(ws.config)).isoformat(timespec="seconds")
+
+
 def _record(
     ws: Workspace, period: Period, file: str, action: Action, now: datetime | None, **fields: str
 ) -> Correction:
-    stamp = (now or office_now(ws.config)).astimezone(office_zone(ws.config)).isoformat(timespec="seconds")
-    correction = Correction(file=file, action=action, at=stamp, **fields)
+    correction = Correction(file=file, action=action, at=_stamp(ws, now), **fields)
     add_correction(ws.paths.corrections(period), correction)
     return correction
 
@@ -113,6 +120,10 @@ def set_received(ws: Workspace, period: Period, file: str, when: str, now: datet
     """Correct when a return really arrived ("2021-07-04 10:30", office time)."""
     _stored(ws, period, file)
     received = parse_received(when, ws.config)
+    current = now or office_now(ws.config)
+    if not plausible_received(received, period, current):  # 9999-12-31 would date the report 9999
+        start, limit = received_window(period, current.astimezone(office_zone(ws.config)))
+        raise ReturnsError("received-time-outside", text=when, start=f"{start:%Y-%m-%d}", limit=f"{limit:%Y-%m-%d}")
     return _record(ws, period, file, "set-received", now, received_at=received.isoformat(timespec="seconds"))
 
 
@@ -123,3 +134,37 @@ def assign_unit(ws: Workspace, period: Period, file: str, unit: str, now: dateti
     if len(named) != 1:
         raise ReturnsError("returns-unit-group", name=unit, members="、".join(named))
     return _record(ws, period, file, "assign", now, unit=named[0])
+
+
+@dataclass(kw_only=True)
+class Accepted:
+    """What `ledger returns accept` did: the correction appended (None when the file was accepted before) and
+    the address registered for the unit (with --remember)."""
+
+    file: str
+    unit: str
+    sender: str
+    correction: Correction | None
+    remembered: RememberedSender | None
+
+
+def accept_return(
+    ws: Workspace, period: Period, file: str, *, remember: bool = False, now: datetime | None = None
+) -> Accepted:
+    """Let a held return through (待确认 -> merged as the unit it names): the office confirmed with the unit that
+    the sender speaks for it. With `remember` the sender's address is registered for the unit as well
+    (source/senders.jsonl), so that its returns from that address are not held again."""
+    stored = _stored(ws, period, file)
+    info = next(r for r in merge_period(ws, period).returns if r.file == file)
+    if info.state != "held" and not (remember and stored.accepted):
+        raise ReturnsError("returns-not-held", file=file, state=STATE_NAMES[info.state])
+    sender = stored.receipt.sender
+    if remember and (not sender or sender in office_addresses(ws)):
+        why = "本办公室自己的邮箱不能登记为单位的邮箱" if sender else "该文件没有发件人"
+        raise ReturnsError("returns-remember-refused", file=file, why=why)
+    correction = None if stored.accepted else _record(ws, period, file, "accept", now, unit=info.unit)
+    remembered = None
+    if remember:
+        remembered = RememberedSender(address=sender, unit=info.unit, at=_stamp(ws, now), why=f"{period} {file}")
+        remember_sender(ws.paths, remembered)
+    return Accepted(file=file, unit=info.unit, sender=sender, correction=correction, remembered=remembered)

@@ -176,11 +176,11 @@ class Round:
 
         return reminder_messages(self.ws, self.manifest(), self.merge())
 
-    def deliver(self, messages: list[Outgoing], *, send: bool) -> MailResult:
-        """Write the messages for review, or send those not sent before."""
+    def deliver(self, messages: list[Outgoing], *, send: bool, resend: bool = False) -> MailResult:
+        """Write the messages for review, or send those not sent before (`resend`: these, whatever the log says)."""
         from .mail import deliver
 
-        return deliver(self.ws, self.period, messages, send, self._step("mail"))
+        return deliver(self.ws, self.period, messages, send, self._step("mail"), resend=resend)
 
     def set_due(self, text: str, why: str) -> DueChange:
         """Move this round's due date (a holiday week); recorded with when and why."""

@@ -4,8 +4,10 @@ The demo and the tests need a month of returns without waiting for real units. G
 the workspace holds, so they follow the example when its tasks change. Most units reply on time by e-mail with
 a sensible fill; some are late, some never reply, and some make the mistakes real people make (a pasted
 status, edited task text, "2000万" in a number column, a draft sent before the final file, another unit's
-address, a PDF instead of the workbook). The same workspace and period always give the same bytes, so running
-the demo again stores nothing twice.
+address, a reply forwarded from the office's own mailbox, a PDF instead of the workbook). Those two senders,
+and the stand-in address of a unit with none in the units file, are not registered for the unit, so their
+returns wait as 待确认 until the office accepts them. The same workspace and period always give the same
+bytes, so running the demo again stores nothing twice.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ PROGRESS = [
 class Behaviour:
     """How one sample unit replies."""
 
-    kind: str  # "good", "late", "missing", "invalid-status", "edited-text", "twice", "other-sender" or "pdf"
+    # "good", "late", "missing", "invalid-status", "edited-text", "twice", "other-sender", "office-sender" or "pdf"
+    kind: str
     days: int  # when the mail arrives, in days after the round's due date (negative: before it)
 
 
@@ -56,7 +59,7 @@ def behaviour_of(index: int) -> Behaviour:
         "invalid-status",
         "good",
         "missing",
-        "good",
+        "office-sender",
         "edited-text",
         "good",
         "good",
@@ -154,6 +157,8 @@ def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[
         if behaviour.kind == "other-sender":
             other = rendered[(index + 1) % len(rendered)].unit
             sender = next(iter(ws.units[other].emails), sender) if other in ws.units else sender
+        if behaviour.kind == "office-sender":  # the unit's reply, forwarded by a colleague from the office's mailbox
+            sender = ws.config.office.email or ws.config.mail.sender or sender
         sent = due + timedelta(days=behaviour.days, minutes=index)
         name = f"{stem} {period.label}填报.xlsx"
         data = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period.last_day), created)

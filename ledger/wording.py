@@ -17,6 +17,7 @@ STATE_NAMES = {
     "rejected": "未汇总",
     "withdrawn": "已撤回",
     "evidence": "佐证材料",
+    "held": "待确认",
 }
 
 

@@ -102,3 +102,79 @@ def test_mbox_messages_are_all_read(tmp_path):
     ]
     lines = (tmp_path / "source/returns/2021-06" / RECEIPTS).read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[1])["subject"] == "报送 6 月进展"
+
+
+# --- when a mail was received, and what a mail holds
+
+
+def located(result):
+    return sorted((p.file, p.code) for p in result.notes)
+
+
+def test_a_mail_was_received_when_the_offices_server_says_not_when_its_date_claims(tmp_path):
+    msg = message("czj@example.cn", {"财政局.xlsx": b"PK\x03\x04a"}, date="Thu, 01 Jul 2021 09:00:00 +0800")
+    # the topmost Received is the office's own server; the one below was written by the sender's
+    msg["Received"] = "from mx.example.cn by mail.office.example.cn; Tue, 06 Jul 2021 10:15:00 +0800"
+    msg["Received"] = "from pc by mx.example.cn; Thu, 01 Jul 2021 09:00:01 +0800"
+    (tmp_path / "reply.eml").write_bytes(bytes(msg))
+    result = collect_returns(
+        WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"], now=datetime(2021, 7, 9, tzinfo=UTC)
+    )
+    [receipt] = result.stored
+    assert (receipt.received_at, receipt.received_how) == ("2021-07-06T10:15:00+08:00", "server")
+    assert receipt.sent_at == "2021-07-01T09:00:00+08:00"  # kept beside it, flagged: more than a day apart
+    assert located(result) == [("财政局.xlsx", "received-date-differs")]
+
+
+def test_garbage_and_impossible_dates_never_stop_collect_and_every_message_is_taken_on_its_own(tmp_path):
+    box = mailbox.mbox(str(tmp_path / "inbox.mbox"))
+    box.add(message("a@example.cn", {"甲.xlsx": b"PK\x03\x04a"}, date="Fri, 31 Dec 9999 23:59:59 -1200"))
+    box.add(message("b@example.cn", {"乙.xlsx": b"PK\x03\x04b"}, date="Fri, 01 Jan 2100 09:00:00 +0800"))
+    box.add(message("c@example.cn", {"丙.xlsx": b"PK\x03\x04c"}, date="Fri, 01 Jan 2021 09:00:00 +0800"))
+    box.add(message("d@example.cn", {"丁.xlsx": b"PK\x03\x04d"}, date="昨天"))
+    box.add(message("e@example.cn", {}))  # text only
+    box.add(message("f@example.cn", {"戊.xlsx": b"PK\x03\x04f"}))  # good, after the bad ones
+    box.flush()
+    now = datetime(2021, 7, 9, 8, 0, tzinfo=UTC)
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "inbox.mbox"], now=now)
+    received = {r.original_name: (r.received_at, r.received_how, r.claimed_at) for r in result.stored}
+    collected = "2021-07-09T16:00:00+08:00"
+    assert received == {
+        "甲.xlsx": (collected, "collected", ""),  # beyond the calendar: no time at all
+        "乙.xlsx": (collected, "collected", "2100-01-01T09:00:00+08:00"),  # in the future
+        "丙.xlsx": (collected, "collected", "2021-01-01T09:00:00+08:00"),  # before the round began
+        "丁.xlsx": (collected, "collected", ""),
+        "戊.xlsx": ("2021-07-05T09:30:00+08:00", "mail", ""),
+    }
+    assert located(result) == [
+        (f"{tmp_path / 'inbox.mbox'}#4", "mail-nothing-taken"),
+        ("丙.xlsx", "received-time-implausible"),
+        ("乙.xlsx", "received-time-implausible"),
+    ]
+
+
+def test_files_nested_in_multiparts_or_sent_without_a_name_are_found(tmp_path):
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    nested = MIMEMultipart("mixed")
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText("见附件", "plain", "utf-8"))
+    alternative.attach(MIMEApplication(b"PK\x03\x04deep", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    nested.attach(alternative)
+    named_in_type = MIMEApplication(b"PK\x03\x04typed", "octet-stream")
+    named_in_type.set_param("name", "税务局.xlsx")
+    nested.attach(named_in_type)
+    nameless = MIMEApplication(b"\x00junk", "octet-stream")
+    nameless["Content-Disposition"] = "attachment"
+    nested.attach(nameless)
+    nested["From"], nested["Date"] = "a@example.cn", "Mon, 05 Jul 2021 09:30:00 +0800"
+    (tmp_path / "nested.eml").write_bytes(nested.as_bytes())
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "nested.eml"])
+    folder = tmp_path / "source/returns/2021-06"
+    assert sorted((r.original_name, (folder / r.file).read_bytes()) for r in result.stored) == [
+        ("未命名附件1.xlsx", b"PK\x03\x04deep"),
+        ("税务局.xlsx", b"PK\x03\x04typed"),
+    ]
+    assert result.notes == []  # something was taken: the nameless octet-stream alone is no reason to list it

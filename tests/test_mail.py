@@ -9,6 +9,8 @@ import socket
 import subprocess
 import time
 from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from urllib.parse import quote
 
 import pytest
@@ -17,13 +19,15 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.mail import deliver, reminder_messages, workbook_messages
+from ledger.mail import INTERRUPTED, deliver, read_send_log, reminder_messages, workbook_messages
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.outbox import read_manifest
 from ledger.paths import WorkspacePaths
+from ledger.records import append_record, read_records
 
 from .conftest import copy_example, fill_return, render, require_binary
+from .test_returns import run as run_cli
 
 JUNE = Period(2021, 6)
 
@@ -41,6 +45,7 @@ class Inbox:
         self.messages = []
         self.temporary_failures = {}  # recipient -> how many times to answer 451
         self.refuse = set()  # recipients answered 550
+        self.after_data = ""  # "drop": close the connection once DATA is in; "421": answer it with 421
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -54,6 +59,10 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.after_data == "drop":
+            server.transport.abort()  # the message is in, the answer never comes
+        if self.after_data == "421":
+            return "421 4.3.0 service shutting down"
         return "250 Message accepted"
 
 
@@ -116,7 +125,8 @@ def test_send_every_unit_its_workbook_once(ws_root, smtp, monkeypatch):
         assert name == f"{unit}-2021年6月进展填报表.xlsx"  # next month's never overwrites it in the downloads
         assert hashlib.sha256(data).hexdigest() == expected[unit]["sha256"]
     log = [json.loads(line) for line in ws.paths.send_log(JUNE).read_text(encoding="utf-8").splitlines()]
-    assert sorted(entry["unit"] for entry in log) == sorted(expected)
+    assert sorted(entry["unit"] for entry in log if entry["state"] == "sent") == sorted(expected)
+    assert [entry["state"] for entry in log] == ["sending", "sent"] * len(expected)  # before and after each
     again = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws))[0], send=True)
     assert (len(again.sent), len(again.skipped), len(handler.messages)) == (0, len(expected), len(expected))
     for path in ws_root.rglob("*"):
@@ -136,8 +146,9 @@ def test_temporary_failures_are_retried_and_permanent_ones_reported(ws_root, smt
     assert [o.unit for o in result.sent] == ["钢城区财政局"]
     assert [o.unit for o, _ in result.failed] == ["钢城区税务局"]
     assert waits == [1.0, 2.0]  # backed off twice before the third try went through
-    log = ws.paths.send_log(JUNE).read_text(encoding="utf-8")
-    assert "钢城区财政局" in log and "钢城区税务局" not in log  # a failed one is sent again next run
+    log = read_send_log(ws.paths.send_log(JUNE))
+    assert log.sent == {result.sent[0].key} and log.uncertain == {}  # a failed one is sent again next run
+    assert ("钢城区税务局", "failed") in states_in_log(ws)
 
 
 def test_rate_limit_spaces_the_messages(ws_root, smtp, monkeypatch):
@@ -383,3 +394,100 @@ def test_collect_from_imap_fetches_each_reply_once(tmp_path, dovecot, monkeypatc
     assert second.stored == [] and second.duplicates == []  # flagged as taken: not even fetched again
     stored = root / "source/returns/2021-06" / "钢城区财政局-2021年6月进展填报表.xlsx"
     assert stored.read_bytes() == (root / "build/2021-06/outbox/钢城区财政局.xlsx").read_bytes()
+
+
+# --- exactly once, or said
+
+
+def states_in_log(ws):
+    return [(r["unit"], r.get("state")) for r in read_records(ws.paths.send_log(JUNE)).records]
+
+
+@pytest.mark.parametrize("answer", ["drop", "421"])
+def test_a_send_whose_outcome_is_unknown_is_said_and_sent_again_only_when_asked(ws_root, smtp, monkeypatch, answer):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    handler.after_data = answer
+    first = run_cli("mail", "-w", ws_root, "-p", "2021-06", "--unit", "钢城区财政局", "--send")
+    assert first.exit_code == 1 and "不确定是否送达：钢城区财政局" in first.output
+    assert "ledger mail --period 2021-06 --unit 钢城区财政局 --send --resend" in first.output
+    assert len(handler.messages) == 1  # the content went out once and was not retried
+    ws = load_workspace(ws_root)
+    assert states_in_log(ws) == [("钢城区财政局", "sending"), ("钢城区财政局", "uncertain")]
+    handler.after_data = ""
+    again = run_cli("mail", "-w", ws_root, "-p", "2021-06", "--unit", "钢城区财政局", "--send")
+    assert again.exit_code == 1 and "不确定是否送达：钢城区财政局" in again.output
+    assert len(handler.messages) == 1  # not re-sent by itself
+    resent = run_cli("mail", "-w", ws_root, "-p", "2021-06", "--unit", "钢城区财政局", "--send", "--resend")
+    assert resent.exit_code == 0 and "已发送1封" in resent.output, resent.output
+    assert len(handler.messages) == 2
+    after = run_cli("mail", "-w", ws_root, "-p", "2021-06", "--unit", "钢城区财政局", "--send")
+    assert after.exit_code == 0 and "此前已发送而跳过1封" in after.output and len(handler.messages) == 2
+
+
+def test_a_send_cut_off_between_its_two_records_is_not_sent_again(ws_root, smtp, monkeypatch):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    [outgoing] = workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0]
+    # what a process killed after "sending" leaves behind
+    append_record(
+        ws.paths.send_log(JUNE), {"key": outgoing.key, "unit": outgoing.unit, "state": "sending", "attempt": "x"}
+    )
+    result = deliver(ws, JUNE, [outgoing], send=True)
+    assert result.sent == [] and [(o.unit, why) for o, why in result.unsure] == [("钢城区财政局", INTERRUPTED)]
+    assert handler.messages == []
+
+
+def test_nothing_is_sent_when_the_send_log_cannot_be_written(ws_root, smtp, monkeypatch):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    ws.paths.send_log(JUNE).mkdir(parents=True)  # in the log's place: no record can be appended (even by root)
+    result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws))[0], send=True)
+    assert result.sent == [] and result.stopped and handler.messages == []
+    assert "发送记录" in result.stopped
+
+
+def test_imap_flags_a_message_only_once_its_files_are_stored_and_lists_what_it_took_nothing_from(
+    tmp_path, dovecot, monkeypatch
+):
+    import imaplib
+    from datetime import datetime, timedelta, timezone
+    from email.message import EmailMessage
+
+    from ledger.mail import fetch_imap
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot["none"]}\n'
+            'security = "none"\nuser = "office"\nfolder = "INBOX"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
+    ws = load_workspace(root)
+    render(ws, JUNE, ["钢城区财政局"])
+    [outgoing] = workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0]
+    beijing = timezone(timedelta(hours=8))
+    nested = outgoing.message("czj@gangcheng.example.cn", datetime(2021, 7, 1, 9, 0, tzinfo=beijing))
+    workbook = nested.get_payload().pop()  # the workbook moves inside a multipart/alternative, name and all
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText("见附件", "plain", "utf-8"))
+    alternative.attach(workbook)
+    nested.attach(alternative)
+    text_only = EmailMessage()
+    text_only["From"], text_only["Subject"] = "czj@gangcheng.example.cn", "收到"
+    text_only.set_content("收到，马上报送。")
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
+    client.login("office", "imap-pass")
+    arrived = datetime(2021, 7, 4, 10, 0, tzinfo=beijing)  # the server's INTERNALDATE, not the Date of the 1st
+    client.append("INBOX", None, imaplib.Time2Internaldate(arrived), nested.as_bytes())
+    client.append("INBOX", None, imaplib.Time2Internaldate(arrived), bytes(text_only))
+    client.logout()
+    first = fetch_imap(ws, JUNE)
+    [receipt] = first.stored
+    assert receipt.original_name == "钢城区财政局-2021年6月进展填报表.xlsx"
+    assert (receipt.received_at, receipt.received_how) == ("2021-07-04T10:00:00+08:00", "server")
+    assert sorted(p.code for p in first.notes) == ["mail-nothing-taken", "received-date-differs"]
+    second = fetch_imap(ws, JUNE)  # the text-only reply was left unflagged: listed again, the other not fetched
+    assert second.stored == [] and [p.code for p in second.notes] == ["mail-nothing-taken"]

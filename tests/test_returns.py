@@ -567,3 +567,18 @@ def test_a_csv_saved_by_excel_or_wps_in_gb18030_is_read(ws_root, tmp_path):
         ("DQ-59", "已完成", "资金已拨付", "2021-06-20")
     ]
     assert result.unmerged == []
+
+
+def test_an_impossible_received_time_is_refused_and_a_doubtful_one_stays_a_problem_until_corrected(ws_root, tmp_path):
+    late = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    mail = mail_with(tmp_path / "a.eml", FINANCE_MAIL, "Fri, 01 Jan 2100 09:00:00 +0800", [late])
+    assert run("collect", "-w", ws_root, "-p", "2021-06", mail).exit_code == 0
+    ws = load_workspace(ws_root)
+    assert [(p.file, p.code) for p in merge_period(ws, JUNE).problems if p.code.startswith("received-")] == [
+        ("财政局.xlsx", "received-time-implausible")  # the year 2100 never reaches the report date
+    ]
+    with pytest.raises(ProblemError) as refused:
+        set_received(ws, JUNE, "财政局.xlsx", "9999-12-31 23:59")
+    assert refused.value.code == "received-time-outside"
+    set_received(ws, JUNE, "财政局.xlsx", "2021-07-05 16:10")
+    assert not [p for p in merge_period(ws, JUNE).problems if p.code.startswith("received-")]
