@@ -24,6 +24,7 @@ from typing import Any, Literal, NamedTuple
 import python_calamine
 from defusedxml import ElementTree
 
+from .cells import task_id_of
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError
 
@@ -251,7 +252,9 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
         items = [
-            MetaRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows[5:] if len(r) >= 5 and r[0]
+            MetaRow(str(r[0]), str(r[1]), task_id_of(str(r[2])), str(r[3]), str(r[4]))
+            for r in rows[5:]
+            if len(r) >= 5 and r[0]
         ]
         return Metadata(head.get("ledger_id", ""), head.get("period", ""), head.get("unit", ""), items)
     if properties.get("ledger_id"):

@@ -89,9 +89,7 @@ def period_kind_error(config: Config, period: Period, *, summary: bool) -> Probl
         return None
     form = {"week": "年-W周", "month": "年-月", "quarter": "年-Q季度", "half": "年-H半年"}[rhythm]
     code = "period-shorter-than-round" if summary else "period-wrong-kind"
-    return ProblemError(
-        code, rhythm=rhythm_name(config), period=str(period), form=form, example=PERIOD_FORMS[rhythm]
-    )
+    return ProblemError(code, rhythm=rhythm_name(config), period=str(period), form=form, example=PERIOD_FORMS[rhythm])
 
 
 def schedule_problems(config: Config, period: Period) -> list[Problem]:

@@ -431,3 +431,20 @@ def test_every_problem_row_names_the_unit_its_file_came_from():
         ("return-macro", WATER),  # then the warnings by unit; the file was merged as 莱芜区水务局's
         ("cell-merged", FINANCE),
     ]
+
+
+def test_task_ids_typed_full_width_lower_case_or_with_invisible_characters_merge(ws_root, tmp_path):
+    typed = {"DQ-34": "ＤＱ－３４", "DQ-59": "dq-59", "DQ-60": "DQ-\u200b60\u00a0"}
+    answers = {
+        "DQ-34": {"完成状态": "序时推进", "本月进展": "全角编号"},
+        "DQ-59": {"完成状态": "已完成", "本月进展": "小写编号"},
+        "DQ-60": {"完成状态": "滞后", "本月进展": "零宽空格"},
+    }
+
+    def retype(book):
+        for row in book["牵头任务"].iter_rows(min_row=3):
+            row[0].value = typed.get(row[0].value, row[0].value)
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers, edit=retype))
+    assert [entry(result, t).progress for t in typed] == ["全角编号", "小写编号", "零宽空格"]
+    assert not {"task-unknown", "task-missing", "locked-edited"} & {p.code for p in result.problems}
