@@ -15,9 +15,11 @@ STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Z
 # What steers a terminal or reorders text on it: C0 controls but tab and newline, DEL, C1 controls (CSI, OSC …),
 # and the bidirectional marks, embeddings, overrides and isolates.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# What a task ID may carry unseen: every kind of space, zero-width characters, the byte-order mark, soft hyphens,
-# bidirectional marks.
-INVISIBLE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Characters that show nothing yet change text: soft hyphens, zero-width characters, the byte-order mark, the
+# bidirectional marks, embeddings, overrides and isolates ("gpj.exe" shown reversed).
+HIDDEN = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# What a task ID may carry unseen: those, every kind of space and every control character.
+INVISIBLE = re.compile(f"{HIDDEN.pattern}|[\\s\x00-\x1f\x7f-\x9f]")
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"))
 
 

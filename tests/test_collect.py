@@ -67,6 +67,15 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
         ("", "未命名文件"),
         (RECEIPTS, "_" + RECEIPTS),
         ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+        ("报" * 90 + ".xlsx", "报" * 65 + ".xlsx"),  # 200 bytes in UTF-8, whole characters only
+        ("CON.xlsx", "_CON.xlsx"),
+        ("nul", "_nul"),
+        ("Lpt9.tar.gz", "_Lpt9.tar.gz"),
+        ("aux .txt", "_aux.txt"),
+        ("console.xlsx", "console.xlsx"),
+        ("财政局\u202exslx.exe", "财政局xslx.exe"),
+        ("财政\u200b局\ufeff.xlsx", "财政局.xlsx"),
+        ("报送\x9b.xlsx", "报送_.xlsx"),
     ],
 )
 def test_names_are_sanitised(name, safe):
