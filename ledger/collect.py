@@ -8,9 +8,11 @@ another file. Stored files are inputs: nothing here or anywhere else edits or de
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import hashlib
 import mailbox
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -120,6 +122,29 @@ class Incoming:
     message_id: str = ""
 
 
+def attachment_filename(part: email.message.Message) -> str | None:
+    """An attachment's name; a name written in raw 8-bit bytes without saying their charset (older Chinese mail
+    clients write GBK so) is read as UTF-8 when it is that, else as GB18030, rather than kept as mojibake."""
+    name = part.get_filename()
+    if not name or "\ufffd" not in name:
+        return name
+    for key, value in part.raw_items():
+        if key.lower() not in ("content-disposition", "content-type") or not isinstance(value, str):
+            continue
+        raw = value.encode("ascii", "surrogateescape")
+        for charset in ("utf-8", "gb18030"):
+            try:
+                text = raw.decode(charset)
+            except UnicodeDecodeError:
+                continue
+            header = email.message.Message()
+            header[key] = text
+            found = header.get_filename()
+            if found:
+                return found
+    return name
+
+
 def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
     """Every attachment of a reply, with its sender and the date it was sent (which orders returns)."""
     sender = parseaddr(str(message.get("From", "")))[1].lower()
@@ -128,7 +153,7 @@ def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
     except (TypeError, ValueError):
         sent = None
     for part in message.iter_attachments():
-        name = part.get_filename()
+        name = attachment_filename(part)
         data = part.get_payload(decode=True)
         if not name or not isinstance(data, bytes):
             continue
@@ -145,27 +170,54 @@ def attachments_of(message: EmailMessage, source: str) -> Iterator[Incoming]:
         )
 
 
-def _incoming(path: Path, skipped: list[str], received: datetime | None, zone: tzinfo) -> Iterator[Incoming]:
+MAIL_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME-Version")
+
+
+def _mail(data: bytes, path: Path, notes: list[Problem]) -> EmailMessage | None:
+    """A message read from a file named .eml (or one of an .mbox); None, with a note, when it is not one."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if any(message.get(name) for name in MAIL_HEADERS):
+        return message
+    notes.append(problem("collect-not-mail", file=str(path), reason="没有发件人、日期、主题等邮件头"))
+    return None
+
+
+def _incoming(
+    path: Path, skipped: list[str], notes: list[Problem], received: datetime | None, zone: tzinfo
+) -> Iterator[Incoming]:
     """The files under a path; a plain file arrived when the clerk says (`received`), else when it was last
-    modified, taken in the office's zone."""
+    modified, taken in the office's zone. A symbolic link is never followed (it may point at any file of the
+    machine): it is noted and passed over, and so is whatever lies under a linked folder."""
+    if path.is_symlink():
+        notes.append(problem("collect-symlink", file=str(path), target=os.readlink(path)))
+        return
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file():
-                yield from _incoming(child, skipped, received, zone)
+            if any((path / folder).is_symlink() for folder in child.relative_to(path).parents):
+                continue  # under a linked folder, whose link is noted itself
+            if child.is_symlink():
+                notes.append(problem("collect-symlink", file=str(child), target=os.readlink(child)))
+            elif child.is_file():
+                yield from _incoming(child, skipped, notes, received, zone)
         return
     if SKIPPED_NAMES.search(path.name):
         skipped.append(str(path))
         return
     suffix = path.suffix.lower()
     if suffix == ".eml":
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        yield from attachments_of(message, str(path))
+        message = _mail(path.read_bytes(), path, notes)
+        if message is not None:
+            yield from attachments_of(message, str(path))
     elif suffix == ".mbox":
         box = mailbox.mbox(str(path), factory=None, create=False)
-        for key in box.iterkeys():
-            raw = box.get_bytes(key)
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            yield from attachments_of(message, f"{path}#{key}")
+        keys = list(box.iterkeys())
+        if not keys:
+            reason = "没有找到任何邮件（邮箱文件中每封邮件以“From ”行开头）"
+            notes.append(problem("collect-not-mail", file=str(path), reason=reason))
+        for key in keys:
+            message = _mail(box.get_bytes(key), path, notes)
+            if message is not None:
+                yield from attachments_of(message, f"{path}#{key}")
     elif received is not None:
         yield Incoming(
             name=path.name,
@@ -267,7 +319,7 @@ def collect_returns(
         if not path.exists():
             skipped.append(str(path))
             continue
-        for item in _incoming(path, skipped, received, office):
+        for item in _incoming(path, skipped, notes, received, office):
             found = peek_period(item.data)
             if period is None and found is None:
                 notes.append(problem("collect-period-unknown", file=item.name))
