@@ -34,7 +34,7 @@ _TYPES = [
     ProblemType("outbox-missing", ERROR, "{period}尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。", title="尚未生成填报表"),
     # --- reading tables
     ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。", title="文件无法读取"),
-    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
+    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、UTF-16、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
     ProblemType("sheet-missing", ERROR, "文件中没有名为“{sheet}”的工作表", "检查 ledger.toml 中的 sheet 设置是否与工作表名称一致。", title="工作表不存在"),
     ProblemType("header-missing", ERROR, "未找到任务表的表头：已查看前{rows}行，没有一行同时含任务内容列（具体措施、重点任务、工作任务等）和其他列名（序号、牵头单位、完成时限等）。最接近表头的是{best}", "确认这是任务清单表格；表头的列名不同时，在 ledger.toml 该文件的 [documents.columns] 中指定，如 \"事项\" = \"具体措施\"。", title="未找到表头"),
     # --- tasks
