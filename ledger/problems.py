@@ -7,7 +7,7 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
@@ -147,6 +147,9 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     unit: str | None = None
+    task: str | None = None  # the task ID it is about, when it is about one
+    # the fields its message was filled with (task_id, value, found …), as plain JSON values for --json readers
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def location(self) -> tuple[str | None, str | None, str | None]:
@@ -168,6 +171,7 @@ def problem(
     """Build a problem of a catalogued type; an unknown code is a programming error."""
     kind = CATALOGUE[code]
     values = {"file": file, "sheet": sheet, "cell": cell, "unit": unit, **fields}
+    task = fields.get("task_id")
     return Problem(
         code=code,
         severity=kind.severity,
@@ -177,6 +181,8 @@ def problem(
         sheet=sheet,
         cell=cell,
         unit=unit,
+        task=str(task) if task else None,
+        values={k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in fields.items()},
     )
 
 
