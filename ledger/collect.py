@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local
+from .clock import now as office_now
 from .config import Config
 from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
@@ -75,16 +76,25 @@ class CollectResult:
     periods: dict[str, str] = field(default_factory=dict)  # stored file -> its period, with --period auto
 
 
+EARLIEST_RECEIVED = 2000  # the year before which no return of this tool can have arrived
+
+
 class IntakeError(ProblemError):
     """A time or name given at intake that cannot be understood."""
 
 
-def parse_received(text: str, config: Config) -> datetime:
-    """A received time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError."""
+def parse_received(text: str, config: Config, now: datetime | None = None) -> datetime:
+    """A received time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError, also for a
+    time no file can have arrived at: before EARLIEST_RECEIVED or more than a day from now (9999-12-31 was taken
+    and overflowed every later date computation)."""
     try:
-        return parse_local(text, config)
-    except ValueError as exc:
+        moment = parse_local(text, config)
+    except (ValueError, OverflowError) as exc:
         raise IntakeError("received-time-invalid", text=text) from exc
+    latest = (now or office_now(config)) + timedelta(days=1)
+    if moment.year < EARLIEST_RECEIVED or moment > latest:
+        raise IntakeError("received-time-implausible", text=text, earliest=EARLIEST_RECEIVED)
+    return moment
 
 
 def read_receipts(folder: Path) -> list[Receipt]:
@@ -293,6 +303,14 @@ def store_incoming(
     return stored, duplicates
 
 
+def _period_text(text: str) -> str | None:
+    """A period named in a workbook's metadata, as folders name it ("2021-6" → "2021-06"); None when it is none."""
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        return None
+
+
 def collect_returns(
     where: WorkspacePaths,
     period: Period | None,
@@ -320,7 +338,13 @@ def collect_returns(
             skipped.append(str(path))
             continue
         for item in _incoming(path, skipped, notes, received, office):
-            found = peek_period(item.data)
+            named = peek_period(item.data)
+            found = _period_text(named) if named is not None else None
+            if named is not None and found is None:  # metadata edited by hand: "2021-13"
+                notes.append(problem("collect-period-invalid", file=item.name, found=named))
+                if period is None:
+                    skipped.append(item.source_path)
+                    continue
             if period is None and found is None:
                 notes.append(problem("collect-period-unknown", file=item.name))
                 skipped.append(item.source_path)
