@@ -6,7 +6,9 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import zipfile
 from datetime import date
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -35,6 +37,7 @@ TAIL = "</script><!--{{ 7*7 }}"
 PLANTED = f"{SCRIPT}{IMAGE}{TAIL}"
 EVIL_UNIT = f"示范区{IMAGE}{{{{ 7*7 }}}}局"  # unit names are split at / and ; so they carry the image only
 EVIL_CONTACT = f"{SCRIPT}张三"
+OFFICE_TAIL = "\\1\\g<0>"  # a replacement template's group references, were the name used as one
 
 
 def shown(text: str) -> str:
@@ -63,7 +66,7 @@ def hostile(tmp_path_factory):
 title = "测试台账{PLANTED}"
 year = 2021
 [office]
-name = "测试办公室{IMAGE}"
+name = "测试办公室{IMAGE}{OFFICE_TAIL}"
 contact = "联络员{PLANTED}"
 phone = "0631-1234567"
 email = "office@example.cn"
@@ -120,7 +123,10 @@ def test_template_expressions_typed_by_units_are_not_evaluated_in_the_bulletin(h
     text = "\n".join(p.text for p in document.paragraphs) + "".join(
         c.text for t in document.tables for row in t.rows for c in row.cells
     )
-    assert EVIL_UNIT in text and f"测试办公室{IMAGE}" in text
+    assert EVIL_UNIT in text and f"测试办公室{IMAGE}{OFFICE_TAIL}" in text
+    app = ElementTree.fromstring(zipfile.ZipFile(paths[2]).read("docProps/app.xml"))
+    company = next(e.text for e in app if e.tag.endswith("}Company"))
+    assert company == f"测试办公室{IMAGE}{OFFICE_TAIL}"  # as typed: no group of the pattern put in its place
     assert "{{ 7*7 }}" in text and "49" not in text
 
 
