@@ -154,13 +154,13 @@ def with_company(docx: bytes, office: str) -> bytes:
     """docProps/app.xml names the office as the company, not whatever made the template."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
-    escaped = office.replace("&", "&amp;").replace("<", "&lt;").encode()
+    company = b"<Company>" + office.replace("&", "&amp;").replace("<", "&lt;").encode() + b"</Company>"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/app.xml":
-                company = b"<Company>" + escaped + b"</Company>"
-                content = re.sub(rb"<Company\s*/>|<Company>.*?</Company>", company, content)
+                # a function, not a template: "\1" or "\g<0>" in an office's name is text, not a group reference
+                content = re.sub(rb"<Company\s*/>|<Company>.*?</Company>", lambda _: company, content)
                 content = re.sub(rb"<Application>.*?</Application>", b"<Application/>", content)
             target.writestr(info, content)
     return out.getvalue()

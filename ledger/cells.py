@@ -1,14 +1,26 @@
-"""The text of a spreadsheet cell, one definition for every reader (source tables and returned workbooks), and
-text as Chinese offices write it."""
+"""The text of a spreadsheet cell, one definition for every reader (source tables and returned workbooks), text
+as Chinese offices write it, and text cleaned at the edges: task IDs in their one form, text safe on a terminal."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 # a space between a Chinese character and a digit or Latin letter, the way Western typing leaves it
 STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
+
+
+# What steers a terminal or reorders text on it: C0 controls but tab and newline, DEL, C1 controls (CSI, OSC …),
+# and the bidirectional marks, embeddings, overrides and isolates.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing yet change text: soft hyphens, zero-width characters, the byte-order mark, the
+# bidirectional marks, embeddings, overrides and isolates ("gpj.exe" shown reversed).
+HIDDEN = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# What a task ID may carry unseen: those, every kind of space and every control character.
+INVISIBLE = re.compile(f"{HIDDEN.pattern}|[\\s\x00-\x1f\x7f-\x9f]")
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"))
 
 
 def text_of(value: object) -> str:
@@ -33,3 +45,18 @@ def tidy(text: str) -> str:
     """Text as Chinese offices write it: no Western spaces next to Chinese characters ("2021 年 6 月底前" →
     "2021年6月底前", "共 2 项" → "共2项"); a space between two numbers or two Latin words stays."""
     return STRAY_SPACE.sub("", text)
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: what would move the cursor, retitle the window, hide or reorder text
+    (ESC, OSC, CSI, bidi overrides …) is shown escaped (\\x1b, \\u202e), so the clerk sees something was there."""
+    return UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def task_id_of(text: str) -> str:
+    """A task ID as typed anywhere (source table, a return's 任务编号 column, metadata) in its one form: NFKC
+    (full-width ＤＱ－５９ → DQ-59), every dash a hyphen, nothing invisible (zero-width space, BOM, NBSP, any
+    space), upper case. So "ＤＱ－５９", "dq-59" and "DQ-\\u200b59" are the same task."""
+    if text.isascii() and text.isprintable() and " " not in text:  # the common case, decided in C
+        return text.upper()
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text).translate(DASHES)).upper()

@@ -23,6 +23,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from . import workspace as ws_module
+from .cells import UNPRINTABLE, printable
 from .clock import office_zone
 from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
 from .config import ConfigError
@@ -75,6 +76,16 @@ CLICK_WORDS = {
     "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
     "required": "必填",
 }
+
+
+def echo(text: str) -> None:
+    """A line for the clerk's terminal: names and text from outside (files, units, statuses) come escaped."""
+    click.echo(printable(text))
+
+
+def shown(text: object) -> str:
+    """Text from outside inside rich markup: terminal escapes shown escaped, markup shown as typed."""
+    return escape(printable(str(text)))
 
 
 def _chinese(message: str) -> str:
@@ -213,7 +224,7 @@ def manifest_of(opened: Round) -> Manifest:
         return opened.manifest()
     except ProblemError as exc:
         found = problem(exc.code, **exc.fields)
-        raise click.ClickException(f"{found.message}（{found.code}）") from exc
+        raise click.ClickException(printable(f"{found.message}（{found.code}）")) from exc
 
 
 def unit_names(ws: ws_module.Workspace, names: tuple[str, ...]) -> list[str] | None:
@@ -231,8 +242,8 @@ def fail(exc: ProblemError) -> click.ClickException:
     found = problem(exc.code, **exc.fields)
     if exc.code == "unit-option-unknown":  # a unit named on the command line: a usage error (exit 2)
         stop = "" if found.message.endswith(("？", "。")) else "。"
-        return click.BadParameter(f"{found.message}{stop}{found.hint}", param_hint="--unit")
-    return click.ClickException(f"{found.message}（{found.code}）\n处理办法：{found.hint}")
+        return click.BadParameter(printable(f"{found.message}{stop}{found.hint}"), param_hint="--unit")
+    return click.ClickException(printable(f"{found.message}（{found.code}）\n处理办法：{found.hint}"))
 
 
 def print_notes(notes: list[Problem]) -> None:
@@ -250,7 +261,8 @@ def local_text(stamp: str) -> str:
 
 
 def _print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    click.echo(UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))  # the same JSON, safe on a terminal
 
 
 def problem_table(problems: list[Problem]) -> Table:
@@ -266,10 +278,10 @@ def problem_table(problems: list[Problem]) -> Table:
         title = CATALOGUE[p.code].title if p.code in CATALOGUE else ""
         place = " · ".join(x for x in (p.file, p.sheet, p.cell, p.unit) if x)
         lines = [
-            f"{level} [bold]{escape(title or p.code)}[/bold]" + (f"（{p.code}）" if title else ""),
-            escape(place),
-            escape(p.message),
-            f"[dim]处理：{escape(p.hint)}[/dim]",
+            f"{level} [bold]{shown(title or p.code)}[/bold]" + (f"（{p.code}）" if title else ""),
+            shown(place),
+            shown(p.message),
+            f"[dim]处理：{shown(p.hint)}[/dim]",
         ]
         table.add_row(f"{n}.", "\n".join(line for line in lines if line))
         if n < len(problems):
@@ -318,11 +330,11 @@ def init(directory: Path, title: str | None, office: str | None, district: str |
         root = ws_module.init_workspace(directory, title=title, office=office, district=district)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"已创建工作目录：{root}")
-    click.echo("下一步：")
-    click.echo("  1. 把任务清单放入 source/tasks/，在 ledger.toml 的 [[documents]] 中写明文件名；")
-    click.echo("  2. 按 source/units.xlsx 的“说明”表填写单位名录（删除示例行）；")
-    click.echo("  3. 运行 ledger check，按问题清单逐项修正。")
+    echo(f"已创建工作目录：{root}")
+    echo("下一步：")
+    echo("  1. 把任务清单放入 source/tasks/，在 ledger.toml 的 [[documents]] 中写明文件名；")
+    echo("  2. 按 source/units.xlsx 的“说明”表填写单位名录（删除示例行）；")
+    echo("  3. 运行 ledger check，按问题清单逐项修正。")
 
 
 @main.command(help="检查任务清单、单位名录与完成时限，打印汇总和问题清单；有错误时退出码为 1。")
@@ -358,16 +370,16 @@ def _print_tasks(readings: list[dict]) -> None:
     for t in readings:
         measure = t["measure"] if len(t["measure"]) <= 60 else t["measure"][:60] + "…"
         lines = [
-            f"[bold]{escape(measure)}[/bold]",
-            f"[dim]{escape(t['where'])}[/dim]",
-            f"完成时限：{escape(t['deadline'] or '（空）')} → {t['deadline_read']}",
-            f"牵头：{escape(t['lead_text'] or '（空）')} → {escape('、'.join(t['lead']) or '无')}",
+            f"[bold]{shown(measure)}[/bold]",
+            f"[dim]{shown(t['where'])}[/dim]",
+            f"完成时限：{shown(t['deadline'] or '（空）')} → {t['deadline_read']}",
+            f"牵头：{shown(t['lead_text'] or '（空）')} → {shown('、'.join(t['lead']) or '无')}",
         ]
         if t["support_text"] or t["support"]:
-            lines.append(f"配合：{escape(t['support_text'] or '（空）')} → {escape('、'.join(t['support']) or '无')}")
+            lines.append(f"配合：{shown(t['support_text'] or '（空）')} → {shown('、'.join(t['support']) or '无')}")
         if t["vague"]:
-            lines.append(f"[yellow]泛指，未落实到单位：{escape('、'.join(t['vague']))}[/yellow]")
-        table.add_row(escape(t["id"]), "\n".join(lines))
+            lines.append(f"[yellow]泛指，未落实到单位：{shown('、'.join(t['vague']))}[/yellow]")
+        table.add_row(shown(t["id"]), "\n".join(lines))
     console.print(table)
 
 
@@ -380,13 +392,13 @@ def _print_summary(summary: dict) -> None:
     for column in ("代码", "名称", "文件", "任务数"):
         docs.add_column(column)
     for d in summary["documents"]:
-        docs.add_row(d["code"], d["name"], d["file"], str(d["tasks"]))
+        docs.add_row(shown(d["code"]), shown(d["name"]), shown(d["file"]), str(d["tasks"]))
     console.print(docs)
     units = Table(title="各单位任务数")
     for column in ("单位", "牵头", "配合"):
         units.add_column(column)
     for row in summary["per_unit"]:
-        units.add_row(row["unit"], str(row["lead"]), str(row["support"]))
+        units.add_row(shown(row["unit"]), str(row["lead"]), str(row["support"]))
     console.print(units)
     months = Table(title="按完成时限统计")
     months.add_column("月份")
@@ -399,7 +411,7 @@ def _print_summary(summary: dict) -> None:
         vague.add_column("表述")
         vague.add_column("出现次数")
         for text, count in summary["unresolved"].items():
-            vague.add_row(text, str(count))
+            vague.add_row(shown(text), str(count))
         console.print(vague)
     console.print(f"错误{summary['errors']}项，提示{summary['warnings']}项。")
 
@@ -439,18 +451,19 @@ def import_(
     if as_json:
         _print_json(result.to_json())
     else:
-        table = Table(title=f"《{result.name}》任务{len(result.tasks)}项（文件编号 {result.code}）")
+        table = Table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号 {shown(result.code)}）")
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:
             measure = t.measure if len(t.measure) <= 40 else t.measure[:40] + "…"
-            table.add_row(t.number, measure, "、".join(t.lead), "、".join(t.support + t.vague), t.deadline, t.source)
+            cells = (t.number, measure, "、".join(t.lead), "、".join(t.support + t.vague), t.deadline, t.source)
+            table.add_row(*map(shown, cells))
         console.print(table)
         print_problems(result.problems)
         if result.written:
-            click.echo(f"已写入任务表 {result.table_file}，并登记到 ledger.toml；请逐行核对后运行 ledger check。")
+            echo(f"已写入任务表 {result.table_file}，并登记到 ledger.toml；请逐行核对后运行 ledger check。")
         if result.added_units:
-            click.echo(f"已在单位名录末尾追加{len(result.added_units)}个单位，请补全类别、联系人和邮箱。")
+            echo(f"已在单位名录末尾追加{len(result.added_units)}个单位，请补全类别、联系人和邮箱。")
     sys.exit(1 if any(p.severity == "error" for p in result.problems) else 0)
 
 
@@ -471,9 +484,9 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
     wanted = unit_names(ws, units)
     result = round_of(ws, period, jobs).render(wanted)
     for name in result.unknown_units:
-        console.print(f"[yellow]单位“{name}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
-    click.echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
-    click.echo(f"清单：{result.manifest_path}")
+        console.print(f"[yellow]单位“{shown(name)}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
+    echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
+    echo(f"清单：{result.manifest_path}")
 
 
 @main.command(
@@ -510,7 +523,7 @@ def collect(
         raise click.UsageError("--imap 需要指定报告期（--period 2021-06）。")
     zone = office_zone(ws.config)
     try:
-        given = parse_received(received, ws.config) if received else None
+        given = parse_received(received, ws.config, period) if received else None
     except ProblemError as exc:
         raise fail(exc) from exc
     results = [collect_returns(ws.paths, period, list(paths), zone=zone, received=given)] if paths else []
@@ -518,23 +531,23 @@ def collect(
         try:
             results.append(fetch_imap(ws, period))
         except (MailError, OSError, imaplib.IMAP4.error) as exc:
-            raise click.ClickException(f"收取邮件失败：{exc}") from exc
+            raise click.ClickException(printable(f"收取邮件失败：{exc}")) from exc
     for result in results:
         for receipt in result.stored:
             sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
             where = f"，存入 {result.periods[receipt.file]}" if receipt.file in result.periods else ""
             how = RECEIVED_HOW_NAMES[receipt.received_how]
-            click.echo(
+            echo(
                 f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}{where}）"
                 f"收到时间 {local_text(receipt.received_at)}（按{how}）"
             )
         for name in result.duplicates:
-            click.echo(f"已存在相同文件，跳过：{name}")
+            echo(f"已存在相同文件，跳过：{name}")
         for path in result.skipped:
-            click.echo(f"已忽略：{path}")
+            echo(f"已忽略：{path}")
         print_notes(result.notes)
     total = sum(len(r.stored) for r in results)
-    click.echo(f"共存入{total}个文件：{ws.paths.returns(period) if period else ws.paths.source / 'returns'}")
+    echo(f"共存入{total}个文件：{ws.paths.returns(period) if period else ws.paths.source / 'returns'}")
 
 
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
@@ -561,13 +574,13 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     print_notes(notes)
     print_problems(result.problems)
     s = result.stats
-    click.echo(
+    echo(
         f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['rejected']}个，"
         f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
     for path in paths:
-        click.echo(f"已生成：{path}")
+        echo(f"已生成：{path}")
 
 
 @main.command(help="查看报告期报送情况：已报送、未报送、报送有误、逾期报送的单位，以及各灯色任务数。")
@@ -587,7 +600,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     if isinstance(built, SpanReport):
         _print_span_status(built)
         return
-    click.echo(
+    echo(
         f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）："
         f"应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。"
     )
@@ -597,20 +610,20 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         ("报送有误", built.error_units),
         ("逾期报送", built.late_units),
     ):
-        click.echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
-    click.echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
+        echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
+    echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
 
 
 def _print_span_status(built: SpanReport) -> None:
     """A half-year or a year: completion, then every unit's reporting record over the rounds."""
-    click.echo(built.coverage_text())
-    click.echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
+    echo(built.coverage_text())
+    echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
     table = Table(title=f"{built.heading}各单位报送情况")
     for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "有误", "按时率"):
         table.add_column(column, overflow="fold")
     for u in built.units:
         table.add_row(
-            u.unit,
+            shown(u.unit),
             f"{u.completion_text}（{chinese(u.completion)}）",
             *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.with_errors)),
             chinese(u.on_time_rate),
@@ -655,11 +668,11 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     print_notes(opened.notes())
     built, paths = opened.publish(issued=issued, number=number)
     for path in paths:
-        click.echo(f"已生成：{path}")
+        echo(f"已生成：{path}")
     if isinstance(built, SpanReport):
-        click.echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")
+        echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")
         return
-    click.echo(
+    echo(
         f"报告日期{chinese(built.issued)}；任务{len(built.tasks)}项：{built.lights_text()}；"
         f"未报送单位{len(built.missing_units)}个，报送有误单位{len(built.error_units)}个。"
     )
@@ -672,7 +685,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
     ws = load_valid_workspace(workspace, period)
     written = make_sample_returns(ws, manifest_of(round_of(ws, period)), inbox)
-    click.echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
+    echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
 def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: bool, command: str) -> None:
@@ -682,25 +695,25 @@ def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: b
     except MailError as exc:
         raise click.ClickException(str(exc)) from exc
     if result.dry_run:
-        click.echo(f"试运行：已生成{len(result.written)}封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
-        click.echo("确认无误后加 --send 发送。")
+        echo(f"试运行：已生成{len(result.written)}封邮件供检查（未发送）：{ws.paths.mail_drafts(period)}")
+        echo("确认无误后加 --send 发送。")
     else:
-        click.echo(f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。")
+        echo(f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。")
         for outgoing, reason in result.failed:
-            click.echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
+            echo(f"发送失败：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}")
         unknown = result.uncertain + result.unsure
         for outgoing, reason in unknown:
-            click.echo(f"不确定是否送达：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}。未自动重发。")
+            echo(f"不确定是否送达：{outgoing.unit}（{'、'.join(outgoing.recipients)}）：{reason}。未自动重发。")
         if unknown:
             units = " ".join(f"--unit {quote_argument(o.unit)}" for o, _ in unknown)
-            click.echo(
+            echo(
                 "请先向收件单位核实是否收到（或在发信邮箱的“已发送”中查看）；确未收到的，用下面的命令重新发送：\n"
                 f"  ledger {command} --period {period} {units} --send --resend"
             )
         if result.stopped:
-            click.echo(result.stopped)
+            echo(result.stopped)
     if no_email:
-        click.echo(f"以下{len(no_email)}个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
+        echo(f"以下{len(no_email)}个单位在单位名录中没有电子邮箱，未发送：{'、'.join(no_email)}")
     if result.needs_attention:
         sys.exit(1)
 
@@ -795,17 +808,15 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         state = STATE_NAMES[line.state] + (f"：{line.why}" if line.why else "")
         problems = f"{line.problems}项（错误{line.errors}项）" if line.errors else f"{line.problems}项"
         received = local_text(line.received_at) + (f"\n按{how}" if how else "")
-        table.add_row(line.file, line.unit or "（未确定）", received, state, problems)
+        table.add_row(shown(line.file), shown(line.unit or "（未确定）"), received, shown(state), problems)
     console.print(table)
     held = [line for line in lines if line.state == "held"]
     if held:
-        click.echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
+        echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
         for line in held:
             command = f"ledger returns accept --period {period} {quote_argument(line.file)}"
-            click.echo(f"  {command}    （{line.unit}，发件人 {line.sender or '无'}）")
-        click.echo(
-            "该单位今后都用这个邮箱报送的，加 --remember 登记；不是该单位报送的，用 ledger returns withdraw 撤回。"
-        )
+            echo(f"  {command}    （{line.unit}，发件人 {line.sender or '无'}）")
+        echo("该单位今后都用这个邮箱报送的，加 --remember 登记；不是该单位报送的，用 ledger returns withdraw 撤回。")
 
 
 def quote_argument(text: str) -> str:
@@ -826,7 +837,7 @@ def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str
         withdraw_return(ws, period, file, why)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(f"已撤回：{file}（原因：{why.strip()}）。文件仍保存在 {ws.paths.returns(period)}。")
+    echo(f"已撤回：{file}（原因：{why.strip()}）。文件仍保存在 {ws.paths.returns(period)}。")
 
 
 @returns.command("restore", help="恢复一个已撤回的报送文件。")
@@ -839,7 +850,7 @@ def returns_restore(workspace: Path | None, period: Period, file: str) -> None:
         restore_return(ws, period, file)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(f"已恢复：{file}，重新计入汇总。")
+    echo(f"已恢复：{file}，重新计入汇总。")
 
 
 @returns.command(
@@ -855,7 +866,7 @@ def returns_set_received(workspace: Path | None, period: Period, file: str, when
         correction = set_received(ws, period, file, when)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(f"已更正：{file} 的收到时间为 {local_text(correction.received_at)}。")
+    echo(f"已更正：{file} 的收到时间为 {local_text(correction.received_at)}。")
 
 
 @returns.command("assign", help="指定一个无法确定报送单位的文件属于哪个单位（单位全称或简称）。")
@@ -869,7 +880,7 @@ def returns_assign(workspace: Path | None, period: Period, file: str, unit: str)
         correction = assign_unit(ws, period, file, unit)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(f"已指定：{file} 为 {correction.unit} 的报送。")
+    echo(f"已指定：{file} 为 {correction.unit} 的报送。")
 
 
 rounds = command_group("rounds", "调度期次的设置：更改某一期的报送截止日期（如遇节假日），更改另行记录，不改写原设置。")
@@ -888,10 +899,8 @@ def rounds_set_due(workspace: Path | None, period: Period, due: str, why: str) -
         change = round_of(ws, period).set_due(due, why)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(
-        f"已更改：{period.label}的报送截止日期为{chinese(date.fromisoformat(change.due))}（原因：{change.why}）。"
-    )
-    click.echo("催报、是否逾期和填报说明都按新日期计算；已生成的填报表请重新生成后再发送。")
+    echo(f"已更改：{period.label}的报送截止日期为{chinese(date.fromisoformat(change.due))}（原因：{change.why}）。")
+    echo("催报、是否逾期和填报说明都按新日期计算；已生成的填报表请重新生成后再发送。")
 
 
 @returns.command(
@@ -909,6 +918,6 @@ def returns_accept(workspace: Path | None, period: Period, file: str, remember: 
         accepted = accept_return(ws, period, file, remember=remember)
     except ProblemError as exc:
         raise fail(exc) from exc
-    click.echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
+    echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
     if accepted.remembered is not None:
-        click.echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")
+        echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")

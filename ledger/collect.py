@@ -8,9 +8,11 @@ another file. Stored files are inputs: nothing here or anywhere else edits or de
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import hashlib
 import mailbox
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -22,6 +24,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
+from .clock import now as office_now
 from .config import Config
 from .model import Period
 from .paths import RECEIPTS, WorkspacePaths, safe_filename
@@ -76,16 +79,26 @@ class CollectResult:
     periods: dict[str, str] = field(default_factory=dict)  # stored file -> its period, with --period auto
 
 
+EARLIEST_ROUND = Period(2000, 1, "year")  # a window's start when the round is not known (collect --period auto)
+
+
 class IntakeError(ProblemError):
     """A time or name given at intake that cannot be understood."""
 
 
-def parse_received(text: str, config: Config) -> datetime:
-    """A received time the clerk types ("2021-07-04 10:30"), in the office's zone. Raises IntakeError."""
+def parse_received(text: str, config: Config, period: Period | None = None, now: datetime | None = None) -> datetime:
+    """A received time the clerk types ("2021-07-04 10:30"), in the office's zone, inside the one plausible window
+    (`clock.received_window`: from the round's start, or 2000 when the round is not known, to a day after now).
+    Raises IntakeError: 9999-12-31 would date the report 9999."""
     try:
-        return parse_local(text, config)
-    except ValueError as exc:
+        moment = parse_local(text, config)
+    except (ValueError, OverflowError) as exc:  # OverflowError: 9999-12-31 in a zone east of UTC
         raise IntakeError("received-time-invalid", text=text) from exc
+    current = now or office_now(config)
+    start, limit = received_window(period or EARLIEST_ROUND, current)
+    if not start <= moment <= limit:
+        raise IntakeError("received-time-outside", text=text, start=f"{start:%Y-%m-%d}", limit=f"{limit:%Y-%m-%d}")
+    return moment
 
 
 def read_receipts(folder: Path) -> list[Receipt]:
@@ -155,6 +168,29 @@ def server_received(message: EmailMessage) -> datetime | None:
     return mail_time(str(headers[0]).rpartition(";")[2]) if headers else None
 
 
+def attachment_filename(part: email.message.Message) -> str | None:
+    """An attachment's name; a name written in raw 8-bit bytes without saying their charset (older Chinese mail
+    clients write GBK so) is read as UTF-8 when it is that, else as GB18030, rather than kept as mojibake."""
+    name = part.get_filename()
+    if not name or "\ufffd" not in name:
+        return name
+    for key, value in part.raw_items():
+        if key.lower() not in ("content-disposition", "content-type") or not isinstance(value, str):
+            continue
+        raw = value.encode("ascii", "surrogateescape")
+        for charset in ("utf-8", "gb18030"):
+            try:
+                text = raw.decode(charset)
+            except UnicodeDecodeError:
+                continue
+            header = email.message.Message()
+            header[key] = text
+            found = header.get_filename()
+            if found:
+                return found
+    return name
+
+
 def attachments_of(
     message: EmailMessage, source: str, received: datetime | None = None
 ) -> tuple[list[Incoming], list[str]]:
@@ -170,7 +206,7 @@ def attachments_of(
     for part in message.walk():
         if part.is_multipart():
             continue
-        kind, name = part.get_content_type(), part.get_filename()
+        kind, name = part.get_content_type(), attachment_filename(part)
         if not name and kind in NAMELESS_SUFFIXES:
             name = f"未命名附件{len(items) + 1}{NAMELESS_SUFFIXES[kind]}"
         if not name:
@@ -205,11 +241,17 @@ def nothing_taken(source: str, passed: list[str]) -> Problem:
     return problem("mail-nothing-taken", file=source, reason="；".join(passed))
 
 
+MAIL_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME-Version")
+
+
 def read_message(raw: bytes, source: str, notes: list[Problem], received: datetime | None = None) -> list[Incoming]:
     """The files of one message. Each message is handled on its own: one that cannot be parsed at all is a note,
-    never the end of the run."""
+    never the end of the run; a file with no mail header at all (junk named .eml) is said to be no mail."""
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
+        if not any(message.get(name) for name in MAIL_HEADERS):
+            notes.append(problem("collect-not-mail", file=source, reason="没有发件人、日期、主题等邮件头"))
+            return []
         items, passed = attachments_of(message, source, received)
     except Exception as exc:  # the email package raises many kinds of error on hostile headers
         items, passed = [], [f"邮件无法解析（{type(exc).__name__}）"]
@@ -222,10 +264,19 @@ def _incoming(
     path: Path, skipped: list[str], received: datetime | None, zone: tzinfo, notes: list[Problem]
 ) -> Iterator[Incoming]:
     """The files under a path; a plain file arrived when the clerk says (`received`), else when it was last
-    modified, taken in the office's zone. A message nothing is taken from is noted with the reason."""
+    modified, taken in the office's zone. A message nothing is taken from is noted with the reason. A symbolic
+    link is never followed (it may point at any file of the machine): it is noted and passed over, and so is
+    whatever lies under a linked folder."""
+    if path.is_symlink():
+        notes.append(problem("collect-symlink", file=str(path), target=os.readlink(path)))
+        return
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file():
+            if any((path / folder).is_symlink() for folder in child.relative_to(path).parents):
+                continue  # under a linked folder, whose link is noted itself
+            if child.is_symlink():
+                notes.append(problem("collect-symlink", file=str(child), target=os.readlink(child)))
+            elif child.is_file():
                 yield from _incoming(child, skipped, received, zone, notes)
         return
     if SKIPPED_NAMES.search(path.name):
@@ -236,7 +287,11 @@ def _incoming(
         yield from read_message(path.read_bytes(), str(path), notes)
     elif suffix == ".mbox":
         box = mailbox.mbox(str(path), factory=None, create=False)
-        for key in box.iterkeys():
+        keys = list(box.iterkeys())
+        if not keys:
+            reason = "没有找到任何邮件（邮箱文件中每封邮件以“From ”行开头）"
+            notes.append(problem("collect-not-mail", file=str(path), reason=reason))
+        for key in keys:
             yield from read_message(box.get_bytes(key), f"{path}#{key}", notes)
     elif received is not None:
         yield Incoming(
@@ -369,6 +424,14 @@ def store_incoming(
     return stored, duplicates
 
 
+def _period_text(text: str) -> str | None:
+    """A period named in a workbook's metadata, as folders name it ("2021-6" → "2021-06"); None when it is none."""
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        return None
+
+
 def collect_returns(
     where: WorkspacePaths,
     period: Period | None,
@@ -396,7 +459,13 @@ def collect_returns(
             skipped.append(str(path))
             continue
         for item in _incoming(path, skipped, received, office, notes):
-            found = peek_period(item.data)
+            named = peek_period(item.data)
+            found = _period_text(named) if named is not None else None
+            if named is not None and found is None:  # metadata edited by hand: "2021-13"
+                notes.append(problem("collect-period-invalid", file=item.name, found=named))
+                if period is None:
+                    skipped.append(item.source_path)
+                    continue
             if period is None and found is None:
                 notes.append(problem("collect-period-unknown", file=item.name))
                 skipped.append(item.source_path)

@@ -8,6 +8,7 @@ line, for syntax), never a raw TOML or Python error, and never passes silently.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .cells import UNPRINTABLE, printable
 from .problems import ERROR, Problem, problem
 
 CONFIG_NAME = "ledger.toml"
@@ -241,6 +243,11 @@ class _Table:
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             self.report("config-type", name, expected=type_name, value=_shown(value), example=example)
             return _MISSING
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        if any(isinstance(text, str) and UNPRINTABLE.search(text) for text in texts):
+            # "\u001b" or "\u202e" typed as TOML escapes: they would reach every workbook, mail and terminal
+            self.report("config-value", name, value=printable(_shown(value)), allowed="不含控制字符的文字")
+            return _MISSING
         return value
 
     def required_text(self, name: str, example: str) -> str:
@@ -263,12 +270,13 @@ class _Table:
             return default
         return value
 
-    def number(self, name: str, default: float, example: str) -> float:
+    def number(self, name: str, default: float, example: str, low: float, high: float) -> float:
+        """A number from low to high: TOML also writes nan, inf and 1e-300, which no rate or timeout can be."""
         value = self._get(name, (int, float), "数字（不加引号）", example)
         if not isinstance(value, int | float):
             return default
-        if value <= 0:
-            self.report("config-value", name, value=_shown(value), allowed="大于0的数字")
+        if not (math.isfinite(value) and low <= value <= high):
+            self.report("config-value", name, value=_shown(value), allowed=f"{low:g}到{high:g}之间的数字")
             return default
         return float(value)
 
@@ -533,9 +541,9 @@ def _mail(top: _Table, seen: list[_Table], problems: list[Problem]) -> MailConfi
         security=mail.choice("security", SECURITIES, "starttls"),
         user=mail.text("user", "", 'user = "office@example.cn"'),
         password_env=mail.text("password_env", SMTP_PASSWORD_ENV, f'password_env = "{SMTP_PASSWORD_ENV}"'),
-        per_minute=mail.number("per_minute", 30, "per_minute = 30"),
+        per_minute=mail.number("per_minute", 30, "per_minute = 30", low=0.1, high=6000),
         retries=mail.integer("retries", 3, "retries = 3", low=0),
-        timeout=mail.number("timeout", 30, "timeout = 30"),
+        timeout=mail.number("timeout", 30, "timeout = 30", low=1, high=600),
         verify_tls=mail.boolean("verify_tls", True),
         imap=imap,
     )
@@ -604,5 +612,5 @@ def _fill_column(table: _Table, seen: list[_Table]) -> FillColumn:
         header=table.required_text("header", 'header = "累计完成投资（亿元）"'),
         kind=table.choice("kind", FILL_KINDS, "text"),
         lead_only=table.boolean("lead_only", False),
-        width=table.number("width", 14, "width = 14"),
+        width=table.number("width", 14, "width = 14", low=1, high=255),
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from .cells import task_id_of
 from .config import Config
 from .model import Period, Task
 
@@ -129,7 +130,7 @@ class SupportGroups:
             key = (task.document, task.category)
             if key not in numbers:
                 per_document[task.document] = numbers[key] = per_document.get(task.document, 0) + 1
-            self.ids[task.id] = f"{task.document}-配{numbers[key]}"
+            self.ids[task.id] = task_id_of(f"{task.document}-配{numbers[key]}")
 
     def of(self, tasks: Sequence[Task]) -> list[SupportGroup]:
         """The groups of a unit's support tasks, in task order."""

@@ -13,6 +13,7 @@ is "uncertain" (不确定是否送达): never sent again by itself, only when th
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import imaplib
@@ -482,6 +483,28 @@ def _send_logged(
     return True
 
 
+def imap_mailbox(name: str) -> str:
+    """A folder name as IMAP names it (RFC 3501 5.1.3, modified UTF-7), quoted: "回复" is "&Vt5ZDQ-"; printable
+    ASCII stands for itself, "&" is "&-", anything else is UTF-16 in base64 with "," for "/" between & and -."""
+    encoded: list[str] = []
+    pending: list[str] = []
+
+    def shift() -> None:
+        if pending:
+            data = base64.b64encode("".join(pending).encode("utf-16-be")).decode("ascii")
+            encoded.append("&" + data.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for ch in name:
+        if " " <= ch <= "~":
+            shift()
+            encoded.append("&-" if ch == "&" else ch)
+        else:
+            pending.append(ch)
+    shift()
+    return '"' + "".join(encoded).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 @dataclass
 class ImapSettings:
     host: str
@@ -541,7 +564,9 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
     result = CollectResult(period=period, folder=folder, stored=[], duplicates=[], skipped=[])
     try:
         client.login(settings.user, settings.password)
-        client.select(f'"{settings.folder}"')
+        status, _ = client.select(imap_mailbox(settings.folder))
+        if status != "OK":
+            raise MailError(f"收信邮箱中没有文件夹“{settings.folder}”，请核对 ledger.toml 中 [mail.imap] 的 folder")
         flags = client.response("PERMANENTFLAGS")[1]
         keywords = bool(flags and flags[0] and b"\\*" in flags[0])
         flag = TAKEN_FLAG if keywords else "\\Seen"

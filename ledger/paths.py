@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cells import HIDDEN
 from .config import CONFIG_NAME
 from .model import Period
 
@@ -16,22 +17,27 @@ RECEIPTS = "receipts.jsonl"
 CORRECTIONS = "corrections.jsonl"
 RECORDS = (RECEIPTS, CORRECTIONS)  # the tool's own records in a returns folder, never a return
 MANIFEST = "manifest.json"
-UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-MAX_NAME = 120
+UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
+# Names Windows gives to devices, whatever the extension or case: "CON.xlsx" cannot be opened there.
+DEVICE_NAMES = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?", re.I)
+MAX_NAME = 120  # characters, for people
+MAX_NAME_BYTES = 200  # UTF-8 bytes, for file systems: ext4 allows 255, and " (2)" may still be added
 
 
 def safe_filename(name: str) -> str:
-    """A file name that stays inside its folder on Windows and Linux: no folders, no reserved characters, not
-    hidden, at most MAX_NAME characters with its extension kept."""
-    name = re.split(r"[\\/]", name or "")[-1]
+    """A file name that stays inside its folder on Windows and Linux: no folders, no reserved characters, nothing
+    invisible (a bidi override shows "gpj.exe" for "exe.jpg"), no device name, not hidden, at most MAX_NAME
+    characters and MAX_NAME_BYTES bytes (86 Chinese characters are 258) with its extension kept."""
+    name = HIDDEN.sub("", re.split(r"[\\/]", name or "")[-1])
     name = UNSAFE_CHARACTERS.sub("_", name).strip(" .") or "未命名文件"
-    if name in RECORDS or name.startswith("~$"):
+    if name in RECORDS or name.startswith("~$") or DEVICE_NAMES.fullmatch(name):
         name = "_" + name
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
     suffix = suffix[:10]
-    stem = stem[: MAX_NAME - len(suffix) - 1]
+    room = MAX_NAME_BYTES - len(suffix.encode()) - 1
+    stem = stem[: MAX_NAME - len(suffix) - 1].encode()[:room].decode(errors="ignore").rstrip(" .") or "未命名文件"
     return f"{stem}.{suffix}" if suffix else stem
 
 

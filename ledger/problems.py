@@ -7,7 +7,7 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
@@ -34,7 +34,7 @@ _TYPES = [
     ProblemType("outbox-missing", ERROR, "{period}尚未生成填报表，请先运行 ledger render --period {period}", "先生成该报告期的填报表，再发送、催报或生成示例回复。", title="尚未生成填报表"),
     # --- reading tables
     ProblemType("file-unreadable", ERROR, "文件无法读取：{reason}", "用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重试。", title="文件无法读取"),
-    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
+    ProblemType("file-encoding", ERROR, "文本文件编码无法识别（已尝试 UTF-8、UTF-16、GB18030）", "用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx 后重试。", title="编码无法识别"),
     ProblemType("sheet-missing", ERROR, "文件中没有名为“{sheet}”的工作表", "检查 ledger.toml 中的 sheet 设置是否与工作表名称一致。", title="工作表不存在"),
     ProblemType("header-missing", ERROR, "未找到任务表的表头：已查看前{rows}行，没有一行同时含任务内容列（具体措施、重点任务、工作任务等）和其他列名（序号、牵头单位、完成时限等）。最接近表头的是{best}", "确认这是任务清单表格；表头的列名不同时，在 ledger.toml 该文件的 [documents.columns] 中指定，如 \"事项\" = \"具体措施\"。", title="未找到表头"),
     # --- tasks
@@ -118,6 +118,9 @@ _TYPES = [
     ProblemType("return-scan-only", ERROR, "只报送了扫描件（{kind}），没有 Excel 填报表", "请该单位把填好的 Excel 填报表（.xlsx）一并报送；扫描件可作为佐证材料附上。", title="只报送了扫描件"),
     ProblemType("collect-other-period", WARNING, "文件是{found}的填报表，却存入了{period}", "如放错了报告期：ledger returns withdraw --period {period} {file} --why \"报告期有误\" 撤回，再用 ledger collect --period {found}（或 --period auto）重新收集。", title="报告期不符"),
     ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),
+    ProblemType("collect-symlink", WARNING, "“{file}”是符号链接（指向 {target}），未存入", "符号链接可能指向本机的任何文件，收集时不跟随；如确需收集，请把所指的文件本身复制出来再收集。", title="符号链接未收集"),
+    ProblemType("collect-not-mail", ERROR, "“{file}”不是邮件（{reason}），未从中存入任何文件", "确认这是从邮箱导出的 .eml 邮件或 .mbox 邮箱文件；工作簿请直接收集 .xlsx 文件。", title="不是邮件"),
+    ProblemType("collect-period-invalid", WARNING, "文件标识的报告期“{found}”不是有效的月份，无法据此存放", "文件的隐藏标识可能被改动过，请与报送单位核实；用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="报告期标识无效"),
     ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”或“2021年7月4日10:30”填写（24小时制，按本办公室所在时区）。", title="时间无法识别"),
     ProblemType("mail-nothing-taken", WARNING, "邮件中没有取到文件：{reason}", "在邮箱中打开这封邮件查看；如有报送文件，另存后用 ledger collect 收集。", title="邮件中没有文件"),
     ProblemType("received-time-implausible", WARNING, "收到时间{found}不可信（早于本期开始{start}，或晚于收集时一天以上），已按收集时间{used}计", "如知道实际收到时间，用 ledger returns set-received --period {period} {file} \"2021-07-04 10:30\" 更正。", title="收到时间不可信"),
@@ -151,6 +154,9 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     unit: str | None = None
+    task: str | None = None  # the task ID it is about, when it is about one
+    # the fields its message was filled with (task_id, value, found …), as plain JSON values for --json readers
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def location(self) -> tuple[str | None, str | None, str | None]:
@@ -172,6 +178,7 @@ def problem(
     """Build a problem of a catalogued type; an unknown code is a programming error."""
     kind = CATALOGUE[code]
     values = {"file": file, "sheet": sheet, "cell": cell, "unit": unit, **fields}
+    task = fields.get("task_id")
     return Problem(
         code=code,
         severity=kind.severity,
@@ -181,6 +188,8 @@ def problem(
         sheet=sheet,
         cell=cell,
         unit=unit,
+        task=str(task) if task else None,
+        values={k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in fields.items()},
     )
 
 

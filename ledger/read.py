@@ -9,7 +9,6 @@ macro-enabled. Scans (PDF, images) are recognised by their first bytes so merge 
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
@@ -24,8 +23,10 @@ from typing import Any, Literal, NamedTuple
 import python_calamine
 from defusedxml import ElementTree
 
+from .cells import task_id_of
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
-from .problems import ProblemError
+from .problems import ProblemError, problem
+from .tables import TableError, text_rows
 
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -251,7 +252,9 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
         items = [
-            MetaRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows[5:] if len(r) >= 5 and r[0]
+            MetaRow(str(r[0]), str(r[1]), task_id_of(str(r[2])), str(r[3]), str(r[4]))
+            for r in rows[5:]
+            if len(r) >= 5 and r[0]
         ]
         return Metadata(head.get("ledger_id", ""), head.get("period", ""), head.get("unit", ""), items)
     if properties.get("ledger_id"):
@@ -281,19 +284,12 @@ def _csv_value(text: str) -> object:
 
 
 def _read_csv(data: bytes, name: str) -> ReturnedBook:
-    """A task sheet exported as .csv (UTF-8 with or without BOM, or GB18030 as Excel and WPS write it)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ReturnError("return-unreadable", reason="文本编码无法识别（已尝试 UTF-8、GB18030）")
+    """A task sheet exported as .csv, read as source tables are (`tables.text_rows`: any encoding or delimiter
+    offices' programs write)."""
     try:
-        rows = [[_csv_value(v.strip()) for v in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error as exc:
-        raise ReturnError("return-unreadable", reason=str(exc)[:120]) from exc
+        rows = [[_csv_value(v.strip()) for v in row] for row in text_rows(data)]
+    except TableError as exc:
+        raise ReturnError("return-unreadable", reason=problem(exc.code, **exc.fields).message) from exc
     width = max((len(r) for r in rows), default=0)
     grid: list[list[object]] = [r + [""] * (width - len(r)) for r in rows]
     return ReturnedBook([ReturnedSheet(name, True, grid)], None, False, "csv")

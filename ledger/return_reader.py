@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from .cells import text_of, tidy
+from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
 from .config import DONE_STATUS, FillColumn
 from .deadlines import parse_deadline
@@ -261,7 +261,7 @@ class ReturnReader:
         add = self.entries.append
         for r, row in enumerate(rows[header_row + 1 :], header_row + 1):
             value = row[id_col]
-            task_id = (value if type(value) is str else text_of(value)).strip()
+            task_id = task_id_of((value if type(value) is str else text_of(value)).strip())
             if unlabelled:
                 for c in unlabelled:
                     if c < len(row) and text_of(row[c]).strip():
@@ -551,7 +551,7 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
         positions = {c: WORKBOOK_COLUMNS.index(label) for c, label in enumerate(labelled) if label in WORKBOOK_COLUMNS}
         id_col = next((c for c, i in positions.items() if i == 0), 0)
         for r, row in enumerate(sheet.rows):
-            task_id = text_of(row[id_col]).strip() if row and id_col < len(row) else ""
+            task_id = task_id_of(text_of(row[id_col]).strip()) if row and id_col < len(row) else ""
             source = context.cells.get(task_id) if header is not None and r > header else None
             for c, value in enumerate(row):
                 text = text_of(value)

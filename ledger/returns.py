@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .clock import now as office_now
-from .clock import office_zone, plausible_received, received_window
+from .clock import office_zone
 from .collect import parse_received
 from .entries import ReturnState
 from .merge import merge_period
@@ -119,11 +119,7 @@ def restore_return(ws: Workspace, period: Period, file: str, now: datetime | Non
 def set_received(ws: Workspace, period: Period, file: str, when: str, now: datetime | None = None) -> Correction:
     """Correct when a return really arrived ("2021-07-04 10:30", office time)."""
     _stored(ws, period, file)
-    received = parse_received(when, ws.config)
-    current = now or office_now(ws.config)
-    if not plausible_received(received, period, current):  # 9999-12-31 would date the report 9999
-        start, limit = received_window(period, current.astimezone(office_zone(ws.config)))
-        raise ReturnsError("received-time-outside", text=when, start=f"{start:%Y-%m-%d}", limit=f"{limit:%Y-%m-%d}")
+    received = parse_received(when, ws.config, period, now)
     return _record(ws, period, file, "set-received", now, received_at=received.isoformat(timespec="seconds"))
 
 

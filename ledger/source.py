@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from .cells import task_id_of
 from .config import DocumentConfig
 from .deadlines import parse_deadline
 from .model import SourceRef, Task
@@ -199,7 +200,7 @@ def read_document_sheet(
                 category = text
                 continue
         number = _at(row, cols.get("number"))
-        task_id = _at(row, cols.get("id")) or (f"{doc.code}-{number}" if number else "")
+        task_id = task_id_of(_at(row, cols.get("id")) or (f"{doc.code}-{number}" if number else ""))
         if not task_id:
             problems.append(problem("task-id-missing", **at(r, cols.get("number", cols.get("id")))))
             continue

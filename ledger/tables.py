@@ -6,8 +6,10 @@ and mean it for every row of the block.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,9 @@ from .cells import text_of
 from .problems import ProblemError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+TEXT_ENCODINGS = ("utf-8", "gb18030")  # after a byte-order mark's own: UTF-8 is strict, so GB18030 is tried second
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+DELIMITERS = (",", "\t", ";")
 
 
 class TableError(ProblemError):
@@ -101,18 +105,43 @@ def _read_xls(path: Path) -> list[Sheet]:
 
 
 def _read_csv(path: Path) -> Sheet:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        data = data.decode("utf-16").encode("utf-8")
-    if b"\x00" in data:
-        raise TableError("file-unreadable", reason="文件含二进制内容，不是文本表格")
-    for encoding in TEXT_ENCODINGS:
+    return Sheet(path.stem, [[cell.strip() for cell in row] for row in text_rows(path.read_bytes())])
+
+
+def _decode(data: bytes) -> str:
+    """A text table's bytes as text: by its byte-order mark (UTF-8, UTF-16 LE or BE: Excel's "Unicode text"), as
+    UTF-16 when its zero bytes (the high bytes of ASCII characters) all fall on one side, else UTF-8, else GB18030
+    (Excel and WPS on Chinese Windows)."""
+    encoding = next((name for mark, name in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if encoding is None and b"\x00" in data:
+        head = data[:8192]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > 8 * even:
+            encoding = "utf-16-le"
+        elif even > 8 * odd:
+            encoding = "utf-16-be"
+        else:
+            raise TableError("file-unreadable", reason="文件含二进制内容，不是文本表格")
+    for name in (encoding,) if encoding else TEXT_ENCODINGS:
         try:
-            text = data.decode(encoding)
+            return data.decode(name)
         except UnicodeDecodeError:
             continue
-        first_line = text.split("\n", 1)[0]
-        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-        return Sheet(path.stem, rows)
     raise TableError("file-encoding")
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter a header line uses most, outside quotes: a comma, a tab or a semicolon."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    bare = re.sub(r'"[^"]*"', "", line)
+    return max(DELIMITERS, key=bare.count)  # a tie (none at all) keeps the comma, the first
+
+
+def text_rows(data: bytes) -> list[list[str]]:
+    """The rows of a delimited text table (.csv, .txt), the one reader of source tables and returns alike: every
+    encoding offices' programs write, comma, tab or semicolon. Raises TableError."""
+    text = _decode(data)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise TableError("file-unreadable", reason=f"文本表格格式有误（{str(exc)[:80]}）") from exc

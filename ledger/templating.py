@@ -5,16 +5,23 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from .workspace import DEFAULTS
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".xml")
+
+
+def is_html(name: str | None) -> bool:
+    """Whether a template makes a page: "report.html.j2" as well as "page.htm". Such a template escapes every value
+    it is given (text a unit typed is never markup); text templates (mail, 填报说明) keep text as typed."""
+    stem = (name or "").lower().removesuffix(".j2").removesuffix(".jinja").removesuffix(".jinja2")
+    return stem.endswith(HTML_SUFFIXES)
 
 
 @functools.lru_cache(maxsize=32)
 def template(root: Path, name: str) -> Template:
     """A jinja2 template from the workspace's templates/, falling back to the packaged default."""
     folders = [str(root / "templates"), str(DEFAULTS / "templates")]
-    env = Environment(
-        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html"])
-    )
+    env = Environment(loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=is_html)
     return env.get_template(name)

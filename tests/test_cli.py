@@ -333,3 +333,21 @@ def test_returns_assign_with_an_unknown_unit_is_a_usage_error(tmp_path):
         main, ["returns", "assign", "-w", str(tmp_path), "-p", "2021-06", "情况.xlsx", "-u", "示范区发改局"]
     )
     assert alias.exit_code == 0 and "示范区发展改革局" in alias.output
+
+
+def test_terminal_escapes_in_file_names_and_statuses_reach_the_terminal_escaped(ws_root, tmp_path):
+    status = "\x1b]0;窗口标题\x07已完成\u202e\x9b2J"
+    name = "钢城区财政局\x1b[2J\u202egpj.csv"  # a .csv: a workbook cannot hold these characters raw
+    (tmp_path / name).write_text(f"任务编号,完成状态,本月进展\nDQ-59,{status},好\n", encoding="utf-8")
+    runner = CliRunner()
+    collected = runner.invoke(main, ["collect", "-w", str(ws_root), "-p", "2021-06", str(tmp_path / name)])
+    merged = runner.invoke(main, ["merge", "-w", str(ws_root), "-p", "2021-06"])
+    listed = runner.invoke(main, ["returns", "list", "-w", str(ws_root), "-p", "2021-06"])
+    as_json = runner.invoke(main, ["merge", "-w", str(ws_root), "-p", "2021-06", "--json"])
+    for result in (collected, merged, listed, as_json):
+        assert result.exit_code == 0, result.output
+        assert not set(result.output) & {"\x1b", "\x07", "\x9b", "\u202e"}
+    assert "status-invalid" in merged.output and "\\x1b]0;窗口标题\\x07已完成\\u202e\\x9b2J" in merged.output
+    assert "\\x1b[2J\\u202egpj" in collected.output
+    values = [p["message"] for p in json.loads(as_json.output)["problems"] if p["code"] == "status-invalid"]
+    assert values and status in values[0]  # the JSON says exactly what was typed, escaped for the terminal

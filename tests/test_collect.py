@@ -67,6 +67,15 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
         ("", "未命名文件"),
         (RECEIPTS, "_" + RECEIPTS),
         ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+        ("报" * 90 + ".xlsx", "报" * 65 + ".xlsx"),  # 200 bytes in UTF-8, whole characters only
+        ("CON.xlsx", "_CON.xlsx"),
+        ("nul", "_nul"),
+        ("Lpt9.tar.gz", "_Lpt9.tar.gz"),
+        ("aux .txt", "_aux.txt"),
+        ("console.xlsx", "console.xlsx"),
+        ("财政局\u202exslx.exe", "财政局xslx.exe"),
+        ("财政\u200b局\ufeff.xlsx", "财政局.xlsx"),
+        ("报送\x9b.xlsx", "报送_.xlsx"),
     ],
 )
 def test_names_are_sanitised(name, safe):
@@ -178,3 +187,53 @@ def test_files_nested_in_multiparts_or_sent_without_a_name_are_found(tmp_path):
         ("税务局.xlsx", b"PK\x03\x04typed"),
     ]
     assert result.notes == []  # something was taken: the nameless octet-stream alone is no reason to list it
+
+
+def test_symbolic_links_are_never_followed_and_are_noted(tmp_path):
+    secret = tmp_path / "elsewhere"
+    (secret / "deep").mkdir(parents=True)
+    (secret / "passwd.xlsx").write_bytes(b"PK\x03\x04secret")
+    (secret / "deep" / "more.xlsx").write_bytes(b"PK\x03\x04more")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "财政局.xlsx").write_bytes(b"PK\x03\x04one")
+    (inbox / "税务局.xlsx").symlink_to(secret / "passwd.xlsx")
+    (inbox / "链接的文件夹").symlink_to(secret, target_is_directory=True)
+    given = tmp_path / "直接给出的链接.xlsx"
+    given.symlink_to(secret / "passwd.xlsx")
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [inbox, given])
+    assert [r.file for r in result.stored] == ["财政局.xlsx"]
+    links = [inbox / "税务局.xlsx", inbox / "链接的文件夹", given]
+    assert sorted((p.code, p.file) for p in result.notes) == sorted(("collect-symlink", str(p)) for p in links)
+    assert "符号链接" in result.notes[0].message
+    stored = sorted(p.name for p in (tmp_path / "source" / "returns" / "2021-06").iterdir())
+    assert stored == [RECEIPTS, "财政局.xlsx"]
+
+
+def test_attachment_names_in_raw_gbk_or_utf8_are_read_not_stored_as_mojibake(tmp_path):
+    def raw_mail(name: bytes) -> bytes:
+        return (
+            b"From: czj@example.cn\r\nDate: Mon, 05 Jul 2021 09:30:00 +0800\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+            b'--B\r\nContent-Type: application/octet-stream; name="' + name + b'"\r\n'
+            b'Content-Disposition: attachment; filename="' + name + b'"\r\n'
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + __import__("base64").b64encode(name) + b"\r\n--B--\r\n"
+        )
+
+    (tmp_path / "gbk.eml").write_bytes(raw_mail("钢城区财政局6月.xlsx".encode("gbk")))
+    (tmp_path / "utf8.eml").write_bytes(raw_mail("钢城区税务局6月.xlsx".encode()))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "gbk.eml", tmp_path / "utf8.eml"])
+    assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx", "钢城区税务局6月.xlsx"]
+
+
+def test_junk_named_eml_or_mbox_is_a_problem_naming_the_file(tmp_path):
+    (tmp_path / "reply.eml").write_bytes(b"\x00\x01binary junk, not a mail at all \xff\xfe")
+    (tmp_path / "box.mbox").write_text("这不是邮箱文件\n只是几行文字\n", encoding="utf-8")
+    (tmp_path / "good.eml").write_bytes(bytes(message("czj@example.cn", {"财政局.xlsx": b"PK\x03\x04x"})))
+    paths = [tmp_path / "reply.eml", tmp_path / "box.mbox", tmp_path / "good.eml"]
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, paths)
+    assert [r.file for r in result.stored] == ["财政局.xlsx"]
+    assert [(p.code, p.file) for p in result.notes] == [
+        ("collect-not-mail", str(tmp_path / "reply.eml")),
+        ("collect-not-mail", str(tmp_path / "box.mbox")),
+    ]

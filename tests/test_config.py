@@ -203,3 +203,29 @@ def test_another_time_zone_moves_the_date(tmp_path):
     config = load_config(tmp_path)
     stamp = datetime(2021, 7, 5, 23, 30, tzinfo=UTC).timestamp()
     assert local_date(from_timestamp(stamp, config), config) == date(2021, 7, 5)
+
+
+@pytest.mark.parametrize(
+    ("setting", "cell"),
+    [
+        ("per_minute = 1e-300", "mail.per_minute"),
+        ("per_minute = inf", "mail.per_minute"),
+        ("timeout = nan", "mail.timeout"),
+        ("timeout = inf", "mail.timeout"),
+        ("timeout = 0.001", "mail.timeout"),
+    ],
+)
+def test_mail_rates_and_timeouts_must_be_finite_and_sensible(tmp_path, setting, cell):
+    found, problems = problems_of(tmp_path, GOOD + f'\n[mail]\nfrom = "office@example.cn"\n{setting}\n')
+    assert found == [(cell, "config-value")]
+    assert "之间的数字" in problems[0].message
+
+
+@pytest.mark.parametrize("name", ["区委督查室\\u001b]0;x\\u0007", "区委\\u202e室", "区委\\u0000督查室"])
+def test_control_characters_in_a_setting_are_a_problem_found_by_check(tmp_path, name):
+    text = GOOD.replace('name = "城东区委督查室"', f'name = "{name}"')
+    found, problems = problems_of(tmp_path, text)
+    assert found == [("office.name", "config-value")]
+    assert "控制字符" in problems[0].message and "\x1b" not in problems[0].message
+    checked = CliRunner().invoke(main, ["check", "-w", str(tmp_path)])
+    assert checked.exit_code == 1 and "config-value" in checked.output

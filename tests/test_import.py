@@ -211,6 +211,22 @@ def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):
     assert again.exit_code == 1 and "import-code-taken" in again.output
 
 
+def test_import_into_a_workspace_whose_ledger_toml_has_errors_names_them_in_chinese(tmp_path):
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    config = (root / "ledger.toml").read_text(encoding="utf-8").replace("year = 2021", 'year = "2021年"')
+    (root / "ledger.toml").write_text(config + "\nmisspelt = 1\n", encoding="utf-8")
+    plan = _docx(tmp_path / "plan.docx", OUTLINE)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P"])
+    assert shown.exit_code == 1 and isinstance(shown.exception, SystemExit)  # no KeyError: 'config-invalid'
+    assert "config-type" in shown.output and "ledger.toml 中 ledger.year 应为整数" in shown.output
+    as_json = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P", "--json"])
+    assert [(p["code"], p["cell"]) for p in json.loads(as_json.output)["problems"]] == [
+        ("config-type", "ledger.year"),
+        ("config-key-unknown", "documents[1].misspelt"),
+    ]
+
+
 def test_an_outline_with_an_attached_table_keeps_both(tmp_path):
     document = docx.Document()
     document.add_paragraph("1.完善工作机制。（牵头单位：示范区财政局）")

@@ -19,7 +19,15 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.mail import INTERRUPTED, deliver, read_send_log, reminder_messages, workbook_messages
+from ledger.mail import (
+    INTERRUPTED,
+    MailError,
+    deliver,
+    imap_mailbox,
+    read_send_log,
+    reminder_messages,
+    workbook_messages,
+)
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.outbox import read_manifest
@@ -491,3 +499,47 @@ def test_imap_flags_a_message_only_once_its_files_are_stored_and_lists_what_it_t
     assert sorted(p.code for p in first.notes) == ["mail-nothing-taken", "received-date-differs"]
     second = fetch_imap(ws, JUNE)  # the text-only reply was left unflagged: listed again, the other not fetched
     assert second.stored == [] and [p.code for p in second.notes] == ["mail-nothing-taken"]
+
+
+def test_imap_folder_names_are_modified_utf7_as_rfc_3501_spells_them():
+    assert imap_mailbox("~peter/mail/台北/日本語") == '"~peter/mail/&U,BTFw-/&ZeVnLIqe-"'  # RFC 3501 5.1.3
+    assert imap_mailbox("回复") == '"&Vt5ZDQ-"'
+    assert imap_mailbox('A&B "x"') == '"A&-B \\"x\\""'
+
+
+def test_replies_in_a_chinese_folder_with_a_long_chinese_attachment_name_are_collected(tmp_path, dovecot, monkeypatch):
+    import imaplib
+    from datetime import datetime
+    from email.message import EmailMessage
+
+    from ledger.mail import fetch_imap
+    from ledger.paths import MAX_NAME_BYTES
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot["none"]}\n'
+            'security = "none"\nuser = "office"\nfolder = "回复"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
+    ws = load_workspace(root)
+    with pytest.raises(MailError, match="没有文件夹“回复”"):
+        fetch_imap(ws, JUNE)
+    long_name = "钢城区财政局关于" + "重点任务推进情况" * 11 + "的报告.xlsx"
+    assert len(long_name) >= 86 and len(long_name.encode()) > 255
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = "czj@gangcheng.example.cn", "office@example.cn", "回复"
+    reply["Date"] = "Sat, 03 Jul 2021 09:00:00 +0800"
+    reply.set_content("见附件")
+    reply.add_attachment(b"PK\x03\x04long", maintype="application", subtype="octet-stream", filename=long_name)
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
+    client.login("office", "imap-pass")
+    assert client.create('"&Vt5ZDQ-"')[0] == "OK"  # the folder a Chinese mail client makes for 回复
+    arrived = imaplib.Time2Internaldate(datetime(2021, 7, 3, 9, 0).timestamp())
+    client.append('"&Vt5ZDQ-"', None, arrived, reply.as_bytes())
+    client.logout()
+    result = fetch_imap(ws, JUNE)
+    assert [r.original_name for r in result.stored] == [long_name]
+    stored = root / "source/returns/2021-06" / result.stored[0].file
+    assert stored.read_bytes() == b"PK\x03\x04long" and len(stored.name.encode()) <= MAX_NAME_BYTES
+    assert stored.name.startswith("钢城区财政局关于重点任务") and stored.name.endswith(".xlsx")

@@ -432,3 +432,54 @@ def test_every_problem_row_names_the_unit_its_file_came_from():
         ("return-macro", WATER),  # then the warnings by unit; the file was merged as 莱芜区水务局's
         ("cell-merged", FINANCE),
     ]
+
+
+def test_task_ids_typed_full_width_lower_case_or_with_invisible_characters_merge(ws_root, tmp_path):
+    typed = {"DQ-34": "ＤＱ－３４", "DQ-59": "dq-59", "DQ-60": "DQ-\u200b60\u00a0"}
+    answers = {
+        "DQ-34": {"完成状态": "序时推进", "本月进展": "全角编号"},
+        "DQ-59": {"完成状态": "已完成", "本月进展": "小写编号"},
+        "DQ-60": {"完成状态": "滞后", "本月进展": "零宽空格"},
+    }
+
+    def retype(book):
+        for row in book["牵头任务"].iter_rows(min_row=3):
+            row[0].value = typed.get(row[0].value, row[0].value)
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers, edit=retype))
+    assert [entry(result, t).progress for t in typed] == ["全角编号", "小写编号", "零宽空格"]
+    assert not {"task-unknown", "task-missing", "locked-edited"} & {p.code for p in result.problems}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-16", "\t"), ("utf-16-be", ";"), ("utf-16-le", "\t"), ("gb18030", ";"), ("utf-8-sig", "\t")],
+)
+def test_a_text_export_in_any_encoding_or_delimiter_merges_and_reads_as_a_source_table(
+    ws_root, tmp_path, encoding, delimiter
+):
+    """Excel's "Unicode text" (UTF-16, tabs), a semicolon export, GB18030: one reader for returns and sources."""
+    from ledger.config import DocumentConfig
+    from ledger.source import find_header, read_document_sheet
+    from ledger.tables import read_sheets
+
+    sheet = openpyxl.load_workbook(outbox(ws_root, FINANCE))["牵头任务"]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    header = rows[1]
+    for row in rows[2:]:
+        if row[0] == "DQ-59":
+            row[header.index("完成状态")], row[header.index("本月进展")] = "已完成", "资金已拨付；另见附件"
+    text = "\r\n".join(delimiter.join(f'"{v}"' if delimiter in v else v for v in row) for row in rows) + "\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # with its byte-order mark; utf-16-le is written without one
+    path = tmp_path / f"{FINANCE}.csv"
+    path.write_bytes(data)
+    ws, result = merged(ws_root, path)
+    assert entry(result, "DQ-59").progress == "资金已拨付；另见附件"
+    assert [r.state for r in result.returns] == ["merged"]
+    table = read_sheets(path)[0]
+    found = find_header(table.rows, {})
+    assert found is not None
+    tasks = read_document_sheet(table, found, DocumentConfig(code="EX", file=path.name), path.name, ws.registry, 2021)
+    assert [t.id for t in tasks.tasks] == [row[0] for row in rows[2:] if re.fullmatch(r"[A-Z]+-\d+", row[0])]

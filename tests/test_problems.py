@@ -1,5 +1,8 @@
+import json
+
 import pytest
 
+from ledger.model import Period
 from ledger.problems import CATALOGUE, problem
 
 from .conftest import ROOT
@@ -28,3 +31,50 @@ def test_problem_fills_its_template_with_location_and_fields():
 def test_every_type_has_a_short_chinese_name_for_problem_tables(code):
     title = CATALOGUE[code].title
     assert 2 <= len(title) <= 16 and any("\u4e00" <= ch <= "\u9fff" for ch in title), (code, title)
+
+
+def _codes_written_in_the_package():
+    """Every string literal passed as the code to problem(), ProblemError() or one of its subclasses, or to a
+    `report(code, …)` helper, in every module of the package: (module, line, code)."""
+    import ast
+
+    modules = sorted((ROOT / "ledger").rglob("*.py"))
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in modules}
+    raisers = {"problem", "ProblemError", "report"}
+    grew = True
+    while grew:  # subclasses of subclasses
+        found = {
+            node.name
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id in raisers for b in node.bases)
+        }
+        grew = not found <= raisers
+        raisers |= found
+    written = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in raisers and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    written.append((path.relative_to(ROOT).as_posix(), node.lineno, first.value))
+    return written
+
+
+def test_every_problem_code_written_in_the_package_is_catalogued():
+    written = _codes_written_in_the_package()
+    assert len({code for *_, code in written}) > 60  # the walk finds the codes (problem, raisers, report helpers)
+    assert [w for w in written if w[2] not in CATALOGUE] == []
+
+
+def test_a_problem_keeps_its_fields_for_json_readers():
+    p = problem("task-unknown", file="a.xlsx", sheet="牵头任务", cell="A5", unit="区财政局", task_id="DQ-9")
+    data = p.to_dict()
+    assert (data["file"], data["unit"], data["task"]) == ("a.xlsx", "区财政局", "DQ-9")
+    assert data["values"] == {"task_id": "DQ-9"}
+    found = problem("collect-other-period", file="b.xlsx", found="2021-05", period=Period(2021, 6))
+    assert found.to_dict()["values"] == {"found": "2021-05", "period": "2021-06"}  # plain JSON values
+    assert json.loads(json.dumps(found.to_dict())) == found.to_dict()

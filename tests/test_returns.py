@@ -582,3 +582,40 @@ def test_an_impossible_received_time_is_refused_and_a_doubtful_one_stays_a_probl
     assert refused.value.code == "received-time-outside"
     set_received(ws, JUNE, "财政局.xlsx", "2021-07-05 16:10")
     assert not [p for p in merge_period(ws, JUNE).problems if p.code.startswith("received-")]
+
+
+def test_metadata_naming_no_real_month_is_a_note_not_a_traceback(ws_root, tmp_path):
+    from openpyxl.packaging.custom import StringProperty
+
+    from ledger.layout import META_SHEET
+
+    def thirteenth_month(book):
+        for row in book[META_SHEET].iter_rows():
+            if row[0].value == "period":
+                row[1].value = "2021-13"
+        props = book.custom_doc_props
+        props.props = [p for p in props.props if p.name != "ledger_period"]
+        props.append(StringProperty(name="ledger_period", value="2021-13"))
+
+    odd = fill_return(outbox(ws_root, FINANCE), tmp_path / "十三月.xlsx", GOOD, edit=thirteenth_month)
+    auto = run("collect", "-w", ws_root, "-p", "auto", odd)
+    assert auto.exit_code == 0 and auto.exception is None, auto.output
+    assert "collect-period-invalid" in auto.output and "2021-13" in auto.output
+    assert not (ws_root / "source/returns/2021-13").exists() and "共存入0个文件" in auto.output
+    given = run("collect", "-w", ws_root, "-p", "2021-06", odd)
+    assert given.exit_code == 0 and "collect-period-invalid" in given.output
+    assert [r.file for r in read_receipts(ws_root / "source/returns/2021-06")] == ["十三月.xlsx"]
+
+
+def test_a_received_time_no_file_can_have_is_refused_and_merge_still_runs(ws_root, tmp_path):
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    assert run("collect", "-w", ws_root, "-p", "2021-06", path).exit_code == 0
+    for typed in ("9999-12-31 23:59", "1970-01-01 08:00", "9999-12-31T23:59-12:00"):
+        refused = run("returns", "set-received", "-w", ws_root, "-p", "2021-06", "财政局.xlsx", typed)
+        assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.output
+        assert re.search(r"received-time-(outside|invalid)", refused.output)
+    future = run("collect", "-w", ws_root, "-p", "2021-06", "--received", "9999-12-31 23:59", path)
+    assert future.exit_code == 1 and "received-time-outside" in future.output
+    assert not (ws_root / "source/returns/2021-06/corrections.jsonl").exists()
+    merged = run("merge", "-w", ws_root, "-p", "2021-06")
+    assert merged.exit_code == 0, merged.output

@@ -398,3 +398,10 @@ def test_a_column_mapping_to_no_known_column_is_reported(tmp_path):
         ("source/tasks/tasks.xlsx", "A1", "header-missing"),
     ]
     assert "具体措施" in ws.problems[0].message
+
+
+def test_task_ids_of_the_source_are_read_in_their_one_form(tmp_path):
+    rows = [["任务编号", "具体措施", "牵头单位"], ["ｔｚ－１", "做事。", "示范区财政局"]]
+    rows.append(["tz\u200b-2", "再做。", "示范区财政局"])
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert [t.id for t in ws.tasks] == ["TZ-1", "TZ-2"]

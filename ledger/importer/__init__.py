@@ -175,7 +175,7 @@ def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: b
     try:
         config = load_config(root)
     except ConfigError as exc:
-        result.problems.append(problem("config-invalid", file="ledger.toml", reason=str(exc)))
+        result.problems.extend(exc.problems)  # each slip of ledger.toml, as `ledger check` names it
         return
     registry = UnitRegistry([])
     units_path = root / config.units_file

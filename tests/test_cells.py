@@ -1,0 +1,26 @@
+"""Text cleaned at the edges: task IDs in one form, text safe to print on a terminal."""
+
+import pytest
+
+from ledger.cells import printable, task_id_of
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("DQ-59", "ＤＱ－５９", "dq-59", "DQ-\u200b59", "\ufeffDQ-59", " DQ-59\u00a0"),
+        *("DQ—59", "DQ–59", "DQ‐59", "DQ\u202e-59"),
+    ],
+)
+def test_a_task_id_however_typed_has_one_form(typed):
+    assert task_id_of(typed) == "DQ-59"
+
+
+def test_a_support_group_id_keeps_its_chinese():
+    assert task_id_of("dq-配２") == "DQ-配2"
+
+
+def test_terminal_escapes_and_bidi_overrides_are_shown_escaped_and_lines_kept():
+    text = "报送\x1b]0;窗口标题\x07文件\x1b[2J\u202egpj.exe\u2066\x9b31m\x7f\r\n第二行\t完"
+    assert printable(text) == "报送\\x1b]0;窗口标题\\x07文件\\x1b[2J\\u202egpj.exe\\u2066\\x9b31m\\x7f\\r\n第二行\t完"
+    assert printable("钢城区财政局：已完成") == "钢城区财政局：已完成"
