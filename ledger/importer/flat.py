@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..source import field_of
+from ..units import split_units
 from .blocks import Line
 from .model import ImportedTask
 from .roles import Roles, verb_roles
@@ -71,6 +72,8 @@ def _field(label: str) -> str | None:
 
 def _find_header(lines: list[Line], start: int) -> _Header | None:
     for i in range(start, len(lines)):
+        if cells := _cell_header(lines, i):
+            return cells
         tokens = lines[i].text.split()
         fields = [_field(t) for t in tokens]
         if "number" not in fields or sum(f is not None for f in fields) < 3:
@@ -107,6 +110,42 @@ def _find_header(lines: list[Line], start: int) -> _Header | None:
         n = keys.index("number")
         return _Header(before=keys[:n], after=keys[n + 1 :], tokens=set(labels) | seen, line=i, start=j)
     return None
+
+
+def _cell_header(lines: list[Line], i: int) -> _Header | None:
+    """A header copied from a web table one cell per line: "序号" / "民生实事" / "责任单位" / "完成时限".
+
+    The labels run until the first row's number; a label the synonyms do not know, right after the 序号 and
+    with no other text column named, is the task's text ("民生实事", "工作事项")."""
+    labels: list[str] = []
+    j = i
+    while j < len(lines) and len(labels) < 12:
+        text = lines[j].text.strip()
+        if not text:
+            j += 1
+            continue
+        if not _CELL_LABEL.fullmatch(text) or _NUMBER_START.match(text):
+            break
+        labels.append(text)
+        j += 1
+    keys = [_field(label) for label in labels]
+    if len(labels) < 3 or keys[0] not in ("number", "category") or "number" not in keys:
+        return None
+    if sum(k is not None for k in keys) < 3 or not any(k in ("lead", "responsible", "support") for k in keys):
+        return None
+    n = keys.index("number")
+    if "measure" not in keys:
+        if "title" in keys:
+            keys = ["measure" if k == "title" else k for k in keys]
+        elif n + 1 < len(keys) and keys[n + 1] is None:
+            keys[n + 1] = "measure"
+    full = [k or f"extra:{label}" for k, label in zip(keys, labels, strict=True)]
+    if "measure" not in full:
+        return None
+    return _Header(before=full[:n], after=full[n + 1 :], tokens=set(labels), line=i, start=j)
+
+
+_CELL_LABEL = re.compile(r"[\u4e00-\u9fff（）()/]{2,10}")
 
 
 def _header_like(text: str) -> bool:
@@ -229,6 +268,8 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
     """Give one page's pieces of a row to its columns in order."""
     row.units.append([])
     columns = _groups(header.after)
+    if any(_is_units(k) for k in columns):
+        pieces = [part for piece in pieces for part in _unstick(*piece)]
     j = 0
     for piece, new_cell in pieces:
         while j < len(columns) and not _accepts(row, columns[j], piece, new_cell, columns[j + 1 :]):
@@ -243,6 +284,19 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
             row.text.append((piece, new_cell))
         else:
             row.cells.setdefault(kind, []).append(piece)
+
+
+def _unstick(piece: str, new_cell: bool) -> list[tuple[str, bool]]:
+    """ "一般公共预算收入增长8%以上。财政局": a unit cell copied onto the end of the sentence before it."""
+    m = _STUCK.match(piece)
+    if m:
+        names = split_units(m[2]).names
+        if names and all(looks_like_unit(n) and (_UNIT_PREFIX.match(n) or len(n) <= 8) for n in names):
+            return [(m[1], new_cell), (m[2], True)]
+    return [(piece, new_cell)]
+
+
+_STUCK = re.compile(r"^(.{4,}[。；;！])([^。；;！]{2,60})$")
 
 
 def _is_units(kind: str) -> bool:
@@ -302,7 +356,7 @@ def _tasks(rows: list[_Row], header: _Header) -> list[ImportedTask]:
                     carried.pop("title", None) if not before.get("title") else None
         cells = {k: _join(v) for k, v in row.cells.items() if not k.startswith("_")}
         cells.update(_split_text(row.text, _leading_text(header.after)))
-        lead_text, support_text = _join(lead_frags), _join(support_frags)
+        lead_text, support_text = _join_units(lead_frags), _join_units(support_frags)
         roles = _roles(unit_columns, lead_text, support_text)
         tasks.append(
             ImportedTask(
@@ -359,6 +413,17 @@ def _join(pieces: list[str]) -> str:
             text += " "
         text += piece
     return re.sub(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+", "", text) if "年" not in text else text
+
+
+def _join_units(pieces: list[str]) -> str:
+    """Unit pieces joined: a name wrapped over two lines is one name, a new name after a whole one is another
+    ("县住建局" / "县交通局", as a web table copies a cell of two lines)."""
+    text = ""
+    for piece in pieces:
+        if text and _ends_unit(text) and _UNIT_PREFIX.match(piece) and not text.endswith(("、", "，", ",")):
+            text += "、"
+        text = _join([text, piece]) if text else _join([piece])
+    return text
 
 
 def _ends_unit(text: str) -> bool:

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 
 from ..source import field_of
+from ..units import split_units
 from .blocks import Table
 from .model import ImportedTask
 from .roles import Roles, read_roles, verb_roles
-from .unitlist import split_units
 
 _HEADER_ROWS = 6
 
