@@ -260,3 +260,35 @@ def test_registry_names_decide_what_is_a_unit_when_a_workspace_is_given(tmp_path
     assert _flat(known) == [("1", ("示范区财政局", "示范区城投"), (), "")]
     assert known.tasks[0].notes == ["不再做分工"]
     assert [p.code for p in known.problems] == []
+
+
+def test_a_cell_per_line_table_with_cell_borders_group_rows_and_the_documents_rule(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "责任分解中，列第一位的责任单位为牵头单位。",
+            "序号",
+            "|",
+            "主 要 工 作 任 务",
+            "|",
+            "责任单位",
+            "|",
+            "（一）城市建设",
+            "|",
+            "1",
+            "|",
+            "建成滨江绿道10公里。",
+            "|",
+            "市园林局、市水利局",
+            "|",
+            "（二）民生实事",
+            "|",
+            "2",
+            "|",
+            "新增托育机构5家。",
+            "|",
+            "市卫健委",
+        ],
+    )
+    assert _flat(result) == [("1", ("市园林局",), ("市水利局",), ""), ("2", ("市卫健委",), (), "")]
+    assert [t.category for t in result.tasks] == ["（一）城市建设", "（二）民生实事"]

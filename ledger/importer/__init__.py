@@ -118,7 +118,7 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
     for table in (b for b in blocks if isinstance(b, Table)):
         found_rows, header = grid_tasks(table, first_is_lead, header)
         tables += found_rows
-    flat, lines = flat_tasks(lines)
+    flat, lines = flat_tasks(lines, first_is_lead)
     tables += flat
     tasks: list[ImportedTask] = []
     found_tasks, unplaced = outline_tasks(lines, first_is_lead)

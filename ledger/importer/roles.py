@@ -24,12 +24,12 @@ LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) +
 # A role verb closing a list of units: "A、B分别牵头，C配合".
 _VERB = re.compile(
     r"(分别牵头|牵头负责|牵头|按职责分工负责|按职责分工落实|按职责负责|按职责落实|具体负责|共同负责|负责落实|负责|"
-    r"配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
+    r"配合落实|配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
-_SUPPORT_VERBS = ("配合", "参与", "协助", "协办")
+_SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
 # "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位".
-FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:单位|部门)?(?:为|是)牵头")
+FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
 # A clause of an annotation that says how the work is divided rather than who does it: "不再做分工", "下同",
 # "不再一一列出", the document's rule ("除标注“分别牵头”外，列第一位的为牵头单位"), "以下任务均需…落实".
