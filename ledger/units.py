@@ -20,12 +20,16 @@ from .model import Unit
 from .problems import Problem, ProblemError, cell_name, problem
 from .tables import Sheet
 
-SEPARATORS = re.compile(r"[、，,；;／/\n]+|\s{2,}")
 # Phrases that follow a list of units and say how they work, not who they are.
 TRAILING_PHRASES = ("分别牵头", "按职责分工落实", "按职责分工负责", "具体负责", "负责", "牵头", "配合", "落实")
-# "…等有关部门": the named units take part, plus others nobody named.
-VAGUE_TAILS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位)$")
-VAGUE = re.compile(r"有关|相关|成员单位|工作专班|^各部门$|^各单位$|^其他")
+_OPEN, _CLOSE = "（(〔【[", "）)〕】]"
+_SEPARATORS = "、，,；;／/"
+_BREAKS = re.compile(r"\n+|\s{2,}")  # a new line or a wide gap between two names in a cell separates them
+# 及 separates two units only when a new unit name follows it ("各成员单位及各工作专班").
+_AND_NEXT = re.compile(r"及(?=各|区|市|县|省|州|镇|乡|街道|中共|共青团)")
+# "…等有关部门", "…等": the named units take part, plus others nobody named.
+VAGUE_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位|部门和单位|部门（单位）)?$")
+VAGUE = re.compile(r"有关|相关|成员单位|工作专班|各(?:部门|单位)$|^(?:部门|单位)$|^其他")
 GROUP_SUFFIX = re.compile(r"(办事处|管委会|管理委员会)$")
 PARENTHESES = re.compile(r"^(.+?)[（(]([^（）()]+)[）)]$")
 
@@ -51,6 +55,56 @@ class Resolution:
 
     def add_units(self, names: list[str]) -> None:
         self.units.extend(n for n in names if n not in self.units)
+
+
+@dataclass(kw_only=True)
+class UnitList:
+    """A written list of units: the names as written, and the vague collectives it also names."""
+
+    names: list[str] = field(default_factory=list)
+    vague: list[str] = field(default_factory=list)
+
+
+def unit_pieces(text: str) -> list[str]:
+    """ "A、B，C及各街道" -> pieces, split only outside brackets: "各县（市、区）人民政府" stays one name.
+
+    The one splitter of unit lists: the registry resolves its pieces and the importer reads them."""
+    pieces: list[str] = []
+    for part in _BREAKS.split(text or ""):
+        part = _AND_NEXT.sub("、", re.sub(r"\s+", "", part))
+        depth, start = 0, 0
+        for i, char in enumerate(part):
+            if char in _OPEN:
+                depth += 1
+            elif char in _CLOSE:
+                depth = max(0, depth - 1)
+            elif char in _SEPARATORS and depth == 0:
+                pieces.append(part[start:i])
+                start = i + 1
+        pieces.append(part[start:])
+    return [p.strip("。 ") for p in pieces if p.strip("。 ")]
+
+
+def cut_vague_tail(piece: str) -> tuple[str, str]:
+    """ "区司法局等有关部门" -> ("区司法局", "等有关部门"); a piece without such a tail is returned whole."""
+    tail = VAGUE_TAIL.search(piece)
+    if tail and tail.start() > 0:
+        return piece[: tail.start()], tail.group(0)
+    return piece, ""
+
+
+def split_units(text: str) -> UnitList:
+    """Names and vague collectives of a written list, as written (no registry needed)."""
+    result = UnitList()
+    for piece in unit_pieces(text):
+        piece, tail = cut_vague_tail(piece)
+        if tail:
+            result.vague.append(tail)
+        if piece and (VAGUE.search(piece) or VAGUE_TAIL.fullmatch(piece)):
+            result.vague.append(piece)
+        elif piece:
+            result.names.append(piece)
+    return result
 
 
 class UnitRegistry:
@@ -124,22 +178,18 @@ class UnitRegistry:
 
     def resolve(self, text: str, district: str | None = None) -> Resolution:
         result = Resolution()
-        for piece in SEPARATORS.split(text or ""):
-            piece = piece.strip()
-            if piece:
-                self._resolve_piece(piece, district, result)
+        for piece in unit_pieces(text):
+            self._resolve_piece(piece, district, result)
         return result
 
     def _resolve_piece(self, piece: str, district: str | None, result: Resolution) -> None:
-        tail = VAGUE_TAILS.search(piece)
-        if tail and tail.start() > 0:
-            result.vague.append(tail.group(0))
-            piece = piece[: tail.start()]
-        piece = _strip_trailing(piece)
+        piece, tail = cut_vague_tail(_strip_trailing(piece))
+        if tail:
+            result.vague.append(tail)
         names = self._match(piece, district)
         if names is not None:
             result.add_units(names)
-        elif VAGUE.search(piece) or VAGUE_TAILS.fullmatch(piece):
+        elif VAGUE.search(piece) or VAGUE_TAIL.fullmatch(piece):
             result.vague.append(piece)
         elif piece:
             result.unknown.append(piece)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ledger import import_document, load_workspace
 from ledger.cli import main
-from ledger.importer.unitlist import split_units
+from ledger.units import split_units
 
 from .conftest import make_workspace
 
@@ -164,8 +164,8 @@ def test_markdown_and_html_tables(tmp_path):
 
 def test_unit_lists_split_outside_parentheses_and_keep_vague_tails():
     found = split_units("各县（市、区）人民政府、区司法局等有关部门，各成员单位及各工作专班")
-    assert found.names == ["各县（市、区）人民政府", "区司法局", "各工作专班"]
-    assert found.vague == ["等有关部门", "各成员单位"]
+    assert found.names == ["各县（市、区）人民政府", "区司法局"]
+    assert found.vague == ["等有关部门", "各成员单位", "各工作专班"]
 
 
 def test_notice_text_is_not_a_task(tmp_path):

@@ -63,9 +63,13 @@ def test_groups_expand_to_members(registry, text):
     assert resolve(registry, text) == (["东街道", "西街道", "高新区"], [], [])
 
 
-@pytest.mark.parametrize("text", ["区政府有关部门", "各有关单位", "各成员单位及各工作专班"])
+@pytest.mark.parametrize("text", ["区政府有关部门", "各有关单位", "区直各部门"])
 def test_vague_collectives_stay_as_text(registry, text):
     assert resolve(registry, text) == ([], [text], [])
+
+
+def test_ji_before_a_new_name_separates_two_collectives(registry):
+    assert resolve(registry, "各成员单位及各工作专班") == ([], ["各成员单位", "各工作专班"], [])
 
 
 def test_unknown_name_suggests_close_names(registry):

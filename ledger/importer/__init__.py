@@ -23,10 +23,11 @@ from .chinese import simplify_blocks
 from .flat import flat_tasks
 from .grid import GridHeader, grid_tasks
 from .model import ImportedTask
-from .outline import outline_tasks
+from .outline import Unplaced, outline_tasks
 from .reading import read_document
-from .roles import FIRST_IS_LEAD
+from .roles import FIRST_IS_LEAD, NOTE
 from .sections import find_section
+from .unitlist import looks_like_unit
 from .writer import append_toml, append_units, toml_entry, write_task_table
 
 __all__ = ["ImportResult", "ImportedTask", "import_document"]
@@ -85,10 +86,15 @@ def import_document(
         blocks, heading = found.blocks, found.heading
     result.name = name or _title(heading, blocks) or path.stem
     result.code = code or _code(result.name)
-    result.tasks = find_tasks(blocks)
+    registry = _registry(Path(workspace)) if workspace is not None else None
+    result.tasks, unplaced = find_tasks(blocks, registry)
+    result.problems += [
+        problem("import-line-unplaced", file=where, cell=u.where, text=restore(u.text)) for u in unplaced
+    ]
     for task in result.tasks:
         task.measure, task.title, task.category = restore(task.measure), restore(task.title), restore(task.category)
         task.annotation = restore(task.annotation)
+        task.notes = [restore(n) for n in task.notes]
     if not result.tasks:
         result.problems.append(problem("import-no-tasks", file=where))
     result.district = _district(blocks, result.tasks) or _district(whole, result.tasks)
@@ -102,8 +108,9 @@ def import_document(
     return result
 
 
-def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
-    """Tasks of the numbered outline, then those of its tables (real, or flattened into lines)."""
+def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tuple[list[ImportedTask], list[Unplaced]]:
+    """Tasks of the numbered outline, then those of its tables (real, or flattened into lines), and the outline's
+    items that sit among tasks but name nobody."""
     lines = [b for b in blocks if isinstance(b, Line)]
     first_is_lead = any(FIRST_IS_LEAD.search(line.text.replace(" ", "")) for line in lines)
     tables: list[ImportedTask] = []
@@ -111,10 +118,11 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
     for table in (b for b in blocks if isinstance(b, Table)):
         found_rows, header = grid_tasks(table, first_is_lead, header)
         tables += found_rows
-    flat, lines = flat_tasks(lines)
+    flat, lines = flat_tasks(lines, first_is_lead)
     tables += flat
     tasks: list[ImportedTask] = []
-    for n, found in enumerate(outline_tasks(lines, first_is_lead), start=1):
+    found_tasks, unplaced = outline_tasks(lines, first_is_lead)
+    for n, found in enumerate(found_tasks, start=1):
         tasks.append(
             ImportedTask(
                 number=str(n),
@@ -127,12 +135,38 @@ def find_tasks(blocks: list[Block]) -> list[ImportedTask]:
                 title=found.title,
                 source=found.where,
                 annotation=found.annotation,
+                notes=found.roles.notes,
             )
         )
     if tasks:  # an outline with an attached table: the table's 序号 would repeat the outline's numbers
         for task in tables:
             task.number = f"附{task.number}"
-    return tasks + tables
+    for task in tasks + tables:
+        _units_apart_from_notes(task, registry)
+    return tasks + tables, unplaced
+
+
+def _units_apart_from_notes(task: ImportedTask, registry: UnitRegistry | None) -> None:
+    """A unit is a name the registry knows or one shaped like a body (…局/委/办/中心/政府/街道…); any other
+    piece of an annotation is a note, kept with the task rather than made a unit."""
+
+    def is_unit(name: str) -> bool:
+        if registry is not None and not registry.resolve(name).unknown:
+            return True
+        return looks_like_unit(name) and not NOTE.search(name)
+
+    for names in (task.lead, task.support):
+        task.notes += [n for n in names if not is_unit(n) and n not in task.notes]
+        names[:] = [n for n in names if is_unit(n)]
+
+
+def _registry(root: Path) -> UnitRegistry | None:
+    """The workspace's units, when it has them: names it knows are units whatever their shape."""
+    try:
+        config = load_config(root)
+        return read_registry(read_sheets(root / config.units_file)[0], config.units_file)[0]
+    except (ConfigError, TableError, OSError):
+        return None
 
 
 def _title(heading: str, blocks: list[Block]) -> str:

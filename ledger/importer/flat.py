@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..source import field_of
+from ..units import split_units
 from .blocks import Line
 from .model import ImportedTask
 from .roles import Roles, verb_roles
@@ -51,6 +52,7 @@ class _Header:
     tokens: set[str]
     line: int  # index of the header line
     start: int  # index of the first line after the header
+    cells: bool = False  # copied one cell per line: every line is a whole cell, rows may be grouped
 
 
 @dataclass(kw_only=True)
@@ -71,6 +73,8 @@ def _field(label: str) -> str | None:
 
 def _find_header(lines: list[Line], start: int) -> _Header | None:
     for i in range(start, len(lines)):
+        if cells := _cell_header(lines, i):
+            return cells
         tokens = lines[i].text.split()
         fields = [_field(t) for t in tokens]
         if "number" not in fields or sum(f is not None for f in fields) < 3:
@@ -109,6 +113,45 @@ def _find_header(lines: list[Line], start: int) -> _Header | None:
     return None
 
 
+def _cell_header(lines: list[Line], i: int) -> _Header | None:
+    """A header copied from a web table one cell per line: "序号" / "民生实事" / "责任单位" / "完成时限".
+
+    The labels run until the first row's number; a label the synonyms do not know, right after the 序号 and
+    with no other text column named, is the task's text ("民生实事", "工作事项")."""
+    labels: list[str] = []
+    j = i
+    while j < len(lines) and len(labels) < 12:
+        text = re.sub(r"\s+", "", lines[j].text)
+        if not text or text in _CELL_RULES:
+            j += 1
+            continue
+        if not _CELL_LABEL.fullmatch(text) or _NUMBER_START.match(text) or _GROUP_ROW.match(text):
+            break
+        labels.append(text)
+        j += 1
+    keys = [_field(label) for label in labels]
+    if len(labels) < 3 or keys[0] not in ("number", "category") or "number" not in keys:
+        return None
+    if not any(k in ("lead", "responsible", "support") for k in keys):
+        return None
+    n = keys.index("number")
+    if "measure" not in keys:
+        if "title" in keys:
+            keys = ["measure" if k == "title" else k for k in keys]
+        elif n + 1 < len(keys) and keys[n + 1] is None:
+            keys[n + 1] = "measure"
+    full = [k or f"extra:{label}" for k, label in zip(keys, labels, strict=True)]
+    if "measure" not in full:
+        return None
+    return _Header(before=full[:n], after=full[n + 1 :], tokens=set(labels), line=i, start=j, cells=True)
+
+
+_CELL_RULES = ("|", "｜")  # a web table copied with its cell borders: "|" alone between the cells
+# A row spanning the table that groups the rows below it: "（一）城市建设", "二、民生实事".
+_GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\S")
+_CELL_LABEL = re.compile(r"[\u4e00-\u9fff（）()/]{2,10}")
+
+
 def _header_like(text: str) -> bool:
     """A header cell wrapped below the header line: "投资", "（亿元）", "备" / "注"."""
     if len(text) == 1 or text.startswith(("（", "(")) or _field(text) is not None:
@@ -116,7 +159,7 @@ def _header_like(text: str) -> bool:
     return bool(re.search(r"投资|期限|备注|金额|资金|规模|年度|单位|部门|时限|时间|进度", text))
 
 
-def flat_tasks(lines: list[Line]) -> tuple[list[ImportedTask], list[Line]]:
+def flat_tasks(lines: list[Line], first_is_lead: bool = False) -> tuple[list[ImportedTask], list[Line]]:
     """Rows of every flattened task table found in the lines, and the lines outside those tables."""
     tasks: list[ImportedTask] = []
     outside: list[Line] = []
@@ -125,7 +168,7 @@ def flat_tasks(lines: list[Line]) -> tuple[list[ImportedTask], list[Line]]:
         header = _find_header(lines, position)
         if header is None:
             return tasks, outside + lines[position:]
-        found, end = _read_table(lines, header)
+        found, end = _read_table(lines, header, first_is_lead)
         if found:
             outside += lines[position : header.line]
         else:
@@ -134,7 +177,7 @@ def flat_tasks(lines: list[Line]) -> tuple[list[ImportedTask], list[Line]]:
         position = end
 
 
-def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask], int]:
+def _read_table(lines: list[Line], header: _Header, first_is_lead: bool) -> tuple[list[ImportedTask], int]:
     rows: list[_Row] = []
     expected = 1
     current: _Row | None = None
@@ -142,6 +185,7 @@ def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask],
     end = len(lines)
     pending_before: list[str] = []
     numeric_cells = any(_numeric_column(k) for k in header.after)
+    group = ""
     for i in range(header.start, len(lines)):
         line = lines[i]
         text = line.text.strip()
@@ -150,7 +194,13 @@ def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask],
         if _NOTE.match(text) or (current and _find_header([line], 0) and not _repeat(text, header)):
             end = i
             break
-        if _repeat(text, header):
+        if _repeat(text, header) or (header.cells and text in _CELL_RULES):
+            continue
+        if header.cells and _GROUP_ROW.match(text):
+            if current is not None:
+                _take(current, segment, header)
+                segment, current = [], None
+            group = text
             continue
         m = _NUMBER_START.match(text)
         if m and int(m[1]) == expected and not (m[2] and _COUNTED.match(m[2])):
@@ -159,6 +209,8 @@ def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask],
             elif segment:
                 pending_before = [p for p, _ in segment]
             current = _Row(number=m[1], where=line.where)
+            if group:
+                current.cells["category"] = [group]
             rows.append(current)
             if pending_before:
                 current.cells["_before"] = pending_before
@@ -171,10 +223,10 @@ def _read_table(lines: list[Line], header: _Header) -> tuple[list[ImportedTask],
             _take(current, segment, header)
             segment = []
         if not page_number:
-            segment += _pieces(text)
+            segment += [(p, True) for p, _ in _pieces(text)] if header.cells else _pieces(text)
     if current is not None:
         _take(current, segment, header)
-    return _tasks(rows, header), end
+    return _tasks(rows, header, first_is_lead), end
 
 
 def _repeat(text: str, header: _Header) -> bool:
@@ -229,6 +281,8 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
     """Give one page's pieces of a row to its columns in order."""
     row.units.append([])
     columns = _groups(header.after)
+    if any(_is_units(k) for k in columns):
+        pieces = [part for piece in pieces for part in _unstick(*piece)]
     j = 0
     for piece, new_cell in pieces:
         while j < len(columns) and not _accepts(row, columns[j], piece, new_cell, columns[j + 1 :]):
@@ -243,6 +297,19 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
             row.text.append((piece, new_cell))
         else:
             row.cells.setdefault(kind, []).append(piece)
+
+
+def _unstick(piece: str, new_cell: bool) -> list[tuple[str, bool]]:
+    """ "一般公共预算收入增长8%以上。财政局": a unit cell copied onto the end of the sentence before it."""
+    m = _STUCK.match(piece)
+    if m:
+        names = split_units(m[2]).names
+        if names and all(looks_like_unit(n) and (_UNIT_PREFIX.match(n) or len(n) <= 8) for n in names):
+            return [(m[1], new_cell), (m[2], True)]
+    return [(piece, new_cell)]
+
+
+_STUCK = re.compile(r"^(.{4,}[。；;！])([^。；;！]{2,60})$")
 
 
 def _is_units(kind: str) -> bool:
@@ -286,7 +353,7 @@ def _complete_deadline(text: str) -> bool:
     return bool(re.search(r"(?:前|底|末|年|全年|\d{4})$", text)) and not re.search(r"(?:\d{4}年|月|年年|年全)$", text)
 
 
-def _tasks(rows: list[_Row], header: _Header) -> list[ImportedTask]:
+def _tasks(rows: list[_Row], header: _Header, first_is_lead: bool) -> list[ImportedTask]:
     tasks: list[ImportedTask] = []
     unit_columns = [k for k in header.after if _is_units(k)]
     carried: dict[str, str] = {}
@@ -302,8 +369,8 @@ def _tasks(rows: list[_Row], header: _Header) -> list[ImportedTask]:
                     carried.pop("title", None) if not before.get("title") else None
         cells = {k: _join(v) for k, v in row.cells.items() if not k.startswith("_")}
         cells.update(_split_text(row.text, _leading_text(header.after)))
-        lead_text, support_text = _join(lead_frags), _join(support_frags)
-        roles = _roles(unit_columns, lead_text, support_text)
+        lead_text, support_text = _join_units(lead_frags), _join_units(support_frags)
+        roles = _roles(unit_columns, lead_text, support_text, first_is_lead)
         tasks.append(
             ImportedTask(
                 number=row.number,
@@ -359,6 +426,17 @@ def _join(pieces: list[str]) -> str:
             text += " "
         text += piece
     return re.sub(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+", "", text) if "年" not in text else text
+
+
+def _join_units(pieces: list[str]) -> str:
+    """Unit pieces joined: a name wrapped over two lines is one name, a new name after a whole one is another
+    ("县住建局" / "县交通局", as a web table copies a cell of two lines)."""
+    text = ""
+    for piece in pieces:
+        if text and _ends_unit(text) and _UNIT_PREFIX.match(piece) and not text.endswith(("、", "，", ",")):
+            text += "、"
+        text = _join([text, piece]) if text else _join([piece])
+    return text
 
 
 def _ends_unit(text: str) -> bool:
@@ -437,10 +515,12 @@ def _before(pieces: list[str], fields: list[str]) -> dict[str, str]:
     return {fields[0]: _join(pieces)} if fields else {}
 
 
-def _roles(unit_columns: list[str], first: str, second: str) -> Roles:
+def _roles(unit_columns: list[str], first: str, second: str, first_is_lead: bool) -> Roles:
     if not unit_columns:
         return Roles()
-    roles = verb_roles(first, first_is_lead=False, default="lead" if unit_columns[0] != "support" else "support")
+    only_responsible = unit_columns == ["responsible"] and first_is_lead  # the document's rule reads it
+    default = "lead" if unit_columns[0] != "support" else "support"
+    roles = verb_roles(first, first_is_lead=only_responsible, default=default)
     if second:
         found = verb_roles(second, first_is_lead=False, default="support")
         roles.merge(Roles(support=found.lead + found.support, vague=found.vague))

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 
 from ..source import field_of
+from ..units import split_units
 from .blocks import Table
 from .model import ImportedTask
 from .roles import Roles, read_roles, verb_roles
-from .unitlist import split_units
 
 _HEADER_ROWS = 6
 
@@ -134,7 +134,7 @@ def _roles(lead: str, responsible: str, support: str, first_is_lead: bool) -> Ro
     if not lead and not support and responsible:
         if re.search("牵头|配合", responsible):
             return read_roles(responsible, first_is_lead)
-        return verb_roles(responsible, False)
+        return verb_roles(responsible, first_is_lead)  # the document's rule reads an only unit column too
     roles = verb_roles(lead, first_is_lead=False, default="lead") if lead else Roles()
     for text in (responsible, support):
         if text:

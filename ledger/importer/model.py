@@ -18,7 +18,9 @@ class ImportedTask:
     source: str = ""  # 第3页第12行, 表1第5行
     annotation: str = ""  # the annotation (or the row) as written
     extra: dict[str, str] = field(default_factory=dict)  # other columns of a table (投资, 备注 …)
+    notes: list[str] = field(default_factory=list)  # what the annotation says besides units ("不再做分工")
 
     def to_json(self) -> dict:
         data = asdict(self)
-        return {k: data[k] for k in ("number", "measure", "lead", "support", "deadline", "category", "source")}
+        keys = ("number", "measure", "lead", "support", "vague", "notes", "deadline", "category", "source")
+        return {k: data[k] for k in keys}

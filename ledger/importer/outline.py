@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..units import split_units
 from .blocks import Line
-from .roles import FIRST_IS_LEAD, LABEL, ROLE_WORDS, Roles, is_annotation, read_roles
+from .roles import FIRST_IS_LEAD, LABEL, ROLE_WORDS, Roles, is_annotation, read_roles, split_notes, verb_roles
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) — the marker and the number it carries.
@@ -23,6 +24,12 @@ _MARKERS = [
     (4, re.compile(r"^[（(]?(\d{1,2})[）)](?!\d)")),
     (5, re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
 ]
+# A task written as prose, its units first: "由县发改局牵头，县财政局配合，完成…". Such a line starts an item.
+_PROSE = re.compile(
+    r"^由(?P<units>[^，,。；;：:]{2,60}?(?:牵头|负责)(?:[，,][^，,。；;：:]{2,60}?(?:配合|参与|协助|协办))?)"
+    r"[，,]\s*(?P<rest>\S.*)$"
+)
+_PROSE_LEVEL = 6  # below every numbered level
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
 _INLINE_LABEL = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门|责任单位|责任部门|主责单位)\s*[：:])")
@@ -78,9 +85,12 @@ def items_of(lines: list[Line]) -> list[Item]:
         if not text:
             continue
         found = _marker(text, last_number, ever)
+        if found is None and _PROSE.match(text):
+            found = (_PROSE_LEVEL, 0, "")
         if found:
             level, number, marker = found
-            last_number[level] = ever[level] = number
+            if level != _PROSE_LEVEL:
+                last_number[level] = ever[level] = number
             for deeper in [k for k in last_number if k > level]:
                 del last_number[deeper]
             current = Item(level=level, marker=marker, text=text[len(marker) :].strip(), where=line.where)
@@ -115,54 +125,109 @@ def _marker(text: str, last_number: dict[int, int], ever: dict[int, int]) -> tup
     return None
 
 
-def outline_tasks(lines: list[Line], first_is_lead: bool) -> list[OutlineTask]:
-    """Every item that names who does it becomes a task; the headings above it give 类别 and 重点任务."""
+@dataclass(kw_only=True)
+class Unplaced:
+    """An item among tasks that names nobody: said, with its text, rather than dropped."""
+
+    where: str
+    text: str
+
+
+def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineTask], list[Unplaced]]:
+    """Every item that names who does it becomes a task; the headings above it give 类别 and 重点任务.
+
+    A note that names units for the tasks from here on ("以下任务均需…落实") is applied to them. An item
+    without units among sibling items that are tasks is returned as unplaced."""
     tasks: list[OutlineTask] = []
     path: dict[int, Item] = {}
+    onward = Roles()
+    siblings: dict[tuple[int, int], list[tuple[Item, bool]]] = {}  # (level, parent) -> items, task or not
+    parents_of: set[int] = set()
     for item in items_of(lines):
         if item.level:
             path[item.level] = item
             for deeper in [k for k in path if k > item.level]:
                 del path[deeper]
-        chunks = _annotated_chunks(item.text, first_is_lead)
-        labels = list(item.labels)
-        if not chunks and (inline := _INLINE_LABEL.search(item.text)):
-            # "1.推进某项工作。牵头单位：A；责任单位：B。" — the annotation written on as a sentence
-            labels.insert(0, item.text[inline.start(1) :])
-            item.text = item.text[: inline.start(1)]
-        if not chunks and not labels and item.level:  # never the preamble: "列第一位的为牵头单位。" is a rule
-            chunks = _closing_sentence(item.text, first_is_lead)
-        label_roles = Roles()
-        for label in labels:
-            label_roles.merge(read_roles(label))
-        if label_roles and not chunks:
-            chunks = [(item.text, "", Roles())]
-        if not chunks:
-            continue
         parents = [path[k] for k in sorted(path) if k < item.level]
-        category = (parents[0].marker + _title(parents[0].text)) if parents else ""
-        title = _title(parents[-1].text) if len(parents) > 1 else ""
-        for measure, annotation, roles in chunks:
-            roles.merge(label_roles)
-            measure = measure.strip()
-            if item.level in (1, 2) and len(chunks) == 1:
-                # A heading that is itself a task: "（十六）实施专项突破，打造一流营商环境。认真贯彻…（…牵头）"
-                head, _, rest = measure.partition("。")
-                if rest.strip():
-                    title, measure = head, rest.strip()
-            if not roles.deadline:
-                found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure)]
-                roles.deadline = "，".join(dict.fromkeys(found))
-            tasks.append(
-                OutlineTask(
-                    category=category,
-                    title=title,
-                    measure=measure,
-                    roles=roles,
-                    annotation="；".join(filter(None, [annotation, *labels])),
-                    where=item.where,
-                )
+        if parents:
+            parents_of.add(id(parents[-1]))
+        found = _item_tasks(item, parents, first_is_lead)
+        for task in found:
+            if task.roles.onward:
+                units = split_units(task.roles.onward)
+                onward = Roles(support=units.names, vague=units.vague)
+            task.roles.merge(onward)
+        if not found and (rule := _onward_rule(item.text)):
+            units = split_units(rule)
+            onward = Roles(support=units.names, vague=units.vague)
+        tasks += found
+        if item.level:
+            key = (item.level, id(parents[-1]) if parents else 0)
+            siblings.setdefault(key, []).append((item, bool(found)))
+    unplaced = [
+        Unplaced(where=item.where, text=item.marker + item.text)
+        for group in siblings.values()
+        if any(is_task for _, is_task in group)
+        for item, is_task in group
+        if not is_task and id(item) not in parents_of
+    ]
+    return tasks, sorted(unplaced, key=lambda u: _order(lines, u.where))
+
+
+def _order(lines: list[Line], where: str) -> int:
+    return next((i for i, line in enumerate(lines) if line.where == where), 0)
+
+
+def _onward_rule(text: str) -> str:
+    """Units a heading or a paragraph gives to the tasks below it: "以下任务均需各区市政府落实"."""
+    if not re.search(r"以下|下列", text):
+        return ""
+    return split_notes(text)[2]
+
+
+def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[OutlineTask]:
+    """The tasks one item holds: one per bracketed annotation, or one with its label lines or prose roles."""
+    chunks = _annotated_chunks(item.text, first_is_lead)
+    labels = list(item.labels)
+    if not chunks and (inline := _INLINE_LABEL.search(item.text)):
+        # "1.推进某项工作。牵头单位：A；责任单位：B。" — the annotation written on as a sentence
+        labels.insert(0, item.text[inline.start(1) :])
+        item.text = item.text[: inline.start(1)]
+    if not chunks and not labels and (prose := _PROSE.match(item.text)):
+        chunks = [(prose["rest"], prose["units"], verb_roles(prose["units"], first_is_lead))]
+    if not chunks and not labels and item.level:  # never the preamble: "列第一位的为牵头单位。" is a rule
+        chunks = _closing_sentence(item.text, first_is_lead)
+    # Label lines are read together: a 责任单位 line under a 牵头单位 line names support.
+    label_roles = read_roles("；".join(labels)) if labels else Roles()
+    if label_roles and not chunks:
+        chunks = [(item.text, "", Roles())]
+    if not chunks:
+        return []
+    category = (parents[0].marker + _title(parents[0].text)) if parents else ""
+    title = _title(parents[-1].text) if len(parents) > 1 else ""
+    tasks: list[OutlineTask] = []
+    for measure, annotation, roles in chunks:
+        roles.merge(label_roles)
+        measure = measure.strip()
+        task_title = title
+        if item.level in (1, 2) and len(chunks) == 1:
+            # A heading that is itself a task: "（十六）实施专项突破，打造一流营商环境。认真贯彻…（…牵头）"
+            head, _, rest = measure.partition("。")
+            if rest.strip():
+                task_title, measure = head, rest.strip()
+        if not roles.deadline:
+            found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure)]
+            roles.deadline = "，".join(dict.fromkeys(found))
+        tasks.append(
+            OutlineTask(
+                category=category,
+                title=task_title,
+                measure=measure,
+                roles=roles,
+                annotation="；".join(filter(None, [annotation, *labels])),
+                where=item.where,
             )
+        )
     return tasks
 
 
@@ -177,11 +242,14 @@ def _annotated_chunks(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
     start = 0
     for open_at, close_at in _bracket_spans(text):
         inner = text[open_at + 1 : close_at]
-        if not is_annotation(inner, first_is_lead):
+        rest = text[close_at + 1 :].strip()
+        # A bracket that closes the item (or is followed only by another bracket) names its units, even one.
+        closing = not rest.strip("。；;，, ") or rest[0] in _BRACKETS
+        if not is_annotation(inner, first_is_lead, closing=closing):
             continue
         # A bracket in mid-sentence that only names units ("由（区财政局）负责") is part of the text.
-        after = text[close_at + 1 : close_at + 2]
-        if after and after not in "。；;，," and not ROLE_WORDS.search(inner):
+        after = rest[:1]
+        if after and after not in "。；;，," and after not in _BRACKETS and not ROLE_WORDS.search(inner):
             continue
         measure = text[start:open_at].strip()
         if measure:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .unitlist import looks_like_unit, split_units
+from ..units import split_units
+from .unitlist import looks_like_unit
 
 _LABELS = {
     "person": r"牵头领导|责任领导|分管领导|牵头责任人|责任人|联系人",  # people, not units: read past
@@ -23,13 +24,21 @@ LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) +
 # A role verb closing a list of units: "A、B分别牵头，C配合".
 _VERB = re.compile(
     r"(分别牵头|牵头负责|牵头|按职责分工负责|按职责分工落实|按职责负责|按职责落实|具体负责|共同负责|负责落实|负责|"
-    r"配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
+    r"配合落实|配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
-_SUPPORT_VERBS = ("配合", "参与", "协助", "协办")
+_SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
 # "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位".
-FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:单位|部门)?(?:为|是)牵头")
+FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
+# A clause of an annotation that says how the work is divided rather than who does it: "不再做分工", "下同",
+# "不再一一列出", the document's rule ("除标注“分别牵头”外，列第一位的为牵头单位"), "以下任务均需…落实".
+NOTE = re.compile(r"不再|下同|一一列出|以下|以上|下列|均需|均要|均涉及|均由|除标注|第一位|第一个|具体任务|详见|见附件")
+# A note that names units for every task from here on: "以下任务均需各区市政府落实",
+# "具体任务均涉及相关市（州）人民政府，不再做分工，下同".
+_ONWARD = re.compile(r"均(?:需|需要|要|涉及|由)(?P<units>.+?)(?:按职责)?(?:负责)?(?:落实|参与|配合)?$")
+_GOES_ON = re.compile(r"以下|下列|下同")
+_CLAUSE_END = "。；;，,"
 
 
 @dataclass(kw_only=True)
@@ -40,6 +49,8 @@ class Roles:
     support: list[str] = field(default_factory=list)
     vague: list[str] = field(default_factory=list)
     deadline: str = ""
+    notes: list[str] = field(default_factory=list)  # clauses that say how, not who ("不再做分工", "下同")
+    onward: str = ""  # units a note gives to this task and every later one ("以下任务均需A落实")
 
     def __bool__(self) -> bool:
         return bool(self.lead or self.support or self.vague or self.deadline)
@@ -48,12 +59,59 @@ class Roles:
         self.lead += [n for n in other.lead if n not in self.lead]
         self.support += [n for n in other.support if n not in self.support and n not in self.lead]
         self.vague += [n for n in other.vague if n not in self.vague]
+        self.notes += [n for n in other.notes if n not in self.notes]
         self.deadline = self.deadline or other.deadline
+        self.onward = self.onward or other.onward
+
+
+def split_notes(text: str) -> tuple[str, list[str], str]:
+    """An annotation without its notes: (the text that names units, the notes, units named for later tasks).
+
+    Clauses are cut at 。；，outside brackets; a clause is a note by what it says (NOTE), so "不再做分工" never
+    becomes a unit and the document's rule, written in the same brackets, never ends up inside a name."""
+    kept, notes, onward = "", [], ""
+    start, depth = 0, 0
+    clauses: list[str] = []
+    for i, char in enumerate(text):
+        if char in "（(〔【[“":
+            depth += 1
+        elif char in "）)〕】]”":
+            depth = max(0, depth - 1)
+        elif char in _CLAUSE_END and depth == 0:
+            clauses.append(text[start : i + 1])
+            start = i + 1
+    clauses.append(text[start:])
+    goes_on = bool(_GOES_ON.search(text))
+    for clause in clauses:
+        bare = clause.strip().rstrip(_CLAUSE_END).strip()
+        if not bare:
+            continue
+        if not NOTE.search(bare):
+            kept += clause
+            continue
+        notes.append(bare)
+        if goes_on and (m := _ONWARD.search(bare)):
+            onward = m["units"]
+        elif m := _ONWARD.search(bare):
+            kept += m["units"] + "参与，"  # "具体任务均涉及A": A takes part in this task
+    return kept.strip().rstrip(_CLAUSE_END), notes, onward
+
+
+def note_roles(notes: list[str], onward: str) -> Roles:
+    """Notes kept beside the roles; the units of an onward rule as support."""
+    units = split_units(onward)
+    return Roles(support=units.names, vague=units.vague, notes=[n for n in notes if n], onward=onward)
 
 
 def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     """Roles from the text of one annotation (brackets already removed)."""
-    text = _unwrap(text)
+    text, notes, onward = split_notes(_unwrap(text))
+    roles = _read_roles(text, first_is_lead)
+    roles.merge(note_roles(notes, onward))
+    return roles
+
+
+def _read_roles(text: str, first_is_lead: bool) -> Roles:
     labels = list(LABEL.finditer(text))
     if not labels:
         return verb_roles(text, first_is_lead)
@@ -126,9 +184,12 @@ def _depth(text: str, index: int) -> int:
     return depth
 
 
-def is_annotation(text: str, first_is_lead: bool = False) -> bool:
-    """Whether a bracketed text names who does a task (rather than explaining a term)."""
-    inner = _unwrap(text)
+def is_annotation(text: str, first_is_lead: bool = False, *, closing: bool = False) -> bool:
+    """Whether a bracketed text names who does a task (rather than explaining a term); a bracket closing the
+    item may name a single unit."""
+    inner, _, onward = split_notes(_unwrap(text))
+    if onward:
+        return True
     if LABEL.search(inner):
         return True
     if ROLE_WORDS.search(inner):
@@ -136,5 +197,8 @@ def is_annotation(text: str, first_is_lead: bool = False) -> bool:
         return bool(roles.lead or roles.support) and all(looks_like_unit(n) for n in roles.lead + roles.support)
     units = split_units(inner)
     names = units.names
-    listed = len(names) > 1 or first_is_lead or bool(units.vague)
-    return bool(names) and listed and all(looks_like_unit(n) for n in names)
+    listed = len(names) > 1 or first_is_lead or bool(units.vague) or closing
+    # Names are told from notes later (with the registry when there is one): a list led by a unit, mostly
+    # units, is an annotation.
+    shaped = [looks_like_unit(n) for n in names]
+    return bool(names) and listed and shaped[0] and 2 * sum(shaped) >= len(shaped)

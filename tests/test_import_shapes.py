@@ -1,0 +1,294 @@
+"""`ledger import` on made-up documents in the shapes other places publish their plans in.
+
+Each test is one class of layout met in public 分工方案 copied from web pages: tables flattened per cell or per
+row, role labels on lines of their own, ASCII punctuation, notes and rules inside annotations, prose tasks. The
+texts are invented; only their shape is taken from real documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledger import import_document
+from ledger.units import UnitRegistry, split_units
+
+from .conftest import UNITS, UNITS_HEADER, make_workspace, write_xlsx
+
+
+def _import(tmp_path: Path, lines: list[str], **options):
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return import_document(path, **options)
+
+
+def _flat(result) -> list[tuple]:
+    return [(t.number, tuple(t.lead), tuple(t.support), t.deadline) for t in result.tasks]
+
+
+def test_a_table_flattened_one_cell_per_line_is_read_from_its_header(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "平安县2023年民生实事责任分工",
+            "序号",
+            "民生实事",
+            "责任单位",
+            "完成时限",
+            "1",
+            "新建2座人行天桥。",
+            "县住建局",
+            "县交通局",
+            "9月底前",
+            "2",
+            "改造老旧小区12个，惠及居民3000户。",
+            "县住建局",
+            "年底前",
+            "3",
+            "新增公办幼儿园学位600个。",
+            "县教育局",
+            "县财政局",
+            "县自然资源局",
+            "8月底前",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县住建局", "县交通局"), (), "9月底前"),
+        ("2", ("县住建局",), (), "年底前"),
+        ("3", ("县教育局", "县财政局", "县自然资源局"), (), "8月底前"),
+    ]
+    assert [t.measure for t in result.tasks] == [
+        "新建2座人行天桥。",
+        "改造老旧小区12个，惠及居民3000户。",
+        "新增公办幼儿园学位600个。",
+    ]
+
+
+def test_a_flattened_cell_table_with_lead_and_support_columns(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "序号",
+            "工作任务",
+            "牵头单位",
+            "配合单位",
+            "完成时限",
+            "1",
+            "建成智慧停车平台。",
+            "县公安局",
+            "县城管局",
+            "县财政局",
+            "2023年10月底前",
+        ],
+    )
+    assert _flat(result) == [("1", ("县公安局",), ("县城管局", "县财政局"), "2023年10月底前")]
+
+
+def test_a_flattened_row_with_the_unit_stuck_to_its_sentence(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "序号 名称 工作任务 牵头责任单位",
+            "1 财政收入 一般公共预算收入增长8%以上。财政局",
+            "2 招商引资 新引进亿元以上项目10个。县商务局、县发改局",
+        ],
+    )
+    assert _flat(result) == [("1", ("财政局",), (), ""), ("2", ("县商务局", "县发改局"), (), "")]
+    assert result.tasks[0].measure == "一般公共预算收入增长8%以上。"
+
+
+def test_role_labels_on_lines_of_their_own_make_the_responsible_units_support(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "一、主要预期目标",
+            "1.地区生产总值增长6%左右。",
+            "牵头单位:区发改局",
+            "责任单位:东山开发区,各街道、区直各部门",
+            "2.一般公共预算收入增长5%。",
+            "责任单位：区财政局、区税务局",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区发改局",), ("东山开发区", "各街道"), ""),
+        ("2", ("区财政局", "区税务局"), (), ""),
+    ]
+    assert result.tasks[0].vague == ["区直各部门"]
+
+
+def test_ascii_markers_and_punctuation_read_as_full_width(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "一、深化要素市场改革",
+            "(一)加强市场体系建设。完善统一开放的市场规则。〔责任单位:省发展改革委、省市场监管局按职责分工负责。"
+            "具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕",
+            "(二)推进数据要素流通。",
+            "(1)建设公共数据平台,2023年6月底前上线。(牵头单位:省大数据局;配合单位:省财政厅)",
+            "(2)制定数据交易规则。【省大数据局牵头,省司法厅、省市场监管局配合】",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("省发展改革委", "省市场监管局"), (), ""),
+        ("2", ("省大数据局",), ("省财政厅",), "2023年6月底前"),
+        ("3", ("省大数据局",), ("省司法厅", "省市场监管局"), ""),
+    ]
+    first = result.tasks[0]
+    assert "不再做分工" in first.notes and "下同" in first.notes
+    # "…均涉及相关市(州)人民政府，…下同" names a collective for this task and the ones after it
+    assert [t.vague for t in result.tasks] == [["相关市(州)人民政府"]] * 3
+
+
+def test_notes_in_an_annotation_are_not_units(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "1.推进老旧管网改造。(市住建局牵头,各区市政府按职责分工负责,不再一一列出)",
+            "2.开展城市体检。(市住建局、市自然资源局,以下任务均需各区市政府落实)",
+            "3.建设口袋公园20处。(市园林局)",
+            "4.整治背街小巷。(市城管局牵头,市交通局配合)",
+        ],
+    )
+    leads = [t.lead for t in result.tasks]
+    assert leads == [["市住建局"], ["市住建局", "市自然资源局"], ["市园林局"], ["市城管局"]]
+    # "以下任务均需…落实" is a rule: the named units support the task that states it and every later one
+    assert [t.support for t in result.tasks] == [
+        ["各区市政府"],
+        ["各区市政府"],
+        ["各区市政府"],
+        ["市交通局", "各区市政府"],
+    ]
+    assert result.tasks[0].notes == ["不再一一列出"]
+    assert all(not any(w in n for w in ("不再", "以下", "下同")) for t in result.tasks for n in t.lead + t.support)
+
+
+def test_the_documents_rule_written_once_in_brackets_governs_every_later_task(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "一、优化营商环境",
+            "1.推行证照分离改革。(县市场监管局、县行政审批局、县司法局)"
+            "(除标注“分别牵头”外,列第一位的为牵头单位,下同)",
+            "2.压缩企业开办时间。(县行政审批局、县税务局)",
+            "3.推进工程建设项目审批改革。(县住建局、县自然资源局分别牵头)",
+            "4.清理拖欠企业账款。（县工信局、县财政局；除标注“分别牵头”外，列第一位的为牵头单位）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县市场监管局",), ("县行政审批局", "县司法局"), ""),
+        ("2", ("县行政审批局",), ("县税务局",), ""),
+        ("3", ("县住建局", "县自然资源局"), (), ""),
+        ("4", ("县工信局",), ("县财政局",), ""),
+    ]
+
+
+def test_lead_and_support_verbs_with_ascii_commas(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "1.建设农产品冷链物流中心。(县农业农村局牵头,县商务局、县供销社配合)",
+            "2.完善乡村快递网点。(县邮政管理局牵头;县交通局,县商务局参与)",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县农业农村局",), ("县商务局", "县供销社"), ""),
+        ("2", ("县邮政管理局",), ("县交通局", "县商务局"), ""),
+    ]
+
+
+def test_prose_tasks_name_their_units_first(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "三、重点项目",
+            "由县发改局牵头，完成新区政务服务中心建设。",
+            "由县住建局牵头,县财政局、县城投公司配合,2023年12月底前建成城北污水处理厂。",
+            "由县教育局负责，新建城东小学一所。",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县发改局",), (), ""),
+        ("2", ("县住建局",), ("县财政局", "县城投公司"), "2023年12月底前"),
+        ("3", ("县教育局",), (), ""),
+    ]
+    assert [t.measure for t in result.tasks] == [
+        "完成新区政务服务中心建设。",
+        "2023年12月底前建成城北污水处理厂。",
+        "新建城东小学一所。",
+    ]
+
+
+def test_vague_collectives_are_listed_for_each_task_in_json(tmp_path):
+    result = _import(tmp_path, ["1.开展安全生产大检查。(县应急局牵头,区级相关部门、各有关单位配合)"])
+    data = result.to_json()["tasks"][0]
+    assert (data["lead"], data["support"], data["vague"]) == (["县应急局"], [], ["区级相关部门", "各有关单位"])
+
+
+def test_a_line_not_understood_inside_a_task_list_is_said_with_the_line_quoted(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "一、主要目标",
+            "1.城镇新增就业3000人。(县人社局)",
+            "2.其他主要经济指标不低于全市平均水平。",
+            "3.粮食产量稳定在50万吨以上。(县农业农村局)",
+        ],
+    )
+    assert [t.measure for t in result.tasks] == ["城镇新增就业3000人。", "粮食产量稳定在50万吨以上。"]
+    assert [(p.code, p.cell) for p in result.problems] == [("import-line-unplaced", "第3行")]
+    assert "其他主要经济指标不低于全市平均水平" in result.problems[0].message
+
+
+def test_one_splitter_for_the_registry_and_the_importer():
+    text = "各县（市、区）人民政府、区司法局等，区财政局等有关部门"
+    found = split_units(text)
+    assert (found.names, found.vague) == (["各县（市、区）人民政府", "区司法局", "区财政局"], ["等", "等有关部门"])
+    from ledger.model import Unit
+
+    registry = UnitRegistry([Unit(name="各县（市、区）人民政府"), Unit(name="区司法局"), Unit(name="区财政局")])
+    resolved = registry.resolve(text)
+    assert (resolved.units, resolved.vague, resolved.unknown) == (found.names, found.vague, [])
+
+
+def test_registry_names_decide_what_is_a_unit_when_a_workspace_is_given(tmp_path):
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    write_xlsx(root / "source" / "units.xlsx", [UNITS_HEADER, *UNITS, ["示范区城投", "", "企业", "", "", "", ""]])
+    lines = ["1.推进数字乡村建设。(示范区财政局、示范区城投,不再做分工)"]
+    alone = _import(tmp_path, lines)
+    assert _flat(alone) == [("1", ("示范区财政局",), (), "")]
+    assert alone.tasks[0].notes == ["不再做分工", "示范区城投"]
+    known = _import(tmp_path, lines, workspace=root, dry_run=True)
+    assert _flat(known) == [("1", ("示范区财政局", "示范区城投"), (), "")]
+    assert known.tasks[0].notes == ["不再做分工"]
+    assert [p.code for p in known.problems] == []
+
+
+def test_a_cell_per_line_table_with_cell_borders_group_rows_and_the_documents_rule(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "责任分解中，列第一位的责任单位为牵头单位。",
+            "序号",
+            "|",
+            "主 要 工 作 任 务",
+            "|",
+            "责任单位",
+            "|",
+            "（一）城市建设",
+            "|",
+            "1",
+            "|",
+            "建成滨江绿道10公里。",
+            "|",
+            "市园林局、市水利局",
+            "|",
+            "（二）民生实事",
+            "|",
+            "2",
+            "|",
+            "新增托育机构5家。",
+            "|",
+            "市卫健委",
+        ],
+    )
+    assert _flat(result) == [("1", ("市园林局",), ("市水利局",), ""), ("2", ("市卫健委",), (), "")]
+    assert [t.category for t in result.tasks] == ["（一）城市建设", "（二）民生实事"]
