@@ -15,6 +15,6 @@ def template(root: Path, name: str) -> Template:
     """A jinja2 template from the workspace's templates/, falling back to the packaged default."""
     folders = [str(root / "templates"), str(DEFAULTS / "templates")]
     env = Environment(
-        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html"])
+        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=select_autoescape(["html", "html.j2"])
     )
     return env.get_template(name)
