@@ -50,7 +50,7 @@ SPAN_TABLE = {  # the 全年/上半年 附件: every task, its status at the spa
     "{{ end_name }}状态": "{{ t.status }}",
     "完成于": "{{ t.done_in }}",
 }
-SPAN_WIDTHS = (Mm(18), Mm(50), Mm(26), Mm(22), Mm(20), Mm(18))  # 154 mm
+SPAN_WIDTHS = (Mm(22), Mm(36), Mm(30), Mm(22), Mm(22), Mm(22))  # 154 mm
 # Style ids the publisher looks up (ledger/bulletin.py); names are what an office sees in Word. The headings are
 # Word's own 标题 1 and 标题 2 (Heading1, Heading2), restyled, so they show in the navigation pane.
 BUILT_IN = {"Normal": "Normal", "Heading1": "Heading 1", "Heading2": "Heading 2"}

@@ -190,3 +190,39 @@ def test_the_half_year_is_titled_as_such_and_numbered_apart(year):
     assert "2021年上半年" in body and "上半年末状态" in body
     numbers = json.loads(ws.paths.bulletin_numbers.read_text(encoding="utf-8"))
     assert numbers["2021"]["number"] != numbers["2021-H1"]["number"]
+
+
+def test_the_commands_report_and_show_the_year(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = year_over_three_months(tmp_path)
+    made = CliRunner().invoke(main, ["report", "--period", "2021", "-w", str(root)])
+    assert made.exit_code == 0, made.output
+    assert {p.name for p in (root / "build" / "2021" / "report").iterdir()} == {
+        "汇总台账.xlsx",
+        "report.html",
+        "通报.docx",
+    }
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "--json", "-w", str(root)])
+    status = json.loads(shown.output)
+    assert (status["round"]["kind"], status["tasks"], status["done"]) == ("year", 3, 1)
+    finance = next(u for u in status["units"] if u["unit"] == FINANCE)
+    assert (finance["led"], finance["done"], finance["on_time"], finance["late"]) == (2, 1, 2, 1)
+
+
+def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path):
+    import pdfplumber
+
+    from .conftest import libreoffice_pdf
+
+    _, _, paths = year
+    out = tmp_path / "pdf"
+    out.mkdir()
+    with pdfplumber.open(libreoffice_pdf(paths[2], out)) as document:
+        pages = [re.sub(r"\s+", "", page.extract_text() or "") for page in document.pages]
+    assert "关于2021年全年重点任务推进情况的通报" in pages[0]
+    assert "已完成1项，完成率33.3%" in "".join(pages)
+    assert pages[-1].startswith("附件2021年全年任务完成情况表")  # the 附件 on a page of its own
+    assert "T-1清理拖欠账款。示范区财政局年底前已完成2021年3月" in pages[-1]  # a row per task, nothing wrapped
