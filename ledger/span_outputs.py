@@ -3,7 +3,7 @@ SpanReport.
 
 Every figure comes from the SpanReport; the page and the 通报 are filled from one context (`span_context`), so
 that they say the same sentences, and the workbook takes the same figures from the report itself. Each file is
-written aside and renamed over the last one: a reader never opens half a report.
+written beside its place and renamed over the last one: a reader never opens half a report.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import xlsxwriter
 from .bulletin import bulletin_number, write_docx
 from .config import DONE_STATUS
 from .model import Task
-from .records import write_aside
 from .report import LIGHT_NAMES, Light
 from .report_workbook import CELL_FILLS, CHART_COLOURS, bar_chart
 from .span import SpanReport, SpanTask, SpanUnit
@@ -163,10 +162,15 @@ def replaced(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def write_span_html(ws: Workspace, report: SpanReport, path: Path) -> Path:
-    """report.html from span.html.j2 (the office's or the packaged one)."""
-    page = template(ws.root, "span.html.j2").render(**span_context(report))
-    write_aside(path, page.encode("utf-8"))
-    return path
+    """report.html from span.html.j2 (the office's or the packaged one), written as it renders: a year's page
+    lists every task, tens of megabytes on a large ledger."""
+    chunks = template(ws.root, "span.html.j2").generate(**span_context(report))
+
+    def write(unfinished: Path) -> None:
+        with unfinished.open("w", encoding="utf-8") as out:
+            out.writelines(chunks)
+
+    return replaced(path, write)
 
 
 def write_span_xlsx(report: SpanReport, path: Path) -> Path:
