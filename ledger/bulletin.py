@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 from .model import Period
 from .paths import WorkspacePaths
 from .report import MonthlyReport
+from .span import SpanReport
 from .wording import chinese
 from .workspace import DEFAULTS, Workspace
 from .xlsx import display_width, fixed_package
@@ -70,9 +71,10 @@ def bulletin_number(paths: WorkspacePaths, period: Period, year: int, requested:
     return number
 
 
-def document_parts(ws: Workspace, report: MonthlyReport, number: int) -> DocumentParts:
+def document_parts(ws: Workspace, report: MonthlyReport | SpanReport, number: int) -> DocumentParts:
     config, office = ws.config.bulletin, report.office
-    values = {"year": report.issued.year, "n": number, "period": chinese(report.period), "title": report.title}
+    period = report.heading if isinstance(report, SpanReport) else chinese(report.period)  # 2021年全年
+    values = {"year": report.issued.year, "n": number, "period": period, "title": report.title}
     return DocumentParts(
         issuer=fill(config.issuer, **values) or f"{office}文件",
         number=fill(config.doc_number, **values),
@@ -131,10 +133,18 @@ def fit_issuer(document, issuer: str) -> None:
                 run.font.size = fitting
 
 
-def write_docx(ws: Workspace, report: MonthlyReport, context: dict, path: Path, number: int) -> Path:
-    """Fill the office's template (or the packaged one) and apply the standard's placements."""
+def template_path(ws: Workspace, span: bool) -> Path:
+    """The office's template, or the packaged one when the office has none, or — for a half-year or year 通报 —
+    when the office's was made before the template had a 全年/上半年 section (it names no `span`)."""
     own = ws.paths.templates / TEMPLATE
-    document = DocxTemplate(str(own if own.is_file() else DEFAULTS / "templates" / TEMPLATE))
+    if own.is_file() and (not span or b"span" in zipfile.ZipFile(own).read("word/document.xml")):
+        return own
+    return DEFAULTS / "templates" / TEMPLATE
+
+
+def write_docx(ws: Workspace, report: MonthlyReport | SpanReport, context: dict, path: Path, number: int) -> Path:
+    """Fill the office's template (or the packaged one) and apply the standard's placements."""
+    document = DocxTemplate(str(template_path(ws, isinstance(report, SpanReport))))
     parts = document_parts(ws, report, number)
     document.render({**context, "doc": parts}, autoescape=True)
     fit_issuer(document.docx, parts.issuer)

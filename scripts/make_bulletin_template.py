@@ -35,6 +35,22 @@ LINE = 579  # twips: 225 mm / 22 lines
 CHAR = 315  # twips: one character of 3号 condensed by 0.25 pt, so that 28 fit the 156 mm line
 RED = RGBColor(0xFF, 0x00, 0x00)
 TABLE_WIDTHS = (Mm(22), Mm(62), Mm(24), Mm(30), Mm(16))  # 154 mm, inside the 156 mm 版心
+MONTH_TABLE = {
+    "任务编号": "{{ t.task.id }}",
+    "具体措施": "{{ t.task.measure }}",
+    "完成时限": "{{ t.deadline_text }}",
+    "牵头单位": "{{ t.task.lead_units|join('、') }}",
+    "状态": "{{ t.status }}",
+}
+SPAN_TABLE = {  # the 全年/上半年 附件: every task, its status at the span's end and the round it was done in
+    "任务编号": "{{ t.task.id }}",
+    "具体措施": "{{ t.task.measure }}",
+    "牵头单位": "{{ t.task.lead_units|join('、') }}",
+    "完成时限": "{{ t.deadline_text }}",
+    "{{ end_name }}状态": "{{ t.status }}",
+    "完成于": "{{ t.done_in }}",
+}
+SPAN_WIDTHS = (Mm(22), Mm(36), Mm(30), Mm(22), Mm(22), Mm(22))  # 154 mm
 # Style ids the publisher looks up (ledger/bulletin.py); names are what an office sees in Word. The headings are
 # Word's own 标题 1 and 标题 2 (Heading1, Heading2), restyled, so they show in the navigation pane.
 BUILT_IN = {"Normal": "Normal", "Heading1": "Heading 1", "Heading2": "Heading 2"}
@@ -357,6 +373,9 @@ def body(doc) -> None:
     add(doc, "DocNumber", "{{ doc.number }}")
     add(doc, "DocTitle", "{{ doc.title }}")
     add(doc, "Addressee", "{{ doc.addressee }}")
+    add(doc, "Normal", "{%p if span %}")
+    span_body(doc)
+    add(doc, "Normal", "{%p else %}")
     add(
         doc,
         "Normal",
@@ -433,6 +452,7 @@ def body(doc) -> None:
         "专人负责填报。{{ next_label }}进展请于{{ next_due }}前报送。",
     )
     last.paragraph_format.keep_with_next = True  # never a page with only the 署名 and 成文日期
+    add(doc, "Normal", "{%p endif %}")
     add(doc, "Normal", "{%p if attachment %}")
     add(doc, "AttachmentNote", "附件：{{ attachment_title }}")
     add(doc, "Normal", "{%p endif %}")
@@ -441,25 +461,83 @@ def body(doc) -> None:
     add(doc, "Normal", "{%p if attachment %}")
     add(doc, "AttachmentLabel", "附件")
     add(doc, "AttachmentTitle", "{{ attachment_title }}")
-    table(doc)
+    add(doc, "Normal", "{%p if span %}")
+    table(doc, SPAN_TABLE, SPAN_WIDTHS)
+    add(doc, "Normal", "{%p else %}")
+    table(doc, MONTH_TABLE, TABLE_WIDTHS)
+    add(doc, "Normal", "{%p endif %}")
     add(doc, "Normal", "{%p endif %}")
     colophon(doc)
 
 
-def table(doc) -> None:
-    grid = doc.add_table(rows=4, cols=5)
+def span_body(doc) -> None:
+    """The 全年 (上半年 …) 通报: what the year came to, unit by unit, and what is left; its 附件 lists every task."""
+    add(
+        doc,
+        "Normal",
+        "为全面掌握{{ title }}{{ heading }}落实情况，{{ office }}对各单位重点任务完成情况进行了汇总，"
+        "数据截至{{ as_of }}。现将有关情况通报如下。",
+    )
+    add(doc, "Heading1", "一、总体完成情况")
+    add(
+        doc,
+        "Normal",
+        "台账共有任务{{ cn(r.tasks|length, '项') }}，截至{{ as_of }}已完成{{ cn(r.done, '项') }}，"
+        "完成率{{ completion }}；未完成{{ cn(not_done|length, '项') }}，其中逾期未完成{{ cn(overdue|length, '项') }}；"
+        "{{ lights_text }}。{{ coverage }}",
+    )
+    add(doc, "Normal", "{{ rounds_text }}")
+    add(doc, "Heading1", "二、各单位完成情况")
+    add(
+        doc,
+        "Normal",
+        "牵头任务的单位{{ cn(led_units|length, '个') }}，完成率按已完成任务数除以牵头任务数计算。{{ ranking_text }}",
+    )
+    add(doc, "Normal", "{%p for u in led_units %}")
+    add(
+        doc,
+        "Normal",
+        "{{ loop.index }}．{{ u.unit }}：牵头任务{{ cn(u.led, '项') }}，已完成{{ cn(u.done, '项') }}，"
+        "完成率{{ cn(u.completion) }}；应报送{{ cn(u.rounds_due, '期') }}，按时报送{{ cn(u.on_time, '期') }}，"
+        "逾期报送{{ cn(u.late, '期') }}，未报送{{ cn(u.missing, '期') }}，报送有误{{ cn(u.with_errors, '期') }}。",
+    )
+    add(doc, "Normal", "{%p endfor %}")
+    add(doc, "Heading1", "三、各单位报送情况")
+    add(doc, "Normal", "{{ reporting_text }}")
+    add(doc, "Heading1", "四、未完成的任务")
+    add(
+        doc,
+        "Normal",
+        "截至{{ as_of }}，未完成任务{{ cn(not_done|length, '项') }}，其中已超过完成时限的{{ cn(overdue|length, '项') }}"
+        "{% if overdue %}：{% else %}。{% endif %}",
+    )
+    add(doc, "Normal", "{%p for t in overdue %}")
+    add(
+        doc,
+        "Normal",
+        "{{ loop.index }}．{{ t.task.measure.rstrip('。；') }}（{{ t.task.id }}；"
+        "牵头单位：{{ t.task.lead_units|join('、') }}；完成时限：{{ deadline_text(t) }}；"
+        "{{ end_name }}状态：{{ t.status }}）。",
+    )
+    add(doc, "Normal", "{%p endfor %}")
+    add(doc, "Heading1", "五、工作要求")
+    last = add(
+        doc,
+        "Normal",
+        "请各单位对照任务清单，对未完成的任务逐项分析原因、明确措施、限期完成；逾期任务的牵头单位要专题研究，"
+        "确保按期办结。各单位要落实专人负责填报，按时准确报送进展。",
+    )
+    last.paragraph_format.keep_with_next = True  # never a page with only the 署名 and 成文日期
+
+
+def table(doc, columns: dict[str, str], table_widths: tuple) -> None:
+    """The 附件's table: a header row, then a row per task of `attachment` (column head → cell)."""
+    grid = doc.add_table(rows=4, cols=len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     text = doc.styles[STYLES["TableText"]]
-    heads = ("任务编号", "具体措施", "完成时限", "牵头单位", "状态")
-    cells = (
-        "{{ t.task.id }}",
-        "{{ t.task.measure }}",
-        "{{ t.deadline_text }}",
-        "{{ t.task.lead_units|join('、') }}",
-        "{{ t.status }}",
-    )
+    heads, cells = tuple(columns), tuple(columns.values())
     for row, values in ((0, heads), (2, cells)):
         for cell, value in zip(grid.rows[row].cells, values, strict=True):
             cell.paragraphs[0].style = text
@@ -475,10 +553,10 @@ def table(doc) -> None:
         trpr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         if i == 0:
             trpr.append(OxmlElement("w:tblHeader"))  # the header row repeats on every page
-        for cell, width in zip(row.cells, TABLE_WIDTHS, strict=True):
+        for cell, width in zip(row.cells, table_widths, strict=True):
             cell.width = width
     widths = grid._tbl.tblGrid.findall(qn("w:gridCol"))
-    for column, width in zip(widths, TABLE_WIDTHS, strict=True):
+    for column, width in zip(widths, table_widths, strict=True):
         column.set(qn("w:w"), str(int(width.twips)))
 
 

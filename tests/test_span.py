@@ -1,0 +1,228 @@
+"""The half-year and the year (全年/上半年完成情况) over monthly rounds: the figures, and the three outputs that
+show them — 汇总台账.xlsx, report.html and 通报.docx — saying the same."""
+
+import json
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from docx import Document
+
+from ledger import load_workspace
+from ledger.collect import collect_returns
+from ledger.model import Period
+from ledger.rounds import open_round
+
+from .conftest import fill_return, make_workspace, render
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MARCH, APRIL, MAY = (Period(2021, m) for m in (3, 4, 5))
+FINANCE, TAX = "示范区财政局", "示范区税务局"
+TASKS = [
+    ["序号", "具体措施", "完成时限", "牵头单位", "配合单位"],
+    ["1", "清理拖欠账款。", "年底前", "区财政局", ""],
+    ["2", "完善预算绩效管理。", "年底前", "区财政局", ""],
+    ["3", "推进电子票据。", "2021年4月底前", "区税务局", ""],
+]
+ISSUED = date(2021, 7, 10)
+
+
+def on(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI)
+
+
+def year_over_three_months(tmp_path):
+    """财政局 finished task 1 in March and reported March on time, April late, May on time; 税务局 reported
+    March on time, nothing for April, and May on time with a status outside the list (an error)."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    answers = {
+        MARCH: {
+            FINANCE: {
+                "T-1": {"完成状态": "已完成", "本月进展": "三月办结", "完成时间": date(2021, 3, 20)},
+                "T-2": {"完成状态": "序时推进", "本月进展": "三月进展"},
+            },
+            TAX: {"T-3": {"完成状态": "序时推进", "本月进展": "已招标"}},
+        },
+        APRIL: {FINANCE: {"T-2": {"完成状态": "序时推进", "本月进展": "四月进展"}}},
+        MAY: {
+            FINANCE: {"T-2": {"完成状态": "序时推进", "本月进展": "五月进展"}},
+            TAX: {"T-3": {"完成状态": "差不多了"}},
+        },
+    }
+    late = {(APRIL, FINANCE)}
+    for period, units in answers.items():
+        ws = load_workspace(root)
+        due = open_round(ws, period).due
+        rendered = render(ws, period, list(units))
+        for unit, filled in units.items():
+            returned = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / str(period) / f"{unit}.xlsx", filled)
+            when = on(date(due.year, due.month, due.day + 3) if (period, unit) in late else due)
+            collect_returns(ws.paths, period, [returned], received=when)
+    return root
+
+
+@pytest.fixture
+def year(tmp_path):
+    ws = load_workspace(year_over_three_months(tmp_path))
+    report, paths = open_round(ws, "2021").publish(issued=ISSUED)
+    return ws, report, paths
+
+
+def test_the_year_counts_a_task_finished_in_march_and_each_units_reporting_record(year):
+    ws, report, _ = year
+    assert open_round(ws, "2021").is_summary
+    assert report.heading == "2021年全年"
+    assert [str(p) for p in report.with_data] == ["2021-03", "2021-04", "2021-05"] and len(report.rounds) == 12
+    tasks = {t.task.id: t for t in report.tasks}
+    assert (tasks["T-1"].status, str(tasks["T-1"].done_in), tasks["T-1"].completed_on) == (
+        "已完成",
+        "2021-03",
+        "2021-03-20",
+    )
+    assert tasks["T-1"].progress_text == "（2021年3月）三月办结"  # its last progress, from March, labelled so
+    assert tasks["T-2"].progress_text == "（2021年5月）五月进展"
+    assert tasks["T-3"].done_in is None and tasks["T-3"].overdue
+    units = {u.unit: u for u in report.units}
+    finance, tax = units[FINANCE], units[TAX]
+    assert (finance.led, finance.done, finance.completion_text) == (2, 1, "1/2")  # task 1, closed in March, counts
+    assert (finance.rounds_due, finance.returned, finance.on_time, finance.late, finance.missing) == (3, 3, 2, 1, 0)
+    assert (tax.led, tax.done) == (1, 0)
+    assert (tax.rounds_due, tax.returned, tax.on_time, tax.late, tax.missing, tax.with_errors) == (3, 2, 2, 0, 1, 1)
+    assert [(str(p.period), p.done, p.total) for p in report.points] == [
+        ("2021-03", 1, 3),
+        ("2021-04", 1, 3),
+        ("2021-05", 1, 3),
+    ]
+    assert (
+        report.coverage_text()
+        == "本报告汇总2021年3月至2021年5月共3期调度数据（2021年全年共12期，其余各期尚无报送数据）。"
+    )
+
+
+def test_the_workbook_shows_the_reports_figures(year):
+    ws, report, paths = year
+    assert [p.name for p in paths] == ["汇总台账.xlsx", "report.html", "通报.docx"]
+    assert all(p.parent == ws.paths.report(Period.parse("2021")) for p in paths)
+    book = openpyxl.load_workbook(paths[0])
+    assert book.sheetnames == ["概况", "全年完成情况", "单位完成情况", "各期完成情况"]
+    overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
+    assert (overview["任务总数"], overview["已完成"], overview["完成率"]) == (3, 1, round(1 / 3, 4))
+    assert overview["汇总范围"] == report.coverage_text()
+    assert book["概况"]["B6"].number_format == "0.0%"
+    tasks = {row[0]: row for row in book["全年完成情况"].iter_rows(min_row=3, values_only=True)}
+    header = [c.value for c in book["全年完成情况"][2]]
+    assert header == [
+        "任务编号",
+        "具体措施",
+        "牵头单位",
+        "完成时限",
+        "年末状态",
+        "灯色",
+        "完成于（期次）",
+        "完成时间",
+        "最近进展（注明期次）",
+    ]
+    assert tasks["T-1"][4:] == ("已完成", "绿灯", "2021年3月", "2021-03-20", "（2021年3月）三月办结")
+    units = {row[0]: row for row in book["单位完成情况"].iter_rows(min_row=3, values_only=True)}
+    assert units[FINANCE][:11] == (FINANCE, 2, 1, 0.5, 3, 3, 2, 1, 0, 0, round(2 / 3, 4))
+    assert units[TAX][:11] == (TAX, 1, 0, 0, 3, 2, 2, 0, 1, 1, round(2 / 3, 4))
+    assert book["单位完成情况"]["D3"].number_format == "0.0%"
+    rounds = list(book["各期完成情况"].iter_rows(min_row=3, values_only=True))
+    assert rounds == [("2021年3月", 1, 3, 0.3333), ("2021年4月", 1, 3, 0.3333), ("2021年5月", 1, 3, 0.3333)]
+    assert book["单位完成情况"]._charts and book["各期完成情况"]._charts
+
+
+def test_the_page_shows_the_same_figures_self_contained(year):
+    _, report, paths = year
+    html = paths[1].read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "2021年全年完成情况" in text and report.coverage_text() in text
+    assert re.search(r'id="done-total">1/3<', html) and re.search(r'id="completion">33.3%<', html)
+    assert re.search(rf'data-unit="{FINANCE}">.*?1/2.*?50.0%.*?3期.*?3期.*?2期.*?1期.*?0期.*?0期.*?66.7%', html, re.S)
+    assert re.search(rf'data-unit="{TAX}">.*?0/1.*?0.0%.*?3期.*?2期.*?2期.*?0期.*?1期.*?1期.*?66.7%', html, re.S)
+    assert re.search(
+        r'data-task="T-1" data-done-in="2021-03">.*?2021年3月.*?2021-03-20.*?（2021年3月）三月办结', html, re.S
+    )
+    assert html.count('class="bar round"') == 3  # a bar per round with data
+    assert "http://" not in html and "https://" not in html  # nothing from a CDN
+
+
+def test_the_bulletin_is_a_year_bulletin_saying_the_same(year):
+    _, report, paths = year
+    doc = Document(str(paths[2]))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert paragraphs[2] == "关于2021年全年重点任务推进情况的通报"  # [bulletin] title with {period} = 2021年全年
+    body = "\n".join(paragraphs)
+    assert "台账共有任务3项，截至2021年5月31日已完成1项，完成率33.3%；未完成2项，其中逾期未完成1项" in body
+    assert report.coverage_text() in body
+    assert (
+        f"1．{FINANCE}：牵头任务2项，已完成1项，完成率50.0%；应报送3期，按时报送2期，逾期报送1期，未报送0期，报送有误0期。"
+        in body
+    )
+    assert f"有未报送的单位1个：{TAX}（未报送1期）" in body and f"有逾期报送的单位1个：{FINANCE}（逾期报送1期）" in body
+    assert f"完成率最高的单位：{FINANCE}（1/2）；完成率最低的单位：{TAX}（0/1）。" in body
+    assert (
+        "1．推进电子票据（T-3；牵头单位：示范区税务局；完成时限：2021年4月底前；年末状态：状态有误（待核实））。"
+        in body
+    )
+    assert "2021年6月" not in body and "下期" not in body  # nothing of the monthly body
+    attachment = doc.tables[0]
+    rows = [[c.text for c in row.cells] for row in attachment.rows]
+    assert rows[0] == ["任务编号", "具体措施", "牵头单位", "完成时限", "年末状态", "完成于"]
+    assert rows[1:] == [
+        ["T-1", "清理拖欠账款。", FINANCE, "年底前", "已完成", "2021年3月"],
+        ["T-2", "完善预算绩效管理。", FINANCE, "年底前", "序时推进", ""],
+        ["T-3", "推进电子票据。", TAX, "2021年4月底前", "状态有误（待核实）", ""],
+    ]
+    assert not re.search(r"[\u4e00-\u9fff] [0-9A-Za-z]|[0-9A-Za-z] [\u4e00-\u9fff]", body)  # no Western spaces
+
+
+def test_the_half_year_is_titled_as_such_and_numbered_apart(year):
+    ws, _, _ = year
+    report, paths = open_round(ws, "2021-H1").publish(issued=ISSUED)
+    assert report.heading == "2021年上半年"
+    book = openpyxl.load_workbook(paths[0])
+    assert "上半年完成情况" in book.sheetnames
+    assert [c.value for c in book["上半年完成情况"][2]][4] == "上半年末状态"
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert "2021年上半年" in body and "上半年末状态" in body
+    numbers = json.loads(ws.paths.bulletin_numbers.read_text(encoding="utf-8"))
+    assert numbers["2021"]["number"] != numbers["2021-H1"]["number"]
+
+
+def test_the_commands_report_and_show_the_year(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = year_over_three_months(tmp_path)
+    made = CliRunner().invoke(main, ["report", "--period", "2021", "-w", str(root)])
+    assert made.exit_code == 0, made.output
+    assert {p.name for p in (root / "build" / "2021" / "report").iterdir()} == {
+        "汇总台账.xlsx",
+        "report.html",
+        "通报.docx",
+    }
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "--json", "-w", str(root)])
+    status = json.loads(shown.output)
+    assert (status["round"]["kind"], status["tasks"], status["done"]) == ("year", 3, 1)
+    finance = next(u for u in status["units"] if u["unit"] == FINANCE)
+    assert (finance["led"], finance["done"], finance["on_time"], finance["late"]) == (2, 1, 2, 1)
+
+
+def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path):
+    import pdfplumber
+
+    from .conftest import libreoffice_pdf
+
+    _, _, paths = year
+    out = tmp_path / "pdf"
+    out.mkdir()
+    with pdfplumber.open(libreoffice_pdf(paths[2], out)) as document:
+        pages = [re.sub(r"\s+", "", page.extract_text() or "") for page in document.pages]
+    assert "关于2021年全年重点任务推进情况的通报" in pages[0]
+    assert "已完成1项，完成率33.3%" in "".join(pages)
+    assert pages[-1].startswith("附件2021年全年任务完成情况表")  # the 附件 on a page of its own
+    assert "T-1清理拖欠账款。示范区财政局年底前已完成2021年3月" in pages[-1]  # a row per task, nothing wrapped
