@@ -52,7 +52,10 @@ def scope(report: SpanReport) -> str:
 
 
 def end_name(report: SpanReport) -> str:
-    """How the span's end is named beside a status: 年末, 上半年末 …"""
+    """How the span's end is named beside a status: 年末, 上半年末 …; 目前 while the span is still under way, so a
+    year asked for in August never claims a year-end."""
+    if not report.complete:
+        return "目前"
     return "年末" if report.period.kind == "year" else f"{scope(report)}末"
 
 
@@ -72,8 +75,12 @@ def led_units(report: SpanReport) -> list[SpanUnit]:
     return [u for u in report.units if u.led]
 
 
+NAMED_AT_MOST = 10  # a list of units in the 通报 names this many and counts the rest ("等23个单位")
+
+
 def units_text(units: list[SpanUnit]) -> str:
-    return "、".join(f"{u.unit}（{u.completion_text}）" for u in units)
+    named = "、".join(f"{u.unit}（{u.completion_text}）" for u in units[:NAMED_AT_MOST])
+    return named + (f"等{chinese(len(units), '个')}单位" if len(units) > NAMED_AT_MOST else "")
 
 
 def ranking_text(report: SpanReport) -> str:
@@ -95,10 +102,12 @@ def reporting_text(report: SpanReport) -> str:
     if not due:
         return f"{report.heading}尚无应报送的调度。"
     perfect = [u.unit for u in due if u.on_time == u.rounds_due]
-    parts = [f"各期均按时报送的单位{chinese(len(perfect), '个')}" + (f"：{'、'.join(perfect)}" if perfect else "")]
+    named = "、".join(perfect[:NAMED_AT_MOST]) + ("等" if len(perfect) > NAMED_AT_MOST else "")
+    parts = [f"各期均按时报送的单位{chinese(len(perfect), '个')}" + (f"：{named}" if perfect else "")]
     for word, count in (("未报送", "missing"), ("逾期报送", "late"), ("报送有误", "with_errors")):
         found = [(u.unit, getattr(u, count)) for u in due if getattr(u, count)]
-        listed = "、".join(f"{unit}（{word}{chinese(n, '期')}）" for unit, n in found)
+        listed = "、".join(f"{unit}（{word}{chinese(n, '期')}）" for unit, n in found[:NAMED_AT_MOST])
+        listed += f"等{chinese(len(found), '个')}单位" if len(found) > NAMED_AT_MOST else ""
         parts.append(f"有{word}的单位{chinese(len(found), '个')}" + (f"：{listed}" if found else ""))
     return "；".join(parts) + "。"
 

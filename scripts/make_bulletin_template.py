@@ -50,7 +50,7 @@ SPAN_TABLE = {  # the 全年/上半年 附件: every task, its status at the spa
     "{{ end_name }}状态": "{{ t.status }}",
     "完成于": "{{ t.done_in }}",
 }
-SPAN_WIDTHS = (Mm(22), Mm(36), Mm(30), Mm(22), Mm(22), Mm(22))  # 154 mm
+SPAN_WIDTHS = (Mm(18), Mm(50), Mm(30), Mm(20), Mm(18), Mm(18))  # 154 mm: the measure takes what the rest leave
 # Style ids the publisher looks up (ledger/bulletin.py); names are what an office sees in Word. The headings are
 # Word's own 标题 1 and 标题 2 (Heading1, Heading2), restyled, so they show in the navigation pane.
 BUILT_IN = {"Normal": "Normal", "Heading1": "Heading 1", "Heading2": "Heading 2"}
@@ -493,15 +493,7 @@ def span_body(doc) -> None:
         "Normal",
         "牵头任务的单位{{ cn(led_units|length, '个') }}，完成率按已完成任务数除以牵头任务数计算。{{ ranking_text }}",
     )
-    add(doc, "Normal", "{%p for u in led_units %}")
-    add(
-        doc,
-        "Normal",
-        "{{ loop.index }}．{{ u.unit }}：牵头任务{{ cn(u.led, '项') }}，已完成{{ cn(u.done, '项') }}，"
-        "完成率{{ cn(u.completion) }}；应报送{{ cn(u.rounds_due, '期') }}，按时报送{{ cn(u.on_time, '期') }}，"
-        "逾期报送{{ cn(u.late, '期') }}，未报送{{ cn(u.missing, '期') }}，报送有误{{ cn(u.with_errors, '期') }}。",
-    )
-    add(doc, "Normal", "{%p endfor %}")
+    add(doc, "Normal", "各单位的牵头任务完成情况和各期报送情况见汇总台账“单位完成情况”表。")
     add(doc, "Heading1", "三、各单位报送情况")
     add(doc, "Normal", "{{ reporting_text }}")
     add(doc, "Heading1", "四、未完成的任务")
