@@ -43,14 +43,14 @@ MONTH_TABLE = {
     "状态": "{{ t.status }}",
 }
 SPAN_TABLE = {  # the 全年/上半年 附件: every task, its status at the span's end and the round it was done in
-    "任务编号": "{{ t.task.id }}",
+    "编号": "{{ t.task.id }}",
     "具体措施": "{{ t.task.measure }}",
     "牵头单位": "{{ t.task.lead_units|join('、') }}",
     "完成时限": "{{ t.deadline_text }}",
-    "{{ end_name }}状态": "{{ t.status }}",
-    "完成于": "{{ t.done_in }}",
+    "{{ end_name }}状态": "{{ t.status }}{% if t.done_in %}（{{ t.done_in }}完成）{% endif %}",
 }
-SPAN_WIDTHS = (Mm(18), Mm(50), Mm(30), Mm(20), Mm(18), Mm(18))  # 154 mm: the measure takes what the rest leave
+# 154 mm at 小四: the measure takes the width (14 characters a line), a unit name of six and the headers fit whole
+SPAN_WIDTHS = (Mm(16), Mm(64), Mm(30), Mm(22), Mm(22))
 # Style ids the publisher looks up (ledger/bulletin.py); names are what an office sees in Word. The headings are
 # Word's own 标题 1 and 标题 2 (Heading1, Heading2), restyled, so they show in the navigation pane.
 BUILT_IN = {"Normal": "Normal", "Heading1": "Heading 1", "Heading2": "Heading 2"}
