@@ -107,6 +107,11 @@ def split_units(text: str) -> UnitList:
     return result
 
 
+def _bare(name: str) -> str:
+    """A name as the registry keys it: without whitespace, which the splitter drops from written lists too."""
+    return re.sub(r"\s+", "", name)
+
+
 class UnitRegistry:
     """Every known unit, looked up by full name, alias or group."""
 
@@ -116,9 +121,9 @@ class UnitRegistry:
         self.duplicates: list[str] = []
         for unit in units:
             for name in [unit.name, *unit.aliases]:
-                if name in self._names:
+                if _bare(name) in self._names:
                     self.duplicates.append(name)
-                self._names.setdefault(name, unit.name)
+                self._names.setdefault(_bare(name), unit.name)
         self.groups: dict[str, list[str]] = {}
         for unit in units:
             for group in unit.groups:
@@ -129,6 +134,7 @@ class UnitRegistry:
 
     def lookup(self, name: str, district: str | None = None) -> str | None:
         """The registry name for one written name; "区X" in a district document means "<district>X"."""
+        name = _bare(name)
         if district and name.startswith("区"):
             found = self._names.get(district + name[1:])
             if found:
