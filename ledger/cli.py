@@ -651,7 +651,7 @@ class DateType(click.ParamType):
     "issued",
     type=DateType(),
     default=None,
-    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区），且不早于最后一份计入的报送。",
+    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区）。晚于本期报送时限30天以上时提醒。",
 )
 @click.option(
     "--number",
@@ -667,6 +667,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     opened = round_of(ws, period, jobs, summary=True)
     print_notes(opened.notes())
     built, paths = opened.publish(issued=issued, number=number)
+    print_notes(getattr(built, "notes", []))
     for path in paths:
         echo(f"已生成：{path}")
     if isinstance(built, SpanReport):
