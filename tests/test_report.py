@@ -35,7 +35,7 @@ from ledger.report import build_report, light_of
 from ledger.samples import make_sample_returns
 from ledger.statuses import consolidate
 
-from .conftest import copy_example, libreoffice_pdf, require_binary
+from .conftest import copy_example, fill_return, libreoffice_pdf, require_binary
 
 JUNE, JULY = Period(2021, 6), Period(2021, 7)
 STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
@@ -577,7 +577,7 @@ def recount(ws, root, period, before_status):
 
 
 def test_every_unit_figure_is_one_definition_in_every_output(cycle, tmp_path):
-    ws, june_merged, june, _ = cycle
+    ws, _june_merged, june, _ = cycle
     july_ws, _merged, july, paths = run_cycle(ws.root, JULY)
     june_status = {t.task.id: t.status for t in june.tasks}
     data, lead, status = recount(july_ws, ws.root, JULY, None)
@@ -637,3 +637,70 @@ def test_the_report_date_is_the_date_given_else_today_and_far_dates_are_warned(c
     assert day == date(2026, 12, 7) and [n.code for n in notes] == ["report-date-late"]
     assert "2026年12月7日" in notes[0].message and "2021年7月5日" in notes[0].message
     assert report_date(date(2021, 8, 4), due, ws.config)[1] == []  # 30 days after: no warning
+
+
+AUGUST = Period(2021, 8)
+
+
+def test_planted_round_flags_untouched_stale_and_overdue_on_schedule(cycle, tmp_path):
+    """A third round after June and July: a workbook sent back untouched, prefilled text left as it was, and an
+    overdue task reported 序时推进."""
+    from datetime import datetime
+
+    ws, *_ = cycle
+    root = ws.root
+    if not (root / "build" / "2021-07" / "merged.json").is_file():
+        run_cycle(root, JULY)
+    ws = load_workspace(root)
+    history = build_history(ws, AUGUST)
+    render_period(ws, AUGUST, history)
+    out = root / "build" / "2021-08" / "outbox"
+    prefilled = {u for (_, u), a in history.answers.items() if a.get("本月进展")}
+    leads = [u for u in prefilled if (out / f"{u}.xlsx").is_file()]
+    blank, stale = sorted(leads)[:2]
+    overdue = next(
+        t
+        for t in ws.tasks
+        if len(t.lead_units) == 1
+        and t.lead_units[0] not in (blank, stale)
+        and t.deadline.due
+        and t.deadline.due < date(2021, 8, 1)
+        and not history.is_closed(t)
+        and (out / f"{t.lead_units[0]}.xlsx").is_file()
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / f"{blank}.xlsx").write_bytes((out / f"{blank}.xlsx").read_bytes())
+    book = openpyxl.load_workbook(out / f"{stale}.xlsx")
+    sheet = book["牵头任务"]
+    heads = [c.value for c in sheet[2]]
+    status_col = next(i for i, h in enumerate(heads) if h == "完成状态")
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value and row[status_col].value != "已完成":
+            row[status_col].value = "滞后"
+    book.save(inbox / f"{stale}.xlsx")
+    fill_return(
+        out / f"{overdue.lead_units[0]}.xlsx",
+        inbox / f"{overdue.lead_units[0]}.xlsx",
+        {overdue.id: {"完成状态": "序时推进", "本月进展": "本月继续推进，尚未完成。"}},
+    )
+    collect_returns(ws.paths, AUGUST, [inbox], received=datetime(2021, 9, 3, 10, 0))
+    merged = merge_period(ws, AUGUST)
+    found = {(p.unit, p.code) for p in merged.problems}
+    assert (blank, "return-empty") in found
+    assert (stale, "progress-unchanged") in found and (stale, "return-empty") not in found
+    codes = [(p.unit, p.code) for p in merged.problems if p.code == "status-overdue-on-schedule"]
+    assert codes == [(overdue.lead_units[0], "status-overdue-on-schedule")]
+    assert not [e for e in merged.entries if e.unit == blank]  # nothing of an untouched workbook is counted
+    report = build_report(ws, AUGUST, merged, history, issued=date(2021, 9, 6))
+    units = {u.unit: u for u in report.units}
+    assert units[blank].state == "error" and units[blank] not in report.good_units
+    line = next(t for t in report.tasks if t.task.id == overdue.id)
+    assert line.light == "red" and line.remark == "已超期，单位填报序时推进"
+    stale_issues = [i for i in report.issues if i.unit == stale and i.role == "lead"]
+    assert all(i.unchanged and not i.current and i.shown.endswith("（与上期相同）") for i in stale_issues)
+    assert not [i for i in report.current_issues if i.unit == stale and i.role == "lead"]
+    progress = [e for e in merged.entries if e.unit == stale and e.role == "lead" and e.progress]
+    assert progress and all("progress" in e.unchanged for e in progress)
+    line = next(t for t in report.tasks if t.task.id == progress[0].task_id)
+    assert "（与上期相同）" in line.progress_text
