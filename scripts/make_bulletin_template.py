@@ -513,16 +513,12 @@ def colophon(doc) -> None:
     lines = [copy, add(doc, "Colophon", "抄送：{{ doc.copy_to }}"), add(doc, "Colophon", "{%p endif %}")]
     printed = add(doc, "Colophon", "{{ doc.printer }}\t{{ doc.printed }}印发")
     lines.append(printed)
-    # 首条、末条分隔线 thick, the line between 抄送 and 印发 thin: every paragraph has the same borders (Word and
-    # LibreOffice keep paragraphs with equal borders in one frame anchored at the foot, and split the others),
-    # the thin one drawn as the border *between* them.
+    # 首条、末条分隔线. The paragraphs' borders are the same so that Word and LibreOffice keep them in one frame
+    # (LibreOffice splits paragraphs with different borders into frames it no longer anchors at the foot, and a
+    # thin "between" border moves the frame off the foot too); the thin line between 抄送 and 印发 is therefore
+    # not drawn.
     for p in (lines[1], printed):
-        border(p, top=(8, "000000", 1), bottom=(8, "000000", 1), between=(4, "000000", 1))
-    # 抄送 lines after the first start under the first unit named, not under 抄送
-    ind = OxmlElement("w:ind")
-    for key, value in (("left", "1120"), ("right", "280"), ("hanging", "840")):
-        ind.set(qn(f"w:{key}"), value)
-    place(lines[1]._p.get_or_add_pPr(), ind, PPR_ORDER)
+        border(p, top=(8, "000000", 1), bottom=(8, "000000", 1))
     for p in lines:
         element = OxmlElement("w:framePr")
         for key, value in frame.items():
