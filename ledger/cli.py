@@ -359,7 +359,7 @@ def check(workspace: Path | None, as_json: bool, show_tasks: bool) -> None:
             _print_tasks(ws.task_readings())
         _print_summary(summary)
         print_problems(ws.problems)
-    sys.exit(0 if ws.valid else 1)
+    sys.exit(0 if not any(p.severity == "error" for p in ws.problems) else 1)
 
 
 def _print_tasks(readings: list[dict]) -> None:
@@ -651,7 +651,7 @@ class DateType(click.ParamType):
     "issued",
     type=DateType(),
     default=None,
-    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区），且不早于最后一份计入的报送。",
+    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区）。晚于本期报送时限30天以上时提醒。",
 )
 @click.option(
     "--number",
@@ -667,6 +667,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     opened = round_of(ws, period, jobs, summary=True)
     print_notes(opened.notes())
     built, paths = opened.publish(issued=issued, number=number)
+    print_notes(getattr(built, "notes", []))
     for path in paths:
         echo(f"已生成：{path}")
     if isinstance(built, SpanReport):
@@ -690,6 +691,9 @@ def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
 
 def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: bool, command: str) -> None:
     ws, period = opened.ws, opened.period
+    if send and ws.config.office.placeholder:  # units would be told to call 台账联络员 at 0000-0000000
+        print_problems([p for p in ws.problems if p.code == "office-contact-placeholder"])
+        raise click.ClickException("联系人仍是示例，未发送：请先在 ledger.toml 的 [office] 中填写真实的联系人和电话。")
     try:
         result: MailResult = opened.deliver(messages, send=send, resend=resend)
     except MailError as exc:

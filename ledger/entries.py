@@ -46,10 +46,13 @@ class Entry:
     sheet: str = ""
     row: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    # fields whose text equals what render prefilled from the round before ("progress", "issues"): shown as
+    # （与上期相同）, never as this round's words
+    unchanged: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: its deep copy made writing merged.json on 1,000 units take seconds longer.
-        return {**vars(self), "extra": dict(self.extra)}
+        return {**vars(self), "extra": dict(self.extra), "unchanged": list(self.unchanged)}
 
 
 class TaskEntries:

@@ -34,7 +34,7 @@ from .schedule import round_due
 from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
-RECORD_FORMAT = "3"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "4"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",

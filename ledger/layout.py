@@ -51,6 +51,23 @@ def row_fingerprint(values: Iterable[str]) -> str:
     return hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:16]
 
 
+def cell_digest(text: str) -> str:
+    """A short digest of a fill-in cell's text as a person sees it (spaces at the ends ignored)."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8]
+
+
+def prefill_fingerprint(cells: Iterable[tuple[str, str]]) -> str:
+    """What render prefilled in a row's fill-in cells, (column header, text) pairs, as digests: merge compares
+    it to tell a return left untouched and text carried over unchanged from the round before."""
+    return "\x1e".join(f"{header}\x1f{cell_digest(text)}" for header, text in cells if text.strip())
+
+
+def prefilled_digests(fingerprint: str) -> dict[str, str]:
+    """column header -> digest of its prefilled text, read back from `prefill_fingerprint`."""
+    pairs = (item.split("\x1f", 1) for item in fingerprint.split("\x1e") if "\x1f" in item)
+    return dict((header, digest) for header, digest in pairs)
+
+
 def task_cells(task: Task) -> list[str]:
     """The source columns of a task as the office reads them (TASK_COLUMNS)."""
     category = "\n".join(x for x in (task.category, task.title) if x)

@@ -116,6 +116,10 @@ _TYPES = [
     # --- intake and correction of returns (collect, ledger returns)
     ProblemType("return-order-undecided", WARNING, "与同一单位的“{newer}”保存时间、收到时间都相同，无法判断先后，按收集顺序采用了“{newer}”，本文件未汇总", "请与该单位核实以哪一份为准；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”。", title="无法判断先后"),
     ProblemType("return-unit-assigned", WARNING, "报送单位已由办公室指定为{unit}（ledger returns assign）", "如指定有误，用 ledger returns assign 重新指定。", title="已指定单位"),
+    ProblemType("return-empty", ERROR, "报送的填报表与下发时相同（{rows}行均未填写或未修改），视为未报送本期进展", "请该单位在填报表上填写本期完成状态和进展后重新报送。", title="填报表未填写"),
+    ProblemType("progress-unchanged", WARNING, "任务“{task_id}”的{column}与上期相同，未更新", "请该单位填写本期的{column}；汇总和通报中标注为“（与上期相同）”，不作为本期情况引用。", title="与上期相同"),
+    ProblemType("status-overdue-on-schedule", WARNING, "任务“{task_id}”已超过完成时限（{deadline}），单位填报为“{status}”", "请该单位核实：已完成的选“已完成”并写明完成时间，未完成的选“滞后”并说明原因；汇总中按逾期（红灯）统计。", title="已超期仍填序时推进"),
+    ProblemType("report-date-late", WARNING, "报告日期{report_date}比本期报送时限{due}晚{days}天", "确认报告日期：用 ledger report --date 指定成文日期（如 --date {due_iso}）。", title="报告日期过晚"),
     ProblemType("return-scan-only", ERROR, "只报送了扫描件（{kind}），没有 Excel 填报表", "请该单位把填好的 Excel 填报表（.xlsx）一并报送；扫描件可作为佐证材料附上。", title="只报送了扫描件"),
     ProblemType("collect-other-period", WARNING, "文件是{found}的填报表，却存入了{period}", "如放错了报告期：ledger returns withdraw --period {period} {file} --why \"报告期有误\" 撤回，再用 ledger collect --period {found}（或 --period auto）重新收集。", title="报告期不符"),
     ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),
@@ -135,7 +139,7 @@ _TYPES = [
     ProblemType("returns-not-held", ERROR, "文件“{file}”不是待确认的文件（现为：{state}），无需确认", "用 ledger returns list 查看各文件的状态；只有发件人不是该单位登记邮箱的文件需要确认。", title="无需确认"),
     ProblemType("returns-remember-refused", ERROR, "文件“{file}”的发件邮箱不能登记：{why}", "不加 --remember，只确认这一个文件。", title="邮箱不能登记"),
     # --- what units are told (workbooks and mail)
-    ProblemType("office-contact-placeholder", WARNING, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
+    ProblemType("office-contact-placeholder", ERROR, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
 ]
 # fmt: on

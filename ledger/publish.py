@@ -13,11 +13,13 @@ from .bulletin import bulletin_number, write_docx
 from .processes import in_processes
 from .report import (
     ATTENTION_RULE,
+    COMPLETION_RULE,
     ERROR_RULE,
     GOOD_RULE,
     LATE_RULE,
     LIGHT_NAMES,
     MISSING_RULE,
+    REPORTING_NAMES,
     MonthlyReport,
 )
 from .report_workbook import write_xlsx
@@ -25,11 +27,38 @@ from .templating import template
 from .wording import chinese
 from .workspace import Workspace
 
+ORDINALS = "一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """一, 二 … 十 for 一是、二是; past ten as digits."""
+    return ORDINALS[n - 1] if 1 <= n <= len(ORDINALS) else str(n)
+
+
+def attachments(report: MonthlyReport, overdue_title: str, issues_title: str) -> list[dict[str, str]]:
+    """The 附件 of the bulletin: the red tasks, then every 存在问题 task by task; numbered when there are two."""
+    found = [
+        {"key": key, "title": title}
+        for key, title, present in (
+            ("overdue", overdue_title, bool(report.red_tasks)),
+            ("issues", issues_title, bool(report.issues)),
+        )
+        if present
+    ]
+    for n, item in enumerate(found, 1):
+        item["number"] = str(n) if len(found) > 1 else ""
+        item["label"] = f"{n}．" if len(found) > 1 else ""
+    return found
+
 
 def report_context(report: MonthlyReport) -> dict:
     """What the HTML page and the Word bulletin are filled with: the same figures and sentences for both.
     `cn` is the one Chinese formatting of dates and numbers ({{ cn(r.done, '项') }} → 13项)."""
     folded = report.unreported_light == "red"
+    overdue_title = f"{chinese(report.period)}{'红灯任务清单' if folded else '逾期任务清单'}"
+    issues_title = f"{chinese(report.period)}存在问题和需协调事项明细"
+    listed = attachments(report, overdue_title, issues_title)
+    numbers = {a["key"]: a["number"] or " " for a in listed}  # " ": the only attachment, 附件 without a number
     return {
         "r": report,
         "cn": chinese,
@@ -54,9 +83,20 @@ def report_context(report: MonthlyReport) -> dict:
             "errors": ERROR_RULE,
             "late": LATE_RULE,
             "attention": ATTENTION_RULE,
+            "completion": COMPLETION_RULE,
         },
+        "reporting_names": REPORTING_NAMES,
+        "reporting_text": report.reporting_text(),
+        "issue_groups": report.issue_groups(),
+        "stale_issues": len(report.issues) - len(report.current_issues),
+        "requirements": report.requirements(),
+        "ordinal": ordinal,
+        "attachments": listed,
         "attachment": report.red_tasks,
-        "attachment_title": f"{chinese(report.period)}{'红灯任务清单' if folded else '逾期任务清单'}",
+        "attachment_title": overdue_title,
+        "overdue_attachment": numbers.get("overdue", "").strip(),
+        "issues_attachment": numbers.get("issues", ""),
+        "issues_title": issues_title,
         "summary": report.summary(),
     }
 

@@ -86,6 +86,7 @@ class MetaRow(NamedTuple):
     task_id: str
     role: str
     fingerprint: str
+    prefill: str = ""  # layout.prefill_fingerprint of what render prefilled ("" in earlier workbooks)
 
 
 @dataclass
@@ -252,7 +253,9 @@ def _metadata(rows: list[list[object]] | None, properties: dict[str, str]) -> Me
     if rows and len(rows) >= 5 and rows[0][:1] == ["ledger_id"]:
         head = {str(r[0]): str(r[1]) for r in rows[:4] if len(r) >= 2}
         items = [
-            MetaRow(str(r[0]), str(r[1]), task_id_of(str(r[2])), str(r[3]), str(r[4]))
+            MetaRow(
+                str(r[0]), str(r[1]), task_id_of(str(r[2])), str(r[3]), str(r[4]), str(r[5] or "") if len(r) > 5 else ""
+            )
             for r in rows[5:]
             if len(r) >= 5 and r[0]
         ]

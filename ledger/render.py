@@ -18,7 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .cells import tidy
+from .cells import text_of, tidy
 from .config import Config, FillColumn
 from .deadlines import deadline_state
 from .history import History
@@ -41,6 +41,7 @@ from .layout import (
     SupportGroups,
     fill_widths,
     ledger_id,
+    prefill_fingerprint,
     round_header,
     row_fingerprint,
     workbook_cells,
@@ -269,7 +270,7 @@ class UnitWorkbook:
             fill = self.unanswered[key]
         cells: list[tuple[Cell, object]] = [(value, locked) for value in row.cells]
         sheet.write_cells(r, cells + fill, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
-        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint])
+        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint, _prefilled(plan.fill, fill)])
 
     def _fill_cells(
         self, plan: _SheetPlan, applies: set[str], state: str | None, previous: Mapping[str, object]
@@ -292,10 +293,13 @@ class UnitWorkbook:
         cells: list[tuple[Cell, object]] = [(value, f.locked[None]) for value in values]
         previous = self.history.answers_of(group.id, self.unit)
         lines = max(line_count(v, w) for v, w in zip(values, GROUP_WIDTHS, strict=True) if w)
-        for column in fill:
-            cells.append((_input_value(column, previous.get(column.header)), f.input[column.kind]))
-        sheet.write_cells(r, cells, row_height(max(lines, GROUP_ROW_LINES, _answer_lines(previous, fill, widths))))
-        self.meta_rows.append([SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(values)])
+        answers = [(_input_value(column, previous.get(column.header)), f.input[column.kind]) for column in fill]
+        sheet.write_cells(
+            r, cells + answers, row_height(max(lines, GROUP_ROW_LINES, _answer_lines(previous, fill, widths)))
+        )
+        self.meta_rows.append(
+            [SUPPORT_SHEET, str(r + 1), group.id, GROUP_ROLE, row_fingerprint(values), _prefilled(fill, answers)]
+        )
 
     def _signature_block(self, sheet, first: int, widths: list[float]) -> None:
         """填报人、联系电话、单位负责人（签字）、单位（盖章）、填报日期, two to a line, room for the stamp.
@@ -367,7 +371,7 @@ class UnitWorkbook:
             ["period", str(self.period)],
             ["unit", self.unit],
             ["format", META_FORMAT],
-            ["sheet", "row", "task_id", "role", "fingerprint"],
+            ["sheet", "row", "task_id", "role", "fingerprint", "prefill"],
         ]
         for r, row in enumerate([*header, *self.meta_rows]):
             sheet.write_cells(r, [(value, None) for value in row])
@@ -384,6 +388,14 @@ def _input_value(column: FillColumn, value: object) -> Cell:
     if column.kind == "date" and isinstance(value, date):
         return date(value.year, value.month, value.day)
     return str(value)
+
+
+def _prefilled(fill: list[FillColumn], cells: list[tuple[Cell, object]]) -> str:
+    """The fingerprint of what a row's fill-in cells were written with ("—" where a column does not apply is
+    not an answer)."""
+    return prefill_fingerprint(
+        (column.header, text_of(value)) for column, (value, _) in zip(fill, cells, strict=True) if value != "—"
+    )
 
 
 def _answer_lines(previous: Mapping[str, object], fill: list[FillColumn], widths: list[float]) -> int:

@@ -16,31 +16,52 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from .clock import local_date, local_time, today
-from .config import BEHIND_STATUS, DONE_STATUS, Config, WorkCalendar
+from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
 from .deadlines import NATIONAL, deadline_state
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
 from .layout import SupportGroups
 from .model import Period, Task
-from .problems import ERROR, Problem
+from .problems import ERROR, Problem, problem
 from .schedule import round_due
 from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, normalise_status
-from .wording import chinese, reported_text, supports_text, without_spaces
+from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text, without_spaces
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Light = Literal["green", "yellow", "red", "grey"]
+# How a unit reported in a round: exactly one state each, so that the counts add up to the units due.
+# 待确认 (a return held by the sender rule) and 退回重报 (a return sent back) have their place here and in every
+# output; nothing sets them yet.
+Reporting = Literal["on_time", "late", "error", "redo", "held", "missing"]
+REPORTING_NAMES: dict[Reporting, str] = {
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    "error": "报送有误",
+    "redo": "退回重报",
+    "held": "待确认",
+    "missing": "未报送",
+}
+OVERDUE_ON_SCHEDULE = "已超期，单位填报序时推进"
+NAME_LENGTH = 18  # characters of a task's content that name it in the bulletin
+LATE_REPORT_DAYS = 30  # a report dated later than this after the round's due date is a warning
 LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
 FIRST_MONTH = "本期为首次调度，无上期数据"
 # How each list of units is chosen, said in every output beside the list.
-GOOD_RULE = "按时报送、报送无误，牵头任务中无滞后、逾期、应启动未启动或状态有误的单位，按完成率、报送时间排序"
+GOOD_RULE = (
+    "按时报送、报送无误，牵头任务均已选择完成状态，牵头（含共同牵头）任务中无滞后、逾期、应启动未启动或状态有误，"
+    "且本期未反映进度问题的单位，按完成率、报送时间排序"
+)
 MISSING_RULE = "截至报告日未报送填报表的单位"
 ERROR_RULE = "报送文件未能汇总，或填报内容有错误（如完成状态不在可选范围）的单位"
 LATE_RULE = "在报送时限之后报送的单位"
-ATTENTION_RULE = "牵头任务中有逾期、滞后、应启动未启动或完成状态有误的单位"
+ATTENTION_RULE = "牵头（含共同牵头）任务中有逾期、滞后、应启动未启动或完成状态有误的单位"
+COMPLETION_RULE = (
+    "完成率为牵头任务（含共同牵头）中综合状态为已完成的比例：共同牵头的任务须各牵头单位均报已完成才计为完成"
+)
 # 存在问题 that says there is none: 无, 暂无, 没有问题, 无问题和需协调事项, "/", "—" …
 _PUNCTUATION = re.compile(r"[\s。．.，,、;；:：!！?？/\\\-—_~～()（）“”\"']+")
 _NOTHING = re.compile(
@@ -69,6 +90,23 @@ class TaskLine:
     groups: list[Entry] = field(default_factory=list)  # answers for the task's whole support group (role "group")
     previous: str = ""  # consolidated status of the periods before ("" when unknown)
     carried: bool = False  # closed in an earlier period: not asked again this month
+    on_schedule_overdue: bool = False  # overdue, and a lead still reported it on schedule (status-overdue-on-schedule)
+
+    @property
+    def remark(self) -> str:
+        """What every output says beside the status: why its light, and 已超期，单位填报序时推进 where it applies."""
+        return OVERDUE_ON_SCHEDULE if self.on_schedule_overdue else self.reason
+
+    @property
+    def name(self) -> str:
+        """The task named by its content, as a bulletin names it: its title, else the measure's first clause."""
+        text = self.task.title or re.split(r"[，。；;：:]", self.task.measure.strip(), maxsplit=1)[0]
+        return text if len(text) <= NAME_LENGTH else text[: NAME_LENGTH - 1] + "…"
+
+    @property
+    def progress_text(self) -> str:
+        """The leads' progress, each with its unit when the task has several; stale text marked （与上期相同）."""
+        return reported_text(self.leads, "progress", len(self.task.lead_units) == 1)
 
     @property
     def support_text(self) -> str:
@@ -99,9 +137,16 @@ class Completion:
 
 @dataclass(kw_only=True)
 class UnitLine(Completion):
+    """A unit due to report in the round. `done` (from Completion) counts the tasks it leads whose consolidated
+    status is 已完成; `own_done` the tasks where its own answer is 已完成; the other task counts are by the
+    tasks' consolidated status, co-led ones included."""
+
     unit: str
     contact: str = ""
     phone: str = ""
+    own_done: int = 0  # 本单位已完成: its own answer is 已完成, whatever the co-leads said
+    unanswered: int = 0  # tasks it leads without a status of the list in its own answer
+    delays: int = 0  # 存在问题 of this round naming a problem, on the tasks it leads
     returned: bool = False  # a return of the unit was merged
     refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
     held: bool = False  # nothing merged, but a return naming the unit waits for the office to accept it (待确认)
@@ -117,16 +162,32 @@ class UnitLine(Completion):
     not_reported: int = 0
 
     @property
-    def reporting(self) -> str:
-        """How the unit reported, in the words of every output."""
-        if self.refused:
-            return "报送有误（文件未汇总）"
+    def late(self) -> bool:
+        return self.returned and self.on_time is False
+
+    @property
+    def state(self) -> Reporting:
+        """The one reporting state of the unit in the round."""
+        if self.refused or self.errors:
+            return "error"
         if self.held and not self.returned:
-            return "待确认（发件人未登记）"
+            return "held"
         if not self.returned:
-            return "未报送"
-        late = "按时报送" if self.on_time else "逾期报送"
-        return f"{late}（有误）" if self.errors else late
+            return "missing"
+        return "on_time" if self.on_time else "late"
+
+    @property
+    def reporting(self) -> str:
+        """How the unit reported, in the words of every output: the state, 逾期 beside 报送有误 when late too."""
+        name = REPORTING_NAMES[self.state]
+        if self.state == "error":
+            detail = "文件未汇总" if self.refused else "逾期" if self.late else ""
+            return f"{name}（{detail}）" if detail else name
+        return f"{name}（发件人未登记）" if self.state == "held" else name
+
+    @property
+    def own_done_text(self) -> str:
+        return f"{self.own_done}/{self.led}"
 
     @property
     def rank(self) -> int:
@@ -144,6 +205,18 @@ class UnitLine(Completion):
         return bool(self.overdue or self.behind or self.stalled or self.invalid)
 
     @property
+    def praised(self) -> bool:
+        """表现较好 (GOOD_RULE): on time without errors; leads a task and answered each with a status of the list;
+        none of its tasks, co-led ones included, behind, overdue, stalled or invalid; no delay reported."""
+        return (
+            self.state == "on_time"
+            and bool(self.led)
+            and not self.unanswered
+            and not self.needs_attention
+            and not self.delays
+        )
+
+    @property
     def concerns(self) -> str:
         """What needs attention in the unit's tasks: "逾期2项、滞后1项"."""
         found = (
@@ -157,6 +230,8 @@ class UnitLine(Completion):
     @property
     def contact_text(self) -> str:
         """Who to call about the unit's return, from the units file: "联系人张三，电话0531-1234567"."""
+        if Office(contact=self.contact, phone=self.phone).placeholder:
+            return ""  # the example's 台账联络员 or a phone of zeros is nobody to call
         parts = (f"联系人{self.contact}" if self.contact else "", f"电话{self.phone}" if self.phone else "")
         return "，".join(p for p in parts if p)
 
@@ -169,6 +244,43 @@ class IssueLine:
     unit: str
     role: str
     text: str
+    unchanged: bool = False  # the text prefilled from the round before, left as it was
+
+    @property
+    def current(self) -> bool:
+        """Whether the bulletin may present it as a problem of this round: typed this round, and, when it is a
+        lead's, on a task that is still behind or not done."""
+        return not self.unchanged and (self.role != "lead" or self.task.status != DONE_STATUS)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.text}{SAME_AS_BEFORE}" if self.unchanged else self.text
+
+
+@dataclass(kw_only=True)
+class IssueGroup:
+    """Units that reported the same problem: one sentence in the bulletin, the tasks named by their content."""
+
+    text: str
+    issues: list[IssueLine] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        return list(dict.fromkeys(i.unit for i in self.issues))
+
+    @property
+    def tasks(self) -> list[TaskLine]:
+        return list({i.task.task.id: i.task for i in self.issues}.values())
+
+    def sentence(self, shown: int = 5) -> str:
+        """市生态环境局等3个单位5项任务反映：受资金影响，进度滞后。涉及老旧小区改造、……等任务。"""
+        units, tasks = self.units, self.tasks
+        who = units[0] if len(units) == 1 else f"{units[0]}等{chinese(len(units), '个')}单位"
+        names = "、".join(t.name for t in tasks[:shown])
+        if len(tasks) == 1:
+            return f"{who}反映{names}：{self.text.rstrip('。')}。"
+        more = "等" if len(tasks) > shown else ""
+        return f"{who}{chinese(len(tasks), '项')}任务反映：{self.text.rstrip('。')}。涉及{names}{more}任务。"
 
 
 @dataclass(kw_only=True)
@@ -201,6 +313,7 @@ class MonthlyReport:
     issues: list[IssueLine] = field(default_factory=list)
     reporting_changes: list[ReportingChange] = field(default_factory=list)
     rhythm: str = "month"  # the ledger's round: week, month, quarter or half
+    notes: list[Problem] = field(default_factory=list)  # about the report itself: a report date far after the round
 
     # --- lights and the red / 未报送 split
 
@@ -262,6 +375,72 @@ class MonthlyReport:
         return [t for t in self.tasks if t.due_soon and t.status != DONE_STATUS]
 
     @property
+    def on_schedule_overdue_tasks(self) -> list[TaskLine]:
+        return [t for t in self.tasks if t.on_schedule_overdue]
+
+    @property
+    def current_issues(self) -> list[IssueLine]:
+        """The 存在问题 the bulletin may present as this round's: typed this round, on a task not yet done."""
+        return [i for i in self.issues if i.current]
+
+    def issue_groups(self) -> list[IssueGroup]:
+        """This round's problems grouped by their words (punctuation and spaces aside), the most tasks first."""
+        groups: dict[str, IssueGroup] = {}
+        for i in self.current_issues:
+            key = _PUNCTUATION.sub("", i.text)
+            groups.setdefault(key, IssueGroup(text=i.text)).issues.append(i)
+        return sorted(groups.values(), key=lambda g: (-len(g.tasks), -len(g.units)))
+
+    @property
+    def behind_tasks(self) -> list[TaskLine]:
+        """欠进度: behind, overdue or stalled (应启动未启动), not done."""
+        stalled = {t.task.id for t in self.tasks if t.status == NOT_STARTED and started(t.task, self.as_of)}
+        return [
+            t
+            for t in self.tasks
+            if t.status != DONE_STATUS and (t.overdue or t.status == BEHIND_STATUS or t.task.id in stalled)
+        ]
+
+    def judgement(self) -> str:
+        """The opening judgement with counts and shares, as an office writes it."""
+        total = len(self.tasks) or 1
+        behind, missing = len(self.behind_tasks), len(self.unreported_tasks)
+        on_track = sum(t.light == "green" and t.status != DONE_STATUS for t in self.tasks)
+        if behind / total <= 0.05:
+            overall = "各项任务总体推进顺利"
+        elif behind / total <= 0.15:
+            overall = "多数任务按序时推进，部分任务进度相对缓慢"
+        else:
+            overall = "任务推进总体偏慢，欠进度任务较多"
+        return (
+            f"从总体上看，{overall}。台账共有任务{chinese(len(self.tasks), '项')}，"
+            f"已完成{chinese(self.done, '项')}，占{chinese(self.done / total)}；"
+            f"序时推进{chinese(on_track, '项')}，占{chinese(on_track / total)}；"
+            f"欠进度（逾期、滞后、应启动未启动）的有{chinese(behind, '项')}，占{chinese(behind / total)}；"
+            f"牵头单位未报送进展的{chinese(missing, '项')}，占{chinese(missing / total)}。"
+        )
+
+    def requirements(self) -> list[str]:
+        """工作要求, each a sentence the bulletin numbers 一是、二是……: only those this round calls for."""
+        found = []
+        if self.overdue_tasks or self.behind_tasks:
+            found.append(
+                f"加快推进欠进度任务。{chinese(len(self.behind_tasks), '项')}欠进度任务的牵头单位要分析原因、明确措施、"
+                "限期完成，已超期的要说明完成时间"
+            )
+        if self.on_schedule_overdue_tasks:
+            found.append(
+                f"如实填报完成状态。{chinese(len(self.on_schedule_overdue_tasks), '项')}任务已超过完成时限仍填报"
+                "“序时推进”，请牵头单位核实，已完成的报已完成，未完成的报滞后并说明原因"
+            )
+        if self.missing_units or self.error_units:
+            found.append("落实专人负责填报。未报送、报送有误的单位要按时、准确报送，填报表未填写的视为未报送")
+        if any(e.unchanged for t in self.tasks for e in t.leads):
+            found.append("每期如实填写本期进展和存在问题，不得照抄上期内容，与上期相同的不作为本期情况统计")
+        found.append(f"{chinese(self.period.next())}进展请于{chinese(self.next_due)}前报送")
+        return found
+
+    @property
     def invalid_tasks(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.status == INVALID_STATUS]
 
@@ -274,12 +453,12 @@ class MonthlyReport:
     @property
     def missing_units(self) -> list[UnitLine]:
         """未报送: nothing of the unit arrived (a refused file counts as 报送有误, a held one as 待确认 instead)."""
-        return [u for u in self.units if not u.returned and not u.refused and not u.held]
+        return [u for u in self.units if u.state == "missing"]
 
     @property
     def held_units(self) -> list[UnitLine]:
         """待确认: nothing merged, but a return naming the unit came from a sender the office has not accepted."""
-        return [u for u in self.units if u.held and not u.returned and not u.refused]
+        return [u for u in self.units if u.state == "held"]
 
     @property
     def returned_units(self) -> list[UnitLine]:
@@ -287,17 +466,41 @@ class MonthlyReport:
 
     @property
     def late_units(self) -> list[UnitLine]:
-        return [u for u in self.units if u.returned and u.on_time is False]
+        """逾期报送 without errors (a late return with errors is 报送有误, 逾期 shown beside it)."""
+        return [u for u in self.units if u.state == "late"]
+
+    @property
+    def on_time_units(self) -> list[UnitLine]:
+        return [u for u in self.units if u.state == "on_time"]
 
     @property
     def error_units(self) -> list[UnitLine]:
-        """报送有误: a refused file, or errors in the merged one."""
-        return [u for u in self.units if u.refused or u.errors]
+        """报送有误: a refused file, or errors in the merged one (an untouched workbook among them)."""
+        return [u for u in self.units if u.state == "error"]
+
+    @property
+    def reporting_counts(self) -> dict[Reporting, int]:
+        """Units per reporting state: they add up to the units due."""
+        found = Counter(u.state for u in self.units)
+        return {state: found[state] for state in REPORTING_NAMES}
+
+    def reporting_text(self) -> str:
+        """The reporting line, every unit due accounted for: 应报送单位45个，其中按时报送30个，……"""
+        counts = self.reporting_counts
+        parts = []
+        for state, name in REPORTING_NAMES.items():
+            if counts[state] or state in ("on_time", "missing"):
+                text = f"{name}{chinese(counts[state], '个')}"
+                late = sum(u.late for u in self.error_units)
+                if state == "error" and late:
+                    text += f"（其中逾期{chinese(late, '个')}）"
+                parts.append(text)
+        return f"应报送单位{chinese(len(self.units), '个')}，其中" + "，".join(parts)
 
     @property
     def good_units(self) -> list[UnitLine]:
-        """表现较好 (GOOD_RULE): on time, no errors, leads a task, none behind, overdue, stalled or invalid."""
-        good = [u for u in self.units if u.on_time and not u.errors and u.led and not u.needs_attention]
+        """表现较好 (GOOD_RULE, UnitLine.praised), by completion, then the earliest return."""
+        good = [u for u in self.units if u.praised]
         return sorted(good, key=lambda u: (-u.completion, u.received or datetime.max, u.unit))
 
     @property
@@ -397,6 +600,10 @@ class MonthlyReport:
             "due_soon": [t.task.id for t in self.due_soon_tasks],
             "invalid_status": [t.task.id for t in self.invalid_tasks],
             "issues": len(self.issues),
+            "issues_unchanged": sum(i.unchanged for i in self.issues),
+            "overdue_on_schedule": [t.task.id for t in self.on_schedule_overdue_tasks],
+            "reporting": self.reporting_counts,
+            "completion_by_unit": {u.unit: {"led": u.led, "done": u.done, "own_done": u.own_done} for u in self.units},
             "units": {
                 "expected": len(self.units),
                 "returned": [u.unit for u in self.returned_units],
@@ -479,7 +686,7 @@ def build_report(
 ) -> MonthlyReport:
     """Everything the monthly report says, computed once from the source, this period's merged returns and
     the history before it; linear in tasks plus entries plus units. `issued` is the report date (default today
-    in the office's zone); it is moved forward to the last return counted when it is earlier."""
+    in the office's zone, see `report_date`)."""
     config = ws.config
     as_of = period.last_day
     deadline = round_due(config, ws.paths, period)
@@ -493,6 +700,11 @@ def build_report(
         leads = found.leads(task)
         status = statuses[task.id]
         light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
+        kept_on = overdue and any(
+            normalise_status(e.status) in config.statuses
+            and normalise_status(e.status) not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+            for e in leads
+        )
         lines.append(
             TaskLine(
                 task=task,
@@ -506,6 +718,7 @@ def build_report(
                 groups=found.groups(task),
                 previous=history.previous_status.get(task.id, ""),
                 carried=carried,
+                on_schedule_overdue=kept_on and status != DONE_STATUS,
             )
         )
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
@@ -521,22 +734,13 @@ def build_report(
         known = ws.units.get(unit)
         line.contact, line.phone = (known.contact, known.phone) if known else ("", "")
         for t in led[unit]:
-            own = normalise_status(next((e.status for e in t.leads if e.unit == unit), ""))
-            line.led += 1
-            line.done += own == DONE_STATUS
-            line.behind += own == BEHIND_STATUS
-            line.not_started += own == NOT_STARTED
-            line.stalled += own == NOT_STARTED and started(t.task, as_of)
-            line.invalid += bool(own) and own not in config.statuses
-            line.not_reported += not own
-            line.on_schedule += own in config.statuses and own not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
-            line.overdue += t.overdue and own != DONE_STATUS
-    counted = [local_date(r.received_at, config) for r in merged.returns if r.state == "merged"]
-    report_date = max([issued or today(config), *counted])
+            add_led_task(line, t, as_of, config.statuses)
+    issued_on, notes = report_date(issued, deadline, config)
     return MonthlyReport(
         period=period,
         as_of=as_of,
-        issued=report_date,
+        issued=issued_on,
+        notes=notes,
         return_deadline=deadline,
         next_due=round_due(config, ws.paths, period.next()),
         title=config.title,
@@ -555,16 +759,53 @@ def build_report(
     )
 
 
+def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -> None:
+    """Count one task the unit leads into its line: completion and the concerns by the task's consolidated
+    status (a co-led task is done only when every lead says so, and behind when any says so), 本单位已完成 and
+    what it answered by its own entry."""
+    own_entry = next((e for e in t.leads if e.unit == line.unit), None)
+    own = normalise_status(own_entry.status) if own_entry else ""
+    status = t.status
+    line.led += 1
+    line.done += status == DONE_STATUS
+    line.own_done += own == DONE_STATUS
+    line.unanswered += own not in allowed
+    line.delays += own_entry is not None and not says_nothing(own_entry.issues)
+    line.behind += BEHIND_STATUS in (status, own)
+    line.not_started += status == NOT_STARTED
+    line.stalled += NOT_STARTED in (status, own) and started(t.task, as_of)
+    line.invalid += status == INVALID_STATUS
+    line.not_reported += status == NOT_REPORTED
+    line.on_schedule += status in allowed and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+    line.overdue += t.overdue and status != DONE_STATUS
+
+
+def report_date(issued: date | None, due: date, config: Config) -> tuple[date, list[Problem]]:
+    """The report date and what to say about it: `--date` when given, else today in the office's zone. No
+    received time moves it (a forged mail Date once dated a bulletin 2100); a date more than LATE_REPORT_DAYS
+    after the round's due date is a warning naming both, so a leader never signs a bulletin dated years off."""
+    day = issued or today(config)
+    late = (day - due).days
+    if late <= LATE_REPORT_DAYS:
+        return day, []
+    warning = problem(
+        "report-date-late", report_date=chinese(day), due=chinese(due), days=late, due_iso=due.isoformat()
+    )
+    return day, [warning]
+
+
 def issues_of(lines: list[TaskLine]) -> list[IssueLine]:
     """Every 存在问题 that names a problem, per task (source order) and unit, leads first; an answer for a whole
-    support group is listed once, at the group's first task."""
+    support group is listed once, at the group's first task. A text left as prefilled is marked."""
     found, seen = [], set()
     for t in lines:
         for e in (*t.leads, *t.supports, *t.groups):
             if says_nothing(e.issues) or (e.task_id, e.unit) in seen:
                 continue
             seen.add((e.task_id, e.unit))
-            found.append(IssueLine(task=t, unit=e.unit, role=e.role, text=e.issues.strip()))
+            found.append(
+                IssueLine(task=t, unit=e.unit, role=e.role, text=e.issues.strip(), unchanged="issues" in e.unchanged)
+            )
     return found
 
 
@@ -597,12 +838,12 @@ TASK_LINE_FRAME: list[Column[TaskLine]] = [
     *(_of_line(c) for c in TASK_FRAME),
     Column("light", "灯色", "category", lambda t: t.light, tuple(LIGHT_NAMES)),
     Column("status", "综合状态", "text", lambda t: t.status),
-    Column("reason", "原因", "text", lambda t: t.reason),
+    Column("reason", "原因", "text", lambda t: t.remark),
     Column("overdue", "逾期", "bool", lambda t: t.overdue),
     Column("due_soon", "临期", "bool", lambda t: t.due_soon),
     Column("previous", "上月状态", "text", lambda t: t.previous),
     Column("carried", "往期已完成", "bool", lambda t: t.carried),
-    Column("lead_progress", "牵头单位进展", "text", _lead_text("progress")),
+    Column("lead_progress", "牵头单位进展", "text", lambda t: t.progress_text),
     Column("lead_issues", "存在问题", "text", _lead_text("issues")),
     Column("support_reports", "配合单位反馈", "text", lambda t: t.support_text),
 ]
@@ -612,10 +853,12 @@ UNIT_LINE_FRAME: list[Column[UnitLine]] = [
     Column("refused", "报送文件未汇总", "bool", lambda u: u.refused),
     Column("on_time", "按时报送", "flag", lambda u: u.on_time),  # <NA> when nothing was returned
     Column("received_at", "收到时间", "text", lambda u: u.received.isoformat() if u.received else None),
+    Column("state", "报送状态", "category", lambda u: REPORTING_NAMES[u.state], tuple(REPORTING_NAMES.values())),
     Column("reporting", "报送情况", "text", lambda u: u.reporting),
     Column("errors", "报送错误", "int", lambda u: u.errors),
     Column("led", "牵头任务", "int", lambda u: u.led),
     Column("done", "已完成", "int", lambda u: u.done),
+    Column("own_done", "本单位已完成", "int", lambda u: u.own_done),
     Column("on_schedule", "序时推进", "int", lambda u: u.on_schedule),
     Column("behind", "滞后", "int", lambda u: u.behind),
     Column("not_started", "未启动", "int", lambda u: u.not_started),

@@ -21,9 +21,11 @@ CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": 
 CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
 TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上月状态"]
 TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
-UNIT_HEADERS = ["单位", "牵头任务", "已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误", "未报送", "完成率"]
-UNIT_HEADERS += ["完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
-UNIT_WIDTHS = [28, 8, 7, 8, 6, 6, 6, 8, 7, 8, 9, 16, 17, 8, 12, 15]  # 联系人 fits 台账联络员 on a line
+UNIT_HEADERS = ["单位", "牵头任务", "已完成", "本单位已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误"]
+UNIT_HEADERS += ["未报送", "完成率", "完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
+# One A4 landscape page wide at 9 pt or more (10 pt text scaled to fit): 联系人 fits 台账联络员 on a line.
+UNIT_WIDTHS = [22, 8, 7, 8, 8, 6, 6, 6, 8, 7, 8, 9, 14, 15, 8, 10, 13]
+RATE_COLUMN, RECEIVED_COLUMN = UNIT_HEADERS.index("完成率"), UNIT_HEADERS.index("收到时间")
 
 
 def task_row(line: TaskLine) -> list[object]:
@@ -34,8 +36,8 @@ def task_row(line: TaskLine) -> list[object]:
         *cells,
         LIGHT_NAMES[line.light],
         line.status,
-        line.reason,
-        reported_text(line.leads, "progress", single),
+        line.remark,
+        line.progress_text,
         reported_text(line.leads, "issues", single),
         line.support_text,
         line.previous,
@@ -47,6 +49,7 @@ def unit_row(line: UnitLine) -> list[object]:
         line.unit,
         line.led,
         line.done,
+        line.own_done,
         line.on_schedule,
         line.behind,
         line.not_started,
@@ -188,12 +191,12 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
     order = charted + [u for u in report.units if not u.led]
     rows = [unit_row(u) for u in order]
     sheet = table_sheet(book, "单位统计", f"{label}各单位完成情况", UNIT_HEADERS, rows, UNIT_WIDTHS)
-    sheet.set_column(9, 9, UNIT_WIDTHS[9], percent)
+    sheet.set_column(RATE_COLUMN, RATE_COLUMN, UNIT_WIDTHS[RATE_COLUMN], percent)
     for r, unit in enumerate(order, 2):
         if unit.led:
-            sheet.write_number(r, 9, round(unit.completion, 4), percent)
+            sheet.write_number(r, RATE_COLUMN, round(unit.completion, 4), percent)
         if unit.received is not None:
-            sheet.write_datetime(r, 12, unit.received.replace(tzinfo=None), moment)
+            sheet.write_datetime(r, RECEIVED_COLUMN, unit.received.replace(tzinfo=None), moment)
     if not charted:
         return
     chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
@@ -201,7 +204,7 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
         {
             "name": "完成率",
             "categories": ["单位统计", 2, 0, len(charted) + 1, 0],
-            "values": ["单位统计", 2, 9, len(charted) + 1, 9],
+            "values": ["单位统计", 2, RATE_COLUMN, len(charted) + 1, RATE_COLUMN],
             "fill": {"color": "#1F6FB5"},
             "data_labels": {
                 "value": True,
@@ -210,7 +213,11 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
         }
     )
     chart.set_legend({"none": True})
-    sheet.insert_chart(2, len(UNIT_HEADERS) + 1, chart)
+    # under the table, after a page break: printed on a page of its own (beside the table it shrank the table's
+    # print to 5 pt)
+    top = len(order) + 4
+    sheet.set_h_pagebreaks([top - 1])
+    sheet.insert_chart(top, 0, chart)
 
 
 def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:

@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
-from .config import DONE_STATUS, FillColumn
-from .deadlines import parse_deadline
+from .config import BEHIND_STATUS, DONE_STATUS, FillColumn
+from .deadlines import deadline_state, parse_deadline
 from .entries import ADDED_ROW, Entry, Role, Unmerged
 from .layout import (
     FOOTER_LABELS,
@@ -31,7 +31,9 @@ from .layout import (
     WORKBOOK_COLUMNS,
     SupportGroups,
     canonical_header,
+    cell_digest,
     ledger_id,
+    prefilled_digests,
     row_fingerprint,
     workbook_cells,
 )
@@ -39,7 +41,7 @@ from .model import Period, Task
 from .problems import Problem, cell_name, problem
 from .read import MetaRow, ReturnedBook, ReturnedSheet
 from .senders import office_addresses, registered_senders
-from .statuses import normalise_status
+from .statuses import NOT_STARTED, normalise_status
 from .workspace import Workspace, tasks_by_unit
 
 ENTRY_FIELDS = {
@@ -53,6 +55,8 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
+# Fill-in texts that must be this round's words: the same text as prefilled is flagged (progress-unchanged).
+OWN_WORDS = {"progress": "本月进展", "issues": "存在问题"}
 
 
 def probable_number(text: str, header: str) -> float | None:
@@ -164,6 +168,7 @@ class ReturnReader:
         self.problems: list[Problem] = []
         self.unmerged: list[Unmerged] = []
         self.reporter: dict[str, str] = {}
+        self.touched = False  # a fill-in cell differs from what render wrote (prefill included)
 
     def report(self, code: str, sheet: str | None = None, cell: str | None = None, **fields: object) -> None:
         self.problems.append(problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **fields))
@@ -208,6 +213,13 @@ class ReturnReader:
             for task_id, row in expected.items():
                 if task_id not in seen and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
+        if self.entries and not self.touched:
+            # sent back as it was rendered, or with every row blanked: nothing of it is this round's report
+            self.problems = [p for p in self.problems if p.code != "progress-unchanged"]
+            self.report("return-empty", rows=len(self.entries))
+            for e in self.entries:
+                e.unchanged = []
+            self.entries = []
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
         r = _header_row(sheet)
@@ -277,7 +289,9 @@ class ReturnReader:
                 continue
             if task_id in groups and task_id not in seen:
                 seen[task_id] = (name, r, id_col)
-                add(self._entry(sheet, r, row, task_id, GROUP_ROLE, plan))
+                entry = self._entry(sheet, r, row, task_id, GROUP_ROLE, plan)
+                self._against_prefill(entry, name, r, row, plan, expected.get(task_id) if expected else None)
+                add(entry)
                 continue
             task = tasks.get(task_id)
             if (
@@ -302,8 +316,26 @@ class ReturnReader:
                 now = [text_of(row[c]) if c is not None else "" for c in locked_cols]
                 self._locked(sheet, r, task, now, locked_cols, expected_row)
             entry = self._entry(sheet, r, row, task_id, self._role(sheet, task, expected_row), plan)
+            self._against_prefill(entry, name, r, row, plan, expected_row)
             self._content_checks(entry, name, r, columns)
             add(entry)
+
+    def _against_prefill(
+        self, entry: Entry, sheet: str, r: int, row: list[object], plan: _Plan, expected_row: MetaRow | None
+    ) -> None:
+        """Compare a row's fill-in cells with what render wrote: any difference makes the return touched; a
+        progress or 存在问题 text equal to the prefilled one is flagged as not this round's words."""
+        prefilled = prefilled_digests(expected_row.prefill) if expected_row else {}
+        for c, fill in plan.fill.items():
+            text = text_of(row[c]).strip() if c < len(row) else ""
+            if text in ("", "—"):  # blank, or blanked: a return whose every row is blank is no report either
+                continue
+            if prefilled.get(fill.header) != cell_digest(text):
+                self.touched = True
+            elif fill.field in OWN_WORDS:
+                entry.unchanged.append(fill.field)
+                where = cell_name(r + 1, c + 1)
+                self.report("progress-unchanged", sheet, where, task_id=entry.task_id, column=OWN_WORDS[fill.field])
 
     def _fill_plan(self, sheet: ReturnedSheet, columns: dict[str, int]) -> _Plan:
         """Decided once per sheet: each fill-in column's index, its configuration, the Entry field it feeds and
@@ -460,6 +492,18 @@ class ReturnReader:
             self.report("done-without-progress", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
         elif lead and not entry.progress.strip():
             self.report("progress-empty", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
+        on_schedule = status in self.statuses and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+        if lead and on_schedule and self._overdue(entry.task_id):
+            self.report(
+                "status-overdue-on-schedule", sheet, _cell_under(columns, "完成状态", r), task_id=entry.task_id,
+                status=status, deadline=self.tasks[entry.task_id].deadline.raw,
+            )
+
+    def _overdue(self, task_id: str) -> bool:
+        """Whether the task's time was up by the round's last day."""
+        config = self.ws.config
+        task = self.tasks[task_id]
+        return deadline_state(task.deadline, self.period.last_day, config.due_soon_days, config.calendar) == "overdue"
 
 
 def _cell_under(columns: dict[str, int], header: str, r: int) -> str | None:

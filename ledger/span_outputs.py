@@ -155,6 +155,7 @@ def span_context(report: SpanReport) -> dict:
             for t in report.tasks
         ],
         "attachment_title": f"{report.heading}任务完成情况表",
+        "attachments": [{"label": "", "title": f"{report.heading}任务完成情况表"}],  # the 附件 note, one line
         "summary": report.summary(),
     }
 

@@ -21,9 +21,19 @@ STATE_NAMES = {
 }
 
 
+SAME_AS_BEFORE = "（与上期相同）"  # a text carried over unchanged from what render prefilled
+
+
+def said(entry: Entry, attribute: str) -> str:
+    """A field as the unit reported it, marked （与上期相同） when it is the prefilled text left unchanged."""
+    value = getattr(entry, attribute)
+    return f"{value}{SAME_AS_BEFORE}" if value and attribute in entry.unchanged else value
+
+
 def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:
-    """One field as reported by the leads: as typed when the task has one lead, else each value with its unit."""
-    values = [(e.unit, getattr(e, attribute)) for e in entries if getattr(e, attribute)]
+    """One field as reported by the leads: as typed when the task has one lead, else each value with its unit;
+    a text left as prefilled is marked （与上期相同）."""
+    values = [(e.unit, said(e, attribute)) for e in entries if getattr(e, attribute)]
     if single and len(values) == 1:
         return values[0][1]
     return "\n".join(f"{unit}：{value}" for unit, value in values)
@@ -32,9 +42,9 @@ def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:
 def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str:
     """What each supporting unit reported, a line per unit that wrote something; status only where chosen
     (it is optional for support). `groups` are answers for the task's whole group (role "group")."""
-    lines = ["；".join(x for x in (e.status, e.progress) if x) for e in entries]
+    lines = ["；".join(x for x in (e.status, said(e, "progress")) if x) for e in entries]
     found = [f"{e.unit}：{line}" for e, line in zip(entries, lines, strict=True) if line]
-    found += [f"{g.unit}（本类综合）：{g.progress}" for g in groups if g.progress]
+    found += [f"{g.unit}（本类综合）：{said(g, 'progress')}" for g in groups if g.progress]
     return "\n".join(found)
 
 

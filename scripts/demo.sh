@@ -16,4 +16,5 @@ tail -n 4 "build/$period/merge.log"
 "$ledger" returns list --period "$period" > "build/$period/returns.log"
 sed -n '/^待确认/,$p' "build/$period/returns.log"
 "$ledger" status --period "$period"
-"$ledger" report --period "$period"
+# the report date a leader would sign: a few days after the returns were due, not the day the demo runs
+"$ledger" report --period "$period" --date "${REPORT_DATE:-$(date -d "${period}-01 +1 month +8 days" +%F)}"

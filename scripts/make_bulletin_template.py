@@ -34,22 +34,18 @@ FALLBACKS = {TITLE: "宋体", BODY: "仿宋", HEI: "SimHei", KAI: "楷体"}
 LINE = 579  # twips: 225 mm / 22 lines
 CHAR = 315  # twips: one character of 3号 condensed by 0.25 pt, so that 28 fit the 156 mm line
 RED = RGBColor(0xFF, 0x00, 0x00)
-TABLE_WIDTHS = (Mm(22), Mm(62), Mm(24), Mm(30), Mm(16))  # 154 mm, inside the 156 mm 版心
-MONTH_TABLE = {
-    "任务编号": "{{ t.task.id }}",
-    "具体措施": "{{ t.task.measure }}",
-    "完成时限": "{{ t.deadline_text }}",
-    "牵头单位": "{{ t.task.lead_units|join('、') }}",
-    "状态": "{{ t.status }}",
-}
-SPAN_TABLE = {  # the 全年/上半年 附件: every task, its status at the span's end and the round it was done in
-    "编号": "{{ t.task.id }}",
-    "具体措施": "{{ t.task.measure }}",
-    "牵头单位": "{{ t.task.lead_units|join('、') }}",
-    "完成时限": "{{ t.deadline_text }}",
-    "{{ end_name }}状态": "{{ t.status }}{% if t.done_in %}（{{ t.done_in }}完成）{% endif %}",
-}
-# 154 mm at 小四: the measure takes the width (14 characters a line), a unit name of six and the headers fit whole
+TABLE_WIDTHS = (Mm(22), Mm(58), Mm(24), Mm(28), Mm(22))  # 154 mm, inside the 156 mm 版心
+ISSUE_WIDTHS = (Mm(22), Mm(36), Mm(30), Mm(66))
+# The 全年/上半年 附件: every task, its status at the span's end and the round it was done in. 154 mm at 小四: the
+# measure takes the width (14 characters a line), a unit name of six and the headers fit whole.
+SPAN_HEADS = ("编号", "具体措施", "牵头单位", "完成时限", "{{ end_name }}状态")
+SPAN_CELLS = (
+    "{{ t.task.id }}",
+    "{{ t.task.measure }}",
+    "{{ t.task.lead_units|join('、') }}",
+    "{{ t.deadline_text }}",
+    "{{ t.status }}{% if t.done_in %}（{{ t.done_in }}完成）{% endif %}",
+)
 SPAN_WIDTHS = (Mm(16), Mm(64), Mm(30), Mm(22), Mm(22))
 # Style ids the publisher looks up (ledger/bulletin.py); names are what an office sees in Word. The headings are
 # Word's own 标题 1 and 标题 2 (Heading1, Heading2), restyled, so they show in the navigation pane.
@@ -382,24 +378,16 @@ def body(doc) -> None:
         "为推动{{ title }}落实，{{ office }}对{{ period_label }}各单位重点任务推进情况进行了调度，数据截至{{ as_of }}。"
         "现将有关情况通报如下。",
     )
-    add(doc, "Heading1", "一、总体进展")
-    add(
-        doc,
-        "Normal",
-        "台账共有任务{{ cn(r.tasks|length, '项') }}，已完成{{ cn(r.done, '项') }}，完成率{{ completion }}；"
-        "{{ lights_text }}。应报送单位{{ cn(r.units|length, '个') }}，已报送{{ cn(r.returned_units|length, '个') }}，"
-        "未报送{{ cn(r.missing_units|length, '个') }}，报送有误{{ cn(r.error_units|length, '个') }}，"
-        "逾期报送{{ cn(r.late_units|length, '个') }}。",
-    )
-    add(doc, "Normal", "{{ light_rule }}")
-    add(doc, "Normal", "{{ month_over_month }}")
+    add(doc, "Heading1", "一、总体情况")
+    add(doc, "Normal", "{{ r.judgement() }}{{ lights_text }}。")
+    add(doc, "Normal", "{{ reporting_text }}。{{ month_over_month }}")
     add(doc, "Heading1", "二、表现较好的单位")
     add(
         doc,
         "Normal",
         "{% if r.good_units %}{{ rules.good }}：{% for u in r.good_units %}{{ u.unit }}（完成{{ u.completion_text }}）"
         "{% if not loop.last %}、{% endif %}{% endfor %}，予以通报表扬。"
-        "{% else %}本期没有同时满足以下条件的单位：{{ rules.good }}。{% endif %}",
+        "{% else %}本期没有同时满足以下条件的单位：{{ rules.good }}。{% endif %}{{ rules.completion }}。",
     )
     add(doc, "Heading1", "三、需要关注的单位")
     add(doc, "Heading2", "（一）未报送的单位")
@@ -416,7 +404,7 @@ def body(doc) -> None:
         "Normal",
         "{{ rules.errors }}{{ cn(r.error_units|length, '个') }}：{% for u in r.error_units %}{{ u.unit }}"
         "（{% if u.refused %}报送文件未能汇总{% else %}错误{{ cn(u.errors, '处') }}{% endif %}"
-        "{% if u.contact_text %}，{{ u.contact_text }}{% endif %}）"
+        "{% if u.late %}，逾期报送{% endif %}{% if u.contact_text %}，{{ u.contact_text }}{% endif %}）"
         "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。",
     )
     add(doc, "Heading2", "（三）逾期报送的单位")
@@ -437,35 +425,67 @@ def body(doc) -> None:
     add(
         doc,
         "Normal",
-        "{% if not r.issues %}本期各单位未报告存在问题和需协调事项。{% else %}"
-        "各单位报告的存在问题和需协调事项{{ cn(r.issues|length, '条') }}，请牵头单位会同配合单位研究解决，"
-        "需区级层面协调的及时报告。{% endif %}",
+        "{% if not issue_groups %}本期各单位未反映新的存在问题和需协调事项。{% else %}"
+        "本期各单位反映存在问题和需协调事项{{ cn(r.current_issues|length, '条') }}，归纳如下"
+        "{% if issues_attachment %}（逐条见附件{{ issues_attachment|trim }}）{% endif %}：{% endif %}",
     )
-    add(doc, "Normal", "{%p for i in r.issues %}")
-    add(doc, "Normal", "{{ loop.index }}．{{ i.task.task.id }}（{{ i.unit }}）：{{ i.text }}")
+    add(doc, "Normal", "{%p for g in issue_groups %}")
+    add(doc, "Normal", "{{ loop.index }}．{{ g.sentence() }}")
     add(doc, "Normal", "{%p endfor %}")
-    add(doc, "Heading1", "五、工作要求")
-    last = add(
+    add(doc, "Normal", "{%p if stale_issues %}")
+    add(
         doc,
         "Normal",
-        "请各单位对照任务清单加快推进。红灯任务的牵头单位要分析原因、明确措施、限期完成；未报送和报送有误的单位要落实"
-        "专人负责填报。{{ next_label }}进展请于{{ next_due }}前报送。",
+        "另有{{ cn(stale_issues, '条') }}与上期所填相同、本期未更新，或所在任务已完成，未列入以上情况。",
     )
+    add(doc, "Normal", "{%p endif %}")
+    add(doc, "Heading1", "五、工作要求")
+    add(doc, "Normal", "{%p for x in requirements %}")
+    last = add(doc, "Normal", "{{ ordinal(loop.index) }}是{{ x }}。")
     last.paragraph_format.keep_with_next = True  # never a page with only the 署名 and 成文日期
+    add(doc, "Normal", "{%p endfor %}")
     add(doc, "Normal", "{%p endif %}")
-    add(doc, "Normal", "{%p if attachment %}")
-    add(doc, "AttachmentNote", "附件：{{ attachment_title }}")
-    add(doc, "Normal", "{%p endif %}")
+    add(doc, "Normal", "{%p for a in attachments %}")
+    add(doc, "AttachmentNote", "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ a.label }}{{ a.title }}")
+    add(doc, "Normal", "{%p endfor %}")
     add(doc, "Signature", "{{ doc.signature }}")
     add(doc, "SignDate", "{{ report_date }}")
     add(doc, "Normal", "{%p if attachment %}")
-    add(doc, "AttachmentLabel", "附件")
+    add(doc, "AttachmentLabel", "附件{{ overdue_attachment }}")
     add(doc, "AttachmentTitle", "{{ attachment_title }}")
     add(doc, "Normal", "{%p if span %}")
-    table(doc, SPAN_TABLE, SPAN_WIDTHS)
+    table(doc, SPAN_HEADS, SPAN_CELLS, "{%tr for t in attachment %}", SPAN_WIDTHS)
     add(doc, "Normal", "{%p else %}")
-    table(doc, MONTH_TABLE, TABLE_WIDTHS)
+    table(
+        doc,
+        ("任务编号", "具体措施", "完成时限", "牵头单位", "状态"),
+        (
+            "{{ t.task.id }}",
+            "{{ t.task.measure }}",
+            "{{ t.deadline_text }}",
+            "{{ t.task.lead_units|join('、') }}",
+            "{{ t.status }}{% if t.on_schedule_overdue %}（{{ t.remark }}）{% endif %}",
+        ),
+        "{%tr for t in attachment %}",
+        TABLE_WIDTHS,
+    )
     add(doc, "Normal", "{%p endif %}")
+    add(doc, "Normal", "{%p endif %}")
+    add(doc, "Normal", "{%p if issues_attachment %}")
+    add(doc, "AttachmentLabel", "附件{{ issues_attachment|trim }}")
+    add(doc, "AttachmentTitle", "{{ issues_title }}")
+    table(
+        doc,
+        ("任务编号", "任务", "单位", "存在问题"),
+        (
+            "{{ i.task.task.id }}",
+            "{{ i.task.name }}",
+            "{{ i.unit }}{% if i.role != 'lead' %}（配合）{% endif %}",
+            "{{ i.shown }}",
+        ),
+        "{%tr for i in r.issues %}",
+        ISSUE_WIDTHS,
+    )
     add(doc, "Normal", "{%p endif %}")
     colophon(doc)
 
@@ -522,14 +542,12 @@ def span_body(doc) -> None:
     last.paragraph_format.keep_with_next = True  # never a page with only the 署名 and 成文日期
 
 
-def table(doc, columns: dict[str, str], table_widths: tuple) -> None:
-    """The 附件's table: a header row, then a row per task of `attachment` (column head → cell)."""
-    grid = doc.add_table(rows=4, cols=len(columns))
+def table(doc, heads: tuple[str, ...], cells: tuple[str, ...], loop: str, widths: tuple) -> None:
+    grid = doc.add_table(rows=4, cols=len(heads))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     text = doc.styles[STYLES["TableText"]]
-    heads, cells = tuple(columns), tuple(columns.values())
     for row, values in ((0, heads), (2, cells)):
         for cell, value in zip(grid.rows[row].cells, values, strict=True):
             cell.paragraphs[0].style = text
@@ -537,7 +555,7 @@ def table(doc, columns: dict[str, str], table_widths: tuple) -> None:
             if row == 0:
                 fonts(run._r, HEI)
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row, value in ((1, "{%tr for t in attachment %}"), (3, "{%tr endfor %}")):
+    for row, value in ((1, loop), (3, "{%tr endfor %}")):
         grid.rows[row].cells[0].paragraphs[0].style = text
         grid.rows[row].cells[0].paragraphs[0].add_run(value)
     for i, row in enumerate(grid.rows):
@@ -545,10 +563,10 @@ def table(doc, columns: dict[str, str], table_widths: tuple) -> None:
         trpr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         if i == 0:
             trpr.append(OxmlElement("w:tblHeader"))  # the header row repeats on every page
-        for cell, width in zip(row.cells, table_widths, strict=True):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
-    widths = grid._tbl.tblGrid.findall(qn("w:gridCol"))
-    for column, width in zip(widths, table_widths, strict=True):
+    columns = grid._tbl.tblGrid.findall(qn("w:gridCol"))
+    for column, width in zip(columns, widths, strict=True):
         column.set(qn("w:w"), str(int(width.twips)))
 
 
@@ -567,8 +585,9 @@ def colophon(doc) -> None:
     printed = add(doc, "Colophon", "{{ doc.printer }}\t{{ doc.printed }}印发")
     lines.append(printed)
     # 首条、末条分隔线. The paragraphs' borders are the same so that Word and LibreOffice keep them in one frame
-    # (LibreOffice splits paragraphs with different borders into frames it no longer anchors at the foot); the
-    # thin line between 抄送 and 印发 is therefore not drawn.
+    # (LibreOffice splits paragraphs with different borders into frames it no longer anchors at the foot, and a
+    # thin "between" border moves the frame off the foot too); the thin line between 抄送 and 印发 is therefore
+    # not drawn.
     for p in (lines[1], printed):
         border(p, top=(8, "000000", 1), bottom=(8, "000000", 1))
     for p in lines:

@@ -3,6 +3,7 @@ import re
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -57,13 +58,25 @@ def test_check_json(example_workspace):
     result = CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)])
     data = json.loads(result.output)
     assert data["summary"]["tasks"] == 181
-    # the example's contact line is still the placeholder units would be told to call
-    assert {p["code"] for p in data["problems"]} == {"unit-vague", "office-contact-placeholder"}
+    # the example ships a real contact line, so that the demo and mail run
+    assert {p["code"] for p in data["problems"]} == {"unit-vague"}
     assert all(p["file"] and p["cell"] for p in data["problems"])
 
 
-def test_check_warns_while_the_contact_line_is_the_placeholder(example_workspace):
+def test_check_fails_while_the_contact_line_is_the_placeholder(example_workspace):
     config = example_workspace / "ledger.toml"
+    shipped = config.read_text(encoding="utf-8")
+    config.write_text(
+        re.sub(
+            r'phone = "[^"]*"',
+            'phone = "0531-00000000"',
+            re.sub(r'contact = "[^"]*"', 'contact = "台账联络员"', shipped, count=1),
+            count=1,
+        ),
+        encoding="utf-8",
+    )
+    failed = CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)])
+    assert failed.exit_code == 1
     placeholder = json.loads(CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)]).output)
     found = [(p["cell"], p["code"]) for p in placeholder["problems"] if p["code"] == "office-contact-placeholder"]
     assert found == [("office.contact", "office-contact-placeholder")]
@@ -134,7 +147,11 @@ def test_collect_and_merge_commands(example_workspace, tmp_path):
     source = example_workspace / "build/2021-06/outbox/钢城区财政局.xlsx"
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "财政局.xlsx").write_bytes(source.read_bytes())
+    book = openpyxl.load_workbook(source)  # one answer typed: an untouched workbook is return-empty
+    sheet = book["牵头任务"]
+    heads = [c.value for c in sheet[2]]
+    sheet.cell(3, heads.index("本月进展") + 1, "已完成资金测算。")
+    book.save(inbox / "财政局.xlsx")
     nothing = runner.invoke(main, ["collect", "-w", str(example_workspace), "-p", "2021-06"])
     assert nothing.exit_code == 2
     collected = runner.invoke(main, ["collect", "-w", str(example_workspace), "-p", "2021-06", str(inbox)])

@@ -231,6 +231,7 @@ def test_bad_files_are_named_and_never_stop_the_good_ones(ws_root, tmp_path):
         ("说明.docx", "return-not-workbook"),
         ("加密.xlsx", "return-encrypted"),
         ("水务局.xlsm", "return-macro"),
+        ("水务局.xlsm", "return-empty"),  # sent back as rendered: nothing of it is this round's report
     }
     assert entry(result, "DQ-59").progress == "资金已拨付"
     assert {r.unit for r in result.returns if r.state == "merged"} == {FINANCE, WATER}

@@ -146,7 +146,7 @@ def test_instructions_sheet(rendered):
     assert "请于2021年7月5日前" in text and "钢城区生态环境委员会办公室" in text
     assert "已完成、序时推进、滞后、未启动" in text
     assert "盖章页扫描件" in text and "作为附件一并发回" in text
-    assert "台账联络员，电话0531-00000000" in text  # the contact line from ledger.toml
+    assert "王敏，电话0531-76128035" in text  # the contact line from ledger.toml
     assert "预先填入" not in text  # the first month: nothing was prefilled
     assert "“各街道（功能区）”指艾山街道、汶源街道、里辛街道、颜庄街道、辛庄街道、钢城经济开发区" in text
     assert not re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", text)
@@ -310,7 +310,8 @@ def test_hidden_metadata(rendered):
     meta = book[META_SHEET]
     assert meta.sheet_state == "veryHidden"
     rows = [[c.value for c in row] for row in meta.iter_rows()]
-    assert rows[1:3] == [["period", "2021-06", None, None, None], ["unit", "钢城区财政局", None, None, None]]
+    assert rows[1:3] == [["period", "2021-06", *[None] * 4], ["unit", "钢城区财政局", *[None] * 4]]
+    assert rows[4] == ["sheet", "row", "task_id", "role", "fingerprint", "prefill"]
     listed = [(r[0], r[2], r[3]) for r in rows[5:]]
     lead, support = ws.tasks_of("钢城区财政局")
     assert listed == [(LEAD_SHEET, t.id, "lead") for t in lead] + [(SUPPORT_SHEET, t.id, "support") for t in support]

@@ -35,7 +35,7 @@ from ledger.report import build_report, light_of
 from ledger.samples import make_sample_returns
 from ledger.statuses import consolidate
 
-from .conftest import copy_example, libreoffice_pdf, require_binary
+from .conftest import copy_example, fill_return, libreoffice_pdf, require_binary
 
 JUNE, JULY = Period(2021, 6), Period(2021, 7)
 STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
@@ -176,6 +176,8 @@ def test_workbook_figures(cycle):
     assert ledger_rows == lights
     assert book["汇总台账"]["A3"].fill.fgColor.rgb[-6:] in ("C6EFCE", "FFEB9C", "FFC7CE")
     assert len(book["概况"]._charts) == 1 and len(book["单位统计"]._charts) == 1
+    units = book["单位统计"]
+    assert units.row_breaks.brk[0].id < units._charts[0].anchor._from.row  # the chart on a page of its own
     missing = [r[0] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True)]
     assert set(missing) == {u.unit for u in report.missing_units}
 
@@ -538,11 +540,12 @@ def test_bulletin_is_a_gongwen_in_word(cycle):
     _, _, report, paths = cycle
     document = docx.Document(str(paths[2]))
     styles = {p.text: p.style.style_id for p in document.paragraphs if p.text}
-    assert styles["一、总体进展"] == "Heading1" and styles["（一）未报送的单位"] == "Heading2"
+    assert styles["一、总体情况"] == "Heading1" and styles["（一）未报送的单位"] == "Heading2"
     east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     assert document.styles["Heading 1"].element.rPr.rFonts.get(east_asia) == "黑体"
     assert document.styles["Heading 2"].element.rPr.rFonts.get(east_asia) == "楷体_GB2312"
-    assert styles["附件"] == "AttachmentLabel" and document.styles["附件标识"].paragraph_format.page_break_before
+    assert styles["附件1"] == styles["附件2"] == "AttachmentLabel"
+    assert document.styles["附件标识"].paragraph_format.page_break_before
     table = document.tables[0]._tbl
     assert table.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
     assert all(row.trPr.find(qn("w:cantSplit")) is not None for row in table.tr_lst)
@@ -553,3 +556,151 @@ def test_bulletin_is_a_gongwen_in_word(cycle):
 
     app = zipfile.ZipFile(paths[2]).read("docProps/app.xml").decode()
     assert f"<Company>{report.office}</Company>" in app and "python-docx" not in app
+
+
+# --- one definition per figure, recounted from merged.json of two rounds and compared with every output
+
+NOTHING = {"", "无", "暂无", "没有", "无。", "暂无。"}
+
+
+def recount(ws, root, period, before_status):
+    """Each unit's completion, reporting state and praise, recomputed from merged.json by the settled rules."""
+    data = json.loads((root / "build" / str(period) / "merged.json").read_text(encoding="utf-8"))
+    closed = {i for i, s in before_status.items() if s == "已完成"} if before_status else set()
+    lead = {(e["task_id"], e["unit"]): e for e in data["entries"] if e["role"] == "lead"}
+    status = {}
+    for t in ws.tasks:
+        if t.id in closed:
+            status[t.id] = "已完成"
+        else:
+            status[t.id] = consolidate([lead.get((t.id, u), {}).get("status", "") for u in t.lead_units], STATUSES)
+    return data, lead, status
+
+
+def test_every_unit_figure_is_one_definition_in_every_output(cycle, tmp_path):
+    ws, _june_merged, june, _ = cycle
+    july_ws, _merged, july, paths = run_cycle(ws.root, JULY)
+    june_status = {t.task.id: t.status for t in june.tasks}
+    data, lead, status = recount(july_ws, ws.root, JULY, None)
+    open_tasks = [t for t in july_ws.tasks if not any(x.task.id == t.id and x.carried for x in july.tasks)]
+    carried = {t.task.id for t in july.tasks if t.carried}
+    errors = Counter(p["unit"] for p in data["problems"] if p["severity"] == "error" and p["unit"])
+    for u in july.units:
+        led = [t for t in open_tasks if u.unit in t.lead_units]
+        done = sum(t.id in carried or status[t.id] == "已完成" for t in led)
+        own = sum(lead.get((t.id, u.unit), {}).get("status", "").strip() == "已完成" for t in led)
+        assert (u.led, u.done, u.own_done) == (len(led), done, own), u.unit
+    # the reporting states add up to the units due
+    assert sum(july.reporting_counts.values()) == len(july.units)
+    # praise: on time, no errors, every led task answered from the list, none behind/overdue/stalled/invalid
+    # (co-led ones included), no delay reported
+    for u in july.good_units:
+        assert u.on_time and not errors.get(u.unit)
+        for t in (t for t in open_tasks if u.unit in t.lead_units):
+            mine = lead.get((t.id, u.unit), {})
+            assert mine.get("status", "").strip() in STATUSES
+            assert status[t.id] not in ("滞后", "状态有误（待核实）")
+            assert "".join(mine.get("issues", "").split()) in NOTHING
+            line = next(x for x in july.tasks if x.task.id == t.id)
+            assert not (line.overdue and status[t.id] != "已完成")
+    # 状态变化 from the previous round's consolidated status, 未报送 included
+    changed = {i for i in june_status if i not in carried and june_status[i] != status[i]}
+    assert {t.task.id for t in july.changed} == changed
+    # the three outputs say the same
+    book = openpyxl.load_workbook(paths[0])
+    sheet = book["单位统计"]
+    heads = [c.value for c in sheet[2]]
+    rows = {r[0]: dict(zip(heads, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)}
+    page = paths[1].read_text(encoding="utf-8")
+    document = "\n".join(p.text for p in docx.Document(str(paths[2])).paragraphs)
+    for u in july.units:
+        assert (rows[u.unit]["已完成"], rows[u.unit]["本单位已完成"]) == (u.done, u.own_done)
+        assert rows[u.unit]["报送情况"] == u.reporting
+        if u.led:
+            assert f"（{u.done}/{u.led}）" in page
+    good = "、".join(f"{u.unit}（完成{u.completion_text}）" for u in july.good_units)
+    assert (good in document) if good else "本期没有同时满足以下条件的单位" in document
+    assert july.reporting_text() in document and july.reporting_text() in page
+    assert july.month_over_month() in document and july.month_over_month() in page
+    summary = july.summary()
+    assert summary["reporting"] == july.reporting_counts
+    assert summary["changed"] == [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in july.changed]
+
+
+def test_the_report_date_is_the_date_given_else_today_and_far_dates_are_warned(cycle):
+    from ledger.report import report_date
+
+    ws, *_ = cycle
+    due = date(2021, 7, 5)
+    assert report_date(date(2021, 7, 9), due, ws.config) == (date(2021, 7, 9), [])
+    day, notes = report_date(date(2026, 12, 7), due, ws.config)
+    assert day == date(2026, 12, 7) and [n.code for n in notes] == ["report-date-late"]
+    assert "2026年12月7日" in notes[0].message and "2021年7月5日" in notes[0].message
+    assert report_date(date(2021, 8, 4), due, ws.config)[1] == []  # 30 days after: no warning
+
+
+AUGUST = Period(2021, 8)
+
+
+def test_planted_round_flags_untouched_stale_and_overdue_on_schedule(cycle, tmp_path):
+    """A third round after June and July: a workbook sent back untouched, prefilled text left as it was, and an
+    overdue task reported 序时推进."""
+    from datetime import datetime
+
+    ws, *_ = cycle
+    root = ws.root
+    if not (root / "build" / "2021-07" / "merged.json").is_file():
+        run_cycle(root, JULY)
+    ws = load_workspace(root)
+    history = build_history(ws, AUGUST)
+    render_period(ws, AUGUST, history)
+    out = root / "build" / "2021-08" / "outbox"
+    prefilled = {u for (_, u), a in history.answers.items() if a.get("本月进展")}
+    leads = [u for u in prefilled if (out / f"{u}.xlsx").is_file()]
+    blank, stale = sorted(leads)[:2]
+    overdue = next(
+        t
+        for t in ws.tasks
+        if len(t.lead_units) == 1
+        and t.lead_units[0] not in (blank, stale)
+        and t.deadline.due
+        and t.deadline.due < date(2021, 8, 1)
+        and not history.is_closed(t)
+        and (out / f"{t.lead_units[0]}.xlsx").is_file()
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / f"{blank}.xlsx").write_bytes((out / f"{blank}.xlsx").read_bytes())
+    book = openpyxl.load_workbook(out / f"{stale}.xlsx")
+    sheet = book["牵头任务"]
+    heads = [c.value for c in sheet[2]]
+    status_col = next(i for i, h in enumerate(heads) if h == "完成状态")
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value and row[status_col].value != "已完成":
+            row[status_col].value = "滞后"
+    book.save(inbox / f"{stale}.xlsx")
+    fill_return(
+        out / f"{overdue.lead_units[0]}.xlsx",
+        inbox / f"{overdue.lead_units[0]}.xlsx",
+        {overdue.id: {"完成状态": "序时推进", "本月进展": "本月继续推进，尚未完成。"}},
+    )
+    collect_returns(ws.paths, AUGUST, [inbox], received=datetime(2021, 9, 3, 10, 0))
+    merged = merge_period(ws, AUGUST)
+    found = {(p.unit, p.code) for p in merged.problems}
+    assert (blank, "return-empty") in found
+    assert (stale, "progress-unchanged") in found and (stale, "return-empty") not in found
+    codes = [(p.unit, p.code) for p in merged.problems if p.code == "status-overdue-on-schedule"]
+    assert codes == [(overdue.lead_units[0], "status-overdue-on-schedule")]
+    assert not [e for e in merged.entries if e.unit == blank]  # nothing of an untouched workbook is counted
+    report = build_report(ws, AUGUST, merged, history, issued=date(2021, 9, 6))
+    units = {u.unit: u for u in report.units}
+    assert units[blank].state == "error" and units[blank] not in report.good_units
+    line = next(t for t in report.tasks if t.task.id == overdue.id)
+    assert line.light == "red" and line.remark == "已超期，单位填报序时推进"
+    stale_issues = [i for i in report.issues if i.unit == stale and i.role == "lead"]
+    assert all(i.unchanged and not i.current and i.shown.endswith("（与上期相同）") for i in stale_issues)
+    assert not [i for i in report.current_issues if i.unit == stale and i.role == "lead"]
+    progress = [e for e in merged.entries if e.unit == stale and e.role == "lead" and e.progress]
+    assert progress and all("progress" in e.unchanged for e in progress)
+    line = next(t for t in report.tasks if t.task.id == progress[0].task_id)
+    assert "（与上期相同）" in line.progress_text

@@ -195,7 +195,7 @@ def test_first_month_says_so_and_the_second_compares(tmp_path):
     assert june.month_over_month().startswith("与上期（2021年5月）相比，新完成1项")
 
 
-def test_report_date_is_never_before_the_last_return_counted(tmp_path):
+def test_report_date_is_the_date_given_and_no_received_time_moves_it(tmp_path):
     root = workspace(tmp_path)
     send(
         root,
@@ -205,8 +205,10 @@ def test_report_date_is_never_before_the_last_return_counted(tmp_path):
         datetime(2021, 7, 12, 16, tzinfo=BEIJING),
         tmp_path,
     )
-    assert report_of(root, JUNE, issued=date(2021, 7, 9)).issued == date(2021, 7, 12)
+    assert report_of(root, JUNE, issued=date(2021, 7, 9)).issued == date(2021, 7, 9)  # --date wins
     assert report_of(root, JUNE, issued=date(2021, 7, 20)).issued == date(2021, 7, 20)
+    late = report_of(root, JUNE, issued=date(2021, 9, 1))
+    assert [n.code for n in late.notes] == ["report-date-late"]
 
 
 def test_next_report_due_is_next_periods_deadline_moved_past_a_holiday(tmp_path):
