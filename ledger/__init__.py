@@ -1,24 +1,65 @@
 """ledger: run a task ledger (任务台账) from the source task list to the monthly report."""
 
-from .collect import collect_returns
-from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
-from .deadlines import parse_deadline
-from .entries import Entry, MergeResult, ReturnInfo, Unmerged
-from .history import History, build_history
-from .importer import ImportedTask, ImportResult, import_document
-from .mail import deliver, fetch_imap, reminder_messages, workbook_messages
-from .master import write_merge
-from .merge import merge_period
-from .model import Deadline, Period, SourceRef, Task, Unit
-from .outbox import Manifest, RenderedFile, read_manifest
-from .paths import WorkspacePaths
-from .problems import CATALOGUE, Problem, problem
-from .publish import write_report
-from .render import render_period
-from .report import MonthlyReport, build_report
-from .returns import ReturnLine, assign_unit, list_returns, restore_return, set_received, withdraw_return
-from .units import Resolution, UnitRegistry
-from .workspace import Workspace, find_workspace, init_workspace, load_workspace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .collect import collect_returns
+    from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
+    from .deadlines import parse_deadline
+    from .entries import Entry, MergeResult, ReturnInfo, Unmerged
+    from .history import History, build_history
+    from .importer import ImportedTask, ImportResult, import_document
+    from .mail import deliver, fetch_imap, reminder_messages, workbook_messages
+    from .master import write_merge
+    from .merge import merge_period
+    from .model import Deadline, Period, SourceRef, Task, Unit
+    from .outbox import Manifest, RenderedFile, read_manifest
+    from .paths import WorkspacePaths
+    from .problems import CATALOGUE, Problem, problem
+    from .publish import write_report
+    from .render import render_period
+    from .report import MonthlyReport, build_report
+    from .returns import ReturnLine, assign_unit, list_returns, restore_return, set_received, withdraw_return
+    from .units import Resolution, UnitRegistry
+    from .workspace import Workspace, find_workspace, init_workspace, load_workspace
+
+# The public names by the module that defines them, each imported on first use: every command imports this package
+# first, and a command should load only the stages it runs, not the writers, the mail and the importer with them.
+# The imports above say the same for type checkers; tests/test_project.py holds the two lists together.
+_HOMES: dict[str, tuple[str, ...]] = {
+    "collect": ("collect_returns",),
+    "config": ("Config", "ConfigError", "DocumentConfig", "FillColumn", "load_config"),
+    "deadlines": ("parse_deadline",),
+    "entries": ("Entry", "MergeResult", "ReturnInfo", "Unmerged"),
+    "history": ("History", "build_history"),
+    "importer": ("ImportedTask", "ImportResult", "import_document"),
+    "mail": ("deliver", "fetch_imap", "reminder_messages", "workbook_messages"),
+    "master": ("write_merge",),
+    "merge": ("merge_period",),
+    "model": ("Deadline", "Period", "SourceRef", "Task", "Unit"),
+    "outbox": ("Manifest", "RenderedFile", "read_manifest"),
+    "paths": ("WorkspacePaths",),
+    "problems": ("CATALOGUE", "Problem", "problem"),
+    "publish": ("write_report",),
+    "render": ("render_period",),
+    "report": ("MonthlyReport", "build_report"),
+    "returns": ("ReturnLine", "assign_unit", "list_returns", "restore_return", "set_received", "withdraw_return"),
+    "units": ("Resolution", "UnitRegistry"),
+    "workspace": ("Workspace", "find_workspace", "init_workspace", "load_workspace"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
+    globals()[name] = value  # found once: later uses are plain attribute reads
+    return value
+
 
 __all__ = [
     "CATALOGUE",

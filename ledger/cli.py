@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import imaplib
 import json
 import os
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import click.core
@@ -19,7 +19,6 @@ import click.parser
 import click.types
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from . import workspace as ws_module
@@ -27,16 +26,19 @@ from .cells import UNPRINTABLE, printable
 from .clock import office_zone
 from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
 from .config import ConfigError
-from .importer import import_document
-from .mail import MailError, MailResult, fetch_imap
 from .model import Period
 from .outbox import Manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
 from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
-from .samples import make_sample_returns
 from .span import SpanReport
 from .wording import STATE_NAMES, chinese, chinese_date
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+# The stages only some commands run (the importer, mail, sample returns) are imported inside those commands:
+# whatever this module imports, every command, `ledger status` included, waits for.
 
 # Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
 CLICK_WORDS = {
@@ -208,6 +210,8 @@ def _progress(step: str, done: int, total: int) -> None:
     if not sys.stderr.isatty():
         return
     if step not in _bars:
+        from rich.progress import Progress
+
         bar = Progress(console=warnings, transient=True)
         bar.start()
         _bars[step] = (bar, bar.add_task(STEP_NAMES.get(step, step), total=total))
@@ -439,6 +443,8 @@ def import_(
     add_units: bool,
     as_json: bool,
 ) -> None:
+    from .importer import import_document
+
     result = import_document(
         file,
         workspace=ws_module.find_workspace(workspace),
@@ -528,6 +534,10 @@ def collect(
         raise fail(exc) from exc
     results = [collect_returns(ws.paths, period, list(paths), zone=zone, received=given)] if paths else []
     if use_imap and period is not None:
+        import imaplib
+
+        from .mail import MailError, fetch_imap
+
         try:
             results.append(fetch_imap(ws, period))
         except (MailError, OSError, imaplib.IMAP4.error) as exc:
@@ -684,12 +694,16 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
 @period_option
 @click.argument("inbox", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 def sample_returns(workspace: Path | None, period: Period, inbox: Path) -> None:
+    from .samples import make_sample_returns
+
     ws = load_valid_workspace(workspace, period)
     written = make_sample_returns(ws, manifest_of(round_of(ws, period)), inbox)
     echo(f"已生成{len(written)}封模拟回复邮件：{inbox}")
 
 
 def _deliver(opened: Round, messages, no_email: list[str], send: bool, resend: bool, command: str) -> None:
+    from .mail import MailError, MailResult
+
     ws, period = opened.ws, opened.period
     if send and ws.config.office.placeholder:  # units would be told to call 台账联络员 at 0000-0000000
         print_problems([p for p in ws.problems if p.code == "office-contact-placeholder"])

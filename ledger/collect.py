@@ -7,20 +7,14 @@ another file. Stored files are inputs: nothing here or anywhere else edits or de
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.policy
 import hashlib
-import mailbox
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta, tzinfo
-from email.message import EmailMessage
-from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
@@ -31,6 +25,10 @@ from .paths import RECEIPTS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
 from .read import peek_period
 from .records import append_record, read_records
+
+if TYPE_CHECKING:
+    import email.message
+    from email.message import EmailMessage
 
 SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
 
@@ -152,6 +150,8 @@ MAIL_DATE_SLACK = timedelta(days=1)  # a Date further than this from the server'
 
 def mail_time(text: object) -> datetime | None:
     """An RFC 5322 date as a moment in UTC; None when absent, garbage or beyond the calendar (9999-12-31 -1200)."""
+    from email.utils import parsedate_to_datetime  # mail is parsed by collect only, not by every reader
+
     if not text:
         return None
     try:
@@ -171,6 +171,8 @@ def server_received(message: EmailMessage) -> datetime | None:
 def attachment_filename(part: email.message.Message) -> str | None:
     """An attachment's name; a name written in raw 8-bit bytes without saying their charset (older Chinese mail
     clients write GBK so) is read as UTF-8 when it is that, else as GB18030, rather than kept as mojibake."""
+    import email.message
+
     name = part.get_filename()
     if not name or "\ufffd" not in name:
         return name
@@ -197,6 +199,8 @@ def attachments_of(
     """Every file of a reply, however deep its multiparts nest, with its sender and when the office's server
     received it (`received`: the IMAP INTERNALDATE, else the topmost Received header; the Date header only when
     neither is there). Also why a part that looks like a file was not taken."""
+    from email.utils import parseaddr
+
     sender = parseaddr(str(message.get("From", "")))[1].lower()
     sent = mail_time(message.get("Date"))
     server = received or server_received(message)
@@ -247,6 +251,9 @@ MAIL_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME
 def read_message(raw: bytes, source: str, notes: list[Problem], received: datetime | None = None) -> list[Incoming]:
     """The files of one message. Each message is handled on its own: one that cannot be parsed at all is a note,
     never the end of the run; a file with no mail header at all (junk named .eml) is said to be no mail."""
+    import email
+    import email.policy
+
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if not any(message.get(name) for name in MAIL_HEADERS):
@@ -286,6 +293,8 @@ def _incoming(
     if suffix == ".eml":
         yield from read_message(path.read_bytes(), str(path), notes)
     elif suffix == ".mbox":
+        import mailbox
+
         box = mailbox.mbox(str(path), factory=None, create=False)
         keys = list(box.iterkeys())
         if not keys:

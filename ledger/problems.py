@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from openpyxl.utils import get_column_letter
-
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -207,6 +205,16 @@ class ProblemError(Exception):
         self.fields: dict[str, Any] = fields
 
 
+def column_letter(column: int) -> str:
+    """Spreadsheet column name from a 1-based number: 2 -> 'B', 27 -> 'AA'. Written here rather than taken from
+    openpyxl, whose import (numpy with it) would cost every command a third of a second."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def cell_name(row: int, column: int) -> str:
     """Spreadsheet cell name from 1-based row and column: (3, 2) -> 'B3'."""
-    return f"{get_column_letter(column)}{row}"
+    return f"{column_letter(column)}{row}"

@@ -8,9 +8,7 @@ come back in order, so a file written by a child is the file the parent would ha
 from __future__ import annotations
 
 import gc
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -23,6 +21,12 @@ def _call(n: int) -> object:
     return _calls[n]()
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here: a run in one process (a clerk's `ledger status`) need not load it
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def in_processes(calls: Sequence[Callable[[], T]], jobs: int, *, chunksize: int = 1) -> Iterator[T]:
     """Each call's result, in order; with jobs > 1 the calls run in that many forked processes (one process,
     this one, otherwise or where fork is not available).
@@ -30,9 +34,12 @@ def in_processes(calls: Sequence[Callable[[], T]], jobs: int, *, chunksize: int 
     A call may share its own work out again (a workbook's long tables, inside a worker writing that workbook):
     its processes are its own, and this run's calls are in place again when they are done."""
     global _calls
-    if jobs <= 1 or len(calls) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(calls) <= 1 or not _can_fork():
         yield from (call() for call in calls)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     outer, _calls = _calls, calls
     # What is alive now lives for the whole run: freezing it keeps the collector from touching (and so copying)
     # the parent's objects in every child. Left to whoever froze it first (render does, for its own reasons).

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from .cells import task_id_of
 from .config import DocumentConfig
 from .deadlines import parse_deadline
 from .model import SourceRef, Task
-from .problems import Problem, cell_name, problem
+from .problems import Problem, cell_name, column_letter, problem
 from .tables import Sheet
 from .units import Resolution, UnitRegistry, group_name
 
@@ -103,7 +101,7 @@ def header_guess(rows: list[list[str]], overrides: dict[str, str]) -> tuple[int,
             continue
         named = {c: key for key, c in columns.items()}
         parts = [
-            f"{get_column_letter(c + 1)}“{label}”=" + (HEADER_SYNONYMS[named[c]][0] if c in named else "未识别")
+            f"{column_letter(c + 1)}“{label}”=" + (HEADER_SYNONYMS[named[c]][0] if c in named else "未识别")
             for c, label in enumerate(labels)
             if label
         ]

@@ -14,10 +14,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-import xlrd
-from openpyxl.utils.exceptions import InvalidFileException
-
 from .cells import text_of
 from .problems import ProblemError
 
@@ -68,6 +64,9 @@ def _fill_merged(rows: list[list[str]], merged: list[tuple[int, int, int, int]])
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
+    import openpyxl  # here, not above: reading a .csv ledger, or none at all, need not load it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -82,6 +81,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
 
 
 def _read_xls(path: Path) -> list[Sheet]:
+    import xlrd
+
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from typing import TYPE_CHECKING
 
 from .workspace import DEFAULTS
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".xml")
 
@@ -22,6 +24,8 @@ def is_html(name: str | None) -> bool:
 @functools.lru_cache(maxsize=32)
 def template(root: Path, name: str) -> Template:
     """A jinja2 template from the workspace's templates/, falling back to the packaged default."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # only the steps that write text need it
+
     folders = [str(root / "templates"), str(DEFAULTS / "templates")]
     env = Environment(loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=is_html)
     return env.get_template(name)

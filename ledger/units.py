@@ -13,9 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Font
-
 from .model import Unit
 from .problems import Problem, ProblemError, cell_name, problem
 from .tables import Sheet
@@ -332,6 +329,9 @@ TEMPLATE_NOTES = [
 def write_units_template(path: Path) -> Path:
     """An empty units file for a new workspace: the columns, one example row and a 说明 sheet on aliases and
     groups, because a first-time user cannot guess that "各街道" works through the 所属分组 column."""
+    import openpyxl  # only `ledger init` writes it
+    from openpyxl.styles import Alignment, Font
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "单位名录"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 
-from .conftest import ROOT, make_workspace, write_xlsx
+from .conftest import ROOT, make_workspace, render, write_xlsx
 
 COMMANDS = sorted(main.commands)
 
@@ -368,3 +368,34 @@ def test_terminal_escapes_in_file_names_and_statuses_reach_the_terminal_escaped(
     assert "\\x1b[2J\\u202egpj" in collected.output
     values = [p["message"] for p in json.loads(as_json.output)["problems"] if p["code"] == "status-invalid"]
     assert values and status in values[0]  # the JSON says exactly what was typed, escaped for the terminal
+
+
+# What a command that only reads must not wait for: the writers, pandas, the importer's readers and mail.
+HEAVY = ("openpyxl", "xlsxwriter", "pandas", "numpy", "docx", "docxtpl", "pdfplumber", "bs4", "opencc", "jinja2")
+MAIL = ("smtplib", "imaplib")
+# Prints, as it exits, every module the process loaded (on stderr: the command's own output stays as it is).
+LOADED = "import atexit, sys; atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr)); "
+
+
+def test_importing_the_command_line_loads_no_reader_writer_or_mail_library():
+    run = subprocess.run([sys.executable, "-c", LOADED + "import ledger.cli"], capture_output=True, text=True)
+    loaded = set(run.stderr.split())
+    assert run.returncode == 0 and "ledger.cli" in loaded, run.stderr
+    assert [m for m in (*HEAVY, *MAIL) if m in loaded] == []
+
+
+def test_status_loads_no_writer(tmp_path):
+    from ledger import load_workspace
+    from ledger.collect import collect_returns
+    from ledger.model import Period
+
+    make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "示范区财政局"]])
+    ws = load_workspace(tmp_path)
+    rendered = render(ws, Period(2021, 6))
+    collect_returns(ws.paths, Period(2021, 6), [rendered.outbox / "示范区财政局.xlsx"])
+    command = [sys.executable, "-c", LOADED + "from ledger.cli import main; main()", "status", "-w", str(tmp_path)]
+    run = subprocess.run([*command, "-p", "2021-06"], capture_output=True, text=True)
+    loaded = set(run.stderr.split())
+    assert run.returncode == 0 and "已报送1个" in run.stdout, run.stdout + run.stderr
+    assert "ledger.merge" in loaded and "python_calamine" in loaded  # the return was read
+    assert [m for m in ("xlsxwriter", "docx", "docxtpl", "jinja2", "pandas", *MAIL) if m in loaded] == []

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from ledger.model import Period
-from ledger.problems import CATALOGUE, problem
+from ledger.problems import CATALOGUE, cell_name, column_letter, problem
 
 from .conftest import ROOT
 
@@ -78,3 +78,9 @@ def test_a_problem_keeps_its_fields_for_json_readers():
     found = problem("collect-other-period", file="b.xlsx", found="2021-05", period=Period(2021, 6))
     assert found.to_dict()["values"] == {"found": "2021-05", "period": "2021-06"}  # plain JSON values
     assert json.loads(json.dumps(found.to_dict())) == found.to_dict()
+
+
+def test_cell_names_as_spreadsheets_write_them():
+    numbers = (1, 2, 26, 27, 52, 53, 702, 703, 16384)
+    assert [column_letter(n) for n in numbers] == ["A", "B", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+    assert cell_name(3, 2) == "B3" and cell_name(1048576, 16384) == "XFD1048576"

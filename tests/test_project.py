@@ -1,7 +1,11 @@
 """Project-level promises: the README's commands, CI and lint."""
 
+import ast
+import importlib
 import subprocess
 import sys
+
+import ledger
 
 from .conftest import ROOT
 
@@ -27,3 +31,27 @@ def test_ruff_clean():
         [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_public_name_comes_from_its_module_when_first_used():
+    typed = {}  # what the TYPE_CHECKING imports of ledger/__init__.py tell type checkers
+    for node in ast.walk(ast.parse((ROOT / "ledger" / "__init__.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            typed.update({alias.name: node.module for alias in node.names})
+    assert typed == ledger._HOME_OF and sorted(typed) == sorted(ledger.__all__)
+    for name in ledger.__all__:
+        assert getattr(ledger, name) is getattr(importlib.import_module(f"ledger.{typed[name]}"), name)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ledger; print(*sorted(m for m in sys.modules if m.startswith('ledger')))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == ["ledger"]  # `import ledger` alone loads none of the stages
+    imported = subprocess.run(
+        [sys.executable, "-c", "from ledger import Period, load_workspace; print(load_workspace.__module__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.split() == ["ledger.workspace"]
