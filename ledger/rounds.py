@@ -116,12 +116,13 @@ class Round:
         )
 
     def merge(self) -> MergeResult:
-        """The round's stored returns merged (once per Round object)."""
-        from .merge import merge_period
+        """The round's stored returns merged, once: kept on the object, and cached under build/ by everything it
+        depends on, so the next round's history takes it instead of merging this round again."""
+        from .history import cached_merge
 
         self.require_round()
         if self._merged is None:
-            self._merged = merge_period(self.ws, self.period, jobs=self.jobs)
+            self._merged, _ = cached_merge(self.ws, self.period, jobs=self.jobs)
         return self._merged
 
     def write_merge(self) -> list[Path]:
