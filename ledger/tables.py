@@ -63,14 +63,43 @@ def _fill_merged(rows: list[list[str]], merged: list[tuple[int, int, int, int]])
                 row[c - 1] = value
 
 
+ERROR_CELL = re.compile(rb'<c [^>]*t="e"')  # a cell holding an Excel error (#N/A, #REF! …)
+
+
 def _read_xlsx(path: Path) -> list[Sheet]:
-    import openpyxl  # here, not above: reading a .csv ledger, or none at all, need not load it
-    from openpyxl.utils.exceptions import InvalidFileException
+    """An .xlsx table read with python-calamine (fast, and no numpy to import for a command that only reads its
+    task lists). A workbook holding an error cell (#N/A …) is read with openpyxl instead, which keeps the error's
+    text where calamine would give an empty cell: nothing written in a source table is lost."""
+    import python_calamine
 
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with zipfile.ZipFile(path) as package:
+            errors = any(
+                ERROR_CELL.search(package.read(name))
+                for name in package.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+        if errors:
+            return _read_xlsx_openpyxl(path)
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # a chart sheet holds no table
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
+            _fill_merged(rows, merged)
+            sheets.append(Sheet(meta.name, rows, merged))
+        return sheets
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, python_calamine.CalamineError) as exc:
         raise TableError("file-unreadable", reason=f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from exc
+
+
+def _read_xlsx_openpyxl(path: Path) -> list[Sheet]:
+    import openpyxl  # here, not above: only a workbook with error cells needs it
+
+    book = openpyxl.load_workbook(path, data_only=True)
     sheets = []
     for ws in book.worksheets:
         rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]

@@ -398,4 +398,6 @@ def test_status_loads_no_writer(tmp_path):
     loaded = set(run.stderr.split())
     assert run.returncode == 0 and "已报送1个" in run.stdout, run.stdout + run.stderr
     assert "ledger.merge" in loaded and "python_calamine" in loaded  # the return was read
-    assert [m for m in ("xlsxwriter", "docx", "docxtpl", "jinja2", "pandas", *MAIL) if m in loaded] == []
+    assert [
+        m for m in ("openpyxl", "numpy", "xlsxwriter", "docx", "docxtpl", "jinja2", "pandas", *MAIL) if m in loaded
+    ] == []

@@ -405,3 +405,20 @@ def test_task_ids_of_the_source_are_read_in_their_one_form(tmp_path):
     rows.append(["tz\u200b-2", "再做。", "示范区财政局"])
     ws = load_workspace(make_workspace(tmp_path, rows))
     assert [t.id for t in ws.tasks] == ["TZ-1", "TZ-2"]
+
+
+def test_an_error_cell_in_a_source_table_keeps_its_text(tmp_path):
+    """calamine reads a source table fast but gives an error cell (#N/A) as empty; such a workbook is read with
+    openpyxl, so the text is kept."""
+    import openpyxl
+
+    from ledger.tables import read_sheets
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "具体措施", "完成时限"])
+    sheet.append([1, "清理拖欠。", "#N/A"])
+    sheet["C2"].data_type = "e"
+    path = tmp_path / "tasks.xlsx"
+    book.save(path)
+    assert read_sheets(path)[0].rows[1] == ["1", "清理拖欠。", "#N/A"]
