@@ -39,6 +39,11 @@ NOTE = re.compile(r"不再|下同|一一列出|以下|以上|下列|均需|均�
 _ONWARD = re.compile(r"均(?:需|需要|要|涉及|由)(?P<units>.+?)(?:按职责)?(?:负责)?(?:落实|参与|配合)?$")
 _GOES_ON = re.compile(r"以下|下列|下同")
 _CLAUSE_END = "。；;，,"
+# A clause of an annotation that says when rather than who: "6月底完成", "2023年12月底前完成", "长期坚持".
+_DEADLINE_CLAUSE = re.compile(
+    r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬|底|末)?|年底|年末|年内|上半年|下半年|第[一二三四]季度末?)"
+    r"\s*(?:前|之前|以前)?\s*(?:完成|基本完成|全面完成|建成|落实|到位)?|\d{4}\s*年(?:年底|底|末)?前?(?:完成)?|长期坚持|持续推进"
+)
 
 
 @dataclass(kw_only=True)
@@ -70,17 +75,7 @@ def split_notes(text: str) -> tuple[str, list[str], str]:
     Clauses are cut at 。；，outside brackets; a clause is a note by what it says (NOTE), so "不再做分工" never
     becomes a unit and the document's rule, written in the same brackets, never ends up inside a name."""
     kept, notes, onward = "", [], ""
-    start, depth = 0, 0
-    clauses: list[str] = []
-    for i, char in enumerate(text):
-        if char in "（(〔【[“":
-            depth += 1
-        elif char in "）)〕】]”":
-            depth = max(0, depth - 1)
-        elif char in _CLAUSE_END and depth == 0:
-            clauses.append(text[start : i + 1])
-            start = i + 1
-    clauses.append(text[start:])
+    clauses = _clauses(text)
     goes_on = bool(_GOES_ON.search(text))
     for clause in clauses:
         bare = clause.strip().rstrip(_CLAUSE_END).strip()
@@ -97,6 +92,34 @@ def split_notes(text: str) -> tuple[str, list[str], str]:
     return kept.strip().rstrip(_CLAUSE_END), notes, onward
 
 
+def _clauses(text: str) -> list[str]:
+    """The text cut after each 。；，outside brackets, separators kept."""
+    start, depth = 0, 0
+    clauses: list[str] = []
+    for i, char in enumerate(text):
+        if char in "（(〔【[“":
+            depth += 1
+        elif char in "）)〕】]”":
+            depth = max(0, depth - 1)
+        elif char in _CLAUSE_END and depth == 0:
+            clauses.append(text[start : i + 1])
+            start = i + 1
+    clauses.append(text[start:])
+    return clauses
+
+
+def cut_deadline(text: str) -> tuple[str, str]:
+    """An annotation without the clauses that say when ("…，各街道，6月底完成"): (the rest, the deadline)."""
+    kept, deadlines = "", []
+    for clause in _clauses(text):
+        bare = clause.strip().rstrip(_CLAUSE_END).strip()
+        if bare and _DEADLINE_CLAUSE.fullmatch(bare):
+            deadlines.append(bare)
+        else:
+            kept += clause
+    return kept.strip().rstrip(_CLAUSE_END), "，".join(deadlines)
+
+
 def note_roles(notes: list[str], onward: str) -> Roles:
     """Notes kept beside the roles; the units of an onward rule as support."""
     units = split_units(onward)
@@ -105,9 +128,11 @@ def note_roles(notes: list[str], onward: str) -> Roles:
 
 def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     """Roles from the text of one annotation (brackets already removed)."""
-    text, notes, onward = split_notes(_unwrap(text))
+    text, deadline = cut_deadline(_unwrap(text))
+    text, notes, onward = split_notes(text)
     roles = _read_roles(text, first_is_lead)
     roles.merge(note_roles(notes, onward))
+    roles.deadline = roles.deadline or deadline
     return roles
 
 
@@ -187,7 +212,7 @@ def _depth(text: str, index: int) -> int:
 def is_annotation(text: str, first_is_lead: bool = False, *, closing: bool = False) -> bool:
     """Whether a bracketed text names who does a task (rather than explaining a term); a bracket closing the
     item may name a single unit."""
-    inner, _, onward = split_notes(_unwrap(text))
+    inner, _, onward = split_notes(cut_deadline(_unwrap(text))[0])
     if onward:
         return True
     if LABEL.search(inner):
