@@ -65,15 +65,20 @@ class _Row:
 
 
 def _field(label: str) -> str | None:
-    label = re.sub(r"[（(][^（）()]*[）)]$", "", label) or label  # the remark in brackets says nothing of the kind
     key = field_of(label, {})
     if key is None and label in ("工作内容", "重点工作", "主要任务", "工作任务", "目标任务"):
         key = "measure"
     return key
 
 
+# Every header names a 序号 (or, one cell per line, starts with 类别): lines without one are passed over cheaply.
+_HEADER_HINT = re.compile(r"序\s*号|编\s*号|类\s*别|领\s*域")
+
+
 def _find_header(lines: list[Line], start: int) -> _Header | None:
     for i in range(start, len(lines)):
+        if not _HEADER_HINT.search(lines[i].text):
+            continue
         if cells := _cell_header(lines, i):
             return cells
         tokens = lines[i].text.split()

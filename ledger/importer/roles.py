@@ -39,6 +39,7 @@ NOTE = re.compile(r"不再|下同|一一列出|以下|以上|下列|均需|均�
 _ONWARD = re.compile(r"均(?:需|需要|要|涉及|由)(?P<units>.+?)(?:按职责)?(?:负责)?(?:落实|参与|配合)?$")
 _GOES_ON = re.compile(r"以下|下列|下同")
 _CLAUSE_END = "。；;，,"
+_CLAUSE_CHAR = re.compile(r"[（(〔【\[“）)〕】\]”。；;，,]")
 # A clause of an annotation that says when rather than who: "6月底完成", "2023年12月底前完成", "长期坚持".
 _DEADLINE_CLAUSE = re.compile(
     r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬|底|末)?|年底|年末|年内|上半年|下半年|第[一二三四]季度末?)"
@@ -96,7 +97,8 @@ def _clauses(text: str) -> list[str]:
     """The text cut after each 。；，outside brackets, separators kept."""
     start, depth = 0, 0
     clauses: list[str] = []
-    for i, char in enumerate(text):
+    for m in _CLAUSE_CHAR.finditer(text):
+        i, char = m.start(), m.group()
         if char in "（(〔【[“":
             depth += 1
         elif char in "）)〕】]”":
