@@ -376,3 +376,22 @@ def test_a_header_label_with_a_remark_and_a_higher_levels_lead_in_the_unit_cell(
     assert _flat(result) == [("1", ("市农业农村局", "市商务局(市粮食局)"), (), "")]
     assert result.tasks[0].notes == ["省牵头单位:省农业农村厅"]
     assert result.tasks[0].category == "(一)副市长牵头重点工作"
+
+
+def test_the_documents_rule_in_a_labelled_annotation_and_written_as_首位(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "(一)降低企业税收负担。",
+            "1.下调城镇土地使用税税额标准。(责任单位:县税务局、县财政局,排在首位的为牵头单位,下同)",
+            "2.落实车船税优惠政策。(责任单位:县税务局、县交通局)",
+            "3.规范涉企收费。",
+            "责任单位:县市场监管局、县发改局",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县税务局",), ("县财政局",), ""),
+        ("2", ("县税务局",), ("县交通局",), ""),
+        ("3", ("县市场监管局",), ("县发改局",), ""),
+    ]
+    assert result.tasks[0].notes == ["排在首位的为牵头单位", "下同"]

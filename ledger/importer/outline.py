@@ -199,7 +199,7 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
     if not chunks and not labels and item.level:  # never the preamble: "列第一位的为牵头单位。" is a rule
         chunks = _closing_sentence(item.text, first_is_lead)
     # Label lines are read together: a 责任单位 line under a 牵头单位 line names support.
-    label_roles = read_roles("；".join(labels)) if labels else Roles()
+    label_roles = read_roles("；".join(labels), first_is_lead) if labels else Roles()
     if label_roles and not chunks:
         chunks = [(item.text, "", Roles())]
     if not chunks:

@@ -28,12 +28,14 @@ _VERB = re.compile(
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
 _SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
-# "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位".
-FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
+# "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位", "排在首位的为牵头单位".
+FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?(?:第一(?:位|个)|首位)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
 # A clause of an annotation that says how the work is divided rather than who does it: "不再做分工", "下同",
 # "不再一一列出", the document's rule ("除标注“分别牵头”外，列第一位的为牵头单位"), "以下任务均需…落实".
-NOTE = re.compile(r"不再|下同|一一列出|以下|以上|下列|均需|均要|均涉及|均由|除标注|第一位|第一个|具体任务|详见|见附件")
+NOTE = re.compile(
+    r"不再|下同|一一列出|以下|以上|下列|均需|均要|均涉及|均由|除标注|第一位|第一个|首位|具体任务|详见|见附件"
+)
 # A note that names units for every task from here on: "以下任务均需各区市政府落实",
 # "具体任务均涉及相关市（州）人民政府，不再做分工，下同".
 _ONWARD = re.compile(r"均(?:需|需要|要|涉及|由)(?P<units>.+?)(?:按职责)?(?:负责)?(?:落实|参与|配合)?$")
@@ -149,12 +151,14 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
         values.setdefault(kind, []).append(text[m.end() : end].strip("；;，,。 "))
     roles = Roles(deadline="，".join(values.get("deadline", [])))
     lead_texts = values.get("lead", [])
+    # Only 责任单位 named: all lead, unless the document's rule says the first listed leads.
+    rule = first_is_lead and not lead_texts
     if not lead_texts:
         lead_texts, support_texts = values.get("responsible", []), values.get("support", [])
     else:
         support_texts = values.get("responsible", []) + values.get("support", [])
-    for value in lead_texts:
-        found = verb_roles(value, first_is_lead=False, default="lead")
+    for n, value in enumerate(lead_texts):
+        found = verb_roles(value, first_is_lead=rule and n == 0, default="lead")
         roles.merge(found)
     for value in support_texts:
         found = verb_roles(value, first_is_lead=False, default="support")
