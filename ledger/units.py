@@ -24,6 +24,11 @@ _SEPARATORS = "、，,；;／/"
 _BREAKS = re.compile(r"\n+|\s{2,}")  # a new line or a wide gap between two names in a cell separates them
 # 及 separates two units only when a new unit name follows it ("各成员单位及各工作专班").
 _AND_NEXT = re.compile(r"及(?=各|区|市|县|省|州|镇|乡|街道|中共|共青团)")
+# An administrative level ("区", "县（市）"). Levels listed under one 各 share the government named after the last
+# one ("各区、县（市）政府（管委会）", "各县、市、区人民政府"): the list is one collective, not "各区" and a headless
+# "县（市）政府". "各镇、街道" names no government: its pieces stay two groups.
+_LEVEL = re.compile(r"(?:区|县|市|镇|乡|街道|旗|州)(?:[（(][^（）()]*[）)])?")
+_LEVEL_TAIL = re.compile(_LEVEL.pattern + r"(?:人民政府|政府|党委|管委会|办事处)(?:[（(][^（）()]*[）)])?")
 # "…等有关部门", "…等": the named units take part, plus others nobody named.
 VAGUE_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位|部门和单位|部门（单位）)?$")
 VAGUE = re.compile(r"有关|相关|成员单位|工作专班|各(?:部门|单位)$|^(?:部门|单位)$|^其他")
@@ -79,7 +84,24 @@ def unit_pieces(text: str) -> list[str]:
                 pieces.append(part[start:i])
                 start = i + 1
         pieces.append(part[start:])
-    return [p.strip("。 ") for p in pieces if p.strip("。 ")]
+    return [p.strip("。 ") for p in _join_levels(pieces) if p.strip("。 ")]
+
+
+def _join_levels(pieces: list[str]) -> list[str]:
+    """ "各区" + "县（市）政府（管委会）" -> "各区、县（市）政府（管委会）": one collective (see _LEVEL)."""
+    joined: list[str] = []
+    i = 0
+    while i < len(pieces):
+        end = i
+        if _LEVEL.fullmatch(pieces[i].removeprefix("各")) and pieces[i].startswith("各"):
+            end = i + 1
+            while end < len(pieces) and _LEVEL.fullmatch(pieces[end]):
+                end += 1
+            if end == len(pieces) or not _LEVEL_TAIL.fullmatch(pieces[end]):
+                end = i
+        joined.append("、".join(pieces[i : end + 1]))
+        i = end + 1
+    return joined
 
 
 def cut_vague_tail(piece: str) -> tuple[str, str]:

@@ -292,3 +292,106 @@ def test_a_cell_per_line_table_with_cell_borders_group_rows_and_the_documents_ru
     )
     assert _flat(result) == [("1", ("市园林局",), ("市水利局",), ""), ("2", ("市卫健委",), (), "")]
     assert [t.category for t in result.tasks] == ["（一）城市建设", "（二）民生实事"]
+
+
+def test_levels_listed_under_one_ge_and_one_government_are_one_collective(tmp_path):
+    found = split_units("县发改局,各区、县(市)政府(管委会)、各乡、镇人民政府,各镇、街道")
+    assert found.names == ["县发改局", "各区、县(市)政府(管委会)", "各乡、镇人民政府", "各镇", "街道"]
+    result = _import(tmp_path, ["1.整合提升各类开发区。(县发改局、县商务局,各区、县(市)政府(管委会))"])
+    assert _flat(result) == [("1", ("县发改局", "县商务局", "各区、县(市)政府(管委会)"), (), "")]
+
+
+def test_an_annotation_naming_only_support_leaves_the_lead_missing_and_says_so(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "序号",
+            "重点工作任务",
+            "责任单位",
+            "1",
+            "建成青年人才驿站。",
+            "县人社局",
+            "2",
+            "建设创新创业服务综合体。",
+            "县发改局、县科技局、团县委配合落实",
+        ],
+    )
+    assert _flat(result) == [("1", ("县人社局",), (), ""), ("2", (), ("县发改局", "县科技局", "团县委"), "")]
+    assert [(p.code, p.cell) for p in result.problems] == [("import-lead-missing", "第7行")]
+
+
+def test_a_deadline_written_as_a_clause_of_the_annotation(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "1.下放一批审批权限。(牵头单位:州审批局;责任单位:州司法局,各县市人民政府,6月底完成)",
+            "2.推行证明事项告知承诺制。(州司法局牵头,州审批局配合,2023年12月底前完成)",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("州审批局",), ("州司法局", "各县市人民政府"), "6月底完成"),
+        ("2", ("州司法局",), ("州审批局",), "2023年12月底前完成"),
+    ]
+    assert [t.notes for t in result.tasks] == [[], []]
+
+
+def test_a_web_table_row_holding_two_items_under_one_number_and_unit(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "序号",
+            "民生实事",
+            "责任单位",
+            "完成时限",
+            "1",
+            "开工建设县养老服务中心。",
+            "县民政局",
+            "5月底前动工",
+            "开工建设县老年大学。",
+            "12月底前",
+            "2",
+            "新建农贸市场1个。",
+            "县商务局",
+            "10月底前",
+        ],
+    )
+    assert _flat(result) == [("1", ("县民政局",), (), "5月底前动工，12月底前"), ("2", ("县商务局",), (), "10月底前")]
+    assert result.tasks[0].measure == "开工建设县养老服务中心。开工建设县老年大学。"
+
+
+def test_a_header_label_with_a_remark_and_a_higher_levels_lead_in_the_unit_cell(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "序号",
+            "重点工作任务(本市3项配合工作)",
+            "责任单位",
+            "(一)副市长牵头重点工作",
+            "1",
+            "稳定粮食播种面积。",
+            "市农业农村局、市商务局(市粮食局)",
+            "省牵头单位:省农业农村厅",
+        ],
+    )
+    assert _flat(result) == [("1", ("市农业农村局", "市商务局(市粮食局)"), (), "")]
+    assert result.tasks[0].notes == ["省牵头单位:省农业农村厅"]
+    assert result.tasks[0].category == "(一)副市长牵头重点工作"
+
+
+def test_the_documents_rule_in_a_labelled_annotation_and_written_as_首位(tmp_path):
+    result = _import(
+        tmp_path,
+        [
+            "(一)降低企业税收负担。",
+            "1.下调城镇土地使用税税额标准。(责任单位:县税务局、县财政局,排在首位的为牵头单位,下同)",
+            "2.落实车船税优惠政策。(责任单位:县税务局、县交通局)",
+            "3.规范涉企收费。",
+            "责任单位:县市场监管局、县发改局",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("县税务局",), ("县财政局",), ""),
+        ("2", ("县税务局",), ("县交通局",), ""),
+        ("3", ("县市场监管局",), ("县发改局",), ""),
+    ]
+    assert result.tasks[0].notes == ["排在首位的为牵头单位", "下同"]

@@ -71,8 +71,14 @@ def _field(label: str) -> str | None:
     return key
 
 
+# Every header names a 序号 (or, one cell per line, starts with 类别): lines without one are passed over cheaply.
+_HEADER_HINT = re.compile(r"序\s*号|编\s*号|类\s*别|领\s*域")
+
+
 def _find_header(lines: list[Line], start: int) -> _Header | None:
     for i in range(start, len(lines)):
+        if not _HEADER_HINT.search(lines[i].text):
+            continue
         if cells := _cell_header(lines, i):
             return cells
         tokens = lines[i].text.split()
@@ -149,7 +155,8 @@ def _cell_header(lines: list[Line], i: int) -> _Header | None:
 _CELL_RULES = ("|", "｜")  # a web table copied with its cell borders: "|" alone between the cells
 # A row spanning the table that groups the rows below it: "（一）城市建设", "二、民生实事".
 _GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\S")
-_CELL_LABEL = re.compile(r"[\u4e00-\u9fff（）()/]{2,10}")
+# A label, perhaps with a remark in brackets: "重点工作任务（杭州市2项配合工作）".
+_CELL_LABEL = re.compile(r"[\u4e00-\u9fff（）()/]{2,10}(?:[（(][^（）()]{1,20}[）)])?")
 
 
 def _header_like(text: str) -> bool:
@@ -288,7 +295,8 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
         while j < len(columns) and not _accepts(row, columns[j], piece, new_cell, columns[j + 1 :]):
             j += 1
         if j >= len(columns):  # more than the columns hold: the next row's 类别/重点任务, or a wrapped unit
-            row.units[-1].append(piece)
+            if not (header.cells and _sub_row(row, piece, columns)):
+                row.units[-1].append(piece)
             continue
         kind = columns[j]
         if _is_units(kind):
@@ -297,6 +305,18 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
             row.text.append((piece, new_cell))
         else:
             row.cells.setdefault(kind, []).append(piece)
+
+
+def _sub_row(row: _Row, piece: str, columns: list[str]) -> bool:
+    """A web table's row holding two items under one merged 序号 and unit cell ("开工建设养护楼。" / "县民政局" /
+    "5月底前动工" / "开工建设老年大学。" / "12月底前"): the second item's text and deadline join the row's."""
+    if _TEXT in columns and row.text and piece.endswith(_TEXT_END):
+        row.text.append((piece, False))
+        return True
+    if "deadline" in columns and row.cells.get("deadline") and _DEADLINE_START.match(piece) and _width(piece) <= 14:
+        row.cells["deadline"].append("，" + piece)
+        return True
+    return False
 
 
 def _unstick(piece: str, new_cell: bool) -> list[tuple[str, bool]]:

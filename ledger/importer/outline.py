@@ -32,6 +32,7 @@ _PROSE = re.compile(
 _PROSE_LEVEL = 6  # below every numbered level
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
+_BRACKET_CHAR = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_BRACKETS.values())) + "]")
 _INLINE_LABEL = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门|责任单位|责任部门|主责单位)\s*[：:])")
 _LABEL_LINE = re.compile(r"^\s*(?:" + LABEL.pattern + ")")
 # A deadline written inside a task's text: "2023年6月底前", "年底前", "长期坚持".
@@ -198,7 +199,7 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
     if not chunks and not labels and item.level:  # never the preamble: "列第一位的为牵头单位。" is a rule
         chunks = _closing_sentence(item.text, first_is_lead)
     # Label lines are read together: a 责任单位 line under a 牵头单位 line names support.
-    label_roles = read_roles("；".join(labels)) if labels else Roles()
+    label_roles = read_roles("；".join(labels), first_is_lead) if labels else Roles()
     if label_roles and not chunks:
         chunks = [(item.text, "", Roles())]
     if not chunks:
@@ -276,7 +277,8 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
     """Outermost bracket pairs, a full-width opening matched by a half-width closing too ("(APP）")."""
     spans: list[tuple[int, int]] = []
     depth, open_at = 0, 0
-    for i, char in enumerate(text):
+    for m in _BRACKET_CHAR.finditer(text):  # only the brackets: an item is mostly running text
+        i, char = m.start(), m.group()
         if char in _BRACKETS:
             if depth == 0:
                 open_at = i

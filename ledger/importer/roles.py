@@ -28,17 +28,25 @@ _VERB = re.compile(
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
 _SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
-# "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位".
-FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?第一(?:位|个)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
+# "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位", "排在首位的为牵头单位".
+FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?(?:第一(?:位|个)|首位)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
 # A clause of an annotation that says how the work is divided rather than who does it: "不再做分工", "下同",
 # "不再一一列出", the document's rule ("除标注“分别牵头”外，列第一位的为牵头单位"), "以下任务均需…落实".
-NOTE = re.compile(r"不再|下同|一一列出|以下|以上|下列|均需|均要|均涉及|均由|除标注|第一位|第一个|具体任务|详见|见附件")
+NOTE = re.compile(
+    r"不再|下同|一一列出|以下|以上|下列|均需|均要|均涉及|均由|除标注|第一位|第一个|首位|具体任务|详见|见附件"
+)
 # A note that names units for every task from here on: "以下任务均需各区市政府落实",
 # "具体任务均涉及相关市（州）人民政府，不再做分工，下同".
 _ONWARD = re.compile(r"均(?:需|需要|要|涉及|由)(?P<units>.+?)(?:按职责)?(?:负责)?(?:落实|参与|配合)?$")
 _GOES_ON = re.compile(r"以下|下列|下同")
 _CLAUSE_END = "。；;，,"
+_CLAUSE_CHAR = re.compile(r"[（(〔【\[“）)〕】\]”。；;，,]")
+# A clause of an annotation that says when rather than who: "6月底完成", "2023年12月底前完成", "长期坚持".
+_DEADLINE_CLAUSE = re.compile(
+    r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬|底|末)?|年底|年末|年内|上半年|下半年|第[一二三四]季度末?)"
+    r"\s*(?:前|之前|以前)?\s*(?:完成|基本完成|全面完成|建成|落实|到位)?|\d{4}\s*年(?:年底|底|末)?前?(?:完成)?|长期坚持|持续推进"
+)
 
 
 @dataclass(kw_only=True)
@@ -70,17 +78,7 @@ def split_notes(text: str) -> tuple[str, list[str], str]:
     Clauses are cut at 。；，outside brackets; a clause is a note by what it says (NOTE), so "不再做分工" never
     becomes a unit and the document's rule, written in the same brackets, never ends up inside a name."""
     kept, notes, onward = "", [], ""
-    start, depth = 0, 0
-    clauses: list[str] = []
-    for i, char in enumerate(text):
-        if char in "（(〔【[“":
-            depth += 1
-        elif char in "）)〕】]”":
-            depth = max(0, depth - 1)
-        elif char in _CLAUSE_END and depth == 0:
-            clauses.append(text[start : i + 1])
-            start = i + 1
-    clauses.append(text[start:])
+    clauses = _clauses(text)
     goes_on = bool(_GOES_ON.search(text))
     for clause in clauses:
         bare = clause.strip().rstrip(_CLAUSE_END).strip()
@@ -97,6 +95,35 @@ def split_notes(text: str) -> tuple[str, list[str], str]:
     return kept.strip().rstrip(_CLAUSE_END), notes, onward
 
 
+def _clauses(text: str) -> list[str]:
+    """The text cut after each 。；，outside brackets, separators kept."""
+    start, depth = 0, 0
+    clauses: list[str] = []
+    for m in _CLAUSE_CHAR.finditer(text):
+        i, char = m.start(), m.group()
+        if char in "（(〔【[“":
+            depth += 1
+        elif char in "）)〕】]”":
+            depth = max(0, depth - 1)
+        elif char in _CLAUSE_END and depth == 0:
+            clauses.append(text[start : i + 1])
+            start = i + 1
+    clauses.append(text[start:])
+    return clauses
+
+
+def cut_deadline(text: str) -> tuple[str, str]:
+    """An annotation without the clauses that say when ("…，各街道，6月底完成"): (the rest, the deadline)."""
+    kept, deadlines = "", []
+    for clause in _clauses(text):
+        bare = clause.strip().rstrip(_CLAUSE_END).strip()
+        if bare and _DEADLINE_CLAUSE.fullmatch(bare):
+            deadlines.append(bare)
+        else:
+            kept += clause
+    return kept.strip().rstrip(_CLAUSE_END), "，".join(deadlines)
+
+
 def note_roles(notes: list[str], onward: str) -> Roles:
     """Notes kept beside the roles; the units of an onward rule as support."""
     units = split_units(onward)
@@ -105,9 +132,11 @@ def note_roles(notes: list[str], onward: str) -> Roles:
 
 def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     """Roles from the text of one annotation (brackets already removed)."""
-    text, notes, onward = split_notes(_unwrap(text))
+    text, deadline = cut_deadline(_unwrap(text))
+    text, notes, onward = split_notes(text)
     roles = _read_roles(text, first_is_lead)
     roles.merge(note_roles(notes, onward))
+    roles.deadline = roles.deadline or deadline
     return roles
 
 
@@ -122,12 +151,14 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
         values.setdefault(kind, []).append(text[m.end() : end].strip("；;，,。 "))
     roles = Roles(deadline="，".join(values.get("deadline", [])))
     lead_texts = values.get("lead", [])
+    # Only 责任单位 named: all lead, unless the document's rule says the first listed leads.
+    rule = first_is_lead and not lead_texts
     if not lead_texts:
         lead_texts, support_texts = values.get("responsible", []), values.get("support", [])
     else:
         support_texts = values.get("responsible", []) + values.get("support", [])
-    for value in lead_texts:
-        found = verb_roles(value, first_is_lead=False, default="lead")
+    for n, value in enumerate(lead_texts):
+        found = verb_roles(value, first_is_lead=rule and n == 0, default="lead")
         roles.merge(found)
     for value in support_texts:
         found = verb_roles(value, first_is_lead=False, default="support")
@@ -187,7 +218,7 @@ def _depth(text: str, index: int) -> int:
 def is_annotation(text: str, first_is_lead: bool = False, *, closing: bool = False) -> bool:
     """Whether a bracketed text names who does a task (rather than explaining a term); a bracket closing the
     item may name a single unit."""
-    inner, _, onward = split_notes(_unwrap(text))
+    inner, _, onward = split_notes(cut_deadline(_unwrap(text))[0])
     if onward:
         return True
     if LABEL.search(inner):

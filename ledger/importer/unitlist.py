@@ -17,8 +17,9 @@ UNIT_ENDING = re.compile(
 
 
 def looks_like_unit(name: str) -> bool:
-    """Whether a piece of text reads as an organisation's name (for lists written without any label)."""
-    return bool(UNIT_ENDING.search(name)) and len(name) <= 30
+    """Whether a piece of text reads as an organisation's name (for lists written without any label). A name
+    never holds a colon: "省牵头单位：省商务厅" in a city's unit cell says who leads above, and stays a note."""
+    return bool(UNIT_ENDING.search(name)) and len(name) <= 30 and ":" not in name and "：" not in name
 
 
 def guess_kind(name: str) -> str:
