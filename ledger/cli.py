@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import click.core
@@ -17,9 +18,7 @@ import click.exceptions
 import click.formatting
 import click.parser
 import click.types
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from . import workspace as ws_module
 from .cells import UNPRINTABLE, printable
@@ -31,11 +30,14 @@ from .outbox import Manifest
 from .problems import CATALOGUE, Problem, ProblemError, problem
 from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
-from .span import SpanReport
 from .wording import STATE_NAMES, chinese, chinese_date
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from .span import SpanReport
 
 # The stages only some commands run (the importer, mail, sample returns) are imported inside those commands:
 # whatever this module imports, every command, `ledger status` included, waits for.
@@ -104,9 +106,28 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
     if hasattr(_module, "ngettext"):
         setattr(_module, "ngettext", _chinese_plural)  # noqa: B010
 
+
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
-console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-warnings = Console(stderr=True, soft_wrap=False, width=None if sys.stderr.isatty() else 160)
+@functools.cache
+def _console(stderr: bool) -> Console:
+    """The terminal, made when first printed to (rich's console costs a command that prints none of it)."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, soft_wrap=False, width=None if stream.isatty() else 160)
+
+
+def new_table(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def new_grid() -> Table:
+    from rich.table import Table
+
+    return Table.grid(padding=(0, 1))
+
 
 workspace_option = click.option(
     "--workspace",
@@ -167,7 +188,7 @@ def open_workspace(path: Path | None, period: Period | None = None) -> ws_module
         print_problems(exc.problems)
         raise click.ClickException("ledger.toml 有错误，请按上表修正后运行 ledger check。") from exc
     if period is not None and (odd := ws.period_problems(period)):
-        warnings.print(problem_table(odd))  # stderr: output asked for with --json stays clean
+        _console(True).print(problem_table(odd))  # stderr: output asked for with --json stays clean
     return ws
 
 
@@ -212,7 +233,7 @@ def _progress(step: str, done: int, total: int) -> None:
     if step not in _bars:
         from rich.progress import Progress
 
-        bar = Progress(console=warnings, transient=True)
+        bar = Progress(console=_console(True), transient=True)
         bar.start()
         _bars[step] = (bar, bar.add_task(STEP_NAMES.get(step, step), total=total))
     bar, job = _bars[step]
@@ -253,7 +274,7 @@ def fail(exc: ProblemError) -> click.ClickException:
 def print_notes(notes: list[Problem]) -> None:
     """Warnings about what the command was asked (a period never rendered …), on stderr before its output."""
     if notes:
-        warnings.print(problem_table(notes))
+        _console(True).print(problem_table(notes))
 
 
 def local_text(stamp: str) -> str:
@@ -273,7 +294,7 @@ def problem_table(problems: list[Problem]) -> Table:
     """Problems one block each: a line with level, type and place, then message and hint wrapped beneath.
 
     Read at 80 columns the text runs the width of the screen instead of down a column a few characters wide."""
-    table = Table.grid(padding=(0, 1))
+    table = new_grid()
     table.title = f"问题清单（{len(problems)}项）"
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -295,9 +316,9 @@ def problem_table(problems: list[Problem]) -> Table:
 
 def print_problems(problems: list[Problem]) -> None:
     if not problems:
-        console.print("[green]未发现问题。[/green]")
+        _console(False).print("[green]未发现问题。[/green]")
         return
-    console.print(problem_table(problems))
+    _console(False).print(problem_table(problems))
 
 
 class ChineseCommand(click.Command):
@@ -367,7 +388,7 @@ def check(workspace: Path | None, as_json: bool, show_tasks: bool) -> None:
 
 
 def _print_tasks(readings: list[dict]) -> None:
-    table = Table.grid(padding=(0, 1))
+    table = new_grid()
     table.title = f"任务清单的理解（{len(readings)}项）"
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -384,40 +405,40 @@ def _print_tasks(readings: list[dict]) -> None:
         if t["vague"]:
             lines.append(f"[yellow]泛指，未落实到单位：{shown('、'.join(t['vague']))}[/yellow]")
         table.add_row(shown(t["id"]), "\n".join(lines))
-    console.print(table)
+    _console(False).print(table)
 
 
 def _print_summary(summary: dict) -> None:
-    console.print(
+    _console(False).print(
         f"任务清单{len(summary['documents'])}份，任务{summary['tasks']}项，"
         f"单位{summary['units']}个（承担任务的{summary['units_with_tasks']}个）。"
     )
-    docs = Table(title="任务清单")
+    docs = new_table(title="任务清单")
     for column in ("代码", "名称", "文件", "任务数"):
         docs.add_column(column)
     for d in summary["documents"]:
         docs.add_row(shown(d["code"]), shown(d["name"]), shown(d["file"]), str(d["tasks"]))
-    console.print(docs)
-    units = Table(title="各单位任务数")
+    _console(False).print(docs)
+    units = new_table(title="各单位任务数")
     for column in ("单位", "牵头", "配合"):
         units.add_column(column)
     for row in summary["per_unit"]:
         units.add_row(shown(row["unit"]), str(row["lead"]), str(row["support"]))
-    console.print(units)
-    months = Table(title="按完成时限统计")
+    _console(False).print(units)
+    months = new_table(title="按完成时限统计")
     months.add_column("月份")
     months.add_column("任务数")
     for month, count in summary["deadlines_by_month"].items():
         months.add_row(month, str(count))
-    console.print(months)
+    _console(False).print(months)
     if summary["unresolved"]:
-        vague = Table(title="未落实到具体单位的泛指表述")
+        vague = new_table(title="未落实到具体单位的泛指表述")
         vague.add_column("表述")
         vague.add_column("出现次数")
         for text, count in summary["unresolved"].items():
             vague.add_row(shown(text), str(count))
-        console.print(vague)
-    console.print(f"错误{summary['errors']}项，提示{summary['warnings']}项。")
+        _console(False).print(vague)
+    _console(False).print(f"错误{summary['errors']}项，提示{summary['warnings']}项。")
 
 
 @main.command(
@@ -457,14 +478,14 @@ def import_(
     if as_json:
         _print_json(result.to_json())
     else:
-        table = Table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号 {shown(result.code)}）")
+        table = new_table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号 {shown(result.code)}）")
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:
             measure = t.measure if len(t.measure) <= 40 else t.measure[:40] + "…"
             cells = (t.number, measure, "、".join(t.lead), "、".join(t.support + t.vague), t.deadline, t.source)
             table.add_row(*map(shown, cells))
-        console.print(table)
+        _console(False).print(table)
         print_problems(result.problems)
         if result.written:
             echo(f"已写入任务表 {result.table_file}，并登记到 ledger.toml；请逐行核对后运行 ledger check。")
@@ -490,7 +511,7 @@ def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs:
     wanted = unit_names(ws, units)
     result = round_of(ws, period, jobs).render(wanted)
     for name in result.unknown_units:
-        console.print(f"[yellow]单位“{shown(name)}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
+        _console(False).print(f"[yellow]单位“{shown(name)}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
     echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
     echo(f"清单：{result.manifest_path}")
 
@@ -603,11 +624,12 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     opened = round_of(ws, period, jobs, summary=True)
     notes = opened.notes()
     built = opened.report()
+    from .report import MonthlyReport  # loaded by the round already
     if as_json:
         _print_json({"round": opened.info(), **built.summary(), "notes": [p.to_dict() for p in notes]})
         return
     print_notes(notes)
-    if isinstance(built, SpanReport):
+    if not isinstance(built, MonthlyReport):  # a half-year or a year
         _print_span_status(built)
         return
     echo(
@@ -628,7 +650,7 @@ def _print_span_status(built: SpanReport) -> None:
     """A half-year or a year: completion, then every unit's reporting record over the rounds."""
     echo(built.coverage_text())
     echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
-    table = Table(title=f"{built.heading}各单位报送情况")
+    table = new_table(title=f"{built.heading}各单位报送情况")
     for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "有误", "按时率"):
         table.add_column(column, overflow="fold")
     for u in built.units:
@@ -638,7 +660,7 @@ def _print_span_status(built: SpanReport) -> None:
             *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.with_errors)),
             chinese(u.on_time_rate),
         )
-    console.print(table)
+    _console(False).print(table)
 
 
 class DateType(click.ParamType):
@@ -677,10 +699,11 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     opened = round_of(ws, period, jobs, summary=True)
     print_notes(opened.notes())
     built, paths = opened.publish(issued=issued, number=number)
+    from .report import MonthlyReport  # loaded by the round already
     print_notes(getattr(built, "notes", []))
     for path in paths:
         echo(f"已生成：{path}")
-    if isinstance(built, SpanReport):
+    if not isinstance(built, MonthlyReport):  # a half-year or a year
         echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")
         return
     echo(
@@ -818,7 +841,7 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         _print_json([asdict(line) for line in lines])
         return
     print_notes(round_of(ws, period).notes())
-    table = Table(title=f"{period.label}收到的文件（{len(lines)}个）")
+    table = new_table(title=f"{period.label}收到的文件（{len(lines)}个）")
     for column in ("文件", "单位", "收到时间", "处理结果", "问题"):
         table.add_column(column, overflow="fold")
     for line in lines:
@@ -827,7 +850,7 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         problems = f"{line.problems}项（错误{line.errors}项）" if line.errors else f"{line.problems}项"
         received = local_text(line.received_at) + (f"\n按{how}" if how else "")
         table.add_row(shown(line.file), shown(line.unit or "（未确定）"), received, shown(state), problems)
-    console.print(table)
+    _console(False).print(table)
     held = [line for line in lines if line.state == "held"]
     if held:
         echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
