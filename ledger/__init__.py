@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from .publish import write_report
     from .render import render_period
     from .report import MonthlyReport, build_report
-    from .returns import ReturnLine, assign_unit, list_returns, restore_return, set_received, withdraw_return
+    from .returns import (
+        ReturnLine,
+        accept_return,
+        assign_unit,
+        list_returns,
+        restore_return,
+        set_received,
+        withdraw_return,
+    )
+    from .rounds import Round, open_round
+    from .span import SpanReport
     from .units import Resolution, UnitRegistry
     from .workspace import Workspace, find_workspace, init_workspace, load_workspace
 
@@ -46,7 +56,18 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "publish": ("write_report",),
     "render": ("render_period",),
     "report": ("MonthlyReport", "build_report"),
-    "returns": ("ReturnLine", "assign_unit", "list_returns", "restore_return", "set_received", "withdraw_return"),
+    "returns": (
+        "ReturnLine",
+        "accept_return",
+        "accept_return",
+    "assign_unit",
+        "list_returns",
+        "restore_return",
+        "set_received",
+        "withdraw_return",
+    ),
+    "rounds": ("Round", "open_round"),
+    "span": ("SpanReport",),
     "units": ("Resolution", "UnitRegistry"),
     "workspace": ("Workspace", "find_workspace", "init_workspace", "load_workspace"),
 }
@@ -81,13 +102,16 @@ __all__ = [
     "Resolution",
     "ReturnInfo",
     "ReturnLine",
+    "Round",
     "SourceRef",
+    "SpanReport",
     "Task",
     "Unit",
     "UnitRegistry",
     "Unmerged",
     "Workspace",
     "WorkspacePaths",
+    "accept_return",
     "assign_unit",
     "build_history",
     "build_report",
@@ -101,6 +125,7 @@ __all__ = [
     "load_config",
     "load_workspace",
     "merge_period",
+    "open_round",
     "parse_deadline",
     "problem",
     "read_manifest",
