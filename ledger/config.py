@@ -168,6 +168,19 @@ class BulletinConfig:
     printer: str = ""  # 印发机关 in the 版记; default the office name
 
 
+@dataclass(kw_only=True, frozen=True)
+class Limits:
+    """[limits]: what one returned file may hold before it is refused unread, and how long a command waits for
+    another that holds the workspace. A sheet's rows × columns is what the reader allocates, so the caps are
+    checked on the sheet's extent (A1 to its last cell) before any cell is read. The defaults hold the largest
+    honest return (a unit answering thousands of tasks) with room to spare."""
+
+    max_rows: int = 100_000
+    max_columns: int = 1_000
+    max_cells: int = 5_000_000
+    lock_wait: int = 30  # seconds
+
+
 @dataclass(kw_only=True)
 class Config:
     root: Path
@@ -187,6 +200,7 @@ class Config:
     report: ReportOptions = field(default_factory=ReportOptions)
     bulletin: BulletinConfig = field(default_factory=BulletinConfig)
     notes: list[Problem] = field(default_factory=list)  # warnings that do not stop loading (a key moved …)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -465,6 +479,7 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         documents=_documents(top, seen, problems),
         report=ReportOptions(unreported_light=report.choice("unreported_light", UNREPORTED_LIGHTS, "grey")),
         bulletin=_bulletin(section("bulletin")),
+        limits=_limits(section("limits")),
     )
     _unknown_keys(seen, problems)
     config.notes = [p for p in problems if p.severity != ERROR]
@@ -501,6 +516,16 @@ def _calendar(table: _Table) -> WorkCalendar:
         return frozenset(found)
 
     return WorkCalendar(extra_workdays=days("extra_workdays"), extra_holidays=days("extra_holidays"))
+
+
+def _limits(table: _Table) -> Limits:
+    default = Limits()
+    return Limits(
+        max_rows=table.integer("max_rows", default.max_rows, f"max_rows = {default.max_rows}", low=1),
+        max_columns=table.integer("max_columns", default.max_columns, f"max_columns = {default.max_columns}", low=1),
+        max_cells=table.integer("max_cells", default.max_cells, f"max_cells = {default.max_cells}", low=1),
+        lock_wait=table.integer("lock_wait", default.lock_wait, f"lock_wait = {default.lock_wait}", low=0),
+    )
 
 
 def _bulletin(table: _Table) -> BulletinConfig:

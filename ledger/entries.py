@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .cells import text_of
 from .frames import Column, Kind, Labels, frame
 from .model import Period, Task
-from .problems import ERROR, Problem
+from .problems import ERROR, Problem, cell_name, problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,6 +128,59 @@ class Unmerged:
     reason: str
     unit: str = ""
     task_id: str = ""
+
+
+# How many values and problems of one file are listed one by one: beyond it they are counted, so that
+# merged.json and problems.xlsx stay bounded (Excel shows 1,048,576 rows) whatever a file holds.
+LISTED_PER_FILE = 1_000
+
+
+class UnmergedCells:
+    """The unmerged values of one file: listed cell by cell up to LISTED_PER_FILE, the rest counted per sheet and
+    reason with the range they span ("A1001:F200000 共199,000个单元格未汇总"), so that every typed value is
+    either merged, listed, or in a range whose size is said."""
+
+    def __init__(self, file: str, unit: str) -> None:
+        self.file, self.unit = file, unit
+        self.listed: list[Unmerged] = []
+        self.rest: dict[tuple[str, str], list[int]] = {}  # (sheet, reason) -> [count, r1, c1, r2, c2], 0-based
+
+    def add(self, sheet: str, row: int, col: int, value: str, reason: str, task_id: str = "") -> None:
+        if len(self.listed) < LISTED_PER_FILE:
+            cell = cell_name(row + 1, col + 1)
+            self.listed.append(
+                Unmerged(
+                    file=self.file, sheet=sheet, cell=cell, value=value, reason=reason, unit=self.unit, task_id=task_id
+                )
+            )
+            return
+        span = self.rest.setdefault((sheet, reason), [0, row, col, row, col])
+        span[0] += 1
+        span[1:] = [min(span[1], row), min(span[2], col), max(span[3], row), max(span[4], col)]
+
+    def values(self) -> list[Unmerged]:
+        summaries = [
+            Unmerged(
+                file=self.file,
+                sheet=sheet,
+                cell=f"{cell_name(r1 + 1, c1 + 1)}:{cell_name(r2 + 1, c2 + 1)}",
+                value=f"共{count:,}个单元格未汇总（未逐个列出，见原文件）",
+                reason=reason,
+                unit=self.unit,
+            )
+            for (sheet, reason), (count, r1, c1, r2, c2) in self.rest.items()
+        ]
+        return self.listed + summaries
+
+
+def bounded_problems(problems: list[Problem], file: str, unit: str | None) -> list[Problem]:
+    """A file's problems, listed one by one up to LISTED_PER_FILE; the rest counted by code in one more."""
+    if len(problems) <= LISTED_PER_FILE:
+        return problems
+    rest = Counter(p.code for p in problems[LISTED_PER_FILE:])
+    codes = "，".join(f"{code} {n:,}个" for code, n in rest.most_common())
+    summary = problem("problems-not-listed", file=file, unit=unit, count=f"{sum(rest.values()):,}", codes=codes)
+    return [*problems[:LISTED_PER_FILE], summary]
 
 
 @dataclass(kw_only=True)

@@ -215,7 +215,7 @@ def _write_problems(ws: Workspace, result: MergeResult) -> Path:
     )
     proposals: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for u in result.unmerged:
-        if u.reason == ADDED_ROW:
+        if u.reason == ADDED_ROW and ":" not in u.cell:  # a range counts the rows not listed one by one
             proposals[(u.file, u.unit, u.sheet, u.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].append(u.value)
     table_sheet(
         book,

@@ -118,7 +118,25 @@ def _later(a: _Read, b: _Read) -> int:
 
 
 def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
-    """One stored file read and checked on its own: a bad file is named and never stops the others."""
+    """One stored file read and checked on its own: a bad file is named and never stops the others. Whatever
+    goes wrong while reading it — a damage no check foresaw included — is a problem on that file; a withdrawn
+    file is not opened at all."""
+    receipt = stored.receipt
+    if stored.withdrawn:
+        owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
+        return _Outcome(info=_info(stored, owner, "withdrawn"))
+    try:
+        return _read_one(context, stored)
+    except Exception as exc:  # the boundary of one file: the round goes on without it
+        owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
+        error = f"{type(exc).__name__}: {str(exc)[:120]}"
+        return _Outcome(
+            problems=[problem("return-read-failed", file=receipt.file, unit=owner or None, error=error)],
+            info=_info(stored, owner, "rejected"),
+        )
+
+
+def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     ws, period, receipt = context.ws, context.period, stored.receipt
     outcome = _Outcome()
     try:
@@ -128,26 +146,18 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
         outcome.info = _info(stored, "", "rejected")
         return outcome
     kind = scan_kind(data)
-    if kind and not stored.withdrawn:
+    if kind:
         outcome.beside = ("return-scan-only", {"kind": kind})
         return outcome
     try:
-        book = read_bytes(data, receipt.file) if not kind else None
+        book = read_bytes(data, receipt.file, ws.config.limits)
     except ReturnError as exc:
-        if exc.code == "return-not-workbook" and not stored.withdrawn:
+        if exc.code == "return-not-workbook":
             outcome.beside = (exc.code, exc.fields)  # a Word file beside the workbook is evidence too
             return outcome
         owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
-        if not stored.withdrawn:
-            outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
-        outcome.info = _info(stored, owner, "withdrawn" if stored.withdrawn else "rejected")
-        return outcome
-    if book is None or stored.withdrawn:
-        named = book.metadata.unit if book and book.metadata else ""
-        owner = stored.assigned_unit or named or probable_unit(context, receipt)[0] or ""
-        outcome.info = _info(stored, owner, "withdrawn")
-        if book is not None:
-            outcome.unmerged = all_values(context, book, receipt, owner, f"文件已撤回（{stored.why}），未汇总")
+        outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
+        outcome.info = _info(stored, owner, "rejected")
         return outcome
     unit, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
     if unit is None:
@@ -214,7 +224,7 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
             else:
                 problems.append(problem("return-order-undecided", file=file, unit=unit, newer=latest.stored.file))
             # read again: a superseded file is rare, and keeping every workbook for it would hold them all
-            book = read_bytes((ws.paths.returns(period) / file).read_bytes(), file)
+            book = read_bytes((ws.paths.returns(period) / file).read_bytes(), file, ws.config.limits)
             unmerged += all_values(context, book, old.stored.receipt, unit, SUPERSEDED)
             returns.append(_info(old.stored, unit, "superseded", reporter=old.reporter, saved_at=_iso(old)))
         entries += latest.entries

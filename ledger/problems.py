@@ -53,6 +53,9 @@ _TYPES = [
     ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿），另存为 .xlsx 后重新报送。", title="文件设有密码"),
     ProblemType("return-not-workbook", ERROR, "报送的不是 Excel 工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为 Word、PDF 或图片。", title="不是Excel工作簿"),
     ProblemType("return-too-large", ERROR, "报送文件解压后达{size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),
+    ProblemType("return-sheet-too-large", ERROR, "工作表“{sheet}”的范围达{extent}，{what}{size}超出上限{cap}（ledger.toml [limits] {key}），整个文件未读取", "疑似异常文件（如在很远的单元格误填了内容，或粘贴了大量行），请该单位删除多余的行列后重新报送；如确属正常的大表，可在 ledger.toml 的 [limits] 中调高 {key}。", title="工作表过大"),
+    ProblemType("return-read-failed", ERROR, "读取该文件时出错（{error}），已跳过，其他文件照常汇总", "请把该文件和这条信息转给维护人员；同时请该单位用 Excel 或 WPS 另存为 .xlsx 后重新报送。", title="读取出错"),
+    ProblemType("problems-not-listed", WARNING, "本文件另有{count}个问题未逐条列出（{codes}）", "问题过多，多为大量新增或复制的行；请该单位在下发的填报表上重新填写后报送。", title="问题未全部列出"),
     ProblemType("return-macro", WARNING, "报送文件含宏，宏未运行，只读取了单元格内容", "请该单位另存为 .xlsx（不含宏）后报送。", title="文件含宏"),
     ProblemType("return-no-metadata", WARNING, "文件缺少填报表的隐藏标识，已根据{how}认定为该单位的报送，按任务编号逐行匹配", "请核对单位是否正确；今后请在下发的填报表上直接填写，不要复制到新文件。", title="缺少隐藏标识"),
     ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
@@ -136,6 +139,12 @@ _TYPES = [
     ProblemType("returns-unit-group", ERROR, "“{name}”是一组单位（{members}），一个文件只能指定给一个单位", "用其中一个单位的全称或简称。", title="不能指定为一组单位"),
     ProblemType("returns-not-held", ERROR, "文件“{file}”不是待确认的文件（现为：{state}），无需确认", "用 ledger returns list 查看各文件的状态；只有发件人不是该单位登记邮箱的文件需要确认。", title="无需确认"),
     ProblemType("returns-remember-refused", ERROR, "文件“{file}”的发件邮箱不能登记：{why}", "不加 --remember，只确认这一个文件。", title="邮箱不能登记"),
+    ProblemType("record-torn", WARNING, "记录文件 {file} 第{line}行不完整（“{text}”），已跳过该行", "多为上次运行时磁盘已满或被强行中止；其余记录照常使用。如该行是一份收据，重新运行 ledger collect 会补记。", title="记录不完整"),
+    ProblemType("collect-receipt-added", WARNING, "上次收集中断：文件“{file}”已存入但没有收据，本次已补记", "无需处理；可用 ledger returns list 核对该文件的收到时间。", title="补记收据"),
+    # --- the workspace and the files the tool writes
+    ProblemType("workspace-busy", ERROR, "工作目录正被另一条命令占用：{holder}（进程 {pid}，自{since}起），已等待{waited}秒", "等该命令结束后再运行；如确认该命令已不在运行（如电脑曾断电），删除 {lock} 后重试。", title="工作目录被占用"),
+    ProblemType("folder-not-writable", ERROR, "无法写入{folder}（{reason}）", "检查该文件夹是否只读、磁盘是否已满，或是否有权限写入；改正后重新运行，已完成的部分不会重复。", title="无法写入"),
+    ProblemType("output-locked", WARNING, "“{file}”正被其他程序打开，无法替换，新文件已另存为“{new}”", "关闭 WPS 或 Excel 中打开的“{file}”，以后生成时即可覆盖；本次请打开“{new}”。", title="文件被占用"),
     # --- what units are told (workbooks and mail)
     ProblemType("office-contact-placeholder", ERROR, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),

@@ -3,8 +3,9 @@
 Values come from python-calamine (fast, never evaluates anything): .xlsx, .xls and .ods (LibreOffice, WPS).
 What calamine does not tell — formulas, document properties, the last-saved time — is read from the package
 XML with defusedxml. A .csv export of a task sheet is read as one sheet. Files are checked before they are
-opened: not a workbook, encrypted, a zip whose content would inflate beyond a cap (zip bomb), or
-macro-enabled. Scans (PDF, images) are recognised by their first bytes so merge can keep them as evidence.
+opened: not a workbook, encrypted, a zip whose content would inflate beyond a cap (zip bomb), a sheet whose
+extent (A1 to its last cell: what the reader allocates) is beyond the caps of `[limits]`, or macro-enabled.
+Scans (PDF, images) are recognised by their first bytes so merge can keep them as evidence.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, NamedTuple
 
 import python_calamine
+import xlrd
 from defusedxml import ElementTree
 
 from .cells import task_id_of
+from .config import Limits
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
-from .problems import ProblemError, problem
+from .problems import ProblemError, cell_name, problem
 from .tables import TableError, text_rows
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -54,6 +57,13 @@ FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
 # The last-saved time: dcterms:modified in docProps/core.xml, dc:date in an .ods's meta.xml (any prefix).
 XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
+# What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
+SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+SHEET_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+SHEET_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,7})\d")
+SCAN_CHUNK = 1 << 20
+MAX_COLUMNS = 16384  # XFD, the last column a cell name can have
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
@@ -63,6 +73,7 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
+DEFAULT_LIMITS = Limits()
 
 
 class ReturnError(ProblemError):
@@ -222,16 +233,137 @@ def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], s
 
 
 def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
-    """The document's custom properties (render writes the ledger's identity there too)."""
+    """The document's custom properties (render writes the ledger's identity there too). A part that is
+    damaged, or declares a DTD or entities (defusedxml refuses those), makes the file unreadable."""
+    part = "meta.xml" if form == "ods" else "docProps/custom.xml"
     try:
-        if form == "ods":
-            root = ElementTree.fromstring(archive.read("meta.xml"))
-            fields = root.iterfind("office:meta/meta:user-defined", NS)
-            return {p.get(f"{{{NS['meta']}}}name"): "".join(p.itertext()) for p in fields}
-        root = ElementTree.fromstring(archive.read("docProps/custom.xml"))
+        root = ElementTree.fromstring(archive.read(part))
     except KeyError:
         return {}
+    except (ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:  # defusedxml's are ValueErrors
+        raise ReturnError("return-unreadable", reason=f"文档属性 {part} 损坏或含不安全的内容") from exc
+    if form == "ods":
+        fields = root.iterfind("office:meta/meta:user-defined", NS)
+        return {p.get(f"{{{NS['meta']}}}name"): "".join(p.itertext()) for p in fields}
     return {p.get("name"): "".join(p.itertext()) for p in root.findall("cp:property", NS)}
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
+    """Refuse a sheet whose extent is beyond a cap, before any reader allocates it."""
+    for key, size, cap, what in (
+        ("max_rows", rows, limits.max_rows, "行数"),
+        ("max_columns", columns, limits.max_columns, "列数"),
+        ("max_cells", rows * columns, limits.max_cells, "单元格数"),
+    ):
+        if size > cap:
+            raise ReturnError(
+                "return-sheet-too-large",
+                sheet=sheet,
+                extent=f"A1:{cell_name(rows, columns)}" if columns <= MAX_COLUMNS else f"{rows:,}行×{columns:,}列",
+                what=what,
+                size=f"{size:,}",
+                cap=f"{cap:,}",
+                key=key,
+            )
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
+    the highest row and column any row or cell names, or their count when they name none (a row's cells without
+    a position take the next columns). Chunks end at a ">", so no row or cell tag is split between two."""
+    rows = columns = row_tags = 0
+    in_row = 0  # cells of the row still open at the end of the last chunk
+    rest = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(SCAN_CHUNK)
+            text = rest + chunk
+            cut = text.rfind(b">") + 1 if chunk else len(text)
+            text, rest = text[:cut], text[cut:]
+            row_tags += len(SHEET_ROW.findall(text))
+            rows = max(rows, row_tags, *(int(n) for n in SHEET_ROW_NUMBER.findall(text)))
+            letters = SHEET_CELL_COLUMN.findall(text)
+            if letters:
+                columns = max(columns, *(_column_number(x) for x in set(letters)))
+            if len(letters) < len(SHEET_CELL.findall(text)):  # cells without a position: counted row by row
+                counts = [len(SHEET_CELL.findall(piece)) for piece in SHEET_ROW.split(text)]
+                counts[0] += in_row
+                columns, in_row = max(columns, *counts), counts[-1]
+            elif SHEET_ROW.search(text):
+                in_row = 0
+            if not chunk:
+                return rows, columns
+
+
+def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+    """Rows and columns of each table of an .ods up to its last cell with content, read as a stream. Repeated
+    rows and cells count as many times as they repeat; trailing empty ones (LibreOffice writes a million) do not,
+    as the reader skips them too."""
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    table, row_tag, cell_tags = f"{{{table_ns}}}table", f"{{{table_ns}}}table-row", {
+        f"{{{table_ns}}}table-cell",
+        f"{{{table_ns}}}covered-table-cell",
+    }
+    rows_repeated, columns_repeated = f"{{{table_ns}}}number-rows-repeated", f"{{{table_ns}}}number-columns-repeated"
+    found: dict[str, tuple[int, int]] = {}
+    r = c = rows = columns = 0
+    with archive.open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if element.tag == table:
+                    r = rows = columns = 0
+                continue
+            if element.tag in cell_tags:
+                repeat = int(element.get(columns_repeated, "1"))
+                if len(element) or element.attrib.keys() - {columns_repeated, f"{{{table_ns}}}style-name"}:
+                    columns = max(columns, c + repeat)
+                    rows = max(rows, r + 1)
+                c += repeat
+                element.clear()
+            elif element.tag == row_tag:
+                repeat = int(element.get(rows_repeated, "1"))
+                if rows > r:  # the row had content: all its repeats do
+                    rows = r + repeat
+                r, c = r + repeat, 0
+                element.clear()
+            elif element.tag == table:
+                found[element.get(f"{{{table_ns}}}name", "")] = (rows, columns)
+                element.clear()
+    return found
+
+
+def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
+    """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding."""
+    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    try:
+        found = {}
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            found[sheet.name] = (sheet.nrows, max((sheet.row_len(r) for r in range(sheet.nrows)), default=0))
+            book.unload_sheet(index)
+        return found
+    finally:
+        book.release_resources()
+
+
+def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits) -> None:
+    """Every sheet of a workbook within the caps, checked before it is read. Raises ReturnError."""
+    if form == "xlsx" and archive is not None:
+        paths = {path: name for name, path in _sheet_paths(archive).items()}
+        for info in archive.infolist():
+            if info.filename in paths:
+                _check_extent(paths[info.filename], *_xlsx_extent(archive, info), limits)
+        return
+    extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
+    for name, (rows, columns) in extents.items():
+        _check_extent(name, rows, columns, limits)
 
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
@@ -298,7 +430,7 @@ def _read_csv(data: bytes, name: str) -> ReturnedBook:
     return ReturnedBook([ReturnedSheet(name, True, grid)], None, False, "csv")
 
 
-def peek_period(data: bytes) -> str | None:
+def peek_period(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
     """The period a returned workbook's metadata names, read at intake; None when it names none. An .xlsx
     carries it in its custom properties (a small part, read without opening the sheets); other forms are read
     whole."""
@@ -310,18 +442,18 @@ def peek_period(data: bytes) -> str | None:
             found = _custom_properties(archive, form).get("ledger_period")
             if found:
                 return found
-        book = read_bytes(data, "")
-    except (ReturnError, ValueError, ElementTree.ParseError):
+        book = read_bytes(data, "", limits)
+    except Exception:  # an unreadable file names no period; merge says what is wrong with it
         return None
     return book.metadata.period if book.metadata and book.metadata.period else None
 
 
-def read_return(path: Path) -> ReturnedBook:
+def read_return(path: Path, limits: Limits = DEFAULT_LIMITS) -> ReturnedBook:
     """Every sheet of a returned workbook, its metadata and its formula cells. Raises ReturnError."""
-    return read_bytes(path.read_bytes(), path.name)
+    return read_bytes(path.read_bytes(), path.name, limits)
 
 
-def read_bytes(data: bytes, name: str) -> ReturnedBook:
+def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> ReturnedBook:
     """`read_return` on a file's bytes; `name` tells a .csv (whose bytes say nothing) and an .xlsm."""
     suffix = PurePosixPath(name).suffix.lower()
     archive = None
@@ -336,6 +468,7 @@ def read_bytes(data: bytes, name: str) -> ReturnedBook:
     else:
         raise ReturnError("return-not-workbook", kind=f"“{suffix or '无扩展名'}”文件")
     try:
+        check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []

@@ -18,7 +18,7 @@ from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, FillColumn
 from .deadlines import deadline_state, parse_deadline
-from .entries import ADDED_ROW, Entry, Role, Unmerged
+from .entries import ADDED_ROW, Entry, Role, Unmerged, UnmergedCells, bounded_problems
 from .layout import (
     FOOTER_LABELS,
     FORMER_FOOTER_LABELS,
@@ -165,26 +165,24 @@ class ReturnReader:
         self.groups = context.groups.get(unit, frozenset())
         self.receipt, self.book, self.unit = receipt, book, unit
         self.entries: list[Entry] = []
-        self.problems: list[Problem] = []
-        self.unmerged: list[Unmerged] = []
+        self.found: list[Problem] = []
+        self.kept = UnmergedCells(receipt.file, unit)
         self.reporter: dict[str, str] = {}
         self.touched = False  # a fill-in cell differs from what render wrote (prefill included)
 
+    @property
+    def problems(self) -> list[Problem]:
+        return bounded_problems(self.found, self.file, self.unit)
+
+    @property
+    def unmerged(self) -> list[Unmerged]:
+        return self.kept.values()
+
     def report(self, code: str, sheet: str | None = None, cell: str | None = None, **fields: object) -> None:
-        self.problems.append(problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **fields))
+        self.found.append(problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **fields))
 
     def keep(self, sheet: str, row: int, col: int, value: object, reason: str, task_id: str = "") -> None:
-        self.unmerged.append(
-            Unmerged(
-                file=self.receipt.file,
-                sheet=sheet,
-                cell=cell_name(row + 1, col + 1),
-                value=text_of(value),
-                reason=reason,
-                unit=self.unit,
-                task_id=task_id,
-            )
-        )
+        self.kept.add(sheet, row, col, text_of(value), reason, task_id)
 
     def read(self) -> None:
         meta = self.book.metadata
@@ -215,7 +213,7 @@ class ReturnReader:
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
         if self.entries and not self.touched:
             # sent back as it was rendered, or with every row blanked: nothing of it is this round's report
-            self.problems = [p for p in self.problems if p.code != "progress-unchanged"]
+            self.found = [p for p in self.found if p.code != "progress-unchanged"]
             self.report("return-empty", rows=len(self.entries))
             for e in self.entries:
                 e.unchanged = []
@@ -588,7 +586,7 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
     out; of any other file every non-empty cell is listed."""
     ours = book.metadata is not None
     labels = {*TASK_COLUMNS, *WORKBOOK_COLUMNS, *context.fill, *FOOTER_LABELS, *FORMER_FOOTER_LABELS, "—"}
-    kept = []
+    kept = UnmergedCells(receipt.file, unit)
     for sheet in book.sheets:
         header = _header_row(sheet) if ours else None
         labelled = _labels(sheet.rows[header]) if header is not None else []
@@ -609,18 +607,8 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                     or (source is not None and c in positions and source[positions[c]] == text)
                 ):
                     continue
-                kept.append(
-                    Unmerged(
-                        file=receipt.file,
-                        sheet=sheet.name,
-                        cell=cell_name(r + 1, c + 1),
-                        value=text,
-                        reason=reason,
-                        unit=unit,
-                        task_id=task_id if header is not None and r > header else "",
-                    )
-                )
-    return kept
+                kept.add(sheet.name, r, c, text, reason, task_id if header is not None and r > header else "")
+    return kept.values()
 
 
 def _labels(row: list[object]) -> list[str]:

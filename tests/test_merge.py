@@ -13,7 +13,10 @@ import openpyxl
 import pytest
 
 from ledger import load_workspace
+from ledger import merge as merge_module
 from ledger.collect import collect_returns
+from ledger.entries import LISTED_PER_FILE
+from ledger.layout import META_SHEET
 from ledger.master import write_merge
 from ledger.merge import merge_period
 from ledger.model import Period
@@ -297,7 +300,7 @@ def test_reading_in_several_processes_gives_the_same_result(ws_root, tmp_path, m
     withdraw_return(ws, JUNE, "税务局.xlsx", why="重复报送")
     single = merge_period(ws, JUNE, jobs=1)
     assert {r.state for r in single.returns} == {"merged", "superseded", "rejected", "withdrawn", "evidence"}
-    assert {u.file for u in single.unmerged} == {"初稿.xlsx", "税务局五月.xlsx", "税务局.xlsx"}
+    assert {u.file for u in single.unmerged} == {"初稿.xlsx", "税务局五月.xlsx"}  # a withdrawn file is not opened
     outputs = [p.read_bytes() for p in write_merge(ws, single)]
     monkeypatch.setattr("ledger.merge.READS_PER_PROCESS", 1)  # these few files shared out all the same
     several = merge_period(ws, JUNE, jobs=3)
@@ -485,3 +488,80 @@ def test_a_text_export_in_any_encoding_or_delimiter_merges_and_reads_as_a_source
     assert found is not None
     tasks = read_document_sheet(table, found, DocumentConfig(code="EX", file=path.name), path.name, ws.registry, 2021)
     assert [t.id for t in tasks.tasks] == [row[0] for row in rows[2:] if re.fullmatch(r"[A-Z]+-\d+", row[0])]
+
+
+DTD_PROPERTIES = b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "x">]><Properties>&a;</Properties>'
+
+
+def test_no_file_stops_a_round(ws_root, tmp_path):
+    """Hostile files beside a good one: each refused with a problem on it, the good one merged."""
+    inbox = tmp_path / "inbox"
+    fill_return(outbox(ws_root, FINANCE), inbox / "财政局.xlsx", GOOD)
+
+    def without_metadata(book):
+        del book[META_SHEET]
+
+    stripped = fill_return(outbox(ws_root, TAX), tmp_path / "税务局.xlsx", GOOD, edit=without_metadata)
+    (inbox / "钢城区税务局.xlsx").write_bytes(
+        _zip({**_unzip(stripped.read_bytes()), "docProps/custom.xml": DTD_PROPERTIES})
+    )
+    far = {**_unzip(outbox(ws_root, WATER).read_bytes())}
+    far["xl/worksheets/sheet1.xml"] = far["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    )
+    (inbox / "莱芜区水务局.xlsx").write_bytes(_zip(far))
+    ws, result = merged(ws_root, inbox)
+    assert sorted((p.file, p.code) for p in result.problems if p.code.startswith("return-")) == [
+        ("莱芜区水务局.xlsx", "return-sheet-too-large"),
+        ("钢城区税务局.xlsx", "return-unreadable"),
+    ]
+    assert {(r.file, r.unit, r.state) for r in result.returns} == {
+        ("财政局.xlsx", FINANCE, "merged"),
+        ("钢城区税务局.xlsx", TAX, "rejected"),
+        ("莱芜区水务局.xlsx", WATER, "rejected"),
+    }
+    withdraw_return(ws, JUNE, "莱芜区水务局.xlsx", why="异常文件")
+    assert "return-sheet-too-large" not in {p.code for p in merge_period(ws, JUNE).problems}  # not opened
+
+
+def test_a_failure_no_check_foresaw_is_a_problem_on_that_file(ws_root, tmp_path, monkeypatch):
+    good = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    other = fill_return(outbox(ws_root, TAX), tmp_path / "税务局.xlsx", GOOD)
+    collect_returns(WorkspacePaths(ws_root), JUNE, [good, other])
+    ws = load_workspace(ws_root)
+    assert "return-read-failed" not in {p.code for p in merge_period(ws, JUNE).problems}
+    real = merge_module.read_bytes
+
+    def failing(data, name, limits):
+        if name == "税务局.xlsx":
+            raise MemoryError("out of memory")
+        return real(data, name, limits)
+
+    monkeypatch.setattr(merge_module, "read_bytes", failing)
+    result = merge_period(ws, JUNE)
+    assert [(p.file, p.code) for p in result.problems if p.code.startswith("return-")] == [
+        ("税务局.xlsx", "return-read-failed")
+    ]
+    assert entry(result, "DQ-59").progress == "资金已拨付"
+
+
+def test_a_file_of_many_added_rows_is_listed_up_to_a_cap_and_summarised_beyond(ws_root, tmp_path):
+    def add_rows(book):
+        sheet = book["牵头任务"]
+        for r in range(40, 40 + 3000):
+            sheet.cell(r, 2).value = f"新增{r}"
+            sheet.cell(r, 4).value = "说明"
+
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=add_rows)
+    ws, result = merged(ws_root, path)
+    mine = [u for u in result.unmerged if u.file == "财政局.xlsx"]
+    listed = [u for u in mine if ":" not in u.cell]
+    summaries = [u for u in mine if ":" in u.cell]
+    assert len(listed) == LISTED_PER_FILE
+    assert len(summaries) == 1 and summaries[0].cell.endswith("D3039")
+    count = int(re.search(r"共([\d,]+)个", summaries[0].value)[1].replace(",", ""))
+    assert len(listed) + count == 6000  # every typed value listed or counted
+    assert len(result.problems) <= LISTED_PER_FILE + 1
+    assert result.problems[-1].code == "problems-not-listed"
+    paths = write_merge(ws, result)
+    assert all(p.stat().st_size < 5_000_000 for p in paths)

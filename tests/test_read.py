@@ -1,0 +1,174 @@
+"""Hostile returned files, each made by hand as a small zip: refused with a catalogued problem before any
+reader allocates what they ask for."""
+
+import io
+import time
+import zipfile
+
+import pytest
+import xlwt
+
+from ledger.config import Limits
+from ledger.read import ReturnError, peek_period, read_bytes
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="' + RELATIONSHIPS + b'/officeDocument" '
+    b'Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="' + RELATIONSHIPS + b'"><sheets>'
+    b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    b'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def sheet_xml(rows: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+
+
+def hand_made_xlsx(rows: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """An .xlsx of one sheet whose <sheetData> is `rows`, written part by part."""
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": RELS,
+        "xl/workbook.xml": WORKBOOK,
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+        "xl/worksheets/sheet1.xml": sheet_xml(rows),
+        **(extra or {}),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def one_cell(ref: str) -> bytes:
+    row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return hand_made_xlsx(f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>')
+
+
+DEFAULT = Limits()
+
+
+def refused(data: bytes, name: str = "hostile.xlsx", limits: Limits = DEFAULT) -> tuple[str, dict]:
+    with pytest.raises(ReturnError) as caught:
+        read_bytes(data, name, limits)
+    return caught.value.code, caught.value.fields
+
+
+def test_a_small_honest_sheet_is_read():
+    book = read_bytes(one_cell("C3"), "ok.xlsx")
+    assert book.sheets[0].rows[2][2] == "x"
+
+
+@pytest.mark.parametrize(
+    ("ref", "key"),
+    [("XFD1048576", "max_rows"), ("ZZ200000", "max_rows"), ("XFD1", "max_columns"), ("ALL9000", "max_cells")],
+)
+def test_a_far_cell_is_refused_before_it_is_read(ref, key):
+    started = time.monotonic()
+    code, fields = refused(one_cell(ref))
+    assert (code, fields["key"], fields["sheet"]) == ("return-sheet-too-large", key, "Sheet1")
+    assert time.monotonic() - started < 2  # calamine would allocate rows × columns cells (549 GB for XFD1048576)
+
+
+def test_a_million_added_rows_are_refused_without_reading_them():
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200_002))
+    code, fields = refused(hand_made_xlsx(rows))
+    assert (code, fields["key"], fields["size"]) == ("return-sheet-too-large", "max_rows", "200,001")
+
+
+def test_rows_and_cells_without_positions_are_counted():
+    rows = "<row>" + "<c><v>1</v></c>" * 40 + "</row>"
+    code, fields = refused(hand_made_xlsx(rows * 3), limits=Limits(max_columns=30))
+    assert (code, fields["key"]) == ("return-sheet-too-large", "max_columns")
+    assert read_bytes(hand_made_xlsx(rows * 3), "ok.xlsx", Limits(max_columns=40)).sheets[0].rows[2][39] == 1
+
+
+def test_caps_come_from_the_limits_given():
+    code, fields = refused(one_cell("A11"), limits=Limits(max_rows=10))
+    assert (code, fields["cap"]) == ("return-sheet-too-large", "10")
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa">]><Properties>&a;</Properties>',
+        b"<Properties><property",
+    ],
+    ids=["dtd", "malformed"],
+)
+def test_bad_custom_properties_make_the_file_unreadable_and_name_no_period(custom):
+    data = hand_made_xlsx('<row r="1"><c r="A1"><v>1</v></c></row>', {"docProps/custom.xml": custom})
+    assert refused(data)[0] == "return-unreadable"
+    assert peek_period(data) is None
+
+
+def ods(content_rows: str) -> bytes:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Sheet1">'
+        f"{content_rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+    return buffer.getvalue()
+
+
+CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+def test_an_ods_with_trailing_empty_repeats_is_read_and_a_repeated_full_row_is_refused():
+    empty_tail = (
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    honest = ods(f"<table:table-row>{CELL}</table:table-row>{empty_tail}")
+    assert read_bytes(honest, "ok.ods").sheets[0].rows[0][0] == "x"
+    hostile = ods(f'<table:table-row table:number-rows-repeated="1000000">{CELL}</table:table-row>')
+    code, fields = refused(hostile, "hostile.ods")
+    assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
+
+
+def test_an_xls_beyond_the_caps_is_refused(tmp_path):
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(60000, 0, "x")
+    path = tmp_path / "far.xls"
+    book.save(str(path))
+    code, fields = refused(path.read_bytes(), "far.xls", Limits(max_rows=50_000))
+    assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
+    assert read_bytes(path.read_bytes(), "far.xls").sheets[0].rows[60000][0] == "x"
