@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate
 
 from .model import Period
 from .paths import WorkspacePaths
+from .records import write_aside
 from .report import MonthlyReport
 from .span import SpanReport
 from .wording import chinese
@@ -66,8 +67,7 @@ def bulletin_number(paths: WorkspacePaths, period: Period, year: int, requested:
         return given["number"]
     number = requested or 1 + max((v["number"] for v in numbers.values() if v["year"] == year), default=0)
     numbers[str(period)] = {"year": year, "number": number}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_aside(path, (json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return number
 
 
@@ -156,8 +156,7 @@ def write_docx(ws: Workspace, report: MonthlyReport | SpanReport, context: dict,
     buffer = io.BytesIO()
     document.save(buffer)
     issued = datetime(report.issued.year, report.issued.month, report.issued.day)
-    path.write_bytes(fixed_package(with_company(buffer.getvalue(), report.office), issued))
-    return path
+    return write_aside(path, fixed_package(with_company(buffer.getvalue(), report.office), issued))
 
 
 def with_company(docx: bytes, office: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -24,9 +25,11 @@ from . import workspace as ws_module
 from .cells import UNPRINTABLE, printable
 from .clock import office_zone
 from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
-from .config import ConfigError
+from .config import ConfigError, Limits, load_config
+from .lock import lock_wait, workspace_lock
 from .model import Period
 from .outbox import Manifest
+from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, problem
 from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
@@ -321,12 +324,49 @@ def print_problems(problems: list[Problem]) -> None:
     _console(False).print(problem_table(problems))
 
 
+# The commands that never write in a workspace; every other one holds it while it runs (`lock`).
+READ_ONLY_COMMANDS = ("init", "check")
+# A write refused by the system: said in Chinese with the folder, instead of a traceback.
+WRITE_REFUSED = {
+    errno.EACCES: "没有写入权限，或文件夹是只读的",
+    errno.EPERM: "没有写入权限，或文件夹是只读的",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+}
+
+
 class ChineseCommand(click.Command):
-    """A command whose usage line reads 用法： ledger render [选项]."""
+    """A command whose usage line reads 用法： ledger render [选项]. A command that writes holds the workspace
+    while it runs, so that a second one waits (or says who holds it); a write the system refuses (a read-only
+    folder, a full disk) is said in Chinese with the folder."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            if self.name in READ_ONLY_COMMANDS or "workspace" not in ctx.params:
+                return super().invoke(ctx)
+            root = ws_module.find_workspace(ctx.params["workspace"])
+            try:
+                configured = load_config(root).limits.lock_wait
+            except ConfigError:  # the command itself says what is wrong with ledger.toml
+                configured = Limits().lock_wait
+            command = " ".join(["ledger", *ctx.command_path.split()[1:]])
+            with workspace_lock(WorkspacePaths(root), command, lock_wait(configured)):
+                return super().invoke(ctx)
+        except ProblemError as exc:
+            raise fail(exc) from exc
+        except OSError as exc:
+            if exc.errno not in WRITE_REFUSED:
+                raise
+            where = Path(exc.filename) if exc.filename else Path.cwd()
+            folder = where if where.is_dir() else where.parent
+            raise fail(
+                ProblemError("folder-not-writable", folder=str(folder), reason=WRITE_REFUSED[exc.errno])
+            ) from exc
 
 
 @click.group(

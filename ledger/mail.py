@@ -45,7 +45,7 @@ from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
 from .problems import ERROR
-from .records import append_record, read_records
+from .records import append_record, read_records, write_aside
 from .schedule import round_due
 from .templating import template
 from .wording import chinese_date
@@ -410,8 +410,8 @@ def deliver(
         folder.mkdir(parents=True, exist_ok=True)
         for n, outgoing in enumerate(messages, 1):
             path = folder / f"{outgoing.kind}-{safe_filename(outgoing.unit)}.eml"
-            path.write_bytes(outgoing.message(sender_address, dated, ws.config.office.name).as_bytes())
-            result.written.append(path)
+            draft = outgoing.message(sender_address, dated, ws.config.office.name).as_bytes()
+            result.written.append(write_aside(path, draft))
             if progress:
                 progress(n, len(messages))
         return result

@@ -15,6 +15,7 @@ from .entries import ADDED_ROW, MergeResult, TaskEntries
 from .layout import TASK_COLUMNS, SupportGroups, round_header, task_cells
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
+from .records import written_aside
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, table_sheet
@@ -66,7 +67,7 @@ def _cell_order(cell: str) -> tuple[int, str]:
     return (int(digits) if digits.isdigit() else 0, letters.rjust(3))
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> Path:
     """merged.json: the top-level keys a line each and every record of a list on a line of its own.
 
     Not json.dumps(indent=2): with an indent the encoder runs in pure Python, which made merged.json a third of
@@ -75,7 +76,7 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
     dumps = json.JSONEncoder(ensure_ascii=False, default=text_of).encode  # one encoder: json.dumps makes one a call
 
-    with path.open("w", encoding="utf-8") as out:
+    with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
         for n, (key, value) in enumerate(data.items()):
             out.write(("{\n" if n == 0 else ",\n") + f"  {dumps(key)}: ")
             if isinstance(value, list) and value:
@@ -85,6 +86,8 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
             else:
                 out.write(dumps(value))
         out.write("\n}\n" if data else "{}\n")
+    assert aside.written is not None
+    return aside.written
 
 
 def write_merge(ws: Workspace, result: MergeResult, *, jobs: int = 1) -> list[Path]:
@@ -178,7 +181,7 @@ def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
         stream=True,
     )
     book.close()
-    return path
+    return book.written
 
 
 def _write_problems(ws: Workspace, result: MergeResult) -> Path:
@@ -237,10 +240,9 @@ def _write_problems(ws: Workspace, result: MergeResult) -> Path:
         stream=True,
     )
     book.close()
-    return path
+    return book.written
 
 
 def _write_json(ws: Workspace, result: MergeResult) -> Path:
     path = ws.paths.merged_json(result.period)
-    write_json(path, result.to_dict())
-    return path
+    return write_json(path, result.to_dict())

@@ -18,13 +18,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from .clock import local_time, office_zone
-from .collect import intake_problems
+from .collect import Receipt, intake_problems
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period
 from .problems import Problem, problem
 from .processes import in_processes
-from .read import ReturnedBook, ReturnError, read_bytes, scan_kind
+from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
 from .workspace import Workspace
@@ -122,8 +122,9 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
     goes wrong while reading it — a damage no check foresaw included — is a problem on that file; a withdrawn
     file is not opened at all."""
     receipt = stored.receipt
-    if stored.withdrawn:
-        owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
+    if stored.withdrawn:  # its unit from the properties alone (a small part): no sheet is read
+        named = peek_properties(_stored_bytes(context, receipt)).get("ledger_unit", "")
+        owner = stored.assigned_unit or named or probable_unit(context, receipt)[0] or ""
         return _Outcome(info=_info(stored, owner, "withdrawn"))
     try:
         return _read_one(context, stored)
@@ -134,6 +135,13 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
             problems=[problem("return-read-failed", file=receipt.file, unit=owner or None, error=error)],
             info=_info(stored, owner, "rejected"),
         )
+
+
+def _stored_bytes(context: ReadContext, receipt: Receipt) -> bytes:
+    try:
+        return (context.ws.paths.returns(context.period) / receipt.file).read_bytes()
+    except OSError:
+        return b""
 
 
 def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:

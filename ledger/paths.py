@@ -52,6 +52,15 @@ class WorkspacePaths:
         return self.root / CONFIG_NAME
 
     @property
+    def lock(self) -> Path:
+        """Held by the one command that writes in the workspace; beside it, who holds it (`lock_info`)."""
+        return self.root / ".ledger.lock"
+
+    @property
+    def lock_info(self) -> Path:
+        return self.root / ".ledger.lock.json"
+
+    @property
     def templates(self) -> Path:
         return self.root / "templates"
 

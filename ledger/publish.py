@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .bulletin import bulletin_number, write_docx
 from .processes import in_processes
+from .records import written_aside
 from .report import (
     ATTENTION_RULE,
     COMPLETION_RULE,
@@ -105,15 +106,11 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
     """report.html, written as the template produces it: on a large ledger the page is tens of megabytes, and
     holding it whole (then its UTF-8 copy) was most of the report's peak memory."""
     chunks = template(ws.root, "report.html.j2").generate(**report_context(report))
-    unfinished = path.with_name(f".{path.name}.part")  # replaced whole: a template that fails leaves the last page
-    try:
-        with unfinished.open("w", encoding="utf-8") as out:
-            out.writelines(chunks)
-    except BaseException:
-        unfinished.unlink(missing_ok=True)
-        raise
-    unfinished.replace(path)
-    return path
+    # replaced whole: a template that fails leaves the last page
+    with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
+        out.writelines(chunks)
+    assert aside.written is not None
+    return aside.written
 
 
 def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = None, jobs: int = 1) -> list[Path]:

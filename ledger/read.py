@@ -307,10 +307,14 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     rows and cells count as many times as they repeat; trailing empty ones (LibreOffice writes a million) do not,
     as the reader skips them too."""
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    table, row_tag, cell_tags = f"{{{table_ns}}}table", f"{{{table_ns}}}table-row", {
-        f"{{{table_ns}}}table-cell",
-        f"{{{table_ns}}}covered-table-cell",
-    }
+    table, row_tag, cell_tags = (
+        f"{{{table_ns}}}table",
+        f"{{{table_ns}}}table-row",
+        {
+            f"{{{table_ns}}}table-cell",
+            f"{{{table_ns}}}covered-table-cell",
+        },
+    )
     rows_repeated, columns_repeated = f"{{{table_ns}}}number-rows-repeated", f"{{{table_ns}}}number-columns-repeated"
     found: dict[str, tuple[int, int]] = {}
     r = c = rows = columns = 0
@@ -430,18 +434,27 @@ def _read_csv(data: bytes, name: str) -> ReturnedBook:
     return ReturnedBook([ReturnedSheet(name, True, grid)], None, False, "csv")
 
 
+def peek_properties(data: bytes) -> dict[str, str]:
+    """The custom properties of an .xlsx or .ods (render writes the ledger, period and unit there), read without
+    opening any sheet; empty for any other file or one that cannot be read."""
+    if not data.startswith(ZIP_MAGIC):
+        return {}
+    try:
+        return _custom_properties(*_check_zip(data))
+    except ReturnError:
+        return {}
+
+
 def peek_period(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
     """The period a returned workbook's metadata names, read at intake; None when it names none. An .xlsx
     carries it in its custom properties (a small part, read without opening the sheets); other forms are read
     whole."""
     if scan_kind(data) or not (data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC)):
         return None
+    found = peek_properties(data).get("ledger_period")
+    if found:
+        return found
     try:
-        if data.startswith(ZIP_MAGIC):
-            archive, form = _check_zip(data)
-            found = _custom_properties(archive, form).get("ledger_period")
-            if found:
-                return found
         book = read_bytes(data, "", limits)
     except Exception:  # an unreadable file names no period; merge says what is wrong with it
         return None

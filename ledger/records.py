@@ -3,17 +3,27 @@
 Records cannot be rebuilt from anything else, so they are only ever appended to, one JSON object a line, each
 line flushed and fsync'ed before the call returns. A line torn by a full disk or a kill (no newline at the end,
 or not JSON) never stops a command: `read_records` skips it and says where it was, and the next append starts
-on a fresh line so the torn bytes never glue onto a good record. Derived files (outputs, caches) are written
-aside and renamed (`write_aside`), so a reader sees the old file or the new one, never half of one.
+on a fresh line so the torn bytes never glue onto a good record. Every other file the tool writes — stored
+returns, outputs, caches — is written aside and renamed (`written_aside`, `write_aside`), so a reader sees the
+old file or the new one, never half of one; the temporary name beside it (`is_temporary`) is never taken for a
+file of the workspace. An output another program holds open (WPS locks it on Windows, and the rename is
+refused) is not lost either: the new file goes beside it under a name that says so (`displaced` tells which).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .faults import crash_point
+
+TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
+BESIDE = re.compile(r"^(?P<stem>.*)（新(?P<n>\d*)）(?P<suffix>\.[^.]*)?$")
 
 
 @dataclass(kw_only=True)
@@ -72,15 +82,85 @@ def append_record(path: Path, record: Mapping[str, object]) -> None:
         os.close(descriptor)
 
 
-def write_aside(path: Path, data: bytes) -> None:
-    """Write `path` whole: into a temporary file beside it, made durable, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def is_temporary(name: str) -> bool:
+    """A file being written aside (or left by a kill while it was): never a return, an output or a record."""
+    return bool(TEMPORARY.match(name))
+
+
+def temporary_beside(path: Path) -> Path:
+    """The name a file is written under before it is renamed to `path`: hidden, in the same folder (so the
+    rename is atomic), and this process's own."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def durable(path: Path) -> None:
+    """Flush a written file to the disk, so a rename after it never exposes an empty or half file."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        os.fsync(descriptor)
     finally:
-        temporary.unlink(missing_ok=True)
+        os.close(descriptor)
+
+
+def _beside_name(path: Path, n: int) -> Path:
+    return path.with_name(f"{path.stem}（新{n if n > 1 else ''}）{path.suffix}")
+
+
+def displaced(path: Path) -> Path | None:
+    """The output a file written beside stands for (汇总台账（新）.xlsx → 汇总台账.xlsx), else None."""
+    found = BESIDE.match(path.name)
+    return path.with_name(found["stem"] + (found["suffix"] or "")) if found else None
+
+
+def put_in_place(temporary: Path, path: Path) -> Path:
+    """Make a file written at `temporary` durable and rename it to `path`; returns where it now is. When `path`
+    is open in another program that forbids replacing it (WPS, Excel on Windows), the file is put beside it as
+    "<name>（新）" (then （新2）…), and that path is returned."""
+    durable(temporary)
+    crash_point(f"write:{path.name}")  # a kill here: the new file is complete beside, the old one intact
+    try:
+        os.replace(temporary, path)
+        return path
+    except PermissionError:
+        if not path.exists():
+            raise
+        for n in range(1, 100):
+            beside = _beside_name(path, n)
+            try:
+                os.replace(temporary, beside)
+                return beside
+            except PermissionError:
+                continue
+        raise
+
+
+@dataclass(kw_only=True)
+class Aside:
+    """A file being written aside: write to `temporary`; after the block, `written` is where it went."""
+
+    path: Path
+    temporary: Path
+    written: Path | None = None
+
+
+@contextmanager
+def written_aside(path: Path) -> Iterator[Aside]:
+    """Write `path` whole through a temporary file beside it (any library can write to `aside.temporary`),
+    made durable and renamed over `path` when the block ends without an error. A failure or a kill leaves the
+    old `path` as it was; the temporary file is removed (or, after a kill, ignored and cleaned up later)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = Aside(path=path, temporary=temporary_beside(path))
+    try:
+        yield aside
+        aside.written = put_in_place(aside.temporary, path)
+    finally:
+        aside.temporary.unlink(missing_ok=True)
+
+
+def write_aside(path: Path, data: bytes) -> Path:
+    """Write `path` whole: into a temporary file beside it, made durable, then renamed over it. Returns where
+    the file went (beside `path` when `path` is held open elsewhere)."""
+    with written_aside(path) as aside:
+        aside.temporary.write_bytes(data)
+    assert aside.written is not None
+    return aside.written

@@ -49,6 +49,7 @@ from .layout import (
 from .model import Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .processes import in_processes
+from .records import write_aside
 from .schedule import round_due
 from .templating import template
 from .wording import chinese_date
@@ -167,7 +168,8 @@ class UnitWorkbook:
         # the fill-in cells of a task row without last answers, by sheet, document and deadline state
         self.unanswered: dict[tuple[str, str, str | None], list[tuple[Cell, object]]] = {}
 
-    def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> None:
+    def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> Path:
+        """Write the unit's workbook aside and put it in place; returns where it went."""
         created = datetime.combine(self.period.start, time())
         book = new_workbook(path, created, "")
         book.set_properties(
@@ -191,6 +193,7 @@ class UnitWorkbook:
         ):
             book.set_custom_property(key, value)
         book.close()
+        return book.written
 
     def _protect(self, sheet) -> None:
         sheet.protect(
@@ -485,7 +488,7 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
     workbook = UnitWorkbook(run, unit)
     for task in (*lead, *support):
         labels.update(workbook.row(task).labels)
-    workbook.write(path, plans, instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels))
+    path = workbook.write(path, plans, instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels))
     return RenderedFile(
         unit=unit,
         file=path.name,
@@ -544,7 +547,7 @@ def render_period(
         gc.unfreeze()
     entries = {**kept, **{f.unit: f for f in files}}
     manifest = Manifest(ledger_id=ledger_id(ws.config), period=period, files=[entries[u] for u in sorted(entries)])
-    paths.manifest(period).write_text(manifest.to_json(), encoding="utf-8")
+    write_aside(paths.manifest(period), manifest.to_json().encode("utf-8"))
     return RenderResult(
         period=period, outbox=outbox, manifest_path=paths.manifest(period), files=files, unknown_units=unknown
     )

@@ -140,7 +140,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         [30, 22, 8, 12, 16],
     )
     book.close()
-    return path
+    return book.written
 
 
 def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:

@@ -26,6 +26,7 @@ import openpyxl
 from .config import BEHIND_STATUS, DONE_STATUS
 from .layout import LEAD_SHEET, SUPPORT_DETAIL_SHEET, SUPPORT_SHEET
 from .outbox import Manifest
+from .records import write_aside
 from .schedule import round_due
 from .workspace import Workspace
 from .xlsx import fixed_package
@@ -171,6 +172,7 @@ def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[
             replies = [(sent, f"{stem} 扫描件.pdf", scan, ("application", "pdf"))]
         for n, (when, file_name, content, mime) in enumerate(replies):
             path = inbox / f"{index:03d}-{n}.eml"
-            path.write_bytes(_mail(sender, f"{unit}报送{period.label}进展", when, file_name, content, mime))
-            written.append(path)
+            written.append(
+                write_aside(path, _mail(sender, f"{unit}报送{period.label}进展", when, file_name, content, mime))
+            )
     return written

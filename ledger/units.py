@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .model import Unit
 from .problems import Problem, ProblemError, cell_name, problem
+from .records import written_aside
 from .tables import Sheet
 
 # Phrases that follow a list of units and say how they work, not who they are.
@@ -381,6 +382,6 @@ def write_units_template(path: Path) -> Path:
         page.page_setup.paperSize = page.PAPERSIZE_A4
         page.page_setup.fitToWidth, page.page_setup.fitToHeight = 1, 0
         page.sheet_properties.pageSetUpPr.fitToPage = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with written_aside(path) as aside:
+        book.save(aside.temporary)
     return path

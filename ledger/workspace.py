@@ -19,6 +19,7 @@ from .frames import Column, Labels, frame, joined
 from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
+from .records import write_aside
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
 from .units import UnitRegistry, read_registry, write_units_template
@@ -297,12 +298,12 @@ def init_workspace(
             line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
             pattern = re.compile(rf"^(# )?{key} = \"[^\"]*\"", re.M)
             text = pattern.sub(line.replace("\\", "\\\\"), text, count=1)  # the value's backslashes kept as written
-    (root / CONFIG_NAME).write_text(text, encoding="utf-8")
+    write_aside(root / CONFIG_NAME, text.encode("utf-8"))
     shutil.copytree(DEFAULTS / "templates", root / "templates", dirs_exist_ok=True)
     (root / "source" / "tasks").mkdir(parents=True, exist_ok=True)
     (root / "source" / "returns").mkdir(parents=True, exist_ok=True)
     units = root / "source" / "units.xlsx"
     if not units.exists():
         write_units_template(units)
-    (root / ".gitignore").write_text("/build/\n", encoding="utf-8")
+    write_aside(root / ".gitignore", b"/build/\n/.ledger.lock*\n")
     return root

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .processes import in_processes
+from .records import put_in_place, temporary_beside
 
 FONT = "宋体"  # SimSun: on every Windows and WPS install
 TITLE_FONT = "黑体"
@@ -268,15 +269,22 @@ class Workbook(xlsxwriter.Workbook):
     times faster, and nothing held in memory but the caller's rows.
     """
 
-    def __init__(self, *args: Any, jobs: int = 1, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, path: Path, options: dict[str, Any], *, jobs: int = 1) -> None:
+        super().__init__(str(temporary_beside(path)), options)  # written aside, renamed over `path` at close
+        self.path = path
+        self.written = path  # where the file went: beside `path` when `path` is open in another program
         self.streamed: dict[str, _StreamedTable] = {}  # by sheet name
         self.jobs = jobs  # processes that make the streamed tables' XML, a table each
 
     def close(self) -> None:
-        super().close()
-        if self.streamed:
-            _splice_rows(Path(self.filename), self.worksheets(), self.streamed, self.jobs)
+        temporary = Path(self.filename)
+        try:
+            super().close()
+            if self.streamed:
+                _splice_rows(temporary, self.worksheets(), self.streamed, self.jobs)
+            self.written = put_in_place(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def _get_packager(self) -> Packager:
         return _Packager()  # shared strings written from a cache (see _SharedStrings)
@@ -287,7 +295,7 @@ def new_workbook(path: Path, created: datetime, title: str, *, jobs: int = 1) ->
     jobs > 1 its streamed tables are made side by side in that many processes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(
-        str(path),
+        path,
         # in_memory: assemble the package in memory instead of temporary files, much faster for many workbooks
         {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, "in_memory": True},
         jobs=jobs,

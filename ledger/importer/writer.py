@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from ..records import write_aside, written_aside
 from ..xlsx import display_width
 from .model import ImportedTask
 from .unitlist import guess_kind
@@ -59,8 +60,8 @@ def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "2:2"
     sheet.freeze_panes = "A3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with written_aside(path) as aside:
+        book.save(aside.temporary)
 
 
 def _units_text(names: list[str], vague: list[str]) -> str:
@@ -89,7 +90,7 @@ def append_toml(config: Path, entry: str) -> None:
     text = config.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
-    config.write_text(text + entry, encoding="utf-8")
+    write_aside(config, (text + entry).encode("utf-8"))
 
 
 def _quote(value: str) -> str:
@@ -108,7 +109,8 @@ def append_units(units_file: Path, names: list[str]) -> None:
         sheet.cell(row=row, column=name_col, value=name)
         if kind_col:
             sheet.cell(row=row, column=kind_col, value=guess_kind(name))
-    book.save(units_file)
+    with written_aside(units_file) as aside:
+        book.save(aside.temporary)
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
