@@ -593,7 +593,11 @@ def collect(
         given = parse_received(received, ws.config, period) if received else None
     except ProblemError as exc:
         raise fail(exc) from exc
-    results = [collect_returns(ws.paths, period, list(paths), zone=zone, received=given)] if paths else []
+    results = (
+        [collect_returns(ws.paths, period, list(paths), zone=zone, received=given, limits=ws.config.limits)]
+        if paths
+        else []
+    )
     if use_imap and period is not None:
         import imaplib
 

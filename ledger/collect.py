@@ -3,6 +3,10 @@
 Returns arrive as workbooks, folders of them, .eml messages and .mbox files. Each file (or attachment) is
 stored once however often it arrives, under a sanitised name that never leaves the folder nor overwrites
 another file. Stored files are inputs: nothing here or anywhere else edits or deletes them.
+
+A file is stored first (written aside and renamed, so it is whole or absent), then its receipt appended. A
+kill between the two leaves a stored file without a receipt: the next collect of the same bytes gives it its
+receipt (`collect-receipt-added`) instead of storing a copy, and removes temporary files a kill left behind.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
 from .clock import now as office_now
-from .config import Config
+from .config import Config, Limits
+from .faults import crash_point
 from .model import Period
-from .paths import RECEIPTS, WorkspacePaths, safe_filename
+from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
-from .read import peek_period
-from .records import append_record, read_records
+from .read import DEFAULT_LIMITS, peek_period
+from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
 
 if TYPE_CHECKING:
     import email.message
@@ -105,6 +110,19 @@ def read_receipts(folder: Path) -> list[Receipt]:
         Receipt(**{k: v for k, v in r.items() if k in known})  # type: ignore[arg-type]
         for r in read_records(folder / RECEIPTS).records
         if isinstance(r.get("file"), str)
+    ]
+
+
+def torn_problems(root: Path, torn: list[TornLine]) -> list[Problem]:
+    """Lines of a record torn by a full disk or a kill: skipped, and said (file, line, how it begins)."""
+    return [
+        problem(
+            "record-torn",
+            file=str(t.path.relative_to(root) if t.path.is_relative_to(root) else t.path),
+            line=t.line,
+            text=t.text[:40],
+        )
+        for t in torn
     ]
 
 
@@ -327,24 +345,53 @@ def _incoming(
 
 
 class _Shelf:
-    """One returns folder being filled: the digests already there are read once, each file is written with
-    "x" (never overwriting a stored return) and its receipt appended."""
+    """One returns folder being filled: the digests already there are read once, each file is stored whole
+    (written aside and renamed, never over a stored return) and then its receipt appended. Files stored
+    without a receipt (a kill came between the two) are known by their digest, so the same bytes arriving
+    again get the missing receipt instead of a copy."""
 
     def __init__(self, folder: Path, zone: tzinfo, now: datetime | None, period: Period) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.zone, self.period = folder, zone, period
-        self.known = {r.sha256 for r in read_receipts(folder)}
+        receipts = read_records(folder / RECEIPTS)
+        self.torn = receipts.torn
+        known = read_receipts(folder)
+        self.known = {r.sha256 for r in known}
+        self.unreceipted: dict[str, str] = {}  # digest -> name of a stored file that has no receipt
+        named = {r.file for r in known}
+        for path in folder.iterdir():
+            if is_temporary(path.name):
+                path.unlink(missing_ok=True)  # left by a kill while it was written: never a return
+            elif path.is_file() and path.name not in named and path.name not in RECORDS:
+                self.unreceipted.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.name)
+        self.completed: list[str] = []  # stored files that got their receipt only now
         self.now = (now or datetime.now(UTC)).astimezone(zone)
         self.collected_at = self.now.isoformat(timespec="seconds")
+
+    def _store(self, name: str, data: bytes) -> None:
+        """The file whole under `name`, or not at all."""
+        temporary = temporary_beside(self.folder / name)
+        try:
+            with open(temporary, "xb") as handle:
+                handle.write(data)
+            crash_point("collect:writing")
+            put_in_place(temporary, self.folder / name)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def put(self, item: Incoming) -> Receipt | None:
         """Store an item and return its receipt; None when the same bytes are already stored."""
         digest = hashlib.sha256(item.data).hexdigest()
         if digest in self.known:
             return None
-        name = _free_name(self.folder, safe_filename(item.name))
-        with open(self.folder / name, "xb") as handle:
-            handle.write(item.data)
+        name = self.unreceipted.pop(digest, "")
+        if name:
+            self.completed.append(name)
+        else:
+            name = _free_name(self.folder, safe_filename(item.name))
+            crash_point("collect:before-store")
+            self._store(name, item.data)
+            crash_point("collect:after-store")
         received = item.received_at or self.now
         received = received if received.tzinfo else received.replace(tzinfo=self.zone)
         how, claimed = item.received_how, ""
@@ -367,8 +414,14 @@ class _Shelf:
             claimed_at=claimed,
         )
         append_record(self.folder / RECEIPTS, asdict(receipt))
+        crash_point("collect:after-receipt")
         self.known.add(digest)
         return receipt
+
+    def notes(self, paths: WorkspacePaths) -> list[Problem]:
+        """What this shelf found of an interrupted run: torn receipt lines, receipts written only now."""
+        completed = [problem("collect-receipt-added", file=f) for f in self.completed]
+        return [*torn_problems(paths.root, self.torn), *completed]
 
 
 def _office_iso(moment: datetime, zone: tzinfo) -> str:
@@ -449,13 +502,15 @@ def collect_returns(
     zone: tzinfo | None = None,
     received: datetime | None = None,
     now: datetime | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> CollectResult:
     """Bring files, folders, .eml and .mbox into source/returns/<period>/, one file in memory at a time.
 
     `zone` is the office's time zone (`clock.office_zone`; Asia/Shanghai when not given); `received` is when
     the clerk says plain files arrived. A workbook whose metadata names another period is stored under
     `period` with a note naming the right one, or under its own period when `period` is None (--period auto;
-    a file that names none is then skipped with a note)."""
+    a file that names none is then skipped with a note). `limits` bound what is read of a file to find its
+    period."""
     office = zone or ZoneInfo(DEFAULT_TIMEZONE)
     skipped: list[str] = []
     notes: list[Problem] = []
@@ -468,7 +523,7 @@ def collect_returns(
             skipped.append(str(path))
             continue
         for item in _incoming(path, skipped, received, office, notes):
-            named = peek_period(item.data)
+            named = peek_period(item.data, limits)
             found = _period_text(named) if named is not None else None
             if named is not None and found is None:  # metadata edited by hand: "2021-13"
                 notes.append(problem("collect-period-invalid", file=item.name, found=named))
@@ -491,6 +546,8 @@ def collect_returns(
             notes += intake_problems(receipt, Period.parse(key))
             if found is not None and found != key:
                 notes.append(problem("collect-other-period", file=receipt.file, found=found, period=key))
+    for shelf in shelves.values():
+        notes += shelf.notes(where)
     folder = where.returns(period) if period else where.source / "returns"
     return CollectResult(
         period=period,

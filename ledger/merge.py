@@ -25,7 +25,7 @@ from .model import Period
 from .problems import Problem, problem
 from .processes import in_processes
 from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
-from .receipts import StoredReturn, stored_returns
+from .receipts import StoredReturn, stored_returns, torn_records
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
 from .workspace import Workspace
 
@@ -197,7 +197,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
 
 
 def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
-    problems: list[Problem] = []
+    problems: list[Problem] = torn_records(ws.paths, period)
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)

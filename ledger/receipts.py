@@ -20,10 +20,11 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
-from .collect import Receipt, read_receipts
+from .collect import Receipt, read_receipts, torn_problems
 from .model import Period
 from .paths import RECORDS, WorkspacePaths
-from .records import append_record, read_records
+from .problems import Problem
+from .records import append_record, is_temporary, read_records
 
 Action = Literal["withdraw", "restore", "set-received", "assign", "accept"]
 
@@ -72,6 +73,12 @@ def add_correction(path: Path, correction: Correction) -> None:
     append_record(path, asdict(correction))
 
 
+def torn_records(paths: WorkspacePaths, period: Period) -> list[Problem]:
+    """The lines of the period's receipts and corrections a full disk or a kill tore: skipped, and said."""
+    torn = [*read_records(paths.receipts(period)).torn, *read_records(paths.corrections(period)).torn]
+    return torn_problems(paths.root, torn)
+
+
 def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[StoredReturn]:
     """The period's stored returns in the order they were collected, corrections applied. A file put in the
     folder by hand gets a receipt from its modification time (office time) and comes after the collected ones."""
@@ -79,7 +86,11 @@ def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[
     receipts = read_receipts(folder)
     known = {r.file for r in receipts}
     by_hand = (
-        [p for p in folder.iterdir() if p.is_file() and p.name not in known and p.name not in RECORDS]
+        [
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.name not in known and p.name not in RECORDS and not is_temporary(p.name)
+        ]
         if (folder.is_dir())
         else []
     )

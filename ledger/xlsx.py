@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
@@ -279,7 +280,12 @@ class Workbook(xlsxwriter.Workbook):
     def close(self) -> None:
         temporary = Path(self.filename)
         try:
-            super().close()
+            try:
+                super().close()
+            except FileCreateError as exc:  # a full disk or a refused folder: the system's own error, said as such
+                if exc.args and isinstance(exc.args[0], OSError):
+                    raise exc.args[0] from exc
+                raise
             if self.streamed:
                 _splice_rows(temporary, self.worksheets(), self.streamed, self.jobs)
             self.written = put_in_place(temporary, self.path)
