@@ -31,6 +31,7 @@ from .model import Period
 from .outbox import Manifest
 from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, problem
+from .records import displaced
 from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
 from .wording import STATE_NAMES, chinese, chinese_date
@@ -278,6 +279,14 @@ def print_notes(notes: list[Problem]) -> None:
     """Warnings about what the command was asked (a period never rendered …), on stderr before its output."""
     if notes:
         _console(True).print(problem_table(notes))
+
+
+def print_written(paths: list[Path]) -> None:
+    """The outputs written; one written beside an output another program holds open is said, naming both."""
+    for path in paths:
+        echo(f"已生成：{path}")
+    held = [(path, original) for path in paths if (original := displaced(path)) is not None]
+    print_notes([problem("output-locked", file=str(original), new=str(path)) for path, original in held])
 
 
 def local_text(stamp: str) -> str:
@@ -654,8 +663,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
         f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
-    for path in paths:
-        echo(f"已生成：{path}")
+    print_written(paths)
 
 
 @main.command(help="查看报告期报送情况：已报送、未报送、报送有误、逾期报送的单位，以及各灯色任务数。")
@@ -745,8 +753,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     built, paths = opened.publish(issued=issued, number=number)
     from .report import MonthlyReport  # loaded by the round already
     print_notes(getattr(built, "notes", []))
-    for path in paths:
-        echo(f"已生成：{path}")
+    print_written(paths)
     if not isinstance(built, MonthlyReport):  # a half-year or a year
         echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")
         return

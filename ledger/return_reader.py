@@ -493,8 +493,12 @@ class ReturnReader:
         on_schedule = status in self.statuses and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
         if lead and on_schedule and self._overdue(entry.task_id):
             self.report(
-                "status-overdue-on-schedule", sheet, _cell_under(columns, "完成状态", r), task_id=entry.task_id,
-                status=status, deadline=self.tasks[entry.task_id].deadline.raw,
+                "status-overdue-on-schedule",
+                sheet,
+                _cell_under(columns, "完成状态", r),
+                task_id=entry.task_id,
+                status=status,
+                deadline=self.tasks[entry.task_id].deadline.raw,
             )
 
     def _overdue(self, task_id: str) -> bool:

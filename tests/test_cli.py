@@ -1,7 +1,9 @@
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -402,3 +404,24 @@ def test_status_loads_no_writer(tmp_path):
     assert [
         m for m in ("openpyxl", "numpy", "xlsxwriter", "docx", "docxtpl", "jinja2", "pandas", *MAIL) if m in loaded
     ] == []
+
+
+def test_an_output_open_in_another_program_is_written_beside_and_both_are_named(example_workspace, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(main, ["render", "-w", str(example_workspace), "-p", "2021-06"]).exit_code == 0
+    first = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06", "--jobs", "1"])
+    held = example_workspace / "build/2021-06/merged.xlsx"
+    before = held.read_bytes()
+    real = os.replace
+
+    def open_in_wps(source, target):  # on Windows WPS locks the file it shows: replacing it is refused
+        if Path(target) == held:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", open_in_wps)
+    again = runner.invoke(main, ["merge", "-w", str(example_workspace), "-p", "2021-06", "--jobs", "1"])
+    assert first.exit_code == again.exit_code == 0, again.output
+    beside = held.with_name("merged（新）.xlsx")
+    assert held.read_bytes() == before and beside.is_file()
+    assert "output-locked" in again.output and str(beside) in again.output

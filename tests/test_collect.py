@@ -237,3 +237,25 @@ def test_junk_named_eml_or_mbox_is_a_problem_naming_the_file(tmp_path):
         ("collect-not-mail", str(tmp_path / "reply.eml")),
         ("collect-not-mail", str(tmp_path / "box.mbox")),
     ]
+
+
+def test_a_torn_receipt_is_said_and_its_file_gets_a_receipt_on_the_next_collect(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "财政局.xlsx").write_bytes(b"PK\x03\x04one")
+    (inbox / "税务局.xlsx").write_bytes(b"PK\x03\x04two")
+    where = WorkspacePaths(tmp_path)
+    collect_returns(where, JUNE, [inbox / "财政局.xlsx"])
+    folder = where.returns(JUNE)
+    (folder / "税务局.xlsx").write_bytes(b"PK\x03\x04two")  # stored when the disk filled up …
+    with open(folder / RECEIPTS, "ab") as handle:
+        handle.write(b'{"file": "\xe7\xa8\x8e')  # … in the middle of its receipt
+    (folder / ".税务局.xlsx.4242.tmp").write_bytes(b"PK\x03")  # and a kill left a temporary file
+    again = collect_returns(where, JUNE, [inbox])
+    assert [(p.file, p.code) for p in again.notes] == [
+        ("source/returns/2021-06/receipts.jsonl", "record-torn"),
+        ("税务局.xlsx", "collect-receipt-added"),
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["receipts.jsonl", "税务局.xlsx", "财政局.xlsx"]
+    assert sorted(r.file for r in read_receipts(folder)) == ["税务局.xlsx", "财政局.xlsx"]
+    assert again.duplicates == ["财政局.xlsx"]

@@ -565,3 +565,15 @@ def test_a_file_of_many_added_rows_is_listed_up_to_a_cap_and_summarised_beyond(w
     assert result.problems[-1].code == "problems-not-listed"
     paths = write_merge(ws, result)
     assert all(p.stat().st_size < 5_000_000 for p in paths)
+
+
+def test_a_torn_record_line_is_a_warning_not_a_stop(ws_root, tmp_path):
+    good = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    collect_returns(WorkspacePaths(ws_root), JUNE, [good])
+    with open(WorkspacePaths(ws_root).corrections(JUNE), "ab") as handle:
+        handle.write(b'{"file": "\xe8\xb4\xa2\xe6\x94\xbf')  # a withdrawal torn by a full disk
+    result = merge_period(load_workspace(ws_root), JUNE)
+    assert ("source/returns/2021-06/corrections.jsonl", None, "record-torn") in {
+        (p.file, p.sheet, p.code) for p in result.problems
+    }
+    assert entry(result, "DQ-59").progress == "资金已拨付"

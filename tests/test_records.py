@@ -1,6 +1,19 @@
 """The append-only store: a torn line is listed, never fatal, and the next record starts on a line of its own."""
 
-from ledger.records import append_record, read_records, write_aside
+import os
+from pathlib import Path
+
+import pytest
+
+from ledger.records import (
+    append_record,
+    displaced,
+    is_temporary,
+    read_records,
+    temporary_beside,
+    write_aside,
+    written_aside,
+)
 
 
 def test_append_then_read_keeps_order(tmp_path):
@@ -34,3 +47,35 @@ def test_write_aside_replaces_whole_and_leaves_no_temporary(tmp_path):
     write_aside(path, b"new")
     assert path.read_bytes() == b"new"
     assert [p.name for p in path.parent.iterdir()] == ["merged.json"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    path = tmp_path / "merged.json"
+    write_aside(path, b"last good")
+    with pytest.raises(RuntimeError), written_aside(path) as aside:
+        aside.temporary.write_bytes(b"half")
+        raise RuntimeError("the disk filled up")
+    assert path.read_bytes() == b"last good"
+    assert [p.name for p in tmp_path.iterdir()] == ["merged.json"]
+
+
+def test_temporary_names_are_recognised_and_never_a_workspace_file(tmp_path):
+    assert is_temporary(temporary_beside(tmp_path / "财政局.xlsx").name)
+    assert not is_temporary("财政局.xlsx") and not is_temporary(".gitignore")
+
+
+def test_an_output_held_open_elsewhere_is_written_beside_and_named(tmp_path, monkeypatch):
+    path = tmp_path / "汇总台账.xlsx"
+    write_aside(path, b"open in WPS")
+    real = os.replace
+
+    def held_open(source, target):  # WPS on Windows: the open file cannot be replaced
+        if Path(target) == path:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", held_open)
+    written = write_aside(path, b"new")
+    assert (written.name, written.read_bytes(), path.read_bytes()) == ("汇总台账（新）.xlsx", b"new", b"open in WPS")
+    assert displaced(written) == path and displaced(path) is None
+    assert write_aside(path, b"newer").read_bytes() == b"newer"  # （新） replaced in turn
