@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from ledger import ConfigError, load_config
 from ledger.cli import main
 from ledger.clock import from_timestamp, local_date, local_time, parse_local
+from ledger.config import Limits
 
-from .conftest import make_workspace
+from .conftest import make_workspace, write_config
 
 GOOD = """
 [ledger]
@@ -229,3 +230,17 @@ def test_control_characters_in_a_setting_are_a_problem_found_by_check(tmp_path, 
     assert "控制字符" in problems[0].message and "\x1b" not in problems[0].message
     checked = CliRunner().invoke(main, ["check", "-w", str(tmp_path)])
     assert checked.exit_code == 1 and "config-value" in checked.output
+
+
+def test_limits_are_read_and_checked(tmp_path):
+    documents = '[[documents]]\ncode = "RW"\nname = "清单"\nfile = "source/tasks/a.xlsx"\n'
+    write_config(tmp_path, documents, extra="[limits]\nmax_rows = 500\nlock_wait = 5\n")
+    assert load_config(tmp_path).limits == Limits(max_rows=500, lock_wait=5)
+    write_config(tmp_path, documents, extra='[limits]\nmax_rows = 0\nmax_cell = 9\nlock_wait = "30秒"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert sorted((p.cell, p.code) for p in caught.value.problems) == [
+        ("limits.lock_wait", "config-type"),
+        ("limits.max_cell", "config-key-unknown"),
+        ("limits.max_rows", "config-value"),
+    ]
