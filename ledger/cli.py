@@ -860,6 +860,7 @@ def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send:
     wanted = unit_names(ws, units)
     opened = round_of(ws, period, jobs)
     manifest_of(opened)
+    print_notes(opened.notes())
     messages, no_email = opened.reminder_mail()
     if wanted:
         messages, no_email = [m for m in messages if m.unit in wanted], [u for u in no_email if u in wanted]

@@ -197,7 +197,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
 
 
 def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
-    problems: list[Problem] = torn_records(ws.paths, period)
+    problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
@@ -280,7 +280,12 @@ def _evidence(
 
 
 def period_notes(ws: Workspace, period: Period) -> list[Problem]:
-    """A period that was never rendered (a typo in --period, or a step skipped). Kept out of the merge result,
-    which must not change when build/ is deleted; a period far from the ledger's year is the workspace's
-    `period_problems`."""
-    return [] if ws.paths.manifest(period).is_file() else [problem("period-not-rendered", period=str(period))]
+    """A period that was never rendered (a typo in --period, or a step skipped), and lines of its receipts or
+    corrections torn by a full disk or a kill (skipped). Kept out of the merge result, which is about the
+    returns and must not change when build/ is deleted; a period far from the ledger's year is the
+    workspace's `period_problems`."""
+    rendered = ws.paths.manifest(period).is_file()
+    return [
+        *([] if rendered else [problem("period-not-rendered", period=str(period))]),
+        *torn_records(ws.paths, period),
+    ]

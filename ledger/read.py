@@ -274,10 +274,15 @@ def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
             )
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+def _beyond(rows: int, columns: int, limits: Limits) -> bool:
+    return rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int]:
     """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
     the highest row and column any row or cell names, or their count when they name none (a row's cells without
-    a position take the next columns). Chunks end at a ">", so no row or cell tag is split between two."""
+    a position take the next columns). Chunks end at a ">", so no row or cell tag is split between two. The
+    scan stops as soon as the extent is beyond a cap: the rest of a million pasted rows is never looked at."""
     rows = columns = row_tags = 0
     in_row = 0  # cells of the row still open at the end of the last chunk
     rest = b""
@@ -298,7 +303,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, 
                 columns, in_row = max(columns, *counts), counts[-1]
             elif SHEET_ROW.search(text):
                 in_row = 0
-            if not chunk:
+            if not chunk or _beyond(rows, columns, limits):
                 return rows, columns
 
 
@@ -363,7 +368,7 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         for info in archive.infolist():
             if info.filename in paths:
-                _check_extent(paths[info.filename], *_xlsx_extent(archive, info), limits)
+                _check_extent(paths[info.filename], *_xlsx_extent(archive, info, limits), limits)
         return
     extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
     for name, (rows, columns) in extents.items():

@@ -11,14 +11,16 @@ from email.message import EmailMessage
 import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from ledger import load_workspace
 from ledger import merge as merge_module
+from ledger.cli import main
 from ledger.collect import collect_returns
 from ledger.entries import LISTED_PER_FILE
 from ledger.layout import META_SHEET
 from ledger.master import write_merge
-from ledger.merge import merge_period
+from ledger.merge import merge_period, period_notes
 from ledger.model import Period
 from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
@@ -572,8 +574,11 @@ def test_a_torn_record_line_is_a_warning_not_a_stop(ws_root, tmp_path):
     collect_returns(WorkspacePaths(ws_root), JUNE, [good])
     with open(WorkspacePaths(ws_root).corrections(JUNE), "ab") as handle:
         handle.write(b'{"file": "\xe8\xb4\xa2\xe6\x94\xbf')  # a withdrawal torn by a full disk
-    result = merge_period(load_workspace(ws_root), JUNE)
-    assert ("source/returns/2021-06/corrections.jsonl", None, "record-torn") in {
-        (p.file, p.sheet, p.code) for p in result.problems
-    }
+    ws = load_workspace(ws_root)
+    result = merge_period(ws, JUNE)
+    assert [(p.file, p.code) for p in period_notes(ws, JUNE)] == [
+        ("source/returns/2021-06/corrections.jsonl", "record-torn")
+    ]
     assert entry(result, "DQ-59").progress == "资金已拨付"
+    status = CliRunner().invoke(main, ["status", "-w", str(ws_root), "-p", "2021-06", "--jobs", "1"])
+    assert status.exit_code == 0 and "record-torn" in status.output
