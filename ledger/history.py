@@ -313,7 +313,8 @@ def merge_key(ws: Workspace, period: Period) -> str:
     more than the first), the office's changes to rounds and the senders it confirmed."""
     digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
     folder = ws.paths.returns(period)
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)) if folder.is_dir() else []:
+    stored = [p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)] if folder.is_dir() else []
+    for path in sorted(stored):
         digest.update(path.name.encode() + b"\x00")
         if path.name in RECORDS:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
