@@ -96,7 +96,8 @@ def test_a_far_cell_is_refused_before_it_is_read(ref, key):
 def test_a_million_added_rows_are_refused_without_reading_them():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200_002))
     code, fields = refused(hand_made_xlsx(rows))
-    assert (code, fields["key"], fields["size"]) == ("return-sheet-too-large", "max_rows", "200,001")
+    assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
+    assert 100_000 < int(fields["size"].replace(",", "")) <= 200_001  # the scan stops soon after the cap
 
 
 def test_rows_and_cells_without_positions_are_counted():
