@@ -841,6 +841,7 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
     wanted = unit_names(ws, units)
     opened = round_of(ws, period)
     manifest_of(opened)
+    print_notes(opened.notes())
     messages, no_email = opened.workbook_mail(wanted)
     _deliver(opened, messages, no_email, send, resend, "mail")
 

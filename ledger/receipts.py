@@ -74,8 +74,11 @@ def add_correction(path: Path, correction: Correction) -> None:
 
 
 def torn_records(paths: WorkspacePaths, period: Period) -> list[Problem]:
-    """The lines of the period's receipts and corrections a full disk or a kill tore: skipped, and said."""
-    torn = [*read_records(paths.receipts(period)).torn, *read_records(paths.corrections(period)).torn]
+    """The lines of the period's receipts, corrections and send log a full disk or a kill tore: skipped, and
+    said. (A torn send-log line is at worst an attempt without its outcome: read as 不确定是否送达, never sent
+    again by itself.)"""
+    records = (paths.receipts(period), paths.corrections(period), paths.send_log(period))
+    torn = [line for path in records for line in read_records(path).torn]
     return torn_problems(paths.root, torn)
 
 

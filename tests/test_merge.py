@@ -574,11 +574,16 @@ def test_a_torn_record_line_is_a_warning_not_a_stop(ws_root, tmp_path):
     collect_returns(WorkspacePaths(ws_root), JUNE, [good])
     with open(WorkspacePaths(ws_root).corrections(JUNE), "ab") as handle:
         handle.write(b'{"file": "\xe8\xb4\xa2\xe6\x94\xbf')  # a withdrawal torn by a full disk
+    send_log = WorkspacePaths(ws_root).send_log(JUNE)
+    send_log.parent.mkdir(parents=True, exist_ok=True)
+    send_log.write_bytes(b'{"key": "workbook:')  # a send record torn by a kill
     ws = load_workspace(ws_root)
     result = merge_period(ws, JUNE)
     assert [(p.file, p.code) for p in period_notes(ws, JUNE)] == [
-        ("source/returns/2021-06/corrections.jsonl", "record-torn")
+        ("source/returns/2021-06/corrections.jsonl", "record-torn"),
+        ("source/mail/2021-06.jsonl", "record-torn"),
     ]
     assert entry(result, "DQ-59").progress == "资金已拨付"
-    status = CliRunner().invoke(main, ["status", "-w", str(ws_root), "-p", "2021-06", "--jobs", "1"])
-    assert status.exit_code == 0 and "record-torn" in status.output
+    for command in (["status", "--jobs", "1"], ["mail"], ["returns", "list"]):
+        said = CliRunner().invoke(main, [*command, "-w", str(ws_root), "-p", "2021-06"])
+        assert said.exit_code == 0 and "record-torn" in said.output, (command, said.output)
