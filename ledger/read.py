@@ -62,6 +62,9 @@ SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 SHEET_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 SHEET_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,7})\d")
+# The plain form every spreadsheet program writes: <row r="7" …> and <c r="B7" …>, no prefix, a space before r.
+PLAIN_NUMBERS = re.compile(rb' r="[A-Z]*(\d+)"')
+PLAIN_LETTERS = re.compile(rb' r="([A-Z]+)\d')
 SCAN_CHUNK = 1 << 20
 MAX_COLUMNS = 16384  # XFD, the last column a cell name can have
 NS = {
@@ -278,6 +281,26 @@ def _beyond(rows: int, columns: int, limits: Limits) -> bool:
     return rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells
 
 
+def _plain_extent(text: bytes) -> tuple[int, int, int] | None:
+    """The highest row and column of a chunk whose rows and cells are all in the plain form, and its rows;
+    None when any tag may not be (a prefix, other white space, a row or cell without r="…" first after a
+    space), for the full scan. Tags are counted, not parsed: every "<c…" is a cell or an element known not to
+    be one (<col>, <cfRule>, <conditionalFormatting>, <cellWatches>, <customSheetViews>)."""
+    row_tags, cell_tags = text.count(b"<row "), text.count(b"<c ")
+    others = sum(text.count(name) for name in (b"<co", b"<cf", b"<ce", b"<cu"))
+    if (
+        text.count(b' r="') != row_tags + cell_tags
+        or text.count(b"<row") != row_tags + text.count(b"<rowBreaks")
+        or text.count(b"<c") != cell_tags + others
+        or b":c" in text
+        or b":row" in text
+    ):
+        return None
+    rows = max(map(int, set(PLAIN_NUMBERS.findall(text))), default=0)
+    columns = max(map(_column_number, set(PLAIN_LETTERS.findall(text))), default=0)
+    return rows, columns, row_tags
+
+
 def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int]:
     """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
     the highest row and column any row or cell names, or their count when they name none (a row's cells without
@@ -292,6 +315,14 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
             text = rest + chunk
             cut = text.rfind(b">") + 1 if chunk else len(text)
             text, rest = text[:cut], text[cut:]
+            plain = _plain_extent(text)
+            if plain is not None:  # every row and cell names its position: one quick pass
+                row_tags += plain[2]
+                rows, columns = max(rows, row_tags, plain[0]), max(columns, plain[1])
+                in_row = 0 if plain[2] else in_row
+                if not chunk or _beyond(rows, columns, limits):
+                    return rows, columns
+                continue
             row_tags += len(SHEET_ROW.findall(text))
             rows = max(rows, row_tags, *(int(n) for n in SHEET_ROW_NUMBER.findall(text)))
             letters = SHEET_CELL_COLUMN.findall(text)
