@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,18 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# What makes a test slow: a real LibreOffice, Chromium or IMAP server behind a fixture or a helper it calls. Such
+# tests are marked `slow` here, by what they use, so none is forgotten; `pytest -m "not slow"` is the quick run.
+SLOW_FIXTURES = {"bulletin_pdf", "dovecot", "libreoffice"}
+SLOW_CALLS = ("libreoffice_pdf(", "require_binary(", "soffice_command(", "UNO_SCRIPT", "chromium")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function is not None else ""
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or any(call in source for call in SLOW_CALLS):
+            item.add_marker(pytest.mark.slow)
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 UNITS_HEADER = ["单位全称", "简称/别名", "类别", "所属分组", "联系人", "电子邮箱", "联系电话"]
