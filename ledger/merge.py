@@ -21,12 +21,13 @@ from .clock import local_time, office_zone
 from .collect import Receipt, intake_problems
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
-from .model import Period
+from .model import Period, Task
 from .problems import Problem, problem
 from .processes import in_processes
 from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns, torn_records
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
+from .sent import round_tasks
 from .workspace import Workspace
 
 # A saved time later than the received time by more than this is a wrong clock on the unit's computer.
@@ -38,15 +39,16 @@ HELD = "发件人不是该单位登记的邮箱，待办公室确认，未汇总
 READS_PER_PROCESS = 32
 
 
-def merge_period(ws: Workspace, period: Period, *, jobs: int = 1) -> MergeResult:
-    """Read every stored return of the period; the latest return of each unit wins. With jobs > 1 the files
-    are read and checked by that many processes; the result is the same."""
+def merge_period(ws: Workspace, period: Period, *, tasks: list[Task] | None = None, jobs: int = 1) -> MergeResult:
+    """Read every stored return of the period; the latest return of each unit wins. Returns are read against
+    `tasks`, the round's task list (default: as sent, see `sent.round_tasks`). With jobs > 1 the files are read
+    and checked by that many processes; the result is the same."""
     # A merge allocates one object per typed row and frees none of them until it ends; the cyclic collector
     # would rescan that growing heap again and again (a third of the time on a 1,000-unit ledger).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _merge(ws, period, jobs)
+        return _merge(ws, period, round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks, jobs)
     finally:
         if was_enabled:
             gc.enable()
@@ -196,14 +198,14 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     return outcome
 
 
-def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
+def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> MergeResult:
     problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
     held: dict[str, str] = {}  # message id -> the unit a held workbook of that message names
-    context = ReadContext.of(ws, period)
+    context = ReadContext.of(ws, period, tasks)
     stored = stored_returns(ws.paths, period, office_zone(ws.config))
     # Each file on its own, in forked processes with jobs: the context is built before, only outcomes come back.
     calls = [functools.partial(_read_stored, context, item) for item in stored]
@@ -240,7 +242,7 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
         unmerged += latest.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
     returns += _evidence(context, beside, reads, problems, held)
-    order_of = {t.id: i for i, t in enumerate(ws.tasks)}
+    order_of = {t.id: i for i, t in enumerate(tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
     return MergeResult(period=period, entries=entries, problems=problems, returns=returns, unmerged=unmerged)
