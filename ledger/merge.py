@@ -73,7 +73,7 @@ class _Outcome:
     """What reading one stored file gave; no workbook in it, so that it comes back from a worker process cheaply."""
 
     problems: list[Problem] = field(default_factory=list)  # the file's own and its identity's
-    info: ReturnInfo | None = None  # what became of it, when reading decided (rejected, withdrawn)
+    info: ReturnInfo | None = None  # what became of it, when reading decided (refused, withdrawn)
     unmerged: list[Unmerged] = field(default_factory=list)  # of a withdrawn or unattributed file
     beside: tuple[str, dict[str, Any]] | None = None  # a scan or document: evidence, else this problem
     read: _Read | None = None  # a readable return of a unit
@@ -135,7 +135,7 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
         error = f"{type(exc).__name__}: {str(exc)[:120]}"
         return _Outcome(
             problems=[problem("return-read-failed", file=receipt.file, unit=owner or None, error=error)],
-            info=_info(stored, owner, "rejected"),
+            info=_info(stored, owner, "refused"),
         )
 
 
@@ -153,7 +153,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
         data = (ws.paths.returns(period) / receipt.file).read_bytes()
     except OSError as exc:  # listed in receipts.jsonl but gone from the folder
         outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
-        outcome.info = _info(stored, "", "rejected")
+        outcome.info = _info(stored, "", "refused")
         return outcome
     kind = scan_kind(data)
     if kind:
@@ -167,11 +167,11 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
             return outcome
         owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
         outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
-        outcome.info = _info(stored, owner, "rejected")
+        outcome.info = _info(stored, owner, "refused")
         return outcome
     unit, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
     if unit is None:
-        outcome.info = _info(stored, "", "rejected")
+        outcome.info = _info(stored, "", "refused")
         outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")
         return outcome
     held = None if stored.accepted or stored.assigned_unit else held_problem(context, receipt, unit)
@@ -277,7 +277,7 @@ def _evidence(
             infos.append(_info(stored, unit, "evidence"))
             continue
         problems.append(problem(code, file=receipt.file, unit=unit or None, **fields))
-        infos.append(_info(stored, unit, "rejected"))
+        infos.append(_info(stored, unit, "refused"))
     return infos
 
 

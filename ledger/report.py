@@ -661,10 +661,10 @@ def started(task: Task, as_of: date) -> bool:
 def reporting_lines(
     units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
 ) -> dict[str, UnitLine]:
-    """How each unit reported in a period: returned, refused (a file of the unit rejected, or an error naming it,
+    """How each unit reported in a period: returned, refused (a file of the unit refused, or an error naming it,
     and nothing merged), on time, errors; the task figures are added by the caller."""
     received = {r.unit: r for r in returns if r.state == "merged"}
-    refused = {r.unit for r in returns if r.state == "rejected" and r.unit} | {u for u, n in errors.items() if n}
+    refused = {r.unit for r in returns if r.state == "refused" and r.unit} | {u for u, n in errors.items() if n}
     held = {r.unit for r in returns if r.state == "held" and r.unit}
     lines = {}
     for unit in units:
