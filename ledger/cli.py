@@ -30,7 +30,7 @@ from .lock import lock_wait, workspace_lock
 from .model import Period
 from .outbox import Manifest
 from .paths import WorkspacePaths
-from .problems import CATALOGUE, Problem, ProblemError, problem
+from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, problem
 from .records import displaced
 from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
@@ -425,15 +425,16 @@ def check(workspace: Path | None, as_json: bool, show_tasks: bool) -> None:
             print_problems(exc.problems)
         sys.exit(1)
     summary = ws.summary()
+    problems = ws.problems + ws.identity_problems()
     if as_json:
         tasks = {"tasks": ws.task_readings()} if show_tasks else {}
-        _print_json({"summary": summary, **tasks, "problems": [p.to_dict() for p in ws.problems]})
+        _print_json({"summary": summary, **tasks, "problems": [p.to_dict() for p in problems]})
     else:
         if show_tasks:
             _print_tasks(ws.task_readings())
         _print_summary(summary)
-        print_problems(ws.problems)
-    sys.exit(0 if not any(p.severity == "error" for p in ws.problems) else 1)
+        print_problems(problems)
+    sys.exit(0 if not any(p.severity == "error" for p in problems) else 1)
 
 
 def _print_tasks(readings: list[dict]) -> None:
@@ -554,11 +555,27 @@ def import_(
     metavar="单位",
     help="只生成该单位的填报表：单位全称、简称/别名或分组（可重复使用）。",
 )
+@click.option(
+    "--revise",
+    is_flag=True,
+    help="修订已发出（已发邮件或已收到报送）的填报表：改变各单位收到的任务内容时必须加，并用 --why 写明原因。",
+)
+@click.option("--why", metavar="原因", help="修订的原因，与时间、操作人一并留存。")
 @jobs_option("生成填报表（及读取前几个月的报送）")
-def render(workspace: Path | None, period: Period, units: tuple[str, ...], jobs: int) -> None:
+def render(
+    workspace: Path | None, period: Period, units: tuple[str, ...], revise: bool, why: str | None, jobs: int
+) -> None:
+    if why is not None and not revise:
+        raise click.UsageError("--why 只与 --revise 一起使用。")
     ws = load_valid_workspace(workspace, period)
     wanted = unit_names(ws, units)
-    result = round_of(ws, period, jobs).render(wanted)
+    try:
+        result = round_of(ws, period, jobs).render(wanted, revise=(why or "") if revise else None)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        raise click.ClickException("任务编号与已下发的不一致，请按上表修正任务清单后运行 ledger check。") from exc
+    except ProblemError as exc:
+        raise fail(exc) from exc
     for name in result.unknown_units:
         _console(False).print(f"[yellow]单位“{shown(name)}”没有未完成的任务或不在单位名录中，未生成。[/yellow]")
     echo(f"已生成{len(result.files)}份填报表：{result.outbox}")
@@ -659,7 +676,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     print_problems(result.problems)
     s = result.stats
     echo(
-        f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['rejected']}个，"
+        f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['refused']}个，"
         f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 # "group": what a unit that supports many tasks reported for a whole group of them (task_id is the group's id)
 Role = Literal["lead", "support", "group"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
-# merged: the unit's latest; superseded: an earlier one; rejected: unreadable, unattributed or of another
+# merged: the unit's latest; superseded: an earlier one; refused: unreadable, unattributed or of another
 # period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook;
 # held (待确认): mailed by a sender not registered for the unit it names, until the office accepts it.
-ReturnState = Literal["merged", "superseded", "rejected", "withdrawn", "evidence", "held"]
+ReturnState = Literal["merged", "superseded", "refused", "withdrawn", "evidence", "held"]
 
 
 @dataclass(kw_only=True)
@@ -219,7 +219,7 @@ class MergeResult:
             "files": len(self.returns),
             "merged": states["merged"],
             "superseded": states["superseded"],
-            "rejected": states["rejected"],
+            "refused": states["refused"],
             "withdrawn": states["withdrawn"],
             "evidence": states["evidence"],
             "held": states["held"],

@@ -31,10 +31,11 @@ from .paths import RECORDS
 from .problems import ERROR
 from .records import is_temporary, write_aside
 from .schedule import round_due
+from .sent import round_tasks
 from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
-RECORD_FORMAT = "4"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "5"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
@@ -143,8 +144,8 @@ class History:
 
     # --- folding one round in
 
-    def fold(self, ws: Workspace, result: MergeResult) -> RoundRecord:
-        """Add one round's merged returns; returns the round's own record."""
+    def fold(self, ws: Workspace, result: MergeResult, tasks: list[Task]) -> RoundRecord:
+        """Add one round's merged returns, against the round's task list; returns the round's own record."""
         allowed = ws.config.statuses
         period = result.period
         this_round: dict[tuple[str, str], str] = {}
@@ -156,12 +157,10 @@ class History:
                 self.completed_on[(e.task_id, e.unit)] = e.completed_on
         self.answers.update(answers_of(result.entries, allowed))
         self.statuses.update(this_round)
-        status = round_statuses(ws.tasks, this_round, self.closed, allowed)
-        expected = dict.fromkeys(
-            u for t in ws.tasks if t.id not in self.closed for u in (*t.lead_units, *t.support_units)
-        )
+        status = round_statuses(tasks, this_round, self.closed, allowed)
+        expected = dict.fromkeys(u for t in tasks if t.id not in self.closed for u in (*t.lead_units, *t.support_units))
         closed = set(self.closed)
-        for task in ws.tasks:
+        for task in tasks:
             if task.id in closed or not task.lead_units:
                 continue
             if all(self.last_status(task.id, u) == DONE_STATUS for u in task.lead_units):
@@ -285,9 +284,10 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     for i in range(start, len(rounds)):
         if progress:
             progress("history", i, len(rounds))
-        result, from_cache = cached_merge(ws, rounds[i], jobs=jobs)
+        tasks = round_tasks(ws.paths, rounds[i], ws.tasks)
+        result, from_cache = cached_merge(ws, rounds[i], tasks, jobs=jobs)
         (history.reused if from_cache else history.computed).append(rounds[i])
-        record = history.fold(ws, result)
+        record = history.fold(ws, result, tasks)
         history.previous_record = record
         payload = {"state": history.state(), "record": record.to_dict()}
         path = ws.paths.round_cache(rounds[i], keys[i])
@@ -310,7 +310,8 @@ def merge_key(ws: Workspace, period: Period) -> str:
     """A digest of everything a round's merge is computed from: the set-up, the round's records (receipts and
     corrections) byte for byte, each stored return by name, size and modification time (the tool never
     rewrites one, and hashing every return of every earlier round would make the last round of a year cost
-    more than the first), the office's changes to rounds and the senders it confirmed."""
+    more than the first), the round's task list as sent, the office's changes to rounds and the senders it
+    confirmed."""
     digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
     folder = ws.paths.returns(period)
     stored = [p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)] if folder.is_dir() else []
@@ -321,17 +322,18 @@ def merge_key(ws: Workspace, period: Period) -> str:
         else:
             stat = path.stat()
             digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for record in (ws.paths.round_changes, ws.paths.senders):  # a confirmed address lets a held return through
+    # the task list as sent; a confirmed address lets a held return through
+    for record in (ws.paths.sent(period), ws.paths.round_changes, ws.paths.senders):
         digest.update(hashlib.sha256(record.read_bytes()).digest() if record.is_file() else b"-")
     return digest.hexdigest()[:20]
 
 
-def cached_merge(ws: Workspace, period: Period, *, jobs: int = 1) -> tuple[MergeResult, bool]:
-    """A round's merge result and whether it came from the cache."""
+def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int = 1) -> tuple[MergeResult, bool]:
+    """A round's merge result, read against its task list `tasks`, and whether it came from the cache."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
-    result = merge_period(ws, period, jobs=jobs)
+    result = merge_period(ws, period, tasks=tasks, jobs=jobs)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()
     write_aside(path, json.dumps(result.to_dict(), ensure_ascii=False, default=text_of).encode())

@@ -18,6 +18,7 @@ SUPPORT_SHEET = "配合任务"
 SUPPORT_DETAIL_SHEET = "配合任务明细"  # the tasks of a unit that supports many, one row each, optional to fill
 META_FORMAT = "2"
 # The office's view of a task (master ledger, report): every source column, every supporting unit by name.
+NEW_MARK = "新增"  # a task added to the source list, in the first round that sends it
 TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
 # A unit's view of a task: 序号 is already in 任务编号, categories take one line, whole groups of supporting units
 # are written as the group (the full list is in 填报说明), so that the fill-in columns get the width.
@@ -68,11 +69,13 @@ def prefilled_digests(fingerprint: str) -> dict[str, str]:
     return dict((header, digest) for header, digest in pairs)
 
 
-def task_cells(task: Task) -> list[str]:
-    """The source columns of a task as the office reads them (TASK_COLUMNS)."""
+def task_cells(task: Task, *, new: bool = False) -> list[str]:
+    """The source columns of a task as the office reads them (TASK_COLUMNS); a task added to the list this
+    round (`new`) has 新增 under its 序号, the ID left as it is for look-ups."""
     category = "\n".join(x for x in (task.category, task.title) if x)
     support = "、".join([*task.support_units, *task.vague_units])
-    return [task.id, task.number, category, task.measure, task.deadline.raw, "、".join(task.lead_units), support]
+    number = f"{task.number}\n{NEW_MARK}" if new else task.number
+    return [task.id, number, category, task.measure, task.deadline.raw, "、".join(task.lead_units), support]
 
 
 def compact_category(task: Task) -> str:

@@ -13,27 +13,30 @@ from typing import Any
 from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries
 from .layout import TASK_COLUMNS, SupportGroups, round_header, task_cells
+from .model import Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
 from .records import written_aside
+from .sent import new_tasks, round_tasks
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, table_sheet
 
 
-def master_rows(ws: Workspace, result: MergeResult) -> tuple[list[str], list[list[object]]]:
-    """One row per task: the leads' reports and every supporting unit's input."""
+def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[list[str], list[list[object]]]:
+    """One row per task of the round's list: the leads' reports and every supporting unit's input."""
     extra = list(dict.fromkeys(k for e in result.entries for k in e.extra))
     progress = round_header("本月进展", result.period)
     headers = [*TASK_COLUMNS, "完成状态", progress, "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
-    found = TaskEntries(result.entries, SupportGroups(ws.tasks).ids)
+    found = TaskEntries(result.entries, SupportGroups(tasks).ids)
+    new = new_tasks(ws.paths, result.period, tasks)
     rows = []
-    for task in ws.tasks:
+    for task in tasks:
         leads = found.leads(task)
         supports = found.supports(task)
         for_group = found.groups(task)
         single = len(task.lead_units) == 1
-        row: list[object] = [*task_cells(task)]
+        row: list[object] = [*task_cells(task, new=task.id in new)]
         row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
         row.append(supports_text(supports, for_group))
         row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
@@ -90,26 +93,28 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
     return aside.written
 
 
-def write_merge(ws: Workspace, result: MergeResult, *, jobs: int = 1) -> list[Path]:
-    """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files.
+def write_merge(ws: Workspace, result: MergeResult, *, tasks: list[Task] | None = None, jobs: int = 1) -> list[Path]:
+    """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files. The
+    汇总台账 lists `tasks`, the round's task list (default: as sent, see `sent.round_tasks`).
 
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
+    listed = round_tasks(ws.paths, result.period, ws.tasks) if tasks is None else tasks
     calls = [
-        functools.partial(_write_master, ws, result, jobs),
+        functools.partial(_write_master, ws, result, listed, jobs),
         functools.partial(_write_problems, ws, result),
         functools.partial(_write_json, ws, result),
     ]
     return list(in_processes(calls, jobs))
 
 
-def _write_master(ws: Workspace, result: MergeResult, jobs: int) -> Path:
+def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: int) -> Path:
     """merged.xlsx: 汇总台账 (a row per task), 填报明细 (a row per entry), 报送情况 (a row per file)."""
     path = ws.paths.merged_xlsx(result.period)
     created = datetime.combine(result.period.start, time())
     title = ws.config.title
     book = new_workbook(path, created, f"{title} {result.period.label}汇总", jobs=jobs)
-    headers, rows = master_rows(ws, result)
+    headers, rows = master_rows(ws, result, tasks)
     table_sheet(
         book,
         "汇总台账",

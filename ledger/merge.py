@@ -21,12 +21,13 @@ from .clock import local_time, office_zone
 from .collect import Receipt, intake_problems
 from .config import Config
 from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
-from .model import Period
+from .model import Period, Task
 from .problems import Problem, problem
 from .processes import in_processes
 from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns, torn_records
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
+from .sent import round_tasks
 from .workspace import Workspace
 
 # A saved time later than the received time by more than this is a wrong clock on the unit's computer.
@@ -38,15 +39,16 @@ HELD = "发件人不是该单位登记的邮箱，待办公室确认，未汇总
 READS_PER_PROCESS = 32
 
 
-def merge_period(ws: Workspace, period: Period, *, jobs: int = 1) -> MergeResult:
-    """Read every stored return of the period; the latest return of each unit wins. With jobs > 1 the files
-    are read and checked by that many processes; the result is the same."""
+def merge_period(ws: Workspace, period: Period, *, tasks: list[Task] | None = None, jobs: int = 1) -> MergeResult:
+    """Read every stored return of the period; the latest return of each unit wins. Returns are read against
+    `tasks`, the round's task list (default: as sent, see `sent.round_tasks`). With jobs > 1 the files are read
+    and checked by that many processes; the result is the same."""
     # A merge allocates one object per typed row and frees none of them until it ends; the cyclic collector
     # would rescan that growing heap again and again (a third of the time on a 1,000-unit ledger).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _merge(ws, period, jobs)
+        return _merge(ws, period, round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks, jobs)
     finally:
         if was_enabled:
             gc.enable()
@@ -71,7 +73,7 @@ class _Outcome:
     """What reading one stored file gave; no workbook in it, so that it comes back from a worker process cheaply."""
 
     problems: list[Problem] = field(default_factory=list)  # the file's own and its identity's
-    info: ReturnInfo | None = None  # what became of it, when reading decided (rejected, withdrawn)
+    info: ReturnInfo | None = None  # what became of it, when reading decided (refused, withdrawn)
     unmerged: list[Unmerged] = field(default_factory=list)  # of a withdrawn or unattributed file
     beside: tuple[str, dict[str, Any]] | None = None  # a scan or document: evidence, else this problem
     read: _Read | None = None  # a readable return of a unit
@@ -133,7 +135,7 @@ def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
         error = f"{type(exc).__name__}: {str(exc)[:120]}"
         return _Outcome(
             problems=[problem("return-read-failed", file=receipt.file, unit=owner or None, error=error)],
-            info=_info(stored, owner, "rejected"),
+            info=_info(stored, owner, "refused"),
         )
 
 
@@ -151,7 +153,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
         data = (ws.paths.returns(period) / receipt.file).read_bytes()
     except OSError as exc:  # listed in receipts.jsonl but gone from the folder
         outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
-        outcome.info = _info(stored, "", "rejected")
+        outcome.info = _info(stored, "", "refused")
         return outcome
     kind = scan_kind(data)
     if kind:
@@ -165,11 +167,11 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
             return outcome
         owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""
         outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
-        outcome.info = _info(stored, owner, "rejected")
+        outcome.info = _info(stored, owner, "refused")
         return outcome
     unit, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
     if unit is None:
-        outcome.info = _info(stored, "", "rejected")
+        outcome.info = _info(stored, "", "refused")
         outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")
         return outcome
     held = None if stored.accepted or stored.assigned_unit else held_problem(context, receipt, unit)
@@ -196,14 +198,14 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     return outcome
 
 
-def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
+def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> MergeResult:
     problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
     held: dict[str, str] = {}  # message id -> the unit a held workbook of that message names
-    context = ReadContext.of(ws, period)
+    context = ReadContext.of(ws, period, tasks)
     stored = stored_returns(ws.paths, period, office_zone(ws.config))
     # Each file on its own, in forked processes with jobs: the context is built before, only outcomes come back.
     calls = [functools.partial(_read_stored, context, item) for item in stored]
@@ -240,7 +242,7 @@ def _merge(ws: Workspace, period: Period, jobs: int) -> MergeResult:
         unmerged += latest.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
     returns += _evidence(context, beside, reads, problems, held)
-    order_of = {t.id: i for i, t in enumerate(ws.tasks)}
+    order_of = {t.id: i for i, t in enumerate(tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
     return MergeResult(period=period, entries=entries, problems=problems, returns=returns, unmerged=unmerged)
@@ -275,7 +277,7 @@ def _evidence(
             infos.append(_info(stored, unit, "evidence"))
             continue
         problems.append(problem(code, file=receipt.file, unit=unit or None, **fields))
-        infos.append(_info(stored, unit, "rejected"))
+        infos.append(_info(stored, unit, "refused"))
     return infos
 
 

@@ -86,6 +86,14 @@ class WorkspacePaths:
         return self.source / "mail" / f"{period}.jsonl"
 
     @property
+    def sent_folder(self) -> Path:
+        return self.source / "sent"
+
+    def sent(self, period: Period) -> Path:
+        """Every task as render sent it in the round, and which unit got which row: not derivable, appended."""
+        return self.sent_folder / f"{period}.jsonl"
+
+    @property
     def round_changes(self) -> Path:
         """The office's changes to rounds (a due date moved for a holiday week), appended with when and why."""
         return self.source / "rounds.jsonl"

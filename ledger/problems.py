@@ -39,6 +39,8 @@ _TYPES = [
     ProblemType("task-id-missing", ERROR, "该行没有序号或任务编号，无法生成稳定的任务编号", "补填序号（或任务编号）。", title="缺少序号"),
     ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在 {first} 出现", "修改其中一行的序号或任务编号，使其唯一。", title="任务编号重复"),
     ProblemType("measure-empty", ERROR, "任务“{task_id}”的具体措施为空", "补填具体措施，或删除该空行。", title="任务内容为空"),
+    ProblemType("task-renumbered", ERROR, "任务编号{task_id}在{period}下发时是“{text}”，现在是“{now}”；{moved}", "任务编号不能随行号改变，否则以前各期的报送和上期填报内容会对到别的任务上：请在任务表中加“任务编号”列（或恢复原序号），原有任务写回原编号，新增任务用新编号（如接在最后一个编号之后）；改好后重新运行 ledger check。", title="任务编号错位"),
+    ProblemType("task-text-changed", WARNING, "任务{task_id}的内容与{period}下发时不同：原为“{old}”，现为“{new}”；按同一任务处理，编号不变", "如只是改正错字或个别字句，无需处理；如已是另一项任务，请给它新的任务编号。", title="任务内容有改动"),
     ProblemType("lead-missing", WARNING, "任务“{task_id}”没有牵头单位，无人负责填报进展", "在牵头单位列写明牵头单位。", title="缺少牵头单位"),
     # --- units
     ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。", title="单位名录缺列"),
@@ -102,6 +104,8 @@ _TYPES = [
     ProblemType("round-due-invalid", ERROR, "报送截止日期“{text}”无法识别", "写作 2021-07-05 或 2021年7月5日。", title="截止日期写法不对"),
     ProblemType("round-why-missing", ERROR, "更改报送截止日期须写明原因", "加上 --why，如 --why \"国庆假期顺延\"。", title="缺少原因"),
     ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
+    ProblemType("sent-fixed", ERROR, "{label}的填报表已发出或已收到报送，这次生成会改变{units}收到的任务内容", "已下发的内容不能悄悄改变。确需更正的，加 --revise --why \"原因\" 重新生成（修订连同时间、原因和操作人一并留存），再把新的填报表发给相关单位；否则请恢复任务清单。", title="已下发不能改"),
+    ProblemType("revise-why-missing", ERROR, "修订{period}已下发的填报表须写明原因", "加上 --why，如 --why \"更正任务12的完成时限\"。", title="缺少原因"),
     # --- import
     ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),
     ProblemType("import-unreadable", ERROR, "文件无法读取：{reason}", "用 Word、WPS 或 PDF 阅读器打开确认文件完好；PDF 需有文字层（不是扫描图片）。", title="原文件无法读取"),
@@ -212,6 +216,14 @@ class ProblemError(Exception):
         super().__init__(code, fields)
         self.code = code
         self.fields: dict[str, Any] = fields
+
+
+class ProblemsError(Exception):
+    """Several catalogued problems that stop a step together (every renumbered row of a task list at once)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("；".join(p.message for p in problems))
+        self.problems = problems
 
 
 def column_letter(column: int) -> str:

@@ -499,6 +499,11 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
     )
 
 
+def open_rows(tasks: list[Task], history: History) -> dict[str, tuple[list[Task], list[Task]]]:
+    """unit -> (tasks it leads, tasks it supports) that are sent this round: every task not closed earlier."""
+    return tasks_by_unit(t for t in tasks if not history.is_closed(t))
+
+
 def render_period(
     ws: Workspace,
     period: Period,
@@ -516,7 +521,7 @@ def render_period(
     paths = ws.paths
     outbox = paths.outbox(period)
     outbox.mkdir(parents=True, exist_ok=True)
-    by_unit = tasks_by_unit(t for t in ws.tasks if not history.is_closed(t))
+    by_unit = open_rows(ws.tasks, history)
     wanted = list(by_unit) if units is None else [u for u in units if u in by_unit]
     unknown = [] if units is None else [u for u in units if u not in by_unit]
     kept: dict[str, RenderedFile] = {}

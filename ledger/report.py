@@ -25,6 +25,7 @@ from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
 from .schedule import round_due
+from .sent import new_tasks, round_tasks
 from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, normalise_status
 from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text, without_spaces
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
@@ -91,6 +92,7 @@ class TaskLine:
     previous: str = ""  # consolidated status of the periods before ("" when unknown)
     carried: bool = False  # closed in an earlier period: not asked again this month
     on_schedule_overdue: bool = False  # overdue, and a lead still reported it on schedule (status-overdue-on-schedule)
+    new: bool = False  # added to the source list: this is the first round that sends it (新增)
 
     @property
     def remark(self) -> str:
@@ -659,10 +661,10 @@ def started(task: Task, as_of: date) -> bool:
 def reporting_lines(
     units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
 ) -> dict[str, UnitLine]:
-    """How each unit reported in a period: returned, refused (a file of the unit rejected, or an error naming it,
+    """How each unit reported in a period: returned, refused (a file of the unit refused, or an error naming it,
     and nothing merged), on time, errors; the task figures are added by the caller."""
     received = {r.unit: r for r in returns if r.state == "merged"}
-    refused = {r.unit for r in returns if r.state == "rejected" and r.unit} | {u for u, n in errors.items() if n}
+    refused = {r.unit for r in returns if r.state == "refused" and r.unit} | {u for u, n in errors.items() if n}
     held = {r.unit for r in returns if r.state == "held" and r.unit}
     lines = {}
     for unit in units:
@@ -682,20 +684,28 @@ def reporting_lines(
 
 
 def build_report(
-    ws: Workspace, period: Period, merged: MergeResult, history: History, *, issued: date | None = None
+    ws: Workspace,
+    period: Period,
+    merged: MergeResult,
+    history: History,
+    *,
+    tasks: list[Task] | None = None,
+    issued: date | None = None,
 ) -> MonthlyReport:
-    """Everything the monthly report says, computed once from the source, this period's merged returns and
-    the history before it; linear in tasks plus entries plus units. `issued` is the report date (default today
-    in the office's zone, see `report_date`)."""
+    """Everything the monthly report says, computed once from the round's task list (`tasks`, default: as sent,
+    see `sent.round_tasks`), this period's merged returns and the history before it; linear in tasks plus
+    entries plus units. `issued` is the report date (default today in the office's zone, see `report_date`)."""
     config = ws.config
     as_of = period.last_day
     deadline = round_due(config, ws.paths, period)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
-    found = TaskEntries(merged.entries, SupportGroups(ws.tasks).ids)
+    listed = round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks
+    new = new_tasks(ws.paths, period, listed)
+    found = TaskEntries(merged.entries, SupportGroups(listed).ids)
     reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
-    statuses = round_statuses(ws.tasks, reported, history.closed, config.statuses)
+    statuses = round_statuses(listed, reported, history.closed, config.statuses)
     lines = []
-    for task in ws.tasks:
+    for task in listed:
         carried = history.is_closed(task)
         leads = found.leads(task)
         status = statuses[task.id]
@@ -719,6 +729,7 @@ def build_report(
                 previous=history.previous_status.get(task.id, ""),
                 carried=carried,
                 on_schedule_overdue=kept_on and status != DONE_STATUS,
+                new=task.id in new,
             )
         )
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)

@@ -30,7 +30,7 @@ RATE_COLUMN, RECEIVED_COLUMN = UNIT_HEADERS.index("完成率"), UNIT_HEADERS.ind
 
 def task_row(line: TaskLine) -> list[object]:
     single = len(line.task.lead_units) == 1
-    cells = task_cells(line.task)
+    cells = task_cells(line.task, new=line.new)
     cells[TASK_COLUMNS.index("完成时限")] = line.deadline_text
     return [
         *cells,

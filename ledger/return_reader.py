@@ -95,13 +95,14 @@ class ReadContext:
     plain_statuses: frozenset[str]  # "" and the statuses that need no normalising
 
     @classmethod
-    def of(cls, ws: Workspace, period: Period) -> ReadContext:
+    def of(cls, ws: Workspace, period: Period, tasks: list[Task]) -> ReadContext:
+        """Built from the round's task list (as sent), not the source's current one."""
         fill = {c.header: c for d in ws.config.documents for c in d.fill_columns}
-        by_unit = tasks_by_unit(ws.tasks)
+        by_unit = tasks_by_unit(tasks)
         involved = {u: frozenset(t.id for t in (*lead, *support)) for u, (lead, support) in by_unit.items()}
-        support_groups = SupportGroups(ws.tasks)
+        support_groups = SupportGroups(tasks)
         groups = {u: frozenset(support_groups.ids[t.id] for t in support) for u, (_, support) in by_unit.items()}
-        cells = {t.id: workbook_cells(t, ws.registry.groups)[0] for t in ws.tasks}
+        cells = {t.id: workbook_cells(t, ws.registry.groups)[0] for t in tasks}
         senders: dict[str, str] = {}
         for unit in ws.units.values():
             for address in unit.emails:
@@ -115,7 +116,7 @@ class ReadContext:
         return cls(
             ws=ws,
             period=period,
-            tasks={t.id: t for t in ws.tasks},
+            tasks={t.id: t for t in tasks},
             fill=fill,
             cells=cells,
             involved=involved,

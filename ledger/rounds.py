@@ -18,9 +18,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Period
-from .problems import Problem
+from .clock import now
+from .model import Period, Task
+from .problems import ERROR, Problem, ProblemsError
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
+from .sent import SentRound, check_revision, read_sent, record_sent, round_tasks
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -61,6 +63,12 @@ class Round:
     def due(self) -> date:
         """When returns are due (the last round's, for a summary), the office's recorded change included."""
         return round_due(self.ws.config, self.ws.paths, self.rounds[-1])
+
+    @cached_property
+    def tasks(self) -> list[Task]:
+        """The round's task list as render sent it (a summary's: its last round's), so later edits of the source
+        list never change a past round; the source's current list for a round not yet rendered."""
+        return round_tasks(self.ws.paths, self.rounds[-1], self.ws.tasks)
 
     def info(self) -> dict[str, str]:
         """The round as `status --json` carries it."""
@@ -106,14 +114,30 @@ class Round:
             progress=(lambda step, done, total: progress(step, done, total)) if progress else None,
         )
 
-    def render(self, units: list[str] | None = None) -> RenderResult:
-        """One workbook per unit with open tasks, last answers prefilled, closed tasks left out."""
-        from .render import render_period
+    def render(self, units: list[str] | None = None, *, revise: str | None = None) -> RenderResult:
+        """One workbook per unit with open tasks, last answers prefilled, closed tasks left out; what was sent
+        recorded under source/sent/. Raises ProblemsError when task IDs no longer mean what they meant when last
+        sent, and ProblemError("sent-fixed") when the round has gone out and this would change what units
+        received, unless `revise` says why (the revision is recorded with when, why and who)."""
+        from .render import open_rows, render_period
 
         self.require_round()
-        return render_period(
+        if errors := [p for p in self.ws.identity_problems() if p.severity == ERROR]:
+            raise ProblemsError(errors)
+        paths = self.ws.paths
+        previous = read_sent(paths, self.period)
+        rows = dict(previous.units) if previous is not None and units is not None else {}
+        for unit, (lead, support) in open_rows(self.ws.tasks, self.history).items():
+            if units is None or unit in units:
+                rows[unit] = {"lead": [t.id for t in lead], "support": [t.id for t in support]}
+        sent = SentRound(period=self.period, tasks=self.ws.tasks, units=dict(sorted(rows.items())))
+        kind = check_revision(paths, sent, previous, revise)  # before a workbook is written
+        result = render_period(
             self.ws, self.period, self.history, units=units, jobs=self.jobs, progress=self._step("render")
         )
+        record_sent(paths, sent, previous, kind=kind, why=revise, when=now(self.ws.config))
+        self.__dict__.pop("tasks", None)
+        return result
 
     def merge(self) -> MergeResult:
         """The round's stored returns merged, once: kept on the object, and cached under build/ by everything it
@@ -122,24 +146,24 @@ class Round:
 
         self.require_round()
         if self._merged is None:
-            self._merged, _ = cached_merge(self.ws, self.period, jobs=self.jobs)
+            self._merged, _ = cached_merge(self.ws, self.period, self.tasks, jobs=self.jobs)
         return self._merged
 
     def write_merge(self) -> list[Path]:
         """merged.xlsx, problems.xlsx and merged.json of the round."""
         from .master import write_merge
 
-        return write_merge(self.ws, self.merge(), jobs=self.jobs)
+        return write_merge(self.ws, self.merge(), tasks=self.tasks, jobs=self.jobs)
 
     def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
         """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""
         if self.is_summary:
             from .span import build_span_report
 
-            return build_span_report(self.ws, self.period, self.rounds, self.history, issued=issued)
+            return build_span_report(self.ws, self.period, self.rounds, self.history, tasks=self.tasks, issued=issued)
         from .report import build_report
 
-        return build_report(self.ws, self.period, self.merge(), self.history, issued=issued)
+        return build_report(self.ws, self.period, self.merge(), self.history, tasks=self.tasks, issued=issued)
 
     def status(self) -> dict[str, Any]:
         """What `ledger status --json` prints: the round, then the report's figures."""

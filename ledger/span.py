@@ -18,6 +18,7 @@ from .config import DONE_STATUS
 from .history import History, RoundRecord, Said
 from .model import Period, Task
 from .report import LIGHT_NAMES, Completion, Light, light_of, reporting_lines
+from .sent import round_tasks
 from .statuses import NOT_REPORTED
 from .wording import chinese
 from .workspace import Workspace
@@ -165,23 +166,30 @@ class SpanReport:
 
 
 def build_span_report(
-    ws: Workspace, period: Period, rounds: list[Period], history: History, *, issued: date | None = None
+    ws: Workspace,
+    period: Period,
+    rounds: list[Period],
+    history: History,
+    *,
+    tasks: list[Task] | None = None,
+    issued: date | None = None,
 ) -> SpanReport:
-    """The span's figures from the history through its last round and each round's record."""
+    """The span's figures from the history through its last round and each round's record, over `tasks`, the
+    task list of its last round (default: as sent, see `sent.round_tasks`)."""
     config = ws.config
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
     last: RoundRecord | None = records[-1] if records else None
     as_of = last.period.end if last else period.start
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
-    tasks = []
-    for task in ws.tasks:
+    lines = []
+    for task in round_tasks(ws.paths, rounds[-1], ws.tasks) if tasks is None else tasks:
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         closed_in = history.closed_in.get(task.id)
         typed = dict.fromkeys(
             history.completed_on[(task.id, u)] for u in task.lead_units if (task.id, u) in history.completed_on
         )
-        tasks.append(
+        lines.append(
             SpanTask(
                 task=task,
                 status=status,
@@ -194,9 +202,9 @@ def build_span_report(
                 ],
             )
         )
-    units = _units(ws, tasks, records)
+    units = _units(ws, lines, records)
     points = [
-        RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in r.status.values()), total=len(ws.tasks))
+        RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in r.status.values()), total=len(r.status))
         for r in records
     ]
     return SpanReport(
@@ -207,7 +215,7 @@ def build_span_report(
         issued=issued or today(config),
         title=config.title,
         office=config.office.name,
-        tasks=tasks,
+        tasks=lines,
         units=units,
         points=points,
         documents={d.code: d.name or d.code for d in config.documents},

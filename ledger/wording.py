@@ -14,7 +14,7 @@ ROLE_NAMES = {"lead": "牵头", "support": "配合", "group": "配合（分类�
 STATE_NAMES = {
     "merged": "已汇总",
     "superseded": "已被更晚的报送取代",
-    "rejected": "未汇总",
+    "refused": "未汇总",
     "withdrawn": "已撤回",
     "evidence": "佐证材料",
     "held": "待确认",

@@ -20,6 +20,7 @@ from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
 from .records import write_aside
+from .sent import identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
 from .units import UnitRegistry, read_registry, write_units_template
@@ -79,6 +80,11 @@ class Workspace:
     @property
     def paths(self) -> WorkspacePaths:
         return WorkspacePaths(self.root)
+
+    def identity_problems(self) -> list[Problem]:
+        """The task list against what each ID meant when last sent (rows renumbered, texts edited): asked by
+        check and render, which send the list out, not by every command that loads the workspace."""
+        return identity_problems(self.paths, self.tasks)
 
     def tasks_of(self, unit: str) -> tuple[list[Task], list[Task]]:
         """(tasks the unit leads, tasks it supports), in source order."""

@@ -206,6 +206,10 @@ def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):
         ("P-2", ["示范区财政局"], ["示范区税务局", "西街道"], None),
     ]
     assert [t.extra["来源"] for t in tasks][:2] == ["第4段", "第5段"]
+    # The ID is written out, so a row inserted later and 序号 renumbered below it changes no task's ID.
+    table = openpyxl.load_workbook(root / "source" / "tasks" / "示范区2021年重点工作任务分工方案.xlsx").active
+    assert [c.value for c in table[2]][:2] == ["任务编号", "序号"]
+    assert [r[:2] for r in table.iter_rows(min_row=3, max_row=4, values_only=True)] == [("P-1", "1"), ("P-2", "2")]
 
     again = runner.invoke(main, ["import", str(plan), "--workspace", str(root), "--code", "P"])
     assert again.exit_code == 1 and "import-code-taken" in again.output

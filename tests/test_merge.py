@@ -301,7 +301,7 @@ def test_reading_in_several_processes_gives_the_same_result(ws_root, tmp_path, m
     ws = load_workspace(ws_root)
     withdraw_return(ws, JUNE, "税务局.xlsx", why="重复报送")
     single = merge_period(ws, JUNE, jobs=1)
-    assert {r.state for r in single.returns} == {"merged", "superseded", "rejected", "withdrawn", "evidence"}
+    assert {r.state for r in single.returns} == {"merged", "superseded", "refused", "withdrawn", "evidence"}
     assert {u.file for u in single.unmerged} == {"初稿.xlsx", "税务局五月.xlsx"}  # a withdrawn file is not opened
     outputs = [p.read_bytes() for p in write_merge(ws, single)]
     monkeypatch.setattr("ledger.merge.READS_PER_PROCESS", 1)  # these few files shared out all the same
@@ -519,8 +519,8 @@ def test_no_file_stops_a_round(ws_root, tmp_path):
     ]
     assert {(r.file, r.unit, r.state) for r in result.returns} == {
         ("财政局.xlsx", FINANCE, "merged"),
-        ("钢城区税务局.xlsx", TAX, "rejected"),
-        ("莱芜区水务局.xlsx", WATER, "rejected"),
+        ("钢城区税务局.xlsx", TAX, "refused"),
+        ("莱芜区水务局.xlsx", WATER, "refused"),
     }
     withdraw_return(ws, JUNE, "莱芜区水务局.xlsx", why="异常文件")
     assert "return-sheet-too-large" not in {p.code for p in merge_period(ws, JUNE).problems}  # not opened

@@ -113,7 +113,7 @@ def test_the_cycle_produces_all_three_outputs(cycle):
     assert [p.name for p in paths] == ["汇总台账.xlsx", "report.html", "通报.docx"]
     assert all(p.stat().st_size > 1000 for p in paths)
     s = merged.stats
-    assert s["rejected"] >= 1 and s["superseded"] >= 1 and s["errors"] >= 1  # some units made mistakes
+    assert s["refused"] >= 1 and s["superseded"] >= 1 and s["errors"] >= 1  # some units made mistakes
     assert report.missing_units and report.late_units  # some were silent, some late
 
 

@@ -289,7 +289,7 @@ def test_a_scan_with_the_workbook_is_evidence_and_a_scan_alone_asks_for_the_work
         ("盖章扫描件.pdf", FINANCE, "evidence"),
         ("现场照片.jpg", FINANCE, "evidence"),
         ("情况说明.docx", FINANCE, "evidence"),
-        ("钢城区税务局扫描件.pdf", TAX, "rejected"),
+        ("钢城区税务局扫描件.pdf", TAX, "refused"),
     }
     assert [(p.file, p.code, p.unit) for p in result.problems if p.code.startswith("return-")] == [
         ("钢城区税务局扫描件.pdf", "return-scan-only", TAX)
@@ -307,7 +307,7 @@ def test_a_refused_file_is_the_senders_unit_with_errors_not_missing(ws_root, tmp
         ws.paths, JUNE, [mail_with(tmp_path / "m.eml", FINANCE_MAIL, "Mon, 05 Jul 2021 09:30 +0800", [broken])]
     )
     result = merge_period(ws, JUNE)
-    assert [(r.file, r.unit, r.state) for r in result.returns] == [("报送.xlsx", FINANCE, "rejected")]
+    assert [(r.file, r.unit, r.state) for r in result.returns] == [("报送.xlsx", FINANCE, "refused")]
     assert [(p.code, p.unit) for p in result.problems] == [("return-unreadable", FINANCE)]
     reminder = next(m for m in reminder_messages(ws, read_manifest(ws.paths, JUNE), result)[0] if m.unit == FINANCE)
     assert "报送文件损坏" in reminder.body and ".xlsx" in reminder.body and reminder.attachment is not None

@@ -237,7 +237,7 @@ def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: b
     if (root / table).exists():
         result.problems.append(problem("import-table-exists", file=table))
         return
-    write_task_table(root / table, result.name, result.tasks)
+    write_task_table(root / table, result.name, result.code, result.tasks)
     undated = sum(not t.deadline for t in result.tasks)
     entry = toml_entry(
         code=result.code, name=result.name, file=table, district=result.district, year=result.year, undated=undated

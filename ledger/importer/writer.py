@@ -13,36 +13,41 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from ..cells import task_id_of
 from ..records import write_aside, written_aside
 from ..xlsx import display_width
 from .model import ImportedTask
 from .unitlist import guess_kind
 
 _BORDER = Border(*(Side(style="thin"),) * 4)
-COLUMNS = ["序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位", "配合单位", "来源", "原文"]
-WIDTHS = [6, 14, 16, 50, 12, 20, 24, 12, 30]
+# 任务编号 first and written out: a task keeps its ID when the clerk inserts a row and renumbers 序号 below it.
+COLUMNS = ["任务编号", "序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位", "配合单位", "来源", "原文"]
+WIDTHS = [10, 6, 14, 16, 50, 12, 20, 24, 12, 30]
+SOURCE_COLUMNS = 8  # 任务编号 to 配合单位; the document's own extra columns come after, then 来源 and 原文
 
 
-def write_task_table(path: Path, title: str, tasks: list[ImportedTask]) -> None:
-    """One row per task; unit lists joined with 、 as offices write them."""
+def write_task_table(path: Path, title: str, code: str, tasks: list[ImportedTask]) -> None:
+    """One row per task, with an explicit 任务编号 (`code`-序号, what the workspace would derive, now written
+    so that it no longer depends on row order); unit lists joined with 、 as offices write them."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "任务清单"
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     extra_columns = list(dict.fromkeys(k for t in tasks for k in t.extra))
-    header = COLUMNS[:7] + extra_columns + COLUMNS[7:]
+    header = COLUMNS[:SOURCE_COLUMNS] + extra_columns + COLUMNS[SOURCE_COLUMNS:]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for task in tasks:
         lead, support = _units_text(task.lead, []), _units_text(task.support, task.vague)
-        row = [task.number, task.category, task.title, task.measure, task.deadline, lead, support]
+        row = [task_id_of(f"{code}-{task.number}"), task.number, task.category, task.title, task.measure]
+        row += [task.deadline, lead, support]
         row += [task.extra.get(k, "") for k in extra_columns] + [task.source, task.annotation]
         sheet.append(row)
-    for i, width in enumerate(WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:], start=1):
+    widths = WIDTHS[:SOURCE_COLUMNS] + [14] * len(extra_columns) + WIDTHS[SOURCE_COLUMNS:]
+    for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
-    widths = WIDTHS[:7] + [14] * len(extra_columns) + WIDTHS[7:]
     for row in sheet.iter_rows(min_row=2):
         # Row heights written out: LibreOffice and WPS do not grow rows of a file they did not write themselves.
         lines = max(-(-display_width(str(c.value or "")) // max(widths[c.column - 1] - 3, 1)) for c in row)

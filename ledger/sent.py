@@ -1,0 +1,302 @@
+"""What was sent: every round's task list as render sent it, and what a task ID has meant from round to round.
+
+Render records under source/sent/<period>.jsonl (not derivable, like the send log) every task as sent in that
+round — text, lead and support units, deadline — and which unit got which row. Merge, status and report of a
+round read the task list from this record, so a later edit of the source list never changes a past round.
+
+The record is replaced (a new version appended) by rendering again until the round is fixed: once a mail of it
+was sent or a return of it collected. After that a render that would change what units received needs a
+revision with a reason (`render --revise --why`), appended with when, why and who. Readers take the latest.
+
+Between rounds the record is also what a task ID meant: a source edit that makes an ID point at another task's
+text (rows renumbered after an insertion) is an error, `task-renumbered`; a small edit of the text (a typo) keeps
+the ID and is a warning, `task-text-changed`.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from typing import Any
+
+from .model import Deadline, Period, SourceRef, Task
+from .paths import WorkspacePaths
+from .problems import Problem, ProblemError, problem
+from .records import append_record, read_records
+
+SIMILAR = 0.8  # difflib ratio at or above which an edited text is the same task (a typo, a word changed)
+SENT_STATES = (None, "sent", "uncertain")  # send-log states of a message that may have reached its unit
+
+
+def task_record(task: Task) -> dict[str, Any]:
+    """A task as the record keeps it: every field, so that the round's task list reads back the same."""
+    d, s = task.deadline, task.source
+    return {
+        "id": task.id,
+        "document": task.document,
+        "number": task.number,
+        "category": task.category,
+        "title": task.title,
+        "measure": task.measure,
+        "deadline": {
+            "raw": d.raw,
+            "kind": d.kind,
+            "start": d.start.isoformat() if d.start else None,
+            "due": d.due.isoformat() if d.due else None,
+            "every": d.every,
+        },
+        "lead": task.lead_units,
+        "support": task.support_units,
+        "vague": task.vague_units,
+        "lead_text": task.lead_text,
+        "support_text": task.support_text,
+        "extra": task.extra,
+        "source": None if s is None else {"file": s.file, "sheet": s.sheet, "row": s.row, "cell": s.cell},
+    }
+
+
+def task_of(data: dict[str, Any]) -> Task:
+    d, s = data["deadline"], data.get("source")
+    return Task(
+        id=data["id"],
+        document=data["document"],
+        number=data["number"],
+        category=data["category"],
+        title=data["title"],
+        measure=data["measure"],
+        deadline=Deadline(
+            raw=d["raw"],
+            kind=d["kind"],
+            start=date.fromisoformat(d["start"]) if d["start"] else None,
+            due=date.fromisoformat(d["due"]) if d["due"] else None,
+            every=d["every"],
+        ),
+        lead_units=list(data["lead"]),
+        support_units=list(data["support"]),
+        vague_units=list(data["vague"]),
+        lead_text=data["lead_text"],
+        support_text=data["support_text"],
+        extra=dict(data["extra"]),
+        source=None if s is None else SourceRef(s["file"], s["sheet"], s["row"], s["cell"]),
+    )
+
+
+@dataclass(kw_only=True)
+class SentRound:
+    """One version of a round's record: the task list as sent and each unit's rows."""
+
+    period: Period
+    tasks: list[Task]
+    units: dict[str, dict[str, list[str]]]  # unit -> {"lead": [task IDs], "support": [task IDs]}
+    kind: str = "render"  # "render", or "revision" once the round was fixed
+    when: str = ""
+    who: str = ""
+    why: str = ""
+    format: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "period": str(self.period),
+            "kind": self.kind,
+            "when": self.when,
+            "who": self.who,
+            "why": self.why,
+            "units": self.units,
+            "tasks": [task_record(t) for t in self.tasks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SentRound:
+        return cls(
+            period=Period.parse(data["period"]),
+            tasks=[task_of(t) for t in data["tasks"]],
+            units={u: {"lead": list(r["lead"]), "support": list(r["support"])} for u, r in data["units"].items()},
+            kind=data["kind"],
+            when=data["when"],
+            who=data["who"],
+            why=data["why"],
+            format=data["format"],
+        )
+
+    def received(self) -> dict[str, list[tuple[str, ...]]]:
+        """What each unit received: its rows, each with the task's text, units and deadline as written."""
+        by_id = {t.id: t for t in self.tasks}
+        return {
+            unit: [(role, *_content(by_id[i])) for role in ("lead", "support") for i in rows[role] if i in by_id]
+            for unit, rows in sorted(self.units.items())
+        }
+
+
+def _content(task: Task) -> tuple[str, ...]:
+    return (task.id, task.measure, "、".join(task.lead_units), "、".join(task.support_units), task.deadline.raw)
+
+
+def read_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
+    """The latest version of the round's record; None for a round rendered before records were kept, or never."""
+    for data in reversed(read_records(paths.sent(period)).records):
+        try:
+            return SentRound.from_dict(data)
+        except (KeyError, TypeError, ValueError):
+            continue  # a record this version cannot read: the one before it stands
+    return None
+
+
+def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> list[Task]:
+    """The task list of a round: as sent when it was rendered with a record, else the source's current one."""
+    sent = read_sent(paths, period)
+    return sent.tasks if sent is not None else current
+
+
+def sent_periods(paths: WorkspacePaths) -> list[Period]:
+    """The rounds with a record, in order."""
+    found = []
+    for path in paths.sent_folder.glob("*.jsonl") if paths.sent_folder.is_dir() else ():
+        try:
+            found.append(Period.parse(path.stem))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def new_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> frozenset[str]:
+    """Tasks of a round that no earlier round's record holds: added to the source list (新增). Nothing is new in
+    the first recorded round."""
+    earlier = [p for p in sent_periods(paths) if p < period]
+    known = {t.id for p in earlier if (sent := read_sent(paths, p)) for t in sent.tasks}
+    return frozenset(t.id for t in tasks if t.id not in known) if known else frozenset()
+
+
+def is_fixed(paths: WorkspacePaths, period: Period) -> bool:
+    """Something of the round has gone out or come back: a mail that may have reached its unit, or a return
+    collected. From then on what the units received can only be revised, with a reason."""
+    if any(r.get("state") in SENT_STATES for r in read_records(paths.send_log(period)).records):
+        return True
+    return bool(read_records(paths.receipts(period)).records)
+
+
+def record_sent(
+    paths: WorkspacePaths, sent: SentRound, previous: SentRound | None, *, kind: str, why: str | None, when: datetime
+) -> bool:
+    """Append `sent` as the round's record (`kind` as `check_revision` decided it, before anything was written)
+    when it differs from `previous`, the latest; whether it was appended. A fixed round whose units received
+    the same as before keeps its record as it was."""
+    if (
+        previous is not None
+        and previous.to_dict()["tasks"] == sent.to_dict()["tasks"]
+        and (previous.units == sent.units)
+    ):
+        return False
+    if kind == "render" and previous is not None and is_fixed(paths, sent.period):
+        return False
+    sent.kind, sent.why = kind, (why or "").strip()
+    sent.when, sent.who = when.isoformat(timespec="seconds"), _user()
+    append_record(paths.sent(sent.period), sent.to_dict())
+    return True
+
+
+def check_revision(paths: WorkspacePaths, sent: SentRound, previous: SentRound | None, revise: str | None) -> str:
+    """ "render" or "revision": what appending `sent` would be. Raises ProblemError("sent-fixed") when the round is
+    fixed, what units received changes and no reason was given, and ("revise-why-missing") for `revise` = ""."""
+    if revise is not None and not revise.strip():
+        raise ProblemError("revise-why-missing", period=str(sent.period))
+    if previous is None or not is_fixed(paths, sent.period):
+        return "render"
+    changed = _changed_units(previous, sent)
+    if not changed:
+        return "render"
+    if revise is None:
+        shown = "、".join(changed[:5]) + (f"等{len(changed)}个单位" if len(changed) > 5 else "")
+        raise ProblemError("sent-fixed", period=str(sent.period), label=sent.period.label, units=shown)
+    return "revision"
+
+
+def _changed_units(before: SentRound, after: SentRound) -> list[str]:
+    old, new = before.received(), after.received()
+    return sorted(u for u in {*old, *new} if old.get(u) != new.get(u))
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+# --- what each task ID has meant
+
+
+@dataclass(kw_only=True)
+class Meaning:
+    """What a task ID meant in the last round that sent it."""
+
+    period: Period
+    task: Task
+
+
+def known_meanings(paths: WorkspacePaths) -> dict[str, Meaning]:
+    """Task ID -> its text and units in the last recorded round that held it."""
+    found: dict[str, Meaning] = {}
+    for period in sent_periods(paths):
+        sent = read_sent(paths, period)
+        for task in sent.tasks if sent else ():
+            found[task.id] = Meaning(period=period, task=task)
+    return found
+
+
+def _text(task: Task) -> str:
+    return "".join(task.measure.split())
+
+
+def similar(a: str, b: str) -> bool:
+    """The same task after an edit: a typo or a word changed, not another task."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR
+
+
+def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]:
+    """The source list against what each ID meant when last sent: `task-renumbered` (an error) for each task
+    whose text now stands under another ID or whose ID now holds another task's text, `task-text-changed`
+    (a warning) for a small edit of a task's text under its own ID."""
+    known = known_meanings(paths)
+    if not known:
+        return []
+    current = {t.id: t for t in tasks}
+    now_at = {_text(t): t for t in reversed(tasks)}  # text -> the (first) task that holds it now
+    old_texts = {_text(m.task) for m in known.values()}
+    found: list[Problem] = []
+    for task_id, meaning in known.items():
+        task = current.get(task_id)
+        old = _text(meaning.task)
+        if task is None or _text(task) == old:
+            continue  # removed (taken out of the list), or unchanged
+        moved = now_at.get(old)
+        if moved is None and _text(task) not in old_texts and similar(old, _text(task)):
+            fields = {"old": _short(meaning.task.measure), "new": _short(task.measure)}
+            found.append(_located("task-text-changed", task, task_id=task_id, period=meaning.period.label, **fields))
+            continue
+        found.append(
+            _located(
+                "task-renumbered",
+                moved or task,
+                task_id=task_id,
+                new_id=moved.id if moved else "",
+                text=_short(meaning.task.measure),
+                now=_short(task.measure),
+                moved=f"原任务现在的编号是{moved.id}" if moved else "任务清单中已找不到原任务",
+                period=meaning.period.label,
+            )
+        )
+    return found
+
+
+def _located(code: str, task: Task, **fields: str) -> Problem:
+    """The problem at the task's row of its source list."""
+    where = task.source or SourceRef("")
+    return problem(code, file=where.file or None, sheet=where.sheet, cell=where.cell, **fields)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
