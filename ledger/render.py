@@ -59,6 +59,7 @@ from .xlsx import (
     TITLE_FONT,
     Cell,
     RowsWorksheet,
+    keep_together,
     line_count,
     new_workbook,
     page_header,
@@ -252,11 +253,13 @@ class UnitWorkbook:
                 r += 1
         last = max(r - 1, FIRST_TASK_ROW)
         self._validations(sheet, plan.fill, last)
-        if plan.name != SUPPORT_DETAIL_SHEET:
-            self._signature_block(sheet, last + 2, widths)
         sheet.freeze_panes(FIRST_TASK_ROW, FROZEN_COLUMNS)
         sheet.autofilter(HEADER_ROW, 0, last, len(headers) - 1)
         print_landscape(sheet, HEADER_ROW)
+        if plan.name != SUPPORT_DETAIL_SHEET:
+            self._signature_block(sheet, last + 2, widths)
+            # the last task row goes with the block: a page of signatures alone could be swapped
+            keep_together(sheet, range(last, last + 2 + len(FOOTER_ROWS)), widths, HEADER_ROW)
         page_header(sheet, self.unit, plan.name, self.period.label)
         self._protect(sheet)
 

@@ -310,15 +310,47 @@ def new_workbook(path: Path, created: datetime, title: str, *, jobs: int = 1) ->
     return book
 
 
+A4_LANDSCAPE = (841.9, 595.3)  # points
+LANDSCAPE_MARGINS = {"left": 0.3, "right": 0.3, "top": 0.7, "bottom": 0.6}  # inches
+PAGE_SLACK = 0.06  # the share of a page by which Excel, WPS and LibreOffice may measure rows differently
+
+
 def print_landscape(sheet, repeat_row: int) -> None:
     """A4 landscape, one page wide, the header row on every page, pages numbered from 1 in each sheet."""
     sheet.repeat_rows(repeat_row)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.3, right=0.3, top=0.7, bottom=0.6)
+    sheet.set_margins(**LANDSCAPE_MARGINS)
     sheet.set_start_page(1)
     sheet.set_footer("&C第&P页")  # &N would count the pages of every sheet
+
+
+def keep_together(sheet, rows: range, widths: Sequence[float], repeat_row: int) -> None:
+    """Start a page before `rows` when, printed as print_landscape prints, they could fall across a page break.
+
+    Neither Excel nor LibreOffice keeps rows together, and a signature block signed on two sheets of paper is
+    no signature. The pages are laid out here from the stored row heights and the scale that fits the visible
+    columns to the page's width; the break is set when the rows end within PAGE_SLACK of a page's foot too."""
+    drawn = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths if w)  # a column of width w is 7w+5 pixels
+    printable = A4_LANDSCAPE[0] - 72 * (LANDSCAPE_MARGINS["left"] + LANDSCAPE_MARGINS["right"])
+    page = (A4_LANDSCAPE[1] - 72 * (LANDSCAPE_MARGINS["top"] + LANDSCAPE_MARGINS["bottom"])) / min(
+        1.0, printable / drawn
+    )
+    info = sheet.row_info
+
+    def height(r: int) -> float:  # xlsxwriter keeps heights in pixels
+        return 0.75 * (info[r].height if r in info and info[r].height is not None else sheet.default_row_height)
+
+    used, start = 0.0, 0.0
+    for r in range(rows.stop):
+        if used + height(r) > page:  # the row opens a new page below the repeated header
+            used = height(repeat_row)
+        if r == rows.start:
+            start = used
+        used += height(r)
+    if rows.start > repeat_row + 1 and (used < start or used > page * (1 - PAGE_SLACK)):
+        sheet.set_h_pagebreaks([rows.start])
 
 
 def page_header(sheet, *parts: str) -> None:

@@ -390,6 +390,27 @@ def test_printed_workbooks_are_legible_and_say_whose_they_are(rendered, tmp_path
     for sheet in visible[1:]:
         assert re.search(r"\b(?:DQ|FGF|LW)-", "".join(printed[sheet])), sheet  # no sheet without tasks
     assert "填报人" in "".join(printed[LEAD_SHEET]) and "单位（盖章）" in "".join(printed[LEAD_SHEET])
+    for sheet in (LEAD_SHEET, SUPPORT_SHEET):
+        signed = [page for page in printed.get(sheet, []) if re.search("填报人|单位负责人|盖章|填报日期", page)]
+        assert len(signed) == 1, sheet  # the signature block on one sheet of paper
+        assert all(label.rstrip("：") in signed[0] for row in FOOTER_ROWS for label in row), sheet
+        assert re.search(r"\b(?:DQ|FGF|LW)-", signed[0]), sheet  # with a task above it, not a page of its own
+
+
+@pytest.mark.parametrize("unit", ["汶源街道", "钢城区工业和信息化局", "钢城区金融发展服务中心"])
+def test_a_signature_block_is_never_split_across_pages(rendered, tmp_path, unit):
+    """These units' blocks fell across a page break before render set one ahead of the block."""
+    import pdfplumber
+
+    _, result = rendered
+    pages: dict[str, list[int]] = {}
+    with pdfplumber.open(libreoffice_pdf(result.outbox / f"{unit}.xlsx", tmp_path)) as pdf:
+        for page in pdf.pages:
+            head, _, text = page.extract_text().partition("\n")
+            for label in (label.rstrip("：") for row in FOOTER_ROWS for label in row):
+                if label in text:
+                    pages.setdefault(head.split()[1], []).append(page.page_number)
+    assert pages and all(len(set(numbers)) == 1 for numbers in pages.values()), pages
 
 
 def test_workbooks_open_in_libreoffice(rendered, tmp_path):

@@ -7,7 +7,15 @@ import openpyxl
 import pytest
 import python_calamine
 
-from ledger.xlsx import FittedWorksheet, RowsWorksheet, display_width, new_workbook, table_sheet
+from ledger.xlsx import (
+    FittedWorksheet,
+    RowsWorksheet,
+    display_width,
+    keep_together,
+    new_workbook,
+    print_landscape,
+    table_sheet,
+)
 
 from .conftest import libreoffice_pdf
 
@@ -171,6 +179,33 @@ def test_a_row_written_whole_takes_no_other_cells(tmp_path):
     sheet.write_string(2, 3, "覆盖")
     with pytest.raises(ValueError):
         book.close()
+
+
+@pytest.mark.parametrize(
+    "tasks, breaks",
+    [
+        # a page holds 501.7 points of rows; title 32, header 30, tasks of 50, a blank row of 15, a block of 96
+        (5, []),  # 423 points: all on one page
+        (6, [7]),  # 473 points: on one page, but within 6% of its foot, where another program may break
+        (7, [8]),  # 523 points: the block falls across the break; the last task row goes with it
+        (9, []),  # the ninth task opens the second page, the block below it
+    ],
+)
+def test_rows_kept_together_start_a_page_when_they_would_fall_across_a_break(tmp_path, tasks, breaks):
+    book = new_workbook(tmp_path / "block.xlsx", datetime(2021, 6, 1), "测试")
+    sheet = book.add_worksheet("表", worksheet_class=RowsWorksheet)
+    widths = [10, 40, 0, 30]  # 0: a hidden column takes no width
+    sheet.set_row(0, 32)
+    sheet.set_row(1, 30)
+    for r in range(2, 2 + tasks):
+        sheet.set_row(r, 50)
+    last = 1 + tasks
+    for r, height in zip(range(last + 2, last + 5), (24, 48, 24), strict=True):
+        sheet.set_row(r, height)
+    print_landscape(sheet, 1)
+    keep_together(sheet, range(last, last + 5), widths, 1)
+    assert sheet.hbreaks == breaks
+    book.close()
 
 
 @pytest.mark.parametrize(
