@@ -9,6 +9,7 @@ import html
 import json
 import re
 import subprocess
+import unicodedata
 from collections import Counter
 from datetime import date, timedelta
 
@@ -271,7 +272,12 @@ def test_web_page_filters_run_in_the_browser(cycle):
     ws, merged, _report, paths = cycle
     lights, *_ = expected_figures(ws, merged, JUNE)
     red = chromium_dom(paths[1], "#light=red")
-    assert text_of(red, "visible-count") == str(Counter(lights.values())["red"])
+    reds = Counter(lights.values())["red"]
+    assert text_of(red, "visible-count") == str(reds)
+    line = re.search(r'<p id="filter-line"([^>]*)>', red).group(1)
+    assert "hidden" not in line and text_of(red, "filter-names") == "红灯"  # the filter said at the top
+    assert text_of(red, "lights-text").startswith(f"筛选后的{reds}项任务中：")  # and the sentence follows it
+    assert 'id="tasks-fold" open' in red
     unit = "钢城区财政局"
     mine = chromium_dom(paths[1], f"#unit={unit}&light=green")
     expected = sum(1 for t in ws.tasks if unit in (*t.lead_units, *t.support_units) and lights[t.id] == "green")
@@ -391,6 +397,9 @@ MEASURE = """<script>
   ["cards", "overdue", "issues", "missing-units", "units", "tasks"].forEach(function (id) {
     found["top-" + id] = Math.round(document.getElementById(id).getBoundingClientRect().top);
   });
+  found.folded = Array.prototype.map.call(document.querySelectorAll("details.fold:not([open])"), function (fold) {
+    return fold.id + ":" + fold.querySelector("summary").textContent;
+  });
   parent.postMessage(JSON.stringify(found), "*");
 })();
 </script>"""
@@ -417,23 +426,43 @@ def measured(paths, tmp_path, width):
 
 @pytest.mark.parametrize("width", [1400, 390])
 def test_web_page_leads_with_the_summary_and_fits_a_phone(cycle, tmp_path, width):
-    *_, paths = cycle
+    _ws, _merged, report, paths = cycle
     layout = measured(paths, tmp_path, width)
     assert layout["client-width"] <= width
     assert layout["scroll-width"] <= layout["client-width"]  # no horizontal scrolling, even at 390 px
-    tasks = layout["top-tasks"]
-    assert all(layout[f"top-{i}"] < tasks for i in ("cards", "overdue", "issues", "missing-units", "units"))
+    order = ["cards", "overdue", "issues", "missing-units", "units", "tasks"]
+    tops = [layout[f"top-{i}"] for i in order]
+    assert tops == sorted(tops), dict(zip(order, tops, strict=True))  # cards, 逾期任务, 存在问题, then the rest
+    if width < 700:  # on a phone the long lists fold to their counts, 逾期任务 stays open
+        assert layout["folded"] == [
+            f"issues-fold:展开全部{len(report.issues)}条存在问题",
+            f"chart-fold:展开{len(report.chart_units)}个单位的完成率",
+            f"units-fold:展开{len(report.units)}个单位的完成情况表",
+            f"tasks-fold:展开{len(report.tasks)}项任务",
+        ]
+        assert tops[order.index("tasks")] - tops[order.index("cards")] < 4000  # the page is a few screens long
+    else:
+        assert layout["folded"] == []
 
 
 def test_web_page_prints_on_a4(cycle, tmp_path):
-    *_, paths = cycle
+    _ws, _merged, report, paths = cycle
     pdf = tmp_path / "report.pdf"
     chromium(paths[1], f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     with pdfplumber.open(pdf) as document:
         assert 2 < len(document.pages) < 80  # 181 tasks: columns wide enough to read, not a word a line
         assert all(round(p.width) == 595 and round(p.height) == 842 for p in document.pages)  # A4 in points
         first = document.pages[0].extract_text()
+        printed = "".join("".join(c["text"] for c in page.chars) for page in document.pages)
     assert "任务总数" in first and "逾期任务" in first  # the summary comes first on paper too
+    feedback = [t.support_text for t in report.tasks if t.support_text]
+    assert feedback and "展开" not in printed  # nothing folded on paper
+
+    def squeezed(text: str) -> str:  # the PDF's 辛 may read as the radical ⾟
+        return re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+
+    whole = squeezed(printed)
+    assert all(squeezed(text) in whole for text in feedback)  # every 配合单位反馈 printed whole
 
 
 def test_web_page_filters_apply_to_cards_and_charts(cycle):
