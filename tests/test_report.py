@@ -609,32 +609,37 @@ def recount(ws, root, period, before_status):
 def test_every_unit_figure_is_one_definition_in_every_output(cycle, tmp_path):
     ws, _june_merged, june, _ = cycle
     july_ws, _merged, july, paths = run_cycle(ws.root, JULY)
-    june_status = {t.task.id: t.status for t in june.tasks}
-    data, lead, status = recount(july_ws, ws.root, JULY, None)
-    open_tasks = [t for t in july_ws.tasks if not any(x.task.id == t.id and x.carried for x in july.tasks)]
-    carried = {t.task.id for t in july.tasks if t.carried}
+    assert_one_definition(july_ws, JULY, july, paths, {t.task.id: t.status for t in june.tasks})
+
+
+def assert_one_definition(ws, period, report, paths, previous):
+    """Each unit's figures, the praise, 状态变化 and the reporting states of a round recounted from its
+    merged.json by the settled rules, and the same in the workbook, the page and the bulletin."""
+    data, lead, status = recount(ws, ws.root, period, None)
+    open_tasks = [t for t in ws.tasks if not any(x.task.id == t.id and x.carried for x in report.tasks)]
+    carried = {t.task.id for t in report.tasks if t.carried}
     errors = Counter(p["unit"] for p in data["problems"] if p["severity"] == "error" and p["unit"])
-    for u in july.units:
+    for u in report.units:
         led = [t for t in open_tasks if u.unit in t.lead_units]
         done = sum(t.id in carried or status[t.id] == "已完成" for t in led)
         own = sum(lead.get((t.id, u.unit), {}).get("status", "").strip() == "已完成" for t in led)
         assert (u.led, u.done, u.own_done) == (len(led), done, own), u.unit
     # the reporting states add up to the units due
-    assert sum(july.reporting_counts.values()) == len(july.units)
+    assert sum(report.reporting_counts.values()) == len(report.units)
     # praise: on time, no errors, every led task answered from the list, none behind/overdue/stalled/invalid
     # (co-led ones included), no delay reported
-    for u in july.good_units:
+    for u in report.good_units:
         assert u.on_time and not errors.get(u.unit)
         for t in (t for t in open_tasks if u.unit in t.lead_units):
             mine = lead.get((t.id, u.unit), {})
             assert mine.get("status", "").strip() in STATUSES
             assert status[t.id] not in ("滞后", "状态有误（待核实）")
             assert "".join(mine.get("issues", "").split()) in NOTHING
-            line = next(x for x in july.tasks if x.task.id == t.id)
+            line = next(x for x in report.tasks if x.task.id == t.id)
             assert not (line.overdue and status[t.id] != "已完成")
     # 状态变化 from the previous round's consolidated status, 未报送 included
-    changed = {i for i in june_status if i not in carried and june_status[i] != status[i]}
-    assert {t.task.id for t in july.changed} == changed
+    changed = {i for i in previous if i not in carried and previous[i] != status[i]}
+    assert {t.task.id for t in report.changed} == changed
     # the three outputs say the same
     book = openpyxl.load_workbook(paths[0])
     sheet = book["单位统计"]
@@ -642,18 +647,18 @@ def test_every_unit_figure_is_one_definition_in_every_output(cycle, tmp_path):
     rows = {r[0]: dict(zip(heads, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)}
     page = paths[1].read_text(encoding="utf-8")
     document = "\n".join(p.text for p in docx.Document(str(paths[2])).paragraphs)
-    for u in july.units:
+    for u in report.units:
         assert (rows[u.unit]["已完成"], rows[u.unit]["本单位已完成"]) == (u.done, u.own_done)
         assert rows[u.unit]["报送情况"] == u.reporting
         if u.led:
             assert f"（{u.done}/{u.led}）" in page
-    good = "、".join(f"{u.unit}（完成{u.completion_text}）" for u in july.good_units)
+    good = "、".join(f"{u.unit}（完成{u.completion_text}）" for u in report.good_units)
     assert (good in document) if good else "本期没有同时满足以下条件的单位" in document
-    assert july.reporting_text() in document and july.reporting_text() in page
-    assert july.month_over_month() in document and july.month_over_month() in page
-    summary = july.summary()
-    assert summary["reporting"] == july.reporting_counts
-    assert summary["changed"] == [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in july.changed]
+    assert report.reporting_text() in document and report.reporting_text() in page
+    assert report.month_over_month() in document and report.month_over_month() in page
+    summary = report.summary()
+    assert summary["reporting"] == report.reporting_counts
+    assert summary["changed"] == [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in report.changed]
 
 
 def test_the_report_date_is_the_date_given_else_today_and_far_dates_are_warned(cycle):
@@ -672,9 +677,13 @@ AUGUST = Period(2021, 8)
 
 
 def test_planted_round_flags_untouched_stale_and_overdue_on_schedule(cycle, tmp_path):
-    """A third round after June and July: a workbook sent back untouched, prefilled text left as it was, and an
-    overdue task reported 序时推进."""
+    """A third round after June and July: a workbook sent back untouched, prefilled text left as it was, an
+    overdue task reported 序时推进, a task one co-lead reports 滞后 and the other 序时推进, and a reply whose
+    mail Date is forged; every figure still agrees across the three outputs and with a recount."""
     from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from .test_returns import mail_with
 
     ws, *_ = cycle
     root = ws.root
@@ -697,9 +706,43 @@ def test_planted_round_flags_untouched_stale_and_overdue_on_schedule(cycle, tmp_
         and not history.is_closed(t)
         and (out / f"{t.lead_units[0]}.xlsx").is_file()
     )
+    july_status = recount(ws, root, JULY, None)[2]
+    planted = {blank, stale, overdue.lead_units[0]}
+
+    def led(unit):
+        return [t for t in ws.tasks if unit in t.lead_units and not history.is_closed(t)]
+
+    def coleads(unit):
+        return {u for t in led(unit) for u in t.lead_units} - {unit}
+
+    def clean(unit):  # a unit with a workbook, none of whose tasks is overdue, not planted otherwise
+        return (
+            unit not in planted
+            and (out / f"{unit}.xlsx").is_file()
+            and bool(ws.units[unit].emails)
+            and all(not (t.deadline.due and t.deadline.due < AUGUST.last_day) for t in led(unit))
+        )
+
+    # the partner answers every task it leads 序时推进, and so does every co-lead of those tasks, but for one
+    # task that the co-lead whose mail Date is forged reports 滞后: only that keeps the partner from praise
+    partner = min(
+        (u for u in ws.units if clean(u) and coleads(u) and all(clean(c) for c in coleads(u))),
+        key=lambda u: (len(coleads(u)), u),
+    )
+    colead = next(t for t in led(partner) if len(t.lead_units) > 1)
+    forged = next(u for u in colead.lead_units if u != partner)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / f"{blank}.xlsx").write_bytes((out / f"{blank}.xlsx").read_bytes())
+    fresh = {"完成状态": "序时推进", "本月进展": "本月按计划推进。", "存在问题": "无"}
+    for unit in {partner} | coleads(partner):
+        answers = {t.id: fresh for t in led(partner) if unit in t.lead_units}
+        if unit == forged:
+            answers[colead.id] = fresh | {"完成状态": "滞后"}
+        folder = tmp_path / "mail" if unit == forged else inbox
+        fill_return(out / f"{unit}.xlsx", folder / f"{unit}.xlsx", answers)
+    behind = tmp_path / "mail" / f"{forged}.xlsx"
+    mail = mail_with(tmp_path / "forged.eml", ws.units[forged].emails[0], "Fri, 01 Jan 2100 09:00:00 +0800", [behind])
     book = openpyxl.load_workbook(out / f"{stale}.xlsx")
     sheet = book["牵头任务"]
     heads = [c.value for c in sheet[2]]
@@ -713,16 +756,30 @@ def test_planted_round_flags_untouched_stale_and_overdue_on_schedule(cycle, tmp_
         inbox / f"{overdue.lead_units[0]}.xlsx",
         {overdue.id: {"完成状态": "序时推进", "本月进展": "本月继续推进，尚未完成。"}},
     )
-    collect_returns(ws.paths, AUGUST, [inbox], received=datetime(2021, 9, 3, 10, 0))
+    collected = datetime(2021, 9, 3, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    collect_returns(ws.paths, AUGUST, [inbox, mail], received=datetime(2021, 9, 3, 10, 0), now=collected)
     merged = merge_period(ws, AUGUST)
     found = {(p.unit, p.code) for p in merged.problems}
+    forged_file = next(r.file for r in merged.returns if r.unit == forged)
+    assert [p.file for p in merged.problems if p.code == "received-time-implausible"] == [forged_file]
     assert (blank, "return-empty") in found
     assert (stale, "progress-unchanged") in found and (stale, "return-empty") not in found
     codes = [(p.unit, p.code) for p in merged.problems if p.code == "status-overdue-on-schedule"]
     assert codes == [(overdue.lead_units[0], "status-overdue-on-schedule")]
     assert not [e for e in merged.entries if e.unit == blank]  # nothing of an untouched workbook is counted
+    write_merge(ws, merged)
     report = build_report(ws, AUGUST, merged, history, issued=date(2021, 9, 6))
+    paths = write_report(ws, report)
+    assert report.issued == date(2021, 9, 6)  # the year 2100 of a forged Date moves neither date nor number
+    assert "〔2021〕" in "\n".join(p.text for p in docx.Document(str(paths[2])).paragraphs)
+    numbers = json.loads(ws.paths.bulletin_numbers.read_text(encoding="utf-8"))
+    assert numbers["2021-08"]["year"] == 2021
     units = {u.unit: u for u in report.units}
+    # a co-led 滞后 keeps both leads from praise, the one that reported 序时推进 on time and without errors too
+    assert next(t for t in report.tasks if t.task.id == colead.id).status == "滞后"
+    assert units[partner].on_time and not [p for p in merged.problems if p.unit == partner and p.severity == "error"]
+    assert units[partner] not in report.good_units and units[forged] not in report.good_units
+    assert_one_definition(ws, AUGUST, report, paths, july_status)
     assert units[blank].state == "error" and units[blank] not in report.good_units
     line = next(t for t in report.tasks if t.task.id == overdue.id)
     assert line.light == "red" and line.remark == "已超期，单位填报序时推进"
