@@ -19,7 +19,6 @@ import click.exceptions
 import click.formatting
 import click.parser
 import click.types
-from rich.markup import escape
 
 from . import workspace as ws_module
 from .cells import UNPRINTABLE, printable
@@ -32,7 +31,6 @@ from .outbox import Manifest
 from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, problem
 from .records import displaced
-from .returns import accept_return, assign_unit, list_returns, restore_return, set_received, withdraw_return
 from .rounds import Round, open_round
 from .wording import STATE_NAMES, chinese, chinese_date
 
@@ -93,6 +91,8 @@ def echo(text: str) -> None:
 
 def shown(text: object) -> str:
     """Text from outside inside rich markup: terminal escapes shown escaped, markup shown as typed."""
+    from rich.markup import escape  # here: a command that prints no table need not load rich
+
     return escape(printable(str(text)))
 
 
@@ -333,8 +333,10 @@ def print_problems(problems: list[Problem]) -> None:
     _console(False).print(problem_table(problems))
 
 
-# The commands that never write in a workspace; every other one holds it while it runs (`lock`).
-READ_ONLY_COMMANDS = ("init", "check")
+# The commands that write nothing under source/ and no output: they hold no lock, so a clerk can look at the round
+# while a collect runs. status and returns list write only derived caches, each aside and renamed, keyed by what
+# they read (a file stored meanwhile changes the key). Every other command holds the workspace while it runs.
+READ_ONLY_COMMANDS = ("init", "check", "status", "list")
 # A write refused by the system: said in Chinese with the folder, instead of a traceback.
 WRITE_REFUSED = {
     errno.EACCES: "没有写入权限，或文件夹是只读的",
@@ -694,6 +696,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     notes = opened.notes()
     built = opened.report()
     from .report import MonthlyReport  # loaded by the round already
+
     if as_json:
         _print_json({"round": opened.info(), **built.summary(), "notes": [p.to_dict() for p in notes]})
         return
@@ -769,6 +772,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     print_notes(opened.notes())
     built, paths = opened.publish(issued=issued, number=number)
     from .report import MonthlyReport  # loaded by the round already
+
     print_notes(getattr(built, "notes", []))
     print_written(paths)
     if not isinstance(built, MonthlyReport):  # a half-year or a year
@@ -906,6 +910,8 @@ file_argument = click.argument("file", metavar="文件名")
 @jobs_option("读取报送文件")
 def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
+    from .returns import list_returns
+
     lines = list_returns(ws, period, jobs=jobs)
     if as_json:
         _print_json([asdict(line) for line in lines])
@@ -945,6 +951,8 @@ def quote_argument(text: str) -> str:
 def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
+        from .returns import withdraw_return
+
         withdraw_return(ws, period, file, why)
     except ProblemError as exc:
         raise fail(exc) from exc
@@ -958,6 +966,8 @@ def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str
 def returns_restore(workspace: Path | None, period: Period, file: str) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
+        from .returns import restore_return
+
         restore_return(ws, period, file)
     except ProblemError as exc:
         raise fail(exc) from exc
@@ -974,6 +984,8 @@ def returns_restore(workspace: Path | None, period: Period, file: str) -> None:
 def returns_set_received(workspace: Path | None, period: Period, file: str, when: str) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
+        from .returns import set_received
+
         correction = set_received(ws, period, file, when)
     except ProblemError as exc:
         raise fail(exc) from exc
@@ -988,6 +1000,8 @@ def returns_set_received(workspace: Path | None, period: Period, file: str, when
 def returns_assign(workspace: Path | None, period: Period, file: str, unit: str) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
+        from .returns import assign_unit
+
         correction = assign_unit(ws, period, file, unit)
     except ProblemError as exc:
         raise fail(exc) from exc
@@ -1026,6 +1040,8 @@ def rounds_set_due(workspace: Path | None, period: Period, due: str, why: str) -
 def returns_accept(workspace: Path | None, period: Period, file: str, remember: bool) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
+        from .returns import accept_return
+
         accepted = accept_return(ws, period, file, remember=remember)
     except ProblemError as exc:
         raise fail(exc) from exc

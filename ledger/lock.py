@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-import filelock
-
 from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import write_aside
@@ -41,6 +39,8 @@ def lock_wait(configured: float) -> float:
 @contextmanager
 def workspace_lock(paths: WorkspacePaths, command: str, wait: float) -> Iterator[None]:
     """Hold the workspace for `command` while the block runs; raises WorkspaceBusy after `wait` seconds."""
+    import filelock  # here: it costs a command that holds no lock (status) a tenth of its start
+
     paths.root.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(paths.lock, timeout=wait, is_singleton=False)
     started = time.monotonic()

@@ -22,7 +22,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, NamedTuple
 
 import python_calamine
-import xlrd
 from defusedxml import ElementTree
 
 from .cells import task_id_of
@@ -376,6 +375,8 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
 
 def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
     """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding."""
+    import xlrd  # here: only an .xls return needs it
+
     book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
     try:
         found = {}
