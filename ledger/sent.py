@@ -164,10 +164,16 @@ def sent_periods(paths: WorkspacePaths) -> list[Period]:
 
 def new_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> frozenset[str]:
     """Tasks of a round that no earlier round's record holds: added to the source list (新增). Nothing is new in
-    the first recorded round."""
-    earlier = [p for p in sent_periods(paths) if p < period]
-    known = {t.id for p in earlier if (sent := read_sent(paths, p)) for t in sent.tasks}
-    return frozenset(t.id for t in tasks if t.id not in known) if known else frozenset()
+    the first recorded round. Records are read from the latest back, and only until every task is found: a
+    round's cost does not grow with the rounds before it (each record holds the whole list of its round)."""
+    wanted = {t.id for t in tasks}
+    known: set[str] = set()
+    for earlier in reversed([p for p in sent_periods(paths) if p < period]):
+        sent = read_sent(paths, earlier)
+        known |= {t.id for t in sent.tasks} if sent else set()
+        if wanted <= known:
+            break
+    return frozenset(wanted - known) if known else frozenset()
 
 
 def is_fixed(paths: WorkspacePaths, period: Period) -> bool:
@@ -237,13 +243,17 @@ class Meaning:
     task: Task
 
 
-def known_meanings(paths: WorkspacePaths) -> dict[str, Meaning]:
-    """Task ID -> its text and units in the last recorded round that held it."""
+def known_meanings(paths: WorkspacePaths, wanted: set[str]) -> dict[str, Meaning]:
+    """Task ID -> its text and units in the last recorded round that held it, for the IDs `wanted` and whatever
+    else the records read hold. Records are read from the latest back, and only until every wanted ID is found:
+    usually the last round alone."""
     found: dict[str, Meaning] = {}
-    for period in sent_periods(paths):
+    for period in reversed(sent_periods(paths)):
         sent = read_sent(paths, period)
         for task in sent.tasks if sent else ():
-            found[task.id] = Meaning(period=period, task=task)
+            found.setdefault(task.id, Meaning(period=period, task=task))
+        if wanted <= found.keys():
+            break
     return found
 
 
@@ -260,7 +270,7 @@ def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]
     """The source list against what each ID meant when last sent: `task-renumbered` (an error) for each task
     whose text now stands under another ID or whose ID now holds another task's text, `task-text-changed`
     (a warning) for a small edit of a task's text under its own ID."""
-    known = known_meanings(paths)
+    known = known_meanings(paths, {t.id for t in tasks})
     if not known:
         return []
     current = {t.id: t for t in tasks}
