@@ -35,7 +35,7 @@ from .sent import round_tasks
 from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
-RECORD_FORMAT = "5"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "6"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
@@ -139,8 +139,8 @@ class History:
         key = self.keys.get(str(period))
         if key is None:
             return None
-        path = ws.paths.round_cache(period, key)
-        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8"))["record"])
+        path = ws.paths.round_record(period, key)
+        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     # --- folding one round in
 
@@ -273,11 +273,10 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     history.keys = {str(r): k for r, k in zip(rounds, keys, strict=True)}
     start = 0
     for i in range(len(rounds) - 1, -1, -1):
-        path = ws.paths.round_cache(rounds[i], keys[i])
-        if path.is_file():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            history.load(data["state"])
-            history.previous_record = RoundRecord.from_dict(data["record"])
+        path, record_path = ws.paths.round_cache(rounds[i], keys[i]), ws.paths.round_record(rounds[i], keys[i])
+        if path.is_file() and record_path.is_file():
+            history.load(json.loads(path.read_text(encoding="utf-8")))
+            history.previous_record = RoundRecord.from_dict(json.loads(record_path.read_text(encoding="utf-8")))
             history.reused = rounds[: i + 1]
             start = i + 1
             break
@@ -289,11 +288,13 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
         (history.reused if from_cache else history.computed).append(rounds[i])
         record = history.fold(ws, result, tasks)
         history.previous_record = record
-        payload = {"state": history.state(), "record": record.to_dict()}
         path = ws.paths.round_cache(rounds[i], keys[i])
         for stale in path.parent.glob(f"{rounds[i]}-*.json"):
             stale.unlink()
-        write_aside(path, json.dumps(payload, ensure_ascii=False).encode())
+        write_aside(
+            ws.paths.round_record(rounds[i], keys[i]), json.dumps(record.to_dict(), ensure_ascii=False).encode()
+        )
+        write_aside(path, json.dumps(history.state(), ensure_ascii=False).encode())  # last: it marks the pair whole
     return history
 
 

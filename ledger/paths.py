@@ -147,8 +147,12 @@ class WorkspacePaths:
         return self.build / "cache"
 
     def round_cache(self, period: Period, key: str) -> Path:
-        """The ledger's state after a round (history carried round to round) and the round's own record."""
+        """The ledger's state after a round (history carried round to round)."""
         return self.cache / "rounds" / f"{period}-{key}.json"
+
+    def round_record(self, period: Period, key: str) -> Path:
+        """A round's own record, small, beside its state: the year's view reads every round's without the state."""
+        return self.cache / "rounds" / f"{period}-{key}.record.json"
 
     def merge_cache(self, period: Period, key: str) -> Path:
         """An earlier period's merge result, keyed by what it was computed from."""

@@ -175,7 +175,7 @@ class Round:
         if self.is_summary:
             from .span_outputs import write_span_report
 
-            return built, write_span_report(self.ws, built, number=number)  # type: ignore[arg-type]
+            return built, write_span_report(self.ws, built, number=number, jobs=self.jobs)  # type: ignore[arg-type]
         from .publish import write_report
 
         return built, write_report(self.ws, built, number=number, jobs=self.jobs)  # type: ignore[arg-type]

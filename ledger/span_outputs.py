@@ -8,6 +8,7 @@ written beside its place and renamed over the last one: a reader never opens hal
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import xlsxwriter
 from .bulletin import bulletin_number, write_docx
 from .config import DONE_STATUS
 from .model import Task
+from .processes import in_processes
 from .report import LIGHT_NAMES, Light
 from .report_workbook import CELL_FILLS, CHART_COLOURS, bar_chart
 from .span import SpanReport, SpanTask, SpanUnit
@@ -366,14 +368,16 @@ def write_span_docx(ws: Workspace, report: SpanReport, path: Path, number: int) 
     return replaced(path, lambda unfinished: write_docx(ws, report, span_context(report), unfinished, number))
 
 
-def write_span_report(ws: Workspace, report: SpanReport, *, number: int | None = None) -> list[Path]:
+def write_span_report(ws: Workspace, report: SpanReport, *, number: int | None = None, jobs: int = 1) -> list[Path]:
     """build/<period>/report/汇总台账.xlsx, report.html and 通报.docx of a half-year or a year. `number` is the n
-    of the 通报's 发文字号; without it the number given before (or the next of the year) is used."""
+    of the 通报's 发文字号; without it the number given before (or the next of the year) is used. With jobs > 1
+    the three are written by that many processes at once (the same files), as a round's report is."""
     folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
-    n = bulletin_number(ws.paths, report.period, report.issued.year, number)
-    return [
-        write_span_xlsx(report, folder / "汇总台账.xlsx"),
-        write_span_html(ws, report, folder / "report.html"),
-        write_span_docx(ws, report, folder / "通报.docx", n),
+    n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
+    calls = [
+        functools.partial(write_span_xlsx, report, folder / "汇总台账.xlsx"),
+        functools.partial(write_span_html, ws, report, folder / "report.html"),
+        functools.partial(write_span_docx, ws, report, folder / "通报.docx", n),
     ]
+    return list(in_processes(calls, jobs))
