@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from .clock import local_date, local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
@@ -295,8 +295,40 @@ class ReportingChange:
     better: bool
 
 
+class LineOfTask(Protocol):
+    status: str
+    light: Light
+    overdue: bool
+
+
+Line = TypeVar("Line", bound=LineOfTask)
+
+
+class TaskTotals(Generic[Line]):
+    """Figures over a report's task lines, a round's or a half-year's: one definition each, for every output."""
+
+    tasks: list[Line]
+
+    @property
+    def done(self) -> int:
+        return sum(t.status == DONE_STATUS for t in self.tasks)
+
+    @property
+    def completion(self) -> float:
+        return self.done / len(self.tasks) if self.tasks else 0.0
+
+    @property
+    def counts(self) -> dict[Light, int]:
+        found = Counter(t.light for t in self.tasks)
+        return {light: found[light] for light in LIGHT_NAMES}
+
+    @property
+    def overdue_tasks(self) -> list[Line]:
+        return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
+
+
 @dataclass(kw_only=True)
-class MonthlyReport:
+class MonthlyReport(TaskTotals[TaskLine]):
     period: Period
     as_of: date  # the data cut-off: lights are as of the period's last day
     issued: date  # the report date: the day it is made, never before the last return counted
@@ -318,11 +350,6 @@ class MonthlyReport:
     notes: list[Problem] = field(default_factory=list)  # about the report itself: a report date far after the round
 
     # --- lights and the red / 未报送 split
-
-    @property
-    def counts(self) -> dict[Light, int]:
-        found = Counter(t.light for t in self.tasks)
-        return {light: found[light] for light in LIGHT_NAMES}
 
     @property
     def red_overdue(self) -> int:
@@ -360,17 +387,6 @@ class MonthlyReport:
             red = f"红灯{c['red']}（逾期{overdue}），未报送{c['grey']}"
         return f"绿灯{c['green']}，黄灯{c['yellow']}，{red}"
 
-    @property
-    def done(self) -> int:
-        return sum(t.status == DONE_STATUS for t in self.tasks)
-
-    @property
-    def completion(self) -> float:
-        return self.done / len(self.tasks) if self.tasks else 0.0
-
-    @property
-    def overdue_tasks(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
 
     @property
     def due_soon_tasks(self) -> list[TaskLine]:

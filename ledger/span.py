@@ -9,7 +9,6 @@ leads (done when all its leads say so) and its reporting record over the rounds;
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +16,7 @@ from .clock import today
 from .config import DONE_STATUS
 from .history import History, RoundRecord, Said
 from .model import Period, Task
-from .report import LIGHT_NAMES, Completion, Light, light_of, reporting_lines
+from .report import Completion, Light, TaskTotals, light_of, reporting_lines
 from .sent import round_tasks
 from .statuses import NOT_REPORTED
 from .wording import chinese
@@ -81,7 +80,7 @@ class RoundPoint:
 
 
 @dataclass(kw_only=True)
-class SpanReport:
+class SpanReport(TaskTotals[SpanTask]):
     period: Period  # 2021, 2021-H1 …
     rounds: list[Period]  # every round of the rhythm inside the period
     with_data: list[Period]  # those the ledger has a record of (returns stored)
@@ -99,22 +98,6 @@ class SpanReport:
         """全年 or 上半年 … as the bulletin's title says it: "2021年全年", "2021年上半年"."""
         return f"{self.period.year}年全年" if self.period.kind == "year" else self.period.label
 
-    @property
-    def done(self) -> int:
-        return sum(t.status == DONE_STATUS for t in self.tasks)
-
-    @property
-    def completion(self) -> float:
-        return self.done / len(self.tasks) if self.tasks else 0.0
-
-    @property
-    def counts(self) -> dict[Light, int]:
-        found = Counter(t.light for t in self.tasks)
-        return {light: found[light] for light in LIGHT_NAMES}
-
-    @property
-    def overdue_tasks(self) -> list[SpanTask]:
-        return [t for t in self.tasks if t.overdue and t.status != DONE_STATUS]
 
     @property
     def complete(self) -> bool:
