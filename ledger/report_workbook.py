@@ -66,6 +66,25 @@ def unit_row(line: UnitLine) -> list[object]:
     ]
 
 
+LIGHTS: list[Light] = ["green", "yellow", "red", "grey"]
+
+
+def lights_chart(book: xlsxwriter.Workbook, sheet, first_row: int) -> None:
+    """The 概况 sheet's chart of tasks by light, from its four light rows starting at `first_row` (0-based)."""
+    chart = bar_chart(book, "任务灯色分布", len(LIGHTS))
+    chart.add_series(
+        {
+            "name": "任务数",
+            "categories": ["概况", first_row, 0, first_row + 3, 0],
+            "values": ["概况", first_row, 1, first_row + 3, 1],
+            "points": [{"fill": {"color": CHART_COLOURS[light]}} for light in LIGHTS],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_legend({"none": True})
+    sheet.insert_chart("D3", chart)
+
+
 def bar_chart(book: xlsxwriter.Workbook, title: str, count: int, percent: bool = False):
     """A horizontal bar chart that labels every category, reads top to bottom and is as tall as it needs."""
     chart = book.add_chart({"type": "bar"})
@@ -170,19 +189,7 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
     ]
     sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, [22, 14])
     sheet.write_number(4, 1, round(report.completion, 4), percent)
-    lights: list[Light] = ["green", "yellow", "red", "grey"]
-    chart = bar_chart(book, "任务灯色分布", len(lights))
-    chart.add_series(
-        {
-            "name": "任务数",
-            "categories": ["概况", 5, 0, 8, 0],
-            "values": ["概况", 5, 1, 8, 1],
-            "points": [{"fill": {"color": CHART_COLOURS[light]}} for light in lights],
-            "data_labels": {"value": True},
-        }
-    )
-    chart.set_legend({"none": True})
-    sheet.insert_chart("D3", chart)
+    lights_chart(book, sheet, 5)
 
 
 def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent, moment) -> None:

@@ -21,8 +21,8 @@ from .bulletin import bulletin_number, write_docx
 from .config import DONE_STATUS
 from .model import Task
 from .processes import in_processes
-from .report import LIGHT_NAMES, Light
-from .report_workbook import CELL_FILLS, CHART_COLOURS, bar_chart
+from .report import LIGHT_NAMES
+from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, lights_chart
 from .span import SpanReport, SpanTask, SpanUnit
 from .templating import template
 from .wording import chinese, without_spaces
@@ -35,7 +35,6 @@ TASK_WIDTHS = [9, 36, 16, 14, 11, 6, 11, 12, 44]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "完成率", "应报送期数", "已报送", "按时", "逾期", "未报送", "报送有误"]
 UNIT_HEADERS += ["按时报送率", "联系人", "电话"]
 UNIT_WIDTHS = [28, 8, 7, 8, 9, 7, 6, 6, 7, 8, 9, 10, 14]
-LIGHTS: list[Light] = ["green", "yellow", "red", "grey"]
 
 
 @dataclass(kw_only=True)
@@ -227,18 +226,7 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
     ]
     sheet = table_sheet(book, "概况", f"{report.heading}完成情况概况", ["指标", "数值"], rows, [24, 44])
     sheet.write_number(5, 1, round(report.completion, 4), percent)
-    chart = bar_chart(book, "任务灯色分布", len(LIGHTS))
-    chart.add_series(
-        {
-            "name": "任务数",
-            "categories": ["概况", 8, 0, 11, 0],
-            "values": ["概况", 8, 1, 11, 1],
-            "points": [{"fill": {"color": CHART_COLOURS[light]}} for light in LIGHTS],
-            "data_labels": {"value": True},
-        }
-    )
-    chart.set_legend({"none": True})
-    sheet.insert_chart("D3", chart)
+    lights_chart(book, sheet, 8)
     return sheet
 
 
