@@ -12,6 +12,7 @@ refused) is not lost either: the new file goes beside it under a name that says 
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import re
@@ -80,6 +81,18 @@ def append_record(path: Path, record: Mapping[str, object]) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def current_user() -> str:
+    """Who is making a change, for the "by" of a record: `LEDGER_USER` when a front end (the console) acts for
+    someone it signed in, else the operating-system user; empty when neither can be told."""
+    named = os.environ.get("LEDGER_USER", "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def is_temporary(name: str) -> bool:

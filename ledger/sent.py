@@ -15,7 +15,6 @@ the ID and is a warning, `task-text-changed`.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from typing import Any
 from .model import Deadline, Period, SourceRef, Task
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError, problem
-from .records import append_record, read_records
+from .records import append_record, current_user, read_records
 
 SIMILAR = 0.8  # difflib ratio at or above which an edited text is the same task (a typo, a word changed)
 SENT_STATES = (None, "sent", "uncertain")  # send-log states of a message that may have reached its unit
@@ -199,7 +198,7 @@ def record_sent(
     if kind == "render" and previous is not None and is_fixed(paths, sent.period):
         return False
     sent.kind, sent.why = kind, (why or "").strip()
-    sent.when, sent.who = when.isoformat(timespec="seconds"), _user()
+    sent.when, sent.who = when.isoformat(timespec="seconds"), current_user()
     append_record(paths.sent(sent.period), sent.to_dict())
     return True
 
@@ -223,13 +222,6 @@ def check_revision(paths: WorkspacePaths, sent: SentRound, previous: SentRound |
 def _changed_units(before: SentRound, after: SentRound) -> list[str]:
     old, new = before.received(), after.received()
     return sorted(u for u in {*old, *new} if old.get(u) != new.get(u))
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 # --- what each task ID has meant

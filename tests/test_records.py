@@ -1,5 +1,6 @@
 """The append-only store: a torn line is listed, never fatal, and the next record starts on a line of its own."""
 
+import getpass
 import os
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from ledger.records import (
     append_record,
+    current_user,
     displaced,
     is_temporary,
     read_records,
@@ -79,3 +81,10 @@ def test_an_output_held_open_elsewhere_is_written_beside_and_named(tmp_path, mon
     assert (written.name, written.read_bytes(), path.read_bytes()) == ("汇总台账（新）.xlsx", b"new", b"open in WPS")
     assert displaced(written) == path and displaced(path) is None
     assert write_aside(path, b"newer").read_bytes() == b"newer"  # （新） replaced in turn
+
+
+def test_current_user_is_the_named_user_when_a_front_end_sets_one(monkeypatch):
+    monkeypatch.setenv("LEDGER_USER", "  督查室张三 ")
+    assert current_user() == "督查室张三"
+    monkeypatch.delenv("LEDGER_USER")
+    assert current_user() == getpass.getuser()
