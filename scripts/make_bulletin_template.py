@@ -23,8 +23,8 @@ from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ BODY, TITLE, HEI, KAI, SONG = "仿宋_GB2312", "方正小标宋简体", "黑体"
 FALLBACKS = {TITLE: "宋体", BODY: "仿宋", HEI: "SimHei", KAI: "楷体"}
 LINE = 579  # twips: 225 mm / 22 lines
 CHAR = 315  # twips: one character of 3号 condensed by 0.25 pt, so that 28 fit the 156 mm line
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"  # Word 2010 shapes
 RED = RGBColor(0xFF, 0x00, 0x00)
 TABLE_WIDTHS = (Mm(22), Mm(58), Mm(24), Mm(28), Mm(22))  # 154 mm, inside the 156 mm 版心
 ISSUE_WIDTHS = (Mm(22), Mm(36), Mm(30), Mm(66))
@@ -178,8 +179,8 @@ def fonts(element, font: str, latin: str | None = None) -> None:
 
 
 def set_ppr(style, **attributes: dict[str, str]) -> None:
-    """Add or replace pPr children of a style: set_ppr(style, ind={"firstLineChars": "200"})."""
-    ppr = style.element.get_or_add_pPr()
+    """Add or replace pPr children of a style or a paragraph: set_ppr(style, ind={"firstLineChars": "200"})."""
+    ppr = (style.element if hasattr(style, "element") else style._p).get_or_add_pPr()
     for tag, values in attributes.items():
         child = OxmlElement(f"w:{tag}")
         for key, value in values.items():
@@ -571,30 +572,48 @@ def table(doc, heads: tuple[str, ...], cells: tuple[str, ...], loop: str, widths
 
 
 def colophon(doc) -> None:
-    """The 版记 at the foot of the last page: a frame anchored to the bottom of the 版心."""
-    frame = {
-        "w": "8844",
-        "wrap": "around",
-        "vAnchor": "margin",
-        "hAnchor": "margin",
-        "xAlign": "center",
-        "yAlign": "bottom",
-    }
-    copy = add(doc, "Colophon", "{%p if doc.copy_to %}")
-    lines = [copy, add(doc, "Colophon", "抄送：{{ doc.copy_to }}"), add(doc, "Colophon", "{%p endif %}")]
-    printed = add(doc, "Colophon", "{{ doc.printer }}\t{{ doc.printed }}印发")
-    lines.append(printed)
-    # 首条、末条分隔线. The paragraphs' borders are the same so that Word and LibreOffice keep them in one frame
-    # (LibreOffice splits paragraphs with different borders into frames it no longer anchors at the foot, and a
-    # thin "between" border moves the frame off the foot too); the thin line between 抄送 and 印发 is therefore
-    # not drawn.
-    for p in (lines[1], printed):
-        border(p, top=(8, "000000", 1), bottom=(8, "000000", 1))
-    for p in lines:
-        element = OxmlElement("w:framePr")
-        for key, value in frame.items():
-            element.set(qn(f"w:{key}"), value)
-        place(p._p.get_or_add_pPr(), element, PPR_ORDER)
+    """The 版记 at the foot of the last page, in a text box anchored to the bottom of the 版心: inside a text box
+    each paragraph keeps its own borders, so the 首条 and 末条分隔线 are thick (0.35 mm) and the line between 抄送
+    and 印发 thin (0.25 mm), as GB/T 9704 draws them. (Framed paragraphs cannot: LibreOffice splits paragraphs
+    with different borders into frames it no longer anchors at the foot.) 抄送 continues under the first
+    character after its colon."""
+    thick, thin = (8, "000000", 1), (6, "000000", 1)
+    copied = [
+        add(doc, "Colophon", "{%p if doc.copy_to %}"),
+        add(doc, "Colophon", "抄送：{{ doc.copy_to }}"),
+        add(doc, "Colophon", "{{ doc.printer }}\t{{ doc.printed }}印发"),
+        add(doc, "Colophon", "{%p else %}"),
+        add(doc, "Colophon", "{{ doc.printer }}\t{{ doc.printed }}印发"),
+        add(doc, "Colophon", "{%p endif %}"),
+    ]
+    border(copied[1], top=thick, bottom=thin)
+    border(copied[2], bottom=thick)
+    border(copied[4], top=thick, bottom=thick)
+    label = 3 * 280  # "抄送：" at 4号
+    set_ppr(copied[1], ind={"left": str(280 + label), "right": "280", "hanging": str(label)})
+    width = 8844 * 635  # the 版心's 156 mm in EMU
+    anchor = add(doc, "Colophon")
+    set_ppr(anchor, spacing={"before": "0", "after": "0", "line": "20", "lineRule": "exact"})
+    box = parse_xml(
+        f"<w:r {nsdecls('w', 'wp', 'a')} xmlns:wps=\"{WPS}\"><w:drawing>"
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0"'
+        ' locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+        '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
+        f'<wp:extent cx="{width}" cy="800000"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+        '<wp:docPr id="1001" name="版记"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData'
+        f' uri="{WPS}"><wps:wsp>'
+        '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{width}" cy="800000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+        "<a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
+        '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b"'
+        ' anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+        "</w:drawing></w:r>"
+    )
+    content = box.find(".//" + qn("w:txbxContent"))
+    for paragraph in copied:
+        content.append(paragraph._p)  # moved out of the body into the box
+    anchor._p.append(box)
 
 
 def main() -> None:

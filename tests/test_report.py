@@ -491,7 +491,12 @@ def bulletin_pdf(cycle, tmp_path_factory):
     pdf = libreoffice_pdf(paths[2], tmp_path_factory.mktemp("bulletin"))
     with pdfplumber.open(pdf) as document:
         yield [
-            {"chars": page.chars, "text": "".join(c["text"] for c in page.chars), "width": page.width}
+            {
+                "chars": page.chars,
+                "text": "".join(c["text"] for c in page.chars),
+                "width": page.width,
+                "rules": [(line["top"], line["linewidth"]) for line in page.lines if line["top"] == line["bottom"]],
+            }
             for page in document.pages
         ]
 
@@ -528,6 +533,27 @@ def test_bulletin_has_its_head_and_colophon(bulletin_pdf, cycle):
     assert "抄送：区委办公室" in text and printed in text
     colophon = [c for c in last["chars"] if c["text"] == "印"]
     assert colophon and colophon[-1]["bottom"] > TEXT_AREA[3] - 20 * MM  # at the foot of the last page
+
+
+def test_bulletin_colophon_rules_are_thick_thin_thick_and_copy_to_continues_under_its_first_name(bulletin_pdf):
+    last = bulletin_pdf[-1]
+    rows: dict[int, list[dict]] = {}
+    for c in last["chars"]:
+        rows.setdefault(round(c["top"]), []).append(c)
+    tops = sorted(rows)
+    copy_to = next(t for t in tops if "".join(c["text"] for c in rows[t]).startswith("抄送："))
+    printed = next(t for t in tops if "".join(c["text"] for c in rows[t]).endswith("印发"))
+    rules = sorted(rule for rule in last["rules"] if rule[0] > copy_to - 20 * MM)
+    # GB/T 9704: 首条 and 末条分隔线 0.35 mm, the one between 抄送 and 印发 0.25 mm
+    assert [top < copy_to for top, _ in rules] == [True, False, False]
+    assert copy_to < rules[1][0] < printed < rules[2][0]
+    (_, first), (_, between), (_, final) = rules
+    assert between < first and between < final
+    assert final == pytest.approx(0.35 * MM, abs=0.1) and between == pytest.approx(0.25 * MM, abs=0.1)
+    continued = [t for t in tops if copy_to < t < printed]
+    assert continued  # the example's 抄送 runs over one line
+    after_colon = rows[copy_to][3]  # 抄送：区…
+    assert rows[continued[0]][0]["x0"] == pytest.approx(after_colon["x0"], abs=1)
 
 
 def test_bulletin_signature_and_date_stand_as_the_standard_places_them(bulletin_pdf, cycle):
