@@ -679,7 +679,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     s = result.stats
     echo(
         f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['refused']}个，"
-        f"已撤回{s['withdrawn']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
+        f"已撤回{s['withdrawn']}个，退回重报{s['rejected']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
         f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
     )
     print_written(paths)
@@ -715,6 +715,9 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         ("逾期报送", built.late_units),
     ):
         echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
+    if built.redo_units:
+        sent_back = "、".join(f"{u.unit}（{u.sent_back}）" for u in built.redo_units)
+        echo(f"退回重报（{len(built.redo_units)}个）：{sent_back}")
     echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
 
 
@@ -898,7 +901,8 @@ def command_group(name: str, help_text: str) -> click.Group:
 
 
 returns = command_group(
-    "returns", "查看和更正已收到的报送文件：撤回、恢复、更正收到时间、指定报送单位。文件始终原样保存，更正另行记录。"
+    "returns",
+    "查看和更正已收到的报送文件：撤回、退回重报、恢复、更正收到时间、指定报送单位。文件始终原样保存，更正另行记录。",
 )
 file_argument = click.argument("file", metavar="文件名")
 
@@ -959,7 +963,32 @@ def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str
     echo(f"已撤回：{file}（原因：{why.strip()}）。文件仍保存在 {ws.paths.returns(period)}。")
 
 
-@returns.command("restore", help="恢复一个已撤回的报送文件。")
+@returns.command(
+    "reject",
+    help="把一个报送文件退回单位重新报送（退回重报）：文件仍原样保存，不计入汇总；催报时写明退回原因并附上单位的原表。",
+)
+@workspace_option
+@period_option
+@file_argument
+@click.option("--why", required=True, metavar="原因", help="退回的原因，会写进催报邮件，如“牵头任务未填写完成状态”。")
+def returns_reject(workspace: Path | None, period: Period, file: str, why: str) -> None:
+    ws = load_valid_workspace(workspace, period)
+    try:
+        from .returns import reject_return
+        from .schedule import resubmit_due
+
+        correction = reject_return(ws, period, file, why)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    by = resubmit_due(ws.config, datetime.fromisoformat(correction.at).date())  # `at` is in office time
+    echo(f"已退回：{file}（原因：{correction.why}）。文件仍保存在 {ws.paths.returns(period)}，不计入汇总。")
+    echo(
+        f"用 ledger remind --period {period} 通知该单位（附原表）；{chinese(by)}前重新报送的，仍按首次报送的时间"
+        "认定是否按时报送。退回错了的，用 ledger returns restore 撤销。"
+    )
+
+
+@returns.command("restore", help="恢复一个已撤回或已退回的报送文件，重新计入汇总。")
 @workspace_option
 @period_option
 @file_argument

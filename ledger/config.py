@@ -192,6 +192,7 @@ class Config:
     rhythm: Rhythm = field(default_factory=Rhythm)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     due_soon_days: int = 10
+    resubmit_days: int = 3  # [ledger]: working days after a 退回 within which a resubmission keeps its timeliness
     statuses: list[str] = field(default_factory=lambda: list(DEFAULT_STATUSES))
     sheet_password: str | None = None
     timezone: str = DEFAULT_TIMEZONE
@@ -466,6 +467,7 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         rhythm=_rhythm(ledger, report),
         calendar=_calendar(section("calendar")),
         due_soon_days=report.integer("due_soon_days", 10, "due_soon_days = 10", low=0),
+        resubmit_days=ledger.integer("resubmit_days", 3, "resubmit_days = 3", low=0),
         support_group_threshold=report.integer(
             "support_group_threshold",
             DEFAULT_SUPPORT_GROUP_THRESHOLD,

@@ -26,8 +26,9 @@ Role = Literal["lead", "support", "group"]
 ADDED_ROW = "单位新增的行（作为建议保留）"  # the reason of an unmerged value from a row a unit added (a proposal)
 # merged: the unit's latest; superseded: an earlier one; refused: unreadable, unattributed or of another
 # period; withdrawn: the office took it back (ledger returns withdraw); evidence: a scan beside a workbook;
-# held (待确认): mailed by a sender not registered for the unit it names, until the office accepts it.
-ReturnState = Literal["merged", "superseded", "refused", "withdrawn", "evidence", "held"]
+# held (待确认): mailed by a sender not registered for the unit it names, until the office accepts it;
+# rejected (退回重报): the office sent it back to its unit to correct (ledger returns reject).
+ReturnState = Literal["merged", "superseded", "refused", "withdrawn", "evidence", "held", "rejected"]
 
 
 @dataclass(kw_only=True)
@@ -195,7 +196,8 @@ class ReturnInfo:
     reporter: dict[str, str] = field(default_factory=dict)  # 填报人 / 联系电话 / 审核人 from the footer
     received_how: str = ""  # how the received time is known (collect.RECEIVED_HOW_NAMES)
     saved_at: str = ""  # the workbook's own last-saved time, when plausible (it decides which return is latest)
-    why: str = ""  # why it was withdrawn
+    why: str = ""  # why it was withdrawn or sent back
+    rejected_at: str = ""  # when it was sent back to its unit (退回重报), office time
 
 
 @dataclass(kw_only=True)
@@ -223,6 +225,7 @@ class MergeResult:
             "withdrawn": states["withdrawn"],
             "evidence": states["evidence"],
             "held": states["held"],
+            "rejected": states["rejected"],
             "units": len({r.unit for r in self.returns if r.state == "merged"}),
             "entries": len(self.entries),
             "errors": sum(p.severity == ERROR for p in self.problems),

@@ -35,7 +35,7 @@ from .sent import round_tasks
 from .statuses import consolidate, normalise_status
 from .workspace import Workspace
 
-RECORD_FORMAT = "6"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "7"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",

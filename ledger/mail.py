@@ -17,6 +17,7 @@ import base64
 import contextlib
 import hashlib
 import imaplib
+import mimetypes
 import os
 import smtplib
 import ssl
@@ -36,19 +37,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .cells import tidy
-from .clock import office_zone
+from .clock import local_date, local_time, office_zone
 from .collect import CollectResult, intake_problems, nothing_taken, read_message, store_incoming
 from .config import MailConfig
-from .entries import MergeResult
+from .entries import MergeResult, ReturnInfo
 from .layout import attachment_name
 from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
 from .problems import ERROR
 from .records import append_record, read_records, write_aside
-from .schedule import round_due
+from .report import awaiting_redo, sent_back_returns
+from .schedule import resubmit_due, round_due
 from .templating import template
-from .wording import chinese_date
+from .wording import chinese, chinese_date
 from .workspace import Workspace
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -87,14 +89,16 @@ class Outgoing:
 
 
 def attachment(data: bytes, name: str) -> MIMEBase:
-    """A workbook under its Chinese name, readable by Outlook, Foxmail and webmail alike.
+    """A workbook under its Chinese name, readable by Outlook, Foxmail and webmail alike (a unit's own .xls, .ods
+    or .csv sent back to it goes under its own type).
 
     RFC 2231 (filename*) is the standard; older Outlook and many webmail clients only read an RFC 2047 encoded
     word in name/filename, so both are given. Built with the compat32 classes, which write these headers as
     given (the newer policy rewrites them and garbles long content types).
     """
     encoded = Header(name, "utf-8").encode(maxlinelen=10_000)
-    part = MIMEBase(*XLSX_TYPE)
+    other = (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/", 1)
+    part = MIMEBase(*(XLSX_TYPE if name.endswith(".xlsx") else other))
     part.set_payload(data)
     encoders.encode_base64(part)
     part.set_param("name", encoded)
@@ -190,9 +194,12 @@ def workbook_messages(
 
 def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) -> tuple[list[Outgoing], list[str]]:
     """Reminders to units that have not returned, and to units whose return has errors (quoting them). A unit
-    none of whose files could be merged (unreadable, a scan only …) gets its workbook again to fill in."""
+    none of whose files could be merged (unreadable, a scan only …) gets its workbook again to fill in. A unit
+    whose return the office sent back (退回重报) and that has not sent again is told why, and gets its own file
+    back to correct."""
     period, outbox = manifest.period, ws.paths.outbox(manifest.period)
-    returned = {r.unit for r in merged.returns if r.state == "merged"}
+    returned = {r.unit: r for r in merged.returns if r.state == "merged"}
+    sent_back = sent_back_returns(merged.returns, ws.config)
     errors: dict[str, list] = {}
     for p in merged.problems:
         if p.severity == ERROR and p.unit:
@@ -202,10 +209,14 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
     for entry in manifest.files:
         unit = entry.unit
         problems = errors.get(unit, [])
-        if unit in returned and not problems:
+        redo = awaiting_redo(sent_back.get(unit, []), returned.get(unit), ws.config)
+        if unit in returned and not problems and redo is None:
             continue
         recipients = _recipients(ws, unit, no_email)
         if not recipients:
+            continue
+        if redo is not None:
+            messages.append(_sent_back_message(ws, period, unit, recipients, redo))
             continue
         values = _context(ws, period, unit) | {"problems": problems}
         body = _render(ws, "remind_body.txt.j2", **values)
@@ -223,6 +234,25 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
             )
         )
     return messages, no_email
+
+
+def _sent_back_message(ws: Workspace, period: Period, unit: str, recipients: list[str], back: ReturnInfo) -> Outgoing:
+    """退回重报: the reason, the day to send again by (`schedule.resubmit_due`) and the unit's own file, to correct."""
+    config = ws.config
+    rejected_on = local_date(back.rejected_at, config)
+    path = ws.paths.returns(period) / back.file
+    name = attachment_name(unit, period.label).removesuffix(".xlsx") + f"（退回修改）{path.suffix.lower()}"
+    values = _context(ws, period, unit) | {
+        "attachment": name,
+        "why": back.why,
+        "received": chinese(local_time(datetime.fromisoformat(back.received_at), config)),
+        "rejected_on": chinese_date(rejected_on),
+        "resubmit_by": chinese_date(resubmit_due(config, rejected_on)),
+    }
+    body = _render(ws, "reject_body.txt.j2", **values)
+    key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+    subject = _render(ws, "reject_subject.txt.j2", **values)
+    return Outgoing(unit, recipients, subject, body, path, "reminder", key, name)
 
 
 INTERRUPTED = "发送过程中程序中断，未记下结果"

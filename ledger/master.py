@@ -174,7 +174,7 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
                 r.unit,
                 _local_time(r.received_at),
                 r.sender,
-                STATE_NAMES[r.state],
+                STATE_NAMES[r.state] + (f"：{r.why}" if r.why else ""),  # why withdrawn or sent back
                 r.reporter.get("填报人", ""),
                 r.reporter.get("联系电话", ""),
                 r.reporter.get("单位负责人（签字）") or r.reporter.get("审核人（签字）", ""),

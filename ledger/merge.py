@@ -3,9 +3,9 @@
 Each stored file is read once and on its own (`return_reader`), by `jobs` worker processes when asked; a bad
 file is named and never stops the others. Which return of a unit is the latest is decided by the workbook's own
 last-saved time when it is there and plausible, then by the received time, then by the order of collection —
-never by the file name — and a problem says so when only the order of collection could tell. Withdrawn files
-are kept out; scans sent beside a workbook are that unit's evidence (佐证材料). Every value that is not merged
-is listed in `unmerged` with its cell.
+never by the file name — and a problem says so when only the order of collection could tell. Withdrawn files,
+and files the office sent back to their unit (退回重报), are kept out; scans sent beside a workbook are that
+unit's evidence (佐证材料). Every value that is not merged is listed in `unmerged` with its cell.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def _info(
         received_how=r.received_how,
         saved_at=saved_at,
         why=stored.why,
+        rejected_at=stored.rejected_at,
     )
 
 
@@ -122,12 +123,12 @@ def _later(a: _Read, b: _Read) -> int:
 def _read_stored(context: ReadContext, stored: StoredReturn) -> _Outcome:
     """One stored file read and checked on its own: a bad file is named and never stops the others. Whatever
     goes wrong while reading it — a damage no check foresaw included — is a problem on that file; a withdrawn
-    file is not opened at all."""
+    file, or one sent back to its unit, is not opened at all."""
     receipt = stored.receipt
-    if stored.withdrawn:  # its unit from the properties alone (a small part): no sheet is read
+    if stored.withdrawn or stored.rejected:  # its unit from the properties alone (a small part): no sheet is read
         named = peek_properties(_stored_bytes(context, receipt)).get("ledger_unit", "")
         owner = stored.assigned_unit or named or probable_unit(context, receipt)[0] or ""
-        return _Outcome(info=_info(stored, owner, "withdrawn"))
+        return _Outcome(info=_info(stored, owner, "withdrawn" if stored.withdrawn else "rejected"))
     try:
         return _read_one(context, stored)
     except Exception as exc:  # the boundary of one file: the round goes on without it
@@ -204,20 +205,20 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
     returns: list[ReturnInfo] = []
     reads: dict[str, list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
-    held: dict[str, str] = {}  # message id -> the unit a held workbook of that message names
+    waiting: dict[str, ReturnInfo] = {}  # message id -> a held or sent-back workbook of that message
     context = ReadContext.of(ws, period, tasks)
     stored = stored_returns(ws.paths, period, office_zone(ws.config))
     # Each file on its own, in forked processes with jobs: the context is built before, only outcomes come back.
     calls = [functools.partial(_read_stored, context, item) for item in stored]
     jobs = max(1, min(jobs, len(calls) // READS_PER_PROCESS))
     for item, outcome in zip(stored, in_processes(calls, jobs, chunksize=4), strict=True):
-        problems += [] if item.withdrawn else intake_problems(item.receipt, period)
+        problems += [] if item.withdrawn or item.rejected else intake_problems(item.receipt, period)
         problems += outcome.problems
         unmerged += outcome.unmerged
         if outcome.info is not None:
             returns.append(outcome.info)
-            if outcome.info.state == "held" and item.receipt.message_id:
-                held[item.receipt.message_id] = outcome.info.unit
+            if outcome.info.state in ("held", "rejected") and item.receipt.message_id:
+                waiting[item.receipt.message_id] = outcome.info
         if outcome.beside is not None:
             beside.append((item, *outcome.beside))
         if outcome.read is not None:
@@ -241,7 +242,7 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
         problems += latest.problems
         unmerged += latest.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
-    returns += _evidence(context, beside, reads, problems, held)
+    returns += _evidence(context, beside, reads, problems, waiting)
     order_of = {t.id: i for i, t in enumerate(tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
@@ -257,20 +258,20 @@ def _evidence(
     beside: list[tuple[StoredReturn, str, dict[str, Any]]],
     reads: dict[str, list[_Read]],
     problems: list[Problem],
-    held: dict[str, str],
+    waiting: dict[str, ReturnInfo],
 ) -> list[ReturnInfo]:
     """Scans (PDF, images) and other documents: evidence (佐证材料) of the unit whose workbook came with them (the
     same message, else the same sender or a unit named in the file name). From a unit that sent no workbook,
     they are its problem (a scan alone: `return-scan-only`), so it is asked for the workbook. Beside a held
-    workbook (`held`: its file names) they wait with it (`held`: message id -> the unit the held workbook names)."""
+    workbook, or one sent back to its unit, they share its state (`waiting`: message id -> that workbook)."""
     by_message = {
         r.stored.receipt.message_id: unit for unit, items in reads.items() for r in items if r.stored.receipt.message_id
     }
     infos = []
     for stored, code, fields in beside:
         receipt = stored.receipt
-        if not stored.assigned_unit and receipt.message_id in held:
-            infos.append(_info(stored, held[receipt.message_id], "held"))
+        if not stored.assigned_unit and receipt.message_id in waiting:
+            infos.append(_info(stored, waiting[receipt.message_id].unit, waiting[receipt.message_id].state))
             continue
         unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(context, receipt)[0] or ""
         if unit and unit in reads:

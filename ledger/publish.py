@@ -20,6 +20,7 @@ from .report import (
     LATE_RULE,
     LIGHT_NAMES,
     MISSING_RULE,
+    REDO_RULE,
     REPORTING_NAMES,
     MonthlyReport,
 )
@@ -82,6 +83,7 @@ def report_context(report: MonthlyReport) -> dict:
             "good": GOOD_RULE,
             "missing": MISSING_RULE,
             "errors": ERROR_RULE,
+            "redo": REDO_RULE,
             "late": LATE_RULE,
             "attention": ATTENTION_RULE,
             "completion": COMPLETION_RULE,

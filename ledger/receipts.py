@@ -1,13 +1,14 @@
 """A period's stored returns as the office now sees them: receipts as collected, with its corrections applied.
 
 A receipt is written once, when a file is collected. What the office learns later — the file was collected
-under the wrong period, it really arrived on another day, it came from this unit — is appended to
+under the wrong period, it really arrived on another day, it came from this unit — and what it decides — the
+file goes back to its unit to correct (退回重报) — is appended to
 `corrections.jsonl` beside the receipts instead of rewriting `receipts.jsonl`:
 
 - the intake record stays exactly as it was written (what the tool saw, and when);
 - a rewrite interrupted halfway could lose the receipts of files that stay stored; an append cannot;
 - every correction keeps what was changed, when and why, so a bulletin's figures can be explained later;
-- `restore` is one more line, not an edit to undo.
+- `restore` is one more line, not an edit to undo (of a withdrawal or of a 退回).
 
 The latest correction of each kind for a file wins. The returned files themselves are never touched. The
 history cache keys on the bytes of every file in the folder, so a correction invalidates a cached merge.
@@ -26,7 +27,7 @@ from .paths import RECORDS, WorkspacePaths
 from .problems import Problem
 from .records import append_record, is_temporary, read_records
 
-Action = Literal["withdraw", "restore", "set-received", "assign", "accept"]
+Action = Literal["withdraw", "restore", "set-received", "assign", "accept", "reject"]
 
 
 @dataclass(kw_only=True)
@@ -36,7 +37,8 @@ class Correction:
     file: str
     action: Action
     at: str  # when it was made, office time
-    why: str = ""  # withdraw: the reason
+    by: str = ""  # who made it (records.current_user)
+    why: str = ""  # withdraw, reject: the reason
     received_at: str = ""  # set-received: the time it really arrived
     unit: str = ""  # assign: the unit it came from; accept: the unit it was accepted for
 
@@ -44,13 +46,15 @@ class Correction:
 @dataclass(kw_only=True)
 class StoredReturn:
     """A stored return: its receipt (received time as corrected), its place in the order of collection,
-    whether it is withdrawn (and why), the unit the office assigned it to, and whether the office accepted it
-    from a sender not registered for its unit."""
+    whether it is withdrawn or sent back to its unit (退回重报: when, and why), the unit the office assigned it
+    to, and whether the office accepted it from a sender not registered for its unit."""
 
     receipt: Receipt
     order: int
     withdrawn: bool = False
-    why: str = ""  # why it was withdrawn
+    rejected: bool = False  # sent back to its unit to correct (ledger returns reject)
+    rejected_at: str = ""  # when it was sent back, office time
+    why: str = ""  # why it was withdrawn or sent back
     assigned_unit: str = ""
     accepted: bool = False
 
@@ -117,10 +121,10 @@ def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[
         item = stored.get(c.file)
         if item is None:
             continue
-        if c.action == "withdraw":
-            item.withdrawn, item.why = True, c.why
-        elif c.action == "restore":
-            item.withdrawn, item.why = False, ""
+        if c.action in ("withdraw", "reject", "restore"):  # the latest of the three decides; restore undoes both
+            item.withdrawn, item.rejected = c.action == "withdraw", c.action == "reject"
+            item.why = c.why if c.action != "restore" else ""
+            item.rejected_at = c.at if c.action == "reject" else ""
         elif c.action == "set-received":
             item.receipt = replace(item.receipt, received_at=c.received_at, received_how="corrected")
         elif c.action == "assign":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
-from .clock import local_date, local_time, today
+from .clock import local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
 from .deadlines import NATIONAL, deadline_state
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
@@ -24,7 +24,7 @@ from .history import History, round_statuses
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
-from .schedule import round_due
+from .schedule import resubmit_due, round_due
 from .sent import new_tasks, round_tasks
 from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, normalise_status
 from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text, without_spaces
@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 
 Light = Literal["green", "yellow", "red", "grey"]
 # How a unit reported in a round: exactly one state each, so that the counts add up to the units due.
-# 待确认 (a return held by the sender rule) and 退回重报 (a return sent back) have their place here and in every
-# output; nothing sets them yet.
+# 待确认: a return held by the sender rule; 退回重报: the office sent the unit's return back and nothing came after.
 Reporting = Literal["on_time", "late", "error", "redo", "held", "missing"]
 REPORTING_NAMES: dict[Reporting, str] = {
     "on_time": "按时报送",
@@ -53,11 +52,12 @@ LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "
 FIRST_MONTH = "本期为首次调度，无上期数据"
 # How each list of units is chosen, said in every output beside the list.
 GOOD_RULE = (
-    "按时报送、报送无误，牵头任务均已选择完成状态，牵头（含共同牵头）任务中无滞后、逾期、应启动未启动或状态有误，"
+    "按时报送、报送无误且本期未被退回重报，牵头任务均已选择完成状态，牵头（含共同牵头）任务中无滞后、逾期、应启动未启动或状态有误，"
     "且本期未反映进度问题的单位，按完成率、报送时间排序"
 )
 MISSING_RULE = "截至报告日未报送填报表的单位"
 ERROR_RULE = "报送文件未能汇总，或填报内容有错误（如完成状态不在可选范围）的单位"
+REDO_RULE = "报送的填报表经办公室退回、尚未重新报送的单位，括号内为退回原因"
 LATE_RULE = "在报送时限之后报送的单位"
 ATTENTION_RULE = "牵头（含共同牵头）任务中有逾期、滞后、应启动未启动或完成状态有误的单位"
 COMPLETION_RULE = (
@@ -152,7 +152,10 @@ class UnitLine(Completion):
     returned: bool = False  # a return of the unit was merged
     refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
     held: bool = False  # nothing merged, but a return naming the unit waits for the office to accept it (待确认)
+    sent_back: str = ""  # why the office sent a return of the unit back this round (退回重报), the latest reason
+    redo: bool = False  # sent back, and nothing of the unit came after it: 退回重报 still open
     received: datetime | None = None  # when the merged return arrived, in the office's zone
+    judged: datetime | None = None  # the received time its lateness is judged by (a first submission's, kept)
     on_time: bool | None = None  # None when nothing was merged
     errors: int = 0  # error-level problems of the unit's files
     on_schedule: int = 0
@@ -170,6 +173,8 @@ class UnitLine(Completion):
     @property
     def state(self) -> Reporting:
         """The one reporting state of the unit in the round."""
+        if self.redo:
+            return "redo"
         if self.refused or self.errors:
             return "error"
         if self.held and not self.returned:
@@ -182,10 +187,14 @@ class UnitLine(Completion):
     def reporting(self) -> str:
         """How the unit reported, in the words of every output: the state, 逾期 beside 报送有误 when late too."""
         name = REPORTING_NAMES[self.state]
+        if self.state == "redo":
+            return f"{name}（{self.sent_back}）"
         if self.state == "error":
             detail = "文件未汇总" if self.refused else "逾期" if self.late else ""
             return f"{name}（{detail}）" if detail else name
-        return f"{name}（发件人未登记）" if self.state == "held" else name
+        if self.state == "held":
+            return f"{name}（发件人未登记）"
+        return f"{name}（退回后重报）" if self.sent_back else name
 
     @property
     def own_done_text(self) -> str:
@@ -193,7 +202,10 @@ class UnitLine(Completion):
 
     @property
     def rank(self) -> int:
-        """How well the unit reported, for month over month: missing < refused < errors < late < on time."""
+        """How well the unit reported, for month over month: missing < refused < errors, sent back < late < on
+        time."""
+        if self.redo:
+            return 2
         if self.refused:
             return 1
         if not self.returned:
@@ -208,10 +220,12 @@ class UnitLine(Completion):
 
     @property
     def praised(self) -> bool:
-        """表现较好 (GOOD_RULE): on time without errors; leads a task and answered each with a status of the list;
-        none of its tasks, co-led ones included, behind, overdue, stalled or invalid; no delay reported."""
+        """表现较好 (GOOD_RULE): on time without errors and never sent back this round; leads a task and answered
+        each with a status of the list; none of its tasks, co-led ones included, behind, overdue, stalled or
+        invalid; no delay reported."""
         return (
             self.state == "on_time"
+            and not self.sent_back
             and bool(self.led)
             and not self.unanswered
             and not self.needs_attention
@@ -451,8 +465,9 @@ class MonthlyReport(TaskTotals[TaskLine]):
                 f"如实填报完成状态。{chinese(len(self.on_schedule_overdue_tasks), '项')}任务已超过完成时限仍填报"
                 "“序时推进”，请牵头单位核实，已完成的报已完成，未完成的报滞后并说明原因"
             )
-        if self.missing_units or self.error_units:
-            found.append("落实专人负责填报。未报送、报送有误的单位要按时、准确报送，填报表未填写的视为未报送")
+        if self.missing_units or self.error_units or self.redo_units:
+            redo = "、退回重报" if self.redo_units else ""
+            found.append(f"落实专人负责填报。未报送、报送有误{redo}的单位要按时、准确报送，填报表未填写的视为未报送")
         if any(e.unchanged for t in self.tasks for e in t.leads):
             found.append("每期如实填写本期进展和存在问题，不得照抄上期内容，与上期相同的不作为本期情况统计")
         found.append(f"{chinese(self.period.next())}进展请于{chinese(self.next_due)}前报送")
@@ -477,6 +492,11 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def held_units(self) -> list[UnitLine]:
         """待确认: nothing merged, but a return naming the unit came from a sender the office has not accepted."""
         return [u for u in self.units if u.state == "held"]
+
+    @property
+    def redo_units(self) -> list[UnitLine]:
+        """退回重报: the office sent the unit's return back, and no corrected one has come yet."""
+        return [u for u in self.units if u.state == "redo"]
 
     @property
     def returned_units(self) -> list[UnitLine]:
@@ -512,6 +532,8 @@ class MonthlyReport(TaskTotals[TaskLine]):
                 late = sum(u.late for u in self.error_units)
                 if state == "error" and late:
                     text += f"（其中逾期{chinese(late, '个')}）"
+                if state == "redo":  # named: the bulletin has no list of its own for them
+                    text += f"（{'、'.join(u.unit for u in self.redo_units)}）"
                 parts.append(text)
         return f"应报送单位{chinese(len(self.units), '个')}，其中" + "，".join(parts)
 
@@ -628,6 +650,8 @@ class MonthlyReport(TaskTotals[TaskLine]):
                 "missing": [u.unit for u in self.missing_units],
                 "refused": [u.unit for u in self.units if u.refused],
                 "held": [u.unit for u in self.held_units],
+                "redo": [u.unit for u in self.redo_units],
+                "sent_back": {u.unit: u.sent_back for u in self.units if u.sent_back},
                 "late": [u.unit for u in self.late_units],
                 "with_errors": [u.unit for u in self.error_units],
                 "good": [u.unit for u in self.good_units],
@@ -678,25 +702,67 @@ def reporting_lines(
     units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
 ) -> dict[str, UnitLine]:
     """How each unit reported in a period: returned, refused (a file of the unit refused, or an error naming it,
-    and nothing merged), on time, errors; the task figures are added by the caller."""
+    and nothing merged), sent back (退回重报, and whether anything came after), on time, errors; the task figures
+    are added by the caller."""
     received = {r.unit: r for r in returns if r.state == "merged"}
     refused = {r.unit for r in returns if r.state == "refused" and r.unit} | {u for u, n in errors.items() if n}
     held = {r.unit for r in returns if r.state == "held" and r.unit}
+    sent_back = sent_back_returns(returns, config)
     lines = {}
     for unit in units:
         info = received.get(unit)
+        back = sent_back.get(unit, [])
         line = UnitLine(
             unit=unit,
             returned=info is not None,
             refused=info is None and unit in refused,
             held=info is None and unit in held,
             errors=errors.get(unit, 0),
+            sent_back=back[-1].why if back else "",
+            redo=awaiting_redo(back, info, config) is not None,
         )
         if info is not None:
-            line.received = local_time(datetime.fromisoformat(info.received_at), config)
-            line.on_time = local_date(info.received_at, config) <= due
+            line.received = _moment(info.received_at, config)
+            line.judged = judged_received(info, back, config)
+            line.on_time = line.judged.date() <= due
         lines[unit] = line
     return lines
+
+
+def _moment(iso: str, config: Config) -> datetime:
+    return local_time(datetime.fromisoformat(iso), config)
+
+
+def sent_back_returns(returns: list[ReturnInfo], config: Config) -> dict[str, list[ReturnInfo]]:
+    """unit -> its returns the office sent back in the round (退回重报), earliest received first."""
+    found: dict[str, list[ReturnInfo]] = defaultdict(list)
+    for r in sorted(returns, key=lambda r: _moment(r.received_at, config)):
+        if r.state == "rejected" and r.rejected_at and r.unit:  # the workbook, not a scan that came with it
+            found[r.unit].append(r)
+    return found
+
+
+def awaiting_redo(sent_back: list[ReturnInfo], merged: ReturnInfo | None, config: Config) -> ReturnInfo | None:
+    """The unit's return sent back that still waits for a corrected one: its last 退回, when nothing of the unit
+    merged came after it. `sent_back` as `sent_back_returns` gives it."""
+    if not sent_back:
+        return None
+    last = sent_back[-1]
+    if merged is None or _moment(merged.received_at, config) <= _moment(last.received_at, config):
+        return last
+    return None
+
+
+def judged_received(info: ReturnInfo, sent_back: list[ReturnInfo], config: Config) -> datetime:
+    """The received time a return's lateness is judged by: its own; or, when it came after a return of its unit
+    was sent back (退回重报) and no later than `resubmit_due` of that 退回, the first submission's (through every
+    退回 in between). `sent_back`: the unit's returns sent back in the round, earliest received first."""
+    own = _moment(info.received_at, config)
+    for earlier in sent_back:
+        first = _moment(earlier.received_at, config)
+        if first < own and own.date() <= resubmit_due(config, _moment(earlier.rejected_at, config).date()):
+            return judged_received(earlier, sent_back, config)
+    return own
 
 
 def build_report(

@@ -158,6 +158,15 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         wrong,
         [30, 22, 8, 12, 16],
     )
+    if report.redo_units:
+        table_sheet(
+            book,
+            "退回重报单位",
+            f"{label}退回重报单位",
+            ["单位", "退回原因", "联系人", "联系电话"],
+            [[u.unit, u.sent_back, u.contact, u.phone] for u in report.redo_units],
+            [30, 40, 12, 16],
+        )
     book.close()
     return book.written
 
@@ -180,6 +189,7 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
         ["已报送单位", len(s["units"]["returned"])],
         ["未报送单位", len(s["units"]["missing"])],
         ["报送有误单位", len(s["units"]["with_errors"])],
+        ["退回重报单位", len(s["units"]["redo"])],
         ["逾期报送单位", len(s["units"]["late"])],
         [f"{report.period.this_round}新完成", "—" if report.first_month else len(report.newly_done)],
         [f"{report.period.this_round}新逾期", "—" if report.first_month else len(report.newly_overdue)],

@@ -1,10 +1,11 @@
-"""Correcting stored returns without deleting anything: list, withdraw, restore, set the received time, assign,
-accept a held return.
+"""Correcting stored returns without deleting anything: list, withdraw, send back (退回重报), restore, set the
+received time, assign, accept a held return.
 
 The office makes mistakes too: a file collected under the wrong period, a received time nobody knew at
-intake, a file whose unit could not be told. Each correction is appended to the period's corrections record
-(`receipts`), the returned file stays stored byte for byte, and merge, status and reminders read the
-corrected view. `restore` undoes a withdrawal.
+intake, a file whose unit could not be told. And it decides: a return that will not do goes back to its unit
+to correct (`reject`). Each correction is appended to the period's corrections record (`receipts`) with when,
+who and why, the returned file stays stored byte for byte, and merge, status, report and reminders read the
+corrected view. `restore` undoes a withdrawal or a 退回.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .merge import merge_period
 from .model import Period
 from .problems import ERROR, Problem, ProblemError
 from .receipts import Action, Correction, StoredReturn, add_correction, stored_returns
+from .records import current_user
 from .senders import RememberedSender, office_addresses, remember_sender
 from .wording import STATE_NAMES
 from .workspace import Workspace
@@ -43,7 +45,8 @@ class ReturnLine:
     saved_at: str
     sender: str
     state: ReturnState
-    why: str
+    why: str  # why it was withdrawn or sent back
+    rejected_at: str  # when it was sent back (退回重报), office time
     problems: int
     errors: int
 
@@ -70,6 +73,7 @@ def list_returns(ws: Workspace, period: Period, *, jobs: int = 1) -> list[Return
                 sender=r.sender,
                 state=r.state,
                 why=r.why,
+                rejected_at=r.rejected_at,
                 problems=len(own),
                 errors=sum(p.severity == ERROR for p in own),
             )
@@ -94,7 +98,7 @@ def _stamp(ws: Workspace, now: datetime | None) -> str:
 def _record(
     ws: Workspace, period: Period, file: str, action: Action, now: datetime | None, **fields: str
 ) -> Correction:
-    correction = Correction(file=file, action=action, at=_stamp(ws, now), **fields)
+    correction = Correction(file=file, action=action, at=_stamp(ws, now), by=current_user(), **fields)
     add_correction(ws.paths.corrections(period), correction)
     return correction
 
@@ -103,15 +107,33 @@ def withdraw_return(ws: Workspace, period: Period, file: str, why: str, now: dat
     """Take a stored return out of merge, status and reminders; the file stays stored."""
     stored = _stored(ws, period, file)
     if not why.strip():
-        raise ReturnsError("returns-why-missing")
+        raise ReturnsError("returns-why-missing", action="撤回", example="报告期有误，应为 2021-05")
     if stored.withdrawn:
         raise ReturnsError("returns-already-withdrawn", file=file, why=stored.why)
     return _record(ws, period, file, "withdraw", now, why=why.strip())
 
 
+def reject_return(ws: Workspace, period: Period, file: str, why: str, now: datetime | None = None) -> Correction:
+    """Send a return back to its unit to correct (退回重报): the file stays stored and is not merged; the unit is
+    退回重报 until it sends again, and its reminder quotes `why` and carries the file back. A resubmission within
+    `[ledger] resubmit_days` working days keeps this file's timeliness (`report.judged_received`)."""
+    stored = _stored(ws, period, file)
+    if not why.strip():
+        raise ReturnsError("returns-why-missing", action="退回", example="牵头任务未填写完成状态，请补填后重新报送")
+    if stored.withdrawn:
+        raise ReturnsError("returns-already-withdrawn", file=file, why=stored.why)
+    if stored.rejected:
+        raise ReturnsError("returns-already-rejected", file=file, why=stored.why)
+    info = next(r for r in merge_period(ws, period).returns if r.file == file)
+    if not info.unit:
+        raise ReturnsError("returns-reject-no-unit", file=file)
+    return _record(ws, period, file, "reject", now, why=why.strip())
+
+
 def restore_return(ws: Workspace, period: Period, file: str, now: datetime | None = None) -> Correction:
-    """Undo a withdrawal."""
-    if not _stored(ws, period, file).withdrawn:
+    """Undo a withdrawal or a 退回: the file counts again as it came."""
+    stored = _stored(ws, period, file)
+    if not (stored.withdrawn or stored.rejected):
         raise ReturnsError("returns-not-withdrawn", file=file)
     return _record(ws, period, file, "restore", now)
 

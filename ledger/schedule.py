@@ -2,7 +2,8 @@
 recorded changes (`ledger rounds set-due`).
 
 Lateness, reminders, the workbook's instructions and the report's "下期请于…前报送" all ask `round_due`, so
-a holiday week moved by the office moves every one of them. A change is appended to `source/rounds.jsonl`
+a holiday week moved by the office moves every one of them. A return sent back (退回重报) has its own window,
+`resubmit_due`, the one rule lateness and the reminder share. A change is appended to `source/rounds.jsonl`
 (with when and why), never written over: a past round re-run gives the same due date.
 """
 
@@ -13,7 +14,7 @@ from datetime import date
 
 from .clock import now, parse_local
 from .config import Config
-from .deadlines import calendar_problems, next_working_day, scheduled_due
+from .deadlines import add_working_days, calendar_problems, next_working_day, scheduled_due
 from .model import PERIOD_FORMS, Period
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError
@@ -56,6 +57,12 @@ def round_due(config: Config, paths: WorkspacePaths, period: Period) -> date:
         except ValueError:
             pass
     return next_working_day(scheduled_due(period, config.rhythm), config.calendar)
+
+
+def resubmit_due(config: Config, rejected_on: date) -> date:
+    """The last day a return sent back on `rejected_on` can come back and keep the first submission's timeliness:
+    `[ledger] resubmit_days` working days later, on the ledger's calendar (调休 included)."""
+    return add_working_days(rejected_on, config.resubmit_days, config.calendar)
 
 
 def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, why: str) -> DueChange:

@@ -55,7 +55,7 @@ class SpanUnit(Completion):
     on_time: int = 0
     late: int = 0
     missing: int = 0
-    with_errors: int = 0  # rounds whose return had errors or was refused
+    with_errors: int = 0  # rounds whose return had errors, was refused, or was sent back and not sent again
 
     @property
     def on_time_rate(self) -> float:
@@ -230,6 +230,6 @@ def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> 
             u.returned += how.returned
             u.on_time += bool(how.returned and how.on_time)
             u.late += bool(how.returned and how.on_time is False)
-            u.missing += not how.returned and not how.refused
-            u.with_errors += bool(how.refused or how.errors)
+            u.missing += not how.returned and not how.refused and not how.redo
+            u.with_errors += bool(how.refused or how.errors or how.redo)  # 退回重报 with nothing after it
     return sorted(found.values(), key=lambda u: (-u.completion, -u.led, u.unit))

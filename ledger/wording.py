@@ -18,6 +18,7 @@ STATE_NAMES = {
     "withdrawn": "已撤回",
     "evidence": "佐证材料",
     "held": "待确认",
+    "rejected": "退回重报",
 }
 
 

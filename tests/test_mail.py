@@ -8,10 +8,12 @@ import re
 import socket
 import subprocess
 import time
+from datetime import datetime, timedelta
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -38,6 +40,7 @@ from .conftest import copy_example, fill_return, render, require_binary
 from .test_returns import run as run_cli
 
 JUNE = Period(2021, 6)
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def free_port() -> int:
@@ -236,6 +239,39 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     assert (
         deliver(ws, JUNE, reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))[0], send=True).sent == []
     )  # not twice
+
+
+def test_a_return_sent_back_is_reminded_with_its_reason_and_its_own_file(ws_root, smtp, monkeypatch, tmp_path):
+    handler, _ = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    outbox = ws_root / "build/2021-06/outbox"
+    answer = {"DQ-34": {"完成状态": "序时推进", "本月进展": "推进中"}}
+    typed = fill_return(outbox / "钢城区财政局.xlsx", tmp_path / "财政局.xlsx", answer)
+    first = datetime(2021, 7, 2, 10, tzinfo=BEIJING)
+    [stored] = collect_returns(WorkspacePaths(ws_root), JUNE, [typed], received=first).stored
+    why = "“推进中”过于简略，请写明采购数量和资金到位情况"
+    rejected = run_cli("returns", "reject", "-w", ws_root, "-p", "2021-06", stored.file, "--why", why)
+    assert rejected.exit_code == 0, rejected.output
+
+    messages, _ = reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))
+    [back] = [m for m in messages if m.unit == "钢城区财政局"]
+    deliver(ws, JUNE, [back], send=True)
+    [(_, recipients, message)] = handler.messages
+    assert recipients == ws.units["钢城区财政局"].emails
+    assert "【退回重报】" in message["Subject"]
+    body = message.get_body().get_content()
+    assert why in body and "尚未收到" not in body
+    name, data = attachment_of(message)
+    assert name == "钢城区财政局-2021年6月进展填报表（退回修改）.xlsx"
+    assert data == (ws.paths.returns(JUNE) / stored.file).read_bytes()  # its own file, not a blank workbook
+
+    # Sent again after the 退回: the unit is no longer reminded.
+    answer["DQ-34"]["本月进展"] = "已采购新能源车12辆，资金到位80%"
+    again = fill_return(outbox / "钢城区财政局.xlsx", tmp_path / "财政局2.xlsx", answer)
+    collect_returns(WorkspacePaths(ws_root), JUNE, [again], received=first + timedelta(days=1))
+    later, _ = reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))
+    assert "钢城区财政局" not in {m.unit for m in later}
 
 
 def self_signed(tmp_path):
