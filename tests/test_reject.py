@@ -59,7 +59,7 @@ def send(root, period, unit, received, tmp_path, again=""):
     the time it arrived."""
     typed = answers(unit, period)
     for values in typed.values() if again else ():
-        values["本月进展"] += "（已按退回意见更正）"
+        values["本月进展"] += f"（已按退回意见更正，见{again}）"  # each resubmission a file of its own
     outbox = root / "build" / str(period) / "outbox"
     path = fill_return(outbox / f"{unit}.xlsx", tmp_path / str(period) / (again or f"{unit}.xlsx"), typed)
     [stored] = collect_returns(load_workspace(root).paths, period, [path], received=received).stored
@@ -90,6 +90,8 @@ def status(root, period="2021-07"):
 def test_a_return_sent_back_stays_stored_unmerged_and_the_unit_is_redo_everywhere(ledger, tmp_path):
     root, first = ledger
     before = status(root)  # merged and cached: the 退回 must invalidate it
+    august = open_round(load_workspace(root), "2021-08").history  # July's state cached for the rounds after it
+    assert {r.state for r in august.previous_returns} == {"merged"}
     assert before["reporting"]["on_time"] == 2 and before["units"]["good"] == [FINANCE, TAX]
     folder = root / "source" / "returns" / "2021-07"
     stored = {name: (folder / name).read_bytes() for name in first.values()}
@@ -106,6 +108,8 @@ def test_a_return_sent_back_stays_stored_unmerged_and_the_unit_is_redo_everywher
     assert (mine["action"], mine["why"]) == ("reject", WHY[FINANCE])
     assert mine["by"] and datetime.fromisoformat(mine["at"]).tzinfo is not None
 
+    august = open_round(load_workspace(root), "2021-08").history
+    assert {r.state for r in august.previous_returns} == {"rejected"} and JULY in august.computed
     merged = open_round(ws, JULY).merge()
     assert {(r.file, r.state) for r in merged.returns} == {(first[FINANCE], "rejected"), (first[TAX], "rejected")}
     assert not merged.entries and not [u for u in merged.unmerged if u.file in first.values()]
@@ -224,3 +228,17 @@ def test_restore_undoes_a_reject_and_what_cannot_be_done_is_said(ledger, tmp_pat
     assert figures["units"]["sent_back"] == {}
     actions = [r["action"] for r in read_records(ws.paths.corrections(JULY)).records]
     assert actions == ["reject", "withdraw", "restore"]
+
+
+def test_sent_back_twice_the_last_resubmission_keeps_the_first_submissions_time(ledger, tmp_path):
+    root, first = ledger
+    ws = load_workspace(root)
+    reject_return(ws, JULY, first[FINANCE], WHY[FINANCE], now=at(2021, 8, 4, 10))  # window to Monday 9 August
+    second = send(root, JULY, FINANCE, at(2021, 8, 9, 10), tmp_path, "财政局重报.xlsx")
+    reject_return(ws, JULY, second, "盖章页缺失", now=at(2021, 8, 9, 12))  # window to Thursday 12 August
+    assert status(root)["units"]["sent_back"][FINANCE] == "盖章页缺失"
+    third = send(root, JULY, FINANCE, at(2021, 8, 12, 16), tmp_path, "财政局再次重报.xlsx")
+    figures = status(root)
+    assert FINANCE not in figures["units"]["late"] and FINANCE in figures["units"]["returned"]
+    merged = {r.file: r.state for r in open_round(ws, JULY).merge().returns}
+    assert (merged[first[FINANCE]], merged[second], merged[third]) == ("rejected", "rejected", "merged")
