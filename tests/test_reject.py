@@ -117,6 +117,8 @@ def test_a_return_sent_back_stays_stored_unmerged_and_the_unit_is_redo_everywher
     assert after["reporting"] == {"on_time": 0, "late": 0, "error": 0, "redo": 2, "held": 0, "missing": 0}
     assert after["units"]["redo"] == [FINANCE, TAX] and after["units"]["good"] == []
     assert after["units"]["sent_back"] == WHY
+    year = {u["unit"]: u for u in status(root, "2021")["units"]}
+    assert [(year[u]["on_time"], year[u]["with_errors"], year[u]["missing"]) for u in (FINANCE, TAX)] == [(3, 1, 0)] * 2
     text = cli(root, "status", "--period", "2021-07")
     assert f"退回重报（2个）：{FINANCE}（{WHY[FINANCE]}）" in text.output
 
