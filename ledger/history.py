@@ -33,6 +33,7 @@ from .records import is_temporary, write_aside
 from .schedule import round_due
 from .sent import round_tasks
 from .statuses import consolidate, normalise_status
+from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
 RECORD_FORMAT = "7"  # bump when what is cached (merge results, round states) changes shape or meaning
@@ -131,6 +132,24 @@ class History:
         prefilled = normalise_status(text_of(self.answers_of(task_id, unit).get("完成状态", "")))
         return self.statuses.get((task_id, unit), prefilled)
 
+    def succeed(self, succession: Mapping[str, str]) -> None:
+        """Carry what old units said over to their successors (renamed or merged, 机构改革), so the successor is
+        prefilled with the old unit's last answers. Where both said something on a task, the successor's own
+        words stand, field by field (its empty support row never blanks the old lead's answer)."""
+        if not succession:
+            return
+
+        def moved(found: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+            kept = {(t, u): v for (t, u), v in found.items() if u not in succession}
+            for (t, u), old in found.items():
+                if u in succession:
+                    own = kept.get((t, succession[u]))
+                    kept[t, succession[u]] = {**old, **own} if isinstance(old, dict) and own else own or old
+            return kept
+
+        self.answers, self.statuses = moved(self.answers), moved(self.statuses)
+        self.progress, self.completed_on = moved(self.progress), moved(self.completed_on)
+
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
 
@@ -150,6 +169,8 @@ class History:
         period = result.period
         this_round: dict[tuple[str, str], str] = {}
         for e in result.entries:
+            if e.role != "lead" and (e.task_id, e.unit) in this_round:
+                continue  # units merged this round: the one that led the task speaks for it (leads come first)
             this_round[(e.task_id, e.unit)] = normalise_status(e.status)
             if e.role == "lead" and e.progress.strip():
                 self.progress[(e.task_id, e.unit)] = Said(period=str(period), text=e.progress.strip())
@@ -222,6 +243,8 @@ def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, 
     again, while the progress and other text are still prefilled."""
     found: dict[tuple[str, str], dict[str, object]] = {}
     for e in entries:
+        if e.role != "lead" and (e.task_id, e.unit) in found:
+            continue  # units merged this round: the one that led the task speaks for it (leads come first)
         values: dict[str, object] = {h: getattr(e, k) for h, k in FILL_FIELDS.items() if getattr(e, k)}
         status = normalise_status(e.status)
         if status in allowed:
@@ -266,7 +289,8 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     `jobs` processes."""
     rounds = ledger_rounds(ws, period)
     history = History(period=period)
-    keys, key = [], RECORD_FORMAT + _setup_key(ws)
+    changes = read_unit_changes(ws.paths.unit_changes)
+    keys, key = [], RECORD_FORMAT  # each round's merge key holds the set-up of its time
     for r in rounds:
         key = hashlib.sha256((key + merge_key(ws, r)).encode()).hexdigest()[:20]
         keys.append(key)
@@ -283,6 +307,7 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     for i in range(start, len(rounds)):
         if progress:
             progress("history", i, len(rounds))
+        history.succeed(successors(changes, rounds[i], after=rounds[i - 1] if i else None))
         tasks = round_tasks(ws.paths, rounds[i], ws.tasks)
         result, from_cache = cached_merge(ws, rounds[i], tasks, jobs=jobs)
         (history.reused if from_cache else history.computed).append(rounds[i])
@@ -295,15 +320,22 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
             ws.paths.round_record(rounds[i], keys[i]), json.dumps(record.to_dict(), ensure_ascii=False).encode()
         )
         write_aside(path, json.dumps(history.state(), ensure_ascii=False).encode())  # last: it marks the pair whole
+    if rounds:  # units renamed or merged after the last round folded in, from `period` or earlier
+        history.succeed(successors(changes, period, after=rounds[-1]))
     return history
 
 
-def _setup_key(ws: Workspace) -> str:
-    """A digest of the ledger's set-up: the task lists, the units file and ledger.toml."""
+def _setup_key(ws: Workspace, period: Period) -> str:
+    """A digest of the ledger's set-up at a round: the task lists, ledger.toml, and the units of the round's time
+    with the renames and merges in force (not the units file's bytes: a unit renamed from a later round leaves
+    an earlier round's key, and so its cached merge and state, as they were)."""
     digest = hashlib.sha256()
-    for path in [ws.paths.config, ws.root / ws.config.units_file, *(ws.root / d.file for d in ws.config.documents)]:
+    for path in [ws.paths.config, *(ws.root / d.file for d in ws.config.documents)]:
         digest.update(path.name.encode() + b"\x00")
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+    units = sorted((vars(u) for u in ws.at(period).units.values()), key=lambda u: u["name"])
+    succession = successors(read_unit_changes(ws.paths.unit_changes), period)
+    digest.update(json.dumps([units, sorted(succession.items())], ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
@@ -313,7 +345,7 @@ def merge_key(ws: Workspace, period: Period) -> str:
     rewrites one, and hashing every return of every earlier round would make the last round of a year cost
     more than the first), the round's task list as sent, the office's changes to rounds and the senders it
     confirmed."""
-    digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws)).encode())
+    digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws, period)).encode())
     folder = ws.paths.returns(period)
     stored = [p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)] if folder.is_dir() else []
     for path in sorted(stored):

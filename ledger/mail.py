@@ -166,7 +166,7 @@ def workbook_messages(
     messages: list[Outgoing] = []
     no_email: list[str] = []
     for entry in manifest.files:
-        unit = entry.unit
+        unit = ws.registry.lookup(entry.unit) or entry.unit  # renamed or merged since render: the successor
         if units and unit not in units:
             continue
         recipients = _recipients(ws, unit, no_email)
@@ -176,7 +176,7 @@ def workbook_messages(
             "lead_count": len(entry.lead_tasks),
             "support_count": len(entry.support_tasks),
         }
-        key = f"workbook|{period}|{unit}|{entry.sha256}"
+        key = f"workbook|{period}|{entry.unit}|{entry.sha256}"
         messages.append(
             Outgoing(
                 unit,
@@ -207,7 +207,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
     messages: list[Outgoing] = []
     no_email: list[str] = []
     for entry in manifest.files:
-        unit = entry.unit
+        unit = ws.registry.lookup(entry.unit) or entry.unit  # renamed or merged since render: the successor
         problems = errors.get(unit, [])
         redo = awaiting_redo(sent_back.get(unit, []), returned.get(unit), ws.config)
         if unit in returned and not problems and redo is None:
@@ -220,7 +220,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
             continue
         values = _context(ws, period, unit) | {"problems": problems}
         body = _render(ws, "remind_body.txt.j2", **values)
-        key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+        key = f"reminder|{period}|{entry.unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
         messages.append(
             Outgoing(
                 unit,

@@ -48,6 +48,7 @@ def merge_period(ws: Workspace, period: Period, *, tasks: list[Task] | None = No
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        ws = ws.at(period)  # the units of the round's time: a unit renamed later is still itself here
         return _merge(ws, period, round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks, jobs)
     finally:
         if was_enabled:
@@ -60,6 +61,7 @@ class _Read:
 
     stored: StoredReturn
     unit: str
+    named: str  # the unit the file speaks for: an old unit's name when it came in that name (机构改革)
     entries: list[Entry]
     problems: list[Problem]
     unmerged: list[Unmerged]
@@ -170,7 +172,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
         outcome.problems.append(problem(exc.code, file=receipt.file, unit=owner or None, **exc.fields))
         outcome.info = _info(stored, owner, "refused")
         return outcome
-    unit, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
+    unit, named, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
     if unit is None:
         outcome.info = _info(stored, "", "refused")
         outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")
@@ -189,6 +191,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     outcome.read = _Read(
         stored=stored,
         unit=unit,
+        named=named,
         entries=reader.entries,
         problems=reader.problems,
         unmerged=reader.unmerged,
@@ -203,7 +206,8 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
     problems: list[Problem] = []
     unmerged: list[Unmerged] = []
     returns: list[ReturnInfo] = []
-    reads: dict[str, list[_Read]] = defaultdict(list)
+    # (unit, the name it came in): two returns of units merged into one this round are both merged
+    reads: dict[tuple[str, str], list[_Read]] = defaultdict(list)
     beside: list[tuple[StoredReturn, str, dict[str, Any]]] = []  # scans and documents: evidence or a problem
     waiting: dict[str, ReturnInfo] = {}  # message id -> a held or sent-back workbook of that message
     context = ReadContext.of(ws, period, tasks)
@@ -222,9 +226,9 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
         if outcome.beside is not None:
             beside.append((item, *outcome.beside))
         if outcome.read is not None:
-            reads[outcome.read.unit].append(outcome.read)
+            reads[outcome.read.unit, outcome.read.named].append(outcome.read)
     entries: list[Entry] = []
-    for unit, items in reads.items():
+    for (unit, _), items in reads.items():
         order = sorted(items, key=functools.cmp_to_key(_later))
         *older, latest = order
         for old in older:
@@ -256,7 +260,7 @@ def _iso(read: _Read) -> str:
 def _evidence(
     context: ReadContext,
     beside: list[tuple[StoredReturn, str, dict[str, Any]]],
-    reads: dict[str, list[_Read]],
+    reads: dict[tuple[str, str], list[_Read]],
     problems: list[Problem],
     waiting: dict[str, ReturnInfo],
 ) -> list[ReturnInfo]:
@@ -265,8 +269,9 @@ def _evidence(
     they are its problem (a scan alone: `return-scan-only`), so it is asked for the workbook. Beside a held
     workbook, or one sent back to its unit, they share its state (`waiting`: message id -> that workbook)."""
     by_message = {
-        r.stored.receipt.message_id: unit for unit, items in reads.items() for r in items if r.stored.receipt.message_id
+        r.stored.receipt.message_id: r.unit for items in reads.values() for r in items if r.stored.receipt.message_id
     }
+    returned = {unit for unit, _ in reads}
     infos = []
     for stored, code, fields in beside:
         receipt = stored.receipt
@@ -274,7 +279,7 @@ def _evidence(
             infos.append(_info(stored, waiting[receipt.message_id].unit, waiting[receipt.message_id].state))
             continue
         unit = stored.assigned_unit or by_message.get(receipt.message_id) or probable_unit(context, receipt)[0] or ""
-        if unit and unit in reads:
+        if unit and unit in returned:
             infos.append(_info(stored, unit, "evidence"))
             continue
         problems.append(problem(code, file=receipt.file, unit=unit or None, **fields))

@@ -38,6 +38,7 @@ class Unit:
     contact: str = ""
     emails: list[str] = field(default_factory=list)
     phone: str = ""
+    former: list[str] = field(default_factory=list)  # 曾用名: names it had before a rename or merge
 
 
 @dataclass(frozen=True)

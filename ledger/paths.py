@@ -104,6 +104,11 @@ class WorkspacePaths:
         return self.source / "senders.jsonl"
 
     @property
+    def unit_changes(self) -> Path:
+        """Units renamed and merged (机构改革), each from a round on, with the rows they replaced: appended."""
+        return self.source / "unit-changes.jsonl"
+
+    @property
     def bulletin_numbers(self) -> Path:
         """The 发文字号 given to each period's bulletin: not derivable, so a rebuild keeps every number."""
         return self.source / "bulletins.json"

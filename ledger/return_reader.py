@@ -42,6 +42,8 @@ from .problems import Problem, cell_name, problem
 from .read import MetaRow, ReturnedBook, ReturnedSheet
 from .senders import office_addresses, registered_senders
 from .statuses import NOT_STARTED, normalise_status
+from .unit_changes import read_unit_changes
+from .unit_changes import successors as unit_successors
 from .workspace import Workspace, tasks_by_unit
 
 ENTRY_FIELDS = {
@@ -88,6 +90,7 @@ class ReadContext:
     senders: dict[str, str]  # e-mail address -> the first unit of the registry it belongs to
     registered: dict[str, frozenset[str]]  # e-mail address -> every unit it may send for (units file, remembered)
     office: frozenset[str]  # the office's own addresses
+    successors: dict[str, str]  # a unit renamed or merged by this round -> its successor (see unit_changes)
     names: list[tuple[str, str]]  # (name or alias, unit), the longest first
     title: str  # the ledger's title as render writes it above each table
     ledger: str  # the ledger's id, as render writes it in the metadata
@@ -107,11 +110,16 @@ class ReadContext:
         for unit in ws.units.values():
             for address in unit.emails:
                 senders.setdefault(address.strip().lower(), unit.name)
-        registered = registered_senders(ws)
+        successors = unit_successors(read_unit_changes(ws.paths.unit_changes), period)
+        # an address confirmed for a unit before it was renamed or merged speaks for its successor
+        registered = {
+            address: frozenset(successors.get(u, u) for u in units) for address, units in registered_senders(ws).items()
+        }
         for address, units in registered.items():
             senders.setdefault(address, min(units))
         names = sorted(
-            ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases) if n), key=lambda x: -len(x[0])
+            ((n, u.name) for u in ws.units.values() for n in (u.name, *u.aliases, *u.former) if n),
+            key=lambda x: -len(x[0]),
         )
         return cls(
             ws=ws,
@@ -124,6 +132,7 @@ class ReadContext:
             senders=senders,
             registered=registered,
             office=office_addresses(ws),
+            successors=successors,
             names=names,
             title=tidy(ws.config.title),
             ledger=ledger_id(ws.config),
@@ -532,10 +541,11 @@ def probable_unit(context: ReadContext, receipt: Receipt) -> tuple[str | None, s
 
 def identify(
     context: ReadContext, receipt: Receipt, book: ReturnedBook, assigned: str = ""
-) -> tuple[str | None, list[Problem]]:
-    """The unit a return belongs to, and what is wrong with its identity. `assigned` is the unit the office
-    said the file came from (`ledger returns assign`): it decides over the file name, the sender and the
-    metadata's unit, never over the ledger or the period."""
+) -> tuple[str | None, str, list[Problem]]:
+    """The unit a return belongs to, the unit it speaks for (the name in its metadata, which may be a unit's
+    name before a rename or merge: the return then belongs to the successor), and what is wrong with its
+    identity. `assigned` is the unit the office said the file came from (`ledger returns assign`): it decides
+    over the file name, the sender and the metadata's unit, never over the ledger or the period."""
     ws, period = context.ws, context.period
     found: list[Problem] = []
 
@@ -545,25 +555,29 @@ def identify(
     meta = book.metadata
     if meta is not None and meta.ledger_id != context.ledger:
         report("return-wrong-ledger", unit=assigned or meta.unit)
-        return None, found
+        return None, "", found
     if meta is not None and meta.period != str(period):
         # Often the office's own slip (collected under the wrong period), so the unit is named, not blamed.
         report("return-wrong-period", owner=assigned or meta.unit, found=meta.period, expected=str(period))
-        return None, found
+        return None, "", found
     if assigned:
         report("return-unit-assigned", unit=assigned)
-        return assigned, found
+        unit = context.successors.get(assigned, assigned)
+        return unit, unit, found
     if meta is None:
-        unit, how = probable_unit(context, receipt)
-        if unit is None:
+        probable, how = probable_unit(context, receipt)
+        if probable is None:
             report("return-unit-unknown", unit_text="")
-            return None, found
-        report("return-no-metadata", unit=unit, how=how)
-        return unit, found
-    if meta.unit not in ws.units:
+            return None, "", found
+        report("return-no-metadata", unit=probable, how=how)
+        return probable, probable, found
+    unit = context.successors.get(meta.unit, meta.unit)
+    if unit not in ws.units:
         report("return-unit-unknown", unit=meta.unit, unit_text=f"（文件标识的单位“{meta.unit}”不在单位名录中）")
-        return None, found
-    return meta.unit, found
+        return None, "", found
+    if unit != meta.unit:
+        report("return-unit-succeeded", unit=unit, named=meta.unit)
+    return unit, meta.unit, found
 
 
 def held_problem(context: ReadContext, receipt: Receipt, unit: str) -> Problem | None:

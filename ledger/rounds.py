@@ -221,4 +221,6 @@ def open_round(ws: Workspace, period: str | Period, *, jobs: int = 1, progress: 
     found = period if isinstance(period, Period) else Period.parse(period)
     if error := period_kind_error(ws.config, found, summary=True):
         raise error
-    return Round(ws=ws, period=found, jobs=jobs, progress=progress)
+    opened = Round(ws=ws, period=found, jobs=jobs, progress=progress)
+    opened.ws = ws.at(opened.rounds[-1])  # the units of the round's time (a unit renamed later is still itself)
+    return opened

@@ -44,6 +44,7 @@ UNIT_COLUMNS = {
     "contact": ("联系人", "填报联系人"),
     "emails": ("电子邮箱", "邮箱", "email", "e-mail"),
     "phone": ("联系电话", "电话", "手机"),
+    "former": ("曾用名",),
 }
 LIST_SPLIT = re.compile(r"[、，,；;\s]+")
 
@@ -140,7 +141,7 @@ class UnitRegistry:
         self._names: dict[str, str] = {}
         self.duplicates: list[str] = []
         for unit in units:
-            for name in [unit.name, *unit.aliases]:
+            for name in [unit.name, *unit.aliases, *unit.former]:
                 if _bare(name) in self._names:
                     self.duplicates.append(name)
                 self._names.setdefault(_bare(name), unit.name)
@@ -261,7 +262,8 @@ def _strip_trailing(piece: str) -> str:
     return piece
 
 
-def _column_index(header: list[str]) -> dict[str, int]:
+def unit_columns(header: list[str]) -> dict[str, int]:
+    """Which column of the units file's header row holds what (keys of UNIT_COLUMNS)."""
     normalised = [re.sub(r"\s+", "", h).lower() for h in header]
     index = {}
     for key, names in UNIT_COLUMNS.items():
@@ -278,7 +280,7 @@ def load_units(sheet: Sheet, file: str) -> tuple[list[Unit], list[Problem]]:
     start = next((i for i, r in enumerate(rows) if any(r)), None)
     if start is None:
         return [], [problem("units-file-invalid", file=file, sheet=sheet.name, column="单位全称")]
-    index = _column_index(rows[start])
+    index = unit_columns(rows[start])
     if "name" not in index:
         return [], [
             problem("units-file-invalid", file=file, sheet=sheet.name, cell=cell_name(start + 1, 1), column="单位全称")
@@ -306,6 +308,7 @@ def load_units(sheet: Sheet, file: str) -> tuple[list[Unit], list[Problem]]:
                 contact=get(row, "contact"),
                 emails=[e for e in LIST_SPLIT.split(get(row, "emails")) if e],
                 phone=get(row, "phone"),
+                former=[f for f in LIST_SPLIT.split(get(row, "former")) if f],
             )
         )
     return units, problems
@@ -358,7 +361,8 @@ def write_units_template(path: Path) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "单位名录"
-    sheet.append([names[0] for names in UNIT_COLUMNS.values()])
+    # 曾用名 is written by `ledger units rename/merge` when a unit first has one
+    sheet.append([names[0] for key, names in UNIT_COLUMNS.items() if key != "former"])
     sheet.append(TEMPLATE_EXAMPLE)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -8,7 +8,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from .records import write_aside
 from .sent import identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
+from .unit_changes import read_unit_changes, units_at
 from .units import UnitRegistry, read_registry, write_units_template
 
 if TYPE_CHECKING:
@@ -80,6 +81,15 @@ class Workspace:
     @property
     def paths(self) -> WorkspacePaths:
         return WorkspacePaths(self.root)
+
+    def at(self, period: Period) -> Workspace:
+        """The workspace with the units of `period`'s time: units renamed or merged from a later round are still
+        themselves, with their own addresses and contacts (see `unit_changes`). Itself when nothing changed
+        later, as for every round from the last change on."""
+        changes = read_unit_changes(self.paths.unit_changes)
+        if not any(c.start > period for c in changes):
+            return self
+        return replace(self, registry=UnitRegistry(units_at(list(self.units.values()), changes, period)))
 
     def identity_problems(self) -> list[Problem]:
         """The task list against what each ID meant when last sent (rows renumbered, texts edited): asked by

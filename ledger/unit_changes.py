@@ -1,0 +1,124 @@
+"""机构改革 as a record: units renamed and merged, each from a round on, and the ledger as it was at any round.
+
+`ledger units rename` and `ledger units merge` change the units file (the successor takes the old names as 曾用名
+and the old units' addresses) and append a `UnitChange` to source/unit-changes.jsonl with the rows as they were
+before. Every round then reads the units of its own time:
+
+- `units_at`: the units file as it was at a round, the later changes undone from the rows they recorded, so a
+  round before a change keeps its names, addresses and contacts (and its cached merge and state);
+- `successors`: old name -> the name that stands for it from a round on (renames chained, rename-back undone),
+  which turns a round's task list, returns and carried history over to the successor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import Period, Task, Unit
+from .records import append_record, read_records
+
+ChangeAction = Literal["rename", "merge"]
+
+
+@dataclass(kw_only=True)
+class UnitChange:
+    """One rename or merge: the old names, the successor, the first round it applies to, when, who and why, and
+    the rows of the units file it replaced (the old units, and the successor when it was there before)."""
+
+    action: ChangeAction
+    old: list[str]
+    new: str
+    start: Period  # the first round in which the successor stands for the old names
+    at: str = ""
+    by: str = ""
+    why: str = ""
+    before: list[Unit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "old": self.old,
+            "new": self.new,
+            "from": str(self.start),
+            "at": self.at,
+            "by": self.by,
+            "why": self.why,
+            "before": [asdict(u) for u in self.before],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UnitChange:
+        known = set(Unit.__dataclass_fields__)
+        return cls(
+            action=data["action"],
+            old=list(data["old"]),
+            new=data["new"],
+            start=Period.parse(data["from"]),
+            at=data.get("at", ""),
+            by=data.get("by", ""),
+            why=data.get("why", ""),
+            before=[Unit(**{k: v for k, v in u.items() if k in known}) for u in data.get("before", [])],
+        )
+
+    def touches(self, names: Iterable[str]) -> bool:
+        return bool({*self.old, self.new} & set(names))
+
+
+def read_unit_changes(path: Path) -> list[UnitChange]:
+    """Every recorded change, in the order made; a line this version cannot read is passed over."""
+    found = []
+    for data in read_records(path).records:
+        try:
+            found.append(UnitChange.from_dict(data))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def append_unit_change(path: Path, change: UnitChange) -> None:
+    append_record(path, change.to_dict())
+
+
+def units_at(units: list[Unit], changes: list[UnitChange], period: Period) -> list[Unit]:
+    """The units as they were at `period`: the changes from a later round undone, the last made first. The
+    successor's row gives way to the rows the change recorded, in its place."""
+    found = list(units)
+    for change in reversed(changes):
+        if change.start <= period:
+            continue
+        at = next((i for i, u in enumerate(found) if u.name == change.new), len(found))
+        kept = [u for u in found if u.name not in {change.new, *change.old}]
+        found = kept[:at] + list(change.before) + kept[at:]
+    return found
+
+
+def successors(changes: list[UnitChange], upto: Period, after: Period | None = None) -> dict[str, str]:
+    """Old name -> the unit that stands for it at `upto`, over the changes from a round after `after` (every
+    change, without it): renames chained (A→B, B→C: A and B are C), a rename back undone (A→B, B→A: nothing)."""
+    found: dict[str, str] = {}
+    for change in changes:
+        if change.start > upto or (after is not None and change.start <= after):
+            continue
+        found = {old: change.new if new in change.old else new for old, new in found.items()}
+        found.update(dict.fromkeys(change.old, change.new))
+    return {old: new for old, new in found.items() if old != new}
+
+
+def succeed_tasks(tasks: list[Task], succession: Mapping[str, str]) -> list[Task]:
+    """The tasks with each old unit replaced by its successor (a unit named twice kept once, in place)."""
+    if not succession:
+        return tasks
+
+    def named(units: list[str]) -> list[str]:
+        return list(dict.fromkeys(succession.get(u, u) for u in units))
+
+    found = []
+    for task in tasks:
+        if any(u in succession for u in (*task.lead_units, *task.support_units)):
+            lead = named(task.lead_units)
+            task = replace(task, lead_units=lead, support_units=[u for u in named(task.support_units) if u not in lead])
+        found.append(task)
+    return found
