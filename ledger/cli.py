@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from .span import SpanReport
+    from .unit_changes import UnitChange
 
 # The stages only some commands run (the importer, mail, sample returns) are imported inside those commands:
 # whatever this module imports, every command, `ledger status` included, waits for.
@@ -336,7 +337,7 @@ def print_problems(problems: list[Problem]) -> None:
 # The commands that write nothing under source/ and no output: they hold no lock, so a clerk can look at the round
 # while a collect runs. status and returns list write only derived caches, each aside and renamed, keyed by what
 # they read (a file stored meanwhile changes the key). Every other command holds the workspace while it runs.
-READ_ONLY_COMMANDS = ("init", "check", "status", "list")
+READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log")
 # A write refused by the system: said in Chinese with the folder, instead of a traceback.
 WRITE_REFUSED = {
     errno.EACCES: "没有写入权限，或文件夹是只读的",
@@ -1077,3 +1078,83 @@ def returns_accept(workspace: Path | None, period: Period, file: str, remember: 
     echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
     if accepted.remembered is not None:
         echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")
+
+
+units = command_group(
+    "units",
+    "机构改革：单位更名、合并，自某一期起生效；单位名录随之更新（曾用名、邮箱），更改另行记录，往期不受影响。",
+)
+from_option = click.option(
+    "--from", "start", required=True, metavar="期次", type=PeriodType(), help="自哪一期起生效，如 2021-07。"
+)
+why_option = click.option("--why", default="", metavar="原因", help="更改的原因，如“区政府机构改革方案”。")
+
+
+def _changed(change: UnitChange, verb: str) -> None:
+    echo(f"已{verb}：{'、'.join(change.old)} → {change.new}，自{change.start.label}起生效。")
+    echo(
+        f"单位名录已更新：{change.new}的曾用名含{'、'.join(change.old)}，原邮箱转入{change.new}；往期报告仍用当时的名称。"
+    )
+
+
+@units.command(
+    "rename", help="单位更名，如 ledger units rename 区环保局 市生态环境局钢城分局 --from 2021-07；改回原名即撤销。"
+)
+@workspace_option
+@click.argument("old", metavar="原名称")
+@click.argument("new", metavar="新名称")
+@from_option
+@why_option
+def units_rename(workspace: Path | None, old: str, new: str, start: Period, why: str) -> None:
+    ws = load_valid_workspace(workspace)
+    from .reorganise import rename_unit
+
+    try:
+        change = rename_unit(ws, old, new, start, why)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    _changed(change, "更名")
+
+
+@units.command(
+    "merge", help="单位合并，如 ledger units merge 规划协调服务中心 --into 自然资源局 --from 2021-07（可并入新单位）。"
+)
+@workspace_option
+@click.argument("olds", metavar="被合并单位...", nargs=-1, required=True)
+@click.option("--into", "new", required=True, metavar="单位", help="并入的单位（名录中已有的单位，或新单位的全称）。")
+@from_option
+@why_option
+def units_merge(workspace: Path | None, olds: tuple[str, ...], new: str, start: Period, why: str) -> None:
+    ws = load_valid_workspace(workspace)
+    from .reorganise import merge_units
+
+    try:
+        change = merge_units(ws, list(olds), new, start, why)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    _changed(change, "合并")
+
+
+@units.command("log", help="列出历次单位更名与合并：何时、何人、自哪一期起、原因。")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def units_log(workspace: Path | None, as_json: bool) -> None:
+    ws = open_workspace(workspace)
+    from .reorganise import unit_change_log
+
+    changes = unit_change_log(ws)
+    if as_json:
+        _print_json([c.to_dict() for c in changes])
+        return
+    if not changes:
+        echo("尚无单位更名或合并的记录。")
+        return
+    table = new_table(title=f"单位更名与合并（{len(changes)}项）")
+    for column in ("时间", "操作人", "类型", "原单位", "现单位", "起始期次", "原因"):
+        table.add_column(column, overflow="fold")
+    for c in changes:
+        kind = "更名" if c.action == "rename" else "合并"
+        table.add_row(
+            local_text(c.at), shown(c.by), kind, shown("、".join(c.old)), shown(c.new), c.start.label, shown(c.why)
+        )
+    _console(False).print(table)

@@ -125,17 +125,18 @@ def displaced(path: Path) -> Path | None:
     return path.with_name(found["stem"] + (found["suffix"] or "")) if found else None
 
 
-def put_in_place(temporary: Path, path: Path) -> Path:
+def put_in_place(temporary: Path, path: Path, *, displace: bool = True) -> Path:
     """Make a file written at `temporary` durable and rename it to `path`; returns where it now is. When `path`
     is open in another program that forbids replacing it (WPS, Excel on Windows), the file is put beside it as
-    "<name>（新）" (then （新2）…), and that path is returned."""
+    "<name>（新）" (then （新2）…), and that path is returned; without `displace` (an input such as the units file,
+    which must be replaced or left alone) the PermissionError is raised."""
     durable(temporary)
     crash_point(f"write:{path.name}")  # a kill here: the new file is complete beside, the old one intact
     try:
         os.replace(temporary, path)
         return path
     except PermissionError:
-        if not path.exists():
+        if not path.exists() or not displace:
             raise
         for n in range(1, 100):
             beside = _beside_name(path, n)
@@ -157,15 +158,16 @@ class Aside:
 
 
 @contextmanager
-def written_aside(path: Path) -> Iterator[Aside]:
+def written_aside(path: Path, *, displace: bool = True) -> Iterator[Aside]:
     """Write `path` whole through a temporary file beside it (any library can write to `aside.temporary`),
     made durable and renamed over `path` when the block ends without an error. A failure or a kill leaves the
-    old `path` as it was; the temporary file is removed (or, after a kill, ignored and cleaned up later)."""
+    old `path` as it was; the temporary file is removed (or, after a kill, ignored and cleaned up later).
+    `displace`: see `put_in_place`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     aside = Aside(path=path, temporary=temporary_beside(path))
     try:
         yield aside
-        aside.written = put_in_place(aside.temporary, path)
+        aside.written = put_in_place(aside.temporary, path, displace=displace)
     finally:
         aside.temporary.unlink(missing_ok=True)
 

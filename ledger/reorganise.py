@@ -1,0 +1,180 @@
+"""`ledger units rename` and `ledger units merge` (机构改革): the units file changed and the change recorded.
+
+The successor's row of the units file gets the old names as 曾用名 (a column added when the file has none) and
+the old units' e-mail addresses, so their returns are neither unattributed nor held by the sender rule; a merged
+unit's row goes (its row is kept in the record). The change is appended to source/unit-changes.jsonl with the
+first round it applies to, when, who and why, and the rows it replaced — from which `unit_changes` gives every
+round the units of its time.
+
+The order makes the file and the record agree: nothing is written while the units file is open in another
+program (a lock file of Excel, WPS or LibreOffice beside it, or the file cannot be opened for writing); the new
+file is written aside and renamed over the old one (a refused rename leaves it as it was, and nothing is
+recorded); the record is appended only once the file is in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .clock import now
+from .model import Period
+from .problems import ProblemError
+from .records import current_user, written_aside
+from .schedule import period_kind_error
+from .sent import sent_periods
+from .unit_changes import ChangeAction, UnitChange, append_unit_change, read_unit_changes
+from .units import LIST_SPLIT, UNIT_COLUMNS, unit_columns
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# an edit of the units file's first sheet: (sheet, unit name -> its row, UNIT_COLUMNS key -> 0-based column)
+Edit = Callable[["Worksheet", dict[str, int], dict[str, int]], None]
+
+EDITABLE = (".xlsx", ".xlsm")
+
+
+def rename_unit(ws: Workspace, old: str, new: str, start: Period, why: str = "") -> UnitChange:
+    """Rename a unit from round `start` on: its row takes the new name and keeps the old one as 曾用名. Renaming
+    back (to a 曾用名 of its own) undoes a rename from then on."""
+    name, new = _unit(ws, old), new.strip()
+    taken = ws.registry.lookup(new)
+    if taken == name and new == name:
+        raise ProblemError("unit-change-same", name=old, new=new)
+    if taken is not None and taken != name:
+        raise ProblemError("unit-name-taken", name=new, unit=taken)
+    change = _change(ws, "rename", [name], new, start, why)
+
+    def edit(sheet: Worksheet, rows: dict[str, int], columns: dict[str, int]) -> None:
+        row = rows[name]
+        sheet.cell(row, columns["name"] + 1).value = new
+        _add_to(sheet, row, columns["former"], [name], drop=(new,))
+        if "aliases" in columns:  # renamed to one of its own aliases: a name once
+            _add_to(sheet, row, columns["aliases"], [], drop=(new,))
+
+    _write(ws, change, edit)
+    return change
+
+
+def merge_units(ws: Workspace, olds: list[str], new: str, start: Period, why: str = "") -> UnitChange:
+    """Merge units into `new` from round `start` on: an existing unit, or a new one made from the first old
+    unit's row. The successor keeps each old unit's names (and aliases) as 曾用名 and takes its addresses."""
+    names = list(dict.fromkeys(_unit(ws, o) for o in olds))
+    into = ws.registry.lookup(new.strip()) or new.strip()
+    if into in names:
+        raise ProblemError("unit-change-same", name=into, new=new)
+    change = _change(ws, "merge", names, into, start, why)
+    units = ws.units
+
+    def edit(sheet: Worksheet, rows: dict[str, int], columns: dict[str, int]) -> None:
+        absorbed = names
+        if into in rows:
+            row = rows[into]
+        else:  # a new unit: the first old unit's row, renamed
+            row, absorbed = rows[names[0]], names[1:]
+            sheet.cell(row, columns["name"] + 1).value = into
+            _add_to(sheet, row, columns["former"], [names[0]])
+        _add_to(sheet, row, columns["former"], [n for a in absorbed for n in (a, *units[a].aliases, *units[a].former)])
+        _add_to(sheet, row, columns["emails"], [e for a in absorbed for e in units[a].emails])
+        for gone in sorted((rows[a] for a in absorbed), reverse=True):
+            sheet.delete_rows(gone)
+
+    _write(ws, change, edit)
+    return change
+
+
+def unit_change_log(ws: Workspace) -> list[UnitChange]:
+    """Every rename and merge recorded, in the order made."""
+    return read_unit_changes(ws.paths.unit_changes)
+
+
+def _unit(ws: Workspace, name: str) -> str:
+    found = ws.registry.lookup(name.strip())
+    if found is None:
+        close = ws.registry.suggest(name.strip())
+        raise ProblemError(
+            "unit-change-unknown", name=name, suggestion=f"，是否是：{'、'.join(close)}？" if close else ""
+        )
+    return found
+
+
+def _change(ws: Workspace, action: ChangeAction, old: list[str], new: str, start: Period, why: str) -> UnitChange:
+    """The change as it will be recorded, once its round is checked: of the ledger's rhythm, not after the next
+    round to render (the units file changed now is what that render reads), and not before a recorded change of
+    the same units (each undoes into the one before it)."""
+    if error := period_kind_error(ws.config, start, summary=False):
+        raise error
+    sent = sent_periods(ws.paths)
+    if sent and start > sent[-1].next():
+        raise ProblemError("unit-change-future", period=start.label, next=sent[-1].next().label)
+    for earlier in read_unit_changes(ws.paths.unit_changes):
+        if earlier.start > start and earlier.touches([*old, new]):
+            what = f"{'、'.join(earlier.old)}→{earlier.new}"
+            raise ProblemError(
+                "unit-change-order", name="、".join(old), later=earlier.start.label, what=what, period=start.label
+            )
+    before = [ws.units[n] for n in (*old, new) if n in ws.units]
+    return UnitChange(
+        action=action,
+        old=old,
+        new=new,
+        start=start,
+        at=now(ws.config).isoformat(timespec="seconds"),
+        by=current_user(),
+        why=why.strip(),
+        before=before,
+    )
+
+
+def _write(ws: Workspace, change: UnitChange, edit: Edit) -> None:
+    """The units file edited by `edit` and put in place, then the change recorded; nothing at all when the file
+    is open elsewhere."""
+    path = ws.root / ws.config.units_file
+    if path.suffix.lower() not in EDITABLE:
+        raise ProblemError("units-file-not-editable", file=ws.config.units_file, kind=path.suffix or "无扩展名")
+    _refuse_if_open(path, ws.config.units_file)
+    import openpyxl  # only these commands write the units file
+
+    book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    sheet = book.worksheets[0]
+    header = next(r for r in range(1, sheet.max_row + 1) if any(c.value not in (None, "") for c in sheet[r]))
+    columns = unit_columns([str(c.value or "") for c in sheet[header]])
+    for key in ("former", "emails"):
+        if key not in columns:  # added at the end of the header row
+            columns[key] = sheet.max_column
+            sheet.cell(header, sheet.max_column + 1).value = UNIT_COLUMNS[key][0]
+    rows: dict[str, int] = {}
+    for r in range(header + 1, sheet.max_row + 1):
+        value = sheet.cell(r, columns["name"] + 1).value
+        if value is not None and str(value).strip():
+            rows.setdefault(str(value).strip(), r)
+    edit(sheet, rows, columns)
+    try:
+        with written_aside(path, displace=False) as aside:
+            book.save(aside.temporary)
+    except PermissionError as exc:
+        raise ProblemError("units-file-open", file=ws.config.units_file, how="文件无法替换") from exc
+    append_unit_change(ws.paths.unit_changes, change)
+
+
+def _refuse_if_open(path: Path, shown: str) -> None:
+    """Excel and WPS leave "~$<name>" beside an open file, LibreOffice ".~lock.<name>#"; on Windows an open file
+    also refuses to be opened for writing."""
+    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#", f".~{path.name}"):
+        if (path.parent / lock).exists():
+            raise ProblemError("units-file-open", file=shown, how=f"旁边有锁定文件 {lock}")
+    try:
+        with open(path, "r+b"):
+            pass
+    except PermissionError as exc:
+        raise ProblemError("units-file-open", file=shown, how="文件无法写入") from exc
+
+
+def _add_to(sheet: Worksheet, row: int, column: int, names: list[str], drop: tuple[str, ...] = ()) -> None:
+    """Names appended to a list cell ("A、B"), each once; `drop` taken out."""
+    cell = sheet.cell(row, column + 1)
+    present = [n for n in LIST_SPLIT.split(str(cell.value or "")) if n and n not in drop]
+    cell.value = "、".join(dict.fromkeys([*present, *names])) or None

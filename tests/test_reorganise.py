@@ -1,0 +1,235 @@
+"""机构改革 as the trial met it, on a ledger of four rounds: a unit renamed after the round went out in its old
+name, a unit merged into another with both returns of the round in, earlier rounds re-run, the units file open
+in another program, and the changes listed."""
+
+import hashlib
+import json
+from datetime import datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from ledger import load_workspace
+from ledger.cli import main
+from ledger.collect import collect_returns
+from ledger.model import Period
+from ledger.rounds import open_round
+
+from .conftest import fill_return, make_workspace
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+AUGUST = Period.parse("2021-08")
+ENV, NEW_ENV = "市生态环境局示范分局", "示范区生态环境局"
+FINANCE, TAX = "示范区财政局", "示范区税务局"
+HEADER = ["序号", "具体措施", "完成时限", "牵头单位", "配合单位"]
+ROWS = [
+    ["1", "开展扬尘污染专项整治。", "年底前", "市生态环境局示范分局", ""],
+    ["2", "完成重点企业排查。", "2021年9月30日", "市生态环境局示范分局", ""],
+    ["3", "清理规范涉企收费项目。", "年底前", "区财政局", ""],
+    ["4", "推行电子发票全覆盖。", "年底前", "区税务局", "区财政局"],
+]
+
+
+def answers(period):
+    """What each unit types in a round: T-2 finished in June, the rest in progress, words of the round."""
+    return {
+        ENV: {"T-1": {"完成状态": "序时推进", "本月进展": f"{period}整治工地"}, "T-2": {"完成状态": "已完成"}},
+        FINANCE: {"T-3": {"完成状态": "序时推进", "本月进展": f"{period}清理收费"}},
+        TAX: {"T-4": {"完成状态": "序时推进", "本月进展": f"{period}推行电子发票"}},
+    }
+
+
+def mailed(workbook, sender, period, folder):
+    """The workbook as the unit mails it back, on the 2nd of the next month."""
+    day = Period.parse(period).next().start.replace(day=2)
+    msg = EmailMessage()
+    msg["From"] = f"联络员 <{sender}>"
+    msg["To"] = "office@example.cn"
+    msg["Subject"] = "报送进展"
+    msg["Date"] = datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING).strftime("%a, %d %b %Y %H:%M:%S %z")
+    msg["Message-ID"] = f"<{period}.{hashlib.sha256(workbook.stem.encode()).hexdigest()[:12]}@example.cn>"
+    msg.set_content("请查收。")
+    msg.add_attachment(workbook.read_bytes(), maintype="application", subtype="octet-stream", filename=workbook.name)
+    path = folder / f"{workbook.stem}.eml"
+    path.write_bytes(bytes(msg))
+    return path
+
+
+SENDERS = {ENV: "sthj@example.cn", FINANCE: "czj@example.cn"}  # the tax office has no address: brought by hand
+
+
+def render(root, period):
+    return open_round(load_workspace(root), period).render()
+
+
+def collect(root, period, tmp_path, units):
+    """Each unit fills the workbook it was sent (in the name it was sent to) and mails it back from its address."""
+    outbox = root / "build" / period / "outbox"
+    folder = tmp_path / "mail" / period
+    folder.mkdir(parents=True, exist_ok=True)
+    typed = answers(period)
+    files = []
+    for unit in units:
+        sent_to = next(p for p in outbox.glob("*.xlsx") if p.stem == unit)
+        filled = fill_return(sent_to, folder / f"{unit}.xlsx", typed[unit] if unit in typed else typed[ENV])
+        files.append(mailed(filled, SENDERS[unit], period, folder) if unit in SENDERS else filled)
+    collect_returns(load_workspace(root).paths, Period.parse(period), files)
+
+
+def cli(root, *args):
+    return CliRunner().invoke(main, [*args, "--workspace", str(root)])
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    root = make_workspace(tmp_path / "ws", [HEADER, *ROWS])
+    render(root, "2021-06")
+    collect(root, "2021-06", tmp_path, [ENV, FINANCE, TAX])
+    return root
+
+
+def merged_json(root, period):
+    opened = open_round(load_workspace(root), period)
+    opened.write_merge()
+    return (root / "build" / period / "merged.json").read_bytes()
+
+
+def units_file(root):
+    book = openpyxl.load_workbook(root / "source" / "units.xlsx")
+    rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_unit_renamed_after_its_round_went_out_keeps_its_returns_prefill_and_finished_tasks(ledger, tmp_path):
+    june = merged_json(ledger, "2021-06")
+    render(ledger, "2021-07")  # July goes out in the old name
+    renamed = cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07", "--why", "机构改革方案")
+    assert renamed.exit_code == 0, renamed.output
+    row = next(u for u in units_file(ledger) if u["单位全称"] == NEW_ENV)
+    assert (row["曾用名"], row["电子邮箱"]) == (ENV, "sthj@example.cn;sthj2@example.cn")
+
+    collect(ledger, "2021-07", tmp_path, [ENV, FINANCE, TAX])  # the old name's workbook, from the old address
+    ws = load_workspace(ledger)
+    july = open_round(ws, "2021-07")
+    result = july.merge()
+    assert [(r.unit, r.state) for r in result.returns if r.file.startswith(ENV)] == [(NEW_ENV, "merged")]
+    assert [(e.task_id, e.unit, e.progress) for e in result.entries if e.task_id == "T-1"] == [
+        ("T-1", NEW_ENV, "2021-07整治工地")
+    ]
+    assert ("return-unit-succeeded", NEW_ENV) in [(p.code, p.unit) for p in result.problems]
+    units = july.status()["units"]
+    assert (NEW_ENV in units["returned"], units["missing"], units["held"]) == (True, [], [])
+
+    # August: the successor's workbook, prefilled with July's answer; T-2, finished in June, is not sent again
+    august = render(ledger, "2021-08")
+    book = openpyxl.load_workbook(august.outbox / f"{NEW_ENV}.xlsx")
+    rows = {r[0]: r for r in book["牵头任务"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert set(rows) == {"T-1"}
+    assert "2021-07整治工地" in rows["T-1"]
+    assert not (august.outbox / f"{ENV}.xlsx").exists()
+
+    # June, re-run after the rename, says what it said then, in the names of its time
+    assert merged_json(ledger, "2021-06") == june
+    june_report = open_round(load_workspace(ledger), "2021-06").report()
+    assert june_report.summary()["units"]["returned"].count(ENV) == 1
+
+
+def test_two_merged_units_returns_in_the_same_round_are_both_counted(ledger, tmp_path):
+    render(ledger, "2021-07")
+    merged = cli(ledger, "units", "merge", TAX, "--into", FINANCE, "--from", "2021-07")
+    assert merged.exit_code == 0, merged.output
+    assert [u["单位全称"] for u in units_file(ledger)].count(TAX) == 0
+    collect(ledger, "2021-07", tmp_path, [ENV, FINANCE, TAX])
+
+    result = open_round(load_workspace(ledger), "2021-07").merge()
+    assert {(r.file, r.unit, r.state) for r in result.returns if r.unit == FINANCE} == {
+        (f"{FINANCE}.xlsx", FINANCE, "merged"),
+        (f"{TAX}.xlsx", FINANCE, "merged"),
+    }
+    assert [(e.task_id, e.unit, e.role) for e in result.entries if e.role == "lead" and e.unit == FINANCE] == [
+        ("T-3", FINANCE, "lead"),
+        ("T-4", FINANCE, "lead"),
+    ]
+    assert "return-superseded" not in [p.code for p in result.problems]
+    assert [u for u in result.unmerged if u.unit == FINANCE] == []
+
+    # August: 财政局 leads T-4 now, prefilled with the tax office's July answer; no workbook for the tax office
+    august = render(ledger, "2021-08")
+    book = openpyxl.load_workbook(august.outbox / f"{FINANCE}.xlsx")
+    rows = {r[0]: r for r in book["牵头任务"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert set(rows) == {"T-3", "T-4"}
+    assert "2021-07推行电子发票" in rows["T-4"]
+    assert not (august.outbox / f"{TAX}.xlsx").exists()
+
+
+def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp_path):
+    for period in ("2021-07", "2021-08"):
+        render(ledger, period)
+        collect(ledger, period, tmp_path, [ENV, FINANCE, TAX])
+    open_round(load_workspace(ledger), "2021-09").history  # every round cached
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-08").exit_code == 0
+
+    history = open_round(load_workspace(ledger), "2021-09").history
+    # the rounds before the change come from the cache; the round from which it applies is merged again
+    assert (history.reused, history.computed) == ([Period.parse("2021-06"), Period.parse("2021-07")], [AUGUST])
+    assert history.answers_of("T-1", NEW_ENV)["本月进展"] == "2021-08整治工地"
+
+    # renamed back from September: the fourth round goes out in the old name again, prefilled all the same
+    back = cli(ledger, "units", "rename", NEW_ENV, ENV, "--from", "2021-09", "--why", "改回原名")
+    assert back.exit_code == 0, back.output
+    september = render(ledger, "2021-09")
+    assert sorted(p.stem for p in september.outbox.glob("*.xlsx")) == sorted([ENV, FINANCE, TAX])
+    book = openpyxl.load_workbook(september.outbox / f"{ENV}.xlsx")
+    assert "2021-08整治工地" in next(r for r in book["牵头任务"].iter_rows(min_row=3, values_only=True) if r[0])
+    collect(ledger, "2021-09", tmp_path, [ENV, FINANCE, TAX])
+    assert {r.unit for r in open_round(load_workspace(ledger), "2021-09").merge().returns} == {ENV, FINANCE, TAX}
+    assert {r.unit for r in open_round(load_workspace(ledger), "2021-08").merge().returns} == {NEW_ENV, FINANCE, TAX}
+
+    logged = json.loads(cli(ledger, "units", "log", "--json").output)
+    assert [(c["action"], c["old"], c["new"], c["from"], c["why"]) for c in logged] == [
+        ("rename", [ENV], NEW_ENV, "2021-08", ""),
+        ("rename", [NEW_ENV], ENV, "2021-09", "改回原名"),
+    ]
+    assert all(c["by"] and c["at"] for c in logged)
+
+
+@pytest.mark.parametrize("lock", [".~lock.units.xlsx#", "~$units.xlsx"])
+def test_the_units_file_open_in_another_program_is_left_alone_and_nothing_is_recorded(ledger, lock):
+    units = ledger / "source" / "units.xlsx"
+    before = units.read_bytes()
+    (units.parent / lock).write_text("locked", encoding="utf-8")
+    refused = cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07")
+    assert refused.exit_code == 1
+    assert "units-file-open" in refused.output
+    assert units.read_bytes() == before
+    assert not (ledger / "source" / "unit-changes.jsonl").exists()
+    assert [p.name for p in units.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_change_is_refused_when_its_names_or_round_do_not_fit(ledger):
+    def code(*args):
+        result = cli(ledger, "units", *args)
+        assert result.exit_code != 0
+        return next(
+            c
+            for c in (
+                "unit-change-unknown",
+                "unit-name-taken",
+                "unit-change-future",
+                "unit-change-same",
+                "unit-change-order",
+                "period-wrong-kind",
+            )
+            if c in result.output
+        )
+
+    assert code("rename", "不存在的局", NEW_ENV, "--from", "2021-07") == "unit-change-unknown"
+    assert code("rename", ENV, FINANCE, "--from", "2021-07") == "unit-name-taken"
+    assert code("rename", ENV, NEW_ENV, "--from", "2021-09") == "unit-change-future"
+    assert code("merge", TAX, "--into", TAX, "--from", "2021-07") == "unit-change-same"
+    assert code("rename", ENV, NEW_ENV, "--from", "2021") == "period-wrong-kind"
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
+    assert code("rename", NEW_ENV, "示范区环境局", "--from", "2021-06") == "unit-change-order"
