@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -69,6 +69,22 @@ class RoundRecord:
             "expected": self.expected,
         }
 
+    def succeeded(self, succession: Mapping[str, str]) -> RoundRecord:
+        """The record with units renamed or merged since named as their successors: the round before a change
+        compared with the round after it, and a year's reporting record, follow the successor."""
+        if not succession:
+            return self
+
+        def named(unit: str) -> str:
+            return succession.get(unit, unit)
+
+        return replace(
+            self,
+            returns=[replace(r, unit=named(r.unit)) for r in self.returns],
+            error_units=frozenset(map(named, self.error_units)),
+            expected=list(dict.fromkeys(map(named, self.expected))),
+        )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundRecord:
         return cls(
@@ -103,6 +119,7 @@ class History:
     completed_on: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, lead) -> 完成时间 typed
     previous_record: RoundRecord | None = None  # the round just before `period`
     keys: dict[str, str] = field(default_factory=dict)  # round -> the key of its cached state
+    succession: dict[str, str] = field(default_factory=dict)  # old unit -> its successor as of `period`
     computed: list[Period] = field(default_factory=list)  # rounds whose returns were merged for this history
     reused: list[Period] = field(default_factory=list)  # rounds whose state or merge came from the cache
 
@@ -154,12 +171,13 @@ class History:
         return task.id in self.closed
 
     def record_of(self, ws: Workspace, period: Period) -> RoundRecord | None:
-        """The record of an earlier round folded into this history (for the year's view)."""
+        """The record of an earlier round folded into this history (for the year's view), its units renamed or
+        merged since named as their successors."""
         key = self.keys.get(str(period))
         if key is None:
             return None
         path = ws.paths.round_record(period, key)
-        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8"))).succeeded(self.succession)
 
     # --- folding one round in
 
@@ -322,6 +340,9 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
         write_aside(path, json.dumps(history.state(), ensure_ascii=False).encode())  # last: it marks the pair whole
     if rounds:  # units renamed or merged after the last round folded in, from `period` or earlier
         history.succeed(successors(changes, period, after=rounds[-1]))
+    history.succession = successors(changes, period)
+    if history.previous_record is not None:
+        history.previous_record = history.previous_record.succeeded(history.succession)
     return history
 
 

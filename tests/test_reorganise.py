@@ -4,6 +4,7 @@ in another program, and the changes listed."""
 
 import hashlib
 import json
+import os
 from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -42,14 +43,19 @@ def answers(period):
     }
 
 
-def mailed(workbook, sender, period, folder):
-    """The workbook as the unit mails it back, on the 2nd of the next month."""
+def received(period):
+    """Returns come in on the 2nd of the next month, at ten."""
     day = Period.parse(period).next().start.replace(day=2)
+    return datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING)
+
+
+def mailed(workbook, sender, period, folder):
+    """The workbook as the unit mails it back."""
     msg = EmailMessage()
     msg["From"] = f"联络员 <{sender}>"
     msg["To"] = "office@example.cn"
     msg["Subject"] = "报送进展"
-    msg["Date"] = datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING).strftime("%a, %d %b %Y %H:%M:%S %z")
+    msg["Date"] = received(period).strftime("%a, %d %b %Y %H:%M:%S %z")
     msg["Message-ID"] = f"<{period}.{hashlib.sha256(workbook.stem.encode()).hexdigest()[:12]}@example.cn>"
     msg.set_content("请查收。")
     msg.add_attachment(workbook.read_bytes(), maintype="application", subtype="octet-stream", filename=workbook.name)
@@ -58,7 +64,8 @@ def mailed(workbook, sender, period, folder):
     return path
 
 
-SENDERS = {ENV: "sthj@example.cn", FINANCE: "czj@example.cn"}  # the tax office has no address: brought by hand
+# the tax office has no address: its returns are brought by hand; the renamed unit mails from the old address
+SENDERS = {ENV: "sthj@example.cn", NEW_ENV: "sthj@example.cn", FINANCE: "czj@example.cn"}
 
 
 def render(root, period):
@@ -75,6 +82,9 @@ def collect(root, period, tmp_path, units):
     for unit in units:
         sent_to = next(p for p in outbox.glob("*.xlsx") if p.stem == unit)
         filled = fill_return(sent_to, folder / f"{unit}.xlsx", typed[unit] if unit in typed else typed[ENV])
+        if unit not in SENDERS:  # brought on a USB stick on the 2nd: the file's time is when it was saved
+            stamp = received(period).timestamp()
+            os.utime(filled, (stamp, stamp))
         files.append(mailed(filled, SENDERS[unit], period, folder) if unit in SENDERS else filled)
     collect_returns(load_workspace(root).paths, Period.parse(period), files)
 
@@ -169,7 +179,7 @@ def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp
     for period in ("2021-07", "2021-08"):
         render(ledger, period)
         collect(ledger, period, tmp_path, [ENV, FINANCE, TAX])
-    open_round(load_workspace(ledger), "2021-09").history  # every round cached
+    assert len(open_round(load_workspace(ledger), "2021-09").history.rounds) == 3  # every round cached
     assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-08").exit_code == 0
 
     history = open_round(load_workspace(ledger), "2021-09").history
@@ -194,6 +204,32 @@ def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp
         ("rename", [NEW_ENV], ENV, "2021-09", "改回原名"),
     ]
     assert all(c["by"] and c["at"] for c in logged)
+
+
+def test_a_workbook_sent_in_the_old_name_is_mailed_and_reminded_to_the_successor(ledger):
+    render(ledger, "2021-07")
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
+    july = open_round(load_workspace(ledger), "2021-07")
+    for messages, no_address in (july.workbook_mail([NEW_ENV]), july.reminder_mail()):
+        sent = [(m.unit, m.recipients, m.attachment.name if m.attachment else None) for m in messages]
+        assert (NEW_ENV, ["sthj@example.cn", "sthj2@example.cn"], f"{ENV}.xlsx") in sent
+        assert ENV not in no_address
+
+
+def test_round_over_round_and_the_years_view_follow_the_successor(ledger, tmp_path):
+    render(ledger, "2021-07")
+    collect(ledger, "2021-07", tmp_path, [ENV, FINANCE, TAX])
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-08").exit_code == 0
+    assert cli(ledger, "units", "merge", TAX, "--into", FINANCE, "--from", "2021-08").exit_code == 0
+    render(ledger, "2021-08")
+    collect(ledger, "2021-08", tmp_path, [NEW_ENV, FINANCE])
+
+    august = open_round(load_workspace(ledger), "2021-08").report().summary()
+    assert (august["units"]["returned"], august["units"]["missing"]) == ([FINANCE, NEW_ENV], [])
+    assert (august["reporting_better"], august["reporting_worse"]) == ([], [])  # on time before and after
+
+    year = open_round(load_workspace(ledger), "2021").report()
+    assert [(u.unit, u.rounds_due, u.returned) for u in year.units] == [(NEW_ENV, 3, 3), (FINANCE, 3, 3)]
 
 
 @pytest.mark.parametrize("lock", [".~lock.units.xlsx#", "~$units.xlsx"])
