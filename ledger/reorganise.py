@@ -7,9 +7,13 @@ first round it applies to, when, who and why, and the rows it replaced — from 
 round the units of its time.
 
 The order makes the file and the record agree: nothing is written while the units file is open in another
-program (a lock file of Excel, WPS or LibreOffice beside it, or the file cannot be opened for writing); the new
-file is written aside and renamed over the old one (a refused rename leaves it as it was, and nothing is
-recorded); the record is appended only once the file is in place.
+program (a lock file of Excel, WPS or LibreOffice beside it, or the file cannot be opened for writing). The new
+file is written aside, the change is left beside the record with the new file's digest
+(`unit_changes.mark_pending`), and the file is renamed over the old one: a refused rename removes both and
+leaves the old file as it was. Only then is the change appended to the record. A kill between the rename and
+the append loses nothing: the waiting change counts as recorded because the file in place is the one it made,
+and the next `ledger units` command appends it; a kill before the rename leaves a marker whose file never
+arrived, which counts for nothing and is removed.
 """
 
 from __future__ import annotations
@@ -19,12 +23,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import now
+from .faults import crash_point
 from .model import Period
 from .problems import ProblemError
-from .records import current_user, written_aside
+from .records import current_user, is_temporary, written_aside
 from .schedule import period_kind_error
 from .sent import sent_periods
-from .unit_changes import ChangeAction, UnitChange, append_unit_change, read_unit_changes
+from .unit_changes import (
+    ChangeAction,
+    UnitChange,
+    append_unit_change,
+    mark_pending,
+    pending_path,
+    read_unit_changes,
+    settle_pending,
+)
 from .units import LIST_SPLIT, UNIT_COLUMNS, unit_columns
 from .workspace import Workspace
 
@@ -40,6 +53,7 @@ EDITABLE = (".xlsx", ".xlsm")
 def rename_unit(ws: Workspace, old: str, new: str, start: Period, why: str = "") -> UnitChange:
     """Rename a unit from round `start` on: its row takes the new name and keeps the old one as 曾用名. Renaming
     back (to a 曾用名 of its own) undoes a rename from then on."""
+    settle_pending(ws.paths.unit_changes)
     name, new = _unit(ws, old), new.strip()
     taken = ws.registry.lookup(new)
     if taken == name and new == name:
@@ -62,6 +76,7 @@ def rename_unit(ws: Workspace, old: str, new: str, start: Period, why: str = "")
 def merge_units(ws: Workspace, olds: list[str], new: str, start: Period, why: str = "") -> UnitChange:
     """Merge units into `new` from round `start` on: an existing unit, or a new one made from the first old
     unit's row. The successor keeps each old unit's names (and aliases) as 曾用名 and takes its addresses."""
+    settle_pending(ws.paths.unit_changes)
     names = list(dict.fromkeys(_unit(ws, o) for o in olds))
     into = ws.registry.lookup(new.strip()) or new.strip()
     if into in names:
@@ -136,6 +151,9 @@ def _write(ws: Workspace, change: UnitChange, edit: Edit) -> None:
     if path.suffix.lower() not in EDITABLE:
         raise ProblemError("units-file-not-editable", file=ws.config.units_file, kind=path.suffix or "无扩展名")
     _refuse_if_open(path, ws.config.units_file)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a kill; this command holds the workspace
+        if is_temporary(stale.name):
+            stale.unlink()
     import openpyxl  # only these commands write the units file
 
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
@@ -152,12 +170,17 @@ def _write(ws: Workspace, change: UnitChange, edit: Edit) -> None:
         if value is not None and str(value).strip():
             rows.setdefault(str(value).strip(), r)
     edit(sheet, rows, columns)
+    record = ws.paths.unit_changes
     try:
         with written_aside(path, displace=False) as aside:
             book.save(aside.temporary)
+            mark_pending(record, change, path, aside.temporary.read_bytes())
     except PermissionError as exc:
+        pending_path(record).unlink(missing_ok=True)
         raise ProblemError("units-file-open", file=ws.config.units_file, how="文件无法替换") from exc
-    append_unit_change(ws.paths.unit_changes, change)
+    crash_point("units:record")  # a kill here: the file is in place, the change waits beside its record
+    append_unit_change(record, change)
+    pending_path(record).unlink()
 
 
 def _refuse_if_open(path: Path, shown: str) -> None:

@@ -12,13 +12,16 @@ before. Every round then reads the units of its own time:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from .model import Period, Task, Unit
-from .records import append_record, read_records
+from .records import append_record, read_records, write_aside
 
 ChangeAction = Literal["rename", "merge"]
 
@@ -68,7 +71,14 @@ class UnitChange:
 
 
 def read_unit_changes(path: Path) -> list[UnitChange]:
-    """Every recorded change, in the order made; a line this version cannot read is passed over."""
+    """Every recorded change, in the order made (a line this version cannot read is passed over), and the one
+    waiting beside the record when its units file is already in place (see `pending_change`)."""
+    found = _recorded(path)
+    waiting = pending_change(path, found)
+    return [*found, waiting] if waiting else found
+
+
+def _recorded(path: Path) -> list[UnitChange]:
     found = []
     for data in read_records(path).records:
         try:
@@ -80,6 +90,48 @@ def read_unit_changes(path: Path) -> list[UnitChange]:
 
 def append_unit_change(path: Path, change: UnitChange) -> None:
     append_record(path, change.to_dict())
+
+
+def pending_path(path: Path) -> Path:
+    """Where a change waits, beside its record, while the units file it made is put in place."""
+    return path.with_name(f"{path.stem}.pending.json")
+
+
+def mark_pending(path: Path, change: UnitChange, units_file: Path, data: bytes) -> None:
+    """Say which units file (by its bytes) `change` made, before that file is put in place: a kill after the
+    file is in place and before the record is appended then loses nothing (see `pending_change`)."""
+    marker = {
+        "change": change.to_dict(),
+        "units_file": os.path.relpath(units_file, path.parent),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    write_aside(pending_path(path), json.dumps(marker, ensure_ascii=False).encode())
+
+
+def pending_change(path: Path, recorded: list[UnitChange]) -> UnitChange | None:
+    """The change waiting beside the record when the units file in place is the one it made (a kill between
+    putting the file in place and appending the record): it counts as recorded, since the file shows it. One
+    whose file never reached its place, or that was recorded since, does not."""
+    marker = pending_path(path)
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        change = UnitChange.from_dict(data["change"])
+        units_file = path.parent / data["units_file"]
+        made = units_file.is_file() and hashlib.sha256(units_file.read_bytes()).hexdigest() == data["sha256"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    return change if made and not (recorded and recorded[-1] == change) else None
+
+
+def settle_pending(path: Path) -> None:
+    """Append the change a kill left waiting, when its units file reached its place, and remove the marker:
+    the next `ledger units` command does this before anything else."""
+    waiting = pending_change(path, _recorded(path))
+    if waiting is not None:
+        append_unit_change(path, waiting)
+    pending_path(path).unlink(missing_ok=True)
 
 
 def units_at(units: list[Unit], changes: list[UnitChange], period: Period) -> list[Unit]:

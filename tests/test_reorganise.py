@@ -5,6 +5,9 @@ in another program, and the changes listed."""
 import hashlib
 import json
 import os
+import signal
+import subprocess
+import sys
 from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -16,6 +19,7 @@ from click.testing import CliRunner
 from ledger import load_workspace
 from ledger.cli import main
 from ledger.collect import collect_returns
+from ledger.faults import ENV_CRASH_AT
 from ledger.model import Period
 from ledger.rounds import open_round
 
@@ -269,3 +273,37 @@ def test_a_change_is_refused_when_its_names_or_round_do_not_fit(ledger):
     assert code("rename", ENV, NEW_ENV, "--from", "2021") == "period-wrong-kind"
     assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
     assert code("rename", NEW_ENV, "示范区环境局", "--from", "2021-06") == "unit-change-order"
+
+
+def ledger_process(root, *args, crash=None):
+    env = {k: v for k, v in os.environ.items() if k != ENV_CRASH_AT}
+    if crash:
+        env[ENV_CRASH_AT] = crash
+    command = [sys.executable, "-m", "ledger", *args, "--workspace", str(root)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_a_kill_between_the_units_file_and_its_record_loses_nothing_and_records_nothing_twice(ledger):
+    units = ledger / "source" / "units.xlsx"
+    record = ledger / "source" / "unit-changes.jsonl"
+    before = units.read_bytes()
+    killed = ledger_process(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07", crash=f"write:{units.name}")
+    assert killed.returncode == -signal.SIGKILL
+    assert (units.read_bytes(), record.exists()) == (before, False)  # killed before the rename: nothing changed
+    assert json.loads(ledger_process(ledger, "units", "log", "--json").stdout) == []
+
+    killed = ledger_process(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07", crash="units:record")
+    assert killed.returncode == -signal.SIGKILL
+    assert units.read_bytes() != before and not record.exists()  # the file is in place, the record not yet
+    # every command sees the change as made, and the next change appends it before its own
+    logged = json.loads(ledger_process(ledger, "units", "log", "--json").stdout)
+    assert [(c["old"], c["new"]) for c in logged] == [([ENV], NEW_ENV)]
+    assert {r.unit for r in open_round(load_workspace(ledger), "2021-06").merge().returns} == {ENV, FINANCE, TAX}
+    finished = ledger_process(ledger, "units", "merge", TAX, "--into", FINANCE, "--from", "2021-07")
+    assert finished.returncode == 0, finished.stderr
+    assert [(c["old"], c["new"]) for c in map(json.loads, record.read_text(encoding="utf-8").splitlines())] == [
+        ([ENV], NEW_ENV),
+        ([TAX], FINANCE),
+    ]
+    assert sorted(p.name for p in units.parent.iterdir() if p.is_file()) == ["unit-changes.jsonl", "units.xlsx"]
