@@ -136,13 +136,15 @@ def settle_pending(path: Path) -> None:
 
 def units_at(units: list[Unit], changes: list[UnitChange], period: Period) -> list[Unit]:
     """The units as they were at `period`: the changes from a later round undone, the last made first. The
-    successor's row gives way to the rows the change recorded, in its place."""
+    successor's row gives way to the rows the change recorded, in its place (so undoing twice, on units already
+    of that time, changes nothing)."""
     found = list(units)
     for change in reversed(changes):
         if change.start <= period:
             continue
-        at = next((i for i, u in enumerate(found) if u.name == change.new), len(found))
-        kept = [u for u in found if u.name not in {change.new, *change.old}]
+        names = {change.new, *change.old}
+        at = next((i for i, u in enumerate(found) if u.name in names), len(found))
+        kept = [u for u in found if u.name not in names]
         found = kept[:at] + list(change.before) + kept[at:]
     return found
 

@@ -32,6 +32,7 @@ def test_a_round_before_a_change_has_the_units_of_its_time():
     assert units_at(now, changes, SEPTEMBER) == now
     assert units_at(now, changes, JULY) == [ENV, FINANCE, absorbed]
     assert units_at(now, changes, JUNE) == [ENV, FINANCE, PLAN, LAND]
+    assert units_at(units_at(now, changes, JUNE), changes, JUNE) == [ENV, FINANCE, PLAN, LAND]
 
 
 def test_a_merge_into_a_new_unit_is_undone_without_it():
