@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .problems import CATALOGUE, Problem, problem
     from .publish import write_report
     from .render import render_period
+    from .reorganise import merge_units, rename_unit, unit_change_log
     from .report import MonthlyReport, build_report
     from .returns import (
         ReturnLine,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     )
     from .rounds import Round, open_round
     from .span import SpanReport
+    from .unit_changes import UnitChange
     from .units import Resolution, UnitRegistry
     from .workspace import Workspace, find_workspace, init_workspace, load_workspace
 
@@ -56,6 +58,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "problems": ("CATALOGUE", "Problem", "problem"),
     "publish": ("write_report",),
     "render": ("render_period",),
+    "reorganise": ("merge_units", "rename_unit", "unit_change_log"),
     "report": ("MonthlyReport", "build_report"),
     "returns": (
         "ReturnLine",
@@ -70,6 +73,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "rounds": ("Round", "open_round"),
     "span": ("SpanReport",),
+    "unit_changes": ("UnitChange",),
     "units": ("Resolution", "UnitRegistry"),
     "workspace": ("Workspace", "find_workspace", "init_workspace", "load_workspace"),
 }
@@ -109,6 +113,7 @@ __all__ = [
     "SpanReport",
     "Task",
     "Unit",
+    "UnitChange",
     "UnitRegistry",
     "Unmerged",
     "Workspace",
@@ -127,15 +132,18 @@ __all__ = [
     "load_config",
     "load_workspace",
     "merge_period",
+    "merge_units",
     "open_round",
     "parse_deadline",
     "problem",
     "read_manifest",
     "reject_return",
     "reminder_messages",
+    "rename_unit",
     "render_period",
     "restore_return",
     "set_received",
+    "unit_change_log",
     "withdraw_return",
     "workbook_messages",
     "write_merge",

@@ -208,6 +208,8 @@ def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp
         ("rename", [NEW_ENV], ENV, "2021-09", "改回原名"),
     ]
     assert all(c["by"] and c["at"] for c in logged)
+    listed = cli(ledger, "units", "log").output
+    assert ("更名" in listed, "2021年8月" in listed, "改回原名" in listed) == (True, True, True)
 
 
 def test_a_workbook_sent_in_the_old_name_is_mailed_and_reminded_to_the_successor(ledger):
