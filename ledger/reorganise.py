@@ -197,7 +197,10 @@ def _refuse_if_open(path: Path, shown: str) -> None:
 
 
 def _add_to(sheet: Worksheet, row: int, column: int, names: list[str], drop: tuple[str, ...] = ()) -> None:
-    """Names appended to a list cell ("A、B"), each once; `drop` taken out."""
+    """Names appended to a list cell ("A、B"), each once; `drop` taken out. A cell that does not change keeps
+    how the office wrote it."""
     cell = sheet.cell(row, column + 1)
-    present = [n for n in LIST_SPLIT.split(str(cell.value or "")) if n and n not in drop]
-    cell.value = "、".join(dict.fromkeys([*present, *names])) or None
+    present = [n for n in LIST_SPLIT.split(str(cell.value or "")) if n]
+    wanted = list(dict.fromkeys([*(n for n in present if n not in drop), *names]))
+    if wanted != present:
+        cell.value = "、".join(wanted) or None

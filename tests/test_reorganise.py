@@ -179,6 +179,21 @@ def test_two_merged_units_returns_in_the_same_round_are_both_counted(ledger, tmp
     assert not (august.outbox / f"{TAX}.xlsx").exists()
 
 
+def test_units_merged_into_a_new_unit_make_one_row_with_both_names_and_addresses(ledger, tmp_path):
+    render(ledger, "2021-07")
+    merged = cli(ledger, "units", "merge", ENV, TAX, "--into", "示范区综合执法局", "--from", "2021-07")
+    assert merged.exit_code == 0, merged.output
+    rows = [(u["单位全称"], u["曾用名"], u["电子邮箱"]) for u in units_file(ledger) if u["曾用名"]]
+    assert rows == [("示范区综合执法局", f"{ENV}、{TAX}", "sthj@example.cn;sthj2@example.cn")]
+    collect(ledger, "2021-07", tmp_path, [ENV, FINANCE, TAX])
+    result = open_round(load_workspace(ledger), "2021-07").merge()
+    assert sorted(r.unit for r in result.returns) == sorted([FINANCE, "示范区综合执法局", "示范区综合执法局"])
+    assert {r.state for r in result.returns} == {"merged"}
+    june = open_round(load_workspace(ledger), "2021-06")
+    assert {u.name for u in june.ws.units.values()} >= {ENV, TAX}
+    assert "示范区综合执法局" not in june.ws.units
+
+
 def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp_path):
     for period in ("2021-07", "2021-08"):
         render(ledger, period)
