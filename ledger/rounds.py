@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import now
 from .model import Period, Task
-from .problems import ERROR, Problem, ProblemsError
+from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
 from .sent import SentRound, check_revision, read_sent, record_sent, round_tasks
+from .unit_changes import read_unit_changes
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -122,6 +123,9 @@ class Round:
         from .render import open_rows, render_period
 
         self.require_round()
+        if later := [c for c in read_unit_changes(self.ws.paths.unit_changes) if c.start > self.period]:
+            # the task list names today's units, the round those of its time: rendering it again would mix them
+            raise ProblemError("render-before-unit-change", period=self.period.label, start=later[0].start.label)
         if errors := [p for p in self.ws.identity_problems() if p.severity == ERROR]:
             raise ProblemsError(errors)
         paths = self.ws.paths

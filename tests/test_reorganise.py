@@ -290,6 +290,8 @@ def test_a_change_is_refused_when_its_names_or_round_do_not_fit(ledger):
     assert code("rename", ENV, NEW_ENV, "--from", "2021") == "period-wrong-kind"
     assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
     assert code("rename", NEW_ENV, "示范区环境局", "--from", "2021-06") == "unit-change-order"
+    again = cli(ledger, "render", "--period", "2021-06")  # June's list names today's units, June those of its time
+    assert (again.exit_code, "render-before-unit-change" in again.output) == (1, True)
 
 
 def ledger_process(root, *args, crash=None):
