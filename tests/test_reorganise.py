@@ -227,6 +227,27 @@ def test_earlier_rounds_keep_their_cache_and_a_rename_back_undoes_it(ledger, tmp
     assert ("更名" in listed, "2021年8月" in listed, "改回原名" in listed) == (True, True, True)
 
 
+def test_a_return_without_metadata_from_the_old_units_address_is_the_successors(ledger, tmp_path):
+    july = render(ledger, "2021-07")
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
+    sheet = openpyxl.load_workbook(july.outbox / f"{ENV}.xlsx")["牵头任务"]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    for row in rows[2:]:
+        if row[0] == "T-1":
+            row[rows[1].index("完成状态")], row[rows[1].index("本月进展")] = "序时推进", "导出的进展"
+    export = tmp_path / "7月进展.csv"  # saved as CSV: no hidden metadata, a name that names nobody
+    export.write_text("\r\n".join(",".join(row) for row in rows), encoding="utf-8-sig")
+    collect_returns(
+        load_workspace(ledger).paths, Period.parse("2021-07"), [mailed(export, SENDERS[ENV], "2021-07", tmp_path)]
+    )
+    result = open_round(load_workspace(ledger), "2021-07").merge()
+    assert [(r.unit, r.state) for r in result.returns] == [(NEW_ENV, "merged")]
+    assert [(p.code, p.unit, p.values["how"]) for p in result.problems if p.code == "return-no-metadata"] == [
+        ("return-no-metadata", NEW_ENV, "发件邮箱")
+    ]
+    assert [(e.unit, e.progress) for e in result.entries if e.task_id == "T-1"] == [(NEW_ENV, "导出的进展")]
+
+
 def test_a_workbook_sent_in_the_old_name_is_mailed_and_reminded_to_the_successor(ledger):
     render(ledger, "2021-07")
     assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0
