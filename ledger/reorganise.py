@@ -123,8 +123,10 @@ def _change(ws: Workspace, action: ChangeAction, old: list[str], new: str, start
     if error := period_kind_error(ws.config, start, summary=False):
         raise error
     sent = sent_periods(ws.paths)
-    if sent and start > sent[-1].next():
-        raise ProblemError("unit-change-future", period=start.label, next=sent[-1].next().label)
+    # before anything was sent, the ledger's first round: the units file is then simply today's
+    upcoming = sent[-1].next() if sent else Period.parse(str(ws.config.year)).rounds(ws.config.rhythm.round)[0]
+    if start > upcoming:
+        raise ProblemError("unit-change-future", period=start.label, next=upcoming.label)
     for earlier in read_unit_changes(ws.paths.unit_changes):
         if earlier.start > start and earlier.touches([*old, new]):
             what = f"{'、'.join(earlier.old)}→{earlier.new}"

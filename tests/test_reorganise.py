@@ -347,3 +347,12 @@ def test_a_kill_between_the_units_file_and_its_record_loses_nothing_and_records_
         ([TAX], FINANCE),
     ]
     assert sorted(p.name for p in units.parent.iterdir() if p.is_file()) == ["unit-changes.jsonl", "units.xlsx"]
+
+
+def test_before_anything_was_sent_a_change_applies_from_the_ledgers_first_round(tmp_path):
+    root = make_workspace(tmp_path / "new", [HEADER, *ROWS])
+    later = cli(root, "units", "rename", ENV, NEW_ENV, "--from", "2021-02")
+    assert (later.exit_code, "unit-change-future" in later.output) == (1, True)
+    assert cli(root, "units", "rename", ENV, NEW_ENV, "--from", "2021-01").exit_code == 0
+    assert {u for t in load_workspace(root).tasks for u in t.lead_units} == {NEW_ENV, FINANCE, TAX}
+    assert sorted(p.stem for p in render(root, "2021-06").outbox.glob("*.xlsx")) == sorted([NEW_ENV, FINANCE, TAX])
