@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from .span import SpanReport
+    from .task_changes import ChangeKind
     from .unit_changes import UnitChange
 
 # The stages only some commands run (the importer, mail, sample returns) are imported inside those commands:
@@ -1156,5 +1157,126 @@ def units_log(workspace: Path | None, as_json: bool) -> None:
         kind = "更名" if c.action == "rename" else "合并"
         table.add_row(
             local_text(c.at), shown(c.by), kind, shown("、".join(c.old)), shown(c.new), c.start.label, shown(c.why)
+        )
+    _console(False).print(table)
+
+
+tasks_group = command_group(
+    "tasks",
+    "任务调整：延期、销号、暂缓、取消、调整牵头单位，自某一期起生效；每次调整连同时间、原因和操作人另行记录"
+    "（source/task-changes.jsonl），不改写任务清单，也不改变以前各期。",
+)
+task_argument = click.argument("task_id", metavar="任务编号")
+task_why = click.option("--why", required=True, metavar="原因", help="调整的原因或依据，如“经区政府同意”。")
+task_from = click.option(
+    "--from",
+    "start",
+    type=PeriodType(),
+    metavar="期次",
+    help="自哪一期起生效（如 2021-07）；不写则自尚未下发的第一期起。",
+)
+
+
+def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **options: Any) -> None:
+    """Record one task change and say what it did and what follows."""
+    from .task_changes import change_task, what_follows
+
+    ws = load_valid_workspace(workspace)
+    try:
+        change = change_task(ws, kind, task_id, why, **options)
+    except ProblemError as exc:
+        raise fail(exc) from exc
+    echo(f"已记录：{change.task_id}{change.details}，自{change.start.label}起生效（原因：{change.why}）。")
+    echo(what_follows(ws, change))
+
+
+@tasks_group.command("extend", help="任务延期：灯色按新的完成时限计算，各输出写明“原定……，经批准延期至……”。")
+@workspace_option
+@task_argument
+@click.option("--to", "to", required=True, metavar="日期", help="新的完成时限，如 2021-09-30。")
+@task_why
+@task_from
+def tasks_extend(workspace: Path | None, task_id: str, to: str, why: str, start: Period | None) -> None:
+    _change(workspace, "extend", task_id, why, to=to, start=start)
+
+
+@tasks_group.command("close", help="任务销号：不再下发，计为已完成（已销号），不会标红。")
+@workspace_option
+@task_argument
+@task_why
+@task_from
+def tasks_close(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+    _change(workspace, "close", task_id, why, start=start)
+
+
+@tasks_group.command("suspend", help="任务暂缓：不再下发，不标红，单独统计（暂缓N项）；用 resume 恢复。")
+@workspace_option
+@task_argument
+@task_why
+@task_from
+def tasks_suspend(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+    _change(workspace, "suspend", task_id, why, start=start)
+
+
+@tasks_group.command("resume", help="恢复暂缓的任务，自该期起重新下发和统计。")
+@workspace_option
+@task_argument
+@task_why
+@task_from
+def tasks_resume(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+    _change(workspace, "resume", task_id, why, start=start)
+
+
+@tasks_group.command("cancel", help="取消任务：自该期起不下发、不计入任何统计，通报中列为已取消；用 reopen 恢复。")
+@workspace_option
+@task_argument
+@task_why
+@task_from
+def tasks_cancel(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+    _change(workspace, "cancel", task_id, why, start=start)
+
+
+@tasks_group.command("reopen", help="撤销销号或取消，任务自该期起重新下发和统计。")
+@workspace_option
+@task_argument
+@task_why
+@task_from
+def tasks_reopen(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+    _change(workspace, "reopen", task_id, why, start=start)
+
+
+@tasks_group.command(
+    "reassign",
+    help="调整牵头单位（及配合单位）：自该期起由新牵头单位填报，并预填原牵头单位上期所填；以前各期不变。",
+)
+@workspace_option
+@task_argument
+@click.option("--lead", "lead", required=True, multiple=True, metavar="单位", help="新的牵头单位（全称或简称）。")
+@click.option("--support", "support", multiple=True, metavar="单位", help="新的配合单位；不写则配合单位不变。")
+@click.option("--from", "start", required=True, type=PeriodType(), metavar="期次", help="自哪一期起生效，如 2021-07。")
+@task_why
+def tasks_reassign(
+    workspace: Path | None, task_id: str, lead: tuple[str, ...], support: tuple[str, ...], start: Period, why: str
+) -> None:
+    _change(workspace, "reassign", task_id, why, lead=list(lead), support=list(support) or None, start=start)
+
+
+@tasks_group.command("log", help="列出每一次任务调整：任务编号、调整、生效期次、内容、时间、操作人、原因。")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def tasks_log(workspace: Path | None, as_json: bool) -> None:
+    from .task_changes import KIND_NAMES, read_changes
+
+    ws = load_valid_workspace(workspace)
+    changes = read_changes(ws.paths)
+    if as_json:
+        _print_json([{**c.to_dict(), "details": c.details} for c in changes])
+        return
+    table = new_table(title=f"任务调整记录（{len(changes)}次）")
+    for column in ("任务编号", "调整", "生效期次", "内容", "时间", "操作人", "原因"):
+        table.add_column(column, overflow="fold")
+    for c in changes:
+        table.add_row(
+            c.task_id, KIND_NAMES[c.kind], c.start.label, shown(c.details), local_text(c.at), shown(c.by), shown(c.why)
         )
     _console(False).print(table)

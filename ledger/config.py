@@ -24,6 +24,9 @@ CONFIG_NAME = "ledger.toml"
 DEFAULT_STATUSES = ["已完成", "序时推进", "滞后", "未启动"]
 DONE_STATUS = "已完成"
 BEHIND_STATUS = "滞后"
+# What only the office decides (ledger tasks close/suspend/cancel), never a status a unit chooses: not in
+# [report] statuses, and a unit that types one gets 状态有误.
+OFFICE_STATUSES = ("已销号", "销号", "暂缓", "取消", "已取消")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_SUPPORT_GROUP_THRESHOLD = 30
 SMTP_PASSWORD_ENV = "LEDGER_SMTP_PASSWORD"
@@ -446,6 +449,8 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         report.report(
             "config-value", "statuses", value=_shown("、".join(statuses)), allowed=f"包含“{DONE_STATUS}”的列表"
         )
+    elif office_only := [x for x in statuses if "".join(x.split()) in OFFICE_STATUSES]:
+        report.report("config-status-office", "statuses", value=_shown("、".join(office_only)))
     elif len(",".join(statuses)) > 255 or len(set(statuses)) != len(statuses) or any("," in x for x in statuses):
         report.report(
             "config-value",

@@ -31,8 +31,8 @@ from .paths import RECORDS
 from .problems import ERROR
 from .records import is_temporary, write_aside
 from .schedule import round_due
-from .sent import round_tasks
-from .statuses import consolidate, normalise_status
+from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
+from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
@@ -170,6 +170,14 @@ class History:
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
 
+    def answers_for(self, task: Task, unit: str) -> Mapping[str, object]:
+        """What render prefills for the unit on the task: its own last answers; for a lead the task was
+        reassigned to, until it answers, the last answers of a former lead."""
+        own = self.answers_of(task.id, unit)
+        if own or unit not in task.lead_units:
+            return own
+        return next((found for u in task.former_leads if (found := self.answers_of(task.id, u))), {})
+
     def record_of(self, ws: Workspace, period: Period) -> RoundRecord | None:
         """The record of an earlier round folded into this history (for the year's view), its units renamed or
         merged since named as their successors."""
@@ -197,10 +205,11 @@ class History:
         self.answers.update(answers_of(result.entries, allowed))
         self.statuses.update(this_round)
         status = round_statuses(tasks, this_round, self.closed, allowed)
-        expected = dict.fromkeys(u for t in tasks if t.id not in self.closed for u in (*t.lead_units, *t.support_units))
+        asked = [t for t in tasks if t.id not in self.closed and t.lifecycle is None]
+        expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))
         closed = set(self.closed)
-        for task in tasks:
-            if task.id in closed or not task.lead_units:
+        for task in asked:
+            if not task.lead_units:
                 continue
             if all(self.last_status(task.id, u) == DONE_STATUS for u in task.lead_units):
                 closed.add(task.id)
@@ -243,12 +252,16 @@ class History:
 def round_statuses(
     tasks: Iterable[Task], reported: Mapping[tuple[str, str], str], closed: frozenset[str], allowed: list[str]
 ) -> dict[str, str]:
-    """Each task's consolidated status in one round: 已完成 when closed in an earlier round, else over what its
-    leads reported this round (a lead who did not report makes it 未报送). The one definition the report, round
-    over round and the year's view share."""
+    """Each task's consolidated status in one round: 已完成 when closed in an earlier round or closed by the
+    office (销号), 暂缓 or 已取消 when the office put it so, else over what its leads reported this round (a lead
+    who did not report makes it 未报送). The one definition the report, round over round and the year's view
+    share."""
     found = {}
+    office = {"closed": DONE_STATUS, "suspended": SUSPENDED_STATUS, "cancelled": CANCELLED_STATUS}
     for task in tasks:
-        if task.id in closed:
+        if task.lifecycle is not None:
+            found[task.id] = office[task.lifecycle.state]
+        elif task.id in closed:
             found[task.id] = DONE_STATUS
         else:
             found[task.id] = consolidate([reported.get((task.id, u), "") for u in task.lead_units], allowed)
@@ -364,7 +377,8 @@ def merge_key(ws: Workspace, period: Period) -> str:
     """A digest of everything a round's merge is computed from: the set-up, the round's records (receipts and
     corrections) byte for byte, each stored return by name, size and modification time (the tool never
     rewrites one, and hashing every return of every earlier round would make the last round of a year cost
-    more than the first), the round's task list as sent, the office's changes to rounds and the senders it
+    more than the first), the round's task list as sent, the office's changes to tasks that apply by the round
+    (a change from a later round keeps this round's caches), the office's changes to rounds and the senders it
     confirmed."""
     digest = hashlib.sha256((RECORD_FORMAT + _setup_key(ws, period)).encode())
     folder = ws.paths.returns(period)
@@ -379,6 +393,7 @@ def merge_key(ws: Workspace, period: Period) -> str:
     # the task list as sent; a confirmed address lets a held return through
     for record in (ws.paths.sent(period), ws.paths.round_changes, ws.paths.senders):
         digest.update(hashlib.sha256(record.read_bytes()).digest() if record.is_file() else b"-")
+    digest.update(changes_key(ws.paths, period).encode())
     return digest.hexdigest()[:20]
 
 

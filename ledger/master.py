@@ -17,7 +17,8 @@ from .model import Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
 from .records import written_aside
-from .sent import new_tasks, round_tasks
+from .sent import new_tasks
+from .task_changes import round_tasks
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, table_sheet
@@ -95,7 +96,7 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
 
 def write_merge(ws: Workspace, result: MergeResult, *, tasks: list[Task] | None = None, jobs: int = 1) -> list[Path]:
     """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files. The
-    汇总台账 lists `tasks`, the round's task list (default: as sent, see `sent.round_tasks`).
+    汇总台账 lists `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`).
 
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""

@@ -27,7 +27,7 @@ from .processes import in_processes
 from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns, torn_records
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
-from .sent import round_tasks
+from .task_changes import round_tasks
 from .workspace import Workspace
 
 # A saved time later than the received time by more than this is a wrong clock on the unit's computer.
@@ -41,7 +41,7 @@ READS_PER_PROCESS = 32
 
 def merge_period(ws: Workspace, period: Period, *, tasks: list[Task] | None = None, jobs: int = 1) -> MergeResult:
     """Read every stored return of the period; the latest return of each unit wins. Returns are read against
-    `tasks`, the round's task list (default: as sent, see `sent.round_tasks`). With jobs > 1 the files are read
+    `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`). With jobs > 1 the files are read
     and checked by that many processes; the result is the same."""
     # A merge allocates one object per typed row and frees none of them until it ends; the cyclic collector
     # would rescan that growing heap again and again (a third of the time on a 1,000-unit ledger).

@@ -51,9 +51,22 @@ class SourceRef:
     cell: str | None = None  # the cell holding the task's 序号 or 任务编号
 
 
+LifecycleState = Literal["closed", "suspended", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where the office has put a task (ledger tasks close/suspend/cancel), from a round on, and why."""
+
+    state: LifecycleState  # closed: 已销号 (counted done); suspended: 暂缓; cancelled: 已取消
+    since: str  # the round it applies from, e.g. "2021-07"
+    why: str
+
+
 @dataclass(kw_only=True)
 class Task:
-    """One row of a source task list, with its units resolved."""
+    """One row of a source task list, with its units resolved; in a round, with the office's changes applied
+    (`lifecycle`, a deadline extended, a lead reassigned: see task_changes)."""
 
     id: str
     document: str
@@ -69,6 +82,8 @@ class Task:
     support_text: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     source: SourceRef | None = None
+    lifecycle: Lifecycle | None = None  # closed, suspended or cancelled by the office; None while open
+    former_leads: list[str] = field(default_factory=list)  # the leads before a reassignment, for prefill
 
 
 PeriodKind = Literal["week", "month", "quarter", "half", "year"]

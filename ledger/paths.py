@@ -99,6 +99,11 @@ class WorkspacePaths:
         return self.source / "rounds.jsonl"
 
     @property
+    def task_changes(self) -> Path:
+        """The office's changes to tasks (延期, 销号, 暂缓, 取消, 调整牵头单位), each from a round on: appended."""
+        return self.source / "task-changes.jsonl"
+
+    @property
     def senders(self) -> Path:
         """Addresses the office confirmed as a unit's (`ledger returns accept --remember`): not derivable."""
         return self.source / "senders.jsonl"

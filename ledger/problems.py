@@ -80,6 +80,7 @@ _TYPES = [
     ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为{date}", "请按2021-06-30的格式填写日期。", title="日期格式不对"),
     ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为{number}", "只填数字，不要带单位或文字（如0.2，而不是“2000万”）。", title="数字格式不对"),
     ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
+    ProblemType("status-office-only", ERROR, "完成状态“{value}”由牵头办公室决定，单位不能自行填报", "请从下拉列表中选择完成状态（如“已完成”“滞后”）；任务确需销号、暂缓或取消的，请向牵头办公室申请，经办公室调整后生效。", title="状态须由办公室决定"),
     ProblemType("status-missing", WARNING, "牵头任务“{task_id}”未选择完成状态", "请从下拉列表中选择完成状态。", title="未选完成状态"),
     ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写本月进展", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
     ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写本月进展", "请填写本月工作进展。", title="未填写进展"),
@@ -116,6 +117,14 @@ _TYPES = [
     ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     ProblemType("sent-fixed", ERROR, "{label}的填报表已发出或已收到报送，这次生成会改变{units}收到的任务内容", "已下发的内容不能悄悄改变。确需更正的，加 --revise --why \"原因\" 重新生成（修订连同时间、原因和操作人一并留存），再把新的填报表发给相关单位；否则请恢复任务清单。", title="已下发不能改"),
     ProblemType("revise-why-missing", ERROR, "修订{period}已下发的填报表须写明原因", "加上 --why，如 --why \"更正任务12的完成时限\"。", title="缺少原因"),
+    # --- the task lifecycle (ledger tasks …)
+    ProblemType("task-change-unknown", ERROR, "任务编号“{task_id}”不在任务清单中{suggestion}", "用任务清单中的任务编号（ledger check --tasks 可列出全部任务）。", title="任务编号有误"),
+    ProblemType("task-change-why-missing", ERROR, "调整任务须写明原因", "加上 --why，如 --why \"经区政府同意延期\"。", title="缺少原因"),
+    ProblemType("task-change-not-applicable", ERROR, "任务{task_id}在{period}{state}，不能{action}", "先用 ledger tasks log 查看该任务的调整记录；{hint}", title="调整与任务现状不符"),
+    ProblemType("task-change-fixed", ERROR, "{label}的填报表已发出或已收到报送，不能自该期起改变牵头单位", "用 --from {next} 自下一期起调整：新牵头单位自该期起填报，原牵头单位{label}的报送照常汇总。", title="已下发不能改"),
+    ProblemType("task-change-date-invalid", ERROR, "延期后的完成时限“{text}”无法识别", "写作 2021-09-30 或 2021年9月30日。", title="日期写法不对"),
+    ProblemType("task-change-lead-missing", ERROR, "调整牵头单位须写明新的牵头单位", "加上 --lead 单位名称（单位全称或简称）。", title="缺少牵头单位"),
+    ProblemType("config-status-office", ERROR, "ledger.toml 中 [report] statuses 列有“{value}”：销号、暂缓、取消由牵头办公室决定，不是单位可选的完成状态", "从 statuses 中删去这些项；任务销号、暂缓、取消用 ledger tasks close、suspend、cancel（见使用说明“任务调整与机构改革”），汇总和通报会单独统计。", title="状态列表含办公室调整"),
     # --- import
     ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),
     ProblemType("import-unreadable", ERROR, "文件无法读取：{reason}", "用 Word、WPS 或 PDF 阅读器打开确认文件完好；PDF 需有文字层（不是扫描图片）。", title="原文件无法读取"),

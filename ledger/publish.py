@@ -78,7 +78,7 @@ def report_context(report: MonthlyReport) -> dict:
         "lights_text": report.lights_text(),
         "light_rule": report.light_rule(),
         "completion": chinese(report.completion),
-        "month_over_month": report.month_over_month(),
+        "month_over_month": report.month_over_month() + report.adjustments_text(),
         "rules": {
             "good": GOOD_RULE,
             "missing": MISSING_RULE,

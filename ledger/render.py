@@ -51,6 +51,7 @@ from .outbox import Manifest, RenderedFile, read_manifest
 from .processes import in_processes
 from .records import write_aside
 from .schedule import round_due
+from .task_changes import with_changes
 from .templating import template
 from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
@@ -266,7 +267,7 @@ class UnitWorkbook:
     def _task_row(self, sheet, r: int, task: Task, plan: _SheetPlan, applies: set[str], widths: list[float]) -> None:
         row = self.row(task)
         locked = self.formats.locked[row.state]
-        previous = self.history.answers_of(task.id, self.unit)
+        previous = self.history.answers_for(task, self.unit)
         if previous:
             fill = self._fill_cells(plan, applies, row.state, previous)
         else:  # most rows: the same empty cells for every task of a document and deadline state
@@ -485,8 +486,10 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
     lead, support = run.by_unit[unit]
     path = ws.paths.workbook(period, unit)
     plans = _plans(ws, lead, support, run.support_groups)
-    asked = [t.id for t in (*lead, *support)] + [g.id for p in plans for g in p.groups or []]
-    prefilled = any(history.answers_of(i, unit) for i in asked)
+    groups = [g.id for p in plans for g in p.groups or []]
+    prefilled = any(history.answers_for(t, unit) for t in (*lead, *support)) or any(
+        history.answers_of(i, unit) for i in groups
+    )
     labels: dict[str, list[str]] = {}
     workbook = UnitWorkbook(run, unit)
     for task in (*lead, *support):
@@ -503,8 +506,9 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
 
 
 def open_rows(tasks: list[Task], history: History) -> dict[str, tuple[list[Task], list[Task]]]:
-    """unit -> (tasks it leads, tasks it supports) that are sent this round: every task not closed earlier."""
-    return tasks_by_unit(t for t in tasks if not history.is_closed(t))
+    """unit -> (tasks it leads, tasks it supports) that are sent this round: every task not finished earlier
+    and not closed, suspended or cancelled by the office."""
+    return tasks_by_unit(t for t in tasks if not history.is_closed(t) and t.lifecycle is None)
 
 
 def render_period(
@@ -515,16 +519,20 @@ def render_period(
     units: list[str] | None = None,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    tasks: list[Task] | None = None,
 ) -> RenderResult:
     """Write build/<period>/outbox/<unit>.xlsx for every unit with an open task, and manifest.json.
 
-    `history` gives last answers (prefilled) and the tasks closed earlier (left out). With jobs > 1 the
+    `tasks` is the list to send (default: the source's, with the office's changes that apply by the round:
+    `task_changes.with_changes`). `history` gives last answers (prefilled) and the tasks closed earlier (left
+    out). With jobs > 1 the
     workbooks are written by that many processes, one unit at a time each; the files are the same byte for byte.
     """
     paths = ws.paths
     outbox = paths.outbox(period)
     outbox.mkdir(parents=True, exist_ok=True)
-    by_unit = open_rows(ws.tasks, history)
+    listed = with_changes(paths, period, ws.tasks) if tasks is None else tasks
+    by_unit = open_rows(listed, history)
     wanted = list(by_unit) if units is None else [u for u in units if u in by_unit]
     unknown = [] if units is None else [u for u in units if u not in by_unit]
     kept: dict[str, RenderedFile] = {}
@@ -539,7 +547,7 @@ def render_period(
         history=history,
         by_unit=by_unit,
         unit_groups=ws.registry.groups,
-        support_groups=SupportGroups(ws.tasks),
+        support_groups=SupportGroups(listed),
     )
     # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.

@@ -25,8 +25,17 @@ from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
 from .schedule import resubmit_due, round_due
-from .sent import new_tasks, round_tasks
-from .statuses import INVALID_STATUS, NOT_REPORTED, NOT_STARTED, normalise_status
+from .sent import new_tasks
+from .statuses import (
+    CANCELLED_STATUS,
+    CLOSED_REMARK,
+    INVALID_STATUS,
+    NOT_REPORTED,
+    NOT_STARTED,
+    SUSPENDED_STATUS,
+    normalise_status,
+)
+from .task_changes import read_changes, round_tasks
 from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text, without_spaces
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
@@ -117,8 +126,29 @@ class TaskLine:
 
     @property
     def deadline_text(self) -> str:
-        """The deadline as the task list words it, without Western spaces ("2021 年 4 月底前" → 2021年4月底前)."""
+        """The deadline as the task list words it, without Western spaces ("2021 年 4 月底前" → 2021年4月底前);
+        an extended one as "原定2021年4月30日，经批准延期至2021年9月30日" (task_changes)."""
         return without_spaces(self.task.deadline.raw)
+
+    @property
+    def closed(self) -> bool:
+        """Closed by the office (销号): counted 已完成, shown 已完成（已销号）."""
+        return self.task.lifecycle is not None and self.task.lifecycle.state == "closed"
+
+    @property
+    def status_text(self) -> str:
+        """The status as every output shows it: 已完成（已销号） for a task the office closed."""
+        return f"{self.status}（{CLOSED_REMARK}）" if self.closed else self.status
+
+    @property
+    def why(self) -> str:
+        """The office's reason for closing, suspending or cancelling the task."""
+        return self.task.lifecycle.why if self.task.lifecycle else ""
+
+    @property
+    def since_label(self) -> str:
+        """The round the office's closing, suspending or cancelling applies from, named: 2021年7月."""
+        return Period.parse(self.task.lifecycle.since).label if self.task.lifecycle else ""
 
 
 @dataclass(kw_only=True)
@@ -362,6 +392,17 @@ class MonthlyReport(TaskTotals[TaskLine]):
     reporting_changes: list[ReportingChange] = field(default_factory=list)
     rhythm: str = "month"  # the ledger's round: week, month, quarter or half
     notes: list[Problem] = field(default_factory=list)  # about the report itself: a report date far after the round
+    # Tasks the office suspended (暂缓) or cancelled (已取消): listed apart, in no count of `tasks`.
+    suspended: list[TaskLine] = field(default_factory=list)
+    cancelled: list[TaskLine] = field(default_factory=list)
+    adjusted: list[str] = field(default_factory=list)  # the office's task changes from this round, worded
+
+    def adjustments_text(self) -> str:
+        """The office's changes to tasks from this round, one sentence for every output: 本期经批准调整任务2项：
+        T-1完成时限原定2021年6月20日，经批准延期至2021年9月30日；T-3销号。"""
+        if not self.adjusted:
+            return ""
+        return f"本期经批准调整任务{chinese(len(self.adjusted), '项')}：{'；'.join(self.adjusted)}。"
 
     # --- lights and the red / 未报送 split
 
@@ -399,7 +440,22 @@ class MonthlyReport(TaskTotals[TaskLine]):
             red = f"红灯{c['red']}（逾期{overdue}、未报送{unreported}）"
         else:
             red = f"红灯{c['red']}（逾期{overdue}），未报送{c['grey']}"
-        return f"绿灯{c['green']}，黄灯{c['yellow']}，{red}"
+        return f"绿灯{c['green']}，黄灯{c['yellow']}，{red}{self.apart_text()}"
+
+    @property
+    def closed_tasks(self) -> list[TaskLine]:
+        """Tasks the office closed (销号), counted among the done."""
+        return [t for t in self.tasks if t.closed]
+
+    def apart_text(self) -> str:
+        """The tasks counted apart, as every output says them after the lights: "；另有暂缓1项、已取消1项，不计入
+        以上统计" (empty when there are none)."""
+        parts = [
+            f"{name}{chinese(len(lines), '项')}"
+            for name, lines in ((SUSPENDED_STATUS, self.suspended), (CANCELLED_STATUS, self.cancelled))
+            if lines
+        ]
+        return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
 
 
     @property
@@ -438,6 +494,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
         total = len(self.tasks) or 1
         behind, missing = len(self.behind_tasks), len(self.unreported_tasks)
         on_track = sum(t.light == "green" and t.status != DONE_STATUS for t in self.tasks)
+        closed = f"（其中已销号{chinese(len(self.closed_tasks), '项')}）" if self.closed_tasks else ""
         if behind / total <= 0.05:
             overall = "各项任务总体推进顺利"
         elif behind / total <= 0.15:
@@ -446,7 +503,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
             overall = "任务推进总体偏慢，欠进度任务较多"
         return (
             f"从总体上看，{overall}。台账共有任务{chinese(len(self.tasks), '项')}，"
-            f"已完成{chinese(self.done, '项')}，占{chinese(self.done / total)}；"
+            f"已完成{chinese(self.done, '项')}{closed}，占{chinese(self.done / total)}；"
             f"序时推进{chinese(on_track, '项')}，占{chinese(on_track / total)}；"
             f"欠进度（逾期、滞后、应启动未启动）的有{chinese(behind, '项')}，占{chinese(behind / total)}；"
             f"牵头单位未报送进展的{chinese(missing, '项')}，占{chinese(missing / total)}。"
@@ -642,6 +699,9 @@ class MonthlyReport(TaskTotals[TaskLine]):
             "issues": len(self.issues),
             "issues_unchanged": sum(i.unchanged for i in self.issues),
             "overdue_on_schedule": [t.task.id for t in self.on_schedule_overdue_tasks],
+            "closed": [t.task.id for t in self.closed_tasks],
+            "suspended": [t.task.id for t in self.suspended],
+            "cancelled": [t.task.id for t in self.cancelled],
             "reporting": self.reporting_counts,
             "completion_by_unit": {u.unit: {"led": u.led, "done": u.done, "own_done": u.own_done} for u in self.units},
             "units": {
@@ -673,11 +733,14 @@ def light_of(
     unreported_light: Light = "grey",
     calendar: WorkCalendar = NATIONAL,
 ) -> tuple[Light, str, bool, bool]:
-    """(light, reason, overdue, due soon) of a task as of a date."""
+    """(light, reason, overdue, due soon) of a task as of a date. A task the office closed (销号) is green; one
+    it suspended or cancelled has no light (grey, counted apart by the report), never red."""
+    if task.lifecycle is not None and task.lifecycle.state != "closed":
+        return "grey", status, False, False
     state = deadline_state(task.deadline, as_of, soon_days, calendar)
     overdue, due_soon = state == "overdue", state == "soon"
     if status == DONE_STATUS:
-        return "green", "已完成", overdue, due_soon
+        return "green", "经批准销号" if task.lifecycle else "已完成", overdue, due_soon
     if overdue:
         return "red", "已超过完成时限", overdue, due_soon
     if status == NOT_REPORTED:
@@ -775,7 +838,7 @@ def build_report(
     issued: date | None = None,
 ) -> MonthlyReport:
     """Everything the monthly report says, computed once from the round's task list (`tasks`, default: as sent,
-    see `sent.round_tasks`), this period's merged returns and the history before it; linear in tasks plus
+    see `task_changes.round_tasks`), this period's merged returns and the history before it; linear in tasks plus
     entries plus units. `issued` is the report date (default today in the office's zone, see `report_date`)."""
     config = ws.config
     as_of = period.last_day
@@ -814,8 +877,13 @@ def build_report(
                 new=task.id in new,
             )
         )
+    apart: dict[str, list[TaskLine]] = {"suspended": [], "cancelled": []}
+    for t in lines:
+        if t.task.lifecycle is not None and t.task.lifecycle.state in apart:
+            apart[t.task.lifecycle.state].append(t)
+    lines = [t for t in lines if t.task.lifecycle is None or t.closed]
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
-    open_lines = [t for t in lines if not t.carried]
+    open_lines = [t for t in lines if not t.carried and not t.closed]
     open_tasks = tasks_by_unit(t.task for t in open_lines)
     expected = sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u))
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
@@ -830,6 +898,7 @@ def build_report(
             add_led_task(line, t, as_of, config.statuses)
     issued_on, notes = report_date(issued, deadline, config)
     return MonthlyReport(
+        adjusted=adjustments(ws, period, listed),
         period=period,
         as_of=as_of,
         issued=issued_on,
@@ -849,7 +918,22 @@ def build_report(
         issues=issues_of(lines),
         reporting_changes=_reporting_changes(list(units.values()), history, config),
         rhythm=config.rhythm.round,
+        suspended=apart["suspended"],
+        cancelled=apart["cancelled"],
     )
+
+
+def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:
+    """Each task the office changed from this round, with what it did (the latest change of a kind wins)."""
+    by_id = {t.id: t for t in tasks}
+    found: dict[tuple[str, str], str] = {}
+    for change in read_changes(ws.paths):
+        task = by_id.get(change.task_id)
+        if change.start != period or task is None:
+            continue
+        what = f"完成时限{without_spaces(task.deadline.raw)}" if change.kind == "extend" else change.details
+        found[(change.task_id, change.kind)] = f"{change.task_id}{what}"
+    return list(found.values())
 
 
 def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -> None:

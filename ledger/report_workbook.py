@@ -35,7 +35,7 @@ def task_row(line: TaskLine) -> list[object]:
     return [
         *cells,
         LIGHT_NAMES[line.light],
-        line.status,
+        line.status_text,
         line.remark,
         line.progress_text,
         reported_text(line.leads, "issues", single),
@@ -149,6 +149,19 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         contacts,
         [30, 10, 12, 16],
     )
+    apart = [
+        [t.task.id, t.task.measure, "、".join(t.task.lead_units), t.status, t.since_label, t.why]
+        for t in (*report.suspended, *report.cancelled)
+    ]
+    if apart:
+        table_sheet(
+            book,
+            "暂缓和取消",
+            f"{label}暂缓和已取消的任务（不计入统计）",
+            ["任务编号", "具体措施", "牵头单位", "状态", "起始期次", "原因"],
+            apart,
+            [9, 40, 20, 8, 12, 30],
+        )
     wrong = [[u.unit, u.reporting, u.errors, u.contact, u.phone] for u in report.error_units]
     table_sheet(
         book,
@@ -185,6 +198,9 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
         ["其中：红灯逾期", report.red_overdue],
         ["其中：牵头单位未报送", report.unreported],
         ["状态有误（待核实）", len(report.invalid_tasks)],
+        ["已销号（计入已完成）", len(report.closed_tasks)],
+        ["暂缓（不计入统计）", len(report.suspended)],
+        ["已取消（不计入统计）", len(report.cancelled)],
         ["应报送单位", s["units"]["expected"]],
         ["已报送单位", len(s["units"]["returned"])],
         ["未报送单位", len(s["units"]["missing"])],
@@ -197,6 +213,8 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
         ["报告日期", report.issued],
         ["下期报送截止", report.next_due],
     ]
+    if report.adjusted:
+        overview.append(["本期任务调整", report.adjustments_text()])
     sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, [22, 14])
     sheet.write_number(4, 1, round(report.completion, 4), percent)
     lights_chart(book, sheet, 5)
@@ -284,9 +302,9 @@ def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> No
     if report.first_month:
         rows: list[list[object]] = [["本期为首次调度", "", "无上期数据，不作比较", "", ""]]
     else:
-        rows = [[f"{this}新完成", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_done]
-        rows += [[f"{this}新逾期", t.task.id, t.task.measure, t.previous, t.status] for t in report.newly_overdue]
-        rows += [["状态变化", t.task.id, t.task.measure, t.previous, t.status] for t in report.changed]
+        rows = [[f"{this}新完成", t.task.id, t.task.measure, t.previous, t.status_text] for t in report.newly_done]
+        rows += [[f"{this}新逾期", t.task.id, t.task.measure, t.previous, t.status_text] for t in report.newly_overdue]
+        rows += [["状态变化", t.task.id, t.task.measure, t.previous, t.status_text] for t in report.changed]
         rows += [
             ["报送好转" if c.better else "报送变差", c.unit, "", c.before, c.after] for c in report.reporting_changes
         ]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
-from .config import BEHIND_STATUS, DONE_STATUS, FillColumn
+from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
 from .deadlines import deadline_state, parse_deadline
 from .entries import ADDED_ROW, Entry, Role, Unmerged, UnmergedCells, bounded_problems
 from .layout import (
@@ -484,7 +484,9 @@ class ReturnReader:
         if column.kind == "status":
             text = text_of(value)
             status = normalise_status(text)
-            if status and status not in self.statuses:
+            if status in OFFICE_STATUSES:  # 已销号, 暂缓, 取消: the office's to decide (ledger tasks)
+                self.report("status-office-only", sheet, where(), value=text)
+            elif status and status not in self.statuses:
                 self.report("status-invalid", sheet, where(), value=text, statuses="、".join(self.ws.config.statuses))
             elif status and status != text:
                 self.report("status-spaces", sheet, where(), value=text, status=status)

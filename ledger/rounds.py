@@ -22,7 +22,8 @@ from .clock import now
 from .model import Period, Task
 from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
-from .sent import SentRound, check_revision, read_sent, record_sent, round_tasks
+from .sent import SentRound, check_revision, read_sent, record_sent
+from .task_changes import round_tasks, with_changes
 from .unit_changes import read_unit_changes
 from .workspace import Workspace
 
@@ -116,8 +117,9 @@ class Round:
         )
 
     def render(self, units: list[str] | None = None, *, revise: str | None = None) -> RenderResult:
-        """One workbook per unit with open tasks, last answers prefilled, closed tasks left out; what was sent
-        recorded under source/sent/. Raises ProblemsError when task IDs no longer mean what they meant when last
+        """One workbook per unit with open tasks (the office's task changes applied: see task_changes), last
+        answers prefilled, closed tasks left out; what was sent recorded under source/sent/ (the source's list:
+        the changes are their own record). Raises ProblemsError when task IDs no longer mean what they meant when last
         sent, and ProblemError("sent-fixed") when the round has gone out and this would change what units
         received, unless `revise` says why (the revision is recorded with when, why and who)."""
         from .render import open_rows, render_period
@@ -131,13 +133,20 @@ class Round:
         paths = self.ws.paths
         previous = read_sent(paths, self.period)
         rows = dict(previous.units) if previous is not None and units is not None else {}
-        for unit, (lead, support) in open_rows(self.ws.tasks, self.history).items():
+        sending = with_changes(paths, self.period, self.ws.tasks)  # extended, reassigned, closed …
+        for unit, (lead, support) in open_rows(sending, self.history).items():
             if units is None or unit in units:
                 rows[unit] = {"lead": [t.id for t in lead], "support": [t.id for t in support]}
         sent = SentRound(period=self.period, tasks=self.ws.tasks, units=dict(sorted(rows.items())))
         kind = check_revision(paths, sent, previous, revise)  # before a workbook is written
         result = render_period(
-            self.ws, self.period, self.history, units=units, jobs=self.jobs, progress=self._step("render")
+            self.ws,
+            self.period,
+            self.history,
+            units=units,
+            jobs=self.jobs,
+            progress=self._step("render"),
+            tasks=sending,
         )
         record_sent(paths, sent, previous, kind=kind, why=revise, when=now(self.ws.config))
         self.__dict__.pop("tasks", None)

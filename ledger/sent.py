@@ -25,7 +25,6 @@ from .model import Deadline, Period, SourceRef, Task
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError, problem
 from .records import append_record, current_user, read_records
-from .unit_changes import read_unit_changes, succeed_tasks, successors
 
 SIMILAR = 0.8  # difflib ratio at or above which an edited text is the same task (a typo, a word changed)
 SENT_STATES = (None, "sent", "uncertain")  # send-log states of a message that may have reached its unit
@@ -145,12 +144,12 @@ def read_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
     return None
 
 
-def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> list[Task]:
-    """The task list of a round: as sent when it was rendered with a record, else the source's current one; a
-    unit renamed or merged from this round or earlier is its successor (a round sent before the change)."""
+def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> list[Task]:
+    """The task list of a round as sent, when it was rendered with a record, else the source's current one;
+    `task_changes.round_tasks` adds the office's changes to tasks and names each unit renamed or merged by the
+    round as its successor."""
     sent = read_sent(paths, period)
-    tasks = sent.tasks if sent is not None else current
-    return succeed_tasks(tasks, successors(read_unit_changes(paths.unit_changes), period))
+    return sent.tasks if sent is not None else current
 
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:

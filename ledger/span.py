@@ -17,8 +17,8 @@ from .config import DONE_STATUS
 from .history import History, RoundRecord, Said
 from .model import Period, Task
 from .report import Completion, Light, TaskTotals, light_of, reporting_lines
-from .sent import round_tasks
 from .statuses import NOT_REPORTED
+from .task_changes import round_tasks
 from .wording import chinese
 from .workspace import Workspace
 
@@ -158,7 +158,7 @@ def build_span_report(
     issued: date | None = None,
 ) -> SpanReport:
     """The span's figures from the history through its last round and each round's record, over `tasks`, the
-    task list of its last round (default: as sent, see `sent.round_tasks`)."""
+    task list of its last round (default: as sent, see `task_changes.round_tasks`)."""
     config = ws.config
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
     last: RoundRecord | None = records[-1] if records else None

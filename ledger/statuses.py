@@ -13,6 +13,9 @@ from .config import BEHIND_STATUS, DONE_STATUS
 NOT_REPORTED = "未报送"
 NOT_STARTED = "未启动"
 INVALID_STATUS = "状态有误（待核实）"
+SUSPENDED_STATUS = "暂缓"  # a task the office suspended (ledger tasks suspend): not asked, counted apart
+CANCELLED_STATUS = "已取消"  # a task the office cancelled (ledger tasks cancel): out of every count
+CLOSED_REMARK = "已销号"  # a task the office closed (ledger tasks close): counted 已完成, shown 已完成（已销号）
 _SPACES = re.compile(r"\s+")  # str patterns match full-width (U+3000) and no-break spaces too
 
 
