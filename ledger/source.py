@@ -11,7 +11,7 @@ from .deadlines import parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import Sheet
-from .units import Resolution, UnitRegistry, group_name
+from .units import EXAMPLE_PREFIX, Resolution, UnitRegistry, group_name
 
 # Field -> header names that mean it. The first name is the canonical header used in workbooks.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -203,6 +203,9 @@ def read_document_sheet(
             problems.append(problem("task-id-missing", **at(r, cols.get("number", cols.get("id")))))
             continue
         measure = _at(row, cols["measure"])
+        if measure.startswith(EXAMPLE_PREFIX):  # the row `ledger init` writes to show the layout
+            problems.append(problem("tasks-example-row", **at(r, cols["measure"], task_id=task_id)))
+            continue
         if not measure:
             problems.append(problem("measure-empty", **at(r, cols["measure"], task_id=task_id)))
             continue

@@ -19,12 +19,12 @@ from .frames import Column, Labels, frame, joined
 from .model import Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
-from .records import write_aside
+from .records import write_aside, written_aside
 from .sent import identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
 from .unit_changes import read_unit_changes, units_at
-from .units import UnitRegistry, read_registry, write_units_template
+from .units import EXAMPLE_PREFIX, UnitRegistry, read_registry, write_units_template
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -291,6 +291,52 @@ def _duplicate_ids(tasks: list[Task]) -> list[Problem]:
     return found
 
 
+TASKS_TEMPLATE_HEADER = ["任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位"]
+TASKS_TEMPLATE_NOTES = [
+    ("任务清单怎么填", ""),
+    ("每行一项任务", "具体措施、完成时限（如“2021年6月底前”“长期坚持”）、牵头单位、配合单位（多个用顿号分隔）。"),
+    (
+        "任务编号（必填）",
+        "每项任务一个编号，如 RW-1、RW-2。编号一经下发就不要改动：插入新任务时不要重新编号，新任务接着用新的编号"
+        "（如 RW-31），否则以前各期的报送会对到别的任务上。",
+    ),
+    ("序号、类别", "按文件写，仅用于排列和分类统计；序号可以重排，任务编号不变。"),
+    ("示例行", f"第2行（具体措施以“{EXAMPLE_PREFIX}”开头）只是示例，填好任务后请删除。"),
+    ("填好以后", "运行 ledger check，按问题清单逐项修正。任务延期、销号、暂缓、取消用 ledger tasks 命令，不要改本表。"),
+]
+
+
+def write_tasks_template(path: Path, code: str) -> Path:
+    """An empty task table for a new workspace: the columns with an explicit 任务编号, so a new ledger never
+    depends on row order, one example row that is skipped and pointed at until deleted, and a 说明 sheet."""
+    import openpyxl  # only `ledger init` writes it
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "任务清单"
+    sheet.append(TASKS_TEMPLATE_HEADER)
+    example = f"{EXAMPLE_PREFIX}完成某项重点工作，填好任务后删除本行。"
+    sheet.append([f"{code}-1", "1", "一、示例类别", example, "6月底前", "某某局", "某某局、各街道"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (12, 6, 18, 50, 16, 20, 24), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("说明")
+    for row in TASKS_TEMPLATE_NOTES:
+        notes.append(list(row))
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.column_dimensions["A"].width = 20
+    notes.column_dimensions["B"].width = 90
+    for row in notes.iter_rows(min_row=2):
+        row[0].font = Font(bold=True)
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    with written_aside(path) as aside:
+        book.save(aside.temporary)
+    return path
+
+
 def init_workspace(
     target: str | Path,
     *,
@@ -300,7 +346,8 @@ def init_workspace(
     year: int | None = None,
 ) -> Path:
     """A new workspace: ledger.toml for this year (title, office and district filled in when given), the
-    templates, a units template (source/units.xlsx with an example row and a 说明 sheet) and empty folders."""
+    templates, a units template (source/units.xlsx with an example row and a 说明 sheet), a task table template
+    (source/tasks/任务清单.xlsx, with its 任务编号 column) and empty folders."""
     root = Path(target).resolve()
     root.mkdir(parents=True, exist_ok=True)
     if (root / CONFIG_NAME).exists():
@@ -321,5 +368,8 @@ def init_workspace(
     units = root / "source" / "units.xlsx"
     if not units.exists():
         write_units_template(units)
+    tasks = root / "source" / "tasks" / "任务清单.xlsx"  # the document the default ledger.toml names
+    if not tasks.exists():
+        write_tasks_template(tasks, "RW")
     write_aside(root / ".gitignore", b"/build/\n/.ledger.lock*\n")
     return root

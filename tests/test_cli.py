@@ -108,14 +108,14 @@ def test_init_scaffolds_a_workspace_that_check_understands(tmp_path):
     assert sorted(p.name for p in (tmp_path / "new" / "templates").iterdir()) == sorted(
         p.name for p in (ROOT / "templates").iterdir()
     )
-    # The default configuration points at a task list that is not there yet: check says so, by file. The units
-    # file is a template now, whose example row is left out and pointed at; the contact line is still the example.
+    # The units file and the task list are templates, whose example rows are left out and pointed at; the
+    # contact line is still the example.
     check = runner.invoke(main, ["check", "--json", "-w", str(tmp_path / "new")])
     assert check.exit_code == 1
-    assert [p["code"] for p in json.loads(check.output)["problems"]] == [
-        "office-contact-placeholder",
-        "units-example-row",
-        "file-missing",
+    assert [(p["code"], p["cell"]) for p in json.loads(check.output)["problems"]] == [
+        ("office-contact-placeholder", "office.contact"),
+        ("units-example-row", "A2"),
+        ("tasks-example-row", "D2"),
     ]
     again = runner.invoke(main, ["init", str(tmp_path / "new")])
     assert again.exit_code == 1 and "已存在" in again.output
@@ -319,17 +319,21 @@ def test_init_in_an_empty_folder_then_check(tmp_path):
     ):
         sheet.append(row)
     book.save(target / "source" / "units.xlsx")
-    write_xlsx(
-        target / "source" / "tasks" / "任务清单.xlsx",
-        [
-            ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"],
-            ["1", "做好一件事。", "区财政局", "各街道", "6月底前"],
-        ],
-    )
-    check = runner.invoke(main, ["check", "--json", "-w", str(target)])
+    # The task table comes with an explicit 任务编号, so the ledger never depends on row order.
+    tasks = openpyxl.load_workbook(target / "source" / "tasks" / "任务清单.xlsx")
+    assert tasks.sheetnames == ["任务清单", "说明"]
+    header, example = [[c.value for c in row] for row in tasks["任务清单"].iter_rows()]
+    assert header == ["任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位"]
+    assert example[0] == "RW-1"
+    sheet = tasks["任务清单"]
+    sheet.delete_rows(2)
+    sheet.append(["RW-7", "1", "一、重点工作", "做好一件事。", "6月底前", "区财政局", "各街道"])
+    tasks.save(target / "source" / "tasks" / "任务清单.xlsx")
+    check = runner.invoke(main, ["check", "--json", "-w", str(target), "--tasks"])
     assert check.exit_code == 0, check.output
     data = json.loads(check.output)
     assert data["problems"] == [] and data["summary"]["tasks"] == 1
+    assert [t["id"] for t in data["tasks"]] == ["RW-7"]  # the 任务编号 written, not 序号
 
 
 def test_a_period_far_from_the_ledgers_year_is_a_warning(example_workspace):

@@ -244,3 +244,11 @@ def test_limits_are_read_and_checked(tmp_path):
         ("limits.max_cell", "config-key-unknown"),
         ("limits.max_rows", "config-value"),
     ]
+
+
+@pytest.mark.parametrize("office_only", ["暂缓", "已销号", "取消"])
+def test_statuses_may_not_list_what_only_the_office_decides(tmp_path, office_only):
+    line = 'statuses = ["已完成", "序时推进", "滞后", "未启动"]'
+    found, problems = problems_of(tmp_path, GOOD.replace(line, f'statuses = ["已完成", "序时推进", "{office_only}"]'))
+    assert found == [("report.statuses", "config-status-office")]
+    assert office_only in problems[0].message and "ledger tasks" in problems[0].hint

@@ -18,12 +18,14 @@ from ledger import merge as merge_module
 from ledger.cli import main
 from ledger.collect import collect_returns
 from ledger.entries import LISTED_PER_FILE
+from ledger.history import build_history
 from ledger.layout import META_SHEET
 from ledger.master import write_merge
 from ledger.merge import merge_period, period_notes
 from ledger.model import Period
 from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
+from ledger.report import build_report
 from ledger.return_reader import probable_number
 from ledger.returns import withdraw_return
 
@@ -71,6 +73,26 @@ def test_sorted_filtered_hidden_and_inserted_rows_still_merge_by_task_id(ws_root
     assert entry(result, "DQ-34").progress == "已采购新能源车 12 辆"
     assert entry(result, "DQ-59").completed_on == "2021-06-20"
     assert "task-missing" not in {p.code for p in result.problems}
+
+
+def test_a_status_only_the_office_decides_is_wrong_with_a_hint(ws_root, tmp_path):
+    answers = {
+        "DQ-34": {"完成状态": "暂缓", "本月进展": "等待上级政策"},
+        "DQ-59": {"完成状态": "已销号", "本月进展": "已验收"},
+        "DQ-60": {"完成状态": "取 消", "本月进展": "不再实施"},
+    }
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers)
+    ws, result = merged(ws_root, path)
+    office_only = [(s, c) for s, c, code in located(result) if code == "status-office-only"]
+    assert office_only == [("牵头任务", "G3"), ("牵头任务", "G4"), ("牵头任务", "G5")]
+    assert "status-invalid" not in {p.code for p in result.problems}
+    hint = next(p.hint for p in result.problems if p.code == "status-office-only")
+    assert "牵头办公室" in hint
+    assert entry(result, "DQ-34").status == "暂缓"  # kept as typed
+    report = build_report(ws, JUNE, result, build_history(ws, JUNE), issued=date(2021, 7, 9))
+    assert next(t.status for t in report.tasks if t.task.id == "DQ-34") == "状态有误（待核实）"  # a lead alone
+    assert "DQ-34" in report.summary()["invalid_status"]
+    assert report.suspended == report.cancelled == [] and report.closed_tasks == []  # the unit decides none
 
 
 def test_value_problems_each_name_their_cell(ws_root, tmp_path):
