@@ -457,7 +457,6 @@ class MonthlyReport(TaskTotals[TaskLine]):
         ]
         return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
 
-
     @property
     def due_soon_tasks(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.due_soon and t.status != DONE_STATUS]

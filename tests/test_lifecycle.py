@@ -45,12 +45,16 @@ def rewrite(root, rows, header=HEADER):
 
 
 def send_round(root, period, tmp_path, units=(FINANCE, TAX)):
-    """Render the round, each unit fills its workbook and it is collected on the 2nd of the next month."""
+    """Render the round, each unit fills its workbook and it is collected on the 2nd of the next month. Each
+    round's progress names the round, so no return is the prefilled workbook sent back unchanged."""
     ws = load_workspace(root)
     rendered = open_round(ws, period).render()
     received = Period.parse(period).next().start.replace(day=2)
     for unit in units:
-        path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / period / f"{unit}.xlsx", ANSWERS[unit])
+        answers = {
+            task: {**a, "本月进展": f"{a.get('本月进展', '推进')}（{period}）"} for task, a in ANSWERS[unit].items()
+        }
+        path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / period / f"{unit}.xlsx", answers)
         stamp = datetime(received.year, received.month, received.day, 10, tzinfo=BEIJING).timestamp()
         os.utime(path, (stamp, stamp))
         collect_returns(ws.paths, Period.parse(period), [path])
