@@ -397,12 +397,20 @@ class MonthlyReport(TaskTotals[TaskLine]):
     cancelled: list[TaskLine] = field(default_factory=list)
     adjusted: list[str] = field(default_factory=list)  # the office's task changes from this round, worded
 
+    @property
+    def new_tasks(self) -> list[TaskLine]:
+        """Tasks added to the list, sent for the first time this round (新增)."""
+        return [t for t in self.tasks if t.new]
+
     def adjustments_text(self) -> str:
-        """The office's changes to tasks from this round, one sentence for every output: 本期经批准调整任务2项：
-        T-1完成时限原定2021年6月20日，经批准延期至2021年9月30日；T-3销号。"""
-        if not self.adjusted:
-            return ""
-        return f"本期经批准调整任务{chinese(len(self.adjusted), '项')}：{'；'.join(self.adjusted)}。"
+        """Tasks added and the office's changes to tasks from this round, said the same in every output:
+        本期新增任务1项：T-5。本期经批准调整任务2项：T-1完成时限原定2021年6月20日，经批准延期至2021年9月30日；T-3销号。"""
+        text = ""
+        if new := [t.task.id for t in self.new_tasks]:
+            text += f"本期新增任务{chinese(len(new), '项')}：{'、'.join(new)}。"
+        if self.adjusted:
+            text += f"本期经批准调整任务{chinese(len(self.adjusted), '项')}：{'；'.join(self.adjusted)}。"
+        return text
 
     # --- lights and the red / 未报送 split
 

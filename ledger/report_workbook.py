@@ -213,8 +213,8 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
         ["报告日期", report.issued],
         ["下期报送截止", report.next_due],
     ]
-    if report.adjusted:
-        overview.append(["本期任务调整", report.adjustments_text()])
+    if report.adjustments_text():
+        overview.append(["本期任务变动", report.adjustments_text()])
     sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, [22, 14])
     sheet.write_number(4, 1, round(report.completion, 4), percent)
     lights_chart(book, sheet, 5)

@@ -3,10 +3,12 @@ deadline changed after the workbooks went out, a task added mid-year, and past r
 
 import json
 import os
+import re
 import socket
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import docx
 import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
@@ -208,3 +210,10 @@ def test_a_task_added_is_marked_new_in_its_first_round_only(ledger, tmp_path):
         for sheet in (master, summary):
             marked = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True) if r[1] and "新增" in str(r[1])]
             assert marked == new, (period, sheet.title)
+        # The page marks it under its ID; the bulletin (and the workbook's 概况) says it among the round's changes.
+        folder = ledger / "build" / period / "report"
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        assert re.findall(r'data-label="任务编号">([^<]+)<div class="tag new">新增</div>', html) == new
+        bulletin = "\n".join(p.text for p in docx.Document(folder / "通报.docx").paragraphs)
+        said = "".join(f"本期新增任务1项：{i}。" for i in new)
+        assert (said in bulletin if new else "本期新增任务" not in bulletin), period

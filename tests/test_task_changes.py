@@ -94,7 +94,7 @@ def test_an_extension_moves_the_lights_from_its_round_on_and_every_output_says_s
     assert task_rows(sheets)["T-1"][:2] == (said, "黄灯")
     assert f'<td data-label="完成时限">{said}</td>' in html
     assert f"T-1完成时限{said}" in text and f"T-1完成时限{said}" in html  # the round's adjustments, said once
-    assert overview(sheets)["本期任务调整"] == f"本期经批准调整任务1项：T-1完成时限{said}。"
+    assert overview(sheets)["本期任务变动"] == f"本期经批准调整任务1项：T-1完成时限{said}。"
     master = openpyxl.load_workbook(ledger / "build" / "2021-07" / "merged.xlsx")["汇总台账"]
     assert any(said in [str(c) for c in r] for r in master.iter_rows(values_only=True))
     workbook = openpyxl.load_workbook(ledger / "build" / "2021-07" / "outbox" / f"{FINANCE}.xlsx")["牵头任务"]
@@ -102,7 +102,7 @@ def test_an_extension_moves_the_lights_from_its_round_on_and_every_output_says_s
     # June's report, written again, still has T-1 red under its June deadline.
     again, sheets, _, _ = published(ledger, "2021-06")
     assert [(t.task.id, t.deadline_text) for t in again.red_tasks] == [("T-1", "2021年6月20日")]
-    assert "本期任务调整" not in overview(sheets)
+    assert "本期任务变动" not in overview(sheets)
 
 
 def test_close_suspend_and_cancel_from_their_round_and_undone_by_later_changes(ledger, tmp_path):
@@ -148,6 +148,14 @@ def test_close_suspend_and_cancel_from_their_round_and_undone_by_later_changes(l
     assert apart in html and apart in text and "已完成1项（其中已销号1项）" in text
     assert 'id="suspended"' in html and 'id="cancelled"' in html and "机构职能调整，不再实施" in html
     assert "已完成（已销号）" in html
+    # The half-year: the cancelled task out of its count from June, the suspended one never red.
+    half = json.loads(cli(ledger, "status", "--period", "2021-H1", "--json").output)
+    assert (half["tasks"], half["done"], half["overdue"]) == (3, 1, ["T-1"])
+    assert [(p["period"], p["done"], p["total"]) for p in half["completion_by_round"]] == [
+        ("2021-04", 0, 4),
+        ("2021-05", 0, 4),
+        ("2021-06", 1, 3),
+    ]
 
     # July: the suspension ends and the cancellation is undone; the closing stands.
     for args in (("resume", "T-3", "--why", "政策明确，恢复实施"), ("reopen", "T-4", "--why", "职能划回")):
