@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from .rounds import Round, open_round
     from .span import SpanReport
+    from .task_changes import TaskChange, change_task, read_changes, round_tasks
     from .unit_changes import UnitChange
     from .units import Resolution, UnitRegistry
     from .workspace import Workspace, find_workspace, init_workspace, load_workspace
@@ -73,6 +74,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "rounds": ("Round", "open_round"),
     "span": ("SpanReport",),
+    "task_changes": ("TaskChange", "change_task", "read_changes", "round_tasks"),
     "unit_changes": ("UnitChange",),
     "units": ("Resolution", "UnitRegistry"),
     "workspace": ("Workspace", "find_workspace", "init_workspace", "load_workspace"),
@@ -112,6 +114,7 @@ __all__ = [
     "SourceRef",
     "SpanReport",
     "Task",
+    "TaskChange",
     "Unit",
     "UnitChange",
     "UnitRegistry",
@@ -122,6 +125,7 @@ __all__ = [
     "assign_unit",
     "build_history",
     "build_report",
+    "change_task",
     "collect_returns",
     "deliver",
     "fetch_imap",
@@ -136,12 +140,14 @@ __all__ = [
     "open_round",
     "parse_deadline",
     "problem",
+    "read_changes",
     "read_manifest",
     "reject_return",
     "reminder_messages",
     "rename_unit",
     "render_period",
     "restore_return",
+    "round_tasks",
     "set_received",
     "unit_change_log",
     "withdraw_return",
