@@ -17,7 +17,7 @@ from .config import DONE_STATUS
 from .history import History, RoundRecord, Said
 from .model import Period, Task
 from .report import Completion, Light, TaskTotals, light_of, reporting_lines
-from .statuses import CANCELLED_STATUS, NOT_REPORTED
+from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import round_tasks
 from .wording import chinese
 from .workspace import Workspace
@@ -166,8 +166,8 @@ def build_span_report(
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     lines = []
     for task in round_tasks(ws.paths, rounds[-1], ws.tasks) if tasks is None else tasks:
-        if task.lifecycle is not None and task.lifecycle.state == "cancelled":
-            continue  # out of every count from the round it was cancelled in (ledger tasks cancel)
+        if task.lifecycle is not None and task.lifecycle.state != "closed":
+            continue  # suspended or cancelled at the span's end (ledger tasks): in no count, as in the round's report
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         closed_in = history.closed_in.get(task.id)
@@ -188,7 +188,7 @@ def build_span_report(
             )
         )
     units = _units(ws, lines, records)
-    counted = [[s for s in r.status.values() if s != CANCELLED_STATUS] for r in records]
+    counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))
         for r, statuses in zip(records, counted, strict=True)
