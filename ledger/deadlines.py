@@ -298,12 +298,14 @@ def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: Wo
 EVERY_NAMES = {"month": "每月", "quarter": "每季度", "half-year": "每半年", "year": "每年"}
 
 
+def chinese_date(day: date) -> str:
+    """A date as Chinese offices write it: 2021年6月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def describe(deadline: Deadline) -> str:
     """How a deadline was understood, in the words `ledger check --tasks` shows the office."""
-
-    def day(d: date) -> str:
-        return f"{d.year}年{d.month}月{d.day}日"
-
+    day = chinese_date
     if deadline.kind == "date" and deadline.due:
         return f"{day(deadline.due)}前"
     if deadline.kind == "range" and deadline.start and deadline.due:

@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from .cells import task_id_of, tidy
 from .clock import now, today
-from .deadlines import parse_deadline
-from .model import Deadline, Lifecycle, Period, Task
+from .deadlines import chinese_date, parse_deadline
+from .model import Deadline, Lifecycle, LifecycleState, Period, Task
 from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import append_record, current_user, read_records
@@ -66,7 +66,7 @@ APPLIES_TO: dict[ChangeKind, tuple[tuple[str | None, ...], str]] = {
     "extend": ((None, "suspended"), "已销号或已取消的任务先用 ledger tasks reopen 恢复。"),
     "reassign": ((None, "suspended"), "已销号或已取消的任务先用 ledger tasks reopen 恢复。"),
 }
-STATE_OF: dict[ChangeKind, str] = {"close": "closed", "suspend": "suspended", "cancel": "cancelled"}
+STATE_OF: dict[ChangeKind, LifecycleState] = {"close": "closed", "suspend": "suspended", "cancel": "cancelled"}
 
 
 @dataclass(kw_only=True)
@@ -118,15 +118,11 @@ class TaskChange:
     def details(self) -> str:
         """What the change says, in Chinese: 延期至2021年9月30日, 牵头单位改为…"""
         if self.kind == "extend":
-            return f"延期至{_chinese_date(date.fromisoformat(self.to))}"
+            return f"延期至{chinese_date(date.fromisoformat(self.to))}"
         if self.kind == "reassign":
             text = f"牵头单位改为{'、'.join(self.lead)}"
             return text if self.support is None else f"{text}，配合单位改为{'、'.join(self.support) or '无'}"
         return KIND_NAMES[self.kind]
-
-
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def read_changes(paths: WorkspacePaths) -> list[TaskChange]:
@@ -160,11 +156,11 @@ def _changed(task: Task, changes: list[TaskChange]) -> Task:
         if change.kind == "extend":
             due = date.fromisoformat(change.to)
             before = tidy(original.raw)
-            said = f"原定{before}，经批准延期至{_chinese_date(due)}" if before else f"经批准延期至{_chinese_date(due)}"
+            said = f"原定{before}，经批准延期至{chinese_date(due)}" if before else f"经批准延期至{chinese_date(due)}"
             deadline = Deadline(raw=said, kind="date", start=original.start, due=due)
             task = dataclasses.replace(task, deadline=deadline)
         elif change.kind in STATE_OF:
-            lifecycle = Lifecycle(state=STATE_OF[change.kind], since=str(change.start), why=change.why)  # type: ignore[arg-type]
+            lifecycle = Lifecycle(state=STATE_OF[change.kind], since=str(change.start), why=change.why)
             task = dataclasses.replace(task, lifecycle=lifecycle)
         elif change.kind in ("resume", "reopen"):
             task = dataclasses.replace(task, lifecycle=None)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .cells import tidy
+from .deadlines import chinese_date
 from .entries import Entry
 from .model import Period
 
@@ -47,11 +48,6 @@ def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str
     found = [f"{e.unit}：{line}" for e, line in zip(entries, lines, strict=True) if line]
     found += [f"{g.unit}（本类综合）：{said(g, 'progress')}" for g in groups if g.progress]
     return "\n".join(found)
-
-
-def chinese_date(day: date) -> str:
-    """A date as Chinese offices write it: 2021年6月30日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def chinese(value: date | Period | int | float, unit: str = "") -> str:
