@@ -205,10 +205,15 @@ def test_a_reassigned_task_goes_to_its_new_lead_prefilled_and_earlier_rounds_kee
     answers = {INDUSTRY: {"T-3": {"完成状态": "滞后", "本月进展": "交接中"}}}
     path = fill_return(rendered.outbox / f"{INDUSTRY}.xlsx", tmp_path / "工信局.xlsx", answers[INDUSTRY])
     collect_returns(ws.paths, Period(2021, 7), [path])
-    july = open_round(load_workspace(ledger), "2021-07").report(issued=date(2021, 8, 9))
+    july, sheets, html, text = published(ledger, "2021-07")
     line = next(t for t in july.tasks if t.task.id == "T-3")
     assert (line.task.lead_units, line.status, [e.unit for e in line.leads]) == ([INDUSTRY], "滞后", [INDUSTRY])
     assert july.summary()["completion_by_unit"][INDUSTRY] == {"led": 1, "done": 0, "own_done": 0}
+    summary = sheets["汇总台账"]
+    assert next(r[summary[1].index("牵头单位")] for r in summary[2:] if r[0] == "T-3") == INDUSTRY
+    assert f'data-leads="{INDUSTRY}" data-task="T-3"' in html and f"T-3牵头单位改为{INDUSTRY}" in html
+    assert f"本期经批准调整任务1项：T-3牵头单位改为{INDUSTRY}。" in text
+    assert {r[0]: r[1] for r in sheets["单位统计"][2:]}[INDUSTRY] == 1  # 牵头任务
     assert figures(ledger, "2021-06") == (june, june_merged)  # June: FINANCE led T-3, no task-unknown
     june_report = open_round(load_workspace(ledger), "2021-06").report(issued=date(2021, 7, 9))
     assert next(t for t in june_report.tasks if t.task.id == "T-3").task.lead_units == [FINANCE]
