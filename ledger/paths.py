@@ -70,9 +70,13 @@ class WorkspacePaths:
     def source(self) -> Path:
         return self.root / "source"
 
+    @property
+    def returns_folder(self) -> Path:
+        return self.source / "returns"
+
     def returns(self, period: Period) -> Path:
         """Stored returns of a period, byte for byte, with their receipts."""
-        return self.source / "returns" / str(period)
+        return self.returns_folder / str(period)
 
     def receipts(self, period: Period) -> Path:
         return self.returns(period) / RECEIPTS
@@ -81,9 +85,13 @@ class WorkspacePaths:
         """The office's corrections to stored returns (withdrawn, received time, unit), appended, never rewritten."""
         return self.returns(period) / CORRECTIONS
 
+    @property
+    def send_logs(self) -> Path:
+        return self.source / "mail"
+
     def send_log(self, period: Period) -> Path:
         """What was sent: not derivable, so it lives with the inputs (deleting build/ never sends again)."""
-        return self.source / "mail" / f"{period}.jsonl"
+        return self.send_logs / f"{period}.jsonl"
 
     @property
     def sent_folder(self) -> Path:

@@ -202,7 +202,7 @@ def first_open_round(ws: Workspace) -> Period:
     first round rendered; else the round holding today."""
     paths, kind = ws.paths, ws.config.rhythm.round
     known: set[Period] = set(sent_periods(paths))
-    for folder in (paths.source / "returns", paths.source / "mail"):
+    for folder in (paths.returns_folder, paths.send_logs):
         for path in folder.iterdir() if folder.is_dir() else ():
             try:
                 known.add(Period.parse(path.name.removesuffix(".jsonl")))
