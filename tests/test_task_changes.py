@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from ledger import load_workspace
+from ledger.clock import today
 from ledger.collect import collect_returns
 from ledger.history import build_history
 from ledger.model import Period
@@ -276,3 +277,12 @@ def test_a_change_keeps_the_caches_of_the_rounds_before_it(ledger, tmp_path):
     )
     table = cli(ledger, "tasks", "log")
     assert table.exit_code == 0 and "T-3" in table.output and "暂缓" in table.output
+
+
+def test_the_first_round_not_yet_fixed(ledger, tmp_path):
+    ws = load_workspace(ledger)
+    assert first_open_round(ws) == Period.containing("month", today(ws.config))  # nothing rendered yet
+    open_round(ws, "2021-04").render()
+    assert first_open_round(ws) == Period(2021, 4)  # rendered, nothing out: still open to change
+    send_round(ledger, "2021-05", tmp_path)  # returns collected: fixed
+    assert first_open_round(load_workspace(ledger)) == Period(2021, 6)
