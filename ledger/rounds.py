@@ -69,7 +69,8 @@ class Round:
     @cached_property
     def tasks(self) -> list[Task]:
         """The round's task list as render sent it (a summary's: its last round's), so later edits of the source
-        list never change a past round; the source's current list for a round not yet rendered."""
+        list never change a past round; the source's current list for a round not yet rendered. With the
+        office's task changes that apply by the round and the units' successors (`task_changes.round_tasks`)."""
         return round_tasks(self.ws.paths, self.rounds[-1], self.ws.tasks)
 
     def info(self) -> dict[str, str]:
@@ -119,8 +120,8 @@ class Round:
     def render(self, units: list[str] | None = None, *, revise: str | None = None) -> RenderResult:
         """One workbook per unit with open tasks (the office's task changes applied: see task_changes), last
         answers prefilled, closed tasks left out; what was sent recorded under source/sent/ (the source's list:
-        the changes are their own record). Raises ProblemsError when task IDs no longer mean what they meant when last
-        sent, and ProblemError("sent-fixed") when the round has gone out and this would change what units
+        the changes are their own record). Raises ProblemsError when task IDs no longer mean what they meant
+        when last sent, and ProblemError("sent-fixed") when the round has gone out and this would change what units
         received, unless `revise` says why (the revision is recorded with when, why and who)."""
         from .render import open_rows, render_period
 
