@@ -531,6 +531,18 @@ def import_(
     )
     if as_json:
         _print_json(result.to_json())
+    elif result.indicators:
+        count = len(result.indicators)
+        table = new_table(title=f"《{shown(result.name)}》指标{count}项（文件编号 {shown(result.code)}）")
+        for column in ("序号", "指标名称", "单位", "指标要求", "属性", "目标值", "来源"):
+            table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
+        for i in result.indicators:
+            targets = "；".join(f"{year}年{text}" for year, text in i.targets.items())
+            table.add_row(*map(shown, (i.number, i.name, i.unit, i.requirement, i.binding, targets, i.source)))
+        _console(False).print(table)
+        print_problems(result.problems)
+        if result.written:
+            echo(f"已写入指标表 {result.table_file}，并登记到 ledger.toml；请补填牵头单位后运行 ledger check。")
     else:
         table = new_table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号 {shown(result.code)}）")
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):

@@ -34,6 +34,8 @@ IMAP_PASSWORD_ENV = "LEDGER_IMAP_PASSWORD"
 
 FillKind = Literal["text", "number", "date", "status"]
 FILL_KINDS: tuple[FillKind, ...] = ("text", "number", "date", "status")
+DocumentKind = Literal["tasks", "indicators"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("tasks", "indicators")
 Security = Literal["ssl", "starttls", "none"]
 SECURITIES: tuple[Security, ...] = ("ssl", "starttls", "none")
 
@@ -78,6 +80,7 @@ class FillColumn:
 class DocumentConfig:
     code: str
     file: str
+    kind: DocumentKind = "tasks"  # "indicators": an indicator list (指标台账), read by indicators.py
     name: str = ""
     sheet: str | None = None
     district: str | None = None
@@ -184,6 +187,14 @@ class Limits:
     lock_wait: int = 30  # seconds
 
 
+@dataclass(kw_only=True, frozen=True)
+class IndicatorOptions:
+    """[indicators]: how far below 序时进度 (in percentage points) an indicator turns yellow, then red."""
+
+    yellow_gap: float = 10
+    red_gap: float = 30
+
+
 @dataclass(kw_only=True)
 class Config:
     root: Path
@@ -205,6 +216,7 @@ class Config:
     bulletin: BulletinConfig = field(default_factory=BulletinConfig)
     notes: list[Problem] = field(default_factory=list)  # warnings that do not stop loading (a key moved …)
     limits: Limits = field(default_factory=Limits)
+    indicators: IndicatorOptions = field(default_factory=IndicatorOptions)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -487,6 +499,7 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
         report=ReportOptions(unreported_light=report.choice("unreported_light", UNREPORTED_LIGHTS, "grey")),
         bulletin=_bulletin(section("bulletin")),
         limits=_limits(section("limits")),
+        indicators=_indicators(section("indicators")),
     )
     _unknown_keys(seen, problems)
     config.notes = [p for p in problems if p.severity != ERROR]
@@ -533,6 +546,15 @@ def _limits(table: _Table) -> Limits:
         max_cells=table.integer("max_cells", default.max_cells, f"max_cells = {default.max_cells}", low=1),
         lock_wait=table.integer("lock_wait", default.lock_wait, f"lock_wait = {default.lock_wait}", low=0),
     )
+
+
+def _indicators(table: _Table) -> IndicatorOptions:
+    yellow = table.number("yellow_gap", 10, "yellow_gap = 10", low=0, high=100)
+    red = table.number("red_gap", 30, "red_gap = 30", low=0, high=100)
+    if red < yellow:
+        table.report("config-value", "red_gap", value=_shown(red), allowed=f"不小于 yellow_gap（{yellow:g}）的数")
+        red = yellow
+    return IndicatorOptions(yellow_gap=yellow, red_gap=red)
 
 
 def _bulletin(table: _Table) -> BulletinConfig:
@@ -610,6 +632,7 @@ def _documents(top: _Table, seen: list[_Table], problems: list[Problem]) -> list
             DocumentConfig(
                 code=doc.required_text("code", 'code = "RW"'),
                 file=doc.required_text("file", 'file = "source/tasks/任务清单.xlsx"'),
+                kind=doc.choice("kind", DOCUMENT_KINDS, "tasks"),
                 name=doc.text("name", "", 'name = "重点任务清单"'),
                 sheet=doc.text("sheet", "", 'sheet = "Sheet1"') or None,
                 district=doc.text("district", "", 'district = "城东区"') or None,

@@ -86,6 +86,40 @@ class Task:
     former_leads: list[str] = field(default_factory=list)  # the leads before a reassignment, for prefill
 
 
+Direction = Literal["higher", "lower", "qualitative"]
+
+
+@dataclass(kw_only=True)
+class Indicator:
+    """One row of an indicator list (指标台账): what is measured, where it started and where it must get to.
+
+    Targets are kept as written ("≥22", "实施") by year; `target_value` reads the number of one, when it has
+    exactly one. `cumulative` indicators report the total to date (累计), the others the current level."""
+
+    id: str
+    document: str
+    number: str
+    name: str
+    unit: str = ""  # the measurement unit (%, 万元, 个 …); "" when the table says "-"
+    category: str = ""
+    requirement: str = ""  # 指标要求 as written
+    direction: Direction = "higher"
+    binding: bool = False  # 约束性 (else 预期性/参考性)
+    cumulative: bool = False
+    baseline: str = ""  # 基期值 as written
+    baseline_year: int | None = None
+    targets: dict[int, str] = field(default_factory=dict)  # year -> target as written
+    lead_units: list[str] = field(default_factory=list)
+    support_units: list[str] = field(default_factory=list)
+    lead_text: str = ""
+    support_text: str = ""
+    source: SourceRef | None = None
+
+    @property
+    def final_year(self) -> int | None:
+        return max(self.targets) if self.targets else None
+
+
 PeriodKind = Literal["week", "month", "quarter", "half", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "half", "year")  # shortest first
 _CN_NUMBERS = "一二三四"

@@ -42,6 +42,15 @@ _TYPES = [
     ProblemType("task-renumbered", ERROR, "任务编号{task_id}在{period}下发时是“{text}”，现在是“{now}”；{moved}", "任务编号不能随行号改变，否则以前各期的报送和上期填报内容会对到别的任务上：请在任务表中加“任务编号”列（或恢复原序号），原有任务写回原编号，新增任务用新编号（如接在最后一个编号之后）；改好后重新运行 ledger check。", title="任务编号错位"),
     ProblemType("task-text-changed", WARNING, "任务{task_id}的内容与{period}下发时不同：原为“{old}”，现为“{new}”；按同一任务处理，编号不变", "如只是改正错字或个别字句，无需处理；如已是另一项任务，请给它新的任务编号。", title="任务内容有改动"),
     ProblemType("lead-missing", WARNING, "任务“{task_id}”没有牵头单位，无人负责填报进展", "在牵头单位列写明牵头单位。", title="缺少牵头单位"),
+    # --- indicators (指标台账)
+    ProblemType("indicator-header-missing", ERROR, "未找到指标表的表头：没有一行同时含“指标名称”和“指标要求”或目标值（规划值）列", "确认这是指标表格（kind = \"indicators\"）；表头至少写“指标名称”和“指标要求”或“2025年目标值”。", title="未找到指标表头"),
+    ProblemType("indicator-unassigned", WARNING, "指标“{indicator}”没有牵头单位，列为未分配，无人填报", "在指标表的牵头单位列写明负责填报的单位。", title="指标未分配"),
+    ProblemType("value-unreadable", ERROR, "指标“{indicator}”的本期完成值“{value}”不是数值", "请该单位填写数值，如“94.2”“2.67亿元”；文字说明写在“完成情况说明”列。", title="完成值不是数值"),
+    ProblemType("value-ambiguous", ERROR, "指标“{indicator}”的本期完成值“{value}”含多个数，无法确定是哪一个", "请该单位只填一个数值（单位：{unit}），区间或多个数写在“完成情况说明”列。", title="完成值有歧义"),
+    ProblemType("value-unit-mismatch", ERROR, "指标“{indicator}”的本期完成值“{value}”与指标单位“{unit}”不符，未换算", "请该单位按指标单位（{unit}）填写数值。", title="完成值单位不符"),
+    ProblemType("value-worse-than-baseline", WARNING, "指标“{indicator}”本期完成值{value}比基期值{baseline}还差", "提示：请与该单位核实数值是否填错；如属实，在完成情况说明中写明原因。", title="完成值差于基期"),
+    ProblemType("value-jump", WARNING, "指标“{indicator}”本期完成值{value}是上期（{last}）的{times}倍以上", "提示：请与该单位核实单位或小数点（如万元与元、%与小数）是否填错。", title="完成值突变"),
+    ProblemType("qualitative-unknown", ERROR, "指标“{indicator}”的完成情况“{value}”不是已达到、推进中、未达到之一", "请该单位从下拉列表中选择。", title="完成情况无法识别"),
     # --- units
     ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。", title="单位名录缺列"),
     ProblemType("unit-duplicate", ERROR, "单位名称或别名“{name}”在单位名录中出现多次", "每个名称只能指向一个单位，删除或改正重复项。", title="单位名称重复"),

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import now_in
-from .config import CONFIG_NAME, PLACEHOLDER_CONTACT, Config, load_config
+from .config import CONFIG_NAME, PLACEHOLDER_CONTACT, Config, DocumentConfig, load_config
 from .deadlines import describe
 from .frames import Column, Labels, frame, joined
-from .model import Period, Task, Unit
+from .indicators import find_indicator_header, read_indicator_sheet
+from .model import Indicator, Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
 from .records import write_aside, written_aside
@@ -67,6 +68,7 @@ class Workspace:
     registry: UnitRegistry
     tasks: list[Task] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
 
     @property
     def units(self) -> dict[str, Unit]:
@@ -206,6 +208,7 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     except TableError as exc:
         problems.append(problem(exc.code, file=config.units_file, **exc.fields))
     tasks: list[Task] = []
+    indicators: list[Indicator] = []
     for n, doc in enumerate(config.documents, 1):
         problems += _column_override_problems(n, doc.columns)
         try:
@@ -220,6 +223,11 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
                 continue
         else:
             chosen = sheets
+        if doc.kind == "indicators":
+            found_indicators, indicator_problems = _indicator_document(doc, chosen, registry, check_units=units_read)
+            indicators += found_indicators
+            problems += indicator_problems
+            continue
         found_header = False
         for sheet in chosen:
             header = find_header(sheet.rows, doc.columns)
@@ -235,7 +243,24 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     first: dict[str, Task] = {}
     for task in tasks:
         first.setdefault(task.id, task)
-    return Workspace(root, config, registry, list(first.values()), problems)
+    return Workspace(root, config, registry, list(first.values()), problems, indicators)
+
+
+def _indicator_document(
+    doc: DocumentConfig, sheets: list[Sheet], registry: UnitRegistry, *, check_units: bool
+) -> tuple[list[Indicator], list[Problem]]:
+    """The indicators of a `kind = "indicators"` document, over every sheet with an indicator header."""
+    found: list[Indicator] = []
+    problems: list[Problem] = []
+    for sheet in sheets:
+        header = find_indicator_header(sheet.rows)
+        if header is not None:
+            rows, sheet_problems = read_indicator_sheet(sheet, header, doc, doc.file, registry, check_units=check_units)
+            found += rows
+            problems += sheet_problems
+    if not found:
+        problems.append(problem("indicator-header-missing", file=doc.file))
+    return found, problems
 
 
 def _column_override_problems(n: int, columns: dict[str, str]) -> list[Problem]:

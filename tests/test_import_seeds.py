@@ -11,6 +11,7 @@ import pytest
 
 from ledger.deadlines import parse_deadline
 from ledger.importer import import_document
+from ledger.indicators import direction_of
 from ledger.tables import read_sheets
 from ledger.units import UnitRegistry, read_registry
 
@@ -92,3 +93,113 @@ def test_laiwu_project_list_imports_to_its_17_projects(registry):
     ]
     want = [(str(r[0]), r[2], r[3], _units(registry, r[4], "莱芜区"), r[6], str(r[5]).removesuffix(".0")) for r in rows]
     assert got == want
+
+
+# 附件1 of the second seed, transcribed by hand from the printed table: 序号 -> (name, unit, 指标要求, direction,
+# 2025 target). Rows holding several sub-indicators (7, 8, 11, 15, 20, 21, 31) keep their names joined, and their
+# values apart with ；, as the reviewable table shows them.
+ECO_INDICATORS = {
+    1: ("生态文明建设规划", "", "制定实施", "qualitative", "实施"),
+    2: ("党委政府对生态文明建设重大目标任务部署情况", "", "有效开展", "qualitative", "有效开展"),
+    3: ("生态文明建设工作占党政实绩考核的比例", "%", "≥20", "higher", "≥22"),
+    4: ("河长制", "", "全面实施", "qualitative", "全面实施"),
+    5: ("生态环境信息公开率", "%", "100", "higher", "100"),
+    6: ("依法开展规划环境影响评价", "%", "开展", "qualitative", "开展"),
+    7: (
+        "环境空气质量优良天数比例PM2.5浓度下降幅度",
+        "%",
+        "完成上级规定的考核任务；保持稳定或持续改善",
+        "qualitative",
+        "完成上级规定的考核任务；保持稳定或持续改善",
+    ),
+    8: (
+        "水环境质量水质达到或优于Ⅲ类比例提高幅度劣Ⅴ类水体比例下降幅度黑臭水体消除比例",
+        "%",
+        "完成上级规定的考核任务；保持稳定或持续改善",
+        "qualitative",
+        "完成上级规定的考核任务；保持稳定或持续改善",
+    ),
+    9: ("生态环境状况指数（半湿润地区）", "%", "≥55", "higher", "≥60"),
+    10: ("林草覆盖率", "%", "40", "higher", "40"),
+    11: (
+        "生物多样性保护国家重点保护野生动植物保护率外来物种入侵特有性或指示性水生物种保持率",
+        "%",
+        "≥95；不明显；不降低",
+        "higher",
+        "≥95；不明显；不降低",
+    ),
+    12: ("危险废物利用处置率", "%", "100", "higher", "100"),
+    13: ("建设用地土壤污染风险管控和修复名录制度", "", "建立", "qualitative", "建立"),
+    14: ("突发生态环境事件应急管理机制", "", "建立", "qualitative", "建立"),
+    15: (
+        "自然生态空间生态保护红线自然保护地",
+        "",
+        "面积不减少，性质不改变，功能不降低",
+        "qualitative",
+        "面积不减少，性质不改变，功能不降低",
+    ),
+    16: ("河湖岸线保护率", "%", "完成上级管控目标", "qualitative", "完成上级管控目标"),
+    17: (
+        "单位地区生产总值能耗（下降率）",
+        "吨标准煤/万元",
+        "完成上级规定的目标任务；保持稳定或持续改善",
+        "qualitative",
+        "完成上级规定的目标任务；保持稳定或持续改善",
+    ),
+    18: (
+        "单位地区生产总值用水量",
+        "立方米/万元",
+        "完成上级规定的目标任务；保持稳定或持续改善",
+        "qualitative",
+        "完成上级规定的目标任务；保持稳定或持续改善",
+    ),
+    19: ("单位国内生产总值建设用地使用面积下降率", "%", "≥4.5", "higher", "≥4.5"),
+    20: ("三大粮食作物化肥农药利用率化肥利用率农药利用率", "%", "≥43", "higher", "≥43"),
+    21: (
+        "农业废弃物综合利用率秸秆综合利用率畜禽粪污综合利用率农膜回收利用率",
+        "%",
+        "≥90；≥75；≥80",
+        "higher",
+        "≥98；≥90；≥80",
+    ),
+    22: (
+        "一般工业固体废物综合利用率提高幅度（综合利用率＞60%的地区）",
+        "%",
+        "保持稳定或持续改善",
+        "qualitative",
+        "保持稳定或持续改善",
+    ),
+    23: ("集中式饮用水水源地水质优良比例", "%", "100", "higher", "100"),
+    24: ("村镇饮用水卫生合格率", "%", "100", "higher", "100"),
+    25: ("城镇污水处理率", "%", "≥85", "higher", "98"),
+    26: ("农村生活污水治理率", "%", "≥50", "higher", "≥90"),
+    27: ("城镇生活垃圾无害化处理率", "%", "≥80", "higher", "100"),
+    28: ("农村生活垃圾无害化处理村占比", "%", "≥80", "higher", "100"),
+    29: ("农村无害化卫生厕所普及率", "%", "完成上级规定的目标任务", "qualitative", "完成上级规定的目标任务"),
+    30: ("城镇新建绿色建筑比例", "%", "≥50", "higher", "80"),
+    31: ("生活废弃物综合利用城镇生活垃圾分类减量化行动农村生活垃圾集中收集储运", "", "实施", "qualitative", "实施"),
+    32: ("政府绿色采购比例", "%", "≥80", "higher", "80"),
+    33: ("党政领导干部参加生态文明培训的人数比例", "%", "100", "higher", "100"),
+    34: ("公众对生态文明建设的满意度", "%", "≥80", "higher", "≥90"),
+    35: ("公众对生态文明建设的参与度", "%", "≥80", "higher", "≥90"),
+}
+
+
+def test_eco_indicator_system_imports_all_35_indicators_right():
+    """附件1 flattened by a PDF extraction: every row's name, unit, 指标要求, direction and 2025 target."""
+    result = import_document(SEEDS / "004_8fb087523908d1cd.txt", section="莱芜区国家生态文明建设示范区指标体系")
+    assert result.tasks == []
+    got = {
+        int(i.number): (i.name, i.unit, i.requirement, direction_of(i.requirement), i.targets.get(2025))
+        for i in result.indicators
+    }
+    assert got == ECO_INDICATORS
+    first = result.indicators[0]
+    assert (first.category, first.binding, first.baseline) == ("生态制度", "约束性", "正在编制")
+    assert first.baseline_year == 2021
+    assert sorted({i.category for i in result.indicators}) == sorted(
+        {"生态制度", "生态安全", "生态空间", "生态经济", "生态生活", "生态文化"}
+    )
+    # Nobody is named: every indicator is 未分配 until the office fills 牵头单位.
+    unassigned = [(i.source, "indicator-unassigned") for i in result.indicators]
+    assert [(p.cell, p.code) for p in result.problems] == unassigned

@@ -22,15 +22,16 @@ from .blocks import Block, Line, Table
 from .chinese import simplify_blocks
 from .flat import flat_tasks
 from .grid import GridHeader, grid_tasks
+from .indicators import ImportedIndicator, flat_indicators, grid_indicators, is_indicator_header
 from .model import ImportedTask
 from .outline import Unplaced, outline_tasks
 from .reading import read_document
 from .roles import FIRST_IS_LEAD, NOTE
 from .sections import find_section
 from .unitlist import looks_like_unit
-from .writer import append_toml, append_units, toml_entry, write_task_table
+from .writer import append_toml, append_units, toml_entry, write_indicator_table, write_task_table
 
-__all__ = ["ImportResult", "ImportedTask", "import_document"]
+__all__ = ["ImportResult", "ImportedIndicator", "ImportedTask", "import_document"]
 
 _DISTRICT = re.compile(
     r"([\u4e00-\u9fff]{2,4}?[区县市旗])(?=人民政府|委员会|党委|政府办公室|国家级|“十四五”|\s*\d{4}\s*年)"
@@ -44,6 +45,7 @@ class ImportResult:
     name: str
     code: str
     tasks: list[ImportedTask] = field(default_factory=list)
+    indicators: list[ImportedIndicator] = field(default_factory=list)  # an indicator table: no tasks then
     problems: list[Problem] = field(default_factory=list)
     table_file: str | None = None
     district: str | None = None
@@ -53,7 +55,11 @@ class ImportResult:
     written: bool = False
 
     def to_json(self) -> dict:
-        return {"tasks": [t.to_json() for t in self.tasks], "problems": [p.to_dict() for p in self.problems]}
+        return {
+            "tasks": [t.to_json() for t in self.tasks],
+            "indicators": [i.to_json() for i in self.indicators],
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
 
 def import_document(
@@ -87,6 +93,19 @@ def import_document(
     result.name = name or _title(heading, blocks) or path.stem
     result.code = code or _code(result.name)
     registry = _registry(Path(workspace)) if workspace is not None else None
+    result.indicators = find_indicators(blocks)
+    if result.indicators:
+        for indicator in result.indicators:
+            indicator.name, indicator.category = restore(indicator.name), restore(indicator.category)
+            indicator.requirement, indicator.baseline = restore(indicator.requirement), restore(indicator.baseline)
+            indicator.targets = {year: restore(text) for year, text in indicator.targets.items()}
+            if not indicator.lead:
+                result.problems.append(
+                    problem("indicator-unassigned", file=where, cell=indicator.source, indicator=indicator.name)
+                )
+        if workspace is not None:
+            _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
+        return result
     result.tasks, unplaced = find_tasks(blocks, registry)
     result.problems += [
         problem("import-line-unplaced", file=where, cell=u.where, text=restore(u.text)) for u in unplaced
@@ -106,6 +125,22 @@ def import_document(
     if workspace is not None:
         _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
     return result
+
+
+def find_indicators(blocks: list[Block]) -> list[ImportedIndicator]:
+    """The rows of an indicator table (指标名称 with 指标要求/目标值/规划值), real or flattened into lines; none
+    when the document holds no such table, and its tasks are read instead."""
+    found: list[ImportedIndicator] = []
+    for table in (b for b in blocks if isinstance(b, Table)):
+        if any(is_indicator_header("".join(row)) for row in table.rows[:5]):
+            found += grid_indicators(table)
+    if found:
+        return found
+    lines = [b for b in blocks if isinstance(b, Line)]
+    header = next((i for i, line in enumerate(lines) if "指标名称" in line.text), None)
+    if header is None or not is_indicator_header("".join(line.text for line in lines[header : header + 30])):
+        return []
+    return flat_indicators(lines)
 
 
 def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tuple[list[ImportedTask], list[Unplaced]]:
@@ -227,20 +262,30 @@ def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: b
     for name, close in result.unknown_units.items():
         suggestion = f"，是否是：{'、'.join(close)}？" if close else ""
         result.problems.append(problem("import-unit-unknown", file=where, name=name, suggestion=suggestion))
-    table = f"source/tasks/{_safe_name(result.name)}.xlsx"
+    table = f"source/{'indicators' if result.indicators else 'tasks'}/{_safe_name(result.name)}.xlsx"
     result.table_file = table
     if any(d.code == result.code for d in config.documents):
         result.problems.append(problem("import-code-taken", file="ledger.toml", doc_code=result.code))
         return
-    if dry_run or not result.tasks:
+    if dry_run or not (result.tasks or result.indicators):
         return
     if (root / table).exists():
         result.problems.append(problem("import-table-exists", file=table))
         return
-    write_task_table(root / table, result.name, result.code, result.tasks)
+    if result.indicators:
+        (root / table).parent.mkdir(parents=True, exist_ok=True)
+        write_indicator_table(root / table, result.name, result.code, result.indicators)
+    else:
+        write_task_table(root / table, result.name, result.code, result.tasks)
     undated = sum(not t.deadline for t in result.tasks)
     entry = toml_entry(
-        code=result.code, name=result.name, file=table, district=result.district, year=result.year, undated=undated
+        code=result.code,
+        name=result.name,
+        file=table,
+        district=result.district,
+        year=result.year,
+        undated=undated,
+        kind="indicators" if result.indicators else "tasks",
     )
     append_toml(root / "ledger.toml", entry)
     result.written = True

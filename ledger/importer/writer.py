@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from ..cells import task_id_of
 from ..records import write_aside, written_aside
 from ..xlsx import display_width
+from .indicators import ImportedIndicator
 from .model import ImportedTask
 from .unitlist import guess_kind
 
@@ -29,23 +30,50 @@ SOURCE_COLUMNS = 8  # 任务编号 to 配合单位; the document's own extra col
 def write_task_table(path: Path, title: str, code: str, tasks: list[ImportedTask]) -> None:
     """One row per task, with an explicit 任务编号 (`code`-序号, what the workspace would derive, now written
     so that it no longer depends on row order); unit lists joined with 、 as offices write them."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "任务清单"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
     extra_columns = list(dict.fromkeys(k for t in tasks for k in t.extra))
     header = COLUMNS[:SOURCE_COLUMNS] + extra_columns + COLUMNS[SOURCE_COLUMNS:]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    rows = []
     for task in tasks:
         lead, support = _units_text(task.lead, []), _units_text(task.support, task.vague)
         row = [task_id_of(f"{code}-{task.number}"), task.number, task.category, task.title, task.measure]
         row += [task.deadline, lead, support]
         row += [task.extra.get(k, "") for k in extra_columns] + [task.source, task.annotation]
-        sheet.append(row)
+        rows.append(row)
     widths = WIDTHS[:SOURCE_COLUMNS] + [14] * len(extra_columns) + WIDTHS[SOURCE_COLUMNS:]
+    _write_table(path, title, "任务清单", header, rows, widths)
+
+
+def write_indicator_table(path: Path, title: str, code: str, indicators: list[ImportedIndicator]) -> None:
+    """One row per indicator with an explicit 指标编号, the headers indicators.py reads back; 牵头单位 left for
+    the office to fill where the document names nobody (the indicator is 未分配 until then)."""
+    years = sorted({year for i in indicators for year in i.targets})
+    header = ["指标编号", "序号", "领域", "指标名称", "计量单位", "指标要求", "指标属性", "基期值", "基期年份"]
+    header += [f"{year}年目标值" for year in years] + ["累计", "牵头单位", "配合单位", "来源"]
+    rows = [
+        [task_id_of(f"{code}-{i.number}"), i.number, i.category, i.name, i.unit, i.requirement, i.binding]
+        + [i.baseline, str(i.baseline_year or "")]
+        + [i.targets.get(year, "") for year in years]
+        + ["", i.lead, i.support, i.source]
+        for i in indicators
+    ]
+    widths = [10, 5, 10, 30, 10, 16, 8, 14, 8] + [14] * len(years) + [6, 18, 18, 12]
+    _write_table(path, title, "指标", header, rows, widths)
+
+
+def _write_table(
+    path: Path, title: str, sheet_title: str, header: list[str], rows: list[list[str]], widths: list[int]
+) -> None:
+    """A reviewable table: the title, a bold header, text cells as text, printable against the document."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -77,9 +105,20 @@ def _units_text(names: list[str], vague: list[str]) -> str:
     return text
 
 
-def toml_entry(*, code: str, name: str, file: str, district: str | None, year: int | None, undated: int = 0) -> str:
+def toml_entry(
+    *,
+    code: str,
+    name: str,
+    file: str,
+    district: str | None,
+    year: int | None,
+    undated: int = 0,
+    kind: str = "tasks",
+) -> str:
     """The [[documents]] entry for ledger.toml, as text."""
     lines = ["", "[[documents]]", f"code = {_quote(code)}", f"name = {_quote(name)}", f"file = {_quote(file)}"]
+    if kind != "tasks":
+        lines.append(f"kind = {_quote(kind)}")
     if district:
         lines.append(f"district = {_quote(district)}")
     if year:

@@ -1,0 +1,130 @@
+"""Indicator lists (kind = "indicators") read into Indicators: direction, targets, baseline, units."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.config import load_config
+from ledger.importer import import_document
+from ledger.indicators import direction_of
+from ledger.workspace import load_workspace
+
+from .conftest import SEEDS, UNITS, UNITS_HEADER, write_config, write_xlsx
+
+HEADER = ["序号", "指标名称", "单位", "指标要求", "指标属性", "2020年现状值", "2021年目标值", "2025年目标值"]
+HEADER += ["牵头单位", "配合单位"]
+ROWS = [
+    ["1", "城镇污水处理率", "%", "≥95", "约束性", "90", "", "95", "示范区发改局", "示范区财政局"],
+    ["2", "PM2.5平均浓度", "μg/m³", "控制在35以内", "约束性", "45", "", "35", "市生态环境局示范分局", ""],
+    ["3", "累计新增造林面积", "亩", "≥3000", "预期性", "0", "1000", "3000", "东街道", ""],
+    ["4", "河长制", "-", "全面实施", "约束性", "推进中", "", "全面实施", "西街道", ""],
+    ["5", "政府信息公开率", "%", "100", "参考性", "100", "", "100", "", ""],
+]
+
+
+def indicator_workspace(root, rows=ROWS, extra=""):
+    write_xlsx(root / "source" / "units.xlsx", [UNITS_HEADER, *UNITS])
+    write_xlsx(root / "source" / "indicators" / "指标.xlsx", [["示范区主要指标"], HEADER, *rows])
+    write_config(
+        root,
+        """
+[[documents]]
+code = "ZB"
+kind = "indicators"
+file = "source/indicators/指标.xlsx"
+district = "示范区"
+""",
+        extra,
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    ("requirement", "direction"),
+    [
+        ("≥20", "higher"),
+        ("增长5%", "higher"),
+        ("不低于90", "higher"),
+        ("100", "higher"),
+        ("≤35", "lower"),
+        ("下降10%", "lower"),
+        ("不高于0.5", "lower"),
+        ("控制在35以内", "lower"),
+        ("制定实施", "qualitative"),
+        ("全面实施", "qualitative"),
+        ("有效开展", "qualitative"),
+    ],
+)
+def test_direction_is_read_from_the_requirement(requirement, direction):
+    assert direction_of(requirement) == direction
+
+
+def test_indicator_document_is_read_with_targets_baseline_and_units(tmp_path):
+    ws = load_workspace(indicator_workspace(tmp_path))
+    assert ws.tasks == []
+    by_number = {i.number: i for i in ws.indicators}
+    water, pm, forest, river, open_rate = (by_number[n] for n in "12345")
+    assert (water.id, water.unit, water.direction, water.binding, water.baseline, water.baseline_year) == (
+        "ZB-1",
+        "%",
+        "higher",
+        True,
+        "90",
+        2020,
+    )
+    assert water.targets == {2025: "95"}
+    assert (water.lead_units, water.support_units) == (["示范区发展改革局"], ["示范区财政局"])
+    assert (pm.direction, pm.unit) == ("lower", "μg/m³")
+    assert (forest.cumulative, forest.targets, forest.binding) == (True, {2021: "1000", 2025: "3000"}, False)
+    assert (river.direction, river.unit) == ("qualitative", "")
+    assert open_rate.lead_units == []
+    assert [(p.cell, p.code) for p in ws.problems] == [("A7", "indicator-unassigned")]
+
+
+def test_a_document_that_is_no_indicator_table_is_named(tmp_path):
+    indicator_workspace(tmp_path)
+    write_xlsx(
+        tmp_path / "source" / "indicators" / "指标.xlsx", [["序号", "具体措施", "牵头单位"], ["1", "做事", "东街道"]]
+    )
+    ws = load_workspace(tmp_path)
+    assert [(p.file, p.code) for p in ws.problems] == [("source/indicators/指标.xlsx", "indicator-header-missing")]
+
+
+def test_indicator_gaps_are_configured_and_checked(tmp_path):
+    indicator_workspace(tmp_path, extra="[indicators]\nyellow_gap = 5\nred_gap = 20\n")
+    config = load_config(tmp_path)
+    assert (config.indicators.yellow_gap, config.indicators.red_gap) == (5, 20)
+    assert config.documents[0].kind == "indicators"
+
+
+def test_a_markdown_indicator_table_is_imported_as_indicators(tmp_path):
+    doc = tmp_path / "规划.md"
+    doc.write_text(
+        "# 示范区“十四五”主要指标\n\n"
+        "| 序号 | 指标名称 | 单位 | 2020年 | 2025年目标值 | 指标属性 | 牵头单位 |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+        "| 1 | 城镇新增就业 | 万人 | 1.8 | 2.0 | 预期性 | 示范区发改局 |\n"
+        "| 2 | 城镇调查失业率 | % | 5.2 | ≤5.5 | 预期性 | 示范区财政局 |\n",
+        encoding="utf-8",
+    )
+    result = import_document(doc)
+    assert [(i.name, i.unit, i.baseline, i.baseline_year, i.targets, i.lead) for i in result.indicators] == [
+        ("城镇新增就业", "万人", "1.8", 2020, {2025: "2.0"}, "示范区发改局"),
+        ("城镇调查失业率", "%", "5.2", 2020, {2025: "≤5.5"}, "示范区财政局"),
+    ]
+    assert result.problems == []
+
+
+@pytest.mark.skipif(not (SEEDS / "004_8fb087523908d1cd.txt").exists(), reason="the seed documents are not beside")
+def test_the_seeds_indicator_system_imported_into_a_workspace_is_read_back(tmp_path):
+    indicator_workspace(tmp_path)
+    seed = SEEDS / "004_8fb087523908d1cd.txt"
+    result = import_document(seed, workspace=tmp_path, section="莱芜区国家生态文明建设示范区指标体系", code="STZB")
+    assert result.written and result.table_file == "source/indicators/莱芜区国家生态文明建设示范区指标体系.xlsx"
+    assert 'kind = "indicators"' in (tmp_path / "ledger.toml").read_text(encoding="utf-8")
+    ws = load_workspace(tmp_path)
+    imported = [i for i in ws.indicators if i.document == "STZB"]
+    assert len(imported) == 35
+    assert imported[2].targets == {2025: "≥22", 2030: "≥25"} and imported[2].baseline_year == 2021
+    unassigned = [p.cell for p in ws.problems if p.code == "indicator-unassigned" and p.file == result.table_file]
+    assert len(unassigned) == 35

@@ -1,0 +1,78 @@
+"""Values as people type them, read in the indicator's unit or refused with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.values import read_value, split_unit
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "value", "shown"),
+    [
+        ("94.2%", "%", 94.2, "94.2%"),
+        ("94.2", "%", 94.2, "94.2 → 94.2%"),
+        ("９４．２％", "%", 94.2, "94.2%"),  # full-width: the same text once made plain
+        ("2.67亿元", "万元", 26700, "2.67亿元 → 26700万元"),
+        ("26700万", "万元", 26700, "26700万 → 26700万元"),
+        ("26700万", "亿元", 2.67, "26700万 → 2.67亿元"),
+        ("26700万元", "元", 267000000, "26700万元 → 267000000元"),
+        ("1.8万人", "人", 18000, "1.8万人 → 18000人"),
+        ("1.8万人", "万人", 1.8, "1.8万人"),
+        ("35μg/m³", "μg/m³", 35, "35μg/m³"),
+        ("35 μg/m3", "μg/m³", 35, "35μg/m³"),
+        ("约3000", "亩", 3000, "约3000 → 约3000亩"),
+        ("3000左右", "亩", 3000, "3000左右 → 约3000亩"),
+        ("≥95", "%", 95, "≥95 → ≥95%"),
+        ("不低于95%", "%", 95, "不低于95% → ≥95%"),
+        ("3,000", "亩", 3000, "3,000 → 3000亩"),
+        ("-2.5", "%", -2.5, "-2.5 → -2.5%"),
+    ],
+)
+def test_typed_values_are_read_in_the_indicators_unit(typed, unit, value, shown):
+    reading = read_value(typed, unit)
+    assert reading.value == pytest.approx(value)
+    assert (reading.why, reading.shown(unit)) == ("", shown)
+    assert reading.typed == typed  # kept as typed
+
+
+def test_approximate_and_bound_are_kept_with_the_reading():
+    assert (read_value("约3000", "亩").approximate, read_value("≥95", "%").bound) == (True, "≥")
+    assert read_value("95%以上", "%").bound == "≥"
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "why"),
+    [
+        ("12-15", "%", "value-ambiguous"),
+        ("94.2%或95%", "%", "value-ambiguous"),
+        ("2020年3000", "亩", "value-ambiguous"),
+        ("94.2%", "万元", "value-unit-mismatch"),
+        ("35mg/m³", "μg/m³", "value-unit-mismatch"),
+        ("1.8万", "%", "value-unit-mismatch"),
+        ("3000公顷", "亩", "value-unit-mismatch"),
+        ("基本完成", "%", "value-unreadable"),
+        ("", "%", "value-unreadable"),
+    ],
+)
+def test_what_could_mean_two_things_is_not_read(typed, unit, why):
+    reading = read_value(typed, unit)
+    assert (reading.value, reading.why, reading.typed) == (None, why, typed)
+
+
+def test_a_number_cell_with_a_percent_format_is_read_as_percentage_points():
+    """LibreOffice and Excel store "94.2%" typed into a cell as 0.942 with a percent format."""
+    assert read_value(0.942, "%", percent_format=True).value == pytest.approx(94.2)
+    assert read_value(0.942, "%", percent_format=True).typed == "94.2%"
+    assert read_value(94.2, "%").value == pytest.approx(94.2)
+    assert read_value(3000, "亩").value == 3000
+
+
+def test_units_split_into_scale_and_base():
+    assert [split_unit(u) for u in ("万元", "亿元", "%", "亩", "万人")] == [
+        (1e4, "元"),
+        (1e8, "元"),
+        (1, "%"),
+        (1, "亩"),
+        (1e4, "人"),
+    ]
