@@ -49,7 +49,7 @@ _TYPES = [
     ProblemType("value-ambiguous", ERROR, "指标“{indicator}”的本期完成值“{value}”含多个数，无法确定是哪一个", "请该单位只填一个数值（单位：{unit}），区间或多个数写在“完成情况说明”列。", title="完成值有歧义"),
     ProblemType("value-unit-mismatch", ERROR, "指标“{indicator}”的本期完成值“{value}”与指标单位“{unit}”不符，未换算", "请该单位按指标单位（{unit}）填写数值。", title="完成值单位不符"),
     ProblemType("value-worse-than-baseline", WARNING, "指标“{indicator}”本期完成值{value}比基期值{baseline}还差", "提示：请与该单位核实数值是否填错；如属实，在完成情况说明中写明原因。", title="完成值差于基期"),
-    ProblemType("value-jump", WARNING, "指标“{indicator}”本期完成值{value}是上期（{last}）的{times}倍以上", "提示：请与该单位核实单位或小数点（如万元与元、%与小数）是否填错。", title="完成值突变"),
+    ProblemType("value-jump", WARNING, "指标“{indicator}”本期完成值{value}与上期（{last}）相差{times}倍以上", "提示：请与该单位核实单位或小数点（如万元与元、%与小数）是否填错。", title="完成值突变"),
     ProblemType("qualitative-unknown", ERROR, "指标“{indicator}”的完成情况“{value}”不是已达到、推进中、未达到之一", "请该单位从下拉列表中选择。", title="完成情况无法识别"),
     # --- units
     ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。", title="单位名录缺列"),

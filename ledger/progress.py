@@ -1,0 +1,217 @@
+"""An indicator judged against time: 完成率 against 序时进度, a light, and the reason in words.
+
+The one definition every output (merged.xlsx, 汇总台账.xlsx, report.html, 通报) shows, so they agree:
+- 完成率 is the way from the baseline to the target covered by the value, whichever the direction: (value −
+  baseline) / (target − baseline). Without a baseline it is value / target (lower is better: target / value).
+  A baseline already at the target (100 → 100) is judged met or not met, never as a ratio.
+- 序时进度 is the share of the target's span elapsed at the round's end, counted in months as offices count it
+  (November's end is 11/12 = 91.7% of a year). The span runs from the end of the baseline's year to the end of the
+  target's year; when the indicator has a target for the round's own year, the span is that year.
+- The light: green when the target is met or 完成率 is at most `yellow_gap` points below 序时进度 (the offices'
+  rule: "低于序时进度10~30个百分点…亮黄灯…超过30个百分点…亮红灯"), yellow up to `red_gap`, red beyond it, and red
+  for a 约束性 target missed at the end of its year. Qualitative indicators: 已达到 green, 推进中 yellow before the
+  end of the target's year and red after it, 未达到 red.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from .config import IndicatorOptions
+from .model import Indicator
+from .problems import Problem, problem
+from .values import Reading, number_text, read_value
+
+Light = Literal["green", "yellow", "red", "grey"]
+LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
+MET, UNDER_WAY, MISSED = "已达到", "推进中", "未达到"
+QUALITATIVE_STATES = (MET, UNDER_WAY, MISSED)
+JUMP = 10  # a value more than ten times last round's (or a tenth of it) is a 提示
+
+
+@dataclass(kw_only=True, frozen=True)
+class Reported:
+    """What one unit reported for an indicator in a round: a number (`reading`) or a state (qualitative)."""
+
+    unit: str
+    typed: str
+    reading: Reading | None = None
+    state: str = ""  # 已达到 / 推进中 / 未达到
+    as_of: date | None = None  # 数据截至: statistics come out late
+    note: str = ""  # 完成情况说明
+    data_source: str = ""  # 数据来源
+
+
+@dataclass(kw_only=True, frozen=True)
+class Judgement:
+    """One indicator in one round: the value counted, 完成率, 序时进度, the light and why."""
+
+    indicator: Indicator
+    target_year: int | None
+    target: str  # the target as written
+    reported: Reported | None
+    value: float | None = None  # in the indicator's unit; None when not reported, not read, or qualitative
+    shown: str = ""  # what was reported, as typed, with its reading
+    state: str = ""  # the qualitative state, or ""
+    completion: float | None = None  # 完成率, in percent
+    schedule: float | None = None  # 序时进度, in percent
+    light: Light = "grey"
+    reason: str = "未报送本期完成值"
+
+    @property
+    def behind(self) -> bool:
+        """Below 序时进度 (what the 通报 names), whatever the light."""
+        return self.completion is not None and self.schedule is not None and self.completion < self.schedule - 1e-9
+
+    @property
+    def light_name(self) -> str:
+        return LIGHT_NAMES[self.light]
+
+
+def target_of(indicator: Indicator, day: date) -> tuple[int, str] | None:
+    """The target that counts on `day`: this year's when there is one, else the next one, else the last."""
+    if not indicator.targets:
+        return None
+    upcoming = [year for year in indicator.targets if year >= day.year]
+    year = min(upcoming) if upcoming else max(indicator.targets)
+    return year, indicator.targets[year]
+
+
+def schedule_of(indicator: Indicator, target_year: int, day: date) -> float:
+    """序时进度 in percent: months elapsed of the target's span at `day` (see the module's docstring)."""
+    if target_year == day.year or indicator.baseline_year is None or indicator.baseline_year >= target_year:
+        start = target_year - 1  # the span is the target's own year
+    else:
+        start = indicator.baseline_year
+    months = (target_year - start) * 12
+    elapsed = (day.year - start - 1) * 12 + day.month - 1 + day.day / calendar.monthrange(day.year, day.month)[1]
+    return round(100 * min(max(elapsed / months, 0.0), 1.0), 6)
+
+
+def completion_of(indicator: Indicator, value: float, target: float) -> float | None:
+    """完成率 in percent; None when the baseline is the target (judged met or not met instead)."""
+    baseline = baseline_value(indicator)
+    if baseline is not None:
+        if baseline == target:
+            return None
+        return 100 * (value - baseline) / (target - baseline)
+    if indicator.direction == "lower":
+        return 100 * target / value if value else None
+    return 100 * value / target if target else None
+
+
+def baseline_value(indicator: Indicator) -> float | None:
+    """The baseline as a number; a cumulative indicator without one starts from 0."""
+    found = read_value(indicator.baseline, indicator.unit).value if indicator.baseline else None
+    return 0.0 if found is None and indicator.cumulative else found
+
+
+def target_value(indicator: Indicator, text: str) -> float | None:
+    """A target's number ("≥22" -> 22); None for words or several numbers: such an indicator is judged by state."""
+    return read_value(text, indicator.unit).value if text else None
+
+
+def is_met(indicator: Indicator, value: float, target: float) -> bool:
+    return value <= target if indicator.direction == "lower" else value >= target
+
+
+def judge(indicator: Indicator, reported: Reported | None, day: date, options: IndicatorOptions) -> Judgement:
+    """The indicator at the end of a round (`day`), from what its first lead reported."""
+    found = target_of(indicator, day)
+    target_year, target = found if found else (None, "")
+    number = target_value(indicator, target)
+    year_over = target_year is not None and day >= date(target_year, 12, 31)
+    base = Judgement(indicator=indicator, target_year=target_year, target=target, reported=reported)
+    if reported is None:
+        return base
+    if indicator.direction == "qualitative" or number is None or target_year is None:
+        state = reported.state or _state_of_text(reported.typed)
+        light, reason = _qualitative(state, target_year, year_over)
+        return replace(base, shown=reported.typed, state=state, light=light, reason=reason)
+    schedule = schedule_of(indicator, target_year, day)
+    value = reported.reading.value if reported.reading else None
+    if reported.reading is None or value is None:
+        reason = f"完成值“{reported.typed}”无法识别，未计算完成率"
+        return replace(base, shown=reported.typed, schedule=schedule, reason=reason)
+    completion = completion_of(indicator, value, number)
+    light, reason = _numeric_light(indicator, value, number, completion, schedule, target, options)
+    if light != "green" and indicator.binding and year_over:
+        light, reason = "red", f"约束性指标，{target_year}年末未达到目标值（{target}）"
+    shown = reported.reading.shown(indicator.unit)
+    return replace(base, value=value, shown=shown, completion=completion, schedule=schedule, light=light, reason=reason)
+
+
+def _numeric_light(
+    indicator: Indicator,
+    value: float,
+    target: float,
+    completion: float | None,
+    schedule: float,
+    target_text: str,
+    options: IndicatorOptions,
+) -> tuple[Light, str]:
+    unit = "%" if indicator.unit in ("%", "％") else indicator.unit
+    if completion is None:  # the baseline already at the target: kept or not
+        if is_met(indicator, value, target):
+            return "green", f"基期值已达目标值（{target_text}），本期{number_text(value)}{unit}，保持达标"
+        light: Light = "red" if indicator.binding else "yellow"
+        return light, f"基期值已达目标值（{target_text}），本期{number_text(value)}{unit}，未保持"
+    if is_met(indicator, value, target):
+        return "green", f"完成值{number_text(value)}{unit}，已达到目标值（{target_text}）"
+    gap = schedule - completion
+    said = f"完成率{completion:.1f}%"
+    if gap <= 0:
+        return "green", f"{said}，不低于序时进度（{schedule:.1f}%）"
+    behind = f"{said}，低于序时进度（{schedule:.1f}%）{gap:.1f}个百分点"
+    if gap < options.yellow_gap:
+        return "green", f"{behind}，在{options.yellow_gap:g}个百分点以内"
+    if gap <= options.red_gap:
+        return "yellow", behind
+    return "red", f"{behind}，超过{options.red_gap:g}个百分点"
+
+
+def _state_of_text(text: str) -> str:
+    plain = "".join(text.split())
+    return next((state for state in QUALITATIVE_STATES if state == plain), "")
+
+
+def _qualitative(state: str, target_year: int | None, year_over: bool) -> tuple[Light, str]:
+    if state == MET:
+        return "green", MET
+    if state == UNDER_WAY:
+        if year_over:
+            return "red", f"推进中，已过目标年份（{target_year}年）末"
+        return "yellow", f"推进中，目标年份{target_year}年" if target_year else UNDER_WAY
+    if state == MISSED:
+        return "red", MISSED
+    return "grey", "完成情况无法识别"
+
+
+def value_problems(
+    indicator: Indicator, reported: Reported, last: float | None, where: dict[str, str]
+) -> list[Problem]:
+    """What the office should look at in a reported value: not read (an error quoting it), or a 提示 when it is
+    worse than the baseline or jumped more than tenfold since last round."""
+    fields = {**where, "indicator": indicator.name, "value": reported.typed}
+    if indicator.direction == "qualitative" or (reported.reading is None and reported.state):
+        if reported.state or _state_of_text(reported.typed):
+            return []
+        return [problem("qualitative-unknown", **fields)]
+    reading = reported.reading
+    if reading is None or reading.value is None:
+        why = reading.why if reading is not None and reading.why else "value-unreadable"
+        return [problem(why, **fields, unit=indicator.unit or "无")]
+    value = reading.value
+    found = []
+    baseline = baseline_value(indicator)
+    if baseline is not None and not indicator.cumulative:
+        worse = value > baseline if indicator.direction == "lower" else value < baseline
+        if worse:
+            found.append(problem("value-worse-than-baseline", **fields, baseline=number_text(baseline)))
+    if last and value and (abs(value) > JUMP * abs(last) or abs(last) > JUMP * abs(value)):
+        times = number_text(round(max(abs(value / last), abs(last / value)), 1))
+        found.append(problem("value-jump", **fields, last=number_text(last), times=times))
+    return found

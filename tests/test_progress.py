@@ -1,0 +1,127 @@
+"""完成率 against 序时进度 and the lights, for a ≥ target, a ≤ target, a cumulative and a qualitative indicator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ledger.config import IndicatorOptions
+from ledger.model import Indicator
+from ledger.progress import Reported, judge, schedule_of, value_problems
+from ledger.values import read_value
+
+OPTIONS = IndicatorOptions()
+SEWAGE = Indicator(id="ZB-1", document="ZB", number="1", name="城镇污水处理率", unit="%", requirement="≥95",
+                   baseline="90", baseline_year=2020, targets={2021: "≥95", 2025: "≥98"})  # fmt: skip
+PM25 = Indicator(id="ZB-2", document="ZB", number="2", name="PM2.5平均浓度", unit="μg/m³", requirement="≤35",
+                 direction="lower", binding=True, baseline="45", baseline_year=2020, targets={2025: "≤35"})  # fmt: skip
+FOREST = Indicator(id="ZB-3", document="ZB", number="3", name="累计新增造林面积", unit="亩", requirement="≥1000",
+                   binding=True, cumulative=True, targets={2021: "1000"})  # fmt: skip
+RIVER = Indicator(id="ZB-4", document="ZB", number="4", name="河长制", requirement="全面实施", direction="qualitative",
+                  baseline="推进中", baseline_year=2020, targets={2025: "全面实施"})  # fmt: skip
+OPEN = Indicator(id="ZB-5", document="ZB", number="5", name="信息公开率", unit="%", requirement="100", binding=True,
+                 baseline="100", baseline_year=2020, targets={2025: "100"})  # fmt: skip
+
+
+def typed(indicator: Indicator, text: str) -> Reported:
+    return Reported(unit="东街道", typed=text, reading=read_value(text, indicator.unit))
+
+
+def summary(indicator: Indicator, text: str | None, day: date) -> tuple:
+    j = judge(indicator, typed(indicator, text) if text is not None else None, day, OPTIONS)
+    rounded = (
+        None if j.completion is None else round(j.completion, 1),
+        None if j.schedule is None else round(j.schedule, 1),
+    )
+    return (*rounded, j.light, j.reason)
+
+
+def test_schedule_counts_months_of_the_span():
+    assert round(schedule_of(SEWAGE, 2021, date(2021, 11, 30)), 1) == 91.7  # this year's target: the year
+    assert schedule_of(PM25, 2025, date(2021, 12, 31)) == 20  # 12 of the 60 months from 2020's end to 2025's
+    assert schedule_of(PM25, 2025, date(2019, 12, 31)) == 0
+    assert schedule_of(PM25, 2025, date(2026, 3, 31)) == 100
+
+
+def test_a_higher_is_better_target_over_three_monthly_rounds():
+    assert summary(SEWAGE, "92.5%", date(2021, 9, 30)) == (
+        50.0, 75.0, "yellow", "完成率50.0%，低于序时进度（75.0%）25.0个百分点"
+    )  # fmt: skip
+    assert summary(SEWAGE, "91", date(2021, 10, 31)) == (
+        20.0, 83.3, "red", "完成率20.0%，低于序时进度（83.3%）63.3个百分点，超过30个百分点"
+    )  # fmt: skip
+    assert summary(SEWAGE, "95.2", date(2021, 11, 30)) == (104.0, 91.7, "green", "完成值95.2%，已达到目标值（≥95）")
+
+
+def test_a_lower_is_better_target():
+    assert summary(PM25, "44", date(2021, 12, 31)) == (
+        10.0, 20.0, "yellow", "完成率10.0%，低于序时进度（20.0%）10.0个百分点"
+    )  # fmt: skip
+    assert summary(PM25, "43μg/m³", date(2021, 12, 31))[2:] == ("green", "完成率20.0%，不低于序时进度（20.0%）")
+    assert summary(PM25, "41", date(2021, 12, 31))[2] == "green"
+    # Within yellow_gap below 序时进度 stays green, the gap said.
+    assert summary(PM25, "43.5", date(2021, 12, 31))[2:] == (
+        "green", "完成率15.0%，低于序时进度（20.0%）5.0个百分点，在10个百分点以内"
+    )  # fmt: skip
+    # 约束性 and missed at the end of its target's year: red whatever the gap.
+    assert summary(PM25, "36", date(2025, 12, 31))[2:] == ("red", "约束性指标，2025年末未达到目标值（≤35）")
+    assert summary(PM25, "35", date(2025, 12, 31))[2] == "green"
+
+
+def test_a_cumulative_indicator_counts_the_total_to_date_from_zero():
+    assert summary(FOREST, "约300", date(2021, 6, 30)) == (
+        30.0, 50.0, "yellow", "完成率30.0%，低于序时进度（50.0%）20.0个百分点"
+    )  # fmt: skip
+    assert summary(FOREST, "600", date(2021, 9, 30))[:3] == (60.0, 75.0, "yellow")
+    assert summary(FOREST, "800", date(2021, 12, 31))[2:] == ("red", "约束性指标，2021年末未达到目标值（1000）")
+
+
+def test_a_qualitative_indicator_is_judged_by_its_state():
+    river = lambda state, day: judge(RIVER, Reported(unit="西街道", typed=state, state=state), day, OPTIONS)  # noqa: E731
+    assert [(j.light, j.reason) for j in (river("已达到", date(2021, 6, 30)), river("推进中", date(2021, 6, 30)))] == [
+        ("green", "已达到"),
+        ("yellow", "推进中，目标年份2025年"),
+    ]
+    assert (river("推进中", date(2025, 12, 31)).light, river("未达到", date(2021, 6, 30)).light) == ("red", "red")
+    assert river("推进中", date(2021, 6, 30)).completion is None
+
+
+def test_a_baseline_already_at_the_target_is_met_or_not():
+    assert summary(OPEN, "100%", date(2021, 6, 30)) == (
+        None,
+        10.0,
+        "green",
+        "基期值已达目标值（100），本期100%，保持达标",
+    )
+    assert summary(OPEN, "99.5", date(2021, 6, 30))[2:] == ("red", "基期值已达目标值（100），本期99.5%，未保持")
+
+
+def test_nothing_reported_or_not_read_is_grey_and_said():
+    assert summary(SEWAGE, None, date(2021, 6, 30))[2:] == ("grey", "未报送本期完成值")
+    assert summary(SEWAGE, "12-15", date(2021, 6, 30))[2:] == ("grey", "完成值“12-15”无法识别，未计算完成率")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "text", "last", "codes"),
+    [
+        (SEWAGE, "89", None, ["value-worse-than-baseline"]),
+        (PM25, "46", None, ["value-worse-than-baseline"]),
+        (SEWAGE, "95", 9.4, ["value-jump"]),  # 0.942 read as a fraction last round
+        (SEWAGE, "95", 9.5, []),  # exactly tenfold is not more than ten times
+        (FOREST, "30000", 600, ["value-jump"]),
+        (FOREST, "600", 300, []),
+        (SEWAGE, "94.2%或95%", None, ["value-ambiguous"]),
+        (SEWAGE, "2.6亿元", None, ["value-unit-mismatch"]),
+        (SEWAGE, "基本完成", None, ["value-unreadable"]),
+    ],
+)
+def test_values_to_look_at_are_named(indicator, text, last, codes):
+    found = value_problems(indicator, typed(indicator, text), last, {"file": "东街道.xlsx", "cell": "G4"})
+    assert [(p.cell, p.code) for p in found] == [("G4", code) for code in codes]
+    assert all(text in p.message for p in found)
+
+
+def test_a_qualitative_value_outside_the_dropdown_is_named():
+    found = value_problems(RIVER, Reported(unit="西街道", typed="差不多"), None, {"cell": "G5"})
+    assert [(p.cell, p.code) for p in found] == [("G5", "qualitative-unknown")]
