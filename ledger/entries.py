@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .cells import text_of
 from .frames import Column, Kind, Labels, frame
-from .model import Period, Task
+from .model import Indicator, Period, Task
 from .problems import ERROR, Problem, cell_name, problem
+from .progress import Reported
+from .values import read_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,6 +84,42 @@ class TaskEntries:
         group = self.group_of.get(task.id, "")
         found = [p for unit in dict.fromkeys(task.support_units) for p in self.by_group.get((group, unit), ())]
         return [e for _, e in sorted(found, key=lambda p: p[0])]
+
+
+@dataclass(kw_only=True)
+class IndicatorValue:
+    """What one unit reported on one indicator: the 本期完成值 cell as typed (a number when the cell held one),
+    its 数据截至, 完成情况说明 and 数据来源, and where it was typed. The reading in the indicator's unit is made
+    where it is judged (progress.py), from these, so a cached merge never holds an old reading."""
+
+    indicator_id: str
+    unit: str
+    typed: str = ""
+    number: float | None = None  # the cell held a number (typed in a cell formatted otherwise, or a .csv)
+    as_of: str = ""  # ISO date, or the text typed
+    note: str = ""
+    data_source: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def reported(self, indicator: Indicator) -> Reported:
+        """The value read in the indicator's unit (a state for a qualitative one), for judging and checking."""
+        try:
+            as_of: date | None = date.fromisoformat(self.as_of) if self.as_of else None
+        except ValueError:
+            as_of = None
+        typed: object = self.number if self.number is not None else self.typed
+        reading = None if indicator.direction == "qualitative" else read_value(typed, indicator.unit)
+        return Reported(
+            unit=self.unit,
+            typed=reading.typed if reading is not None else self.typed,
+            reading=reading,
+            state=self.typed.strip() if reading is None else "",
+            as_of=as_of,
+            note=self.note,
+            data_source=self.data_source,
+        )
 
 
 # What one unit reported on one task, as analysts see it; columns the office added follow, named as in the workbook.
@@ -209,6 +247,7 @@ class MergeResult:
     problems: list[Problem]
     returns: list[ReturnInfo]
     unmerged: list[Unmerged]
+    indicator_values: list[IndicatorValue] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -248,6 +287,7 @@ class MergeResult:
             "problems": [p.to_dict() for p in self.problems],
             "returns": [asdict(r) for r in self.returns],
             "unmerged": [dict(vars(u)) for u in self.unmerged],  # flat records: a shallow copy is the whole copy
+            "indicator_values": [dict(vars(v)) for v in self.indicator_values],
         }
 
     @classmethod
@@ -260,6 +300,7 @@ class MergeResult:
             problems=[Problem(**p) for p in data["problems"]],
             returns=[ReturnInfo(**r) for r in data["returns"]],
             unmerged=[Unmerged(**u) for u in data["unmerged"]],
+            indicator_values=[IndicatorValue(**v) for v in data.get("indicator_values", [])],
         )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from .cells import text_of
 from .config import DONE_STATUS
-from .entries import Entry, MergeResult, ReturnInfo, tag_value, untag_value
+from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, tag_value, untag_value
 from .merge import merge_period
 from .model import Period, Task
 from .paths import RECORDS
@@ -117,6 +117,8 @@ class History:
     closed_in: dict[str, str] = field(default_factory=dict)  # task -> the round it was first closed in
     progress: dict[tuple[str, str], Said] = field(default_factory=dict)  # (task, lead) -> last progress typed
     completed_on: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, lead) -> 完成时间 typed
+    # (indicator, unit) -> the round and the value it last reported: 上期完成值 and round over round
+    indicator_values: dict[tuple[str, str], tuple[str, IndicatorValue]] = field(default_factory=dict)
     previous_record: RoundRecord | None = None  # the round just before `period`
     keys: dict[str, str] = field(default_factory=dict)  # round -> the key of its cached state
     succession: dict[str, str] = field(default_factory=dict)  # old unit -> its successor as of `period`
@@ -149,6 +151,10 @@ class History:
         prefilled = normalise_status(text_of(self.answers_of(task_id, unit).get("完成状态", "")))
         return self.statuses.get((task_id, unit), prefilled)
 
+    def last_indicator_value(self, indicator_id: str, unit: str) -> tuple[str, IndicatorValue] | None:
+        """The round and the value a unit last reported on an indicator, before this round."""
+        return self.indicator_values.get((indicator_id, unit))
+
     def succeed(self, succession: Mapping[str, str]) -> None:
         """Carry what old units said over to their successors (renamed or merged, 机构改革), so the successor is
         prefilled with the old unit's last answers. Where both said something on a task, the successor's own
@@ -166,6 +172,7 @@ class History:
 
         self.answers, self.statuses = moved(self.answers), moved(self.statuses)
         self.progress, self.completed_on = moved(self.progress), moved(self.completed_on)
+        self.indicator_values = moved(self.indicator_values)
 
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
@@ -204,6 +211,8 @@ class History:
                 self.completed_on[(e.task_id, e.unit)] = e.completed_on
         self.answers.update(answers_of(result.entries, allowed))
         self.statuses.update(this_round)
+        for value in result.indicator_values:
+            self.indicator_values[(value.indicator_id, value.unit)] = (str(period), value)
         status = round_statuses(tasks, this_round, self.closed, allowed)
         asked = [t for t in tasks if t.id not in self.closed and t.lifecycle is None]
         expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))
@@ -237,6 +246,7 @@ class History:
             "closed_in": self.closed_in,
             "progress": [[t, u, s.period, s.text] for (t, u), s in self.progress.items()],
             "completed_on": [[t, u, d] for (t, u), d in self.completed_on.items()],
+            "indicator_values": [[p, vars(v)] for p, v in self.indicator_values.values()],
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -247,6 +257,8 @@ class History:
         self.closed_in = dict(data["closed_in"])
         self.progress = {(t, u): Said(period=p, text=x) for t, u, p, x in data["progress"]}
         self.completed_on = {(t, u): d for t, u, d in data["completed_on"]}
+        values = [(p, IndicatorValue(**v)) for p, v in data["indicator_values"]]
+        self.indicator_values = {(v.indicator_id, v.unit): (p, v) for p, v in values}
 
 
 def round_statuses(

@@ -184,3 +184,12 @@ def read_indicator_sheet(
             )
         )
     return found, problems
+
+
+def indicators_by_unit(indicators: list[Indicator]) -> dict[str, frozenset[str]]:
+    """unit -> ids of the indicators it leads or supports: each of them reports on its 指标 sheet."""
+    found: dict[str, set[str]] = {}
+    for indicator in indicators:
+        for unit in (*indicator.lead_units, *indicator.support_units):
+            found.setdefault(unit, set()).add(indicator.id)
+    return {unit: frozenset(ids) for unit, ids in found.items()}

@@ -9,7 +9,7 @@ from typing import Final
 
 from .cells import task_id_of
 from .config import Config
-from .model import Period, Task
+from .model import Indicator, Period, Task
 
 META_SHEET = "_ledger"
 INSTRUCTIONS_SHEET = "填报说明"
@@ -195,6 +195,24 @@ def canonical_header(label: str, known: Iterable[str]) -> str:
         if label.startswith(prefix) and (monthly := "本月" + label.removeprefix(prefix)) in known:
             return monthly
     return label
+
+
+# The 指标 sheet of a unit responsible for indicators: locked rows, then what the unit fills in. 本期完成值 is a
+# text-formatted column: what is typed ("94.2%", "2.67亿元", "约3000") arrives as typed, and values.read_value
+# reads it in the indicator's unit (see docs/design.md, "Reading 94.2%").
+INDICATOR_SHEET = "指标"
+INDICATOR_ROLE: Final = "indicator"  # the role of an indicator row in the metadata
+INDICATOR_COLUMNS = ("指标编号", "指标名称", "计量单位", "目标值", "基期值", "上期完成值")
+INDICATOR_WIDTHS = (9, 30, 9, 14, 10, 12)
+VALUE_HEADER, AS_OF_HEADER, NOTE_HEADER, DATA_SOURCE_HEADER = "本期完成值", "数据截至", "完成情况说明", "数据来源"
+INDICATOR_FILL = ((VALUE_HEADER, 12), (AS_OF_HEADER, 11), (NOTE_HEADER, 36), (DATA_SOURCE_HEADER, 14))
+
+
+def indicator_cells(indicator: Indicator, last: str) -> list[str]:
+    """The locked cells of an indicator row as a unit sees them (INDICATOR_COLUMNS): every target by year."""
+    targets = "\n".join(f"{year}年：{text}" for year, text in sorted(indicator.targets.items()))
+    baseline = f"{indicator.baseline}（{indicator.baseline_year}年）" if indicator.baseline_year else indicator.baseline
+    return [indicator.id, indicator.name, indicator.unit or "—", targets, baseline if indicator.baseline else "", last]
 
 
 def attachment_name(unit: str, period_label: str) -> str:

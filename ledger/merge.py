@@ -20,7 +20,7 @@ from typing import Any
 from .clock import local_time, office_zone
 from .collect import Receipt, intake_problems
 from .config import Config
-from .entries import Entry, MergeResult, ReturnInfo, ReturnState, Unmerged
+from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period, Task
 from .problems import Problem, problem
 from .processes import in_processes
@@ -63,6 +63,7 @@ class _Read:
     unit: str
     named: str  # the unit the file speaks for: an old unit's name when it came in that name (机构改革)
     entries: list[Entry]
+    indicator_values: list[IndicatorValue]
     problems: list[Problem]
     unmerged: list[Unmerged]
     reporter: dict[str, str]
@@ -193,6 +194,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
         unit=unit,
         named=named,
         entries=reader.entries,
+        indicator_values=reader.indicator_values,
         problems=reader.problems,
         unmerged=reader.unmerged,
         reporter=reader.reporter,
@@ -228,6 +230,7 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
         if outcome.read is not None:
             reads[outcome.read.unit, outcome.read.named].append(outcome.read)
     entries: list[Entry] = []
+    indicator_values: list[IndicatorValue] = []
     for (unit, _), items in reads.items():
         order = sorted(items, key=functools.cmp_to_key(_later))
         *older, latest = order
@@ -243,6 +246,7 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
             unmerged += all_values(context, book, old.stored.receipt, unit, SUPERSEDED)
             returns.append(_info(old.stored, unit, "superseded", reporter=old.reporter, saved_at=_iso(old)))
         entries += latest.entries
+        indicator_values += latest.indicator_values
         problems += latest.problems
         unmerged += latest.unmerged
         returns.append(_info(latest.stored, unit, "merged", reporter=latest.reporter, saved_at=_iso(latest)))
@@ -250,7 +254,16 @@ def _merge(ws: Workspace, period: Period, tasks: list[Task], jobs: int) -> Merge
     order_of = {t.id: i for i, t in enumerate(tasks)}
     entries.sort(key=lambda e: (order_of.get(e.task_id, len(order_of)), e.role != "lead", e.unit))
     returns.sort(key=lambda r: (r.received_at, r.file))
-    return MergeResult(period=period, entries=entries, problems=problems, returns=returns, unmerged=unmerged)
+    indicator_order = {i.id: n for n, i in enumerate(ws.indicators)}
+    indicator_values.sort(key=lambda v: (indicator_order.get(v.indicator_id, len(indicator_order)), v.unit))
+    return MergeResult(
+        period=period,
+        entries=entries,
+        problems=problems,
+        returns=returns,
+        unmerged=unmerged,
+        indicator_values=indicator_values,
+    )
 
 
 def _iso(read: _Read) -> str:

@@ -24,6 +24,7 @@ class RenderedFile:
     period: str
     lead_tasks: list[str] = field(default_factory=list)
     support_tasks: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)  # the indicators on its 指标 sheet
 
 
 @dataclass(kw_only=True)

@@ -203,7 +203,7 @@ def value_problems(
     reading = reported.reading
     if reading is None or reading.value is None:
         why = reading.why if reading is not None and reading.why else "value-unreadable"
-        return [problem(why, **fields, unit=indicator.unit or "无")]
+        return [problem(why, **fields, measure=indicator.unit or "无")]
     value = reading.value
     found = []
     baseline = baseline_value(indicator)

@@ -22,6 +22,7 @@ from .cells import text_of, tidy
 from .config import Config, FillColumn
 from .deadlines import deadline_state
 from .history import History
+from .indicators import indicators_by_unit
 from .layout import (
     FIRST_TASK_ROW,
     FOOTER_ROWS,
@@ -29,6 +30,11 @@ from .layout import (
     GROUP_ROLE,
     GROUP_WIDTHS,
     HEADER_ROW,
+    INDICATOR_COLUMNS,
+    INDICATOR_FILL,
+    INDICATOR_ROLE,
+    INDICATOR_SHEET,
+    INDICATOR_WIDTHS,
     INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     META_FORMAT,
@@ -40,15 +46,17 @@ from .layout import (
     SupportGroup,
     SupportGroups,
     fill_widths,
+    indicator_cells,
     ledger_id,
     prefill_fingerprint,
     round_header,
     row_fingerprint,
     workbook_cells,
 )
-from .model import Period, Task
+from .model import Indicator, Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .processes import in_processes
+from .progress import QUALITATIVE_STATES
 from .records import write_aside
 from .schedule import round_due
 from .task_changes import with_changes
@@ -141,6 +149,9 @@ class _Formats:
             "status": book.add_format({**unlocked, "align": "center"}),
             "number": book.add_format({**unlocked, "num_format": "0.00"}),
             "date": book.add_format({**unlocked, "num_format": "yyyy-mm-dd"}),
+            # 本期完成值: a text cell, so "94.2%" or "2.67亿元" arrives as typed (office software would turn
+            # "94.2%" into 0.942 in a number cell, and cannot hold "2.67亿元" as a number at all)
+            "value": book.add_format({**unlocked, "num_format": "@", "align": "right"}),
         }
         self.footer_label = book.add_format({"font_name": FONT, "font_size": 11, "bold": True, "align": "right"})
         self.footer_input = book.add_format({"font_name": FONT, "font_size": 11, "bottom": 1, "locked": False})
@@ -170,7 +181,7 @@ class UnitWorkbook:
         # the fill-in cells of a task row without last answers, by sheet, document and deadline state
         self.unanswered: dict[tuple[str, str, str | None], list[tuple[Cell, object]]] = {}
 
-    def write(self, path: Path, plans: list[_SheetPlan], instructions: str) -> Path:
+    def write(self, path: Path, plans: list[_SheetPlan], instructions: str, indicators: list[Indicator]) -> Path:
         """Write the unit's workbook aside and put it in place; returns where it went."""
         created = datetime.combine(self.period.start, time())
         book = new_workbook(path, created, "")
@@ -186,6 +197,8 @@ class UnitWorkbook:
         self._instructions_sheet(book, instructions)
         for plan in plans:
             self._task_sheet(book, plan)
+        if indicators:
+            self._indicator_sheet(book, indicators)
         self._meta_sheet(book)
         for key, value in (
             ("ledger_id", ledger_id(self.config)),
@@ -262,6 +275,78 @@ class UnitWorkbook:
             # the last task row goes with the block: a page of signatures alone could be swapped
             keep_together(sheet, range(last, last + 2 + len(FOOTER_ROWS)), widths, HEADER_ROW)
         page_header(sheet, self.unit, plan.name, self.period.label)
+        self._protect(sheet)
+
+    def _indicator_sheet(self, book, indicators: list[Indicator]) -> None:
+        """指标: locked rows (name, unit, targets, baseline, last value) and the fill-in columns; a qualitative
+        indicator's 本期完成值 is chosen from 已达到/推进中/未达到."""
+        sheet = book.add_worksheet(INDICATOR_SHEET, worksheet_class=RowsWorksheet)
+        f = self.formats
+        headers = [*INDICATOR_COLUMNS, *(h for h, _ in INDICATOR_FILL)]
+        widths: list[float] = [*INDICATOR_WIDTHS, *(w for _, w in INDICATOR_FILL)]
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width)
+        title = tidy(f"{self.config.title}　{self.unit}　{self.period.label}指标完成情况")
+        sheet.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
+        sheet.set_row(0, 32)
+        sheet.write_cells(HEADER_ROW, [(header, f.header) for header in headers], 30)
+        value_col = len(INDICATOR_COLUMNS)
+        r = FIRST_TASK_ROW
+        for indicator in indicators:
+            last = self.history.last_indicator_value(indicator.id, self.unit)
+            cells = indicator_cells(indicator, last[1].typed if last else "")
+            lines = max(line_count(v, w) for v, w in zip(cells, INDICATOR_WIDTHS, strict=True))
+            fill: list[tuple[Cell, object]] = [(None, f.input["value"]), (None, f.input["date"])]
+            fill += [(None, f.input["text"]), (None, f.input["text"])]
+            sheet.write_cells(r, [(v, f.locked[None]) for v in cells] + fill, row_height(lines))
+            self.meta_rows.append(
+                [INDICATOR_SHEET, str(r + 1), indicator.id, INDICATOR_ROLE, row_fingerprint(cells), ""]
+            )
+            options = {"error_type": "stop", "ignore_blank": True}
+            if indicator.direction == "qualitative":
+                options |= {
+                    "validate": "list",
+                    "source": list(QUALITATIVE_STATES),
+                    "input_title": "完成情况",
+                    "input_message": "请从下拉列表中选择",
+                    "error_title": "完成情况不正确",
+                    "error_message": "请从下拉列表中选择：" + "、".join(QUALITATIVE_STATES),
+                }
+            else:
+                unit = indicator.unit or "无单位"
+                options |= {
+                    "validate": "length",
+                    "criteria": "<=",
+                    "value": 30,
+                    "input_title": f"本期完成值（{unit}）",
+                    "input_message": "填写一个数值，可带单位，如94.2、94.2%、2.67亿元、约3000",
+                    "error_title": "内容过长",
+                    "error_message": "本期完成值只填一个数值，说明请写在“完成情况说明”列",
+                }
+            sheet.data_validation(r, value_col, r, value_col, options)
+            r += 1
+        last_row = max(r - 1, FIRST_TASK_ROW)
+        sheet.data_validation(
+            FIRST_TASK_ROW,
+            value_col + 1,
+            last_row,
+            value_col + 1,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(2000, 1, 1),
+                "maximum": date(2100, 12, 31),
+                "ignore_blank": True,
+                "error_title": "请填写日期",
+                "error_message": "“数据截至”请填写日期，如2021-06-30",
+            },
+        )
+        sheet.freeze_panes(FIRST_TASK_ROW, 2)
+        sheet.autofilter(HEADER_ROW, 0, last_row, len(headers) - 1)
+        print_landscape(sheet, HEADER_ROW)
+        self._signature_block(sheet, last_row + 2, widths)
+        keep_together(sheet, range(last_row, last_row + 2 + len(FOOTER_ROWS)), widths, HEADER_ROW)
+        page_header(sheet, self.unit, INDICATOR_SHEET, self.period.label)
         self._protect(sheet)
 
     def _task_row(self, sheet, r: int, task: Task, plan: _SheetPlan, applies: set[str], widths: list[float]) -> None:
@@ -416,7 +501,14 @@ def _answer_lines(previous: Mapping[str, object], fill: list[FillColumn], widths
 
 
 def instructions_text(
-    ws: Workspace, period: Period, unit: str, plans: list[_SheetPlan], *, prefilled: bool, labels: dict[str, list[str]]
+    ws: Workspace,
+    period: Period,
+    unit: str,
+    plans: list[_SheetPlan],
+    *,
+    prefilled: bool,
+    labels: dict[str, list[str]],
+    indicators: int = 0,
 ) -> str:
     """填报说明 from templates/instructions.txt.j2 (the office's copy, else the default)."""
     lead = next((p for p in plans if p.role == "lead"), None)
@@ -442,6 +534,8 @@ def instructions_text(
         lead_sheet=LEAD_SHEET,
         support_sheet=SUPPORT_SHEET,
         detail_sheet=detail,
+        indicator_count=indicators,
+        indicator_sheet=INDICATOR_SHEET,
     )
     return tidy(text.strip())
 
@@ -457,6 +551,7 @@ class _Run:
     by_unit: dict[str, tuple[list[Task], list[Task]]]
     unit_groups: dict[str, list[str]]  # the registry's groups (所属分组), written as the group when whole
     support_groups: SupportGroups
+    indicators: dict[str, list[Indicator]]  # unit -> the indicators it reports on (leads or supports)
     rows: dict[str, TaskRow] = field(default_factory=dict)  # per process: each task row computed once
 
 
@@ -483,7 +578,8 @@ def _plans(ws: Workspace, lead: list[Task], support: list[Task], groups: Support
 
 def _render_unit(run: _Run, unit: str) -> RenderedFile:
     ws, period, history = run.ws, run.period, run.history
-    lead, support = run.by_unit[unit]
+    lead, support = run.by_unit.get(unit, ([], []))
+    indicators = run.indicators.get(unit, [])
     path = ws.paths.workbook(period, unit)
     plans = _plans(ws, lead, support, run.support_groups)
     groups = [g.id for p in plans for g in p.groups or []]
@@ -494,7 +590,8 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
     workbook = UnitWorkbook(run, unit)
     for task in (*lead, *support):
         labels.update(workbook.row(task).labels)
-    path = workbook.write(path, plans, instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels))
+    text = instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels, indicators=len(indicators))
+    path = workbook.write(path, plans, text, indicators)
     return RenderedFile(
         unit=unit,
         file=path.name,
@@ -502,6 +599,7 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
         period=str(period),
         lead_tasks=[t.id for t in lead],
         support_tasks=[t.id for t in support],
+        indicators=[i.id for i in indicators],
     )
 
 
@@ -533,8 +631,11 @@ def render_period(
     outbox.mkdir(parents=True, exist_ok=True)
     listed = with_changes(paths, period, ws.tasks) if tasks is None else tasks
     by_unit = open_rows(listed, history)
-    wanted = list(by_unit) if units is None else [u for u in units if u in by_unit]
-    unknown = [] if units is None else [u for u in units if u not in by_unit]
+    ids = indicators_by_unit(ws.indicators)
+    reporting = {u: [i for i in ws.indicators if i.id in ids[u]] for u in ws.registry.units if u in ids}
+    responsible = list(dict.fromkeys([*by_unit, *reporting]))
+    wanted = responsible if units is None else [u for u in units if u in responsible]
+    unknown = [] if units is None else [u for u in units if u not in responsible]
     kept: dict[str, RenderedFile] = {}
     if units is None:
         for old in outbox.glob("*.xlsx"):
@@ -548,6 +649,7 @@ def render_period(
         by_unit=by_unit,
         unit_groups=ws.registry.groups,
         support_groups=SupportGroups(listed),
+        indicators=reporting,
     )
     # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.

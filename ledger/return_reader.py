@@ -18,16 +18,23 @@ from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
 from .deadlines import deadline_state, parse_deadline
-from .entries import ADDED_ROW, Entry, Role, Unmerged, UnmergedCells, bounded_problems
+from .entries import ADDED_ROW, Entry, IndicatorValue, Role, Unmerged, UnmergedCells, bounded_problems
+from .indicators import indicators_by_unit
 from .layout import (
+    AS_OF_HEADER,
+    DATA_SOURCE_HEADER,
     FOOTER_LABELS,
     FORMER_FOOTER_LABELS,
     GROUP_ROLE,
     HEADER_SCAN_ROWS,
+    INDICATOR_COLUMNS,
+    INDICATOR_ROLE,
     LEAD_SHEET,
+    NOTE_HEADER,
     SUPPORT_DETAIL_SHEET,
     SUPPORT_SHEET,
     TASK_COLUMNS,
+    VALUE_HEADER,
     WORKBOOK_COLUMNS,
     SupportGroups,
     canonical_header,
@@ -37,8 +44,9 @@ from .layout import (
     row_fingerprint,
     workbook_cells,
 )
-from .model import Period, Task
+from .model import Indicator, Period, Task
 from .problems import Problem, cell_name, problem
+from .progress import value_problems
 from .read import MetaRow, ReturnedBook, ReturnedSheet
 from .senders import office_addresses, registered_senders
 from .statuses import NOT_STARTED, normalise_status
@@ -96,6 +104,8 @@ class ReadContext:
     ledger: str  # the ledger's id, as render writes it in the metadata
     statuses: frozenset[str]  # the list a status is chosen from
     plain_statuses: frozenset[str]  # "" and the statuses that need no normalising
+    indicators: dict[str, Indicator]
+    indicator_units: dict[str, frozenset[str]]  # unit -> ids of the indicators it leads or supports
 
     @classmethod
     def of(cls, ws: Workspace, period: Period, tasks: list[Task]) -> ReadContext:
@@ -138,6 +148,8 @@ class ReadContext:
             ledger=ledger_id(ws.config),
             statuses=frozenset(ws.config.statuses),
             plain_statuses=frozenset(s for s in ("", *ws.config.statuses) if normalise_status(s) == s),
+            indicators={i.id: i for i in ws.indicators},
+            indicator_units=indicators_by_unit(ws.indicators),
         )
 
 
@@ -179,6 +191,9 @@ class ReturnReader:
         self.kept = UnmergedCells(receipt.file, unit)
         self.reporter: dict[str, str] = {}
         self.touched = False  # a fill-in cell differs from what render wrote (prefill included)
+        self.indicators = context.indicators
+        self.indicator_ids = context.indicator_units.get(unit, frozenset())
+        self.indicator_values: list[IndicatorValue] = []
 
     @property
     def problems(self) -> list[Problem]:
@@ -196,10 +211,15 @@ class ReturnReader:
 
     def read(self) -> None:
         meta = self.book.metadata
-        expected = {r.task_id: r for r in meta.rows} if meta and meta.rows else None
+        rows = [r for r in meta.rows if r.role != INDICATOR_ROLE] if meta and meta.rows else []
+        expected = {r.task_id: r for r in rows} if meta and meta.rows else None
         # the sheets render wrote: a unit without lead (or support) tasks has no such sheet
-        expected_sheets = {r.sheet for r in meta.rows} if meta and meta.rows else {LEAD_SHEET, SUPPORT_SHEET}
-        tables = [(s, self._header(s)) for s in self.book.sheets]
+        expected_sheets = {r.sheet for r in rows} if meta and meta.rows else {LEAD_SHEET, SUPPORT_SHEET}
+        indicator_rows = [r for r in meta.rows if r.role == INDICATOR_ROLE] if meta and meta.rows else []
+        indicator_sheets = [s for s in self.book.sheets if _indicator_header_row(s) is not None]
+        for sheet in indicator_sheets:
+            self._indicator_sheet(sheet, indicator_rows)
+        tables = [(s, self._header(s)) for s in self.book.sheets if s not in indicator_sheets]
         present = {s.name for s, header in tables if header is not None}
         missing_sheets = sorted(expected_sheets - present)
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
@@ -228,6 +248,76 @@ class ReturnReader:
             for e in self.entries:
                 e.unchanged = []
             self.entries = []
+
+    def _indicator_sheet(self, sheet: ReturnedSheet, expected: list[MetaRow]) -> None:
+        """The 指标 sheet: each row's 本期完成值 (as typed), 数据截至, 完成情况说明 and 数据来源 into an
+        IndicatorValue, read and checked in the indicator's unit; whatever cannot be placed is kept."""
+        header_row = _indicator_header_row(sheet)
+        assert header_row is not None
+        labels = _labels(sheet.rows[header_row])
+        columns = {label: c for c, label in reversed(list(enumerate(labels))) if label}
+        id_col = columns[INDICATOR_COLUMNS[0]]
+        fill = {h: columns.get(h) for h in (VALUE_HEADER, AS_OF_HEADER, NOTE_HEADER, DATA_SOURCE_HEADER)}
+        known = {columns[h] for h in (*INDICATOR_COLUMNS, *fill) if h in columns}
+        seen: set[str] = set()
+
+        def at(row: list[object], c: int | None) -> object:
+            return row[c] if c is not None and c < len(row) else ""
+
+        for r, row in enumerate(sheet.rows[header_row + 1 :], header_row + 1):
+            indicator_id = task_id_of(text_of(at(row, id_col)).strip())
+            typed = {h: at(row, c) for h, c in fill.items()}
+            filled = {h: v for h, v in typed.items() if text_of(v).strip()}
+            for c, value in enumerate(row):
+                if c not in known and text_of(value).strip():
+                    self.keep(sheet.name, r, c, value, OUTSIDE_TABLE, indicator_id)
+            indicator = self.indicators.get(indicator_id)
+            if indicator is None or indicator_id not in self.indicator_ids or indicator_id in seen:
+                if not indicator_id and self._footer(sheet, r, sorted(known)):
+                    continue
+                if indicator_id or filled:
+                    code = (
+                        "task-duplicate-row"
+                        if indicator_id in seen
+                        else "task-unknown"
+                        if indicator_id
+                        else "row-added"
+                    )
+                    self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=indicator_id, first="")
+                for h, v in filled.items():
+                    self.keep(
+                        sheet.name,
+                        r,
+                        fill[h] or 0,
+                        v,
+                        ADDED_ROW if not indicator_id else "指标编号无法对应，内容未汇总",
+                    )
+                continue
+            seen.add(indicator_id)
+            if not filled:
+                continue
+            self.touched = True
+            value = typed[VALUE_HEADER]
+            as_of = typed[AS_OF_HEADER]
+            found = IndicatorValue(
+                indicator_id=indicator_id,
+                unit=self.unit,
+                typed=text_of(value).strip(),
+                number=float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
+                as_of=as_of.isoformat() if isinstance(as_of, date) else text_of(as_of).strip(),
+                note=text_of(typed[NOTE_HEADER]).strip(),
+                data_source=text_of(typed[DATA_SOURCE_HEADER]).strip(),
+                file=self.file,
+                sheet=sheet.name,
+                cell=cell_name(r + 1, (fill[VALUE_HEADER] or 0) + 1),
+            )
+            self.indicator_values.append(found)
+            if found.typed or found.number is not None:
+                where = {"file": self.file, "sheet": sheet.name, "cell": found.cell, "unit": self.unit}
+                self.found += value_problems(indicator, found.reported(indicator), None, where)
+        for meta_row in expected:
+            if meta_row.task_id not in seen:
+                self.report("task-missing", meta_row.sheet, f"A{meta_row.row}", task_id=meta_row.task_id)
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
         r = _header_row(sheet)
@@ -634,6 +724,14 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
 
 def _labels(row: list[object]) -> list[str]:
     return [text_of(v).strip() for v in row]
+
+
+def _indicator_header_row(sheet: ReturnedSheet) -> int | None:
+    """The row of a 指标 sheet's header (the one holding 指标编号)."""
+    for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        if INDICATOR_COLUMNS[0] in _labels(row):
+            return r
+    return None
 
 
 def _header_row(sheet: ReturnedSheet) -> int | None:

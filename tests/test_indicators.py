@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ledger.config import load_config
@@ -128,3 +130,119 @@ def test_the_seeds_indicator_system_imported_into_a_workspace_is_read_back(tmp_p
     assert imported[2].targets == {2025: "≥22", 2030: "≥25"} and imported[2].baseline_year == 2021
     unassigned = [p.cell for p in ws.problems if p.code == "indicator-unassigned" and p.file == result.table_file]
     assert len(unassigned) == 35
+
+
+def _round(root, period, answers, unit="示范区发展改革局", percent=None):
+    """Render a round, fill the unit's 指标 sheet as typed, store it and merge; `percent` names cells typed as
+    numbers with a percent format, the way office software stores "94.2%" typed in a number cell."""
+    from ledger.collect import collect_returns
+    from ledger.history import build_history
+    from ledger.merge import merge_period
+    from ledger.model import Period
+    from ledger.paths import WorkspacePaths
+    from ledger.render import render_period
+
+    from .conftest import fill_return
+
+    ws = load_workspace(root)
+    month = Period.parse(period)
+    render_period(ws, month, build_history(ws, month))
+    src = root / "build" / period / "outbox" / f"{unit}.xlsx"
+    filled = fill_return(src, root.parent / "in" / period / f"{unit}.xlsx", answers, sheet="指标")
+    collect_returns(WorkspacePaths(root), month, [filled])
+    return ws, merge_period(ws, month)
+
+
+def test_the_indicator_sheet_is_rendered_for_each_responsible_unit(tmp_path):
+    import openpyxl
+
+    from ledger.history import build_history
+    from ledger.model import Period
+    from ledger.render import render_period
+
+    root = indicator_workspace(tmp_path / "ws")
+    ws = load_workspace(root)
+    result = render_period(ws, Period(2021, 6), build_history(ws, Period(2021, 6)))
+    by_unit = {f.unit: f.indicators for f in result.files}
+    assert by_unit == {
+        "示范区发展改革局": ["ZB-1"],
+        "示范区财政局": ["ZB-1"],
+        "市生态环境局示范分局": ["ZB-2"],
+        "东街道": ["ZB-3"],
+        "西街道": ["ZB-4"],
+    }
+    book = openpyxl.load_workbook(root / "build" / "2021-06" / "outbox" / "西街道.xlsx")
+    sheet = book["指标"]
+    assert [c.value for c in sheet[2]] == [
+        *("指标编号", "指标名称", "计量单位", "目标值", "基期值", "上期完成值"),
+        *("本期完成值", "数据截至", "完成情况说明", "数据来源"),
+    ]
+    assert [c.value for c in sheet[3]][:5] == ["ZB-4", "河长制", "—", "2025年：全面实施", "推进中（2020年）"]
+    assert sheet.protection.sheet and sheet["A3"].protection.locked and not sheet["G3"].protection.locked
+    assert sheet["G3"].number_format == "@"  # typed text arrives as typed
+    dropdowns = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert [(str(v.sqref), v.formula1) for v in dropdowns] == [("G3", '"已达到,推进中,未达到"')]
+
+
+def test_values_typed_the_ways_people_type_them_are_merged_over_three_rounds(tmp_path):
+    root = indicator_workspace(tmp_path / "ws")
+    ws, june = _round(
+        root, "2021-06", {"ZB-1": {"本期完成值": "92.5%", "完成情况说明": "新建管网", "数据来源": "住建统计"}}
+    )
+    [value] = june.indicator_values
+    assert (value.indicator_id, value.typed, value.sheet, value.cell) == ("ZB-1", "92.5%", "指标", "G3")
+    assert value.reported(ws.indicators[0]).reading.value == 92.5
+    assert (value.note, value.data_source) == ("新建管网", "住建统计")
+    # July: typed into a number cell by someone who cleared the text format: 93.1 arrives as a number
+    _, july = _round(root, "2021-07", {"ZB-1": {"本期完成值": 93.1, "数据截至": date(2021, 6, 30)}})
+    [value] = july.indicator_values
+    assert (value.number, value.as_of) == (93.1, "2021-06-30")
+    # August: something that cannot be read is named with the cell, and kept as typed
+    _, august = _round(root, "2021-08", {"ZB-1": {"本期完成值": "93至94"}})
+    assert [(p.sheet, p.cell, p.code) for p in august.problems] == [("指标", "G3", "value-ambiguous")]
+    assert august.indicator_values[0].typed == "93至94"
+    # the last value is carried: September's workbook shows August's as 上期完成值
+    import openpyxl
+
+    from ledger.history import build_history
+    from ledger.model import Period
+    from ledger.render import render_period
+
+    ws = load_workspace(root)
+    render_period(ws, Period(2021, 9), build_history(ws, Period(2021, 9)))
+    sheet = openpyxl.load_workbook(root / "build" / "2021-09" / "outbox" / "示范区发展改革局.xlsx")["指标"]
+    assert sheet["F3"].value == "93至94"
+
+
+def test_nothing_a_unit_typed_on_the_indicator_sheet_is_lost(tmp_path):
+    root = indicator_workspace(tmp_path / "ws")
+
+    def edit(book):
+        sheet = book["指标"]
+        sheet["K3"] = "另附说明"  # beside the table
+        sheet["A4"] = "ZB-9"  # a row of its own
+        sheet["G4"] = "12"
+
+    from ledger.collect import collect_returns
+    from ledger.history import build_history
+    from ledger.model import Period
+    from ledger.paths import WorkspacePaths
+    from ledger.render import render_period
+
+    from .conftest import fill_return
+
+    ws = load_workspace(root)
+    june = Period(2021, 6)
+    render_period(ws, june, build_history(ws, june))
+    src = root / "build" / "2021-06" / "outbox" / "东街道.xlsx"
+    filled = fill_return(src, tmp_path / "in" / "东街道.xlsx", {"ZB-3": {"本期完成值": "约300"}}, "指标", edit)
+    collect_returns(WorkspacePaths(root), june, [filled])
+    from ledger.merge import merge_period
+
+    result = merge_period(ws, june)
+    assert [(v.indicator_id, v.typed) for v in result.indicator_values] == [("ZB-3", "约300")]
+    assert sorted((u.sheet, u.cell, u.value) for u in result.unmerged) == [
+        ("指标", "G4", "12"),
+        ("指标", "K3", "另附说明"),
+    ]
+    assert ("A4", "task-unknown") in [(p.cell, p.code) for p in result.problems]
