@@ -1,4 +1,4 @@
-"""The master workbooks of a period: merged.xlsx (汇总台账, 填报明细, 报送情况), problems.xlsx and merged.json."""
+"""The master workbooks of a period: merged.xlsx (汇总台账, 填报明细, 指标, 报送情况), problems.xlsx and merged.json."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries
-from .layout import TASK_COLUMNS, SupportGroups, round_header, task_cells
+from .layout import INDICATOR_SHEET, TASK_COLUMNS, SupportGroups, round_header, task_cells
 from .model import Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
@@ -21,7 +21,7 @@ from .sent import new_tasks
 from .task_changes import round_tasks
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
 from .workspace import Workspace
-from .xlsx import FONT, new_workbook, table_sheet
+from .xlsx import FONT, Workbook, new_workbook, table_sheet
 
 
 def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[list[str], list[list[object]]]:
@@ -164,6 +164,8 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
         [9, 16, 6, 10, 30, 18, 18, 11, 18, 20, 10, 5],
         stream=True,
     )
+    if ws.indicators:
+        _indicator_sheet(book, ws, result)
     table_sheet(
         book,
         "报送情况",
@@ -188,6 +190,52 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
     )
     book.close()
     return book.written
+
+
+MASTER_INDICATOR_COLUMNS = (
+    *("指标编号", "指标名称", "计量单位", "单位", "角色", "填报值（原样）", "本期完成值", "读作", "数据截至"),
+    *("完成情况说明", "数据来源", "文件", "单元格"),
+)
+
+
+def _indicator_sheet(book: Workbook, ws: Workspace, result: MergeResult) -> None:
+    """指标: every value a unit reported, as typed and as read in the indicator's unit (a number cell)."""
+    indicators = {i.id: i for i in ws.indicators}
+    rows: list[list[object]] = []
+    for v in result.indicator_values:
+        indicator = indicators.get(v.indicator_id)
+        if indicator is None:
+            continue
+        reported = v.reported(indicator)
+        reading = reported.reading
+        role = (
+            "牵头汇总" if indicator.lead_units[:1] == [v.unit] else "牵头" if v.unit in indicator.lead_units else "配合"
+        )
+        rows.append(
+            [
+                v.indicator_id,
+                indicator.name,
+                indicator.unit,
+                v.unit,
+                role,
+                reported.typed,
+                reading.value if reading is not None else None,
+                reading.shown(indicator.unit) if reading is not None else reported.state,
+                v.as_of,
+                v.note,
+                v.data_source,
+                v.file,
+                v.cell,
+            ]
+        )
+    table_sheet(
+        book,
+        INDICATOR_SHEET,
+        f"{result.period.label}指标填报明细",
+        MASTER_INDICATOR_COLUMNS,
+        rows,
+        [9, 28, 9, 16, 8, 12, 11, 18, 11, 30, 14, 20, 7],
+    )
 
 
 def _write_problems(ws: Workspace, result: MergeResult) -> Path:

@@ -21,6 +21,7 @@ from .deadlines import NATIONAL, deadline_state
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
+from .indicator_table import IndicatorTable, indicator_table
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
@@ -396,6 +397,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
     suspended: list[TaskLine] = field(default_factory=list)
     cancelled: list[TaskLine] = field(default_factory=list)
     adjusted: list[str] = field(default_factory=list)  # the office's task changes from this round, worded
+    indicators: IndicatorTable | None = None  # the round's indicator table, when the ledger has indicators
 
     @property
     def new_tasks(self) -> list[TaskLine]:
@@ -927,6 +929,11 @@ def build_report(
         rhythm=config.rhythm.round,
         suspended=apart["suspended"],
         cancelled=apart["cancelled"],
+        indicators=indicator_table(
+            ws.indicators, merged.indicator_values, history.indicator_values, as_of, config.indicators
+        )
+        if ws.indicators
+        else None,
     )
 
 

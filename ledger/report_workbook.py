@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .indicator_table import IndicatorLine, IndicatorTable
 from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
 from .wording import ROLE_NAMES, chinese, reported_text
@@ -128,6 +129,8 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         stream=True,
     )
     _units(book, report, label, percent, moment)
+    if report.indicators is not None:
+        _indicators(book, report.indicators, label, percent, fills)
     _categories(book, report, label, percent)
     _changes(book, report, label)
     issues = [[i.task.task.id, i.task.task.measure, i.unit, ROLE_NAMES[i.role], i.text] for i in report.issues]
@@ -251,6 +254,85 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
     # under the table, after a page break: printed on a page of its own (beside the table it shrank the table's
     # print to 5 pt)
     top = len(order) + 4
+    sheet.set_h_pagebreaks([top - 1])
+    sheet.insert_chart(top, 0, chart)
+
+
+INDICATOR_HEADERS = [
+    *("指标编号", "指标名称", "计量单位", "基期值", "目标值", "本期完成值", "数据截至", "上期完成值", "较上期"),
+    *("完成率", "序时进度", "灯色", "原因", "牵头单位", "其他单位填报", "提示"),
+]
+INDICATOR_WIDTHS = [9, 26, 8, 10, 12, 14, 11, 12, 8, 8, 8, 7, 30, 14, 18, 20]
+COMPLETION_COLUMN = INDICATOR_HEADERS.index("完成率")
+
+
+def indicator_row(line: IndicatorLine) -> list[object]:
+    """An indicator in the round's table; 完成率 and 序时进度 as fractions, shown as percentages."""
+    j = line.judgement
+    baseline = f"{j.indicator.baseline}（{j.indicator.baseline_year}年）" if j.indicator.baseline_year else ""
+    return [
+        j.indicator.id,
+        j.indicator.name,
+        j.indicator.unit,
+        baseline or j.indicator.baseline,
+        line.target_text,
+        line.value_text,
+        line.as_of_text,
+        line.last,
+        line.change_text,
+        None if j.completion is None else round(j.completion / 100, 4),
+        None if j.schedule is None else round(j.schedule / 100, 4),
+        j.light_name,
+        j.reason,
+        line.lead,
+        line.others_text,
+        "\n".join(line.hints),
+    ]
+
+
+def _indicators(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, percent, fills) -> None:
+    """指标完成情况: a row per indicator coloured by its light, and a chart of 完成率 against 序时进度 for the
+    numeric ones, the furthest behind first (its data beside the table, hidden)."""
+    rows = [indicator_row(line) for line in table.lines]
+    formats = [fills[line.light] for line in table.lines]
+    sheet = table_sheet(
+        book, "指标完成情况", f"{label}主要指标完成情况", INDICATOR_HEADERS, rows, INDICATOR_WIDTHS, formats
+    )
+    for r, row in enumerate(rows, 2):
+        for c in (COMPLETION_COLUMN, COMPLETION_COLUMN + 1):
+            if row[c] is not None:
+                sheet.write_number(r, c, row[c], percent)
+    charted = sorted(
+        (line for line in table.lines if line.judgement.completion is not None and line.judgement.schedule is not None),
+        key=lambda line: (line.judgement.completion or 0) - (line.judgement.schedule or 0),
+    )
+    if not charted:
+        return
+    first = len(INDICATOR_HEADERS) + 1
+    for r, line in enumerate(charted, 2):
+        sheet.write_string(r, first, line.indicator.name)
+        sheet.write_number(r, first + 1, round((line.judgement.completion or 0) / 100, 4))
+        sheet.write_number(r, first + 2, round((line.judgement.schedule or 0) / 100, 4))
+    sheet.set_column(first, first + 2, None, None, {"hidden": True})
+    chart = book.add_chart({"type": "bar"})
+    chart.set_title({"name": "主要指标完成率与序时进度", "name_font": {"size": 12, "name": FONT}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
+    chart.set_x_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    last = len(charted) + 1
+    for offset, name, colour in ((1, "完成率", "#1F6FB5"), (2, "序时进度", "#A6A6A6")):
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["指标完成情况", 2, first, last, first],
+                "values": ["指标完成情况", 2, first + offset, last, first + offset],
+                "fill": {"color": colour},
+                "data_labels": {"value": True, "num_format": "0.0%", "font": {"size": 8}},
+            }
+        )
+    chart.set_legend({"position": "top"})
+    chart.show_hidden_data()
+    chart.set_size({"width": 760, "height": max(300, 40 * len(charted) + 130)})
+    top = len(rows) + 4
     sheet.set_h_pagebreaks([top - 1])
     sheet.insert_chart(top, 0, chart)
 

@@ -382,6 +382,9 @@ def body(doc) -> None:
     add(doc, "Heading1", "一、总体情况")
     add(doc, "Normal", "{{ r.judgement() }}{{ lights_text }}。")
     add(doc, "Normal", "{{ reporting_text }}。{{ month_over_month }}")
+    add(doc, "Normal", "{%p if r.indicators %}")
+    add(doc, "Normal", "主要指标完成情况：{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}")
+    add(doc, "Normal", "{%p endif %}")
     add(doc, "Heading1", "二、表现较好的单位")
     add(
         doc,

@@ -1,0 +1,144 @@
+"""An indicator ledger over three monthly rounds: the round's table, and the three outputs carrying it alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import openpyxl
+import pytest
+
+from ledger.collect import collect_returns
+from ledger.rounds import open_round
+from ledger.workspace import load_workspace
+
+from .conftest import UNITS, UNITS_HEADER, fill_return, write_config, write_xlsx
+from .test_indicators import HEADER, ROWS
+
+# What each unit types, round by round, the ways people type values.
+TYPED = {
+    "2021-06": {
+        "示范区发展改革局": {"ZB-1": {"本期完成值": "92.5%", "完成情况说明": "新建管网12公里"}},
+        "示范区财政局": {"ZB-1": {"本期完成值": "92.4"}},
+        "市生态环境局示范分局": {"ZB-2": {"本期完成值": "44"}},
+        "东街道": {"ZB-3": {"本期完成值": "约300"}},
+        "西街道": {"ZB-4": {"本期完成值": "推进中"}},
+    },
+    "2021-07": {
+        "示范区发展改革局": {"ZB-1": {"本期完成值": 93.1, "数据截至": date(2021, 6, 30)}},
+        "市生态环境局示范分局": {"ZB-2": {"本期完成值": "46μg/m³"}},
+        "东街道": {"ZB-3": {"本期完成值": "400亩"}},
+        "西街道": {"ZB-4": {"本期完成值": "推进中"}},
+    },
+    "2021-08": {
+        "示范区发展改革局": {"ZB-1": {"本期完成值": "约93.5", "数据截至": date(2021, 7, 31)}},
+        "示范区财政局": {"ZB-1": {"本期完成值": "93.4%"}},
+        "市生态环境局示范分局": {"ZB-2": {"本期完成值": "43"}},
+        "东街道": {"ZB-3": {"本期完成值": "0.045万亩"}},
+        "西街道": {"ZB-4": {"本期完成值": "已达到"}},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def three_rounds(tmp_path_factory):
+    """A ledger with a task list and the indicator list, run for June, July and August 2021."""
+    root = tmp_path_factory.mktemp("indicators") / "ws"
+    write_xlsx(root / "source" / "units.xlsx", [UNITS_HEADER, *UNITS])
+    tasks = [["序号", "具体措施", "牵头单位", "完成时限"], ["1", "建设管网", "东街道", "2021年12月底前"]]
+    write_xlsx(root / "source" / "tasks" / "tasks.xlsx", tasks)
+    write_xlsx(root / "source" / "indicators" / "指标.xlsx", [["示范区主要指标"], HEADER, *ROWS])
+    write_config(
+        root,
+        """
+[[documents]]
+code = "T"
+file = "source/tasks/tasks.xlsx"
+district = "示范区"
+
+[[documents]]
+code = "ZB"
+kind = "indicators"
+file = "source/indicators/指标.xlsx"
+district = "示范区"
+""",
+    )
+    for period, by_unit in TYPED.items():
+        ws = load_workspace(root)
+        round_ = open_round(ws, period)
+        round_.render()
+        inbox = root.parent / "in" / period
+        files = [
+            fill_return(ws.paths.workbook(round_.period, unit), inbox / f"{unit}.xlsx", typed, "指标")
+            for unit, typed in by_unit.items()
+        ]
+        collect_returns(ws.paths, round_.period, files)
+    ws = load_workspace(root)
+    august = open_round(ws, "2021-08")
+    august.write_merge()
+    report, written = august.publish(issued=date(2021, 9, 6))
+    return ws, report, {p.suffix: p for p in written}
+
+
+def line_last(line) -> tuple[str, str]:
+    return line.last, line.change_text
+
+
+def test_the_table_judges_each_indicator_from_its_first_lead(three_rounds):
+    _, report, _ = three_rounds
+    table = report.indicators
+    got = [
+        (line.indicator.id, line.value_text, line.completion_text, line.schedule_text, line.light, *line_last(line))
+        for line in table.lines
+    ]
+    assert got == [
+        ("ZB-1", "约93.5 → 约93.5%", "70.0%", "13.3%", "green", "93.1 → 93.1%", "+0.4%"),
+        ("ZB-2", "43 → 43μg/m³", "20.0%", "13.3%", "green", "46μg/m³", "-3μg/m³"),
+        ("ZB-3", "0.045万亩 → 450亩", "45.0%", "66.7%", "yellow", "400亩", "+50亩"),
+        ("ZB-4", "已达到", "", "", "green", "推进中", ""),
+        ("ZB-5", "", "", "", "grey", "", ""),
+    ]
+    sewage, _, forest, _, unassigned = table.lines
+    assert sewage.others == (("示范区财政局", "93.4%"),)  # shown beside, not counted
+    assert sewage.as_of_text == "2021年7月31日"
+    assert forest.judgement.reason == "完成率45.0%，低于序时进度（66.7%）21.7个百分点"
+    assert unassigned.judgement.reason == "未分配牵头单位，无人填报"
+    assert table.counts_text() == "共5项：绿灯3项、黄灯1项、未报送1项"
+    assert [line.indicator.id for line in table.behind] == ["ZB-3"]
+
+
+def test_a_value_worse_than_the_baseline_is_a_hint_where_it_was_typed(three_rounds):
+    ws, _, _ = three_rounds
+    july = open_round(ws, "2021-07").merge()
+    assert [(p.unit, p.cell, p.code) for p in july.problems if p.code.startswith("value-")] == [
+        ("市生态环境局示范分局", "G3", "value-worse-than-baseline")
+    ]
+
+
+def test_merged_xlsx_holds_the_values_as_numbers(three_rounds):
+    ws, _, _ = three_rounds
+    sheet = openpyxl.load_workbook(ws.paths.merged_xlsx(open_round(ws, "2021-08").period))["指标"]
+    rows = {(r[0], r[3]): r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows[("ZB-3", "东街道")][5:7] == ("0.045万亩", 450)
+    assert rows[("ZB-1", "示范区财政局")][4:7] == ("配合", "93.4%", 93.4)
+
+
+def test_the_three_outputs_carry_the_same_indicator_table(three_rounds):
+    _, report, written = three_rounds
+    lines = report.indicators.lines
+    book = openpyxl.load_workbook(written[".xlsx"])
+    sheet = book["指标完成情况"]
+    xlsx = {r[0]: (r[11], r[9]) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    html = written[".html"].read_text(encoding="utf-8")
+    rows = re.findall(r'data-light="(\w+)" data-unit="[^"]*" data-behind="\d" data-indicator="([^"]+)"', html)
+    page = {indicator: light for light, indicator in rows}
+    for line in lines:
+        completion = None if line.judgement.completion is None else round(line.judgement.completion / 100, 4)
+        assert xlsx[line.indicator.id] == (line.judgement.light_name, completion)
+        assert page[line.indicator.id] == line.light
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(written[".docx"])).paragraphs)
+    assert "主要指标完成情况：共5项：绿灯3项、黄灯1项、未报送1项。" in text
+    assert "低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。" in text
+    assert "主要指标完成情况" in html and "共5项：绿灯3项、黄灯1项、未报送1项" in html
