@@ -468,10 +468,11 @@ def _print_summary(summary: dict) -> None:
         f"单位{summary['units']}个（承担任务的{summary['units_with_tasks']}个）。"
     )
     docs = new_table(title="任务清单")
-    for column in ("代码", "名称", "文件", "任务数"):
+    for column in ("代码", "名称", "文件", "任务（指标）数"):
         docs.add_column(column)
     for d in summary["documents"]:
-        docs.add_row(shown(d["code"]), shown(d["name"]), shown(d["file"]), str(d["tasks"]))
+        count = f"指标{d['indicators']}项" if d["kind"] == "indicators" else str(d["tasks"])
+        docs.add_row(shown(d["code"]), shown(d["name"]), shown(d["file"]), count)
     _console(False).print(docs)
     units = new_table(title="各单位任务数")
     for column in ("单位", "牵头", "配合"):

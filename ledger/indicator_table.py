@@ -139,7 +139,7 @@ def indicator_table(
         )
         hints: tuple[str, ...] = ()
         if reported is not None and judgement.value is not None:
-            found = value_problems(indicator, reported, last_value, {})
+            found = value_problems(indicator, reported, last_value, day, {})
             hints = tuple(p.message for p in found if p.code in HINT_CODES)
         lines.append(
             IndicatorLine(

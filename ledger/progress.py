@@ -3,7 +3,8 @@
 The one definition every output (merged.xlsx, 汇总台账.xlsx, report.html, 通报) shows, so they agree:
 - 完成率 is the way from the baseline to the target covered by the value, whichever the direction: (value −
   baseline) / (target − baseline). Without a baseline it is value / target (lower is better: target / value).
-  A baseline already at the target (100 → 100) is judged met or not met, never as a ratio.
+  A baseline already at the target (100 → 100), or beyond it (24 against ≥22), is judged met or not met,
+  never as a ratio.
 - 序时进度 is the share of the target's span elapsed at the round's end, counted in months as offices count it
   (November's end is 11/12 = 91.7% of a year). The span runs from the end of the baseline's year to the end of the
   target's year; when the indicator has a target for the round's own year, the span is that year.
@@ -92,11 +93,11 @@ def schedule_of(indicator: Indicator, target_year: int, day: date) -> float:
 
 
 def completion_of(indicator: Indicator, value: float, target: float) -> float | None:
-    """完成率 in percent; None when the baseline is the target (judged met or not met instead)."""
+    """完成率 in percent; None when the baseline already meets the target (judged met or not met instead)."""
     baseline = baseline_value(indicator)
     if baseline is not None:
-        if baseline == target:
-            return None
+        if is_met(indicator, baseline, target):
+            return None  # the baseline already at (or beyond) the target: no way left to cover
         return 100 * (value - baseline) / (target - baseline)
     if indicator.direction == "lower":
         return 100 * target / value if value else None
@@ -114,6 +115,13 @@ def target_value(indicator: Indicator, text: str) -> float | None:
     return read_value(text, indicator.unit).value if text else None
 
 
+def by_state(indicator: Indicator, day: date) -> bool:
+    """Judged by 已达到/推进中/未达到 rather than by a number: a qualitative indicator, or one whose target on
+    `day` is words or several values ("≥95；不明显；不降低")."""
+    found = target_of(indicator, day)
+    return indicator.direction == "qualitative" or found is None or target_value(indicator, found[1]) is None
+
+
 def is_met(indicator: Indicator, value: float, target: float) -> bool:
     return value <= target if indicator.direction == "lower" else value >= target
 
@@ -127,7 +135,7 @@ def judge(indicator: Indicator, reported: Reported | None, day: date, options: I
     base = Judgement(indicator=indicator, target_year=target_year, target=target, reported=reported)
     if reported is None:
         return base
-    if indicator.direction == "qualitative" or number is None or target_year is None:
+    if target_year is None or number is None or by_state(indicator, day):
         state = reported.state or _state_of_text(reported.typed)
         light, reason = _qualitative(state, target_year, year_over)
         return replace(base, shown=reported.typed, state=state, light=light, reason=reason)
@@ -191,12 +199,12 @@ def _qualitative(state: str, target_year: int | None, year_over: bool) -> tuple[
 
 
 def value_problems(
-    indicator: Indicator, reported: Reported, last: float | None, where: dict[str, str]
+    indicator: Indicator, reported: Reported, last: float | None, day: date, where: dict[str, str]
 ) -> list[Problem]:
-    """What the office should look at in a reported value: not read (an error quoting it), or a 提示 when it is
-    worse than the baseline or jumped more than tenfold since last round."""
+    """What the office should look at in a value reported for the round ending `day`: not read (an error quoting
+    it), or a 提示 when it is worse than the baseline or jumped more than tenfold since last round."""
     fields = {**where, "indicator": indicator.name, "value": reported.typed}
-    if indicator.direction == "qualitative" or (reported.reading is None and reported.state):
+    if by_state(indicator, day) or (reported.reading is None and reported.state):
         if reported.state or _state_of_text(reported.typed):
             return []
         return [problem("qualitative-unknown", **fields)]

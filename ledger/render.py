@@ -56,7 +56,7 @@ from .layout import (
 from .model import Indicator, Period, Task
 from .outbox import Manifest, RenderedFile, read_manifest
 from .processes import in_processes
-from .progress import QUALITATIVE_STATES
+from .progress import QUALITATIVE_STATES, by_state
 from .records import write_aside
 from .schedule import round_due
 from .task_changes import with_changes
@@ -303,7 +303,7 @@ class UnitWorkbook:
                 [INDICATOR_SHEET, str(r + 1), indicator.id, INDICATOR_ROLE, row_fingerprint(cells), ""]
             )
             options = {"error_type": "stop", "ignore_blank": True}
-            if indicator.direction == "qualitative":
+            if by_state(indicator, self.period.last_day):
                 options |= {
                     "validate": "list",
                     "source": list(QUALITATIVE_STATES),

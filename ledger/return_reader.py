@@ -314,7 +314,7 @@ class ReturnReader:
             self.indicator_values.append(found)
             if found.typed or found.number is not None:
                 where = {"file": self.file, "sheet": sheet.name, "cell": found.cell, "unit": self.unit}
-                self.found += value_problems(indicator, found.reported(indicator), None, where)
+                self.found += value_problems(indicator, found.reported(indicator), None, self.period.last_day, where)
         for meta_row in expected:
             if meta_row.task_id not in seen:
                 self.report("task-missing", meta_row.sheet, f"A{meta_row.row}", task_id=meta_row.task_id)

@@ -4,10 +4,11 @@ The demo and the tests need a month of returns without waiting for real units. G
 the workspace holds, so they follow the example when its tasks change. Most units reply on time by e-mail with
 a sensible fill; some are late, some never reply, and some make the mistakes real people make (a pasted
 status, edited task text, "2000万" in a number column, a draft sent before the final file, another unit's
-address, a reply forwarded from the office's own mailbox, a PDF instead of the workbook). Those two senders,
-and the stand-in address of a unit with none in the units file, are not registered for the unit, so their
-returns wait as 待确认 until the office accepts them. The same workspace and period always give the same
-bytes, so running the demo again stores nothing twice.
+address, a reply forwarded from the office's own mailbox, a PDF instead of the workbook). Indicator values are
+typed the ways people type them ("94.2%", "约94.2", "≥95", "2.67亿元", and once "94.2%或95%", which is named).
+Those two senders, and the stand-in address of a unit with none in the units file, are not registered for the
+unit, so their returns wait as 待确认 until the office accepts them. The same workspace and period always give
+the same bytes, so running the demo again stores nothing twice.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
@@ -24,7 +26,16 @@ from pathlib import Path
 import openpyxl
 
 from .config import BEHIND_STATUS, DONE_STATUS
-from .layout import LEAD_SHEET, SUPPORT_DETAIL_SHEET, SUPPORT_SHEET
+from .layout import (
+    AS_OF_HEADER,
+    DATA_SOURCE_HEADER,
+    INDICATOR_SHEET,
+    LEAD_SHEET,
+    NOTE_HEADER,
+    SUPPORT_DETAIL_SHEET,
+    SUPPORT_SHEET,
+    VALUE_HEADER,
+)
 from .outbox import Manifest
 from .records import write_aside
 from .schedule import round_due
@@ -116,6 +127,8 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
         investment = "累计完成投资（亿元）"
         if sheet_name == LEAD_SHEET and investment in headers and seed % 2 == 0 and sheet.max_row > 2:
             sheet.cell(3, headers.index(investment) + 1).value = "2000万"  # a number typed with its unit
+    if INDICATOR_SHEET in book.sheetnames:
+        _fill_indicators(book[INDICATOR_SHEET], seed, done_on, kind)
     for label_row in book[book.sheetnames[1]].iter_rows():
         for label, value in itertools.pairwise(label_row):
             if label.value == "填报人：":
@@ -123,6 +136,51 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# The ways people type a value, by what the indicator counts in: each is read in the indicator's unit (or named
+# as a problem quoting it: "94.2%或95%" could be either).
+PERCENT_FORMS = ("{:.1f}%", "{:.1f}", "约{:.1f}", "≥{:.0f}", "{:.1f}%", "{:.1f}")
+AMBIGUOUS = "{:.1f}%或95%"  # typed by a unit that makes mistakes anyway (kind "invalid-status")
+SCALED_FORMS = {"万元": "{:.2f}亿元", "元": "{:.0f}万", "人": "{:.1f}万人", "万人": "{:.1f}万人"}
+STATES = ("已达到", "已达到", "推进中", "已达到", "未达到")
+
+
+def _fill_indicators(sheet, seed: int, done_on: date, kind: str) -> None:
+    """本期完成值 typed the ways units type them, near the way from baseline to target; a qualitative one from the
+    dropdown; 数据截至 where statistics come out late."""
+    headers = [c.value for c in sheet[2]]
+    at = {h: headers.index(h) for h in headers if h}
+    chosen = {str(cell) for v in sheet.data_validations.dataValidation if v.type == "list" for cell in v.sqref}
+    for n, row in enumerate(sheet.iter_rows(min_row=3)):
+        if not (row[0].value and "-" in str(row[0].value)):
+            continue
+        k = seed + n
+        unit = str(row[at["计量单位"]].value or "")
+        targets = str(row[at["目标值"]].value or "")
+        value_cell = row[at[VALUE_HEADER]]
+        numbers = re.findall(r"\d+(?:\.\d+)?", targets.split("\n")[0].split("：", 1)[-1])
+        baseline = re.fullmatch(r"(\d+(?:\.\d+)?)(?:（\d{4}年）)?", str(row[at["基期值"]].value or ""))
+        if value_cell.coordinate in chosen or len(numbers) != 1:  # judged by state: from the dropdown
+            value_cell.value = STATES[k % len(STATES)]
+        else:
+            target = float(numbers[0])
+            start = float(baseline.group(1)) if baseline else 0.9 * target
+            if start >= target:  # already there: kept, a little either side
+                value = start + (k % 3 - 1) * 0.1 * (start < 100 or k % 3 == 0)
+            else:
+                value = start + (0.3 + 0.15 * (k % 6)) * (target - start)
+            if unit in ("%", "％"):
+                form = AMBIGUOUS if kind == "invalid-status" and n == 0 else PERCENT_FORMS[k % len(PERCENT_FORMS)]
+                value_cell.value = form.format(value)
+            elif unit in SCALED_FORMS:
+                value_cell.value = SCALED_FORMS[unit].format(value / (1e4 if unit in ("万元", "人") else 1))
+            else:
+                value_cell.value = f"{value:.1f}{unit}" if k % 2 else f"约{value:.0f}"
+        if k % 4 == 1:  # last month's statistics, the latest out
+            row[at[AS_OF_HEADER]].value = datetime.combine(done_on.replace(day=1) - timedelta(days=1), time())
+        row[at[NOTE_HEADER]].value = "按统计部门数据填报。" if k % 3 else "数据为初步统计。"
+        row[at[DATA_SOURCE_HEADER]].value = "部门统计" if k % 2 else "统计年报"
 
 
 def _mail(sender: str, subject: str, sent: datetime, name: str, data: bytes, mime: tuple[str, str]) -> bytes:

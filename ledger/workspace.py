@@ -119,7 +119,14 @@ class Workspace:
         vague = Counter(v for t in self.tasks for v in t.vague_units)
         return {
             "documents": [
-                {"code": d.code, "name": d.name, "file": d.file, "tasks": sum(t.document == d.code for t in self.tasks)}
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "file": d.file,
+                    "kind": d.kind,
+                    "tasks": sum(t.document == d.code for t in self.tasks),
+                    "indicators": sum(i.document == d.code for i in self.indicators),
+                }
                 for d in self.config.documents
             ],
             "tasks": len(self.tasks),

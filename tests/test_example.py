@@ -17,8 +17,9 @@ def example():
 
 def test_example_loads_without_errors(example):
     assert example.valid, [p for p in example.problems if p.severity == "error"]
-    counts = {d["code"]: d["tasks"] for d in example.summary()["documents"]}
-    assert counts == {"DQ": 100, "FGF": 64, "LW": 17}
+    counts = {d["code"]: (d["tasks"], d["indicators"]) for d in example.summary()["documents"]}
+    assert counts == {"DQ": (100, 0), "FGF": (64, 0), "LW": (17, 0), "STZB": (0, 35)}
+    assert all(i.lead_units for i in example.indicators)  # the office named who reports on each indicator
 
 
 def test_only_vague_collectives_are_warned_about(example):
@@ -93,3 +94,16 @@ def test_every_measure_text_stands_in_the_seed(example):
         # The PDF text breaks a cell where a page ends, so a measure may stand in the seed in two runs.
         pieces = _pieces(re.sub(r"\s+", "", task.measure), seed)
         assert len(pieces) <= 2 and all(len(p) >= 8 for p in pieces), (task.id, pieces)
+
+
+@pytest.mark.skipif(not (SEEDS / "004_8fb087523908d1cd.txt").exists(), reason="the seed documents are not beside")
+def test_the_indicator_table_is_the_seeds_import_with_the_offices_units(example):
+    """source/indicators/ holds what `ledger import` read from 附件1; the office added only 牵头单位/配合单位."""
+    from ledger.importer import import_document
+
+    seed = import_document(SEEDS / "004_8fb087523908d1cd.txt", section="莱芜区国家生态文明建设示范区指标体系")
+    shipped = [i for i in example.indicators if i.document == "STZB"]
+    imported = [(i.number, i.name, i.unit, i.requirement, i.targets, i.baseline) for i in seed.indicators]
+    assert [
+        (i.number, i.name, i.unit, i.requirement, {y: t for y, t in i.targets.items()}, i.baseline) for i in shipped
+    ] == [(n, name, unit, requirement, targets, baseline) for n, name, unit, requirement, targets, baseline in imported]

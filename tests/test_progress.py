@@ -97,6 +97,13 @@ def test_a_baseline_already_at_the_target_is_met_or_not():
     assert summary(OPEN, "99.5", date(2021, 6, 30))[2:] == ("red", "基期值已达目标值（100），本期99.5%，未保持")
 
 
+def test_a_baseline_beyond_the_target_is_met_or_not_never_a_ratio():
+    share = Indicator(id="ZB-6", document="ZB", number="6", name="考核占比", unit="%", requirement="≥20",
+                      baseline="24", baseline_year=2021, targets={2025: "≥22"})  # fmt: skip
+    assert summary(share, "23", date(2022, 6, 30))[::2] == (None, "green")
+    assert summary(share, "21", date(2022, 6, 30))[2:] == ("yellow", "基期值已达目标值（≥22），本期21%，未保持")
+
+
 def test_nothing_reported_or_not_read_is_grey_and_said():
     assert summary(SEWAGE, None, date(2021, 6, 30))[2:] == ("grey", "未报送本期完成值")
     assert summary(SEWAGE, "12-15", date(2021, 6, 30))[2:] == ("grey", "完成值“12-15”无法识别，未计算完成率")
@@ -117,11 +124,11 @@ def test_nothing_reported_or_not_read_is_grey_and_said():
     ],
 )
 def test_values_to_look_at_are_named(indicator, text, last, codes):
-    found = value_problems(indicator, typed(indicator, text), last, {"file": "东街道.xlsx", "cell": "G4"})
+    found = value_problems(indicator, typed(indicator, text), last, date(2021, 6, 30), {"cell": "G4"})
     assert [(p.cell, p.code) for p in found] == [("G4", code) for code in codes]
     assert all(text in p.message for p in found)
 
 
 def test_a_qualitative_value_outside_the_dropdown_is_named():
-    found = value_problems(RIVER, Reported(unit="西街道", typed="差不多"), None, {"cell": "G5"})
+    found = value_problems(RIVER, Reported(unit="西街道", typed="差不多"), None, date(2021, 6, 30), {"cell": "G5"})
     assert [(p.cell, p.code) for p in found] == [("G5", "qualitative-unknown")]

@@ -438,6 +438,7 @@ def test_web_page_leads_with_the_summary_and_fits_a_phone(cycle, tmp_path, width
             f"issues-fold:展开全部{len(report.issues)}条存在问题",
             f"chart-fold:展开{len(report.chart_units)}个单位的完成率",
             f"units-fold:展开{len(report.units)}个单位的完成情况表",
+            f"indicators-fold:展开{len(report.indicators.lines)}项指标",
             f"tasks-fold:展开{len(report.tasks)}项任务",
         ]
         assert tops[order.index("tasks")] - tops[order.index("cards")] < 4000  # the page is a few screens long

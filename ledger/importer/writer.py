@@ -123,7 +123,7 @@ def toml_entry(
         lines.append(f"district = {_quote(district)}")
     if year:
         lines.append(f"year = {year}")
-    lines.append("# 由 ledger import 从原文件导入，请逐行核对任务表后使用。")
+    lines.append(f"# 由 ledger import 从原文件导入，请逐行核对{'指标表' if kind == 'indicators' else '任务表'}后使用。")
     if undated:
         example = f"{year}年年底前" if year else "2021年年底前"
         lines.append(f'# 有{undated}项任务原文未写完成时限；如均为年度任务，可加一行 default_deadline = "{example}"。')
