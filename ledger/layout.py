@@ -203,9 +203,9 @@ def canonical_header(label: str, known: Iterable[str]) -> str:
 INDICATOR_SHEET = "指标"
 INDICATOR_ROLE: Final = "indicator"  # the role of an indicator row in the metadata
 INDICATOR_COLUMNS = ("指标编号", "指标名称", "计量单位", "目标值", "基期值", "上期完成值")
-INDICATOR_WIDTHS = (9, 30, 9, 14, 10, 12)
+INDICATOR_WIDTHS = (9, 26, 8, 20, 14, 10)  # with INDICATOR_FILL's: A4 landscape at 100 % (PAGE_WIDTH)
 VALUE_HEADER, AS_OF_HEADER, NOTE_HEADER, DATA_SOURCE_HEADER = "本期完成值", "数据截至", "完成情况说明", "数据来源"
-INDICATOR_FILL = ((VALUE_HEADER, 12), (AS_OF_HEADER, 11), (NOTE_HEADER, 36), (DATA_SOURCE_HEADER, 14))
+INDICATOR_FILL = ((VALUE_HEADER, 11), (AS_OF_HEADER, 10), (NOTE_HEADER, 24), (DATA_SOURCE_HEADER, 12))
 
 
 def indicator_cells(indicator: Indicator, last: str) -> list[str]:

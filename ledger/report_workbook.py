@@ -19,6 +19,7 @@ from .wording import ROLE_NAMES, chinese, reported_text
 from .xlsx import FONT, new_workbook, table_sheet
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
+FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
 CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
 TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上月状态"]
 TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
@@ -108,12 +109,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
     moment = book.add_format(
         {"num_format": "yyyy-mm-dd hh:mm", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
     )
-    fills = {
-        light: book.add_format(
-            {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": colour}
-        )
-        for light, colour in CELL_FILLS.items()
-    }
+    fills = {light: book.add_format({**FILLED, "bg_color": colour}) for light, colour in CELL_FILLS.items()}
     _overview(book, report, label, percent)
     rows = [task_row(t) for t in report.tasks]
     # A row per task, charted nowhere: streamed (xlsx.Workbook), rows fitted to their text by table_sheet. Written
@@ -130,7 +126,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
     )
     _units(book, report, label, percent, moment)
     if report.indicators is not None:
-        _indicators(book, report.indicators, label, percent, fills)
+        _indicators(book, report.indicators, label, fills)
     _categories(book, report, label, percent)
     _changes(book, report, label)
     issues = [[i.task.task.id, i.task.task.measure, i.unit, ROLE_NAMES[i.role], i.text] for i in report.issues]
@@ -262,7 +258,7 @@ INDICATOR_HEADERS = [
     *("指标编号", "指标名称", "计量单位", "基期值", "目标值", "本期完成值", "数据截至", "上期完成值", "较上期"),
     *("完成率", "序时进度", "灯色", "原因", "牵头单位", "其他单位填报", "提示"),
 ]
-INDICATOR_WIDTHS = [9, 26, 8, 10, 12, 14, 11, 12, 8, 8, 8, 7, 30, 14, 18, 20]
+INDICATOR_WIDTHS = [8, 22, 6, 13, 13, 13, 10, 11, 7, 7, 7, 6, 26, 13, 16, 16]
 COMPLETION_COLUMN = INDICATOR_HEADERS.index("完成率")
 
 
@@ -290,7 +286,7 @@ def indicator_row(line: IndicatorLine) -> list[object]:
     ]
 
 
-def _indicators(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, percent, fills) -> None:
+def _indicators(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, fills) -> None:
     """指标完成情况: a row per indicator coloured by its light, and a chart of 完成率 against 序时进度 for the
     numeric ones, the furthest behind first (its data beside the table, hidden)."""
     rows = [indicator_row(line) for line in table.lines]
@@ -298,10 +294,13 @@ def _indicators(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, pe
     sheet = table_sheet(
         book, "指标完成情况", f"{label}主要指标完成情况", INDICATOR_HEADERS, rows, INDICATOR_WIDTHS, formats
     )
-    for r, row in enumerate(rows, 2):
+    rates = {
+        light: book.add_format({**FILLED, "num_format": "0.0%", "bg_color": CELL_FILLS[light]}) for light in LIGHTS
+    }
+    for r, (row, line) in enumerate(zip(rows, table.lines, strict=True), 2):
         for c in (COMPLETION_COLUMN, COMPLETION_COLUMN + 1):
             if row[c] is not None:
-                sheet.write_number(r, c, row[c], percent)
+                sheet.write_number(r, c, row[c], rates[line.light])
     charted = sorted(
         (line for line in table.lines if line.judgement.completion is not None and line.judgement.schedule is not None),
         key=lambda line: (line.judgement.completion or 0) - (line.judgement.schedule or 0),
