@@ -9,16 +9,17 @@ if TYPE_CHECKING:
     from .collect import collect_returns
     from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
     from .deadlines import parse_deadline
-    from .entries import Entry, MergeResult, ReturnInfo, Unmerged
+    from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, Unmerged
     from .history import History, build_history
     from .importer import ImportedTask, ImportResult, import_document
     from .mail import deliver, fetch_imap, reminder_messages, workbook_messages
     from .master import write_merge
     from .merge import merge_period
-    from .model import Deadline, Period, SourceRef, Task, Unit
+    from .model import Deadline, Indicator, Period, SourceRef, Task, Unit
     from .outbox import Manifest, RenderedFile, read_manifest
     from .paths import WorkspacePaths
     from .problems import CATALOGUE, Problem, problem
+    from .progress import Judgement, judge
     from .publish import write_report
     from .render import render_period
     from .reorganise import merge_units, rename_unit, unit_change_log
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .task_changes import TaskChange, change_task, read_changes, round_tasks
     from .unit_changes import UnitChange
     from .units import Resolution, UnitRegistry
+    from .values import Reading, read_value
     from .workspace import Workspace, find_workspace, init_workspace, load_workspace
 
 # The public names by the module that defines them, each imported on first use: every command imports this package
@@ -47,16 +49,17 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "collect": ("collect_returns",),
     "config": ("Config", "ConfigError", "DocumentConfig", "FillColumn", "load_config"),
     "deadlines": ("parse_deadline",),
-    "entries": ("Entry", "MergeResult", "ReturnInfo", "Unmerged"),
+    "entries": ("Entry", "IndicatorValue", "MergeResult", "ReturnInfo", "Unmerged"),
     "history": ("History", "build_history"),
     "importer": ("ImportedTask", "ImportResult", "import_document"),
     "mail": ("deliver", "fetch_imap", "reminder_messages", "workbook_messages"),
     "master": ("write_merge",),
     "merge": ("merge_period",),
-    "model": ("Deadline", "Period", "SourceRef", "Task", "Unit"),
+    "model": ("Deadline", "Indicator", "Period", "SourceRef", "Task", "Unit"),
     "outbox": ("Manifest", "RenderedFile", "read_manifest"),
     "paths": ("WorkspacePaths",),
     "problems": ("CATALOGUE", "Problem", "problem"),
+    "progress": ("Judgement", "judge"),
     "publish": ("write_report",),
     "render": ("render_period",),
     "reorganise": ("merge_units", "rename_unit", "unit_change_log"),
@@ -77,6 +80,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "task_changes": ("TaskChange", "change_task", "read_changes", "round_tasks"),
     "unit_changes": ("UnitChange",),
     "units": ("Resolution", "UnitRegistry"),
+    "values": ("Reading", "read_value"),
     "workspace": ("Workspace", "find_workspace", "init_workspace", "load_workspace"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -101,11 +105,15 @@ __all__ = [
     "History",
     "ImportResult",
     "ImportedTask",
+    "Indicator",
+    "IndicatorValue",
+    "Judgement",
     "Manifest",
     "MergeResult",
     "MonthlyReport",
     "Period",
     "Problem",
+    "Reading",
     "RenderedFile",
     "Resolution",
     "ReturnInfo",
@@ -132,6 +140,7 @@ __all__ = [
     "find_workspace",
     "import_document",
     "init_workspace",
+    "judge",
     "list_returns",
     "load_config",
     "load_workspace",
@@ -142,6 +151,7 @@ __all__ = [
     "problem",
     "read_changes",
     "read_manifest",
+    "read_value",
     "reject_return",
     "reminder_messages",
     "rename_unit",
