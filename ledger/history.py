@@ -25,6 +25,7 @@ from typing import Any
 from .cells import text_of
 from .config import DONE_STATUS
 from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, tag_value, untag_value
+from .indicators import indicators_by_unit
 from .merge import merge_period
 from .model import Period, Task
 from .paths import RECORDS
@@ -216,6 +217,7 @@ class History:
         status = round_statuses(tasks, this_round, self.closed, allowed)
         asked = [t for t in tasks if t.id not in self.closed and t.lifecycle is None]
         expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))
+        expected.update(dict.fromkeys(indicators_by_unit(ws.indicators)))  # each reports on its 指标 sheet
         closed = set(self.closed)
         for task in asked:
             if not task.lead_units:

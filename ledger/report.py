@@ -22,6 +22,7 @@ from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
 from .indicator_table import IndicatorTable, indicator_table
+from .indicators import indicators_by_unit
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
@@ -895,6 +896,7 @@ def build_report(
     open_lines = [t for t in lines if not t.carried and not t.closed]
     open_tasks = tasks_by_unit(t.task for t in open_lines)
     expected = sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u))
+    expected += sorted(u for u in indicators_by_unit(ws.indicators) if u not in open_tasks)  # indicators only
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
     for t in open_lines:

@@ -76,17 +76,14 @@ def split_unit(unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
-def read_value(typed: object, unit: str, *, percent_format: bool = False) -> Reading:
-    """`typed` (a cell's text or number) read in `unit`.
-
-    A number stored by office software with a percent format (0.942 shown as 94.2%) is read as 94.2 when the
-    indicator's unit is % and `percent_format` says the cell had that format."""
+def read_value(typed: object, unit: str) -> Reading:
+    """`typed` (a cell's text or number) read in `unit`. A number is taken as a number in the unit: the 指标
+    sheet's 本期完成值 is a text cell, so "94.2%" arrives as typed, and a number arrives only from a cell whose
+    format a unit changed (then a fraction typed for a percentage, 0.942, shows as a tenfold jump)."""
     if isinstance(typed, bool):
         return Reading(typed=str(typed), why="value-unreadable")
     if isinstance(typed, int | float):
-        number = float(typed) * (100 if percent_format and normalised(unit) in PERCENT_UNITS else 1)
-        shown_typed = f"{number_text(number)}%" if percent_format else number_text(float(typed))
-        return Reading(typed=shown_typed, value=number)
+        return Reading(typed=number_text(float(typed)), value=float(typed))
     text = str(typed).strip()
     plain = normalised(text)
     if not plain:

@@ -107,6 +107,15 @@ def test_the_table_judges_each_indicator_from_its_first_lead(three_rounds):
     assert [line.indicator.id for line in table.behind] == ["ZB-3"]
 
 
+def test_a_unit_with_indicators_only_is_due_to_report(three_rounds):
+    ws, report, _ = three_rounds
+    states = {u.unit: u.state for u in report.units}
+    # both returned (collected today, so after the round's due date: late)
+    assert (states["市生态环境局示范分局"], states["示范区财政局"]) == ("late", "late")
+    july = open_round(ws, "2021-07").report(issued=date(2021, 8, 6))
+    assert "示范区财政局" in [u.unit for u in july.missing_units]  # it reported in June and August only
+
+
 def test_a_value_worse_than_the_baseline_is_a_hint_where_it_was_typed(three_rounds):
     ws, _, _ = three_rounds
     july = open_round(ws, "2021-07").merge()

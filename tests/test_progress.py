@@ -24,8 +24,9 @@ OPEN = Indicator(id="ZB-5", document="ZB", number="5", name="信息公开率", u
                  baseline="100", baseline_year=2020, targets={2025: "100"})  # fmt: skip
 
 
-def typed(indicator: Indicator, text: str) -> Reported:
-    return Reported(unit="东街道", typed=text, reading=read_value(text, indicator.unit))
+def typed(indicator: Indicator, text: str | float) -> Reported:
+    reading = read_value(text, indicator.unit)
+    return Reported(unit="东街道", typed=reading.typed, reading=reading)
 
 
 def summary(indicator: Indicator, text: str | None, day: date) -> tuple:
@@ -113,6 +114,7 @@ def test_nothing_reported_or_not_read_is_grey_and_said():
     ("indicator", "text", "last", "codes"),
     [
         (SEWAGE, "89", None, ["value-worse-than-baseline"]),
+        (SEWAGE, 0.942, 92.5, ["value-worse-than-baseline", "value-jump"]),  # 94.2% from a number cell
         (PM25, "46", None, ["value-worse-than-baseline"]),
         (SEWAGE, "95", 9.4, ["value-jump"]),  # 0.942 read as a fraction last round
         (SEWAGE, "95", 9.5, []),  # exactly tenfold is not more than ten times
@@ -126,7 +128,7 @@ def test_nothing_reported_or_not_read_is_grey_and_said():
 def test_values_to_look_at_are_named(indicator, text, last, codes):
     found = value_problems(indicator, typed(indicator, text), last, date(2021, 6, 30), {"cell": "G4"})
     assert [(p.cell, p.code) for p in found] == [("G4", code) for code in codes]
-    assert all(text in p.message for p in found)
+    assert all(str(text) in p.message for p in found)
 
 
 def test_a_qualitative_value_outside_the_dropdown_is_named():
