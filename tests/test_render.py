@@ -314,7 +314,13 @@ def test_hidden_metadata(rendered):
     assert rows[4] == ["sheet", "row", "task_id", "role", "fingerprint", "prefill"]
     listed = [(r[0], r[2], r[3]) for r in rows[5:]]
     lead, support = ws.tasks_of("钢城区财政局")
-    assert listed == [(LEAD_SHEET, t.id, "lead") for t in lead] + [(SUPPORT_SHEET, t.id, "support") for t in support]
+    indicators = [i for i in ws.indicators if "钢城区财政局" in (*i.lead_units, *i.support_units)]
+    assert indicators  # the example's 政府绿色采购比例
+    assert listed == [
+        *((LEAD_SHEET, t.id, "lead") for t in lead),
+        *((SUPPORT_SHEET, t.id, "support") for t in support),
+        *(("指标", i.id, "indicator") for i in indicators),
+    ]
     props = {p.name: p.value for p in book.custom_doc_props}
     assert props["ledger_period"] == "2021-06" and props["ledger_unit"] == "钢城区财政局"
     assert props["ledger_id"] == rows[0][1]
