@@ -394,7 +394,7 @@ def test_printed_workbooks_are_legible_and_say_whose_they_are(rendered, tmp_path
             printed.setdefault(sheet, []).append(text)
     assert list(printed) == visible  # every sheet printed, in order
     for sheet in visible[1:]:
-        assert re.search(r"\b(?:DQ|FGF|LW)-", "".join(printed[sheet])), sheet  # no sheet without tasks
+        assert re.search(r"\b(?:DQ|FGF|LW|STZB)-", "".join(printed[sheet])), sheet  # none without tasks or indicators
     assert "填报人" in "".join(printed[LEAD_SHEET]) and "单位（盖章）" in "".join(printed[LEAD_SHEET])
     for sheet in (LEAD_SHEET, SUPPORT_SHEET):
         signed = [page for page in printed.get(sheet, []) if re.search("填报人|单位负责人|盖章|填报日期", page)]
