@@ -117,6 +117,25 @@ def test_a_markdown_indicator_table_is_imported_as_indicators(tmp_path):
     assert result.problems == []
 
 
+def test_cli_imports_an_indicator_table_that_ledger_check_reads(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = indicator_workspace(tmp_path / "ws")
+    doc = tmp_path / "规划.md"
+    doc.write_text(
+        "# 示范区“十四五”就业指标\n\n| 序号 | 指标名称 | 单位 | 指标要求 | 2025年目标值 |\n"
+        "| --- | --- | --- | --- | --- |\n| 1 | 城镇调查失业率 | % | 控制在5.5%以内 | ≤5.5 |\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["import", str(doc), "--workspace", str(root), "--code", "JY"])
+    assert result.exit_code == 0, result.output
+    assert "指标1项" in result.output and "已写入指标表" in result.output
+    [imported] = [i for i in load_workspace(root).indicators if i.document == "JY"]
+    assert (imported.id, imported.unit, imported.direction, imported.targets) == ("JY-1", "%", "lower", {2025: "≤5.5"})
+
+
 @pytest.mark.skipif(not (SEEDS / "004_8fb087523908d1cd.txt").exists(), reason="the seed documents are not beside")
 def test_the_seeds_indicator_system_imported_into_a_workspace_is_read_back(tmp_path):
     indicator_workspace(tmp_path)
