@@ -734,6 +734,8 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         sent_back = "、".join(f"{u.unit}（{u.sent_back}）" for u in built.redo_units)
         echo(f"退回重报（{len(built.redo_units)}个）：{sent_back}")
     echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
+    if built.indicators is not None:
+        echo(f"主要指标{built.indicators.counts_text()}。{built.indicators.behind_text()}")
 
 
 def _print_span_status(built: SpanReport) -> None:

@@ -732,6 +732,12 @@ class MonthlyReport(TaskTotals[TaskLine]):
             "changed": [{"task_id": t.task.id, "from": t.previous, "to": t.status} for t in self.changed],
             "reporting_better": [c.unit for c in self.reporting_better],
             "reporting_worse": [c.unit for c in self.reporting_worse],
+            "indicators": None
+            if self.indicators is None
+            else {
+                "lights": self.indicators.counts(),
+                "behind": [line.indicator.id for line in self.indicators.behind],
+            },
         }
 
 

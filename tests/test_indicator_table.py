@@ -105,6 +105,10 @@ def test_the_table_judges_each_indicator_from_its_first_lead(three_rounds):
     assert unassigned.judgement.reason == "未分配牵头单位，无人填报"
     assert table.counts_text() == "共5项：绿灯3项、黄灯1项、未报送1项"
     assert [line.indicator.id for line in table.behind] == ["ZB-3"]
+    assert report.summary()["indicators"] == {
+        "lights": {"green": 3, "yellow": 1, "red": 0, "grey": 1},
+        "behind": ["ZB-3"],
+    }  # what ledger status --json prints
 
 
 def test_a_unit_with_indicators_only_is_due_to_report(three_rounds):
@@ -151,3 +155,17 @@ def test_the_three_outputs_carry_the_same_indicator_table(three_rounds):
     assert "主要指标完成情况：共5项：绿灯3项、黄灯1项、未报送1项。" in text
     assert "低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。" in text
     assert "主要指标完成情况" in html and "共5项：绿灯3项、黄灯1项、未报送1项" in html
+
+
+def test_ledger_status_says_how_the_indicators_stand(three_rounds):
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    ws, _, _ = three_rounds
+    result = CliRunner().invoke(main, ["status", "--period", "2021-08", "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "主要指标共5项：绿灯3项、黄灯1项、未报送1项。低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。"
+        in (result.output.replace("\n", ""))
+    )
