@@ -338,7 +338,7 @@ def print_problems(problems: list[Problem]) -> None:
 # The commands that write nothing under source/ and no output: they hold no lock, so a clerk can look at the round
 # while a collect runs. status and returns list write only derived caches, each aside and renamed, keyed by what
 # they read (a file stored meanwhile changes the key). Every other command holds the workspace while it runs.
-READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log")
+READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log", "serve")  # serve: each action locks in its own process
 # A write refused by the system: said in Chinese with the folder, instead of a traceback.
 WRITE_REFUSED = {
     errno.EACCES: "没有写入权限，或文件夹是只读的",
@@ -409,6 +409,7 @@ def init(directory: Path, title: str | None, office: str | None, district: str |
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     echo(f"已创建工作目录：{root}")
+    echo("在 Windows 上双击其中的“启动台账.bat”即可打开台账控制台（也可运行 ledger serve）。")
     echo("下一步：")
     echo("  1. 把任务清单放入 source/tasks/，在 ledger.toml 的 [[documents]] 中写明文件名；")
     echo("  2. 按 source/units.xlsx 的“说明”表填写单位名录（删除示例行）；")
@@ -1295,3 +1296,29 @@ def tasks_log(workspace: Path | None, as_json: bool) -> None:
             c.task_id, KIND_NAMES[c.kind], c.start.label, shown(c.details), local_text(c.at), shown(c.by), shown(c.why)
         )
     _console(False).print(table)
+@main.command(
+    help="打开台账控制台：在浏览器中查看报送情况、生成填报表、发邮件、接收报送、汇总和生成通报。"
+    "默认只供本机访问（127.0.0.1）；供其他电脑访问须先用 --set-password 设置密码。"
+)
+@workspace_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址；非本机地址须先设置密码。"
+)
+@click.option("--port", default=8321, show_default=True, type=click.IntRange(1, 65535), metavar="端口", help="端口。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后打开浏览器。")
+@click.option(
+    "--set-password", "set_password", is_flag=True, help="设置控制台的登录密码（只保存加盐的散列值），然后退出。"
+)
+def serve(workspace: Path | None, host: str, port: int, open_browser: bool, set_password: bool) -> None:
+    from .console import console_address, set_console_password
+    from .console import serve as run_console
+
+    root = ws_module.find_workspace(workspace)
+    if set_password:
+        password = click.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次")
+        if len(password) < 8:
+            raise click.ClickException("密码至少8位。")
+        echo(f"已设置控制台密码（加盐散列）：{set_console_password(root, password)}")
+        return
+    echo(f"台账控制台：{console_address(host, port)}（工作目录 {root}；按 Ctrl+C 停止）")
+    run_console(root, host=host, port=port, open_browser=open_browser)

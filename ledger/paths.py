@@ -122,6 +122,16 @@ class WorkspacePaths:
         return self.source / "unit-changes.jsonl"
 
     @property
+    def console_log(self) -> Path:
+        """Every action the console took, with when and for whom: not derivable, appended."""
+        return self.source / "console.jsonl"
+
+    @property
+    def console_password(self) -> Path:
+        """The console's password as a salted hash (`ledger serve --set-password`); never the password itself."""
+        return self.root / ".ledger-console.json"
+
+    @property
     def bulletin_numbers(self) -> Path:
         """The 发文字号 given to each period's bulletin: not derivable, so a rebuild keeps every number."""
         return self.source / "bulletins.json"
@@ -159,6 +169,11 @@ class WorkspacePaths:
 
     def report(self, period: Period) -> Path:
         return self.period(period) / "report"
+
+    @property
+    def console_work(self) -> Path:
+        """The console's jobs (request, progress, outcome) and the files uploaded for them."""
+        return self.build / "console"
 
     @property
     def cache(self) -> Path:

@@ -183,6 +183,11 @@ _TYPES = [
     # --- what units are told (workbooks and mail)
     ProblemType("office-contact-placeholder", ERROR, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
+    # --- the console (ledger serve)
+    ProblemType("console-period-missing", ERROR, "没有选择报告期", "在页面上方选择报告期后再操作。", title="没有选择报告期"),
+    ProblemType("console-send-changed", ERROR, "预览时为{previewed}封，现在为{now}封，未发送", "预览之后情况有了变化（如又收到了报送），请重新预览，核对后再发送。", title="邮件与预览不同"),
+    ProblemType("console-imap-failed", ERROR, "收取邮件失败：{reason}", "检查 ledger.toml 的 [mail.imap] 设置、网络，以及环境变量 LEDGER_IMAP_PASSWORD 中的密码。", title="收取邮件失败"),
+    ProblemType("console-password-missing", ERROR, "控制台要在 {host} 上供其他电脑访问，但还没有设置密码，未启动", "先运行 ledger serve --set-password 设置密码；只在本机使用时不要加 --host。", title="控制台没有密码"),
 ]
 # fmt: on
 

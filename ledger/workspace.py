@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -403,5 +404,22 @@ def init_workspace(
     tasks = root / "source" / "tasks" / "任务清单.xlsx"  # the document the default ledger.toml names
     if not tasks.exists():
         write_tasks_template(tasks, "RW")
-    write_aside(root / ".gitignore", b"/build/\n/.ledger.lock*\n")
+    write_aside(root / ".gitignore", b"/build/\n/.ledger.lock*\n/.ledger-console.json\n")
+    write_launcher(root)
     return root
+
+
+LAUNCHER = "启动台账.bat"
+
+
+def write_launcher(root: Path) -> Path:
+    """启动台账.bat beside ledger.toml: a double-click on Windows starts the console on this workspace with the
+    ledger installed now (this Python), in a window that shows Chinese (code page 65001), and opens the browser.
+    CRLF line endings, as cmd.exe reads batch files."""
+    lines = [
+        "@echo off",
+        "chcp 65001 >nul",
+        f'"{sys.executable}" -m ledger serve --workspace "%~dp0." --open',
+        "pause",
+    ]
+    return write_aside(root / LAUNCHER, ("\r\n".join(lines) + "\r\n").encode("utf-8"))

@@ -1,0 +1,324 @@
+"""What the console can do: one entry per action, each one call into the library — the call the CLI makes.
+
+An action runs in a process of its own (`jobs`), holding the workspace, and gives back an `Outcome`: a sentence
+for the clerk and what the page shows with it (the messages of a mail preview, the problems of a merge, the
+tasks an import understood). Adding a step of the round to the console is adding an `Action` here; the page
+offers whatever this registry holds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..clock import office_zone
+from ..config import ConfigError
+from ..model import Period
+from ..problems import ERROR, ProblemError, ProblemsError, problem
+from ..records import write_aside
+from ..rounds import Round, open_round
+from ..workspace import Workspace, load_workspace
+
+Report = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass(kw_only=True)
+class Job:
+    """What an action is handed: the workspace folder, the round, the form's fields and the uploaded files."""
+
+    root: Path
+    period: Period | None
+    params: dict[str, str]
+    files: list[Path] = field(default_factory=list)
+    report: Report | None = None
+
+    @cached_property
+    def ws(self) -> Workspace:
+        try:
+            return load_workspace(self.root)
+        except ConfigError as exc:
+            raise ProblemsError(exc.problems) from exc
+
+    @cached_property
+    def valid_ws(self) -> Workspace:
+        """The workspace, refused (as the CLI refuses it) while its task lists or units file have errors."""
+        if errors := [p for p in self.ws.problems if p.severity == ERROR]:
+            raise ProblemsError(errors)
+        return self.ws
+
+    @cached_property
+    def round(self) -> Round:
+        if self.period is None:
+            raise ProblemError("console-period-missing")
+        opened = open_round(self.valid_ws, self.period, jobs=os.cpu_count() or 1, progress=self.report)
+        opened.require_round()
+        return opened
+
+    def param(self, name: str) -> str:
+        return self.params.get(name, "").strip()
+
+
+@dataclass(kw_only=True)
+class Outcome:
+    """What an action did, in a sentence, and what the page shows beside it."""
+
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """One thing the clerk can do from the page."""
+
+    name: str
+    title: str  # the button's words
+    run: Callable[[Job], Outcome]
+    fields: tuple[str, ...] = ()  # form fields it needs, each required
+    uploads: bool = False  # takes uploaded files
+    round: bool = True  # works on the round chosen on the page (set-up works on the workspace alone)
+
+
+def _problems(found: list[Any]) -> list[dict[str, Any]]:
+    return [p.to_dict() for p in found]
+
+
+# --- the round
+
+
+def render(job: Job) -> Outcome:
+    result = job.round.render()
+    return Outcome(message=f"已生成{len(result.files)}份填报表。下一步：预览并发送邮件。")
+
+
+def _preview(job: Job, kind: str) -> Outcome:
+    messages, no_email = job.round.workbook_mail() if kind == "mail" else job.round.reminder_mail()
+    job.round.deliver(messages, send=False)
+    shown = [
+        {
+            "unit": m.unit,
+            "recipients": m.recipients,
+            "subject": m.subject,
+            "body": m.body,
+            "attachment": m.attachment_name or (m.attachment.name if m.attachment else ""),
+        }
+        for m in messages
+    ]
+    words = "填报表邮件" if kind == "mail" else "催报和更正通知"
+    return Outcome(
+        message=f"共{len(messages)}封{words}（未发送），请逐封核对。",
+        details={"messages": shown, "no_email": no_email, "send": {"action": f"{kind}-send", "count": len(messages)}},
+    )
+
+
+def _send(job: Job, kind: str) -> Outcome:
+    ws = job.valid_ws
+    if ws.config.office.placeholder:  # units would be told to call 台账联络员 at 0000-0000000
+        raise ProblemsError([p for p in ws.problems if p.code == "office-contact-placeholder"])
+    messages, no_email = job.round.workbook_mail() if kind == "mail" else job.round.reminder_mail()
+    if str(len(messages)) != job.param("count"):
+        raise ProblemError("console-send-changed", previewed=job.param("count"), now=len(messages))
+    result = job.round.deliver(messages, send=True)
+    lines = [f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。"]
+    lines += [f"发送失败：{o.unit}：{why}" for o, why in result.failed]
+    lines += [
+        f"不确定是否送达：{o.unit}：{why}。未自动重发，请向该单位核实。" for o, why in result.uncertain + result.unsure
+    ]
+    if result.stopped:
+        lines.append(result.stopped)
+    if no_email:
+        lines.append(f"以下{len(no_email)}个单位没有电子邮箱，未发送：{'、'.join(no_email)}")
+    return Outcome(message="\n".join(lines))
+
+
+def _collected(results: list[Any]) -> Outcome:
+    stored = [r for result in results for r in result.stored]
+    duplicates = [name for result in results for name in result.duplicates]
+    notes = [p for result in results for p in result.notes]
+    message = f"共存入{len(stored)}个文件" + (f"，{len(duplicates)}个已存在而跳过" if duplicates else "") + "。"
+    return Outcome(
+        message=message,
+        details={"stored": [{"file": r.file, "sender": r.sender} for r in stored], "problems": _problems(notes)},
+    )
+
+
+def collect_files(job: Job) -> Outcome:
+    from ..collect import collect_returns, parse_received
+
+    ws, period = job.ws, job.round.period
+    given = parse_received(job.param("received"), ws.config, period) if job.param("received") else None
+    return _collected(
+        [
+            collect_returns(
+                ws.paths, period, job.files, zone=office_zone(ws.config), received=given, limits=ws.config.limits
+            )
+        ]
+    )
+
+
+def collect_imap(job: Job) -> Outcome:
+    import imaplib
+
+    from ..mail import MailError, fetch_imap
+
+    try:
+        return _collected([fetch_imap(job.ws, job.round.period)])
+    except (MailError, OSError, imaplib.IMAP4.error) as exc:
+        raise ProblemError("console-imap-failed", reason=str(exc)) from exc
+
+
+def merge(job: Job) -> Outcome:
+    result = job.round.merge()
+    job.round.write_merge()
+    s = result.stats
+    return Outcome(
+        message=f"报送文件{s['files']}个：汇总{s['merged']}个，待确认{s['held']}个，未汇总{s['refused']}个；"
+        f"错误{s['errors']}项，提示{s['warnings']}项。",
+        details={"problems_link": True},
+    )
+
+
+def report(job: Job) -> Outcome:
+    built, _ = job.round.publish()
+    return Outcome(
+        message=f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。",
+        details={"report_link": True},
+    )
+
+
+# --- corrections of stored returns (ledger returns …)
+
+
+def withdraw(job: Job) -> Outcome:
+    from ..returns import withdraw_return
+
+    withdraw_return(job.valid_ws, job.round.period, job.param("file"), job.param("why"))
+    return Outcome(message=f"已撤回：{job.param('file')}。文件仍原样保存，可恢复。")
+
+
+def restore(job: Job) -> Outcome:
+    from ..returns import restore_return
+
+    restore_return(job.valid_ws, job.round.period, job.param("file"))
+    return Outcome(message=f"已恢复：{job.param('file')}，重新计入汇总。")
+
+
+def set_received(job: Job) -> Outcome:
+    from ..returns import set_received as correct
+
+    correct(job.valid_ws, job.round.period, job.param("file"), job.param("when"))
+    return Outcome(message=f"已更正：{job.param('file')} 的收到时间为 {job.param('when')}。")
+
+
+def assign(job: Job) -> Outcome:
+    from ..returns import assign_unit
+
+    correction = assign_unit(job.valid_ws, job.round.period, job.param("file"), job.param("unit"))
+    return Outcome(message=f"已指定：{job.param('file')} 为 {correction.unit} 的报送。")
+
+
+def accept(job: Job) -> Outcome:
+    from ..returns import accept_return
+
+    remember = job.param("remember") == "1"
+    accepted = accept_return(job.valid_ws, job.round.period, job.param("file"), remember=remember)
+    remembered = f"；已登记 {accepted.sender} 为该单位的邮箱" if accepted.remembered is not None else ""
+    return Outcome(message=f"已确认：{job.param('file')} 为 {accepted.unit} 的报送{remembered}。")
+
+
+# --- set-up
+
+
+def init(job: Job) -> Outcome:
+    from ..workspace import init_workspace
+
+    init_workspace(
+        job.root,
+        title=job.param("title") or None,
+        office=job.param("office") or None,
+        district=job.param("district") or None,
+    )
+    return Outcome(message="已新建台账。下一步：上传单位名录，再导入任务清单。")
+
+
+def units_preview(job: Job) -> Outcome:
+    from ..tables import TableError, read_sheets
+    from ..units import read_registry
+
+    (staged,) = job.files
+    try:
+        registry, found = read_registry(read_sheets(staged)[0], staged.name)
+    except TableError as exc:
+        found, registry = [problem(exc.code, file=staged.name, **exc.fields)], None
+    units = [
+        {"name": u.name, "aliases": "、".join(u.aliases), "groups": "、".join(u.groups), "emails": "；".join(u.emails)}
+        for u in (registry.units.values() if registry else [])
+    ]
+    errors = sum(p.severity == ERROR for p in found)
+    return Outcome(
+        message=f"读到{len(units)}个单位，错误{errors}项。核对无误后点“保存单位名录”。",
+        details={"units": units, "problems": _problems(found), "keep": None if errors else "units-keep"},
+    )
+
+
+def units_keep(job: Job) -> Outcome:
+    (staged,) = job.files
+    target = job.root / job.ws.config.units_file
+    write_aside(target, staged.read_bytes())
+    return Outcome(message=f"已保存单位名录：{job.ws.config.units_file}。")
+
+
+def _import(job: Job, dry_run: bool) -> Outcome:
+    from ..importer import import_document
+
+    (staged,) = job.files
+    result = import_document(staged, workspace=job.root, dry_run=dry_run)
+    tasks = [
+        {
+            "number": t.number,
+            "measure": t.measure,
+            "lead": "、".join(t.lead),
+            "support": "、".join(t.support + t.vague),
+            "deadline": t.deadline,
+            "source": t.source,
+        }
+        for t in result.tasks
+    ]
+    errors = sum(p.severity == ERROR for p in result.problems)
+    if dry_run:
+        message = f"《{result.name}》读到任务{len(tasks)}项。逐项核对后点“保存任务清单”。"
+    else:
+        message = f"已保存任务清单 {result.table_file}（任务{len(tasks)}项），并登记到 ledger.toml。"
+    keep = "import-keep" if dry_run and tasks and not errors else None
+    return Outcome(message=message, details={"tasks": tasks, "problems": _problems(result.problems), "keep": keep})
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action(name="render", title="生成填报表", run=render),
+        Action(name="mail-preview", title="预览邮件", run=lambda job: _preview(job, "mail")),
+        Action(name="mail-send", title="发送邮件", run=lambda job: _send(job, "mail"), fields=("count",)),
+        Action(name="collect-files", title="接收报送文件", run=collect_files, uploads=True),
+        Action(name="collect-imap", title="从邮箱收取", run=collect_imap),
+        Action(name="remind-preview", title="预览催报", run=lambda job: _preview(job, "remind")),
+        Action(name="remind-send", title="发送催报", run=lambda job: _send(job, "remind"), fields=("count",)),
+        Action(name="merge", title="汇总", run=merge),
+        Action(name="report", title="生成通报", run=report),
+        Action(name="withdraw", title="撤回", run=withdraw, fields=("file", "why")),
+        Action(name="restore", title="恢复", run=restore, fields=("file",)),
+        Action(name="set-received", title="更正收到时间", run=set_received, fields=("file", "when")),
+        Action(name="assign", title="指定单位", run=assign, fields=("file", "unit")),
+        Action(name="accept", title="确认", run=accept, fields=("file",)),
+        Action(name="init", title="新建台账", run=init, round=False),
+        Action(name="units-preview", title="读取单位名录", run=units_preview, uploads=True, round=False),
+        Action(name="units-keep", title="保存单位名录", run=units_keep, round=False),
+        Action(
+            name="import-preview", title="读取政策文件", run=lambda job: _import(job, True), uploads=True, round=False
+        ),
+        Action(name="import-keep", title="保存任务清单", run=lambda job: _import(job, False), round=False),
+    )
+}

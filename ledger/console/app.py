@@ -1,0 +1,362 @@
+"""The console's pages and the requests they make: a small server-rendered app (Starlette, Jinja2, htmx).
+
+Pages read the workspace in the server's process (the board, the stored returns, the problems: what `ledger
+status` and `ledger returns list` read, holding no lock); everything that writes is an action from the
+registry, run by `jobs` in a fresh process. Every request passes `trust`'s checks first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..config import ConfigError
+from ..model import Period
+from ..paths import WorkspacePaths
+from ..problems import ERROR, ProblemError, problem
+from ..records import current_user, read_records
+from ..wording import STATE_NAMES
+from ..workspace import Workspace, load_workspace
+from .actions import ACTIONS
+from .board import REPORT_FILES, board_of, current_round, rounds_of
+from .jobs import Jobs
+from .trust import SESSION_COOKIE, Session, Sessions, check_password, password_set, same_origin
+
+HERE = Path(__file__).parent
+STATIC = {"htmx.min.js": "text/javascript", "console.css": "text/css", "console.js": "text/javascript"}
+MAX_UPLOAD = 50 * 1024 * 1024  # one request's files together: a month's returns with their scans
+DOWNLOADS = {*REPORT_FILES, "merged.xlsx", "problems.xlsx"}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+STATE_WORDS = {
+    "queued": "准备中",
+    "waiting": "等待上一项操作完成",
+    "running": "进行中",
+    "done": "完成",
+    "failed": "未完成",
+}
+
+
+@dataclass(kw_only=True)
+class Console:
+    """The console of one workspace: who may use it, the jobs it started, its pages."""
+
+    paths: WorkspacePaths
+    hosts: set[str]  # Host headers that name this console (127.0.0.1:8321, localhost:8321 …)
+    need_login: bool
+    sessions: Sessions = field(default_factory=Sessions)
+    jobs: Jobs = field(init=False)
+    templates: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = Jobs(paths=self.paths)
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals.update(
+            STATE_WORDS=STATE_WORDS, STATE_NAMES=STATE_NAMES, ACTION_TITLES={a.name: a.title for a in ACTIONS.values()}
+        )
+
+    # --- trust
+
+    def page(self, name: str, request: Request, session: Session | None, **context: Any) -> HTMLResponse:
+        text = self.templates.get_template(name).render(
+            csrf=session.csrf if session else "", user=session.user if session else "", **context
+        )
+        return HTMLResponse(text, headers=SECURITY_HEADERS)
+
+    def guard(self, request: Request) -> tuple[Session | None, Response | None]:
+        """The request's session, or the answer that refuses it: a foreign Host, a POST from another page or
+        without its token, a visitor not signed in."""
+        host = request.headers.get("host", "")
+        if host not in self.hosts:
+            return None, PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
+        if request.method == "POST" and not same_origin(
+            request.headers.get("origin"), request.headers.get("referer"), host
+        ):
+            return None, PlainTextResponse("拒绝：请求不是从控制台页面发出的。", status_code=403)
+        token = request.cookies.get(SESSION_COOKIE)
+        session = self.sessions.get(token)
+        if session is None and not self.need_login:
+            return self.sessions.get(self.sessions.open(current_user() or "本机用户")), None
+        if session is None:
+            return None, RedirectResponse("/login", status_code=303)
+        return session, None
+
+    def checked(self, request: Request, session: Session, form: dict[str, Any]) -> Response | None:
+        """A POST's CSRF token, from the form or htmx's header."""
+        given = request.headers.get("x-csrf-token") or str(form.get("csrf", ""))
+        if not given or given != session.csrf:
+            return PlainTextResponse(
+                "拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403
+            )
+        return None
+
+    def with_cookie(self, response: Response, request: Request, session: Session | None) -> Response:
+        """The session cookie for a visitor the console opened a session for (loopback without a password)."""
+        if session is not None and request.cookies.get(SESSION_COOKIE) not in self.sessions.sessions:
+            token = next(t for t, s in self.sessions.sessions.items() if s is session)
+            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    # --- reading the workspace
+
+    def workspace(self) -> Workspace | None:
+        if not self.paths.config.is_file():
+            return None
+        try:
+            return load_workspace(self.paths.root)
+        except ConfigError:
+            return None
+
+    def period_of(self, request: Request, ws: Workspace) -> Period:
+        try:
+            return Period.parse(request.query_params.get("period", ""))
+        except ValueError:
+            return current_round(ws)
+
+    # --- pages
+
+    async def board(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        ws = self.workspace()
+        if ws is None:
+            return RedirectResponse("/setup", status_code=303)
+        period = self.period_of(request, ws)
+        errors = [p for p in ws.problems if p.severity == ERROR]
+        board = None if errors else board_of(ws, period)
+        name = "board_part.html" if request.headers.get("hx-request") else "board.html"
+        response = self.page(
+            name,
+            request,
+            session,
+            ws=ws,
+            period=period,
+            rounds=rounds_of(ws),
+            board=board,
+            errors=errors,
+            jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
+            actions=ACTIONS,
+        )
+        return self.with_cookie(response, request, session)
+
+    async def returns(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        ws = self.workspace()
+        if ws is None:
+            return RedirectResponse("/setup", status_code=303)
+        from ..returns import list_returns
+
+        period = self.period_of(request, ws)
+        lines = list_returns(ws, period)
+        units = sorted(ws.units)
+        response = self.page("returns.html", request, session, ws=ws, period=period, lines=lines, units=units)
+        return self.with_cookie(response, request, session)
+
+    async def problems(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        ws = self.workspace()
+        if ws is None:
+            return RedirectResponse("/setup", status_code=303)
+        from ..rounds import open_round
+
+        period = self.period_of(request, ws)
+        merged = open_round(ws, period).merge()
+        by_unit: dict[str, list[Any]] = defaultdict(list)
+        for p in merged.problems:
+            by_unit[p.unit or "（未确定单位）"].append(p)
+        response = self.page("problems.html", request, session, ws=ws, period=period, by_unit=sorted(by_unit.items()))
+        return self.with_cookie(response, request, session)
+
+    async def records(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        found = read_records(self.paths.console_log).records[-200:]
+        return self.with_cookie(self.page("records.html", request, session, records=found[::-1]), request, session)
+
+    async def setup(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        ws = self.workspace()
+        exists = self.paths.config.is_file()
+        summary = ws.summary() if ws is not None else None
+        response = self.page(
+            "setup.html",
+            request,
+            session,
+            ws=ws,
+            exists=exists,
+            summary=summary,
+            problems=(ws.problems if ws else []),
+            jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
+        )
+        return self.with_cookie(response, request, session)
+
+    async def download(self, request: Request) -> Response:
+        """A report or merge output of a round: only those names, only from build/<period>/ of this workspace."""
+        _, refused = self.guard(request)
+        if refused:
+            return refused
+        name = request.path_params["name"]
+        try:
+            period = Period.parse(request.path_params["period"])
+        except ValueError:
+            return PlainTextResponse("没有这个报告期。", status_code=404)
+        if name not in DOWNLOADS:
+            return PlainTextResponse("没有这个文件。", status_code=404)
+        folder = self.paths.report(period) if name in REPORT_FILES else self.paths.period(period)
+        path = (folder / name).resolve()
+        if not path.is_file() or not path.is_relative_to(self.paths.root.resolve()):
+            return PlainTextResponse("文件还没有生成。", status_code=404)
+        if name.endswith(".html"):
+            return FileResponse(path, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+        return FileResponse(path, filename=f"{period}-{name}", headers=SECURITY_HEADERS)
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return PlainTextResponse("没有这个文件。", status_code=404)
+        return FileResponse(HERE / "static" / name, media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})
+
+    # --- sign in
+
+    async def login(self, request: Request) -> Response:
+        host = request.headers.get("host", "")
+        if host not in self.hosts:
+            return PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
+        if request.method == "GET":
+            return self.page("login.html", request, None, message="")
+        if not same_origin(request.headers.get("origin"), request.headers.get("referer"), host):
+            return PlainTextResponse("拒绝：请求不是从控制台页面发出的。", status_code=403)
+        address = request.client.host if request.client else ""
+        wait = self.sessions.wait_before_login(address)
+        if wait:
+            return self.page("login.html", request, None, message=f"尝试次数过多，请{wait}秒后再试。")
+        form = await request.form(max_files=0, max_fields=5)
+        name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+        if not name or not check_password(self.paths.console_password, password):
+            self.sessions.failed_login(address)
+            return self.page("login.html", request, None, message="姓名或密码不对。")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(SESSION_COOKIE, self.sessions.open(name), httponly=True, samesite="strict")
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused or session is None:
+            return refused or RedirectResponse("/login", status_code=303)
+        form = await request.form(max_files=0, max_fields=5)
+        if refused := self.checked(request, session, dict(form)):
+            return refused
+        self.sessions.close(request.cookies.get(SESSION_COOKIE))
+        return RedirectResponse("/login", status_code=303)
+
+    # --- actions
+
+    async def act(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused or session is None:
+            return refused or RedirectResponse("/login", status_code=303)
+        action = ACTIONS.get(request.path_params["name"])
+        if action is None:
+            return PlainTextResponse("没有这项操作。", status_code=404)
+        size = request.headers.get("content-length")
+        if size is None or not size.isdigit():
+            return PlainTextResponse("请求不完整。", status_code=411)
+        if int(size) > MAX_UPLOAD:
+            return PlainTextResponse(
+                f"文件太大：一次最多上传{MAX_UPLOAD // 1024 // 1024}MB，请分几次上传。", status_code=413
+            )
+        form = await request.form(max_files=500 if action.uploads else 0, max_fields=50)
+        if refused := self.checked(request, session, dict(form)):
+            return refused
+        params = {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("csrf", "period", "from")}
+        uploads = [(f.filename or "", await f.read()) for f in form.getlist("files") if isinstance(f, UploadFile)]
+        uploads = [(name, data) for name, data in uploads if name and data]
+        missing = [name for name in action.fields if not params.get(name, "").strip()]
+        if missing or (action.uploads and not uploads):
+            return PlainTextResponse("请把表单填写完整（或选择文件）后再提交。", status_code=422)
+        staged = self.jobs.staged(str(form.get("from", ""))) if form.get("from") else []
+        period = None
+        if action.round:
+            try:
+                period = Period.parse(str(form.get("period", "")))
+            except ValueError:
+                found = problem("console-period-missing")
+                return PlainTextResponse(f"{found.message}。{found.hint}", status_code=422)
+        started = self.jobs.start(action.name, period, params, user=session.user, uploads=uploads, staged=staged)
+        state = self.jobs.state(started.id)
+        return self.page("job.html", request, session, job=state, period=period)
+
+    async def job(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        state = self.jobs.state(request.path_params["id"])
+        if state is None:
+            return PlainTextResponse("没有这项操作。", status_code=404)
+        period = request.query_params.get("period")
+        response = self.page("job.html", request, session, job=state, period=period)
+        if state["state"] in ("done", "failed"):
+            response.headers["HX-Trigger"] = json.dumps({"ledger-changed": state["id"]})
+        return response
+
+
+def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette:
+    """The console of the workspace at `root`, answering to the Host names of `host`:`port`."""
+    hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+    console = Console(paths=WorkspacePaths(root), hosts=hosts, need_login=need_login)
+    routes = [
+        Route("/", console.board),
+        Route("/returns", console.returns),
+        Route("/problems", console.problems),
+        Route("/records", console.records),
+        Route("/setup", console.setup),
+        Route("/login", console.login, methods=["GET", "POST"]),
+        Route("/logout", console.logout, methods=["POST"]),
+        Route("/do/{name}", console.act, methods=["POST"]),
+        Route("/jobs/{id}", console.job),
+        Route("/files/{period}/{name}", console.download),
+        Route("/static/{name}", console.static),
+    ]
+    app = Starlette(routes=routes)
+    app.state.console = console
+    return app
+
+
+def login_needed(root: Path, host: str) -> bool:
+    """A password is needed beyond loopback, and wherever one was set; raises when it is needed and missing."""
+    from .trust import is_loopback
+
+    paths = WorkspacePaths(root)
+    if password_set(paths.console_password):
+        return True
+    if not is_loopback(host):
+        raise ProblemError("console-password-missing", host=host)
+    return False

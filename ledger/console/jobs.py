@@ -1,0 +1,227 @@
+"""Actions run in a process of their own, started fresh, while the page stays usable.
+
+The server's threads are never forked: a fork copies whatever lock another thread held at that moment. Each
+action starts `python -m ledger.console.jobs FOLDER` (the same interpreter, on Windows and Linux alike), which
+reads its request from the folder, waits for the workspace (`lock.workspace_lock`: a second action waits for
+the first), runs the action, writes its progress and outcome beside the request (each write aside and renamed,
+so the page never reads half of one) and appends what it did to the workspace's console record, with when and
+for whom (`LEDGER_USER`, which `records.current_user` reads).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..clock import now_in
+from ..lock import lock_wait, workspace_lock
+from ..model import Period
+from ..paths import WorkspacePaths, safe_filename
+from ..problems import ProblemError, ProblemsError, problem
+from ..records import append_record, current_user, write_aside
+from .actions import ACTIONS, Job
+
+CONSOLE_LOCK_WAIT = 3600.0  # an action waits for the one before it; the page shows that it waits
+REQUEST, STATE, FILES, LOG = "request.json", "state.json", "files", "log.txt"
+
+
+def jobs_folder(paths: WorkspacePaths) -> Path:
+    return paths.console_work / "jobs"
+
+
+@dataclass(kw_only=True)
+class Started:
+    """A job the server started: its folder and process."""
+
+    id: str
+    title: str
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+
+@dataclass(kw_only=True)
+class Jobs:
+    """The jobs this server started, newest first; the processes are reaped as their state is read."""
+
+    paths: WorkspacePaths
+    started: dict[str, Started] = field(default_factory=dict)
+
+    def start(
+        self,
+        action: str,
+        period: Period | None,
+        params: dict[str, str],
+        *,
+        user: str,
+        uploads: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+        staged: list[Path] = (),  # type: ignore[assignment]
+    ) -> Started:
+        """Write the request (and the uploaded files) into a new folder and start the process on it."""
+        job_id = uuid.uuid4().hex[:16]
+        folder = jobs_folder(self.paths) / job_id
+        (folder / FILES).mkdir(parents=True)
+        files = list(staged)
+        for name, data in uploads:
+            target = folder / FILES / _free(folder / FILES, safe_filename(Path(name).name) or "上传文件")
+            write_aside(target, data)
+            files.append(target)
+        request = {
+            "action": action,
+            "period": str(period) if period else None,
+            "params": params,
+            "files": [str(f) for f in files],
+            "root": str(self.paths.root),
+            "by": user,
+        }
+        write_aside(folder / REQUEST, json.dumps(request, ensure_ascii=False).encode("utf-8"))
+        _write_state(folder, {"state": "queued", "title": ACTIONS[action].title})
+        env = {**os.environ, "LEDGER_USER": user, "PYTHONIOENCODING": "utf-8"}
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # Windows: no console window flashes up
+        with open(folder / LOG, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ledger.console.jobs", str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                creationflags=flags,
+            )
+        self.started[job_id] = Started(id=job_id, title=ACTIONS[action].title, folder=folder, process=process)
+        return self.started[job_id]
+
+    def state(self, job_id: str) -> dict[str, Any] | None:
+        """The job's progress or outcome; a process that ended without saying so is said to have stopped."""
+        job = self.started.get(job_id)
+        if job is None:
+            return None
+        found = read_state(job.folder)
+        if job.process.poll() is not None and found.get("state") not in ("done", "failed"):
+            found = {**found, "state": "failed", "message": "操作意外中止，请重新操作。"}
+        return {**found, "id": job_id}
+
+    def staged(self, job_id: str) -> list[Path]:
+        """The files a finished job read (a previewed units file or policy document), for the action keeping it."""
+        job = self.started.get(job_id)
+        if job is None:
+            return []
+        request = json.loads((job.folder / REQUEST).read_text(encoding="utf-8"))
+        return [Path(f) for f in request["files"]]
+
+    def running(self) -> bool:
+        return any(job.process.poll() is None for job in self.started.values())
+
+
+def _free(folder: Path, name: str) -> str:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    found, n = name, 1
+    while (folder / found).exists():
+        n += 1
+        found = f"{stem}（{n}）{suffix}"
+    return found
+
+
+def read_state(folder: Path) -> dict[str, Any]:
+    try:
+        found = json.loads((folder / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"state": "queued"}
+    return found if isinstance(found, dict) else {"state": "queued"}
+
+
+def _write_state(folder: Path, state: dict[str, Any]) -> None:
+    write_aside(folder / STATE, json.dumps(state, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _stamp() -> str:
+    return now_in().isoformat(timespec="seconds")
+
+
+STEP_NAMES = {"history": "读取往期报送", "render": "生成填报表", "mail": "处理邮件"}
+
+
+def run(folder: Path) -> int:
+    """The child's work: wait for the workspace, run the action, say how it went, append the record."""
+    request = json.loads((folder / REQUEST).read_text(encoding="utf-8"))
+    action = ACTIONS[request["action"]]
+    root = Path(request["root"])
+    paths = WorkspacePaths(root)
+    state: dict[str, Any] = {"title": action.title, "by": current_user()}
+    last = 0.0
+
+    def report(step: str, done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < 0.2 and done < total:
+            return
+        last = time.monotonic()
+        _write_state(
+            folder, {**state, "state": "running", "step": STEP_NAMES.get(step, step), "done": done, "total": total}
+        )
+
+    _write_state(folder, {**state, "state": "waiting"})
+    period = Period.parse(request["period"]) if request["period"] else None
+    job = Job(
+        root=root, period=period, params=request["params"], files=[Path(f) for f in request["files"]], report=report
+    )
+    state["started"] = _stamp()
+    outcome: dict[str, Any]
+    try:
+        configured = CONSOLE_LOCK_WAIT
+        with workspace_lock(paths, f"控制台：{action.title}（{state['by']}）", lock_wait(configured)):
+            _write_state(folder, {**state, "state": "running"})
+            done = action.run(job)
+            outcome = {"state": "done", "message": done.message, "details": done.details}
+            _log(paths, request, state, outcome)
+    except ProblemError as exc:
+        found = problem(exc.code, **exc.fields)
+        outcome = {"state": "failed", "message": found.message, "hint": found.hint}
+        _log_if_possible(paths, request, state, outcome)
+    except ProblemsError as exc:
+        outcome = {"state": "failed", "message": "有错误，未完成：", "problems": [p.to_dict() for p in exc.problems]}
+        _log_if_possible(paths, request, state, outcome)
+    except Exception as exc:  # said on the page; the traceback stays in the job's log
+        traceback.print_exc()
+        outcome = {"state": "failed", "message": f"出错了：{exc}", "hint": f"详细情况见 {folder / LOG}。"}
+        _log_if_possible(paths, request, state, outcome)
+    _write_state(folder, {**state, **outcome, "finished": _stamp()})
+    return 0 if outcome["state"] == "done" else 1
+
+
+def _log(paths: WorkspacePaths, request: dict[str, Any], state: dict[str, Any], outcome: dict[str, Any]) -> None:
+    """What the console did, appended to source/console.jsonl: when, for whom, what, and how it went."""
+    if not paths.config.is_file():  # no workspace (yet): a failed 新建台账 leaves nothing behind
+        return
+    append_record(
+        paths.console_log,
+        {
+            "at": state["started"],
+            "finished": _stamp(),
+            "by": state["by"],
+            "action": request["action"],
+            "period": request["period"],
+            "params": request["params"],
+            "files": [Path(f).name for f in request["files"]],
+            "outcome": outcome["state"],
+            "message": outcome["message"],
+        },
+    )
+
+
+def _log_if_possible(
+    paths: WorkspacePaths, request: dict[str, Any], state: dict[str, Any], outcome: dict[str, Any]
+) -> None:
+    try:
+        _log(paths, request, state, outcome)
+    except OSError:
+        traceback.print_exc()
+
+
+if __name__ == "__main__":
+    sys.exit(run(Path(sys.argv[1])))
