@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, problem
 from .records import displaced
 from .rounds import Round, open_round
-from .wording import STATE_NAMES, chinese, chinese_date
+from .wording import STATE_NAMES, chinese, local_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -289,14 +289,6 @@ def print_written(paths: list[Path]) -> None:
         echo(f"已生成：{path}")
     held = [(path, original) for path in paths if (original := displaced(path)) is not None]
     print_notes([problem("output-locked", file=str(original), new=str(path)) for path, original in held])
-
-
-def local_text(stamp: str) -> str:
-    """An ISO time as offices write it: 2021年7月4日 10:30."""
-    if not stamp:
-        return ""
-    moment = datetime.fromisoformat(stamp)
-    return f"{chinese_date(moment.date())} {moment:%H:%M}"
 
 
 def _print_json(data: object) -> None:

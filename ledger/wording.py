@@ -50,6 +50,14 @@ def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str
     return "\n".join(found)
 
 
+def local_text(stamp: str) -> str:
+    """An ISO time as offices write it: 2021年7月4日 10:30 ("" for none)."""
+    if not stamp:
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+
+
 def chinese(value: date | Period | int | float, unit: str = "") -> str:
     """Any date, month, count or rate as a Chinese office writes it, the one formatting every output uses:
     date → "2021年6月30日", datetime → "2021年7月3日9:05", Period → "2021年6月", int → "181项" (with unit),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real: LibreOffice (Calc and Writer) to open the workbooks and
 # the Word bulletin, python3-uno to edit and save returns through LibreOffice's own API as a unit would,
-# Chromium to render the report page, dovecot as the IMAP server replies are fetched from, fonts with CJK
+# Chromium to render the report page and drive the console (through Playwright, by executable_path), dovecot as the IMAP server replies are fetched from, fonts with CJK
 # glyphs and Carlito (Calibri's metrics, so column widths print as in Excel), and openssl for test certificates. Idempotent; needs root or sudo. Without them it
 # says what is missing and carries on: tests that need a program skip outside CI and fail in CI (CI=true).
 set -uo pipefail

@@ -25,7 +25,7 @@ from ..model import Period
 from ..paths import WorkspacePaths
 from ..problems import ERROR, ProblemError, problem
 from ..records import current_user, read_records
-from ..wording import STATE_NAMES
+from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
 from .board import REPORT_FILES, board_of, current_round, rounds_of
@@ -71,6 +71,7 @@ class Console:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.templates.filters["moment"] = local_text
         self.templates.globals.update(
             STATE_WORDS=STATE_WORDS, STATE_NAMES=STATE_NAMES, ACTION_TITLES={a.name: a.title for a in ACTIONS.values()}
         )
@@ -145,7 +146,8 @@ class Console:
         period = self.period_of(request, ws)
         errors = [p for p in ws.problems if p.severity == ERROR]
         board = None if errors else board_of(ws, period)
-        name = "board_part.html" if request.headers.get("hx-request") else "board.html"
+        parts = {"summary": "board_part.html", "units": "units_part.html"}  # refreshed after each action
+        name = parts.get(request.query_params.get("part", ""), "board.html")
         response = self.page(
             name,
             request,

@@ -125,10 +125,10 @@ def next_steps(built: MonthlyReport, *, rendered: bool, mailed: bool, days_left:
     """What the clerk does next, in the order of the round."""
     if not rendered:
         return ["第一步：点“生成填报表”，为每个承担任务的单位生成本期填报表。"]
-    if not mailed:
+    missing, held, wrong = len(built.missing_units), len(built.held_units), len(built.error_units)
+    if not mailed and missing == len(built.units):  # sent another way (the CLI, by hand) once returns came in
         return ["第二步：点“预览邮件”，核对后发送给各单位。"]
     steps = []
-    missing, held, wrong = len(built.missing_units), len(built.held_units), len(built.error_units)
     if held:
         steps.append(f"有{held}个单位的报送待确认（发件邮箱不是该单位登记的）：在“报送文件”中核实后确认。")
     if wrong:

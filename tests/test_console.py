@@ -1,0 +1,289 @@
+"""The console (`ledger serve`) driven as a clerk drives it: a real server, headless Chromium through Playwright
+(Debian's chromium, no browser downloaded), mail to a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from ledger.cli import main
+from ledger.console.trust import LOGIN_TRIES, Sessions, check_password, set_password
+from ledger.model import Period
+from ledger.outbox import read_manifest
+from ledger.records import read_records
+from ledger.rounds import open_round
+from ledger.samples import make_sample_returns
+from ledger.workspace import LAUNCHER, init_workspace, load_workspace
+
+from .conftest import UNITS, UNITS_HEADER, copy_example, make_workspace, require_binary, write_xlsx
+from .test_mail import Inbox, free_port
+from .test_report import CHROMIUM_FLAGS
+
+JUNE = Period(2021, 6)
+CLERK = "王敏"
+HOSTILE = "<img src=x onerror=alert(1)>局"
+
+
+def start_console(root: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`ledger serve` on the workspace, as the clerk starts it, once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ledger", "serve", "--workspace", str(root), "--port", str(port), *extra],
+        env={**os.environ, "LEDGER_USER": CLERK},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError(process.communicate()[0].decode("utf-8", "replace"))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def smtp_inbox():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def round_workspace(tmp_path_factory, smtp_inbox) -> Path:
+    """The shipped example, sending to the SMTP server above."""
+    root = copy_example(tmp_path_factory.mktemp("console") / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nhost = "127.0.0.1"\nport = {smtp_inbox[1]}\nsecurity = "none"\nfrom = "office@example.cn"\n'
+            "per_minute = 6000\n"
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def console(round_workspace):
+    process, base = start_console(round_workspace)
+    yield base
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    """One headless Chromium page for the module (the system's chromium, through Playwright)."""
+    binary = require_binary("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_FLAGS[1:])
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+        page.on("dialog", lambda dialog: dialog.accept())  # the send confirmation
+        yield page
+        browser.close()
+
+
+def act(page, name: str, timeout: float = 180_000):
+    """Click an action's button and wait for its job to finish; the job's panel."""
+    from playwright.sync_api import expect
+
+    jobs = page.locator("#jobs article.job")
+    before = jobs.count()
+    page.locator(f"button[data-action='{name}']").first.click()
+    expect(jobs).to_have_count(before + 1, timeout=30_000)
+    job = jobs.first
+    expect(job).to_have_class(re.compile(r"\b(done|failed)\b"), timeout=timeout)
+    assert "done" in (job.get_attribute("class") or ""), job.inner_text()
+    return job
+
+
+def board_counts(page) -> dict[str, int]:
+    return {
+        cell.get_attribute("data-count"): int(cell.inner_text()) for cell in page.locator("#board [data-count]").all()
+    }
+
+
+def test_a_round_driven_through_the_page(console, round_workspace, browser_page, smtp_inbox, tmp_path):
+    from playwright.sync_api import expect
+
+    page, inbox = browser_page, smtp_inbox[0]
+    page.goto(f"{console}/?period={JUNE}")
+    assert board_counts(page)["missing"] == 45
+    expect(page.locator(".todo")).to_contain_text("生成填报表")
+
+    job = act(page, "render")
+    expect(job).to_contain_text("已生成45份填报表")
+    ws = load_workspace(round_workspace)
+    assert len(read_manifest(ws.paths, JUNE).files) == 45
+
+    job = act(page, "mail-preview")
+    messages, _ = open_round(ws, JUNE).workbook_mail()
+    expect(job.locator("table.mail tbody tr")).to_have_count(len(messages))
+    assert inbox.messages == []  # a preview sends nothing
+    send = job.locator("button[data-action='mail-send']")
+    expect(send).to_have_text(f"确认发送给{len(messages)}个单位")
+    act(page, "mail-send")
+    assert sorted(m[2]["To"] for m in inbox.messages) == sorted(", ".join(m.recipients) for m in messages)
+
+    replies = make_sample_returns(ws, read_manifest(ws.paths, JUNE), tmp_path / "inbox")
+    page.set_input_files("#return-files", [str(p) for p in replies])
+    job = act(page, "collect-files")
+    expect(job).to_contain_text("共存入")
+    built = open_round(load_workspace(round_workspace), JUNE).report()
+    expect(page.locator("#board [data-count='missing']")).to_have_text(str(built.reporting_counts["missing"]))
+    assert board_counts(page) == built.reporting_counts
+    assert 0 < board_counts(page)["missing"] < 45 and board_counts(page)["held"] > 0
+
+    # a held return accepted on the returns page: it counts for its unit
+    page.goto(f"{console}/returns?period={JUNE}")
+    held = page.locator("tr:has(button[data-action='accept'])").first
+    file = held.get_attribute("data-file")
+    act(page, "accept")
+    accepted = read_records(ws.paths.corrections(JUNE)).records
+    assert [(r["file"], r["action"]) for r in accepted] == [(file, "accept")]
+
+    page.goto(f"{console}/?period={JUNE}")
+    job = act(page, "remind-preview")
+    reminders, _ = open_round(load_workspace(round_workspace), JUNE).reminder_mail()
+    expect(job.locator("table.mail tbody tr")).to_have_count(len(reminders))
+
+    act(page, "merge")
+    merged = open_round(load_workspace(round_workspace), JUNE).merge()
+    page.goto(f"{console}/problems?period={JUNE}")
+    shown = [
+        tuple(cell.inner_text() for cell in row.locator("td").all()[:3])
+        for row in page.locator("section.unit-problems tbody tr").all()
+    ]
+    assert sorted(shown) == sorted((p.file or "", p.sheet or "", p.cell or "") for p in merged.problems)
+
+    page.goto(f"{console}/?period={JUNE}")
+    act(page, "report")
+    with page.expect_download() as download:
+        page.locator("#board a[href$='通报.docx']").click()
+    saved = tmp_path / "通报.docx"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == (round_workspace / "build" / "2021-06" / "report" / "通报.docx").read_bytes()
+
+    done = read_records(round_workspace / "source" / "console.jsonl").records
+    assert [(r["action"], r["outcome"], r["by"]) for r in done] == [
+        (name, "done", CLERK)
+        for name in (
+            "render",
+            "mail-preview",
+            "mail-send",
+            "collect-files",
+            "accept",
+            "remind-preview",
+            "merge",
+            "report",
+        )
+    ]
+
+
+def post(base: str, path: str, data: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(base + path, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def session_of(base: str) -> tuple[str, str]:
+    """The session cookie and CSRF token the board hands a visitor on loopback."""
+    with urllib.request.urlopen(base + "/setup", timeout=30) as answer:
+        cookie = answer.headers["set-cookie"].split(";")[0]
+        token = re.search(r'X-CSRF-Token": "([^"]+)"', answer.read().decode("utf-8")).group(1)
+    return cookie, token
+
+
+def test_a_post_without_its_csrf_token_or_from_another_page_is_refused(console, round_workspace):
+    cookie, token = session_of(console)
+    origin = console
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    before = read_records(round_workspace / "source" / "console.jsonl").records
+    assert post(console, "/do/render", b"period=2021-07", {**form, "Origin": origin}) == 403
+    assert (
+        post(console, "/do/render", f"period=2021-07&csrf={token}".encode(), {**form, "Origin": "http://evil.example"})
+        == 403
+    )
+    assert post(console, "/do/render", f"period=2021-07&csrf={token}".encode(), form) == 403  # no Origin, no Referer
+    rebinding = {**form, "Origin": "http://evil.example:80", "Host": "evil.example:80"}
+    assert post(console, "/do/render", f"period=2021-07&csrf={token}".encode(), rebinding) == 400
+    assert read_records(round_workspace / "source" / "console.jsonl").records == before
+    assert not (round_workspace / "build" / "2021-07").exists()
+
+
+def test_a_non_loopback_host_without_a_password_refuses_to_start(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    result = CliRunner().invoke(main, ["serve", "--workspace", str(root), "--host", "192.0.2.10"])
+    assert result.exit_code == 1
+    assert "console-password-missing" in result.output
+
+
+def test_the_password_is_kept_as_a_salted_hash_and_logins_are_rate_limited(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    result = CliRunner().invoke(
+        main, ["serve", "--workspace", str(root), "--set-password"], input="办公室口令2021\n" * 2
+    )
+    assert result.exit_code == 0, result.output
+    kept = (root / ".ledger-console.json").read_text(encoding="utf-8")
+    assert "办公室口令2021" not in kept and '"salt"' in kept
+    assert check_password(root / ".ledger-console.json", "办公室口令2021")
+    assert not check_password(root / ".ledger-console.json", "办公室口令2022")
+    set_password(tmp_path / "again.json", "办公室口令2021")
+    assert (tmp_path / "again.json").read_text() != kept  # salted: the same password, another hash
+    sessions = Sessions()
+    for _ in range(LOGIN_TRIES):
+        assert sessions.wait_before_login("10.1.2.3") == 0
+        sessions.failed_login("10.1.2.3")
+    assert sessions.wait_before_login("10.1.2.3") > 0
+    assert sessions.wait_before_login("10.1.2.4") == 0
+
+
+def test_a_hostile_unit_name_shows_as_text(tmp_path, browser_page):
+    rows = [
+        ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"],
+        [1, "建立工作台账", HOSTILE, "", "2021年12月底前"],
+        [2, "完善制度", "示范区财政局", "", "2021年12月底前"],
+    ]
+    root = make_workspace(tmp_path / "ws", rows)
+    write_xlsx(
+        root / "source" / "units.xlsx", [UNITS_HEADER, *UNITS, [HOSTILE, "", "部门", "", "", "h@example.cn", ""]]
+    )
+    process, base = start_console(root)
+    try:
+        browser_page.goto(f"{base}/?period=2021-06")
+        cell = browser_page.locator(f"tr[data-unit='{HOSTILE}'] td.unit")
+        assert cell.inner_text() == HOSTILE
+        assert browser_page.locator("#board table.units img").count() == 0
+    finally:
+        stop(process)
+
+
+def test_init_writes_a_launcher_that_starts_the_console_on_windows(tmp_path):
+    root = init_workspace(tmp_path / "新台账")
+    data = (root / LAUNCHER).read_bytes()
+    lines = data.decode("utf-8").split("\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
+    assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
+    assert lines[2] == f'"{sys.executable}" -m ledger serve --workspace "%~dp0." --open'
