@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -287,3 +288,142 @@ def test_init_writes_a_launcher_that_starts_the_console_on_windows(tmp_path):
     assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
     assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
     assert lines[2] == f'"{sys.executable}" -m ledger serve --workspace "%~dp0." --open'
+
+
+def get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(base + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def test_an_action_waits_while_another_holds_the_workspace(console, round_workspace):
+    from ledger.lock import workspace_lock
+    from ledger.paths import WorkspacePaths
+
+    cookie, token = session_of(console)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Origin": console}
+    with workspace_lock(WorkspacePaths(round_workspace), "ledger collect", 5):
+        request = urllib.request.Request(
+            console + "/do/merge", data=f"period={JUNE}&csrf={token}".encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            job = re.search(r'id="job-([0-9a-f]+)"', answer.read().decode("utf-8")).group(1)
+        deadline = time.monotonic() + 60
+        while 'data-state="waiting"' not in (page := get(console, f"/jobs/{job}", {"Cookie": cookie})[1]):
+            assert time.monotonic() < deadline and 'data-state="done"' not in page, page
+            time.sleep(0.3)
+    deadline = time.monotonic() + 120
+    while 'data-state="done"' not in (page := get(console, f"/jobs/{job}", {"Cookie": cookie})[1]):
+        assert time.monotonic() < deadline and 'data-state="failed"' not in page, page
+        time.sleep(0.3)
+    assert read_records(round_workspace / "source" / "console.jsonl").records[-1]["action"] == "merge"
+
+
+def test_only_a_rounds_outputs_are_served_and_a_large_upload_is_refused_unread(console, round_workspace):
+    cookie, token = session_of(console)
+    for path in ("/files/2021-06/..%2F..%2Fledger.toml", "/files/2021-06/ledger.toml", "/static/..%2Fapp.py"):
+        assert get(console, path, {"Cookie": cookie})[0] == 404
+    host = console.removeprefix("http://")
+    with socket.create_connection(("127.0.0.1", int(host.split(":")[1])), timeout=10) as raw:
+        raw.sendall(
+            (
+                f"POST /do/collect-files HTTP/1.1\r\nHost: {host}\r\nOrigin: {console}\r\nCookie: {cookie}\r\n"
+                f"X-CSRF-Token: {token}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                "Content-Length: 60000000\r\n\r\n"
+            ).encode()
+        )
+        assert raw.recv(200).split(b"\r\n")[0] == b"HTTP/1.1 413 Request Entity Too Large"
+
+
+def test_a_console_with_a_password_asks_who_signs_in_and_slows_down_guessing(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    CliRunner().invoke(main, ["serve", "--workspace", str(root), "--set-password"], input="办公室口令2021\n" * 2)
+    process, base = start_console(root)
+    try:
+        assert get(base, "/")[1].count('name="password"') == 1  # sent to the login page
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": base}
+
+        def login(password: str) -> urllib.response.addinfourl | urllib.error.HTTPError:
+            data = urllib.parse.urlencode({"name": "李明", "password": password}).encode()
+            opener = urllib.request.build_opener(NoRedirect)
+            try:
+                return opener.open(urllib.request.Request(base + "/login", data=data, headers=form), timeout=30)
+            except urllib.error.HTTPError as exc:
+                return exc
+
+        signed = login("办公室口令2021")
+        assert signed.status == 303
+        cookie = signed.headers["set-cookie"].split(";")[0]
+        assert "操作人：李明" in get(base, "/setup", {"Cookie": cookie})[1]
+        for _ in range(LOGIN_TRIES):
+            assert "姓名或密码不对" in login("猜一猜").read().decode("utf-8")
+        assert "尝试次数过多" in login("办公室口令2021").read().decode("utf-8")
+    finally:
+        stop(process)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+PLAN = "\n".join(
+    [
+        "各项任务所列单位中，列第一位的为牵头单位，其他为配合单位。",
+        "1.推进政务服务一网通办。（钢城区行政审批服务局、钢城区发展改革局，2026年6月底前）",
+        "2.开展营商环境专项整治。（钢城区发展改革局，2026年9月底前）",
+    ]
+)
+
+
+def test_a_new_ledger_set_up_from_the_page(tmp_path, browser_page):
+    from playwright.sync_api import expect
+
+    page, root = browser_page, tmp_path / "新台账"
+    root.mkdir()
+    process, base = start_console(root)
+    try:
+        page.goto(base)
+        expect(page.locator("h2")).to_have_text("新建台账")
+        page.fill("input[name=title]", "钢城区2026年重点任务工作台账")
+        act(page, "init")
+        assert (root / "ledger.toml").is_file() and (root / LAUNCHER).is_file()
+
+        page.goto(f"{base}/setup")
+        units = copy_example(tmp_path / "example") / "source" / "units.xlsx"
+        page.locator("form:has(button[data-action='units-preview']) input[type=file]").set_input_files(str(units))
+        job = act(page, "units-preview")
+        registry = load_workspace(tmp_path / "example").units
+        expect(job.locator("table.units-read tbody tr")).to_have_count(len(registry))
+        act(page, "units-keep")
+        assert (root / "source" / "units.xlsx").read_bytes() == units.read_bytes()
+
+        (tmp_path / "工作方案.txt").write_text(PLAN, encoding="utf-8")
+        page.locator("form:has(button[data-action='import-preview']) input[type=file]").set_input_files(
+            str(tmp_path / "工作方案.txt")
+        )
+        job = act(page, "import-preview")
+        rows = [[cell.inner_text() for cell in row.locator("td").all()[:4]] for row in job.locator("tbody tr").all()]
+        assert rows == [
+            ["1", "推进政务服务一网通办。", "钢城区行政审批服务局", "钢城区发展改革局"],
+            ["2", "开展营商环境专项整治。", "钢城区发展改革局", ""],
+        ]
+        assert list((root / "source" / "tasks").glob("*.xlsx")) == []  # shown, not kept
+        act(page, "import-keep")
+        ws = load_workspace(root)
+        assert [(t.measure, t.lead_units) for t in ws.tasks] == [
+            ("推进政务服务一网通办。", ["钢城区行政审批服务局"]),
+            ("开展营商环境专项整治。", ["钢城区发展改革局"]),
+        ]
+        assert [r["action"] for r in read_records(root / "source" / "console.jsonl").records] == [
+            "init",
+            "units-preview",
+            "units-keep",
+            "import-preview",
+            "import-keep",
+        ]
+    finally:
+        stop(process)
