@@ -103,13 +103,14 @@ def browser_page():
         browser.close()
 
 
-def act(page, name: str, timeout: float = 180_000):
-    """Click an action's button and wait for its job to finish; the job's panel."""
+def act(page, name: str, timeout: float = 180_000, within=None):
+    """Click an action's button (the first on the page, or in `within`) and wait for its job to finish; the
+    job's panel."""
     from playwright.sync_api import expect
 
     jobs = page.locator("#jobs article.job")
     before = jobs.count()
-    page.locator(f"button[data-action='{name}']").first.click()
+    (within or page).locator(f"button[data-action='{name}']").first.click()
     expect(jobs).to_have_count(before + 1, timeout=30_000)
     job = jobs.first
     expect(job).to_have_class(re.compile(r"\b(done|failed)\b"), timeout=timeout)
@@ -161,6 +162,20 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
     act(page, "accept")
     accepted = read_records(ws.paths.corrections(JUNE)).records
     assert [(r["file"], r["action"]) for r in accepted] == [(file, "accept")]
+    # a merged return withdrawn with its reason, then restored
+    merged = page.locator("tr:has(td:text-is('已汇总'))").first
+    file = merged.get_attribute("data-file")
+    merged.locator("summary").click()
+    merged.locator("input[name=why]").fill("报告期有误")
+    act(page, "withdraw", within=merged)
+    page.reload()
+    expect(page.locator(f"tr[data-file='{file}'] td[data-label='处理结果']")).to_have_text("已撤回：报告期有误")
+    act(page, "restore", within=page.locator(f"tr[data-file='{file}']"))
+    corrections = read_records(ws.paths.corrections(JUNE)).records[1:]
+    assert [(r["file"], r["action"], r.get("why")) for r in corrections] == [
+        (file, "withdraw", "报告期有误"),
+        (file, "restore", ""),
+    ]
 
     page.goto(f"{console}/?period={JUNE}")
     job = act(page, "remind-preview")
@@ -193,6 +208,8 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
             "mail-send",
             "collect-files",
             "accept",
+            "withdraw",
+            "restore",
             "remind-preview",
             "merge",
             "report",

@@ -146,8 +146,7 @@ class Console:
         period = self.period_of(request, ws)
         errors = [p for p in ws.problems if p.severity == ERROR]
         board = None if errors else board_of(ws, period)
-        parts = {"summary": "board_part.html", "units": "units_part.html"}  # refreshed after each action
-        name = parts.get(request.query_params.get("part", ""), "board.html")
+        name = "board_refresh.html" if request.query_params.get("part") == "refresh" else "board.html"
         response = self.page(
             name,
             request,
