@@ -193,6 +193,14 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
 
     page.goto(f"{console}/?period={JUNE}")
     act(page, "report")
+    with page.context.expect_page() as opened:
+        page.locator("#board a[href$='report.html']").click()
+    report_page = opened.value
+    tasks = str(len(open_round(load_workspace(round_workspace), JUNE).report().tasks))
+    expect(report_page.locator("#visible-count")).to_have_text(tasks)
+    report_page.select_option("#filter-unit", index=1)  # the report's own script runs in its sandbox
+    expect(report_page.locator("#visible-count")).not_to_have_text(tasks)
+    report_page.close()
     with page.expect_download() as download:
         page.locator("#board a[href$='通报.docx']").click()
     saved = tmp_path / "通报.docx"
@@ -374,7 +382,11 @@ def test_a_console_with_a_password_asks_who_signs_in_and_slows_down_guessing(tmp
         signed = login("办公室口令2021")
         assert signed.status == 303
         cookie = signed.headers["set-cookie"].split(";")[0]
-        assert "操作人：李明" in get(base, "/setup", {"Cookie": cookie})[1]
+        signed_in = get(base, "/setup", {"Cookie": cookie})[1]
+        assert "操作人：李明" in signed_in
+        token = re.search(r'X-CSRF-Token": "([^"]+)"', signed_in).group(1)
+        assert post(base, "/logout", f"csrf={token}".encode(), {**form, "Cookie": cookie}) in (200, 303)
+        assert 'name="password"' in get(base, "/setup", {"Cookie": cookie})[1]  # the session is gone
         for _ in range(LOGIN_TRIES):
             assert "姓名或密码不对" in login("猜一猜").read().decode("utf-8")
         assert "尝试次数过多" in login("办公室口令2021").read().decode("utf-8")

@@ -18,7 +18,7 @@ from typing import Any
 from ..clock import office_zone
 from ..config import ConfigError
 from ..model import Period
-from ..problems import ERROR, ProblemError, ProblemsError, problem
+from ..problems import ERROR, Problem, ProblemError, ProblemsError, problem
 from ..records import write_aside
 from ..rounds import Round, open_round
 from ..workspace import Workspace, load_workspace
@@ -80,9 +80,10 @@ class Action:
     fields: tuple[str, ...] = ()  # form fields it needs, each required
     uploads: bool = False  # takes uploaded files
     round: bool = True  # works on the round chosen on the page (set-up works on the workspace alone)
+    keeps: bool = False  # keeps the file an earlier preview read (its job named in the form's "from")
 
 
-def _problems(found: list[Any]) -> list[dict[str, Any]]:
+def _problems(found: list[Problem]) -> list[dict[str, Any]]:
     return [p.to_dict() for p in found]
 
 
@@ -315,10 +316,10 @@ ACTIONS: dict[str, Action] = {
         Action(name="accept", title="确认", run=accept, fields=("file",)),
         Action(name="init", title="新建台账", run=init, round=False),
         Action(name="units-preview", title="读取单位名录", run=units_preview, uploads=True, round=False),
-        Action(name="units-keep", title="保存单位名录", run=units_keep, round=False),
+        Action(name="units-keep", title="保存单位名录", run=units_keep, round=False, keeps=True),
         Action(
             name="import-preview", title="读取政策文件", run=lambda job: _import(job, True), uploads=True, round=False
         ),
-        Action(name="import-keep", title="保存任务清单", run=lambda job: _import(job, False), round=False),
+        Action(name="import-keep", title="保存任务清单", run=lambda job: _import(job, False), round=False, keeps=True),
     )
 }

@@ -25,6 +25,7 @@ from ..model import Period
 from ..paths import WorkspacePaths
 from ..problems import ERROR, ProblemError, problem
 from ..records import current_user, read_records
+from ..schedule import period_kind_error
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
@@ -42,6 +43,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
+}
+# report.html is the report's own page, with its inline style and filtering script: served sandboxed (an origin of
+# its own, so its script reaches neither the console nor its session) and loading nothing from anywhere.
+REPORT_PAGE_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; sandbox allow-scripts allow-modals allow-popups allow-downloads",
 }
 STATE_WORDS = {
     "queued": "准备中",
@@ -73,7 +81,10 @@ class Console:
         )
         self.templates.filters["moment"] = local_text
         self.templates.globals.update(
-            STATE_WORDS=STATE_WORDS, STATE_NAMES=STATE_NAMES, ACTION_TITLES={a.name: a.title for a in ACTIONS.values()}
+            need_login=self.need_login,
+            STATE_WORDS=STATE_WORDS,
+            STATE_NAMES=STATE_NAMES,
+            ACTION_TITLES={a.name: a.title for a in ACTIONS.values()},
         )
 
     # --- trust
@@ -96,8 +107,9 @@ class Console:
             return None, PlainTextResponse("拒绝：请求不是从控制台页面发出的。", status_code=403)
         token = request.cookies.get(SESSION_COOKIE)
         session = self.sessions.get(token)
-        if session is None and not self.need_login:
-            return self.sessions.get(self.sessions.open(current_user() or "本机用户")), None
+        if session is None and not self.need_login:  # loopback without a password: the OS user's session
+            request.state.new_session = self.sessions.open(current_user() or "本机用户")
+            return self.sessions.get(request.state.new_session), None
         if session is None:
             return None, RedirectResponse("/login", status_code=303)
         return session, None
@@ -111,10 +123,9 @@ class Console:
             )
         return None
 
-    def with_cookie(self, response: Response, request: Request, session: Session | None) -> Response:
+    def with_cookie(self, response: Response, request: Request) -> Response:
         """The session cookie for a visitor the console opened a session for (loopback without a password)."""
-        if session is not None and request.cookies.get(SESSION_COOKIE) not in self.sessions.sessions:
-            token = next(t for t, s in self.sessions.sessions.items() if s is session)
+        if token := getattr(request.state, "new_session", None):
             response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
         return response
 
@@ -129,10 +140,12 @@ class Console:
             return None
 
     def period_of(self, request: Request, ws: Workspace) -> Period:
+        """The round asked for, or the current one for a period that is none or not a round (2021, 2021-H1)."""
         try:
-            return Period.parse(request.query_params.get("period", ""))
+            found = Period.parse(request.query_params.get("period", ""))
         except ValueError:
             return current_round(ws)
+        return current_round(ws) if period_kind_error(ws.config, found, summary=False) else found
 
     # --- pages
 
@@ -159,7 +172,7 @@ class Console:
             jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
             actions=ACTIONS,
         )
-        return self.with_cookie(response, request, session)
+        return self.with_cookie(response, request)
 
     async def returns(self, request: Request) -> Response:
         session, refused = self.guard(request)
@@ -174,7 +187,7 @@ class Console:
         lines = list_returns(ws, period)
         units = sorted(ws.units)
         response = self.page("returns.html", request, session, ws=ws, period=period, lines=lines, units=units)
-        return self.with_cookie(response, request, session)
+        return self.with_cookie(response, request)
 
     async def problems(self, request: Request) -> Response:
         session, refused = self.guard(request)
@@ -191,14 +204,14 @@ class Console:
         for p in merged.problems:
             by_unit[p.unit or "（未确定单位）"].append(p)
         response = self.page("problems.html", request, session, ws=ws, period=period, by_unit=sorted(by_unit.items()))
-        return self.with_cookie(response, request, session)
+        return self.with_cookie(response, request)
 
     async def records(self, request: Request) -> Response:
         session, refused = self.guard(request)
         if refused:
             return refused
         found = read_records(self.paths.console_log).records[-200:]
-        return self.with_cookie(self.page("records.html", request, session, records=found[::-1]), request, session)
+        return self.with_cookie(self.page("records.html", request, session, records=found[::-1]), request)
 
     async def setup(self, request: Request) -> Response:
         session, refused = self.guard(request)
@@ -217,7 +230,7 @@ class Console:
             problems=(ws.problems if ws else []),
             jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
         )
-        return self.with_cookie(response, request, session)
+        return self.with_cookie(response, request)
 
     async def download(self, request: Request) -> Response:
         """A report or merge output of a round: only those names, only from build/<period>/ of this workspace."""
@@ -236,7 +249,7 @@ class Console:
         if not path.is_file() or not path.is_relative_to(self.paths.root.resolve()):
             return PlainTextResponse("文件还没有生成。", status_code=404)
         if name.endswith(".html"):
-            return FileResponse(path, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+            return FileResponse(path, media_type="text/html; charset=utf-8", headers=REPORT_PAGE_HEADERS)
         return FileResponse(path, filename=f"{period}-{name}", headers=SECURITY_HEADERS)
 
     async def static(self, request: Request) -> Response:
@@ -303,7 +316,9 @@ class Console:
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
             return PlainTextResponse("请把表单填写完整（或选择文件）后再提交。", status_code=422)
-        staged = self.jobs.staged(str(form.get("from", ""))) if form.get("from") else []
+        staged = self.jobs.staged(str(form.get("from", ""))) if action.keeps else []
+        if action.keeps and not staged:
+            return PlainTextResponse("要保存的文件已不在，请重新上传。", status_code=422)
         period = None
         if action.round:
             try:

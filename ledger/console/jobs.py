@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,8 @@ class Jobs:
         params: dict[str, str],
         *,
         user: str,
-        uploads: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
-        staged: list[Path] = (),  # type: ignore[assignment]
+        uploads: Sequence[tuple[str, bytes]] = (),
+        staged: Sequence[Path] = (),
     ) -> Started:
         """Write the request (and the uploaded files) into a new folder and start the process on it."""
         job_id = uuid.uuid4().hex[:16]
@@ -173,8 +174,7 @@ def run(folder: Path) -> int:
     state["started"] = _stamp()
     outcome: dict[str, Any]
     try:
-        configured = CONSOLE_LOCK_WAIT
-        with workspace_lock(paths, f"控制台：{action.title}（{state['by']}）", lock_wait(configured)):
+        with workspace_lock(paths, f"控制台：{action.title}（{state['by']}）", lock_wait(CONSOLE_LOCK_WAIT)):
             _write_state(folder, {**state, "state": "running"})
             done = action.run(job)
             outcome = {"state": "done", "message": done.message, "details": done.details}
