@@ -16,10 +16,11 @@ def readme_commands() -> list[str]:
     return [line for line in block.splitlines() if line.strip()]
 
 
-def test_readme_opens_with_exactly_two_commands():
+def test_readme_opens_with_the_demo_the_tests_and_the_console():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text.index("```bash") < text.index("\n## ")
-    assert len(readme_commands()) == 2
+    demo, _, console = readme_commands()
+    assert demo.endswith("bash scripts/demo.sh") and "ledger serve --workspace ." in console
 
 
 def test_ci_runs_the_readmes_test_command():

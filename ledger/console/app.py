@@ -169,7 +169,7 @@ class Console:
             rounds=rounds_of(ws),
             board=board,
             errors=errors,
-            jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
+            jobs=self.jobs.listed(rounds=True),
             actions=ACTIONS,
         )
         return self.with_cookie(response, request)
@@ -211,7 +211,8 @@ class Console:
         if refused:
             return refused
         found = read_records(self.paths.console_log).records[-200:]
-        return self.with_cookie(self.page("records.html", request, session, records=found[::-1]), request)
+        response = self.page("records.html", request, session, ws=self.workspace(), records=found[::-1])
+        return self.with_cookie(response, request)
 
     async def setup(self, request: Request) -> Response:
         session, refused = self.guard(request)
@@ -228,7 +229,7 @@ class Console:
             exists=exists,
             summary=summary,
             problems=(ws.problems if ws else []),
-            jobs=[self.jobs.state(j) for j in reversed(self.jobs.started)],
+            jobs=self.jobs.listed(rounds=False),
         )
         return self.with_cookie(response, request)
 

@@ -43,7 +43,7 @@ class Started:
     """A job the server started: its folder and process."""
 
     id: str
-    title: str
+    action: str
     folder: Path
     process: subprocess.Popen[bytes]
 
@@ -95,7 +95,7 @@ class Jobs:
                 env=env,
                 creationflags=flags,
             )
-        self.started[job_id] = Started(id=job_id, title=ACTIONS[action].title, folder=folder, process=process)
+        self.started[job_id] = Started(id=job_id, action=action, folder=folder, process=process)
         return self.started[job_id]
 
     def state(self, job_id: str) -> dict[str, Any] | None:
@@ -106,7 +106,7 @@ class Jobs:
         found = read_state(job.folder)
         if job.process.poll() is not None and found.get("state") not in ("done", "failed"):
             found = {**found, "state": "failed", "message": "操作意外中止，请重新操作。"}
-        return {**found, "id": job_id}
+        return {**found, "id": job_id, "action": job.action}
 
     def staged(self, job_id: str) -> list[Path]:
         """The files a finished job read (a previewed units file or policy document), for the action keeping it."""
@@ -116,8 +116,10 @@ class Jobs:
         request = json.loads((job.folder / REQUEST).read_text(encoding="utf-8"))
         return [Path(f) for f in request["files"]]
 
-    def running(self) -> bool:
-        return any(job.process.poll() is None for job in self.started.values())
+    def listed(self, *, rounds: bool) -> list[dict[str, Any]]:
+        """The states of the jobs of the round's steps (or of set-up), newest first."""
+        found = [self.state(j) for j in reversed(self.started) if ACTIONS[self.started[j].action].round == rounds]
+        return [state for state in found if state is not None]
 
 
 def _free(folder: Path, name: str) -> str:
