@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -330,7 +330,7 @@ def print_problems(problems: list[Problem]) -> None:
 # The commands that write nothing under source/ and no output: they hold no lock, so a clerk can look at the round
 # while a collect runs. status and returns list write only derived caches, each aside and renamed, keyed by what
 # they read (a file stored meanwhile changes the key). Every other command holds the workspace while it runs.
-READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log", "serve")  # serve: each action locks in its own process
+READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log", "serve")  # serve: each action locks on its own
 # A write refused by the system: said in Chinese with the folder, instead of a traceback.
 WRITE_REFUSED = {
     errno.EACCES: "没有写入权限，或文件夹是只读的",
