@@ -166,7 +166,7 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
     merged = page.locator("tr:has(td:text-is('已汇总'))").first
     file = merged.get_attribute("data-file")
     merged.locator("summary").click()
-    merged.locator("input[name=why]").fill("报告期有误")
+    merged.locator("form:has(button[data-action='withdraw']) input[name=why]").fill("报告期有误")
     act(page, "withdraw", within=merged)
     page.reload()
     expect(page.locator(f"tr[data-file='{file}'] td[data-label='处理结果']")).to_have_text("已撤回：报告期有误")
@@ -177,10 +177,24 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
         (file, "restore", ""),
     ]
 
+    # 退回重报: a return sent back with its reason; the board counts its unit, and its reminder quotes the reason
+    sent_back = page.locator("tr:has(td:text-is('已汇总'))").nth(1)
+    file, unit = sent_back.get_attribute("data-file"), sent_back.locator("td[data-label='单位']").inner_text()
+    sent_back.locator("summary").click()
+    sent_back.locator("form:has(button[data-action='reject']) input[name=why]").fill("牵头任务进展未写明清理项目数量")
+    act(page, "reject", within=sent_back)
+    assert read_records(ws.paths.corrections(JUNE)).records[-1]["action"] == "reject"
+
     page.goto(f"{console}/?period={JUNE}")
+    assert board_counts(page)["redo"] == 1
+    expect(page.locator(f"#units tr[data-unit='{unit}'] .badge")).to_have_text(
+        "退回重报（牵头任务进展未写明清理项目数量）"
+    )
     job = act(page, "remind-preview")
     reminders, _ = open_round(load_workspace(round_workspace), JUNE).reminder_mail()
     expect(job.locator("table.mail tbody tr")).to_have_count(len(reminders))
+    quoted = job.locator(f"table.mail tbody tr:has(td:text-is('{unit}')) pre.body").text_content()
+    assert "牵头任务进展未写明清理项目数量" in quoted
 
     act(page, "merge")
     merged = open_round(load_workspace(round_workspace), JUNE).merge()
@@ -218,6 +232,7 @@ def test_a_round_driven_through_the_page(console, round_workspace, browser_page,
             "accept",
             "withdraw",
             "restore",
+            "reject",
             "remind-preview",
             "merge",
             "report",
@@ -454,5 +469,37 @@ def test_a_new_ledger_set_up_from_the_page(tmp_path, browser_page):
             "import-preview",
             "import-keep",
         ]
+    finally:
+        stop(process)
+
+
+def test_units_renamed_and_merged_from_the_set_up_page(tmp_path, browser_page):
+    from playwright.sync_api import expect
+
+    from ledger.reorganise import unit_change_log
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    process, base = start_console(root)
+    try:
+        page.goto(f"{base}/setup")
+        rename = page.locator("form:has(button[data-action='unit-rename'])")
+        rename.locator("input[name=old]").fill("钢城区残联")
+        rename.locator("input[name=new]").fill("钢城区残疾人联合会")
+        rename.locator("input[name=why]").fill("区级机构改革方案")
+        act(page, "unit-rename")
+        merge = page.locator("form:has(button[data-action='unit-merge'])")
+        merge.locator("select[name=olds]").select_option(["钢城区规划协调服务中心", "钢城区大数据局"])
+        merge.locator("input[name=into]").fill("钢城区自然资源局")
+        act(page, "unit-merge")
+        ws = load_workspace(root)
+        assert "钢城区残疾人联合会" in ws.units and "钢城区残联" not in ws.units
+        assert "钢城区规划协调服务中心" not in ws.units and "钢城区大数据局" not in ws.units
+        changes = [(c.action, c.old, c.new, str(c.start), c.by) for c in unit_change_log(ws)]
+        assert changes == [
+            ("rename", ["钢城区残联"], "钢城区残疾人联合会", "2021-01", CLERK),
+            ("merge", ["钢城区大数据局", "钢城区规划协调服务中心"], "钢城区自然资源局", "2021-01", CLERK),  # as listed
+        ]
+        page.goto(f"{base}/setup")
+        expect(page.locator("table.unit-log tbody tr")).to_have_count(2)
     finally:
         stop(process)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import office_zone
 from ..config import ConfigError
@@ -21,7 +22,11 @@ from ..model import Period
 from ..problems import ERROR, Problem, ProblemError, ProblemsError, problem
 from ..records import write_aside
 from ..rounds import Round, open_round
+from ..wording import chinese
 from ..workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    from ..unit_changes import UnitChange
 
 Report = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -80,7 +85,7 @@ class Action:
     fields: tuple[str, ...] = ()  # form fields it needs, each required
     uploads: bool = False  # takes uploaded files
     round: bool = True  # works on the round chosen on the page (set-up works on the workspace alone)
-    keeps: bool = False  # keeps the file an earlier preview read (its job named in the form's "from")
+    keeps: bool = False  # keeps the file an earlier preview read (its job named in the form's "preview")
 
 
 def _problems(found: list[Problem]) -> list[dict[str, Any]]:
@@ -230,6 +235,50 @@ def accept(job: Job) -> Outcome:
     return Outcome(message=f"已确认：{job.param('file')} 为 {accepted.unit} 的报送{remembered}。")
 
 
+def reject(job: Job) -> Outcome:
+    from ..returns import reject_return
+    from ..schedule import resubmit_due
+
+    correction = reject_return(job.valid_ws, job.round.period, job.param("file"), job.param("why"))
+    by = resubmit_due(job.valid_ws.config, datetime.fromisoformat(correction.at).date())  # `at` is in office time
+    return Outcome(
+        message=f"已退回：{job.param('file')}（原因：{correction.why}）。文件仍原样保存，不计入汇总。"
+        f"点“预览催报”通知该单位（附原表）；{chinese(by)}前重新报送的，仍按首次报送的时间认定是否按时。"
+    )
+
+
+# --- 机构改革 (ledger units …)
+
+
+def _start(job: Job) -> Period:
+    try:
+        return Period.parse(job.param("start"))
+    except ValueError as exc:
+        raise ProblemError("console-period-missing") from exc
+
+
+def _unit_changed(change: UnitChange, verb: str) -> Outcome:
+    return Outcome(
+        message=f"已{verb}：{'、'.join(change.old)} → {change.new}，自{change.start.label}起生效。"
+        f"单位名录已更新：{change.new}的曾用名含{'、'.join(change.old)}，原邮箱转入{change.new}；往期报告仍用当时的名称。"
+    )
+
+
+def unit_rename(job: Job) -> Outcome:
+    from ..reorganise import rename_unit
+
+    change = rename_unit(job.valid_ws, job.param("old"), job.param("new"), _start(job), job.param("why"))
+    return _unit_changed(change, "更名")
+
+
+def unit_merge(job: Job) -> Outcome:
+    from ..reorganise import merge_units
+
+    olds = [name for name in job.param("olds").splitlines() if name.strip()]
+    change = merge_units(job.valid_ws, olds, job.param("into"), _start(job), job.param("why"))
+    return _unit_changed(change, "合并")
+
+
 # --- set-up
 
 
@@ -314,6 +363,9 @@ ACTIONS: dict[str, Action] = {
         Action(name="set-received", title="更正收到时间", run=set_received, fields=("file", "when")),
         Action(name="assign", title="指定单位", run=assign, fields=("file", "unit")),
         Action(name="accept", title="确认", run=accept, fields=("file",)),
+        Action(name="reject", title="退回重报", run=reject, fields=("file", "why")),
+        Action(name="unit-rename", title="单位更名", run=unit_rename, fields=("old", "new", "start"), round=False),
+        Action(name="unit-merge", title="单位合并", run=unit_merge, fields=("olds", "into", "start"), round=False),
         Action(name="init", title="新建台账", run=init, round=False),
         Action(name="units-preview", title="读取单位名录", run=units_preview, uploads=True, round=False),
         Action(name="units-keep", title="保存单位名录", run=units_keep, round=False, keeps=True),

@@ -221,6 +221,8 @@ class Console:
         ws = self.workspace()
         exists = self.paths.config.is_file()
         summary = ws.summary() if ws is not None else None
+        from ..reorganise import unit_change_log
+
         response = self.page(
             "setup.html",
             request,
@@ -229,6 +231,8 @@ class Console:
             exists=exists,
             summary=summary,
             problems=(ws.problems if ws else []),
+            rounds=rounds_of(ws) if ws else [],
+            changes=unit_change_log(ws) if ws else [],
             jobs=self.jobs.listed(rounds=False),
         )
         return self.with_cookie(response, request)
@@ -311,13 +315,17 @@ class Console:
         form = await request.form(max_files=500 if action.uploads else 0, max_fields=50)
         if refused := self.checked(request, session, dict(form)):
             return refused
-        params = {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("csrf", "period", "from")}
+        params = {  # a field given more than once (the units of a merge): one a line
+            key: "\n".join(v for v in form.getlist(key) if isinstance(v, str))
+            for key in form
+            if key not in ("csrf", "period", "preview") and isinstance(form[key], str)
+        }
         uploads = [(f.filename or "", await f.read()) for f in form.getlist("files") if isinstance(f, UploadFile)]
         uploads = [(name, data) for name, data in uploads if name and data]
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
             return PlainTextResponse("请把表单填写完整（或选择文件）后再提交。", status_code=422)
-        staged = self.jobs.staged(str(form.get("from", ""))) if action.keeps else []
+        staged = self.jobs.staged(str(form.get("preview", ""))) if action.keeps else []
         if action.keeps and not staged:
             return PlainTextResponse("要保存的文件已不在，请重新上传。", status_code=422)
         period = None

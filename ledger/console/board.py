@@ -131,6 +131,8 @@ def next_steps(built: MonthlyReport, *, rendered: bool, mailed: bool, days_left:
     steps = []
     if held:
         steps.append(f"有{held}个单位的报送待确认（发件邮箱不是该单位登记的）：在“报送文件”中核实后确认。")
+    if redo := len(built.redo_units):
+        steps.append(f"有{redo}个单位退回重报：点“预览催报”通知其改正（附原表），等待重新报送。")
     if wrong:
         steps.append(f"有{wrong}个单位报送有误：点“汇总”后查看问题，再发更正通知（“预览催报”）。")
     if missing and days_left >= 0:
