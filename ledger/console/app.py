@@ -232,6 +232,7 @@ class Console:
             summary=summary,
             problems=(ws.problems if ws else []),
             rounds=rounds_of(ws) if ws else [],
+            current=current_round(ws) if ws else None,
             changes=unit_change_log(ws) if ws else [],
             jobs=self.jobs.listed(rounds=False),
         )
