@@ -106,6 +106,13 @@ def unit_change_log(ws: Workspace) -> list[UnitChange]:
     return read_unit_changes(ws.paths.unit_changes)
 
 
+def latest_start(ws: Workspace) -> Period:
+    """The latest round a unit change can start from: the next round to render (the units file changed now is
+    what that render reads); before anything was sent, the ledger's first round, the units file being today's."""
+    sent = sent_periods(ws.paths)
+    return sent[-1].next() if sent else Period.parse(str(ws.config.year)).rounds(ws.config.rhythm.round)[0]
+
+
 def _unit(ws: Workspace, name: str) -> str:
     found = ws.registry.lookup(name.strip())
     if found is None:
@@ -122,9 +129,7 @@ def _change(ws: Workspace, action: ChangeAction, old: list[str], new: str, start
     the same units (each undoes into the one before it)."""
     if error := period_kind_error(ws.config, start, summary=False):
         raise error
-    sent = sent_periods(ws.paths)
-    # before anything was sent, the ledger's first round: the units file is then simply today's
-    upcoming = sent[-1].next() if sent else Period.parse(str(ws.config.year)).rounds(ws.config.rhythm.round)[0]
+    upcoming = latest_start(ws)
     if start > upcoming:
         raise ProblemError("unit-change-future", period=start.label, next=upcoming.label)
     for earlier in read_unit_changes(ws.paths.unit_changes):

@@ -221,7 +221,7 @@ class Console:
         ws = self.workspace()
         exists = self.paths.config.is_file()
         summary = ws.summary() if ws is not None else None
-        from ..reorganise import unit_change_log
+        from ..reorganise import latest_start, unit_change_log
 
         response = self.page(
             "setup.html",
@@ -232,7 +232,7 @@ class Console:
             summary=summary,
             problems=(ws.problems if ws else []),
             rounds=rounds_of(ws) if ws else [],
-            current=current_round(ws) if ws else None,
+            latest=latest_start(ws) if ws else None,  # a unit change starts from this round at the latest
             changes=unit_change_log(ws) if ws else [],
             jobs=self.jobs.listed(rounds=False),
         )
