@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .collect import collect_returns
     from .config import Config, ConfigError, DocumentConfig, FillColumn, load_config
+    from .console import serve_console, set_console_password
     from .deadlines import parse_deadline
     from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, Unmerged
     from .history import History, build_history
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 _HOMES: dict[str, tuple[str, ...]] = {
     "collect": ("collect_returns",),
     "config": ("Config", "ConfigError", "DocumentConfig", "FillColumn", "load_config"),
+    "console": ("serve_console", "set_console_password"),
     "deadlines": ("parse_deadline",),
     "entries": ("Entry", "IndicatorValue", "MergeResult", "ReturnInfo", "Unmerged"),
     "history": ("History", "build_history"),
@@ -158,6 +160,8 @@ __all__ = [
     "render_period",
     "restore_return",
     "round_tasks",
+    "serve_console",
+    "set_console_password",
     "set_received",
     "unit_change_log",
     "withdraw_return",

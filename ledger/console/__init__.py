@@ -1,6 +1,6 @@
 """The clerk's console, `ledger serve`: a local web page for the whole round, on the library the CLI calls.
 
-`serve` starts it on a workspace (127.0.0.1 by default; any other address only with a password set by
+`serve_console` starts it on a workspace (127.0.0.1 by default; any other address only with a password set by
 `set_console_password`). The pages are in `app`, the actions in `actions`, the processes that run them in
 `jobs`, who may use it in `trust`, the board in `board`.
 """
@@ -28,7 +28,7 @@ def console_address(host: str, port: int) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = False) -> None:
+def serve_console(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = False) -> None:
     """Run the console until interrupted. Raises ProblemError("console-password-missing") before listening
     beyond loopback without a password."""
     import uvicorn
