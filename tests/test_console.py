@@ -445,6 +445,7 @@ def test_a_new_ledger_set_up_from_the_page(tmp_path, browser_page):
         act(page, "units-keep")
         assert (root / "source" / "units.xlsx").read_bytes() == units.read_bytes()
 
+        tables = sorted((root / "source" / "tasks").glob("*.xlsx"))  # the task table template init writes
         (tmp_path / "工作方案.txt").write_text(PLAN, encoding="utf-8")
         page.locator("form:has(button[data-action='import-preview']) input[type=file]").set_input_files(
             str(tmp_path / "工作方案.txt")
@@ -455,7 +456,7 @@ def test_a_new_ledger_set_up_from_the_page(tmp_path, browser_page):
             ["1", "推进政务服务一网通办。", "钢城区行政审批服务局", "钢城区发展改革局"],
             ["2", "开展营商环境专项整治。", "钢城区发展改革局", ""],
         ]
-        assert list((root / "source" / "tasks").glob("*.xlsx")) == []  # shown, not kept
+        assert sorted((root / "source" / "tasks").glob("*.xlsx")) == tables  # shown, not kept
         act(page, "import-keep")
         ws = load_workspace(root)
         assert [(t.measure, t.lead_units) for t in ws.tasks] == [
@@ -501,5 +502,36 @@ def test_units_renamed_and_merged_from_the_set_up_page(tmp_path, browser_page):
         ]
         page.goto(f"{base}/setup")
         expect(page.locator("table.unit-log tbody tr")).to_have_count(2)
+    finally:
+        stop(process)
+
+
+def test_tasks_extended_and_closed_from_the_page(tmp_path, browser_page):
+    from playwright.sync_api import expect
+
+    from ledger.task_changes import read_changes
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    process, base = start_console(root)
+    try:
+        page.goto(f"{base}/tasks?period={JUNE}")
+        first, second = page.locator("tr[data-task]").nth(0), page.locator("tr[data-task]").nth(1)
+        first_id, second_id = first.get_attribute("data-task"), second.get_attribute("data-task")
+        first.locator("summary").click()
+        first.locator("input[name=why]").fill("经区政府同意")
+        first.locator("input[name=to]").fill("2021-12-31")
+        first.locator("select[name=start]").select_option(str(JUNE))
+        act(page, "task-extend", within=first)
+        second.locator("summary").click()
+        second.locator("input[name=why]").fill("已整体完成")
+        second.locator("select[name=start]").select_option(str(JUNE))
+        act(page, "task-close", within=second)
+        changes = [(c.task_id, c.kind, str(c.start), c.by, c.why) for c in read_changes(load_workspace(root).paths)]
+        assert changes == [
+            (first_id, "extend", str(JUNE), CLERK, "经区政府同意"),
+            (second_id, "close", str(JUNE), CLERK, "已整体完成"),
+        ]
+        page.reload()
+        expect(page.locator("table.task-log tbody tr")).to_have_count(2)
     finally:
         stop(process)

@@ -22,10 +22,12 @@ from ..model import Period
 from ..problems import ERROR, Problem, ProblemError, ProblemsError, problem
 from ..records import write_aside
 from ..rounds import Round, open_round
+from ..task_changes import KIND_NAMES
 from ..wording import chinese
 from ..workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
+    from ..task_changes import ChangeKind
     from ..unit_changes import UnitChange
 
 Report = Callable[[str, int, int], None]  # (step, done, total)
@@ -279,6 +281,29 @@ def unit_merge(job: Job) -> Outcome:
     return _unit_changed(change, "合并")
 
 
+# --- the task lifecycle (ledger tasks …)
+
+
+def _task_change(kind: ChangeKind) -> Callable[[Job], Outcome]:
+    def run(job: Job) -> Outcome:
+        from ..task_changes import change_task, what_follows
+
+        start = _start(job) if job.param("start") else None
+        options: dict[str, Any] = {"start": start}
+        if kind == "extend":
+            options["to"] = job.param("to")
+        if kind == "reassign":
+            options["lead"] = job.param("lead").split()
+            options["support"] = job.param("support").split() or None
+        change = change_task(job.valid_ws, kind, job.param("task"), job.param("why"), **options)
+        return Outcome(
+            message=f"已记录：{change.task_id}{change.details}，自{change.start.label}起生效（原因：{change.why}）。"
+            + what_follows(job.valid_ws, change)
+        )
+
+    return run
+
+
 # --- set-up
 
 
@@ -346,6 +371,7 @@ def _import(job: Job, dry_run: bool) -> Outcome:
     return Outcome(message=message, details={"tasks": tasks, "problems": _problems(result.problems), "keep": keep})
 
 
+TASK_FIELDS: dict[str, tuple[str, ...]] = {"extend": ("to",), "reassign": ("lead",)}  # beside task and why
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
@@ -366,6 +392,16 @@ ACTIONS: dict[str, Action] = {
         Action(name="reject", title="退回重报", run=reject, fields=("file", "why")),
         Action(name="unit-rename", title="单位更名", run=unit_rename, fields=("old", "new", "start"), round=False),
         Action(name="unit-merge", title="单位合并", run=unit_merge, fields=("olds", "into", "start"), round=False),
+        *(
+            Action(
+                name=f"task-{kind}",
+                title=KIND_NAMES[kind],
+                run=_task_change(kind),
+                fields=("task", "why", *TASK_FIELDS.get(kind, ())),
+                round=False,
+            )
+            for kind in KIND_NAMES
+        ),
         Action(name="init", title="新建台账", run=init, round=False),
         Action(name="units-preview", title="读取单位名录", run=units_preview, uploads=True, round=False),
         Action(name="units-keep", title="保存单位名录", run=units_keep, round=False, keeps=True),

@@ -206,6 +206,30 @@ class Console:
         response = self.page("problems.html", request, session, ws=ws, period=period, by_unit=sorted(by_unit.items()))
         return self.with_cookie(response, request)
 
+    async def tasks(self, request: Request) -> Response:
+        session, refused = self.guard(request)
+        if refused:
+            return refused
+        ws = self.workspace()
+        if ws is None:
+            return RedirectResponse("/setup", status_code=303)
+        from ..rounds import open_round
+        from ..task_changes import KIND_NAMES, read_changes
+
+        period = self.period_of(request, ws)
+        response = self.page(
+            "tasks.html",
+            request,
+            session,
+            ws=ws,
+            period=period,
+            tasks=open_round(ws, period).tasks,
+            rounds=rounds_of(ws),
+            kinds=KIND_NAMES,
+            changes=read_changes(ws.paths),
+        )
+        return self.with_cookie(response, request)
+
     async def records(self, request: Request) -> Response:
         session, refused = self.guard(request)
         if refused:
@@ -363,6 +387,7 @@ def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette
         Route("/returns", console.returns),
         Route("/problems", console.problems),
         Route("/records", console.records),
+        Route("/tasks", console.tasks),
         Route("/setup", console.setup),
         Route("/login", console.login, methods=["GET", "POST"]),
         Route("/logout", console.logout, methods=["POST"]),
