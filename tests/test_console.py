@@ -28,7 +28,7 @@ from ledger.samples import make_sample_returns
 from ledger.workspace import LAUNCHER, init_workspace, load_workspace
 
 from .conftest import UNITS, UNITS_HEADER, copy_example, make_workspace, require_binary, write_xlsx
-from .test_mail import Inbox, free_port
+from .test_mail import Inbox, dovecot, free_port  # noqa: F401 - dovecot: the IMAP server fixture
 from .test_report import CHROMIUM_FLAGS
 
 JUNE = Period(2021, 6)
@@ -533,5 +533,38 @@ def test_tasks_extended_and_closed_from_the_page(tmp_path, browser_page):
         ]
         page.reload()
         expect(page.locator("table.task-log tbody tr")).to_have_count(2)
+    finally:
+        stop(process)
+
+
+def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
+    import imaplib
+    from datetime import datetime
+
+    from playwright.sync_api import expect
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot["none"]}\n'
+            'security = "none"\nuser = "office"\nfolder = "INBOX"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")  # the console's jobs inherit it
+    ws = load_workspace(root)
+    open_round(ws, JUNE).render(["钢城区财政局"])
+    [outgoing] = open_round(ws, JUNE).workbook_mail(["钢城区财政局"])[0]
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
+    client.login("office", "imap-pass")
+    client.append("INBOX", None, None, outgoing.message(outgoing.recipients[0], datetime(2021, 7, 3, 9)).as_bytes())
+    client.logout()
+    process, base = start_console(root)
+    try:
+        browser_page.goto(f"{base}/?period={JUNE}")
+        job = act(browser_page, "collect-imap")
+        expect(job).to_contain_text("共存入1个文件")
+        stored = read_records(root / "source" / "returns" / "2021-06" / "receipts.jsonl").records
+        assert [(r["original_name"], r["sender"]) for r in stored] == [
+            ("钢城区财政局-2021年6月进展填报表.xlsx", "czj@gangcheng.example.cn")
+        ]
     finally:
         stop(process)
