@@ -196,13 +196,16 @@ class BulletinTemplate(DocxTemplate):
         """Rows rendered into a variable, finished as docxtpl finishes the document, kept for `put_rows`."""
         if not rows:
             return Markup("")
-        rows = re.sub(r"\n<w:p([ >])", r"<w:p\1", str(rows))  # docxtpl's own steps after rendering
+        # docxtpl's own steps after rendering: the line breaks it put before paragraphs out, {_{ back to {{
+        rows = str(rows).replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
         rows = rows.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         self.rows.append(self.resolve_listing(rows))
         return Markup(ROWS_MARK.format(len(self.rows) - 1))
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's line breaks, tabs and page breaks, looked for only in the paragraphs that hold one."""
+        if not LISTING.search(xml):
+            return xml
         return PARAGRAPH.sub(lambda m: DocxTemplate.resolve_listing(self, m[0]) if LISTING.search(m[0]) else m[0], xml)
 
     def put_rows(self, xml: bytes) -> bytes:
