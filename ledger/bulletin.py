@@ -9,10 +9,12 @@ in source/bulletins.json, so that a rebuild gives every bulletin its number agai
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
+from markupsafe import Markup
 
 from .model import Period
 from .paths import WorkspacePaths
@@ -36,6 +39,14 @@ TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心
 CHARACTER = Twips(315)  # one character of the body, 28 to a line
 LINE_CHARACTERS = 28
 FIELD = re.compile(r"\{(\w+)\}")
+# In the template as docxtpl hands it to jinja: a {%tr for %} loop is a {% for %} right before a table row, and
+# the for and endfor tags that nest in it; the paragraphs, and what docxtpl turns into line breaks and tabs.
+ROW_LOOP = re.compile(r"\{%-?\s*for\s((?:(?!%\}).)+?)\s*-?%\}(?=<w:tr[ >])", re.S)
+BLOCK_TAG = re.compile(r"\{%-?\s*(for|endfor|if|endif|else)\b(?:(?!%\}).)*%\}", re.S)
+PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
+LISTING = re.compile("[\t\a\n\f]")
+ROWS_MARK = "<!--ledger-rows-{}-->"
+ASIDE = "ledger_rows_aside"
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -142,9 +153,86 @@ def template_path(ws: Workspace, span: bool) -> Path:
     return DEFAULTS / "templates" / TEMPLATE
 
 
+class BulletinTemplate(DocxTemplate):
+    """docxtpl's template, with the rows of its {%tr for %} tables kept aside.
+
+    docxtpl passes the whole rendered document through regular expressions paragraph by paragraph, then parses it
+    and moves the tree into the document: seconds for the thousands of rows of a large ledger's 附件. Here each
+    such loop renders its first item's rows in place, as docxtpl would (so its table keeps the shape docxtpl
+    gives it), and the rest in the same place and scope into a jinja variable, which leaves a marker comment in
+    the document; `put_rows` puts the rows in the marker's place in the saved document.xml. Same document,
+    text for text."""
+
+    def render(self, context: dict, jinja_env=None, autoescape: bool = False) -> None:
+        self.rows: list[str] = []
+        super().render({**context, ASIDE: self.aside}, jinja_env, autoescape)
+
+    def build_xml(self, context: dict, jinja_env=None) -> str:
+        """The body as docxtpl builds it (its headers and footers are left as they are)."""
+        xml = self.rows_aside(self.patch_xml(self.get_xml()))
+        return self.render_xml_part(xml, self.docx._part, context, jinja_env)
+
+    @staticmethod
+    def rows_aside(patched: str) -> str:
+        """The patched body with each row loop rendering its first item in place and the rest aside."""
+        out, at = [], 0
+        for loop in ROW_LOOP.finditer(patched):
+            if loop.start() < at:
+                continue  # inside a loop already set aside
+            end = loop_end(patched, loop.start())
+            if end is None or not (body := patched[loop.end() : end.start()]).endswith("</w:tr>"):
+                continue  # not rows alone, or a for … else: left to docxtpl as it is
+            head = loop[1]
+            out += [
+                patched[at : loop.start()],
+                f"{{% for {head} %}}{{% if loop.first %}}{body}{{% endif %}}{{% endfor %}}",
+                f"{{% set {ASIDE}_rows %}}{{% for {head} %}}{{% if not loop.first %}}{body}{{% endif %}}{{% endfor %}}",
+                f"{{% endset %}}{{{{ {ASIDE}({ASIDE}_rows) }}}}",
+            ]
+            at = end.end()
+        return "".join(out) + patched[at:]
+
+    def aside(self, rows: str) -> Markup:
+        """Rows rendered into a variable, finished as docxtpl finishes the document, kept for `put_rows`."""
+        if not rows:
+            return Markup("")
+        # docxtpl's own steps after rendering: the line breaks it put before paragraphs out, {_{ back to {{
+        rows = str(rows).replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+        rows = rows.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        self.rows.append(self.resolve_listing(rows))
+        return Markup(ROWS_MARK.format(len(self.rows) - 1))
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's line breaks, tabs and page breaks, looked for only in the paragraphs that hold one."""
+        if not LISTING.search(xml):
+            return xml
+        return PARAGRAPH.sub(lambda m: DocxTemplate.resolve_listing(self, m[0]) if LISTING.search(m[0]) else m[0], xml)
+
+    def put_rows(self, xml: bytes) -> bytes:
+        """The saved document.xml with the rows kept aside in their places."""
+        rows = {ROWS_MARK.format(n).encode(): part.encode() for n, part in enumerate(self.rows)}
+        return re.sub(rb"<!--ledger-rows-\d+-->", lambda m: rows[m[0]], xml) if rows else xml
+
+
+def loop_end(xml: str, start: int) -> re.Match[str] | None:
+    """The {% endfor %} of the loop whose {% for %} starts at `start`; None when it has an {% else %} of its own
+    (or no end)."""
+    open_blocks: list[str] = []
+    for tag in BLOCK_TAG.finditer(xml, start):
+        if tag[1] in ("for", "if"):
+            open_blocks.append(tag[1])
+        elif tag[1] == "else" and open_blocks == ["for"]:
+            return None
+        elif tag[1] != "else":
+            open_blocks.pop()
+            if not open_blocks:
+                return tag
+    return None
+
+
 def write_docx(ws: Workspace, report: MonthlyReport | SpanReport, context: dict, path: Path, number: int) -> Path:
     """Fill the office's template (or the packaged one) and apply the standard's placements."""
-    document = DocxTemplate(str(template_path(ws, isinstance(report, SpanReport))))
+    document = BulletinTemplate(str(template_path(ws, isinstance(report, SpanReport))))
     parts = document_parts(ws, report, number)
     document.render({**context, "doc": parts}, autoescape=True)
     fit_issuer(document.docx, parts.issuer)
@@ -156,20 +244,16 @@ def write_docx(ws: Workspace, report: MonthlyReport | SpanReport, context: dict,
     buffer = io.BytesIO()
     document.save(buffer)
     issued = datetime(report.issued.year, report.issued.month, report.issued.day)
-    return write_aside(path, fixed_package(with_company(buffer.getvalue(), report.office), issued))
+    edits: dict[str, Callable[[bytes], bytes]] = {
+        "docProps/app.xml": functools.partial(company, report.office),
+        "word/document.xml": document.put_rows,
+    }
+    return write_aside(path, fixed_package(buffer.getvalue(), issued, edits))
 
 
-def with_company(docx: bytes, office: str) -> bytes:
-    """docProps/app.xml names the office as the company, not whatever made the template."""
-    source = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    company = b"<Company>" + office.replace("&", "&amp;").replace("<", "&lt;").encode() + b"</Company>"
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/app.xml":
-                # a function, not a template: "\1" or "\g<0>" in an office's name is text, not a group reference
-                content = re.sub(rb"<Company\s*/>|<Company>.*?</Company>", lambda _: company, content)
-                content = re.sub(rb"<Application>.*?</Application>", b"<Application/>", content)
-            target.writestr(info, content)
-    return out.getvalue()
+def company(office: str, app: bytes) -> bytes:
+    """docProps/app.xml naming the office as the company, not whatever made the template."""
+    name = b"<Company>" + office.replace("&", "&amp;").replace("<", "&lt;").encode() + b"</Company>"
+    # a function, not a template: "\1" or "\g<0>" in an office's name is text, not a group reference
+    app = re.sub(rb"<Company\s*/>|<Company>.*?</Company>", lambda _: name, app)
+    return re.sub(rb"<Application>.*?</Application>", b"<Application/>", app)

@@ -30,6 +30,7 @@ from .merge import merge_period
 from .model import Period, Task
 from .paths import RECORDS
 from .problems import ERROR
+from .processes import collector_paused
 from .records import is_temporary, write_aside
 from .schedule import round_due
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
@@ -415,9 +416,11 @@ def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int 
     """A round's merge result, read against its task list `tasks`, and whether it came from the cache."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
-        return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
+        with collector_paused():
+            return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
     result = merge_period(ws, period, tasks=tasks, jobs=jobs)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()
-    write_aside(path, json.dumps(result.to_dict(), ensure_ascii=False, default=text_of).encode())
+    with collector_paused():
+        write_aside(path, json.dumps(result.to_dict(), ensure_ascii=False, default=text_of).encode())
     return result, False

@@ -9,12 +9,26 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar, cast
 
 T = TypeVar("T")
 
 # The calls of the current run, found by their place in a child (a closure cannot be pickled; its place can).
 _calls: Sequence[Callable[[], object]] = ()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a large result is built that lives on (a merge, its cache read or
+    written): it would rescan the growing heap again and again and free nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _call(n: int) -> object:

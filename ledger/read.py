@@ -13,9 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -62,7 +60,8 @@ SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 SHEET_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 SHEET_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,7})\d")
 # The plain form every spreadsheet program writes: <row r="7" …> and <c r="B7" …>, no prefix, a space before r.
-PLAIN_REFS = re.compile(rb' r="([A-Z]*)(\d+)"')  # a row's number, or a cell's column letters and row
+PLAIN_ROWS = re.compile(rb' r="[A-Z]*(\d+)"')  # a row's number, or a cell's row
+PLAIN_COLUMNS = re.compile(rb' r="([A-Z]+)\d')  # a cell's column letters
 # A row or cell tag not in the plain form: with a namespace prefix, or without r="…" right after "<c " / "<row ".
 IRREGULAR_TAG = re.compile(rb'<[\w.-]+:(?:c|row)[\s>/]|<(?:c|row)(?:>|/>|\s(?!r="))')
 SCAN_CHUNK = 1 << 20
@@ -161,34 +160,6 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _part(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A part of the package inflated straight from the bytes in memory, as `ZipFile.read` would give it (never
-    beyond its declared size, its CRC checked) in a third of the time on a return's small parts. Parts not
-    simply deflated go through `ZipFile.read`."""
-    at = info.header_offset
-    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1 or data[at : at + 4] != ZIP_MAGIC:
-        return archive.read(info)
-    name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
-    start = at + 30 + name_length + extra_length
-    inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(
-        data[start : start + info.compress_size], info.file_size or 1
-    )
-    if len(inflated) != info.file_size or zlib.crc32(inflated) != info.CRC:
-        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-    return inflated
-
-
-def _parts_with_formulas(archive: zipfile.ZipFile, data: bytes) -> set[str]:
-    """Worksheet parts holding at least one formula; most returns have none (<formula1> of a validation is none)."""
-    return {
-        info.filename
-        for info in archive.infolist()
-        if info.filename.startswith("xl/worksheets/")
-        and info.filename.endswith(".xml")
-        and FORMULA_ELEMENT.search(_part(archive, data, info))
-    }
-
-
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
     """Formula cells and their text ("" for the followers of a shared formula, which carry none)."""
     xml = archive.read(path)
@@ -285,22 +256,23 @@ def _plain_extent(text: bytes) -> tuple[int, int, int] | None:
     """The highest row and column of a chunk whose rows and cells are all in the plain form (`<row r="7"`,
     `<c r="B7"`, as Excel, WPS, LibreOffice and xlsxwriter write them), and its rows; None when any row or cell
     tag may not be (a prefix, other white space, a tag without r="…" first), for the full scan. One search for
-    an irregular tag and one pass over the positions: the count of every tag kind cost more than calamine's
-    own read of an ordinary return."""
+    an irregular tag and a pass over the positions for their distinct row numbers and column letters, which are
+    few: the count of every tag kind cost more than calamine's own read of an ordinary return."""
     if IRREGULAR_TAG.search(text):
         return None
-    refs = set(PLAIN_REFS.findall(text))
-    rows = max((int(number) for _, number in refs), default=0)
-    columns = max((_column_number(letters) for letters in {letters for letters, _ in refs}), default=0)
+    rows = max(map(int, set(PLAIN_ROWS.findall(text))), default=0)
+    columns = max(map(_column_number, set(PLAIN_COLUMNS.findall(text))), default=0)
     return rows, columns, text.count(b"<row ")
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int]:
+def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int, bool]:
     """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
     the highest row and column any row or cell names, or their count when they name none (a row's cells without
-    a position take the next columns). Chunks end at a ">", so no row or cell tag is split between two. The
-    scan stops as soon as the extent is beyond a cap: the rest of a million pasted rows is never looked at."""
+    a position take the next columns); and whether it holds a formula, found in the same pass. Chunks end at a
+    ">", so no row, cell or formula tag is split between two. The scan stops as soon as the extent is beyond a
+    cap: the rest of a million pasted rows is never looked at."""
     rows = columns = row_tags = 0
+    formulas = False
     in_row = 0  # cells of the row still open at the end of the last chunk
     rest = b""
     with archive.open(info) as stream:
@@ -309,13 +281,14 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
             text = rest + chunk
             cut = text.rfind(b">") + 1 if chunk else len(text)
             text, rest = text[:cut], text[cut:]
+            formulas = formulas or FORMULA_ELEMENT.search(text) is not None
             plain = _plain_extent(text)
             if plain is not None:  # every row and cell names its position: one quick pass
                 row_tags += plain[2]
                 rows, columns = max(rows, row_tags, plain[0]), max(columns, plain[1])
                 in_row = 0 if plain[2] else in_row
                 if not chunk or _beyond(rows, columns, limits):
-                    return rows, columns
+                    return rows, columns, formulas
                 continue
             row_tags += len(SHEET_ROW.findall(text))
             rows = max(rows, row_tags, *(int(n) for n in SHEET_ROW_NUMBER.findall(text)))
@@ -329,7 +302,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
             elif SHEET_ROW.search(text):
                 in_row = 0
             if not chunk or _beyond(rows, columns, limits):
-                return rows, columns
+                return rows, columns, formulas
 
 
 def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
@@ -389,17 +362,24 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
         book.release_resources()
 
 
-def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits) -> None:
-    """Every sheet of a workbook within the caps, checked before it is read. Raises ReturnError."""
+def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits) -> dict[str, str]:
+    """Every sheet of a workbook within the caps, checked before it is read; the sheets of an .xlsx that hold a
+    formula (name -> part), found in the same pass (most returns have none; an <formula1> of a validation is
+    none). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
+        with_formulas = {}
         for info in archive.infolist():
             if info.filename in paths:
-                _check_extent(paths[info.filename], *_xlsx_extent(archive, info, limits), limits)
-        return
+                rows, columns, formulas = _xlsx_extent(archive, info, limits)
+                _check_extent(paths[info.filename], rows, columns, limits)
+                if formulas:
+                    with_formulas[paths[info.filename]] = info.filename
+        return with_formulas
     extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
     for name, (rows, columns) in extents.items():
         _check_extent(name, rows, columns, limits)
+    return {}
 
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
@@ -513,12 +493,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     else:
         raise ReturnError("return-not-workbook", kind=f"“{suffix or '无扩展名'}”文件")
     try:
-        check_extent(data, archive, form, limits)
+        with_formulas = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
-        with_formulas = _parts_with_formulas(archive, data) if archive and form == "xlsx" else set()
-        paths = _sheet_paths(archive) if archive and with_formulas else {}
         ods_formulas = _ods_formulas(archive) if archive and form == "ods" else {}
         meta_rows = None
         for name in book.sheet_names:
@@ -530,7 +508,8 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                 meta_rows = rows
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas = _formula_cells(archive, paths[name]) if archive and name in paths else ods_formulas.get(name, {})
+            part = with_formulas.get(name)
+            formulas = _formula_cells(archive, part) if archive and part else ods_formulas.get(name, {})
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise

@@ -424,11 +424,14 @@ class ReturnReader:
         """Compare a row's fill-in cells with what render wrote: any difference makes the return touched; a
         progress or 存在问题 text equal to the prefilled one is flagged as not this round's words."""
         prefilled = prefilled_digests(expected_row.prefill) if expected_row else {}
+        if not prefilled and self.touched:
+            return  # nothing prefilled to compare with, and the return is known to be touched
         for c, fill in plan.fill.items():
             text = text_of(row[c]).strip() if c < len(row) else ""
             if text in ("", "—"):  # blank, or blanked: a return whose every row is blank is no report either
                 continue
-            if prefilled.get(fill.header) != cell_digest(text):
+            digest = prefilled.get(fill.header)
+            if digest is None or digest != cell_digest(text):  # hashed only where there is a digest to match
                 self.touched = True
             elif fill.field in OWN_WORDS:
                 entry.unchanged.append(fill.field)

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -554,8 +554,11 @@ def _write_rows(table: _StreamedTable, path: Path) -> None:
         _copy_rows(table, out)
 
 
-def fixed_package(data: bytes, created: datetime) -> bytes:
-    """An OOXML package (xlsx, docx) with the save time taken out, so the same content gives the same bytes.
+def fixed_package(
+    data: bytes, created: datetime, edits: Mapping[str, Callable[[bytes], bytes]] | None = None
+) -> bytes:
+    """An OOXML package (xlsx, docx) with the save time taken out, so the same content gives the same bytes;
+    `edits` change named parts on the way, so that the package is written once.
 
     openpyxl and python-docx stamp the current time into the zip entries and docProps/core.xml.
     """
@@ -567,6 +570,8 @@ def fixed_package(data: bytes, created: datetime) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _replace_times(content, stamp)
+            if edits and info.filename in edits:
+                content = edits[info.filename](content)
             target.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 

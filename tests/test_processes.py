@@ -1,12 +1,14 @@
-"""in_processes: calls shared out to forked processes, results in order, the same as in one process."""
+"""in_processes: calls shared out to forked processes, results in order, the same as in one process; the collector
+paused while a large result is built."""
 
 import functools
+import gc
 import os
 import time
 
 import pytest
 
-from ledger.processes import in_processes
+from ledger.processes import collector_paused, in_processes
 
 
 def square_and_pid(n: int) -> tuple[int, int]:
@@ -54,3 +56,17 @@ def test_an_error_in_a_child_reaches_the_caller_and_the_next_run_works():
     with pytest.raises(ValueError, match="坏"):
         list(in_processes([lambda: 1, fails], 2))
     assert list(in_processes([lambda: 1, lambda: 2], 2)) == [1, 2]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_building_and_left_as_it_was_even_after_an_error(enabled):
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(ValueError), collector_paused():
+            raise ValueError
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable()
