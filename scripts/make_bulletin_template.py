@@ -464,7 +464,7 @@ def body(doc) -> None:
         doc,
         ("任务编号", "具体措施", "完成时限", "牵头单位", "状态"),
         (
-            "{{ t.task.id }}",
+            "{{ t.task.id }}{% if t.new %}（新增）{% endif %}",
             "{{ t.task.measure }}",
             "{{ t.deadline_text }}",
             "{{ t.task.lead_units|join('、') }}",

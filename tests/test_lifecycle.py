@@ -195,6 +195,19 @@ async def _accepted():
     return "250 Message accepted"
 
 
+def test_a_task_added_already_overdue_is_marked_new_in_the_bulletins_attachment(ledger, tmp_path):
+    send_round(ledger, "2021-06", tmp_path)
+    rewrite(ledger, [*ROWS, ["5", "推进非税收入电子化收缴。", "2021年6月30日", "区财政局", ""]])
+    send_round(ledger, "2021-07", tmp_path)
+    opened = open_round(load_workspace(ledger), "2021-07")
+    opened.write_merge()
+    built, _ = opened.publish(issued=date(2021, 8, 9))
+    assert [(t.task.id, t.new) for t in built.red_tasks] == [("T-1", False), ("T-2", False), ("T-5", True)]
+    bulletin = docx.Document(ledger / "build" / "2021-07" / "report" / "通报.docx")
+    ids = [row.cells[0].text for table in bulletin.tables for row in table.rows[1:]]
+    assert ids == ["T-1", "T-2", "T-5（新增）"]
+
+
 def test_a_task_added_is_marked_new_in_its_first_round_only(ledger, tmp_path):
     send_round(ledger, "2021-06", tmp_path)
     rewrite(ledger, [*ROWS, ["5", "推进非税收入电子化收缴。", "2021年12月31日", "区财政局", ""]])
