@@ -101,12 +101,20 @@ class IndicatorTable:
         return f"共{len(self.lines)}项" + (f"：{'、'.join(parts)}" if parts else "")
 
     def behind_text(self) -> str:
-        """The indicators behind 序时, named, for the 通报."""
+        """The indicators behind 序时, named, then any other red one with its reason (a target not met is red
+        whatever 序时 says), so that "红灯5项" never stands beside "均不低于序时进度" unexplained."""
         named = [
             f"{line.indicator.name}（完成率{line.completion_text}，序时进度{line.schedule_text}）"
             for line in self.behind
         ]
-        return f"低于序时进度的指标{len(named)}项：{'、'.join(named)}。" if named else "各项指标均不低于序时进度。"
+        red = [line for line in self.lines if line.light == "red" and not line.judgement.behind]
+        reasons = "；".join(f"{line.indicator.name}（{line.judgement.reason}）" for line in red)
+        if named:
+            text = f"低于序时进度的指标{len(named)}项：{'、'.join(named)}。"
+            return text + (f"另有{len(red)}项指标亮红灯：{reasons}。" if red else "")
+        if red:
+            return f"各项指标均不低于序时进度，但有{len(red)}项指标亮红灯：{reasons}。"
+        return "各项指标均不低于序时进度。"
 
 
 def indicator_table(

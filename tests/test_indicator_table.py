@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -169,3 +170,22 @@ def test_ledger_status_says_how_the_indicators_stand(three_rounds):
         "主要指标共5项：绿灯3项、黄灯1项、未报送1项。低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。"
         in (result.output.replace("\n", ""))
     )
+
+
+def test_a_red_indicator_not_behind_schedule_is_named_with_its_reason():
+    from ledger.config import IndicatorOptions
+    from ledger.entries import IndicatorValue
+    from ledger.indicator_table import indicator_table
+
+    from .test_progress import FOREST, RIVER
+
+    river, forest = (replace(i, lead_units=("东街道",)) for i in (RIVER, FOREST))
+    values = [IndicatorValue(indicator_id="ZB-4", unit="东街道", typed="未达到")]
+    table = indicator_table([river], values, {}, date(2021, 6, 30), IndicatorOptions())
+    assert table.counts()["red"] == 1
+    assert table.behind_text() == "各项指标均不低于序时进度，但有1项指标亮红灯：河长制（未达到）。"
+    values.append(IndicatorValue(indicator_id="ZB-3", unit="东街道", typed="100"))
+    table = indicator_table([river, forest], values, {}, date(2021, 6, 30), IndicatorOptions())
+    assert [line.indicator.id for line in table.behind] == ["ZB-3"]
+    assert table.behind_text().startswith("低于序时进度的指标1项：累计新增造林面积（完成率10.0%，序时进度50.0%）。")
+    assert table.behind_text().endswith("另有1项指标亮红灯：河长制（未达到）。")
