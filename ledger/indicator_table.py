@@ -12,6 +12,7 @@ from datetime import date
 from .config import IndicatorOptions
 from .entries import IndicatorValue
 from .model import Indicator
+from .problems import Problem
 from .progress import LIGHT_NAMES, Judgement, Light, Reported, judge, value_problems
 from .values import number_text
 from .wording import chinese_date
@@ -31,7 +32,11 @@ class IndicatorLine:
     last: str  # the first lead's value last time it reported, as shown
     last_round: str  # the round of `last`
     change: float | None  # this round's value less `last`, both read in the indicator's unit
-    hints: tuple[str, ...]  # 提示: worse than the baseline, a tenfold jump
+    notes: tuple[Problem, ...]  # 提示 where the value was typed: worse than the baseline, a tenfold jump
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        return tuple(p.message for p in self.notes)
 
     @property
     def indicator(self) -> Indicator:
@@ -116,6 +121,11 @@ class IndicatorTable:
             return f"各项指标均不低于序时进度，但有{len(red)}项指标亮红灯：{reasons}。"
         return "各项指标均不低于序时进度。"
 
+    def jumps(self) -> list[Problem]:
+        """The tenfold jumps since last round, where they were typed: problems.xlsx lists them beside the round's
+        other problems (the merge alone cannot see them, it knows no earlier round)."""
+        return [p for line in self.lines for p in line.notes if p.code == "value-jump"]
+
 
 def indicator_table(
     indicators: Sequence[Indicator],
@@ -145,10 +155,11 @@ def indicator_table(
             for unit in (*indicator.lead_units[1:], *indicator.support_units)
             if (value := by_key.get((indicator.id, unit))) is not None
         )
-        hints: tuple[str, ...] = ()
-        if reported is not None and judgement.value is not None:
-            found = value_problems(indicator, reported, last_value, day, {})
-            hints = tuple(p.message for p in found if p.code in HINT_CODES)
+        notes: tuple[Problem, ...] = ()
+        if own is not None and reported is not None and judgement.value is not None:
+            where = {"file": own.file, "sheet": own.sheet, "cell": own.cell, "unit": lead}
+            found = value_problems(indicator, reported, last_value, day, where)
+            notes = tuple(p for p in found if p.code in HINT_CODES)
         lines.append(
             IndicatorLine(
                 judgement=judgement,
@@ -157,7 +168,7 @@ def indicator_table(
                 last=_shown(indicator, last_reported) if last_reported else "",
                 last_round=previous[0] if previous else "",
                 change=None if judgement.value is None or last_value is None else judgement.value - last_value,
-                hints=hints,
+                notes=notes,
             )
         )
     return IndicatorTable(lines=lines)

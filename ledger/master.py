@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
@@ -45,11 +46,12 @@ def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[
     return headers, rows
 
 
-def sorted_problems(result: MergeResult) -> list[Problem]:
-    """Problems as the office works through them: errors first, then by unit, file and place; a problem of a
-    file whose sender is known names that unit."""
+def sorted_problems(result: MergeResult, notes: Sequence[Problem] = ()) -> list[Problem]:
+    """Problems as the office works through them (the merge's and `notes`): errors first, then by unit, file and
+    place; a problem of a file whose sender is known names that unit."""
     unit_of_file = {r.file: r.unit for r in result.returns if r.unit}
-    named = [p if p.unit or not p.file else replace(p, unit=unit_of_file.get(p.file)) for p in result.problems]
+    found = [*result.problems, *notes]
+    named = [p if p.unit or not p.file else replace(p, unit=unit_of_file.get(p.file)) for p in found]
     ordered = sorted(
         enumerate(named), key=lambda ip: (ip[1].severity != ERROR, ip[1].unit or "\uffff", ip[1].file or "", ip[0])
     )
@@ -94,16 +96,24 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
     return aside.written
 
 
-def write_merge(ws: Workspace, result: MergeResult, *, tasks: list[Task] | None = None, jobs: int = 1) -> list[Path]:
+def write_merge(
+    ws: Workspace,
+    result: MergeResult,
+    *,
+    tasks: list[Task] | None = None,
+    jobs: int = 1,
+    notes: Sequence[Problem] = (),
+) -> list[Path]:
     """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files. The
-    汇总台账 lists `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`).
+    汇总台账 lists `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`); problems.xlsx
+    adds `notes`, what only the round's history shows (an indicator's tenfold jump since last round).
 
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
     listed = round_tasks(ws.paths, result.period, ws.tasks) if tasks is None else tasks
     calls = [
         functools.partial(_write_master, ws, result, listed, jobs),
-        functools.partial(_write_problems, ws, result),
+        functools.partial(_write_problems, ws, result, notes),
         functools.partial(_write_json, ws, result),
     ]
     return list(in_processes(calls, jobs))
@@ -238,12 +248,12 @@ def _indicator_sheet(book: Workbook, ws: Workspace, result: MergeResult) -> None
     )
 
 
-def _write_problems(ws: Workspace, result: MergeResult) -> Path:
+def _write_problems(ws: Workspace, result: MergeResult, notes: Sequence[Problem]) -> Path:
     """problems.xlsx: 问题清单 (errors first), 新增建议 (rows units added), 未汇总内容 (every value not merged)."""
     path = ws.paths.problems_xlsx(result.period)
     created = datetime.combine(result.period.start, time())
     book = new_workbook(path, created, f"{ws.config.title} {result.period.label}问题清单")
-    problems = sorted_problems(result)
+    problems = sorted_problems(result, notes)
     error_row = book.add_format(
         {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE"}
     )

@@ -50,6 +50,9 @@ _TYPES = [
     ProblemType("value-unit-mismatch", ERROR, "指标“{indicator}”的本期完成值“{value}”与指标单位“{measure}”不符，未换算", "请该单位按指标单位（{measure}）填写数值。", title="完成值单位不符"),
     ProblemType("value-worse-than-baseline", WARNING, "指标“{indicator}”本期完成值{value}比基期值{baseline}还差", "提示：请与该单位核实数值是否填错；如属实，在完成情况说明中写明原因。", title="完成值差于基期"),
     ProblemType("value-jump", WARNING, "指标“{indicator}”本期完成值{value}与上期（{last}）相差{times}倍以上", "提示：请与该单位核实单位或小数点（如万元与元、%与小数）是否填错。", title="完成值突变"),
+    ProblemType("indicator-unknown", WARNING, "指标编号“{indicator_id}”不在本单位的指标中，该行未汇总", "核对指标编号；请勿修改或复制指标编号。", title="未知指标编号"),
+    ProblemType("indicator-missing", WARNING, "指标“{indicator_id}”的行被删除，未填报", "请该单位补报该指标的本期完成值。", title="指标行被删除"),
+    ProblemType("indicator-duplicate-row", WARNING, "指标“{indicator_id}”出现了多行，已采用第一行", "删除重复的行，每个指标只保留一行。", title="指标行重复"),
     ProblemType("qualitative-unknown", ERROR, "指标“{indicator}”的完成情况“{value}”不是已达到、推进中、未达到之一", "请该单位从下拉列表中选择。", title="完成情况无法识别"),
     # --- units
     ProblemType("units-file-invalid", ERROR, "单位名录缺少“{column}”列", "单位名录至少需要“单位全称”列，可选“简称/别名”“类别”“所属分组”“联系人”“电子邮箱”“联系电话”。", title="单位名录缺列"),

@@ -937,12 +937,18 @@ def build_report(
         rhythm=config.rhythm.round,
         suspended=apart["suspended"],
         cancelled=apart["cancelled"],
-        indicators=indicator_table(
-            ws.indicators, merged.indicator_values, history.indicator_values, as_of, config.indicators
-        )
-        if ws.indicators
-        else None,
+        indicators=round_indicators(ws, merged, history),
     )
+
+
+def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> IndicatorTable | None:
+    """The round's indicator table (None when the ledger has no indicators): its values against each unit's last
+    before it (`history`, up to the round), at the round's last day. The round's report, its problems.xlsx (the
+    tenfold jumps) and the half-year's and year's outputs (as of their last round) all take it from here."""
+    if not ws.indicators:
+        return None
+    values, last = merged.indicator_values, history.indicator_values
+    return indicator_table(ws.indicators, values, last, merged.period.last_day, ws.config.indicators)
 
 
 def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:

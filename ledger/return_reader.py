@@ -277,13 +277,13 @@ class ReturnReader:
                     continue
                 if indicator_id or filled:
                     code = (
-                        "task-duplicate-row"
+                        "indicator-duplicate-row"
                         if indicator_id in seen
-                        else "task-unknown"
+                        else "indicator-unknown"
                         if indicator_id
                         else "row-added"
                     )
-                    self.report(code, sheet.name, cell_name(r + 1, id_col + 1), task_id=indicator_id, first="")
+                    self.report(code, sheet.name, cell_name(r + 1, id_col + 1), indicator_id=indicator_id)
                 for h, v in filled.items():
                     self.keep(
                         sheet.name,
@@ -317,7 +317,7 @@ class ReturnReader:
                 self.found += value_problems(indicator, found.reported(indicator), None, self.period.last_day, where)
         for meta_row in expected:
             if meta_row.task_id not in seen:
-                self.report("task-missing", meta_row.sheet, f"A{meta_row.row}", task_id=meta_row.task_id)
+                self.report("indicator-missing", meta_row.sheet, f"A{meta_row.row}", indicator_id=meta_row.task_id)
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
         r = _header_row(sheet)

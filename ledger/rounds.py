@@ -166,8 +166,12 @@ class Round:
     def write_merge(self) -> list[Path]:
         """merged.xlsx, problems.xlsx and merged.json of the round."""
         from .master import write_merge
+        from .report import round_indicators
 
-        return write_merge(self.ws, self.merge(), tasks=self.tasks, jobs=self.jobs)
+        merged = self.merge()
+        table = round_indicators(self.ws, merged, self.history) if self.ws.indicators else None
+        notes = table.jumps() if table else []
+        return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes)
 
     def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
         """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""

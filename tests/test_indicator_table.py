@@ -189,3 +189,24 @@ def test_a_red_indicator_not_behind_schedule_is_named_with_its_reason():
     assert [line.indicator.id for line in table.behind] == ["ZB-3"]
     assert table.behind_text().startswith("低于序时进度的指标1项：累计新增造林面积（完成率10.0%，序时进度50.0%）。")
     assert table.behind_text().endswith("另有1项指标亮红灯：河长制（未达到）。")
+
+
+def test_a_tenfold_jump_is_a_hint_in_problems_xlsx_where_it_was_typed(tmp_path):
+    """The jump is seen against last round's value (the round's history): problems.xlsx lists it, located, once,
+    and the report's table shows the same 提示."""
+    from .test_indicators import _round, indicator_workspace
+
+    root = indicator_workspace(tmp_path / "ws")
+    _round(root, "2021-06", {"ZB-1": {"本期完成值": "92.5"}})
+    ws, july = _round(root, "2021-07", {"ZB-1": {"本期完成值": "9.2"}})  # a slipped decimal point
+    assert "value-jump" not in [p.code for p in july.problems]  # the merge alone knows no earlier round
+    round_ = open_round(ws, "2021-07")
+    round_.write_merge()
+    sheet = openpyxl.load_workbook(ws.paths.problems_xlsx(round_.period))["问题清单"]
+    listed = [(r[2], r[4], r[5], r[8]) for r in sheet.iter_rows(min_row=3, values_only=True) if r[8]]
+    assert [row for row in listed if row[3].startswith("value-")] == [
+        ("示范区发展改革局", "指标", "G3", "value-worse-than-baseline"),
+        ("示范区发展改革局", "指标", "G3", "value-jump"),
+    ]
+    [line] = [line for line in round_.report().indicators.lines if line.indicator.id == "ZB-1"]
+    assert [p.code for p in line.notes] == ["value-worse-than-baseline", "value-jump"]

@@ -241,6 +241,9 @@ def test_nothing_a_unit_typed_on_the_indicator_sheet_is_lost(tmp_path):
         sheet["K3"] = "另附说明"  # beside the table
         sheet["A4"] = "ZB-9"  # a row of its own
         sheet["G4"] = "12"
+        sheet.insert_rows(5)
+        sheet["A5"] = "ZB-3"  # the unit's row copied below
+        sheet["G5"] = "310"
 
     from ledger.collect import collect_returns
     from ledger.history import build_history
@@ -262,6 +265,32 @@ def test_nothing_a_unit_typed_on_the_indicator_sheet_is_lost(tmp_path):
     assert [(v.indicator_id, v.typed) for v in result.indicator_values] == [("ZB-3", "约300")]
     assert sorted((u.sheet, u.cell, u.value) for u in result.unmerged) == [
         ("指标", "G4", "12"),
+        ("指标", "G5", "310"),
         ("指标", "K3", "另附说明"),
     ]
-    assert ("A4", "task-unknown") in [(p.cell, p.code) for p in result.problems]
+    rows = [(p.sheet, p.cell, p.code) for p in result.problems if p.code.startswith(("indicator-", "task-"))]
+    assert rows == [("指标", "A4", "indicator-unknown"), ("指标", "A5", "indicator-duplicate-row")]
+    assert all("指标" in p.message for p in result.problems if p.code.startswith("indicator-"))
+
+
+def test_a_deleted_indicator_row_is_named_as_an_indicator(tmp_path):
+    root = indicator_workspace(tmp_path / "ws")
+    from ledger.collect import collect_returns
+    from ledger.history import build_history
+    from ledger.merge import merge_period
+    from ledger.model import Period
+    from ledger.render import render_period
+
+    from .conftest import fill_return
+
+    ws = load_workspace(root)
+    june = Period(2021, 6)
+    render_period(ws, june, build_history(ws, june))
+    src = root / "build" / "2021-06" / "outbox" / "东街道.xlsx"
+    filled = fill_return(src, tmp_path / "in" / "东街道.xlsx", {}, "指标", lambda book: book["指标"].delete_rows(3))
+    collect_returns(ws.paths, june, [filled])
+    result = merge_period(ws, june)
+    found = [(p.sheet, p.cell, p.code) for p in result.problems if p.code.startswith(("indicator-", "task-"))]
+    assert found == [("指标", "A3", "indicator-missing")]
+    [missing] = [p for p in result.problems if p.code == "indicator-missing"]
+    assert "指标" in missing.message and "任务" not in missing.message
