@@ -62,6 +62,11 @@ class Lifecycle:
     since: str  # the round it applies from, e.g. "2021-07"
     why: str
 
+    @property
+    def since_label(self) -> str:
+        """The round it applies from, named as every output names it: 2021年7月."""
+        return Period.parse(self.since).label
+
 
 @dataclass(kw_only=True)
 class Task:

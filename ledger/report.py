@@ -150,7 +150,7 @@ class TaskLine:
     @property
     def since_label(self) -> str:
         """The round the office's closing, suspending or cancelling applies from, named: 2021年7月."""
-        return Period.parse(self.task.lifecycle.since).label if self.task.lifecycle else ""
+        return self.task.lifecycle.since_label if self.task.lifecycle else ""
 
 
 @dataclass(kw_only=True)
@@ -461,12 +461,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def apart_text(self) -> str:
         """The tasks counted apart, as every output says them after the lights: "；另有暂缓1项、已取消1项，不计入
         以上统计" (empty when there are none)."""
-        parts = [
-            f"{name}{chinese(len(lines), '项')}"
-            for name, lines in ((SUSPENDED_STATUS, self.suspended), (CANCELLED_STATUS, self.cancelled))
-            if lines
-        ]
-        return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
+        return apart_text(len(self.suspended), len(self.cancelled))
 
     @property
     def due_soon_tasks(self) -> list[TaskLine]:
@@ -939,6 +934,14 @@ def build_report(
         cancelled=apart["cancelled"],
         indicators=round_indicators(ws, merged, history),
     )
+
+
+def apart_text(suspended: int, cancelled: int) -> str:
+    """The tasks counted apart, after the lights of a round's or a span's outputs: "；另有暂缓1项、已取消1项，不计入
+    以上统计" (empty when there are none)."""
+    counted = ((SUSPENDED_STATUS, suspended), (CANCELLED_STATUS, cancelled))
+    parts = [f"{name}{chinese(n, '项')}" for name, n in counted if n]
+    return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
 
 
 def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> IndicatorTable | None:

@@ -7,6 +7,7 @@ prints as it shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import xlsxwriter
 from .indicator_table import IndicatorLine, IndicatorTable
 from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
+from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
 from .xlsx import FONT, new_workbook, table_sheet
 
@@ -126,7 +128,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
     )
     _units(book, report, label, percent, moment)
     if report.indicators is not None:
-        _indicators(book, report.indicators, label, fills)
+        indicator_sheet(book, report.indicators, label, fills)
     _categories(book, report, label, percent)
     _changes(book, report, label)
     issues = [[i.task.task.id, i.task.task.measure, i.unit, ROLE_NAMES[i.role], i.text] for i in report.issues]
@@ -148,19 +150,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         contacts,
         [30, 10, 12, 16],
     )
-    apart = [
-        [t.task.id, t.task.measure, "、".join(t.task.lead_units), t.status, t.since_label, t.why]
-        for t in (*report.suspended, *report.cancelled)
-    ]
-    if apart:
-        table_sheet(
-            book,
-            "暂缓和取消",
-            f"{label}暂缓和已取消的任务（不计入统计）",
-            ["任务编号", "具体措施", "牵头单位", "状态", "起始期次", "原因"],
-            apart,
-            [9, 40, 20, 8, 12, 30],
-        )
+    set_aside_sheet(book, [*report.suspended, *report.cancelled], label)
     wrong = [[u.unit, u.reporting, u.errors, u.contact, u.phone] for u in report.error_units]
     table_sheet(
         book,
@@ -286,9 +276,27 @@ def indicator_row(line: IndicatorLine) -> list[object]:
     ]
 
 
-def _indicators(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, fills) -> None:
-    """指标完成情况: a row per indicator coloured by its light, and a chart of 完成率 against 序时进度 for the
-    numeric ones, the furthest behind first (its data beside the table, hidden)."""
+def set_aside_sheet(book: xlsxwriter.Workbook, lines: Sequence[TaskLine | SpanTask], label: str) -> None:
+    """暂缓和取消 (a round's or a span's), when the office suspended or cancelled a task: what, since when, why."""
+    rows = [
+        [t.task.id, t.task.measure, "、".join(t.task.lead_units), t.status, life.since_label, life.why]
+        for t in lines
+        if (life := t.task.lifecycle) is not None
+    ]
+    if rows:
+        table_sheet(
+            book,
+            "暂缓和取消",
+            f"{label}暂缓和已取消的任务（不计入统计）",
+            ["任务编号", "具体措施", "牵头单位", "状态", "起始期次", "原因"],
+            rows,
+            [9, 40, 20, 8, 12, 30],
+        )
+
+
+def indicator_sheet(book: xlsxwriter.Workbook, table: IndicatorTable, label: str, fills) -> None:
+    """指标完成情况 (titled "{label}主要指标完成情况"): a row per indicator coloured by its light, and a chart of
+    完成率 against 序时进度 for the numeric ones, the furthest behind first (its data beside the table, hidden)."""
     rows = [indicator_row(line) for line in table.lines]
     formats = [fills[line.light] for line in table.lines]
     sheet = table_sheet(

@@ -5,6 +5,8 @@ decides every figure the three outputs show: each task's status at the end of th
 consolidated status, the one definition the round reports use), the round it was first 已完成 and the 完成时间
 typed, each lead's last progress labelled with the round it came from; per unit, completion over every task it
 leads (done when all its leads say so) and its reporting record over the rounds; and completion round by round.
+Tasks suspended or cancelled at the span's end are listed apart, and the indicator table is the one of the span's
+last round with data (`report.round_indicators`), so the span's outputs and that round's say the same.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from datetime import date
 
 from .clock import today
 from .config import DONE_STATUS
-from .history import History, RoundRecord, Said
+from .history import History, RoundRecord, Said, build_history, cached_merge
+from .indicator_table import IndicatorTable
 from .model import Period, Task
-from .report import Completion, Light, TaskTotals, light_of, reporting_lines
+from .report import Completion, Light, TaskTotals, apart_text, light_of, reporting_lines, round_indicators
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import round_tasks
 from .wording import chinese
@@ -92,6 +95,25 @@ class SpanReport(TaskTotals[SpanTask]):
     units: list[SpanUnit]
     points: list[RoundPoint]
     documents: dict[str, str] = field(default_factory=dict)
+    # Tasks suspended (暂缓) or cancelled (已取消) at the span's end: listed apart, in no count of `tasks`.
+    suspended: list[SpanTask] = field(default_factory=list)
+    cancelled: list[SpanTask] = field(default_factory=list)
+    indicators: IndicatorTable | None = None  # as of `indicators_round`, when the ledger has indicators
+    indicators_round: Period | None = None  # the span's last round with data
+
+    def indicators_as_of_text(self) -> str:
+        """Which round the indicator values are of, said beside them in every output: a span's indicators are its
+        last round's with data, and a year asked for in September must not read as the year-end's."""
+        if self.indicators_round is None:
+            return ""
+        named = chinese(self.indicators_round)
+        if self.indicators_round == self.rounds[-1]:
+            return f"指标完成情况为{named}（{self.heading}最后一期）调度数据。"
+        return f"指标完成情况为已有数据的最近一期即{named}的调度数据（{self.heading}最后一期尚无数据）。"
+
+    def apart_text(self) -> str:
+        """"；另有暂缓1项、已取消1项，不计入以上统计" after the lights, as a round's outputs say it."""
+        return apart_text(len(self.suspended), len(self.cancelled))
 
     @property
     def heading(self) -> str:
@@ -130,6 +152,15 @@ class SpanReport(TaskTotals[SpanTask]):
             "overdue": [t.task.id for t in self.overdue_tasks],
             "done_in": {t.task.id: str(t.done_in) for t in self.tasks if t.done_in},
             "completion_by_round": [{"period": str(p.period), "done": p.done, "total": p.total} for p in self.points],
+            "suspended": [t.task.id for t in self.suspended],
+            "cancelled": [t.task.id for t in self.cancelled],
+            "indicators": None
+            if self.indicators is None or self.indicators_round is None
+            else {
+                "as_of_round": str(self.indicators_round),
+                "lights": self.indicators.counts(),
+                "behind": [line.indicator.id for line in self.indicators.behind],
+            },
             "units": [
                 {
                     "unit": u.unit,
@@ -165,9 +196,13 @@ def build_span_report(
     as_of = last.period.end if last else period.start
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     lines = []
+    apart: dict[str, list[SpanTask]] = {"suspended": [], "cancelled": []}
     for task in round_tasks(ws.paths, rounds[-1], ws.tasks) if tasks is None else tasks:
-        if task.lifecycle is not None and task.lifecycle.state != "closed":
-            continue  # suspended or cancelled at the span's end (ledger tasks): in no count, as in the round's report
+        if task.lifecycle is not None and task.lifecycle.state in apart:
+            # suspended or cancelled at the span's end (ledger tasks): in no count, listed apart as the round's report
+            status = SUSPENDED_STATUS if task.lifecycle.state == "suspended" else CANCELLED_STATUS
+            apart[task.lifecycle.state].append(SpanTask(task=task, status=status, light="grey", overdue=False))
+            continue
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         closed_in = history.closed_in.get(task.id)
@@ -205,7 +240,18 @@ def build_span_report(
         units=units,
         points=points,
         documents={d.code: d.name or d.code for d in config.documents},
+        suspended=apart["suspended"],
+        cancelled=apart["cancelled"],
+        indicators=_last_round_indicators(ws, last.period) if last and ws.indicators else None,
+        indicators_round=last.period if last and ws.indicators else None,
     )
+
+
+def _last_round_indicators(ws: Workspace, period: Period) -> IndicatorTable | None:
+    """The indicator table of the span's last round with data, built as that round's report builds it (its
+    merge and the history before it, both cached by then): one definition, the same figures."""
+    merged, _ = cached_merge(ws, period, round_tasks(ws.paths, period, ws.tasks))
+    return round_indicators(ws, merged, build_history(ws, period))
 
 
 def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> list[SpanUnit]:

@@ -22,7 +22,7 @@ from .config import DONE_STATUS
 from .model import Task
 from .processes import in_processes
 from .report import LIGHT_NAMES
-from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, lights_chart
+from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, indicator_sheet, lights_chart, set_aside_sheet
 from .span import SpanReport, SpanTask, SpanUnit
 from .templating import template
 from .wording import chinese, without_spaces
@@ -65,10 +65,11 @@ def done_in_text(t: SpanTask) -> str:
 
 
 def lights_text(report: SpanReport) -> str:
-    """绿灯30项，黄灯5项，红灯3项，未报送2项 (未报送 left out when no task is grey, as when it is folded into red)."""
+    """绿灯30项，黄灯5项，红灯3项，未报送2项 (未报送 left out when no task is grey, as when it is folded into red);
+    then the tasks suspended or cancelled, counted apart: "；另有暂缓1项，不计入以上统计"."""
     counts = report.counts
     shown = [light for light in LIGHTS if light != "grey" or counts["grey"]]
-    return "，".join(f"{LIGHT_NAMES[light]}{chinese(counts[light], '项')}" for light in shown)
+    return "，".join(f"{LIGHT_NAMES[light]}{chinese(counts[light], '项')}" for light in shown) + report.apart_text()
 
 
 def led_units(report: SpanReport) -> list[SpanUnit]:
@@ -158,6 +159,8 @@ def span_context(report: SpanReport) -> dict:
         "attachment_title": f"{report.heading}任务完成情况表",
         "attachments": [{"label": "", "title": f"{report.heading}任务完成情况表"}],  # the 附件 note, one line
         "summary": report.summary(),
+        "indicators_as_of": report.indicators_as_of_text(),
+        "set_aside": [*report.suspended, *report.cancelled],
     }
 
 
@@ -194,13 +197,20 @@ def _workbook(report: SpanReport, path: Path) -> None:
     heading = report.heading
     book = new_workbook(path, created, f"{report.title}{heading}汇总台账")
     percent = book.add_format({"num_format": "0.0%", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"})
-    sheets = [
-        _overview(book, report, percent),
-        _tasks(book, report),
-        _units(book, report, percent),
-        _rounds(book, report, percent),
-    ]
-    for sheet in sheets:
+    fills = {
+        light: book.add_format(
+            {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": colour}
+        )
+        for light, colour in CELL_FILLS.items()
+    }
+    _overview(book, report, percent)
+    _tasks(book, report, fills)
+    _units(book, report, percent)
+    _rounds(book, report, percent)
+    if report.indicators is not None and report.indicators_round is not None:
+        indicator_sheet(book, report.indicators, f"截至{chinese(report.indicators_round)}", fills)
+    set_aside_sheet(book, [*report.suspended, *report.cancelled], heading)
+    for sheet in book.worksheets():
         page_header(sheet, report.office, f"{report.title}{heading}完成情况", f"数据截至{chinese(report.as_of)}")
     book.close()
 
@@ -223,20 +233,18 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         ["有报送有误的单位", sum(bool(u.with_errors) for u in due)],
         ["数据截至", report.as_of],
         ["报告日期", report.issued],
+        ["暂缓（不计入统计）", len(report.suspended)],
+        ["已取消（不计入统计）", len(report.cancelled)],
     ]
+    if report.indicators is not None:
+        rows.append(["指标数据", report.indicators_as_of_text()])
     sheet = table_sheet(book, "概况", f"{report.heading}完成情况概况", ["指标", "数值"], rows, [24, 44])
     sheet.write_number(5, 1, round(report.completion, 4), percent)
     lights_chart(book, sheet, 8)
     return sheet
 
 
-def _tasks(book: xlsxwriter.Workbook, report: SpanReport):
-    fills = {
-        light: book.add_format(
-            {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": colour}
-        )
-        for light, colour in CELL_FILLS.items()
-    }
+def _tasks(book: xlsxwriter.Workbook, report: SpanReport, fills):
     headers = [h.format(end=end_name(report)) for h in TASK_HEADERS]
     rows = [
         [

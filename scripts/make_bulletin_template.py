@@ -511,6 +511,13 @@ def span_body(doc) -> None:
         "{{ lights_text }}。{{ coverage }}",
     )
     add(doc, "Normal", "{{ rounds_text }}")
+    add(doc, "Normal", "{%p if r.indicators %}")
+    add(
+        doc,
+        "Normal",
+        "主要指标完成情况：{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}{{ indicators_as_of }}",
+    )
+    add(doc, "Normal", "{%p endif %}")
     add(doc, "Heading1", "二、各单位完成情况")
     add(
         doc,
@@ -536,6 +543,17 @@ def span_body(doc) -> None:
         "{{ end_name }}状态：{{ t.status }}）。",
     )
     add(doc, "Normal", "{%p endfor %}")
+    add(doc, "Normal", "{%p if set_aside %}")
+    add(doc, "Normal", "另有暂缓、取消的任务{{ cn(set_aside|length, '项') }}，由牵头办公室决定，不计入以上统计：")
+    add(doc, "Normal", "{%p for t in set_aside %}")
+    add(
+        doc,
+        "Normal",
+        "{{ loop.index }}．{{ t.task.measure.rstrip('。；') }}（{{ t.task.id }}；{{ t.status }}，"
+        "自{{ t.task.lifecycle.since_label }}起；原因：{{ t.task.lifecycle.why }}）。",
+    )
+    add(doc, "Normal", "{%p endfor %}")
+    add(doc, "Normal", "{%p endif %}")
     add(doc, "Heading1", "五、工作要求")
     last = add(
         doc,

@@ -210,3 +210,60 @@ def test_a_tenfold_jump_is_a_hint_in_problems_xlsx_where_it_was_typed(tmp_path):
     ]
     [line] = [line for line in round_.report().indicators.lines if line.indicator.id == "ZB-1"]
     assert [p.code for p in line.notes] == ["value-worse-than-baseline", "value-jump"]
+
+
+def indicator_rows(table) -> list[tuple]:
+    return [
+        (
+            *(line.indicator.id, line.value_text, line.completion_text, line.schedule_text, line.light),
+            *(line.last, line.change_text, line.hints, line.judgement.reason),
+        )
+        for line in table.lines
+    ]
+
+
+def test_the_year_carries_its_last_rounds_indicator_table_in_its_three_outputs(three_rounds):
+    """2021 asked for in September: its indicators are August's, the same in every output as August's own, and
+    each output says they are August's, not the year-end's."""
+    from docx import Document
+
+    from ledger.model import Period
+
+    ws, august, month_files = three_rounds
+    year, written = open_round(ws, "2021").publish(issued=date(2021, 9, 6))
+    files = {p.suffix: p for p in written}
+    assert year.indicators_round == Period(2021, 8)
+    assert indicator_rows(year.indicators) == indicator_rows(august.indicators)
+    assert year.summary()["indicators"] == {"as_of_round": "2021-08", **august.summary()["indicators"]}
+    as_of = "指标完成情况为已有数据的最近一期即2021年8月的调度数据（2021年全年最后一期尚无数据）。"
+    assert year.indicators_as_of_text() == as_of
+
+    def sheet_rows(path) -> list[tuple]:
+        sheet = openpyxl.load_workbook(path)["指标完成情况"]
+        return [r[:16] for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]]
+
+    assert sheet_rows(files[".xlsx"]) == sheet_rows(month_files[".xlsx"])
+    book = openpyxl.load_workbook(files[".xlsx"])
+    assert book["指标完成情况"]["A1"].value == "截至2021年8月主要指标完成情况"
+    assert ["指标数据", as_of] in [list(r[:2]) for r in book["概况"].iter_rows(min_row=3, values_only=True)]
+
+    def page_lights(path) -> list[tuple[str, str]]:
+        html = path.read_text(encoding="utf-8")
+        return re.findall(r'data-light="(\w+)" data-unit="[^"]*" data-behind="\d" data-indicator="([^"]+)"', html)
+
+    assert page_lights(files[".html"]) == page_lights(month_files[".html"]) != []
+    assert f'<p class="note" id="indicators-as-of">{as_of}</p>' in files[".html"].read_text(encoding="utf-8")
+    text = "\n".join(p.text for p in Document(str(files[".docx"])).paragraphs)
+    assert (
+        "主要指标完成情况：共5项：绿灯3项、黄灯1项、未报送1项。"
+        "低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。" + as_of
+    ) in text
+
+
+def test_the_half_year_takes_the_indicators_of_its_own_last_round(three_rounds):
+    ws, _, _ = three_rounds
+    half = open_round(ws, "2021-H1").report(issued=date(2021, 7, 6))
+    june = open_round(ws, "2021-06").report(issued=date(2021, 7, 6))
+    assert str(half.indicators_round) == "2021-06"
+    assert indicator_rows(half.indicators) == indicator_rows(june.indicators)
+    assert half.indicators_as_of_text() == "指标完成情况为2021年6月（2021年上半年最后一期）调度数据。"

@@ -250,3 +250,40 @@ def test_a_status_is_named_at_the_spans_end_only_when_every_round_inside_has_dat
         "上半年末",
         "目前",
     ]
+
+
+def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp_path):
+    """Out of every count of the year, as in the round's report, and listed with since when and why."""
+    from ledger.task_changes import change_task
+
+    root = year_over_three_months(tmp_path)
+    ws = load_workspace(root)
+    change_task(ws, "suspend", "T-3", "等待上级政策出台", start=Period(2021, 6))
+    change_task(ws, "cancel", "T-2", "并入其他任务", start=Period(2021, 6))
+    report, paths = open_round(load_workspace(root), "2021").publish(issued=ISSUED)
+    assert [t.task.id for t in report.tasks] == ["T-1"]
+    assert [(t.task.id, t.status) for t in report.suspended] == [("T-3", "暂缓")]
+    assert [(t.task.id, t.status) for t in report.cancelled] == [("T-2", "已取消")]
+    assert (report.summary()["suspended"], report.summary()["cancelled"]) == (["T-3"], ["T-2"])
+    apart = "；另有暂缓1项、已取消1项，不计入以上统计"
+    listed = [
+        ("T-3", "推进电子票据。", "暂缓", "2021年6月", "等待上级政策出台"),
+        ("T-2", "完善预算绩效管理。", "已取消", "2021年6月", "并入其他任务"),
+    ]
+    book = openpyxl.load_workbook(paths[0])
+    rows = [(r[0], r[1], r[3], r[4], r[5]) for r in book["暂缓和取消"].iter_rows(min_row=3, values_only=True)]
+    assert rows == listed
+    overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
+    assert (overview["任务总数"], overview["暂缓（不计入统计）"], overview["已取消（不计入统计）"]) == (1, 1, 1)
+    html = paths[1].read_text(encoding="utf-8")
+    for table, (task_id, measure, status, since, why) in zip(("suspended", "cancelled"), listed, strict=True):
+        assert re.search(
+            rf'<table id="{table}".*?data-task="{task_id}">.*?{measure}.*?{status}.*?{since}.*?{why}', html, re.S
+        )
+    assert apart in html
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert apart in body
+    assert "另有暂缓、取消的任务2项，由牵头办公室决定，不计入以上统计：" in body
+    assert "1．推进电子票据（T-3；暂缓，自2021年6月起；原因：等待上级政策出台）。" in body
+    assert "2．完善预算绩效管理（T-2；已取消，自2021年6月起；原因：并入其他任务）。" in body
+    assert [row.cells[0].text for row in Document(str(paths[2])).tables[0].rows[1:]] == ["T-1"]
