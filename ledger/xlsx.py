@@ -271,14 +271,15 @@ class Workbook(xlsxwriter.Workbook):
     """
 
     def __init__(self, path: Path, options: dict[str, Any], *, jobs: int = 1) -> None:
-        super().__init__(str(temporary_beside(path)), options)  # written aside, renamed over `path` at close
+        self.temporary = temporary_beside(path)  # written aside, renamed over `path` at close
+        super().__init__(str(self.temporary), options)
         self.path = path
         self.written = path  # where the file went: beside `path` when `path` is open in another program
         self.streamed: dict[str, _StreamedTable] = {}  # by sheet name
         self.jobs = jobs  # processes that make the streamed tables' XML, a table each
 
     def close(self) -> None:
-        temporary = Path(self.filename)
+        temporary = self.temporary
         try:
             try:
                 super().close()
@@ -294,6 +295,21 @@ class Workbook(xlsxwriter.Workbook):
 
     def _get_packager(self) -> Packager:
         return _Packager()  # shared strings written from a cache (see _SharedStrings)
+
+    def _store_workbook(self) -> None:
+        """Assemble the package in memory, then write it in one go: xlsxwriter leaves its zip file open when a
+        write to the disk fails (a full disk), and closing it at exit prints a traceback after our message."""
+        package = io.BytesIO()
+        self.filename: Any = package
+        try:
+            super()._store_workbook()
+        finally:
+            self.filename = str(self.temporary)
+        try:
+            with open(self.temporary, "wb") as out:
+                out.write(package.getbuffer())
+        except OSError as exc:  # said with the file's name, so the message names its folder
+            raise OSError(exc.errno, exc.strerror, str(self.temporary)) from exc
 
 
 def new_workbook(path: Path, created: datetime, title: str, *, jobs: int = 1) -> Workbook:
