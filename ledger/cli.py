@@ -341,6 +341,21 @@ WRITE_REFUSED = {
 }
 
 
+def chinese_short_help(text: str, limit: int = 56) -> str:
+    """The line `ledger --help` lists a command with: its first sentence, cut at a clause when long. (click cuts
+    at spaces, and Chinese has none, so it would print a stump ending in "...".)"""
+    sentence = text.split("。")[0]
+    if len(sentence) <= limit:
+        return sentence + "。"
+    depth, cuts = 0, []
+    for i, c in enumerate(sentence[:limit]):
+        depth += {"（": 1, "）": -1}.get(c, 0)
+        if depth == 0 and c in "；，：":
+            cuts.append(i)
+    end = cuts[-1] if cuts else sentence.find("（") if "（" in sentence else limit
+    return sentence[:end] + "。"
+
+
 class ChineseCommand(click.Command):
     """A command whose usage line reads 用法： ledger render [选项]. A command that writes holds the workspace
     while it runs, so that a second one waits (or says who holds it); a write the system refuses (a read-only
@@ -349,6 +364,9 @@ class ChineseCommand(click.Command):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or chinese_short_help(self.help or "")
 
     def invoke(self, ctx: click.Context):
         try:
@@ -904,7 +922,13 @@ def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send:
 
 def command_group(name: str, help_text: str) -> click.Group:
     """A group of subcommands (ledger returns …, ledger rounds …) whose usage lines read in Chinese too."""
-    group = click.Group(name, help=help_text, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
+    group = click.Group(
+        name,
+        help=help_text,
+        short_help=chinese_short_help(help_text),
+        options_metavar="[选项]",
+        subcommand_metavar="命令 [参数]...",
+    )
     group.command_class = ChineseCommand
     main.add_command(group)
     return group

@@ -429,3 +429,10 @@ def test_an_output_open_in_another_program_is_written_beside_and_both_are_named(
     beside = held.with_name("merged（新）.xlsx")
     assert held.read_bytes() == before and beside.is_file()
     assert "output-locked" in again.output and str(beside) in again.output
+
+
+@pytest.mark.parametrize("group", [[], ["returns"], ["tasks"], ["units"], ["rounds"]])
+def test_help_lists_every_command_with_a_whole_chinese_line(group):
+    listed = CliRunner().invoke(main, [*group, "--help"], terminal_width=100).output.split("命令:")[1]
+    lines = [line.strip() for line in listed.splitlines() if line.strip()]
+    assert lines and all(not line.endswith("...") and line.endswith("。") for line in lines), lines
