@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from ledger.rounds import open_round
 from ledger.samples import make_sample_returns
 from ledger.workspace import LAUNCHER, init_workspace, load_workspace
 
-from .conftest import UNITS, UNITS_HEADER, copy_example, make_workspace, require_binary, write_xlsx
+from .conftest import ROOT, UNITS, UNITS_HEADER, copy_example, make_workspace, require_binary, write_xlsx
 from .test_mail import Inbox, dovecot, free_port  # noqa: F401 - dovecot: the IMAP server fixture
 from .test_report import CHROMIUM_FLAGS
 
@@ -568,3 +569,105 @@ def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, 
         ]
     finally:
         stop(process)
+
+
+@contextmanager
+def served(root: Path, host: str, *, need_login: bool = False):
+    """The console made for `host` (a wildcard too), in this process, listening on 127.0.0.1 only: a request
+    names the address a colleague typed by its Host header. Yields the base URL and the console."""
+    import threading
+
+    import uvicorn
+
+    from ledger.console.app import make_app
+
+    port = free_port()
+    app = make_app(root, host=host, port=port, need_login=need_login)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive()
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app.state.console
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    """A multipart/form-data body (as a browser posts a form with files) and its Content-Type."""
+    boundary = "----ledger-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts += [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+        for name, data in files.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_keep_takes_only_the_files_of_a_finished_preview_of_its_kind_that_offered_it(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    units = root / "source" / "units.xlsx"
+    kept = units.read_bytes()
+    with served(root, "127.0.0.1") as (base, console):
+        cookie, token = session_of(base)
+        headers = {"Cookie": cookie, "Origin": base}
+
+        def run(action: str, fields: dict[str, str], files: dict[str, bytes] | None = None) -> tuple[int, dict]:
+            body, kind = multipart({"csrf": token, **fields}, files or {})
+            request = urllib.request.Request(
+                f"{base}/do/{action}", data=body, headers={**headers, "Content-Type": kind}, method="POST"
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    job = re.search(r'id="job-([0-9a-f]+)"', answer.read().decode("utf-8")).group(1)
+            except urllib.error.HTTPError as exc:
+                return exc.code, {}
+            deadline = time.monotonic() + 120
+            while (state := console.jobs.state(job))["state"] not in ("done", "failed"):
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            return 200, state
+
+        status, collected = run("collect-files", {"period": "2021-06"}, {"示范区财政局.xlsx": kept})
+        assert (status, collected["state"]) == (200, "done")
+        status, broken = run("units-preview", {}, {"单位名录.xlsx": b"not a workbook"})
+        assert (status, broken["state"], broken["details"]["keep"]) == (200, "done", None)  # errors: nothing offered
+        status, unread = run("import-preview", {}, {"方案.docx": b"not a document"})
+        assert (status, unread["state"], unread["details"]["keep"]) == (200, "done", None)
+        status, failed = run("units-preview", {}, {"单位名录.xlsx": kept, "单位名录（2）.xlsx": kept})  # one file
+        assert (status, failed["state"]) == (200, "failed")
+        write_xlsx(tmp_path / "units.xlsx", [UNITS_HEADER, *UNITS])
+        checked = (tmp_path / "units.xlsx").read_bytes()
+        status, offered = run("units-preview", {}, {"单位名录.xlsx": checked})
+        assert offered["details"]["keep"] == "units-keep"
+        records = read_records(root / "source" / "console.jsonl").records
+
+        crafted = [
+            ("units-keep", collected),  # a collect job's files
+            ("units-keep", broken),  # a preview that found errors
+            ("units-keep", failed),  # a failed preview
+            ("import-keep", unread),  # a preview that found errors
+            ("import-keep", offered),  # a preview of the other kind
+            ("units-keep", {"id": "0123456789abcdef"}),  # no such job
+        ]
+        for action, job in crafted:
+            assert run(action, {"preview": job["id"]}) == (422, {}), (action, job)
+        assert units.read_bytes() == kept
+        assert read_records(root / "source" / "console.jsonl").records == records
+        assert sorted(p.name for p in (root / "source" / "tasks").iterdir()) == sorted(
+            p.name for p in (ROOT / "source" / "tasks").iterdir()
+        )
+
+        status, done = run("units-keep", {"preview": offered["id"]})
+        assert (status, done["state"]) == (200, "done")
+        assert units.read_bytes() == checked
+        assert read_records(root / "source" / "console.jsonl").records[-1]["action"] == "units-keep"

@@ -87,7 +87,7 @@ class Action:
     fields: tuple[str, ...] = ()  # form fields it needs, each required
     uploads: bool = False  # takes uploaded files
     round: bool = True  # works on the round chosen on the page (set-up works on the workspace alone)
-    keeps: bool = False  # keeps the file an earlier preview read (its job named in the form's "preview")
+    keeps: str = ""  # the preview action whose file it keeps (that preview's job named in the form's "preview")
 
 
 def _problems(found: list[Problem]) -> list[dict[str, Any]]:
@@ -404,10 +404,16 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(name="init", title="新建台账", run=init, round=False),
         Action(name="units-preview", title="读取单位名录", run=units_preview, uploads=True, round=False),
-        Action(name="units-keep", title="保存单位名录", run=units_keep, round=False, keeps=True),
+        Action(name="units-keep", title="保存单位名录", run=units_keep, round=False, keeps="units-preview"),
         Action(
             name="import-preview", title="读取政策文件", run=lambda job: _import(job, True), uploads=True, round=False
         ),
-        Action(name="import-keep", title="保存任务清单", run=lambda job: _import(job, False), round=False, keeps=True),
+        Action(
+            name="import-keep",
+            title="保存任务清单",
+            run=lambda job: _import(job, False),
+            round=False,
+            keeps="import-preview",
+        ),
     )
 }

@@ -350,7 +350,7 @@ class Console:
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
             return PlainTextResponse("请把表单填写完整（或选择文件）后再提交。", status_code=422)
-        staged = self.jobs.staged(str(form.get("preview", ""))) if action.keeps else []
+        staged = self.jobs.staged(str(form.get("preview", "")), action.name) if action.keeps else []
         if action.keeps and not staged:
             return PlainTextResponse("要保存的文件已不在，请重新上传。", status_code=422)
         period = None

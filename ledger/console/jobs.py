@@ -108,10 +108,13 @@ class Jobs:
             found = {**found, "state": "failed", "message": "操作意外中止，请重新操作。"}
         return {**found, "id": job_id, "action": job.action}
 
-    def staged(self, job_id: str) -> list[Path]:
-        """The files a finished job read (a previewed units file or policy document), for the action keeping it."""
-        job = self.started.get(job_id)
-        if job is None:
+    def staged(self, job_id: str, keep: str) -> list[Path]:
+        """The files a preview read (a units file or policy document), for the action `keep` keeping them: only
+        from a finished preview of the kind that action keeps, which offered it (no errors found); else none."""
+        job, state = self.started.get(job_id), self.state(job_id)
+        if job is None or state is None or job.action != ACTIONS[keep].keeps or state["state"] != "done":
+            return []
+        if not isinstance(details := state.get("details"), dict) or details.get("keep") != keep:
             return []
         request = json.loads((job.folder / REQUEST).read_text(encoding="utf-8"))
         return [Path(f) for f in request["files"]]
