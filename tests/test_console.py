@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.console.trust import LOGIN_TRIES, Sessions, check_password, set_password
+from ledger.console.trust import LOGIN_TRIES, MAX_SESSIONS, Sessions, check_password, set_password
 from ledger.model import Period
 from ledger.outbox import read_manifest
 from ledger.records import read_records
@@ -595,6 +595,32 @@ def served(root: Path, host: str, *, need_login: bool = False):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_only_pages_with_forms_open_a_session_and_sessions_stay_bounded(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": base}
+        assert get(base, "/static/console.css")[0] == 200
+        assert get(base, "/files/2021-06/report.html")[0] == 404
+        assert get(base, "/jobs/0123456789abcdef")[0] == 404
+        assert post(base, "/do/render", b"period=2021-06&csrf=x", form) == 403  # no session: refused, none opened
+        assert post(base, "/logout", b"csrf=x", form) == 403
+        assert console.sessions.sessions == {}
+        cookie, token = session_of(base)
+        assert [s.csrf for s in console.sessions.sessions.values()] == [token]
+        assert get(base, "/jobs/0123456789abcdef", {"Cookie": cookie})[0] == 404
+        assert len(console.sessions.sessions) == 1  # a request with its cookie opens none
+
+    sessions = Sessions()
+    first = sessions.open("王敏")
+    stale = sessions.open("李明")
+    sessions.sessions[stale].expires = time.time() - 1
+    opened = [sessions.open("王敏") for _ in range(MAX_SESSIONS + 5)]
+    assert stale not in sessions.sessions  # expired: pruned when another opened, never looked up again
+    assert len(sessions.sessions) == MAX_SESSIONS
+    assert first not in sessions.sessions and sessions.get(opened[0]) is None  # the oldest dropped
+    assert list(sessions.sessions) == opened[-MAX_SESSIONS:]
 
 
 def multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:

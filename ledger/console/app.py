@@ -60,6 +60,10 @@ STATE_WORDS = {
 }
 
 
+def expired() -> Response:
+    return PlainTextResponse("拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403)
+
+
 @dataclass(kw_only=True)
 class Console:
     """The console of one workspace: who may use it, the jobs it started, its pages."""
@@ -95,9 +99,10 @@ class Console:
         )
         return HTMLResponse(text, headers=SECURITY_HEADERS)
 
-    def guard(self, request: Request) -> tuple[Session | None, Response | None]:
+    def guard(self, request: Request, *, page: bool = False) -> tuple[Session | None, Response | None]:
         """The request's session, or the answer that refuses it: a foreign Host, a POST from another page or
-        without its token, a visitor not signed in."""
+        without its token, a visitor not signed in. On loopback without a password only a `page` (one with forms)
+        opens a session; a file or a job's progress needs none, and a POST without one is refused."""
         host = request.headers.get("host", "")
         if host not in self.hosts:
             return None, PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
@@ -107,9 +112,11 @@ class Console:
             return None, PlainTextResponse("拒绝：请求不是从控制台页面发出的。", status_code=403)
         token = request.cookies.get(SESSION_COOKIE)
         session = self.sessions.get(token)
-        if session is None and not self.need_login:  # loopback without a password: the OS user's session
+        if session is None and not self.need_login and page:  # loopback without a password: the OS user's
             request.state.new_session = self.sessions.open(current_user() or "本机用户")
             return self.sessions.get(request.state.new_session), None
+        if session is None and not self.need_login:
+            return None, (expired() if request.method == "POST" else None)
         if session is None:
             return None, RedirectResponse("/login", status_code=303)
         return session, None
@@ -118,9 +125,7 @@ class Console:
         """A POST's CSRF token, from the form or htmx's header."""
         given = request.headers.get("x-csrf-token") or str(form.get("csrf", ""))
         if not given or given != session.csrf:
-            return PlainTextResponse(
-                "拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403
-            )
+            return expired()
         return None
 
     def with_cookie(self, response: Response, request: Request) -> Response:
@@ -150,7 +155,7 @@ class Console:
     # --- pages
 
     async def board(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()
@@ -175,7 +180,7 @@ class Console:
         return self.with_cookie(response, request)
 
     async def returns(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()
@@ -190,7 +195,7 @@ class Console:
         return self.with_cookie(response, request)
 
     async def problems(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()
@@ -207,7 +212,7 @@ class Console:
         return self.with_cookie(response, request)
 
     async def tasks(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()
@@ -231,7 +236,7 @@ class Console:
         return self.with_cookie(response, request)
 
     async def records(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         found = read_records(self.paths.console_log).records[-200:]
@@ -239,7 +244,7 @@ class Console:
         return self.with_cookie(response, request)
 
     async def setup(self, request: Request) -> Response:
-        session, refused = self.guard(request)
+        session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()

@@ -24,6 +24,7 @@ SESSION_HOURS = 12
 LOGIN_TRIES = 5  # failed logins from one address within LOGIN_WINDOW seconds, then it waits
 LOGIN_WINDOW = 300.0
 SESSION_COOKIE = "ledger_session"
+MAX_SESSIONS = 100  # beyond it the oldest is dropped: on loopback without a password any page opens one
 
 
 def is_loopback(host: str) -> bool:
@@ -74,10 +75,14 @@ class Sessions:
     failures: dict[str, list[float]] = field(default_factory=dict)
 
     def open(self, user: str) -> str:
+        """A new session's token; expired sessions go, and the oldest beyond MAX_SESSIONS (kept in opening order)."""
+        now = time.time()
+        for token in [t for t, s in self.sessions.items() if s.expires < now]:
+            del self.sessions[token]
+        while len(self.sessions) >= MAX_SESSIONS:
+            del self.sessions[next(iter(self.sessions))]
         token = secrets.token_urlsafe(32)
-        self.sessions[token] = Session(
-            user=user, csrf=secrets.token_urlsafe(32), expires=time.time() + SESSION_HOURS * 3600
-        )
+        self.sessions[token] = Session(user=user, csrf=secrets.token_urlsafe(32), expires=now + SESSION_HOURS * 3600)
         return token
 
     def get(self, token: str | None) -> Session | None:
