@@ -1326,7 +1326,7 @@ def tasks_log(workspace: Path | None, as_json: bool) -> None:
     "--set-password", "set_password", is_flag=True, help="设置控制台的登录密码（只保存加盐的散列值），然后退出。"
 )
 def serve(workspace: Path | None, host: str, port: int, open_browser: bool, set_password: bool) -> None:
-    from .console import console_address, serve_console, set_console_password
+    from .console import console_addresses, serve_console, set_console_password
 
     root = ws_module.find_workspace(workspace)
     if set_password:
@@ -1335,5 +1335,5 @@ def serve(workspace: Path | None, host: str, port: int, open_browser: bool, set_
             raise click.ClickException("密码至少8位。")
         echo(f"已设置控制台密码（加盐散列）：{set_console_password(root, password)}")
         return
-    echo(f"台账控制台：{console_address(host, port)}（工作目录 {root}；按 Ctrl+C 停止）")
+    echo(f"台账控制台：{'、'.join(console_addresses(host, port))}（工作目录 {root}；按 Ctrl+C 停止）")
     serve_console(root, host=host, port=port, open_browser=open_browser)

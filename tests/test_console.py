@@ -597,6 +597,49 @@ def served(root: Path, host: str, *, need_login: bool = False):
         thread.join(timeout=10)
 
 
+def test_a_console_on_the_loopback_address_says_the_address_it_answers_at(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    process, base = start_console(root, "--host", "127.0.0.1")
+    try:
+        assert process.stdout is not None
+        assert f"台账控制台：{base}/（" in process.stdout.readline().decode("utf-8")
+        assert get(base, "/setup")[0] == 200
+        assert get(base, "/setup", {"Host": "192.0.2.10:" + base.rsplit(":", 1)[1]})[0] == 400
+    finally:
+        stop(process)
+
+
+def test_a_console_on_every_address_answers_to_the_names_colleagues_type_and_prints_them(tmp_path):
+    from ledger.console import console_addresses
+    from ledger.console.app import login_needed
+
+    root = copy_example(tmp_path / "ws")
+    set_password(root / ".ledger-console.json", "办公室口令2021")
+    machine = socket.gethostname().lower()
+    resolved = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+    with served(root, "0.0.0.0", need_login=login_needed(root, "0.0.0.0")) as (base, _):
+        port = base.rsplit(":", 1)[1]
+        printed = console_addresses("0.0.0.0", int(port))
+        assert printed[0] == f"http://127.0.0.1:{port}/" and f"http://{machine}:{port}/" in printed
+        assert not [a for a in printed if "0.0.0.0" in a]
+        typed = {urllib.parse.urlsplit(a).netloc for a in printed} | {f"{a}:{port}" for a in resolved if "." in a}
+        for host in typed | {f"{machine.upper()}:{port}"}:
+            assert get(base, "/login", {"Host": host})[0] == 200, host
+        for host in (f"evil.example:{port}", f"0.0.0.0:{port}", f"192.0.2.250:{port}", machine):
+            assert get(base, "/login", {"Host": host}) == (400, "地址不对：请用控制台启动时显示的地址访问。"), host
+        colleague = f"http://{machine}:{port}"
+        data = urllib.parse.urlencode({"name": "李明", "password": "办公室口令2021"}).encode()
+        headers = {"Host": f"{machine}:{port}", "Origin": colleague}
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(urllib.request.Request(base + "/login", data=data, headers=headers), timeout=30)
+        except urllib.error.HTTPError as exc:
+            signed = exc
+        assert signed.code == 303
+        cookie = signed.headers["set-cookie"].split(";")[0]
+        assert "操作人：李明" in get(base, "/setup", {"Host": f"{machine}:{port}", "Cookie": cookie})[1]
+
+
 def test_only_pages_with_forms_open_a_session_and_sessions_stay_bounded(tmp_path):
     root = copy_example(tmp_path / "ws")
     with served(root, "127.0.0.1") as (base, console):

@@ -12,7 +12,7 @@ import webbrowser
 from pathlib import Path
 
 from ..paths import WorkspacePaths
-from .trust import set_password
+from .trust import WILDCARDS, own_names, set_password, url_host
 
 DEFAULT_PORT = 8321
 
@@ -25,7 +25,15 @@ def set_console_password(root: Path, password: str) -> Path:
 
 
 def console_address(host: str, port: int) -> str:
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    """The address to open on this machine: for a wildcard host, loopback (0.0.0.0 is no address to open)."""
+    return f"http://{url_host(WILDCARDS.get(host, host))}:{port}/"
+
+
+def console_addresses(host: str, port: int) -> list[str]:
+    """Every address the console can be opened at: this machine's first, then, for a wildcard host, the names
+    and addresses colleagues type (the console answers to these Host names only)."""
+    others = [f"http://{url_host(name)}:{port}/" for name in own_names(host)] if host in WILDCARDS else []
+    return [console_address(host, port), *others]
 
 
 def serve_console(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = False) -> None:

@@ -31,7 +31,16 @@ from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
 from .board import REPORT_FILES, board_of, current_round, rounds_of
 from .jobs import Jobs
-from .trust import SESSION_COOKIE, Session, Sessions, check_password, password_set, same_origin
+from .trust import (
+    SESSION_COOKIE,
+    Session,
+    Sessions,
+    check_password,
+    listen_names,
+    password_set,
+    same_origin,
+    url_host,
+)
 
 HERE = Path(__file__).parent
 STATIC = {"htmx.min.js": "text/javascript", "console.css": "text/css", "console.js": "text/javascript"}
@@ -60,6 +69,10 @@ STATE_WORDS = {
 }
 
 
+def wrong_host() -> Response:
+    return PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
+
+
 def expired() -> Response:
     return PlainTextResponse("拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403)
 
@@ -69,7 +82,7 @@ class Console:
     """The console of one workspace: who may use it, the jobs it started, its pages."""
 
     paths: WorkspacePaths
-    hosts: set[str]  # Host headers that name this console (127.0.0.1:8321, localhost:8321 …)
+    hosts: set[str]  # Host headers that name this console (127.0.0.1:8321, localhost:8321 …), in lower case
     need_login: bool
     sessions: Sessions = field(default_factory=Sessions)
     jobs: Jobs = field(init=False)
@@ -99,13 +112,16 @@ class Console:
         )
         return HTMLResponse(text, headers=SECURITY_HEADERS)
 
+    def known_host(self, request: Request) -> bool:
+        return request.headers.get("host", "").lower() in self.hosts
+
     def guard(self, request: Request, *, page: bool = False) -> tuple[Session | None, Response | None]:
         """The request's session, or the answer that refuses it: a foreign Host, a POST from another page or
         without its token, a visitor not signed in. On loopback without a password only a `page` (one with forms)
         opens a session; a file or a job's progress needs none, and a POST without one is refused."""
         host = request.headers.get("host", "")
-        if host not in self.hosts:
-            return None, PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
+        if not self.known_host(request):
+            return None, wrong_host()
         if request.method == "POST" and not same_origin(
             request.headers.get("origin"), request.headers.get("referer"), host
         ):
@@ -297,8 +313,8 @@ class Console:
 
     async def login(self, request: Request) -> Response:
         host = request.headers.get("host", "")
-        if host not in self.hosts:
-            return PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
+        if not self.known_host(request):
+            return wrong_host()
         if request.method == "GET":
             return self.page("login.html", request, None, message="")
         if not same_origin(request.headers.get("origin"), request.headers.get("referer"), host):
@@ -384,8 +400,9 @@ class Console:
 
 
 def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette:
-    """The console of the workspace at `root`, answering to the Host names of `host`:`port`."""
-    hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+    """The console of the workspace at `root`, answering to the Host names of `host`:`port` (for a wildcard
+    host, this machine's names and addresses)."""
+    hosts = {f"{url_host(name)}:{port}" for name in listen_names(host)}
     console = Console(paths=WorkspacePaths(root), hosts=hosts, need_login=need_login)
     routes = [
         Route("/", console.board),

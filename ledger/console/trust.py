@@ -8,11 +8,13 @@ never the password itself; a login that fails too often from one address waits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
 import json
 import secrets
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,8 @@ LOGIN_TRIES = 5  # failed logins from one address within LOGIN_WINDOW seconds, t
 LOGIN_WINDOW = 300.0
 SESSION_COOKIE = "ledger_session"
 MAX_SESSIONS = 100  # beyond it the oldest is dropped: on loopback without a password any page opens one
+WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # listen on every address of the machine; its loopback
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def is_loopback(host: str) -> bool:
@@ -34,6 +38,37 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def url_host(host: str) -> str:
+    """An address as it stands in a URL and a Host header: an IPv6 one in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
+def own_names(wildcard: str) -> list[str]:
+    """What colleagues may type to reach this machine listening on `wildcard`: its name, what that name resolves
+    to (on Windows every address of the PC) and the address its traffic leaves from (a UDP socket's route: no
+    packet is sent); IPv4 addresses only for 0.0.0.0, which listens on no IPv6 one."""
+    name = socket.gethostname()
+    found = [name.lower()]
+    with contextlib.suppress(OSError):  # a name that resolves to nothing
+        found += [str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(name, None)]
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as route:  # OSError: no route
+            route.connect((probe, 9))
+            found.append(str(route.getsockname()[0]).split("%")[0])
+    return [
+        n
+        for n in dict.fromkeys(found)
+        if not is_loopback(n) and n not in WILDCARDS and not (wildcard == "0.0.0.0" and ":" in n)
+    ]
+
+
+def listen_names(host: str) -> list[str]:
+    """The names the console answers to when listening on `host`: loopback always, and for a wildcard this
+    machine's own (a browser on another PC sends the address it typed, never 0.0.0.0)."""
+    own = own_names(host) if host in WILDCARDS else [host.lower()]
+    return list(dict.fromkeys([*LOOPBACK_NAMES, *own]))
 
 
 def _hash(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
