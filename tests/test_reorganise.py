@@ -5,6 +5,7 @@ in another program, and the changes listed."""
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -408,3 +409,43 @@ def test_a_past_rounds_indicators_keep_their_leads_and_the_next_round_credits_th
     assert lines["ZB-3"][:2] == ("ZB-3", "东城街道") and lines["ZB-3"][4:] == ("400亩", "2021-07")
     expected = json.loads(cli(root, "status", "--period", "2021-08", "--json").output)["units"]["missing"]
     assert "东城街道" in expected and "东街道" not in expected and ENV not in expected
+
+
+def test_a_new_name_the_units_file_could_not_read_back_is_refused_before_anything_is_written(ledger):
+    """A blank name would empty the successor's name cell and stop every later command, the undo too; "=" would
+    make it a formula; a separator or a group word would make it several units."""
+    units, record = ledger / "source" / "units.xlsx", ledger / "source" / "unit-changes.jsonl"
+    before = units.read_bytes()
+    bad = ["   ", "=SUM(A1)", "+示范区", "-示范区", "@示范区", "示范区、环境局", "示范区；环境局", "示范区，环境局"]
+    bad += ["示范区 环境局", "街道", "各街道", "示例：示范区环境局"]
+
+    def refused(name, action, *args):
+        result = CliRunner().invoke(main, ["units", action, "--workspace", str(ledger), "--from", "2021-07", *args])
+        assert result.exit_code == 1
+        return name, re.findall(r"（([a-z-]+)）", result.output)[0]
+
+    renamed = [refused(name, "rename", "--", ENV, name) for name in bad]  # "--": "-示范区" is no option
+    merged = [refused(name, "merge", "--into", name, "--", ENV, TAX) for name in bad]
+    assert renamed == merged == [(name, "unit-name-invalid") for name in bad]
+    assert units.read_bytes() == before
+    assert not record.exists() and [p.name for p in units.parent.iterdir() if p.name.startswith(".")] == []
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0  # nothing stuck
+
+
+def test_names_written_to_the_units_file_stay_text(ledger):
+    """A 曾用名 the office typed as text with a leading "=" keeps being text when the rename rewrites the cell."""
+    path = ledger / "source" / "units.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == TAX)
+    sheet.cell(1, sheet.max_column + 1).value = "曾用名"
+    sheet.cell(row, sheet.max_column).value = "=示范区国税局"
+    sheet.cell(row, sheet.max_column).data_type = "s"
+    book.save(path)
+    assert cli(ledger, "units", "rename", TAX, "示范区税务总局", "--from", "2021-07").exit_code == 0
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    written = [
+        (c.value, c.data_type) for c in sheet[row] if c.value in ("示范区税务总局", "=示范区国税局、示范区税务局")
+    ]
+    assert written == [("示范区税务总局", "s"), ("=示范区国税局、示范区税务局", "s")]
+    assert load_workspace(ledger).registry.lookup("=示范区国税局") == "示范区税务总局"
