@@ -218,7 +218,7 @@ class History:
         status = round_statuses(tasks, this_round, self.closed, allowed)
         asked = [t for t in tasks if t.id not in self.closed and t.lifecycle is None]
         expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))
-        expected.update(dict.fromkeys(indicators_by_unit(ws.indicators)))  # each reports on its 指标 sheet
+        expected.update(dict.fromkeys(indicators_by_unit(ws.round_indicators(period))))  # each on its 指标 sheet
         closed = set(self.closed)
         for task in asked:
             if not task.lead_units:

@@ -8,14 +8,14 @@ clerk reads it, so the judgement of progress never has to be told separately.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cells import task_id_of
 from .config import DocumentConfig
 from .model import Direction, Indicator, SourceRef
 from .problems import Problem, cell_name, problem
 from .tables import Sheet
-from .units import UnitRegistry
+from .units import Resolution, UnitRegistry
 from .values import read_value
 
 # Read in this order: a bound (≥, 不低于, 以上 / ≤, 不高于, 控制在…以内) says it, else a trend word does.
@@ -153,8 +153,7 @@ def read_indicator_sheet(
         targets = {year: row[c].strip() for year, c in header.targets.items() if c < len(row) and row[c].strip()}
         requirement = at(r, "requirement")
         base_year_text = at(r, "baseline_year")
-        lead = registry.resolve(at(r, "lead"), doc.district)
-        support = registry.resolve(at(r, "support"), doc.district)
+        lead, support = _resolve(registry, at(r, "lead"), at(r, "support"), doc.district)
         if check_units:
             problems += [
                 problem("unit-unknown", **where, name=n, suggestion="") for n in lead.unknown + support.unknown
@@ -177,13 +176,30 @@ def read_indicator_sheet(
                 baseline_year=int(base_year_text) if base_year_text.isdigit() else header.baseline_year,
                 targets=targets,
                 lead_units=lead.units,
-                support_units=[u for u in support.units if u not in lead.units],
+                support_units=support.units,
                 lead_text=at(r, "lead"),
                 support_text=at(r, "support"),
                 source=SourceRef(file, sheet.name, r + 1, where["cell"]),
             )
         )
     return found, problems
+
+
+def _resolve(
+    registry: UnitRegistry, lead_text: str, support_text: str, district: str | None
+) -> tuple[Resolution, Resolution]:
+    """The 牵头 and 配合 cells resolved; a unit that leads is not also counted as supporting."""
+    lead = registry.resolve(lead_text, district)
+    support = registry.resolve(support_text, district)
+    support.units = [u for u in support.units if u not in lead.units]
+    return lead, support
+
+
+def read_units_with(indicator: Indicator, registry: UnitRegistry, district: str | None) -> Indicator:
+    """The indicator with its unit cells read by `registry` (the units of a round's time, see
+    `Workspace.round_indicators`)."""
+    lead, support = _resolve(registry, indicator.lead_text, indicator.support_text, district)
+    return replace(indicator, lead_units=lead.units, support_units=support.units)
 
 
 def indicators_by_unit(indicators: list[Indicator]) -> dict[str, frozenset[str]]:

@@ -210,7 +210,7 @@ MASTER_INDICATOR_COLUMNS = (
 
 def _indicator_sheet(book: Workbook, ws: Workspace, result: MergeResult) -> None:
     """指标: every value a unit reported, as typed and as read in the indicator's unit (a number cell)."""
-    indicators = {i.id: i for i in ws.indicators}
+    indicators = {i.id: i for i in ws.round_indicators(result.period)}
     rows: list[list[object]] = []
     for v in result.indicator_values:
         indicator = indicators.get(v.indicator_id)

@@ -112,6 +112,7 @@ _TYPES = [
     # --- 机构改革: units renamed and merged
     ProblemType("unit-change-unknown", ERROR, "单位“{name}”不在单位名录中{suggestion}", "用单位名录中的单位全称或简称/别名（已更名或并入其他单位的，用现在的名称）。", title="单位名称有误"),
     ProblemType("unit-name-taken", ERROR, "“{name}”已是单位名录中“{unit}”的名称、简称或曾用名", "更名后的名称不能与其他单位重名；要把一个单位并入另一个单位，用 ledger units merge。", title="名称已被占用"),
+    ProblemType("unit-name-invalid", ERROR, "“{name}”不能用作单位名称：{why}", "写单位全称，如“钢城区水利局”：不能为空，不以 = + - @ 开头，不含顿号、逗号、分号、斜杠或空格（它们分隔多个名称），也不能是“街道”这样的分组名称。", title="单位名称不可用"),
     ProblemType("unit-change-same", ERROR, "“{name}”和“{new}”是同一个单位", "更名时写新的名称；合并时写被合并的单位和并入的另一个单位。", title="前后是同一单位"),
     ProblemType("unit-change-order", ERROR, "{name}已有自{later}起的更名或合并记录（{what}），不能再记自更早的{period}起的更改", "按时间先后记录：要更正时，从{later}或以后的期次起再更名或合并一次（如改回原名）。", title="改革记录顺序有误"),
     ProblemType("unit-change-future", ERROR, "起始期次{period}晚于下一期{next}", "单位名录改动后即用于下一次生成的填报表，起始期次最晚为{next}（已下发的期次也可以，从该期起的报送都按新单位汇总）；更晚的改动请到时再做。", title="起始期次过晚"),

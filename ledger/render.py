@@ -631,8 +631,9 @@ def render_period(
     outbox.mkdir(parents=True, exist_ok=True)
     listed = with_changes(paths, period, ws.tasks) if tasks is None else tasks
     by_unit = open_rows(listed, history)
-    ids = indicators_by_unit(ws.indicators)
-    reporting = {u: [i for i in ws.indicators if i.id in ids[u]] for u in ws.registry.units if u in ids}
+    indicators = ws.round_indicators(period)
+    ids = indicators_by_unit(indicators)
+    reporting = {u: [i for i in indicators if i.id in ids[u]] for u in ws.registry.units if u in ids}
     responsible = list(dict.fromkeys([*by_unit, *reporting]))
     wanted = responsible if units is None else [u for u in units if u in responsible]
     unknown = [] if units is None else [u for u in units if u not in responsible]

@@ -38,7 +38,7 @@ from .unit_changes import (
     read_unit_changes,
     settle_pending,
 )
-from .units import LIST_SPLIT, UNIT_COLUMNS, unit_columns
+from .units import LIST_SPLIT, UNIT_COLUMNS, name_fault, unit_columns
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def rename_unit(ws: Workspace, old: str, new: str, start: Period, why: str = "")
     """Rename a unit from round `start` on: its row takes the new name and keeps the old one as 曾用名. Renaming
     back (to a 曾用名 of its own) undoes a rename from then on."""
     settle_pending(ws.paths.unit_changes)
-    name, new = _unit(ws, old), new.strip()
+    name, new = _unit(ws, old), _new_name(ws, new)
     taken = ws.registry.lookup(new)
     if taken == name and new == name:
         raise ProblemError("unit-change-same", name=old, new=new)
@@ -64,7 +64,7 @@ def rename_unit(ws: Workspace, old: str, new: str, start: Period, why: str = "")
 
     def edit(sheet: Worksheet, rows: dict[str, int], columns: dict[str, int]) -> None:
         row = rows[name]
-        sheet.cell(row, columns["name"] + 1).value = new
+        _put(sheet, row, columns["name"], new)
         _add_to(sheet, row, columns["former"], [name], drop=(new,))
         if "aliases" in columns:  # renamed to one of its own aliases: a name once
             _add_to(sheet, row, columns["aliases"], [], drop=(new,))
@@ -78,7 +78,7 @@ def merge_units(ws: Workspace, olds: list[str], new: str, start: Period, why: st
     unit's row. The successor keeps each old unit's names (and aliases) as 曾用名 and takes its addresses."""
     settle_pending(ws.paths.unit_changes)
     names = list(dict.fromkeys(_unit(ws, o) for o in olds))
-    into = ws.registry.lookup(new.strip()) or new.strip()
+    into = ws.registry.lookup(new.strip()) or _new_name(ws, new)
     if into in names:
         raise ProblemError("unit-change-same", name=into, new=new)
     change = _change(ws, "merge", names, into, start, why)
@@ -90,7 +90,7 @@ def merge_units(ws: Workspace, olds: list[str], new: str, start: Period, why: st
             row = rows[into]
         else:  # a new unit: the first old unit's row, renamed
             row, absorbed = rows[names[0]], names[1:]
-            sheet.cell(row, columns["name"] + 1).value = into
+            _put(sheet, row, columns["name"], into)
             _add_to(sheet, row, columns["former"], [names[0]])
         _add_to(sheet, row, columns["former"], [n for a in absorbed for n in (a, *units[a].aliases, *units[a].former)])
         _add_to(sheet, row, columns["emails"], [e for a in absorbed for e in units[a].emails])
@@ -121,6 +121,16 @@ def _unit(ws: Workspace, name: str) -> str:
             "unit-change-unknown", name=name, suggestion=f"，是否是：{'、'.join(close)}？" if close else ""
         )
     return found
+
+
+def _new_name(ws: Workspace, new: str) -> str:
+    """The new name as the units file will hold it, refused before anything is written or recorded when the file
+    could not read it back as one unit's name (`units.name_fault`): a blank name cell would leave the change's
+    successor nowhere in the file and every later command stuck."""
+    name = new.strip()
+    if why := name_fault(name, ws.registry):
+        raise ProblemError("unit-name-invalid", name=new, why=why)
+    return name
 
 
 def _change(ws: Workspace, action: ChangeAction, old: list[str], new: str, start: Period, why: str) -> UnitChange:
@@ -170,7 +180,7 @@ def _write(ws: Workspace, change: UnitChange, edit: Edit) -> None:
     for key in ("former", "emails"):
         if key not in columns:  # added at the end of the header row
             columns[key] = sheet.max_column
-            sheet.cell(header, sheet.max_column + 1).value = UNIT_COLUMNS[key][0]
+            _put(sheet, header, sheet.max_column, UNIT_COLUMNS[key][0])
     rows: dict[str, int] = {}
     for r in range(header + 1, sheet.max_row + 1):
         value = sheet.cell(r, columns["name"] + 1).value
@@ -206,8 +216,16 @@ def _refuse_if_open(path: Path, shown: str) -> None:
 def _add_to(sheet: Worksheet, row: int, column: int, names: list[str], drop: tuple[str, ...] = ()) -> None:
     """Names appended to a list cell ("A、B"), each once; `drop` taken out. A cell that does not change keeps
     how the office wrote it."""
-    cell = sheet.cell(row, column + 1)
-    present = [n for n in LIST_SPLIT.split(str(cell.value or "")) if n]
+    present = [n for n in LIST_SPLIT.split(str(sheet.cell(row, column + 1).value or "")) if n]
     wanted = list(dict.fromkeys([*(n for n in present if n not in drop), *names]))
     if wanted != present:
-        cell.value = "、".join(wanted) or None
+        _put(sheet, row, column, "、".join(wanted) or None)
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: str | None) -> None:
+    """A cell of the units file written as text (0-based `column`): a name openpyxl would otherwise store as a
+    formula ("=…") stays the name."""
+    cell = sheet.cell(row, column + 1)
+    cell.value = value
+    if value is not None:
+        cell.data_type = "s"

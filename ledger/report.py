@@ -897,7 +897,8 @@ def build_report(
     open_lines = [t for t in lines if not t.carried and not t.closed]
     open_tasks = tasks_by_unit(t.task for t in open_lines)
     expected = sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u))
-    expected += sorted(u for u in indicators_by_unit(ws.indicators) if u not in open_tasks)  # indicators only
+    indicators = ws.round_indicators(period)
+    expected += sorted(u for u in indicators_by_unit(indicators) if u not in open_tasks)  # indicators only
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
     for t in open_lines:
@@ -948,10 +949,11 @@ def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> In
     """The round's indicator table (None when the ledger has no indicators): its values against each unit's last
     before it (`history`, up to the round), at the round's last day. The round's report, its problems.xlsx (the
     tenfold jumps) and the half-year's and year's outputs (as of their last round) all take it from here."""
-    if not ws.indicators:
+    indicators = ws.round_indicators(merged.period)
+    if not indicators:
         return None
     values, last = merged.indicator_values, history.indicator_values
-    return indicator_table(ws.indicators, values, last, merged.period.last_day, ws.config.indicators)
+    return indicator_table(indicators, values, last, merged.period.last_day, ws.config.indicators)
 
 
 def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:

@@ -121,6 +121,7 @@ class ReadContext:
             for address in unit.emails:
                 senders.setdefault(address.strip().lower(), unit.name)
         successors = unit_successors(read_unit_changes(ws.paths.unit_changes), period)
+        indicators = ws.round_indicators(period)
         # an address confirmed for a unit before it was renamed or merged speaks for its successor
         registered = {
             address: frozenset(successors.get(u, u) for u in units) for address, units in registered_senders(ws).items()
@@ -148,8 +149,8 @@ class ReadContext:
             ledger=ledger_id(ws.config),
             statuses=frozenset(ws.config.statuses),
             plain_statuses=frozenset(s for s in ("", *ws.config.statuses) if normalise_status(s) == s),
-            indicators={i.id: i for i in ws.indicators},
-            indicator_units=indicators_by_unit(ws.indicators),
+            indicators={i.id: i for i in indicators},
+            indicator_units=indicators_by_unit(indicators),
         )
 
 

@@ -42,7 +42,7 @@ from .problems import ProblemError
 from .records import append_record, current_user, read_records
 from .schedule import period_kind_error
 from .sent import is_fixed, sent_periods, sent_tasks
-from .unit_changes import read_unit_changes, succeed_tasks, successors
+from .unit_changes import read_unit_changes, succeed_units, successors
 from .workspace import Workspace
 
 ChangeKind = Literal["extend", "close", "suspend", "resume", "cancel", "reopen", "reassign"]
@@ -187,7 +187,7 @@ def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> l
     (last, so a lead a task was reassigned to and later renamed is the new name too). The one rule merge,
     history, the report, the master workbook and the span share."""
     tasks = with_changes(paths, period, sent_tasks(paths, period, current))
-    return succeed_tasks(tasks, successors(read_unit_changes(paths.unit_changes), period))
+    return succeed_units(tasks, successors(read_unit_changes(paths.unit_changes), period))
 
 
 def changes_key(paths: WorkspacePaths, period: Period) -> str:

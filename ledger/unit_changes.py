@@ -7,7 +7,7 @@ before. Every round then reads the units of its own time:
 - `units_at`: the units file as it was at a round, the later changes undone from the rows they recorded, so a
   round before a change keeps its names, addresses and contacts (and its cached merge and state);
 - `successors`: old name -> the name that stands for it from a round on (renames chained, rename-back undone),
-  which turns a round's task list, returns and carried history over to the successor.
+  which turns a round's task list, its indicators, returns and carried history over to the successor.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from .model import Period, Task, Unit
+from .model import Indicator, Period, Task, Unit
 from .records import append_record, read_records, write_aside
 
 ChangeAction = Literal["rename", "merge"]
+Led = TypeVar("Led", Task, Indicator)  # what names lead and support units
 
 
 @dataclass(kw_only=True)
@@ -161,18 +162,19 @@ def successors(changes: list[UnitChange], upto: Period, after: Period | None = N
     return {old: new for old, new in found.items() if old != new}
 
 
-def succeed_tasks(tasks: list[Task], succession: Mapping[str, str]) -> list[Task]:
-    """The tasks with each old unit replaced by its successor (a unit named twice kept once, in place)."""
+def succeed_units(items: list[Led], succession: Mapping[str, str]) -> list[Led]:
+    """The tasks (or indicators) with each old unit replaced by its successor (a unit named twice kept once, in
+    place): a round's task list and its indicators name the units of the round the same way."""
     if not succession:
-        return tasks
+        return items
 
     def named(units: list[str]) -> list[str]:
         return list(dict.fromkeys(succession.get(u, u) for u in units))
 
-    found = []
-    for task in tasks:
-        if any(u in succession for u in (*task.lead_units, *task.support_units)):
-            lead = named(task.lead_units)
-            task = replace(task, lead_units=lead, support_units=[u for u in named(task.support_units) if u not in lead])
-        found.append(task)
-    return found
+    def succeeded(item: Led) -> Led:
+        if not any(u in succession for u in [*item.lead_units, *item.support_units]):
+            return item
+        lead = named(item.lead_units)
+        return replace(item, lead_units=lead, support_units=[u for u in named(item.support_units) if u not in lead])
+
+    return [succeeded(item) for item in items]

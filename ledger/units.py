@@ -352,6 +352,29 @@ TEMPLATE_NOTES = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@")  # a cell starting so is read as a formula by Excel, WPS and openpyxl
+_NAME_SPLIT = re.compile(rf"[{re.escape(_SEPARATORS)}\s]")
+
+
+def name_fault(name: str, registry: UnitRegistry) -> str:
+    """Why `name` cannot be a unit's 单位全称, "" when it can: the rules the units file and the task lists are
+    read by. A blank name is no row (`load_units` passes it over), an example's is skipped, a separator makes
+    it several names in every list (曾用名, 牵头单位), a group word means the group's members, and a leading
+    = + - @ makes the cell a formula."""
+    if not name:
+        return "名称为空"
+    if name.startswith(FORMULA_START):
+        return f"以“{name[0]}”开头，表格软件会把它当作公式"
+    if separator := _NAME_SPLIT.search(name):
+        shown = "空格" if separator[0].isspace() else f"“{separator[0]}”"
+        return f"含有{shown}，单位名录和任务清单会把它读成几个名称"
+    if name.startswith(EXAMPLE_PREFIX):
+        return f"以“{EXAMPLE_PREFIX}”开头，单位名录会把这一行当作示例跳过"
+    if registry.group(name) is not None:
+        return "是单位名录“所属分组”中的分组名称，任务清单写它时指该组的全部单位"
+    return ""
+
+
 def write_units_template(path: Path) -> Path:
     """An empty units file for a new workspace: the columns, one example row and a 说明 sheet on aliases and
     groups, because a first-time user cannot guess that "各街道" works through the 所属分组 column."""

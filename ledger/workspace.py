@@ -17,7 +17,7 @@ from .clock import now_in
 from .config import CONFIG_NAME, PLACEHOLDER_CONTACT, Config, DocumentConfig, load_config
 from .deadlines import describe
 from .frames import Column, Labels, frame, joined
-from .indicators import find_indicator_header, read_indicator_sheet
+from .indicators import find_indicator_header, read_indicator_sheet, read_units_with
 from .model import Indicator, Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
@@ -25,7 +25,7 @@ from .records import write_aside, written_aside
 from .sent import identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets
-from .unit_changes import read_unit_changes, units_at
+from .unit_changes import read_unit_changes, succeed_units, successors, units_at
 from .units import EXAMPLE_PREFIX, UnitRegistry, read_registry, write_units_template
 
 if TYPE_CHECKING:
@@ -93,6 +93,18 @@ class Workspace:
         if not any(c.start > period for c in changes):
             return self
         return replace(self, registry=UnitRegistry(units_at(list(self.units.values()), changes, period)))
+
+    def round_indicators(self, period: Period) -> list[Indicator]:
+        """The indicators of a round, led by the units of its time: their unit cells read with the units as they
+        were (`at`: a unit renamed from a later round is still itself), then each old unit named as its
+        successor from this round on, as a round's task list is (`task_changes.round_tasks`). What a round
+        expects, renders, reports and compares round over round, so a later change never alters a past round."""
+        changes = read_unit_changes(self.paths.unit_changes)
+        indicators = self.indicators
+        if any(c.start > period for c in changes):  # today's cells name today's units: read them as they were
+            registry, districts = self.at(period).registry, {d.code: d.district for d in self.config.documents}
+            indicators = [read_units_with(i, registry, districts.get(i.document)) for i in indicators]
+        return succeed_units(indicators, successors(changes, period))
 
     def identity_problems(self) -> list[Problem]:
         """The task list against what each ID meant when last sent (rows renumbered, texts edited): asked by

@@ -5,6 +5,7 @@ in another program, and the changes listed."""
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -356,3 +357,95 @@ def test_before_anything_was_sent_a_change_applies_from_the_ledgers_first_round(
     assert cli(root, "units", "rename", ENV, NEW_ENV, "--from", "2021-01").exit_code == 0
     assert {u for t in load_workspace(root).tasks for u in t.lead_units} == {NEW_ENV, FINANCE, TAX}
     assert sorted(p.stem for p in render(root, "2021-06").outbox.glob("*.xlsx")) == sorted([NEW_ENV, FINANCE, TAX])
+
+
+def indicator_lines(root, period):
+    """Each indicator line of a round's report: who leads it, what it reads, its light and last value."""
+    report = open_round(load_workspace(root), period).report(issued=Period.parse(period).next().start)
+    return [(i.indicator.id, i.lead, i.value_text, i.light, i.last, i.last_round) for i in report.indicators.lines]
+
+
+def test_a_past_rounds_indicators_keep_their_leads_and_the_next_round_credits_the_successor(tmp_path):
+    """June and July reported on the indicators; 东街道 renamed and the environment office merged into the
+    development office from August: June and July say what they said, August asks and credits the successors."""
+    from .test_indicator_table import TYPED
+    from .test_indicators import indicator_workspace
+
+    root = tmp_path / "ws"
+    indicator_workspace(root)
+    for period in ("2021-06", "2021-07"):
+        ws = load_workspace(root)
+        opened = open_round(ws, period)
+        opened.render()
+        files = [
+            fill_return(ws.paths.workbook(opened.period, unit), tmp_path / period / f"{unit}.xlsx", typed, "指标")
+            for unit, typed in TYPED[period].items()
+        ]
+        collect_returns(ws.paths, opened.period, files)
+    before = {
+        p: (cli(root, "status", "--period", p, "--json").output, indicator_lines(root, p))
+        for p in ("2021-06", "2021-07")
+    }
+    merged = {p: merged_json(root, p) for p in before}
+
+    assert cli(root, "units", "rename", "东街道", "东城街道", "--from", "2021-08").exit_code == 0
+    assert cli(root, "units", "merge", ENV, "--into", "示范区发展改革局", "--from", "2021-08").exit_code == 0
+    for period, said in before.items():  # re-run after the changes: merged, then status and report
+        assert merged_json(root, period) == merged[period]
+        assert (cli(root, "status", "--period", period, "--json").output, indicator_lines(root, period)) == said
+    june_units = json.loads(before["2021-06"][0])["units"]
+    assert "东街道" in june_units["returned"] and "东城街道" not in [*june_units["returned"], *june_units["missing"]]
+
+    august = render(root, "2021-08")
+    assert {f.unit: f.indicators for f in august.files if f.indicators} == {
+        "示范区发展改革局": ["ZB-1", "ZB-2"],
+        "示范区财政局": ["ZB-1"],
+        "东城街道": ["ZB-3"],
+        "西街道": ["ZB-4"],
+    }
+    lines = {line[0]: line for line in indicator_lines(root, "2021-08")}
+    # nothing returned yet: each successor is the lead, and July's value of the old unit is its 上期
+    assert lines["ZB-2"][:2] == ("ZB-2", "示范区发展改革局") and lines["ZB-2"][4:] == ("46μg/m³", "2021-07")
+    assert lines["ZB-3"][:2] == ("ZB-3", "东城街道") and lines["ZB-3"][4:] == ("400亩", "2021-07")
+    expected = json.loads(cli(root, "status", "--period", "2021-08", "--json").output)["units"]["missing"]
+    assert "东城街道" in expected and "东街道" not in expected and ENV not in expected
+
+
+def test_a_new_name_the_units_file_could_not_read_back_is_refused_before_anything_is_written(ledger):
+    """A blank name would empty the successor's name cell and stop every later command, the undo too; "=" would
+    make it a formula; a separator or a group word would make it several units."""
+    units, record = ledger / "source" / "units.xlsx", ledger / "source" / "unit-changes.jsonl"
+    before = units.read_bytes()
+    bad = ["   ", "=SUM(A1)", "+示范区", "-示范区", "@示范区", "示范区、环境局", "示范区；环境局", "示范区，环境局"]
+    bad += ["示范区 环境局", "街道", "各街道", "示例：示范区环境局"]
+
+    def refused(name, action, *args):
+        result = CliRunner().invoke(main, ["units", action, "--workspace", str(ledger), "--from", "2021-07", *args])
+        assert result.exit_code == 1
+        return name, re.findall(r"（([a-z-]+)）", result.output)[0]
+
+    renamed = [refused(name, "rename", "--", ENV, name) for name in bad]  # "--": "-示范区" is no option
+    merged = [refused(name, "merge", "--into", name, "--", ENV, TAX) for name in bad]
+    assert renamed == merged == [(name, "unit-name-invalid") for name in bad]
+    assert units.read_bytes() == before
+    assert not record.exists() and [p.name for p in units.parent.iterdir() if p.name.startswith(".")] == []
+    assert cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2021-07").exit_code == 0  # nothing stuck
+
+
+def test_names_written_to_the_units_file_stay_text(ledger):
+    """A 曾用名 the office typed as text with a leading "=" keeps being text when the rename rewrites the cell."""
+    path = ledger / "source" / "units.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == TAX)
+    sheet.cell(1, sheet.max_column + 1).value = "曾用名"
+    sheet.cell(row, sheet.max_column).value = "=示范区国税局"
+    sheet.cell(row, sheet.max_column).data_type = "s"
+    book.save(path)
+    assert cli(ledger, "units", "rename", TAX, "示范区税务总局", "--from", "2021-07").exit_code == 0
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    written = [
+        (c.value, c.data_type) for c in sheet[row] if c.value in ("示范区税务总局", "=示范区国税局、示范区税务局")
+    ]
+    assert written == [("示范区税务总局", "s"), ("=示范区国税局、示范区税务局", "s")]
+    assert load_workspace(ledger).registry.lookup("=示范区国税局") == "示范区税务总局"

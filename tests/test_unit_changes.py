@@ -5,7 +5,7 @@ from ledger.unit_changes import (
     UnitChange,
     append_unit_change,
     read_unit_changes,
-    succeed_tasks,
+    succeed_units,
     successors,
     units_at,
 )
@@ -64,9 +64,9 @@ def test_tasks_of_old_units_are_their_successors():
         lead_units=["规划协调服务中心", "自然资源局"],
         support_units=["区环保局", "自然资源局", "财政局"],
     )
-    (succeeded,) = succeed_tasks([task], {"规划协调服务中心": "自然资源局", "区环保局": "生态环境分局"})
+    (succeeded,) = succeed_units([task], {"规划协调服务中心": "自然资源局", "区环保局": "生态环境分局"})
     assert (succeeded.lead_units, succeeded.support_units) == (["自然资源局"], ["生态环境分局", "财政局"])
-    assert succeed_tasks([task], {}) == [task]
+    assert succeed_units([task], {}) == [task]
 
 
 def test_changes_are_read_back_as_recorded_and_a_torn_line_is_passed_over(tmp_path):
