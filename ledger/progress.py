@@ -24,7 +24,7 @@ from typing import Literal
 from .config import IndicatorOptions
 from .model import Indicator
 from .problems import Problem, problem
-from .values import Reading, number_text, read_value
+from .values import PERCENT_UNITS, Reading, number_text, read_value
 
 Light = Literal["green", "yellow", "red", "grey"]
 LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
@@ -113,6 +113,22 @@ def baseline_value(indicator: Indicator) -> float | None:
 def target_value(indicator: Indicator, text: str) -> float | None:
     """A target's number ("≥22" -> 22); None for words or several numbers: such an indicator is judged by state."""
     return read_value(text, indicator.unit).value if text else None
+
+
+def read_reported(indicator: Indicator, typed: object, *, percent_cell: bool = False) -> Reading:
+    """A reported value read in the indicator's unit. A bare number in (0, 1] for a % indicator whose baseline and
+    targets are all above 1 (0.942 from a .csv, or a cell whose percentage format was lost) may be 0.942% or the
+    fraction 94.2% is held as: not guessed, refused as `value-percent-fraction`, which quotes it."""
+    reading = read_value(typed, indicator.unit, percent_cell=percent_cell)
+    if reading.value is None or reading.percent_cell or not isinstance(typed, int | float):
+        return reading
+    if indicator.unit not in PERCENT_UNITS or not 0 < reading.value <= 1:
+        return reading
+    known = [baseline_value(indicator), *(target_value(indicator, text) for text in indicator.targets.values())]
+    numbers = [n for n in known if n is not None]
+    if numbers and all(n > 1 for n in numbers):
+        return Reading(typed=reading.typed, why="value-percent-fraction")
+    return reading
 
 
 def by_state(indicator: Indicator, day: date) -> bool:
