@@ -17,8 +17,7 @@ from .cells import text_of
 from .frames import Column, Kind, Labels, frame
 from .model import Indicator, Period, Task
 from .problems import ERROR, Problem, cell_name, problem
-from .progress import Reported
-from .values import read_value
+from .progress import Reported, read_reported
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,6 +95,7 @@ class IndicatorValue:
     unit: str
     typed: str = ""
     number: float | None = None  # the cell held a number (typed in a cell formatted otherwise, or a .csv)
+    percent_cell: bool = False  # that number's cell was formatted as a percentage (0.942 shown as 94.2%)
     as_of: str = ""  # ISO date, or the text typed
     note: str = ""
     data_source: str = ""
@@ -110,7 +110,8 @@ class IndicatorValue:
         except ValueError:
             as_of = None
         typed: object = self.number if self.number is not None else self.typed
-        reading = None if indicator.direction == "qualitative" else read_value(typed, indicator.unit)
+        qualitative = indicator.direction == "qualitative"
+        reading = None if qualitative else read_reported(indicator, typed, percent_cell=self.percent_cell)
         return Reported(
             unit=self.unit,
             typed=reading.typed if reading is not None else self.typed,

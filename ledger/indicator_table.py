@@ -133,15 +133,17 @@ def indicator_table(
     last: Mapping[tuple[str, str], tuple[str, IndicatorValue]],
     day: date,
     options: IndicatorOptions,
+    first_year: int | None = None,
 ) -> IndicatorTable:
-    """The table at the end of a round (`day`) from the round's values and each unit's last value before it."""
+    """The table at the end of a round (`day`) from the round's values and each unit's last value before it;
+    `first_year`, the ledger's first year, starts the 序时 span of an indicator without a baseline year."""
     by_key = {(v.indicator_id, v.unit): v for v in values}
     lines = []
     for indicator in indicators:
         lead = indicator.lead_units[0] if indicator.lead_units else ""
         own = by_key.get((indicator.id, lead))
         reported = own.reported(indicator) if own else None
-        judgement = judge(indicator, reported, day, options)
+        judgement = judge(indicator, reported, day, options, first_year)
         if not lead:
             judgement = Judgement(
                 indicator=indicator, target_year=judgement.target_year, target=judgement.target, reported=None,

@@ -48,6 +48,7 @@ _TYPES = [
     ProblemType("value-unreadable", ERROR, "指标“{indicator}”的本期完成值“{value}”不是数值", "请该单位填写数值，如“94.2”“2.67亿元”；文字说明写在“完成情况说明”列。", title="完成值不是数值"),
     ProblemType("value-ambiguous", ERROR, "指标“{indicator}”的本期完成值“{value}”含多个数，无法确定是哪一个", "请该单位只填一个数值（单位：{measure}），区间或多个数写在“完成情况说明”列。", title="完成值有歧义"),
     ProblemType("value-unit-mismatch", ERROR, "指标“{indicator}”的本期完成值“{value}”与指标单位“{measure}”不符，未换算", "请该单位按指标单位（{measure}）填写数值。", title="完成值单位不符"),
+    ProblemType("value-percent-fraction", ERROR, "指标“{indicator}”的本期完成值“{value}”是不带百分号的小数，该指标以%计、基期值和目标值均大于1，无法确定是{value}%还是按小数填写的百分比", "本期未读取。请该单位填写带百分号的数值，如“94.2%”。", title="百分比完成值有歧义"),
     ProblemType("value-worse-than-baseline", WARNING, "指标“{indicator}”本期完成值{value}比基期值{baseline}还差", "提示：请与该单位核实数值是否填错；如属实，在完成情况说明中写明原因。", title="完成值差于基期"),
     ProblemType("value-jump", WARNING, "指标“{indicator}”本期完成值{value}与上期（{last}）相差{times}倍以上", "提示：请与该单位核实单位或小数点（如万元与元、%与小数）是否填错。", title="完成值突变"),
     ProblemType("indicator-unknown", WARNING, "指标编号“{indicator_id}”不在本单位的指标中，该行未汇总", "核对指标编号；请勿修改或复制指标编号。", title="未知指标编号"),

@@ -7,7 +7,8 @@ The one definition every output (merged.xlsx, 汇总台账.xlsx, report.html, �
   never as a ratio.
 - 序时进度 is the share of the target's span elapsed at the round's end, counted in months as offices count it
   (November's end is 11/12 = 91.7% of a year). The span runs from the end of the baseline's year to the end of the
-  target's year; when the indicator has a target for the round's own year, the span is that year.
+  target's year; when the indicator has a target for the round's own year, the span is that year. Without a
+  baseline year it runs from the start of the ledger's first year (the earliest round's year).
 - The light: green when the target is met or 完成率 is at most `yellow_gap` points below 序时进度 (the offices'
   rule: "低于序时进度10~30个百分点…亮黄灯…超过30个百分点…亮红灯"), yellow up to `red_gap`, red beyond it, and red
   for a 约束性 target missed at the end of its year. Qualitative indicators: 已达到 green, 推进中 yellow before the
@@ -24,7 +25,7 @@ from typing import Literal
 from .config import IndicatorOptions
 from .model import Indicator
 from .problems import Problem, problem
-from .values import Reading, number_text, read_value
+from .values import PERCENT_UNITS, Reading, number_text, read_value
 
 Light = Literal["green", "yellow", "red", "grey"]
 LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
@@ -81,12 +82,15 @@ def target_of(indicator: Indicator, day: date) -> tuple[int, str] | None:
     return year, indicator.targets[year]
 
 
-def schedule_of(indicator: Indicator, target_year: int, day: date) -> float:
-    """序时进度 in percent: months elapsed of the target's span at `day` (see the module's docstring)."""
-    if target_year == day.year or indicator.baseline_year is None or indicator.baseline_year >= target_year:
-        start = target_year - 1  # the span is the target's own year
-    else:
-        start = indicator.baseline_year
+def schedule_of(indicator: Indicator, target_year: int, day: date, first_year: int | None = None) -> float:
+    """序时进度 in percent: months elapsed of the target's span at `day` (see the module's docstring). Without a
+    baseline year the span starts with the ledger's first year (`first_year`), else it is the target's own year."""
+    start = target_year - 1  # the span is the target's own year
+    if target_year != day.year:
+        if indicator.baseline_year is not None:
+            start = min(indicator.baseline_year, start)
+        elif first_year is not None:
+            start = min(first_year - 1, start)
     months = (target_year - start) * 12
     elapsed = (day.year - start - 1) * 12 + day.month - 1 + day.day / calendar.monthrange(day.year, day.month)[1]
     return round(100 * min(max(elapsed / months, 0.0), 1.0), 6)
@@ -115,6 +119,22 @@ def target_value(indicator: Indicator, text: str) -> float | None:
     return read_value(text, indicator.unit).value if text else None
 
 
+def read_reported(indicator: Indicator, typed: object, *, percent_cell: bool = False) -> Reading:
+    """A reported value read in the indicator's unit. A bare number in (0, 1] for a % indicator whose baseline and
+    targets are all above 1 (0.942 from a .csv, or a cell whose percentage format was lost) may be 0.942% or the
+    fraction 94.2% is held as: not guessed, refused as `value-percent-fraction`, which quotes it."""
+    reading = read_value(typed, indicator.unit, percent_cell=percent_cell)
+    if reading.value is None or reading.percent_cell or not isinstance(typed, int | float):
+        return reading
+    if indicator.unit not in PERCENT_UNITS or not 0 < reading.value <= 1:
+        return reading
+    known = [baseline_value(indicator), *(target_value(indicator, text) for text in indicator.targets.values())]
+    numbers = [n for n in known if n is not None]
+    if numbers and all(n > 1 for n in numbers):
+        return Reading(typed=reading.typed, why="value-percent-fraction")
+    return reading
+
+
 def by_state(indicator: Indicator, day: date) -> bool:
     """Judged by 已达到/推进中/未达到 rather than by a number: a qualitative indicator, or one whose target on
     `day` is words or several values ("≥95；不明显；不降低")."""
@@ -126,8 +146,12 @@ def is_met(indicator: Indicator, value: float, target: float) -> bool:
     return value <= target if indicator.direction == "lower" else value >= target
 
 
-def judge(indicator: Indicator, reported: Reported | None, day: date, options: IndicatorOptions) -> Judgement:
-    """The indicator at the end of a round (`day`), from what its first lead reported."""
+def judge(
+    indicator: Indicator, reported: Reported | None, day: date, options: IndicatorOptions, first_year: int | None = None
+) -> Judgement:
+    """The indicator at the end of a round (`day`), from what its first lead reported. `first_year` is the ledger's
+    first year, where the 序时 span of an indicator without a baseline year starts; unknown (None), the span is the
+    target's own year and the reason says so."""
     found = target_of(indicator, day)
     target_year, target = found if found else (None, "")
     number = target_value(indicator, target)
@@ -139,7 +163,9 @@ def judge(indicator: Indicator, reported: Reported | None, day: date, options: I
         state = reported.state or _state_of_text(reported.typed)
         light, reason = _qualitative(state, target_year, year_over)
         return replace(base, shown=reported.typed, state=state, light=light, reason=reason)
-    schedule = schedule_of(indicator, target_year, day)
+    schedule = schedule_of(indicator, target_year, day, first_year)
+    unanchored = indicator.baseline_year is None and first_year is None and target_year > day.year
+    span_note = f"；无基期，序时进度按{target_year}年计" if unanchored else ""
     value = reported.reading.value if reported.reading else None
     if reported.reading is None or value is None:
         reason = f"完成值“{reported.typed}”无法识别，未计算完成率"
@@ -149,6 +175,7 @@ def judge(indicator: Indicator, reported: Reported | None, day: date, options: I
     if light != "green" and indicator.binding and year_over:
         light, reason = "red", f"约束性指标，{target_year}年末未达到目标值（{target}）"
     shown = reported.reading.shown(indicator.unit)
+    reason += span_note
     return replace(base, value=value, shown=shown, completion=completion, schedule=schedule, light=light, reason=reason)
 
 
@@ -162,13 +189,16 @@ def _numeric_light(
     options: IndicatorOptions,
 ) -> tuple[Light, str]:
     unit = "%" if indicator.unit in ("%", "％") else indicator.unit
-    if completion is None:  # the baseline already at the target: kept or not
+    if completion is None and baseline_value(indicator) is not None:  # the baseline already at the target
         if is_met(indicator, value, target):
             return "green", f"基期值已达目标值（{target_text}），本期{number_text(value)}{unit}，保持达标"
         light: Light = "red" if indicator.binding else "yellow"
         return light, f"基期值已达目标值（{target_text}），本期{number_text(value)}{unit}，未保持"
     if is_met(indicator, value, target):
         return "green", f"完成值{number_text(value)}{unit}，已达到目标值（{target_text}）"
+    if completion is None:  # no baseline and nothing to divide by (a target of 0, a value of 0): met or not
+        missed: Light = "red" if indicator.binding else "yellow"
+        return missed, f"完成值{number_text(value)}{unit}，未达到目标值（{target_text}），无基期值，未计算完成率"
     gap = schedule - completion
     said = f"完成率{completion:.1f}%"
     if gap <= 0:

@@ -117,6 +117,22 @@ class ReturnedBook:
     macro: bool
     form: Form = "xlsx"
     saved_at: datetime | None = None  # the workbook's own last-saved time (docProps/core.xml, meta.xml)
+    data: bytes = field(default=b"", repr=False, compare=False)  # the file, for `number_format`
+    _styled: Any = field(default=None, init=False, repr=False, compare=False)  # openpyxl's workbook, once opened
+
+    def number_format(self, sheet: str, row: int, column: int) -> str:
+        """The number format of one cell (0-based) of an .xlsx, such as "0.0%"; "" for other forms. calamine
+        gives values only, so openpyxl opens the workbook for this, once, and only when a cell's format is asked
+        for (a number in a % indicator's text cell): most returns never need it."""
+        if self.form != "xlsx" or not self.data:
+            return ""
+        if self._styled is None:
+            import openpyxl  # here: only a return with such a cell needs it
+
+            self._styled = openpyxl.load_workbook(io.BytesIO(self.data))
+        if sheet not in self._styled.sheetnames:
+            return ""
+        return str(self._styled[sheet].cell(row + 1, column + 1).number_format)
 
 
 def scan_kind(data: bytes) -> str | None:
@@ -521,4 +537,4 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     properties = _custom_properties(archive, form) if archive and meta_rows is None else {}
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
     saved_at = _saved_at(archive, form) if archive else None
-    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at)
+    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, data if archive else b"")

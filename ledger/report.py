@@ -953,7 +953,8 @@ def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> In
     if not indicators:
         return None
     values, last = merged.indicator_values, history.indicator_values
-    return indicator_table(indicators, values, last, merged.period.last_day, ws.config.indicators)
+    first_year = (history.rounds[0] if history.rounds else merged.period).year  # starts a span without a base
+    return indicator_table(indicators, values, last, merged.period.last_day, ws.config.indicators, first_year)
 
 
 def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:

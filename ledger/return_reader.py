@@ -52,6 +52,7 @@ from .senders import office_addresses, registered_senders
 from .statuses import NOT_STARTED, normalise_status
 from .unit_changes import read_unit_changes
 from .unit_changes import successors as unit_successors
+from .values import PERCENT_UNITS
 from .workspace import Workspace, tasks_by_unit
 
 ENTRY_FIELDS = {
@@ -300,11 +301,15 @@ class ReturnReader:
             self.touched = True
             value = typed[VALUE_HEADER]
             as_of = typed[AS_OF_HEADER]
+            number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
             found = IndicatorValue(
                 indicator_id=indicator_id,
                 unit=self.unit,
                 typed=text_of(value).strip(),
-                number=float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
+                number=number,
+                percent_cell=number is not None
+                and indicator.unit in PERCENT_UNITS
+                and "%" in self.book.number_format(sheet.name, r, fill[VALUE_HEADER] or 0),
                 as_of=as_of.isoformat() if isinstance(as_of, date) else text_of(as_of).strip(),
                 note=text_of(typed[NOTE_HEADER]).strip(),
                 data_source=text_of(typed[DATA_SOURCE_HEADER]).strip(),

@@ -36,7 +36,8 @@ class Reading:
     value: float | None = None
     approximate: bool = False  # 约, 左右 …: read, and said so
     bound: str = ""  # "≥" when typed as a bound ("≥95"): the bound is the value read
-    why: str = ""  # "value-unreadable", "value-ambiguous" or "value-unit-mismatch"
+    why: str = ""  # "value-unreadable", "value-ambiguous", "value-unit-mismatch" or "value-percent-fraction"
+    percent_cell: bool = False  # a number from a cell formatted as a percentage (0.942 shown as 94.2%)
 
     @property
     def read(self) -> bool:
@@ -47,6 +48,8 @@ class Reading:
         if self.value is None:
             return ""
         text = f"{'约' if self.approximate else ''}{self.bound}{number_text(self.value)}{_unit_shown(unit)}"
+        if self.percent_cell:
+            return f"{self.typed}（单元格为百分比格式）→ {text}"
         return text if normalised(text) == normalised(self.typed) else f"{self.typed} → {text}"
 
 
@@ -76,13 +79,16 @@ def split_unit(unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
-def read_value(typed: object, unit: str) -> Reading:
-    """`typed` (a cell's text or number) read in `unit`. A number is taken as a number in the unit: the 指标
-    sheet's 本期完成值 is a text cell, so "94.2%" arrives as typed, and a number arrives only from a cell whose
-    format a unit changed (then a fraction typed for a percentage, 0.942, shows as a tenfold jump)."""
+def read_value(typed: object, unit: str, *, percent_cell: bool = False) -> Reading:
+    """`typed` (a cell's text or number) read in `unit`. The 指标 sheet's 本期完成值 is a text cell, so "94.2%"
+    arrives as typed; a number arrives only from a cell whose format a unit changed, or from a .csv. It is a
+    number in the unit, except that a cell formatted as a percentage (`percent_cell`: 94.2% shown, 0.942 held)
+    is read back ×100 for a % indicator, and the reading says so."""
     if isinstance(typed, bool):
         return Reading(typed=str(typed), why="value-unreadable")
     if isinstance(typed, int | float):
+        if percent_cell and split_unit(unit)[1] in PERCENT_UNITS:
+            return Reading(typed=number_text(float(typed)), value=round(float(typed) * 100, 10), percent_cell=True)
         return Reading(typed=number_text(float(typed)), value=float(typed))
     text = str(typed).strip()
     plain = normalised(text)

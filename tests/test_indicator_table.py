@@ -267,3 +267,19 @@ def test_the_half_year_takes_the_indicators_of_its_own_last_round(three_rounds):
     assert str(half.indicators_round) == "2021-06"
     assert indicator_rows(half.indicators) == indicator_rows(june.indicators)
     assert half.indicators_as_of_text() == "指标完成情况为2021年6月（2021年上半年最后一期）调度数据。"
+
+
+def test_the_ledgers_first_year_starts_the_span_of_an_indicator_without_a_baseline_year():
+    from ledger.config import IndicatorOptions
+    from ledger.entries import IndicatorValue
+    from ledger.indicator_table import indicator_table
+
+    from .test_progress import SITES
+
+    sites = replace(SITES, lead_units=["东街道"])
+    values = [IndicatorValue(indicator_id="ZB-7", unit="东街道", typed="300")]
+    [line] = indicator_table([sites], values, {}, date(2022, 12, 31), IndicatorOptions(), 2021).lines
+    assert (line.schedule_text, line.light) == ("40.0%", "yellow")
+    [line] = indicator_table([sites], values, {}, date(2022, 12, 31), IndicatorOptions()).lines
+    assert (line.schedule_text, line.light) == ("0.0%", "green")
+    assert line.judgement.reason.endswith("；无基期，序时进度按2025年计")

@@ -167,7 +167,12 @@ def _round(root, period, answers, unit="示范区发展改革局", percent=None)
     month = Period.parse(period)
     render_period(ws, month, build_history(ws, month))
     src = root / "build" / period / "outbox" / f"{unit}.xlsx"
-    filled = fill_return(src, root.parent / "in" / period / f"{unit}.xlsx", answers, sheet="指标")
+
+    def formatted(book):
+        for cell in percent or ():
+            book["指标"][cell].number_format = "0.0%"
+
+    filled = fill_return(src, root.parent / "in" / period / f"{unit}.xlsx", answers, "指标", formatted)
     collect_returns(WorkspacePaths(root), month, [filled])
     return ws, merge_period(ws, month)
 
@@ -231,6 +236,22 @@ def test_values_typed_the_ways_people_type_them_are_merged_over_three_rounds(tmp
     render_period(ws, Period(2021, 9), build_history(ws, Period(2021, 9)))
     sheet = openpyxl.load_workbook(root / "build" / "2021-09" / "outbox" / "示范区发展改革局.xlsx")["指标"]
     assert sheet["F3"].value == "93至94"
+
+
+def test_a_number_in_a_cell_formatted_as_a_percentage_is_read_back_in_points(tmp_path):
+    """A unit that reformatted 本期完成值 as 0.0% and typed 92.5% sends 0.925: read as 92.5%, the reading said. The
+    same fraction in a cell without the format (as a .csv gives it) is not guessed but named, quoted."""
+    root = indicator_workspace(tmp_path / "ws")
+    ws, june = _round(root, "2021-06", {"ZB-1": {"本期完成值": 0.925}}, percent=["G3"])
+    [value] = june.indicator_values
+    assert (value.number, value.percent_cell, value.cell) == (0.925, True, "G3")
+    reading = value.reported(ws.indicators[0]).reading
+    assert (reading.value, reading.shown("%")) == (92.5, "0.925（单元格为百分比格式）→ 92.5%")
+    assert [p.code for p in june.problems if p.code.startswith("value-")] == []
+    _, july = _round(root, "2021-07", {"ZB-1": {"本期完成值": 0.931}})
+    assert july.indicator_values[0].percent_cell is False
+    assert [(p.cell, p.code) for p in july.problems] == [("G3", "value-percent-fraction")]
+    assert "“0.931”" in july.problems[0].message
 
 
 def test_nothing_a_unit_typed_on_the_indicator_sheet_is_lost(tmp_path):

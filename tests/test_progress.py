@@ -8,8 +8,7 @@ import pytest
 
 from ledger.config import IndicatorOptions
 from ledger.model import Indicator
-from ledger.progress import Reported, judge, schedule_of, value_problems
-from ledger.values import read_value
+from ledger.progress import Reported, judge, read_reported, schedule_of, value_problems
 
 OPTIONS = IndicatorOptions()
 SEWAGE = Indicator(id="ZB-1", document="ZB", number="1", name="城镇污水处理率", unit="%", requirement="≥95",
@@ -24,13 +23,13 @@ OPEN = Indicator(id="ZB-5", document="ZB", number="5", name="信息公开率", u
                  baseline="100", baseline_year=2020, targets={2025: "100"})  # fmt: skip
 
 
-def typed(indicator: Indicator, text: str | float) -> Reported:
-    reading = read_value(text, indicator.unit)
+def typed(indicator: Indicator, text: str | float, percent_cell: bool = False) -> Reported:
+    reading = read_reported(indicator, text, percent_cell=percent_cell)
     return Reported(unit="东街道", typed=reading.typed, reading=reading)
 
 
-def summary(indicator: Indicator, text: str | None, day: date) -> tuple:
-    j = judge(indicator, typed(indicator, text) if text is not None else None, day, OPTIONS)
+def summary(indicator: Indicator, text: str | float | None, day: date, first_year: int | None = None) -> tuple:
+    j = judge(indicator, typed(indicator, text) if text is not None else None, day, OPTIONS, first_year)
     rounded = (
         None if j.completion is None else round(j.completion, 1),
         None if j.schedule is None else round(j.schedule, 1),
@@ -41,8 +40,32 @@ def summary(indicator: Indicator, text: str | None, day: date) -> tuple:
 def test_schedule_counts_months_of_the_span():
     assert round(schedule_of(SEWAGE, 2021, date(2021, 11, 30)), 1) == 91.7  # this year's target: the year
     assert schedule_of(PM25, 2025, date(2021, 12, 31)) == 20  # 12 of the 60 months from 2020's end to 2025's
+    assert schedule_of(PM25, 2025, date(2021, 12, 31), 2018) == 20  # the baseline's year, not the ledger's
     assert schedule_of(PM25, 2025, date(2019, 12, 31)) == 0
     assert schedule_of(PM25, 2025, date(2026, 3, 31)) == 100
+
+
+SITES = Indicator(id="ZB-7", document="ZB", number="7", name="新建充电站", unit="个", requirement="≥1000",
+                  targets={2025: "≥1000"})  # fmt: skip
+
+
+def test_without_a_baseline_year_the_span_starts_with_the_ledgers_first_year():
+    """A 2025 target judged in 2021 is not at 序时进度 0 for four years: the span runs from the start of the
+    ledger's first year (60 months from 2021年1月 to 2025年末)."""
+    assert schedule_of(SITES, 2025, date(2021, 6, 30), 2021) == 10
+    assert summary(SITES, "300", date(2021, 6, 30), 2021) == (
+        30.0, 10.0, "green", "完成率30.0%，不低于序时进度（10.0%）"
+    )  # fmt: skip
+    assert summary(SITES, "300", date(2022, 12, 31), 2021) == (
+        30.0, 40.0, "yellow", "完成率30.0%，低于序时进度（40.0%）10.0个百分点"
+    )  # fmt: skip
+
+
+def test_without_a_baseline_year_or_a_first_year_the_target_years_span_is_said():
+    assert summary(SITES, "300", date(2021, 6, 30)) == (
+        30.0, 0.0, "green", "完成率30.0%，不低于序时进度（0.0%）；无基期，序时进度按2025年计"
+    )  # fmt: skip
+    assert summary(SITES, "300", date(2025, 6, 30))[3] == "完成率30.0%，低于序时进度（50.0%）20.0个百分点"
 
 
 def test_a_higher_is_better_target_over_three_monthly_rounds():
@@ -105,6 +128,32 @@ def test_a_baseline_beyond_the_target_is_met_or_not_never_a_ratio():
     assert summary(share, "21", date(2022, 6, 30))[2:] == ("yellow", "基期值已达目标值（≥22），本期21%，未保持")
 
 
+def test_without_a_baseline_a_met_target_says_so_not_the_baseline():
+    """No baseline and a value meeting a ≤ target (0 against ≤35) or a target of 0: nothing to divide, judged met
+    or not, and the reason names no baseline that does not exist."""
+    dust = Indicator(id="ZB-8", document="ZB", number="8", name="重污染天数", unit="μg/m³", requirement="≤35",
+                     direction="lower", targets={2021: "≤35"})  # fmt: skip
+    assert summary(dust, "0", date(2021, 6, 30))[2:] == ("green", "完成值0μg/m³，已达到目标值（≤35）")
+    growth = Indicator(id="ZB-9", document="ZB", number="9", name="亏损企业减少率", unit="%", requirement="≥0",
+                       targets={2021: "≥0"})  # fmt: skip
+    assert summary(growth, "0", date(2021, 6, 30))[2:] == ("green", "完成值0%，已达到目标值（≥0）")
+    assert summary(growth, "-1.5", date(2021, 6, 30)) == (
+        None, 50.0, "yellow", "完成值-1.5%，未达到目标值（≥0），无基期值，未计算完成率"
+    )  # fmt: skip
+
+
+def test_a_percentage_cell_is_judged_in_points_and_a_bare_fraction_is_not_guessed():
+    j = judge(SEWAGE, typed(SEWAGE, 0.952, percent_cell=True), date(2021, 11, 30), OPTIONS)  # 0.952 shown 95.2%
+    assert (j.value, j.shown, j.light) == (pytest.approx(95.2), "0.952（单元格为百分比格式）→ 95.2%", "green")
+    assert typed(SEWAGE, 0.952).reading.why == "value-percent-fraction"
+    assert summary(SEWAGE, 0.942, date(2021, 11, 30))[2:] == ("grey", "完成值“0.942”无法识别，未计算完成率")
+    # a % indicator whose baseline or targets are fractions themselves, and 0, are read as they stand
+    small = Indicator(id="ZB-10", document="ZB", number="10", name="占比", unit="%", requirement="≥1",
+                      baseline="0.5", baseline_year=2020, targets={2025: "≥1"})  # fmt: skip
+    assert typed(small, 0.8).reading.value == 0.8
+    assert typed(SEWAGE, 0).reading.value == 0
+
+
 def test_nothing_reported_or_not_read_is_grey_and_said():
     assert summary(SEWAGE, None, date(2021, 6, 30))[2:] == ("grey", "未报送本期完成值")
     assert summary(SEWAGE, "12-15", date(2021, 6, 30))[2:] == ("grey", "完成值“12-15”无法识别，未计算完成率")
@@ -114,7 +163,7 @@ def test_nothing_reported_or_not_read_is_grey_and_said():
     ("indicator", "text", "last", "codes"),
     [
         (SEWAGE, "89", None, ["value-worse-than-baseline"]),
-        (SEWAGE, 0.942, 92.5, ["value-worse-than-baseline", "value-jump"]),  # 94.2% from a number cell
+        (SEWAGE, 0.942, 92.5, ["value-percent-fraction"]),  # 94.2% or 0.942%: a number cell without its format
         (PM25, "46", None, ["value-worse-than-baseline"]),
         (SEWAGE, "95", 9.4, ["value-jump"]),  # 0.942 read as a fraction last round
         (SEWAGE, "95", 9.5, []),  # exactly tenfold is not more than ten times

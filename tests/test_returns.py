@@ -435,6 +435,37 @@ def merged_alone(rendered_root: Path, tmp_path: Path, name: str, file: Path):
     return merge_period(ws, JUNE)
 
 
+def test_a_percentage_typed_in_libreoffice_into_a_percent_cell_is_read_in_points(libreoffice, tmp_path):
+    """A unit formats 本期完成值 as 0.0% in LibreOffice and types 94.2%: the .xlsx holds 0.942, read as 94.2%."""
+    from ledger.history import build_history
+    from ledger.render import render_period
+
+    from .test_indicators import indicator_workspace
+
+    root = indicator_workspace(tmp_path / "ws")
+    ws = load_workspace(root)
+    render_period(ws, JUNE, build_history(ws, JUNE))
+    saved = tmp_path / "saved" / "示范区发展改革局.xlsx"
+    saved.parent.mkdir()
+    libreoffice(
+        [
+            {
+                "open": str(outbox(root, "示范区发展改革局")),
+                "formats": [["指标", "G3", "0.0%"]],
+                "values": [["指标", "G3", "94.2%"]],
+                "save": [[str(saved), "Calc Office Open XML"]],
+            }
+        ]
+    )
+    collect_returns(ws.paths, JUNE, [saved])
+    result = merge_period(ws, JUNE)
+    [value] = result.indicator_values
+    assert (value.number, value.percent_cell) == (pytest.approx(0.942), True)
+    reading = value.reported(ws.indicators[0]).reading
+    assert (reading.value, reading.shown("%")) == (pytest.approx(94.2), "0.942（单元格为百分比格式）→ 94.2%")
+    assert not [p.code for p in result.problems if p.code.startswith("value-")]
+
+
 def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, rendered, tmp_path):
     saved = tmp_path / "saved"
     saved.mkdir()

@@ -61,11 +61,21 @@ def test_what_could_mean_two_things_is_not_read(typed, unit, why):
 
 
 def test_a_number_cell_is_a_number_in_the_unit():
-    """Only a cell whose text format a unit removed gives a number; it is taken as it stands (a fraction typed for
-    a percentage, 0.942, is then named as a tenfold jump or a value worse than the baseline, see test_progress)."""
+    """Only a cell whose text format a unit removed (or a .csv) gives a number; it is taken as it stands unless
+    the cell is formatted as a percentage (see the next test)."""
     assert (read_value(94.2, "%").value, read_value(94.2, "%").typed) == (pytest.approx(94.2), "94.2")
     assert read_value(3000, "亩").value == 3000
     assert read_value(0.942, "%").value == pytest.approx(0.942)
+
+
+def test_a_percentage_cell_is_read_back_as_percentage_points_and_says_so():
+    """Office software holds 94.2% as 0.942 in a cell formatted 0.0%: read ×100, kept as typed, the reading shown."""
+    reading = read_value(0.942, "%", percent_cell=True)
+    assert (reading.value, reading.typed, reading.why) == (pytest.approx(94.2), "0.942", "")
+    assert reading.shown("%") == "0.942（单元格为百分比格式）→ 94.2%"
+    assert read_value(0.942, "％", percent_cell=True).value == pytest.approx(94.2)
+    # a percentage format on a cell of an indicator counted in another unit changes nothing
+    assert read_value(3000, "亩", percent_cell=True).value == 3000
 
 
 def test_units_split_into_scale_and_base():

@@ -1,7 +1,8 @@
 """Edit and save workbooks the way a unit does in LibreOffice, through LibreOffice's own UNO API.
 
 Run by the system Python (python3-uno from Debian; a virtualenv cannot import `uno`) with a JSON job on stdin:
-{"port": 2002, "steps": [{"open": "in.xlsx" | null, "values": [[sheet, cell, value], ...],
+{"port": 2002, "steps": [{"open": "in.xlsx" | null, "formats": [[sheet, cell, "0.0%"], ...] (number formats,
+set before the values), "values": [[sheet, cell, value], ...],
 "copy": [sheet, "A1:N20"] (values only, into a new workbook's first sheet), "save": [[path, filter], ...],
 "csv_sheet": name, "pause": seconds}]}. A value starting with "=" is entered as a formula; a number as a number;
 any other text as a person types it (LibreOffice decides whether it is a date). Files are saved with
@@ -51,6 +52,13 @@ def run(desktop, step):
     hidden = (prop("Hidden", True),)
     source = desktop.loadComponentFromURL(url(step["open"]), "_blank", 0, hidden) if step.get("open") else None
     doc = source
+    for sheet, ref, code in step.get("formats", []):  # a number format set on a cell first, as a unit does
+        formats = doc.NumberFormats
+        locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+        key = formats.queryKey(code, locale, False)
+        doc.Sheets.getByName(sheet).getCellRangeByName(ref).NumberFormat = (
+            key if key != -1 else formats.addNew(code, locale)
+        )
     for sheet, ref, value in step.get("values", []):
         enter(doc.Sheets.getByName(sheet).getCellRangeByName(ref), value)
     if step.get("copy"):
