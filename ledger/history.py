@@ -20,11 +20,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .cells import text_of
 from .config import DONE_STATUS
-from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, tag_value, untag_value
+from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, tag_value, untag_value, write_json
 from .indicators import indicators_by_unit
 from .merge import merge_period
 from .model import Period, Task
@@ -355,8 +356,8 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
             progress("history", i, len(rounds))
         history.succeed(successors(changes, rounds[i], after=rounds[i - 1] if i else None))
         tasks = round_tasks(ws.paths, rounds[i], ws.tasks)
-        result, from_cache = cached_merge(ws, rounds[i], tasks, jobs=jobs)
-        (history.reused if from_cache else history.computed).append(rounds[i])
+        result, written = cached_merge(ws, rounds[i], tasks, jobs=jobs)
+        (history.reused if written is None else history.computed).append(rounds[i])
         record = history.fold(ws, result, tasks)
         history.previous_record = record
         path = ws.paths.round_cache(rounds[i], keys[i])
@@ -412,15 +413,15 @@ def merge_key(ws: Workspace, period: Period) -> str:
     return digest.hexdigest()[:20]
 
 
-def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int = 1) -> tuple[MergeResult, bool]:
-    """A round's merge result, read against its task list `tasks`, and whether it came from the cache."""
+def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int = 1) -> tuple[MergeResult, Path | None]:
+    """A round's merge result, read against its task list `tasks`, and the cache file written for it now (None
+    when it came from the cache): merged.json's very bytes (entries.write_json), for write_merge to copy."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         with collector_paused():
-            return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), True
+            return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), None
     result = merge_period(ws, period, tasks=tasks, jobs=jobs)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()
     with collector_paused():
-        write_aside(path, json.dumps(result.to_dict(), ensure_ascii=False, default=text_of).encode())
-    return result, False
+        return result, write_json(path, result)

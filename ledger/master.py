@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import functools
-import json
+import shutil
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
 
 from .cells import text_of
-from .entries import ADDED_ROW, MergeResult, TaskEntries
+from .entries import ADDED_ROW, MergeResult, TaskEntries, write_json
 from .layout import INDICATOR_SHEET, TASK_COLUMNS, SupportGroups, round_header, task_cells
 from .model import Task
 from .problems import CATALOGUE, ERROR, Problem
@@ -73,29 +72,6 @@ def _cell_order(cell: str) -> tuple[int, str]:
     return (int(digits) if digits.isdigit() else 0, letters.rjust(3))
 
 
-def write_json(path: Path, data: dict[str, Any]) -> Path:
-    """merged.json: the top-level keys a line each and every record of a list on a line of its own.
-
-    Not json.dumps(indent=2): with an indent the encoder runs in pure Python, which made merged.json a third of
-    the time of writing the master ledger of a 1,000-unit month; a record a line keeps the C encoder, is written
-    as it goes, and the file still reads (and diffs) record by record."""
-
-    dumps = json.JSONEncoder(ensure_ascii=False, default=text_of).encode  # one encoder: json.dumps makes one a call
-
-    with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
-        for n, (key, value) in enumerate(data.items()):
-            out.write(("{\n" if n == 0 else ",\n") + f"  {dumps(key)}: ")
-            if isinstance(value, list) and value:
-                for i, item in enumerate(value):
-                    out.write(("[\n    " if i == 0 else ",\n    ") + dumps(item))
-                out.write("\n  ]")
-            else:
-                out.write(dumps(value))
-        out.write("\n}\n" if data else "{}\n")
-    assert aside.written is not None
-    return aside.written
-
-
 def write_merge(
     ws: Workspace,
     result: MergeResult,
@@ -103,10 +79,13 @@ def write_merge(
     tasks: list[Task] | None = None,
     jobs: int = 1,
     notes: Sequence[Problem] = (),
+    encoded: Path | None = None,
 ) -> list[Path]:
     """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files. The
     汇总台账 lists `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`); problems.xlsx
-    adds `notes`, what only the round's history shows (an indicator's tenfold jump since last round).
+    adds `notes`, what only the round's history shows (an indicator's tenfold jump since last round). `encoded`:
+    a file holding `result` as merged.json holds it (the round's merge cache, just written), copied instead of
+    encoding the result again.
 
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
@@ -114,7 +93,7 @@ def write_merge(
     calls = [
         functools.partial(_write_master, ws, result, listed, jobs),
         functools.partial(_write_problems, ws, result, notes),
-        functools.partial(_write_json, ws, result),
+        functools.partial(_write_json, ws, result, encoded),
     ]
     return list(in_processes(calls, jobs))
 
@@ -307,6 +286,11 @@ def _write_problems(ws: Workspace, result: MergeResult, notes: Sequence[Problem]
     return book.written
 
 
-def _write_json(ws: Workspace, result: MergeResult) -> Path:
+def _write_json(ws: Workspace, result: MergeResult, encoded: Path | None) -> Path:
     path = ws.paths.merged_json(result.period)
-    return write_json(path, result.to_dict())
+    if encoded is None:
+        return write_json(path, result)
+    with written_aside(path) as aside:
+        shutil.copyfile(encoded, aside.temporary)
+    assert aside.written is not None
+    return aside.written

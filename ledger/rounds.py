@@ -48,6 +48,7 @@ class Round:
     jobs: int = 1
     progress: Progress | None = None
     _merged: MergeResult | None = field(default=None, repr=False)
+    _encoded: Path | None = field(default=None, repr=False)  # the merge cache written by merge(), as merged.json
 
     # --- what the round is
 
@@ -160,18 +161,19 @@ class Round:
 
         self.require_round()
         if self._merged is None:
-            self._merged, _ = cached_merge(self.ws, self.period, self.tasks, jobs=self.jobs)
+            self._merged, self._encoded = cached_merge(self.ws, self.period, self.tasks, jobs=self.jobs)
         return self._merged
 
     def write_merge(self) -> list[Path]:
-        """merged.xlsx, problems.xlsx and merged.json of the round."""
+        """merged.xlsx, problems.xlsx and merged.json of the round (merged.json copied from the merge cache when
+        this object just wrote it)."""
         from .master import write_merge
         from .report import round_indicators
 
         merged = self.merge()
         table = round_indicators(self.ws, merged, self.history) if self.ws.indicators else None
         notes = table.jumps() if table else []
-        return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes)
+        return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes, encoded=self._encoded)
 
     def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
         """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""

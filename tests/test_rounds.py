@@ -220,3 +220,19 @@ def test_weekly_due_in_the_same_week():
     assert scheduled_due(Period.parse("2021-W23"), Rhythm(round="week", due_in="same", due_weekday=5)) == date(
         2021, 6, 11
     )
+
+
+def test_merged_json_is_the_merge_cache_just_written_and_what_encoding_the_result_gives(tmp_path):
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "已清理"}}, at(2021, 7, 2), tmp_path)
+    ws = load_workspace(root)
+    june = open_round(ws, "2021-06")
+    merged_json = next(p for p in june.write_merge() if p.name == "merged.json")
+    (cache,) = (ws.paths.root / "build" / "cache" / "merge").glob("2021-06-*.json")
+    copied = merged_json.read_bytes()
+    assert copied == cache.read_bytes()
+    assert json.loads(copied)["entries"][0]["progress"] == "已清理"
+    again = open_round(ws, "2021-06")  # the merge now read from the cache: merged.json encoded from the result
+    assert again.merge().entries == june.merge().entries
+    again.write_merge()
+    assert merged_json.read_bytes() == copied
