@@ -324,10 +324,11 @@ class IssueGroup:
         """市生态环境局等3个单位5项任务反映：受资金影响，进度滞后。涉及老旧小区改造、……等任务。"""
         units, tasks = self.units, self.tasks
         who = units[0] if len(units) == 1 else f"{units[0]}等{chinese(len(units), '个')}单位"
-        names = "、".join(t.name for t in tasks[:shown])
+        named = list(dict.fromkeys(t.name for t in tasks))  # two tasks may share a name: say it once
+        names = "、".join(named[:shown])
         if len(tasks) == 1:
             return f"{who}反映{names}：{self.text.rstrip('。')}。"
-        more = "等" if len(tasks) > shown else ""
+        more = "等" if len(named) > shown else ""
         return f"{who}{chinese(len(tasks), '项')}任务反映：{self.text.rstrip('。')}。涉及{names}{more}任务。"
 
 

@@ -308,3 +308,23 @@ def test_a_support_groups_issue_is_listed_once_at_its_first_task():
         ("T-1", EAST, "group", "场地协调难")
     ]
     assert lines[0].support_text == f"{EAST}（本类综合）：配合推进"
+
+
+def test_a_grouped_problem_names_two_tasks_of_the_same_name_once():
+    from types import SimpleNamespace
+
+    from ledger.report import IssueGroup
+
+    def issue(task_id: str, name: str, unit: str) -> SimpleNamespace:
+        return SimpleNamespace(task=SimpleNamespace(task=SimpleNamespace(id=task_id), name=name), unit=unit)
+
+    group = IssueGroup(
+        text="受资金和审批进度影响，进度滞后。",
+        issues=[
+            issue("A-1", "加强源头控制", "甲局"),
+            issue("A-2", "加强源头控制", "乙局"),
+            issue("A-3", "巩固整治成果", "甲局"),
+        ],
+    )  # type: ignore[list-item]
+    said = "甲局等2个单位3项任务反映：受资金和审批进度影响，进度滞后。涉及加强源头控制、巩固整治成果任务。"
+    assert group.sentence() == said
