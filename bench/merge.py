@@ -1,7 +1,9 @@
 """Benchmark `ledger merge` against a bare python-calamine read of the same returned files.
 
-Renders the synthetic ledger's workbooks (1,000 units, 20,000 tasks) with every fill-in column filled, stores
-them as the period's returns, then prints, in one run, rows/s of a bare calamine read of every sheet and of
+Renders the synthetic ledger's workbooks (1,000 units, 20,000 tasks), types an answer into every fill-in cell as
+bench/cycle.py's units do (a workbook sent back as it was rendered is an untouched return, `return-empty`, whose
+rows are not merged: prefilling the answers at render, as this bench once did, measured nothing), stores them as
+the period's returns, then prints, in one run, rows/s of a bare calamine read of every sheet and of
 `merge_period` with every check on in one process, and their ratio (the target); then the time of
 `merge_period` with the files read by `--jobs` processes (default the number of CPUs), whose result must be
 the same. Not part of the test suite.
@@ -30,22 +32,6 @@ from ledger.layout import INSTRUCTIONS_SHEET, META_SHEET  # noqa: E402
 from ledger.merge import merge_period  # noqa: E402
 from ledger.render import render_period  # noqa: E402
 
-STATUSES = ["序时推进", "滞后", "未启动"]  # 已完成 would close tasks and leave them out of the workbooks
-
-
-def filled_answers(ws) -> dict:
-    """What units typed: every fill-in cell of every task row, lead and support."""
-    answers = {}
-    for i, task in enumerate(ws.tasks):
-        for unit in (*task.lead_units, *task.support_units):
-            answers[(task.id, unit)] = {
-                "完成状态": STATUSES[i % 3],
-                "本月进展": f"第 {i} 项工作按计划推进，已完成阶段目标。",
-                "存在问题": "无",
-                "下步计划": "继续推进",
-            }
-    return answers
-
 
 def bare_read(folder: Path) -> int:
     """Every sheet of every file read into Python; counts the task rows, as merge does."""
@@ -69,8 +55,14 @@ def main() -> None:
         root = Path(tmp)
         ws = synthetic_workspace(root, args.units, args.tasks)
         print(f"synthetic ledger: {args.units} units, {args.tasks} tasks; filling and storing the returns …")
-        rendered = render_period(ws, PERIOD, History(period=PERIOD, answers=filled_answers(ws)))
-        collect_returns(ws.paths, PERIOD, sorted(rendered.outbox.glob("*.xlsx")))
+        from cycle import fill  # cycle.py takes bare_read from here
+
+        rendered = render_period(ws, PERIOD, History(period=PERIOD))
+        typed = root / "typed"
+        typed.mkdir()
+        for workbook in sorted(rendered.outbox.glob("*.xlsx")):
+            fill(workbook, typed / workbook.name)
+        collect_returns(ws.paths, PERIOD, sorted(typed.glob("*.xlsx")))
         folder = ws.paths.returns(PERIOD)
         start = time.perf_counter()
         sheet_rows = bare_read(folder)
