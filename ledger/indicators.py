@@ -15,7 +15,7 @@ from .config import DocumentConfig
 from .model import Direction, Indicator, SourceRef
 from .problems import Problem, cell_name, problem
 from .tables import Sheet
-from .units import Resolution, UnitRegistry
+from .units import Resolution, UnitRegistry, resolution_problems
 from .values import read_value
 
 # Read in this order: a bound (≥, 不低于, 以上 / ≤, 不高于, 控制在…以内) says it, else a trend word does.
@@ -155,9 +155,8 @@ def read_indicator_sheet(
         base_year_text = at(r, "baseline_year")
         lead, support = _resolve(registry, at(r, "lead"), at(r, "support"), doc.district)
         if check_units:
-            problems += [
-                problem("unit-unknown", **where, name=n, suggestion="") for n in lead.unknown + support.unknown
-            ]
+            for named in (lead, support):
+                problems += resolution_problems(named, registry, doc.district, where)
             if not lead.units:
                 problems.append(problem("indicator-unassigned", **where, indicator=name))
         found.append(

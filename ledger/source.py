@@ -11,7 +11,7 @@ from .deadlines import parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import Sheet
-from .units import EXAMPLE_PREFIX, Resolution, UnitRegistry, group_name
+from .units import EXAMPLE_PREFIX, UnitRegistry, resolution_problems
 
 # Field -> header names that mean it. The first name is the canonical header used in workbooks.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -229,7 +229,7 @@ def read_document_sheet(
             support.add_units(registry.resolve(extra, doc.district).units)
         for resolution, column in ((lead, lead_cell), (support, support_cols[0] if support_cols else None)):
             if check_units:
-                problems += _unit_problems(resolution, registry, doc.district, at(r, column))
+                problems += resolution_problems(resolution, registry, doc.district, at(r, column))
         if check_units and not lead.units and not lead.unknown:
             problems.append(problem("lead-missing", **at(r, lead_cell, task_id=task_id)))
         tasks.append(
@@ -251,17 +251,3 @@ def read_document_sheet(
             )
         )
     return SheetTasks(tasks, problems)
-
-
-def _unit_problems(resolution: Resolution, registry: UnitRegistry, district: str | None, where: dict) -> list[Problem]:
-    found = []
-    for name in resolution.unknown:
-        group = group_name(name)
-        if group:
-            found.append(problem("unit-group-unknown", **where, name=name, group=group))
-            continue
-        hint = registry.suggest(name, district)
-        suggestion = f"，是否是：{'、'.join(hint)}？" if hint else ""
-        found.append(problem("unit-unknown", **where, name=name, suggestion=suggestion))
-    found += [problem("unit-vague", **where, name=name) for name in resolution.vague]
-    return found

@@ -412,3 +412,21 @@ def write_units_template(path: Path) -> Path:
     with written_aside(path) as aside:
         book.save(aside.temporary)
     return path
+
+
+def resolution_problems(
+    resolution: Resolution, registry: UnitRegistry, district: str | None, where: dict
+) -> list[Problem]:
+    """What a cell naming units got wrong, for a task or an indicator alike: an unknown group, an unknown unit
+    (with the registry's guess), a vague one ("区政府有关部门")."""
+    found = []
+    for name in resolution.unknown:
+        group = group_name(name)
+        if group:
+            found.append(problem("unit-group-unknown", **where, name=name, group=group))
+            continue
+        hint = registry.suggest(name, district)
+        suggestion = f"，是否是：{'、'.join(hint)}？" if hint else ""
+        found.append(problem("unit-unknown", **where, name=name, suggestion=suggestion))
+    found += [problem("unit-vague", **where, name=name) for name in resolution.vague]
+    return found
