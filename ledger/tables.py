@@ -175,3 +175,52 @@ def text_rows(data: bytes) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise TableError("file-unreadable", reason=f"文本表格格式有误（{str(exc)[:80]}）") from exc
+
+
+def write_template(
+    path: Path,
+    *,
+    title: str,
+    rows: list[list[str]],
+    widths: tuple[float, ...],
+    notes: list[tuple[str, str]],
+    label_width: float,
+) -> Path:
+    """A source table a new workspace starts from (the units file, a task list): a bold header and its example
+    rows under a frozen header, and a 说明 sheet of (label, text) rows, both printed on A4 landscape one page wide.
+    Written aside and renamed."""
+    import openpyxl  # only `ledger init` writes one
+    from openpyxl.styles import Alignment, Font
+
+    from .records import written_aside
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    explained = book.create_sheet("说明")
+    for note in notes:
+        explained.append(list(note))
+    explained["A1"].font = Font(bold=True, size=14)
+    explained.column_dimensions["A"].width = label_width
+    explained.column_dimensions["B"].width = 90
+    for row in explained.iter_rows(min_row=2):
+        row[0].font = Font(bold=True)
+        row[0].alignment = Alignment(vertical="top")
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        # Rows are given their height: not every spreadsheet program grows a wrapped row when it opens the file.
+        explained.row_dimensions[row[0].row].height = 16 * (1 + len(str(row[1].value or "")) // 44)
+    for page in (sheet, explained):
+        page.page_setup.orientation = "landscape"
+        page.page_setup.paperSize = page.PAPERSIZE_A4
+        page.page_setup.fitToWidth, page.page_setup.fitToHeight = 1, 0
+        page.sheet_properties.pageSetUpPr.fitToPage = True
+    with written_aside(path) as aside:
+        book.save(aside.temporary)
+    return path

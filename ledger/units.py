@@ -15,8 +15,7 @@ from pathlib import Path
 
 from .model import Unit
 from .problems import Problem, ProblemError, cell_name, problem
-from .records import written_aside
-from .tables import Sheet
+from .tables import Sheet, write_template
 
 # Phrases that follow a list of units and say how they work, not who they are.
 TRAILING_PHRASES = ("分别牵头", "按职责分工落实", "按职责分工负责", "具体负责", "负责", "牵头", "配合", "落实")
@@ -378,40 +377,16 @@ def name_fault(name: str, registry: UnitRegistry) -> str:
 def write_units_template(path: Path) -> Path:
     """An empty units file for a new workspace: the columns, one example row and a 说明 sheet on aliases and
     groups, because a first-time user cannot guess that "各街道" works through the 所属分组 column."""
-    import openpyxl  # only `ledger init` writes it
-    from openpyxl.styles import Alignment, Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "单位名录"
     # 曾用名 is written by `ledger units rename/merge` when a unit first has one
-    sheet.append([names[0] for key, names in UNIT_COLUMNS.items() if key != "former"])
-    sheet.append(TEMPLATE_EXAMPLE)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFG", (30, 24, 10, 12, 10, 26, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet("说明")
-    for row in TEMPLATE_NOTES:
-        notes.append(list(row))
-    notes["A1"].font = Font(bold=True, size=14)
-    notes.column_dimensions["A"].width = 24
-    notes.column_dimensions["B"].width = 90
-    for row in notes.iter_rows(min_row=2):
-        row[0].font = Font(bold=True)
-        row[0].alignment = Alignment(vertical="top")
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-        # Rows are given their height: not every spreadsheet program grows a wrapped row when it opens the file.
-        notes.row_dimensions[row[0].row].height = 16 * (1 + len(str(row[1].value or "")) // 44)
-    for page in (sheet, notes):  # printed on A4 landscape, one page wide
-        page.page_setup.orientation = "landscape"
-        page.page_setup.paperSize = page.PAPERSIZE_A4
-        page.page_setup.fitToWidth, page.page_setup.fitToHeight = 1, 0
-        page.sheet_properties.pageSetUpPr.fitToPage = True
-    with written_aside(path) as aside:
-        book.save(aside.temporary)
-    return path
+    header = [names[0] for key, names in UNIT_COLUMNS.items() if key != "former"]
+    return write_template(
+        path,
+        title="单位名录",
+        rows=[header, list(TEMPLATE_EXAMPLE)],
+        widths=(30, 24, 10, 12, 10, 26, 16),
+        notes=list(TEMPLATE_NOTES),
+        label_width=24,
+    )
 
 
 def resolution_problems(

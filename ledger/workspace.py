@@ -21,10 +21,10 @@ from .indicators import find_indicator_header, read_indicator_sheet, read_units_
 from .model import Indicator, Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
-from .records import write_aside, written_aside
+from .records import write_aside
 from .sent import identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
-from .tables import Sheet, TableError, read_sheets
+from .tables import Sheet, TableError, read_sheets, write_template
 from .unit_changes import read_unit_changes, succeed_units, successors, units_at
 from .units import EXAMPLE_PREFIX, UnitRegistry, read_registry, write_units_template
 
@@ -354,32 +354,18 @@ TASKS_TEMPLATE_NOTES = [
 def write_tasks_template(path: Path, code: str) -> Path:
     """An empty task table for a new workspace: the columns with an explicit 任务编号, so a new ledger never
     depends on row order, one example row that is skipped and pointed at until deleted, and a 说明 sheet."""
-    import openpyxl  # only `ledger init` writes it
-    from openpyxl.styles import Alignment, Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "任务清单"
-    sheet.append(TASKS_TEMPLATE_HEADER)
     example = f"{EXAMPLE_PREFIX}完成某项重点工作，填好任务后删除本行。"
-    sheet.append([f"{code}-1", "1", "一、示例类别", example, "6月底前", "某某局", "某某局、各街道"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFG", (12, 6, 18, 50, 16, 20, 24), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet("说明")
-    for row in TASKS_TEMPLATE_NOTES:
-        notes.append(list(row))
-    notes["A1"].font = Font(bold=True, size=14)
-    notes.column_dimensions["A"].width = 20
-    notes.column_dimensions["B"].width = 90
-    for row in notes.iter_rows(min_row=2):
-        row[0].font = Font(bold=True)
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    with written_aside(path) as aside:
-        book.save(aside.temporary)
-    return path
+    return write_template(
+        path,
+        title="任务清单",
+        rows=[
+            list(TASKS_TEMPLATE_HEADER),
+            [f"{code}-1", "1", "一、示例类别", example, "6月底前", "某某局", "某某局、各街道"],
+        ],
+        widths=(12, 6, 18, 50, 16, 20, 24),
+        notes=list(TASKS_TEMPLATE_NOTES),
+        label_width=20,
+    )
 
 
 def init_workspace(
