@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import now
 from .model import Period, Task
 from .problems import ERROR, Problem, ProblemError, ProblemsError
+from .processes import collector_paused
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
 from .sent import SentRound, check_revision, read_sent, record_sent
 from .task_changes import round_tasks, with_changes
@@ -173,7 +174,8 @@ class Round:
         merged = self.merge()
         table = round_indicators(self.ws, merged, self.history) if self.ws.indicators else None
         notes = table.jumps() if table else []
-        return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes, encoded=self._encoded)
+        with collector_paused():  # rows by the hundred thousand, all alive until written: see collector_paused
+            return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes, encoded=self._encoded)
 
     def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
         """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""
@@ -191,6 +193,10 @@ class Round:
 
     def publish(self, issued: date | None = None, number: int | None = None) -> tuple[Any, list[Path]]:
         """The report and its three outputs under build/<period>/report/."""
+        with collector_paused():  # see write_merge
+            return self._publish(issued, number)
+
+    def _publish(self, issued: date | None, number: int | None) -> tuple[Any, list[Path]]:
         built = self.report(issued)
         if self.is_summary:
             from .span_outputs import write_span_report
