@@ -25,7 +25,7 @@ from typing import Any
 
 from .cells import text_of
 from .config import DONE_STATUS
-from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, tag_value, untag_value, write_json
+from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, read_json, tag_value, untag_value, write_json
 from .indicators import indicators_by_unit
 from .merge import merge_period
 from .model import Period, Task
@@ -419,7 +419,7 @@ def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int 
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         with collector_paused():
-            return MergeResult.from_dict(json.loads(path.read_text(encoding="utf-8"))), None
+            return read_json(path), None
     result = merge_period(ws, period, tasks=tasks, jobs=jobs)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()

@@ -1,8 +1,11 @@
-"""TaskEntries: a period's entries found by task, as the master ledger and the report ask for them."""
+"""TaskEntries: a period's entries found by task, as the master ledger and the report ask for them; merged.json."""
+
+import math
+from datetime import date
 
 from ledger.deadlines import parse_deadline
-from ledger.entries import Entry, TaskEntries
-from ledger.model import Task
+from ledger.entries import Entry, MergeResult, TaskEntries, read_json, write_json
+from ledger.model import Period, Task
 
 
 def task(id_, support):
@@ -32,3 +35,26 @@ def test_group_answers_go_to_the_tasks_their_units_support_in_entry_order():
     assert [e.progress for e in found.groups(one)] == ["丙综合", "乙综合"]  # entry order, not the task's unit order
     assert [e.progress for e in found.groups(two)] == ["乙综合"]  # 丙 does not support D-2
     assert found.groups(three) == [] and found.leads(two) == []  # 乙 supports no task of D-配2's
+
+
+def test_merged_json_gives_back_what_units_typed_however_odd_the_value(tmp_path):
+    """merged.json (and so the merge cache) is written by orjson; what orjson would say differently from the
+    standard encoder (NaN as null, integers beyond 64 bits refused) is written by the standard one, so a value
+    read back is the value typed."""
+    typed = {"填报日期": date(2021, 6, 30), "非数": float("nan"), "大数": 10**30, "小数": 0.1, "文字": "“引号”\n换行"}
+    result = MergeResult(
+        period=Period.parse("2021-06"),
+        entries=[
+            Entry(task_id="D-1", unit="甲", role="lead", status="已完成", extra=typed),
+            Entry(task_id="D-2", unit="甲", role="lead", progress="推进中", row=7),
+        ],
+        problems=[],
+        returns=[],
+        unmerged=[],
+    )
+    back = read_json(write_json(tmp_path / "merged.json", result))
+    first, second = back.entries
+    assert math.isnan(first.extra.pop("非数")) and first.extra == {k: v for k, v in typed.items() if k != "非数"}
+    assert vars(second) == vars(result.entries[1])
+    lines = (tmp_path / "merged.json").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and sum(line.startswith("    {") for line in lines) == 2  # a record a line
