@@ -10,6 +10,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
@@ -476,10 +477,10 @@ class _StreamedTable:
             if fmt is not None:
                 fmt._get_xf_index()
 
-    def xml(self) -> Iterator[str]:
-        """Each row (sheet rows 3 …) as <row> XML holding the cells table_sheet would write one by one, with the
-        height its text needs (not fixed: see FittedWorksheet). The common cells (text, blank) are tested first:
-        this loop runs for every cell of the master ledger and the report."""
+    def xml(self, rows: range) -> Iterator[str]:
+        """The table's rows in `rows` (its first is sheet row 3) as <row> XML holding the cells table_sheet would
+        write one by one, with the height its text needs (not fixed: see FittedWorksheet). The common cells (text,
+        blank) are tested first: this loop runs for every cell of the master ledger and the report."""
         date_style = self.dates._get_xf_index()
         time_style = self.times._get_xf_index()
         columns = max((len(row) for row in self.rows), default=0)
@@ -487,7 +488,7 @@ class _StreamedTable:
         # wrapped_lines, inline: the texts of columns without a width do not set the row's height
         limits = [w * MAY_WRAP for w in self.widths] + [math.inf] * max(columns - len(self.widths), 0)
         fits = [w * SLACK for w in self.widths] + [0.0] * max(columns - len(self.widths), 0)
-        for r, row in enumerate(self.rows, 3):
+        for r, row in enumerate(self.rows[rows.start : rows.stop], rows.start + 3):
             style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
             text = f'{r}" s="{style}" t="inlineStr">'
             blank = f'{r}" s="{style}"/>'
@@ -516,11 +517,17 @@ class _StreamedTable:
             yield f'<row r="{r}"{attributes}>{"".join(cells)}</row>'
 
 
+# Rows of streamed tables a process should have before another is started (a fork and a file each): a clerk's
+# month of 45 units is written sooner by one process alone.
+ROWS_PER_PROCESS = 4000
+
+
 def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], jobs: int) -> None:
     """Copy the package, writing each streamed table's rows into its sheet part below the title and header.
 
-    With jobs > 1 and several tables, each table's rows are first written out by a process of its own, to a file
-    beside the workbook that is copied in and removed."""
+    With jobs > 1 and rows enough, the rows are first written out in pieces, by that many processes side by side,
+    each piece to a file beside the workbook that is copied in and removed: a long table (the 填报明细 of a large
+    ledger) is cut into pieces of about the same size, so that the processes end together."""
     parts: dict[str, _StreamedTable] = {}
     for position, sheet in enumerate(sheets, 1):  # xlsxwriter names the parts sheet1.xml … in sheet order
         if sheet.name in streamed:
@@ -529,12 +536,15 @@ def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], 
             parts[f"xl/worksheets/sheet{position}.xml"] = streamed[sheet.name]
     with zipfile.ZipFile(path) as source:
         contents = [(info, source.read(info.filename)) for info in source.infolist()]
-    parallel = jobs > 1 and len(parts) > 1
+    pieces = _pieces(parts, jobs)
+    parallel = len(pieces) > 1
     with tempfile.TemporaryDirectory(prefix=".rows-", dir=path.parent) if parallel else nullcontext("") as folder:
-        made: dict[str, Path] = {}
+        made: dict[str, list[Path]] = defaultdict(list)
         if parallel:
-            made = {name: Path(folder) / f"{n}.xml" for n, name in enumerate(parts)}
-            calls = [functools.partial(_write_rows, parts[name], made[name]) for name in parts]
+            calls = []
+            for n, (name, rows) in enumerate(pieces):
+                made[name].append(Path(folder) / f"{n}.xml")
+                calls.append(functools.partial(_write_rows, parts[name], rows, made[name][-1]))
             for _ in in_processes(calls, jobs):
                 pass
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
@@ -551,23 +561,37 @@ def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], 
                 info._compresslevel = 1  # type: ignore[attr-defined]  # ZipFile.open(ZipInfo) reads no other setting
                 with target.open(info, "w") as out:
                     out.write(head.encode())
-                    if info.filename in made:
-                        with made[info.filename].open("rb") as rows:
-                            shutil.copyfileobj(rows, out, 1 << 20)
-                    else:
-                        _copy_rows(table, out)
+                    for piece in made.get(info.filename, []):
+                        with piece.open("rb") as written:
+                            shutil.copyfileobj(written, out, 1 << 20)
+                    if info.filename not in made:
+                        _copy_rows(table, range(len(table.rows)), out)
                     out.write(("</sheetData>" + tail).encode())
 
 
-def _copy_rows(table: _StreamedTable, out: IO[bytes]) -> None:
-    rows = table.xml()
-    while chunk := "".join(itertools.islice(rows, 1000)):
+def _pieces(parts: dict[str, _StreamedTable], jobs: int) -> list[tuple[str, range]]:
+    """The streamed tables' rows cut into pieces for `jobs` processes: of about the same number of rows, at least
+    ROWS_PER_PROCESS, none across two tables; one piece per table when one process is to write them all."""
+    total = sum(len(table.rows) for table in parts.values())
+    if jobs <= 1 or total < 2 * ROWS_PER_PROCESS:
+        return [(name, range(len(table.rows))) for name, table in parts.items()]
+    size = max(-(-total // jobs), ROWS_PER_PROCESS)
+    return [
+        (name, range(start, min(start + size, len(table.rows))))
+        for name, table in parts.items()
+        for start in range(0, max(len(table.rows), 1), size)
+    ]
+
+
+def _copy_rows(table: _StreamedTable, rows: range, out: IO[bytes]) -> None:
+    made = table.xml(rows)
+    while chunk := "".join(itertools.islice(made, 1000)):
         out.write(chunk.encode())
 
 
-def _write_rows(table: _StreamedTable, path: Path) -> None:
+def _write_rows(table: _StreamedTable, rows: range, path: Path) -> None:
     with path.open("wb") as out:
-        _copy_rows(table, out)
+        _copy_rows(table, rows, out)
 
 
 def fixed_package(

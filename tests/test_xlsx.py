@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from ledger import xlsx
 from ledger.xlsx import (
     FittedWorksheet,
     RowsWorksheet,
@@ -86,8 +87,13 @@ def test_streamed_table_is_deterministic(pair, tmp_path):
     assert write(tmp_path / "again.xlsx", stream=True).read_bytes() == streamed.read_bytes()
 
 
-def test_streamed_tables_made_by_several_processes_are_the_same_file(pair, tmp_path):
+def test_streamed_tables_made_by_several_processes_are_the_same_file(pair, tmp_path, monkeypatch):
     _, streamed = pair
+    monkeypatch.setattr(xlsx, "ROWS_PER_PROCESS", 1)  # below: 表 in two pieces, 第二张 in one
+    assert xlsx._pieces({"a": xlsx._StreamedTable(6, ROWS, None, *[None] * 3, [10] * 6)}, 2) == [
+        ("a", range(0, 2)),
+        ("a", range(2, 4)),
+    ]
     assert write(tmp_path / "two.xlsx", stream=True, jobs=2).read_bytes() == streamed.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["two.xlsx"]  # the rows' files beside it are gone
 
