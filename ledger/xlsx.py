@@ -488,6 +488,8 @@ class _StreamedTable:
         # wrapped_lines, inline: the texts of columns without a width do not set the row's height
         limits = [w * MAY_WRAP for w in self.widths] + [math.inf] * max(columns - len(self.widths), 0)
         fits = [w * SLACK for w in self.widths] + [0.0] * max(columns - len(self.widths), 0)
+        # each text's content and the lines it takes, by column: texts recur (units, statuses, a task's words)
+        known: list[dict[str, tuple[str, int]]] = [{} for _ in range(columns)]
         for r, row in enumerate(self.rows[rows.start : rows.stop], rows.start + 3):
             style = ((self.row_formats[r - 3] if self.row_formats else None) or self.body)._get_xf_index()
             text = f'{r}" s="{style}" t="inlineStr">'
@@ -496,9 +498,13 @@ class _StreamedTable:
             lines = 1
             for c, value in enumerate(row):
                 if isinstance(value, str) and value:
-                    cells.append(f"{starts[c]}{text}{_text_xml(value)}</c>")
-                    if len(value) > limits[c] or ("\n" in value and fits[c]):
-                        lines = max(lines, line_count(value, fits[c]))
+                    found = known[c].get(value)
+                    if found is None:
+                        wraps = len(value) > limits[c] or ("\n" in value and fits[c])
+                        found = known[c][value] = (_text_xml(value), line_count(value, fits[c]) if wraps else 1)
+                    cells.append(f"{starts[c]}{text}{found[0]}</c>")
+                    if found[1] > lines:
+                        lines = found[1]
                 elif value is None or value == "":
                     cells.append(starts[c] + blank)
                 elif isinstance(value, bool):
