@@ -56,14 +56,19 @@ XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<"
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")  # XML allows either quote
 SHEET_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-SHEET_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,7})\d")
+SHEET_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=[\"']([A-Z]{1,7})\d")
 # The plain form every spreadsheet program writes: <row r="7" …> and <c r="B7" …>, no prefix, a space before r.
 PLAIN_ROWS = re.compile(rb' r="[A-Z]*(\d+)"')  # a row's number, or a cell's row
 PLAIN_COLUMNS = re.compile(rb' r="([A-Z]+)\d')  # a cell's column letters
-# A row or cell tag not in the plain form: with a namespace prefix, or without r="…" right after "<c " / "<row ".
-IRREGULAR_TAG = re.compile(rb'<[\w.-]+:(?:c|row)[\s>/]|<(?:c|row)(?:>|/>|\s(?!r="))')
+# A row or cell tag not in the plain form: with a namespace prefix, or without r="…" right after "<c " / "<row "
+# (a tab or a line break before r="…" is XML too, and PLAIN_ROWS would not see the position).
+IRREGULAR_TAG = re.compile(rb'<[\w.-]+:(?:c|row)[\s>/]|<(?:c|row)(?:>|/>|[\t\r\n]| (?!r="))')
+# In the plain form, a position with two column letters or a row number of six digits or more: without one, a
+# sheet is within A1:Z99999.
+FAR_POSITION = re.compile(rb' r="(?:[A-Z]{2}|[A-Z]?\d{6})')
+NEAR_EXTENT = (99_999, 26)  # rows, columns
 SCAN_CHUNK = 1 << 20
 MAX_COLUMNS = 16384  # XFD, the last column a cell name can have
 NS = {
@@ -281,6 +286,32 @@ def _plain_extent(text: bytes) -> tuple[int, int, int] | None:
     return rows, columns, text.count(b"<row ")
 
 
+def _near_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool | None:
+    """Whether a worksheet part holds a formula, when it is in the plain form and within NEAR_EXTENT, which the
+    caps allow; None otherwise, for `_xlsx_extent`'s count. Three searches that find nothing in an ordinary
+    return, instead of the position of every cell: the count made the check cost near what calamine's read of
+    the whole workbook does."""
+    if _beyond(*NEAR_EXTENT, limits):
+        return None
+    formulas = False
+    row_tags = 0
+    rest = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(SCAN_CHUNK)
+            text = rest + chunk
+            cut = text.rfind(b">") + 1 if chunk else len(text)
+            text, rest = text[:cut], text[cut:]
+            if IRREGULAR_TAG.search(text) or FAR_POSITION.search(text):
+                return None
+            formulas = formulas or FORMULA_ELEMENT.search(text) is not None
+            row_tags += text.count(b"<row ")
+            if row_tags > NEAR_EXTENT[0]:
+                return None
+            if not chunk:
+                return formulas
+
+
 def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int, bool]:
     """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
     the highest row and column any row or cell names, or their count when they name none (a row's cells without
@@ -387,8 +418,10 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
         with_formulas = {}
         for info in archive.infolist():
             if info.filename in paths:
-                rows, columns, formulas = _xlsx_extent(archive, info, limits)
-                _check_extent(paths[info.filename], rows, columns, limits)
+                formulas = _near_part(archive, info, limits)
+                if formulas is None:  # beyond A1:Z99999, or not in the plain form: the extent counted
+                    rows, columns, formulas = _xlsx_extent(archive, info, limits)
+                    _check_extent(paths[info.filename], rows, columns, limits)
                 if formulas:
                     with_formulas[paths[info.filename]] = info.filename
         return with_formulas

@@ -93,6 +93,23 @@ def test_a_far_cell_is_refused_before_it_is_read(ref, key):
     assert time.monotonic() - started < 2  # calamine would allocate rows × columns cells (549 GB for XFD1048576)
 
 
+@pytest.mark.parametrize(
+    ("row", "cell", "key"),
+    [
+        (9999, '<c\tr="ALL9999">', "max_cells"),
+        (9000, '<c\nr="ALL9000">', "max_cells"),
+        (1, "<c r='XFD1'>", "max_columns"),
+        (9000, '<c s="0" r="ZZ9000">', "max_cells"),
+        (1, '<x:c r="XFD1" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', "max_columns"),
+    ],
+    ids=["tab", "line-break", "single-quotes", "position-second", "prefix"],
+)
+def test_a_far_cell_written_in_any_xml_form_is_refused(row, cell, key):
+    end = "</x:c>" if cell.startswith("<x:") else "</c>"
+    code, fields = refused(hand_made_xlsx(f'<row r="{row}">{cell}<v>1</v>{end}</row>'))
+    assert (code, fields["key"]) == ("return-sheet-too-large", key)
+
+
 def test_a_million_added_rows_are_refused_without_reading_them():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200_002))
     code, fields = refused(hand_made_xlsx(rows))
