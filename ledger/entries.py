@@ -284,12 +284,13 @@ class MergeResult:
         extra = dict.fromkeys(k for e in self.entries for k in e.extra)
         return frame(self.entries, [*ENTRY_FRAME, *(_extra_column(h, self.entries) for h in extra)], labels)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Everything, JSON-ready; dates in entries' extra columns are tagged so from_dict gives them back."""
+    def to_dict(self, *, entries_as_records: bool = True) -> dict[str, Any]:
+        """Everything, JSON-ready; dates in entries' extra columns are tagged so from_dict gives them back.
+        Without `entries_as_records`, the entries are left as they are, for write_json (see `_encoded`)."""
         return {
             "period": str(self.period),
             "stats": self.stats,
-            "entries": [{**vars(e), "extra": {k: tag_value(v) for k, v in e.extra.items()}} for e in self.entries],
+            "entries": [_entry_record(e) for e in self.entries] if entries_as_records else self.entries,
             "problems": [p.to_dict() for p in self.problems],
             "returns": [asdict(r) for r in self.returns],
             "unmerged": [dict(vars(u)) for u in self.unmerged],  # flat records: a shallow copy is the whole copy
@@ -318,7 +319,7 @@ def write_json(path: Path, result: MergeResult) -> Path:
     Each record is encoded by orjson, a tenth of the time of the standard encoder, which was a second of every
     1,000-unit merge; a record orjson cannot say exactly as the standard encoder would is encoded by that one
     (see `_encoded`)."""
-    data = result.to_dict()
+    data = result.to_dict(entries_as_records=False)
     with written_aside(path) as aside, aside.temporary.open("wb") as out:
         for n, (key, value) in enumerate(data.items()):
             out.write(("{\n" if n == 0 else ",\n").encode() + b"  " + _encoded(key) + b":")
@@ -344,18 +345,34 @@ def read_json(path: Path) -> MergeResult:
 
 # Values orjson writes natively but the standard encoder hands to `default`: passed to `default` here too.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+_ENTRY_OPTIONS = _ORJSON_OPTIONS ^ orjson.OPT_PASSTHROUGH_DATACLASS
 _standard = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=text_of).encode  # as orjson spaces
 
 
 def _encoded(value: object) -> bytes:
-    """One record as UTF-8 JSON. orjson writes NaN and infinity as null and refuses integers beyond 64 bits and
-    lone surrogates; a record whose JSON holds a null or that orjson refuses is encoded by the standard encoder,
-    so that the file says what it always said (a typed NaN stays NaN)."""
+    """One record as UTF-8 JSON. An entry is written by orjson as the dataclass it is (its record is never
+    made): a date or time can only be in its extra columns, where it is tagged as `_entry_record` tags it.
+    orjson writes NaN and infinity as null and refuses integers beyond 64 bits and lone surrogates; a record
+    whose JSON holds a null or that orjson refuses is encoded by the standard encoder, so that the file says
+    what it always said (a typed NaN stays NaN)."""
     try:
-        encoded = orjson.dumps(value, default=text_of, option=_ORJSON_OPTIONS)
+        if isinstance(value, Entry):
+            encoded = orjson.dumps(value, default=_extra_value, option=_ENTRY_OPTIONS)
+        else:
+            encoded = orjson.dumps(value, default=text_of, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
-        return _standard(value).encode("utf-8")
-    return _standard(value).encode("utf-8") if b"null" in encoded else encoded
+        encoded = b"null"
+    if b"null" not in encoded:
+        return encoded
+    return _standard(_entry_record(value) if isinstance(value, Entry) else value).encode("utf-8")
+
+
+def _extra_value(value: object) -> object:
+    return tag_value(value) if isinstance(value, date) else text_of(value)
+
+
+def _entry_record(entry: Entry) -> dict[str, Any]:
+    return {**vars(entry), "extra": {k: tag_value(v) for k, v in entry.extra.items()}}
 
 
 def tag_value(value: object) -> object:

@@ -47,14 +47,15 @@ def test_merged_json_gives_back_what_units_typed_however_odd_the_value(tmp_path)
         entries=[
             Entry(task_id="D-1", unit="甲", role="lead", status="已完成", extra=typed),
             Entry(task_id="D-2", unit="甲", role="lead", progress="推进中", row=7),
+            Entry(task_id="D-3", unit="乙", role="support", extra={"完成时间": date(2021, 6, 3), "备注": 3.5}),
         ],
         problems=[],
         returns=[],
         unmerged=[],
     )
     back = read_json(write_json(tmp_path / "merged.json", result))
-    first, second = back.entries
+    first, second, third = back.entries
     assert math.isnan(first.extra.pop("非数")) and first.extra == {k: v for k, v in typed.items() if k != "非数"}
-    assert vars(second) == vars(result.entries[1])
+    assert vars(second) == vars(result.entries[1]) and vars(third) == vars(result.entries[2])
     lines = (tmp_path / "merged.json").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "{" and lines[-1] == "}" and sum(line.startswith("    {") for line in lines) == 2  # a record a line
+    assert lines[0] == "{" and lines[-1] == "}" and sum(line.startswith("    {") for line in lines) == 3  # a record a line
