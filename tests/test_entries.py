@@ -58,4 +58,5 @@ def test_merged_json_gives_back_what_units_typed_however_odd_the_value(tmp_path)
     assert math.isnan(first.extra.pop("非数")) and first.extra == {k: v for k, v in typed.items() if k != "非数"}
     assert vars(second) == vars(result.entries[1]) and vars(third) == vars(result.entries[2])
     lines = (tmp_path / "merged.json").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "{" and lines[-1] == "}" and sum(line.startswith("    {") for line in lines) == 3  # a record a line
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert sum(line.startswith("    {") for line in lines) == 3  # a record a line
