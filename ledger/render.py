@@ -178,8 +178,9 @@ class UnitWorkbook:
         self.run = run
         self.history = run.history
         self.meta_rows: list[list[str]] = []
-        # the fill-in cells of a task row without last answers, by sheet, document and deadline state
-        self.unanswered: dict[tuple[str, str, str | None], list[tuple[Cell, object]]] = {}
+        # the fill-in cells of a task row without last answers, and their prefill fingerprint, by sheet, document
+        # and deadline state
+        self.unanswered: dict[tuple[str, str, str | None], tuple[list[tuple[Cell, object]], str]] = {}
 
     def write(self, path: Path, plans: list[_SheetPlan], instructions: str, indicators: list[Indicator]) -> Path:
         """Write the unit's workbook aside and put it in place; returns where it went."""
@@ -355,14 +356,16 @@ class UnitWorkbook:
         previous = self.history.answers_for(task, self.unit)
         if previous:
             fill = self._fill_cells(plan, applies, row.state, previous)
-        else:  # most rows: the same empty cells for every task of a document and deadline state
+            prefilled = _prefilled(plan.fill, fill)
+        else:  # most rows: the same empty cells (and so fingerprint) for every task of a document and deadline state
             key = (plan.name, task.document, row.state)
             if key not in self.unanswered:
-                self.unanswered[key] = self._fill_cells(plan, applies, row.state, {})
-            fill = self.unanswered[key]
+                empty = self._fill_cells(plan, applies, row.state, {})
+                self.unanswered[key] = (empty, _prefilled(plan.fill, empty))
+            fill, prefilled = self.unanswered[key]
         cells: list[tuple[Cell, object]] = [(value, locked) for value in row.cells]
         sheet.write_cells(r, cells + fill, row_height(max(row.lines, _answer_lines(previous, plan.fill, widths))))
-        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint, _prefilled(plan.fill, fill)])
+        self.meta_rows.append([plan.name, str(r + 1), task.id, plan.role, row.fingerprint, prefilled])
 
     def _fill_cells(
         self, plan: _SheetPlan, applies: set[str], state: str | None, previous: Mapping[str, object]
