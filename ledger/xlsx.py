@@ -531,9 +531,8 @@ ROWS_PER_PROCESS = 4000
 def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], jobs: int) -> None:
     """Copy the package, writing each streamed table's rows into its sheet part below the title and header.
 
-    With jobs > 1 and rows enough, the rows are first written out in pieces, by that many processes side by side,
-    each piece to a file beside the workbook that is copied in and removed: a long table (the 填报明细 of a large
-    ledger) is cut into pieces of about the same size, so that the processes end together."""
+    With jobs > 1 and rows enough, the rows are first written out in pieces (see `_pieces`), by that many
+    processes side by side, each piece to a file beside the workbook that is copied in and removed."""
     parts: dict[str, _StreamedTable] = {}
     for position, sheet in enumerate(sheets, 1):  # xlsxwriter names the parts sheet1.xml … in sheet order
         if sheet.name in streamed:
@@ -543,7 +542,7 @@ def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], 
     with zipfile.ZipFile(path) as source:
         contents = [(info, source.read(info.filename)) for info in source.infolist()]
     pieces = _pieces(parts, jobs)
-    parallel = len(pieces) > 1
+    parallel = bool(pieces)
     with tempfile.TemporaryDirectory(prefix=".rows-", dir=path.parent) if parallel else nullcontext("") as folder:
         made: dict[str, list[Path]] = defaultdict(list)
         if parallel:
@@ -576,17 +575,18 @@ def _splice_rows(path: Path, sheets: list, streamed: dict[str, _StreamedTable], 
 
 
 def _pieces(parts: dict[str, _StreamedTable], jobs: int) -> list[tuple[str, range]]:
-    """The streamed tables' rows cut into pieces for `jobs` processes: of about the same number of rows, at least
-    ROWS_PER_PROCESS, none across two tables; one piece per table when one process is to write them all."""
-    total = sum(len(table.rows) for table in parts.values())
-    if jobs <= 1 or total < 2 * ROWS_PER_PROCESS:
-        return [(name, range(len(table.rows))) for name, table in parts.items()]
-    size = max(-(-total // jobs), ROWS_PER_PROCESS)
-    return [
-        (name, range(start, min(start + size, len(table.rows))))
-        for name, table in parts.items()
-        for start in range(0, max(len(table.rows), 1), size)
-    ]
+    """The streamed tables' rows cut into pieces for `jobs` processes, each table in up to `jobs` pieces of about
+    the same size and at least ROWS_PER_PROCESS rows: a table's rows cost alike, but one table's many times
+    another's (the 汇总台账's long texts, the 填报明细's short ones). Empty when the tables are too short to share
+    out: they are written in this process."""
+    if jobs <= 1 or sum(len(table.rows) for table in parts.values()) < 2 * ROWS_PER_PROCESS:
+        return []
+    pieces = []
+    for name, table in parts.items():
+        rows = len(table.rows)
+        size = max(-(-rows // min(jobs, max(1, rows // ROWS_PER_PROCESS))), 1)
+        pieces += [(name, range(start, min(start + size, rows))) for start in range(0, rows, size)]
+    return pieces
 
 
 def _copy_rows(table: _StreamedTable, rows: range, out: IO[bytes]) -> None:

@@ -89,10 +89,15 @@ def test_streamed_table_is_deterministic(pair, tmp_path):
 
 def test_streamed_tables_made_by_several_processes_are_the_same_file(pair, tmp_path, monkeypatch):
     _, streamed = pair
-    monkeypatch.setattr(xlsx, "ROWS_PER_PROCESS", 1)  # below: 表 in two pieces, 第二张 in one
-    assert xlsx._pieces({"a": xlsx._StreamedTable(6, ROWS, None, *[None] * 3, [10] * 6)}, 2) == [
+    def table(rows):
+        return xlsx._StreamedTable(6, rows, None, *[None] * 3, [10] * 6)
+
+    assert xlsx._pieces({"a": table(ROWS), "b": table(ROWS[:1])}, 2) == []  # too short to share out
+    monkeypatch.setattr(xlsx, "ROWS_PER_PROCESS", 1)
+    assert xlsx._pieces({"a": table(ROWS), "b": table(ROWS[:1])}, 2) == [  # each table cut for both processes
         ("a", range(0, 2)),
         ("a", range(2, 4)),
+        ("b", range(0, 1)),
     ]
     assert write(tmp_path / "two.xlsx", stream=True, jobs=2).read_bytes() == streamed.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["two.xlsx"]  # the rows' files beside it are gone
