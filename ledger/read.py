@@ -10,7 +10,6 @@ Scans (PDF, images) are recognised by their first bytes so merge can keep them a
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -183,6 +182,8 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
     """Formula cells and their text ("" for the followers of a shared formula, which carry none)."""
+    import html  # here: most returns hold no formula, and html.entities is a large table to load
+
     xml = archive.read(path)
     found = {}
     for match in CELL_WITH_FORMULA.finditer(xml):

@@ -7,7 +7,6 @@ expands groups, keeps vague collectives as text and names every unknown piece wi
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -188,6 +187,8 @@ class UnitRegistry:
     def suggest(self, name: str, district: str | None = None) -> list[str]:
         """Close registry names for an unknown one: the same name in the document's district, names that
         contain it ("财政局" -> "城东区财政局"), then names spelt alike."""
+        import difflib  # here: only an unknown name needs it
+
         candidates = list(self._names)
         wanted = [name]
         if district and name.startswith("区"):
