@@ -186,6 +186,9 @@ class Limits:
     lock_wait: int = 30  # seconds
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(kw_only=True, frozen=True)
 class IndicatorOptions:
     """[indicators]: how far below 序时进度 (in percentage points) an indicator turns yellow, then red."""

@@ -22,7 +22,7 @@ import python_calamine
 from defusedxml import ElementTree
 
 from .cells import task_id_of
-from .config import Limits
+from .config import DEFAULT_LIMITS, Limits
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError, cell_name, problem
 from .tables import TableError, text_rows
@@ -79,7 +79,6 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
-DEFAULT_LIMITS = Limits()
 
 
 class ReturnError(ProblemError):
