@@ -23,11 +23,9 @@ import click.types
 from . import workspace as ws_module
 from .cells import UNPRINTABLE, printable
 from .clock import office_zone
-from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
 from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
 from .model import Period
-from .outbox import Manifest
 from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, problem
 from .records import displaced
@@ -39,11 +37,12 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
+    from .outbox import Manifest
     from .span import SpanReport
     from .task_changes import ChangeKind
     from .unit_changes import UnitChange
 
-# The stages only some commands run (the importer, mail, sample returns) are imported inside those commands:
+# The stages only some commands run (intake, the importer, mail, sample returns) are imported inside those commands:
 # whatever this module imports, every command, `ledger status` included, waits for.
 
 # Click's own words (usage line, section titles, errors) in Chinese too: users read Simplified Chinese only.
@@ -635,6 +634,8 @@ def render(
 def collect(
     workspace: Path | None, period: Period | None, received: str | None, use_imap: bool, paths: tuple[Path, ...]
 ) -> None:
+    from .collect import RECEIVED_HOW_NAMES, collect_returns, parse_received
+
     ws = open_workspace(workspace, period)
     if period is not None:
         round_of(ws, period)
@@ -948,6 +949,7 @@ file_argument = click.argument("file", metavar="文件名")
 @jobs_option("读取报送文件")
 def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
+    from .collect import RECEIVED_HOW_NAMES
     from .returns import list_returns
 
     lines = list_returns(ws, period, jobs=jobs)

@@ -23,12 +23,11 @@ from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
 from .clock import now as office_now
-from .config import Config, Limits
+from .config import DEFAULT_LIMITS, Config, Limits
 from .faults import crash_point
 from .model import Period
 from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
-from .read import DEFAULT_LIMITS, peek_period
 from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
 
 if TYPE_CHECKING:
@@ -511,6 +510,8 @@ def collect_returns(
     `period` with a note naming the right one, or under its own period when `period` is None (--period auto;
     a file that names none is then skipped with a note). `limits` bound what is read of a file to find its
     period."""
+    from .read import peek_period  # here: the returns' readers are for intake and merge, not every command
+
     office = zone or ZoneInfo(DEFAULT_TIMEZONE)
     skipped: list[str] = []
     notes: list[Problem] = []

@@ -7,7 +7,6 @@ line, for syntax), never a raw TOML or Python error, and never passes silently.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -187,6 +186,9 @@ class Limits:
     lock_wait: int = 30  # seconds
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(kw_only=True, frozen=True)
 class IndicatorOptions:
     """[indicators]: how far below 序时进度 (in percentage points) an indicator turns yellow, then red."""
@@ -358,6 +360,8 @@ class _Table:
 
 def _unknown_keys(tables: list[_Table], problems: list[Problem]) -> None:
     """Unknown keys, each with the closest known key of its table, or the table where it belongs."""
+    import difflib  # here: only a misspelt key needs it, and every command loads ledger.toml
+
     home = {name: t.path or "顶层" for t in tables for name in t.known}
     for t in tables:
         for name in t.unknown():

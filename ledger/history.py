@@ -27,7 +27,6 @@ from .cells import text_of
 from .config import DONE_STATUS
 from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, read_json, tag_value, untag_value, write_json
 from .indicators import indicators_by_unit
-from .merge import merge_period
 from .model import Period, Task
 from .paths import RECORDS
 from .problems import ERROR
@@ -420,6 +419,8 @@ def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int 
     if path.is_file():
         with collector_paused():
             return read_json(path), None
+    from .merge import merge_period  # here: a round merged before is read back without the readers
+
     result = merge_period(ws, period, tasks=tasks, jobs=jobs)
     for stale in path.parent.glob(f"{period}-*.json"):
         stale.unlink()

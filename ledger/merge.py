@@ -24,7 +24,7 @@ from .model import Period, Task
 from .problems import Problem, problem
 from .processes import collector_paused, in_processes
 from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
-from .receipts import StoredReturn, stored_returns, torn_records
+from .receipts import StoredReturn, stored_returns
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
 from .task_changes import round_tasks
 from .workspace import Workspace
@@ -292,15 +292,3 @@ def _evidence(
         problems.append(problem(code, file=receipt.file, unit=unit or None, **fields))
         infos.append(_info(stored, unit, "refused"))
     return infos
-
-
-def period_notes(ws: Workspace, period: Period) -> list[Problem]:
-    """A period that was never rendered (a typo in --period, or a step skipped), and lines of its receipts or
-    corrections torn by a full disk or a kill (skipped). Kept out of the merge result, which is about the
-    returns and must not change when build/ is deleted; a period far from the ledger's year is the
-    workspace's `period_problems`."""
-    rendered = ws.paths.manifest(period).is_file()
-    return [
-        *([] if rendered else [problem("period-not-rendered", period=str(period))]),
-        *torn_records(ws.paths, period),
-    ]

@@ -10,7 +10,6 @@ Scans (PDF, images) are recognised by their first bytes so merge can keep them a
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -23,7 +22,7 @@ import python_calamine
 from defusedxml import ElementTree
 
 from .cells import task_id_of
-from .config import Limits
+from .config import DEFAULT_LIMITS, Limits
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError, cell_name, problem
 from .tables import TableError, text_rows
@@ -80,7 +79,6 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
-DEFAULT_LIMITS = Limits()
 
 
 class ReturnError(ProblemError):
@@ -183,6 +181,8 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
     """Formula cells and their text ("" for the followers of a shared formula, which carry none)."""
+    import html  # here: most returns hold no formula, and html.entities is a large table to load
+
     xml = archive.read(path)
     found = {}
     for match in CELL_WITH_FORMULA.finditer(xml):

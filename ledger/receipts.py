@@ -24,7 +24,7 @@ from typing import Literal
 from .collect import Receipt, read_receipts, torn_problems
 from .model import Period
 from .paths import RECORDS, WorkspacePaths
-from .problems import Problem
+from .problems import Problem, problem
 from .records import append_record, is_temporary, read_records
 
 Action = Literal["withdraw", "restore", "set-received", "assign", "accept", "reject"]
@@ -84,6 +84,18 @@ def torn_records(paths: WorkspacePaths, period: Period) -> list[Problem]:
     records = (paths.receipts(period), paths.corrections(period), paths.send_log(period))
     torn = [line for path in records for line in read_records(path).torn]
     return torn_problems(paths.root, torn)
+
+
+def period_notes(paths: WorkspacePaths, period: Period) -> list[Problem]:
+    """A period that was never rendered (a typo in --period, or a step skipped), and lines of its receipts or
+    corrections torn by a full disk or a kill (skipped). Kept out of the merge result, which is about the
+    returns and must not change when build/ is deleted; a period far from the ledger's year is the
+    workspace's `period_problems`."""
+    rendered = paths.manifest(period).is_file()
+    return [
+        *([] if rendered else [problem("period-not-rendered", period=str(period))]),
+        *torn_records(paths, period),
+    ]
 
 
 def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[StoredReturn]:

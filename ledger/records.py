@@ -12,7 +12,6 @@ refused) is not lost either: the new file goes beside it under a name that says 
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -89,6 +88,8 @@ def current_user() -> str:
     named = os.environ.get("LEDGER_USER", "").strip()
     if named:
         return named
+    import getpass  # here: only a command that records a change asks who made it
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

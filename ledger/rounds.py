@@ -89,10 +89,10 @@ class Round:
     def notes(self) -> list[Problem]:
         """What to say before the round's output: a period far from the ledger's year, a round never rendered,
         a year the holiday calendar does not cover."""
-        from .merge import period_notes
+        from .receipts import period_notes
 
         found = self.ws.period_problems(self.period) + schedule_problems(self.ws.config, self.rounds[-1])
-        return found if self.is_summary else found + period_notes(self.ws, self.period)
+        return found if self.is_summary else found + period_notes(self.ws.paths, self.period)
 
     def require_round(self) -> None:
         """Steps that work on one round refuse a summary period with a problem naming the right form."""

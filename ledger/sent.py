@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from difflib import SequenceMatcher
 from typing import Any
 
 from .model import Deadline, Period, SourceRef, Task
@@ -257,6 +256,8 @@ def _text(task: Task) -> str:
 
 def similar(a: str, b: str) -> bool:
     """The same task after an edit: a typo or a word changed, not another task."""
+    from difflib import SequenceMatcher  # here: only an edited task list needs it
+
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR
 
 

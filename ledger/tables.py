@@ -7,7 +7,6 @@ and mean it for every row of the block.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 import zipfile
@@ -170,6 +169,8 @@ def _delimiter(text: str) -> str:
 def text_rows(data: bytes) -> list[list[str]]:
     """The rows of a delimited text table (.csv, .txt), the one reader of source tables and returns alike: every
     encoding offices' programs write, comma, tab or semicolon. Raises TableError."""
+    import csv  # here: most tables are workbooks
+
     text = _decode(data)
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))

@@ -30,7 +30,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import get_close_matches
 from typing import Any, Literal
 
 from .cells import task_id_of, tidy
@@ -234,6 +233,8 @@ def change_task(
     wanted = task_id_of(task_id)
     tasks = {t.id: t for t in ws.tasks}
     if wanted not in tasks:
+        from difflib import get_close_matches  # here: only a mistyped task ID needs it
+
         close = get_close_matches(wanted, list(tasks), n=3)
         suggestion = f"，是否是：{'、'.join(close)}？" if close else ""
         raise ProblemError("task-change-unknown", task_id=task_id, suggestion=suggestion)

@@ -380,6 +380,8 @@ def test_terminal_escapes_in_file_names_and_statuses_reach_the_terminal_escaped(
 # What a command that only reads must not wait for: the writers, pandas, the importer's readers and mail.
 HEAVY = ("openpyxl", "xlsxwriter", "pandas", "numpy", "docx", "docxtpl", "pdfplumber", "bs4", "opencc", "jinja2")
 MAIL = ("smtplib", "imaplib")
+# What only reading returns needs (intake and merge): a round merged before is read back from its cache.
+RETURN_READERS = ("ledger.merge", "ledger.return_reader", "ledger.read", "defusedxml")
 # Prints, as it exits, every module the process loaded (on stderr: the command's own output stays as it is).
 LOADED = "import atexit, sys; atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr)); "
 
@@ -388,7 +390,7 @@ def test_importing_the_command_line_loads_no_reader_writer_or_mail_library():
     run = subprocess.run([sys.executable, "-c", LOADED + "import ledger.cli"], capture_output=True, text=True)
     loaded = set(run.stderr.split())
     assert run.returncode == 0 and "ledger.cli" in loaded, run.stderr
-    assert [m for m in (*HEAVY, *MAIL) if m in loaded] == []
+    assert [m for m in (*HEAVY, *MAIL, *RETURN_READERS) if m in loaded] == []
 
 
 def test_status_loads_no_writer(tmp_path):
@@ -408,6 +410,23 @@ def test_status_loads_no_writer(tmp_path):
     assert [
         m for m in ("openpyxl", "numpy", "xlsxwriter", "docx", "docxtpl", "jinja2", "pandas", *MAIL) if m in loaded
     ] == []
+
+
+def test_status_of_a_round_merged_before_loads_no_return_reader(tmp_path):
+    from ledger import load_workspace
+    from ledger.collect import collect_returns
+    from ledger.model import Period
+
+    make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "示范区财政局"]])
+    ws = load_workspace(tmp_path)
+    rendered = render(ws, Period(2021, 6))
+    collect_returns(ws.paths, Period(2021, 6), [rendered.outbox / "示范区财政局.xlsx"])
+    command = [sys.executable, "-c", LOADED + "from ledger.cli import main; main()", "status", "-w", str(tmp_path)]
+    merged, cached = (subprocess.run([*command, "-p", "2021-06"], capture_output=True, text=True) for _ in range(2))
+    assert merged.returncode == cached.returncode == 0 and "已报送1个" in merged.stdout, merged.stdout + merged.stderr
+    assert cached.stdout == merged.stdout
+    assert "ledger.merge" in set(merged.stderr.split())
+    assert [m for m in RETURN_READERS if m in set(cached.stderr.split())] == []
 
 
 def test_an_output_open_in_another_program_is_written_beside_and_both_are_named(example_workspace, monkeypatch):

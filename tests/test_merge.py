@@ -21,10 +21,11 @@ from ledger.entries import LISTED_PER_FILE
 from ledger.history import build_history
 from ledger.layout import META_SHEET
 from ledger.master import write_merge
-from ledger.merge import merge_period, period_notes
+from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.paths import WorkspacePaths
 from ledger.read import ReturnError, read_return
+from ledger.receipts import period_notes
 from ledger.report import build_report
 from ledger.return_reader import probable_number
 from ledger.returns import withdraw_return
@@ -601,7 +602,7 @@ def test_a_torn_record_line_is_a_warning_not_a_stop(ws_root, tmp_path):
     send_log.write_bytes(b'{"key": "workbook:')  # a send record torn by a kill
     ws = load_workspace(ws_root)
     result = merge_period(ws, JUNE)
-    assert [(p.file, p.code) for p in period_notes(ws, JUNE)] == [
+    assert [(p.file, p.code) for p in period_notes(ws.paths, JUNE)] == [
         ("source/returns/2021-06/corrections.jsonl", "record-torn"),
         ("source/mail/2021-06.jsonl", "record-torn"),
     ]
