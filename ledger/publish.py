@@ -104,10 +104,11 @@ def report_context(report: MonthlyReport) -> dict:
     }
 
 
-def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
+def write_html(ws: Workspace, report: MonthlyReport, path: Path, context: dict | None = None) -> Path:
     """report.html, written as the template produces it: on a large ledger the page is tens of megabytes, and
-    holding it whole (then its UTF-8 copy) was most of the report's peak memory."""
-    chunks = template(ws.root, "report.html.j2").generate(**report_context(report))
+    holding it whole (then its UTF-8 copy) was most of the report's peak memory. `context`: report_context(report),
+    when the caller has it already."""
+    chunks = template(ws.root, "report.html.j2").generate(**(context or report_context(report)))
     # replaced whole: a template that fails leaves the last page
     with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
         out.writelines(chunks)
@@ -118,13 +119,15 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path) -> Path:
 def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = None, jobs: int = 1) -> list[Path]:
     """build/<period>/report/汇总台账.xlsx, report.html and 通报.docx. `number` is the n of the bulletin's
     发文字号; without it the number given before (or the next of the year) is used. With jobs > 1 the three
-    are written by that many processes at once (the same files)."""
+    are written by that many processes at once (the same files), the workbook's long tables in those the page
+    and the bulletin leave: sharing out more than the cores can run cost more than it saved."""
     folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
     n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
+    context = report_context(report)  # made once for the page and the bulletin: forked writers share it
     calls = [
-        functools.partial(write_xlsx, report, folder / "汇总台账.xlsx", jobs=jobs),
-        functools.partial(write_html, ws, report, folder / "report.html"),
-        functools.partial(write_docx, ws, report, report_context(report), folder / "通报.docx", n),
+        functools.partial(write_xlsx, report, folder / "汇总台账.xlsx", jobs=max(1, jobs - 2)),
+        functools.partial(write_html, ws, report, folder / "report.html", context),
+        functools.partial(write_docx, ws, report, context, folder / "通报.docx", n),
     ]
     return list(in_processes(calls, jobs))
