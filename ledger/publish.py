@@ -7,6 +7,7 @@ the same figures from the report itself.
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 from .bulletin import bulletin_number, write_docx
@@ -109,9 +110,11 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path, context: dict |
     holding it whole (then its UTF-8 copy) was most of the report's peak memory. `context`: report_context(report),
     when the caller has it already."""
     chunks = template(ws.root, "report.html.j2").generate(**(context or report_context(report)))
-    # replaced whole: a template that fails leaves the last page
+    # replaced whole: a template that fails leaves the last page; written a few thousand of the template's
+    # pieces at a time (hundreds of thousands on a large ledger: a write each cost more than the joins)
     with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
-        out.writelines(chunks)
+        while piece := "".join(itertools.islice(chunks, 4096)):
+            out.write(piece)
     assert aside.written is not None
     return aside.written
 
