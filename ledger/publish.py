@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 from .bulletin import bulletin_number, write_docx
@@ -127,10 +128,13 @@ def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = N
     folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
     n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
-    context = report_context(report)  # made once for the page and the bulletin: forked writers share it
-    calls = [
+    # The page's and the bulletin's context, made where it is first needed and kept: the process that writes the
+    # page (while another writes the workbook) goes on to the bulletin, and makes it once, off the path before
+    # the writers start.
+    context = functools.cache(functools.partial(report_context, report))
+    calls: list[Callable[[], Path]] = [
         functools.partial(write_xlsx, report, folder / "汇总台账.xlsx", jobs=max(1, jobs - 2)),
-        functools.partial(write_html, ws, report, folder / "report.html", context),
-        functools.partial(write_docx, ws, report, context, folder / "通报.docx", n),
+        lambda: write_html(ws, report, folder / "report.html", context()),
+        lambda: write_docx(ws, report, context(), folder / "通报.docx", n),
     ]
     return list(in_processes(calls, jobs))
