@@ -110,7 +110,7 @@ class TaskLine:
         """What every output says beside the status: why its light, and 已超期，单位填报序时推进 where it applies."""
         return OVERDUE_ON_SCHEDULE if self.on_schedule_overdue else self.reason
 
-    @property
+    @functools.cached_property  # the bulletin names the task on every problem listed, thousands on a large ledger
     def name(self) -> str:
         """The task named by its content, as a bulletin names it: its title, else the measure's first clause."""
         text = self.task.title or re.split(r"[，。；;：:]", self.task.measure.strip(), maxsplit=1)[0]
