@@ -128,6 +128,9 @@ def write_report(ws: Workspace, report: MonthlyReport, *, number: int | None = N
     folder = ws.paths.report(report.period)
     folder.mkdir(parents=True, exist_ok=True)
     n = bulletin_number(ws.paths, report.period, report.issued.year, number)  # in this process: it is recorded
+    if jobs > 1:  # the texts both the workbook and the page show, worded here once for the processes to share
+        for line in report.tasks:
+            line.progress_text, line.support_text  # noqa: B018 - cached on the line
     # The page's and the bulletin's context, made where it is first needed and kept: the process that writes the
     # page (while another writes the workbook) goes on to the bulletin, and makes it once, off the path before
     # the writers start.
