@@ -136,7 +136,7 @@ def test_a_page_template_that_fails_leaves_the_last_page_whole(cycle, tmp_path):
 def test_the_outputs_written_by_several_processes_are_the_same_files(cycle):
     ws, _, report, paths = cycle
     alone = [p.read_bytes() for p in paths]
-    assert [p.read_bytes() for p in write_report(ws, report, jobs=4)] == alone  # the workbook itself in two
+    assert [p.read_bytes() for p in write_report(ws, report, jobs=4)] == alone  # the workbook's tables shared out too
 
 
 def test_summary_matches_independent_expectations(cycle):
