@@ -116,12 +116,12 @@ class TaskLine:
         text = self.task.title or re.split(r"[，。；;：:]", self.task.measure.strip(), maxsplit=1)[0]
         return text if len(text) <= NAME_LENGTH else text[: NAME_LENGTH - 1] + "…"
 
-    @functools.cached_property  # each output shows it, the page several times a row: worded once per line
+    @functools.cached_property  # the workbook and the page both show it: worded once per line
     def progress_text(self) -> str:
         """The leads' progress, each with its unit when the task has several; stale text marked （与上期相同）."""
         return reported_text(self.leads, "progress", len(self.task.lead_units) == 1)
 
-    @functools.cached_property
+    @functools.cached_property  # shown by the workbook and the page, whose template may ask more than once a row
     def support_text(self) -> str:
         """What the supporting units reported, a line each, group answers marked (本类综合)."""
         return supports_text(self.supports, self.groups)
