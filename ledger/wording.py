@@ -44,8 +44,12 @@ def reported_text(entries: list[Entry], attribute: str, single: bool) -> str:
 def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str:
     """What each supporting unit reported, a line per unit that wrote something; status only where chosen
     (it is optional for support). `groups` are answers for the task's whole group (role "group")."""
-    lines = ["；".join(x for x in (e.status, said(e, "progress")) if x) for e in entries]
-    found = [f"{e.unit}：{line}" for e, line in zip(entries, lines, strict=True) if line]
+    found = []
+    for e in entries:  # a loop, not a join per entry: the report words this for every task of a large ledger
+        progress = said(e, "progress")
+        line = f"{e.status}；{progress}" if e.status and progress else e.status or progress
+        if line:
+            found.append(f"{e.unit}：{line}")
     found += [f"{g.unit}（本类综合）：{said(g, 'progress')}" for g in groups if g.progress]
     return "\n".join(found)
 
