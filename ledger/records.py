@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from .faults import crash_point
 
 TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
@@ -52,15 +54,26 @@ def read_records(path: Path) -> RecordsRead:
     for number, raw in enumerate(data.split(b"\n"), 1):
         if not raw.strip():
             continue
-        try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            record = None
+        record = _record(raw)
         if isinstance(record, dict):
             found.records.append(record)
         else:
             found.torn.append(TornLine(path=path, line=number, text=raw[:80].decode("utf-8", "replace")))
     return found
+
+
+def _record(raw: bytes) -> object:
+    """A line's JSON value, None when it cannot be read. orjson first (a round's record of what was sent is a
+    line of megabytes, read by every step of a large round); what it refuses and the standard decoder reads (NaN,
+    a huge integer, as the standard encoder wrote them) is read by the standard decoder."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def append_record(path: Path, record: Mapping[str, object]) -> None:

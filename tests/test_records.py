@@ -1,6 +1,7 @@
 """The append-only store: a torn line is listed, never fatal, and the next record starts on a line of its own."""
 
 import getpass
+import math
 import os
 from pathlib import Path
 
@@ -24,6 +25,19 @@ def test_append_then_read_keeps_order(tmp_path):
     append_record(path, {"n": 2})
     assert [r["n"] for r in read_records(path).records] == [1, 2]
     assert read_records(path).torn == []
+
+
+def test_a_record_reads_back_whatever_the_standard_encoder_wrote(tmp_path):
+    """Records are read by orjson; what it refuses (NaN, a huge integer) is read by the standard decoder, and a line
+    that is not JSON, or not UTF-8, is torn."""
+    path = tmp_path / "log.jsonl"
+    append_record(path, {"value": float("nan"), "big": 10**30, "text": "“引号”"})
+    with open(path, "ab") as handle:
+        handle.write(b'{"bad": "\xff"}\n')
+    found = read_records(path)
+    [record] = found.records
+    assert math.isnan(record["value"]) and record["big"] == 10**30 and record["text"] == "“引号”"
+    assert [t.line for t in found.torn] == [2]
 
 
 def test_torn_last_line_is_listed_and_the_next_append_stands_alone(tmp_path):
