@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -305,48 +306,45 @@ def _near_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
         return None
     formulas = False
     row_tags = 0
+    for text in _tag_chunks(archive, info):
+        if _irregular(text) or FAR_POSITION.search(text):
+            return None
+        formulas = formulas or FORMULA_ELEMENT.search(text) is not None
+        row_tags += text.count(b"<row ")
+        if row_tags > NEAR_EXTENT[0]:
+            return None
+    return formulas
+
+
+def _tag_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part read as a stream (never whole), in chunks that end at a ">": no tag is split between two."""
     rest = b""
     with archive.open(info) as stream:
-        while True:
-            chunk = stream.read(SCAN_CHUNK)
+        while chunk := stream.read(SCAN_CHUNK):
             text = rest + chunk
-            cut = text.rfind(b">") + 1 if chunk else len(text)
-            text, rest = text[:cut], text[cut:]
-            if _irregular(text) or FAR_POSITION.search(text):
-                return None
-            formulas = formulas or FORMULA_ELEMENT.search(text) is not None
-            row_tags += text.count(b"<row ")
-            if row_tags > NEAR_EXTENT[0]:
-                return None
-            if not chunk:
-                return formulas
+            cut = text.rfind(b">") + 1
+            yield text[:cut]
+            rest = text[cut:]
+    if rest:
+        yield rest
 
 
 def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int, bool]:
-    """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (never the part whole):
-    the highest row and column any row or cell names, or their count when they name none (a row's cells without
-    a position take the next columns); and whether it holds a formula, found in the same pass. Chunks end at a
-    ">", so no row, cell or formula tag is split between two. The scan stops as soon as the extent is beyond a
-    cap: the rest of a million pasted rows is never looked at."""
+    """Rows and columns of a worksheet part from A1 to its last cell, read as a stream (`_tag_chunks`): the
+    highest row and column any row or cell names, or their count when they name none (a row's cells without a
+    position take the next columns); and whether it holds a formula, found in the same pass. The scan stops as
+    soon as the extent is beyond a cap: the rest of a million pasted rows is never looked at."""
     rows = columns = row_tags = 0
     formulas = False
     in_row = 0  # cells of the row still open at the end of the last chunk
-    rest = b""
-    with archive.open(info) as stream:
-        while True:
-            chunk = stream.read(SCAN_CHUNK)
-            text = rest + chunk
-            cut = text.rfind(b">") + 1 if chunk else len(text)
-            text, rest = text[:cut], text[cut:]
-            formulas = formulas or FORMULA_ELEMENT.search(text) is not None
-            plain = _plain_extent(text)
-            if plain is not None:  # every row and cell names its position: one quick pass
-                row_tags += plain[2]
-                rows, columns = max(rows, row_tags, plain[0]), max(columns, plain[1])
-                in_row = 0 if plain[2] else in_row
-                if not chunk or _beyond(rows, columns, limits):
-                    return rows, columns, formulas
-                continue
+    for text in _tag_chunks(archive, info):
+        formulas = formulas or FORMULA_ELEMENT.search(text) is not None
+        plain = _plain_extent(text)
+        if plain is not None:  # every row and cell names its position: one quick pass
+            row_tags += plain[2]
+            rows, columns = max(rows, row_tags, plain[0]), max(columns, plain[1])
+            in_row = 0 if plain[2] else in_row
+        else:
             row_tags += len(SHEET_ROW.findall(text))
             rows = max(rows, row_tags, *(int(n) for n in SHEET_ROW_NUMBER.findall(text)))
             letters = SHEET_CELL_COLUMN.findall(text)
@@ -358,8 +356,9 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
                 columns, in_row = max(columns, *counts), counts[-1]
             elif SHEET_ROW.search(text):
                 in_row = 0
-            if not chunk or _beyond(rows, columns, limits):
-                return rows, columns, formulas
+        if _beyond(rows, columns, limits):
+            break
+    return rows, columns, formulas
 
 
 def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
