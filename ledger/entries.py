@@ -22,7 +22,7 @@ from .frames import Column, Kind, Labels, frame
 from .model import Indicator, Period, Task
 from .problems import ERROR, Problem, cell_name, problem
 from .progress import Reported, read_reported
-from .records import written_aside
+from .records import json_value, written_aside
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -336,11 +336,10 @@ def write_json(path: Path, result: MergeResult) -> Path:
 
 def read_json(path: Path) -> MergeResult:
     """A merge result from merged.json or a merge cache."""
-    data = path.read_bytes()
-    try:
-        return MergeResult.from_dict(orjson.loads(data))
-    except orjson.JSONDecodeError:  # what the standard decoder reads and orjson refuses (an escaped lone surrogate)
-        return MergeResult.from_dict(json.loads(data.decode("utf-8")))
+    data = json_value(path.read_bytes())
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: not a merge result")
+    return MergeResult.from_dict(data)
 
 
 # Values orjson writes natively but the standard encoder hands to `default`: passed to `default` here too.
@@ -360,10 +359,10 @@ def _encoded(value: object) -> bytes:
             encoded = orjson.dumps(value, default=_extra_value, option=_ENTRY_OPTIONS)
         else:
             encoded = orjson.dumps(value, default=text_of, option=_ORJSON_OPTIONS)
+        if b"null" not in encoded:
+            return encoded
     except orjson.JSONEncodeError:
-        encoded = b"null"
-    if b"null" not in encoded:
-        return encoded
+        pass
     return _standard(_entry_record(value) if isinstance(value, Entry) else value).encode("utf-8")
 
 

@@ -63,17 +63,22 @@ def read_records(path: Path) -> RecordsRead:
 
 
 def _record(raw: bytes) -> object:
-    """A line's JSON value, None when it cannot be read. orjson first (a round's record of what was sent is a
-    line of megabytes, read by every step of a large round); what it refuses and the standard decoder reads (NaN,
-    a huge integer, as the standard encoder wrote them) is read by the standard decoder."""
+    """A line's JSON value, None when it cannot be read."""
+    try:
+        return json_value(raw)
+    except ValueError:
+        return None
+
+
+def json_value(raw: bytes) -> object:
+    """The JSON value of UTF-8 bytes, read by orjson (a round's record of what was sent is a line of megabytes,
+    read by every step of a large round; a merge cache tens of megabytes); what orjson refuses and the standard
+    decoder reads (NaN, a huge integer, as the standard encoder writes them) by the standard decoder. Raises
+    ValueError (UnicodeDecodeError among them) when neither can."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        pass
-    try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
 
 
 def append_record(path: Path, record: Mapping[str, object]) -> None:
