@@ -393,7 +393,10 @@ def test_importing_the_command_line_loads_no_reader_writer_or_mail_library():
     assert [m for m in (*HEAVY, *MAIL, *RETURN_READERS) if m in loaded] == []
 
 
-def test_status_loads_no_writer(tmp_path):
+@pytest.fixture
+def status_command(tmp_path):
+    """`ledger status -w … -p 2021-06`, in a process that prints the modules it loaded, on a round with one
+    return collected."""
     from ledger import load_workspace
     from ledger.collect import collect_returns
     from ledger.model import Period
@@ -402,8 +405,12 @@ def test_status_loads_no_writer(tmp_path):
     ws = load_workspace(tmp_path)
     rendered = render(ws, Period(2021, 6))
     collect_returns(ws.paths, Period(2021, 6), [rendered.outbox / "示范区财政局.xlsx"])
-    command = [sys.executable, "-c", LOADED + "from ledger.cli import main; main()", "status", "-w", str(tmp_path)]
-    run = subprocess.run([*command, "-p", "2021-06"], capture_output=True, text=True)
+    program = LOADED + "from ledger.cli import main; main()"
+    return [sys.executable, "-c", program, "status", "-w", str(tmp_path), "-p", "2021-06"]
+
+
+def test_status_loads_no_writer(status_command):
+    run = subprocess.run(status_command, capture_output=True, text=True)
     loaded = set(run.stderr.split())
     assert run.returncode == 0 and "已报送1个" in run.stdout, run.stdout + run.stderr
     assert "ledger.merge" in loaded and "python_calamine" in loaded  # the return was read
@@ -412,17 +419,8 @@ def test_status_loads_no_writer(tmp_path):
     ] == []
 
 
-def test_status_of_a_round_merged_before_loads_no_return_reader(tmp_path):
-    from ledger import load_workspace
-    from ledger.collect import collect_returns
-    from ledger.model import Period
-
-    make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "示范区财政局"]])
-    ws = load_workspace(tmp_path)
-    rendered = render(ws, Period(2021, 6))
-    collect_returns(ws.paths, Period(2021, 6), [rendered.outbox / "示范区财政局.xlsx"])
-    command = [sys.executable, "-c", LOADED + "from ledger.cli import main; main()", "status", "-w", str(tmp_path)]
-    merged, cached = (subprocess.run([*command, "-p", "2021-06"], capture_output=True, text=True) for _ in range(2))
+def test_status_of_a_round_merged_before_loads_no_return_reader(status_command):
+    merged, cached = (subprocess.run(status_command, capture_output=True, text=True) for _ in range(2))
     assert merged.returncode == cached.returncode == 0 and "已报送1个" in merged.stdout, merged.stdout + merged.stderr
     assert cached.stdout == merged.stdout
     assert "ledger.merge" in set(merged.stderr.split())
