@@ -498,8 +498,15 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def judgement(self) -> str:
         """The opening judgement with counts and shares, as an office writes it."""
         total = len(self.tasks) or 1
-        behind, missing = len(self.behind_tasks), len(self.unreported_tasks)
-        on_track = sum(t.light == "green" and t.status != DONE_STATUS for t in self.tasks)
+        # Parts that add up to the whole: an overdue task is 欠进度 even unreported (as the lights count it, see
+        # `unreported`), a wrong status not yet behind is said apart, and 序时推进 is the rest of the open tasks.
+        behind, missing = len(self.behind_tasks), self.unreported
+        counted = {t.task.id for t in self.behind_tasks}
+        unclear = sum(t.task.id not in counted for t in self.invalid_tasks)
+        on_track = len(self.tasks) - self.done - behind - missing - unclear
+        unclear_text = (
+            f"；完成状态有误、待核实的{chinese(unclear, '项')}，占{chinese(unclear / total)}" if unclear else ""
+        )
         closed = f"（其中已销号{chinese(len(self.closed_tasks), '项')}）" if self.closed_tasks else ""
         if behind / total <= 0.05:
             overall = "各项任务总体推进顺利"
@@ -512,7 +519,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
             f"已完成{chinese(self.done, '项')}{closed}，占{chinese(self.done / total)}；"
             f"序时推进{chinese(on_track, '项')}，占{chinese(on_track / total)}；"
             f"欠进度（逾期、滞后、应启动未启动）的有{chinese(behind, '项')}，占{chinese(behind / total)}；"
-            f"牵头单位未报送进展的{chinese(missing, '项')}，占{chinese(missing / total)}。"
+            f"牵头单位未报送进展的{chinese(missing, '项')}，占{chinese(missing / total)}{unclear_text}。"
         )
 
     def requirements(self) -> list[str]:

@@ -93,6 +93,12 @@ def test_a_status_only_the_office_decides_is_wrong_with_a_hint(ws_root, tmp_path
     report = build_report(ws, JUNE, result, build_history(ws, JUNE), issued=date(2021, 7, 9))
     assert next(t.status for t in report.tasks if t.task.id == "DQ-34") == "状态有误（待核实）"  # a lead alone
     assert "DQ-34" in report.summary()["invalid_status"]
+    # the opening judgement's parts add up to the whole: an overdue task unreported is 欠进度 only (as the lights
+    # count it), and the tasks of a wrong status not yet behind are said apart
+    total, *parts = map(int, re.findall(r"(\d+)项", report.judgement()))
+    assert total == len(report.tasks) == sum(parts) and "完成状态有误、待核实的" in report.judgement()
+    # done, 序时推进, 欠进度 (DQ-76 and DQ-79: overdue, unreported), 未报送, DQ-34's wrong status
+    assert parts == [0, 0, 2, 178, 1] and [t.task.id for t in report.behind_tasks] == ["DQ-76", "DQ-79"]
     assert report.suspended == report.cancelled == [] and report.closed_tasks == []  # the unit decides none
 
 
