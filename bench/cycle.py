@@ -5,8 +5,9 @@ The synthetic ledger (1,000 units, 20,000 tasks) goes through one month as an of
     render   history, then every unit's workbook (`Round.render`, jobs = number of CPUs)
     fill     every fill-in cell of every task row and the signature block typed in, each workbook saved
     collect  the filled files stored as the period's returns, with receipts
-    merge    every return read and checked (`Round.merge`, the files read in `jobs` processes), merged.xlsx,
-             problems.xlsx and merged.json written (`Round.write_merge`, side by side in `jobs` processes)
+    merge    as `ledger merge` runs it (`Round.write_merge`): every return read and checked (the files read in
+             `jobs` processes), then merged.xlsx, problems.xlsx and merged.json with the merge cache written
+             side by side in `jobs` processes
     report   the report and its three outputs (汇总台账.xlsx, report.html, 通报.docx; `Round.publish`, the same)
 
 The floor, run alone in a process of its own and in one process: a bare xlsxwriter dump of the same workbook
@@ -189,8 +190,8 @@ def cycle(root: Path, n_units: int, n_tasks: int, jobs: int, queue) -> None:
 
     start = clock()
     month = open_round(ws, PERIOD, jobs=jobs)
+    month.write_merge()  # as `ledger merge` runs it: the merge, then its outputs with the merge cache
     merged = month.merge()
-    month.write_merge()
     figures.append(("merge", since(start), memory(jobs)))
     assert len(merged.entries) >= rows and merged.valid and not merged.problems, merged.stats
 

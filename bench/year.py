@@ -63,7 +63,6 @@ def main() -> None:
             collect_returns(ws.paths, period, sorted(inbox.glob("*.xlsx")))
             start = clock()
             current = open_round(ws, period, jobs=args.jobs)
-            current.merge()
             current.write_merge()
             merge = since(start)[0]
             start = clock()

@@ -689,8 +689,8 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
     ws = load_valid_workspace(workspace, period)
     opened = round_of(ws, period, jobs)
     notes = opened.notes()
-    result = opened.merge()
     paths = opened.write_merge()
+    result = opened.merge()
     if as_json:
         _print_json(
             {

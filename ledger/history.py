@@ -31,7 +31,7 @@ from .model import Period, Task
 from .paths import RECORDS
 from .problems import ERROR
 from .processes import collector_paused
-from .records import is_temporary, write_aside
+from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
@@ -415,14 +415,33 @@ def merge_key(ws: Workspace, period: Period) -> str:
 def cached_merge(ws: Workspace, period: Period, tasks: list[Task], *, jobs: int = 1) -> tuple[MergeResult, Path | None]:
     """A round's merge result, read against its task list `tasks`, and the cache file written for it now (None
     when it came from the cache): merged.json's very bytes (entries.write_json), for write_merge to copy."""
+    result, due = unstored_merge(ws, period, tasks, jobs=jobs)
+    if due is None:
+        return result, None
+    with collector_paused():
+        return result, store_merge(due, result)
+
+
+def unstored_merge(
+    ws: Workspace, period: Period, tasks: list[Task], *, jobs: int = 1
+) -> tuple[MergeResult, Path | None]:
+    """A round's merge result as `cached_merge` gives it, a fresh one not yet written: with the cache file it
+    belongs in (None when it came from the cache), for the master workbooks' writer to store beside merged.json
+    (`store_merge`), in a process of its own while the master ledger is written, instead of before."""
     path = ws.paths.merge_cache(period, merge_key(ws, period))
     if path.is_file():
         with collector_paused():
             return read_json(path), None
     from .merge import merge_period  # here: a round merged before is read back without the readers
 
-    result = merge_period(ws, period, tasks=tasks, jobs=jobs)
-    for stale in path.parent.glob(f"{period}-*.json"):
+    return merge_period(ws, period, tasks=tasks, jobs=jobs), path
+
+
+def store_merge(path: Path, result: MergeResult, *, copy_of: Path | None = None) -> Path:
+    """A merge result written as its round's cache (`path`, from `unstored_merge`), the round's older caches
+    removed; `copy_of`: a file that holds it already as write_json writes it (merged.json), copied."""
+    for stale in path.parent.glob(f"{result.period}-*.json"):
         stale.unlink()
-    with collector_paused():
-        return result, write_json(path, result)
+    if copy_of is None:
+        return write_json(path, result)
+    return copy_aside(copy_of, path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shutil
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -12,11 +11,12 @@ from pathlib import Path
 
 from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries, write_json
+from .history import store_merge
 from .layout import INDICATOR_SHEET, TASK_COLUMNS, SupportGroups, round_header, task_cells
 from .model import Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
-from .records import written_aside
+from .records import copy_aside
 from .sent import new_tasks
 from .task_changes import round_tasks
 from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
@@ -80,12 +80,14 @@ def write_merge(
     jobs: int = 1,
     notes: Sequence[Problem] = (),
     encoded: Path | None = None,
+    cache: Path | None = None,
 ) -> list[Path]:
     """build/<period>/merged.xlsx, problems.xlsx and merged.json; the same returns give the same files. The
     汇总台账 lists `tasks`, the round's task list (default: as sent, see `task_changes.round_tasks`); problems.xlsx
     adds `notes`, what only the round's history shows (an indicator's tenfold jump since last round). `encoded`:
     a file holding `result` as merged.json holds it (the round's merge cache, just written), copied instead of
-    encoding the result again.
+    encoding the result again. `cache`: the round's merge cache still to be written (`history.unstored_merge`),
+    stored as a copy of merged.json by the process that writes it.
 
     With jobs > 1 the three are written by that many processes at once (the same files). Every table is
     streamed (see xlsx.Workbook): they are long on a large ledger and nothing charts them."""
@@ -93,7 +95,7 @@ def write_merge(
     calls = [
         functools.partial(_write_master, ws, result, listed, jobs),
         functools.partial(_write_problems, ws, result, notes),
-        functools.partial(_write_json, ws, result, encoded),
+        functools.partial(_write_json, ws, result, encoded, cache),
     ]
     return list(in_processes(calls, jobs))
 
@@ -286,11 +288,9 @@ def _write_problems(ws: Workspace, result: MergeResult, notes: Sequence[Problem]
     return book.written
 
 
-def _write_json(ws: Workspace, result: MergeResult, encoded: Path | None) -> Path:
+def _write_json(ws: Workspace, result: MergeResult, encoded: Path | None, cache: Path | None) -> Path:
     path = ws.paths.merged_json(result.period)
-    if encoded is None:
-        return write_json(path, result)
-    with written_aside(path) as aside:
-        shutil.copyfile(encoded, aside.temporary)
-    assert aside.written is not None
-    return aside.written
+    written = write_json(path, result) if encoded is None else copy_aside(encoded, path)
+    if cache is not None:
+        store_merge(cache, result, copy_of=written)
+    return written

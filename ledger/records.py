@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -189,6 +190,14 @@ def written_aside(path: Path, *, displace: bool = True) -> Iterator[Aside]:
         aside.written = put_in_place(aside.temporary, path, displace=displace)
     finally:
         aside.temporary.unlink(missing_ok=True)
+
+
+def copy_aside(source: Path, path: Path) -> Path:
+    """Copy `source` to `path` as `write_aside` writes (the copy never read into memory). Returns where it went."""
+    with written_aside(path) as aside:
+        shutil.copyfile(source, aside.temporary)
+    assert aside.written is not None
+    return aside.written
 
 
 def write_aside(path: Path, data: bytes) -> Path:

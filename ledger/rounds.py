@@ -167,15 +167,23 @@ class Round:
 
     def write_merge(self) -> list[Path]:
         """merged.xlsx, problems.xlsx and merged.json of the round (merged.json copied from the merge cache when
-        this object just wrote it)."""
+        this object just wrote it). Merged here when merge() was not asked before: the merge cache is then
+        written as a copy of merged.json, by its writer's process while the master ledger is written."""
+        from .history import unstored_merge
         from .master import write_merge
         from .report import round_indicators
 
-        merged = self.merge()
+        self.require_round()
+        cache = None
+        if self._merged is None:
+            self._merged, cache = unstored_merge(self.ws, self.period, self.tasks, jobs=self.jobs)
+        merged = self._merged
         table = round_indicators(self.ws, merged, self.history) if self.ws.indicators else None
         notes = table.jumps() if table else []
         with collector_paused():  # rows by the hundred thousand, all alive until written: see collector_paused
-            return write_merge(self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes, encoded=self._encoded)
+            return write_merge(
+                self.ws, merged, tasks=self.tasks, jobs=self.jobs, notes=notes, encoded=self._encoded, cache=cache
+            )
 
     def report(self, issued: date | None = None) -> MonthlyReport | SpanReport:
         """The round's report (or the summary's 全年/上半年完成情况), dated `issued` (default today)."""

@@ -15,6 +15,7 @@ from ledger.cli import main
 from ledger.collect import collect_returns
 from ledger.config import Rhythm
 from ledger.deadlines import scheduled_due
+from ledger.history import unstored_merge
 from ledger.layout import LEAD_SHEET
 from ledger.model import Period
 from ledger.problems import ProblemError
@@ -227,6 +228,7 @@ def test_merged_json_is_the_merge_cache_just_written_and_what_encoding_the_resul
     send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "已清理"}}, at(2021, 7, 2), tmp_path)
     ws = load_workspace(root)
     june = open_round(ws, "2021-06")
+    june.merge()  # the cache written now; write_merge copies it
     merged_json = next(p for p in june.write_merge() if p.name == "merged.json")
     (cache,) = (ws.paths.root / "build" / "cache" / "merge").glob("2021-06-*.json")
     copied = merged_json.read_bytes()
@@ -236,3 +238,17 @@ def test_merged_json_is_the_merge_cache_just_written_and_what_encoding_the_resul
     assert again.merge().entries == june.merge().entries
     again.write_merge()
     assert merged_json.read_bytes() == copied
+
+
+def test_a_round_written_before_its_merge_is_asked_stores_the_merge_cache_from_the_writing_process(tmp_path):
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "已清理"}}, at(2021, 7, 2), tmp_path)
+    ws = load_workspace(root)
+    june = open_round(ws, "2021-06", jobs=2)  # merged.json and the cache written by a forked process
+    merged_json = next(p for p in june.write_merge() if p.name == "merged.json")
+    (cache,) = (ws.paths.root / "build" / "cache" / "merge").glob("2021-06-*.json")
+    assert cache.read_bytes() == merged_json.read_bytes()
+    assert june.merge().entries[0].progress == "已清理"  # the result kept by the round
+    again = open_round(ws, "2021-06")
+    result, due = unstored_merge(again.ws, again.period, again.tasks)
+    assert due is None and result.entries == june.merge().entries  # the next run reads it from the cache

@@ -179,8 +179,8 @@ def collect_imap(job: Job) -> Outcome:
 
 
 def merge(job: Job) -> Outcome:
-    result = job.round.merge()
     job.round.write_merge()
+    result = job.round.merge()
     s = result.stats
     return Outcome(
         message=f"报送文件{s['files']}个：汇总{s['merged']}个，待确认{s['held']}个，未汇总{s['refused']}个；"
