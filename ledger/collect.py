@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     import email.message
     from email.message import EmailMessage
 
-SKIPPED_NAMES = re.compile(r"^(\.|~\$)|^(thumbs\.db|desktop\.ini)$", re.I)
+# Compiled (by `re`, once) when files are collected, not at the start of every command that reads returns.
+SKIPPED_NAMES = r"(?i)^(\.|~\$)|^(thumbs\.db|desktop\.ini)$"
 
 # How a received time was known, from the most to the least certain (collect prints it; returns list shows it).
 ReceivedHow = Literal["server", "mail", "given", "corrected", "mtime", "collected", ""]
@@ -303,7 +304,7 @@ def _incoming(
             elif child.is_file():
                 yield from _incoming(child, skipped, received, zone, notes)
         return
-    if SKIPPED_NAMES.search(path.name):
+    if re.search(SKIPPED_NAMES, path.name):
         skipped.append(str(path))
         return
     suffix = path.suffix.lower()

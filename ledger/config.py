@@ -381,9 +381,9 @@ def _unknown_keys(tables: list[_Table], problems: list[Problem]) -> None:
 
 # --- syntax
 
-FULL_WIDTH = re.compile(r"[“”‘’＝＃［］【】｛｝，：　０-９]")
-QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
-TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Input-method symbols typed for TOML's ASCII ones. The patterns of a syntax error are compiled (by `re`, once) when
+# a file has one: every command loads ledger.toml, and compiling them took a millisecond of each start.
+FULL_WIDTH = r"[“”‘’＝＃［］【】｛｝，：　０-９]"
 TOML_REASONS = {
     "Invalid statement": "无法识别的语句",
     "Invalid value": "值的写法不对",
@@ -403,13 +403,13 @@ TOML_REASONS = {
 
 def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
     message = str(exc)
-    position = TOML_POSITION.search(message)
+    position = re.search(r"\(at line (\d+), column (\d+)\)", message)
     line, column = (int(position[1]), int(position[2])) if position else (max(len(text.splitlines()), 1), 1)
     what = next((zh for en, zh in TOML_REASONS.items() if message.startswith(en)), "无法解析")
     lines = text.splitlines()
     content = re.sub(r"\s{2,}", " ", lines[line - 1].strip()) if 0 < line <= len(lines) else ""
-    code = QUOTED.sub("", content).split("#", 1)[0]  # symbols inside quotes or comments are fine
-    slips = "".join(dict.fromkeys(FULL_WIDTH.findall(code)))
+    code = re.sub(r'"[^"]*"|\'[^\']*\'', "", content).split("#", 1)[0]  # symbols inside quotes or comments are fine
+    slips = "".join(dict.fromkeys(re.findall(FULL_WIDTH, code)))
     cell = f"第{line}行第{column}列"
     if slips:
         return problem("config-full-width", file=CONFIG_NAME, cell=cell, line=line, text=content, chars=slips)

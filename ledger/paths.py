@@ -17,9 +17,10 @@ RECEIPTS = "receipts.jsonl"
 CORRECTIONS = "corrections.jsonl"
 RECORDS = (RECEIPTS, CORRECTIONS)  # the tool's own records in a returns folder, never a return
 MANIFEST = "manifest.json"
-UNSAFE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
-# Names Windows gives to devices, whatever the extension or case: "CON.xlsx" cannot be opened there.
-DEVICE_NAMES = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?", re.I)
+# What a file name may not hold, and the names Windows gives to devices, whatever the extension or case ("CON.xlsx"
+# cannot be opened there); compiled (by `re`, once) when a file is first named, not at every command's start.
+UNSAFE_CHARACTERS = r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]'
+DEVICE_NAMES = r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?"
 MAX_NAME = 120  # characters, for people
 MAX_NAME_BYTES = 200  # UTF-8 bytes, for file systems: ext4 allows 255, and " (2)" may still be added
 
@@ -29,8 +30,8 @@ def safe_filename(name: str) -> str:
     invisible (a bidi override shows "gpj.exe" for "exe.jpg"), no device name, not hidden, at most MAX_NAME
     characters and MAX_NAME_BYTES bytes (86 Chinese characters are 258) with its extension kept."""
     name = HIDDEN.sub("", re.split(r"[\\/]", name or "")[-1])
-    name = UNSAFE_CHARACTERS.sub("_", name).strip(" .") or "未命名文件"
-    if name in RECORDS or name.startswith("~$") or DEVICE_NAMES.fullmatch(name):
+    name = re.sub(UNSAFE_CHARACTERS, "_", name).strip(" .") or "未命名文件"
+    if name in RECORDS or name.startswith("~$") or re.fullmatch(DEVICE_NAMES, name):
         name = "_" + name
     stem, dot, suffix = name.rpartition(".")
     if not dot:

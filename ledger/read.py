@@ -34,10 +34,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
-# A cell element (not self-closing) whose content holds an <f> formula element, and the formula's text.
-CELL_WITH_FORMULA = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)', re.S
-)
+# A cell element (not self-closing) whose content holds an <f> formula element, and the formula's text. This and
+# the patterns of a .csv's fields are compiled (by `re`, once) when a return has a formula or is a .csv: most have
+# neither, and compiling them took a millisecond of every merge.
+CELL_WITH_FORMULA = rb'(?s)<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)'
 SCANS = (  # first bytes of the scans units send instead of (or beside) a workbook
     (b"%PDF", "PDF"),
     (b"\xff\xd8\xff", "JPEG 图片"),
@@ -47,9 +47,9 @@ SCANS = (  # first bytes of the scans units send instead of (or beside) a workbo
     (b"MM\x00*", "TIFF 图片"),
     (b"BM", "BMP 图片"),
 )
-CSV_INTEGER = re.compile(r"-?(?:0|[1-9]\d{0,14})")  # no leading zero: 0634… is a phone number, not a number
-CSV_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14})\.\d+")
-CSV_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+CSV_INTEGER = r"-?(?:0|[1-9]\d{0,14})"  # no leading zero: 0634… is a phone number, not a number
+CSV_DECIMAL = r"-?(?:0|[1-9]\d{0,14})\.\d+"
+CSV_DATE = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
 FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
 # The last-saved time: dcterms:modified in docProps/core.xml, dc:date in an .ods's meta.xml (any prefix).
 XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
@@ -192,7 +192,7 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int],
 
     xml = archive.read(path)
     found = {}
-    for match in CELL_WITH_FORMULA.finditer(xml):
+    for match in re.finditer(CELL_WITH_FORMULA, xml):
         ref = match.group(1).decode()
         letters = ref.rstrip("0123456789")
         column = 0
@@ -479,11 +479,11 @@ def _grid(sheet: python_calamine.CalamineSheet) -> list[list[Any]]:
 
 def _csv_value(text: str) -> object:
     """A field of a .csv export as the cell it came from: plain numbers and ISO dates get their type back."""
-    if CSV_INTEGER.fullmatch(text):
+    if re.fullmatch(CSV_INTEGER, text):
         return int(text)
-    if CSV_DECIMAL.fullmatch(text):
+    if re.fullmatch(CSV_DECIMAL, text):
         return float(text)
-    day = CSV_DATE.fullmatch(text)
+    day = re.fullmatch(CSV_DATE, text)
     if day:
         try:
             return date(int(day[1]), int(day[2]), int(day[3]))

@@ -359,7 +359,8 @@ TEMPLATE_NOTES = [
 
 
 FORMULA_START = ("=", "+", "-", "@")  # a cell starting so is read as a formula by Excel, WPS and openpyxl
-_NAME_SPLIT = re.compile(rf"[{re.escape(_SEPARATORS)}\s]")
+# Compiled (by `re`, once) when a new name is checked (`ledger units rename/merge`), not at every command's start.
+_NAME_SPLIT = rf"[{re.escape(_SEPARATORS)}\s]"
 
 
 def name_fault(name: str, registry: UnitRegistry) -> str:
@@ -371,7 +372,7 @@ def name_fault(name: str, registry: UnitRegistry) -> str:
         return "名称为空"
     if name.startswith(FORMULA_START):
         return f"以“{name[0]}”开头，表格软件会把它当作公式"
-    if separator := _NAME_SPLIT.search(name):
+    if separator := re.search(_NAME_SPLIT, name):
         shown = "空格" if separator[0].isspace() else f"“{separator[0]}”"
         return f"含有{shown}，单位名录和任务清单会把它读成几个名称"
     if name.startswith(EXAMPLE_PREFIX):
