@@ -3,7 +3,6 @@ as Chinese offices write it, and text cleaned at the edges: task IDs in their on
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -11,12 +10,10 @@ from datetime import date, datetime, time
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 
 
-@functools.cache
-def _stray_space() -> re.Pattern[str]:
-    """A space between a Chinese character and a digit or Latin letter, the way Western typing leaves it.
-    Compiled on first need: its three CJK classes take longer to compile (about 6 ms) than a command spends
-    tidying, and most text (titles without a space) never needs it."""
-    return re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])")
+# A space between a Chinese character and a digit or Latin letter, the way Western typing leaves it. Compiled (by
+# `re`, once) on first need: its three CJK classes take longer to compile (about 6 ms) than a command spends
+# tidying, and most text (titles without a space) never needs it.
+STRAY_SPACE = rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+(?=[{_CJK}])"
 
 
 # What steers a terminal or reorders text on it: C0 controls but tab and newline, DEL, C1 controls (CSI, OSC …),
@@ -53,7 +50,7 @@ def tidy(text: str) -> str:
     "2021年6月底前", "共 2 项" → "共2项"); a space between two numbers or two Latin words stays."""
     if " " not in text and "\t" not in text:  # nothing to take out
         return text
-    return _stray_space().sub("", text)
+    return re.sub(STRAY_SPACE, "", text)
 
 
 def printable(text: str) -> str:
