@@ -37,7 +37,7 @@ _TYPES = [
     ProblemType("header-missing", ERROR, "未找到任务表的表头：已查看前{rows}行，没有一行同时含任务内容列（具体措施、重点任务、工作任务等）和其他列名（序号、牵头单位、完成时限等）。最接近表头的是{best}", "确认这是任务清单表格；表头的列名不同时，在 ledger.toml 该文件的 [documents.columns] 中指定，如 \"事项\" = \"具体措施\"。", title="未找到表头"),
     # --- tasks
     ProblemType("task-id-missing", ERROR, "该行没有序号或任务编号，无法生成稳定的任务编号", "补填序号（或任务编号）。", title="缺少序号"),
-    ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在 {first} 出现", "修改其中一行的序号或任务编号，使其唯一。", title="任务编号重复"),
+    ProblemType("task-id-duplicate", ERROR, "任务编号“{task_id}”重复，已在{first}出现", "修改其中一行的序号或任务编号，使其唯一。", title="任务编号重复"),
     ProblemType("measure-empty", ERROR, "任务“{task_id}”的具体措施为空", "补填具体措施，或删除该空行。", title="任务内容为空"),
     ProblemType("task-renumbered", ERROR, "任务编号{task_id}在{period}下发时是“{text}”，现在是“{now}”；{moved}", "任务编号不能随行号改变，否则以前各期的报送和上期填报内容会对到别的任务上：请在任务表中加“任务编号”列（或恢复原序号），原有任务写回原编号，新增任务用新编号（如接在最后一个编号之后）；改好后重新运行 ledger check。", title="任务编号错位"),
     ProblemType("task-text-changed", WARNING, "任务{task_id}的内容与{period}下发时不同：原为“{old}”，现为“{new}”；按同一任务处理，编号不变", "如只是改正错字或个别字句，无需处理；如已是另一项任务，请给它新的任务编号。", title="任务内容有改动"),
@@ -76,7 +76,7 @@ _TYPES = [
     ProblemType("return-unit-unknown", ERROR, "无法确定报送单位{unit_text}", "请确认文件来源，必要时请该单位在下发的填报表上重新填写。", title="报送单位不明"),
     ProblemType("return-wrong-ledger", ERROR, "文件属于其他台账，不是本台账的填报表", "请该单位报送本台账下发的填报表。", title="不是本台账的文件"),
     ProblemType("return-wrong-period", WARNING, "文件是{owner}的{found}填报表，不是{expected}的，未汇总", "如是收集时放错了报告期：用 ledger returns withdraw 撤回本文件，再用 ledger collect --period {found}（或 --period auto）重新收集；如是单位误用了其他月份的填报表，请该单位在{expected}的填报表上填写后重新报送。", title="报告期不符"),
-    ProblemType("return-held", WARNING, "这是 {unit} 的报送，但发件人 {sender}（{who}）不是该单位登记的邮箱，暂不汇总（待确认）", "与 {unit} 核实后，运行 ledger returns accept --period {period} {file} 确认（该单位今后都用这个邮箱报送的，加 --remember）；不是该单位报送的，用 ledger returns withdraw 撤回。", title="发件人待确认"),
+    ProblemType("return-held", WARNING, "这是{unit}的报送，但发件人{sender}（{who}）不是该单位登记的邮箱，暂不汇总（待确认）", "与{unit}核实后，运行 ledger returns accept --period {period} {file} 确认（该单位今后都用这个邮箱报送的，加 --remember）；不是该单位报送的，用 ledger returns withdraw 撤回。", title="发件人待确认"),
     ProblemType("return-superseded", WARNING, "同一单位后来又报送了“{newer}”（按{by}判断），本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”，或请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
     ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -19,6 +20,25 @@ def test_messages_and_hints_are_chinese(code):
     assert kind.severity in ("error", "warning")
     for text in (kind.template, kind.hint):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# Fields whose value is a command's word, a path, a key or a number: set apart by a space, as a command line is.
+# Every other field (a unit, a task's words, a sender) is Chinese text and sits in the sentence without one.
+SPACED_FIELDS = {
+    *("key", "file", "example", "value", "form", "root", "chars"),
+    *("next", "target", "period", "pid", "lock", "host"),
+}
+
+
+def test_chinese_fields_sit_in_the_sentence_without_western_spaces():
+    beside = re.compile(r"[\u4e00-\u9fff，。：；（）“”] \{(\w+)\}|\{(\w+)\} [\u4e00-\u9fff，。：；（）“”]")
+    spaced = {
+        (code, found[1] or found[2])
+        for code, kind in CATALOGUE.items()
+        for text in (kind.template, kind.hint)
+        for found in beside.finditer(text)
+    }
+    assert {(code, field) for code, field in spaced if field not in SPACED_FIELDS} == set()
 
 
 def test_problem_fills_its_template_with_location_and_fields():
