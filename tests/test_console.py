@@ -740,3 +740,15 @@ def test_a_keep_takes_only_the_files_of_a_finished_preview_of_its_kind_that_offe
         assert (status, done["state"]) == (200, "done")
         assert units.read_bytes() == checked
         assert read_records(root / "source" / "console.jsonl").records[-1]["action"] == "units-keep"
+
+
+def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tmp_path):
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, _):
+        for path in ("/?period=2021", "/?period=2021-H1", "/returns?period=2021-13", "/problems?period=2021-W23"):
+            status, page = get(base, path)
+            asked = path.split("=")[1]
+            assert status == 200 and re.search(f"“{asked}”不是本台账的一期，下面显示的是2021年\\d+月。", page), path
+        for path in ("/?period=2021-06", "/?period=2021-6", "/returns"):
+            status, page = get(base, path)
+            assert status == 200 and "不是本台账的一期" not in page, path

@@ -77,6 +77,20 @@ def expired() -> Response:
     return PlainTextResponse("拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403)
 
 
+def shown_instead(request: Request, period: Period | None) -> str:
+    """Why the page shows another round than the one its address asks for (a period that is no round of this
+    ledger: a year, a half-year, a typing slip), so a clerk never reads one round's figures as another's."""
+    asked = request.query_params.get("period", "").strip()
+    if not asked or not isinstance(period, Period):
+        return ""
+    try:
+        if Period.parse(asked) == period:
+            return ""
+    except ValueError:
+        pass
+    return f"“{asked}”不是本台账的一期，下面显示的是{period.label}。"
+
+
 @dataclass(kw_only=True)
 class Console:
     """The console of one workspace: who may use it, the jobs it started, its pages."""
@@ -108,7 +122,10 @@ class Console:
 
     def page(self, name: str, request: Request, session: Session | None, **context: Any) -> HTMLResponse:
         text = self.templates.get_template(name).render(
-            csrf=session.csrf if session else "", user=session.user if session else "", **context
+            csrf=session.csrf if session else "",
+            user=session.user if session else "",
+            shown_instead=shown_instead(request, context.get("period")),
+            **context,
         )
         return HTMLResponse(text, headers=SECURITY_HEADERS)
 
