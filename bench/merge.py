@@ -1,7 +1,7 @@
 """Benchmark `ledger merge` against a bare python-calamine read of the same returned files.
 
 Renders the synthetic ledger's workbooks (1,000 units, 20,000 tasks), types an answer into every fill-in cell as
-bench/cycle.py's units do (a workbook sent back as it was rendered is an untouched return, `return-empty`, whose
+bench/filling.py's units do (a workbook sent back as it was rendered is an untouched return, `return-empty`, whose
 rows are not merged: prefilling the answers at render, as this bench once did, measured nothing), stores them as
 the period's returns, then prints, in one run, rows/s of a bare calamine read of every sheet and of
 `merge_period` with every check on in one process, and their ratio (the target); then the time of
@@ -24,6 +24,7 @@ import python_calamine
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
+from filling import fill  # noqa: E402
 from synthetic import PERIOD, synthetic_workspace  # noqa: E402
 
 from ledger.collect import collect_returns  # noqa: E402
@@ -55,8 +56,6 @@ def main() -> None:
         root = Path(tmp)
         ws = synthetic_workspace(root, args.units, args.tasks)
         print(f"synthetic ledger: {args.units} units, {args.tasks} tasks; filling and storing the returns …")
-        from cycle import fill  # cycle.py takes bare_read from here
-
         rendered = render_period(ws, PERIOD, History(period=PERIOD))
         typed = root / "typed"
         typed.mkdir()

@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from cycle import _fill_one, clock, peak_mb, since  # noqa: E402
+from cycle import clock, peak_mb, since  # noqa: E402
+from filling import fill_one  # noqa: E402
 from synthetic import synthetic_workspace  # noqa: E402
 
 from ledger.collect import collect_returns  # noqa: E402
@@ -58,7 +59,7 @@ def main() -> None:
             start = clock()
             work = [(rendered.outbox / f.file, inbox / f.file) for f in rendered.files]
             with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                list(pool.map(_fill_one, work, chunksize=8))
+                list(pool.map(fill_one, work, chunksize=8))
             fill = since(start)[0]
             collect_returns(ws.paths, period, sorted(inbox.glob("*.xlsx")))
             start = clock()
