@@ -185,16 +185,24 @@ class Console:
             return current_round(ws)
         return current_round(ws) if period_kind_error(ws.config, found, summary=False) else found
 
-    # --- pages
-
-    async def board(self, request: Request) -> Response:
+    def round_page(self, request: Request) -> tuple[Session | None, Workspace, Period] | Response:
+        """What a page about one round starts from: its session, the workspace and the round asked for; or the
+        answer that refuses the request (see guard), or the set-up page when there is no ledger yet."""
         session, refused = self.guard(request, page=True)
         if refused:
             return refused
         ws = self.workspace()
         if ws is None:
             return RedirectResponse("/setup", status_code=303)
-        period = self.period_of(request, ws)
+        return session, ws, self.period_of(request, ws)
+
+    # --- pages
+
+    async def board(self, request: Request) -> Response:
+        opened = self.round_page(request)
+        if isinstance(opened, Response):
+            return opened
+        session, ws, period = opened
         errors = [p for p in ws.problems if p.severity == ERROR]
         board = None if errors else board_of(ws, period)
         name = "board_refresh.html" if request.query_params.get("part") == "refresh" else "board.html"
@@ -213,30 +221,24 @@ class Console:
         return self.with_cookie(response, request)
 
     async def returns(self, request: Request) -> Response:
-        session, refused = self.guard(request, page=True)
-        if refused:
-            return refused
-        ws = self.workspace()
-        if ws is None:
-            return RedirectResponse("/setup", status_code=303)
+        opened = self.round_page(request)
+        if isinstance(opened, Response):
+            return opened
+        session, ws, period = opened
         from ..returns import list_returns
 
-        period = self.period_of(request, ws)
         lines = list_returns(ws, period)
         units = sorted(ws.units)
         response = self.page("returns.html", request, session, ws=ws, period=period, lines=lines, units=units)
         return self.with_cookie(response, request)
 
     async def problems(self, request: Request) -> Response:
-        session, refused = self.guard(request, page=True)
-        if refused:
-            return refused
-        ws = self.workspace()
-        if ws is None:
-            return RedirectResponse("/setup", status_code=303)
+        opened = self.round_page(request)
+        if isinstance(opened, Response):
+            return opened
+        session, ws, period = opened
         from ..rounds import open_round
 
-        period = self.period_of(request, ws)
         merged = open_round(ws, period).merge()
         by_unit: dict[str, list[Any]] = defaultdict(list)
         for p in merged.problems:
@@ -245,16 +247,13 @@ class Console:
         return self.with_cookie(response, request)
 
     async def tasks(self, request: Request) -> Response:
-        session, refused = self.guard(request, page=True)
-        if refused:
-            return refused
-        ws = self.workspace()
-        if ws is None:
-            return RedirectResponse("/setup", status_code=303)
+        opened = self.round_page(request)
+        if isinstance(opened, Response):
+            return opened
+        session, ws, period = opened
         from ..rounds import open_round
         from ..task_changes import KIND_NAMES, read_changes
 
-        period = self.period_of(request, ws)
         response = self.page(
             "tasks.html",
             request,
