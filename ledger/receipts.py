@@ -90,8 +90,9 @@ def period_notes(paths: WorkspacePaths, period: Period) -> list[Problem]:
     """A period that was never rendered (a typo in --period, or a step skipped), and lines of its receipts or
     corrections torn by a full disk or a kill (skipped). Kept out of the merge result, which is about the
     returns and must not change when build/ is deleted; a period far from the ledger's year is the
-    workspace's `period_problems`."""
-    rendered = paths.manifest(period).is_file()
+    workspace's `period_problems`. The round's record of what was sent says it was rendered when build/ was
+    deleted since; the manifest, for rounds rendered before that record existed."""
+    rendered = paths.sent(period).is_file() or paths.manifest(period).is_file()
     return [
         *([] if rendered else [problem("period-not-rendered", period=str(period))]),
         *torn_records(paths, period),

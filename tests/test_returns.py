@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger import load_workspace
+from ledger import load_workspace, open_round
 from ledger.cli import main
 from ledger.collect import collect_returns, read_receipts
 from ledger.mail import reminder_messages
@@ -230,6 +230,14 @@ def test_merge_and_status_say_when_the_period_was_never_rendered_or_is_far(ws_ro
     assert "period-not-rendered" in status.output and "period-far" in status.output
     data = json.loads(run("merge", "-w", ws_root, "-p", "2021-06", "--json").output)
     assert data["notes"] == [] and data["unmerged"] == []
+
+
+def test_a_round_sent_is_not_said_unrendered_once_build_is_deleted(ws_root):
+    """build/ is derived: after it is deleted, the round's record of what was sent still says it was rendered."""
+    open_round(load_workspace(ws_root), "2021-06").render()
+    shutil.rmtree(ws_root / "build")
+    status = json.loads(run("status", "-w", ws_root, "-p", "2021-06", "--json").output)
+    assert [n["code"] for n in status["notes"]] == []
 
 
 # --- the right return wins
