@@ -58,6 +58,7 @@ class SpanUnit(Completion):
     on_time: int = 0
     late: int = 0
     missing: int = 0
+    held: int = 0  # rounds whose return waited as 待确认 (its sender not registered for the unit)
     with_errors: int = 0  # rounds whose return had errors, was refused, or was sent back and not sent again
 
     @property
@@ -172,6 +173,7 @@ class SpanReport(TaskTotals[SpanTask]):
                     "on_time": u.on_time,
                     "late": u.late,
                     "missing": u.missing,
+                    "held": u.held,
                     "with_errors": u.with_errors,
                 }
                 for u in self.units
@@ -279,6 +281,8 @@ def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> 
             u.returned += how.returned
             u.on_time += bool(how.returned and how.on_time)
             u.late += bool(how.returned and how.on_time is False)
-            u.missing += not how.returned and not how.refused and not how.redo
-            u.with_errors += bool(how.refused or how.errors or how.redo)  # 退回重报 with nothing after it
+            # the round's own one state: 待确认 is not 未报送, 退回重报 with nothing after it is 报送有误
+            u.missing += how.state == "missing"
+            u.held += how.state == "held"
+            u.with_errors += how.state in ("error", "redo")
     return sorted(found.values(), key=lambda u: (-u.completion, -u.led, u.unit))

@@ -32,9 +32,9 @@ from .xlsx import FONT, new_workbook, page_header, table_sheet
 TASK_HEADERS = ["任务编号", "具体措施", "牵头单位", "完成时限", "{end}状态", "灯色", "完成于（期次）", "完成时间"]
 TASK_HEADERS += ["最近进展（注明期次）"]
 TASK_WIDTHS = [9, 36, 16, 14, 11, 6, 11, 12, 44]
-UNIT_HEADERS = ["单位", "牵头任务", "已完成", "完成率", "应报送期数", "已报送", "按时", "逾期", "未报送", "报送有误"]
-UNIT_HEADERS += ["按时报送率", "联系人", "电话"]
-UNIT_WIDTHS = [28, 8, 7, 8, 9, 7, 6, 6, 7, 8, 9, 10, 14]
+UNIT_HEADERS = ["单位", "牵头任务", "已完成", "完成率", "应报送期数", "已报送", "按时", "逾期", "未报送", "待确认"]
+UNIT_HEADERS += ["报送有误", "按时报送率", "联系人", "电话"]
+UNIT_WIDTHS = [28, 8, 7, 8, 9, 7, 6, 6, 7, 7, 8, 9, 10, 14]
 
 
 @dataclass(kw_only=True)
@@ -106,7 +106,7 @@ def reporting_text(report: SpanReport) -> str:
     perfect = [u.unit for u in due if u.on_time == u.rounds_due]
     named = "、".join(perfect[:NAMED_AT_MOST]) + ("等" if len(perfect) > NAMED_AT_MOST else "")
     parts = [f"各期均按时报送的单位{chinese(len(perfect), '个')}" + (f"：{named}" if perfect else "")]
-    for word, count in (("未报送", "missing"), ("逾期报送", "late"), ("报送有误", "with_errors")):
+    for word, count in (("未报送", "missing"), ("待确认", "held"), ("逾期报送", "late"), ("报送有误", "with_errors")):
         found = [(u.unit, getattr(u, count)) for u in due if getattr(u, count)]
         listed = "、".join(f"{unit}（{word}{chinese(n, '期')}）" for unit, n in found[:NAMED_AT_MOST])
         listed += f"等{chinese(len(found), '个')}单位" if len(found) > NAMED_AT_MOST else ""
@@ -229,6 +229,7 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         ["牵头任务的单位", len(led_units(report))],
         ["各期均按时报送的单位", sum(u.on_time == u.rounds_due for u in due)],
         ["有未报送的单位", sum(bool(u.missing) for u in due)],
+        ["有待确认的单位", sum(bool(u.held) for u in due)],
         ["有逾期报送的单位", sum(bool(u.late) for u in due)],
         ["有报送有误的单位", sum(bool(u.with_errors) for u in due)],
         ["数据截至", report.as_of],
@@ -285,6 +286,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
             u.on_time,
             u.late,
             u.missing,
+            u.held,
             u.with_errors,
             round(u.on_time_rate, 4) if u.rounds_due else None,
             u.contact,
@@ -297,7 +299,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
         if u.led:
             sheet.write_number(r, 3, round(u.completion, 4), percent)
         if u.rounds_due:
-            sheet.write_number(r, 10, round(u.on_time_rate, 4), percent)
+            sheet.write_number(r, UNIT_HEADERS.index("按时报送率"), round(u.on_time_rate, 4), percent)
     charted = led_units(report)
     if charted:
         chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
