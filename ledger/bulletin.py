@@ -69,17 +69,25 @@ def fill(pattern: str, **values: object) -> str:
 
 
 def bulletin_number(paths: WorkspacePaths, period: Period, year: int, requested: int | None = None) -> int:
-    """The number n of the period's bulletin in its year: the one asked for, the one given before, or the next
-    free one of the year; recorded in source/bulletins.json."""
+    """The number n of the period's bulletin in its year: the one asked for, the one given before in that year,
+    or the next free one of the year; recorded in source/bulletins.json. A bulletin dated into another year once
+    (re-run without --date) keeps the number it had in its own year, so a rebuild gives it back."""
     path = paths.bulletin_numbers
-    numbers: dict[str, dict[str, int]] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    given = numbers.get(str(period))
-    if requested is None and given is not None and given["year"] == year:
-        return given["number"]
-    number = requested or 1 + max((v["number"] for v in numbers.values() if v["year"] == year), default=0)
-    numbers[str(period)] = {"year": year, "number": number}
+    numbers: dict[str, dict] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    given = _numbers_by_year(numbers[str(period)]) if str(period) in numbers else {}
+    if requested is None and str(year) in given:
+        return given[str(year)]
+    taken = (n for entry in numbers.values() for y, n in _numbers_by_year(entry).items() if y == str(year))
+    number = requested or 1 + max(taken, default=0)
+    numbers[str(period)] = {"year": year, "number": number, "years": {**given, str(year): number}}
     write_aside(path, (json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return number
+
+
+def _numbers_by_year(entry: dict) -> dict[str, int]:
+    """Every number a period's bulletin was given, by the year of its date ("year" and "number": the latest;
+    a file written before the years were kept has that one only)."""
+    return entry.get("years") or {str(entry["year"]): entry["number"]}
 
 
 def document_parts(ws: Workspace, report: MonthlyReport | SpanReport, number: int) -> DocumentParts:

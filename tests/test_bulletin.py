@@ -9,7 +9,9 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ledger.bulletin import BulletinTemplate
+from ledger.bulletin import BulletinTemplate, bulletin_number
+from ledger.model import Period
+from ledger.paths import WorkspacePaths
 from ledger.xlsx import fixed_package
 
 ITEMS = [
@@ -67,3 +69,16 @@ def test_rows_kept_aside_give_docxtpls_own_document(tmp_path, show, items):
     text = "".join(etree.fromstring(aside).itertext())
     assert all(f"{n}{t['name']}" in text for n, t in enumerate(items, 1))  # numbered, in order
     assert text.count("《任务") == len(items) * show
+
+
+def test_a_bulletin_dated_into_another_year_once_keeps_its_number_in_its_own_year(tmp_path):
+    """March's report re-run once without --date (dated today, another year) must not cost March its 〔2021〕3号:
+    dated in 2021 again it is No. 3 again, so the rebuilt bulletin is the one issued."""
+    paths = WorkspacePaths(tmp_path)
+    (tmp_path / "source").mkdir()
+    march, april = Period(2021, 3), Period(2021, 4)
+    assert [bulletin_number(paths, p, 2021) for p in (Period(2021, 1), Period(2021, 2), march, april)] == [1, 2, 3, 4]
+    assert bulletin_number(paths, march, 2026) == 1
+    assert bulletin_number(paths, march, 2021) == 3
+    assert bulletin_number(paths, Period(2021, 5), 2021) == 5
+    assert bulletin_number(paths, march, 2026) == 1
