@@ -35,7 +35,9 @@ from .layout import (
     SUPPORT_DETAIL_SHEET,
     SUPPORT_SHEET,
     VALUE_HEADER,
+    round_header,
 )
+from .model import Period
 from .outbox import Manifest
 from .records import write_aside
 from .schedule import round_due
@@ -89,7 +91,8 @@ def behaviour_of(index: int) -> Behaviour:
     return Behaviour(kind, 3 if kind == "late" else -1 - index % 3)
 
 
-def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
+def _fill(path: Path, unit: str, kind: str, seed: int, period: Period) -> bytes:
+    done_on = period.last_day
     book = openpyxl.load_workbook(path)
     for sheet_name in (n for n in (LEAD_SHEET, SUPPORT_SHEET, SUPPORT_DETAIL_SHEET) if n in book.sheetnames):
         sheet = book[sheet_name]
@@ -100,6 +103,7 @@ def _fill(path: Path, unit: str, kind: str, seed: int, done_on: date) -> bytes:
             k = seed + n
 
             def put(header: str, value: object, row=row, headers=headers) -> None:
+                header = round_header(header, period)  # 本月进展 is 本季度进展 or 本周进展 in other rounds
                 if header in headers and row[headers.index(header)].value != "—":
                     row[headers.index(header)].value = value
 
@@ -220,10 +224,10 @@ def make_sample_returns(ws: Workspace, manifest: Manifest, inbox: Path) -> list[
             sender = ws.config.office.email or ws.config.mail.sender or sender
         sent = due + timedelta(days=behaviour.days, minutes=index)
         name = f"{stem} {period.label}填报.xlsx"
-        data = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period.last_day), created)
+        data = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, behaviour.kind, index, period), created)
         replies = [(sent, name, data, ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]
         if behaviour.kind == "twice":  # a draft first, the final file two hours later
-            draft = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, "good", index + 3, period.last_day), created)
+            draft = fixed_package(_fill(outbox / f"{stem}.xlsx", unit, "good", index + 3, period), created)
             replies.insert(0, (sent - timedelta(hours=2), f"{stem}（初稿）.xlsx", draft, replies[0][3]))
         if behaviour.kind == "pdf":
             scan = f"%PDF-1.4\n% scan of {stem}\n".encode()
