@@ -135,12 +135,11 @@ class TaskLine:
     @property
     def closed(self) -> bool:
         """Closed by the office (销号): counted 已完成, shown 已完成（已销号）."""
-        return self.task.lifecycle is not None and self.task.lifecycle.state == "closed"
+        return is_closed(self.task)
 
     @property
     def status_text(self) -> str:
-        """The status as every output shows it: 已完成（已销号） for a task the office closed."""
-        return f"{self.status}（{CLOSED_REMARK}）" if self.closed else self.status
+        return status_text(self.task, self.status)
 
     @property
     def why(self) -> str:
@@ -742,6 +741,16 @@ class MonthlyReport(TaskTotals[TaskLine]):
                 "behind": [line.indicator.id for line in self.indicators.behind],
             },
         }
+
+
+def is_closed(task: Task) -> bool:
+    """Closed by the office (销号) in the round or span the task is taken from."""
+    return task.lifecycle is not None and task.lifecycle.state == "closed"
+
+
+def status_text(task: Task, status: str) -> str:
+    """The status as every output of a round or a span shows it: 已完成（已销号） for a task the office closed."""
+    return f"{status}（{CLOSED_REMARK}）" if is_closed(task) else status
 
 
 def light_of(

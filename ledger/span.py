@@ -19,7 +19,17 @@ from .config import DONE_STATUS
 from .history import History, RoundRecord, Said, build_history, cached_merge
 from .indicator_table import IndicatorTable
 from .model import Period, Task
-from .report import Completion, Light, TaskTotals, apart_text, light_of, reporting_lines, round_indicators
+from .report import (
+    Completion,
+    Light,
+    TaskTotals,
+    apart_text,
+    is_closed,
+    light_of,
+    reporting_lines,
+    round_indicators,
+    status_text,
+)
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import round_tasks
 from .wording import chinese
@@ -35,6 +45,10 @@ class SpanTask:
     done_in: Period | None = None  # the round in which every lead first said 已完成
     completed_on: str = ""  # 完成时间 as the leads typed it
     progress: list[tuple[str, Said]] = field(default_factory=list)  # (lead, its last progress and round)
+
+    @property
+    def status_text(self) -> str:
+        return status_text(self.task, self.status)
 
     @property
     def progress_text(self) -> str:
@@ -208,6 +222,9 @@ def build_span_report(
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         closed_in = history.closed_in.get(task.id)
+        close = task.lifecycle if is_closed(task) else None
+        if close is not None and (closed_in is None or close.since < closed_in):
+            closed_in = close.since  # 销号: done from the round the office's close names
         typed = dict.fromkeys(
             history.completed_on[(task.id, u)] for u in task.lead_units if (task.id, u) in history.completed_on
         )

@@ -152,7 +152,10 @@ def span_context(report: SpanReport) -> dict:
         "deadline_text": lambda t: without_spaces(t.task.deadline.raw),
         "attachment": [
             SpanLine(
-                task=t.task, deadline_text=without_spaces(t.task.deadline.raw), status=t.status, done_in=done_in_text(t)
+                task=t.task,
+                deadline_text=without_spaces(t.task.deadline.raw),
+                status=t.status_text,
+                done_in=done_in_text(t),
             )
             for t in report.tasks
         ],
@@ -253,7 +256,7 @@ def _tasks(book: xlsxwriter.Workbook, report: SpanReport, fills):
             t.task.measure,
             "、".join(t.task.lead_units),
             without_spaces(t.task.deadline.raw),
-            t.status,
+            t.status_text,
             LIGHT_NAMES[t.light],
             done_in_text(t),
             t.completed_on,

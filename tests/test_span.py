@@ -15,6 +15,7 @@ from ledger import load_workspace
 from ledger.collect import collect_returns
 from ledger.model import Period
 from ledger.rounds import open_round
+from ledger.task_changes import change_task
 
 from .conftest import fill_return, make_workspace, render
 
@@ -129,6 +130,26 @@ def test_a_return_held_for_its_sender_is_held_in_the_year_not_missing(tmp_path):
     assert re.search(rf'data-unit="{FINANCE}">.*?data-label="待确认">1期<', paths[1].read_text(encoding="utf-8"), re.S)
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert f"有未报送的单位1个：{TAX}（未报送1期）；有待确认的单位1个：{FINANCE}（待确认1期）" in body
+
+
+def test_a_task_the_office_closed_is_done_in_the_round_it_names_and_shown_closed(tmp_path):
+    """T-2, closed by the office (销号) from April, is done from April in the year, and every output of the year
+    says 已完成（已销号） as April's and May's reports do."""
+    root = year_over_three_months(tmp_path)
+    change_task(load_workspace(root), "close", "T-2", "已验收", start=APRIL)
+    ws = load_workspace(root)
+    may = open_round(ws, MAY).report(issued=ISSUED)
+    assert next(t for t in may.tasks if t.task.id == "T-2").status_text == "已完成（已销号）"
+    report, paths = open_round(ws, "2021").publish(issued=ISSUED)
+    line = next(t for t in report.tasks if t.task.id == "T-2")
+    assert (str(line.done_in), line.status_text) == ("2021-04", "已完成（已销号）")
+    assert report.summary()["done_in"]["T-2"] == "2021-04"
+    sheet = openpyxl.load_workbook(paths[0])["全年完成情况"]
+    row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "T-2")
+    assert row[4:7] == ("已完成（已销号）", "绿灯", "2021年4月")
+    assert re.search(r'data-task="T-2" data-done-in="2021-04">.*?已完成（已销号）', paths[1].read_text("utf-8"), re.S)
+    rows = [[c.text for c in r.cells] for r in Document(str(paths[2])).tables[0].rows]
+    assert next(r for r in rows if r[0] == "T-2")[4] == "已完成（已销号）（2021年4月完成）"
 
 
 def test_the_workbook_shows_the_reports_figures(year):
