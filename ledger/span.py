@@ -11,6 +11,7 @@ last round with data (`report.round_indicators`), so the span's outputs and that
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,9 +53,11 @@ class SpanTask:
 
     @property
     def progress_text(self) -> str:
-        """Each lead's last progress, labelled with its round: "（2021年9月）已完成验收。"."""
+        """Each lead's last progress, labelled with its round: "（2021年9月）已完成验收。"; with its unit when there
+        are several, or when it is a former lead's (the task was reassigned after it)."""
+        named = len(self.progress) > 1 or any(unit not in self.task.lead_units for unit, _ in self.progress)
         return "\n".join(
-            (f"{unit}：" if len(self.progress) > 1 else "") + f"（{chinese(Period.parse(said.period))}）{said.text}"
+            (f"{unit}：" if named else "") + f"（{chinese(Period.parse(said.period))}）{said.text}"
             for unit, said in self.progress
         )
 
@@ -213,6 +216,9 @@ def build_span_report(
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     lines = []
     apart: dict[str, list[SpanTask]] = {"suspended": [], "cancelled": []}
+    said_by: dict[str, list[str]] = defaultdict(list)  # task -> every unit that typed its progress or 完成时间
+    for task_id, unit in dict.fromkeys([*history.progress, *history.completed_on]):
+        said_by[task_id].append(unit)
     for task in round_tasks(ws.paths, rounds[-1], ws.tasks) if tasks is None else tasks:
         if task.lifecycle is not None and task.lifecycle.state in apart:
             # suspended or cancelled at the span's end (ledger tasks): in no count, listed apart as the round's report
@@ -225,8 +231,11 @@ def build_span_report(
         close = task.lifecycle if is_closed(task) else None
         if close is not None and (closed_in is None or close.since < closed_in):
             closed_in = close.since  # 销号: done from the round the office's close names
+        # the leads' own words; for a task reassigned after its former lead said them, that lead's
+        leads = [u for u in task.lead_units if (task.id, u) in history.progress] or said_by[task.id]
+        typing = [u for u in task.lead_units if (task.id, u) in history.completed_on] or said_by[task.id]
         typed = dict.fromkeys(
-            history.completed_on[(task.id, u)] for u in task.lead_units if (task.id, u) in history.completed_on
+            history.completed_on[(task.id, u)] for u in typing if (task.id, u) in history.completed_on
         )
         lines.append(
             SpanTask(
@@ -236,9 +245,7 @@ def build_span_report(
                 overdue=overdue,
                 done_in=Period.parse(closed_in) if closed_in and status == DONE_STATUS else None,
                 completed_on="、".join(typed),
-                progress=[
-                    (u, history.progress[(task.id, u)]) for u in task.lead_units if (task.id, u) in history.progress
-                ],
+                progress=[(u, history.progress[(task.id, u)]) for u in leads if (task.id, u) in history.progress],
             )
         )
     units = _units(ws, lines, records)

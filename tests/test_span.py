@@ -152,6 +152,22 @@ def test_a_task_the_office_closed_is_done_in_the_round_it_names_and_shown_closed
     assert next(r for r in rows if r[0] == "T-2")[4] == "已完成（已销号）（2021年4月完成）"
 
 
+def test_a_task_reassigned_after_its_former_lead_finished_it_keeps_that_leads_words(tmp_path):
+    """财政局 finished T-1 in March (完成时间 typed) before the office gave it to 税务局 from April: the year still
+    shows the progress and 完成时间 typed, named as 财政局's, not a blank row under the new lead."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE])
+    done = {"T-1": {"完成状态": "已完成", "本月进展": "三月办结", "完成时间": date(2021, 3, 20)}}
+    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "三月.xlsx", done)
+    collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 1)))
+    change_task(load_workspace(root), "reassign", "T-1", "职能划转", start=APRIL, lead=[TAX])
+    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    line = next(t for t in report.tasks if t.task.id == "T-1")
+    assert line.task.lead_units == [TAX] and (line.status, str(line.done_in)) == ("已完成", "2021-03")
+    assert (line.progress_text, line.completed_on) == (f"{FINANCE}：（2021年3月）三月办结", "2021-03-20")
+
+
 def test_the_workbook_shows_the_reports_figures(year):
     ws, report, paths = year
     assert [p.name for p in paths] == ["汇总台账.xlsx", "report.html", "通报.docx"]
