@@ -128,6 +128,7 @@ _TYPES = [
     ProblemType("period-shorter-than-round", ERROR, "本台账按{rhythm}调度，{period}短于一个调度周期，无法汇总", "报告期写作 {form}（如 {example}），或更长的汇总期（如 2021-H1、2021）。", title="报告期短于调度周期"),
     ProblemType("calendar-beyond", WARNING, "节假日日历只覆盖到{last}年，{year}年的工作日暂按周一至周五计算", "在 ledger.toml 的 [calendar] 段用 extra_holidays、extra_workdays 写明该年的放假和调休日期，或升级 ledger。", title="节假日日历未覆盖"),
     ProblemType("round-due-invalid", ERROR, "报送截止日期“{text}”无法识别", "写作 2021-07-05 或 2021年7月5日。", title="截止日期写法不对"),
+    ProblemType("round-due-before-start", ERROR, "报送截止日期{due}早于{period}开始之日（{start}），各单位报送都会算作逾期", "请核对日期：报送截止日期应在本期开始之后，一般为本期结束后的某一天。", title="截止日期早于本期"),
     ProblemType("round-why-missing", ERROR, "更改报送截止日期须写明原因", "加上 --why，如 --why \"国庆假期顺延\"。", title="缺少原因"),
     ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把 2021-06 写成 2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     ProblemType("sent-fixed", ERROR, "{label}的填报表已发出或已收到报送，这次生成会改变{units}收到的任务内容", "已下发的内容不能悄悄改变。确需更正的，加 --revise --why \"原因\" 重新生成（修订连同时间、原因和操作人一并留存），再把新的填报表发给相关单位；否则请恢复任务清单。", title="已下发不能改"),

@@ -14,7 +14,7 @@ from datetime import date
 
 from .clock import now, parse_local
 from .config import Config
-from .deadlines import add_working_days, calendar_problems, next_working_day, scheduled_due
+from .deadlines import add_working_days, calendar_problems, chinese_date, next_working_day, scheduled_due
 from .model import PERIOD_FORMS, Period
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError
@@ -66,7 +66,8 @@ def resubmit_due(config: Config, rejected_on: date) -> date:
 
 
 def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, why: str) -> DueChange:
-    """Record a new due date for one round. Raises ProblemError for an unreadable date or a missing reason."""
+    """Record a new due date for one round. Raises ProblemError for an unreadable date, a date before the round
+    began (a slip of the month that would make every return late) or a missing reason."""
     if not why.strip():
         raise ProblemError("round-why-missing")
     try:
@@ -76,6 +77,9 @@ def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, wh
             day = parse_local(text, config).date()
         except ValueError as exc:
             raise ProblemError("round-due-invalid", text=text) from exc
+    if day < period.start:
+        start = chinese_date(period.start)
+        raise ProblemError("round-due-before-start", due=chinese_date(day), period=period.label, start=start)
     change = DueChange(
         period=str(period), due=day.isoformat(), why=why.strip(), at=now(config).isoformat(timespec="seconds")
     )

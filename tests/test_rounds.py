@@ -155,6 +155,10 @@ def test_a_moved_due_date_is_recorded_and_followed_everywhere(tmp_path):
     assert any("2021年10月11日" in str(c.value) for row in instructions.iter_rows() for c in row)
     refused = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-10", "下周一", "--why", "x"])
     assert refused.exit_code == 1 and "round-due-invalid" in refused.output
+    # a slip of the month (10-15 for 12-15) would make every return of November late: refused, nothing recorded
+    slip = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-11", "2021-10-15", "--why", "顺延"])
+    assert slip.exit_code == 1 and "round-due-before-start" in slip.output and "2021年11月1日" in slip.output
+    assert len(ws.paths.round_changes.read_text(encoding="utf-8").splitlines()) == 1
 
 
 def test_status_json_carries_the_round(tmp_path):
