@@ -138,6 +138,7 @@ _TYPES = [
     ProblemType("task-change-why-missing", ERROR, "调整任务须写明原因", "加上 --why，如 --why \"经区政府同意延期\"。", title="缺少原因"),
     ProblemType("task-change-not-applicable", ERROR, "任务{task_id}在{period}{state}，不能{action}", "先用 ledger tasks log 查看该任务的调整记录；{hint}", title="调整与任务现状不符"),
     ProblemType("task-change-fixed", ERROR, "{label}的填报表已发出或已收到报送，不能自该期起改变牵头单位", "用 --from {next} 自下一期起调整：新牵头单位自该期起填报，原牵头单位{label}的报送照常汇总。", title="已下发不能改"),
+    ProblemType("task-extend-not-later", ERROR, "任务{task_id}现定完成时限为{due}，{to}不晚于它，不是延期", "延期须写比现定完成时限更晚的日期，请核对年份和月份；确需提前的，请修改任务清单中的完成时限。", title="延期日期不晚于原时限"),
     ProblemType("task-change-date-invalid", ERROR, "延期后的完成时限“{text}”无法识别", "写作 2021-09-30 或 2021年9月30日。", title="日期写法不对"),
     ProblemType("task-change-lead-missing", ERROR, "调整牵头单位须写明新的牵头单位", "加上 --lead 单位名称（单位全称或简称）。", title="缺少牵头单位"),
     ProblemType("config-status-office", ERROR, "ledger.toml 中 [report] statuses 列有“{value}”：销号、暂缓、取消由牵头办公室决定，不是单位可选的完成状态", "从 statuses 中删去这些项；任务销号、暂缓、取消用 ledger tasks close、suspend、cancel（见使用说明“任务调整与机构改革”），汇总和通报会单独统计。", title="状态列表含办公室调整"),

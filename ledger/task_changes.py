@@ -264,7 +264,12 @@ def change_task(
         by=current_user(),
     )
     if kind == "extend":
-        change.to = _new_deadline(to or "", ws.config.year).isoformat()
+        new = _new_deadline(to or "", ws.config.year)
+        if task.deadline.due is not None and new <= task.deadline.due:  # not an extension: a slip, or 提前
+            raise ProblemError(
+                "task-extend-not-later", task_id=wanted, to=chinese_date(new), due=chinese_date(task.deadline.due)
+            )
+        change.to = new.isoformat()
     elif kind == "reassign":
         if not lead:
             raise ProblemError("task-change-lead-missing")
