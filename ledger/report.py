@@ -918,7 +918,7 @@ def build_report(
     expected += sorted(u for u in indicators_by_unit(indicators) if u not in open_tasks)  # indicators only
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
-    for t in open_lines:
+    for t in lines:  # done in an earlier round or closed too: a unit's completion is over every task it leads
         for unit in t.task.lead_units:
             led[unit].append(t)
     for unit, line in units.items():
@@ -990,12 +990,17 @@ def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:
 def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -> None:
     """Count one task the unit leads into its line: completion and the concerns by the task's consolidated
     status (a co-led task is done only when every lead says so, and behind when any says so), 本单位已完成 and
-    what it answered by its own entry."""
-    own_entry = next((e for e in t.leads if e.unit == line.unit), None)
-    own = normalise_status(own_entry.status) if own_entry else ""
+    what it answered by its own entry. A task done in an earlier round (every lead said so then) or closed by the
+    office counts in completion, as in the report's total and the year's; it was not asked this round, so it
+    has no answer to judge."""
     status = t.status
     line.led += 1
     line.done += status == DONE_STATUS
+    if t.carried or t.closed:
+        line.own_done += t.carried
+        return
+    own_entry = next((e for e in t.leads if e.unit == line.unit), None)
+    own = normalise_status(own_entry.status) if own_entry else ""
     line.own_done += own == DONE_STATUS
     line.unanswered += own not in allowed
     line.delays += own_entry is not None and not says_nothing(own_entry.issues)

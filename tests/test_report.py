@@ -646,10 +646,11 @@ def assert_one_definition(ws, period, report, paths, previous):
     open_tasks = [t for t in ws.tasks if not any(x.task.id == t.id and x.carried for x in report.tasks)]
     carried = {t.task.id for t in report.tasks if t.carried}
     errors = Counter(p["unit"] for p in data["problems"] if p["severity"] == "error" and p["unit"])
+    counted = [x.task for x in report.tasks]  # the round's tasks: those done in earlier rounds too
     for u in report.units:
-        led = [t for t in open_tasks if u.unit in t.lead_units]
+        led = [t for t in counted if u.unit in t.lead_units]
         done = sum(t.id in carried or status[t.id] == "已完成" for t in led)
-        own = sum(lead.get((t.id, u.unit), {}).get("status", "").strip() == "已完成" for t in led)
+        own = sum(t.id in carried or lead.get((t.id, u.unit), {}).get("status", "").strip() == "已完成" for t in led)
         assert (u.led, u.done, u.own_done) == (len(led), done, own), u.unit
     # the reporting states add up to the units due
     assert sum(report.reporting_counts.values()) == len(report.units)
