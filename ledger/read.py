@@ -531,6 +531,23 @@ def peek_period(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
     return book.metadata.period if book.metadata and book.metadata.period else None
 
 
+def _damage(archive: zipfile.ZipFile | None, exc: Exception) -> str:
+    """Why a file the readers gave up on cannot be read, in the office's words: calamine's and xlrd's own
+    messages are English and name nothing a clerk can act on. A part declaring a DTD or entities (an entity
+    bomb, which calamine refuses) is told apart; it is looked for only here, once reading has failed."""
+    if archive is not None:
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with archive.open(info) as stream:
+                    if b"<!DOCTYPE" in stream.read(SCAN_CHUNK):
+                        return "含不安全的内容（文档类型或实体声明）"
+    if isinstance(exc, python_calamine.XmlError):
+        return "工作表内容损坏"
+    if isinstance(exc, python_calamine.ZipError | zipfile.BadZipFile):
+        return "压缩包结构损坏"
+    return "文件内容无法识别，可能已损坏"
+
+
 def read_return(path: Path, limits: Limits = DEFAULT_LIMITS) -> ReturnedBook:
     """Every sheet of a returned workbook, its metadata and its formula cells. Raises ReturnError."""
     return read_bytes(path.read_bytes(), path.name, limits)
@@ -575,7 +592,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ReturnError("return-encrypted") from exc
-        raise ReturnError("return-unreadable", reason=str(exc)[:120]) from exc
+        raise ReturnError("return-unreadable", reason=_damage(archive, exc)) from exc
     properties = _custom_properties(archive, form) if archive and meta_rows is None else {}
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
     saved_at = _saved_at(archive, form) if archive else None

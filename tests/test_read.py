@@ -190,3 +190,37 @@ def test_an_xls_beyond_the_caps_is_refused(tmp_path):
     code, fields = refused(path.read_bytes(), "far.xls", Limits(max_rows=50_000))
     assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
     assert read_bytes(path.read_bytes(), "far.xls").sheets[0].rows[60000][0] == "x"
+
+
+SHARED_STRINGS_RELS = WORKBOOK_RELS.replace(
+    b"</Relationships>",
+    b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+)
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&c;</t></si></sst>'
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason"),
+    [
+        (
+            hand_made_xlsx(
+                '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+                {"xl/_rels/workbook.xml.rels": SHARED_STRINGS_RELS, "xl/sharedStrings.xml": ENTITY_BOMB},
+            ),
+            "bomb.xlsx",
+            "含不安全的内容（文档类型或实体声明）",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "wps.et", "文件内容无法识别，可能已损坏"),
+        (hand_made_xlsx('<row r="1"><c r="A1"<v>1</v></c></row>'), "torn.xlsx", "工作表内容损坏"),
+    ],
+    ids=["entities-in-shared-strings", "ole-garbage", "torn-sheet-xml"],
+)
+def test_a_damaged_file_is_refused_with_a_reason_in_chinese_not_the_readers_english(data, name, reason):
+    """The reason a clerk reads is the tool's own words: calamine's and xlrd's messages ("Cannot detect file
+    format", 'Expected "little-endian" marker') are English and say nothing an office can act on."""
+    assert refused(data, name) == ("return-unreadable", {"reason": reason})
