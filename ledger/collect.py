@@ -213,10 +213,11 @@ def attachment_filename(part: email.message.Message) -> str | None:
 
 def attachments_of(
     message: EmailMessage, source: str, received: datetime | None = None
-) -> tuple[list[Incoming], list[str]]:
+) -> tuple[list[Incoming], list[str], list[str]]:
     """Every file of a reply, however deep its multiparts nest, with its sender and when the office's server
     received it (`received`: the IMAP INTERNALDATE, else the topmost Received header; the Date header only when
-    neither is there). Also why a part that looks like a file was not taken."""
+    neither is there). Also why a part that looks like a file was not taken, and the names of the named files
+    that were empty or could not be decoded: those are said even when others were taken."""
     from email.utils import parseaddr
 
     sender = parseaddr(str(message.get("From", "")))[1].lower()
@@ -225,6 +226,7 @@ def attachments_of(
     when, how = (server, "server") if server else (sent, "mail") if sent else (None, "collected")
     items: list[Incoming] = []
     passed: list[str] = []
+    lost: list[str] = []
     for part in message.walk():
         if part.is_multipart():
             continue
@@ -237,7 +239,8 @@ def attachments_of(
             continue
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:
-            passed.append(f"附件“{name}”无法解码")
+            passed.append(f"附件“{name}”{'是空文件（0字节）' if data == b'' else '无法解码'}")
+            lost.append(name)
             continue
         items.append(
             Incoming(
@@ -255,7 +258,7 @@ def attachments_of(
         )
     if not items and not passed:
         passed.append("邮件只有正文，没有附件")
-    return items, passed
+    return items, passed, lost
 
 
 def nothing_taken(source: str, passed: list[str]) -> Problem:
@@ -277,11 +280,12 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
         if not any(message.get(name) for name in MAIL_HEADERS):
             notes.append(problem("collect-not-mail", file=source, reason="没有发件人、日期、主题等邮件头"))
             return []
-        items, passed = attachments_of(message, source, received)
+        items, passed, lost = attachments_of(message, source, received)
     except Exception as exc:  # the email package raises many kinds of error on hostile headers
-        items, passed = [], [f"邮件无法解析（{type(exc).__name__}）"]
+        items, passed, lost = [], [f"邮件无法解析（{type(exc).__name__}）"], []
     if not items:
         notes.append(nothing_taken(source, passed))
+    notes += [problem("mail-attachment-empty", file=source, name=name) for name in lost if items]
     return items
 
 

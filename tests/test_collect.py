@@ -259,3 +259,14 @@ def test_a_torn_receipt_is_said_and_its_file_gets_a_receipt_on_the_next_collect(
     assert sorted(p.name for p in folder.iterdir()) == ["receipts.jsonl", "税务局.xlsx", "财政局.xlsx"]
     assert sorted(r.file for r in read_receipts(folder)) == ["税务局.xlsx", "财政局.xlsx"]
     assert again.duplicates == ["财政局.xlsx"]
+
+
+def test_an_empty_or_undecodable_attachment_beside_good_ones_is_listed_not_dropped(tmp_path):
+    """A unit's mail client attached its workbook while it was still being saved (0 bytes) beside a scan: the
+    scan is stored, and the empty workbook is said, so the office asks for it again instead of never knowing."""
+    mail = message("czj@example.cn", {"财政局.xlsx": b"", "盖章页.pdf": b"%PDF-1.4 scan"})
+    (tmp_path / "reply.eml").write_bytes(bytes(mail))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    assert [r.file for r in result.stored] == ["盖章页.pdf"]
+    assert [(p.code, p.file) for p in result.notes] == [("mail-attachment-empty", str(tmp_path / "reply.eml"))]
+    assert "财政局.xlsx" in result.notes[0].message
