@@ -649,7 +649,17 @@ def collect(
     except ProblemError as exc:
         raise fail(exc) from exc
     results = (
-        [collect_returns(ws.paths, period, list(paths), zone=zone, received=given, limits=ws.config.limits)]
+        [
+            collect_returns(
+                ws.paths,
+                period,
+                list(paths),
+                zone=zone,
+                received=given,
+                limits=ws.config.limits,
+                rhythm=ws.config.rhythm.round,
+            )
+        ]
         if paths
         else []
     )

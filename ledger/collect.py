@@ -23,12 +23,13 @@ from zoneinfo import ZoneInfo
 
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
 from .clock import now as office_now
-from .config import DEFAULT_LIMITS, Config, Limits
+from .config import DEFAULT_LIMITS, Config, Limits, RoundKind
 from .faults import crash_point
 from .model import Period
 from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename
 from .problems import Problem, ProblemError, problem
 from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
+from .schedule import RHYTHM_NAMES
 
 if TYPE_CHECKING:
     import email.message
@@ -490,12 +491,15 @@ def store_incoming(
     return stored, duplicates
 
 
-def _period_text(text: str) -> str | None:
-    """A period named in a workbook's metadata, as folders name it ("2021-6" → "2021-06"); None when it is none."""
+def _period_text(text: str, rhythm: RoundKind) -> str | None:
+    """A round named in a workbook's metadata, as folders name it ("2021-6" → "2021-06"); None when it is none,
+    or a period of another length than the ledger's rounds (a year, a week on a monthly ledger): no round would
+    ever read a file stored there."""
     try:
-        return str(Period.parse(text))
+        found = Period.parse(text)
     except ValueError:
         return None
+    return str(found) if found.kind == rhythm else None
 
 
 def collect_returns(
@@ -507,6 +511,7 @@ def collect_returns(
     received: datetime | None = None,
     now: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    rhythm: RoundKind = "month",
 ) -> CollectResult:
     """Bring files, folders, .eml and .mbox into source/returns/<period>/, one file in memory at a time.
 
@@ -514,7 +519,8 @@ def collect_returns(
     the clerk says plain files arrived. A workbook whose metadata names another period is stored under
     `period` with a note naming the right one, or under its own period when `period` is None (--period auto;
     a file that names none is then skipped with a note). `limits` bound what is read of a file to find its
-    period."""
+    period; `rhythm` is the length of the ledger's rounds (`[ledger] round`), the only periods a file is filed
+    under."""
     from .read import peek_period  # here: the returns' readers are for intake and merge, not every command
 
     office = zone or ZoneInfo(DEFAULT_TIMEZONE)
@@ -530,9 +536,10 @@ def collect_returns(
             continue
         for item in _incoming(path, skipped, received, office, notes):
             named = peek_period(item.data, limits)
-            found = _period_text(named) if named is not None else None
-            if named is not None and found is None:  # metadata edited by hand: "2021-13"
-                notes.append(problem("collect-period-invalid", file=item.name, found=named))
+            found = _period_text(named, rhythm) if named is not None else None
+            if named is not None and found is None:  # metadata edited by hand: "2021-13", "2020"
+                rounds = RHYTHM_NAMES[rhythm]
+                notes.append(problem("collect-period-invalid", file=item.name, found=named, rhythm=rounds))
                 if period is None:
                     skipped.append(item.source_path)
                     continue

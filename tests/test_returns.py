@@ -645,6 +645,34 @@ def test_metadata_naming_no_real_month_is_a_note_not_a_traceback(ws_root, tmp_pa
     assert [r.file for r in read_receipts(ws_root / "source/returns/2021-06")] == ["十三月.xlsx"]
 
 
+def test_metadata_naming_a_period_of_another_rhythm_is_not_filed_where_no_round_reads_it(ws_root, tmp_path):
+    """--period auto on a monthly ledger: a workbook whose metadata was edited to a year or a week would be stored
+    under returns/2020 or returns/2021-W26, which no round ever merges, and reported as stored."""
+    from openpyxl.packaging.custom import StringProperty
+
+    from ledger.layout import META_SHEET
+
+    def naming(period):
+        def edit(book):
+            for row in book[META_SHEET].iter_rows():
+                if row[0].value == "period":
+                    row[1].value = period
+            props = book.custom_doc_props
+            props.props = [p for p in props.props if p.name != "ledger_period"]
+            props.append(StringProperty(name="ledger_period", value=period))
+
+        return edit
+
+    files = [
+        fill_return(outbox(ws_root, FINANCE), tmp_path / f"{name}.xlsx", GOOD, edit=naming(period))
+        for name, period in (("全年", "2020"), ("第26周", "2021-W26"))
+    ]
+    auto = run("collect", "-w", ws_root, "-p", "auto", *files)
+    assert auto.exit_code == 0 and auto.exception is None, auto.output
+    assert auto.output.count("collect-period-invalid") == 2 and "共存入0个文件" in auto.output
+    assert not (ws_root / "source/returns").exists()
+
+
 def test_a_received_time_no_file_can_have_is_refused_and_merge_still_runs(ws_root, tmp_path):
     path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
     assert run("collect", "-w", ws_root, "-p", "2021-06", path).exit_code == 0

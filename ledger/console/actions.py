@@ -161,7 +161,13 @@ def collect_files(job: Job) -> Outcome:
     return _collected(
         [
             collect_returns(
-                ws.paths, period, job.files, zone=office_zone(ws.config), received=given, limits=ws.config.limits
+                ws.paths,
+                period,
+                job.files,
+                zone=office_zone(ws.config),
+                received=given,
+                limits=ws.config.limits,
+                rhythm=ws.config.rhythm.round,
             )
         ]
     )
