@@ -11,6 +11,7 @@ Scans (PDF, images) are recognised by their first bytes so merge can keep them a
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -174,16 +175,26 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part inside the package."""
+    """Sheet name -> path of its XML part inside the package, as calamine finds it: elements and attributes by
+    their local names (a Strict Open XML workbook has other namespaces), the path normalised and in lower case
+    (calamine finds a part whose name differs in case), so that no sheet it reads escapes the extent check."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if _local(r.tag) == "Relationship"}
     paths = {}
-    for sheet in workbook.iterfind("main:sheets/main:sheet", NS):
-        target = targets.get(sheet.get(f"{{{NS['r']}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        paths[sheet.get("name")] = path
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        paths[sheet.get("name")] = path.lower()
     return paths
+
+
+def _local(name: str) -> str:
+    """An XML tag or attribute name without its namespace."""
+    return name.rpartition("}")[2]
 
 
 def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
@@ -426,13 +437,14 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         with_formulas = {}
         for info in archive.infolist():
-            if info.filename in paths:
+            name = paths.get(info.filename.lower())  # every part of that name, whatever its case
+            if name is not None:
                 formulas = _near_part(archive, info, limits)
                 if formulas is None:  # beyond A1:Z99999, or not in the plain form: the extent counted
                     rows, columns, formulas = _xlsx_extent(archive, info, limits)
-                    _check_extent(paths[info.filename], rows, columns, limits)
+                    _check_extent(name, rows, columns, limits)
                 if formulas:
-                    with_formulas[paths[info.filename]] = info.filename
+                    with_formulas[name] = info.filename
         return with_formulas
     extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
     for name, (rows, columns) in extents.items():

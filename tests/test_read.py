@@ -224,3 +224,45 @@ def test_a_damaged_file_is_refused_with_a_reason_in_chinese_not_the_readers_engl
     """The reason a clerk reads is the tool's own words: calamine's and xlrd's messages ("Cannot detect file
     format", 'Expected "little-endian" marker') are English and say nothing an office can act on."""
     assert refused(data, name) == ("return-unreadable", {"reason": reason})
+
+
+def strict(data: bytes) -> bytes:
+    """The same package in the namespaces of Strict Open XML (Excel's "Strict Open XML Spreadsheet")."""
+    transitional = (
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (RELATIONSHIPS + b'"', b'http://purl.oclc.org/ooxml/officeDocument/relationships"'),
+        (RELATIONSHIPS + b"/", b"http://purl.oclc.org/ooxml/officeDocument/relationships/"),
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            part = source.read(info)
+            for old, new in transitional:
+                part = part.replace(old, new)
+            archive.writestr(info.filename, part)
+    return buffer.getvalue()
+
+
+FAR_ROWS = '<row r="1"><c r="A1"><v>1</v></c></row><row r="200000"><c r="B200000"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        strict(hand_made_xlsx(FAR_ROWS)),
+        hand_made_xlsx(
+            FAR_ROWS,
+            {"xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(b"worksheets/sheet1.xml", b"Worksheets/Sheet1.xml")},
+        ),
+    ],
+    ids=["strict-open-xml", "target-in-other-case"],
+)
+def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(data):
+    """calamine reads a Strict Open XML workbook, and a sheet whose relationship names its part in another case;
+    the extent check found neither sheet, so a far cell in one went straight to the reader."""
+    code, fields = refused(data)
+    assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
