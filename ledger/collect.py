@@ -290,6 +290,25 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
     return items
 
 
+def readable(text: str) -> str:
+    """A file name or path as text a receipt and a terminal can hold. On Linux, a folder unpacked from a zip made
+    on Chinese Windows (or a USB stick mounted without its charset) holds names in GBK bytes, which Python gives
+    as undecodable surrogates: those bytes are read as GB18030, as raw 8-bit attachment names are, each folder
+    name on its own (the folders above may well be UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a surrogate the file system's bytes became
+        return "/".join(_decoded(part) for part in os.fsencode(text).split(b"/"))
+    return text
+
+
+def _decoded(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
 def _incoming(
     path: Path, skipped: list[str], received: datetime | None, zone: tzinfo, notes: list[Problem]
 ) -> Iterator[Incoming]:
@@ -297,24 +316,26 @@ def _incoming(
     modified, taken in the office's zone. A message nothing is taken from is noted with the reason. A symbolic
     link is never followed (it may point at any file of the machine): it is noted and passed over, and so is
     whatever lies under a linked folder."""
+    shown = readable(str(path))
     if path.is_symlink():
-        notes.append(problem("collect-symlink", file=str(path), target=os.readlink(path)))
+        notes.append(problem("collect-symlink", file=shown, target=readable(os.readlink(path))))
         return
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if any((path / folder).is_symlink() for folder in child.relative_to(path).parents):
                 continue  # under a linked folder, whose link is noted itself
             if child.is_symlink():
-                notes.append(problem("collect-symlink", file=str(child), target=os.readlink(child)))
+                link = readable(os.readlink(child))
+                notes.append(problem("collect-symlink", file=readable(str(child)), target=link))
             elif child.is_file():
                 yield from _incoming(child, skipped, received, zone, notes)
         return
     if re.search(SKIPPED_NAMES, path.name):
-        skipped.append(str(path))
+        skipped.append(shown)
         return
     suffix = path.suffix.lower()
     if suffix == ".eml":
-        yield from read_message(path.read_bytes(), str(path), notes)
+        yield from read_message(path.read_bytes(), shown, notes)
     elif suffix == ".mbox":
         import mailbox
 
@@ -322,17 +343,17 @@ def _incoming(
         keys = list(box.iterkeys())
         if not keys:
             reason = "没有找到任何邮件（邮箱文件中每封邮件以“From ”行开头）"
-            notes.append(problem("collect-not-mail", file=str(path), reason=reason))
+            notes.append(problem("collect-not-mail", file=shown, reason=reason))
         for key in keys:
-            yield from read_message(box.get_bytes(key), f"{path}#{key}", notes)
+            yield from read_message(box.get_bytes(key), f"{shown}#{key}", notes)
     elif received is not None:
         yield Incoming(
-            name=path.name,
+            name=readable(path.name),
             data=path.read_bytes(),
             received_at=received,
             received_how="given",
             origin="file",
-            source_path=str(path),
+            source_path=shown,
         )
     else:
         try:
@@ -340,12 +361,12 @@ def _incoming(
         except (OverflowError, OSError, ValueError):  # a modification time beyond the calendar
             modified = datetime(1970, 1, 1, tzinfo=UTC)  # outside every window: the collection time is used
         yield Incoming(
-            name=path.name,
+            name=readable(path.name),
             data=path.read_bytes(),
             received_at=modified,
             received_how="mtime",
             origin="file",
-            source_path=str(path),
+            source_path=shown,
         )
 
 
@@ -532,7 +553,7 @@ def collect_returns(
     filed: dict[str, str] = {}
     for path in paths:
         if not path.exists():
-            skipped.append(str(path))
+            skipped.append(readable(str(path)))
             continue
         for item in _incoming(path, skipped, received, office, notes):
             named = peek_period(item.data, limits)

@@ -2,6 +2,7 @@ import json
 import mailbox
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -270,3 +271,27 @@ def test_an_empty_or_undecodable_attachment_beside_good_ones_is_listed_not_dropp
     assert [r.file for r in result.stored] == ["盖章页.pdf"]
     assert [(p.code, p.file) for p in result.notes] == [("mail-attachment-empty", str(tmp_path / "reply.eml"))]
     assert "财政局.xlsx" in result.notes[0].message
+
+
+def test_file_names_in_gbk_bytes_from_a_chinese_windows_zip_or_usb_stick_are_read_not_a_traceback(tmp_path):
+    """A folder unpacked on Linux from a zip made on Chinese Windows holds names in GBK bytes, which Python gives
+    as undecodable surrogates: collect stopped with a traceback and stored nothing. They are read as GB18030."""
+    import os
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "税务局.xlsx").write_bytes(b"PK\x03\x04tax")
+    gbk = os.fsdecode(os.fsencode(inbox) + b"/" + "钢城区财政局6月.xlsx".encode("gbk"))
+    Path(gbk).write_bytes(b"PK\x03\x04finance")
+    mail = os.fsdecode(os.fsencode(inbox) + b"/" + "回复：报送.eml".encode("gbk"))
+    Path(mail).write_bytes(bytes(message("czj@example.cn", {"财政局.xlsx": b"PK\x03\x04mailed"})))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [inbox])
+    assert sorted((r.file, r.original_name) for r in result.stored) == [
+        ("税务局.xlsx", "税务局.xlsx"),
+        ("财政局.xlsx", "财政局.xlsx"),
+        ("钢城区财政局6月.xlsx", "钢城区财政局6月.xlsx"),
+    ]
+    assert sorted(r.source_path for r in result.stored) == [
+        str(inbox / name) for name in ("回复：报送.eml", "税务局.xlsx", "钢城区财政局6月.xlsx")
+    ]
+    assert all(r.source_path.isprintable() for r in result.stored)  # no surrogate left for a receipt or a terminal
