@@ -333,6 +333,25 @@ def _incoming(
     if re.search(SKIPPED_NAMES, path.name):
         skipped.append(shown)
         return
+    try:
+        yield from _file_items(path, shown, received, zone, notes)
+    except OSError as exc:  # gone since it was listed, or held by another program (Windows): the others go on
+        notes.append(problem("collect-file-unreadable", file=shown, reason=_read_failure(exc)))
+
+
+def _read_failure(exc: OSError) -> str:
+    """Why a file could not be read, in the office's words (the system's strerror is English)."""
+    if isinstance(exc, FileNotFoundError):
+        return "收集时文件已被移走或删除"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限，或正被其他程序打开"
+    return "读取出错，可能是磁盘或网络故障"
+
+
+def _file_items(
+    path: Path, shown: str, received: datetime | None, zone: tzinfo, notes: list[Problem]
+) -> Iterator[Incoming]:
+    """The files of one file: the attachments of a message or of every message of a mailbox, or itself."""
     suffix = path.suffix.lower()
     if suffix == ".eml":
         yield from read_message(path.read_bytes(), shown, notes)

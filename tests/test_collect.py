@@ -295,3 +295,27 @@ def test_file_names_in_gbk_bytes_from_a_chinese_windows_zip_or_usb_stick_are_rea
         str(inbox / name) for name in ("回复：报送.eml", "税务局.xlsx", "钢城区财政局6月.xlsx")
     ]
     assert all(r.source_path.isprintable() for r in result.stored)  # no surrogate left for a receipt or a terminal
+
+
+def test_a_file_that_cannot_be_read_is_noted_and_the_others_are_stored(tmp_path, monkeypatch):
+    """On Windows a workbook held open by WPS, or a file moved away while collect ran, raised out of collect with
+    a traceback, and the files after it in the folder were never stored."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a财政局.xlsx", "b税务局.xlsx", "c水务局.eml"):
+        (inbox / name).write_bytes(b"PK\x03\x04" + name.encode())
+    read_bytes = Path.read_bytes
+
+    def held_open(path):
+        if path.name in ("a财政局.xlsx", "c水务局.eml"):
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", held_open)
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [inbox])
+    assert [r.file for r in result.stored] == ["b税务局.xlsx"]
+    assert [(p.code, p.file) for p in result.notes] == [
+        ("collect-file-unreadable", str(inbox / "a财政局.xlsx")),
+        ("collect-file-unreadable", str(inbox / "c水务局.eml")),
+    ]
+    assert "正被其他程序打开" in result.notes[0].message
