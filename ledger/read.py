@@ -560,6 +560,22 @@ def _damage(archive: zipfile.ZipFile | None, exc: Exception) -> str:
     return "文件内容无法识别，可能已损坏"
 
 
+def _not_a_workbook(data: bytes, suffix: str) -> str:
+    """What a file that no reader knows is, for the problem on it: a file attached while it was still being saved
+    is empty; a web page or an Excel 2003 XML table (system exports, "save as web page") is often named .xls."""
+    if not data:
+        return "空文件，0字节"
+    if not data.strip():
+        return "空白文件"
+    head = data[:4096].lower()
+    named = f"，扩展名为{suffix}" if suffix else ""
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return f"Excel 2003 XML 表格{named}"
+    if re.search(rb"<(html|table|!doctype html)[\s>]", head):
+        return f"网页文件{named}"
+    return f"“{suffix or '无扩展名'}”文件"
+
+
 def read_return(path: Path, limits: Limits = DEFAULT_LIMITS) -> ReturnedBook:
     """Every sheet of a returned workbook, its metadata and its formula cells. Raises ReturnError."""
     return read_bytes(path.read_bytes(), path.name, limits)
@@ -578,7 +594,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     elif suffix == ".csv":
         return _read_csv(data, PurePosixPath(name).stem)
     else:
-        raise ReturnError("return-not-workbook", kind=f"“{suffix or '无扩展名'}”文件")
+        raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:
         with_formulas = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read

@@ -266,3 +266,29 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
     the extent check found neither sheet, so a far cell in one went straight to the reader."""
     code, fields = refused(data)
     assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [
+        (b"", "财政局.xlsx", "空文件，0字节"),
+        (b"\r\n  \r\n", "财政局.xlsx", "空白文件"),
+        (
+            b"\xef\xbb\xbf<html><body><table><tr><td>DQ-1</td></tr></table></body></html>",
+            "财政局.xls",
+            "网页文件，扩展名为.xls",
+        ),
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "财政局.xls",
+            "Excel 2003 XML 表格，扩展名为.xls",
+        ),
+        (b"\x00\x01\x02 junk", "财政局.xlsx", "“.xlsx”文件"),
+    ],
+    ids=["zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk"],
+)
+def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kind):
+    """A system export or a "save as web page" named .xls, or a file attached while it was still being saved: the
+    problem said "not a workbook (“.xls”文件)" of a file whose name says it is one, and the clerk could not tell
+    the unit what to send instead."""
+    assert refused(data, name) == ("return-not-workbook", {"kind": kind})
