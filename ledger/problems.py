@@ -158,6 +158,7 @@ _TYPES = [
     ProblemType("return-order-undecided", WARNING, "与同一单位的“{newer}”保存时间、收到时间都相同，无法判断先后，按收集顺序采用了“{newer}”，本文件未汇总", "请与该单位核实以哪一份为准；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”。", title="无法判断先后"),
     ProblemType("return-unit-assigned", WARNING, "报送单位已由办公室指定为{unit}（ledger returns assign）", "如指定有误，用 ledger returns assign 重新指定。", title="已指定单位"),
     ProblemType("return-empty", ERROR, "报送的填报表与下发时相同（{rows}行均未填写或未修改），视为未报送本期进展", "请该单位在填报表上填写本期完成状态和进展后重新报送。", title="填报表未填写"),
+    ProblemType("return-tasks-unread", ERROR, "填报表中的{rows}项任务一项也没有读到（任务行被删除，或“任务编号”列被删除、改了列名），视为未报送本期进展", "请该单位在下发的填报表上重新填写，不要删除或改动“任务编号”列；已填写的内容见“未汇总内容”。", title="任务行无法读取"),
     ProblemType("progress-unchanged", WARNING, "任务“{task_id}”的{column}与上期相同，未更新", "请该单位填写本期的{column}；汇总和通报中标注为“（与上期相同）”，不作为本期情况引用。", title="与上期相同"),
     ProblemType("status-overdue-on-schedule", WARNING, "任务“{task_id}”已超过完成时限（{deadline}），单位填报为“{status}”", "请该单位核实：已完成的选“已完成”并写明完成时间，未完成的选“滞后”并说明原因；汇总中按逾期（红灯）统计。", title="已超期仍填序时推进"),
     ProblemType("report-date-late", WARNING, "报告日期{report_date}比本期报送时限{due}晚{days}天", "确认报告日期：用 ledger report --date 指定成文日期（如 --date {due_iso}）。", title="报告日期过晚"),

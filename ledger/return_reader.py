@@ -243,6 +243,9 @@ class ReturnReader:
             for task_id, row in expected.items():
                 if task_id not in seen and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
+        if expected and not seen:
+            # not one task row could be read (the 任务编号 column deleted or its header rewritten): no report at all
+            self.report("return-tasks-unread", rows=len(expected))
         if self.entries and not self.touched:
             # sent back as it was rendered, or with every row blanked: nothing of it is this round's report
             self.found = [p for p in self.found if p.code != "progress-unchanged"]

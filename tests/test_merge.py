@@ -616,3 +616,21 @@ def test_a_torn_record_line_is_a_warning_not_a_stop(ws_root, tmp_path):
     for command in (["status", "--jobs", "1"], ["mail"], ["returns", "list"]):
         said = CliRunner().invoke(main, [*command, "-w", str(ws_root), "-p", "2021-06"])
         assert said.exit_code == 0 and "record-torn" in said.output, (command, said.output)
+
+
+def test_a_return_whose_task_id_column_was_deleted_is_an_error_not_a_report_on_time(ws_root, tmp_path):
+    """A unit deleted the 任务编号 column of both task sheets: not one row could be read, every task stayed 未报送,
+    and yet the unit counted as 按时报送, with only warnings on its file."""
+
+    def edit(book):
+        for name in ("牵头任务", "配合任务"):
+            book[name].protection.sheet = False
+            book[name].delete_cols(1)
+
+    ws, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    assert [(p.file, p.code) for p in result.problems if p.severity == "error"] == [
+        ("财政局.xlsx", "return-tasks-unread")
+    ]
+    assert ("牵头任务", "G3", "已采购新能源车 12 辆") in {(u.sheet, u.cell, u.value) for u in result.unmerged}
+    report = build_report(ws, JUNE, result, build_history(ws, JUNE), issued=date(2021, 7, 9))
+    assert FINANCE in [u.unit for u in report.units if u.state == "error"]
