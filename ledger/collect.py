@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -287,7 +287,33 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
     if not items:
         notes.append(nothing_taken(source, passed))
     notes += [problem("mail-attachment-empty", file=source, name=name) for name in lost if items]
-    return items
+    return [file for item in items for file in _unpacked(item, notes)]
+
+
+ARCHIVE_DEPTH = 3  # archives inside archives unpacked, at most
+
+
+def _unpacked(item: Incoming, notes: list[Problem], depth: int = 0) -> Iterator[Incoming]:
+    """A file, or when it is named .zip (not a workbook) the files packed in it, each stored byte for byte as a file
+    of the same arrival (sender, time, message), named as packed, its original name the archive's path to it:
+    an archive is a container, as a mail is, and the workbook inside is the return. One that cannot be unpacked
+    safely (damaged, encrypted, beyond the caps, nested too deep) is stored whole, and said."""
+    from .read import ReturnError, archive_files  # here: the returns' readers are for intake and merge
+
+    try:
+        files = archive_files(item.data) if item.name.lower().endswith(".zip") else []  # an .ofd, a .docx: no
+        if files and depth >= ARCHIVE_DEPTH:
+            raise ReturnError("return-too-large", size=f"{ARCHIVE_DEPTH}层以上的压缩包")
+    except ReturnError as exc:
+        notes.append(problem("collect-archive-kept", file=item.name, reason=problem(exc.code, **exc.fields).message))
+        files = []
+    if not files:
+        yield item
+        return
+    for name, data in files:
+        if not re.search(SKIPPED_NAMES, re.split(r"[\\/]", name)[-1]):
+            member = replace(item, name=f"{item.name}/{name}", data=data, source_path=f"{item.source_path}#{name}")
+            yield from _unpacked(member, notes, depth + 1)
 
 
 def readable(text: str) -> str:
@@ -366,26 +392,32 @@ def _file_items(
         for key in keys:
             yield from read_message(box.get_bytes(key), f"{shown}#{key}", notes)
     elif received is not None:
-        yield Incoming(
-            name=readable(path.name),
-            data=path.read_bytes(),
-            received_at=received,
-            received_how="given",
-            origin="file",
-            source_path=shown,
+        yield from _unpacked(
+            Incoming(
+                name=readable(path.name),
+                data=path.read_bytes(),
+                received_at=received,
+                received_how="given",
+                origin="file",
+                source_path=shown,
+            ),
+            notes,
         )
     else:
         try:
             modified = datetime.fromtimestamp(path.stat().st_mtime, zone)
         except (OverflowError, OSError, ValueError):  # a modification time beyond the calendar
             modified = datetime(1970, 1, 1, tzinfo=UTC)  # outside every window: the collection time is used
-        yield Incoming(
-            name=readable(path.name),
-            data=path.read_bytes(),
-            received_at=modified,
-            received_how="mtime",
-            origin="file",
-            source_path=shown,
+        yield from _unpacked(
+            Incoming(
+                name=readable(path.name),
+                data=path.read_bytes(),
+                received_at=modified,
+                received_how="mtime",
+                origin="file",
+                source_path=shown,
+            ),
+            notes,
         )
 
 

@@ -167,6 +167,7 @@ _TYPES = [
     ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),
     ProblemType("collect-symlink", WARNING, "“{file}”是符号链接（指向 {target}），未存入", "符号链接可能指向本机的任何文件，收集时不跟随；如确需收集，请把所指的文件本身复制出来再收集。", title="符号链接未收集"),
     ProblemType("collect-file-unreadable", WARNING, "“{file}”无法读取（{reason}），未存入", "关闭正在打开该文件的程序（WPS、Excel 等），确认文件还在、有权限读取后，重新收集该文件；其他文件已照常存入。", title="文件无法读取"),
+    ProblemType("collect-archive-kept", WARNING, "压缩文件“{file}”未解压，已原样存入：{reason}", "请该单位把填报表（.xlsx）直接作为附件重新发送；如确需其中的文件，由办公室核实后解压，再用 ledger collect 收集。", title="压缩文件未解压"),
     ProblemType("collect-not-mail", ERROR, "“{file}”不是邮件（{reason}），未从中存入任何文件", "确认这是从邮箱导出的 .eml 邮件或 .mbox 邮箱文件；工作簿请直接收集 .xlsx 文件。", title="不是邮件"),
     ProblemType("collect-period-invalid", WARNING, "文件标识的报告期“{found}”不是本台账的报告期（按{rhythm}调度），无法据此存放", "文件的隐藏标识可能被改动过，请与报送单位核实；用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="报告期标识无效"),
     ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”或“2021年7月4日10:30”填写（24小时制，按本办公室所在时区）。", title="时间无法识别"),

@@ -35,6 +35,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
+MAX_MEMBERS = 100  # files in one archive a unit sent: more is no unit's return
 # A cell element (not self-closing) whose content holds an <f> formula element, and the formula's text. This and
 # the patterns of a .csv's fields are compiled (by `re`, once) when a return has a formula or is a .csv: most have
 # neither, and compiling them took a millisecond of every merge.
@@ -172,6 +173,45 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
     if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
         return archive, "ods"
     raise ReturnError("return-not-workbook", kind="压缩文件（不是 Excel 工作簿）")
+
+
+def archive_files(data: bytes) -> list[tuple[str, bytes]]:
+    """The files packed in a .zip that is not itself a workbook (units pack a workbook and its signed scan
+    together), each with its path inside the archive as its packer wrote it (names from Chinese Windows are GBK
+    without the UTF-8 flag, read as such); [] for any other file. The same caps as a workbook's: raises
+    ReturnError for an archive that is damaged, encrypted, would inflate beyond them, or holds more than
+    MAX_MEMBERS files."""
+    if not data.startswith(ZIP_MAGIC):
+        return []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []  # damaged: as likely a torn workbook as an archive, and merge says what it is
+    if {"[Content_Types].xml", "mimetype"} & {i.filename for i in infos}:
+        return []  # a workbook or another document (.xlsx, .ods, .docx), never unpacked
+    try:
+        _check_zip(data)  # the caps of a workbook's inflation
+    except ReturnError as exc:
+        if exc.code != "return-not-workbook":
+            raise
+    if len(infos) > MAX_MEMBERS:
+        raise ReturnError("return-too-large", size=f"{len(infos)}个文件")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise ReturnError("return-encrypted")
+    try:
+        return [(_member_name(i), archive.read(i)) for i in infos]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:  # a bad CRC, a method
+        raise ReturnError("return-unreadable", reason="压缩包结构损坏") from exc
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & 0x800:  # the packer said UTF-8
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")  # zipfile read the bytes as cp437
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -319,3 +319,57 @@ def test_a_file_that_cannot_be_read_is_noted_and_the_others_are_stored(tmp_path,
         ("collect-file-unreadable", str(inbox / "c水务局.eml")),
     ]
     assert "正被其他程序打开" in result.notes[0].message
+
+
+def packed(files: dict[str, bytes], utf8_names: bool = False) -> bytes:
+    """A .zip as Chinese Windows packs it: names in GBK without the UTF-8 flag, unless `utf8_names`."""
+    import io
+    import zipfile
+
+    class GbkName(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):  # what zipfile calls to write a name: GBK bytes, no UTF-8 flag
+            return self.filename.encode("gbk"), self.flag_bits
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr((zipfile.ZipInfo if utf8_names else GbkName)(name), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_a_zip_a_unit_packed_its_return_in_is_unpacked_and_its_files_stored_byte_for_byte(tmp_path):
+    """Units often pack the workbook and the signed scan into one .zip: it was stored as it came and merged as
+    "not a workbook", and nothing typed in the workbook inside was read or listed."""
+    inner = packed({"附件/说明.xlsx": b"PK\x03\x04inner"}, utf8_names=True)
+    outer = packed(
+        {"报送材料/钢城区财政局6月.xlsx": b"PK\x03\x04finance", "报送材料/盖章页.pdf": b"%PDF-1.4", "补充.zip": inner}
+    )
+    (tmp_path / "reply.eml").write_bytes(bytes(message("czj@example.cn", {"报送材料.zip": outer})))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    folder = tmp_path / "source/returns/2021-06"
+    assert sorted((r.file, r.original_name, r.sender, (folder / r.file).read_bytes()) for r in result.stored) == [
+        ("盖章页.pdf", "报送材料.zip/报送材料/盖章页.pdf", "czj@example.cn", b"%PDF-1.4"),
+        ("说明.xlsx", "报送材料.zip/补充.zip/附件/说明.xlsx", "czj@example.cn", b"PK\x03\x04inner"),
+        ("钢城区财政局6月.xlsx", "报送材料.zip/报送材料/钢城区财政局6月.xlsx", "czj@example.cn", b"PK\x03\x04finance"),
+    ]
+    assert result.notes == []
+
+
+def test_an_archive_that_cannot_be_unpacked_safely_is_stored_whole_and_said(tmp_path):
+    import io
+    import zipfile
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("财政局.xlsx", bytes(300 * 1024 * 1024))
+    (inbox / "炸弹.zip").write_bytes(bomb.getvalue())
+    (inbox / "整个文件夹.zip").write_bytes(packed({f"照片{n}.jpg": b"\xff\xd8\xff%d" % n for n in range(101)}))
+    (inbox / "损坏.zip").write_bytes(packed({"税务局.xlsx": b"PK\x03\x04tax"})[:-30])  # merge says what it is
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [inbox])
+    assert sorted(r.file for r in result.stored) == ["损坏.zip", "整个文件夹.zip", "炸弹.zip"]
+    assert sorted((p.code, p.file) for p in result.notes) == [
+        ("collect-archive-kept", "整个文件夹.zip"),
+        ("collect-archive-kept", "炸弹.zip"),
+    ]
