@@ -26,7 +26,7 @@ from .clock import now as office_now
 from .config import DEFAULT_LIMITS, Config, Limits, RoundKind
 from .faults import crash_point
 from .model import Period
-from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename
+from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename, undecodable
 from .problems import Problem, ProblemError, problem
 from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
 from .schedule import RHYTHM_NAMES
@@ -321,9 +321,7 @@ def readable(text: str) -> str:
     on Chinese Windows (or a USB stick mounted without its charset) holds names in GBK bytes, which Python gives
     as undecodable surrogates: those bytes are read as GB18030, as raw 8-bit attachment names are, each folder
     name on its own (the folders above may well be UTF-8)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a surrogate the file system's bytes became
+    if undecodable(text):
         return "/".join(_decoded(part) for part in os.fsencode(text).split(b"/"))
     return text
 
@@ -439,7 +437,7 @@ class _Shelf:
         for path in folder.iterdir():
             if is_temporary(path.name):
                 path.unlink(missing_ok=True)  # left by a kill while it was written: never a return
-            elif path.is_file() and path.name not in named and path.name not in RECORDS:
+            elif path.is_file() and path.name not in named and path.name not in RECORDS and not undecodable(path.name):
                 self.unreceipted.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.name)
         self.completed: list[str] = []  # stored files that got their receipt only now
         self.now = (now or datetime.now(UTC)).astimezone(zone)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -399,7 +400,7 @@ def merge_key(ws: Workspace, period: Period) -> str:
     folder = ws.paths.returns(period)
     stored = [p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)] if folder.is_dir() else []
     for path in sorted(stored):
-        digest.update(path.name.encode() + b"\x00")
+        digest.update(os.fsencode(path.name) + b"\x00")  # a GBK name on Linux is no UTF-8
         if path.name in RECORDS:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         else:

@@ -42,6 +42,17 @@ def safe_filename(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def undecodable(name: str) -> bool:
+    """Whether a name the file system gave holds bytes that are no UTF-8 (on Linux, a folder unpacked from a
+    Chinese Windows zip holds GBK names, which Python gives as surrogates): such a name cannot be written in a
+    receipt, a record or on a terminal."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class WorkspacePaths:
     """Where each input and each derived file of a workspace lives."""

@@ -186,6 +186,7 @@ _TYPES = [
     ProblemType("returns-not-held", ERROR, "文件“{file}”不是待确认的文件（现为：{state}），无需确认", "用 ledger returns list 查看各文件的状态；只有发件人不是该单位登记邮箱的文件需要确认。", title="无需确认"),
     ProblemType("returns-remember-refused", ERROR, "文件“{file}”的发件邮箱不能登记：{why}", "不加 --remember，只确认这一个文件。", title="邮箱不能登记"),
     ProblemType("record-torn", WARNING, "记录文件 {file} 第{line}行不完整（“{text}”），已跳过该行", "多为上次运行时磁盘已满或被强行中止；其余记录照常使用。如该行是一份收据，重新运行 ledger collect 会补记。", title="记录不完整"),
+    ProblemType("return-name-unreadable", WARNING, "报送文件夹中的“{file}”文件名不是 UTF-8 编码，未读取（多为在 Linux 上直接解压 Windows 压缩包所致）", "把该文件移出 source/returns，再用 ledger collect 收集它（收集时会识别 GBK 编码的文件名）。", title="文件名无法识别"),
     ProblemType("collect-receipt-added", WARNING, "上次收集中断：文件“{file}”已存入但没有收据，本次已补记", "无需处理；可用 ledger returns list 核对该文件的收到时间。", title="补记收据"),
     # --- the workspace and the files the tool writes
     ProblemType("workspace-busy", ERROR, "工作目录正被另一条命令占用：{holder}（进程 {pid}，自{since}起），已等待{waited}秒", "等该命令结束后再运行；如确认该命令已不在运行（如电脑曾断电），删除 {lock} 后重试。", title="工作目录被占用"),

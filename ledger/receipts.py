@@ -21,9 +21,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
-from .collect import Receipt, read_receipts, torn_problems
+from .collect import Receipt, read_receipts, readable, torn_problems
 from .model import Period
-from .paths import RECORDS, WorkspacePaths
+from .paths import RECORDS, WorkspacePaths, undecodable
 from .problems import Problem, problem
 from .records import append_record, is_temporary, read_records
 
@@ -87,15 +87,19 @@ def torn_records(paths: WorkspacePaths, period: Period) -> list[Problem]:
 
 
 def period_notes(paths: WorkspacePaths, period: Period) -> list[Problem]:
-    """A period that was never rendered (a typo in --period, or a step skipped), and lines of its receipts or
-    corrections torn by a full disk or a kill (skipped). Kept out of the merge result, which is about the
+    """A period that was never rendered (a typo in --period, or a step skipped), lines of its receipts or
+    corrections torn by a full disk or a kill (skipped), and files put in its folder by hand under a name that is
+    no text (skipped: `paths.undecodable`). Kept out of the merge result, which is about the
     returns and must not change when build/ is deleted; a period far from the ledger's year is the
     workspace's `period_problems`. The round's record of what was sent says it was rendered when build/ was
     deleted since; the manifest, for rounds rendered before that record existed."""
     rendered = paths.sent(period).is_file() or paths.manifest(period).is_file()
+    folder = paths.returns(period)
+    names = sorted(p.name for p in folder.iterdir() if undecodable(p.name)) if folder.is_dir() else []
     return [
         *([] if rendered else [problem("period-not-rendered", period=str(period))]),
         *torn_records(paths, period),
+        *(problem("return-name-unreadable", file=readable(name)) for name in names),
     ]
 
 
@@ -109,7 +113,11 @@ def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[
         [
             p
             for p in folder.iterdir()
-            if p.is_file() and p.name not in known and p.name not in RECORDS and not is_temporary(p.name)
+            if p.is_file()
+            and p.name not in known
+            and p.name not in RECORDS
+            and not is_temporary(p.name)
+            and not undecodable(p.name)  # said by period_notes
         ]
         if (folder.is_dir())
         else []

@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import msoffcrypto.format.ooxml
 import openpyxl
@@ -634,3 +635,26 @@ def test_a_return_whose_task_id_column_was_deleted_is_an_error_not_a_report_on_t
     assert ("牵头任务", "G3", "已采购新能源车 12 辆") in {(u.sheet, u.cell, u.value) for u in result.unmerged}
     report = build_report(ws, JUNE, result, build_history(ws, JUNE), issued=date(2021, 7, 9))
     assert FINANCE in [u.unit for u in report.units if u.state == "error"]
+
+
+def test_a_file_put_in_the_returns_folder_by_hand_with_a_gbk_name_stops_no_command(ws_root, tmp_path):
+    """On a Chinese Linux desktop (UOS, Kylin) a clerk unzips a unit's Windows zip straight into the returns folder:
+    the GBK name stopped merge, status and report with a traceback (the name cannot be written as text). It is
+    said, with what to do, and the round goes on."""
+    from ledger.history import merge_key
+
+    collect_returns(
+        WorkspacePaths(ws_root), JUNE, [fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)]
+    )
+    folder = WorkspacePaths(ws_root).returns(JUNE)
+    gbk = os.fsdecode(os.fsencode(folder) + b"/" + "钢城区税务局6月.xlsx".encode("gbk"))
+    fill_return(outbox(ws_root, TAX), Path(gbk), GOOD)
+    ws = load_workspace(ws_root)
+    result = merge_period(ws, JUNE)
+    assert [(r.file, r.state) for r in result.returns] == [("财政局.xlsx", "merged")]
+    assert merge_key(ws, JUNE)
+    assert [(p.code, p.file) for p in period_notes(ws.paths, JUNE)] == [
+        ("return-name-unreadable", "钢城区税务局6月.xlsx")
+    ]
+    run = CliRunner().invoke(main, ["status", "-w", str(ws_root), "-p", "2021-06"])
+    assert run.exit_code == 0 and run.exception is None, run.output
