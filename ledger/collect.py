@@ -360,13 +360,13 @@ def _incoming(
     try:
         yield from _file_items(path, shown, received, zone, notes)
     except OSError as exc:  # gone since it was listed, or held by another program (Windows): the others go on
-        notes.append(problem("collect-file-unreadable", file=shown, reason=_read_failure(exc)))
+        notes.append(problem("collect-file-unreadable", file=shown, reason=read_failure(exc)))
 
 
-def _read_failure(exc: OSError) -> str:
+def read_failure(exc: OSError) -> str:
     """Why a file could not be read, in the office's words (the system's strerror is English)."""
     if isinstance(exc, FileNotFoundError):
-        return "收集时文件已被移走或删除"
+        return "文件已被移走或删除"
     if isinstance(exc, PermissionError):
         return "没有读取权限，或正被其他程序打开"
     return "读取出错，可能是磁盘或网络故障"

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from .clock import local_time, office_zone
-from .collect import Receipt, intake_problems
+from .collect import Receipt, intake_problems, read_failure
 from .config import Config
 from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, ReturnState, Unmerged
 from .model import Period, Task
@@ -150,7 +150,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     try:
         data = (ws.paths.returns(period) / receipt.file).read_bytes()
     except OSError as exc:  # listed in receipts.jsonl but gone from the folder
-        outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=exc.strerror or "文件不存在"))
+        outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=read_failure(exc)))
         outcome.info = _info(stored, "", "refused")
         return outcome
     kind = scan_kind(data)
@@ -168,6 +168,9 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
         outcome.info = _info(stored, owner, "refused")
         return outcome
     unit, named, outcome.problems = identify(context, receipt, book, stored.assigned_unit)
+    if receipt.sha256 and receipt.size != len(data):  # the tool never rewrites one: saved over by a program
+        changed = problem("return-changed", file=receipt.file, unit=unit, size=receipt.size, now=len(data))
+        outcome.problems.append(changed)
     if unit is None:
         outcome.info = _info(stored, "", "refused")
         outcome.unmerged = all_values(context, book, receipt, "", "文件身份不符，未汇总")

@@ -658,3 +658,29 @@ def test_a_file_put_in_the_returns_folder_by_hand_with_a_gbk_name_stops_no_comma
     ]
     run = CliRunner().invoke(main, ["status", "-w", str(ws_root), "-p", "2021-06"])
     assert run.exit_code == 0 and run.exception is None, run.output
+
+
+def test_a_stored_return_edited_or_deleted_after_collection_is_said_in_chinese(ws_root, tmp_path):
+    """A clerk opens a stored return in WPS and saves it, or deletes one: merge read the edited file as the unit's
+    without a word, and a deleted one was refused with the system's English "No such file or directory"."""
+    collect_returns(
+        WorkspacePaths(ws_root),
+        JUNE,
+        [
+            fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD),
+            fill_return(outbox(ws_root, TAX), tmp_path / "税务局.xlsx", GOOD),
+        ],
+    )
+    folder = WorkspacePaths(ws_root).returns(JUNE)
+    book = openpyxl.load_workbook(folder / "财政局.xlsx")
+    book["牵头任务"]["H3"] = "办公室改过的进展"
+    book.save(folder / "财政局.xlsx")
+    (folder / "税务局.xlsx").unlink()
+    result = merge_period(load_workspace(ws_root), JUNE)
+    assert sorted((p.file, p.code) for p in result.problems if p.code.startswith("return-")) == [
+        ("税务局.xlsx", "return-unreadable"),
+        ("财政局.xlsx", "return-changed"),
+    ]
+    gone = next(p for p in result.problems if p.code == "return-unreadable")
+    assert not re.search("[A-Za-z]{3}", gone.message), gone.message
+    assert entry(result, "DQ-34").progress == "办公室改过的进展"  # read as it now is, and said
