@@ -38,6 +38,9 @@ PLANTED = f"{SCRIPT}{IMAGE}{TAIL}"
 EVIL_UNIT = f"示范区{IMAGE}{{{{ 7*7 }}}}局"  # unit names are split at / and ; so they carry the image only
 EVIL_CONTACT = f"{SCRIPT}张三"
 OFFICE_TAIL = "\\1\\g<0>"  # a replacement template's group references, were the name used as one
+# What Excel stores as _x001B_ and calamine reads back as the character: ESC, a colour sequence, a bidi override
+# that would show "exe.jpg" as "gpj.exe" backwards.
+STEERING = "计划_x001B_[31m红字\u202egpj.exe"
 
 
 def shown(text: str) -> str:
@@ -90,7 +93,7 @@ district = "示范区"
     fill_return(
         outbox / "示范区财政局.xlsx",
         inbox / "示范区财政局.xlsx",
-        {"T-2": {"完成状态": "序时推进", "本月进展": f"进展{PLANTED}", "存在问题": f"问题{PLANTED}"}},
+        {"T-2": {"完成状态": "序时推进", "本月进展": f"进展{PLANTED}{STEERING}", "存在问题": f"问题{PLANTED}"}},
     )
     collect_returns(ws.paths, JUNE, [inbox])
     merged = merge_period(ws, JUNE)
@@ -115,6 +118,14 @@ def test_nothing_planted_runs_in_the_report_page_and_all_of_it_is_shown(hostile)
     for text in (f"措施{PLANTED}", f"类别{PLANTED}", f"进展{PLANTED}", f"问题{PLANTED}", EVIL_UNIT, EVIL_CONTACT):
         assert shown(text) in dom, text
     assert shown("{{ 7*7 }}") in dom and "49" not in dom
+
+
+def test_control_and_bidi_characters_a_unit_typed_are_shown_escaped_on_the_page(hostile):
+    _, merged, paths = hostile
+    assert any(e.progress.endswith("计划\x1b[31m红字\u202egpj.exe") for e in merged.entries)  # merged as typed
+    page = paths[1].read_text(encoding="utf-8")
+    assert "\x1b" not in page and "\u202e" not in page
+    assert "计划\\x1b[31m红字\\u202egpj.exe" in page
 
 
 def test_template_expressions_typed_by_units_are_not_evaluated_in_the_bulletin(hostile):

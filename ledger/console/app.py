@@ -26,6 +26,7 @@ from ..paths import WorkspacePaths
 from ..problems import ERROR, ProblemError, problem
 from ..records import current_user, read_records
 from ..schedule import period_kind_error
+from ..templating import visible
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
@@ -107,6 +108,7 @@ class Console:
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
+            finalize=visible,
             trim_blocks=True,
             lstrip_blocks=True,
         )
