@@ -138,10 +138,8 @@ def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
     if s in ("即日起", "即日开始", "即日起实施"):
         return Deadline(raw, "ongoing")
     if (m := _SINCE.match(s)) and m[1]:
-        since = _single(m[1], raw, year)
-        if since is not None and since.kind == "date":
-            return Deadline(raw, "ongoing", start=since.due)
-        return None
+        since = _beginning(m[1], raw, year)
+        return None if since is None else Deadline(raw, "ongoing", start=since)
     if "-" in s:
         return _range(s, raw, year)
     return None
@@ -179,6 +177,24 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
     return None
 
 
+def _beginning(s: str, raw: str, year: int | None) -> date | None:
+    """The first day of the time written, where a task begins: "2022年起" from 1 January, "6月-9月" from 1 June,
+    "6月中旬起" from the 11th; a day, or a month's or year's end ("6月底起"), is that day."""
+    found = _single(s, raw, year)
+    if found is None or found.start is not None:
+        return None if found is None else found.start
+    due = found.due
+    if due is None or s.endswith(("底", "末", "前")) or _DAY.match(s):
+        return due
+    if m := _TEN_DAYS.match(s):
+        return due.replace(day={"上": 1, "中": 11}.get(m[3], 21))
+    if _MONTH.match(s):
+        return due.replace(day=1)
+    if _YEAR_ONLY.match(s):
+        return due.replace(month=1, day=1)
+    return due
+
+
 def _range(s: str, raw: str, year: int | None) -> Deadline | None:
     """A range such as "9月15日-25日", "即日起-6月底" or "2021年3月1日-2021年6月30日" is due at its end."""
     first, _, last = s.partition("-")
@@ -186,10 +202,9 @@ def _range(s: str, raw: str, year: int | None) -> Deadline | None:
         return None
     start: date | None = None
     if first not in ("即日起", "即日"):
-        begun = _single(_SINCE.sub(r"\1", first) or first, raw, year)
-        if begun is None:
+        start = _beginning(_SINCE.sub(r"\1", first) or first, raw, year)
+        if start is None:
             return None
-        start = begun.start or begun.due
     end_year = start.year if start else year
     if start and (m := _SHORT_DAY.match(last)):
         due = date(start.year, start.month, int(m[1]))
