@@ -144,6 +144,58 @@ def _at(row: list[str], column: int | None) -> str:
     return row[column].strip()
 
 
+def _task_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[str]]]:
+    """The body's rows (0-based index, cells), with a task spread over rows merged under one 序号 made whole.
+
+    Offices merge 序号 over the rows of one task. Rows whose own cells only add to it (one more 配合单位 on the
+    next row) are joined into its first row: units after a "、", other text on a line of its own. Rows that
+    write a 具体措施 of their own are tasks of their own, numbered under the merged one ("1-1", "1-2"), so none
+    reads as a duplicate.
+    """
+    first_body = header.last_row + 1
+    above: dict[tuple[int, int], int] = {}  # a cell filled from a merge that starts on an earlier body row
+    for r1, c1, r2, c2 in sheet.merged:
+        if r1 - 1 < first_body:
+            continue
+        for r in range(r1, r2):
+            for c in range(c1 - 1, c2):
+                above[(r, c)] = r1 - 1
+    id_col = header.columns.get("id", header.columns.get("number"))
+    measure_col = header.columns["measure"]
+    unit_cols = {header.columns.get(key) for key in ("lead", "responsible", "support")}
+    groups: dict[int, list[int]] = {}
+    rows: dict[int, list[str]] = {}
+    for r in range(first_body, len(sheet.rows)):
+        head = above.get((r, id_col)) if id_col is not None else None
+        if head is not None and head in groups:
+            groups[head].append(r)
+        else:
+            groups[r] = [r]
+            rows[r] = list(sheet.rows[r])
+    for head, members in groups.items():
+        own_measures = [
+            r for r in members if r == head or ((r, measure_col) not in above and _at(sheet.rows[r], measure_col))
+        ]
+        if len(own_measures) > 1:
+            for k, r in enumerate(own_measures, start=1):
+                rows[r] = list(sheet.rows[r])
+                for column in {header.columns.get("id"), header.columns.get("number")}:
+                    if column is not None and _at(rows[r], column):
+                        rows[r][column] = f"{rows[r][column]}-{k}"
+        owner = head
+        for r in members[1:]:
+            if r in own_measures:
+                owner = r
+                continue
+            target = rows[owner]
+            for c, text in enumerate(sheet.rows[r]):
+                if text and (r, c) not in above and text != _at(target, c):
+                    target.extend([""] * (c + 1 - len(target)))
+                    joint = "、" if c in unit_cols else "\n"
+                    target[c] = f"{target[c]}{joint}{text}" if target[c] else text
+    return sorted(rows.items())
+
+
 @dataclass
 class SheetTasks:
     tasks: list[Task]
@@ -183,8 +235,7 @@ def read_document_sheet(
     def at(r: int, c: int | None, **fields: object) -> dict:
         return {"file": file, "sheet": sheet.name, "cell": cell_name(r + 1, (c or 0) + 1), **fields}
 
-    for r in range(header.last_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+    for r, row in _task_rows(sheet, header):
         values = {v for v in row if v}
         if not values:
             continue

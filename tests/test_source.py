@@ -130,6 +130,40 @@ def test_merged_category_applies_to_every_row_of_its_block(tmp_path):
     assert [(t.category, t.title) for t in ws.tasks] == [("一、结构调整", "优化布局")] * 2 + [("二、其他", "x")]
 
 
+def test_task_spread_over_merged_rows_is_one_task_with_the_units_of_every_row(tmp_path):
+    # 序号, 具体措施, 牵头单位 and 完成时限 merged over two rows; the second row names one more supporting unit.
+    rows = [
+        ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"],
+        ["1", "做事。", "区财政局", "区发展改革局", "2021年9月底前"],
+        [None, None, None, "区税务局", None],
+        ["2", "再做一件事。", "区税务局", None, "年底前"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=("A2:A3", "B2:B3", "C2:C3", "E2:E3")))
+    assert located(ws) == []
+    first, second = ws.tasks
+    assert (first.id, first.measure, first.lead_units) == ("T-1", "做事。", ["示范区财政局"])
+    assert (first.support_text, first.support_units) == ("区发展改革局、区税务局", ["示范区发展改革局", "示范区税务局"])
+    assert first.deadline.due == date(2021, 9, 30)
+    assert second.id == "T-2"
+
+
+def test_measures_under_one_merged_number_are_tasks_of_their_own(tmp_path):
+    # One 序号 and 重点任务 merged over three 具体措施, each with its own lead and deadline.
+    rows = [
+        ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
+        ["1", "优化布局", "措施甲。", "区财政局", "2021年6月底前"],
+        [None, None, "措施乙。", "区税务局", "2021年12月底前"],
+        [None, None, "措施丙。", None, None],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=("A2:A4", "B2:B4", "D3:D4", "E3:E4")))
+    assert located(ws) == []
+    assert [(t.id, t.number, t.title, t.measure, t.lead_units, t.deadline.due) for t in ws.tasks] == [
+        ("T-1-1", "1-1", "优化布局", "措施甲。", ["示范区财政局"], date(2021, 6, 30)),
+        ("T-1-2", "1-2", "优化布局", "措施乙。", ["示范区税务局"], date(2021, 12, 31)),
+        ("T-1-3", "1-3", "优化布局", "措施丙。", ["示范区税务局"], date(2021, 12, 31)),
+    ]
+
+
 def test_repeated_headers_notes_and_heading_rows_are_not_tasks(tmp_path):
     rows = [
         ["序号", "具体措施", "牵头单位"],
