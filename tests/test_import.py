@@ -145,6 +145,33 @@ def test_tables_in_word_with_merged_cells(tmp_path):
     ]
 
 
+def test_a_word_table_row_merged_over_two_rows_and_a_row_without_measure(tmp_path):
+    # Task 1's 序号, 工作任务, 牵头单位 and 时间节点 are merged over two rows, the second naming one more supporting
+    # unit; task 2 has its number and units but no measure: it is said, not dropped.
+    document = docx.Document()
+    rows = [
+        ["编号", "工作任务", "牵头单位", "配合单位", "时间节点"],
+        ["1", "推进一网通办。", "示范区财政局", "东街道", "2021年9月底前"],
+        ["", "", "", "西街道", ""],
+        ["2", "", "示范区税务局", "", "年底前"],
+        ["3", "开展专项整治。", "示范区税务局", "", "年底前"],
+    ]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    for c in (0, 1, 2, 4):
+        table.cell(1, c).merge(table.cell(2, c))
+    document.save(str(tmp_path / "merged.docx"))
+    result = import_document(tmp_path / "merged.docx")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("东街道", "西街道"), "2021年9月底前"),
+        ("3", ("示范区税务局",), (), "年底前"),
+    ]
+    assert [(p.code, p.cell) for p in result.problems] == [("import-row-no-measure", "表1第4行")]
+    assert "（2，示范区税务局，年底前）" in result.problems[0].message
+
+
 def test_markdown_and_html_tables(tmp_path):
     md = "# 任务清单\n\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
     md += "| 1 | 建设公园 | 示范区财政局、示范区税务局 | 2021年底前 |\n"

@@ -108,7 +108,7 @@ def import_document(
         return result
     result.tasks, unplaced = find_tasks(blocks, registry)
     result.problems += [
-        problem("import-line-unplaced", file=where, cell=u.where, text=restore(u.text)) for u in unplaced
+        problem(u.code, file=where, cell=u.where, text=restore(u.text)) for u in unplaced
     ]
     for task in result.tasks:
         task.measure, task.title, task.category = restore(task.measure), restore(task.title), restore(task.category)
@@ -150,8 +150,9 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
     first_is_lead = any(FIRST_IS_LEAD.search(line.text.replace(" ", "")) for line in lines)
     tables: list[ImportedTask] = []
     header: GridHeader | None = None
+    skipped: list[Unplaced] = []
     for table in (b for b in blocks if isinstance(b, Table)):
-        found_rows, header = grid_tasks(table, first_is_lead, header)
+        found_rows, header = grid_tasks(table, first_is_lead, header, skipped)
         tables += found_rows
     flat, lines = flat_tasks(lines, first_is_lead)
     tables += flat
@@ -178,7 +179,7 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
             task.number = f"附{task.number}"
     for task in tasks + tables:
         _units_apart_from_notes(task, registry)
-    return tasks + tables, unplaced
+    return tasks + tables, unplaced + skipped
 
 
 def _units_apart_from_notes(task: ImportedTask, registry: UnitRegistry | None) -> None:

@@ -14,6 +14,7 @@ from ..source import field_of
 from ..units import split_units
 from .blocks import Table
 from .model import ImportedTask
+from .outline import Unplaced
 from .roles import Roles, read_roles, verb_roles
 
 _HEADER_ROWS = 6
@@ -47,9 +48,10 @@ class GridHeader:
 
 
 def grid_tasks(
-    table: Table, first_is_lead: bool, previous: GridHeader | None = None
+    table: Table, first_is_lead: bool, previous: GridHeader | None, skipped: list[Unplaced]
 ) -> tuple[list[ImportedTask], GridHeader | None]:
-    """The tasks of one table, and its header (or the one it continues)."""
+    """The tasks of one table, and its header (or the one it continues); rows that are no task are added to
+    skipped."""
     rows = table.rows
     h = -1
     for r in range(min(_HEADER_ROWS, len(rows))):
@@ -68,7 +70,7 @@ def grid_tasks(
         if previous is None or not rows or len(rows[0]) != len(previous.labels):
             return [], previous
         header = previous
-    return _rows(table, header, h, first_is_lead), header
+    return _rows(table, header, h, first_is_lead, skipped), header
 
 
 def _sub_header(row: list[str]) -> bool:
@@ -76,7 +78,9 @@ def _sub_header(row: list[str]) -> bool:
     return bool(cells) and all(field_of(c, {}) is not None for c in cells)
 
 
-def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list[ImportedTask]:
+def _rows(
+    table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped: list[Unplaced]
+) -> list[ImportedTask]:
     rows = table.rows
     labels, columns = header.labels, header.columns
     named = set(columns.values())
@@ -100,18 +104,28 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool) -> list
         if columns.get("title") != columns["measure"]:
             title = at("title") or title
         measure = at("measure")
-        if not measure or measure == at("category"):
+        if measure and measure == at("category"):
             continue
-        roles = _roles(at("lead"), at("responsible"), at("support"), first_is_lead)
-        if "number" in columns and not at("number") and tasks and category == tasks[-1].category:
-            # a row cut by a page break: the top of the next page carries the rest of its cells
-            last = tasks[-1]
-            last.measure += measure
+        last = tasks[-1] if tasks and category == tasks[-1].category else None
+        # A row cut by a page break (the top of the next page carries the rest of its cells), or the next row of
+        # a task merged over rows: in Word and HTML the merged cells repeat, in a PDF they read back empty.
+        merged = last is not None and (at("number"), measure) == (last.number, last.measure)
+        if "number" in columns and last and (not at("number") or merged):
+            roles = _roles(at("lead"), at("responsible"), at("support"), first_is_lead)
+            if measure != last.measure:
+                last.measure += measure
             last.lead += [n for n in roles.lead if n not in last.lead]
-            last.support += [n for n in roles.support if n not in last.support]
-            last.deadline += at("deadline")
+            last.support += [n for n in roles.support if n not in last.support + last.lead]
+            last.vague += [n for n in roles.vague if n not in last.vague]
+            if at("deadline") not in last.deadline:
+                last.deadline += at("deadline")
             continue
         where = table.row_where[r] if r < len(table.row_where) else f"{table.where}第{r + 1}行"
+        if not measure:
+            text = "，".join(c.strip() for c in row if c.strip())
+            skipped.append(Unplaced(where=where, text=text, code="import-row-no-measure"))
+            continue
+        roles = _roles(at("lead"), at("responsible"), at("support"), first_is_lead)
         tasks.append(
             ImportedTask(
                 number=at("number") or str(len(tasks) + 1),

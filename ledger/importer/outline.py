@@ -128,10 +128,12 @@ def _marker(text: str, last_number: dict[int, int], ever: dict[int, int]) -> tup
 
 @dataclass(kw_only=True)
 class Unplaced:
-    """An item among tasks that names nobody: said, with its text, rather than dropped."""
+    """An item among tasks that names nobody, or a table row without a measure: said, with its text, rather
+    than dropped."""
 
     where: str
     text: str
+    code: str = "import-line-unplaced"
 
 
 def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineTask], list[Unplaced]]:
