@@ -29,6 +29,8 @@ _CN_NUMERAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五"
 _CN_DATE_NUMBER = re.compile(r"([〇零一二三四五六七八九十]+)(?=[年月日号])")
 # Words around a deadline that do not change it: "到2025年底前", "力争6月底前", "于每季度…".
 _LEAD_WORDS = re.compile(r"^(?:-|力争|确保|争取|要在|要于|在|于|到|至|截至|截止)")
+# Words after it that say the work is done by then ("2021年上半年完成"); "…启动" is a start, not an end.
+_DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
 
 _ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|常态化|长期")
 _RECURRING = {
@@ -112,7 +114,8 @@ def _year(found: str | None, default: int | None) -> int:
 
 def _parse(s: str, raw: str, year: int | None) -> Deadline | None:
     try:
-        return _parse_whole(s, raw, year) or _parse_whole(_LEAD_WORDS.sub("", s), raw, year)
+        bare = _DONE_WORDS.sub("", _LEAD_WORDS.sub("", s))
+        return _parse_whole(s, raw, year) or _parse_whole(bare, raw, year)
     except ValueError:  # no year to go by, or a month 13 / day 32: written, but not a date
         return None
 

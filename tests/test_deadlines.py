@@ -108,6 +108,11 @@ def test_deadline_state():
         ("6月中旬起", "ongoing", date(2021, 6, 11), None),
         ("2021年下半年起", "ongoing", date(2021, 7, 1), None),
         ("6月底起", "ongoing", date(2021, 6, 30), None),
+        # A verb after the time does not change it, whatever form the time has.
+        ("2021年上半年完成", "range", date(2021, 1, 1), date(2021, 6, 30)),
+        ("2021年三季度末完成", "range", date(2021, 7, 1), date(2021, 9, 30)),
+        ("全年完成", "range", date(2021, 1, 1), date(2021, 12, 31)),
+        ("2023年底前建成", "date", None, date(2023, 12, 31)),
         ("6月-9月", "range", date(2021, 6, 1), date(2021, 9, 30)),
         ("2022年-2023年6月", "range", date(2022, 1, 1), date(2023, 6, 30)),
         ("9月15日-25日", "range", date(2021, 9, 15), date(2021, 9, 25)),
