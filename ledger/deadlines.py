@@ -29,6 +29,7 @@ _CN_NUMERAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五"
 _CN_DATE_NUMBER = re.compile(r"([〇零一二三四五六七八九十]+)(?=[年月日号])")
 # Words around a deadline that do not change it: "到2025年底前", "力争6月底前", "于每季度…".
 _LEAD_WORDS = re.compile(r"^(?:-|力争|确保|争取|要在|要于|在|于|到|至|截至|截止)")
+_MONTH_BEFORE = re.compile(r"(?<![\d.\-/])\d{1,2}月份?(?:之前|以前|前)")
 # Words after it that say the work is done by then ("2021年上半年完成"); "…启动" is a start, not an end.
 _DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
 
@@ -103,6 +104,12 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     if found is None and not _DATES_ONLY.fullmatch(s):  # "9月25日-15日" is no sentence to search in
         found = _parse_embedded(s, raw, year)
     return found or Deadline(raw, "unknown")
+
+
+def month_before(deadline: Deadline) -> bool:
+    """Whether a date was written "6月前": before June, or by its end? It is read as the month's end (no task
+    turns overdue a month early), and the reader says so (deadline-month-before) rather than pass it as fact."""
+    return deadline.kind == "date" and bool(_MONTH_BEFORE.search(_normalise(deadline.raw)))
 
 
 def _year(found: str | None, default: int | None) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .cells import task_id_of
 from .config import DocumentConfig
-from .deadlines import parse_deadline
+from .deadlines import chinese_date, month_before, parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import Sheet
@@ -266,6 +266,9 @@ def read_document_sheet(
             problems.append(problem("deadline-unparsed", **at(r, cols.get("deadline"), raw=deadline.raw)))
         elif deadline.kind == "none":
             problems.append(problem("deadline-missing", **at(r, cols.get("deadline"), task_id=task_id)))
+        elif month_before(deadline) and deadline.due is not None:
+            due = chinese_date(deadline.due)
+            problems.append(problem("deadline-month-before", **at(r, cols.get("deadline"), raw=deadline.raw, due=due)))
         lead_text = _at(row, lead_col)
         support_text = "，".join(t for t in (_at(row, c) for c in support_cols) if t)
         if not lead_text and responsible_col is not None and responsible_col in support_cols:

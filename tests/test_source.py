@@ -306,6 +306,15 @@ def test_unparsed_and_missing_deadlines_are_warnings(tmp_path):
     assert ws.valid and ws.tasks[0].deadline.raw == "尽快"
 
 
+def test_a_month_written_without_its_end_is_read_as_the_months_end_and_said(tmp_path):
+    # "2021年6月前" may mean before 1 June or by the end of June: the ledger takes the end and says so.
+    rows = [HEADER, [*ROW[:4], "2021年6月前", *ROW[5:]], ["2", *ROW[1:4], "2021年6月底前", *ROW[5:]]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [("E2", "deadline-month-before")]
+    assert [t.deadline.due for t in ws.tasks] == [date(2021, 6, 30)] * 2
+    assert "2021年6月30日" in ws.problems[0].message
+
+
 def test_missing_lead(tmp_path):
     ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:5], "", "区税务局"]]))
     assert located(ws) == [("F2", "lead-missing")]
