@@ -117,7 +117,10 @@ def _unit_matches(typed_unit: str, unit: str) -> bool:
 
 
 def _in_unit(number: float, typed_unit: str, unit: str) -> float | None:
-    """`number` followed by `typed_unit` in the indicator's `unit`; None when the two units differ in kind."""
+    """`number` followed by `typed_unit` in the indicator's `unit`; None when the two units differ in kind. A bare
+    number is in the unit as the table writes it: 1500 for 万元 is 1500万元."""
+    if not typed_unit:
+        return number
     scale, base = split_unit(unit)
     typed_scale = 1.0
     rest = typed_unit

@@ -183,3 +183,14 @@ def test_values_to_look_at_are_named(indicator, text, last, codes):
 def test_a_qualitative_value_outside_the_dropdown_is_named():
     found = value_problems(RIVER, Reported(unit="西街道", typed="差不多"), None, date(2021, 6, 30), {"cell": "G5"})
     assert [(p.cell, p.code) for p in found] == [("G5", "qualitative-unknown")]
+
+
+REVENUE = Indicator(id="ZB-8", document="ZB", number="8", name="研发经费投入", unit="万元", requirement="≥2000",
+                    targets={2021: "2000"})  # fmt: skip
+
+
+def test_a_target_written_as_a_bare_number_is_in_the_unit_of_the_table():
+    """目标值 2000 under 计量单位 万元 is 2000万元: 1500万元 reported is 75% of it, not "已达到" a target of 0.2万元."""
+    assert summary(REVENUE, "1500万元", date(2021, 12, 31)) == (
+        75.0, 100.0, "yellow", "完成率75.0%，低于序时进度（100.0%）25.0个百分点"
+    )  # fmt: skip

@@ -27,6 +27,11 @@ from ledger.values import read_value, split_unit
         ("不低于95%", "%", 95, "不低于95% → ≥95%"),
         ("3,000", "亩", 3000, "3,000 → 3000亩"),
         ("-2.5", "%", -2.5, "-2.5 → -2.5%"),
+        # A bare number is in the indicator's unit, magnitude included: 1500 for 万元 is 1500万元, not 1500元.
+        ("1500", "万元", 1500, "1500 → 1500万元"),
+        ("10", "亿元", 10, "10 → 10亿元"),
+        ("≥2000", "万元", 2000, "≥2000 → ≥2000万元"),
+        ("1.2", "万人", 1.2, "1.2 → 1.2万人"),
     ],
 )
 def test_typed_values_are_read_in_the_indicators_unit(typed, unit, value, shown):
