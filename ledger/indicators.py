@@ -22,6 +22,8 @@ from .values import read_value
 _HIGHER_BOUND = re.compile(r"≥|>=|>|＞|不低于|不少于|以上")
 _LOWER_BOUND = re.compile(r"≤|<=|<|＜|不高于|不超过|以内|以下")
 _LOWER_TREND = re.compile(r"下降|降低|减少|压减")
+# An indicator that is itself how much something fell ("能耗下降率", "PM2.5浓度下降幅度"): more is better.
+_DECREASE_RATE = re.compile(r"(?:下降|降低|减少|削减|压减)(?:率|幅度|比例)[）)]?$")
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
@@ -46,15 +48,18 @@ _TARGET_WORDS = ("目标值", "规划值", "目标")
 HEADER_SCAN_ROWS = 20
 
 
-def direction_of(requirement: str, target: str = "") -> Direction:
+def direction_of(requirement: str, target: str = "", name: str = "") -> Direction:
     """Higher is better (≥, 增长, 不低于), lower (≤, 下降, 不高于, 控制在…以内), or qualitative (制定实施,
-    全面实施, 有效开展 …) when the requirement holds no number. A bare number ("100") is a level to reach."""
+    全面实施, 有效开展 …) when the requirement holds no number. A bare number ("100") is a level to reach. For an
+    indicator named as a rate of decrease ("能耗下降率") 下降 in the requirement repeats the name: more is better."""
     text = re.sub(r"\s+", "", requirement) or re.sub(r"\s+", "", target)
     if not _NUMBER.search(text):
         return "qualitative"
     if _HIGHER_BOUND.search(text):
         return "higher"
-    if _LOWER_BOUND.search(text) or _LOWER_TREND.search(text):
+    if _LOWER_BOUND.search(text):
+        return "lower"
+    if _LOWER_TREND.search(text) and not _DECREASE_RATE.search(re.sub(r"\s+", "", name)):
         return "lower"
     return "higher"
 
@@ -168,7 +173,7 @@ def read_indicator_sheet(
                 unit=unit,
                 category=at(r, "category") or category,
                 requirement=requirement,
-                direction=direction_of(requirement, targets.get(max(targets), "") if targets else ""),
+                direction=direction_of(requirement, targets.get(max(targets), "") if targets else "", name),
                 binding=is_binding(at(r, "binding")),
                 cumulative=is_cumulative(name, at(r, "cumulative")),
                 baseline=at(r, "baseline"),

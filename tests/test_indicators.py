@@ -61,6 +61,21 @@ def test_direction_is_read_from_the_requirement(requirement, direction):
     assert direction_of(requirement) == direction
 
 
+@pytest.mark.parametrize(
+    ("name", "requirement", "direction"),
+    [
+        ("单位地区生产总值能耗下降率", "下降3%", "higher"),
+        ("主要污染物排放总量减少率", "下降10%", "higher"),
+        ("PM2.5浓度下降幅度", "下降5%", "higher"),
+        ("单位地区生产总值能耗", "下降3%", "lower"),
+        ("单位地区生产总值能耗下降率", "≤3", "lower"),
+    ],
+)
+def test_an_indicator_named_as_a_rate_of_decrease_is_better_higher(name, requirement, direction):
+    """ "能耗下降率 下降3%": the unit reports how much it fell (3.5 is more than asked), not a level to keep low."""
+    assert direction_of(requirement, name=name) == direction
+
+
 def test_indicator_document_is_read_with_targets_baseline_and_units(tmp_path):
     ws = load_workspace(indicator_workspace(tmp_path))
     assert ws.tasks == []
