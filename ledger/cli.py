@@ -508,7 +508,7 @@ def _print_summary(summary: dict) -> None:
 
 @main.command(
     "import",
-    help="从政策文件（.docx、.doc、.pdf、.txt、.md、.html）导入任务清单：写入 source/tasks/<文件名称>.xlsx，"
+    help="从政策文件（.docx、.doc、.wps、.pdf、.txt、.md、.html）导入任务清单：写入 source/tasks/<文件名称>.xlsx，"
     "并把该文件登记到 ledger.toml。",
 )
 @workspace_option

@@ -79,6 +79,10 @@ def test_legacy_doc_is_read_through_libreoffice(tmp_path):
     assert run.returncode == 0 and (tmp_path / "plan.doc").is_file()
     result = import_document(tmp_path / "plan.doc")
     assert [t.lead for t in result.tasks] == [["示范区发展改革局"], ["示范区工业和信息化局"]]
+    # WPS 文字 saves its own .wps in the same binary Word layout: read the same way, not refused as a format.
+    (tmp_path / "plan.wps").write_bytes((tmp_path / "plan.doc").read_bytes())
+    wps = import_document(tmp_path / "plan.wps")
+    assert ([p.code for p in wps.problems], [t.lead for t in wps.tasks]) == ([], [t.lead for t in result.tasks])
 
 
 def test_a_pdf_without_a_text_layer_or_a_damaged_file_is_named(tmp_path):

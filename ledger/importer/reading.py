@@ -17,7 +17,7 @@ from ..problems import ProblemError
 from .blocks import Block, Line, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
-SUFFIXES = (".docx", ".doc", ".pdf", ".txt", ".md", ".html", ".htm")
+SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md", ".html", ".htm")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Page furniture a PDF copy carries: "— 12 —", "- 3 -", "第 3 页 共 10 页", "12 / 40".
@@ -34,7 +34,7 @@ def read_document(path: Path) -> list[Block]:
     try:
         if suffix == ".docx":
             return read_docx(path)
-        if suffix == ".doc":
+        if suffix in (".doc", ".wps"):  # WPS 文字's own .wps is binary Word too
             return _read_doc(path)
         if suffix == ".pdf":
             return read_pdf(path)
@@ -259,10 +259,10 @@ def read_pdf(path: Path) -> list[Block]:
 
 
 def _read_doc(path: Path) -> list[Block]:
-    """Legacy Word: LibreOffice converts it to .docx first."""
+    """Legacy Word (.doc, and WPS 文字's .wps): LibreOffice converts it to .docx first."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise ProblemError("import-doc-needs-libreoffice")
+        raise ProblemError("import-doc-needs-libreoffice", suffix=path.suffix.lower())
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "document.doc"
         copy.write_bytes(path.read_bytes())
@@ -277,5 +277,5 @@ def _read_doc(path: Path) -> list[Block]:
         )
         converted = Path(tmp) / "document.docx"
         if not converted.exists():
-            raise ProblemError("import-unreadable", reason="LibreOffice 无法转换该 .doc 文件")
+            raise ProblemError("import-unreadable", reason=f"LibreOffice 无法转换该{path.suffix.lower()}文件")
         return read_docx(converted)
