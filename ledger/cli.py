@@ -544,7 +544,7 @@ def import_(
         _print_json(result.to_json())
     elif result.indicators:
         count = len(result.indicators)
-        table = new_table(title=f"《{shown(result.name)}》指标{count}项（文件编号 {shown(result.code)}）")
+        table = new_table(title=f"《{shown(result.name)}》指标{count}项（文件编号：{shown(result.code)}）")
         for column in ("序号", "指标名称", "单位", "指标要求", "属性", "目标值", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for i in result.indicators:
@@ -554,8 +554,10 @@ def import_(
         print_problems(result.problems)
         if result.written:
             echo(f"已写入指标表 {result.table_file}，并登记到 ledger.toml；请补填牵头单位后运行 ledger check。")
+    elif not result.name:  # the document could not be read (or the section was not found): only why
+        print_problems(result.problems)
     else:
-        table = new_table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号 {shown(result.code)}）")
+        table = new_table(title=f"《{shown(result.name)}》任务{len(result.tasks)}项（文件编号：{shown(result.code)}）")
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:

@@ -242,6 +242,17 @@ def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):
     assert again.exit_code == 1 and "import-code-taken" in again.output
 
 
+def test_cli_shows_no_empty_title_for_a_document_it_could_not_read(tmp_path):
+    (tmp_path / "plan.png").write_bytes(b"x")
+    plan = _docx(tmp_path / "plan.docx", OUTLINE)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["import", str(tmp_path / "plan.png"), "--dry-run"])
+    assert refused.exit_code == 1 and "import-format" in refused.output
+    assert "《》" not in refused.output and "任务0项" not in refused.output
+    read = runner.invoke(main, ["import", str(plan), "--dry-run", "--code", "P"])
+    assert "任务5项（文件编号：P）" in read.output
+
+
 def test_import_into_a_workspace_whose_ledger_toml_has_errors_names_them_in_chinese(tmp_path):
     root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
     config = (root / "ledger.toml").read_text(encoding="utf-8").replace("year = 2021", 'year = "2021年"')
