@@ -14,7 +14,7 @@ from .cells import task_id_of
 from .config import DocumentConfig
 from .model import Direction, Indicator, SourceRef
 from .problems import Problem, cell_name, problem
-from .tables import Sheet
+from .tables import NOTE, Sheet
 from .units import Resolution, UnitRegistry, resolution_problems
 from .values import read_value
 
@@ -141,12 +141,14 @@ def read_indicator_sheet(
 
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        values = [v for v in row if v.strip()]
+        values = {v.strip() for v in row if v.strip()}  # a row merged across the table holds its text in every cell
         if not values:
             continue
         name = at(r, "name")
-        if len(values) == 1 and not name:
-            category = values[0].strip()  # a heading row spanning the table
+        if len(values) == 1 and (not name or name in values):
+            text = values.pop()
+            if not NOTE.match(text):
+                category = text  # a heading row spanning the table; a note ("注：…") is none
             continue
         if not name or name == sheet.rows[header.row][cols["name"]].strip():
             continue

@@ -10,7 +10,7 @@ from .config import DocumentConfig
 from .deadlines import chinese_date, month_before, parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
-from .tables import Sheet
+from .tables import NOTE, Sheet
 from .units import EXAMPLE_PREFIX, UnitRegistry, resolution_problems
 
 # Field -> header names that mean it. The first name is the canonical header used in workbooks.
@@ -39,7 +39,6 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 FIELD_BY_HEADER = {name.lower(): key for key, names in HEADER_SYNONYMS.items() for name in names}
 HEADER_SCAN_ROWS = 30
 PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]$")
-NOTE = re.compile(r"^(注|备注|说明)[:：]")
 
 
 def _clean(label: str) -> str:

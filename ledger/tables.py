@@ -20,6 +20,8 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_ENCODINGS = ("utf-8", "gb18030")  # after a byte-order mark's own: UTF-8 is strict, so GB18030 is tried second
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 DELIMITERS = (",", "\t", ";")
+# A note under a table ("注：以上任务均需…", "备注：…"): read by neither a task list nor an indicator list.
+NOTE = re.compile(r"^(注|备注|说明)[:：]")
 
 
 class TableError(ProblemError):

@@ -98,6 +98,24 @@ def test_indicator_document_is_read_with_targets_baseline_and_units(tmp_path):
     assert [(p.cell, p.code) for p in ws.problems] == [("A7", "indicator-unassigned")]
 
 
+def test_headings_and_notes_merged_across_an_indicator_table_are_no_indicators(tmp_path):
+    rows = [["一、经济发展"], *ROWS[:2], ["二、生态环境"], ROWS[2], ["注：带*的为约束性指标。"]]
+    root = indicator_workspace(tmp_path, rows)
+    # under the title and the header: headings on rows 3 and 6, the note on row 8, each merged across the table
+    write_xlsx(
+        root / "source" / "indicators" / "指标.xlsx",
+        [["示范区主要指标"], HEADER, *rows],
+        merges=("A3:J3", "A6:J6", "A8:J8"),
+    )
+    ws = load_workspace(root)
+    assert [(p.cell, p.code) for p in ws.problems] == []
+    assert [(i.number, i.name, i.category) for i in ws.indicators] == [
+        ("1", "城镇污水处理率", "一、经济发展"),
+        ("2", "PM2.5平均浓度", "一、经济发展"),
+        ("3", "累计新增造林面积", "二、生态环境"),
+    ]
+
+
 def test_a_document_that_is_no_indicator_table_is_named(tmp_path):
     indicator_workspace(tmp_path)
     write_xlsx(
