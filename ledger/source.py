@@ -39,6 +39,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 FIELD_BY_HEADER = {name.lower(): key for key, names in HEADER_SYNONYMS.items() for name in names}
 HEADER_SCAN_ROWS = 30
 PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]$")
+# "区财政局牵头，区税务局配合" in one cell: the units of a clause ending in 配合 (协助, 参与 …) support.
+_SUPPORT_CLAUSE = re.compile(r"([^，,；;。]+?)(?:配合|协助|协办|参与|协同)(?:落实|实施|推进)?(?=[，,；;。]|$)")
 
 
 def _clean(label: str) -> str:
@@ -276,8 +278,9 @@ def read_document_sheet(
             lead_cell: int | None = responsible_col
         else:
             lead_cell = lead_col
-        lead = registry.resolve(lead_text, doc.district)
-        support = registry.resolve(support_text, doc.district)
+        supporting = [m[1] for m in _SUPPORT_CLAUSE.finditer(lead_text)]
+        lead = registry.resolve(_SUPPORT_CLAUSE.sub("", lead_text) if supporting else lead_text, doc.district)
+        support = registry.resolve("，".join([support_text, *supporting]).strip("，"), doc.district)
         for extra in doc.extra_support:
             support.add_units(registry.resolve(extra, doc.district).units)
         for resolution, column in ((lead, lead_cell), (support, support_cols[0] if support_cols else None)):

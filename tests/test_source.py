@@ -86,6 +86,20 @@ def test_responsible_column_supports_beside_a_lead_column_and_leads_alone(tmp_pa
     assert (alone.tasks[0].lead_units, alone.tasks[0].support_units) == (["示范区税务局"], [])
 
 
+@pytest.mark.parametrize("column", ["牵头单位", "责任单位"])
+def test_units_written_as_supporting_inside_the_lead_cell_support(tmp_path, column):
+    """ "A牵头，B配合" in one cell: B supports (and reports no lead progress), as the words say."""
+    rows = [
+        ["序号", "具体措施", column],
+        ["1", "做事。", "区财政局牵头，区税务局、区发展改革局配合"],
+        ["2", "再做。", "区税务局负责，区财政局协助"],
+    ]
+    first, second = load_workspace(make_workspace(tmp_path, rows)).tasks
+    assert (first.lead_units, first.support_units) == (["示范区财政局"], ["示范区税务局", "示范区发展改革局"])
+    assert (second.lead_units, second.support_units) == (["示范区税务局"], ["示范区财政局"])
+    assert first.lead_text == "区财政局牵头，区税务局、区发展改革局配合"  # kept as written
+
+
 def test_only_responsible_units_written_makes_them_lead(tmp_path):
     rows = [["序号", "具体措施", "牵头单位", "责任单位"], ["1", "做事。", "", "区税务局、区财政局"]]
     task = load_workspace(make_workspace(tmp_path, rows)).tasks[0]
