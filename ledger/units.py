@@ -32,7 +32,7 @@ _LEVEL_TAIL = re.compile(_LEVEL.pattern + r"(?:人民政府|政府|党委|管委
 VAGUE_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|成员单位|部门和单位|部门（单位）)?$")
 VAGUE = re.compile(r"有关|相关|成员单位|工作专班|各(?:部门|单位)$|^(?:部门|单位)$|^其他")
 GROUP_SUFFIX = re.compile(r"(办事处|管委会|管理委员会)$")
-PARENTHESES = re.compile(r"^(.+?)[（(]([^（）()]+)[）)]$")
+PARENTHESES = re.compile(r"^(.+?)[（(〔【\[]([^（）()〔〕【】\[\]]+)[）)〕】\]]$")
 
 UNIT_COLUMNS = {
     "name": ("单位全称", "单位名称", "名称", "单位"),
@@ -240,6 +240,13 @@ class UnitRegistry:
             if outer is not None:
                 inner_group = self.group(m[2])
                 return outer + [n for n in inner_group or [] if n not in outer]
+        for i in range(2, len(piece) - 1):
+            # "区财政局 区税务局": known names one after another (the splitter drops the space between them)
+            first = self.lookup(piece[:i], district)
+            if first:
+                rest = self._match(piece[i:], district)
+                if rest is not None:
+                    return [first] + [n for n in rest if n != first]
         if "和" in piece:
             # "区财政局和区税务局", but never a split inside "区工业和信息化局" (matched above).
             for i, char in enumerate(piece):

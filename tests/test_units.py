@@ -47,6 +47,15 @@ def test_he_joins_two_units_but_never_splits_a_name(registry):
 def test_parenthetical_alias(registry):
     assert resolve(registry, "区工业和信息化局（区科技局）") == (["示范区工业和信息化局"], [], [])
     assert resolve(registry, "区发展改革局(区地方金融监管局)")[0] == ["示范区发展改革局"]
+    # the other brackets documents use, which the list splitter already keeps together
+    assert resolve(registry, "区工业和信息化局〔区科技局〕") == (["示范区工业和信息化局"], [], [])
+    assert resolve(registry, "区工业和信息化局【区科技局】") == (["示范区工业和信息化局"], [], [])
+
+
+def test_names_a_single_space_apart_are_two_units_when_both_are_known(registry):
+    """ "区财政局 区税务局" as a PDF or a hasty clerk writes a list; a stray space inside one name stays one name."""
+    assert resolve(registry, "区财政局 区税务局")[0] == ["示范区财政局", "示范区税务局"]
+    assert resolve(registry, "区 财政局")[0] == ["示范区财政局"]
 
 
 @pytest.mark.parametrize("tail", ["分别牵头", "按职责分工落实", "负责", "牵头", "具体负责"])
