@@ -172,6 +172,23 @@ def test_a_word_table_row_merged_over_two_rows_and_a_row_without_measure(tmp_pat
     assert "（2，示范区税务局，年底前）" in result.problems[0].message
 
 
+def test_a_merged_row_read_back_empty_from_a_pdf_adds_its_one_unit_and_is_no_heading(tmp_path):
+    """A PDF gives a merged task's second row with only its own cell ("区司法局" under 配合单位): that unit joins
+    the task above, and does not become the 类别 of every later task as a heading row would."""
+    md = "| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n| --- | --- | --- | --- | --- |\n"
+    md += "| 一、优化服务 |  |  |  |  |\n"
+    md += "| 1 | 推进一网通办 | 示范区财政局 | 东街道 | 2021年9月底前 |\n"
+    md += "|  |  |  | 西街道 |  |\n"
+    md += "| 2 | 开展专项整治 | 示范区税务局 |  | 年底前 |\n"
+    (tmp_path / "list.md").write_text(md, encoding="utf-8")
+    result = import_document(tmp_path / "list.md")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("东街道", "西街道"), "2021年9月底前"),
+        ("2", ("示范区税务局",), (), "年底前"),
+    ]
+    assert [t.category for t in result.tasks] == ["一、优化服务", "一、优化服务"]
+
+
 def test_markdown_and_html_tables(tmp_path):
     md = "# 任务清单\n\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
     md += "| 1 | 建设公园 | 示范区财政局、示范区税务局 | 2021年底前 |\n"

@@ -97,8 +97,9 @@ def _rows(
         values = {c.strip() for c in row if c.strip()}
         if not values or [re.sub(r"\s+", "", c) for c in row] == labels:
             continue
-        if len(values) == 1 and "category" not in columns:
-            category = values.pop()
+        first = next(i for i, c in enumerate(row) if c.strip())
+        if len(values) == 1 and "category" not in columns and first <= columns["measure"]:
+            category = values.pop()  # a heading spanning the table; one unit alone further right is no heading
             continue
         category = at("category") or category
         if columns.get("title") != columns["measure"]:
