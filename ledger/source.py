@@ -149,9 +149,9 @@ def _task_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[str]]]:
     """The body's rows (0-based index, cells), with a task spread over rows merged under one 序号 made whole.
 
     Offices merge 序号 over the rows of one task. Rows whose own cells only add to it (one more 配合单位 on the
-    next row) are joined into its first row: units after a "、", other text on a line of its own. Rows that
-    write a 具体措施 of their own are tasks of their own, numbered under the merged one ("1-1", "1-2"), so none
-    reads as a duplicate.
+    next row, merged or not) are joined into its first row: units after a "、", other text on a line of its own.
+    Rows that write a 具体措施 of their own are tasks of their own, numbered under the merged one ("1-1", "1-2"),
+    so none reads as a duplicate.
     """
     first_body = header.last_row + 1
     above: dict[tuple[int, int], int] = {}  # a cell filled from a merge that starts on an earlier body row
@@ -164,15 +164,22 @@ def _task_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[str]]]:
     id_col = header.columns.get("id", header.columns.get("number"))
     measure_col = header.columns["measure"]
     unit_cols = {header.columns.get(key) for key in ("lead", "responsible", "support")}
+    adding = unit_cols | {header.columns.get("deadline")}  # a row writing only these adds to the task above
     groups: dict[int, list[int]] = {}
     rows: dict[int, list[str]] = {}
+    last: int | None = None
     for r in range(first_body, len(sheet.rows)):
         head = above.get((r, id_col)) if id_col is not None else None
+        written = {c for c, text in enumerate(sheet.rows[r]) if text}
+        if head is None and written and written <= adding and last is not None:
+            head = last  # no merge, but only one more unit (or deadline) on the next row: the same task
         if head is not None and head in groups:
             groups[head].append(r)
         else:
             groups[r] = [r]
             rows[r] = list(sheet.rows[r])
+            if len({sheet.rows[r][c] for c in written}) > 1:  # a task row, not a heading or a note
+                last = r
     for head, members in groups.items():
         own_measures = [
             r for r in members if r == head or ((r, measure_col) not in above and _at(sheet.rows[r], measure_col))

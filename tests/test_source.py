@@ -161,6 +161,22 @@ def test_task_spread_over_merged_rows_is_one_task_with_the_units_of_every_row(tm
     assert second.id == "T-2"
 
 
+def test_a_row_adding_only_a_unit_joins_the_task_above_and_is_no_heading(tmp_path):
+    # No merge: the clerk wrote one more supporting unit on the next row. It is not the 类别 of later tasks.
+    rows = [
+        ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"],
+        ["一、结构调整"],
+        ["1", "做事。", "区财政局", "区发展改革局", "2021年9月底前"],
+        [None, None, None, "区税务局", None],
+        ["2", "再做一件事。", "区税务局", None, "年底前"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == []
+    first, second = ws.tasks
+    assert first.support_units == ["示范区发展改革局", "示范区税务局"]
+    assert [first.category, second.category] == ["一、结构调整", "一、结构调整"]
+
+
 def test_measures_under_one_merged_number_are_tasks_of_their_own(tmp_path):
     # One 序号 and 重点任务 merged over three 具体措施, each with its own lead and deadline.
     rows = [
