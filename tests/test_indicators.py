@@ -150,6 +150,38 @@ def test_a_markdown_indicator_table_is_imported_as_indicators(tmp_path):
     assert result.problems == []
 
 
+def test_a_word_indicator_table_headed_by_years_with_merged_headings_and_a_note(tmp_path):
+    """The 纲要's 主要指标 as Word writes it: "2020年 | 2025年" (no 目标值 word), headings merged across the table
+    (their text in every cell), a note under it. Read like ledger check reads the same table."""
+    import docx
+
+    rows = [
+        ["序号", "指标名称", "单位", "2020年", "2025年", "指标属性", "牵头单位"],
+        ["一、经济发展", *[""] * 6],
+        ["1", "城镇新增就业", "万人", "1.8", "2.0", "预期性", "示范区发改局"],
+        ["二、民生福祉", *[""] * 6],
+        ["2", "城镇调查失业率", "%", "5.2", "≤5.5", "预期性", "示范区财政局"],
+        ["注：[ ]内为五年累计数。", *[""] * 6],
+    ]
+    document = docx.Document()
+    document.add_paragraph("附件1")
+    document.add_paragraph("示范区“十四五”主要指标")
+    table = document.add_table(rows=len(rows), cols=7)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    for r in (1, 3, 5):
+        table.cell(r, 0).merge(table.cell(r, 6))
+    document.save(str(tmp_path / "纲要.docx"))
+    result = import_document(tmp_path / "纲要.docx")
+    assert result.name == "示范区“十四五”主要指标"  # not "附件1", the line above it
+    assert [(i.number, i.name, i.category, i.baseline_year, i.targets) for i in result.indicators] == [
+        ("1", "城镇新增就业", "一、经济发展", 2020, {2025: "2.0"}),
+        ("2", "城镇调查失业率", "二、民生福祉", 2020, {2025: "≤5.5"}),
+    ]
+    assert result.problems == []
+
+
 def test_cli_imports_an_indicator_table_that_ledger_check_reads(tmp_path):
     from click.testing import CliRunner
 

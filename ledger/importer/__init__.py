@@ -33,6 +33,7 @@ from .writer import append_toml, append_units, toml_entry, write_indicator_table
 
 __all__ = ["ImportResult", "ImportedIndicator", "ImportedTask", "import_document"]
 
+_ATTACHMENT_MARK = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
 _DISTRICT = re.compile(
     r"([\u4e00-\u9fff]{2,4}?[区县市旗])(?=人民政府|委员会|党委|政府办公室|国家级|“十四五”|\s*\d{4}\s*年)"
 )
@@ -213,7 +214,7 @@ def _title(heading: str, blocks: list[Block]) -> str:
     if heading:
         return heading[:60]
     for b in blocks:
-        if isinstance(b, Line) and b.text.strip():
+        if isinstance(b, Line) and b.text.strip() and not _ATTACHMENT_MARK.match(b.text):  # "附件1" names nothing
             return re.sub(r"\s+", "", b.text.strip())[:60]
     return ""
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..indicators import find_indicator_header
+from ..tables import NOTE
 from .blocks import Line, Table
 
 _ROW_START = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$")
@@ -52,9 +53,12 @@ class ImportedIndicator:
 
 
 def is_indicator_header(text: str) -> bool:
-    """指标名称 with 指标要求, 目标值 or 规划值: what makes a table an indicator table rather than a task list."""
+    """指标名称 with 指标要求, 目标值, 规划值 or a year ("2020年 | 2025年", as a 纲要's 主要指标 table heads its
+    columns, which ledger check reads too): what makes a table an indicator table rather than a task list."""
     plain = re.sub(r"\s+", "", text)
-    return "指标名称" in plain and any(w in plain for w in ("指标要求", "目标值", "规划值"))
+    return "指标名称" in plain and (
+        any(w in plain for w in ("指标要求", "目标值", "规划值")) or re.search(r"(?:19|20)\d{2}年", plain) is not None
+    )
 
 
 def grid_indicators(table: Table) -> list[ImportedIndicator]:
@@ -64,8 +68,15 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
         return []
     cols = header.columns
     found: list[ImportedIndicator] = []
+    category = ""
     for r in range(header.row + 1, len(table.rows)):
         row = table.rows[r]
+        values = {re.sub(r"\s+", "", c) for c in row if c.strip()}
+        if len(values) == 1:  # a heading or a note across the table (Word repeats a merged cell's text)
+            text = values.pop()
+            if not NOTE.match(text):
+                category = text
+            continue
 
         def at(key: str, row: list[str] = row) -> str:
             c = cols.get(key)
@@ -80,7 +91,7 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
                 unit="" if at("unit") in ("-", "－", "—", "/") else at("unit"),
                 requirement=at("requirement"),
                 binding=at("binding"),
-                category=at("category"),
+                category=at("category") or category,
                 baseline=at("baseline"),
                 baseline_year=header.baseline_year,
                 targets={y: re.sub(r"\s+", "", row[c]) for y, c in header.targets.items() if c < len(row) and row[c]},
