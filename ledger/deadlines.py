@@ -29,11 +29,11 @@ _CN_NUMERAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五"
 _CN_DATE_NUMBER = re.compile(r"([〇零一二三四五六七八九十]+)(?=[年月日号])")
 # Words around a deadline that do not change it: "到2025年底前", "力争6月底前", "于每季度…".
 _LEAD_WORDS = re.compile(r"^(?:-|力争|确保|争取|要在|要于|在|于|到|至|截至|截止)")
-_MONTH_BEFORE = re.compile(r"(?<![\d.\-/])\d{1,2}月份?(?:之前|以前|前)")
+_MONTH_BEFORE = re.compile(r"(?<![\d.\-/])\d{1,2}月份?(?:之前|以前|前)(?!后)")  # "9月前后" is around it
 # Words after it that say the work is done by then ("2021年上半年完成"); "…启动" is a start, not an end.
 _DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
 
-_ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|常态化|长期")
+_ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|持续|常态化|长期")
 _RECURRING = {
     "每个月": "month",
     "每月": "month",

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from ledger import parse_deadline
+from ledger.deadlines import month_before
 
 
 @pytest.mark.parametrize(
@@ -129,9 +130,18 @@ def test_forms_of_real_documents(text, kind, start, due):
     assert (parsed.raw, parsed.kind, parsed.start, parsed.due) == (text, kind, start, due)
 
 
-@pytest.mark.parametrize("text", ["即日起", "長期堅持", "持續推進"])
+@pytest.mark.parametrize("text", ["即日起", "長期堅持", "持續推進", "持续实施", "持续抓好"])
 def test_ongoing_forms(text):
     assert parse_deadline(text, year=2021).kind == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("2021年6月前", True), ("6月份前完成", True), ("2021年6月底前", False), ("2021年9月前后", False), ("6月", False)],
+)
+def test_a_month_written_before_without_its_end_is_told_apart(text, said):
+    """ "6月前" may mean before 1 June; "6月底前" and "9月前后" (around September) say what they mean."""
+    assert month_before(parse_deadline(text, year=2021)) is said
 
 
 @pytest.mark.parametrize(
