@@ -11,7 +11,7 @@ from .deadlines import chinese_date, month_before, parse_deadline
 from .model import SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import NOTE, Sheet
-from .units import EXAMPLE_PREFIX, UnitRegistry, resolution_problems
+from .units import EXAMPLE_PREFIX, UnitRegistry, resolution_problems, unit_pieces
 
 # Field -> header names that mean it. The first name is the canonical header used in workbooks.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -41,6 +41,17 @@ HEADER_SCAN_ROWS = 30
 PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]$")
 # "区财政局牵头，区税务局配合" in one cell: the units of a clause ending in 配合 (协助, 参与 …) support.
 _SUPPORT_CLAUSE = re.compile(r"([^，,；;。]+?)(?:配合|协助|协办|参与|协同)(?:落实|实施|推进)?(?=[，,；;。]|$)")
+# "区发展改革局、区财政局（牵头）、区税务局": the one marked leads, the others support.
+_LEAD_MARK = re.compile(r"[（(]牵头[）)]")
+
+
+def _lead_and_support(text: str) -> tuple[str, list[str]]:
+    """A unit cell that says within itself who only supports: the leading part, and the supporting parts."""
+    if _LEAD_MARK.search(text):
+        pieces = unit_pieces(text)
+        return "、".join(p for p in pieces if _LEAD_MARK.search(p)), [p for p in pieces if not _LEAD_MARK.search(p)]
+    supporting = [m[1] for m in _SUPPORT_CLAUSE.finditer(text)]
+    return (_SUPPORT_CLAUSE.sub("", text) if supporting else text), supporting
 
 
 def _clean(label: str) -> str:
@@ -285,8 +296,8 @@ def read_document_sheet(
             lead_cell: int | None = responsible_col
         else:
             lead_cell = lead_col
-        supporting = [m[1] for m in _SUPPORT_CLAUSE.finditer(lead_text)]
-        lead = registry.resolve(_SUPPORT_CLAUSE.sub("", lead_text) if supporting else lead_text, doc.district)
+        leading, supporting = _lead_and_support(lead_text)
+        lead = registry.resolve(leading, doc.district)
         support = registry.resolve("，".join([support_text, *supporting]).strip("，"), doc.district)
         for extra in doc.extra_support:
             support.add_units(registry.resolve(extra, doc.district).units)

@@ -93,10 +93,12 @@ def test_units_written_as_supporting_inside_the_lead_cell_support(tmp_path, colu
         ["序号", "具体措施", column],
         ["1", "做事。", "区财政局牵头，区税务局、区发展改革局配合"],
         ["2", "再做。", "区税务局负责，区财政局协助"],
+        ["3", "还做。", "区发展改革局、区财政局（牵头）、区税务局"],
     ]
-    first, second = load_workspace(make_workspace(tmp_path, rows)).tasks
+    first, second, third = load_workspace(make_workspace(tmp_path, rows)).tasks
     assert (first.lead_units, first.support_units) == (["示范区财政局"], ["示范区税务局", "示范区发展改革局"])
     assert (second.lead_units, second.support_units) == (["示范区税务局"], ["示范区财政局"])
+    assert (third.lead_units, third.support_units) == (["示范区财政局"], ["示范区发展改革局", "示范区税务局"])
     assert first.lead_text == "区财政局牵头，区税务局、区发展改革局配合"  # kept as written
 
 
