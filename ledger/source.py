@@ -30,6 +30,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "办结时限",
         "办结时间",
         "时间要求",
+        "时限要求",
+        "办理时限",
+        "截止时间",
+        "完成时间节点",
+        "推进时限",
     ),
     "lead": ("牵头单位", "牵头部门", "主责单位", "主办单位", "牵头责任单位"),
     # 责任 alone names who is responsible (the lead); beside a 牵头 column it names who supports.
