@@ -174,11 +174,12 @@ def test_a_word_table_row_merged_over_two_rows_and_a_row_without_measure(tmp_pat
 
 def test_a_merged_row_read_back_empty_from_a_pdf_adds_its_one_unit_and_is_no_heading(tmp_path):
     """A PDF gives a merged task's second row with only its own cell ("区司法局" under 配合单位): that unit joins
-    the task above, and does not become the 类别 of every later task as a heading row would."""
+    the task above, and does not become the 类别 of every later task as a heading row would; nor does a note."""
     md = "| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n| --- | --- | --- | --- | --- |\n"
     md += "| 一、优化服务 |  |  |  |  |\n"
     md += "| 1 | 推进一网通办 | 示范区财政局 | 东街道 | 2021年9月底前 |\n"
     md += "|  |  |  | 西街道 |  |\n"
+    md += "| 注：带★的为省定任务。 |  |  |  |  |\n"
     md += "| 2 | 开展专项整治 | 示范区税务局 |  | 年底前 |\n"
     (tmp_path / "list.md").write_text(md, encoding="utf-8")
     result = import_document(tmp_path / "list.md")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..source import field_of
+from ..tables import NOTE as NOTE_ROW
 from ..units import split_units
 from .blocks import Table
 from .model import ImportedTask
@@ -99,7 +100,9 @@ def _rows(
             continue
         first = next(i for i, c in enumerate(row) if c.strip())
         if len(values) == 1 and "category" not in columns and first <= columns["measure"]:
-            category = values.pop()  # a heading spanning the table; one unit alone further right is no heading
+            text = values.pop()  # a heading spanning the table; one unit alone further right is no heading
+            if not NOTE_ROW.match(text):  # nor is a note ("注：带★的为省定任务")
+                category = text
             continue
         category = at("category") or category
         if columns.get("title") != columns["measure"]:
