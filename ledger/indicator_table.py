@@ -13,7 +13,7 @@ from .config import IndicatorOptions
 from .entries import IndicatorValue
 from .model import Indicator
 from .problems import Problem
-from .progress import LIGHT_NAMES, Judgement, Light, Reported, judge, value_problems
+from .progress import LIGHT_NAMES, Judgement, Light, Reported, judge, percent_text, value_problems
 from .values import number_text
 from .wording import chinese_date
 
@@ -57,11 +57,11 @@ class IndicatorLine:
 
     @property
     def completion_text(self) -> str:
-        return "" if self.judgement.completion is None else f"{self.judgement.completion:.1f}%"
+        return "" if self.judgement.completion is None else percent_text(self.judgement.completion)
 
     @property
     def schedule_text(self) -> str:
-        return "" if self.judgement.schedule is None else f"{self.judgement.schedule:.1f}%"
+        return "" if self.judgement.schedule is None else percent_text(self.judgement.schedule)
 
     @property
     def change_text(self) -> str:

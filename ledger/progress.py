@@ -200,15 +200,21 @@ def _numeric_light(
         missed: Light = "red" if indicator.binding else "yellow"
         return missed, f"完成值{number_text(value)}{unit}，未达到目标值（{target_text}），无基期值，未计算完成率"
     gap = schedule - completion
-    said = f"完成率{completion:.1f}%"
+    said = f"完成率{percent_text(completion)}"
     if gap <= 0:
-        return "green", f"{said}，不低于序时进度（{schedule:.1f}%）"
-    behind = f"{said}，低于序时进度（{schedule:.1f}%）{gap:.1f}个百分点"
+        return "green", f"{said}，不低于序时进度（{percent_text(schedule)}）"
+    behind = f"{said}，低于序时进度（{percent_text(schedule)}）{gap:.1f}个百分点"
     if gap < options.yellow_gap:
         return "green", f"{behind}，在{options.yellow_gap:g}个百分点以内"
     if gap <= options.red_gap:
         return "yellow", behind
     return "red", f"{behind}，超过{options.red_gap:g}个百分点"
+
+
+def percent_text(value: float) -> str:
+    """完成率 or 序时进度 as shown, one decimal: a value rounding to zero is "0.0%", never "-0.0%"."""
+    text = f"{value:.1f}"
+    return f"{'0.0' if text == '-0.0' else text}%"
 
 
 def _state_of_text(text: str) -> str:

@@ -194,3 +194,9 @@ def test_a_target_written_as_a_bare_number_is_in_the_unit_of_the_table():
     assert summary(REVENUE, "1500万元", date(2021, 12, 31)) == (
         75.0, 100.0, "yellow", "完成率75.0%，低于序时进度（100.0%）25.0个百分点"
     )  # fmt: skip
+
+
+def test_a_value_at_its_baseline_is_shown_as_zero_percent_not_minus_zero():
+    """PM2.5 still at its baseline 45 (target ≤35): 完成率 is (45 − 45) ÷ (35 − 45), a negative zero in floats."""
+    reason = summary(PM25, "45", date(2021, 12, 31))[3]
+    assert reason == "完成率0.0%，低于序时进度（20.0%）20.0个百分点"
