@@ -135,6 +135,18 @@ def test_two_row_header_with_merged_responsibility_over_lead_and_support(tmp_pat
     assert (ws.tasks[0].lead_units, ws.tasks[0].support_units) == (["示范区财政局"], ["示范区税务局"])
 
 
+def test_two_row_header_with_short_sub_labels_under_responsibility(tmp_path):
+    # "责任单位" merged over "牵头 | 配合": the short forms offices print under it.
+    rows = [
+        ["序号", "具体措施", "责任单位", None, "完成时限"],
+        [None, None, "牵头", "配合", None],
+        ["1", "做事。", "区财政局", "区税务局", "年底前"],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows, merges=("A1:A2", "B1:B2", "C1:D1", "E1:E2")))
+    assert located(ws) == []
+    assert (ws.tasks[0].lead_units, ws.tasks[0].support_units) == (["示范区财政局"], ["示范区税务局"])
+
+
 def test_merged_category_applies_to_every_row_of_its_block(tmp_path):
     rows = [
         HEADER,
