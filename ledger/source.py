@@ -36,10 +36,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "完成时间节点",
         "推进时限",
     ),
-    "lead": ("牵头单位", "牵头部门", "主责单位", "主办单位", "牵头责任单位", "牵头"),  # 牵头 | 配合 under 责任单位
+    # 牵头 | 配合 and 主办 | 协办 are the short sub-labels printed under a merged 责任单位.
+    "lead": ("牵头单位", "牵头部门", "主责单位", "主办单位", "牵头责任单位", "牵头", "主办"),
     # 责任 alone names who is responsible (the lead); beside a 牵头 column it names who supports.
     "responsible": ("责任单位", "责任部门"),
-    "support": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "配合"),
+    "support": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "配合", "协办"),
 }
 FIELD_BY_HEADER = {name.lower(): key for key, names in HEADER_SYNONYMS.items() for name in names}
 HEADER_SCAN_ROWS = 30
