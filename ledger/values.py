@@ -20,7 +20,7 @@ MAGNITUDES = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 PERCENT_UNITS = ("%", "％", "百分比")
 _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _VALUE = re.compile(
-    rf"^(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
+    rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
     rf"(?P<approx2>约)?(?P<number>{_NUMBER})(?P<unit>.*?)(?P<approx3>左右|以上|以下|多)?$"
 )
 _ANOTHER_NUMBER = re.compile(r"(?<![A-Za-zμ])\d")  # m3, m2 are units, not numbers

@@ -32,6 +32,10 @@ from ledger.values import read_value, split_unit
         ("10", "亿元", 10, "10 → 10亿元"),
         ("≥2000", "万元", 2000, "≥2000 → ≥2000万元"),
         ("1.2", "万人", 1.2, "1.2 → 1.2万人"),
+        # a verb before the figure says nothing about it ("增长6.5%" does: its sign is not guessed)
+        ("完成1500万元", "万元", 1500, "完成1500万元 → 1500万元"),
+        ("累计完成2.3亿元", "万元", 23000, "累计完成2.3亿元 → 23000万元"),
+        ("达到96%", "%", 96, "达到96% → 96%"),
     ],
 )
 def test_typed_values_are_read_in_the_indicators_unit(typed, unit, value, shown):
