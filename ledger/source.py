@@ -49,6 +49,8 @@ PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]$")
 _SUPPORT_CLAUSE = re.compile(r"([^，,；;。]+?)(?:配合|协助|协办|参与|协同)(?:落实|实施|推进)?(?=[，,；;。]|$)")
 # "区发展改革局、区财政局（牵头）、区税务局": the one marked leads, the others support.
 _LEAD_MARK = re.compile(r"[（(]牵头[）)]")
+# A note giving every task units: "注：以上任务均需各街道办事处、功能区管委会落实" (ledger.toml's extra_support).
+NOTE_UNITS = re.compile(r"(?:以上|上述|以下|下列|各项|所有)(?:各项)?任务.*(?:落实|配合|参与|负责|推进|完成)")
 
 
 def _lead_and_support(text: str) -> tuple[str, list[str]]:
@@ -269,6 +271,8 @@ def read_document_sheet(
         if len(values) == 1:
             text = values.pop()
             if NOTE.match(text):
+                if NOTE_UNITS.search(text) and not doc.extra_support:
+                    problems.append(problem("tasks-note-units", **at(r, 0, text=text)))
                 continue
             if "category" not in cols:  # a heading row such as "一、推进简政放权" spanning the table
                 category = text

@@ -219,6 +219,12 @@ def test_repeated_headers_notes_and_heading_rows_are_not_tasks(tmp_path):
     ]
     ws = load_workspace(make_workspace(tmp_path, rows, doc_extra='default_deadline = "年底前"'))
     assert [(t.id, t.category) for t in ws.tasks] == [("T-1", "一、简政放权"), ("T-2", "一、简政放权")]
+    # The note gives every task more units, which extra_support says in ledger.toml: until it does, it is said.
+    assert located(ws) == [("A6", "tasks-note-units")]
+    assert "各街道" in ws.problems[0].message
+    extra = 'default_deadline = "年底前"\nextra_support = ["各街道"]'
+    said = load_workspace(make_workspace(tmp_path, rows, doc_extra=extra))
+    assert located(said) == []
 
 
 def test_ids_survive_reordering_and_text_edits(tmp_path):
