@@ -124,7 +124,7 @@ _TYPES = [
     ProblemType("units-file-not-editable", ERROR, "单位名录“{file}”是{kind}文件，无法自动修改", "用 Excel 或 WPS 把单位名录另存为 .xlsx，在 ledger.toml 中把 units_file 改为新文件后重新运行。", title="单位名录无法修改"),
     ProblemType("return-unit-succeeded", WARNING, "文件标识的单位“{named}”已更名或并入{unit}，按{unit}的报送汇总", "无需处理（单位更名、合并见 ledger units log）。", title="按新单位汇总"),
     ProblemType("tasks-example-row", WARNING, "任务清单中还留着示例行“{task_id}”，已跳过", "按示例的格式填好任务后删除示例行；任务编号一经下发不要改动，新增任务接着用新的编号。", title="示例行未删除"),
-    ProblemType("tasks-note-units", WARNING, "表中注释“{text}”为各项任务指定了单位，软件不从注释中读取单位", "在 ledger.toml 该任务清单下写明 extra_support（如 extra_support = [\"各街道\"]），这些单位即作为每项任务的配合单位。", title="注释中指定了单位"),
+    ProblemType("tasks-note-units", WARNING, "注释“{text}”为各项任务指定了单位，软件不从注释中读取单位", "在 ledger.toml 该任务清单下写明 extra_support（如 extra_support = [\"各街道\"]），这些单位即作为每项任务的配合单位。", title="注释中指定了单位"),
     ProblemType("units-example-row", WARNING, "单位名录中还留着示例行“{name}”，已跳过", "填好本单位名录后删除示例行。", title="示例行未删除"),
     ProblemType("config-key-moved", WARNING, "ledger.toml 中的 {key} 现在写在 [{section}] 段，本次仍按原设置执行", "把这一行移到 [{section}] 段下。", title="设置项已移动"),
     ProblemType("period-wrong-kind", ERROR, "本台账按{rhythm}调度，报告期{period}不是{rhythm}", "报告期写作 {form}（如 {example}）；年度、半年等汇总请用 ledger report 或 ledger status。", title="报告期与调度周期不符"),

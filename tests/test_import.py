@@ -169,6 +169,11 @@ def test_a_word_table_row_merged_over_two_rows_and_a_row_without_measure(tmp_pat
         ("3", ("示范区税务局",), (), "年底前"),
     ]
     assert [(p.code, p.cell) for p in result.problems] == [("import-row-no-measure", "表1第4行")]
+    # the note under the table gives every task units: said, as ledger check says it
+    document.add_paragraph("注：以上任务均需各街道办事处落实。")
+    document.save(str(tmp_path / "merged.docx"))
+    noted = import_document(tmp_path / "merged.docx")
+    assert [(p.code, p.cell) for p in noted.problems][-1] == ("tasks-note-units", "第1段")
     assert "（2，示范区税务局，年底前）" in result.problems[0].message
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..config import ConfigError, load_config
 from ..problems import Problem, ProblemError, problem
+from ..source import NOTE_UNITS
+from ..tables import NOTE as NOTE_ROW
 from ..tables import TableError, read_sheets
 from ..units import UnitRegistry, read_registry
 from .blocks import Block, Line, Table
@@ -110,6 +112,11 @@ def import_document(
     result.tasks, unplaced = find_tasks(blocks, registry)
     result.problems += [
         problem(u.code, file=where, cell=u.where, text=restore(u.text)) for u in unplaced
+    ]
+    result.problems += [  # "注：以上任务均需各街道落实": units for every task, which ledger.toml's extra_support says
+        problem("tasks-note-units", file=where, cell=b.where, text=restore(b.text.strip()))
+        for b in blocks
+        if isinstance(b, Line) and NOTE_ROW.match(b.text.strip()) and NOTE_UNITS.search(b.text) and "以下" not in b.text
     ]
     for task in result.tasks:
         task.measure, task.title, task.category = restore(task.measure), restore(task.title), restore(task.category)
