@@ -30,6 +30,8 @@ _CN_DATE_NUMBER = re.compile(r"([〇零一二三四五六七八九十]+)(?=[年�
 # Words around a deadline that do not change it: "到2025年底前", "力争6月底前", "于每季度…".
 _LEAD_WORDS = re.compile(r"^(?:-|力争|确保|争取|要在|要于|在|于|到|至|截至|截止)")
 _MONTH_BEFORE = re.compile(r"(?<![\d.\-/])\d{1,2}月份?(?:之前|以前|前)(?!后)")  # "9月前后" is around it
+_STARTS = re.compile(r"启动|开工|动工|开始")
+_ENDS = re.compile(r"完成|建成|完工|竣工|到位|办结|结束|投用|投运")
 # Words after it that say the work is done by then ("2021年上半年完成"); "…启动" is a start, not an end.
 _DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
 
@@ -110,6 +112,13 @@ def month_before(deadline: Deadline) -> bool:
     """Whether a date was written "6月前": before June, or by its end? It is read as the month's end (no task
     turns overdue a month early), and the reader says so (deadline-month-before) rather than pass it as fact."""
     return deadline.kind == "date" and bool(_MONTH_BEFORE.search(_normalise(deadline.raw)))
+
+
+def start_only(deadline: Deadline) -> bool:
+    """Whether the words only say when the work starts ("2021年底前启动", "…开工建设"): the date is counted as its
+    end all the same, and the reader says so (deadline-start-only) rather than pass it as the completion date."""
+    text = _normalise(deadline.raw)
+    return deadline.kind == "date" and bool(_STARTS.search(text)) and not _ENDS.search(text)
 
 
 def _year(found: str | None, default: int | None) -> int:

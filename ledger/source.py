@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from .cells import task_id_of
 from .config import DocumentConfig
-from .deadlines import chinese_date, month_before, parse_deadline
-from .model import SourceRef, Task
+from .deadlines import chinese_date, month_before, parse_deadline, start_only
+from .model import Deadline, SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import NOTE, Sheet
 from .units import EXAMPLE_PREFIX, UnitRegistry, resolution_problems, unit_pieces
@@ -164,6 +164,15 @@ def _at(row: list[str], column: int | None) -> str:
     return row[column].strip()
 
 
+def _deadline_doubt(deadline: Deadline) -> str | None:
+    """The problem to say of a deadline read with a doubt the words leave: "6月前", "年底前启动"."""
+    if month_before(deadline):
+        return "deadline-month-before"
+    if start_only(deadline):
+        return "deadline-start-only"
+    return None
+
+
 def _task_rows(sheet: Sheet, header: Header) -> list[tuple[int, list[str]]]:
     """The body's rows (0-based index, cells), with a task spread over rows merged under one 序号 made whole.
 
@@ -295,9 +304,9 @@ def read_document_sheet(
             problems.append(problem("deadline-unparsed", **at(r, cols.get("deadline"), raw=deadline.raw)))
         elif deadline.kind == "none":
             problems.append(problem("deadline-missing", **at(r, cols.get("deadline"), task_id=task_id)))
-        elif month_before(deadline) and deadline.due is not None:
+        elif deadline.due is not None and (doubt := _deadline_doubt(deadline)):
             due = chinese_date(deadline.due)
-            problems.append(problem("deadline-month-before", **at(r, cols.get("deadline"), raw=deadline.raw, due=due)))
+            problems.append(problem(doubt, **at(r, cols.get("deadline"), raw=deadline.raw, due=due)))
         lead_text = _at(row, lead_col)
         support_text = "，".join(t for t in (_at(row, c) for c in support_cols) if t)
         if not lead_text and responsible_col is not None and responsible_col in support_cols:

@@ -365,6 +365,19 @@ def test_a_month_written_without_its_end_is_read_as_the_months_end_and_said(tmp_
     assert "2021年6月30日" in ws.problems[0].message
 
 
+def test_a_deadline_that_only_says_when_to_start_is_read_as_the_end_and_said(tmp_path):
+    # "2021年底前启动" gives no completion date: 2021年12月31日 is counted, and the office is told.
+    rows = [
+        HEADER,
+        [*ROW[:4], "2021年底前启动", *ROW[5:]],
+        ["2", *ROW[1:4], "2021年6月底前启动，12月底前完成", *ROW[5:]],
+        ["3", *ROW[1:4], "2021年底前开工建设", *ROW[5:]],
+    ]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [("E2", "deadline-start-only"), ("E4", "deadline-start-only")]
+    assert [t.deadline.due for t in ws.tasks] == [date(2021, 12, 31)] * 3
+
+
 def test_missing_lead(tmp_path):
     ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:5], "", "区税务局"]]))
     assert located(ws) == [("F2", "lead-missing")]
