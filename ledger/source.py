@@ -94,11 +94,14 @@ def _combine(upper: str, lower: str) -> str:
 
 
 def _columns(labels: list[str], overrides: dict[str, str]) -> dict[str, int]:
-    """Field -> column. A table whose only task text is a title-like column (重点任务) takes it as the measure."""
+    """Field -> column. A table whose only task text is a title-like column (重点任务) takes it as the measure; of
+    two task-text columns ("工作任务 | 具体措施") the broader one left is the title, the one right the measure."""
     columns: dict[str, int] = {}
     for i, label in enumerate(labels):
         key = field_of(label, overrides) if label else None
-        if key and key not in columns:
+        if key == "measure" and "measure" in columns and "title" not in columns and labels[columns[key]] != label:
+            columns["title"], columns["measure"] = columns["measure"], i
+        elif key and key not in columns:
             columns[key] = i
     if "measure" not in columns and "title" in columns:
         columns["measure"] = columns.pop("title")

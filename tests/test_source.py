@@ -102,6 +102,14 @@ def test_units_written_as_supporting_inside_the_lead_cell_support(tmp_path, colu
     assert first.lead_text == "区财政局牵头，区税务局、区发展改革局配合"  # kept as written
 
 
+@pytest.mark.parametrize("general", ["工作任务", "主要任务", "任务内容"])
+def test_two_task_text_columns_are_the_title_then_the_measure(tmp_path, general):
+    """ "工作任务 | 具体措施": the broader column left is the task's name, the detailed one right its measure."""
+    rows = [["序号", general, "具体措施", "牵头单位"], ["1", "优化布局", "落实“三线一单”。", "区财政局"]]
+    task = load_workspace(make_workspace(tmp_path, rows)).tasks[0]
+    assert (task.title, task.measure, task.extra) == ("优化布局", "落实“三线一单”。", {})
+
+
 def test_only_responsible_units_written_makes_them_lead(tmp_path):
     rows = [["序号", "具体措施", "牵头单位", "责任单位"], ["1", "做事。", "", "区税务局、区财政局"]]
     task = load_workspace(make_workspace(tmp_path, rows)).tasks[0]
