@@ -195,6 +195,14 @@ def test_a_merged_row_read_back_empty_from_a_pdf_adds_its_one_unit_and_is_no_hea
     assert [t.category for t in result.tasks] == ["一、优化服务", "一、优化服务"]
 
 
+def test_a_table_with_a_task_name_column_before_the_measure(tmp_path):
+    md = "| 序号 | 工作任务 | 具体措施 | 牵头单位 |\n| --- | --- | --- | --- |\n"
+    md += "| 1 | 优化布局 | 落实“三线一单”。 | 示范区财政局 |\n"
+    (tmp_path / "list.md").write_text(md, encoding="utf-8")
+    [task] = import_document(tmp_path / "list.md").tasks
+    assert (task.title, task.measure, task.extra) == ("优化布局", "落实“三线一单”。", {})
+
+
 def test_markdown_and_html_tables(tmp_path):
     md = "# 任务清单\n\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
     md += "| 1 | 建设公园 | 示范区财政局、示范区税务局 | 2021年底前 |\n"

@@ -32,7 +32,9 @@ def header_columns(labels: list[str]) -> dict[str, int]:
                 key = "measure"
             elif plain in ("配合单位", "协同单位", "参与单位", "配合部门"):
                 key = "support"
-        if key and key not in columns:
+        if key == "measure" and "measure" in columns and "title" not in columns and labels[columns[key]] != label:
+            columns["title"], columns["measure"] = columns["measure"], i  # "工作任务 | 具体措施", as source reads it
+        elif key and key not in columns:
             columns[key] = i
     if "measure" not in columns and "title" in columns:
         columns["measure"] = columns.pop("title")
