@@ -22,6 +22,9 @@ BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-1
 DELIMITERS = (",", "\t", ";")
 # A note under a table ("注：以上任务均需…", "备注：…"): read by neither a task list nor an indicator list.
 NOTE = re.compile(r"^(注|备注|说明)[:：]")
+# Why a workbook the readers gave up on cannot be read, in the office's words: the readers' own messages are
+# English ("Cannot detect file format", BadZipFile) and name nothing a clerk can act on.
+UNREADABLE_WORKBOOK = "不是有效的工作簿：文件可能已损坏、正被其他程序占用，或是改了扩展名的其他文件"
 
 
 class TableError(ProblemError):
@@ -94,7 +97,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             sheets.append(Sheet(meta.name, rows, merged))
         return sheets
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, python_calamine.CalamineError) as exc:
-        raise TableError("file-unreadable", reason=f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from exc
+        raise TableError("file-unreadable", reason=UNREADABLE_WORKBOOK) from exc
 
 
 def _read_xlsx_openpyxl(path: Path) -> list[Sheet]:
@@ -116,7 +119,7 @@ def _read_xls(path: Path) -> list[Sheet]:
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
-        raise TableError("file-unreadable", reason=f"不是有效的 .xls 工作簿（{exc}）") from exc
+        raise TableError("file-unreadable", reason=UNREADABLE_WORKBOOK) from exc
     sheets = []
     for ws in book.sheets():
         rows = []
@@ -177,7 +180,7 @@ def text_rows(data: bytes) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise TableError("file-unreadable", reason=f"文本表格格式有误（{str(exc)[:80]}）") from exc
+        raise TableError("file-unreadable", reason="文本表格格式有误（如引号不成对，或一格内容过长）") from exc
 
 
 def write_template(

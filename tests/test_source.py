@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -396,6 +397,7 @@ def test_corrupt_workbook(tmp_path):
     (tmp_path / "source" / "tasks" / "tasks.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     ws = load_workspace(tmp_path)
     assert [(p.file, p.code) for p in ws.problems] == [("source/tasks/tasks.xlsx", "file-unreadable")]
+    assert not re.search("[A-Za-z]", ws.problems[0].message), ws.problems[0].message  # not the reader's English
 
 
 def test_workbook_without_a_task_table(tmp_path):
