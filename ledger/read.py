@@ -53,6 +53,9 @@ CSV_INTEGER = r"-?(?:0|[1-9]\d{0,14})"  # no leading zero: 0634… is a phone nu
 CSV_DECIMAL = r"-?(?:0|[1-9]\d{0,14})\.\d+"
 CSV_DATE = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
 FORMULA_ELEMENT = re.compile(rb"<f[ >/]")
+ERROR_VALUE = b' t="e"'  # a cell holding an error value (#N/A typed, #DIV/0! saved), which calamine gives empty
+# A cell of an error value and the value: compiled (by `re`) only for a sheet that holds one.
+CELL_WITH_ERROR = rb'(?s)<c r="([A-Z]{1,3}[0-9]+)"[^>]*? t="e"[^>]*(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>'
 # The last-saved time: dcterms:modified in docProps/core.xml, dc:date in an .ods's meta.xml (any prefix).
 XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
@@ -244,14 +247,27 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int],
     xml = archive.read(path)
     found = {}
     for match in re.finditer(CELL_WITH_FORMULA, xml):
-        ref = match.group(1).decode()
-        letters = ref.rstrip("0123456789")
-        column = 0
-        for ch in letters:
-            column = column * 26 + ord(ch) - 64
         text = html.unescape((match.group(2) or b"").decode("utf-8"))  # XML character references
-        found[(int(ref[len(letters) :]) - 1, column - 1)] = text
+        found[_position(match.group(1))] = text
     return found
+
+
+def _put_error_values(archive: zipfile.ZipFile, path: str, rows: list[list[object]]) -> None:
+    """Each error value of a worksheet part into the grid as the text its cell shows: "#N/A" a unit typed (Excel and
+    WPS keep it as an error, not as text) or "#DIV/0!" a formula saved. calamine gives such a cell empty, and what
+    the unit put there would vanish without a word."""
+    import html  # here, as for formulas: only a sheet with an error value needs it
+
+    for match in re.finditer(CELL_WITH_ERROR, archive.read(path)):
+        r, c = _position(match.group(1))
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = html.unescape(match.group(2).decode("utf-8"))
+
+
+def _position(ref: bytes) -> tuple[int, int]:
+    """A cell name ("B7") as 0-based (row, column)."""
+    letters = ref.rstrip(b"0123456789")
+    return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
 def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
@@ -349,10 +365,10 @@ def _plain_extent(text: bytes) -> tuple[int, int, int] | None:
 
 
 def _near_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool | None:
-    """Whether a worksheet part holds a formula, when it is in the plain form and within NEAR_EXTENT, which the
-    caps allow; None otherwise, for `_xlsx_extent`'s count. Three searches that find nothing in an ordinary
-    return, instead of the position of every cell: the count made the check cost near what calamine's read of
-    the whole workbook does."""
+    """Whether a worksheet part holds a formula or an error value (`_looked_into`), when it is in the plain form
+    and within NEAR_EXTENT, which the caps allow; None otherwise, for `_xlsx_extent`'s count. A few searches that
+    find nothing in an ordinary return, instead of the position of every cell: the count made the check cost near
+    what calamine's read of the whole workbook does."""
     if _beyond(*NEAR_EXTENT, limits):
         return None
     formulas = False
@@ -360,11 +376,17 @@ def _near_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
     for text in _tag_chunks(archive, info):
         if _irregular(text) or FAR_POSITION.search(text):
             return None
-        formulas = formulas or FORMULA_ELEMENT.search(text) is not None
+        formulas = formulas or _looked_into(text)
         row_tags += text.count(b"<row ")
         if row_tags > NEAR_EXTENT[0]:
             return None
     return formulas
+
+
+def _looked_into(text: bytes) -> bool:
+    """Whether a chunk of a worksheet part holds what calamine does not give whole: a formula (calamine gives its
+    saved value, not the formula) or an error value (calamine gives an empty cell)."""
+    return FORMULA_ELEMENT.search(text) is not None or ERROR_VALUE in text
 
 
 def _tag_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -389,7 +411,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
     formulas = False
     in_row = 0  # cells of the row still open at the end of the last chunk
     for text in _tag_chunks(archive, info):
-        formulas = formulas or FORMULA_ELEMENT.search(text) is not None
+        formulas = formulas or _looked_into(text)
         plain = _plain_extent(text)
         if plain is not None:  # every row and cell names its position: one quick pass
             row_tags += plain[2]
@@ -471,8 +493,8 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
 
 def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits) -> dict[str, str]:
     """Every sheet of a workbook within the caps, checked before it is read; the sheets of an .xlsx that hold a
-    formula (name -> part), found in the same pass (most returns have none; an <formula1> of a validation is
-    none). Raises ReturnError."""
+    formula or an error value (name -> part), found in the same pass (most returns have neither; an <formula1> of
+    a validation is none). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         with_formulas = {}
@@ -653,6 +675,8 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             part = with_formulas.get(name)
             formulas = _formula_cells(archive, part) if archive and part else ods_formulas.get(name, {})
+            if archive and part:
+                _put_error_values(archive, part, rows)
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise

@@ -103,6 +103,20 @@ def test_a_status_only_the_office_decides_is_wrong_with_a_hint(ws_root, tmp_path
     assert report.suspended == report.cancelled == [] and report.closed_tasks == []  # the unit decides none
 
 
+def test_an_error_value_a_unit_typed_lands_as_the_text_its_cell_shows(ws_root, tmp_path):
+    def edit(book):
+        sheet = book["牵头任务"]
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "DQ-60")
+        column = next(c for c in range(1, sheet.max_column + 1) if sheet.cell(2, c).value == "存在问题")
+        typed = sheet.cell(row, column)
+        typed.value, typed.data_type = "#N/A", "e"  # Excel and WPS keep a typed #N/A as an error value
+
+    answers = {"DQ-60": {"完成状态": "序时推进", "本月进展": "正在推进。"}}
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers, edit=edit)
+    _, result = merged(ws_root, path)
+    assert entry(result, "DQ-60").issues == "#N/A"
+
+
 def test_value_problems_each_name_their_cell(ws_root, tmp_path):
     answers = {
         "DQ-34": {"完成状态": "完成", "本月进展": "粘贴来的状态"},
