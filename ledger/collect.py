@@ -282,8 +282,8 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
             notes.append(problem("collect-not-mail", file=source, reason="没有发件人、日期、主题等邮件头"))
             return []
         items, passed, lost = attachments_of(message, source, received)
-    except Exception as exc:  # the email package raises many kinds of error on hostile headers
-        items, passed, lost = [], [f"邮件无法解析（{type(exc).__name__}）"], []
+    except Exception:  # the email package raises many kinds of error on hostile headers
+        items, passed, lost = [], ["邮件格式损坏，无法解析（请对方重新发送）"], []
     if not items:
         notes.append(nothing_taken(source, passed))
     notes += [problem("mail-attachment-empty", file=source, name=name) for name in lost if items]
