@@ -56,7 +56,9 @@ _DAY = re.compile(
 _TEN_DAYS = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(上|中|下)旬(?:末)?{_BEFORE}$")
 _MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
 _YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
-_WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年$")
+_WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年(?:持续推进|持续实施|持续开展)?$")
+# A month range written without its year ("6-9月"): the months of the ledger's year, as "6月-9月" is.
+_SHORT_MONTH_RANGE = re.compile(r"^\d{1,2}月?-\d{1,2}月")
 _HALF = re.compile(rf"^{_YEAR}?(上|下)半年(?:底|末)?{_BEFORE}$")
 _QUARTER = re.compile(rf"^{_YEAR}?第?([一二三四1-4])季度(?:底|末)?{_BEFORE}$")
 _YEAR_ONLY = re.compile(rf"^(\d{{4}})年?{_BEFORE}$")
@@ -139,6 +141,10 @@ def _parse(s: str, raw: str, year: int | None) -> Deadline | None:
 def _parse_whole(s: str, raw: str, year: int | None) -> Deadline | None:
     if not s:
         return None
+    if "年度" in s:  # "2021年度": the year as a whole, as 全年; "2021-2022年度": those years
+        s = re.sub(r"^(\d{4})年度$", r"\1年全年", s).replace("年度", "年")
+    if year is not None and _SHORT_MONTH_RANGE.match(s):
+        s = f"{year}年{s}"
     for word, every in _RECURRING.items():
         if s.startswith(word):
             return Deadline(raw, "recurring", every=every)

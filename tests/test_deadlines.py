@@ -123,6 +123,10 @@ def test_deadline_state():
         ("二〇二一年十二月底前", "date", None, date(2021, 12, 31)),
         ("二〇二二年三月二十日前", "date", None, date(2022, 3, 20)),
         ("十月底前", "date", None, date(2021, 10, 31)),
+        ("2021年度", "range", date(2021, 1, 1), date(2021, 12, 31)),
+        ("2021—2022年度", "range", date(2021, 1, 1), date(2022, 12, 31)),
+        ("6-9月", "range", date(2021, 6, 1), date(2021, 9, 30)),
+        ("全年持续推进", "range", date(2021, 1, 1), date(2021, 12, 31)),
     ],
 )
 def test_forms_of_real_documents(text, kind, start, due):
