@@ -178,6 +178,7 @@ class UnitLine(Completion):
     contact: str = ""
     phone: str = ""
     own_done: int = 0  # 本单位已完成: its own answer is 已完成, whatever the co-leads said
+    asked: int = 0  # the tasks it leads that this round asks about: neither done in an earlier round nor closed
     unanswered: int = 0  # tasks it leads without a status of the list in its own answer
     delays: int = 0  # 存在问题 of this round naming a problem, on the tasks it leads
     returned: bool = False  # a return of the unit was merged
@@ -999,6 +1000,7 @@ def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -
     if t.carried or t.closed:
         line.own_done += t.carried
         return
+    line.asked += 1
     own_entry = next((e for e in t.leads if e.unit == line.unit), None)
     own = normalise_status(own_entry.status) if own_entry else ""
     line.own_done += own == DONE_STATUS

@@ -141,12 +141,12 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         [9, 40, 24, 12, 50],
         stream=True,  # as long as the task table on a large ledger, and charted nowhere
     )
-    contacts = [[u.unit, u.led, u.contact, u.phone] for u in report.missing_units]
+    contacts = [[u.unit, u.asked, u.contact, u.phone] for u in report.missing_units]
     table_sheet(
         book,
         "未报送单位",
         f"{label}未报送单位",
-        ["单位", "牵头任务数", "联系人", "联系电话"],
+        ["单位", "本期牵头任务数", "联系人", "联系电话"],
         contacts,
         [30, 10, 12, 16],
     )

@@ -647,11 +647,13 @@ def assert_one_definition(ws, period, report, paths, previous):
     carried = {t.task.id for t in report.tasks if t.carried}
     errors = Counter(p["unit"] for p in data["problems"] if p["severity"] == "error" and p["unit"])
     counted = [x.task for x in report.tasks]  # the round's tasks: those done in earlier rounds too
+    closed = {x.task.id for x in report.tasks if x.closed}
     for u in report.units:
         led = [t for t in counted if u.unit in t.lead_units]
         done = sum(t.id in carried or status[t.id] == "已完成" for t in led)
         own = sum(t.id in carried or lead.get((t.id, u.unit), {}).get("status", "").strip() == "已完成" for t in led)
-        assert (u.led, u.done, u.own_done) == (len(led), done, own), u.unit
+        asked = [t for t in led if t.id not in carried and t.id not in closed]  # what the round asks about
+        assert (u.led, u.done, u.own_done, u.asked) == (len(led), done, own, len(asked)), u.unit
     # the reporting states add up to the units due
     assert sum(report.reporting_counts.values()) == len(report.units)
     # praise: on time, no errors, every led task answered from the list, none behind/overdue/stalled/invalid
@@ -680,6 +682,10 @@ def assert_one_definition(ws, period, report, paths, previous):
         assert rows[u.unit]["报送情况"] == u.reporting
         if u.led:
             assert f"（{u.done}/{u.led}）" in page
+    missing = {r[0]: r[1] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert missing == {u.unit: u.asked for u in report.missing_units}
+    for u in report.missing_units:
+        assert f"{u.unit}（本期牵头任务{u.asked}项" in page
     good = "、".join(f"{u.unit}（完成{u.completion_text}）" for u in report.good_units)
     assert (good in document) if good else "本期没有同时满足以下条件的单位" in document
     assert report.reporting_text() in document and report.reporting_text() in page
