@@ -18,7 +18,11 @@ STRAY_SPACE = rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z{_CJK}])|(?<=[0-9A-Za-z])[ \t]+
 
 # What steers a terminal or reorders text on it: C0 controls but tab and newline, DEL, C1 controls (CSI, OSC …),
 # and the bidirectional marks, embeddings, overrides and isolates.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_STEERING = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+UNPRINTABLE = re.compile(f"[\r{_STEERING}]")
+# The same on a page or in a mail, where a carriage return (a line break typed on Windows arrives as "\r\n") is
+# white space, not a cursor sent back over the line.
+UNSEEN = re.compile(f"[{_STEERING}]")
 # Characters that show nothing yet change text: soft hyphens, zero-width characters, the byte-order mark, the
 # bidirectional marks, embeddings, overrides and isolates ("gpj.exe" shown reversed).
 HIDDEN = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -53,10 +57,15 @@ def tidy(text: str) -> str:
     return re.sub(STRAY_SPACE, "", text)
 
 
-def printable(text: str) -> str:
-    """Text safe to print on a terminal: what would move the cursor, retitle the window, hide or reorder text
-    (ESC, OSC, CSI, bidi overrides …) is shown escaped (\\x1b, \\u202e), so the clerk sees something was there."""
-    return UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+def printable(text: str, *, page: bool = False) -> str:
+    """Text safe to print on a terminal (or, with `page`, on a page or in a mail): what would move the cursor,
+    retitle the window, hide or reorder text (ESC, OSC, CSI, bidi overrides …) is shown escaped (\\x1b, \\u202e),
+    so the clerk sees something was there."""
+    return (UNSEEN if page else UNPRINTABLE).sub(_escaped, text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return ascii(found.group())[1:-1]
 
 
 def task_id_of(text: str) -> str:

@@ -49,7 +49,7 @@ from .problems import ERROR
 from .records import append_record, read_records, write_aside
 from .report import awaiting_redo, sent_back_returns
 from .schedule import resubmit_due, round_due
-from .templating import template
+from .templating import filled
 from .wording import chinese, chinese_date
 from .workspace import Workspace
 
@@ -147,7 +147,7 @@ def _context(ws: Workspace, period: Period, unit: str) -> dict:
 
 def _render(ws: Workspace, name: str, **values: object) -> str:
     """A mail template filled in, without the Western spaces a title or an address line may bring."""
-    return tidy(template(ws.root, name).render(**values).strip())
+    return tidy(filled(ws.root, name, **values).strip())
 
 
 def _recipients(ws: Workspace, unit: str, no_email: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ the same figures from the report itself.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from .report import (
     MonthlyReport,
 )
 from .report_workbook import write_xlsx
-from .templating import template
+from .templating import pieces
 from .wording import chinese
 from .workspace import Workspace
 
@@ -110,12 +109,9 @@ def write_html(ws: Workspace, report: MonthlyReport, path: Path, context: dict |
     """report.html, written as the template produces it: on a large ledger the page is tens of megabytes, and
     holding it whole (then its UTF-8 copy) was most of the report's peak memory. `context`: report_context(report),
     when the caller has it already."""
-    chunks = template(ws.root, "report.html.j2").generate(**(context or report_context(report)))
-    # replaced whole: a template that fails leaves the last page; written a few thousand of the template's
-    # pieces at a time (hundreds of thousands on a large ledger: a write each cost more than the joins)
+    # replaced whole: a template that fails leaves the last page
     with written_aside(path) as aside, aside.temporary.open("w", encoding="utf-8") as out:
-        while piece := "".join(itertools.islice(chunks, 4096)):
-            out.write(piece)
+        out.writelines(pieces(ws.root, "report.html.j2", **(context or report_context(report))))
     assert aside.written is not None
     return aside.written
 

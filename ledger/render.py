@@ -60,7 +60,7 @@ from .progress import QUALITATIVE_STATES, by_state
 from .records import write_aside
 from .schedule import round_due
 from .task_changes import with_changes
-from .templating import template
+from .templating import filled
 from .wording import chinese_date
 from .workspace import Workspace, tasks_by_unit
 from .xlsx import (
@@ -519,7 +519,9 @@ def instructions_text(
     detail = SUPPORT_DETAIL_SHEET if any(p.name == SUPPORT_DETAIL_SHEET for p in plans) else ""
     fill = [round_header(c.header, period) for plan in plans for c in plan.fill]
     office = ws.config.office
-    text = template(ws.root, "instructions.txt.j2").render(
+    text = filled(
+        ws.root,
+        "instructions.txt.j2",
         title=ws.config.title,
         unit=unit,
         period=str(period),

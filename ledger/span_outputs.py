@@ -24,7 +24,7 @@ from .processes import in_processes
 from .report import LIGHT_NAMES
 from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, indicator_sheet, lights_chart, set_aside_sheet
 from .span import SpanReport, SpanTask, SpanUnit
-from .templating import template
+from .templating import pieces
 from .wording import chinese, without_spaces
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, page_header, table_sheet
@@ -181,11 +181,10 @@ def replaced(path: Path, write: Callable[[Path], object]) -> Path:
 def write_span_html(ws: Workspace, report: SpanReport, path: Path) -> Path:
     """report.html from span.html.j2 (the office's or the packaged one), written as it renders: a year's page
     lists every task, tens of megabytes on a large ledger."""
-    chunks = template(ws.root, "span.html.j2").generate(**span_context(report))
 
     def write(unfinished: Path) -> None:
         with unfinished.open("w", encoding="utf-8") as out:
-            out.writelines(chunks)
+            out.writelines(pieces(ws.root, "span.html.j2", **span_context(report)))
 
     return replaced(path, write)
 

@@ -39,8 +39,8 @@ EVIL_UNIT = f"示范区{IMAGE}{{{{ 7*7 }}}}局"  # unit names are split at / and
 EVIL_CONTACT = f"{SCRIPT}张三"
 OFFICE_TAIL = "\\1\\g<0>"  # a replacement template's group references, were the name used as one
 # What Excel stores as _x001B_ and calamine reads back as the character: ESC, a colour sequence, a bidi override
-# that would show "exe.jpg" as "gpj.exe" backwards.
-STEERING = "计划_x001B_[31m红字\u202egpj.exe"
+# that would show "exe.jpg" as "gpj.exe" backwards; and a line break typed on Windows (_x000D_ then a newline).
+STEERING = "计划_x000D_\n_x001B_[31m红字\u202egpj.exe"
 
 
 def shown(text: str) -> str:
@@ -122,10 +122,10 @@ def test_nothing_planted_runs_in_the_report_page_and_all_of_it_is_shown(hostile)
 
 def test_control_and_bidi_characters_a_unit_typed_are_shown_escaped_on_the_page(hostile):
     _, merged, paths = hostile
-    assert any(e.progress.endswith("计划\x1b[31m红字\u202egpj.exe") for e in merged.entries)  # merged as typed
-    page = paths[1].read_text(encoding="utf-8")
+    assert any(e.progress.endswith("计划\r\n\x1b[31m红字\u202egpj.exe") for e in merged.entries)  # merged as typed
+    page = paths[1].read_bytes().decode("utf-8")  # as written: no newline translation
     assert "\x1b" not in page and "\u202e" not in page
-    assert "计划\\x1b[31m红字\\u202egpj.exe" in page
+    assert "计划\r\n\\x1b[31m红字\\u202egpj.exe" in page  # the line break stays white space on a page
 
 
 def test_template_expressions_typed_by_units_are_not_evaluated_in_the_bulletin(hostile):

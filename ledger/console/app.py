@@ -20,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..cells import printable
 from ..config import ConfigError
 from ..model import Period
 from ..paths import WorkspacePaths
 from ..problems import ERROR, ProblemError, problem
 from ..records import current_user, read_records
 from ..schedule import period_kind_error
-from ..templating import visible
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
@@ -108,7 +108,6 @@ class Console:
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
-            finalize=visible,
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -129,7 +128,8 @@ class Console:
             shown_instead=shown_instead(request, context.get("period")),
             **context,
         )
-        return HTMLResponse(text, headers=SECURITY_HEADERS)
+        # control and bidi characters a unit typed shown escaped, as on report.html (templating.pieces)
+        return HTMLResponse(printable(text, page=True), headers=SECURITY_HEADERS)
 
     def known_host(self, request: Request) -> bool:
         return request.headers.get("host", "").lower() in self.hosts
