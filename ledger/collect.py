@@ -389,34 +389,22 @@ def _file_items(
             notes.append(problem("collect-not-mail", file=shown, reason=reason))
         for key in keys:
             yield from read_message(box.get_bytes(key), f"{shown}#{key}", notes)
-    elif received is not None:
-        yield from _unpacked(
-            Incoming(
-                name=readable(path.name),
-                data=path.read_bytes(),
-                received_at=received,
-                received_how="given",
-                origin="file",
-                source_path=shown,
-            ),
-            notes,
-        )
     else:
-        try:
-            modified = datetime.fromtimestamp(path.stat().st_mtime, zone)
-        except (OverflowError, OSError, ValueError):  # a modification time beyond the calendar
-            modified = datetime(1970, 1, 1, tzinfo=UTC)  # outside every window: the collection time is used
-        yield from _unpacked(
-            Incoming(
-                name=readable(path.name),
-                data=path.read_bytes(),
-                received_at=modified,
-                received_how="mtime",
-                origin="file",
-                source_path=shown,
-            ),
-            notes,
+        how: ReceivedHow = "given" if received is not None else "mtime"
+        if received is None:
+            try:
+                received = datetime.fromtimestamp(path.stat().st_mtime, zone)
+            except (OverflowError, OSError, ValueError):  # a modification time beyond the calendar
+                received = datetime(1970, 1, 1, tzinfo=UTC)  # outside every window: the collection time is used
+        file = Incoming(
+            name=readable(path.name),
+            data=path.read_bytes(),
+            received_at=received,
+            received_how=how,
+            origin="file",
+            source_path=shown,
         )
+        yield from _unpacked(file, notes)
 
 
 class _Shelf:
