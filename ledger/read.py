@@ -240,11 +240,11 @@ def _local(name: str) -> str:
     return name.rpartition("}")[2]
 
 
-def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], str]:
-    """Formula cells and their text ("" for the followers of a shared formula, which carry none)."""
+def _formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """Formula cells of a worksheet part and their text ("" for the followers of a shared formula, which carry
+    none)."""
     import html  # here: most returns hold no formula, and html.entities is a large table to load
 
-    xml = archive.read(path)
     found = {}
     for match in re.finditer(CELL_WITH_FORMULA, xml):
         text = html.unescape((match.group(2) or b"").decode("utf-8"))  # XML character references
@@ -252,13 +252,13 @@ def _formula_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int],
     return found
 
 
-def _put_error_values(archive: zipfile.ZipFile, path: str, rows: list[list[object]]) -> None:
+def _put_error_values(xml: bytes, rows: list[list[object]]) -> None:
     """Each error value of a worksheet part into the grid as the text its cell shows: "#N/A" a unit typed (Excel and
     WPS keep it as an error, not as text) or "#DIV/0!" a formula saved. calamine gives such a cell empty, and what
     the unit put there would vanish without a word."""
     import html  # here, as for formulas: only a sheet with an error value needs it
 
-    for match in re.finditer(CELL_WITH_ERROR, archive.read(path)):
+    for match in re.finditer(CELL_WITH_ERROR, xml):
         r, c = _position(match.group(1))
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = html.unescape(match.group(2).decode("utf-8"))
@@ -497,7 +497,7 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
     a validation is none). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
-        with_formulas = {}
+        looked_into = {}
         for info in archive.infolist():
             name = paths.get(info.filename.lower())  # every part of that name, whatever its case
             if name is not None:
@@ -506,8 +506,8 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
                     rows, columns, formulas = _xlsx_extent(archive, info, limits)
                     _check_extent(name, rows, columns, limits)
                 if formulas:
-                    with_formulas[name] = info.filename
-        return with_formulas
+                    looked_into[name] = info.filename
+        return looked_into
     extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
     for name, (rows, columns) in extents.items():
         _check_extent(name, rows, columns, limits)
@@ -658,7 +658,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     else:
         raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:
-        with_formulas = check_extent(data, archive, form, limits)
+        looked_into = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
@@ -673,10 +673,13 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                 meta_rows = rows
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            part = with_formulas.get(name)
-            formulas = _formula_cells(archive, part) if archive and part else ods_formulas.get(name, {})
-            if archive and part:
-                _put_error_values(archive, part, rows)
+            part = looked_into.get(name)
+            if archive and part:  # read once for both
+                xml = archive.read(part)
+                formulas = _formula_cells(xml)
+                _put_error_values(xml, rows)
+            else:
+                formulas = ods_formulas.get(name, {})
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise
