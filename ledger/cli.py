@@ -766,14 +766,16 @@ def _print_span_status(built: SpanReport) -> None:
     """A half-year or a year: completion, then every unit's reporting record over the rounds."""
     echo(built.coverage_text())
     echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
+    echo(f"{built.reporting_text()}。")
     table = new_table(title=f"{built.heading}各单位报送情况")
-    for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "待确认", "有误", "按时率"):
+    for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "待确认", "有误", "报送率", "按时率"):
         table.add_column(column, overflow="fold")
     for u in built.units:
         table.add_row(
             shown(u.unit),
             f"{u.completion_text}（{chinese(u.completion)}）",
             *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.held, u.with_errors)),
+            chinese(u.returned_rate),
             chinese(u.on_time_rate),
         )
     _console(False).print(table)

@@ -12,7 +12,7 @@ last round with data (`report.round_indicators`), so the span's outputs and that
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from .clock import today
@@ -63,14 +63,12 @@ class SpanTask:
 
 
 @dataclass(kw_only=True)
-class SpanUnit(Completion):
-    """A unit over the span: `led` counts the tasks it leads (co-led ones included), `done` those done at the
-    end of the span (every lead said 已完成); and its reporting record over the rounds."""
+class ReportingRecord:
+    """How reporting went over the rounds of a span, for a unit or all units together. Two rates, kept apart as
+    DHIS2 keeps completeness and timeliness: 报送率 = rounds returned ÷ rounds due, 按时报送率 = rounds returned on
+    time ÷ rounds due."""
 
-    unit: str
-    contact: str = ""
-    phone: str = ""
-    rounds_due: int = 0  # rounds in which it had an open task
+    rounds_due: int = 0  # rounds in which the unit had an open task
     returned: int = 0
     on_time: int = 0
     late: int = 0
@@ -85,6 +83,16 @@ class SpanUnit(Completion):
     @property
     def returned_rate(self) -> float:
         return self.returned / self.rounds_due if self.rounds_due else 0.0
+
+
+@dataclass(kw_only=True)
+class SpanUnit(Completion, ReportingRecord):
+    """A unit over the span: `led` counts the tasks it leads (co-led ones included), `done` those done at the
+    end of the span (every lead said 已完成); and its reporting record over the rounds."""
+
+    unit: str
+    contact: str = ""
+    phone: str = ""
 
 
 @dataclass(kw_only=True)
@@ -140,6 +148,24 @@ class SpanReport(TaskTotals[SpanTask]):
 
 
     @property
+    def reporting(self) -> ReportingRecord:
+        """Every unit's reporting record added up: the rates of the whole span, in the 通报 and `status`."""
+        total = ReportingRecord()
+        for u in self.units:
+            for count in fields(ReportingRecord):
+                setattr(total, count.name, getattr(total, count.name) + getattr(u, count.name))
+        return total
+
+    def reporting_text(self) -> str:
+        """The span's two rates in words, as the 通报 and `ledger status` say them."""
+        total = self.reporting
+        return (
+            f"各单位共应报送{chinese(total.rounds_due, '期次')}，已报送{chinese(total.returned, '期次')}"
+            f"（报送率{chinese(total.returned_rate)}），其中按时报送{chinese(total.on_time, '期次')}"
+            f"（按时报送率{chinese(total.on_time_rate)}）"
+        )
+
+    @property
     def complete(self) -> bool:
         """Whether every round inside the span has data (a year asked for in June is not)."""
         return self.with_data == self.rounds
@@ -170,6 +196,7 @@ class SpanReport(TaskTotals[SpanTask]):
             "overdue": [t.task.id for t in self.overdue_tasks],
             "done_in": {t.task.id: str(t.done_in) for t in self.tasks if t.done_in},
             "completion_by_round": [{"period": str(p.period), "done": p.done, "total": p.total} for p in self.points],
+            "reporting": asdict(self.reporting),
             "suspended": [t.task.id for t in self.suspended],
             "cancelled": [t.task.id for t in self.cancelled],
             "indicators": None

@@ -33,8 +33,8 @@ TASK_HEADERS = ["任务编号", "具体措施", "牵头单位", "完成时限", 
 TASK_HEADERS += ["最近进展（注明期次）"]
 TASK_WIDTHS = [9, 36, 16, 14, 11, 6, 11, 12, 44]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "完成率", "应报送期数", "已报送", "按时", "逾期", "未报送", "待确认"]
-UNIT_HEADERS += ["报送有误", "按时报送率", "联系人", "电话"]
-UNIT_WIDTHS = [28, 8, 7, 8, 9, 7, 6, 6, 7, 7, 8, 9, 10, 14]
+UNIT_HEADERS += ["报送有误", "报送率", "按时报送率", "联系人", "电话"]
+UNIT_WIDTHS = [28, 8, 7, 8, 9, 7, 6, 6, 7, 7, 8, 7, 9, 10, 14]
 
 
 @dataclass(kw_only=True)
@@ -105,7 +105,10 @@ def reporting_text(report: SpanReport) -> str:
         return f"{report.heading}尚无应报送的调度。"
     perfect = [u.unit for u in due if u.on_time == u.rounds_due]
     named = "、".join(perfect[:NAMED_AT_MOST]) + ("等" if len(perfect) > NAMED_AT_MOST else "")
-    parts = [f"各期均按时报送的单位{chinese(len(perfect), '个')}" + (f"：{named}" if perfect else "")]
+    parts = [
+        report.reporting_text(),
+        f"各期均按时报送的单位{chinese(len(perfect), '个')}" + (f"：{named}" if perfect else ""),
+    ]
     for word, count in (("未报送", "missing"), ("待确认", "held"), ("逾期报送", "late"), ("报送有误", "with_errors")):
         found = [(u.unit, getattr(u, count)) for u in due if getattr(u, count)]
         listed = "、".join(f"{unit}（{word}{chinese(n, '期')}）" for unit, n in found[:NAMED_AT_MOST])
@@ -290,6 +293,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
             u.missing,
             u.held,
             u.with_errors,
+            round(u.returned_rate, 4) if u.rounds_due else None,
             round(u.on_time_rate, 4) if u.rounds_due else None,
             u.contact,
             u.phone,
@@ -301,6 +305,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
         if u.led:
             sheet.write_number(r, 3, round(u.completion, 4), percent)
         if u.rounds_due:
+            sheet.write_number(r, UNIT_HEADERS.index("报送率"), round(u.returned_rate, 4), percent)
             sheet.write_number(r, UNIT_HEADERS.index("按时报送率"), round(u.on_time_rate, 4), percent)
     charted = led_units(report)
     if charted:

@@ -193,9 +193,11 @@ def test_the_workbook_shows_the_reports_figures(year):
     ]
     assert tasks["T-1"][4:] == ("已完成", "绿灯", "2021年3月", "2021-03-20", "（2021年3月）三月办结")
     units = {row[0]: row for row in book["单位完成情况"].iter_rows(min_row=3, values_only=True)}
-    assert units[FINANCE][:12] == (FINANCE, 2, 1, 0.5, 3, 3, 2, 1, 0, 0, 0, round(2 / 3, 4))
-    assert units[TAX][:12] == (TAX, 1, 0, 0, 3, 2, 2, 0, 1, 0, 1, round(2 / 3, 4))
-    assert book["单位完成情况"]["D3"].number_format == "0.0%"
+    # 报送率 (returned ÷ due) beside 按时报送率 (on time ÷ due): 税务局 returned two rounds of three, both on time
+    assert units[FINANCE][:13] == (FINANCE, 2, 1, 0.5, 3, 3, 2, 1, 0, 0, 0, 1.0, round(2 / 3, 4))
+    assert units[TAX][:13] == (TAX, 1, 0, 0, 3, 2, 2, 0, 1, 0, 1, round(2 / 3, 4), round(2 / 3, 4))
+    assert [c.value for c in book["单位完成情况"][2]][11:13] == ["报送率", "按时报送率"]
+    assert {book["单位完成情况"][f"{c}3"].number_format for c in "DLM"} == {"0.0%"}
     rounds = list(book["各期完成情况"].iter_rows(min_row=3, values_only=True))
     assert rounds == [("2021年3月", 1, 3, 0.3333), ("2021年4月", 1, 3, 0.3333), ("2021年5月", 1, 3, 0.3333)]
     assert book["单位完成情况"]._charts and book["各期完成情况"]._charts
@@ -207,9 +209,11 @@ def test_the_page_shows_the_same_figures_self_contained(year):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "2021年全年完成情况" in text and report.coverage_text() in text
     assert re.search(r'id="done-total">1/3<', html) and re.search(r'id="completion">33.3%<', html)
-    finance = r".*?1/2.*?50.0%.*?3期.*?3期.*?2期.*?1期.*?0期.*?0期.*?0期.*?66.7%"
+    finance = r".*?1/2.*?50.0%.*?3期.*?3期.*?2期.*?1期.*?0期.*?0期.*?0期.*?100.0%.*?66.7%"
     assert re.search(rf'data-unit="{FINANCE}">{finance}', html, re.S)
-    assert re.search(rf'data-unit="{TAX}">.*?0/1.*?0.0%.*?3期.*?2期.*?2期.*?0期.*?1期.*?0期.*?1期.*?66.7%', html, re.S)
+    tax = r".*?0/1.*?0.0%.*?3期.*?2期.*?2期.*?0期.*?1期.*?0期.*?1期.*?66.7%.*?66.7%"
+    assert re.search(rf'data-unit="{TAX}">{tax}', html, re.S)
+    assert "<th>报送率</th><th>按时报送率</th>" in html
     assert re.search(
         r'data-task="T-1" data-done-in="2021-03">.*?2021年3月.*?2021-03-20.*?（2021年3月）三月办结', html, re.S
     )
@@ -226,6 +230,7 @@ def test_the_bulletin_is_a_year_bulletin_saying_the_same(year):
     assert "台账共有任务3项，截至2021年5月31日已完成1项，完成率33.3%；未完成2项，其中逾期未完成1项" in body
     assert report.coverage_text() in body
     assert "各单位的牵头任务完成情况和各期报送情况见汇总台账“单位完成情况”表。" in body  # not a paragraph per unit
+    assert "各单位共应报送6期次，已报送5期次（报送率83.3%），其中按时报送4期次（按时报送率66.7%）；" in body
     assert f"有未报送的单位1个：{TAX}（未报送1期）" in body and f"有逾期报送的单位1个：{FINANCE}（逾期报送1期）" in body
     assert f"完成率最高的单位：{FINANCE}（1/2）；完成率最低的单位：{TAX}（0/1）。" in body
     assert (
@@ -275,6 +280,18 @@ def test_the_commands_report_and_show_the_year(tmp_path):
     assert (status["round"]["kind"], status["tasks"], status["done"]) == ("year", 3, 1)
     finance = next(u for u in status["units"] if u["unit"] == FINANCE)
     assert (finance["led"], finance["done"], finance["on_time"], finance["late"]) == (2, 1, 2, 1)
+    assert status["reporting"] == {
+        "rounds_due": 6,
+        "returned": 5,
+        "on_time": 4,
+        "late": 1,
+        "missing": 1,
+        "held": 0,
+        "with_errors": 1,
+    }
+    table = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
+    assert "各单位共应报送6期次，已报送5期次（报送率83.3%），其中按时报送4期次（按时报送率66.7%）。" in table
+    assert re.search(rf"{TAX}.*66\.7%.*66\.7%", table)
 
 
 def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path):
