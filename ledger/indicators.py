@@ -16,7 +16,6 @@ from .model import Direction, Indicator, SourceRef
 from .problems import Problem, cell_name, problem
 from .tables import NOTE, Sheet
 from .units import Resolution, UnitRegistry, resolution_problems
-from .values import read_value
 
 # Read in this order: a bound (≥, 不低于, 以上 / ≤, 不高于, 控制在…以内) says it, else a trend word does.
 _HIGHER_BOUND = re.compile(r"≥|>=|>|＞|不低于|不少于|以上")
@@ -62,12 +61,6 @@ def direction_of(requirement: str, target: str = "", name: str = "") -> Directio
     if _LOWER_TREND.search(text) and not _DECREASE_RATE.search(re.sub(r"\s+", "", name)):
         return "lower"
     return "higher"
-
-
-def target_number(text: str, unit: str) -> float | None:
-    """The number of a target or baseline as written ("≥22" -> 22), None for words or several numbers."""
-    reading = read_value(text, unit) if text else None
-    return reading.value if reading is not None else None
 
 
 def is_binding(text: str) -> bool:

@@ -120,10 +120,6 @@ class Indicator:
     support_text: str = ""
     source: SourceRef | None = None
 
-    @property
-    def final_year(self) -> int | None:
-        return max(self.targets) if self.targets else None
-
 
 PeriodKind = Literal["week", "month", "quarter", "half", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "half", "year")  # shortest first

@@ -33,9 +33,6 @@ class Manifest:
     period: Period
     files: list[RenderedFile]
 
-    def file_of(self, unit: str) -> RenderedFile | None:
-        return next((f for f in self.files if f.unit == unit), None)
-
     def to_json(self) -> str:
         data = {"ledger_id": self.ledger_id, "period": str(self.period), "files": [vars(f) for f in self.files]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

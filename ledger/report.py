@@ -229,10 +229,6 @@ class UnitLine(Completion):
         return f"{name}（退回后重报）" if self.sent_back else name
 
     @property
-    def own_done_text(self) -> str:
-        return f"{self.own_done}/{self.led}"
-
-    @property
     def rank(self) -> int:
         """How well the unit reported, for month over month: missing < refused < errors, sent back < late < on
         time."""
@@ -547,10 +543,6 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def invalid_tasks(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.status == INVALID_STATUS]
 
-    @property
-    def unreported_tasks(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.status == NOT_REPORTED]
-
     # --- units
 
     @property
@@ -576,10 +568,6 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def late_units(self) -> list[UnitLine]:
         """逾期报送 without errors (a late return with errors is 报送有误, 逾期 shown beside it)."""
         return [u for u in self.units if u.state == "late"]
-
-    @property
-    def on_time_units(self) -> list[UnitLine]:
-        return [u for u in self.units if u.state == "on_time"]
 
     @property
     def error_units(self) -> list[UnitLine]:
