@@ -146,6 +146,9 @@ PERIOD_FORMS: dict[PeriodKind, str] = {
     "half": "2021-H1",
     "year": "2021",
 }
+# The years a round may be of: a period outside is a slip of the keyboard ("0201-06", "2201-06"), and a year
+# before 1000 would not even be written back in four digits.
+YEARS = (1900, 2199)
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     ("week", re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)),
     ("month", re.compile(r"(\d{4})-(\d{1,2})")),
@@ -169,7 +172,7 @@ class Period:
 
     def __post_init__(self) -> None:
         limit = {"week": date(self.year, 12, 28).isocalendar()[1], "month": 12, "quarter": 4, "half": 2, "year": 1}
-        if self.kind not in limit or not 1 <= self.number <= limit[self.kind] or not 1 <= self.year <= 9998:
+        if self.kind not in limit or not 1 <= self.number <= limit[self.kind] or not YEARS[0] <= self.year <= YEARS[1]:
             raise ValueError(f"报告期“{self.year}-{self.kind}-{self.number}”不存在")
 
     @classmethod
