@@ -514,10 +514,10 @@ def _read(root: Path, top: _Table, problems: list[Problem]) -> Config:
 def _rhythm(ledger: _Table, report: _Table) -> Rhythm:
     """The rhythm's keys live in [ledger]; a due_day still written under [report] (where it used to live) is
     taken, with a hint to move it."""
-    due_day = ledger.integer("due_day", 5, "due_day = 5", low=1, high=28)
+    due_day = ledger.integer("due_day", 5, "due_day = 5", low=1, high=31)
     report.known.append("due_day")  # its old home: still read, and a slip such as due_dya still finds it
     if "due_day" in report.data:
-        old = report.integer("due_day", 5, "due_day = 5", low=1, high=28)
+        old = report.integer("due_day", 5, "due_day = 5", low=1, high=31)
         if "due_day" not in ledger.data:
             due_day = old
             report.report("config-key-moved", "due_day", section="ledger")

@@ -90,6 +90,18 @@ def test_due_day_28_in_the_same_month_makes_a_return_on_the_20th_of_the_next_mon
     assert report.return_deadline == date(2021, 10, 28) and report.next_due == date(2021, 11, 29)  # 28th: Sunday
 
 
+def test_due_day_31_is_the_last_day_of_each_month_for_an_office_that_asks_by_the_month_end(tmp_path):
+    """"每月底前报送本月进展": due_day 31 is the month's last day, in a short month too, and moved to the next
+    working day when the month ends on a weekend or holiday."""
+    root = ledger_with(tmp_path, 'due_day = 31\ndue_in = "same"')
+    ws = load_workspace(root)
+    assert [open_round(ws, f"2021-{m:02d}").due for m in (2, 6, 7)] == [
+        date(2021, 3, 1),  # February 28 is a Sunday
+        date(2021, 6, 30),
+        date(2021, 8, 2),  # July 31 is a Saturday
+    ]
+
+
 def test_two_weekly_rounds_in_one_month_are_both_merged(tmp_path):
     root = ledger_with(tmp_path, 'round = "week"')
     first = {"T-1": {"完成状态": "序时推进", "本周进展": "第一周"}}
