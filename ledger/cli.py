@@ -676,12 +676,13 @@ def collect(
             raise click.ClickException(printable(f"收取邮件失败：{exc}")) from exc
     for result in results:
         for receipt in result.stored:
-            sender = f"，发件人 {receipt.sender}" if receipt.sender else ""
-            where = f"，存入 {result.periods[receipt.file]}" if receipt.file in result.periods else ""
+            sender = f"，发件人：{receipt.sender}" if receipt.sender else ""
+            filed = result.periods.get(receipt.file)
+            where = f"，存入{chinese(Period.parse(filed))}" if filed else ""
             how = RECEIVED_HOW_NAMES[receipt.received_how]
             echo(
-                f"已存入：{receipt.file}（原名 {receipt.original_name}{sender}{where}）"
-                f"收到时间 {local_text(receipt.received_at)}（按{how}）"
+                f"已存入：{receipt.file}（原名：{receipt.original_name}{sender}{where}），"
+                f"收到时间：{local_text(receipt.received_at)}（按{how}）"
             )
         for name in result.duplicates:
             echo(f"已存在相同文件，跳过：{name}")
@@ -1068,7 +1069,7 @@ def returns_set_received(workspace: Path | None, period: Period, file: str, when
         correction = set_received(ws, period, file, when)
     except ProblemError as exc:
         raise fail(exc) from exc
-    echo(f"已更正：{file} 的收到时间为 {local_text(correction.received_at)}。")
+    echo(f"已更正：{file} 的收到时间为{local_text(correction.received_at)}。")
 
 
 @returns.command("assign", help="指定一个无法确定报送单位的文件属于哪个单位（单位全称或简称）。")

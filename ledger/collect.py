@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from .clock import DEFAULT_TIMEZONE, parse_local, plausible_received, received_window
 from .clock import now as office_now
 from .config import DEFAULT_LIMITS, Config, Limits, RoundKind
+from .deadlines import chinese_moment
 from .faults import crash_point
 from .model import Period
 from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename, undecodable
@@ -495,11 +496,6 @@ def _office_iso(moment: datetime, zone: tzinfo) -> str:
         return moment.isoformat(timespec="seconds")
 
 
-def _text(moment: str) -> str:
-    found = datetime.fromisoformat(moment)
-    return f"{found.year}年{found.month}月{found.day}日 {found:%H:%M}"
-
-
 def intake_problems(receipt: Receipt, period: Period) -> list[Problem]:
     """What a receipt says about its received time: a time outside the plausible window (replaced by the
     collection time), a mail whose Date is far from when the office's server received it. Said at collect
@@ -513,9 +509,9 @@ def intake_problems(receipt: Receipt, period: Period) -> list[Problem]:
             problem(
                 "received-time-implausible",
                 file=receipt.file,
-                found=_text(receipt.claimed_at),
-                start=_text(start.isoformat()),
-                used=_text(receipt.collected_at),
+                found=chinese_moment(receipt.claimed_at),
+                start=chinese_moment(start),
+                used=chinese_moment(receipt.collected_at),
                 period=str(period),
             )
         )
@@ -526,8 +522,8 @@ def intake_problems(receipt: Receipt, period: Period) -> list[Problem]:
                 problem(
                     "received-date-differs",
                     file=receipt.file,
-                    sent=_text(receipt.sent_at),
-                    received=_text(receipt.received_at),
+                    sent=chinese_moment(receipt.sent_at),
+                    received=chinese_moment(receipt.received_at),
                 )
             )
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import chinese_calendar
 
@@ -341,6 +341,13 @@ EVERY_NAMES = {"month": "每月", "quarter": "每季度", "half-year": "每半�
 def chinese_date(day: date) -> str:
     """A date as Chinese offices write it: 2021年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_moment(moment: datetime | str) -> str:
+    """A time (or an ISO time) as Chinese offices write it, without a Western space: 2021年7月4日10:30."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return f"{chinese_date(moment)}{moment.hour}:{moment.minute:02d}"
 
 
 def describe(deadline: Deadline) -> str:

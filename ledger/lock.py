@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from .deadlines import chinese_moment
 from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import write_aside
@@ -58,7 +59,7 @@ def workspace_lock(paths: WorkspacePaths, command: str, wait: float) -> Iterator
         ) from exc
     try:
         now = datetime.now()
-        since = f"{now.year}年{now.month}月{now.day}日 {now:%H:%M:%S}"
+        since = chinese_moment(now)
         holder = {"pid": os.getpid(), "command": command, "since": since}
         write_aside(paths.lock_info, json.dumps(holder, ensure_ascii=False).encode("utf-8"))
         yield

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .cells import tidy
-from .deadlines import chinese_date
+from .deadlines import chinese_date, chinese_moment
 from .entries import Entry
 from .model import Period
 
@@ -55,11 +55,8 @@ def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str
 
 
 def local_text(stamp: str) -> str:
-    """An ISO time as offices write it: 2021年7月4日 10:30 ("" for none)."""
-    if not stamp:
-        return ""
-    moment = datetime.fromisoformat(stamp)
-    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+    """An ISO time as offices write it: 2021年7月4日10:30 ("" for none)."""
+    return chinese_moment(stamp) if stamp else ""
 
 
 def chinese(value: date | Period | int | float, unit: str = "") -> str:
@@ -67,7 +64,7 @@ def chinese(value: date | Period | int | float, unit: str = "") -> str:
     date → "2021年6月30日", datetime → "2021年7月3日9:05", Period → "2021年6月", int → "181项" (with unit),
     float (a rate between 0 and 1) → "7.2%"."""
     if isinstance(value, datetime):
-        return f"{chinese_date(value)}{value.hour}:{value.minute:02d}"
+        return chinese_moment(value)
     if isinstance(value, date):
         return chinese_date(value)
     if isinstance(value, Period):

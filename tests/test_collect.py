@@ -134,6 +134,8 @@ def test_a_mail_was_received_when_the_offices_server_says_not_when_its_date_clai
     assert (receipt.received_at, receipt.received_how) == ("2021-07-06T10:15:00+08:00", "server")
     assert receipt.sent_at == "2021-07-01T09:00:00+08:00"  # kept beside it, flagged: more than a day apart
     assert located(result) == [("财政局.xlsx", "received-date-differs")]
+    # the times as offices write them, with no Western space between the day and the hour
+    assert "发送时间2021年7月1日9:00与本单位收信服务器的接收时间2021年7月6日10:15" in result.notes[0].message
 
 
 def test_garbage_and_impossible_dates_never_stop_collect_and_every_message_is_taken_on_its_own(tmp_path):

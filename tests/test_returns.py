@@ -99,14 +99,14 @@ def test_a_file_stamped_0730_on_the_6th_in_beijing_is_late_for_due_day_5(ws_root
     late = beijing_mtime(fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD), 2021, 7, 6, 7, 30)
     collected = run("collect", "-w", ws_root, "-p", "2021-06", late)
     assert collected.exit_code == 0, collected.output
-    assert "收到时间 2021年7月6日 07:30（按文件修改时间）" in collected.output
+    assert "收到时间：2021年7月6日7:30（按文件修改时间）" in collected.output
     assert read_receipts(ws_root / "source/returns/2021-06")[0].received_at == "2021-07-06T07:30:00+08:00"
     status = json.loads(run("status", "-w", ws_root, "-p", "2021-06", "--json").output)
     assert FINANCE in status["units"]["late"]
     # The clerk knows it came in on the 5th: corrected without collecting again, and the file is untouched.
     before = snapshot(ws_root / "source/returns/2021-06")
     corrected = run("returns", "set-received", "-w", ws_root, "-p", "2021-06", "财政局.xlsx", "2021-07-05 16:10")
-    assert corrected.exit_code == 0 and "2021年7月5日 16:10" in corrected.output
+    assert corrected.exit_code == 0 and "收到时间为2021年7月5日16:10。" in corrected.output
     status = json.loads(run("status", "-w", ws_root, "-p", "2021-06", "--json").output)
     assert FINANCE in status["units"]["returned"] and FINANCE not in status["units"]["late"]
     assert snapshot(ws_root / "source/returns/2021-06") == before
@@ -119,7 +119,7 @@ def test_a_file_stamped_0730_on_the_6th_in_beijing_is_late_for_due_day_5(ws_root
 def test_collect_received_is_the_clerks_time_in_the_office_zone(ws_root, tmp_path):
     path = beijing_mtime(fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD), 2021, 7, 9, 9, 0)
     collected = run("collect", "-w", ws_root, "-p", "2021-06", "--received", "2021-07-04 10:30", path)
-    assert "收到时间 2021年7月4日 10:30（按收集时指定的时间）" in collected.output
+    assert "收到时间：2021年7月4日10:30（按收集时指定的时间）" in collected.output
     receipt = read_receipts(ws_root / "source/returns/2021-06")[0]
     assert (receipt.received_at, receipt.received_how) == ("2021-07-04T10:30:00+08:00", "given")
     bad = run("collect", "-w", ws_root, "-p", "2021-06", "--received", "七月四日", path)
@@ -218,7 +218,7 @@ def test_period_auto_stores_each_workbook_under_its_own_period(ws_root, tmp_path
     (tmp_path / "说明.docx").write_bytes(b"PK\x03\x04not a workbook")
     collected = run("collect", "-w", ws_root, "-p", "auto", may, june, tmp_path / "说明.docx")
     assert collected.exit_code == 0, collected.output
-    assert "存入 2021-05" in collected.output and "collect-period-unknown" in collected.output
+    assert "存入2021年5月" in collected.output and "collect-period-unknown" in collected.output
     assert [r.file for r in read_receipts(ws_root / "source/returns/2021-05")] == ["五月.xlsx"]
     assert [r.file for r in read_receipts(ws_root / "source/returns/2021-06")] == ["六月.xlsx"]
 

@@ -27,7 +27,7 @@ class UnitRow:
     unit: str
     state: str  # on_time, late, error, held, missing
     state_name: str
-    received: str  # "7月2日 10:30", or ""
+    received: str  # "7月2日10:30", or ""
     problems: int
     errors: int
 
@@ -92,7 +92,7 @@ def board_of(ws: Workspace, period: Period) -> Board:
             unit=u.unit,
             state=u.state,
             state_name=u.reporting,
-            received=f"{u.received.month}月{u.received.day}日 {u.received:%H:%M}" if u.received else "",
+            received=f"{u.received.month}月{u.received.day}日{u.received:%H:%M}" if u.received else "",
             problems=problems[u.unit],
             errors=u.errors,
         )
