@@ -75,7 +75,7 @@ def task_cells(task: Task, *, new: bool = False) -> list[str]:
     category = "\n".join(x for x in (task.category, task.title) if x)
     support = "、".join([*task.support_units, *task.vague_units])
     number = f"{task.number}\n{NEW_MARK}" if new else task.number
-    return [task.id, number, category, task.measure, task.deadline.raw, "、".join(task.lead_units), support]
+    return [task.id, number, category, task.measure, task.deadline.text, "、".join(task.lead_units), support]
 
 
 def compact_category(task: Task) -> str:
@@ -118,7 +118,7 @@ def workbook_cells(task: Task, groups: Mapping[str, Sequence[str]]) -> tuple[lis
     """The locked source columns of a task row as a unit sees them (WORKBOOK_COLUMNS), and the group labels used."""
     lead, lead_labels = compact_units(task.lead_units, groups)
     support, labels = compact_units([*task.support_units, *task.vague_units], groups)
-    cells = [task.id, compact_category(task), task.measure, task.deadline.raw, lead, support]
+    cells = [task.id, compact_category(task), task.measure, task.deadline.text, lead, support]
     return cells, {**lead_labels, **labels}
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from .cells import tidy
+
 DeadlineKind = Literal["date", "range", "ongoing", "recurring", "none", "unknown"]
 
 
@@ -25,6 +27,12 @@ class Deadline:
     start: date | None = None
     due: date | None = None
     every: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The deadline as every output writes it: the source's words without the Western spaces offices do not
+        write ("2021 年 4 月底前" → "2021年4月底前"); `raw` stays as the source has it."""
+        return tidy(self.raw)
 
 
 @dataclass(kw_only=True)

@@ -38,7 +38,7 @@ from .statuses import (
     normalise_status,
 )
 from .task_changes import read_changes, round_tasks
-from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text, without_spaces
+from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class TaskLine:
     def deadline_text(self) -> str:
         """The deadline as the task list words it, without Western spaces ("2021 年 4 月底前" → 2021年4月底前);
         an extended one as "原定2021年4月30日，经批准延期至2021年9月30日" (task_changes)."""
-        return without_spaces(self.task.deadline.raw)
+        return self.task.deadline.text
 
     @property
     def closed(self) -> bool:
@@ -971,7 +971,7 @@ def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:
         task = by_id.get(change.task_id)
         if change.start != period or task is None:
             continue
-        what = f"完成时限{without_spaces(task.deadline.raw)}" if change.kind == "extend" else change.details
+        what = f"完成时限{task.deadline.text}" if change.kind == "extend" else change.details
         found[(change.task_id, change.kind)] = f"{change.task_id}{what}"
     return list(found.values())
 

@@ -612,7 +612,7 @@ class ReturnReader:
                 _cell_under(columns, "完成状态", r),
                 task_id=entry.task_id,
                 status=status,
-                deadline=self.tasks[entry.task_id].deadline.raw,
+                deadline=self.tasks[entry.task_id].deadline.text,
             )
 
     def _overdue(self, task_id: str) -> bool:

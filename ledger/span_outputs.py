@@ -25,7 +25,7 @@ from .report import LIGHT_NAMES
 from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, indicator_sheet, lights_chart, set_aside_sheet
 from .span import SpanReport, SpanTask, SpanUnit
 from .templating import pieces
-from .wording import chinese, without_spaces
+from .wording import chinese
 from .workspace import Workspace
 from .xlsx import FONT, new_workbook, page_header, table_sheet
 
@@ -152,11 +152,11 @@ def span_context(report: SpanReport) -> dict:
         "not_done": not_done,
         "overdue": report.overdue_tasks,
         "done_in_text": done_in_text,
-        "deadline_text": lambda t: without_spaces(t.task.deadline.raw),
+        "deadline_text": lambda t: t.task.deadline.text,
         "attachment": [
             SpanLine(
                 task=t.task,
-                deadline_text=without_spaces(t.task.deadline.raw),
+                deadline_text=t.task.deadline.text,
                 status=t.status_text,
                 done_in=done_in_text(t),
             )
@@ -257,7 +257,7 @@ def _tasks(book: xlsxwriter.Workbook, report: SpanReport, fills):
             t.task.id,
             t.task.measure,
             "、".join(t.task.lead_units),
-            without_spaces(t.task.deadline.raw),
+            t.task.deadline.text,
             t.status_text,
             LIGHT_NAMES[t.light],
             done_in_text(t),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .cells import tidy
 from .deadlines import chinese_date, chinese_moment
 from .entries import Entry
 from .model import Period
@@ -72,9 +71,3 @@ def chinese(value: date | Period | int | float, unit: str = "") -> str:
     if isinstance(value, float):
         return f"{value:.1%}"
     return f"{value}{unit}"
-
-
-def without_spaces(text: str) -> str:
-    """Text from a source (a deadline, a title) without the Western spaces between Chinese and digits that
-    Chinese offices do not write: "2021 年 6 月底前" → "2021年6月底前" (one definition: `cells.tidy`)."""
-    return tidy(text)

@@ -135,6 +135,17 @@ def test_overdue_and_due_soon_tasks_are_highlighted(rendered):
     assert cell_of(dev, "DQ-33", "完成时限").fill.fgColor.rgb[-6:] == "FFEB9C"  # due 2021-06-30
 
 
+def test_a_deadline_the_document_wrote_with_western_spaces_is_written_as_offices_write_it(rendered):
+    """The example's air-quality list has "2021 年 4 月底前" as its document did: a unit's workbook shows
+    "2021年4月底前", and its return reads back as untouched."""
+    ws, result = rendered
+    task = next(t for t in ws.tasks if t.id == "DQ-76")
+    assert task.deadline.raw == "2021 年 4 月底前"  # the source keeps its words
+    sheet = openpyxl.load_workbook(result.outbox / "市生态环境局钢城分局.xlsx")[LEAD_SHEET]
+    assert cell_of(sheet, "DQ-76", "完成时限").value == "2021年4月底前"
+    assert workbook_cells(task, ws.registry.groups)[0][WORKBOOK_COLUMNS.index("完成时限")] == "2021年4月底前"
+
+
 def instructions(path) -> str:
     return "\n".join(str(c.value) for c in openpyxl.load_workbook(path)["填报说明"]["A"] if c.value)
 
