@@ -14,6 +14,16 @@ def test_every_problem_code_is_documented():
     assert [code for code in CATALOGUE if f"`{code}`" not in page] == []
 
 
+def test_the_page_of_codes_says_what_the_catalogue_says():
+    """docs/problems.md's table: each code's name, severity, message and hint as the catalogue has them."""
+    rows = {}
+    for line in (ROOT / "docs" / "problems.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            code, *cells = (c.strip().replace("\\|", "|") for c in line.strip().strip("|").split(" | "))
+            rows[code.strip("`")] = cells
+    assert rows == {code: [k.title, k.severity, k.template, k.hint] for code, k in CATALOGUE.items()}
+
+
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_messages_and_hints_are_chinese(code):
     kind = CATALOGUE[code]
@@ -39,6 +49,24 @@ def test_chinese_fields_sit_in_the_sentence_without_western_spaces():
         for found in beside.finditer(text)
     }
     assert {(code, field) for code, field in spaced if field not in SPACED_FIELDS} == set()
+
+
+# A program's name, an encoding or a date beside Chinese: "用Excel或WPS打开", "写作2021-07-05" (not "用 Excel 或 WPS").
+# Lower-case words stay apart: they are keys and command words ("ledger.toml 中的 year"), as are an option's value
+# and an environment variable (LEDGER_IMAP_PASSWORD).
+NAME_OR_NUMBER = r"[A-Z0-9][A-Za-z0-9.-]*(?![\w-])"
+CJK_TEXT = "[\u4e00-\u9fff，。：；（）“”、]"
+
+
+def test_names_and_numbers_sit_in_the_sentence_without_western_spaces():
+    spaced = []
+    for code, kind in CATALOGUE.items():
+        for text in (kind.template, kind.hint):
+            spaced += [(code, m[1]) for m in re.finditer(f"{CJK_TEXT} ({NAME_OR_NUMBER})", text)]
+            for m in re.finditer(f"(\\S*) ({NAME_OR_NUMBER}) {CJK_TEXT}", text):
+                if not m[1].startswith("--"):  # "--period 2021-06 这样": the option's value
+                    spaced.append((code, m[2]))
+    assert spaced == []
 
 
 def test_problem_fills_its_template_with_location_and_fields():
