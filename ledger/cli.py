@@ -165,7 +165,7 @@ period_option = click.option(
     type=PeriodType(),
     required=True,
     metavar="期次",
-    help="报告期：周 2021-W23、月 2021-06、季度 2021-Q3、半年 2021-H1 或全年 2021（按 ledger.toml 的 round 调度）。",
+    help="报告期：周2021-W23、月2021-06、季度2021-Q3、半年2021-H1或全年2021（按 ledger.toml 的 round 调度）。",
 )
 
 
@@ -418,7 +418,7 @@ def init(directory: Path, title: str | None, office: str | None, district: str |
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     echo(f"已创建工作目录：{root}")
-    echo("在 Windows 上双击其中的“启动台账.bat”即可打开台账控制台（也可运行 ledger serve）。")
+    echo("在Windows上双击其中的“启动台账.bat”即可打开台账控制台（也可运行 ledger serve）。")
     echo("下一步：")
     echo("  1. 把任务清单放入 source/tasks/，在 ledger.toml 的 [[documents]] 中写明文件名；")
     echo("  2. 按 source/units.xlsx 的“说明”表填写单位名录（删除示例行）；")
@@ -427,7 +427,7 @@ def init(directory: Path, title: str | None, office: str | None, district: str |
 
 @main.command(help="检查任务清单、单位名录与完成时限，打印汇总和问题清单；有错误时退出码为 1。")
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总与问题。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出汇总与问题。")
 @click.option("--tasks", "show_tasks", is_flag=True, help="逐项列出任务，以及完成时限和牵头、配合单位是如何理解的。")
 def check(workspace: Path | None, as_json: bool, show_tasks: bool) -> None:
     try:
@@ -513,12 +513,12 @@ def _print_summary(summary: dict) -> None:
 )
 @workspace_option
 @click.argument("file", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--code", metavar="编号", help="文件编号（任务编号的前缀），如 FGF；默认自动生成。")
+@click.option("--code", metavar="编号", help="文件编号（任务编号的前缀），如FGF；默认自动生成。")
 @click.option("--name", metavar="名称", help="文件名称；默认取文件标题。")
 @click.option("--section", metavar="标题文字", help="公报中有多份文件时，只导入标题含该文字的一份。")
 @click.option("--dry-run", is_flag=True, help="只显示导入结果，不写任何文件。")
 @click.option("--add-units", is_flag=True, help="把单位名录中没有的单位追加到单位名录，供补全信息。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出任务（tasks）与问题（problems）。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出任务（tasks）与问题（problems）。")
 def import_(
     workspace: Path | None,
     file: Path,
@@ -623,7 +623,7 @@ def render(
     type=PeriodOrAutoType(),
     metavar="YYYY-MM|auto",
     required=True,
-    help="报告期（月份），如 2021-06；auto 表示按填报表中标识的报告期分别存入。",
+    help="报告期（月份），如2021-06；auto 表示按填报表中标识的报告期分别存入。",
 )
 @click.option(
     "--received",
@@ -631,7 +631,7 @@ def render(
     help='普通文件的实际收到时间，如 "2021-07-04 10:30" 或 "2021年7月4日10:30"（本办公室时区）；'
     "不填则按文件修改时间。邮件总按发送时间。",
 )
-@click.option("--imap", "use_imap", is_flag=True, help="从 IMAP 邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
+@click.option("--imap", "use_imap", is_flag=True, help="从IMAP邮箱收取回复（已收取的邮件会打上标记，不会重复收取）。")
 @click.argument("paths", nargs=-1, metavar="[文件或文件夹]...", type=click.Path(exists=True, path_type=Path))
 def collect(
     workspace: Path | None, period: Period | None, received: str | None, use_imap: bool, paths: tuple[Path, ...]
@@ -696,7 +696,7 @@ def collect(
 @main.command(help="汇总报告期内各单位的报送，生成汇总台账 merged.xlsx 与问题清单 problems.xlsx。")
 @workspace_option
 @period_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出填报内容（entries）与问题（problems）。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出填报内容（entries）与问题（problems）。")
 @jobs_option("读取报送文件、写出汇总台账和问题清单")
 def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
@@ -728,7 +728,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
 @main.command(help="查看报告期报送情况：已报送、未报送、报送有误、逾期报送的单位，以及各灯色任务数。")
 @workspace_option
 @period_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出。")
 @jobs_option("读取报送文件")
 def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
@@ -791,7 +791,7 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"日期“{value}”格式不对，应写作 2021-07-09", param, ctx)
+            self.fail(f"日期“{value}”格式不对，应写作2021-07-09", param, ctx)
 
 
 @main.command(help="生成月度调度通报：汇总台账.xlsx、report.html 和 通报.docx（build/<报告期>/report/）。")
@@ -802,7 +802,7 @@ class DateType(click.ParamType):
     "issued",
     type=DateType(),
     default=None,
-    help="报告日期（成文日期），如 2021-07-09；默认为今天（按 ledger.toml 的时区）。晚于本期报送时限30天以上时提醒。",
+    help="报告日期（成文日期），如2021-07-09；默认为今天（按 ledger.toml 的时区）。晚于本期报送时限30天以上时提醒。",
 )
 @click.option(
     "--number",
@@ -901,7 +901,7 @@ def _check_resend(resend: bool, send: bool, units: tuple[str, ...]) -> None:
     metavar="单位",
     help="只发给该单位：单位全称、简称/别名或分组（可重复使用）。",
 )
-@click.option("--send", is_flag=True, help="通过 SMTP 真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
+@click.option("--send", is_flag=True, help="通过SMTP真正发送（设置见 ledger.toml [mail]，密码取自环境变量）。")
 @resend_option
 def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool) -> None:
     _check_resend(resend, send, units)
@@ -920,7 +920,7 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
 @workspace_option
 @period_option
 @click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只发给该单位（可重复使用）。")
-@click.option("--send", is_flag=True, help="通过 SMTP 真正发送。")
+@click.option("--send", is_flag=True, help="通过SMTP真正发送。")
 @resend_option
 @jobs_option("读取报送文件")
 def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send: bool, resend: bool, jobs: int) -> None:
@@ -960,7 +960,7 @@ file_argument = click.argument("file", metavar="文件名")
 @returns.command("list", help="列出报告期收到的每个文件：单位、收到时间、处理结果、问题数。")
 @workspace_option
 @period_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出。")
 @jobs_option("读取报送文件")
 def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> None:
     ws = load_valid_workspace(workspace, period)
@@ -1002,7 +1002,7 @@ def quote_argument(text: str) -> str:
 @workspace_option
 @period_option
 @file_argument
-@click.option("--why", required=True, metavar="原因", help="撤回的原因，如“报告期有误，应为 2021-05”。")
+@click.option("--why", required=True, metavar="原因", help="撤回的原因，如“报告期有误，应为2021-05”。")
 def returns_withdraw(workspace: Path | None, period: Period, file: str, why: str) -> None:
     ws = load_valid_workspace(workspace, period)
     try:
@@ -1135,7 +1135,7 @@ units = command_group(
     "机构改革：单位更名、合并，自某一期起生效；单位名录随之更新（曾用名、邮箱），更改另行记录，往期不受影响。",
 )
 from_option = click.option(
-    "--from", "start", required=True, metavar="期次", type=PeriodType(), help="自哪一期起生效，如 2021-07。"
+    "--from", "start", required=True, metavar="期次", type=PeriodType(), help="自哪一期起生效，如2021-07。"
 )
 why_option = click.option("--why", default="", metavar="原因", help="更改的原因，如“区政府机构改革方案”。")
 
@@ -1187,7 +1187,7 @@ def units_merge(workspace: Path | None, olds: tuple[str, ...], new: str, start: 
 
 @units.command("log", help="列出历次单位更名与合并：何时、何人、自哪一期起、原因。")
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出。")
 def units_log(workspace: Path | None, as_json: bool) -> None:
     ws = open_workspace(workspace)
     from .reorganise import unit_change_log
@@ -1222,7 +1222,7 @@ task_from = click.option(
     "start",
     type=PeriodType(),
     metavar="期次",
-    help="自哪一期起生效（如 2021-07）；不写则自尚未下发的第一期起。",
+    help="自哪一期起生效（如2021-07）；不写则自尚未下发的第一期起。",
 )
 
 
@@ -1242,7 +1242,7 @@ def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **
 @tasks_group.command("extend", help="任务延期：灯色按新的完成时限计算，各输出写明“原定……，经批准延期至……”。")
 @workspace_option
 @task_argument
-@click.option("--to", "to", required=True, metavar="日期", help="新的完成时限，如 2021-09-30。")
+@click.option("--to", "to", required=True, metavar="日期", help="新的完成时限，如2021-09-30。")
 @task_why
 @task_from
 def tasks_extend(workspace: Path | None, task_id: str, to: str, why: str, start: Period | None) -> None:
@@ -1302,7 +1302,7 @@ def tasks_reopen(workspace: Path | None, task_id: str, why: str, start: Period |
 @task_argument
 @click.option("--lead", "lead", required=True, multiple=True, metavar="单位", help="新的牵头单位（全称或简称）。")
 @click.option("--support", "support", multiple=True, metavar="单位", help="新的配合单位；不写则配合单位不变。")
-@click.option("--from", "start", required=True, type=PeriodType(), metavar="期次", help="自哪一期起生效，如 2021-07。")
+@click.option("--from", "start", required=True, type=PeriodType(), metavar="期次", help="自哪一期起生效，如2021-07。")
 @task_why
 def tasks_reassign(
     workspace: Path | None, task_id: str, lead: tuple[str, ...], support: tuple[str, ...], start: Period, why: str
@@ -1312,7 +1312,7 @@ def tasks_reassign(
 
 @tasks_group.command("log", help="列出每一次任务调整：任务编号、调整、生效期次、内容、时间、操作人、原因。")
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出。")
 def tasks_log(workspace: Path | None, as_json: bool) -> None:
     from .task_changes import KIND_NAMES, read_changes
 
@@ -1352,5 +1352,5 @@ def serve(workspace: Path | None, host: str, port: int, open_browser: bool, set_
             raise click.ClickException("密码至少8位。")
         echo(f"已设置控制台密码（加盐散列）：{set_console_password(root, password)}")
         return
-    echo(f"台账控制台：{'、'.join(console_addresses(host, port))}（工作目录 {root}；按 Ctrl+C 停止）")
+    echo(f"台账控制台：{'、'.join(console_addresses(host, port))}（工作目录：{root}；按Ctrl+C停止）")
     serve_console(root, host=host, port=port, open_browser=open_browser)

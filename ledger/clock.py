@@ -108,5 +108,5 @@ def parse_local(text: str, config: Config) -> datetime:
             year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
             moment = datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
-            raise ValueError(f"时间“{text}”格式不对，应写作 2021-07-04 10:30 或 2021年7月4日10:30") from exc
+            raise ValueError(f"时间“{text}”格式不对，应写作“2021-07-04 10:30”或“2021年7月4日10:30”") from exc
     return local_time(moment, config)

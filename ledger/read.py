@@ -42,12 +42,12 @@ MAX_MEMBERS = 100  # files in one archive a unit sent: more is no unit's return
 CELL_WITH_FORMULA = rb'(?s)<c r="([A-Z]{1,3}[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)'
 SCANS = (  # first bytes of the scans units send instead of (or beside) a workbook
     (b"%PDF", "PDF"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"II*\x00", "TIFF 图片"),
-    (b"MM\x00*", "TIFF 图片"),
-    (b"BM", "BMP 图片"),
+    (b"\xff\xd8\xff", "JPEG图片"),
+    (b"\x89PNG", "PNG图片"),
+    (b"GIF8", "GIF图片"),
+    (b"II*\x00", "TIFF图片"),
+    (b"MM\x00*", "TIFF图片"),
+    (b"BM", "BMP图片"),
 )
 CSV_INTEGER = r"-?(?:0|[1-9]\d{0,14})"  # no leading zero: 0634… is a phone number, not a number
 CSV_DECIMAL = r"-?(?:0|[1-9]\d{0,14})\.\d+"
@@ -154,9 +154,9 @@ def scan_kind(data: bytes) -> str | None:
     """What kind of scan a file is (PDF, an image), or None when it is not one."""
     head = data[:16]
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
-        return "HEIC 图片"
+        return "HEIC图片"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "WEBP 图片"
+        return "WEBP图片"
     return next((kind for magic, kind in SCANS if head.startswith(magic)), None)
 
 
@@ -175,7 +175,7 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
         return archive, "xlsx"
     if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
         return archive, "ods"
-    raise ReturnError("return-not-workbook", kind="压缩文件（不是 Excel 工作簿）")
+    raise ReturnError("return-not-workbook", kind="压缩文件（不是Excel工作簿）")
 
 
 def archive_files(data: bytes) -> list[tuple[str, bytes]]:
@@ -632,7 +632,7 @@ def _not_a_workbook(data: bytes, suffix: str) -> str:
     head = data[:4096].lower()
     named = f"，扩展名为{suffix}" if suffix else ""
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        return f"Excel 2003 XML 表格{named}"
+        return f"Excel 2003 XML表格{named}"
     if re.search(rb"<(html|table|!doctype html)[\s>]", head):
         return f"网页文件{named}"
     return f"“{suffix or '无扩展名'}”文件"

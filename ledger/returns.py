@@ -107,7 +107,7 @@ def withdraw_return(ws: Workspace, period: Period, file: str, why: str, now: dat
     """Take a stored return out of merge, status and reminders; the file stays stored."""
     stored = _stored(ws, period, file)
     if not why.strip():
-        raise ReturnsError("returns-why-missing", action="撤回", example="报告期有误，应为 2021-05")
+        raise ReturnsError("returns-why-missing", action="撤回", example="报告期有误，应为2021-05")
     if stored.withdrawn:
         raise ReturnsError("returns-already-withdrawn", file=file, why=stored.why)
     return _record(ws, period, file, "withdraw", now, why=why.strip())

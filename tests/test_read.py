@@ -281,7 +281,7 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
         (
             b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
             "财政局.xls",
-            "Excel 2003 XML 表格，扩展名为.xls",
+            "Excel 2003 XML表格，扩展名为.xls",
         ),
         (b"\x00\x01\x02 junk", "财政局.xlsx", "“.xlsx”文件"),
     ],
