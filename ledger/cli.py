@@ -987,7 +987,7 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         echo(f"待确认{len(held)}个：发件人不是文件所属单位登记的邮箱，未汇总。与该单位核实后确认：")
         for line in held:
             command = f"ledger returns accept --period {period} {quote_argument(line.file)}"
-            echo(f"  {command}    （{line.unit}，发件人 {line.sender or '无'}）")
+            echo(f"  {command}    （{line.unit}，发件人：{line.sender or '无'}）")
         echo("该单位今后都用这个邮箱报送的，加 --remember 登记；不是该单位报送的，用 ledger returns withdraw 撤回。")
 
 
@@ -1085,7 +1085,7 @@ def returns_assign(workspace: Path | None, period: Period, file: str, unit: str)
         correction = assign_unit(ws, period, file, unit)
     except ProblemError as exc:
         raise fail(exc) from exc
-    echo(f"已指定：{file} 为 {correction.unit} 的报送。")
+    echo(f"已指定：{file} 为{correction.unit}的报送。")
 
 
 rounds = command_group("rounds", "调度期次的设置：更改某一期的报送截止日期（如遇节假日），更改另行记录，不改写原设置。")
@@ -1125,9 +1125,9 @@ def returns_accept(workspace: Path | None, period: Period, file: str, remember: 
         accepted = accept_return(ws, period, file, remember=remember)
     except ProblemError as exc:
         raise fail(exc) from exc
-    echo(f"已确认：{file} 为 {accepted.unit} 的报送（发件人 {accepted.sender or '无'}），重新计入汇总。")
+    echo(f"已确认：{file} 为{accepted.unit}的报送（发件人：{accepted.sender or '无'}），重新计入汇总。")
     if accepted.remembered is not None:
-        echo(f"已登记：{accepted.sender} 为 {accepted.unit} 的邮箱，今后从该邮箱报送的文件不再待确认。")
+        echo(f"已登记：{accepted.sender} 为{accepted.unit}的邮箱，今后从该邮箱报送的文件不再待确认。")
 
 
 units = command_group(

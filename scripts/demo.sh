@@ -11,7 +11,7 @@ rm -f build-check.log
 "$ledger" collect --period "$period" "build/$period/sample-inbox"
 "$ledger" merge --period "$period" > "build/$period/merge.log"
 tail -n 4 "build/$period/merge.log"
-# Two sample replies came from an address not registered for their unit: they wait as 待确认, and this says how
+# Six sample replies came from an address not registered for their unit: they wait as 待确认, and this says how
 # to accept them (ledger returns accept).
 "$ledger" returns list --period "$period" > "build/$period/returns.log"
 sed -n '/^待确认/,$p' "build/$period/returns.log"

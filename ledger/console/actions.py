@@ -224,14 +224,14 @@ def set_received(job: Job) -> Outcome:
     from ..returns import set_received as correct
 
     correct(job.valid_ws, job.round.period, job.param("file"), job.param("when"))
-    return Outcome(message=f"已更正：{job.param('file')} 的收到时间为 {job.param('when')}。")
+    return Outcome(message=f"已更正：{job.param('file')} 的收到时间为{job.param('when')}。")
 
 
 def assign(job: Job) -> Outcome:
     from ..returns import assign_unit
 
     correction = assign_unit(job.valid_ws, job.round.period, job.param("file"), job.param("unit"))
-    return Outcome(message=f"已指定：{job.param('file')} 为 {correction.unit} 的报送。")
+    return Outcome(message=f"已指定：{job.param('file')} 为{correction.unit}的报送。")
 
 
 def accept(job: Job) -> Outcome:
@@ -240,7 +240,7 @@ def accept(job: Job) -> Outcome:
     remember = job.param("remember") == "1"
     accepted = accept_return(job.valid_ws, job.round.period, job.param("file"), remember=remember)
     remembered = f"；已登记 {accepted.sender} 为该单位的邮箱" if accepted.remembered is not None else ""
-    return Outcome(message=f"已确认：{job.param('file')} 为 {accepted.unit} 的报送{remembered}。")
+    return Outcome(message=f"已确认：{job.param('file')} 为{accepted.unit}的报送{remembered}。")
 
 
 def reject(job: Job) -> Outcome:
