@@ -146,7 +146,6 @@ class SpanReport(TaskTotals[SpanTask]):
         """全年 or 上半年 … as the bulletin's title says it: "2021年全年", "2021年上半年"."""
         return f"{self.period.year}年全年" if self.period.kind == "year" else self.period.label
 
-
     @property
     def reporting(self) -> ReportingRecord:
         """Every unit's reporting record added up: the rates of the whole span, in the 通报 and `status`."""
