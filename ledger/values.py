@@ -112,8 +112,41 @@ def read_value(typed: object, unit: str, *, percent_cell: bool = False) -> Readi
     return Reading(typed=text, value=value, approximate=approx, bound=bound)
 
 
+# A unit's symbol and its Chinese name are the same unit: a table may write μg/m³ and a unit type 微克/立方米.
+# Matched part by part between the "/" (每 is a "/"), after `normalised` (m³ is m3, µ is μ), letters in lower case.
+UNIT_NAMES = {
+    "μg": "微克",
+    "mg": "毫克",
+    "g": "克",
+    "kg": "千克",
+    "公斤": "千克",
+    "t": "吨",
+    "l": "升",
+    "m": "米",
+    "km": "公里",
+    "千米": "公里",
+    "m2": "平方米",
+    "km2": "平方公里",
+    "平方千米": "平方公里",
+    "hm2": "公顷",
+    "m3": "立方米",
+    "kwh": "千瓦时",
+}
+
+
+def unit_key(unit: str) -> str:
+    """A unit written one way for all its spellings: "μg/m³", "ug/m3" and "微克每立方米" are "微克/立方米"."""
+
+    def named(part: str) -> str:
+        symbol = part.lower()
+        symbol = "μ" + symbol[1:] if symbol.startswith("ug") else symbol  # ug: μg typed without the Greek letter
+        return UNIT_NAMES.get(symbol, part)
+
+    return "/".join(named(part) for part in normalised(unit).replace("每", "/").split("/"))
+
+
 def _unit_matches(typed_unit: str, unit: str) -> bool:
-    return normalised(typed_unit) == normalised(unit)
+    return unit_key(typed_unit) == unit_key(unit)
 
 
 def _in_unit(number: float, typed_unit: str, unit: str) -> float | None:
@@ -134,6 +167,6 @@ def _in_unit(number: float, typed_unit: str, unit: str) -> float | None:
         if base in PERCENT_UNITS and typed_scale == 1 and rest in ("", *PERCENT_UNITS):
             return number
         return None
-    if rest and rest != base:
+    if rest and unit_key(rest) != unit_key(base):
         return None
     return round(number * typed_scale / scale, 10)

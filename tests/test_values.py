@@ -36,6 +36,13 @@ from ledger.values import read_value, split_unit
         ("完成1500万元", "万元", 1500, "完成1500万元 → 1500万元"),
         ("累计完成2.3亿元", "万元", 23000, "累计完成2.3亿元 → 23000万元"),
         ("达到96%", "%", 96, "达到96% → 96%"),
+        # a unit's Chinese name for the table's symbol, or the other way round, is the same unit
+        ("35微克/立方米", "μg/m³", 35, "35微克/立方米 → 35μg/m³"),
+        ("35ug/m3", "微克/立方米", 35, "35ug/m3 → 35微克/立方米"),
+        ("35微克每立方米", "μg/m³", 35, "35微克每立方米 → 35μg/m³"),
+        ("12.5平方公里", "km²", 12.5, "12.5平方公里 → 12.5km²"),
+        ("80m³/万元", "立方米/万元", 80, "80m³/万元 → 80立方米/万元"),
+        ("1.2万吨", "t", 12000, "1.2万吨 → 12000t"),
     ],
 )
 def test_typed_values_are_read_in_the_indicators_unit(typed, unit, value, shown):
@@ -60,6 +67,7 @@ def test_approximate_and_bound_are_kept_with_the_reading():
         ("35mg/m³", "μg/m³", "value-unit-mismatch"),
         ("1.8万", "%", "value-unit-mismatch"),
         ("3000公顷", "亩", "value-unit-mismatch"),
+        ("35毫克/立方米", "μg/m³", "value-unit-mismatch"),  # another unit of the same kind is not converted
         ("基本完成", "%", "value-unreadable"),
         ("", "%", "value-unreadable"),
     ],
