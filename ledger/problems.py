@@ -155,6 +155,7 @@ _TYPES = [
     ProblemType("import-lead-missing", WARNING, "第{number}项任务没有写明牵头单位或责任单位", "在导入的任务表中补填牵头单位。", title="未写牵头单位"),
     ProblemType("import-line-unplaced", WARNING, "“{text}”在任务清单中，但没有写明牵头单位或责任单位，未导入为任务", "如是任务，在导入的任务表中补一行并填写牵头单位；如不是任务，可不处理。", title="未识别的条目"),
     ProblemType("import-row-no-measure", WARNING, "表格中这一行没有任务内容（{text}），未导入为任务", "如是任务，在导入的任务表中补一行并填写具体措施；如不是任务，可不处理。", title="表格行没有任务内容"),
+    ProblemType("import-group-unknown", WARNING, "“{name}”指一组单位，单位名录的“所属分组”列中还没有“{group}”", "在单位名录的“所属分组”列，为每个成员单位填写“{group}”，“{name}”即指这些单位；--add-units 不会把分组当作单位加入。", title="分组不在名录中"),
     ProblemType("import-unit-unknown", WARNING, "单位“{name}”不在单位名录中{suggestion}", "核对任务表中的写法，或运行 ledger import … --add-units 将其加入单位名录后补全信息。", title="新单位"),
     ProblemType("import-no-workspace", WARNING, "{file} 下没有 ledger.toml，只显示导入结果，未写入任务表", "先运行 ledger init 新建工作目录，或用 --workspace 指定工作目录。", title="没有工作目录"),
     ProblemType("import-code-taken", ERROR, "ledger.toml 中已有编号为“{doc_code}”的文件", "用 --code 指定另一个文件编号。", title="文件编号重复"),

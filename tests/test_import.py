@@ -13,7 +13,7 @@ from ledger import import_document, load_workspace
 from ledger.cli import main
 from ledger.units import split_units
 
-from .conftest import make_workspace
+from .conftest import UNITS, make_workspace
 
 OUTLINE = [
     "示范区2021年重点工作任务分工方案",
@@ -237,6 +237,20 @@ def test_notice_text_is_not_a_task(tmp_path):
     result = import_document(_docx(tmp_path / "notice.docx", paragraphs))
     assert [t.measure for t in result.tasks] == ["完善工作机制。"]
     assert result.name == "示范区重点任务分工方案"
+
+
+def test_a_group_the_units_file_does_not_have_yet_is_said_and_never_added_as_a_unit(tmp_path):
+    """A new office's units file has no 所属分组 yet: "各社区" is a group to fill in there, not a unit named 各社区
+    that would get a workbook of its own."""
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    plan = _docx(tmp_path / "plan.docx", [*OUTLINE, "3.建设社区服务站。（牵头单位：示范区新设中心；配合单位：各社区）"])
+    runner = CliRunner()
+    written = runner.invoke(main, ["import", str(plan), "-w", str(root), "--code", "P", "--add-units", "--json"])
+    assert written.exit_code == 0, written.output
+    found = [(p["code"], p["values"].get("name")) for p in json.loads(written.output)["problems"]]
+    assert found == [("import-group-unknown", "各社区"), ("import-unit-unknown", "示范区新设中心")]
+    units = openpyxl.load_workbook(root / "source" / "units.xlsx").worksheets[0]
+    assert [row[0] for row in units.iter_rows(min_row=len(UNITS) + 2, values_only=True)] == ["示范区新设中心"]
 
 
 def test_cli_writes_the_table_and_the_entry_that_ledger_check_reads(tmp_path):

@@ -19,7 +19,7 @@ from ..problems import Problem, ProblemError, problem
 from ..source import NOTE_UNITS
 from ..tables import NOTE as NOTE_ROW
 from ..tables import TableError, read_sheets
-from ..units import UnitRegistry, read_registry
+from ..units import UnitRegistry, group_name, read_registry
 from .blocks import Block, Line, Table
 from .chinese import simplify_blocks
 from .flat import flat_tasks
@@ -261,13 +261,18 @@ def _check_and_write(result: ImportResult, root: Path, where: str, *, dry_run: b
         registry, _ = read_registry(read_sheets(units_path)[0], config.units_file)
     except TableError as exc:  # checked names need the registry; say so rather than call every name unknown
         result.problems.append(problem(exc.code, file=config.units_file, **_fields(exc)))
+    groups: dict[str, str] = {}  # a group's label ("各街道（功能区）") -> the 所属分组 it names, not in the registry
     for task in result.tasks:
         for name in task.lead + task.support:
-            if name in result.unknown_units:
+            if name in result.unknown_units or name in groups:
                 continue
             resolution = registry.resolve(name, result.district)
-            if resolution.unknown:
+            if resolution.unknown and (group := group_name(name)):
+                groups[name] = group  # never a unit of its own: --add-units leaves it to the 所属分组 column
+            elif resolution.unknown:
                 result.unknown_units[name] = registry.suggest(name, result.district)
+    for name, group in groups.items():
+        result.problems.append(problem("import-group-unknown", file=where, name=name, group=group))
     for name, close in result.unknown_units.items():
         suggestion = f"，是否是：{'、'.join(close)}？" if close else ""
         result.problems.append(problem("import-unit-unknown", file=where, name=name, suggestion=suggestion))
