@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from ledger import import_document, load_workspace
@@ -218,6 +219,38 @@ def test_markdown_and_html_tables(tmp_path):
     html_result = import_document(tmp_path / "page.html")
     assert _flat(md_result) == [("1", ("示范区财政局", "示范区税务局"), (), "2021年底前")]
     assert _flat(html_result) == [("1", ("示范区财政局",), ("东街道",), ""), ("2", ("示范区财政局",), ("西街道",), "")]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # a PDF's text breaks the title over lines, and 《》 come only in the body, over a line end too
+        (
+            [
+                "济南市钢城区人民政府关于印发济南市钢城区",
+                "国民经济和社会发展第十四个五年规划和",
+                "",
+                "2035 年远景目标纲要的通知",
+            ],
+            "济南市钢城区国民经济和社会发展第十四个五年规划和2035年远景目标纲要",
+        ),
+        (["示范区管委会关于进一步优化营商环境", "的实施意见"], "关于进一步优化营商环境的实施意见"),
+    ],
+)
+def test_a_title_broken_over_lines_names_the_document_whole(tmp_path, title, name):
+    text = "\n".join(
+        [
+            *title,
+            "",
+            "示范政发〔2021〕1 号",
+            "各街道，区政府各部门：",
+            "现将《示范区国民经济和社会发展第十四个五年规划和",
+            "2035年远景目标纲要》印发给你们，请认真贯彻实施。",
+            "1.完善工作机制。（牵头单位：示范区财政局）",
+        ]
+    )
+    (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
+    assert import_document(tmp_path / "plan.txt").name == name
 
 
 def test_unit_lists_split_outside_parentheses_and_keep_vague_tails():

@@ -220,9 +220,32 @@ def _title(heading: str, blocks: list[Block]) -> str:
         return re.sub(r"\s+", "", m.group(1))
     if heading:
         return heading[:60]
+    if title := _leading_title(blocks):
+        printed = re.fullmatch(r".*?关于印发(.+?)的通知", title)  # the document it sends, not the notice
+        return (printed[1] if printed else title[title.find("关于") :] if "关于" in title else title)[:80]
     for b in blocks:
         if isinstance(b, Line) and b.text.strip() and not _ATTACHMENT_MARK.match(b.text):  # "附件1" names nothing
             return re.sub(r"\s+", "", b.text.strip())[:60]
+    return ""
+
+
+# How an official title ends ("…的通知", "…的实施意见"), and a 文号 ("钢城政发〔2021〕1号"), which comes below it.
+_TITLE_END = re.compile(r"的(?:通知|(?:实施|指导)?意见|决定|批复|函|报告|方案)$")
+_ISSUE_NUMBER = re.compile(r"[〔［\[]\d{4}[〕］\]]\d+号")
+TITLE_LINES = 4  # a title longer than this is no title: body lines that happen to end so
+
+
+def _leading_title(blocks: list[Block]) -> str:
+    """A title at the top of a document, its lines joined up to the one that ends it: a PDF's text breaks a long
+    title over two or three lines. "" when no title ending comes before the 文号 or the addressees' line."""
+    lines = [re.sub(r"\s+", "", b.text) for b in blocks[:12] if isinstance(b, Line) and b.text.strip()]
+    text = ""
+    for line in lines[:TITLE_LINES]:
+        if _ISSUE_NUMBER.search(line) or line.endswith(("：", ":")):
+            break
+        text += line
+        if _TITLE_END.search(text):
+            return text
     return ""
 
 
