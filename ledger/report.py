@@ -37,7 +37,7 @@ from .statuses import (
     SUSPENDED_STATUS,
     normalise_status,
 )
-from .task_changes import read_changes, round_tasks
+from .task_changes import leads_when_done, read_changes, round_tasks
 from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
@@ -737,6 +737,15 @@ def is_closed(task: Task) -> bool:
     return task.lifecycle is not None and task.lifecycle.state == "closed"
 
 
+def done_round(task: Task, history: History) -> Period | None:
+    """The round a task was first done in: the round every lead first said 已完成, or the round the office's
+    close (销号) names when that is earlier; None when neither."""
+    found = history.closed_in.get(task.id)
+    if is_closed(task) and task.lifecycle is not None and (found is None or task.lifecycle.since < found):
+        found = task.lifecycle.since
+    return Period.parse(found) if found else None
+
+
 def status_text(task: Task, status: str) -> str:
     """The status as every output of a round or a span shows it: 已完成（已销号） for a task the office closed."""
     return f"{status}（{CLOSED_REMARK}）" if is_closed(task) else status
@@ -907,8 +916,10 @@ def build_report(
     expected += sorted(u for u in indicators_by_unit(indicators) if u not in open_tasks)  # indicators only
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
+    done_in = {t.task.id: done_round(t.task, history) for t in lines if t.carried or t.closed}
+    credited = leads_when_done(ws.paths, period, ws.tasks, {k: v for k, v in done_in.items() if v is not None})
     for t in lines:  # done in an earlier round or closed too: a unit's completion is over every task it leads
-        for unit in t.task.lead_units:
+        for unit in credited.get(t.task.id, t.task.lead_units):
             led[unit].append(t)
     for unit, line in units.items():
         known = ws.units.get(unit)

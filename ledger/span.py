@@ -25,14 +25,14 @@ from .report import (
     Light,
     TaskTotals,
     apart_text,
-    is_closed,
+    done_round,
     light_of,
     reporting_lines,
     round_indicators,
     status_text,
 )
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
-from .task_changes import round_tasks
+from .task_changes import leads_when_done, round_tasks
 from .wording import chinese
 from .workspace import Workspace
 
@@ -253,10 +253,7 @@ def build_span_report(
             continue
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
-        closed_in = history.closed_in.get(task.id)
-        close = task.lifecycle if is_closed(task) else None
-        if close is not None and (closed_in is None or close.since < closed_in):
-            closed_in = close.since  # 销号: done from the round the office's close names
+        done_in = done_round(task, history)  # 销号: done from the round the office's close names
         # the leads' own words; for a task reassigned after its former lead said them, that lead's
         leads = [u for u in task.lead_units if (task.id, u) in history.progress] or said_by[task.id]
         typing = [u for u in task.lead_units if (task.id, u) in history.completed_on] or said_by[task.id]
@@ -269,12 +266,13 @@ def build_span_report(
                 status=status,
                 light=light,
                 overdue=overdue,
-                done_in=Period.parse(closed_in) if closed_in and status == DONE_STATUS else None,
+                done_in=done_in if status == DONE_STATUS else None,
                 completed_on="、".join(typed),
                 progress=[(u, history.progress[(task.id, u)]) for u in leads if (task.id, u) in history.progress],
             )
         )
-    units = _units(ws, lines, records)
+    done = {t.task.id: t.done_in for t in lines if t.done_in is not None}
+    units = _units(ws, lines, records, leads_when_done(ws.paths, rounds[-1], ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))
@@ -306,9 +304,11 @@ def _last_round_indicators(ws: Workspace, period: Period) -> IndicatorTable | No
     return round_indicators(ws, merged, build_history(ws, period))
 
 
-def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> list[SpanUnit]:
-    """Per unit: completion over the tasks it leads, and how it reported round by round (the round reports'
-    own rule: `reporting_lines`)."""
+def _units(
+    ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord], credited: dict[str, list[str]]
+) -> list[SpanUnit]:
+    """Per unit: completion over the tasks it leads (a task done counted for the leads of the round it was done
+    in, `credited`), and how it reported round by round (the round reports' own rule: `reporting_lines`)."""
     found: dict[str, SpanUnit] = {}
 
     def line(unit: str) -> SpanUnit:
@@ -320,7 +320,7 @@ def _units(ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord]) -> 
         return found[unit]
 
     for t in tasks:
-        for unit in t.task.lead_units:
+        for unit in credited.get(t.task.id, t.task.lead_units):
             line(unit).led += 1
             line(unit).done += t.status == DONE_STATUS
     for record in records:

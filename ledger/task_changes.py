@@ -189,6 +189,22 @@ def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> l
     return succeed_units(tasks, successors(read_unit_changes(paths.unit_changes), period))
 
 
+def leads_when_done(
+    paths: WorkspacePaths, period: Period, current: list[Task], done_in: dict[str, Period]
+) -> dict[str, list[str]]:
+    """task -> the leads credited with its completion in `period`'s figures: the leads of the round it was done
+    in (a task its former lead finished before a reassignment is that lead's work, not the new lead's), each
+    unit renamed or merged since named as its successor at `period`."""
+    later = read_unit_changes(paths.unit_changes)
+    found: dict[str, list[str]] = {}
+    for when in sorted(set(done_in.values())):
+        succession = successors(later, period, after=when)
+        for task in round_tasks(paths, when, current):
+            if done_in.get(task.id) == when:
+                found[task.id] = list(dict.fromkeys(succession.get(u, u) for u in task.lead_units))
+    return found
+
+
 def changes_key(paths: WorkspacePaths, period: Period) -> str:
     """A digest of the changes that apply in `period`, for the cache keys: a change from a later round leaves
     this round's caches as they are."""

@@ -168,6 +168,24 @@ def test_a_task_reassigned_after_its_former_lead_finished_it_keeps_that_leads_wo
     assert (line.progress_text, line.completed_on) == (f"{FINANCE}：（2021年3月）三月办结", "2021-03-20")
 
 
+def test_a_task_its_former_lead_finished_before_a_reassignment_is_that_leads_completion(tmp_path):
+    """财政局 finished T-1 in March; the office gave it to 税务局 from April (职能划转). 财政局 did the work: the year
+    and April's report count T-1 done among 财政局's led tasks, not among 税务局's, which finished nothing."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE, TAX])
+    done = {"T-1": {"完成状态": "已完成", "本月进展": "三月办结"}, "T-2": {"完成状态": "序时推进"}}
+    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "三月.xlsx", done)
+    collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 1)))
+    change_task(load_workspace(root), "reassign", "T-1", "职能划转", start=APRIL, lead=[TAX])
+    ws = load_workspace(root)
+    render(ws, APRIL, [FINANCE, TAX])
+    april = open_round(ws, APRIL).report(issued=ISSUED)
+    assert {u.unit: u.completion_text for u in april.units} == {FINANCE: "1/2", TAX: "0/1"}
+    year = open_round(ws, "2021").report(issued=ISSUED)
+    assert {u["unit"]: (u["led"], u["done"]) for u in year.summary()["units"]} == {FINANCE: (2, 1), TAX: (1, 0)}
+
+
 def test_the_workbook_shows_the_reports_figures(year):
     ws, report, paths = year
     assert [p.name for p in paths] == ["汇总台账.xlsx", "report.html", "通报.docx"]
