@@ -562,7 +562,7 @@ def import_(
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:
             measure = t.measure if len(t.measure) <= 40 else t.measure[:40] + "…"
-            cells = (t.number, measure, "、".join(t.lead), "、".join(t.support + t.vague), t.deadline, t.source)
+            cells = (t.number, measure, t.lead_text, t.support_text, t.deadline, t.source)
             table.add_row(*map(shown, cells))
         _console(False).print(table)
         print_problems(result.problems)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+
 from ledger import import_document
 from ledger.units import UnitRegistry, split_units
 
@@ -394,3 +396,25 @@ def test_the_documents_rule_in_a_labelled_annotation_and_written_as_首位(tmp_p
         ("3", ("县市场监管局",), ("县发改局",), ""),
     ]
     assert result.tasks[0].notes == ["排在首位的为牵头单位", "下同"]
+
+
+def test_a_vague_lead_is_written_under_the_lead_and_a_vague_support_under_the_support(tmp_path):
+    """"牵头单位：区政府有关部门" names no unit, but it says who leads: the table the clerk reviews keeps it in
+    牵头单位, as the document wrote it, and "等有关部门" stays with the list it ends."""
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    lines = [
+        "安全检查工作方案",
+        "1.开展安全生产大检查。（牵头单位：区政府有关部门；配合单位：区财政局）",
+        "2.开展消防安全检查。（区政府有关部门牵头，区财政局、各有关单位配合）",
+        "3.开展食品安全检查。（区税务局等有关部门牵头，区财政局配合）",
+    ]
+    result = _import(tmp_path, lines, workspace=root, code="P")
+    assert result.written
+    table = openpyxl.load_workbook(root / result.table_file).active
+    header = [c.value for c in table[2]]
+    lead, support = header.index("牵头单位"), header.index("配合单位")
+    assert [(r[lead], r[support]) for r in table.iter_rows(min_row=3, values_only=True)] == [
+        ("区政府有关部门", "区财政局"),
+        ("区政府有关部门", "区财政局、各有关单位"),
+        ("区税务局等有关部门", "区财政局"),
+    ]

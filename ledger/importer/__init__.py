@@ -174,6 +174,7 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
                 lead=found.roles.lead,
                 support=found.roles.support,
                 vague=found.roles.vague,
+                vague_lead=found.roles.vague_lead,
                 deadline=found.roles.deadline,
                 category=found.category,
                 title=found.title,

@@ -398,6 +398,7 @@ def _tasks(rows: list[_Row], header: _Header, first_is_lead: bool) -> list[Impor
                 lead=roles.lead,
                 support=roles.support,
                 vague=roles.vague,
+                vague_lead=roles.vague_lead,
                 deadline=cells.get("deadline", ""),
                 category=cells.get("category") or carried.get("category", ""),
                 title=cells.get("title") or carried.get("title", ""),

@@ -123,6 +123,7 @@ def _rows(
             last.lead += [n for n in roles.lead if n not in last.lead]
             last.support += [n for n in roles.support if n not in last.support + last.lead]
             last.vague += [n for n in roles.vague if n not in last.vague]
+            last.vague_lead += [n for n in roles.vague_lead if n not in last.vague_lead]
             if at("deadline") not in last.deadline:
                 last.deadline += at("deadline")
             continue
@@ -139,6 +140,7 @@ def _rows(
                 lead=roles.lead,
                 support=roles.support,
                 vague=roles.vague,
+                vague_lead=roles.vague_lead,
                 deadline=at("deadline") or roles.deadline,
                 category=category,
                 title=title,
@@ -162,7 +164,7 @@ def _roles(lead: str, responsible: str, support: str, first_is_lead: bool) -> Ro
             roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
     if not lead and responsible:  # only 责任 written on this row: they are the ones responsible
         units = split_units(responsible)
-        roles = Roles(lead=units.names, vague=units.vague)
+        roles = Roles(lead=units.names, vague=units.vague, vague_lead=units.vague)
         if support:
             roles.merge(Roles(support=split_units(support).names))
     return roles

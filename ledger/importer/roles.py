@@ -56,6 +56,7 @@ class Roles:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     vague: list[str] = field(default_factory=list)
+    vague_lead: list[str] = field(default_factory=list)  # those of `vague` written in the lead's place
     deadline: str = ""
     notes: list[str] = field(default_factory=list)  # clauses that say how, not who ("不再做分工", "下同")
     onward: str = ""  # units a note gives to this task and every later one ("以下任务均需A落实")
@@ -67,6 +68,7 @@ class Roles:
         self.lead += [n for n in other.lead if n not in self.lead]
         self.support += [n for n in other.support if n not in self.support and n not in self.lead]
         self.vague += [n for n in other.vague if n not in self.vague]
+        self.vague_lead += [n for n in other.vague_lead if n not in self.vague_lead]
         self.notes += [n for n in other.notes if n not in self.notes]
         self.deadline = self.deadline or other.deadline
         self.onward = self.onward or other.onward
@@ -194,6 +196,8 @@ def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
         else:
             target = roles.lead if default == "lead" else roles.support
         target += [n for n in units.names if n not in target]
+        if target is roles.lead:  # "区政府有关部门牵头": a collective in the lead's place, kept there
+            roles.vague_lead += [v for v in units.vague if v not in roles.vague_lead]
     return roles
 
 

@@ -34,9 +34,8 @@ def write_task_table(path: Path, title: str, code: str, tasks: list[ImportedTask
     header = COLUMNS[:SOURCE_COLUMNS] + extra_columns + COLUMNS[SOURCE_COLUMNS:]
     rows = []
     for task in tasks:
-        lead, support = _units_text(task.lead, []), _units_text(task.support, task.vague)
         row = [task_id_of(f"{code}-{task.number}"), task.number, task.category, task.title, task.measure]
-        row += [task.deadline, lead, support]
+        row += [task.deadline, task.lead_text, task.support_text]
         row += [task.extra.get(k, "") for k in extra_columns] + [task.source, task.annotation]
         rows.append(row)
     widths = WIDTHS[:SOURCE_COLUMNS] + [14] * len(extra_columns) + WIDTHS[SOURCE_COLUMNS:]
@@ -95,14 +94,6 @@ def _write_table(
     sheet.freeze_panes = "A3"
     with written_aside(path) as aside:
         book.save(aside.temporary)
-
-
-def _units_text(names: list[str], vague: list[str]) -> str:
-    """ "区司法局等有关部门" written back as one phrase; other collectives after a 、."""
-    text = "、".join(names)
-    for phrase in vague:
-        text += phrase if phrase.startswith("等") and text else ("、" if text else "") + phrase
-    return text
 
 
 def toml_entry(
