@@ -34,6 +34,8 @@ _STARTS = re.compile(r"启动|开工|动工|开始")
 _ENDS = re.compile(r"完成|建成|完工|竣工|到位|办结|结束|投用|投运")
 # Words after it that say the work is done by then ("2021年上半年完成"); "…启动" is a start, not an end.
 _DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
+# "9月前后", "3月左右": around that time, read as its latest day (no task turns overdue before the time named).
+_AROUND = re.compile(r"(?:前后|左右)$")
 
 _ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|持续|常态化|长期")
 _RECURRING = {
@@ -56,6 +58,7 @@ _DAY = re.compile(
 _TEN_DAYS = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(上|中|下)旬(?:末)?{_BEFORE}$")
 _MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
 _YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
+_MID_YEAR = re.compile(rf"^{_YEAR}?年中{_BEFORE}$")  # "年中", "2022年年中前": by the end of June
 _WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年(?:持续推进|持续实施|持续开展)?$")
 # A month range written without its year ("6-9月"): the months of the ledger's year, as "6月-9月" is.
 _SHORT_MONTH_RANGE = re.compile(r"^\d{1,2}月?-\d{1,2}月")
@@ -71,7 +74,7 @@ _DATES_ONLY = re.compile(r"[\d年月日号底末前上中下旬起即.\-/]+")
 # phrase ("到2025年底前") belongs to the date it precedes.
 _EMBEDDED = re.compile(
     r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
-    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末"
+    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|年中"
 )
 
 
@@ -132,7 +135,7 @@ def _year(found: str | None, default: int | None) -> int:
 
 def _parse(s: str, raw: str, year: int | None) -> Deadline | None:
     try:
-        bare = _DONE_WORDS.sub("", _LEAD_WORDS.sub("", s))
+        bare = _AROUND.sub("", _DONE_WORDS.sub("", _LEAD_WORDS.sub("", s)))
         return _parse_whole(s, raw, year) or _parse_whole(bare, raw, year)
     except ValueError:  # no year to go by, or a month 13 / day 32: written, but not a date
         return None
@@ -189,6 +192,8 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
         return Deadline(raw, "range", date(y, 1, 1), date(y, 12, 31))
     if m := _YEAR_END.match(s):
         return Deadline(raw, "date", due=date(_year(m[1], year), 12, 31))
+    if m := _MID_YEAR.match(s):
+        return Deadline(raw, "date", due=date(_year(m[1], year), 6, 30))
     if m := _HALF.match(s):
         y = _year(m[1], year)
         if m[2] == "上":

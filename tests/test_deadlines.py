@@ -32,6 +32,15 @@ from ledger.deadlines import month_before
         ("２０２１年１２月底前", "date", None, date(2021, 12, 31)),
         ("2022年", "date", None, date(2022, 12, 31)),
         ("6 月底前完成排查，年底前完成整治", "date", None, date(2021, 12, 31)),
+        # 年中: the middle of the year, by the end of June; 前后/左右 (around it) read as its latest day
+        ("年中", "date", None, date(2021, 6, 30)),
+        ("年中前完成", "date", None, date(2021, 6, 30)),
+        ("2022年年中前", "date", None, date(2022, 6, 30)),
+        ("2022年中", "date", None, date(2022, 6, 30)),
+        ("9月前后", "date", None, date(2021, 9, 30)),
+        ("2022年3月左右完成", "date", None, date(2022, 3, 31)),
+        ("年中前后", "date", None, date(2021, 6, 30)),
+        ("年中前完成排查，9月前后完成整治", "date", None, date(2021, 9, 30)),
     ],
 )
 def test_dated_forms(text, kind, start, due):

@@ -418,3 +418,33 @@ def test_a_vague_lead_is_written_under_the_lead_and_a_vague_support_under_the_su
         ("区政府有关部门", "区财政局、各有关单位"),
         ("区税务局等有关部门", "区财政局"),
     ]
+
+
+def test_deadlines_written_as_mid_year_or_around_a_month_are_read_wherever_they_stand(tmp_path):
+    """"年中" (by the end of June) and "9月前后" (around September) in an annotation, in the text and in a table's
+    完成时限 column are the task's deadline, whole: not a task lost, not a unit, not "9月前" (before September)."""
+    result = _import(
+        tmp_path,
+        [
+            "一、安全检查",
+            "1.开展安全生产大检查。（区财政局牵头，年中完成）",
+            "2.开展消防安全检查。（区财政局牵头，9月前后完成）",
+            "3.开展食品安全检查，9月前后完成。（区税务局）",
+            "4.开展交通安全检查。（牵头单位：区税务局；完成时限：2022年年中前）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), (), "年中完成"),
+        ("2", ("区财政局",), (), "9月前后完成"),
+        ("3", ("区税务局",), (), "9月前后"),
+        ("4", ("区税务局",), (), "2022年年中前"),
+    ]
+    table = _import(
+        tmp_path,
+        [
+            "序号", "重点任务", "牵头单位", "完成时限",
+            "1", "开展安全生产大检查。", "区财政局", "年中",
+            "2", "开展消防安全检查。", "区税务局", "9月前后",
+        ],
+    )
+    assert _flat(table) == [("1", ("区财政局",), (), "年中"), ("2", ("区税务局",), (), "9月前后")]

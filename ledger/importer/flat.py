@@ -25,9 +25,9 @@ _NUMBER_START = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
 _COUNTED = re.compile(r"^[年月日时个条家辆万千百亿吨项处座台套户人次%％米公里平方亩]")
 _CATEGORY_START = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _DEADLINE_START = re.compile(
-    r"^(?:\d{4}\s*(?:年|[-—~～至.]|$)|长期|持续|常态|每|年底|年内|全年|\d{1,2}\s*月|上半年|下半年|即日|第[一二三四]季度|二〇)"
+    r"^(?:\d{4}\s*(?:年|[-—~～至.]|$)|长期|持续|常态|每|年底|年内|年中|全年|\d{1,2}\s*月|上半年|下半年|即日|第[一二三四]季度|二〇)"
 )
-_DEADLINE_PART = re.compile(r"[\d\s年月日号底前末内全上下中旬半季度第一二三四至起\-—~～.]+")
+_DEADLINE_PART = re.compile(r"[\d\s年月日号底前后左右末内全上下中旬半季度第一二三四至起\-—~～.]+")
 _NUMERIC = re.compile(r"[\d.]+%?")
 _TRAILING_NUMBERS = re.compile(r"^(.*?\S)\s+((?:\d+(?:\.\d+)?\s+)?\d{4}\s*[-—~～]\s*\d{4})$")
 _UNITS_THEN_DEADLINE = re.compile(r"^(.*?[局办委会府室心部处队站])\s+(\d{4}\s*年[^，。；]{0,12})$")
