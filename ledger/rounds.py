@@ -70,9 +70,14 @@ class Round:
 
     @cached_property
     def tasks(self) -> list[Task]:
-        """The round's task list as render sent it (a summary's: its last round's), so later edits of the source
-        list never change a past round; the source's current list for a round not yet rendered. With the
-        office's task changes that apply by the round and the units' successors (`task_changes.round_tasks`)."""
+        """The round's task list as render sent it (a summary's: its last round with data's, `span.span_tasks`),
+        so later edits of the source list never change a past round; the source's current list for a round not
+        yet rendered. With the office's task changes that apply by the round and the units' successors
+        (`task_changes.round_tasks`)."""
+        if self.is_summary:
+            from .span import span_tasks
+
+            return span_tasks(self.ws, self.rounds, self.history)
         return round_tasks(self.ws.paths, self.rounds[-1], self.ws.tasks)
 
     def info(self) -> dict[str, str]:

@@ -33,6 +33,7 @@ from .report import (
 )
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
+from .unit_changes import succeed_units
 from .wording import chinese
 from .workspace import Workspace
 
@@ -224,6 +225,16 @@ class SpanReport(TaskTotals[SpanTask]):
         }
 
 
+def span_tasks(ws: Workspace, rounds: list[Period], history: History) -> list[Task]:
+    """The task list a span's figures are over: that of its last round with data, whose end they are as of (a
+    change recorded since from a later round, or a task added to the source list, alters no figure of it), each
+    unit named as the history names the rounds' records (a unit renamed or merged since: its successor), so a
+    unit's led tasks and its reporting record are one line."""
+    with_data = [p for p in rounds if str(p) in history.keys]
+    last = with_data[-1] if with_data else rounds[-1]
+    return succeed_units(round_tasks(ws.paths, last, ws.tasks), history.succession)
+
+
 def build_span_report(
     ws: Workspace,
     period: Period,
@@ -233,8 +244,8 @@ def build_span_report(
     tasks: list[Task] | None = None,
     issued: date | None = None,
 ) -> SpanReport:
-    """The span's figures from the history through its last round and each round's record, over `tasks`, the
-    task list of its last round (default: as sent, see `task_changes.round_tasks`)."""
+    """The span's figures from the history through its last round and each round's record, over `tasks`
+    (default: `span_tasks`)."""
     config = ws.config
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
     last: RoundRecord | None = records[-1] if records else None
@@ -245,7 +256,7 @@ def build_span_report(
     said_by: dict[str, list[str]] = defaultdict(list)  # task -> every unit that typed its progress or 完成时间
     for task_id, unit in dict.fromkeys([*history.progress, *history.completed_on]):
         said_by[task_id].append(unit)
-    for task in round_tasks(ws.paths, rounds[-1], ws.tasks) if tasks is None else tasks:
+    for task in span_tasks(ws, rounds, history) if tasks is None else tasks:
         if task.lifecycle is not None and task.lifecycle.state in apart:
             # suspended or cancelled at the span's end (ledger tasks): in no count, listed apart as the round's report
             status = SUSPENDED_STATUS if task.lifecycle.state == "suspended" else CANCELLED_STATUS
@@ -272,7 +283,7 @@ def build_span_report(
             )
         )
     done = {t.task.id: t.done_in for t in lines if t.done_in is not None}
-    units = _units(ws, lines, records, leads_when_done(ws.paths, rounds[-1], ws.tasks, done))
+    units = _units(ws, lines, records, leads_when_done(ws.paths, history.period, ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))

@@ -14,6 +14,7 @@ from docx import Document
 from ledger import load_workspace
 from ledger.collect import collect_returns
 from ledger.model import Period
+from ledger.reorganise import rename_unit
 from ledger.rounds import open_round
 from ledger.task_changes import change_task
 
@@ -152,38 +153,67 @@ def test_a_task_the_office_closed_is_done_in_the_round_it_names_and_shown_closed
     assert next(r for r in rows if r[0] == "T-2")[4] == "已完成（已销号）（2021年4月完成）"
 
 
-def test_a_task_reassigned_after_its_former_lead_finished_it_keeps_that_leads_words(tmp_path):
-    """财政局 finished T-1 in March (完成时间 typed) before the office gave it to 税务局 from April: the year still
-    shows the progress and 完成时间 typed, named as 财政局's, not a blank row under the new lead."""
+def finished_then_reassigned(tmp_path):
+    """财政局 finished T-1 in March (完成时间 typed); the office gave it to 税务局 from April (职能划转), and both
+    units reported in April on their other tasks."""
     root = make_workspace(tmp_path / "ws", TASKS)
-    ws = load_workspace(root)
-    rendered = render(ws, MARCH, [FINANCE])
-    done = {"T-1": {"完成状态": "已完成", "本月进展": "三月办结", "完成时间": date(2021, 3, 20)}}
-    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "三月.xlsx", done)
-    collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 1)))
-    change_task(load_workspace(root), "reassign", "T-1", "职能划转", start=APRIL, lead=[TAX])
-    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    answers = {
+        MARCH: {FINANCE: {"T-1": {"完成状态": "已完成", "本月进展": "三月办结", "完成时间": date(2021, 3, 20)}}},
+        APRIL: {FINANCE: {"T-2": {"完成状态": "序时推进"}}, TAX: {"T-3": {"完成状态": "序时推进"}}},
+    }
+    for period, units in answers.items():
+        if period == APRIL:
+            change_task(load_workspace(root), "reassign", "T-1", "职能划转", start=APRIL, lead=[TAX])
+        ws = load_workspace(root)
+        rendered = render(ws, period, [FINANCE, TAX])
+        for unit, filled in units.items():
+            path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / str(period) / f"{unit}.xlsx", filled)
+            collect_returns(ws.paths, period, [path], received=on(open_round(ws, period).due))
+    return root
+
+
+def test_a_task_reassigned_after_its_former_lead_finished_it_keeps_that_leads_words(tmp_path):
+    """The year still shows the progress and 完成时间 财政局 typed on T-1, named as 财政局's, not a blank row under
+    the new lead."""
+    report = open_round(load_workspace(finished_then_reassigned(tmp_path)), "2021").report(issued=ISSUED)
     line = next(t for t in report.tasks if t.task.id == "T-1")
     assert line.task.lead_units == [TAX] and (line.status, str(line.done_in)) == ("已完成", "2021-03")
     assert (line.progress_text, line.completed_on) == (f"{FINANCE}：（2021年3月）三月办结", "2021-03-20")
 
 
 def test_a_task_its_former_lead_finished_before_a_reassignment_is_that_leads_completion(tmp_path):
-    """财政局 finished T-1 in March; the office gave it to 税务局 from April (职能划转). 财政局 did the work: the year
-    and April's report count T-1 done among 财政局's led tasks, not among 税务局's, which finished nothing."""
-    root = make_workspace(tmp_path / "ws", TASKS)
-    ws = load_workspace(root)
-    rendered = render(ws, MARCH, [FINANCE, TAX])
-    done = {"T-1": {"完成状态": "已完成", "本月进展": "三月办结"}, "T-2": {"完成状态": "序时推进"}}
-    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "三月.xlsx", done)
-    collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 1)))
-    change_task(load_workspace(root), "reassign", "T-1", "职能划转", start=APRIL, lead=[TAX])
-    ws = load_workspace(root)
-    render(ws, APRIL, [FINANCE, TAX])
+    """财政局 did the work on T-1: the year and April's report count it done among 财政局's led tasks, not among
+    税务局's, which finished nothing."""
+    ws = load_workspace(finished_then_reassigned(tmp_path))
     april = open_round(ws, APRIL).report(issued=ISSUED)
     assert {u.unit: u.completion_text for u in april.units} == {FINANCE: "1/2", TAX: "0/1"}
     year = open_round(ws, "2021").report(issued=ISSUED)
     assert {u["unit"]: (u["led"], u["done"]) for u in year.summary()["units"]} == {FINANCE: (2, 1), TAX: (1, 0)}
+
+
+def test_a_change_recorded_from_a_round_after_the_last_with_data_alters_no_figure_of_the_span(tmp_path):
+    """The year asked in June rests on March to May: T-1, finished in March, cancelled from June (a decision
+    recorded since), is still among the year's tasks and done, as May's report and the year's own completion by
+    round say; nothing reads "已取消" in a view as of 31 May."""
+    root = year_over_three_months(tmp_path)
+    change_task(load_workspace(root), "cancel", "T-1", "不再实施", start=Period(2021, 6))
+    ws = load_workspace(root)
+    figures = open_round(ws, "2021").status()
+    assert (figures["tasks"], figures["done"], figures["cancelled"]) == (3, 1, [])
+    assert figures["completion_by_round"][-1] == {"period": "2021-05", "done": 1, "total": 3}
+
+
+def test_a_unit_renamed_after_a_spans_last_round_is_one_line_in_it(tmp_path):
+    """税务局 renamed from April, after the first quarter: the quarter's per-unit table has one line for it,
+    with its led task and its reporting record together, not one line for each name."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    rendered = open_round(load_workspace(root), MARCH).render([TAX])  # recorded as sent: April is next
+    filled = {"T-3": {"完成状态": "序时推进", "本月进展": "已招标"}}
+    path = fill_return(rendered.outbox / f"{TAX}.xlsx", tmp_path / f"{TAX}.xlsx", filled)
+    collect_returns(load_workspace(root).paths, MARCH, [path], received=on(date(2021, 4, 2)))
+    rename_unit(load_workspace(root), TAX, "示范区税务和统计局", APRIL, why="机构改革")
+    report = open_round(load_workspace(root), "2021-Q1").report(issued=ISSUED)
+    assert [(u.unit, u.led, u.rounds_due) for u in report.units if u.unit != FINANCE] == [("示范区税务和统计局", 1, 1)]
 
 
 def test_the_workbook_shows_the_reports_figures(year):
@@ -361,8 +391,8 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
 
     root = year_over_three_months(tmp_path)
     ws = load_workspace(root)
-    change_task(ws, "suspend", "T-3", "等待上级政策出台", start=Period(2021, 6))
-    change_task(ws, "cancel", "T-2", "并入其他任务", start=Period(2021, 6))
+    change_task(ws, "suspend", "T-3", "等待上级政策出台", start=MAY)
+    change_task(ws, "cancel", "T-2", "并入其他任务", start=MAY)
     report, paths = open_round(load_workspace(root), "2021").publish(issued=ISSUED)
     assert [t.task.id for t in report.tasks] == ["T-1"]
     assert [(t.task.id, t.status) for t in report.suspended] == [("T-3", "暂缓")]
@@ -370,8 +400,8 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
     assert (report.summary()["suspended"], report.summary()["cancelled"]) == (["T-3"], ["T-2"])
     apart = "；另有暂缓1项、已取消1项，不计入以上统计"
     listed = [
-        ("T-3", "推进电子票据。", "暂缓", "2021年6月", "等待上级政策出台"),
-        ("T-2", "完善预算绩效管理。", "已取消", "2021年6月", "并入其他任务"),
+        ("T-3", "推进电子票据。", "暂缓", "2021年5月", "等待上级政策出台"),
+        ("T-2", "完善预算绩效管理。", "已取消", "2021年5月", "并入其他任务"),
     ]
     book = openpyxl.load_workbook(paths[0])
     rows = [(r[0], r[1], r[3], r[4], r[5]) for r in book["暂缓和取消"].iter_rows(min_row=3, values_only=True)]
@@ -387,6 +417,6 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert apart in body
     assert "另有暂缓、取消的任务2项，由牵头办公室决定，不计入以上统计：" in body
-    assert "1．推进电子票据（T-3；暂缓，自2021年6月起；原因：等待上级政策出台）。" in body
-    assert "2．完善预算绩效管理（T-2；已取消，自2021年6月起；原因：并入其他任务）。" in body
+    assert "1．推进电子票据（T-3；暂缓，自2021年5月起；原因：等待上级政策出台）。" in body
+    assert "2．完善预算绩效管理（T-2；已取消，自2021年5月起；原因：并入其他任务）。" in body
     assert [row.cells[0].text for row in Document(str(paths[2])).tables[0].rows[1:]] == ["T-1"]
