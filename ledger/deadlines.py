@@ -58,6 +58,9 @@ _DAY = re.compile(
 _TEN_DAYS = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(上|中|下)旬(?:末)?{_BEFORE}$")
 _MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
 _YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
+# A five-year plan by its number, 十一五 to 十九五 ("“十四五”期间", "十四五末"): the 3rd plan began in 1966, and
+# each after it five years later; "十五" alone (the 10th, 2001–2005) is not read, being also the number 15.
+_PLAN = re.compile(r"^[“\"]?十([一二三四五六七八九])五[”\"]?(?:规划)?(?:期间|时期)?(末|期末|末期)?" + _BEFORE + "$")
 _MID_YEAR = re.compile(rf"^{_YEAR}?年中{_BEFORE}$")  # "年中", "2022年年中前": by the end of June
 _WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年(?:持续推进|持续实施|持续开展)?$")
 # A month range written without its year ("6-9月"): the months of the ledger's year, as "6月-9月" is.
@@ -192,6 +195,11 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
         return Deadline(raw, "range", date(y, 1, 1), date(y, 12, 31))
     if m := _YEAR_END.match(s):
         return Deadline(raw, "date", due=date(_year(m[1], year), 12, 31))
+    if m := _PLAN.match(s):
+        first = 1966 + 5 * (10 + _CN_NUMERAL[m[1]] - 3)
+        if m[2]:
+            return Deadline(raw, "date", due=date(first + 4, 12, 31))
+        return Deadline(raw, "range", date(first, 1, 1), date(first + 4, 12, 31))
     if m := _MID_YEAR.match(s):
         return Deadline(raw, "date", due=date(_year(m[1], year), 6, 30))
     if m := _HALF.match(s):

@@ -41,6 +41,12 @@ from ledger.deadlines import month_before
         ("2022年3月左右完成", "date", None, date(2022, 3, 31)),
         ("年中前后", "date", None, date(2021, 6, 30)),
         ("年中前完成排查，9月前后完成整治", "date", None, date(2021, 9, 30)),
+        # a five-year plan's span: 十四五 is 2021–2025 whatever the ledger's year
+        ("“十四五”期间", "range", date(2021, 1, 1), date(2025, 12, 31)),
+        ("十四五时期", "range", date(2021, 1, 1), date(2025, 12, 31)),
+        ("十五五期间", "range", date(2026, 1, 1), date(2030, 12, 31)),
+        ("“十四五”末", "date", None, date(2025, 12, 31)),
+        ("十四五期末前完成", "date", None, date(2025, 12, 31)),
     ],
 )
 def test_dated_forms(text, kind, start, due):

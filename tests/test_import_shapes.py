@@ -448,3 +448,21 @@ def test_deadlines_written_as_mid_year_or_around_a_month_are_read_wherever_they_
         ],
     )
     assert _flat(table) == [("1", ("区财政局",), (), "年中"), ("2", ("区税务局",), (), "9月前后")]
+
+
+def test_a_five_year_plans_span_is_read_as_a_deadline_in_an_annotation_the_text_and_a_table(tmp_path):
+    """"“十四五”期间" (2021–2025) and "十四五末" are deadlines wherever a plan writes them, not units or notes."""
+    result = _import(
+        tmp_path,
+        [
+            "一、生态建设",
+            "1.建设生态廊道。（区财政局牵头，“十四五”期间完成）",
+            "2.建设湿地公园，“十四五”期间完成。（区税务局）",
+        ],
+    )
+    assert _flat(result) == [("1", ("区财政局",), (), "“十四五”期间完成"), ("2", ("区税务局",), (), "“十四五”期间")]
+    table = _import(
+        tmp_path,
+        ["序号", "重点任务", "牵头单位", "完成时限", "1", "建设生态廊道。", "区财政局", "十四五末"],
+    )
+    assert _flat(table) == [("1", ("区财政局",), (), "十四五末")]
