@@ -267,12 +267,13 @@ def unit_names(ws: ws_module.Workspace, names: tuple[str, ...]) -> list[str] | N
         raise fail(exc) from exc
 
 
-def fail(exc: ProblemError) -> click.ClickException:
-    """A catalogued problem raised by the library, as the error the command exits with."""
+def fail(exc: ProblemError, option: str = "--unit") -> click.ClickException:
+    """A catalogued problem raised by the library, as the error the command exits with; an unknown unit is said
+    of the `option` that named it."""
     found = problem(exc.code, **exc.fields)
     if exc.code == "unit-option-unknown":  # a unit named on the command line: a usage error (exit 2)
         stop = "" if found.message.endswith(("？", "。")) else "。"
-        return click.BadParameter(printable(f"{found.message}{stop}{found.hint}"), param_hint="--unit")
+        return click.BadParameter(printable(f"{found.message}{stop}{found.hint}"), param_hint=option)
     return click.ClickException(printable(f"{found.message}（{found.code}）\n处理办法：{found.hint}"))
 
 
@@ -1233,8 +1234,8 @@ def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **
     ws = load_valid_workspace(workspace)
     try:
         change = change_task(ws, kind, task_id, why, **options)
-    except ProblemError as exc:
-        raise fail(exc) from exc
+    except ProblemError as exc:  # an unknown unit is one of reassign's --lead or --support
+        raise fail(exc, "--support" if exc.fields.get("name") in (options.get("support") or ()) else "--lead") from exc
     echo(f"已记录：{change.task_id}{change.details}，自{change.start.label}起生效（原因：{change.why}）。")
     echo(what_follows(ws, change))
 

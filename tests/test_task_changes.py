@@ -248,7 +248,12 @@ def test_changes_that_do_not_fit_the_task_are_refused_and_nothing_is_recorded(le
         (("extend", "T-1", "--to", "2020-09-30", "--why", "延期"), 1, "task-extend-not-later"),
         (("extend", "T-1", "--to", "2021-06-20", "--why", "延期"), 1, "task-extend-not-later"),
         (("suspend", "T-1", "--why", "暂缓", "--from", "2021-Q3"), 1, "period-wrong-kind"),
-        (("reassign", "T-1", "--lead", "示范区无此局", "--from", "2021-05", "--why", "调整"), 2, "示范区无此局"),
+        (("reassign", "T-1", "--lead", "示范区无此局", "--from", "2021-05", "--why", "调整"), 2, "--lead 的取值无效"),
+        (
+            ("reassign", "T-1", "--lead", "示范区税务局", "--support", "无此局", "--from", "2021-05", "--why", "调整"),
+            2,
+            "--support 的取值无效：单位“无此局”",
+        ),
         (("close", "T-1"), 2, "--why"),
     ]
     for args, exit_code, said in cases:
