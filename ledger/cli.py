@@ -777,8 +777,7 @@ def _print_span_status(built: SpanReport) -> None:
             shown(u.unit),
             f"{u.completion_text}（{chinese(u.completion)}）",
             *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.held, u.with_errors)),
-            chinese(u.returned_rate),
-            chinese(u.on_time_rate),
+            *((chinese(u.returned_rate), chinese(u.on_time_rate)) if u.rounds_due else ("—", "—")),  # none due: no rate
         )
     _console(False).print(table)
 

@@ -342,6 +342,19 @@ def test_the_commands_report_and_show_the_year(tmp_path):
     assert re.search(rf"{TAX}.*66\.7%.*66\.7%", table)
 
 
+def test_the_status_table_gives_no_rate_for_a_unit_with_no_round_due_as_the_page_does(tmp_path):
+    """Before any round has data no unit was due to report: its 报送率 and 按时率 are "—" (the page's and the
+    workbook's word), not "0.0%", a rate of never reporting."""
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = make_workspace(tmp_path / "ws", TASKS)
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)], env={"COLUMNS": "200"})
+    row = next(line for line in shown.output.splitlines() if FINANCE in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][-3:] == ["0", "—", "—"]
+
+
 def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path):
     import pdfplumber
 
