@@ -775,7 +775,7 @@ def _print_span_status(built: SpanReport) -> None:
     for u in built.units:
         table.add_row(
             shown(u.unit),
-            f"{u.completion_text}（{chinese(u.completion)}）",
+            f"{u.completion_text}（{chinese(u.completion)}）" if u.led else "—",  # leads nothing: no completion
             *(str(n) for n in (u.rounds_due, u.returned, u.on_time, u.late, u.missing, u.held, u.with_errors)),
             *((chinese(u.returned_rate), chinese(u.on_time_rate)) if u.rounds_due else ("—", "—")),  # none due: no rate
         )

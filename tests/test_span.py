@@ -355,6 +355,22 @@ def test_the_status_table_gives_no_rate_for_a_unit_with_no_round_due_as_the_page
     assert [cell.strip() for cell in row.strip("│ ").split("│")][-3:] == ["0", "—", "—"]
 
 
+def test_the_status_table_gives_no_completion_for_a_unit_that_only_supports(tmp_path):
+    """税务局 supports 财政局's task and leads none: "—" in 牵头完成, as the page says, not "0/0（0.0%）"."""
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = make_workspace(tmp_path / "ws", [TASKS[0], ["1", "清理拖欠账款。", "年底前", "区财政局", "区税务局"]])
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE, TAX])
+    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "三月.xlsx", {"T-1": {"完成状态": "序时推进"}})
+    collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 2)))
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)], env={"COLUMNS": "200"})
+    row = next(line for line in shown.output.splitlines() if TAX in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][1:3] == ["—", "1"]
+
+
 def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path):
     import pdfplumber
 
