@@ -916,8 +916,8 @@ def build_report(
     expected += sorted(u for u in indicators_by_unit(indicators) if u not in open_tasks)  # indicators only
     units = reporting_lines(expected, merged.returns, errors, deadline, config)
     led: dict[str, list[TaskLine]] = defaultdict(list)
-    done_in = {t.task.id: done_round(t.task, history) for t in lines if t.carried or t.closed}
-    credited = leads_when_done(ws.paths, period, ws.tasks, {k: v for k, v in done_in.items() if v is not None})
+    done = [(t.task, done_round(t.task, history)) for t in lines if t.carried or t.closed]
+    credited = leads_when_done(ws.paths, period, ws.tasks, done)
     for t in lines:  # done in an earlier round or closed too: a unit's completion is over every task it leads
         for unit in credited.get(t.task.id, t.task.lead_units):
             led[unit].append(t)

@@ -282,7 +282,7 @@ def build_span_report(
                 progress=[(u, history.progress[(task.id, u)]) for u in leads if (task.id, u) in history.progress],
             )
         )
-    done = {t.task.id: t.done_in for t in lines if t.done_in is not None}
+    done = [(t.task, t.done_in) for t in lines]
     units = _units(ws, lines, records, leads_when_done(ws.paths, history.period, ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [

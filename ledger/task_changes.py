@@ -190,12 +190,14 @@ def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> l
 
 
 def leads_when_done(
-    paths: WorkspacePaths, period: Period, current: list[Task], done_in: dict[str, Period]
+    paths: WorkspacePaths, period: Period, current: list[Task], done: list[tuple[Task, Period | None]]
 ) -> dict[str, list[str]]:
-    """task -> the leads credited with its completion in `period`'s figures: the leads of the round it was done
-    in (a task its former lead finished before a reassignment is that lead's work, not the new lead's), each
-    unit renamed or merged since named as its successor at `period`."""
-    later = read_unit_changes(paths.unit_changes)
+    """task -> the leads credited with its completion in `period`'s figures, for each (task, round it was done
+    in) reassigned at some time: the leads of that round (a task its former lead finished before a reassignment
+    is that lead's work, not the new lead's), each unit renamed or merged since named as its successor at
+    `period`. Only a reassignment moves a task's leads, so only those tasks' rounds are read."""
+    done_in = {task.id: when for task, when in done if when is not None and task.former_leads}
+    later = read_unit_changes(paths.unit_changes) if done_in else []
     found: dict[str, list[str]] = {}
     for when in sorted(set(done_in.values())):
         succession = successors(later, period, after=when)
