@@ -45,7 +45,7 @@ class SpanTask:
     light: Light  # as of the span's last day with data
     overdue: bool
     done_in: Period | None = None  # the round in which every lead first said 已完成
-    completed_on: str = ""  # 完成时间 as the leads typed it
+    completed_on: str = ""  # 完成时间 as the leads typed it, for a task done at the span's end
     progress: list[tuple[str, Said]] = field(default_factory=list)  # (lead, its last progress and round)
 
     @property
@@ -278,7 +278,7 @@ def build_span_report(
                 light=light,
                 overdue=overdue,
                 done_in=done_in if status == DONE_STATUS else None,
-                completed_on="、".join(typed),
+                completed_on="、".join(typed) if status == DONE_STATUS else "",  # a lead's part is not the task
                 progress=[(u, history.progress[(task.id, u)]) for u in leads if (task.id, u) in history.progress],
             )
         )

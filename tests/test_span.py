@@ -191,6 +191,25 @@ def test_a_task_its_former_lead_finished_before_a_reassignment_is_that_leads_com
     assert {u["unit"]: (u["led"], u["done"]) for u in year.summary()["units"]} == {FINANCE: (2, 1), TAX: (1, 0)}
 
 
+def test_a_co_led_task_one_lead_finished_has_no_completion_date_in_the_year(tmp_path):
+    """财政局 said 已完成 on 2021-03-20 for its part of a task 税务局 co-leads and is still doing: the task is not
+    done, so the year gives it no 完成时间 beside 序时推进 (the date is 财政局's, in March's own report)."""
+    rows = [TASKS[0], ["1", "联合清理拖欠账款。", "年底前", "区财政局、区税务局", ""]]
+    root = make_workspace(tmp_path / "ws", rows)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE, TAX])
+    answers = {
+        FINANCE: {"T-1": {"完成状态": "已完成", "本月进展": "本局部分已完成", "完成时间": date(2021, 3, 20)}},
+        TAX: {"T-1": {"完成状态": "序时推进", "本月进展": "推进中"}},
+    }
+    for unit, filled in answers.items():
+        path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / f"{unit}.xlsx", filled)
+        collect_returns(ws.paths, MARCH, [path], received=on(date(2021, 4, 2)))
+    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    [line] = report.tasks
+    assert (line.status, line.done_in, line.completed_on) == ("序时推进", None, "")
+
+
 def test_a_change_recorded_from_a_round_after_the_last_with_data_alters_no_figure_of_the_span(tmp_path):
     """The year asked in June rests on March to May: T-1, finished in March, cancelled from June (a decision
     recorded since), is still among the year's tasks and done, as May's report and the year's own completion by
