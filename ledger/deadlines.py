@@ -18,6 +18,9 @@ from .config import Rhythm, WorkCalendar
 from .model import Deadline, Period
 from .problems import Problem, problem
 
+# A year named relative to the ledger's: "次年1月底前" (an annual plan's report due the January after), "当年完成".
+_NEXT_YEAR = re.compile(r"次年|明年|翌年|下一年|下年")
+_THIS_YEAR = re.compile(r"(?:当年|(?<!基)本年|今年)(?:度)?(?=内|底|末|年|\d|第|上|下|完成|$)")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
 # Traditional forms of the words deadlines are written with (長期堅持, 持續推進, 每個季度, 年內 …).
 _TRADITIONAL = str.maketrans("長堅續進態內個週於號開實執", "长坚续进态内个周于号开实执")
@@ -37,7 +40,7 @@ _DONE_WORDS = re.compile(r"(?:完成|建成|完工|到位|办结)$")
 # "9月前后", "3月左右": around that time, read as its latest day (no task turns overdue before the time named).
 _AROUND = re.compile(r"(?:前后|左右)$")
 
-_ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|持续|常态化|长期")
+_ONGOING = re.compile(r"长期坚持|长期推进|持续推进|持续开展|持续|常态化|长期|长效")
 _RECURRING = {
     "每个月": "month",
     "每月": "month",
@@ -65,8 +68,8 @@ _MID_YEAR = re.compile(rf"^{_YEAR}?年中{_BEFORE}$")  # "年中", "2022年年�
 _WHOLE_YEAR = re.compile(rf"^{_YEAR}?全年(?:持续推进|持续实施|持续开展)?$")
 # A month range written without its year ("6-9月"): the months of the ledger's year, as "6月-9月" is.
 _SHORT_MONTH_RANGE = re.compile(r"^\d{1,2}月?-\d{1,2}月")
-_HALF = re.compile(rf"^{_YEAR}?(上|下)半年(?:底|末)?{_BEFORE}$")
-_QUARTER = re.compile(rf"^{_YEAR}?第?([一二三四1-4])季度(?:底|末)?{_BEFORE}$")
+_HALF = re.compile(rf"^{_YEAR}?(上|下)半年(?:底|末|内)?{_BEFORE}$")
+_QUARTER = re.compile(rf"^{_YEAR}?第?([一二三四1-4])季度(?:底|末|内)?{_BEFORE}$")
 _YEAR_ONLY = re.compile(rf"^(\d{{4}})年?{_BEFORE}$")
 _SINCE = re.compile(r"^(?:自|从)?(.*?)(?:起|开始)(?:实施|执行|施行|长期坚持|持续推进)?$")
 # The end of a day range written without its month or year: "9月15日-25日", "2021年3月-6月底".
@@ -110,6 +113,8 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     if not raw:
         return Deadline(raw, "none")
     s = _normalise(raw)
+    if year is not None:  # "次年1月" is January of the year after the ledger's, never of its own
+        s = _THIS_YEAR.sub(f"{year}年", _NEXT_YEAR.sub(f"{year + 1}年", s))
     found = _parse(s, raw, year)
     if found is None and not _DATES_ONLY.fullmatch(s):  # "9月25日-15日" is no sentence to search in
         found = _parse_embedded(s, raw, year)

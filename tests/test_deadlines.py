@@ -41,6 +41,15 @@ from ledger.deadlines import month_before
         ("2022年3月左右完成", "date", None, date(2022, 3, 31)),
         ("年中前后", "date", None, date(2021, 6, 30)),
         ("年中前完成排查，9月前后完成整治", "date", None, date(2021, 9, 30)),
+        # the year named relative to the ledger's: 次年/明年 the next, 当年/本年/今年 its own
+        ("次年1月底前", "date", None, date(2022, 1, 31)),
+        ("明年6月底前", "date", None, date(2022, 6, 30)),
+        ("次年第一季度", "range", date(2022, 1, 1), date(2022, 3, 31)),
+        ("当年完成", "date", None, date(2021, 12, 31)),
+        ("本年度内", "date", None, date(2021, 12, 31)),
+        ("本年内", "date", None, date(2021, 12, 31)),
+        ("第一季度内", "range", date(2021, 1, 1), date(2021, 3, 31)),
+        ("6月底前完成初稿，次年3月底前全面完成", "date", None, date(2022, 3, 31)),
         # a five-year plan's span: 十四五 is 2021–2025 whatever the ledger's year
         ("“十四五”期间", "range", date(2021, 1, 1), date(2025, 12, 31)),
         ("十四五时期", "range", date(2021, 1, 1), date(2025, 12, 31)),
@@ -54,7 +63,7 @@ def test_dated_forms(text, kind, start, due):
     assert (parsed.raw, parsed.kind, parsed.start, parsed.due) == (text, kind, start, due)
 
 
-@pytest.mark.parametrize("text", ["长期坚持", "持续推进", "常态化"])
+@pytest.mark.parametrize("text", ["长期坚持", "持续推进", "常态化", "长效推进"])
 def test_ongoing(text):
     parsed = parse_deadline(text)
     assert (parsed.kind, parsed.due) == ("ongoing", None)
@@ -66,7 +75,7 @@ def test_recurring(text, every):
     assert (parsed.kind, parsed.every, parsed.due) == ("recurring", every, None)
 
 
-@pytest.mark.parametrize("text", ["尽快", "2021 年 13 月底前", "6 月底前"])
+@pytest.mark.parametrize("text", ["尽快", "2021 年 13 月底前", "6 月底前", "次年1月底前"])
 def test_unreadable_text_is_unknown_not_an_exception(text):
     # "6 月底前" without a ledger year cannot be dated.
     parsed = parse_deadline(text)

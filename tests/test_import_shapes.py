@@ -466,3 +466,19 @@ def test_a_five_year_plans_span_is_read_as_a_deadline_in_an_annotation_the_text_
         ["序号", "重点任务", "牵头单位", "完成时限", "1", "建设生态廊道。", "区财政局", "十四五末"],
     )
     assert _flat(table) == [("1", ("区财政局",), (), "十四五末")]
+
+
+def test_a_year_named_relative_to_the_plans_own_is_kept_with_its_deadline(tmp_path):
+    """"次年1月底前" (the January after the plan's year) stays whole: cut to "1月底前" it would be read as January
+    of the plan's own year, eleven months overdue; "当年完成" is a deadline, not a unit."""
+    result = _import(
+        tmp_path,
+        [
+            "一、年度工作",
+            "1.报送年度工作总结，次年1月底前完成。（区财政局）",
+            "2.开展安全检查。（区税务局牵头，当年完成）",
+        ],
+    )
+    assert _flat(result) == [("1", ("区财政局",), (), "次年1月底前"), ("2", ("区税务局",), (), "当年完成")]
+    table = _import(tmp_path, ["序号", "重点任务", "牵头单位", "完成时限", "1", "报送总结。", "区财政局", "次年1月"])
+    assert _flat(table) == [("1", ("区财政局",), (), "次年1月")]
