@@ -34,6 +34,7 @@ from .problems import ERROR
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
+from .sent import sent_periods
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
@@ -310,7 +311,8 @@ def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, 
 
 def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     """The rounds of the ledger's rhythm before `before`, from the first to the last one with returns stored
-    (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not)."""
+    (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not, nor a round
+    in between the office never rendered or mailed, such as a holiday week skipped: nobody was asked)."""
     kind = ws.config.rhythm.round
     folder = ws.paths.source / "returns"
     stored = []
@@ -324,8 +326,10 @@ def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     if not stored:
         return []
     rounds, current, last = [], min(stored), max(stored)
+    asked = set(stored) | set(sent_periods(ws.paths))
     while current <= last:
-        rounds.append(current)
+        if current in asked or ws.paths.send_log(current).is_file():
+            rounds.append(current)
         current = current.next()
     return rounds
 

@@ -118,6 +118,22 @@ def test_two_weekly_rounds_in_one_month_are_both_merged(tmp_path):
     assert w24.history.previous == Period.parse("2021-W23")
 
 
+def test_a_week_the_office_never_sent_is_no_round_every_unit_missed(tmp_path):
+    """The office sent weeks 23 and 26 and skipped 24 and 25 (端午, nothing rendered or mailed): the year does not
+    count the skipped weeks as rounds 财政局 failed to report, and says what June's own view says of them (no
+    data), and week 26 compares with week 23, the round before it that happened."""
+    root = ledger_with(tmp_path, 'round = "week"')
+    send(root, "2021-W23", FINANCE, {"T-1": {"完成状态": "序时推进", "本周进展": "一"}}, at(2021, 6, 17), tmp_path)
+    send(root, "2021-W26", FINANCE, {"T-1": {"完成状态": "序时推进", "本周进展": "二"}}, at(2021, 7, 8), tmp_path)
+    ws = load_workspace(root)
+    year = open_round(ws, "2021").status()
+    assert year["rounds_with_data"] == ["2021-W23", "2021-W26"]
+    finance = next(u for u in year["units"] if u["unit"] == FINANCE)
+    assert (finance["rounds_due"], finance["returned"], finance["missing"]) == (2, 2, 0)
+    assert open_round(ws, "2021-06").status()["rounds_with_data"] == ["2021-W23"]
+    assert open_round(ws, "2021-W26").history.previous == Period.parse("2021-W23")
+
+
 def test_a_task_completed_fourteen_months_earlier_is_not_rendered_again(tmp_path):
     rows = [
         *TASKS[:1],
