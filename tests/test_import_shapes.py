@@ -482,3 +482,17 @@ def test_a_year_named_relative_to_the_plans_own_is_kept_with_its_deadline(tmp_pa
     assert _flat(result) == [("1", ("区财政局",), (), "次年1月底前"), ("2", ("区税务局",), (), "当年完成")]
     table = _import(tmp_path, ["序号", "重点任务", "牵头单位", "完成时限", "1", "报送总结。", "区财政局", "次年1月"])
     assert _flat(table) == [("1", ("区财政局",), (), "次年1月")]
+
+
+def test_a_date_that_describes_something_in_a_tasks_text_is_not_its_deadline(tmp_path):
+    """"2000年底前建成的老旧小区" says which estates, not when: the task is due 年底前, not 31 December 2000
+    (overdue from its first day); a task whose text has only such a date has none."""
+    result = _import(
+        tmp_path,
+        [
+            "一、城市更新",
+            "1.对2000年底前建成的老旧小区实施改造，年底前完成。（区住建局）",
+            "2.巩固2020年6月底前完成的整治成果。（区住建局）",
+        ],
+    )
+    assert [t.deadline for t in result.tasks] == ["年底前", ""]

@@ -43,6 +43,8 @@ DEADLINE_IN_TEXT = re.compile(
     r"|\d{4}\s*年\s*(?:年底|底|年末|末)前?|长期坚持|即日起"
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期)(?:期末|末)?|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期末|末)"
 )
+# A date that says which things, not by when: "2000年底前建成的老旧小区", "6月底前完成的整治成果".
+_DESCRIBING = re.compile(r"\s*[\u4e00-\u9fff]{0,2}的")
 
 
 def _number(level: int, token: str) -> int:
@@ -221,7 +223,7 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             if rest.strip():
                 task_title, measure = head, rest.strip()
         if not roles.deadline:
-            found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure)]
+            found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure) if not _DESCRIBING.match(measure, m.end())]
             roles.deadline = "，".join(dict.fromkeys(found))
         tasks.append(
             OutlineTask(
