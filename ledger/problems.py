@@ -64,6 +64,7 @@ _TYPES = [
     ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021年6月底前”“2021年年底前”“2021-2025”等形式。", title="时限无法识别"),
     ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。", title="缺少完成时限"),
     ProblemType("deadline-month-before", WARNING, "完成时限“{raw}”没有写“底”，也可能指该月1日前，现按{due}前计算", "确指该月底前的，改写为“…月底前”；指该月1日前的，改写为上个月的“…月底前”。", title="时限有两种理解"),
+    ProblemType("deadline-before-year", WARNING, "完成时限“{raw}”即{due}，早于本任务清单的年度{year}年，该任务从第一期起就是逾期", "核对年份是否输错；确是以前年度未完成、延续到本年的任务，可不改动，或用 ledger tasks extend 延期。", title="时限早于年度"),
     ProblemType("deadline-start-only", WARNING, "完成时限“{raw}”只写了何时启动，没有写何时完成，现按{due}前完成计算", "写明完成时限，如“2021年底前启动，2022年6月底前完成”。", title="时限只写了启动"),
     # --- returned files
     ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用Excel或WPS打开确认文件完好，另存为 .xlsx 后重新报送；其他文件不受影响。", title="报送文件损坏"),

@@ -310,6 +310,10 @@ def read_document_sheet(
         elif deadline.due is not None and (doubt := _deadline_doubt(deadline)):
             due = chinese_date(deadline.due)
             problems.append(problem(doubt, **at(r, cols.get("deadline"), raw=deadline.raw, due=due)))
+        elif deadline.due is not None and deadline.due.year < year:  # a slip of the year: red from the start
+            due = chinese_date(deadline.due)
+            found = problem("deadline-before-year", **at(r, cols.get("deadline"), raw=deadline.raw, due=due, year=year))
+            problems.append(found)
         lead_text = _at(row, lead_col)
         support_text = "，".join(t for t in (_at(row, c) for c in support_cols) if t)
         if not lead_text and responsible_col is not None and responsible_col in support_cols:

@@ -387,6 +387,14 @@ def test_a_deadline_that_only_says_when_to_start_is_read_as_the_end_and_said(tmp
     assert [t.deadline.due for t in ws.tasks] == [date(2021, 12, 31)] * 3
 
 
+def test_a_deadline_before_the_documents_year_is_said_as_a_slip_of_the_year(tmp_path):
+    # "2012年6月底前" in a 2021 list (the digits swapped): the task would be red from its first round, unsaid.
+    rows = [HEADER, [*ROW[:4], "2012年6月底前", *ROW[5:]], ["2", *ROW[1:4], "2021年6月底前", *ROW[5:]]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert located(ws) == [("E2", "deadline-before-year")]
+    assert "2012年6月30日" in ws.problems[0].message and "2021年" in ws.problems[0].message
+
+
 def test_missing_lead(tmp_path):
     ws = load_workspace(make_workspace(tmp_path, [HEADER, [*ROW[:5], "", "区税务局"]]))
     assert located(ws) == [("F2", "lead-missing")]
