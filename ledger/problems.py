@@ -153,6 +153,7 @@ _TYPES = [
     ProblemType("import-doc-needs-libreoffice", ERROR, "读取{suffix}文件需要LibreOffice，本机未安装", "安装LibreOffice，或用Word、WPS将文件另存为 .docx 后重试。", title="缺少LibreOffice"),
     ProblemType("import-section-missing", ERROR, "文件中没有找到包含“{text}”的标题", "核对 --section 的文字，取文件标题中连续的一段即可。", title="未找到该文件"),
     ProblemType("import-no-tasks", ERROR, "未在文件中找到任务（没有带牵头单位或责任单位的条目，也没有任务表格）", "确认这是任务分工方案或工作台账；公报中有多份文件时用 --section 指定其中一份。", title="未找到任务"),
+    ProblemType("import-lead-vague", WARNING, "第{number}项任务的牵头单位“{name}”是泛指，没有落实到具体单位", "在导入的任务表中把牵头单位改为具体的单位，如由哪个局、哪个街道牵头。", title="牵头单位为泛指"),
     ProblemType("import-lead-missing", WARNING, "第{number}项任务没有写明牵头单位或责任单位", "在导入的任务表中补填牵头单位。", title="未写牵头单位"),
     ProblemType("import-line-unplaced", WARNING, "“{text}”在任务清单中，但没有写明牵头单位或责任单位，未导入为任务", "如是任务，在导入的任务表中补一行并填写牵头单位；如不是任务，可不处理。", title="未识别的条目"),
     ProblemType("import-row-no-measure", WARNING, "表格中这一行没有任务内容（{text}），未导入为任务", "如是任务，在导入的任务表中补一行并填写具体措施；如不是任务，可不处理。", title="表格行没有任务内容"),

@@ -418,6 +418,10 @@ def test_a_vague_lead_is_written_under_the_lead_and_a_vague_support_under_the_su
         ("区政府有关部门", "区财政局、各有关单位"),
         ("区税务局等有关部门", "区财政局"),
     ]
+    # the first two name no unit to lead: said as a collective in the lead's place, not as no lead written
+    assert [(p.code, p.message) for p in result.problems if p.code.startswith("import-lead")] == [
+        ("import-lead-vague", f"第{n}项任务的牵头单位“区政府有关部门”是泛指，没有落实到具体单位") for n in (1, 2)
+    ]
 
 
 def test_deadlines_written_as_mid_year_or_around_a_month_are_read_wherever_they_stand(tmp_path):

@@ -128,7 +128,10 @@ def import_document(
     year = re.search(r"(\d{4})\s*年", result.name)
     result.year = int(year.group(1)) if year else None
     for task in result.tasks:
-        if not task.lead:
+        if not task.lead and task.vague_lead:  # "牵头单位：区政府有关部门": written, but no unit
+            vague = problem("import-lead-vague", file=where, cell=task.source, number=task.number, name=task.lead_text)
+            result.problems.append(vague)
+        elif not task.lead:
             result.problems.append(problem("import-lead-missing", file=where, cell=task.source, number=task.number))
     if workspace is not None:
         _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
