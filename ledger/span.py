@@ -157,8 +157,10 @@ class SpanReport(TaskTotals[SpanTask]):
         return total
 
     def reporting_text(self) -> str:
-        """The span's two rates in words, as the 通报 and `ledger status` say them."""
+        """The span's two rates in words, as the 通报 and `ledger status` say them; no rate of nothing."""
         total = self.reporting
+        if not total.rounds_due:
+            return f"{self.heading}尚无应报送的调度"
         return (
             f"各单位共应报送{chinese(total.rounds_due, '期次')}，已报送{chinese(total.returned, '期次')}"
             f"（报送率{chinese(total.returned_rate)}），其中按时报送{chinese(total.on_time, '期次')}"

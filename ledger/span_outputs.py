@@ -102,7 +102,7 @@ def reporting_text(report: SpanReport) -> str:
     sent a return with errors, each with how many rounds."""
     due = [u for u in report.units if u.rounds_due]
     if not due:
-        return f"{report.heading}尚无应报送的调度。"
+        return f"{report.reporting_text()}。"
     perfect = [u.unit for u in due if u.on_time == u.rounds_due]
     named = "、".join(perfect[:NAMED_AT_MOST]) + ("等" if len(perfect) > NAMED_AT_MOST else "")
     parts = [

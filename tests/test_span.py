@@ -468,3 +468,15 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
     assert "1．推进电子票据（T-3；暂缓，自2021年5月起；原因：等待上级政策出台）。" in body
     assert "2．完善预算绩效管理（T-2；已取消，自2021年5月起；原因：并入其他任务）。" in body
     assert [row.cells[0].text for row in Document(str(paths[2])).tables[0].rows[1:]] == ["T-1"]
+
+
+def test_a_year_with_no_round_sent_says_so_and_gives_no_rate(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    root = make_workspace(tmp_path / "ws", TASKS)
+    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    assert report.reporting_text() == "2021年全年尚无应报送的调度"  # not "应报送0期次（报送率0.0%）"
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
+    assert "2021年全年尚无应报送的调度。" in shown and "报送率0.0%" not in shown
