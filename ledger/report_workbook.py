@@ -18,7 +18,7 @@ from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
 from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
-from .xlsx import FONT, new_workbook, table_sheet
+from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, new_workbook, table_sheet
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
@@ -28,7 +28,7 @@ TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "本单位已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误"]
 UNIT_HEADERS += ["未报送", "完成率", "完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
 # One A4 landscape page wide at 9 pt or more (10 pt text scaled to fit): 联系人 fits 台账联络员 on a line.
-UNIT_WIDTHS = [22, 8, 7, 8, 8, 6, 6, 6, 8, 7, 8, 9, 14, 15, 8, 10, 13]
+UNIT_WIDTHS = [22, 8, 7, 8, 8, 6, 6, 6, 8, 7, 8, 9, 14, MOMENT_WIDTH, 8, 10, 13]
 RATE_COLUMN, RECEIVED_COLUMN = UNIT_HEADERS.index("完成率"), UNIT_HEADERS.index("收到时间")
 
 
@@ -109,7 +109,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
     book = new_workbook(path, created, f"{report.title}{label}汇总台账", jobs=jobs)
     percent = book.add_format({"num_format": "0.0%", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"})
     moment = book.add_format(
-        {"num_format": "yyyy-mm-dd hh:mm", "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
+        {"num_format": MOMENT_FORMAT, "font_name": FONT, "font_size": 10, "border": 1, "valign": "top"}
     )
     fills = {light: book.add_format({**FILLED, "bg_color": colour}) for light, colour in CELL_FILLS.items()}
     _overview(book, report, label, percent)

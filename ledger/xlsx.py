@@ -29,6 +29,10 @@ from .records import put_in_place, temporary_beside
 
 FONT = "宋体"  # SimSun: on every Windows and WPS install
 TITLE_FONT = "黑体"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a day as offices write it (wording.chinese): 2021年6月30日
+MOMENT_FORMAT = 'yyyy"年"m"月"d"日"h:mm'  # a time received, as deadlines.chinese_moment: 2021年7月4日10:30
+# widths that show them whole at their longest (2021年12月31日): a narrower cell prints ### instead of the date
+DATE_WIDTH, MOMENT_WIDTH = 15, 20
 
 Cell = str | int | float | date | None
 LINE_HEIGHT = 14.5  # points a wrapped line of 10 pt text takes (CJK fonts have tall lines)
@@ -397,8 +401,9 @@ def table_sheet(
     title_format = book.add_format({"font_name": TITLE_FONT, "font_size": 14, "align": "center", "valign": "vcenter"})
     header_format = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9D9D9"})
     body = book.add_format(base)
-    dates = book.add_format({**base, "num_format": "yyyy-mm-dd"})
-    times = book.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"})
+    dates = book.add_format({**base, "num_format": DATE_FORMAT})
+    times = book.add_format({**base, "num_format": MOMENT_FORMAT})
+    widths = _showing_dates(widths, rows)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     sheet.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, title_format)
@@ -429,6 +434,16 @@ def table_sheet(
     sheet.autofilter(1, 0, max(len(rows) + 1, 1), len(headers) - 1)
     print_landscape(sheet, 1)
     return sheet
+
+
+def _showing_dates(widths: Sequence[float], rows: Sequence[Sequence[object]]) -> list[float]:
+    """The columns' widths, a column holding a date or a time made wide enough to show it."""
+    wide = list(widths)
+    for row in rows:
+        for c, value in enumerate(row[: len(wide)]):
+            if isinstance(value, date):  # a datetime is a date too
+                wide[c] = max(wide[c], MOMENT_WIDTH if isinstance(value, datetime) else DATE_WIDTH)
+    return wide
 
 
 def fitted_height(row: Sequence[object], widths: Sequence[float]) -> float | None:

@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from ledger import load_workspace
 from ledger.cli import main
 from ledger.collect import collect_returns
-from ledger.deadlines import add_working_days, parse_deadline, scheduled_due
+from ledger.deadlines import add_working_days, chinese_date, chinese_moment, parse_deadline, scheduled_due
 from ledger.history import build_history
 from ledger.master import write_merge
 from ledger.merge import merge_period
@@ -181,6 +181,23 @@ def test_workbook_figures(cycle):
     assert units.row_breaks.brk[0].id < units._charts[0].anchor._from.row  # the chart on a page of its own
     missing = [r[0] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True)]
     assert set(missing) == {u.unit for u in report.missing_units}
+
+
+def test_workbook_prints_its_dates_as_offices_write_them(cycle, tmp_path):
+    """概况 and 单位统计 as LibreOffice prints them: 2021年7月9日 and 2021年7月4日10:30, never 2021-07-09, and no
+    time cut to ###."""
+    *_, report, paths = cycle
+    book = openpyxl.load_workbook(paths[0])
+    for name in book.sheetnames:
+        if name not in ("概况", "单位统计"):
+            del book[name]
+    book.save(tmp_path / "two.xlsx")
+    with pdfplumber.open(libreoffice_pdf(tmp_path / "two.xlsx", tmp_path)) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    assert "#" not in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+    assert "数据截至 2021年6月30日" in text and f"报告日期 {chinese_date(report.issued)}" in text
+    received = [u.received for u in report.units if u.received is not None]
+    assert received and all(chinese_moment(r) in text for r in received)
 
 
 def test_word_bulletin(cycle):

@@ -68,7 +68,10 @@ def test_streamed_table_has_the_same_cells_values_and_formats(pair):
     # openpyxl undoes Excel's _xHHHH_ escapes in shared strings only, so B5's text is compared in calamine below
     assert found.pop(("表", "B5"))[1:] == expected.pop(("表", "B5"))[1:]
     assert found == expected
-    assert found[("表", "D3")][:2] == (datetime(2021, 6, 30), "yyyy-mm-dd")
+    assert found[("表", "D3")][:2] == (datetime(2021, 6, 30), 'yyyy"年"m"月"d"日"')
+    assert found[("表", "D4")][:2] == (datetime(2021, 7, 1, 9, 30), 'yyyy"年"m"月"d"日"h:mm')
+    widths = openpyxl.load_workbook(streamed)["表"].column_dimensions
+    assert widths["D"].width > xlsx.MOMENT_WIDTH > widths["A"].width  # the column of a time shows it whole
     assert found[("表", "A4")][2] == "FFFFC7CE"  # the row's own format
     assert len(found[("表", "F5")][0]) == 32767  # Excel's limit for a cell
 
