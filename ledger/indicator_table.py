@@ -117,9 +117,13 @@ class IndicatorTable:
         if named:
             text = f"低于序时进度的指标{len(named)}项：{'、'.join(named)}。"
             return text + (f"另有{len(red)}项指标亮红灯：{reasons}。" if red else "")
+        unreported = self.counts()["grey"]  # 未报送 is no figure: only what was reported keeps up with 序时
+        if unreported == len(self.lines):
+            return ""
+        which = "已报送的指标" if unreported else "各项指标"
         if red:
-            return f"各项指标均不低于序时进度，但有{len(red)}项指标亮红灯：{reasons}。"
-        return "各项指标均不低于序时进度。"
+            return f"{which}均不低于序时进度，但有{len(red)}项指标亮红灯：{reasons}。"
+        return f"{which}均不低于序时进度。"
 
     def jumps(self) -> list[Problem]:
         """The tenfold jumps since last round, where they were typed: problems.xlsx lists them beside the round's

@@ -191,6 +191,26 @@ def test_a_red_indicator_not_behind_schedule_is_named_with_its_reason():
     assert table.behind_text().endswith("另有1项指标亮红灯：河长制（未达到）。")
 
 
+def test_indicators_not_reported_are_not_said_to_keep_up_with_the_schedule():
+    """未报送 is no figure: with one, only the reported indicators are said not to be behind 序时进度."""
+    from ledger.config import IndicatorOptions
+    from ledger.entries import IndicatorValue
+    from ledger.indicator_table import indicator_table
+
+    from .test_progress import FOREST, RIVER
+
+    river, forest = (replace(i, lead_units=("东街道",)) for i in (RIVER, FOREST))
+    red = [IndicatorValue(indicator_id="ZB-4", unit="东街道", typed="未达到")]
+    table = indicator_table([river, forest], red, {}, date(2021, 6, 30), IndicatorOptions())
+    assert table.counts()["grey"] == 1
+    assert table.behind_text() == "已报送的指标均不低于序时进度，但有1项指标亮红灯：河长制（未达到）。"
+    met = [IndicatorValue(indicator_id="ZB-4", unit="东街道", typed="已达到")]
+    table = indicator_table([river, forest], met, {}, date(2021, 6, 30), IndicatorOptions())
+    assert table.behind_text() == "已报送的指标均不低于序时进度。"
+    table = indicator_table([river, forest], [], {}, date(2021, 6, 30), IndicatorOptions())
+    assert table.behind_text() == ""  # nothing reported: nothing to say of the schedule
+
+
 def test_a_tenfold_jump_is_a_hint_in_problems_xlsx_where_it_was_typed(tmp_path):
     """The jump is seen against last round's value (the round's history): problems.xlsx lists it, located, once,
     and the report's table shows the same 提示."""
