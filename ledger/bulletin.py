@@ -38,6 +38,9 @@ TEMPLATE = "通报.docx"
 TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心
 CHARACTER = Twips(315)  # one character of the body, 28 to a line
 LINE_CHARACTERS = 28
+# 二号 (22 pt) characters a title's line holds: 20 are as wide as the body's 28 三号, less the room Word and
+# LibreOffice add between Chinese and digits ("关于2021年第三季度…的通" filled a line in LibreOffice)
+TITLE_CHARACTERS = 19
 FIELD = re.compile(r"\{(\w+)\}")
 # In the template as docxtpl hands it to jinja: a {%tr for %} loop is a {% for %} right before a table row, and
 # the for and endfor tags that nest in it; the paragraphs, and what docxtpl turns into line breaks and tabs.
@@ -97,13 +100,24 @@ def document_parts(ws: Workspace, report: MonthlyReport | SpanReport, number: in
     return DocumentParts(
         issuer=fill(config.issuer, **values) or f"{office}文件",
         number=fill(config.doc_number, **values),
-        title=fill(config.title, **values),
+        title=title_lines(fill(config.title, **values), period),
         addressee=config.addressee,
         signature=config.signature or office,
         copy_to=config.copy_to,
         printer=config.printer or office,
         printed=chinese(report.issued),
     )
+
+
+def title_lines(title: str, period: str) -> str:
+    """A title longer than a line, broken after the period it names ("关于2021年第三季度\n重点任务推进情况的通报"):
+    GB/T 9704 breaks a title between words, where the typesetter left "报" alone on the second line. A title
+    that fits, or whose parts would not fit a line each, is left to the typesetter."""
+    head, found, tail = title.partition(period)
+    if width(title) <= TITLE_CHARACTERS or not found or not tail.strip():
+        return title
+    first = head + period
+    return f"{first}\n{tail}" if max(width(first), width(tail)) <= TITLE_CHARACTERS else title
 
 
 def width(text: str) -> float:
@@ -256,7 +270,7 @@ def write_docx(ws: Workspace, report: MonthlyReport | SpanReport, context: dict,
     place_signature(document.docx, parts.signature, chinese(report.issued))
     properties = document.docx.core_properties
     properties.author = properties.last_modified_by = report.office
-    properties.title, properties.subject = parts.title, report.title
+    properties.title, properties.subject = parts.title.replace("\n", ""), report.title
     properties.keywords, properties.comments, properties.category = parts.number, "", "通报"
     buffer = io.BytesIO()
     document.save(buffer)

@@ -480,3 +480,17 @@ def test_a_year_with_no_round_sent_says_so_and_gives_no_rate(tmp_path):
     assert report.reporting_text() == "2021年全年尚无应报送的调度"  # not "应报送0期次（报送率0.0%）"
     shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
     assert "2021年全年尚无应报送的调度。" in shown and "报送率0.0%" not in shown
+
+
+def test_a_title_of_two_lines_breaks_after_the_period_it_names(year):
+    """关于2021年第二季度重点任务推进情况的通报 is longer than a line of 二号: it is broken after the
+    period it names, as GB/T 9704 breaks a title between words, not with 报 alone on the second line."""
+    ws, _, paths = year
+
+    def title(path):
+        return next(p.text for p in Document(str(path)).paragraphs if p.style.style_id == "DocTitle")
+
+    assert title(next(p for p in paths if p.suffix == ".docx")) == "关于2021年全年重点任务推进情况的通报"
+    _, quarter = open_round(ws, "2021-Q2").publish(issued=ISSUED)
+    lines = title(next(p for p in quarter if p.suffix == ".docx")).split("\n")
+    assert lines == ["关于2021年第二季度", "重点任务推进情况的通报"]
