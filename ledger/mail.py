@@ -196,9 +196,10 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
     """Reminders to units that have not returned, and to units whose return has errors (quoting them). A unit
     none of whose files could be merged (unreadable, a scan only …) gets its workbook again to fill in. A unit
     whose return the office sent back (退回重报) and that has not sent again is told why, and gets its own file
-    back to correct."""
+    back to correct. A unit whose return is held (待确认) is told when and from which address it came, to confirm."""
     period, outbox = manifest.period, ws.paths.outbox(manifest.period)
     returned = {r.unit: r for r in merged.returns if r.state == "merged"}
+    held = {r.unit: r for r in sorted(merged.returns, key=lambda r: r.received_at) if r.state == "held"}
     sent_back = sent_back_returns(merged.returns, ws.config)
     errors: dict[str, list] = {}
     for p in merged.problems:
@@ -218,7 +219,14 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
         if redo is not None:
             messages.append(_sent_back_message(ws, period, unit, recipients, redo))
             continue
-        values = _context(ws, period, unit) | {"problems": problems}
+        values = _context(ws, period, unit) | {"problems": problems, "held": None}
+        if unit in held and unit not in returned:  # the office has it, from an address not the unit's: 待确认
+            info = held[unit]
+            values["held"] = {
+                "file": info.file,
+                "sender": info.sender,
+                "received": chinese(local_time(datetime.fromisoformat(info.received_at), ws.config)),
+            }
         body = _render(ws, "remind_body.txt.j2", **values)
         key = f"reminder|{period}|{entry.unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"
         messages.append(

@@ -6,8 +6,10 @@ import pytest
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
+from ledger.mail import reminder_messages
 from ledger.merge import merge_period
 from ledger.model import Period
+from ledger.outbox import read_manifest
 from ledger.problems import ProblemError
 from ledger.returns import accept_return, assign_unit
 from ledger.senders import registered_senders, remembered_senders
@@ -82,6 +84,19 @@ def test_a_unit_with_only_a_held_return_is_awaiting_confirmation_until_accepted(
     assert FINANCE in status["returned"] and status["held"] == []
     again = run("returns", "accept", "-w", ws_root, "-p", "2021-06", "财政局.xlsx")
     assert again.exit_code == 1 and "returns-not-held" in again.output
+
+
+def test_a_unit_whose_return_is_held_is_reminded_that_it_arrived_from_another_address(ws_root, tmp_path):
+    """Not "尚未收到": the office has the file, from an address not the unit's. The reminder, to the registered
+    address, says when and from where it came and asks the unit to confirm it."""
+    ws = load_workspace(ws_root)
+    forwarded = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    collect_returns(ws.paths, JUNE, [mail_with(tmp_path / "fw.eml", TAX_MAIL, EARLY, [forwarded])])
+    result = merge_period(ws, JUNE)
+    reminder = next(m for m in reminder_messages(ws, read_manifest(ws.paths, JUNE), result)[0] if m.unit == FINANCE)
+    assert "尚未收到" not in reminder.body and "待确认" in reminder.subject
+    assert f"2021年7月5日9:00收到从{TAX_MAIL}发来的" in reminder.body and "回复本邮件确认" in reminder.body
+    assert reminder.attachment is not None  # the workbook, should the file not be the unit's
 
 
 def test_remember_registers_a_personal_mailbox_without_touching_the_units_file(ws_root, tmp_path):
