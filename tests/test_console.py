@@ -752,3 +752,25 @@ def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tm
         for path in ("/?period=2021-06", "/?period=2021-6", "/returns"):
             status, page = get(base, path)
             assert status == 200 and "不是本台账的一期" not in page, path
+
+
+def test_every_field_of_every_page_says_what_it_is_for(tmp_path):
+    """A field known only by its placeholder loses its name once typed in, and a screen reader may not say it:
+    every input and list on the pages has a label (WCAG 1.3.1, 3.3.2)."""
+    import lxml.html
+
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, _):
+        unnamed = []
+        for path in ("/", "/returns", "/problems", "/tasks", "/setup", "/records"):
+            status, page = get(base, path)
+            assert status == 200, path
+            document = lxml.html.fromstring(page)
+            targets = {label.get("for") for label in document.iter("label")}
+            for field in document.iter("input", "select", "textarea"):
+                if field.get("type") in ("hidden", "submit", "button"):
+                    continue
+                labelled = any(a.tag == "label" for a in field.iterancestors()) or field.get("id") in targets
+                if not (labelled or field.get("aria-label") or field.get("aria-labelledby")):
+                    unnamed.append((path, field.get("name")))
+        assert sorted(set(unnamed)) == []
