@@ -40,7 +40,7 @@ from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
-RECORD_FORMAT = "10"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "11"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
@@ -61,6 +61,7 @@ class RoundRecord:
     status: dict[str, str] = field(default_factory=dict)
     returns: list[ReturnInfo] = field(default_factory=list)
     error_units: frozenset[str] = frozenset()
+    empty_units: frozenset[str] = frozenset()  # units whose workbook came back unfilled (return-empty)
     expected: list[str] = field(default_factory=list)  # units with an open task in the round, due to report
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +71,7 @@ class RoundRecord:
             "status": self.status,
             "returns": [vars(r) for r in self.returns],
             "error_units": sorted(self.error_units),
+            "empty_units": sorted(self.empty_units),
             "expected": self.expected,
         }
 
@@ -86,6 +88,7 @@ class RoundRecord:
             self,
             returns=[replace(r, unit=named(r.unit)) for r in self.returns],
             error_units=frozenset(map(named, self.error_units)),
+            empty_units=frozenset(map(named, self.empty_units)),
             expected=list(dict.fromkeys(map(named, self.expected))),
         )
 
@@ -97,6 +100,7 @@ class RoundRecord:
             status=dict(data["status"]),
             returns=[ReturnInfo(**r) for r in data["returns"]],
             error_units=frozenset(data["error_units"]),
+            empty_units=frozenset(data["empty_units"]),
             expected=list(data["expected"]),
         )
 
@@ -236,6 +240,7 @@ class History:
             status=status,
             returns=result.returns,
             error_units=frozenset(p.unit for p in result.problems if p.severity == ERROR and p.unit),
+            empty_units=frozenset(p.unit for p in result.problems if p.code == "return-empty" and p.unit),
             expected=list(expected),
         )
 

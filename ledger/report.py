@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
@@ -181,7 +181,8 @@ class UnitLine(Completion):
     asked: int = 0  # the tasks it leads that this round asks about: neither done in an earlier round nor closed
     unanswered: int = 0  # tasks it leads without a status of the list in its own answer
     delays: int = 0  # 存在问题 of this round naming a problem, on the tasks it leads
-    returned: bool = False  # a return of the unit was merged
+    returned: bool = False  # a return of the unit was merged, with something filled in
+    empty: bool = False  # its return was merged as it was rendered, or blanked (return-empty): 视为未报送本期进展
     refused: bool = False  # nothing merged, but a file of the unit was refused (wrong period, unreadable …)
     held: bool = False  # nothing merged, but a return naming the unit waits for the office to accept it (待确认)
     sent_back: str = ""  # why the office sent a return of the unit back this round (退回重报), the latest reason
@@ -222,7 +223,7 @@ class UnitLine(Completion):
         if self.state == "redo":
             return f"{name}（{self.sent_back}）"
         if self.state == "error":
-            detail = "文件未汇总" if self.refused else "逾期" if self.late else ""
+            detail = "文件未汇总" if self.refused else "填报表未填写" if self.empty else "逾期" if self.late else ""
             return f"{name}（{detail}）" if detail else name
         if self.state == "held":
             return f"{name}（发件人未登记）"
@@ -234,7 +235,7 @@ class UnitLine(Completion):
         time."""
         if self.redo:
             return 2
-        if self.refused:
+        if self.refused or self.empty:
             return 1
         if not self.returned:
             return 0
@@ -788,11 +789,17 @@ def started(task: Task, as_of: date) -> bool:
 
 
 def reporting_lines(
-    units: list[str], returns: list[ReturnInfo], errors: Mapping[str, int], due: date, config: Config
+    units: list[str],
+    returns: list[ReturnInfo],
+    errors: Mapping[str, int],
+    due: date,
+    config: Config,
+    empty: Collection[str] = (),
 ) -> dict[str, UnitLine]:
     """How each unit reported in a period: returned, refused (a file of the unit refused, or an error naming it,
     and nothing merged), sent back (退回重报, and whether anything came after), on time, errors; the task figures
-    are added by the caller."""
+    are added by the caller. A unit in `empty` sent its workbook back unfilled (return-empty): merged, but no
+    report, so neither returned nor on time."""
     received = {r.unit: r for r in returns if r.state == "merged"}
     refused = {r.unit for r in returns if r.state == "refused" and r.unit} | {u for u, n in errors.items() if n}
     held = {r.unit for r in returns if r.state == "held" and r.unit}
@@ -803,15 +810,17 @@ def reporting_lines(
         back = sent_back.get(unit, [])
         line = UnitLine(
             unit=unit,
-            returned=info is not None,
+            returned=info is not None and unit not in empty,
+            empty=info is not None and unit in empty,
             refused=info is None and unit in refused,
             held=info is None and unit in held,
             errors=errors.get(unit, 0),
             sent_back=back[-1].why if back else "",
             redo=awaiting_redo(back, info, config) is not None,
         )
-        if info is not None:
+        if info is not None:  # shown even when it came unfilled: when the file came is a fact
             line.received = _moment(info.received_at, config)
+        if line.returned and info is not None:
             line.judged = judged_received(info, back, config)
             line.on_time = line.judged.date() <= due
         lines[unit] = line
@@ -909,12 +918,13 @@ def build_report(
             apart[t.task.lifecycle.state].append(t)
     lines = [t for t in lines if t.task.lifecycle is None or t.closed]
     errors = Counter(p.unit for p in merged.problems if p.severity == ERROR and p.unit)
+    empty = {p.unit for p in merged.problems if p.code == "return-empty" and p.unit}
     open_lines = [t for t in lines if not t.carried and not t.closed]
     open_tasks = tasks_by_unit(t.task for t in open_lines)
     expected = sorted(open_tasks, key=lambda u: (-len(open_tasks[u][0]), u))
     indicators = ws.round_indicators(period)
     expected += sorted(u for u in indicators_by_unit(indicators) if u not in open_tasks)  # indicators only
-    units = reporting_lines(expected, merged.returns, errors, deadline, config)
+    units = reporting_lines(expected, merged.returns, errors, deadline, config, empty)
     led: dict[str, list[TaskLine]] = defaultdict(list)
     done = [(t.task, done_round(t.task, history)) for t in lines if t.carried or t.closed]
     credited = leads_when_done(ws.paths, period, ws.tasks, done)
@@ -1049,7 +1059,8 @@ def _reporting_changes(units: list[UnitLine], history: History, config: Config) 
         return []
     due = history.previous_record.due
     errors = dict.fromkeys(history.previous_error_units, 1)
-    before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config)
+    empty = history.previous_record.empty_units
+    before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config, empty)
     return [
         ReportingChange(
             unit=u.unit, before=before[u.unit].reporting, after=u.reporting, better=u.rank > before[u.unit].rank

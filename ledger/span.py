@@ -338,7 +338,8 @@ def _units(
             line(unit).done += t.status == DONE_STATUS
     for record in records:
         errors = dict.fromkeys(record.error_units, 1)
-        for unit, how in reporting_lines(record.expected, record.returns, errors, record.due, ws.config).items():
+        lines = reporting_lines(record.expected, record.returns, errors, record.due, ws.config, record.empty_units)
+        for unit, how in lines.items():
             u = line(unit)
             u.rounds_due += 1
             u.returned += how.returned

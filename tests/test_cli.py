@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 
-from .conftest import ROOT, make_workspace, render, write_xlsx
+from .conftest import ROOT, fill_return, make_workspace, render, write_xlsx
 
 COMMANDS = sorted(main.commands)
 
@@ -404,7 +404,9 @@ def status_command(tmp_path):
     make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "示范区财政局"]])
     ws = load_workspace(tmp_path)
     rendered = render(ws, Period(2021, 6))
-    collect_returns(ws.paths, Period(2021, 6), [rendered.outbox / "示范区财政局.xlsx"])
+    answered = {"T-1": {"完成状态": "序时推进", "本月进展": "推进中"}}
+    filled = fill_return(rendered.outbox / "示范区财政局.xlsx", tmp_path / "returned" / "示范区财政局.xlsx", answered)
+    collect_returns(ws.paths, Period(2021, 6), [filled])
     program = LOADED + "from ledger.cli import main; main()"
     return [sys.executable, "-c", program, "status", "-w", str(tmp_path), "-p", "2021-06"]
 

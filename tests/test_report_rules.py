@@ -240,6 +240,26 @@ def test_a_refused_file_makes_its_unit_one_with_errors_not_one_that_did_not_repo
     assert (finance.reporting, finance.contact) == ("报送有误（文件未汇总）", "丙")
 
 
+def test_a_workbook_sent_back_unfilled_is_not_counted_as_reported(tmp_path):
+    """return-empty says 视为未报送本期进展: the unit is 报送有误（填报表未填写）, and not among the units that
+    reported (已报送) in the round, nor on time in the year."""
+    from ledger.rounds import open_round
+
+    root = workspace(tmp_path)
+    send(root, JUNE, FINANCE, {}, ON_TIME, tmp_path)  # sent back as it was rendered
+    send(root, JUNE, TAX, {"T-3": {"完成状态": "序时推进", "本月进展": "推进"}}, ON_TIME, tmp_path)
+    report = report_of(root, JUNE)
+    units = report.summary()["units"]
+    assert (units["returned"], units["missing"]) == ([TAX], [EAST])
+    assert FINANCE in units["with_errors"] and FINANCE not in units["late"] + units["good"]
+    finance = next(u for u in report.units if u.unit == FINANCE)
+    assert finance.reporting == "报送有误（填报表未填写）"
+    assert (finance.received, finance.on_time) == (ON_TIME, None)  # when it came is still shown
+    year = {u.unit: u for u in open_round(load_workspace(root), "2021").report().units}
+    assert (year[FINANCE].returned, year[FINANCE].on_time, year[FINANCE].with_errors) == (0, 0, 1)
+    assert (year[TAX].returned, year[TAX].on_time) == (1, 1)
+
+
 @pytest.mark.parametrize(
     "text", ["无", "暂无", "无。", " 无 ", "没有", "暂无问题", "无问题和需协调事项", "/", "—", "", "否"]
 )
