@@ -410,6 +410,9 @@ def table_sheet(
     sheet.set_row(0, 28)
     for c, header in enumerate(headers):
         sheet.write_string(1, c, header, header_format)
+    height = fitted_height(headers, widths)  # a header wider than its column wraps: its second line is not cut
+    if height:
+        sheet.set_row(1, height)
     if stream:
         book.streamed[name] = _StreamedTable(len(headers), rows, row_formats, body, dates, times, widths)
     for r, row in enumerate(() if stream else rows, 2):

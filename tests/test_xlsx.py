@@ -174,6 +174,16 @@ def write_rows(path, whole: bool):
     return path
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_header_wider_than_its_column_gets_the_lines_it_needs(tmp_path, stream):
+    """本单位已完成 in a column of 8 wraps: its header row is as tall as two lines, or the second is cut off."""
+    book = new_workbook(tmp_path / "h.xlsx", datetime(2021, 6, 1), "测试")
+    table_sheet(book, "表", "测试表", ["单位", "本单位已完成"], [["甲", 1]], [10, 8], stream=stream)
+    book.close()
+    sheet = openpyxl.load_workbook(tmp_path / "h.xlsx")["表"]
+    assert sheet.row_dimensions[2].height >= xlsx.row_height(2) > xlsx.row_height(1)
+
+
 def test_rows_written_whole_are_byte_for_byte_the_cells_written_one_by_one(tmp_path):
     whole = write_rows(tmp_path / "whole.xlsx", whole=True).read_bytes()
     cells = write_rows(tmp_path / "cells.xlsx", whole=False).read_bytes()
