@@ -202,7 +202,7 @@ def test_dry_run_writes_eml_files_for_review(ws_root, smtp):
     assert message["From"].addresses[0].addr_spec == "office@example.cn"
     assert message["Subject"] == "【请于7月5日前报送】钢城区2021年重点任务工作台账6月进展填报表（钢城区财政局）"
     body = message.get_body().get_content()
-    steps = [line.strip() for line in body.splitlines() if re.match(r"\s*[123]\. ", line)]
+    steps = [line.strip() for line in body.splitlines() if re.match(r"\s*[123]．", line)]
     assert len(steps) == 3 and all(len(step) <= 40 for step in steps)  # what to do, in three short lines
     assert "盖章页扫描件" in body and not re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", body)
     assert smtp[0].messages == [] and not ws.paths.send_log(JUNE).exists()
@@ -239,6 +239,21 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
     assert (
         deliver(ws, JUNE, reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))[0], send=True).sent == []
     )  # not twice
+
+
+def test_mail_numbers_its_steps_as_offices_do_without_western_spaces(ws_root, tmp_path):
+    """"1．在白底列填写…", as the 通报 numbers: not "1. 在…", a Western space before Chinese."""
+    import re
+
+    ws = load_workspace(ws_root)
+    wrong = fill_return(
+        ws_root / "build/2021-06/outbox/钢城区税务局.xlsx", tmp_path / "b.xlsx", {"FGF-13": {"完成状态": "差不多"}}
+    )
+    collect_returns(WorkspacePaths(ws_root), JUNE, [wrong])
+    sent = workbook_messages(ws, june_outbox(ws))[0] + reminder_messages(ws, june_outbox(ws), merge_period(ws, JUNE))[0]
+    bodies = {o.body for o in sent}
+    assert any("1．在白底列填写" in b for b in bodies) and any("1．“牵头任务”" in b for b in bodies)
+    assert [b for b in bodies if re.search(r"[^\x00-\x7f] [^ ]|[^ ] [^\x00-\x7f\u3000]", b)] == []
 
 
 def test_a_return_sent_back_is_reminded_with_its_reason_and_its_own_file(ws_root, smtp, monkeypatch, tmp_path):
