@@ -937,6 +937,7 @@ def build_report(
         for t in led[unit]:
             add_led_task(line, t, as_of, config.statuses)
     issued_on, notes = report_date(issued, deadline, config)
+    notes += returns_after(issued_on, [u.received for u in units.values() if u.received is not None])
     return MonthlyReport(
         adjusted=adjustments(ws, period, listed),
         period=period,
@@ -1022,6 +1023,24 @@ def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -
     line.not_reported += status == NOT_REPORTED
     line.on_schedule += status in allowed and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
     line.overdue += t.overdue and status != DONE_STATUS
+
+
+def returns_after(day: date, received: list[datetime]) -> list[Problem]:
+    """A report dated before returns it counts says, of that day, what had not happened yet (逾期报送 from a
+    return that came later, 未报送 for units still within their time): a warning naming the latest return."""
+    later = [r for r in received if r.date() > day]
+    if not later:
+        return []
+    latest = max(later)
+    return [
+        problem(
+            "report-date-before-returns",
+            report_date=chinese(day),
+            count=len(later),
+            latest=chinese(latest),
+            latest_iso=latest.date().isoformat(),
+        )
+    ]
 
 
 def report_date(issued: date | None, due: date, config: Config) -> tuple[date, list[Problem]]:

@@ -205,8 +205,13 @@ def test_report_date_is_the_date_given_and_no_received_time_moves_it(tmp_path):
         datetime(2021, 7, 12, 16, tzinfo=BEIJING),
         tmp_path,
     )
-    assert report_of(root, JUNE, issued=date(2021, 7, 9)).issued == date(2021, 7, 9)  # --date wins
+    early = report_of(root, JUNE, issued=date(2021, 7, 9))
+    assert early.issued == date(2021, 7, 9)  # --date wins
+    # but a bulletin dated 7月9日 cannot say what came on 7月12日: said, naming the latest return
+    assert [n.code for n in early.notes] == ["report-date-before-returns"]
+    assert "2021年7月9日" in early.notes[0].message and "2021年7月12日16:00" in early.notes[0].message
     assert report_of(root, JUNE, issued=date(2021, 7, 20)).issued == date(2021, 7, 20)
+    assert report_of(root, JUNE, issued=date(2021, 7, 12)).notes == []  # the day the last return came
     late = report_of(root, JUNE, issued=date(2021, 9, 1))
     assert [n.code for n in late.notes] == ["report-date-late"]
 
