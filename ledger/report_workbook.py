@@ -215,7 +215,6 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
     order = charted + [u for u in report.units if not u.led]
     rows = [unit_row(u) for u in order]
     sheet = table_sheet(book, "单位统计", f"{label}各单位完成情况", UNIT_HEADERS, rows, UNIT_WIDTHS)
-    sheet.set_column(RATE_COLUMN, RATE_COLUMN, UNIT_WIDTHS[RATE_COLUMN], percent)
     for r, unit in enumerate(order, 2):
         if unit.led:
             sheet.write_number(r, RATE_COLUMN, round(unit.completion, 4), percent)

@@ -200,6 +200,15 @@ def test_workbook_prints_its_dates_as_offices_write_them(cycle, tmp_path):
     assert received and all(chinese_moment(r) in text for r in received)
 
 
+def test_no_column_prints_empty_bordered_cells_below_its_table(cycle):
+    """A format given to a whole column borders every empty cell of it: 单位统计 printed a column of empty boxes
+    down the pages of its chart. Only the table's own cells are bordered."""
+    *_, paths = cycle
+    book = openpyxl.load_workbook(paths[0])
+    bordered = [(s.title, k) for s in book for k, d in s.column_dimensions.items() if d.border.left.style]
+    assert bordered == []
+
+
 def test_word_bulletin(cycle):
     ws, merged, report, paths = cycle
     lights, statuses, overdue, _, _ = expected_figures(ws, merged, JUNE)
