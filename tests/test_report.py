@@ -492,6 +492,59 @@ def test_web_page_prints_on_a4(cycle, tmp_path):
     assert all(squeezed(text) in whole for text in feedback)  # every 配合单位反馈 printed whole
 
 
+# Text whose colour stands out from the background under it by less than WCAG's 4.5:1 (3:1 when large), as
+# "element colour on background ×count": every visible text node, its background the nearest opaque one.
+LOW_CONTRAST = r"""
+() => {
+  const lum = (c) => {
+    const v = c.match(/[\d.]+/g).slice(0, 3).map(Number)
+      .map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const opaque = (c) => { const m = c.match(/[\d.]+/g); return m && (m.length < 4 || Number(m[3]) > 0); };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const b = getComputedStyle(e).backgroundColor;
+      if (opaque(b)) return b;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const low = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden") continue;
+    const [a, b] = [lum(style.color), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      const key = `${el.tagName.toLowerCase()}.${el.className} ${style.color} on ${background(el)}`;
+      low.set(key, (low.get(key) || 0) + 1);
+    }
+  }
+  return [...low.entries()].map(([k, v]) => `${k} ×${v}`);
+}
+"""
+
+
+def test_web_page_text_stands_out_from_its_background(cycle):
+    """Greyed text (units that did not report, issues carried over) is still readable: WCAG's contrast."""
+    from playwright.sync_api import sync_playwright
+
+    *_, paths = cycle
+    binary = require_binary("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_FLAGS[1:])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(paths[1].as_uri())
+        low = page.evaluate(LOW_CONTRAST)
+        browser.close()
+    assert low == []
+
+
 def test_web_page_filters_apply_to_cards_and_charts(cycle):
     ws, merged, _report, paths = cycle
     lights, statuses, *_ = expected_figures(ws, merged, JUNE)
