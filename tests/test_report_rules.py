@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from docx import Document
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
@@ -260,6 +261,10 @@ def test_a_workbook_sent_back_unfilled_is_not_counted_as_reported(tmp_path):
     finance = next(u for u in report.units if u.unit == FINANCE)
     assert finance.reporting == "报送有误（填报表未填写）"
     assert (finance.received, finance.on_time) == (ON_TIME, None)  # when it came is still shown
+    _, (_, page, bulletin) = open_round(load_workspace(root), JUNE).publish(issued=date(2021, 7, 9))
+    bulletin_text = "\n".join(p.text for p in Document(str(bulletin)).paragraphs)
+    for text in (page.read_text(encoding="utf-8"), bulletin_text):  # the page and the 通报 say it the same way
+        assert f"{FINANCE}（填报表未填写" in text
     year = {u.unit: u for u in open_round(load_workspace(root), "2021").report().units}
     assert (year[FINANCE].returned, year[FINANCE].on_time, year[FINANCE].with_errors) == (0, 0, 1)
     assert (year[TAX].returned, year[TAX].on_time) == (1, 1)
