@@ -59,6 +59,7 @@ CELL_WITH_ERROR = rb'(?s)<c r="([A-Z]{1,3}[0-9]+)"[^>]*? t="e"[^>]*(?<!/)>(?:(?!
 # The last-saved time: dcterms:modified in docProps/core.xml, dc:date in an .ods's meta.xml (any prefix).
 XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
+ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"  # "error"
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")  # XML allows either quote
@@ -91,6 +92,7 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
+Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values
 
 
 class ReturnError(ProblemError):
@@ -103,7 +105,7 @@ class ReturnedSheet:
     visible: bool
     rows: list[list[object]]  # absolute grid: rows[0][0] is A1
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r1, c1, r2, c2)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, column) -> formula text
+    formulas: Cells = field(default_factory=dict)  # 0-based (row, column) -> formula text
 
 
 class MetaRow(NamedTuple):
@@ -240,7 +242,7 @@ def _local(name: str) -> str:
     return name.rpartition("}")[2]
 
 
-def _formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
+def _formula_cells(xml: bytes) -> Cells:
     """Formula cells of a worksheet part and their text ("" for the followers of a shared formula, which carry
     none)."""
     import html  # here: most returns hold no formula, and html.entities is a large table to load
@@ -252,16 +254,23 @@ def _formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
-def _put_error_values(xml: bytes, rows: list[list[object]]) -> None:
-    """Each error value of a worksheet part into the grid as the text its cell shows: "#N/A" a unit typed (Excel and
-    WPS keep it as an error, not as text) or "#DIV/0!" a formula saved. calamine gives such a cell empty, and what
-    the unit put there would vanish without a word."""
+def _error_values(xml: bytes) -> Cells:
+    """The error values of a worksheet part, each as the text its cell shows."""
     import html  # here, as for formulas: only a sheet with an error value needs it
 
-    for match in re.finditer(CELL_WITH_ERROR, xml):
-        r, c = _position(match.group(1))
+    return {
+        _position(match.group(1)): html.unescape(match.group(2).decode("utf-8"))
+        for match in re.finditer(CELL_WITH_ERROR, xml)
+    }
+
+
+def _put_error_values(errors: Cells, rows: list[list[object]]) -> None:
+    """Each error value into the grid as the text its cell shows: "#N/A" a unit typed (Excel and WPS keep it as an
+    error, not as text; LibreOffice as the formula "=#N/A") or "#DIV/0!" a formula saved. calamine gives such a
+    cell empty in every form (.xlsx, .xls, .ods), and what the unit put there would vanish without a word."""
+    for (r, c), text in errors.items():
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
-            rows[r][c] = html.unescape(match.group(2).decode("utf-8"))
+            rows[r][c] = text
 
 
 def _position(ref: bytes) -> tuple[int, int]:
@@ -270,17 +279,20 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
-def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
-    """Formula cells of an .ods, per sheet: (row, column) -> formula text without LibreOffice's "of:=" prefix.
-    Rows and cells may be repeated (table:number-rows-repeated / -columns-repeated), so positions are counted."""
+def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells]]:
+    """Formula cells of an .ods, per sheet: (row, column) -> formula text without LibreOffice's "of:=" prefix; and
+    the error values among them (LibreOffice keeps a typed #N/A as the formula "=#N/A"), each as the text its cell
+    shows. Rows and cells may be repeated (table:number-rows-repeated / -columns-repeated), so positions are
+    counted."""
     content = archive.read("content.xml")
     if b"table:formula=" not in content:
         return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
-    found: dict[str, dict[tuple[int, int], str]] = {}
+    found: dict[str, tuple[Cells, Cells]] = {}
     for table in ElementTree.fromstring(content).iter(tag["table"]):
-        cells: dict[tuple[int, int], str] = {}
+        cells: Cells = {}
+        errors: Cells = {}
         r = 0
         for row in table.iter(tag["table-row"]):
             rows = int(row.get(f"{{{table_ns}}}number-rows-repeated", "1"))
@@ -292,12 +304,15 @@ def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], s
                 formula = cell.get(f"{{{table_ns}}}formula")
                 if formula:
                     text = formula.split(":", 1)[1] if formula.startswith("of:") else formula
+                    shown = "".join(cell.itertext()) if cell.get(ODS_VALUE_TYPE) == "error" else ""
                     for dr in range(rows):
                         for dc in range(columns):
                             cells[(r + dr, c + dc)] = text.removeprefix("=")
+                            if shown:
+                                errors[(r + dr, c + dc)] = shown
                 c += columns
             r += rows
-        found[table.get(f"{{{table_ns}}}name", "")] = cells
+        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors)
     return found
 
 
@@ -475,8 +490,9 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
-    """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding."""
+def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells]]:
+    """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding; and
+    its error values (`_put_error_values`), found in the same pass."""
     import xlrd  # here: only an .xls return needs it
 
     book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
@@ -484,17 +500,26 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int]]:
         found = {}
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            found[sheet.name] = (sheet.nrows, max((sheet.row_len(r) for r in range(sheet.nrows)), default=0))
+            errors = {
+                (r, c): xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#错误")  # a code no program writes
+                for r in range(sheet.nrows)
+                if xlrd.XL_CELL_ERROR in (types := sheet.row_types(r))
+                for c, kind in enumerate(types)
+                if kind == xlrd.XL_CELL_ERROR
+            }
+            found[sheet.name] = (sheet.nrows, max((sheet.row_len(r) for r in range(sheet.nrows)), default=0), errors)
             book.unload_sheet(index)
         return found
     finally:
         book.release_resources()
 
 
-def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits) -> dict[str, str]:
-    """Every sheet of a workbook within the caps, checked before it is read; the sheets of an .xlsx that hold a
-    formula or an error value (name -> part), found in the same pass (most returns have neither; an <formula1> of
-    a validation is none). Raises ReturnError."""
+def check_extent(
+    data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits
+) -> tuple[dict[str, str], dict[str, Cells]]:
+    """Every sheet of a workbook within the caps, checked before it is read; found in the same pass, the sheets of
+    an .xlsx that hold a formula or an error value (name -> part: most returns have neither; an <formula1> of a
+    validation is none), and the error values of an .xls (name -> cells). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         looked_into = {}
@@ -507,11 +532,16 @@ def check_extent(data: bytes, archive: zipfile.ZipFile | None, form: Form, limit
                     _check_extent(name, rows, columns, limits)
                 if formulas:
                     looked_into[name] = info.filename
-        return looked_into
-    extents = _ods_extent(archive) if form == "ods" and archive is not None else _xls_extent(data)
-    for name, (rows, columns) in extents.items():
+        return looked_into, {}
+    if form == "ods" and archive is not None:
+        for name, (rows, columns) in _ods_extent(archive).items():
+            _check_extent(name, rows, columns, limits)
+        return {}, {}
+    errors = {}
+    for name, (rows, columns, found) in _xls_extent(data).items():
         _check_extent(name, rows, columns, limits)
-    return {}
+        errors[name] = found
+    return {}, errors
 
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
@@ -658,7 +688,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     else:
         raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:
-        looked_into = check_extent(data, archive, form, limits)
+        looked_into, xls_errors = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
@@ -676,10 +706,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             part = looked_into.get(name)
             if archive and part:  # read once for both
                 xml = archive.read(part)
-                formulas = _formula_cells(xml)
-                _put_error_values(xml, rows)
+                formulas, errors = _formula_cells(xml), _error_values(xml)
             else:
-                formulas = ods_formulas.get(name, {})
+                formulas, errors = ods_formulas.get(name, ({}, xls_errors.get(name, {})))
+            _put_error_values(errors, rows)
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
     except ReturnError:
         raise

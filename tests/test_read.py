@@ -292,3 +292,50 @@ def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kin
     problem said "not a workbook (“.xls”文件)" of a file whose name says it is one, and the clerk could not tell
     the unit what to send instead."""
     assert refused(data, name) == ("return-not-workbook", {"kind": kind})
+
+
+def xls_with_errors(tmp_path) -> bytes:
+    """An .xls (BIFF) with #N/A typed in B1 and #DIV/0! saved in C2, beside a value typed in A1."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 0, "已完成")
+    sheet.row(0).set_cell_error(1, 0x2A)  # #N/A (xlwt's code for it)
+    sheet.row(1).set_cell_error(2, "#DIV/0!")
+    path = tmp_path / "errors.xls"
+    book.save(str(path))
+    return path.read_bytes()
+
+
+CALC_EXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+
+def ods_error(formula: str, shown: str) -> str:
+    """A cell of an .ods as LibreOffice saves an error value: a formula (a typed #N/A becomes "=#N/A"), an empty
+    string value, and the error as the text the cell shows."""
+    return (
+        f'<table:table-cell xmlns:calcext="{CALC_EXT}" table:formula="of:={formula}" office:value-type="string" '
+        f'office:string-value="" calcext:value-type="error"><text:p>{shown}</text:p></table:table-cell>'
+    )
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["xlsx", "xls", "ods"],
+)
+def test_an_error_value_is_read_as_the_text_its_cell_shows_in_every_form(form, tmp_path):
+    """calamine gives an error value (#N/A a unit typed, #DIV/0! a formula saved) as an empty cell; only the
+    .xlsx parts were looked into, so in a WPS or LibreOffice .xls or .ods what the unit put there vanished."""
+    if form == "xlsx":
+        data = hand_made_xlsx(
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>已完成</t></is></c><c r="B1" t="e"><v>#N/A</v></c></row>'
+            '<row r="2"><c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+        )
+    elif form == "xls":
+        data = xls_with_errors(tmp_path)
+    else:
+        data = ods(
+            f"<table:table-row>{CELL.replace('>x<', '>已完成<')}{ods_error('#N/A', '#N/A')}</table:table-row>"
+            f"<table:table-row><table:table-cell/><table:table-cell/>{ods_error('1/0', '#DIV/0!')}</table:table-row>"
+        )
+    rows = read_bytes(data, f"errors.{form}").sheets[0].rows
+    assert [rows[0][:2], rows[1][2]] == [["已完成", "#N/A"], "#DIV/0!"]
