@@ -558,15 +558,16 @@ class ReturnReader:
         if column.kind == "date":
             if isinstance(value, datetime | date):
                 return text_of(value)
-            if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
-                day = (EXCEL_EPOCH + timedelta(days=float(value))).date().isoformat()
+            if isinstance(value, int | float) and not isinstance(value, bool) and (day := _serial_day(value)):
                 self.report("date-as-text", sheet, where(), value=text_of(value), date=day)
                 return day
             text = text_of(value)
             if text.strip():
                 parsed = parse_deadline(text, self.period.year)
-                suggestion = parsed.due.isoformat() if parsed.due else "无法识别"
-                self.report("date-as-text", sheet, where(), value=text, date=suggestion)
+                suggestion = parsed.due.isoformat() if parsed.due else None
+                if suggestion is None and re.fullmatch(r"\d{5}(?:\.\d+)?", text.strip()):  # a serial pasted as text
+                    suggestion = _serial_day(float(text))
+                self.report("date-as-text", sheet, where(), value=text, date=suggestion or "无法识别")
             return text
         if column.kind == "number":
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -620,6 +621,12 @@ class ReturnReader:
         config = self.ws.config
         task = self.tasks[task_id]
         return deadline_state(task.deadline, self.period.last_day, config.due_soon_days, config.calendar) == "overdue"
+
+
+def _serial_day(number: float) -> str | None:
+    """The day an Excel date serial means (44377 is 2021-06-30), for a number within the years a ledger's dates
+    fall in (1954 to 2119); None for another number."""
+    return (EXCEL_EPOCH + timedelta(days=float(number))).date().isoformat() if 20000 < number < 80000 else None
 
 
 def _cell_under(columns: dict[str, int], header: str, r: int) -> str | None:

@@ -190,3 +190,19 @@ def test_recurring_forms(text, every):
 def test_never_a_silent_wrong_date(text):
     parsed = parse_deadline(text, year=2021)
     assert (parsed.kind, parsed.due) == ("unknown", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["20210630", "30/06/2021", "06/30/2021", "30.06.2021", "30-6-2021"],
+)
+def test_a_day_as_a_system_or_an_english_excel_writes_it_is_read(text):
+    """A unit's English-language Excel writes 30/06/2021 (or 06/30/2021), a system export 20210630: typed into a
+    date cell, these were named date-as-text with nothing to suggest."""
+    assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("date", date(2021, 6, 30))
+
+
+@pytest.mark.parametrize("text", ["06/07/2021", "20211331", "32/06/2021", "12345678"])
+def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
+    """06/07/2021 is 6 July in one program and 7 June in another."""
+    assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("unknown", None)

@@ -166,6 +166,23 @@ def test_numbers_typed_as_text_are_reported_with_the_number_they_mean(ws_root, t
     assert entry(result, "LW-4", WATER).extra["累计完成投资（亿元）"] == 0.12
 
 
+def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_path):
+    """A system's 20210630, an English-language Excel's 30/06/2021 and a date serial pasted as text (44377) were
+    each named date-as-text with 无法识别 for the day they mean; each is kept as typed."""
+    done = {"完成状态": "已完成", "本月进展": "已完成"}
+    answers = {
+        "DQ-34": {**done, "完成时间": "20210630"},
+        "DQ-59": {**done, "完成时间": "30/06/2021"},
+        "DQ-60": {**done, "完成时间": "44377"},
+        "DQ-74": {**done, "完成时间": "06/07/2021"},  # 6 July or 7 June: not guessed
+    }
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers))
+    said = {p.cell: p.values["date"] for p in result.problems if p.code == "date-as-text"}
+    cells = [f"K{entry(result, t).row}" for t in answers]  # 完成时间
+    assert [said.get(cell) for cell in cells] == ["2021-06-30", "2021-06-30", "2021-06-30", "无法识别"]
+    assert [entry(result, t).completed_on for t in answers] == ["20210630", "30/06/2021", "44377", "06/07/2021"]
+
+
 @pytest.mark.parametrize(
     ("text", "header", "number"),
     [
