@@ -32,8 +32,8 @@ DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212
 
 
 def text_of(value: object) -> str:
-    """A cell value as the text a person sees in it, exactly (no stripping): numbers without a spurious '.0',
-    dates as ISO, booleans as 是/否, nothing as ''."""
+    """A cell value as the text a person sees in it, exactly (no stripping): numbers without a spurious '.0' (and
+    beyond fifteen digits as 1E+308), dates as ISO, booleans as 是/否, nothing as ''."""
     if type(value) is str:  # by far the most common case, so tested first
         return value
     if value is None:
@@ -41,7 +41,9 @@ def text_of(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        # a number holds 15 significant digits: beyond them, the form a spreadsheet shows (1E+308), not the
+        # digits the conversion to an integer would invent
+        return str(int(value)) if abs(value) < 1e15 else f"{value:.15G}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):

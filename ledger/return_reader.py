@@ -52,7 +52,7 @@ from .senders import office_addresses, registered_senders
 from .statuses import NOT_STARTED, normalise_status
 from .unit_changes import read_unit_changes
 from .unit_changes import successors as unit_successors
-from .values import PERCENT_UNITS
+from .values import PERCENT_UNITS, number_text
 from .workspace import Workspace, tasks_by_unit
 
 ENTRY_FIELDS = {
@@ -62,7 +62,7 @@ ENTRY_FIELDS = {
     "下步计划": "next_steps",
     "完成时间": "completed_on",
 }
-NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")  # 1E+308 as a spreadsheet shows it, not 1
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
@@ -581,7 +581,7 @@ class ReturnReader:
                     where(),
                     value=text,
                     column=column.header,
-                    number="无法识别" if guess is None else f"{guess:g}",
+                    number="无法识别" if guess is None else number_text(guess),
                 )
             return text
         if column.kind == "status":

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 # Magnitude words a value or a unit may start with, and what they multiply by.
 MAGNITUDES = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 PERCENT_UNITS = ("%", "％", "百分比")
+# A number holds fifteen significant digits: a value this large in any unit is no figure (1E+308, or 400 digits
+# typed, which is infinity), and is not read, so that no 完成率 or 倍数 is worked out of it.
+TOO_LARGE = 1e15
 _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _VALUE = re.compile(
     rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
@@ -54,7 +57,10 @@ class Reading:
 
 
 def number_text(value: float) -> str:
-    """A number as offices write it: no trailing zeros, no exponent (26700, 94.2, 0.05)."""
+    """A number as offices write it: no trailing zeros, no exponent (26700, 94.2, 0.05); beyond the fifteen digits
+    a number holds, as a spreadsheet shows it (1E+308), not digit by digit."""
+    if abs(value) >= TOO_LARGE:
+        return f"{value:.15G}"
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -87,6 +93,8 @@ def read_value(typed: object, unit: str, *, percent_cell: bool = False) -> Readi
     if isinstance(typed, bool):
         return Reading(typed=str(typed), why="value-unreadable")
     if isinstance(typed, int | float):
+        if not abs(typed) < TOO_LARGE:
+            return Reading(typed=number_text(float(typed)), why="value-unreadable")
         if percent_cell and split_unit(unit)[1] in PERCENT_UNITS:
             return Reading(typed=number_text(float(typed)), value=round(float(typed) * 100, 10), percent_cell=True)
         return Reading(typed=number_text(float(typed)), value=float(typed))
@@ -109,6 +117,8 @@ def read_value(typed: object, unit: str, *, percent_cell: bool = False) -> Readi
     value = _in_unit(number, typed_unit, unit)
     if value is None:
         return Reading(typed=text, why="value-unit-mismatch")
+    if not abs(value) < TOO_LARGE:
+        return Reading(typed=text, why="value-unreadable")
     return Reading(typed=text, value=value, approximate=approx, bound=bound)
 
 

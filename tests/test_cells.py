@@ -2,7 +2,7 @@
 
 import pytest
 
-from ledger.cells import printable, task_id_of
+from ledger.cells import printable, task_id_of, text_of
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,18 @@ def test_terminal_escapes_and_bidi_overrides_are_shown_escaped_and_lines_kept():
     text = "报送\x1b]0;窗口标题\x07文件\x1b[2J\u202egpj.exe\u2066\x9b31m\x7f\r\n第二行\t完"
     assert printable(text) == "报送\\x1b]0;窗口标题\\x07文件\\x1b[2J\\u202egpj.exe\\u2066\\x9b31m\\x7f\\r\n第二行\t完"
     assert printable("钢城区财政局：已完成") == "钢城区财政局：已完成"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (123456789012345.0, "123456789012345"),
+        (1e308, "1E+308"),
+        (1.2345678901234567e17, "1.23456789012346E+17"),
+        (-1e20, "-1E+20"),
+    ],
+)
+def test_a_number_beyond_fifteen_digits_is_the_text_a_spreadsheet_shows(value, shown):
+    """A number holds fifteen significant digits: 1E+308 typed into a cell was written out as 309 digits (those
+    after the fifteenth invented by the conversion) in the ledger's records and in the problem quoting it."""
+    assert text_of(value) == shown

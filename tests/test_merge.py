@@ -183,6 +183,20 @@ def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_pat
     assert [entry(result, t).completed_on for t in answers] == ["20210630", "30/06/2021", "44377", "06/07/2021"]
 
 
+def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
+    """"123,456,789" as text was suggested as 1.23457e+08 (digits lost, an exponent a clerk does not write), "1E+308"
+    as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
+    answers = {
+        "LW-1": {"完成状态": "序时推进", "本月进展": "施工中", "累计完成投资（亿元）": "123,456,789"},
+        "LW-3": {"完成状态": "序时推进", "本月进展": "施工中", "累计完成投资（亿元）": "1E+308"},
+        "LW-4": {"完成状态": "已完成", "本月进展": "已完工", "完成时间": 1e308},
+    }
+    _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers))
+    said = {p.cell: p.values for p in result.problems if p.code in ("number-as-text", "date-as-text")}
+    assert [said["L3"]["number"], said["L4"]["number"], said["K5"]["value"]] == ["123456789", "1E+308", "1E+308"]
+    assert entry(result, "LW-4", WATER).completed_on == "1E+308"
+
+
 @pytest.mark.parametrize(
     ("text", "header", "number"),
     [
@@ -191,6 +205,7 @@ def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_pat
         ("1.5亿", "投资（万元）", 15000),
         ("3,200", "金额", 3200),
         ("待定", "投资（亿元）", None),
+        ("1E+308", "投资（亿元）", 1e308),
     ],
 )
 def test_probable_number(text, header, number):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.values import read_value, split_unit
+from ledger.values import number_text, read_value, split_unit
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,20 @@ def test_a_percentage_cell_is_read_back_as_percentage_points_and_says_so():
     assert read_value(0.942, "％", percent_cell=True).value == pytest.approx(94.2)
     # a percentage format on a cell of an indicator counted in another unit changes nothing
     assert read_value(3000, "亩", percent_cell=True).value == 3000
+
+
+def test_a_number_beyond_fifteen_digits_is_shown_as_a_spreadsheet_shows_it():
+    """1E+308 in a 本期完成值 cell was shown as 309 digits beside the indicator in every output; a number beyond the
+    fifteen digits a number holds is not read."""
+    assert (number_text(1e308), number_text(-2.5e16), number_text(123456789012345.0)) == (
+        "1E+308",
+        "-2.5E+16",
+        "123456789012345",
+    )
+    # nor is it a figure to judge an indicator by (its 完成率 was written out digit by digit, or as "inf%")
+    for typed in (1e308, "9" * 400, "12345678901234567"):
+        assert (read_value(typed, "%").value, read_value(typed, "%").why) == (None, "value-unreadable")
+    assert read_value(1e308, "%").typed == "1E+308"
 
 
 def test_units_split_into_scale_and_base():
