@@ -23,7 +23,7 @@ from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, ReturnState
 from .model import Period, Task
 from .problems import Problem, problem
 from .processes import collector_paused, in_processes
-from .read import ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
+from .read import WORKBOOK_SUFFIXES, ReturnedBook, ReturnError, peek_properties, read_bytes, scan_kind
 from .receipts import StoredReturn, stored_returns
 from .return_reader import ReadContext, ReturnReader, all_values, held_problem, identify, probable_unit
 from .task_changes import round_tasks
@@ -160,7 +160,7 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     try:
         book = read_bytes(data, receipt.file, ws.config.limits)
     except ReturnError as exc:
-        if exc.code == "return-not-workbook":
+        if exc.code == "return-not-workbook" and not receipt.file.lower().endswith(WORKBOOK_SUFFIXES):
             outcome.beside = (exc.code, exc.fields)  # a Word file beside the workbook is evidence too
             return outcome
         owner = stored.assigned_unit or probable_unit(context, receipt)[0] or ""

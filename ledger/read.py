@@ -92,6 +92,9 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
+# Names that say a file is a workbook (Excel's, WPS's .et, LibreOffice's .ods, their templates): one that is none is
+# a workbook the unit meant to send and that cannot be read, never evidence beside another.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
 Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values
 
 

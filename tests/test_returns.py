@@ -307,6 +307,34 @@ def test_a_scan_with_the_workbook_is_evidence_and_a_scan_alone_asks_for_the_work
     assert reminder.attachment is not None  # the workbook again, to fill in
 
 
+def test_a_file_named_as_a_workbook_beside_the_unit_s_workbook_is_said_unreadable_not_evidence(ws_root, tmp_path):
+    """A second table of the unit attached while it was still being saved (0 bytes), or a system's "save as web
+    page" named .xls, came in the same mail as a good workbook: both were listed as 佐证材料 and nobody was told
+    that what the unit meant to send could not be read."""
+    workbook = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    with zipfile.ZipFile(tmp_path / "附件.zip", "w") as packed:  # a mail's empty attachment is said at intake
+        packed.writestr("财政局（修改）.xlsx", b"")
+    (tmp_path / "附表.xls").write_bytes(b"<html><body><table><tr><td>DQ-34</td></tr></table></body></html>")
+    with zipfile.ZipFile(tmp_path / "情况说明.docx", "w") as word:
+        word.writestr("word/document.xml", "<w:document/>")
+    attachments = [workbook, tmp_path / "附件.zip", tmp_path / "附表.xls", tmp_path / "情况说明.docx"]
+    ws = load_workspace(ws_root)
+    collect_returns(
+        ws.paths, JUNE, [mail_with(tmp_path / "m.eml", FINANCE_MAIL, "Mon, 05 Jul 2021 09:30 +0800", attachments)]
+    )
+    result = merge_period(ws, JUNE)
+    assert {(r.file, r.unit, r.state) for r in result.returns} == {
+        ("财政局.xlsx", FINANCE, "merged"),
+        ("财政局（修改）.xlsx", FINANCE, "refused"),
+        ("附表.xls", FINANCE, "refused"),
+        ("情况说明.docx", FINANCE, "evidence"),  # a document beside the workbook is evidence
+    }
+    assert sorted((p.file, p.code, p.unit) for p in result.problems if p.code.startswith("return-")) == [
+        ("财政局（修改）.xlsx", "return-not-workbook", FINANCE),
+        ("附表.xls", "return-not-workbook", FINANCE),
+    ]
+
+
 def test_a_refused_file_is_the_senders_unit_with_errors_not_missing(ws_root, tmp_path):
     broken = tmp_path / "报送.xlsx"
     broken.write_bytes(fill_return(outbox(ws_root, FINANCE), tmp_path / "x.xlsx", GOOD).read_bytes()[:2000])
