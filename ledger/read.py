@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,7 +150,9 @@ class ReturnedBook:
         if self._styled is None:
             import openpyxl  # here: only a return with such a cell needs it
 
-            self._styled = openpyxl.load_workbook(io.BytesIO(self.data))
+            with warnings.catch_warnings():  # its English about what it skips, printed to the clerk's terminal
+                warnings.simplefilter("ignore")
+                self._styled = openpyxl.load_workbook(io.BytesIO(self.data))
         if sheet not in self._styled.sheetnames:
             return ""
         return str(self._styled[sheet].cell(row + 1, column + 1).number_format)

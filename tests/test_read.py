@@ -339,3 +339,19 @@ def test_an_error_value_is_read_as_the_text_its_cell_shows_in_every_form(form, t
         )
     rows = read_bytes(data, f"errors.{form}").sheets[0].rows
     assert [rows[0][:2], rows[1][2]] == [["已完成", "#N/A"], "#DIV/0!"]
+
+
+def test_a_cell_s_number_format_is_looked_up_without_openpyxl_s_warnings_on_the_clerk_s_screen(recwarn):
+    """openpyxl, opened for a cell's number format, warns in English about what it meets in a workbook an office
+    program saved (no default style, a date cell out of range, a validation extension) and Python printed it under
+    `ledger merge`'s output."""
+    import openpyxl
+
+    typed = openpyxl.Workbook()
+    typed.active["A1"], typed.active["B1"] = 0.925, 1e308
+    typed.active["A1"].number_format, typed.active["B1"].number_format = "0.0%", "yyyy-mm-dd"  # #### in Excel
+    saved = io.BytesIO()
+    typed.save(saved)
+    book = read_bytes(saved.getvalue(), "percent.xlsx")
+    assert book.number_format("Sheet", 0, 0) == "0.0%"
+    assert [str(w.message) for w in recwarn] == []
