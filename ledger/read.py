@@ -93,9 +93,15 @@ NS = {
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
 }
 Form = Literal["xlsx", "xls", "ods", "csv"]
+PACKAGES = (  # a part of a zip package, and what the package is
+    ("word/document.xml", "Word文档"),
+    ("ppt/presentation.xml", "PowerPoint演示文稿"),
+    ("xl/workbook.bin", "Excel二进制工作簿，即.xlsb格式"),
+    ("OFD.xml", "OFD版式文件"),
+)
 # Names that say a file is a workbook (Excel's, WPS's .et, LibreOffice's .ods, their templates): one that is none is
 # a workbook the unit meant to send and that cannot be read, never evidence beside another.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
 Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values
 
 
@@ -183,7 +189,13 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
         return archive, "xlsx"
     if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
         return archive, "ods"
-    raise ReturnError("return-not-workbook", kind="压缩文件（不是Excel工作簿）")
+    raise ReturnError("return-not-workbook", kind=_package_kind(names))
+
+
+def _package_kind(names: set[str]) -> str:
+    """What a zip package that is no workbook is, by the parts it holds: a Word file, an .xlsx saved as Excel's
+    binary workbook, an OFD (the 版式文件 offices print to), or a plain archive."""
+    return next((kind for part, kind in PACKAGES if part in names), "压缩文件")
 
 
 def archive_files(data: bytes) -> list[tuple[str, bytes]]:

@@ -355,3 +355,28 @@ def test_a_cell_s_number_format_is_looked_up_without_openpyxl_s_warnings_on_the_
     book = read_bytes(saved.getvalue(), "percent.xlsx")
     assert book.number_format("Sheet", 0, 0) == "0.0%"
     assert [str(w.message) for w in recwarn] == []
+
+
+def packed(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (packed({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}), "Word文档"),
+        (packed({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"}), "PowerPoint演示文稿"),
+        (packed({"[Content_Types].xml": b"<T/>", "xl/workbook.bin": b"\x83"}), "Excel二进制工作簿，即.xlsb格式"),
+        (packed({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<d/>"}), "OFD版式文件"),
+        (packed({"报表.xlsx": b"PK"}), "压缩文件"),
+    ],
+    ids=["docx", "pptx", "xlsb", "ofd", "zip"],
+)
+def test_a_package_that_is_no_workbook_says_what_it_is(data, kind):
+    """Every zip package was "压缩文件（不是Excel工作簿）", a Word file and an OFD (the 版式文件 offices print to)
+    alike, and the message read "报送的不是 Excel 工作簿（压缩文件（不是 Excel 工作簿））"."""
+    assert refused(data, "财政局.xlsx") == ("return-not-workbook", {"kind": kind})
