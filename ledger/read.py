@@ -61,6 +61,8 @@ CELL_WITH_ERROR = rb'(?s)<c r="([A-Z]{1,3}[0-9]+)"[^>]*? t="e"[^>]*(?<!/)>(?:(?!
 XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<")
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
 ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"  # "error"
+ODS_ANNOTATION = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
+ODS_PARAGRAPH = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")  # XML allows either quote
@@ -102,7 +104,8 @@ PACKAGES = (  # a part of a zip package, and what the package is
 # Names that say a file is a workbook (Excel's, WPS's .et, LibreOffice's .ods, their templates): one that is none is
 # a workbook the unit meant to send and that cannot be read, never evidence beside another.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
-Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values
+Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values, comments
+CELL_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")  # a cell's name as a comments part gives it
 
 
 class ReturnError(ProblemError):
@@ -116,6 +119,7 @@ class ReturnedSheet:
     rows: list[list[object]]  # absolute grid: rows[0][0] is A1
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r1, c1, r2, c2)
     formulas: Cells = field(default_factory=dict)  # 0-based (row, column) -> formula text
+    comments: Cells = field(default_factory=dict)  # 0-based (row, column) -> a comment's text (批注), never a value
 
 
 class MetaRow(NamedTuple):
@@ -249,10 +253,55 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
         if _local(sheet.tag) != "sheet":
             continue
         rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
-        target = targets.get(rid, "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        paths[sheet.get("name")] = path.lower()
+        paths[sheet.get("name")] = _part_path("xl", targets.get(rid, "")).lower()
     return paths
+
+
+def _part_path(folder: str, target: str) -> str:
+    """The path inside the package of a relationship's target, absolute or relative to the part's folder."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
+def _xlsx_comments(archive: zipfile.ZipFile) -> dict[str, Cells]:
+    """The comments (批注) of each sheet of an .xlsx, found by its part's relationships: Excel's threaded comments
+    where a cell has one (the plain comment Excel writes beside it for older programs holds an English notice),
+    else the plain comments Excel, WPS and LibreOffice write. {} at once for a workbook without any."""
+    names = {name.lower(): name for name in archive.namelist()}
+    if not any("comment" in name for name in names):
+        return {}
+    found = {}
+    for sheet, path in _sheet_paths(archive).items():
+        folder, base = posixpath.split(path)
+        rels = names.get(f"{folder}/_rels/{base}.rels")
+        if rels is None:
+            continue
+        plain: Cells = {}
+        threaded: Cells = {}
+        for rel in ElementTree.fromstring(archive.read(rels)).iter():
+            kind = (rel.get("Type") or "").rpartition("/")[2]
+            part = names.get(_part_path(folder, rel.get("Target") or "").lower())
+            if _local(rel.tag) == "Relationship" and kind in ("comments", "threadedComment") and part:
+                into = plain if kind == "comments" else threaded
+                for position, text in _comment_cells(archive.read(part)):
+                    into[position] = f"{into[position]}\n{text}" if position in into else text  # replies in order
+        if plain or threaded:
+            found[sheet] = plain | threaded
+    return found
+
+
+def _comment_cells(xml: bytes) -> Iterator[tuple[tuple[int, int], str]]:
+    """Each comment of a comments part, plain (<comment ref="B2"><text><r><t>…) or threaded (<threadedComment
+    ref="B2"><text>…), with its cell; a comment without text or with a cell name that is none is passed over."""
+    for comment in ElementTree.fromstring(xml).iter():
+        ref = comment.get("ref") or ""
+        if _local(comment.tag) not in ("comment", "threadedComment") or not CELL_REF.fullmatch(ref):
+            continue
+        if _local(comment.tag) == "comment":
+            text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
+        else:
+            text = next(("".join(t.itertext()) for t in comment if _local(t.tag) == "text"), "")
+        if text.strip():
+            yield _position(ref.encode()), text
 
 
 def _local(name: str) -> str:
@@ -297,20 +346,21 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
-def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells]]:
-    """Formula cells of an .ods, per sheet: (row, column) -> formula text without LibreOffice's "of:=" prefix; and
-    the error values among them (LibreOffice keeps a typed #N/A as the formula "=#N/A"), each as the text its cell
-    shows. Rows and cells may be repeated (table:number-rows-repeated / -columns-repeated), so positions are
-    counted."""
+def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells]]:
+    """What calamine does not give of an .ods, per sheet: formula cells ((row, column) -> formula text without
+    LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
+    "=#N/A"), each as the text its cell shows; and comments (批注, office:annotation). Rows and cells may be
+    repeated (table:number-rows-repeated / -columns-repeated), so positions are counted."""
     content = archive.read("content.xml")
-    if b"table:formula=" not in content:
+    if b"table:formula=" not in content and b"office:annotation" not in content:
         return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
-    found: dict[str, tuple[Cells, Cells]] = {}
+    found: dict[str, tuple[Cells, Cells, Cells]] = {}
     for table in ElementTree.fromstring(content).iter(tag["table"]):
         cells: Cells = {}
         errors: Cells = {}
+        comments: Cells = {}
         r = 0
         for row in table.iter(tag["table-row"]):
             rows = int(row.get(f"{{{table_ns}}}number-rows-repeated", "1"))
@@ -322,16 +372,24 @@ def _ods_formulas(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells]]:
                 formula = cell.get(f"{{{table_ns}}}formula")
                 if formula:
                     text = formula.split(":", 1)[1] if formula.startswith("of:") else formula
-                    shown = "".join(cell.itertext()) if cell.get(ODS_VALUE_TYPE) == "error" else ""
+                    shown = _paragraphs(cell) if cell.get(ODS_VALUE_TYPE) == "error" else ""
                     for dr in range(rows):
                         for dc in range(columns):
                             cells[(r + dr, c + dc)] = text.removeprefix("=")
                             if shown:
                                 errors[(r + dr, c + dc)] = shown
+                comment = next((_paragraphs(a) for a in cell if a.tag == ODS_ANNOTATION), "")
+                if comment.strip():
+                    comments[(r, c)] = comment
                 c += columns
             r += rows
-        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors)
+        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments)
     return found
+
+
+def _paragraphs(element: Any) -> str:
+    """The text of an .ods cell or comment: its paragraphs (text:p), one a line; a cell's comment is not its text."""
+    return "\n".join("".join(p.itertext()) for p in element if p.tag == ODS_PARAGRAPH)
 
 
 def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
@@ -508,9 +566,9 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells]]:
+def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells]]:
     """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding; and
-    its error values (`_put_error_values`), found in the same pass."""
+    its error values (`_put_error_values`) and comments (批注), found in the same pass."""
     import xlrd  # here: only an .xls return needs it
 
     book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
@@ -525,7 +583,9 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells]]:
                 for c, kind in enumerate(types)
                 if kind == xlrd.XL_CELL_ERROR
             }
-            found[sheet.name] = (sheet.nrows, max((sheet.row_len(r) for r in range(sheet.nrows)), default=0), errors)
+            comments = {at: note.text for at, note in sheet.cell_note_map.items() if note.text.strip()}
+            columns = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
+            found[sheet.name] = (sheet.nrows, columns, errors, comments)
             book.unload_sheet(index)
         return found
     finally:
@@ -534,10 +594,10 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells]]:
 
 def check_extent(
     data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits
-) -> tuple[dict[str, str], dict[str, Cells]]:
+) -> tuple[dict[str, str], dict[str, tuple[Cells, Cells]]]:
     """Every sheet of a workbook within the caps, checked before it is read; found in the same pass, the sheets of
     an .xlsx that hold a formula or an error value (name -> part: most returns have neither; an <formula1> of a
-    validation is none), and the error values of an .xls (name -> cells). Raises ReturnError."""
+    validation is none), and the error values and comments of an .xls (name -> cells). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         looked_into = {}
@@ -555,11 +615,11 @@ def check_extent(
         for name, (rows, columns) in _ods_extent(archive).items():
             _check_extent(name, rows, columns, limits)
         return {}, {}
-    errors = {}
-    for name, (rows, columns, found) in _xls_extent(data).items():
+    found = {}
+    for name, (rows, columns, errors, comments) in _xls_extent(data).items():
         _check_extent(name, rows, columns, limits)
-        errors[name] = found
-    return {}, errors
+        found[name] = (errors, comments)
+    return {}, found
 
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:
@@ -706,11 +766,12 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     else:
         raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:
-        looked_into, xls_errors = check_extent(data, archive, form, limits)
+        looked_into, xls_cells = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
-        ods_formulas = _ods_formulas(archive) if archive and form == "ods" else {}
+        ods_cells = _ods_cells(archive) if archive and form == "ods" else {}
+        xlsx_comments = _xlsx_comments(archive) if archive and form == "xlsx" else {}
         meta_rows = None
         for name in book.sheet_names:
             if name == INSTRUCTIONS_SHEET:
@@ -722,13 +783,16 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             part = looked_into.get(name)
+            formulas, errors, comments = {}, {}, xlsx_comments.get(name, {})
             if archive and part:  # read once for both
                 xml = archive.read(part)
                 formulas, errors = _formula_cells(xml), _error_values(xml)
-            else:
-                formulas, errors = ods_formulas.get(name, ({}, xls_errors.get(name, {})))
+            elif name in ods_cells:
+                formulas, errors, comments = ods_cells[name]
+            elif name in xls_cells:
+                errors, comments = xls_cells[name]
             _put_error_values(errors, rows)
-            sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas))
+            sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments))
     except ReturnError:
         raise
     except Exception as exc:  # calamine reports any damage as its own error types

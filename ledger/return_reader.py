@@ -66,6 +66,7 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")  # 1E+308 as a sprea
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
+COMMENT = "单元格批注"
 # Fill-in texts that must be this round's words: the same text as prefilled is flagged (progress-unchanged).
 OWN_WORDS = {"progress": "本月进展", "issues": "存在问题"}
 
@@ -243,6 +244,7 @@ class ReturnReader:
             for task_id, row in expected.items():
                 if task_id not in seen and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
+        self._comments()
         if expected and not seen:
             # not one task row could be read (the 任务编号 column deleted or its header rewritten): no report at all
             self.report("return-tasks-unread", rows=len(expected))
@@ -253,6 +255,15 @@ class ReturnReader:
             for e in self.entries:
                 e.unchanged = []
             self.entries = []
+
+    def _comments(self) -> None:
+        """Comments (批注) a unit wrote on cells: no part of a cell's value, so each is named and kept with the task
+        of its row, never lost."""
+        task_of = {(e.sheet, e.row): e.task_id for e in self.entries}
+        for sheet in self.book.sheets:
+            for (r, c), text in sorted(sheet.comments.items()):
+                self.report("cell-comment", sheet.name, cell_name(r + 1, c + 1), text=text[:60])
+                self.keep(sheet.name, r, c, text, COMMENT, task_of.get((sheet.name, r + 1), ""))
 
     def _indicator_sheet(self, sheet: ReturnedSheet, expected: list[MetaRow]) -> None:
         """The 指标 sheet: each row's 本期完成值 (as typed), 数据截至, 完成情况说明 and 数据来源 into an
@@ -738,6 +749,8 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                 ):
                     continue
                 kept.add(sheet.name, r, c, text, reason, task_id if header is not None and r > header else "")
+        for (r, c), text in sorted(sheet.comments.items()):
+            kept.add(sheet.name, r, c, text, f"{reason}（{COMMENT}）")
     return kept.values()
 
 

@@ -117,6 +117,31 @@ def test_an_error_value_a_unit_typed_lands_as_the_text_its_cell_shows(ws_root, t
     assert entry(result, "DQ-60").issues == "#N/A"
 
 
+def test_a_comment_a_unit_wrote_is_named_and_kept_never_lost(ws_root, tmp_path):
+    """A unit explained a late task in a comment (批注) on its 完成状态 cell and on a cell beyond the table: the
+    comments were in no output."""
+    from openpyxl.comments import Comment
+
+    def edit(book):
+        book["牵头任务"]["G3"].comment = Comment("资金未到位，延期至9月", "张三")
+        book["牵头任务"]["N20"].comment = Comment("联系人已调整", "张三")
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    assert [(p.sheet, p.cell) for p in result.problems if p.code == "cell-comment"] == [
+        ("牵头任务", "G3"),
+        ("牵头任务", "N20"),
+    ]
+    kept = [(u.cell, u.value, u.task_id) for u in result.unmerged if u.reason == "单元格批注"]
+    assert kept == [("G3", "资金未到位，延期至9月", "DQ-34"), ("N20", "联系人已调整", "")]
+    assert entry(result, "DQ-34").status == "序时推进"  # the cell's own value, not its comment
+    # superseded by a later return, its comments are listed with its values
+    later = fill_return(outbox(ws_root, FINANCE), tmp_path / "later" / "财政局.xlsx", GOOD)
+    os.utime(later, (later.stat().st_mtime + 3600,) * 2)
+    _, result = merged(ws_root, later)
+    superseded = [(u.cell, u.value) for u in result.unmerged if u.reason == "已被同一单位更晚的报送取代（单元格批注）"]
+    assert superseded == [("G3", "资金未到位，延期至9月"), ("N20", "联系人已调整")]
+
+
 def test_value_problems_each_name_their_cell(ws_root, tmp_path):
     answers = {
         "DQ-34": {"完成状态": "完成", "本月进展": "粘贴来的状态"},
@@ -184,7 +209,7 @@ def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_pat
 
 
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
-    """"123,456,789" as text was suggested as 1.23457e+08 (digits lost, an exponent a clerk does not write), "1E+308"
+    """The text "123,456,789" was suggested as 1.23457e+08 (digits lost, an exponent no clerk writes), "1E+308"
     as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
     answers = {
         "LW-1": {"完成状态": "序时推进", "本月进展": "施工中", "累计完成投资（亿元）": "123,456,789"},

@@ -380,3 +380,94 @@ def test_a_package_that_is_no_workbook_says_what_it_is(data, kind):
     """Every zip package was "压缩文件（不是Excel工作簿）", a Word file and an OFD (the 版式文件 offices print to)
     alike, and the message read "报送的不是 Excel 工作簿（压缩文件（不是 Excel 工作簿））"."""
     assert refused(data, "财政局.xlsx") == ("return-not-workbook", {"kind": kind})
+
+
+def xlsx_with_comments() -> bytes:
+    """An .xlsx whose B2 holds "b" and a comment (批注), and whose empty C3 holds only a comment."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet["B2"] = "b"
+    sheet["B2"].comment = Comment("资金未到位，延期至9月", "张三")
+    sheet["C3"].comment = Comment("空单元格的批注", "李四")
+    saved = io.BytesIO()
+    book.save(saved)
+    return saved.getvalue()
+
+
+def ods_comment(text: str, value: str = "") -> str:
+    """A cell of an .ods with a comment, as LibreOffice saves it: an office:annotation before the cell's text."""
+    shown = f"<text:p>{value}</text:p>" if value else ""
+    return (
+        '<table:table-cell office:value-type="string"><office:annotation '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:date>2021-07-05T00:00:00</dc:date>'
+        f"<text:p>{text}</text:p></office:annotation>{shown}</table:table-cell>"
+    )
+
+
+COMMENTS = {(1, 1): "资金未到位，延期至9月", (2, 2): "空单元格的批注"}
+
+
+@pytest.mark.parametrize("form", ["xlsx", "ods"])
+def test_a_comment_a_unit_wrote_on_a_cell_is_read(form):
+    """calamine reads no comment (批注): what a unit wrote in one — why a task is late — was lost without a word."""
+    if form == "xlsx":
+        data = xlsx_with_comments()
+    else:
+        data = ods(
+            f"<table:table-row>{CELL}</table:table-row>"
+            f"<table:table-row><table:table-cell/>{ods_comment(COMMENTS[1, 1], 'b')}</table:table-row>"
+            f"<table:table-row><table:table-cell/><table:table-cell/>{ods_comment(COMMENTS[2, 2])}</table:table-row>"
+        )
+    sheet = read_bytes(data, f"comments.{form}").sheets[0]
+    assert (sheet.rows[1][1], sheet.comments) == ("b", COMMENTS)
+
+
+def test_a_comment_in_an_xls_is_read(tmp_path):
+    """The same comments in the .xls LibreOffice (and WPS) save."""
+    import subprocess
+
+    from .conftest import soffice_command
+
+    (tmp_path / "comments.xlsx").write_bytes(xlsx_with_comments())
+    subprocess.run(
+        [*soffice_command(tmp_path), "--convert-to", "xls", "--outdir", str(tmp_path), str(tmp_path / "comments.xlsx")],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    assert read_bytes((tmp_path / "comments.xls").read_bytes(), "comments.xls").sheets[0].comments == COMMENTS
+
+
+def test_an_excel_threaded_comment_is_read_with_its_replies_not_the_notice_written_for_older_programs():
+    """Excel 365 writes a threaded comment twice: as itself, and as a plain comment holding an English notice
+    ("[Threaded comment] Your version of Excel allows you to read …") for older programs."""
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="' + RELATIONSHIPS + b'/comments" Target="../comments1.xml"/>'
+        b'<Relationship Id="rId2" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" '
+        b'Target="../threadedComments/threadedComment1.xml"/></Relationships>'
+    )
+    plain = (
+        b'<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><commentList>'
+        b'<comment ref="B1"><text><t>[Threaded comment] Your version of Excel allows you to read this threaded '
+        b"comment</t></text></comment></commentList></comments>"
+    )
+    threaded = (
+        '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+        '<threadedComment ref="B1" id="{1}"><text>资金未到位</text></threadedComment>'
+        '<threadedComment ref="B1" id="{2}" parentId="{1}"><text>已协调，7月到位</text></threadedComment>'
+        "</ThreadedComments>"
+    ).encode()
+    data = hand_made_xlsx(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>',
+        {
+            "xl/worksheets/_rels/sheet1.xml.rels": rels,
+            "xl/comments1.xml": plain,
+            "xl/threadedComments/threadedComment1.xml": threaded,
+        },
+    )
+    assert read_bytes(data, "threaded.xlsx").sheets[0].comments == {(0, 1): "资金未到位\n已协调，7月到位"}
