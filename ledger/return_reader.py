@@ -576,6 +576,8 @@ class ReturnReader:
             if text.strip():
                 parsed = parse_deadline(text, self.period.year)
                 suggestion = parsed.due.isoformat() if parsed.due else None
+                if suggestion == text.strip():  # the form asked for, as a date cell gives it: nothing to say
+                    return suggestion
                 if suggestion is None and re.fullmatch(r"\d{5}(?:\.\d+)?", text.strip()):  # a serial pasted as text
                     suggestion = _serial_day(float(text))
                 self.report("date-as-text", sheet, where(), value=text, date=suggestion or "无法识别")

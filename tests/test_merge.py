@@ -208,6 +208,15 @@ def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_pat
     assert [entry(result, t).completed_on for t in answers] == ["20210630", "30/06/2021", "44377", "06/07/2021"]
 
 
+def test_a_day_pasted_as_text_in_the_form_asked_for_is_taken_as_a_day_without_a_word(ws_root, tmp_path):
+    """A day pasted as text, " 2021-06-30" (from another sheet, a system), was told 日期“2021-06-30”不是日期格式 with
+    the hint 请按2021-06-30的格式填写日期: the very form it was in, and what a date cell gives all the same."""
+    answers = {"DQ-59": {"完成状态": "已完成", "本月进展": "已完成", "完成时间": " 2021-06-30"}}
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers))
+    assert "date-as-text" not in {p.code for p in result.problems}
+    assert entry(result, "DQ-59").completed_on == "2021-06-30"
+
+
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
     """The text "123,456,789" was suggested as 1.23457e+08 (digits lost, an exponent no clerk writes), "1E+308"
     as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
