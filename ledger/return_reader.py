@@ -67,6 +67,10 @@ MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
 COMMENT = "单元格批注"
+UNPLACED = {  # why the values of a task row are not merged, by the problem on its ID
+    "task-duplicate-row": "任务重复出现，已采用第一行，本行未汇总",
+    "task-unknown": "任务编号无法对应，内容未汇总",
+}
 # Fill-in texts that must be this round's words: the same text as prefilled is flagged (progress-unchanged).
 OWN_WORDS = {"progress": "本月进展", "issues": "存在问题"}
 
@@ -426,7 +430,7 @@ class ReturnReader:
                 for c in in_table:
                     text = text_of(row[c])
                     if text.strip() and source.get(c) != text:  # the task's own locked text is not the unit's
-                        self.keep(name, r, c, row[c], "任务编号无法对应，内容未汇总", task_id)
+                        self.keep(name, r, c, row[c], UNPLACED[code], task_id)
                 continue
             seen[task_id] = (name, r, id_col)
             expected_row = expected.get(task_id) if expected else None

@@ -142,6 +142,22 @@ def test_a_comment_a_unit_wrote_is_named_and_kept_never_lost(ws_root, tmp_path):
     assert superseded == [("G3", "资金未到位，延期至9月"), ("N20", "联系人已调整")]
 
 
+def test_a_task_row_copied_twice_keeps_the_copy_as_a_duplicate_not_as_an_unknown_task(ws_root, tmp_path):
+    """A unit copied its lead sheet (WPS's 复制工作表) and wrote in the copy too: each copied row was named
+    task-duplicate-row (已采用第一行), but its values were kept as 任务编号无法对应, which sends the clerk looking
+    for a wrong ID."""
+
+    def edit(book):
+        copy = book.copy_worksheet(book["牵头任务"])
+        copy.title = "牵头任务 (2)"
+        copy["H3"] = "副本里的进展"
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    assert ("牵头任务 (2)", "A3", "task-duplicate-row") in located(result)
+    kept = {(u.sheet, u.cell): u.reason for u in result.unmerged}
+    assert kept[("牵头任务 (2)", "H3")] == "任务重复出现，已采用第一行，本行未汇总"
+
+
 def test_value_problems_each_name_their_cell(ws_root, tmp_path):
     answers = {
         "DQ-34": {"完成状态": "完成", "本月进展": "粘贴来的状态"},
