@@ -26,6 +26,10 @@ _VALUE = re.compile(
     rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
     rf"(?P<approx2>约)?(?P<number>{_NUMBER})(?P<unit>.*?)(?P<approx3>左右|以上|以下|多)?$"
 )
+# Digits with white space between them: thousands set apart ("1 234 567") are one number, anything else two
+# ("95 96", "92.5 93", "2021 3000"), which taking the space out would make into another (9596, 92.593).
+_SPACED_DIGITS = re.compile(r"\d\s+\d")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:\s\d{3})+(?![\d])")
 _ANOTHER_NUMBER = re.compile(r"(?<![A-Za-zμ])\d")  # m3, m2 are units, not numbers
 _BOUNDS = {">=": "≥", "<=": "≤", "不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", ">": ">", "<": "<"}
 
@@ -99,6 +103,9 @@ def read_value(typed: object, unit: str, *, percent_cell: bool = False) -> Readi
             return Reading(typed=number_text(float(typed)), value=round(float(typed) * 100, 10), percent_cell=True)
         return Reading(typed=number_text(float(typed)), value=float(typed))
     text = str(typed).strip()
+    spaced = unicodedata.normalize("NFKC", text)
+    if _SPACED_DIGITS.search(_SPACED_THOUSANDS.sub("", spaced)):
+        return Reading(typed=text, why="value-ambiguous")
     plain = normalised(text)
     if not plain:
         return Reading(typed=text, why="value-unreadable")

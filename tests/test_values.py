@@ -69,12 +69,21 @@ def test_approximate_and_bound_are_kept_with_the_reading():
         ("3000公顷", "亩", "value-unit-mismatch"),
         ("35毫克/立方米", "μg/m³", "value-unit-mismatch"),  # another unit of the same kind is not converted
         ("基本完成", "%", "value-unreadable"),
+        ("95 96", "%", "value-ambiguous"),  # two values a space apart were read as 9596
+        ("92.5 93", "%", "value-ambiguous"),  # and as 92.593
+        ("2021年 3000", "亩", "value-ambiguous"),
+        ("2021 3000", "亩", "value-ambiguous"),  # a year and a value, read as 20213000
         ("", "%", "value-unreadable"),
     ],
 )
 def test_what_could_mean_two_things_is_not_read(typed, unit, why):
     reading = read_value(typed, unit)
     assert (reading.value, reading.why, reading.typed) == (None, why, typed)
+
+
+def test_thousands_set_apart_by_spaces_are_read():
+    typed = ("3 000", "1 234 567", "1\u3000234.5")
+    assert [read_value(text, "个").value for text in typed] == [3000, 1234567, 1234.5]
 
 
 def test_a_number_cell_is_a_number_in_the_unit():
