@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from .cells import task_id_of, text_of, tidy
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
-from .deadlines import deadline_state, parse_deadline
+from .deadlines import chinese_date, deadline_state, parse_deadline
 from .entries import ADDED_ROW, Entry, IndicatorValue, Role, Unmerged, UnmergedCells, bounded_problems
 from .indicators import indicators_by_unit
 from .layout import (
@@ -193,6 +193,7 @@ class ReturnReader:
         self.involved = context.involved.get(unit, frozenset())
         self.groups = context.groups.get(unit, frozenset())
         self.receipt, self.book, self.unit = receipt, book, unit
+        self.received_on = datetime.fromisoformat(receipt.received_at).date()  # in the office's zone, as stored
         self.entries: list[Entry] = []
         self.found: list[Problem] = []
         self.kept = UnmergedCells(receipt.file, unit)
@@ -620,6 +621,16 @@ class ReturnReader:
             self.report("status-missing", sheet, _cell_under(columns, "完成状态", r), task_id=entry.task_id)
         if status == DONE_STATUS and not entry.progress.strip():
             self.report("done-without-progress", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
+        done_on = parse_deadline(entry.completed_on, self.period.year) if status == DONE_STATUS else None
+        if done_on is not None and done_on.kind == "date" and done_on.due and done_on.due > self.received_on:
+            self.report(
+                "done-after-return",
+                sheet,
+                _cell_under(columns, "完成时间", r),
+                task_id=entry.task_id,
+                value=entry.completed_on,
+                received=chinese_date(self.received_on),
+            )
         elif lead and not entry.progress.strip():
             self.report("progress-empty", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
         on_schedule = status in self.statuses and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)

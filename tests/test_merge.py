@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msoffcrypto.format.ooxml
 import openpyxl
@@ -34,6 +35,7 @@ from ledger.returns import withdraw_return
 from .conftest import GOOD, fill_return, outbox, render
 
 JUNE, MAY = Period(2021, 6), Period(2021, 5)
+BEIJING = ZoneInfo("Asia/Shanghai")
 FINANCE, WATER, TAX = "钢城区财政局", "莱芜区水务局", "钢城区税务局"
 
 
@@ -231,6 +233,26 @@ def test_a_day_pasted_as_text_in_the_form_asked_for_is_taken_as_a_day_without_a_
     _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers))
     assert "date-as-text" not in {p.code for p in result.problems}
     assert entry(result, "DQ-59").completed_on == "2021-06-30"
+
+
+def test_a_task_done_on_a_day_after_its_return_was_sent_is_named(ws_root, tmp_path):
+    """已完成 with a 完成时间 after the day the return came (the deadline typed for the day it was done, or 2012
+    typed as 2021's neighbour 2031) went into the ledger as the day the task was done, unremarked."""
+    done = {"完成状态": "已完成", "本月进展": "已完成"}
+    answers = {
+        "DQ-34": {**done, "完成时间": date(2021, 12, 31)},
+        "DQ-59": {**done, "完成时间": date(2021, 6, 20)},
+        "DQ-60": {**done, "完成时间": "2031年6月30日"},
+        "DQ-74": {"完成状态": "序时推进", "本月进展": "推进中", "完成时间": date(2021, 9, 30)},  # a plan, not a fact
+    }
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers)
+    stamp = datetime(2021, 7, 5, 9, 30, tzinfo=BEIJING).timestamp()
+    os.utime(path, (stamp, stamp))
+    _, result = merged(ws_root, path)
+    said = [(p.cell, p.values["value"]) for p in result.problems if p.code == "done-after-return"]
+    assert said == [("K3", "2021-12-31"), ("K5", "2031年6月30日")]
+    assert "2021年7月5日" in next(p.message for p in result.problems if p.code == "done-after-return")
+    assert entry(result, "DQ-34").completed_on == "2021-12-31"  # kept as typed
 
 
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
