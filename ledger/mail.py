@@ -20,6 +20,7 @@ import imaplib
 import mimetypes
 import os
 import smtplib
+import socket
 import ssl
 import time
 import uuid
@@ -592,16 +593,25 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
     if not settings.verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    if settings.security == "ssl":
-        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context)
-    else:
-        client = imaplib.IMAP4(settings.host, settings.port)
-        if settings.security == "starttls":
-            client.starttls(ssl_context=context)
+    try:
+        if settings.security == "ssl":
+            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context)
+        else:
+            client = imaplib.IMAP4(settings.host, settings.port)
+            if settings.security == "starttls":
+                client.starttls(ssl_context=context)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise MailError(imap_failure(settings, exc)) from exc
     folder, zone = ws.paths.returns(period), office_zone(ws.config)
     result = CollectResult(period=period, folder=folder, stored=[], duplicates=[], skipped=[])
     try:
-        client.login(settings.user, settings.password)
+        try:
+            client.login(settings.user, settings.password)
+        except imaplib.IMAP4.error as exc:
+            raise MailError(
+                f"登录收信邮箱失败，请核对 [mail.imap] 的 user 和环境变量中的收信密码（有的邮箱要用授权码）"
+                f"{_server_said(exc)}"
+            ) from exc
         status, _ = client.select(imap_mailbox(settings.folder))
         if status != "OK":
             raise MailError(f"收信邮箱中没有文件夹“{settings.folder}”，请核对 ledger.toml 中 [mail.imap] 的 folder")
@@ -625,6 +635,35 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
             result.notes += [p for r in stored for p in intake_problems(r, period)]
             client.uid("STORE", uid, "+FLAGS", f"({flag})")  # only now: every file of it is stored
         return result
+    except (ConnectionError, TimeoutError, ssl.SSLError, imaplib.IMAP4.abort) as exc:
+        # the connection lost midway: what was stored stays stored (a disk that cannot take a file is no mail
+        # server's failure, and is raised as it is)
+        raise MailError(f"{imap_failure(settings, exc)}；已存入的文件不受影响，重新收取即可") from exc
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
+
+
+def imap_failure(settings: ImapSettings, exc: BaseException) -> str:
+    """Why the mail server could not be reached, in the office's words (the system's and the server's are
+    English), with what to check."""
+    where = f"收信服务器{settings.host}:{settings.port}"
+    if isinstance(exc, socket.gaierror):
+        return f"找不到收信服务器“{settings.host}”，请核对 [mail.imap] 的 host 和本机网络"
+    if isinstance(exc, ssl.SSLError):
+        return f"与{where}的加密连接失败，请核对 [mail.imap] 的 port、security 和 verify_tls"
+    if isinstance(exc, TimeoutError):
+        return f"连接{where}超时，请检查网络，或核对 [mail.imap] 的 host 和 port"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"无法连接{where}（对方拒绝连接），请核对 [mail.imap] 的 host、port 和 security"
+    if isinstance(exc, imaplib.IMAP4.error):
+        return f"{where}的答复无法处理{_server_said(exc)}"
+    return f"与{where}的连接出错（网络中断或被对方断开）"
+
+
+def _server_said(exc: BaseException) -> str:
+    """The server's own words, quoted for whoever looks after the mailbox: imaplib gives them as bytes' repr."""
+    text = str(exc.args[0] if exc.args else exc)
+    if text.startswith(("b'", 'b"')):
+        text = text[2:-1]
+    return f"（服务器答复：{text}）" if text.strip() else ""

@@ -594,3 +594,34 @@ def test_replies_in_a_chinese_folder_with_a_long_chinese_attachment_name_are_col
     stored = root / "source/returns/2021-06" / result.stored[0].file
     assert stored.read_bytes() == b"PK\x03\x04long" and len(stored.name.encode()) <= MAX_NAME_BYTES
     assert stored.name.startswith("钢城区财政局关于重点任务") and stored.name.endswith(".xlsx")
+
+
+def imap_workspace(tmp_path, port: int, monkeypatch, password: str = "imap-pass"):
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {port}\n'
+            'security = "none"\nuser = "office"\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", password)
+    return root
+
+
+def test_a_mail_server_that_does_not_answer_is_said_in_the_office_s_words(tmp_path, monkeypatch):
+    """`ledger collect --imap` with the server down said "收取邮件失败：[Errno 111] Connection refused"."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    root = imap_workspace(tmp_path, port, monkeypatch)
+    result = run_cli("collect", "-w", root, "-p", "2021-06", "--imap")
+    assert result.exit_code == 1
+    assert f"无法连接收信服务器127.0.0.1:{port}" in result.output
+    assert "Errno" not in result.output and "refused" not in result.output
+
+
+def test_a_wrong_mail_password_is_said_in_the_office_s_words(tmp_path, dovecot, monkeypatch):
+    """A wrong password said "收取邮件失败：b'[AUTHENTICATIONFAILED] Authentication failed.'"."""
+    root = imap_workspace(tmp_path, dovecot["none"], monkeypatch, password="wrong")
+    result = run_cli("collect", "-w", root, "-p", "2021-06", "--imap")
+    assert result.exit_code == 1
+    assert "登录收信邮箱失败" in result.output and "b'" not in result.output
