@@ -545,6 +545,8 @@ class ReturnReader:
         if plain is not None and type(value) is str and value and (plain or value in self.statuses):
             setattr(entry, field_name, value)  # text kept as typed, a status from the list
             return
+        if (column is None or column.kind == "text") and isinstance(value, int | float) and not isinstance(value, bool):
+            value = self._number_shown(sheet.name, r, c, value)
         if column is None:
             text = text_of(value)
             if text.strip():
@@ -558,6 +560,13 @@ class ReturnReader:
             setattr(entry, field_name, kept if isinstance(kept, str) else text_of(kept))
         elif kept not in ("", None):
             entry.extra[header] = kept
+
+    def _number_shown(self, sheet: str, r: int, c: int, value: float) -> object:
+        """A number in a text column as the unit saw it when its cell shows a percentage: "80%" typed becomes the
+        number 0.8 shown as 80% (Excel, WPS), and "0.8" is a figure the unit never wrote."""
+        if "%" in self.book.number_format(sheet, r, c):
+            return f"{number_text(value * 100)}%"
+        return value
 
     def _formula(self, sheet: ReturnedSheet, r: int, c: int, value: object) -> object:
         """A formula's saved result; when the file holds none (saved by a program that does not calculate), the

@@ -255,6 +255,21 @@ def test_a_task_done_on_a_day_after_its_return_was_sent_is_named(ws_root, tmp_pa
     assert entry(result, "DQ-34").completed_on == "2021-12-31"  # kept as typed
 
 
+def test_a_percentage_typed_into_a_text_column_is_kept_as_the_unit_saw_it(ws_root, tmp_path):
+    """Typed into a cell, "80%" becomes the number 0.8 shown as 80% (Excel and WPS alike): 形象进度 went into the
+    ledger as "0.8", a figure the unit never wrote."""
+
+    def edit(book):
+        sheet = book["牵头任务"]
+        sheet["M3"], sheet["M3"].number_format = 0.8, "0%"  # 形象进度 of LW-1
+        sheet["H4"], sheet["H4"].number_format = 0.955, "0.0%"  # 本月进展 of LW-3
+
+    answers = {"LW-1": {"完成状态": "序时推进", "本月进展": "施工中"}, "LW-3": {"完成状态": "序时推进"}}
+    _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers, edit=edit))
+    assert entry(result, "LW-1", WATER).extra["形象进度"] == "80%"
+    assert entry(result, "LW-3", WATER).progress == "95.5%"
+
+
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
     """The text "123,456,789" was suggested as 1.23457e+08 (digits lost, an exponent no clerk writes), "1E+308"
     as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
