@@ -743,7 +743,22 @@ def _not_a_workbook(data: bytes, suffix: str) -> str:
         return f"Excel 2003 XML表格{named}"
     if re.search(rb"<(html|table|!doctype html)[\s>]", head):
         return f"网页文件{named}"
+    if not re.search(rb"[\x00-\x08\x0e-\x1f]", head) and _decodes(data[:4096]):  # tab-separated "Excel" exports
+        return f"文本文件{named}"
     return f"“{suffix or '无扩展名'}”文件"
+
+
+def _decodes(head: bytes) -> bool:
+    """Whether the first bytes of a file are text in an encoding offices' programs write (a character cut at the
+    end of the sample aside)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:
+                return True
+    return False
 
 
 def read_return(path: Path, limits: Limits = DEFAULT_LIMITS) -> ReturnedBook:
