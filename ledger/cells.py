@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 _CJK = "\u2e80-\u9fff\uff00-\uffef"
 
@@ -48,6 +48,10 @@ def text_of(value: object) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a duration ("36:00" typed): hours as a spreadsheet shows them, not "1 day, …"
+        sign, seconds = "-" if value < timedelta() else "", round(abs(value.total_seconds()))
+        hours, minutes, seconds = seconds // 3600, seconds // 60 % 60, seconds % 60
+        return f"{sign}{hours}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
     return str(value)
 
 

@@ -39,3 +39,12 @@ def test_a_number_beyond_fifteen_digits_is_the_text_a_spreadsheet_shows(value, s
     """A number holds fifteen significant digits: 1E+308 typed into a cell was written out as 309 digits (those
     after the fifteenth invented by the conversion) in the ledger's records and in the problem quoting it."""
     assert text_of(value) == shown
+
+
+def test_a_duration_is_the_hours_a_spreadsheet_shows_not_english():
+    """"36:00" typed becomes a duration ([h]:mm), which calamine gives as a timedelta: its text was
+    "1 day, 12:00:00"."""
+    from datetime import timedelta
+
+    shown = [text_of(timedelta(hours=36)), text_of(timedelta(minutes=90, seconds=5)), text_of(-timedelta(hours=2))]
+    assert shown == ["36:00", "1:30:05", "-2:00"]
