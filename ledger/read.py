@@ -33,6 +33,7 @@ from .tables import TableError, text_rows
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # winmail.dat: Outlook's rich-text mail, the workbook packed inside it
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
@@ -737,6 +738,8 @@ def _not_a_workbook(data: bytes, suffix: str) -> str:
         return "空文件，0字节"
     if not data.strip():
         return "空白文件"
+    if data.startswith(TNEF_MAGIC):
+        return "Outlook 的 winmail.dat，附件被 Outlook 封装在其中，需对方用 HTML 或纯文本格式重新发送"
     head = data[:4096].lower()
     named = f"，扩展名为{suffix}" if suffix else ""
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:

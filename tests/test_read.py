@@ -285,8 +285,13 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
         ),
         (b"\x00\x01\x02 junk", "财政局.xlsx", "“.xlsx”文件"),
         ("任务编号\t完成状态\r\nDQ-34\t序时推进\r\n".encode("gb18030"), "财政局.xls", "文本文件，扩展名为.xls"),
+        (
+            b"\x78\x9f\x3e\x22\x01\x00\x01\x06\x90\x08\x00",
+            "winmail.dat",
+            "Outlook 的 winmail.dat，附件被 Outlook 封装在其中，需对方用 HTML 或纯文本格式重新发送",
+        ),
     ],
-    ids=["zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls"],
+    ids=["zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"],
 )
 def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kind):
     """A system export or a "save as web page" named .xls, or a file attached while it was still being saved: the
