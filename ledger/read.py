@@ -150,13 +150,18 @@ class ReturnedBook:
     form: Form = "xlsx"
     saved_at: datetime | None = None  # the workbook's own last-saved time (docProps/core.xml, meta.xml)
     data: bytes = field(default=b"", repr=False, compare=False)  # the file, for `number_format`
-    _styled: Any = field(default=None, init=False, repr=False, compare=False)  # openpyxl's workbook, once opened
+    _styled: Any = field(default=None, init=False, repr=False, compare=False)  # its styles' reader, once opened
 
     def number_format(self, sheet: str, row: int, column: int) -> str:
-        """The number format of one cell (0-based) of an .xlsx, such as "0.0%"; "" for other forms. calamine
-        gives values only, so openpyxl opens the workbook for this, once, and only when a cell's format is asked
-        for (a number in a % indicator's text cell): most returns never need it."""
-        if self.form != "xlsx" or not self.data:
+        """The number format of one cell (0-based) of an .xlsx or .xls, such as "0.0%"; "" for other forms.
+        calamine gives values only, so openpyxl (xlrd for an .xls) opens the workbook for this, once, and only when
+        a cell's format is asked for (a number in a % indicator's text cell, or in a text column): most returns
+        never need it."""
+        if not self.data:
+            return ""
+        if self.form == "xls":
+            return self._xls_format(sheet, row, column)
+        if self.form != "xlsx":
             return ""
         if self._styled is None:
             import openpyxl  # here: only a return with such a cell needs it
@@ -167,6 +172,20 @@ class ReturnedBook:
         if sheet not in self._styled.sheetnames:
             return ""
         return str(self._styled[sheet].cell(row + 1, column + 1).number_format)
+
+    def _xls_format(self, sheet: str, row: int, column: int) -> str:
+        import xlrd  # here, as openpyxl for an .xlsx
+
+        if self._styled is None:
+            self._styled = xlrd.open_workbook(file_contents=self.data, formatting_info=True, on_demand=True)
+        book = self._styled
+        if sheet not in book.sheet_names():
+            return ""
+        found = book.sheet_by_name(sheet)
+        if row >= found.nrows or column >= found.row_len(row):
+            return ""
+        xf = book.xf_list[found.cell_xf_index(row, column)]
+        return str(book.format_map[xf.format_key].format_str)
 
 
 def scan_kind(data: bytes) -> str | None:
@@ -821,4 +840,5 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     properties = _custom_properties(archive, form) if archive and meta_rows is None else {}
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
     saved_at = _saved_at(archive, form) if archive else None
-    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, data if archive else b"")
+    styled = data if archive or form == "xls" else b""  # for `number_format`
+    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, styled)

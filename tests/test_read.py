@@ -477,3 +477,16 @@ def test_an_excel_threaded_comment_is_read_with_its_replies_not_the_notice_writt
         },
     )
     assert read_bytes(data, "threaded.xlsx").sheets[0].comments == {(0, 1): "资金未到位\n已协调，7月到位"}
+
+
+def test_a_cell_s_number_format_is_read_from_an_xls_too(tmp_path):
+    """"80%" typed in a WPS .xls is the number 0.8 shown as 80%: without its format, the ledger wrote 0.8."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 0, 0.8, xlwt.easyxf(num_format_str="0%"))
+    sheet.write(0, 1, 0.8)
+    path = tmp_path / "percent.xls"
+    book.save(str(path))
+    read = read_bytes(path.read_bytes(), "percent.xls")
+    assert [read.number_format("Sheet1", 0, 0), read.number_format("Sheet1", 0, 1)] == ["0%", "General"]
+    assert read.number_format("Sheet1", 5, 5) == read.number_format("其他", 0, 0) == ""
