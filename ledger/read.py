@@ -758,7 +758,7 @@ def _not_a_workbook(data: bytes, suffix: str) -> str:
     if not data.strip():
         return "空白文件"
     if data.startswith(TNEF_MAGIC):
-        return "Outlook 的 winmail.dat，附件被 Outlook 封装在其中，需对方用 HTML 或纯文本格式重新发送"
+        return "Outlook的winmail.dat，附件被Outlook封装在其中，需对方用HTML或纯文本格式重新发送"
     head = data[:4096].lower()
     named = f"，扩展名为{suffix}" if suffix else ""
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:

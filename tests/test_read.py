@@ -288,7 +288,7 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
         (
             b"\x78\x9f\x3e\x22\x01\x00\x01\x06\x90\x08\x00",
             "winmail.dat",
-            "Outlook 的 winmail.dat，附件被 Outlook 封装在其中，需对方用 HTML 或纯文本格式重新发送",
+            "Outlook的winmail.dat，附件被Outlook封装在其中，需对方用HTML或纯文本格式重新发送",
         ),
     ],
     ids=["zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"],
@@ -384,7 +384,7 @@ def packed(parts: dict[str, bytes]) -> bytes:
 )
 def test_a_package_that_is_no_workbook_says_what_it_is(data, kind):
     """Every zip package was "压缩文件（不是Excel工作簿）", a Word file and an OFD (the 版式文件 offices print to)
-    alike, and the message read "报送的不是 Excel 工作簿（压缩文件（不是 Excel 工作簿））"."""
+    alike, and the message read "报送的不是Excel工作簿（压缩文件（不是Excel工作簿））"."""
     assert refused(data, "财政局.xlsx") == ("return-not-workbook", {"kind": kind})
 
 
