@@ -84,6 +84,7 @@ _TYPES = [
     ProblemType("return-superseded", WARNING, "同一单位后来又报送了“{newer}”（按{by}判断），本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”，或请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
     ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),
+    ProblemType("sheet-header-missing", ERROR, "工作表的表头行（任务编号、完成状态、本月进展等列名）被删除，无法按列读取，内容未汇总", "请该单位恢复表头行（可从下发的填报表复制第2行），或在下发的填报表上重新填写后报送。", title="表头行被删除"),
     ProblemType("sheet-extra", WARNING, "多出的工作表，不属于下发的填报表", "如有需要汇总的内容，请填入“牵头任务”或“配合任务”表。", title="多余的工作表"),
     ProblemType("cell-merged", WARNING, "单元格被合并，合并区域内只有左上角的内容被读取", "请取消合并，每个任务各占一行。", title="单元格被合并"),
     ProblemType("task-unknown", WARNING, "任务编号“{task_id}”不在本单位的任务中，该行未汇总", "核对任务编号；请勿修改或复制任务编号。", title="未知任务编号"),

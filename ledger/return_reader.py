@@ -231,9 +231,13 @@ class ReturnReader:
         present = {s.name for s, header in tables if header is not None}
         missing_sheets = sorted(expected_sheets - present)
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
+        headless = set()  # task sheets render wrote whose header row the unit deleted
         for sheet, header in tables:
             if header is None:
-                self._extra_sheet(sheet)
+                if sheet.name in expected_sheets and self._headless_sheet(sheet):
+                    headless.add(sheet.name)
+                else:
+                    self._extra_sheet(sheet)
                 continue
             if sheet.name not in expected_sheets and self.book.form != "csv":  # a .csv has no sheet names
                 if missing_sheets:
@@ -247,7 +251,7 @@ class ReturnReader:
             # support tasks answered by group are optional one by one: a deleted detail row loses nothing
             by_group = any(r.role == GROUP_ROLE for r in expected.values())
             for task_id, row in expected.items():
-                if task_id not in seen and not (by_group and row.role == "support"):
+                if task_id not in seen and row.sheet not in headless and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
         self._comments()
         if expected and not seen:
@@ -360,6 +364,20 @@ class ReturnReader:
                 text = text_of(v).strip()
                 if text and not text.startswith(self.title):
                     self.keep(sheet.name, r, c, v, OUTSIDE_TABLE)
+
+    def _headless_sheet(self, sheet: ReturnedSheet) -> bool:
+        """A task sheet render wrote whose header row is gone (deleted with the title, or instead of it): its rows
+        cannot be read by column, but they are the unit's return, not an extra sheet of one that sent nothing.
+        Whether it holds anything."""
+        filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]
+        labelled = any(len(set(_labels(row)) & set(WORKBOOK_COLUMNS)) > 1 for row in sheet.rows)
+        if not filled or labelled:  # a header row still there lost its 任务编号 column: return-tasks-unread says so
+            return False
+        self.report("sheet-header-missing", sheet.name)
+        self.touched = True
+        for r, c, v in filled:
+            self.keep(sheet.name, r, c, v, "表头行被删除，内容未汇总")
+        return True
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:
         filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]

@@ -160,6 +160,26 @@ def test_a_task_row_copied_twice_keeps_the_copy_as_a_duplicate_not_as_an_unknown
     assert kept[("牵头任务 (2)", "H3")] == "任务重复出现，已采用第一行，本行未汇总"
 
 
+def test_a_task_sheet_whose_header_row_was_deleted_is_named_so_not_as_an_extra_sheet_of_a_unit_that_sent_nothing(
+    ws_root, tmp_path
+):
+    """A unit deleted the header row of its lead sheet (meaning to delete the title) and filled its tasks: the
+    sheet was called 多出的工作表, every task row 被删除, and the return 与下发时相同, 视为未报送 — the unit
+    counted as not reporting, its values only in 未汇总内容."""
+
+    def edit(book):
+        sheet = book["牵头任务"]
+        sheet.delete_rows(2)
+        sheet["G2"], sheet["H2"] = "序时推进", "已采购新能源车12辆"  # DQ-34, now on row 2
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", {}, edit=edit))
+    codes = {code for _, _, code in located(result)}
+    assert ("牵头任务", None, "sheet-header-missing") in located(result)
+    assert not codes & {"sheet-extra", "task-missing", "return-empty"}
+    kept = {(u.sheet, u.cell): (u.value, u.reason) for u in result.unmerged}
+    assert kept[("牵头任务", "H2")] == ("已采购新能源车12辆", "表头行被删除，内容未汇总")
+
+
 def test_value_problems_each_name_their_cell(ws_root, tmp_path):
     answers = {
         "DQ-34": {"完成状态": "完成", "本月进展": "粘贴来的状态"},
