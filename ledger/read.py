@@ -63,6 +63,8 @@ XLSX_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified(?:\s[^>]*)?>([^<]*)<"
 ODS_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?date(?:\s[^>]*)?>([^<]*)<")
 ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"  # "error"
 ODS_ANNOTATION = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
+ODS_OFFICE_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"  # "percentage"
+ODS_PERCENTAGE = b'office:value-type="percentage"'
 ODS_PARAGRAPH = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -121,6 +123,7 @@ class ReturnedSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r1, c1, r2, c2)
     formulas: Cells = field(default_factory=dict)  # 0-based (row, column) -> formula text
     comments: Cells = field(default_factory=dict)  # 0-based (row, column) -> a comment's text (批注), never a value
+    formats: Cells = field(default_factory=dict)  # 0-based (row, column) -> a number format the file states (.ods)
 
 
 class MetaRow(NamedTuple):
@@ -153,10 +156,13 @@ class ReturnedBook:
     _styled: Any = field(default=None, init=False, repr=False, compare=False)  # its styles' reader, once opened
 
     def number_format(self, sheet: str, row: int, column: int) -> str:
-        """The number format of one cell (0-based) of an .xlsx or .xls, such as "0.0%"; "" for other forms.
+        """The number format of one cell (0-based) of an .xlsx or .xls, such as "0.0%" ("0%" for a percentage cell
+        of an .ods); "" for other forms.
         calamine gives values only, so openpyxl (xlrd for an .xls) opens the workbook for this, once, and only when
         a cell's format is asked for (a number in a % indicator's text cell, or in a text column): most returns
         never need it."""
+        if self.form == "ods":  # its percentage cells, found while reading it
+            return next((s.formats.get((row, column), "") for s in self.sheets if s.name == sheet), "")
         if not self.data:
             return ""
         if self.form == "xls":
@@ -366,21 +372,23 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
-def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells]]:
+def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells, Cells]]:
     """What calamine does not give of an .ods, per sheet: formula cells ((row, column) -> formula text without
     LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
-    "=#N/A"), each as the text its cell shows; and comments (批注, office:annotation). Rows and cells may be
-    repeated (table:number-rows-repeated / -columns-repeated), so positions are counted."""
+    "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); and percentage cells ("80%"
+    typed is 0.8), as the format "0%". Rows and cells may be repeated (table:number-rows-repeated /
+    -columns-repeated), so positions are counted."""
     content = archive.read("content.xml")
-    if b"table:formula=" not in content and b"office:annotation" not in content:
+    if not any(mark in content for mark in (b"table:formula=", b"office:annotation", ODS_PERCENTAGE)):
         return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
-    found: dict[str, tuple[Cells, Cells, Cells]] = {}
+    found: dict[str, tuple[Cells, Cells, Cells, Cells]] = {}
     for table in ElementTree.fromstring(content).iter(tag["table"]):
         cells: Cells = {}
         errors: Cells = {}
         comments: Cells = {}
+        formats: Cells = {}
         r = 0
         for row in table.iter(tag["table-row"]):
             rows = int(row.get(f"{{{table_ns}}}number-rows-repeated", "1"))
@@ -401,9 +409,11 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells]
                 comment = next((_paragraphs(a) for a in cell if a.tag == ODS_ANNOTATION), "")
                 if comment.strip():
                     comments[(r, c)] = comment
+                if cell.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
+                    formats.update(((r + dr, c + dc), "0%") for dr in range(rows) for dc in range(columns))
                 c += columns
             r += rows
-        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments)
+        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats)
     return found
 
 
@@ -820,16 +830,19 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                 continue
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             part = looked_into.get(name)
-            formulas, errors, comments = {}, {}, xlsx_comments.get(name, {})
+            formulas: Cells = {}
+            errors: Cells = {}
+            formats: Cells = {}
+            comments = xlsx_comments.get(name, {})
             if archive and part:  # read once for both
                 xml = archive.read(part)
                 formulas, errors = _formula_cells(xml), _error_values(xml)
             elif name in ods_cells:
-                formulas, errors, comments = ods_cells[name]
+                formulas, errors, comments, formats = ods_cells[name]
             elif name in xls_cells:
                 errors, comments = xls_cells[name]
             _put_error_values(errors, rows)
-            sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments))
+            sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats))
     except ReturnError:
         raise
     except Exception as exc:  # calamine reports any damage as its own error types

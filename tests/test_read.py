@@ -490,3 +490,14 @@ def test_a_cell_s_number_format_is_read_from_an_xls_too(tmp_path):
     read = read_bytes(path.read_bytes(), "percent.xls")
     assert [read.number_format("Sheet1", 0, 0), read.number_format("Sheet1", 0, 1)] == ["0%", "General"]
     assert read.number_format("Sheet1", 5, 5) == read.number_format("其他", 0, 0) == ""
+
+
+def test_a_percentage_cell_of_an_ods_is_known_by_its_format():
+    """"80%" typed in LibreOffice is the number 0.8 of a percentage cell: without its format, the ledger wrote 0.8."""
+    percent = (
+        '<table:table-cell office:value-type="percentage" office:value="0.8"><text:p>80%</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="0.8"><text:p>0.8</text:p></table:table-cell>'
+    )
+    book = read_bytes(ods(f"<table:table-row>{percent}</table:table-row>"), "percent.ods")
+    assert book.sheets[0].rows[0] == [0.8, 0.8]
+    assert [book.number_format("Sheet1", 0, 0), book.number_format("Sheet1", 0, 1)] == ["0%", ""]
