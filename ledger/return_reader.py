@@ -77,12 +77,13 @@ OWN_WORDS = {"progress": "本月进展", "issues": "存在问题"}
 
 def probable_number(text: str, header: str) -> float | None:
     """The number a unit most likely meant by "2000万" or "约1.5亿" in a column counted in 亿元 or 万元."""
-    match = NUMBER.search(text.replace(",", "").replace("，", ""))
+    plain = text.replace(",", "").replace("，", "")
+    match = NUMBER.search(plain)
     if not match:
         return None
     value = float(match.group(0))
-    rest = text[match.end() :]
-    for word, factor in MULTIPLIERS.items():
+    rest = plain[match.end() :]
+    for word, factor in (*MULTIPLIERS.items(), ("元", 1)):  # 元 typed in a column counted in 万元 or 亿元
         if rest.startswith(word):
             value *= factor
             scale = 1e8 if "亿" in header else 1e4 if "万" in header else 1

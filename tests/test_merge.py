@@ -313,6 +313,8 @@ def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_
         ("3,200", "金额", 3200),
         ("待定", "投资（亿元）", None),
         ("1E+308", "投资（亿元）", 1e308),
+        ("5000元", "金额（万元）", 0.5),  # was 5000: 5000万元
+        ("1,200万", "投资（亿元）", 0.12),  # was 1200: the thousands separator shifted where 万 was looked for
     ],
 )
 def test_probable_number(text, header, number):
