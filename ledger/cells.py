@@ -44,6 +44,9 @@ def text_of(value: object) -> str:
         # a number holds 15 significant digits: beyond them, the form a spreadsheet shows (1E+308), not the
         # digits the conversion to an integer would invent
         return str(int(value)) if abs(value) < 1e15 else f"{value:.15G}"
+    if isinstance(value, float):  # at most the 15 significant digits a spreadsheet keeps (0.1+0.2 shows 0.3)
+        text = repr(value)
+        return f"{value:.15G}" if "e" not in text and len(text.strip("-0.").replace(".", "")) > 15 else text
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -33,6 +33,9 @@ def test_terminal_escapes_and_bidi_overrides_are_shown_escaped_and_lines_kept():
         (1e308, "1E+308"),
         (1.2345678901234567e17, "1.23456789012346E+17"),
         (-1e20, "-1E+20"),
+        (0.1 + 0.2, "0.3"),  # a formula's result (=0.1+0.2) as Excel saves it: 0.30000000000000004
+        (1234.5678, "1234.5678"),
+        (2 / 3, "0.666666666666667"),
     ],
 )
 def test_a_number_beyond_fifteen_digits_is_the_text_a_spreadsheet_shows(value, shown):
