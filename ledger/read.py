@@ -107,6 +107,7 @@ PACKAGES = (  # a part of a zip package, and what the package is
 # Names that say a file is a workbook (Excel's, WPS's .et, LibreOffice's .ods, their templates): one that is none is
 # a workbook the unit meant to send and that cannot be read, never evidence beside another.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
+LITERALS = re.compile(r'"[^"]*"|\\.')  # text in a number format: quoted, or one character escaped
 Cells = dict[tuple[int, int], str]  # 0-based (row, column) -> a cell's text: formulas, error values, comments
 CELL_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")  # a cell's name as a comments part gives it
 
@@ -154,6 +155,11 @@ class ReturnedBook:
     saved_at: datetime | None = None  # the workbook's own last-saved time (docProps/core.xml, meta.xml)
     data: bytes = field(default=b"", repr=False, compare=False)  # the file, for `number_format`
     _styled: Any = field(default=None, init=False, repr=False, compare=False)  # its styles' reader, once opened
+
+    def shows_percent(self, sheet: str, row: int, column: int) -> bool:
+        """Whether a cell (0-based) shows its number as a percentage: 0.8 as 80%. A % sign the format writes as text
+        (0"%", 0\\%) shows the number as it is, 80 as 80%."""
+        return "%" in LITERALS.sub("", self.number_format(sheet, row, column))
 
     def number_format(self, sheet: str, row: int, column: int) -> str:
         """The number format of one cell (0-based) of an .xlsx or .xls, such as "0.0%" ("0%" for a percentage cell

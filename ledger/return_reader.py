@@ -333,7 +333,7 @@ class ReturnReader:
                 number=number,
                 percent_cell=number is not None
                 and indicator.unit in PERCENT_UNITS
-                and "%" in self.book.number_format(sheet.name, r, fill[VALUE_HEADER] or 0),
+                and self.book.shows_percent(sheet.name, r, fill[VALUE_HEADER] or 0),
                 as_of=as_of.isoformat() if isinstance(as_of, date) else text_of(as_of).strip(),
                 note=text_of(typed[NOTE_HEADER]).strip(),
                 data_source=text_of(typed[DATA_SOURCE_HEADER]).strip(),
@@ -583,7 +583,7 @@ class ReturnReader:
     def _number_shown(self, sheet: str, r: int, c: int, value: float) -> object:
         """A number in a text column as the unit saw it when its cell shows a percentage: "80%" typed becomes the
         number 0.8 shown as 80% (Excel, WPS), and "0.8" is a figure the unit never wrote."""
-        if "%" in self.book.number_format(sheet, r, c):
+        if self.book.shows_percent(sheet, r, c):
             return f"{number_text(value * 100)}%"
         return value
 

@@ -284,10 +284,15 @@ def test_a_percentage_typed_into_a_text_column_is_kept_as_the_unit_saw_it(ws_roo
         sheet["M3"], sheet["M3"].number_format = 0.8, "0%"  # 形象进度 of LW-1
         sheet["H4"], sheet["H4"].number_format = 0.955, "0.0%"  # 本月进展 of LW-3
 
+        sheet["H5"], sheet["H5"].number_format = 80, '0"%"'  # 本月进展 of LW-4: 80 shown with a % sign
+        sheet["M5"], sheet["M5"].number_format = 60, "0\\%"  # 形象进度 of LW-4, the sign escaped
+
     answers = {"LW-1": {"完成状态": "序时推进", "本月进展": "施工中"}, "LW-3": {"完成状态": "序时推进"}}
     _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers, edit=edit))
     assert entry(result, "LW-1", WATER).extra["形象进度"] == "80%"
     assert entry(result, "LW-3", WATER).progress == "95.5%"
+    # a % written as text in the format is no percentage: the number is what the cell holds
+    assert (entry(result, "LW-4", WATER).progress, entry(result, "LW-4", WATER).extra["形象进度"]) == ("80", "60")
 
 
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
