@@ -63,18 +63,18 @@ CLICK_WORDS = {
     "option": "选项",
     "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
     "Invalid value: {message}": "取值无效：{message}",
-    "No such command {name!r}.": "没有命令 {name!r}。",
-    "No such option {name!r}.": "没有选项 {name!r}。",
-    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
-    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "No such command {name!r}.": "没有命令“{name}”。",
+    "No such option {name!r}.": "没有选项“{name}”。",
+    "Option {name!r} requires an argument.": "选项“{name}”需要一个值。",
+    "Option {name!r} does not take a value.": "选项“{name}”不接受值。",
     "Got unexpected extra argument ({args})": "多余的参数（{args}）",
     "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
-    "Did you mean {possibility}?": "是否是 {possibility}？",
+    "Did you mean {possibility}?": "是否是{possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否是其中之一：{possibilities}？）",
     "Aborted!": "已中止。",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，应为目录。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录，应为文件。",
+    "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
+    "{name} {filename!r} is a file.": "{name}“{filename}”是文件，应为目录。",
+    "{name} {filename!r} is a directory.": "{name}“{filename}”是目录，应为文件。",
     "file": "文件",
     "directory": "目录",
     "path": "路径",
@@ -1329,6 +1329,8 @@ def tasks_log(workspace: Path | None, as_json: bool) -> None:
             c.task_id, KIND_NAMES[c.kind], c.start.label, shown(c.details), local_text(c.at), shown(c.by), shown(c.why)
         )
     _console(False).print(table)
+
+
 @main.command(
     help="打开台账控制台：在浏览器中查看报送情况、生成填报表、发邮件、接收报送、汇总和生成通报。"
     "默认只供本机访问（127.0.0.1）；供其他电脑访问须先用 --set-password 设置密码。"

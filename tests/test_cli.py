@@ -34,7 +34,8 @@ def test_help_has_no_english_left(command):
 def test_errors_are_chinese():
     result = CliRunner().invoke(main, ["render", "--period", "六月"])
     assert result.exit_code == 2 and "错误：" in result.output and "2021-06" in result.output
-    assert "没有命令" in CliRunner().invoke(main, ["rendr"]).output
+    assert "没有命令“rendr”。" in CliRunner().invoke(main, ["rendr"]).output  # in Chinese quotes, not 'rendr'
+    assert "没有选项“--perod”。" in CliRunner().invoke(main, ["render", "--perod", "2021-06"]).output
 
 
 @pytest.mark.parametrize("command", COMMANDS)
