@@ -70,7 +70,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "ReturnLine",
         "accept_return",
         "accept_return",
-    "assign_unit",
+        "assign_unit",
         "list_returns",
         "reject_return",
         "restore_return",

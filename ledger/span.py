@@ -139,7 +139,7 @@ class SpanReport(TaskTotals[SpanTask]):
         return f"指标完成情况为已有数据的最近一期即{named}的调度数据（{self.heading}最后一期尚无数据）。"
 
     def apart_text(self) -> str:
-        """"；另有暂缓1项、已取消1项，不计入以上统计" after the lights, as a round's outputs say it."""
+        """ "；另有暂缓1项、已取消1项，不计入以上统计" after the lights, as a round's outputs say it."""
         return apart_text(len(self.suspended), len(self.cancelled))
 
     @property

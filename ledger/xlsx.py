@@ -618,9 +618,7 @@ def _write_rows(table: _StreamedTable, rows: range, path: Path) -> None:
         _copy_rows(table, rows, out)
 
 
-def fixed_package(
-    data: bytes, created: datetime, edits: Mapping[str, Callable[[bytes], bytes]] | None = None
-) -> bytes:
+def fixed_package(data: bytes, created: datetime, edits: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """An OOXML package (xlsx, docx) with the save time taken out, so the same content gives the same bytes;
     `edits` change named parts on the way, so that the package is written once.
 

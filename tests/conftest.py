@@ -23,6 +23,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         source = inspect.getsource(function) if function is not None else ""
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or any(call in source for call in SLOW_CALLS):
             item.add_marker(pytest.mark.slow)
+
+
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 UNITS_HEADER = ["单位全称", "简称/别名", "类别", "所属分组", "联系人", "电子邮箱", "联系电话"]

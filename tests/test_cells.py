@@ -45,7 +45,7 @@ def test_a_number_beyond_fifteen_digits_is_the_text_a_spreadsheet_shows(value, s
 
 
 def test_a_duration_is_the_hours_a_spreadsheet_shows_not_english():
-    """"36:00" typed becomes a duration ([h]:mm), which calamine gives as a timedelta: its text was
+    """ "36:00" typed becomes a duration ([h]:mm), which calamine gives as a timedelta: its text was
     "1 day, 12:00:00"."""
     from datetime import timedelta
 

@@ -399,7 +399,7 @@ def test_the_documents_rule_in_a_labelled_annotation_and_written_as_首位(tmp_p
 
 
 def test_a_vague_lead_is_written_under_the_lead_and_a_vague_support_under_the_support(tmp_path):
-    """"牵头单位：区政府有关部门" names no unit, but it says who leads: the table the clerk reviews keeps it in
+    """ "牵头单位：区政府有关部门" names no unit, but it says who leads: the table the clerk reviews keeps it in
     牵头单位, as the document wrote it, and "等有关部门" stays with the list it ends."""
     root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
     lines = [
@@ -425,7 +425,7 @@ def test_a_vague_lead_is_written_under_the_lead_and_a_vague_support_under_the_su
 
 
 def test_deadlines_written_as_mid_year_or_around_a_month_are_read_wherever_they_stand(tmp_path):
-    """"年中" (by the end of June) and "9月前后" (around September) in an annotation, in the text and in a table's
+    """ "年中" (by the end of June) and "9月前后" (around September) in an annotation, in the text and in a table's
     完成时限 column are the task's deadline, whole: not a task lost, not a unit, not "9月前" (before September)."""
     result = _import(
         tmp_path,
@@ -446,16 +446,25 @@ def test_deadlines_written_as_mid_year_or_around_a_month_are_read_wherever_they_
     table = _import(
         tmp_path,
         [
-            "序号", "重点任务", "牵头单位", "完成时限",
-            "1", "开展安全生产大检查。", "区财政局", "年中",
-            "2", "开展消防安全检查。", "区税务局", "9月前后",
+            "序号",
+            "重点任务",
+            "牵头单位",
+            "完成时限",
+            "1",
+            "开展安全生产大检查。",
+            "区财政局",
+            "年中",
+            "2",
+            "开展消防安全检查。",
+            "区税务局",
+            "9月前后",
         ],
     )
     assert _flat(table) == [("1", ("区财政局",), (), "年中"), ("2", ("区税务局",), (), "9月前后")]
 
 
 def test_a_five_year_plans_span_is_read_as_a_deadline_in_an_annotation_the_text_and_a_table(tmp_path):
-    """"“十四五”期间" (2021–2025) and "十四五末" are deadlines wherever a plan writes them, not units or notes."""
+    """ "“十四五”期间" (2021–2025) and "十四五末" are deadlines wherever a plan writes them, not units or notes."""
     result = _import(
         tmp_path,
         [
@@ -473,7 +482,7 @@ def test_a_five_year_plans_span_is_read_as_a_deadline_in_an_annotation_the_text_
 
 
 def test_a_year_named_relative_to_the_plans_own_is_kept_with_its_deadline(tmp_path):
-    """"次年1月底前" (the January after the plan's year) stays whole: cut to "1月底前" it would be read as January
+    """ "次年1月底前" (the January after the plan's year) stays whole: cut to "1月底前" it would be read as January
     of the plan's own year, eleven months overdue; "当年完成" is a deadline, not a unit."""
     result = _import(
         tmp_path,
@@ -489,7 +498,7 @@ def test_a_year_named_relative_to_the_plans_own_is_kept_with_its_deadline(tmp_pa
 
 
 def test_a_date_that_describes_something_in_a_tasks_text_is_not_its_deadline(tmp_path):
-    """"2000年底前建成的老旧小区" says which estates, not when: the task is due 年底前, not 31 December 2000
+    """ "2000年底前建成的老旧小区" says which estates, not when: the task is due 年底前, not 31 December 2000
     (overdue from its first day); a task whose text has only such a date has none."""
     result = _import(
         tmp_path,

@@ -229,4 +229,4 @@ def test_a_task_added_is_marked_new_in_its_first_round_only(ledger, tmp_path):
         assert re.findall(r'data-label="任务编号">([^<]+)<div class="tag new">新增</div>', html) == new
         bulletin = "\n".join(p.text for p in docx.Document(folder / "通报.docx").paragraphs)
         said = "".join(f"本期新增任务1项：{i}。" for i in new)
-        assert (said in bulletin if new else "本期新增任务" not in bulletin), period
+        assert said in bulletin if new else "本期新增任务" not in bulletin, period

@@ -242,7 +242,7 @@ def test_reminders_go_to_missing_units_and_to_returns_with_errors(ws_root, smtp,
 
 
 def test_mail_numbers_its_steps_as_offices_do_without_western_spaces(ws_root, tmp_path):
-    """"1．在白底列填写…", as the 通报 numbers: not "1. 在…", a Western space before Chinese."""
+    """ "1．在白底列填写…", as the 通报 numbers: not "1. 在…", a Western space before Chinese."""
     import re
 
     ws = load_workspace(ws_root)

@@ -480,7 +480,7 @@ def test_an_excel_threaded_comment_is_read_with_its_replies_not_the_notice_writt
 
 
 def test_a_cell_s_number_format_is_read_from_an_xls_too(tmp_path):
-    """"80%" typed in a WPS .xls is the number 0.8 shown as 80%: without its format, the ledger wrote 0.8."""
+    """ "80%" typed in a WPS .xls is the number 0.8 shown as 80%: without its format, the ledger wrote 0.8."""
     book = xlwt.Workbook()
     sheet = book.add_sheet("Sheet1")
     sheet.write(0, 0, 0.8, xlwt.easyxf(num_format_str="0%"))
@@ -493,7 +493,7 @@ def test_a_cell_s_number_format_is_read_from_an_xls_too(tmp_path):
 
 
 def test_a_percentage_cell_of_an_ods_is_known_by_its_format():
-    """"80%" typed in LibreOffice is the number 0.8 of a percentage cell: without its format, the ledger wrote 0.8."""
+    """ "80%" typed in LibreOffice is the number 0.8 of a percentage cell: without its format, the ledger wrote 0.8."""
     percent = (
         '<table:table-cell office:value-type="percentage" office:value="0.8"><text:p>80%</text:p></table:table-cell>'
         '<table:table-cell office:value-type="float" office:value="0.8"><text:p>0.8</text:p></table:table-cell>'

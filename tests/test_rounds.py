@@ -91,7 +91,7 @@ def test_due_day_28_in_the_same_month_makes_a_return_on_the_20th_of_the_next_mon
 
 
 def test_due_day_31_is_the_last_day_of_each_month_for_an_office_that_asks_by_the_month_end(tmp_path):
-    """"每月底前报送本月进展": due_day 31 is the month's last day, in a short month too, and moved to the next
+    """ "每月底前报送本月进展": due_day 31 is the month's last day, in a short month too, and moved to the next
     working day when the month ends on a weekend or holiday."""
     root = ledger_with(tmp_path, 'due_day = 31\ndue_in = "same"')
     ws = load_workspace(root)

@@ -92,6 +92,7 @@ def test_streamed_table_is_deterministic(pair, tmp_path):
 
 def test_streamed_tables_made_by_several_processes_are_the_same_file(pair, tmp_path, monkeypatch):
     _, streamed = pair
+
     def table(rows):
         return xlsx._StreamedTable(6, rows, None, *[None] * 3, [10] * 6)
 

@@ -110,9 +110,7 @@ def import_document(
             _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
         return result
     result.tasks, unplaced = find_tasks(blocks, registry)
-    result.problems += [
-        problem(u.code, file=where, cell=u.where, text=restore(u.text)) for u in unplaced
-    ]
+    result.problems += [problem(u.code, file=where, cell=u.where, text=restore(u.text)) for u in unplaced]
     result.problems += [  # "注：以上任务均需各街道落实": units for every task, which ledger.toml's extra_support says
         problem("tasks-note-units", file=where, cell=b.where, text=restore(b.text.strip()))
         for b in blocks

@@ -81,9 +81,7 @@ def _sub_header(row: list[str]) -> bool:
     return bool(cells) and all(field_of(c, {}) is not None for c in cells)
 
 
-def _rows(
-    table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped: list[Unplaced]
-) -> list[ImportedTask]:
+def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped: list[Unplaced]) -> list[ImportedTask]:
     rows = table.rows
     labels, columns = header.labels, header.columns
     named = set(columns.values())
