@@ -99,6 +99,17 @@ def test_a_unit_whose_return_is_held_is_reminded_that_it_arrived_from_another_ad
     assert reminder.attachment is not None  # the workbook, should the file not be the unit's
 
 
+def test_the_console_board_shows_when_a_held_return_came(ws_root, tmp_path):
+    """The board's 收到时间 of a 待确认 unit is when its file came, as the returns page says, not —."""
+    from ledger.console.board import board_of
+
+    ws = load_workspace(ws_root)
+    forwarded = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    collect_returns(ws.paths, JUNE, [mail_with(tmp_path / "fw.eml", TAX_MAIL, EARLY, [forwarded])])
+    row = next(u for u in board_of(load_workspace(ws_root), JUNE).units if u.unit == FINANCE)
+    assert (row.state, row.received) == ("held", "7月5日9:00")
+
+
 def test_remember_registers_a_personal_mailbox_without_touching_the_units_file(ws_root, tmp_path):
     personal = "zhang.san@163.example.com"
     units_file = (ws_root / "source/units.xlsx").read_bytes()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from ..clock import today
+from ..clock import local_time, today
 from ..model import Period
 from ..records import read_records
 from ..report import LIGHT_NAMES, REPORTING_NAMES, MonthlyReport
@@ -27,7 +27,7 @@ class UnitRow:
     unit: str
     state: str  # on_time, late, error, held, missing
     state_name: str
-    received: str  # "7月2日10:30", or ""
+    received: str  # "7月2日10:30" (a merged return, or a 待确认 one), or ""
     problems: int
     errors: int
 
@@ -87,12 +87,20 @@ def board_of(ws: Workspace, period: Period) -> Board:
     built = opened.report()
     assert isinstance(built, MonthlyReport)  # a round, not a summary
     problems = Counter(p.unit for p in built.problems if p.unit)
+    # a 待确认 unit's file came, from an address not the unit's: when, as the returns page and its reminder say
+    held = {r.unit: r for r in sorted(built.returns, key=lambda r: r.received_at) if r.state == "held" and r.unit}
+
+    def received(unit: str, merged: datetime | None) -> str:
+        if merged is None and unit in held:
+            merged = local_time(datetime.fromisoformat(held[unit].received_at), ws.config)
+        return f"{merged.month}月{merged.day}日{merged.hour}:{merged.minute:02d}" if merged else ""
+
     units = [
         UnitRow(
             unit=u.unit,
             state=u.state,
             state_name=u.reporting,
-            received=f"{u.received.month}月{u.received.day}日{u.received:%H:%M}" if u.received else "",
+            received=received(u.unit, u.received),
             problems=problems[u.unit],
             errors=u.errors,
         )
