@@ -34,6 +34,15 @@ OUTLINE = [
 ]
 
 
+def _add_table(document, rows: list[list[str]]):
+    """A Word table of `rows` at the end of `document`, each cell's text as given."""
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    return table
+
+
 def _docx(path: Path, paragraphs: list[str]) -> Path:
     document = docx.Document()
     for text in paragraphs:
@@ -125,16 +134,13 @@ def test_traditional_characters_are_matched_and_kept_as_written(tmp_path):
 
 def test_tables_in_word_with_merged_cells(tmp_path):
     document = docx.Document()
-    table = document.add_table(rows=4, cols=5)
     rows = [
         ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
         ["1", "清洁取暖", "完成改造1000户。", "示范区财政局", "2021年10月底前"],
         ["2", "", "巩固改造成果。", "示范区税务局牵头，东街道配合", "长期坚持"],
         ["3", "道路保洁", "提高机扫率。", "示范区发展改革局、示范区财政局分别牵头", "2021年全年"],
     ]
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
+    table = _add_table(document, rows)
     table.cell(1, 1).merge(table.cell(2, 1))
     table.cell(1, 1).text = "清洁取暖"
     document.save(str(tmp_path / "table.docx"))
@@ -157,10 +163,7 @@ def test_a_word_table_row_merged_over_two_rows_and_a_row_without_measure(tmp_pat
         ["2", "", "示范区税务局", "", "年底前"],
         ["3", "开展专项整治。", "示范区税务局", "", "年底前"],
     ]
-    table = document.add_table(rows=len(rows), cols=5)
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
+    table = _add_table(document, rows)
     for c in (0, 1, 2, 4):
         table.cell(1, c).merge(table.cell(2, c))
     document.save(str(tmp_path / "merged.docx"))
@@ -355,10 +358,7 @@ def test_an_outline_with_an_attached_table_keeps_both(tmp_path):
         [["序号", "具体措施", "牵头单位"], ["1", "建设公园。", "示范区税务局"]],
         [["2", "修复湿地。", "示范区发展改革局"]],  # the table continued on the next page, without its header
     ):
-        table = document.add_table(rows=len(rows), cols=3)
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                table.cell(r, c).text = value
+        _add_table(document, rows)
         document.add_paragraph("")
     document.save(str(tmp_path / "both.docx"))
     result = import_document(tmp_path / "both.docx")
@@ -416,10 +416,7 @@ def test_a_two_row_header_and_a_table_written_one_row_a_line(tmp_path):
         ["", "", "牵头单位", "配合单位", ""],
         ["1", "建设充电设施。", "示范区发展改革局", "东街道", "2022年6月底前"],
     ]
-    table = document.add_table(rows=3, cols=5)
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
+    _add_table(document, rows)
     document.save(str(tmp_path / "two-rows.docx"))
     text = (
         "序号 工作任务 牵头单位 完成时限\n1 建设充电设施 示范区财政局 2022年6月底前\n2 修复湿地 示范区税务局 长期坚持\n"
