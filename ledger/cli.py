@@ -1249,49 +1249,27 @@ def tasks_extend(workspace: Path | None, task_id: str, to: str, why: str, start:
     _change(workspace, "extend", task_id, why, to=to, start=start)
 
 
-@tasks_group.command("close", help="任务销号：不再下发，计为已完成（已销号），不会标红。")
-@workspace_option
-@task_argument
-@task_why
-@task_from
-def tasks_close(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
-    _change(workspace, "close", task_id, why, start=start)
+def _lifecycle_command(kind: ChangeKind, help: str) -> None:
+    """`ledger tasks <kind>`: a change that takes only the task, its reason and the round it starts from."""
+
+    @tasks_group.command(kind, help=help)
+    @workspace_option
+    @task_argument
+    @task_why
+    @task_from
+    def command(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
+        _change(workspace, kind, task_id, why, start=start)
 
 
-@tasks_group.command("suspend", help="任务暂缓：不再下发，不标红，单独统计（暂缓N项）；用 resume 恢复。")
-@workspace_option
-@task_argument
-@task_why
-@task_from
-def tasks_suspend(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
-    _change(workspace, "suspend", task_id, why, start=start)
-
-
-@tasks_group.command("resume", help="恢复暂缓的任务，自该期起重新下发和统计。")
-@workspace_option
-@task_argument
-@task_why
-@task_from
-def tasks_resume(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
-    _change(workspace, "resume", task_id, why, start=start)
-
-
-@tasks_group.command("cancel", help="取消任务：自该期起不下发、不计入任何统计，通报中列为已取消；用 reopen 恢复。")
-@workspace_option
-@task_argument
-@task_why
-@task_from
-def tasks_cancel(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
-    _change(workspace, "cancel", task_id, why, start=start)
-
-
-@tasks_group.command("reopen", help="撤销销号或取消，任务自该期起重新下发和统计。")
-@workspace_option
-@task_argument
-@task_why
-@task_from
-def tasks_reopen(workspace: Path | None, task_id: str, why: str, start: Period | None) -> None:
-    _change(workspace, "reopen", task_id, why, start=start)
+LIFECYCLE_COMMANDS: tuple[tuple[ChangeKind, str], ...] = (
+    ("close", "任务销号：不再下发，计为已完成（已销号），不会标红。"),
+    ("suspend", "任务暂缓：不再下发，不标红，单独统计（暂缓N项）；用 resume 恢复。"),
+    ("resume", "恢复暂缓的任务，自该期起重新下发和统计。"),
+    ("cancel", "取消任务：自该期起不下发、不计入任何统计，通报中列为已取消；用 reopen 恢复。"),
+    ("reopen", "撤销销号或取消，任务自该期起重新下发和统计。"),
+)
+for _kind, _help in LIFECYCLE_COMMANDS:
+    _lifecycle_command(_kind, _help)
 
 
 @tasks_group.command(
