@@ -41,6 +41,7 @@ _TYPES = [
     ProblemType("measure-empty", ERROR, "任务“{task_id}”的具体措施为空", "补填具体措施，或删除该空行。", title="任务内容为空"),
     ProblemType("task-renumbered", ERROR, "任务编号{task_id}在{period}下发时是“{text}”，现在是“{now}”；{moved}", "任务编号不能随行号改变，否则以前各期的报送和上期填报内容会对到别的任务上：请在任务表中加“任务编号”列（或恢复原序号），原有任务写回原编号，新增任务用新编号（如接在最后一个编号之后）；改好后重新运行 ledger check。", title="任务编号错位"),
     ProblemType("task-text-changed", WARNING, "任务{task_id}的内容与{period}下发时不同：原为“{old}”，现为“{new}”；按同一任务处理，编号不变", "如只是改正错字或个别字句，无需处理；如已是另一项任务，请给它新的任务编号。", title="任务内容有改动"),
+    ProblemType("task-removed", WARNING, "任务{task_id}“{text}”在{period}已下发，现已不在任务清单中：自下一期起不再下发，也不再计入各项统计，删除的原因没有记录", "如是误删，请恢复该行；如是取消或销号，请恢复该行后用 ledger tasks cancel（或 close）写明原因，调整会连同时间、原因和操作人留存，通报中也会写明。", title="已下发的任务被删除"),
     ProblemType("lead-missing", WARNING, "任务“{task_id}”没有牵头单位，无人负责填报进展", "在牵头单位列写明牵头单位。", title="缺少牵头单位"),
     # --- indicators (指标台账)
     ProblemType("indicator-header-missing", ERROR, "未找到指标表的表头：没有一行同时含“指标名称”和“指标要求”或目标值（规划值）列", "确认这是指标表格（kind = \"indicators\"）；表头至少写“指标名称”和“指标要求”或“2025年目标值”。", title="未找到指标表头"),

@@ -27,7 +27,7 @@ from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
 from .schedule import resubmit_due, round_due
-from .sent import new_tasks
+from .sent import new_tasks, removed_tasks
 from .statuses import (
     CANCELLED_STATUS,
     CLOSED_REMARK,
@@ -396,6 +396,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
     suspended: list[TaskLine] = field(default_factory=list)
     cancelled: list[TaskLine] = field(default_factory=list)
     adjusted: list[str] = field(default_factory=list)  # the office's task changes from this round, worded
+    removed: list[str] = field(default_factory=list)  # tasks of the last round deleted from the source list
     indicators: IndicatorTable | None = None  # the round's indicator table, when the ledger has indicators
 
     @property
@@ -405,10 +406,12 @@ class MonthlyReport(TaskTotals[TaskLine]):
 
     def adjustments_text(self) -> str:
         """Tasks added and the office's changes to tasks from this round, said the same in every output:
-        本期新增任务1项：T-5。本期经批准调整任务2项：T-1完成时限原定2021年6月20日，经批准延期至2021年9月30日；T-3销号。"""
+        本期新增任务1项：T-5。本期任务清单中删去任务1项：T-2。本期经批准调整任务2项：T-1完成时限原定2021年6月20日，经批准延期至2021年9月30日；T-3销号。"""
         text = ""
         if new := [t.task.id for t in self.new_tasks]:
             text += f"本期新增任务{chinese(len(new), '项')}：{'、'.join(new)}。"
+        if self.removed:
+            text += f"本期任务清单中删去任务{chinese(len(self.removed), '项')}：{'、'.join(self.removed)}。"
         if self.adjusted:
             text += f"本期经批准调整任务{chinese(len(self.adjusted), '项')}：{'；'.join(self.adjusted)}。"
         return text
@@ -459,7 +462,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def apart_text(self) -> str:
         """The tasks counted apart, as every output says them after the lights: "；另有暂缓1项、已取消1项，不计入
         以上统计" (empty when there are none)."""
-        return apart_text(len(self.suspended), len(self.cancelled))
+        return apart_text(len(self.suspended), len(self.cancelled), len(self.removed))
 
     @property
     def due_soon_tasks(self) -> list[TaskLine]:
@@ -940,6 +943,7 @@ def build_report(
     notes += returns_after(issued_on, [u.received for u in units.values() if u.received is not None])
     return MonthlyReport(
         adjusted=adjustments(ws, period, listed),
+        removed=removed_tasks(ws.paths, period, listed),
         period=period,
         as_of=as_of,
         issued=issued_on,
@@ -965,10 +969,11 @@ def build_report(
     )
 
 
-def apart_text(suspended: int, cancelled: int) -> str:
+def apart_text(suspended: int, cancelled: int, removed: int) -> str:
     """The tasks counted apart, after the lights of a round's or a span's outputs: "；另有暂缓1项、已取消1项，不计入
-    以上统计" (empty when there are none)."""
-    counted = ((SUSPENDED_STATUS, suspended), (CANCELLED_STATUS, cancelled))
+    以上统计" (empty when there are none); tasks deleted from the source list since the last round (a span: within
+    it) among them, "从任务清单删去1项"."""
+    counted = ((SUSPENDED_STATUS, suspended), (CANCELLED_STATUS, cancelled), ("从任务清单删去", removed))
     parts = [f"{name}{chinese(n, '项')}" for name, n in counted if n]
     return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
 

@@ -10,7 +10,8 @@ revision with a reason (`render --revise --why`), appended with when, why and wh
 
 Between rounds the record is also what a task ID meant: a source edit that makes an ID point at another task's
 text (rows renumbered after an insertion) is an error, `task-renumbered`; a small edit of the text (a typo) keeps
-the ID and is a warning, `task-text-changed`.
+the ID and is a warning, `task-text-changed`; a task of the last round taken out of the list (instead of a recorded
+cancellation) is a warning too, `task-removed`, and the next round's report names it.
 """
 
 from __future__ import annotations
@@ -181,6 +182,15 @@ def new_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> f
     return frozenset(wanted - known) if known else frozenset()
 
 
+def removed_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> list[str]:
+    """Tasks the latest earlier round's record holds and `tasks` (this round's list) no longer does: deleted from
+    the source list in between, in the order that round listed them. None in the first recorded round."""
+    earlier = [p for p in sent_periods(paths) if p < period]
+    before = read_sent(paths, earlier[-1]) if earlier else None
+    kept = {t.id for t in tasks}
+    return [t.id for t in before.tasks if t.id not in kept] if before else []
+
+
 def is_fixed(paths: WorkspacePaths, period: Period) -> bool:
     """Something of the round has gone out or come back: a mail that may have reached its unit, or a return
     collected. From then on what the units received can only be revised, with a reason."""
@@ -273,6 +283,7 @@ def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]
     known = known_meanings(paths, {t.id for t in tasks})
     if not known:
         return []
+    last = max(sent_periods(paths))
     current = {t.id: t for t in tasks}
     now_at = {_text(t): t for t in reversed(tasks)}  # text -> the (first) task that holds it now
     old_texts = {_text(m.task) for m in known.values()}
@@ -280,8 +291,14 @@ def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]
     for task_id, meaning in known.items():
         task = current.get(task_id)
         old = _text(meaning.task)
-        if task is None or _text(task) == old:
-            continue  # removed (taken out of the list), or unchanged
+        if task is None:  # taken out of the list: said while the last round still sent it
+            if meaning.period == last:
+                where = meaning.task.source or SourceRef("")  # its file; the row it had holds another task now
+                fields = {"task_id": task_id, "text": _short(meaning.task.measure), "period": last.label}
+                found.append(problem("task-removed", file=where.file or None, sheet=where.sheet, **fields))
+            continue
+        if _text(task) == old:
+            continue
         moved = now_at.get(old)
         if moved is None and _text(task) not in old_texts and similar(old, _text(task)):
             fields = {"old": _short(meaning.task.measure), "new": _short(task.measure)}

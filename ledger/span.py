@@ -125,6 +125,7 @@ class SpanReport(TaskTotals[SpanTask]):
     # Tasks suspended (暂缓) or cancelled (已取消) at the span's end: listed apart, in no count of `tasks`.
     suspended: list[SpanTask] = field(default_factory=list)
     cancelled: list[SpanTask] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # tasks of a round inside deleted from the list by its end
     indicators: IndicatorTable | None = None  # as of `indicators_round`, when the ledger has indicators
     indicators_round: Period | None = None  # the span's last round with data
 
@@ -140,7 +141,7 @@ class SpanReport(TaskTotals[SpanTask]):
 
     def apart_text(self) -> str:
         """ "；另有暂缓1项、已取消1项，不计入以上统计" after the lights, as a round's outputs say it."""
-        return apart_text(len(self.suspended), len(self.cancelled))
+        return apart_text(len(self.suspended), len(self.cancelled), len(self.removed))
 
     @property
     def heading(self) -> str:
@@ -201,6 +202,7 @@ class SpanReport(TaskTotals[SpanTask]):
             "reporting": asdict(self.reporting),
             "suspended": [t.task.id for t in self.suspended],
             "cancelled": [t.task.id for t in self.cancelled],
+            "removed": self.removed,
             "indicators": None
             if self.indicators is None or self.indicators_round is None
             else {
@@ -258,7 +260,10 @@ def build_span_report(
     said_by: dict[str, list[str]] = defaultdict(list)  # task -> every unit that typed its progress or 完成时间
     for task_id, unit in dict.fromkeys([*history.progress, *history.completed_on]):
         said_by[task_id].append(unit)
-    for task in span_tasks(ws, rounds, history) if tasks is None else tasks:
+    listed = span_tasks(ws, rounds, history) if tasks is None else tasks
+    kept = {t.id for t in listed}
+    removed = list(dict.fromkeys(task_id for r in records for task_id in r.status if task_id not in kept))
+    for task in listed:
         if task.lifecycle is not None and task.lifecycle.state in apart:
             # suspended or cancelled at the span's end (ledger tasks): in no count, listed apart as the round's report
             status = SUSPENDED_STATUS if task.lifecycle.state == "suspended" else CANCELLED_STATUS
@@ -305,6 +310,7 @@ def build_span_report(
         documents={d.code: d.name or d.code for d in config.documents},
         suspended=apart["suspended"],
         cancelled=apart["cancelled"],
+        removed=removed,
         indicators=_last_round_indicators(ws, last.period) if last and ws.indicators else None,
         indicators_round=last.period if last and ws.indicators else None,
     )

@@ -241,6 +241,7 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         ["报告日期", report.issued],
         ["暂缓（不计入统计）", len(report.suspended)],
         ["已取消（不计入统计）", len(report.cancelled)],
+        ["从任务清单删去（不计入统计）", len(report.removed)],
     ]
     if report.indicators is not None:
         rows.append(["指标数据", report.indicators_as_of_text()])

@@ -116,6 +116,28 @@ def test_a_typo_corrected_keeps_the_id_and_is_listed_as_a_change(ledger, tmp_pat
     assert july.tasks[2].measure == rows[2][1]
 
 
+def test_a_sent_task_deleted_from_the_list_is_named_by_check_and_in_the_next_report(ledger, tmp_path):
+    """A clerk deletes a row instead of recording a cancellation: July no longer sends it, so check says so
+    before render (a warning: deleting is allowed), and July's report says the task left the list; June keeps it."""
+    send_round(ledger, "2021-06", tmp_path)
+    june = json.loads(cli(ledger, "status", "--period", "2021-06", "--json").output)
+    rewrite(ledger, [ROWS[0], *ROWS[2:]])  # T-2 deleted
+
+    checked = cli(ledger, "check", "--json")
+    assert checked.exit_code == 0
+    [removed] = json.loads(checked.output)["problems"]
+    assert (removed["code"], removed["task"], removed["file"]) == ("task-removed", "T-2", "source/tasks/tasks.xlsx")
+    assert removed["values"]["period"] == "2021年6月" and "推行电子发票全覆盖" in removed["message"]
+
+    send_round(ledger, "2021-07", tmp_path)
+    assert problems_of(cli(ledger, "check", "--json")) == []  # July went out without it: said once, in its time
+    july = open_round(load_workspace(ledger), "2021-07").report()
+    assert "本期任务清单中删去任务1项：T-2。" in july.adjustments_text()
+    assert [t.task.id for t in july.tasks] == ["T-1", "T-3", "T-4"]
+    assert json.loads(cli(ledger, "status", "--period", "2021-06", "--json").output) == june
+    assert "删去" not in open_round(load_workspace(ledger), "2021-06").report().adjustments_text()
+
+
 def test_june_rerun_after_july_edits_is_byte_identical_and_counts_the_same(ledger, tmp_path):
     for period in ("2021-04", "2021-05", "2021-06"):
         send_round(ledger, period, tmp_path)

@@ -18,7 +18,7 @@ from ledger.reorganise import rename_unit
 from ledger.rounds import open_round
 from ledger.task_changes import change_task
 
-from .conftest import fill_return, make_workspace, render
+from .conftest import fill_return, make_workspace, render, write_xlsx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH, APRIL, MAY = (Period(2021, m) for m in (3, 4, 5))
@@ -468,6 +468,32 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
     assert "1．推进电子票据（T-3；暂缓，自2021年5月起；原因：等待上级政策出台）。" in body
     assert "2．完善预算绩效管理（T-2；已取消，自2021年5月起；原因：并入其他任务）。" in body
     assert [row.cells[0].text for row in Document(str(paths[2])).tables[0].rows[1:]] == ["T-1"]
+
+
+def test_a_task_deleted_from_the_list_mid_year_is_named_apart_not_dropped_silently(tmp_path):
+    """A clerk deletes T-2's row before May instead of recording a cancellation: the year, over May's list, no
+    longer counts it, and every output says so beside the lights, as it says a cancelled task."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    for period in (MARCH, APRIL, MAY):
+        if period == MAY:
+            write_xlsx(root / "source" / "tasks" / "tasks.xlsx", [TASKS[0], TASKS[1], TASKS[3]])
+        ws = load_workspace(root)
+        rendered = open_round(ws, period).render([FINANCE])  # as `ledger render`: what was sent recorded
+        filled = {"T-1": {"完成状态": "序时推进", "本月进展": f"{period}进展"}}
+        returned = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / str(period) / "f.xlsx", filled)
+        collect_returns(ws.paths, period, [returned], received=on(open_round(ws, period).due))
+    report, paths = open_round(load_workspace(root), "2021").publish(issued=ISSUED)
+    assert [t.task.id for t in report.tasks] == ["T-1", "T-3"]
+    assert report.removed == ["T-2"] and report.summary()["removed"] == ["T-2"]
+    apart = "；另有从任务清单删去1项，不计入以上统计"
+    assert report.apart_text() == apart
+    overview = {row[0]: row[1] for row in openpyxl.load_workbook(paths[0])["概况"].iter_rows(values_only=True)}
+    assert overview["从任务清单删去（不计入统计）"] == 1
+    assert apart in paths[1].read_text(encoding="utf-8")
+    assert apart in "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    may = open_round(load_workspace(root), MAY).report()
+    assert may.removed == ["T-2"] and may.apart_text() == apart
+    assert open_round(load_workspace(root), APRIL).report().removed == []
 
 
 def test_a_year_with_no_round_sent_says_so_and_gives_no_rate(tmp_path):
