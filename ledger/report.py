@@ -60,7 +60,7 @@ OVERDUE_ON_SCHEDULE = "已超期，单位填报序时推进"
 NAME_LENGTH = 18  # characters of a task's content that name it in the bulletin
 LATE_REPORT_DAYS = 30  # a report dated later than this after the round's due date is a warning
 LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
-FIRST_MONTH = "本期为首次调度，无上期数据"
+FIRST_MONTH = "本期为首次调度，无上期数据。"  # a sentence: the outputs put the next one after it
 # How each list of units is chosen, said in every output beside the list.
 GOOD_RULE = (
     "按时报送、报送无误且本期未被退回重报，牵头任务均已选择完成状态，牵头（含共同牵头）任务中无滞后、逾期、应启动未启动或状态有误，"

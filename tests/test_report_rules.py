@@ -178,7 +178,7 @@ def test_first_month_says_so_and_the_second_compares(tmp_path):
         tmp_path,
     )
     may = report_of(root, MAY, issued=date(2021, 6, 8))
-    assert may.first_month and may.month_over_month() == FIRST_MONTH == "本期为首次调度，无上期数据"
+    assert may.first_month and may.month_over_month() == FIRST_MONTH == "本期为首次调度，无上期数据。"
     assert may.newly_done == [] and may.newly_overdue == []
     send(
         root,
