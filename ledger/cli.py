@@ -165,7 +165,8 @@ period_option = click.option(
     type=PeriodType(),
     required=True,
     metavar="期次",
-    help="报告期：周2021-W23、月2021-06、季度2021-Q3、半年2021-H1或全年2021（按 ledger.toml 的 round 调度）。",
+    help="报告期：周2021-W23、月2021-06、季度2021-Q3、半年2021-H1或全年2021（按 ledger.toml 的 round 调度），"
+    "也可写作2021年6月、2021年第三季度。",
 )
 
 

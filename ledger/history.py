@@ -322,11 +322,8 @@ def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     folder = ws.paths.source / "returns"
     stored = []
     for path in folder.iterdir() if folder.is_dir() else ():
-        try:
-            found = Period.parse(path.name)
-        except ValueError:
-            continue
-        if path.is_dir() and found.kind == kind and found < before:
+        found = Period.named(path.name)
+        if found is not None and path.is_dir() and found.kind == kind and found < before:
             stored.append(found)
     if not stored:
         return []

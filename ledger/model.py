@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -163,7 +164,14 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     ("quarter", re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)),
     ("half", re.compile(r"(\d{4})-?[HS]([12])", re.IGNORECASE)),
     ("year", re.compile(r"(\d{4})()")),
+    # the Chinese way, as every output names a period (a clerk copies it from the bulletin or the workbook)
+    ("week", re.compile(r"(\d{4})年第(\d{1,2})周(?:\([^()]*\))?")),  # its dates in brackets, NFKC's ( )
+    ("month", re.compile(r"(\d{4})年(\d{1,2})月份?")),
+    ("quarter", re.compile(r"(\d{4})年第?([一二三四1-4])季度")),
+    ("half", re.compile(r"(\d{4})年([上下])半年")),
+    ("year", re.compile(r"(\d{4})年(?:全年|度)?()")),
 )
+_NUMBER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
 
 
 @dataclass(frozen=True)
@@ -189,17 +197,29 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """A period as written on the command line or in a workbook's metadata. Raises ValueError in Chinese."""
-        bare = (text or "").strip()
+        """A period as written on the command line or in a workbook's metadata, or the Chinese way its label
+        writes it ("2021年第三季度"); full-width digits and letters from an input method read as their ASCII
+        twins. Raises ValueError in Chinese."""
+        bare = "".join(unicodedata.normalize("NFKC", text or "").split())
         for kind, pattern in _PATTERNS:
             m = pattern.fullmatch(bare)
             if m:
                 try:
-                    return cls.of(kind, int(m[1]), int(m[2] or 1))
+                    return cls.of(kind, int(m[1]), _NUMBER_WORDS.get(m[2]) or int(m[2] or 1))
                 except ValueError:
                     break
         forms = "、".join(PERIOD_FORMS.values())
         raise ValueError(f"报告期“{text}”格式不对，应写作 {forms} 之一（周、月、季度、半年、全年）")
+
+    @classmethod
+    def named(cls, name: str) -> Period | None:
+        """The period a folder or a record file of the tool is named after ("2021-06", as `str` writes it); None
+        for any other name, a clerk's folder "2021年6月" or "2021-6" included: its files are not the round's."""
+        try:
+            found = cls.parse(name)
+        except ValueError:
+            return None
+        return found if str(found) == name else None
 
     @classmethod
     def containing(cls, kind: PeriodKind, day: date) -> Period:

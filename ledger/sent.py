@@ -159,13 +159,10 @@ def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> li
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:
     """The rounds with a record, in order."""
-    found = []
-    for path in paths.sent_folder.glob("*.jsonl") if paths.sent_folder.is_dir() else ():
-        try:
-            found.append(Period.parse(path.stem))
-        except ValueError:
-            continue
-    return sorted(found)
+    named = (
+        (Period.named(path.stem) for path in paths.sent_folder.glob("*.jsonl")) if paths.sent_folder.is_dir() else ()
+    )
+    return sorted(p for p in named if p is not None)
 
 
 def new_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> frozenset[str]:

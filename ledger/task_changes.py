@@ -221,10 +221,8 @@ def first_open_round(ws: Workspace) -> Period:
     known: set[Period] = set(sent_periods(paths))
     for folder in (paths.returns_folder, paths.send_logs):
         for path in folder.iterdir() if folder.is_dir() else ():
-            try:
-                known.add(Period.parse(path.name.removesuffix(".jsonl")))
-            except ValueError:
-                continue
+            if (found := Period.named(path.name.removesuffix(".jsonl"))) is not None:
+                known.add(found)
     rounds = sorted(p for p in known if p.kind == kind)
     fixed = [p for p in rounds if is_fixed(paths, p)]
     if fixed:

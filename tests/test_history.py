@@ -92,3 +92,15 @@ def test_rendering_with_several_processes_gives_the_same_files(tmp_path):
     several = render_period(ws, JUNE, history, jobs=2)
     assert {f.unit: (f.sha256, (several.outbox / f.file).read_bytes()) for f in several.files} == one
     assert set(one) == {FINANCE, "示范区税务局"}
+
+
+def test_a_folder_a_clerk_named_the_chinese_way_is_no_round(tmp_path):
+    """"2021年2月" under source/returns (made by hand, not by collect) reads as a period on the command line,
+    but its files are no round's: February is not a round every unit missed."""
+    root = returns_for_three_months(tmp_path)
+    clerks = root / "source" / "returns" / "2021年2月"
+    clerks.mkdir()
+    (clerks / "财政局.xlsx").write_bytes(b"")
+    assert build_history(load_workspace(root), JUNE).rounds == [MARCH, APRIL, MAY]
+    assert Period.parse("2021年2月") == Period(2021, 2) and Period.named("2021年2月") is None
+    assert Period.named("2021-02") == Period(2021, 2) and Period.named("2021-2") is None
