@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cells import task_id_of
+from .cells import task_id_of, tidy
 from .config import DocumentConfig
 from .deadlines import chinese_date, month_before, parse_deadline, start_only
 from .model import Deadline, SourceRef, Task
@@ -337,10 +337,10 @@ def read_document_sheet(
                 id=task_id,
                 document=doc.code,
                 number=number,
-                measure=measure,
+                measure=tidy(measure),  # "在 2020 年" as a PDF's text layer spaced it: 在2020年 in every output
                 deadline=deadline,
-                category=_at(row, cols.get("category")) or category,
-                title=_at(row, cols.get("title")),
+                category=tidy(_at(row, cols.get("category")) or category),
+                title=tidy(_at(row, cols.get("title"))),
                 lead_units=lead.units,
                 support_units=[u for u in support.units if u not in lead.units],
                 vague_units=lead.vague + support.vague,

@@ -95,7 +95,7 @@ def test_rendering_with_several_processes_gives_the_same_files(tmp_path):
 
 
 def test_a_folder_a_clerk_named_the_chinese_way_is_no_round(tmp_path):
-    """"2021年2月" under source/returns (made by hand, not by collect) reads as a period on the command line,
+    """ "2021年2月" under source/returns (made by hand, not by collect) reads as a period on the command line,
     but its files are no round's: February is not a round every unit missed."""
     root = returns_for_three_months(tmp_path)
     clerks = root / "source" / "returns" / "2021年2月"

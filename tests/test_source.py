@@ -546,3 +546,22 @@ def test_an_error_cell_in_a_source_table_keeps_its_text(tmp_path):
     path = tmp_path / "tasks.xlsx"
     book.save(path)
     assert read_sheets(path)[0].rows[1] == ["1", "清理拖欠。", "#N/A"]
+
+
+def test_task_text_spaced_as_a_pdfs_text_layer_reads_as_an_office_writes_it(tmp_path):
+    """ "在 2020 年排查基础上" (a PDF copied into the list) is 在2020年排查基础上 in every output; a space between
+    two numbers or two Latin words stays."""
+    rows = [
+        ["序号", "类别", "重点任务", "具体措施", "完成时限", "牵头单位"],
+        [
+            "1",
+            "一、 调整 结构",
+            "着力 优化 布局",
+            "在 2020 年排查基础上，使用低 VOCs 含量的原料，每年 3 2 次",
+            "年底前",
+            "区财政局",
+        ],
+    ]
+    [task] = load_workspace(make_workspace(tmp_path / "ws", rows)).tasks
+    assert task.measure == "在2020年排查基础上，使用低VOCs含量的原料，每年3 2次"
+    assert (task.category, task.title) == ("一、调整结构", "着力优化布局")
