@@ -254,6 +254,7 @@ def test_mail_numbers_its_steps_as_offices_do_without_western_spaces(ws_root, tm
     bodies = {o.body for o in sent}
     assert any("1．在白底列填写" in b for b in bodies) and any("1．“牵头任务”" in b for b in bodies)
     assert [b for b in bodies if re.search(r"[^\x00-\x7f] [^ ]|[^ ] [^\x00-\x7f\u3000]", b)] == []
+    assert [b for b in bodies if "\n\n\n" in b] == []  # one blank line between paragraphs, as a letter
 
 
 def test_a_return_sent_back_is_reminded_with_its_reason_and_its_own_file(ws_root, smtp, monkeypatch, tmp_path):
