@@ -394,7 +394,7 @@ class ChineseCommand(click.Command):
 
 
 @click.group(
-    help="任务台账：生成各单位填报表、收集汇总、生成月度通报。",
+    help="任务台账：生成各单位填报表、收集汇总、生成调度通报。",
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",
 )
@@ -795,7 +795,10 @@ class DateType(click.ParamType):
             self.fail(f"日期“{value}”格式不对，应写作2021-07-09", param, ctx)
 
 
-@main.command(help="生成月度调度通报：汇总台账.xlsx、report.html 和 通报.docx（build/<报告期>/report/）。")
+@main.command(
+    help="生成调度通报（每期一份，也可按半年、全年汇总）：汇总台账.xlsx、report.html 和 通报.docx"
+    "（build/<报告期>/report/）。"
+)
 @workspace_option
 @period_option
 @click.option(
