@@ -131,9 +131,10 @@ class SupportGroup:
     tasks: tuple[str, ...]
     titles: tuple[str, ...]  # the tasks' second-level headings, each once, to remind the unit what the group holds
 
-    def cells(self) -> list[str]:
+    def cells(self, period: Period) -> list[str]:
+        """The group's locked cells in `period`'s workbook: 本月配合情况 is 本季度配合情况 in a quarterly ledger."""
         span = f"{self.tasks[0]}至{self.tasks[-1]}" if len(self.tasks) > 1 else self.tasks[0]
-        measure = f"本月配合情况（本类{len(self.tasks)}项任务，{span}，详见“{SUPPORT_DETAIL_SHEET}”表）"
+        measure = f"{period.this_round}配合情况（本类{len(self.tasks)}项任务，{span}，详见“{SUPPORT_DETAIL_SHEET}”表）"
         if self.titles:
             measure += "：" + "；".join(self.titles)
         return [self.id, self.category, measure, "", "", ""]

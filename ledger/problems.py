@@ -103,8 +103,8 @@ _TYPES = [
     ProblemType("status-office-only", ERROR, "完成状态“{value}”由牵头办公室决定，单位不能自行填报", "请从下拉列表中选择完成状态（如“已完成”“滞后”）；任务确需销号、暂缓或取消的，请向牵头办公室申请，经办公室调整后生效。", title="状态须由办公室决定"),
     ProblemType("status-missing", WARNING, "牵头任务“{task_id}”未选择完成状态", "请从下拉列表中选择完成状态。", title="未选完成状态"),
     ProblemType("done-after-return", WARNING, "任务“{task_id}”标为已完成，完成时间“{value}”却晚于本表报送日期{received}", "请该单位核实完成时间：是否把完成时限或计划日期填作了完成时间，或年份、月份填错。", title="完成时间晚于报送"),
-    ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写本月进展", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
-    ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写本月进展", "请填写本月工作进展。", title="未填写进展"),
+    ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写{column}", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
+    ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写{column}", "请填写本期工作进展。", title="未填写进展"),
     # --- statuses and the monthly report
     ProblemType("status-spaces", WARNING, "完成状态“{value}”含有空格，已按“{status}”汇总", "今后请从下拉列表中选择完成状态，不要手工输入。", title="状态含空格"),
     # --- configuration and sources (first month)

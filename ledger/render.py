@@ -384,7 +384,7 @@ class UnitWorkbook:
     def _group_row(self, sheet, r: int, group: SupportGroup, fill: list[FillColumn], widths: list[float]) -> None:
         """One 本月配合情况 row for a group of support tasks, with room to write."""
         f = self.formats
-        values = group.cells()
+        values = group.cells(self.period)
         cells: list[tuple[Cell, object]] = [(value, f.locked[None]) for value in values]
         previous = self.history.answers_of(group.id, self.unit)
         lines = max(line_count(v, w) for v, w in zip(values, GROUP_WIDTHS, strict=True) if w)

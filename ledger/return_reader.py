@@ -41,6 +41,7 @@ from .layout import (
     cell_digest,
     ledger_id,
     prefilled_digests,
+    round_header,
     row_fingerprint,
     workbook_cells,
 )
@@ -190,6 +191,7 @@ class ReturnReader:
         self.ws, self.period, self.tasks, self.fill_columns = context.ws, context.period, context.tasks, context.fill
         self.cells, self.title = context.cells, context.title
         self.statuses, self.plain_statuses = context.statuses, context.plain_statuses
+        self.progress_header = round_header("本月进展", context.period)  # 本季度进展 … as the problems name it
         self.file = receipt.file
         self.involved = context.involved.get(unit, frozenset())
         self.groups = context.groups.get(unit, frozenset())
@@ -648,7 +650,8 @@ class ReturnReader:
         if lead and not status:
             self.report("status-missing", sheet, _cell_under(columns, "完成状态", r), task_id=entry.task_id)
         if status == DONE_STATUS and not entry.progress.strip():
-            self.report("done-without-progress", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
+            where = _cell_under(columns, "本月进展", r)
+            self.report("done-without-progress", sheet, where, task_id=entry.task_id, column=self.progress_header)
         done_on = parse_deadline(entry.completed_on, self.period.year) if status == DONE_STATUS else None
         if done_on is not None and done_on.kind == "date" and done_on.due and done_on.due > self.received_on:
             self.report(
@@ -660,7 +663,8 @@ class ReturnReader:
                 received=chinese_date(self.received_on),
             )
         elif lead and not entry.progress.strip():
-            self.report("progress-empty", sheet, _cell_under(columns, "本月进展", r), task_id=entry.task_id)
+            where = _cell_under(columns, "本月进展", r)
+            self.report("progress-empty", sheet, where, task_id=entry.task_id, column=self.progress_header)
         on_schedule = status in self.statuses and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
         if lead and on_schedule and self._overdue(entry.task_id):
             self.report(

@@ -16,7 +16,7 @@ from ledger.collect import collect_returns
 from ledger.config import Rhythm
 from ledger.deadlines import scheduled_due
 from ledger.history import unstored_merge
-from ledger.layout import LEAD_SHEET
+from ledger.layout import LEAD_SHEET, SUPPORT_SHEET
 from ledger.model import Period
 from ledger.problems import ProblemError
 from ledger.rounds import open_round
@@ -284,3 +284,24 @@ def test_a_round_written_before_its_merge_is_asked_stores_the_merge_cache_from_t
     again = open_round(ws, "2021-06")
     result, due = unstored_merge(again.ws, again.period, again.tasks)
     assert due is None and result.entries == june.merge().entries  # the next run reads it from the cache
+
+
+def test_a_quarterly_ledger_says_its_round_in_the_group_rows_the_instructions_and_the_problems(tmp_path):
+    """No 本月 in what a quarterly office's units read: the 配合任务 group row, the 填报说明, and the problems of a
+    lead row left without its 本季度进展."""
+    rows = [[*TASKS[0]], *([*r[:4], "区税务局"] for r in TASKS[1:3]), TASKS[4]]
+    root = ledger_with(tmp_path, 'round = "quarter"', rows)
+    with (root / "ledger.toml").open("a", encoding="utf-8") as config:
+        config.write("\n[report]\nsupport_group_threshold = 1\n")
+    ws = load_workspace(root)
+    rendered = open_round(ws, "2021-Q3").render([TAX])
+    book = openpyxl.load_workbook(rendered.outbox / f"{TAX}.xlsx")
+    group = next(row[2] for row in book[SUPPORT_SHEET].iter_rows(min_row=3, values_only=True) if row[2])
+    assert group.startswith("本季度配合情况（本类2项任务")
+    instructions = "".join(str(c) for row in book["填报说明"].iter_rows(values_only=True) for c in row if c)
+    assert "每组填写一条本季度配合情况" in instructions and "本月" not in instructions
+    send(root, "2021-Q3", FINANCE, {"T-1": {"完成状态": "序时推进"}}, at(2021, 10, 8), tmp_path)
+    problems = open_round(load_workspace(root), "2021-Q3").merge().problems
+    empty = [p.message for p in problems if p.code == "progress-empty"]
+    assert empty and all("未填写本季度进展" in m for m in empty)
+    assert not [p.message for p in problems if "本月" in p.message + p.hint]
