@@ -85,7 +85,7 @@ _TYPES = [
     ProblemType("return-superseded", WARNING, "同一单位后来又报送了“{newer}”（按{by}判断），本文件未汇总（内容见“未汇总内容”）", "无需处理；如应以本文件为准，用 ledger returns withdraw 撤回“{newer}”，或请该单位重新报送。", title="已被新报送取代"),
     # --- sheets, rows and cells of a return
     ProblemType("sheet-renamed", WARNING, "工作表被改名（原名“{expected}”），已照常汇总", "今后请勿修改工作表名称。", title="工作表被改名"),
-    ProblemType("sheet-header-missing", ERROR, "工作表的表头行（任务编号、完成状态、本月进展等列名）被删除，无法按列读取，内容未汇总", "请该单位恢复表头行（可从下发的填报表复制第2行），或在下发的填报表上重新填写后报送。", title="表头行被删除"),
+    ProblemType("sheet-header-missing", ERROR, "工作表的表头行（任务编号、完成状态、进展等列名）被删除，无法按列读取，内容未汇总", "请该单位恢复表头行（可从下发的填报表复制第2行），或在下发的填报表上重新填写后报送。", title="表头行被删除"),
     ProblemType("sheet-extra", WARNING, "多出的工作表，不属于下发的填报表", "如有需要汇总的内容，请填入“牵头任务”或“配合任务”表。", title="多余的工作表"),
     ProblemType("cell-merged", WARNING, "单元格被合并，合并区域内只有左上角的内容被读取", "请取消合并，每个任务各占一行。", title="单元格被合并"),
     ProblemType("task-unknown", WARNING, "任务编号“{task_id}”不在本单位的任务中，该行未汇总", "核对任务编号；请勿修改或复制任务编号。", title="未知任务编号"),
@@ -96,7 +96,7 @@ _TYPES = [
     ProblemType("cell-comment", WARNING, "单元格有批注“{text}”；批注不汇总，已列入未汇总内容", "批注中的内容不进入台账：如属本期进展、存在问题或说明，请该单位写入相应单元格。", title="单元格批注"),
     ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),
     ProblemType("cell-formula-uncached", WARNING, "单元格是公式“{formula}”，文件中没有保存计算结果，已按公式原文保留", "请改为直接填写内容，或在Excel中打开、重新计算并保存后重新报送。", title="公式没有结果"),
-    ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或“本月进展”中。", title="新增的列"),
+    ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或进展列中。", title="新增的列"),
     ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为{date}", "请按2021-06-30的格式填写日期。", title="日期格式不对"),
     ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为{number}", "只填数字，不要带单位或文字（如0.2，而不是“2000万”）。", title="数字格式不对"),
     ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
