@@ -301,6 +301,12 @@ class Period:
         return f"{self.year}年"
 
     @property
+    def brief_label(self) -> str:
+        """The label without a week's dates, for a name already inside brackets ("与上期（2021年第23周）相比", not
+        brackets in brackets); every other period as `label`."""
+        return f"{self.year}年第{self.number}周" if self.kind == "week" else self.label
+
+    @property
     def short_label(self) -> str:
         """The period without its year, for text that already names the year: 6月, 第三季度, 上半年, 第23周."""
         if self.kind == "week":

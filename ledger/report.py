@@ -651,7 +651,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
         if self.first_month:
             return FIRST_MONTH
         text = (
-            f"与上期（{chinese(self.previous) if self.previous else ''}）相比，"
+            f"与上期（{self.previous.brief_label if self.previous else ''}）相比，"
             f"新完成{chinese(len(self.newly_done), '项')}，"
             f"新逾期{chinese(len(self.newly_overdue), '项')}，状态变化{chinese(len(self.changed), '项')}；"
             f"报送情况好转的单位{chinese(len(self.reporting_better), '个')}，"

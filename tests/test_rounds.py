@@ -116,6 +116,8 @@ def test_two_weekly_rounds_in_one_month_are_both_merged(tmp_path):
     assert [(e.task_id, e.progress) for e in w24.merge().entries if e.progress] == [("T-1", "第二周")]
     assert [r.state for r in w24.merge().returns] == ["merged"]  # not superseding the week before
     assert w24.history.previous == Period.parse("2021-W23")
+    # no brackets inside brackets: the week's dates are left out where it is already in them
+    assert w24.report().month_over_month().startswith("与上期（2021年第23周）相比")
 
 
 def test_a_week_the_office_never_sent_is_no_round_every_unit_missed(tmp_path):
