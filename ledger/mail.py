@@ -415,7 +415,7 @@ class SmtpSender:
                 self.close()
                 refused = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
                 if content_sent and not refused:
-                    raise UncertainDelivery(str(exc)[:200] or type(exc).__name__) from exc
+                    raise UncertainDelivery(smtp_failure(self.settings, exc)) from exc
                 if not is_temporary(exc) or attempt == self.settings.retries:
                     raise
             self.sleep(min(60.0, 2.0**attempt))
@@ -503,10 +503,10 @@ def _send_logged(
     try:
         smtp.send(outgoing.message(settings.sender, datetime.now(UTC), ws.config.office.name), outgoing.recipients)
     except UncertainDelivery as exc:
-        state, reason = "uncertain", f"邮件内容已交给发信服务器，但没有收到确认（{exc}）"
+        state, reason = "uncertain", f"邮件内容已交给发信服务器，但没有收到确认：{exc}"
         result.uncertain.append((outgoing, reason))
     except (smtplib.SMTPException, OSError) as exc:
-        state, reason = "failed", str(exc)[:200]
+        state, reason = "failed", smtp_failure(settings, exc)
         result.failed.append((outgoing, reason))
     else:
         state, reason = "sent", ""
@@ -648,17 +648,50 @@ def imap_failure(settings: ImapSettings, exc: BaseException) -> str:
     """Why the mail server could not be reached, in the office's words (the system's and the server's are
     English), with what to check."""
     where = f"收信服务器{settings.host}:{settings.port}"
-    if isinstance(exc, socket.gaierror):
-        return f"找不到收信服务器“{settings.host}”，请核对 [mail.imap] 的 host 和本机网络"
-    if isinstance(exc, ssl.SSLError):
-        return f"与{where}的加密连接失败，请核对 [mail.imap] 的 port、security 和 verify_tls"
-    if isinstance(exc, TimeoutError):
-        return f"连接{where}超时，请检查网络，或核对 [mail.imap] 的 host 和 port"
-    if isinstance(exc, ConnectionRefusedError):
-        return f"无法连接{where}（对方拒绝连接），请核对 [mail.imap] 的 host、port 和 security"
     if isinstance(exc, imaplib.IMAP4.error):
         return f"{where}的答复无法处理{_server_said(exc)}"
+    return _unreachable("收信服务器", "mail.imap", settings.host, settings.port, exc)
+
+
+def smtp_failure(settings: SmtpSettings, exc: BaseException) -> str:
+    """Why a message could not be sent, in the office's words, as `imap_failure` says it for receiving: the
+    system's and the server's own are English ("[Errno 111] Connection refused", "(550, b'5.1.1 …')"), so the
+    server's answer is only quoted, for whoever looks after the mailbox."""
+    where = f"发信服务器{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"登录发信邮箱失败，请核对 [mail] 的 user 和环境变量中的发信密码（有的邮箱要用授权码）{_smtp_said(exc)}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "、".join(exc.recipients)
+        said = next((_smtp_said(smtplib.SMTPResponseException(*r)) for r in exc.recipients.values()), "")
+        return f"收件地址{refused}被{where}拒收，请核对单位名录中的电子邮箱{said}"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"发件地址{settings.sender}被{where}拒绝，请核对 [mail] 的 from{_smtp_said(exc)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        refusal = "拒收了这封邮件" if exc.smtp_code >= 500 else "暂时不能接收"
+        return f"{where}{refusal}{_smtp_said(exc)}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"{where}不支持所要求的功能（如STARTTLS加密或登录），请核对 [mail] 的 port、security 和 user"
+    return _unreachable("发信服务器", "mail", settings.host, settings.port, exc)
+
+
+def _unreachable(server: str, section: str, host: str, port: int, exc: BaseException) -> str:
+    """Why a mail server could not be reached or the connection to it was lost, with the settings to check."""
+    where = f"{server}{host}:{port}"
+    if isinstance(exc, socket.gaierror):
+        return f"找不到{server}“{host}”，请核对 [{section}] 的 host 和本机网络"
+    if isinstance(exc, ssl.SSLError):
+        return f"与{where}的加密连接失败，请核对 [{section}] 的 port、security 和 verify_tls"
+    if isinstance(exc, TimeoutError):
+        return f"连接{where}超时，请检查网络，或核对 [{section}] 的 host 和 port"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"无法连接{where}（对方拒绝连接），请核对 [{section}] 的 host、port 和 security"
     return f"与{where}的连接出错（网络中断或被对方断开）"
+
+
+def _smtp_said(exc: smtplib.SMTPResponseException) -> str:
+    """An SMTP server's answer (its code and words), quoted as `_server_said` quotes an IMAP server's."""
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"（服务器答复：{exc.smtp_code} {text}）" if text.strip() else f"（服务器答复：{exc.smtp_code}）"
 
 
 def _server_said(exc: BaseException) -> str:

@@ -79,7 +79,7 @@ class Inbox:
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pass"
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # a wrong password answered 535, as servers do
 
 
 @pytest.fixture
@@ -626,3 +626,67 @@ def test_a_wrong_mail_password_is_said_in_the_office_s_words(tmp_path, dovecot, 
     result = run_cli("collect", "-w", root, "-p", "2021-06", "--imap")
     assert result.exit_code == 1
     assert "登录收信邮箱失败" in result.output and "b'" not in result.output
+
+
+ENGLISH = re.compile(r"[A-Za-z]{4,}")  # a word of the system's or the server's, outside what is quoted
+
+
+def said_outside_the_server_s_answer(reason: str) -> str:
+    return re.sub(r"（服务器答复：[^）]*）", "", reason)
+
+
+def test_a_refused_recipient_is_said_in_the_office_s_words(ws_root, smtp, monkeypatch):
+    """A refused address was printed as "{'swju@…': (550, b'5.1.1 mailbox unavailable')}"."""
+    handler, port = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    handler.refuse.add("swju@gangcheng.example.cn")
+    result = run_cli("mail", "-w", ws_root, "-p", "2021-06", "--unit", "钢城区税务局", "--send")
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if line.startswith("发送失败")]
+    reason = line.split("）：", 1)[1]
+    assert reason.startswith(f"收件地址swju@gangcheng.example.cn被发信服务器127.0.0.1:{port}拒收")
+    assert "（服务器答复：550 5.1.1 mailbox unavailable）" in reason and "b'" not in reason
+    assert not ENGLISH.search(said_outside_the_server_s_answer(reason).replace("swju@gangcheng.example.cn", ""))
+    ws = load_workspace(ws_root)
+    [failed] = [r for r in read_records(ws.paths.send_log(JUNE)).records if r["state"] == "failed"]
+    assert failed["reason"] == reason  # the log keeps what the clerk was told
+
+
+def test_a_wrong_smtp_password_is_said_in_the_office_s_words(ws_root, smtp, monkeypatch):
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "wrong")
+    ws = load_workspace(ws_root)
+    result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0], send=True)
+    [(_, reason)] = result.failed
+    assert reason == (
+        "登录发信邮箱失败，请核对 [mail] 的 user 和环境变量中的发信密码（有的邮箱要用授权码）"
+        "（服务器答复：535 5.7.8 Authentication credentials invalid）"
+    )
+
+
+def test_a_send_to_a_server_that_does_not_answer_is_said_in_the_office_s_words(ws_root, monkeypatch):
+    """ "[Errno 111] Connection refused" for every unit."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    text = (ws_root / "ledger.toml").read_text(encoding="utf-8")
+    (ws_root / "ledger.toml").write_text(re.sub(r"port = \d+", f"port = {port}", text), encoding="utf-8")
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    ws = load_workspace(ws_root)
+    messages = workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0]
+    result = deliver(ws, JUNE, messages, send=True, sleep=lambda _: None)
+    assert [reason for _, reason in result.failed] == [
+        f"无法连接发信服务器127.0.0.1:{port}（对方拒绝连接），请核对 [mail] 的 host、port 和 security"
+    ]
+
+
+def test_a_send_whose_answer_never_came_says_why_in_the_office_s_words(ws_root, smtp, monkeypatch):
+    handler, port = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "s3cret-pass")
+    handler.after_data = "421"
+    ws = load_workspace(ws_root)
+    result = deliver(ws, JUNE, workbook_messages(ws, june_outbox(ws), ["钢城区财政局"])[0], send=True)
+    [(_, reason)] = result.uncertain
+    assert reason == (
+        f"邮件内容已交给发信服务器，但没有收到确认：发信服务器127.0.0.1:{port}暂时不能接收"
+        "（服务器答复：421 4.3.0 service shutting down）"
+    )
