@@ -21,7 +21,8 @@ PERCENT_UNITS = ("%", "％", "百分比")
 # A number holds fifteen significant digits: a value this large in any unit is no figure (1E+308, or 400 digits
 # typed, which is infinity), and is not read, so that no 完成率 or 倍数 is worked out of it.
 TOO_LARGE = 1e15
-_NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+# "5." and ".5" are numbers too: a spreadsheet reads them as 5 and 0.5.
+_NUMBER = r"[-+]?(?:\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)"
 _VALUE = re.compile(
     rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
     rf"(?P<approx2>约)?(?P<number>{_NUMBER})(?P<unit>.*?)(?P<approx3>左右|以上|以下|多)?$"

@@ -43,6 +43,11 @@ from ledger.values import number_text, read_value, split_unit
         ("12.5平方公里", "km²", 12.5, "12.5平方公里 → 12.5km²"),
         ("80m³/万元", "立方米/万元", 80, "80m³/万元 → 80立方米/万元"),
         ("1.2万吨", "t", 12000, "1.2万吨 → 12000t"),
+        # what a spreadsheet reads as a number is one here too
+        ("5.", "%", 5, "5. → 5%"),
+        (".5", "万元", 0.5, ".5 → 0.5万元"),
+        ("-.5%", "%", -0.5, "-.5% → -0.5%"),
+        ("12.万元", "万元", 12, "12.万元 → 12万元"),
     ],
 )
 def test_typed_values_are_read_in_the_indicators_unit(typed, unit, value, shown):
@@ -74,6 +79,8 @@ def test_approximate_and_bound_are_kept_with_the_reading():
         ("2021年 3000", "亩", "value-ambiguous"),
         ("2021 3000", "亩", "value-ambiguous"),  # a year and a value, read as 20213000
         ("", "%", "value-unreadable"),
+        ("5..", "%", "value-unit-mismatch"),
+        (".", "%", "value-unreadable"),
     ],
 )
 def test_what_could_mean_two_things_is_not_read(typed, unit, why):
