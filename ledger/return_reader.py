@@ -295,6 +295,9 @@ class ReturnReader:
         for r, row in enumerate(sheet.rows[header_row + 1 :], header_row + 1):
             indicator_id = task_id_of(text_of(at(row, id_col)).strip())
             typed = {h: at(row, c) for h, c in fill.items()}
+            for h, c in fill.items():  # as in a task sheet: the saved result, or the formula when none was saved
+                if c is not None and (r, c) in sheet.formulas:
+                    typed[h] = self._formula(sheet, r, c, typed[h])
             filled = {h: v for h, v in typed.items() if text_of(v).strip()}
             for c, value in enumerate(row):
                 if c not in known and text_of(value).strip():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from ledger.config import load_config
 from ledger.importer import import_document
 from ledger.indicators import direction_of
+from ledger.model import Period
 from ledger.workspace import load_workspace
 
 from .conftest import SEEDS, UNITS, UNITS_HEADER, write_config, write_xlsx
@@ -216,9 +219,10 @@ def test_the_seeds_indicator_system_imported_into_a_workspace_is_read_back(tmp_p
     assert len(unassigned) == 35
 
 
-def _round(root, period, answers, unit="示范区发展改革局", percent=None):
+def _round(root, period, answers, unit="示范区发展改革局", percent=None, edit=None):
     """Render a round, fill the unit's 指标 sheet as typed, store it and merge; `percent` names cells typed as
-    numbers with a percent format, the way office software stores "94.2%" typed in a number cell."""
+    numbers with a percent format, the way office software stores "94.2%" typed in a number cell; `edit` changes
+    the filled workbook further (openpyxl) before it is stored."""
     from ledger.collect import collect_returns
     from ledger.history import build_history
     from ledger.merge import merge_period
@@ -236,6 +240,8 @@ def _round(root, period, answers, unit="示范区发展改革局", percent=None)
     def formatted(book):
         for cell in percent or ():
             book["指标"][cell].number_format = "0.0%"
+        if edit:
+            edit(book)
 
     filled = fill_return(src, root.parent / "in" / period / f"{unit}.xlsx", answers, "指标", formatted)
     collect_returns(WorkspacePaths(root), month, [filled])
@@ -357,6 +363,39 @@ def test_nothing_a_unit_typed_on_the_indicator_sheet_is_lost(tmp_path):
     rows = [(p.sheet, p.cell, p.code) for p in result.problems if p.code.startswith(("indicator-", "task-"))]
     assert rows == [("指标", "A4", "indicator-unknown"), ("指标", "A5", "indicator-duplicate-row")]
     assert all("指标" in p.message for p in result.problems if p.code.startswith("indicator-"))
+
+
+def test_a_formula_typed_as_a_value_is_named_and_kept(tmp_path):
+    """A 本期完成值 typed as a formula and saved by a program that does not calculate (no result in the file) was
+    dropped without a word; one with its result was taken without saying it was a formula."""
+    root = indicator_workspace(tmp_path / "ws")
+
+    def formula(book):
+        book["指标"]["G3"] = "=90+2.5"  # openpyxl saves no result, as WPS's and others' exports may not
+
+    ws, june = _round(root, "2021-06", {}, edit=formula)
+    assert [(v.indicator_id, v.typed) for v in june.indicator_values] == [("ZB-1", "=90+2.5")]
+    assert [(p.sheet, p.cell, p.code) for p in june.problems] == [
+        ("指标", "G3", "cell-formula-uncached"),
+        ("指标", "G3", "value-unreadable"),
+    ]
+    saved = root.parent / "saved.xlsx"  # the same formula with the result Excel saves beside it
+    with zipfile.ZipFile(ws.paths.returns(Period(2021, 6)) / "示范区发展改革局.xlsx") as stored:
+        parts = {i.filename: stored.read(i) for i in stored.infolist()}
+    sheet = next(name for name, xml in parts.items() if b"<f>90+2.5</f>" in xml)
+    parts[sheet] = re.sub(rb"<f>90\+2\.5</f><v\s*/?>(?:</v>)?", b"<f>90+2.5</f><v>92.5</v>", parts[sheet])
+    with zipfile.ZipFile(saved, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    from ledger.collect import collect_returns
+    from ledger.merge import merge_period
+
+    collect_returns(ws.paths, Period(2021, 6), [saved])  # sent again: the later return wins
+    again = merge_period(ws, Period(2021, 6))
+    assert [(v.indicator_id, v.number) for v in again.indicator_values] == [("ZB-1", 92.5)]
+    assert [(p.sheet, p.cell, p.code) for p in again.problems if p.code.startswith("cell-")] == [
+        ("指标", "G3", "cell-formula")
+    ]
 
 
 def test_a_deleted_indicator_row_is_named_as_an_indicator(tmp_path):
