@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -89,6 +90,9 @@ FAR_POSITION = re.compile(rb' r="(?:[A-Z]{2}|[A-Z]?\d{6})')
 NEAR_EXTENT = (99_999, 26)  # rows, columns
 SCAN_CHUNK = 1 << 20
 MAX_COLUMNS = 16384  # XFD, the last column a cell name can have
+BIFF_BOF = (0x0009, 0x0209, 0x0409, 0x0809)  # BIFF2, BIFF3, BIFF4, BIFF5 and BIFF8
+BIFF_EOF = 0x000A
+BIFF_FORMULA = (0x0006, 0x0206, 0x0406)  # BIFF5/8, BIFF3, BIFF4
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
@@ -602,9 +606,41 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells]]:
+def _xls_formulas(book: Any, index: int) -> Cells:
+    """The formula cells of a sheet of an .xls and their text ("" when it cannot be told, as for a shared
+    formula's followers). xlrd gives a formula's saved result only, as calamine does, so the sheet's records are
+    walked for its FORMULA records (BIFF3 to BIFF8) from its BOF to its own EOF (a chart inside a sheet has a
+    BOF and EOF of its own)."""
+    from xlrd.formula import FMLA_TYPE_CELL, decompile_formula
+
+    mem, position, depth = book.mem, book._sh_abs_posn[index], 0
+    found: Cells = {}
+    while position + 4 <= len(mem):
+        code, length = struct.unpack_from("<HH", mem, position)
+        record = mem[position + 4 : position + 4 + length]
+        position += 4 + length
+        if code in BIFF_BOF:
+            depth += 1
+        elif code == BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif code in BIFF_FORMULA and depth == 1 and len(record) >= 22:
+            row, column = struct.unpack_from("<HH", record)
+            text = ""
+            if book.biff_version >= 80:
+                try:  # a courtesy for the clerk: a name or a reference xlrd cannot decompile leaves it untold
+                    size = struct.unpack_from("<H", record, 20)[0]
+                    text = decompile_formula(book, record[22:], size, FMLA_TYPE_CELL, browx=row, bcolx=column) or ""
+                except Exception:
+                    text = ""
+            found[(row, column)] = text
+    return found
+
+
+def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells, Cells]]:
     """Rows and columns of each sheet of an .xls (at most 65,536 × 256), as xlrd reads them without padding; and
-    its error values (`_put_error_values`) and comments (批注), found in the same pass."""
+    its error values (`_put_error_values`), comments (批注) and formulas, found in the same pass."""
     import xlrd  # here: only an .xls return needs it
 
     book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
@@ -621,7 +657,7 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells]]:
             }
             comments = {at: note.text for at, note in sheet.cell_note_map.items() if note.text.strip()}
             columns = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
-            found[sheet.name] = (sheet.nrows, columns, errors, comments)
+            found[sheet.name] = (sheet.nrows, columns, errors, comments, _xls_formulas(book, index))
             book.unload_sheet(index)
         return found
     finally:
@@ -630,10 +666,11 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells]]:
 
 def check_extent(
     data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits
-) -> tuple[dict[str, str], dict[str, tuple[Cells, Cells]]]:
+) -> tuple[dict[str, str], dict[str, tuple[Cells, Cells, Cells]]]:
     """Every sheet of a workbook within the caps, checked before it is read; found in the same pass, the sheets of
     an .xlsx that hold a formula or an error value (name -> part: most returns have neither; an <formula1> of a
-    validation is none), and the error values and comments of an .xls (name -> cells). Raises ReturnError."""
+    validation is none), and the error values, comments and formulas of an .xls (name -> cells). Raises
+    ReturnError."""
     if form == "xlsx" and archive is not None:
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         looked_into = {}
@@ -652,9 +689,9 @@ def check_extent(
             _check_extent(name, rows, columns, limits)
         return {}, {}
     found = {}
-    for name, (rows, columns, errors, comments) in _xls_extent(data).items():
+    for name, (rows, columns, errors, comments, in_sheet) in _xls_extent(data).items():
         _check_extent(name, rows, columns, limits)
-        found[name] = (errors, comments)
+        found[name] = (errors, comments, in_sheet)
     return {}, found
 
 
@@ -846,7 +883,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             elif name in ods_cells:
                 formulas, errors, comments, formats = ods_cells[name]
             elif name in xls_cells:
-                errors, comments = xls_cells[name]
+                errors, comments, formulas = xls_cells[name]
             _put_error_values(errors, rows)
             sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats))
     except ReturnError:

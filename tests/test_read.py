@@ -501,3 +501,20 @@ def test_a_percentage_cell_of_an_ods_is_known_by_its_format():
     book = read_bytes(ods(f"<table:table-row>{percent}</table:table-row>"), "percent.ods")
     assert book.sheets[0].rows[0] == [0.8, 0.8]
     assert [book.number_format("Sheet1", 0, 0), book.number_format("Sheet1", 0, 1)] == ["0%", ""]
+
+
+def test_an_xls_formula_is_found_as_in_an_xlsx(tmp_path):
+    """The formulas of an .xls (BIFF) were never looked for: a result was taken as typed, and a formula saved
+    without one (as xlwt and some systems' exports save it) was an empty cell."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("牵头任务")
+    sheet.write(0, 0, "已完成")
+    sheet.write(1, 1, xlwt.Formula('CONCATENATE("推进";"中")'))
+    sheet.write(2, 2, xlwt.Formula("A1"))
+    book.add_sheet("另一表").write(0, 0, xlwt.Formula("1+2"))
+    path = tmp_path / "formulas.xls"
+    book.save(str(path))
+    first, second = read_bytes(path.read_bytes(), "formulas.xls").sheets
+    assert first.formulas == {(1, 1): 'CONCATENATE("推进","中")', (2, 2): "A1"}
+    assert second.formulas == {(0, 0): "1.0+2.0"}
+    assert first.rows[0][0] == "已完成"

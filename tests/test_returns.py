@@ -513,6 +513,7 @@ def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, render
                 "save": [
                     [str(saved / f"{FINANCE}.xlsx"), "Calc Office Open XML"],
                     [str(saved / f"{FINANCE}.ods"), "calc8"],
+                    [str(saved / f"{FINANCE}.xls"), "MS Excel 97"],
                 ],
             },
             {
@@ -540,6 +541,11 @@ def test_xlsx_ods_and_csv_saved_by_libreoffice_merge_exactly(libreoffice, render
         (p.sheet, p.cell, p.code) for p in xlsx.problems
     )
     assert ods.returns[0].saved_at  # LibreOffice's own last-saved time, read from meta.xml
+    xls = merged_alone(rendered, tmp_path, "xls", saved / f"{FINANCE}.xls")
+    assert lead_entries(xls) == expected
+    assert sorted((p.sheet, p.cell, p.code) for p in xls.problems) == sorted(
+        (p.sheet, p.cell, p.code) for p in xlsx.problems
+    )  # the formula in H7 said, as in the .xlsx
     (exported,) = saved.glob("*.csv")
     assert exported.name == f"{FINANCE}-牵头任务.csv"  # LibreOffice names a one-sheet export after the sheet
     csv = merged_alone(rendered, tmp_path, "csv", exported)
