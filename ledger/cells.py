@@ -58,6 +58,15 @@ def text_of(value: object) -> str:
     return str(value)
 
 
+MAX_CELL_TEXT = 32767  # UTF-16 units: Excel's limit for a cell
+
+
+def too_long(text: str) -> bool:
+    """Whether a text is beyond Excel's limit for a cell, 32,767 UTF-16 units (a character above U+FFFF takes
+    two): what an .ods, a .csv or another program's .xlsx may hold, and no Excel cell can."""
+    return len(text) > MAX_CELL_TEXT // 2 and len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_CELL_TEXT
+
+
 def tidy(text: str) -> str:
     """Text as Chinese offices write it: no Western spaces next to Chinese characters ("2021 年 6 月底前" →
     "2021年6月底前", "共 2 项" → "共2项"); a space between two numbers or two Latin words stays."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from .cells import task_id_of, text_of, tidy
+from .cells import task_id_of, text_of, tidy, too_long
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
 from .deadlines import chinese_date, deadline_state, parse_deadline
@@ -257,6 +257,7 @@ class ReturnReader:
                 if task_id not in seen and row.sheet not in headless and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
         self._comments()
+        self._long_texts()
         if expected and not seen:
             # not one task row could be read (the 任务编号 column deleted or its header rewritten): no report at all
             self.report("return-tasks-unread", rows=len(expected))
@@ -276,6 +277,18 @@ class ReturnReader:
             for (r, c), text in sorted(sheet.comments.items()):
                 self.report("cell-comment", sheet.name, cell_name(r + 1, c + 1), text=text[:60])
                 self.keep(sheet.name, r, c, text, COMMENT, task_of.get((sheet.name, r + 1), ""))
+
+    def _long_texts(self) -> None:
+        """Texts beyond what an Excel cell holds (an .ods, a .csv or another program's .xlsx carries them): merged.json
+        keeps them whole and the workbooks cut them with a mark (`xlsx.excel_text`), so each cell is named."""
+        for sheet in self.book.sheets:
+            for r, row in enumerate(sheet.rows):
+                for c, value in enumerate(row):
+                    if type(value) is str and too_long(value):
+                        self.report("cell-text-too-long", sheet.name, cell_name(r + 1, c + 1), length=len(value))
+            for (r, c), text in sorted(sheet.comments.items()):
+                if too_long(text):
+                    self.report("cell-text-too-long", sheet.name, cell_name(r + 1, c + 1), length=len(text))
 
     def _indicator_sheet(self, sheet: ReturnedSheet, expected: list[MetaRow]) -> None:
         """The 指标 sheet: each row's 本期完成值 (as typed), 数据截至, 完成情况说明 and 数据来源 into an

@@ -24,6 +24,7 @@ from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from .cells import MAX_CELL_TEXT, too_long
 from .processes import in_processes
 from .records import put_in_place, temporary_beside
 
@@ -85,6 +86,10 @@ class FittedWorksheet(Worksheet):
     def _xml_start_tag_unencoded(self, tag, attributes=None):
         super()._xml_start_tag_unencoded(tag, _without_custom_height(tag, attributes))
 
+    def _write_string(self, row, col, string, cell_format=None):
+        """Every text written cell by cell, cut as `excel_text` cuts it, as `write_cells` and streamed tables do."""
+        return super()._write_string(row, col, excel_text(string), cell_format)
+
     def _xml_empty_tag_unencoded(self, tag, attributes=None):
         super()._xml_empty_tag_unencoded(tag, _without_custom_height(tag, attributes))
 
@@ -131,7 +136,7 @@ class RowsWorksheet(FittedWorksheet):
         for value, fmt in cells:
             if isinstance(value, str):
                 if len(value) > longest:
-                    value = _excel_text(value)
+                    value = excel_text(value)
                 record.append((f' t="s"><v>{shared(value)}</v></c>', fmt))
             elif value is None:
                 missing = missing or fmt is None
@@ -218,14 +223,17 @@ class RowsWorksheet(FittedWorksheet):
         return info.column_format if info else None
 
 
-def _excel_text(text: str) -> str:
-    """A text cut to Excel's limit for a cell, 32,767 UTF-16 units (a character above U+FFFF takes two and is
-    never split), as xlsxwriter cuts it."""
+def excel_text(text: str) -> str:
+    """A text as a cell can hold it: one beyond Excel's limit cut (a character above U+FFFF never split), with
+    CUT_MARK at its end so that nobody takes what is left for the whole (xlsxwriter cuts without a word)."""
+    if not too_long(text):
+        return text
+    room = MAX_CELL_TEXT - len(CUT_MARK)
     units = 0
     for index, char in enumerate(text):
         units += 2 if ord(char) > 0xFFFF else 1
-        if units > MAX_CELL_TEXT:
-            return text[:index]
+        if units > room:
+            return text[:index] + CUT_MARK
     return text
 
 
@@ -468,13 +476,13 @@ def wrapped_lines(text: str, width: float) -> int:
 
 ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 EXCEL_EPOCH = date(1899, 12, 30)
-MAX_CELL_TEXT = 32767  # characters: Excel's limit for a cell
+CUT_MARK = "……（超出Excel单元格字数上限，以下未写入）"
 
 
 @functools.lru_cache(maxsize=65536)  # unit names, statuses, file and sheet names repeat row after row
 def _text_xml(text: str) -> str:
     """A string as an inline-string cell's content, escaped as xlsxwriter escapes its shared strings."""
-    text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = excel_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if ESCAPED.search(text):  # control characters as _xHHHH_; a literal _xHHHH_ keeps its underscore
         text = ESCAPED.sub(lambda m: "_x005F" + m[0] if len(m[0]) > 1 else f"_x{ord(m[0]):04X}_", text)
     if text[:1].isspace() or text[-1:].isspace():

@@ -844,3 +844,29 @@ def test_a_stored_return_edited_or_deleted_after_collection_is_said_in_chinese(w
     gone = next(p for p in result.problems if p.code == "return-unreadable")
     assert not re.search("[A-Za-z]{3}", gone.message), gone.message
     assert entry(result, "DQ-34").progress == "办公室改过的进展"  # read as it now is, and said
+
+
+def test_a_text_beyond_what_an_excel_cell_holds_is_named_and_kept_whole(ws_root, tmp_path):
+    """A 40,000-character 本月进展 (a .csv or an .ods holds one; Excel cannot) was cut in merged.xlsx and 汇总台账.xlsx
+    without a word. Its cell is named, merged.json keeps it whole, and the workbook says where it was cut."""
+    from ledger.xlsx import CUT_MARK
+
+    sheet = openpyxl.load_workbook(outbox(ws_root, FINANCE))["牵头任务"]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    header = rows[1]
+    long_text = "资金已拨付，" + "详细情况" * 10_000
+    for row in rows[2:]:
+        if row[0] == "DQ-59":
+            row[header.index("完成状态")], row[header.index("本月进展")] = "已完成", long_text
+    path = tmp_path / f"{FINANCE}.csv"
+    path.write_text("\r\n".join(",".join(row) for row in rows) + "\r\n", encoding="utf-8-sig")
+    ws, result = merged(ws_root, path)
+    cell = f"{chr(ord('A') + header.index('本月进展'))}{next(r for r, row in enumerate(rows, 1) if row[0] == 'DQ-59')}"
+    assert (FINANCE, cell, "cell-text-too-long") in located(result)
+    assert entry(result, "DQ-59").progress == long_text
+    write_merge(ws, result)
+    saved = json.loads((ws_root / "build/2021-06/merged.json").read_text(encoding="utf-8"))
+    assert long_text in json.dumps(saved, ensure_ascii=False)
+    detail = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["填报明细"]
+    [written] = [c.value for row in detail.iter_rows() for c in row if str(c.value).startswith("资金已拨付，详细")]
+    assert written.endswith(CUT_MARK) and long_text.startswith(written.removesuffix(CUT_MARK))

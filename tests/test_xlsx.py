@@ -192,7 +192,8 @@ def test_rows_written_whole_are_byte_for_byte_the_cells_written_one_by_one(tmp_p
     sheet = openpyxl.load_workbook(tmp_path / "whole.xlsx")["表"]
     assert sheet["C3"].value == "" and sheet["D3"].value is None  # "" stays a string, as xlsxwriter writes it
     assert sheet["E4"].value == datetime(2021, 6, 30) and sheet["E4"].number_format == "yyyy-mm-dd"
-    assert len(sheet["B5"].value) == 16383  # 32,767 UTF-16 units: a character above U+FFFF takes two
+    kept = sheet["B5"].value.removesuffix(xlsx.CUT_MARK)  # 32,767 UTF-16 units: one above U+FFFF takes two
+    assert kept != sheet["B5"].value and len(kept) == (32767 - len(xlsx.CUT_MARK)) // 2 and set(kept) == {"𠀀"}
 
 
 def test_a_row_written_whole_takes_no_other_cells(tmp_path):
@@ -245,3 +246,15 @@ def test_rows_kept_together_start_a_page_when_they_would_fall_across_a_break(tmp
 )
 def test_display_width_counts_what_chinese_fonts_set_full_width_as_two(text, width):
     assert display_width(text) == width
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_text_beyond_what_a_cell_holds_is_cut_with_a_mark_not_silently(tmp_path, stream):
+    """A 40,000-character answer (an .ods or a .csv holds one) ended mid-sentence in merged.xlsx, nothing said."""
+    whole = "甲" * 32767
+    book = new_workbook(tmp_path / "long.xlsx", datetime(2021, 6, 1), "测试")
+    table_sheet(book, "表", "测试表", ["长", "满"], [["乙" * 40000, whole]], [10, 10], stream=stream)
+    book.close()
+    sheet = openpyxl.load_workbook(tmp_path / "long.xlsx")["表"]
+    assert sheet["A3"].value == "乙" * (32767 - len(xlsx.CUT_MARK)) + xlsx.CUT_MARK
+    assert sheet["B3"].value == whole  # what a cell holds is written whole
