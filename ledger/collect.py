@@ -189,12 +189,14 @@ def server_received(message: EmailMessage) -> datetime | None:
 
 
 def attachment_filename(part: email.message.Message) -> str | None:
-    """An attachment's name; a name written in raw 8-bit bytes without saying their charset (older Chinese mail
-    clients write GBK so) is read as UTF-8 when it is that, else as GB18030, rather than kept as mojibake."""
+    """An attachment's name. Where the mail library gives none or a damaged one (with \ufffd), the header is read
+    again: a name written in raw 8-bit bytes without saying their charset (older Chinese mail clients write GBK
+    so) as UTF-8 when it is that, else as GB18030, rather than kept as mojibake; and RFC 2047 encoded words in the
+    parameter (`_encoded_words`)."""
     import email.message
 
     name = part.get_filename()
-    if not name or "\ufffd" not in name:
+    if name and "\ufffd" not in name:
         return name
     for key, value in part.raw_items():
         if key.lower() not in ("content-disposition", "content-type") or not isinstance(value, str):
@@ -209,8 +211,32 @@ def attachment_filename(part: email.message.Message) -> str | None:
             header[key] = text
             found = header.get_filename()
             if found:
-                return found
+                return _encoded_words(found) if "=?" in found else found
     return name
+
+
+def _encoded_words(text: str) -> str:
+    """A name written as RFC 2047 encoded words inside the parameter, decoded with the words of one charset joined
+    first: clients that cut a long name into words by bytes split a character between two, which decoded word by
+    word is "财��局"; and one written without quotes is no name at all to the mail library. GBK and GB2312 are
+    read as GB18030, which holds both."""
+    from email.header import decode_header
+
+    try:
+        words = decode_header(text)
+    except ValueError:  # a damaged encoded word: the text as it is
+        return text
+    decoded = []
+    for data, charset in words:
+        if isinstance(data, str):
+            decoded.append(data)
+            continue
+        charset = "gb18030" if (charset or "").lower() in ("gbk", "gb2312", "x-gbk", "cp936") else charset or "ascii"
+        try:
+            decoded.append(data.decode(charset, errors="replace"))
+        except LookupError:  # a charset Python does not know
+            return text
+    return "".join(decoded)
 
 
 def attachments_of(

@@ -229,6 +229,35 @@ def test_attachment_names_in_raw_gbk_or_utf8_are_read_not_stored_as_mojibake(tmp
     assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx", "钢城区税务局6月.xlsx"]
 
 
+@pytest.mark.parametrize(
+    ("disposition", "name"),
+    [
+        # a long GBK name cut into encoded words by bytes, a character split between two: decoded word by word it
+        # was "钢城区财��局…", and the repair of raw 8-bit names made it the encoded words' own text
+        ('filename="=?GBK?B?{g[:9]}?= =?GBK?B?{g[9:]}?="', "钢城区财政局2021年6月进展填报表.xlsx"),
+        # an encoded word without the quotes: the mail's only file was passed over as a file without a name
+        ("filename==?UTF-8?B?{u}?=", "钢城区财政局2021年6月进展填报表.xlsx"),
+    ],
+)
+def test_attachment_names_in_encoded_words_as_chinese_mail_clients_write_them(tmp_path, disposition, name):
+    import base64
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    g, u = name.encode("gbk"), name.encode()
+    header = disposition.replace("{g[:9]}", b64(g[:9])).replace("{g[9:]}", b64(g[9:])).replace("{u}", b64(u))
+    raw = (
+        "From: czj@example.cn\r\nDate: Mon, 05 Jul 2021 09:30:00 +0800\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+        f"--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; {header}\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nUEsDBHg=\r\n--B--\r\n"
+    )
+    (tmp_path / "reply.eml").write_bytes(raw.encode())
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    assert [(r.file, r.original_name) for r in result.stored] == [(name, name)]
+
+
 def test_junk_named_eml_or_mbox_is_a_problem_naming_the_file(tmp_path):
     (tmp_path / "reply.eml").write_bytes(b"\x00\x01binary junk, not a mail at all \xff\xfe")
     (tmp_path / "box.mbox").write_text("这不是邮箱文件\n只是几行文字\n", encoding="utf-8")
