@@ -474,6 +474,24 @@ def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
             )
 
 
+def _check_total(sheet: str, end: tuple[int, int] | None, before: int, limits: Limits) -> int:
+    """The cells of the sheets read so far with this one (A1 to `end`, its last cell, 0-based), refused beyond
+    max_cells before its grid is made: each sheet within the caps, ten of them still took gigabytes."""
+    rows, columns = (end[0] + 1, end[1] + 1) if end else (0, 0)
+    total = before + rows * columns
+    if total > limits.max_cells:
+        raise ReturnError(
+            "return-sheet-too-large",
+            sheet=sheet,
+            extent=f"A1:{cell_name(rows, columns)}",
+            what="连同之前的工作表，单元格数合计",
+            size=f"{total:,}",
+            cap=f"{limits.max_cells:,}",
+            key="max_cells",
+        )
+    return total
+
+
 def _beyond(rows: int, columns: int, limits: Limits) -> bool:
     return rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells
 
@@ -863,10 +881,12 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         ods_cells = _ods_cells(archive) if archive and form == "ods" else {}
         xlsx_comments = _xlsx_comments(archive) if archive and form == "xlsx" else {}
         meta_rows = None
+        cells = 0  # of the sheets read so far: their grids stay in memory together
         for name in book.sheet_names:
             if name == INSTRUCTIONS_SHEET:
                 continue  # protected, and holds only the office's own text
             sheet = book.get_sheet_by_name(name)
+            cells = _check_total(name, sheet.end, cells, limits)
             rows = _grid(sheet)
             if name == META_SHEET:
                 meta_rows = rows
