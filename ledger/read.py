@@ -765,14 +765,18 @@ def _csv_value(text: str) -> object:
     return text
 
 
-def _read_csv(data: bytes, name: str) -> ReturnedBook:
+def _read_csv(data: bytes, name: str, limits: Limits) -> ReturnedBook:
     """A task sheet exported as .csv, read as source tables are (`tables.text_rows`: any encoding or delimiter
-    offices' programs write)."""
+    offices' programs write), within the caps of a workbook's sheet, checked row by row as it is read."""
+    rows: list[list[object]] = []
+    width = 0
     try:
-        rows = [[_csv_value(v.strip()) for v in row] for row in text_rows(data)]
+        for row in text_rows(data):
+            width = max(width, len(row))
+            _check_extent(name, len(rows) + 1, width, limits)
+            rows.append([_csv_value(v.strip()) for v in row])
     except TableError as exc:
         raise ReturnError("return-unreadable", reason=problem(exc.code, **exc.fields).message) from exc
-    width = max((len(r) for r in rows), default=0)
     grid: list[list[object]] = [r + [""] * (width - len(r)) for r in rows]
     return ReturnedBook([ReturnedSheet(name, True, grid)], None, False, "csv")
 
@@ -870,7 +874,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         if ENCRYPTED_MARK in data:
             raise ReturnError("return-encrypted")
     elif suffix == ".csv":
-        return _read_csv(data, PurePosixPath(name).stem)
+        return _read_csv(data, PurePosixPath(name).stem, limits)
     else:
         raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:

@@ -10,6 +10,7 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,14 +172,15 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=bare.count)  # a tie (none at all) keeps the comma, the first
 
 
-def text_rows(data: bytes) -> list[list[str]]:
+def text_rows(data: bytes) -> Iterator[list[str]]:
     """The rows of a delimited text table (.csv, .txt), the one reader of source tables and returns alike: every
-    encoding offices' programs write, comma, tab or semicolon. Raises TableError."""
+    encoding offices' programs write, comma, tab or semicolon. One at a time, so that a return's reader can stop
+    at its caps. Raises TableError."""
     import csv  # here: most tables are workbooks
 
     text = _decode(data)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     except csv.Error as exc:
         raise TableError("file-unreadable", reason="文本表格格式有误（如引号不成对，或一格内容过长）") from exc
 

@@ -550,3 +550,19 @@ def test_sheets_each_within_the_caps_are_refused_when_together_they_are_beyond(f
         "1,000",
         "max_cells",
     )
+
+
+def test_a_csv_beyond_the_caps_is_refused_as_a_workbook_is():
+    """A .csv return was read whatever its size: 5 million cells (10 MB) took 12 seconds, and a larger one more
+    memory than an office's computer has. It is checked against [limits] as it is read."""
+    data = ("任务编号,完成状态\r\n" + "DQ-1,已完成\r\n" * 60).encode("utf-8")
+    assert len(read_bytes(data, "财政局.csv", Limits(max_rows=61)).sheets[0].rows) == 61
+    code, fields = refused(data, "财政局.csv", Limits(max_rows=50))
+    assert (code, fields["sheet"], fields["key"], fields["size"]) == (
+        "return-sheet-too-large",
+        "财政局",
+        "max_rows",
+        "51",
+    )
+    wide = ("," * 40 + "\r\n").encode()
+    assert refused(wide, "宽.csv", Limits(max_columns=40))[1]["key"] == "max_columns"
