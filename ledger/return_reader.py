@@ -342,7 +342,6 @@ class ReturnReader:
                 continue
             self.touched = True
             value = typed[VALUE_HEADER]
-            as_of = typed[AS_OF_HEADER]
             number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
             found = IndicatorValue(
                 indicator_id=indicator_id,
@@ -352,7 +351,7 @@ class ReturnReader:
                 percent_cell=number is not None
                 and indicator.unit in PERCENT_UNITS
                 and self.book.shows_percent(sheet.name, r, fill[VALUE_HEADER] or 0),
-                as_of=as_of.isoformat() if isinstance(as_of, date) else text_of(as_of).strip(),
+                as_of=self._as_of(typed[AS_OF_HEADER], sheet.name, r, fill[AS_OF_HEADER] or 0),
                 note=text_of(typed[NOTE_HEADER]).strip(),
                 data_source=text_of(typed[DATA_SOURCE_HEADER]).strip(),
                 file=self.file,
@@ -366,6 +365,26 @@ class ReturnReader:
         for meta_row in expected:
             if meta_row.task_id not in seen:
                 self.report("indicator-missing", meta_row.sheet, f"A{meta_row.row}", indicator_id=meta_row.task_id)
+
+    def _as_of(self, value: object, sheet: str, r: int, c: int) -> str:
+        """数据截至 as the day it names (ISO), which the indicator table shows: a date cell's day, its time of day
+        dropped; a serial number or a date typed as text read as the task sheets read 完成时间, and said
+        (`date-as-text`); else the text as typed, said too."""
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        text = text_of(value).strip()
+        if not text:
+            return ""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            day = _serial_day(value)
+        else:
+            parsed = parse_deadline(text, self.period.year).due
+            day = parsed.isoformat() if parsed else None
+        if day != text:
+            self.report("date-as-text", sheet, cell_name(r + 1, c + 1), value=text, date=day or "无法识别")
+        return day or text
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
         r = _header_row(sheet)

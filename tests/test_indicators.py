@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -396,6 +396,23 @@ def test_a_formula_typed_as_a_value_is_named_and_kept(tmp_path):
     assert [(p.sheet, p.cell, p.code) for p in again.problems if p.code.startswith("cell-")] == [
         ("指标", "G3", "cell-formula")
     ]
+
+
+def test_a_data_date_typed_with_a_time_or_as_text_is_read_as_its_day_or_named(tmp_path):
+    """数据截至 typed with a time of day was kept as "2021-06-30T10:30:00" (an ISO "T" in merged.xlsx) and typed as
+    text ("2021年6月30日", what a .csv or a program without the sheet's date check gives) was blank in the indicator
+    table without a word: neither could be read as a date there."""
+    root = indicator_workspace(tmp_path / "ws")
+    ws, june = _round(root, "2021-06", {"ZB-1": {"本期完成值": "92.5%", "数据截至": datetime(2021, 6, 30, 10, 30)}})
+    assert [v.as_of for v in june.indicator_values] == ["2021-06-30"]
+    assert [p.code for p in june.problems] == []
+    _, july = _round(root, "2021-07", {"ZB-1": {"本期完成值": "93%", "数据截至": "2021年7月20日"}})
+    assert [v.as_of for v in july.indicator_values] == ["2021-07-20"]
+    assert [(p.sheet, p.cell, p.code) for p in july.problems] == [("指标", "H3", "date-as-text")]
+    _, august = _round(root, "2021-08", {"ZB-1": {"本期完成值": "94%", "数据截至": "待统计局发布"}})
+    assert [v.as_of for v in august.indicator_values] == ["待统计局发布"]  # kept as typed, and named
+    assert [(p.cell, p.code, p.values["date"]) for p in august.problems] == [("H3", "date-as-text", "无法识别")]
+    assert july.indicator_values[0].reported(ws.indicators[0]).as_of == date(2021, 7, 20)  # 数据截至 in the table
 
 
 def test_a_deleted_indicator_row_is_named_as_an_indicator(tmp_path):
