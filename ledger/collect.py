@@ -321,14 +321,21 @@ ARCHIVE_DEPTH = 3  # archives inside archives unpacked, at most
 
 
 def _unpacked(item: Incoming, notes: list[Problem], depth: int = 0) -> Iterator[Incoming]:
-    """A file, or when it is named .zip (not a workbook) the files packed in it, each stored byte for byte as a file
-    of the same arrival (sender, time, message), named as packed, its original name the archive's path to it:
-    an archive is a container, as a mail is, and the workbook inside is the return. One that cannot be unpacked
-    safely (damaged, encrypted, beyond the caps, nested too deep) is stored whole, and said."""
+    """A file, or when it is named .zip (not a workbook) the files packed in it, or when it is named .eml (a mail
+    forwarded as an attachment) the files attached to that mail, each stored byte for byte as a file of the same
+    arrival (sender, time, message), named as packed, its original name the container's path to it: an archive
+    is a container, as a mail is, and the workbook inside is the return. One that cannot be unpacked safely
+    (damaged, encrypted, beyond the caps, nested too deep) is stored whole, and said."""
     from .read import ReturnError, archive_files  # here: the returns' readers are for intake and merge
 
+    suffix = item.name.lower().rpartition(".")[2]
     try:
-        files = archive_files(item.data) if item.name.lower().endswith(".zip") else []  # an .ofd, a .docx: no
+        if suffix == "zip":
+            files = archive_files(item.data)
+        elif suffix == "eml":
+            files = _attached_files(item.data, item.source_path)
+        else:
+            files = []  # an .ofd, a .docx, a workbook: a file of its own, not a container
         if files and depth >= ARCHIVE_DEPTH:
             raise ReturnError("return-too-large", size=f"{ARCHIVE_DEPTH}层以上的压缩包")
     except ReturnError as exc:
@@ -341,6 +348,21 @@ def _unpacked(item: Incoming, notes: list[Problem], depth: int = 0) -> Iterator[
         if not re.search(SKIPPED_NAMES, re.split(r"[\\/]", name)[-1]):
             member = replace(item, name=f"{item.name}/{name}", data=data, source_path=f"{item.source_path}#{name}")
             yield from _unpacked(member, notes, depth + 1)
+
+
+def _attached_files(data: bytes, source: str) -> list[tuple[str, bytes]]:
+    """The files of a mail a unit attached as an .eml, each with its name; [] for one that is no mail or has none
+    (it is then stored as it came, and merge says what it is)."""
+    import email
+    import email.policy
+
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        if not any(message.get(name) for name in MAIL_HEADERS):
+            return []
+        return [(file.name, file.data) for file in attachments_of(message, source)[0]]
+    except Exception:  # the email package raises many kinds of error on hostile headers
+        return []
 
 
 def readable(text: str) -> str:

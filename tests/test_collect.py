@@ -386,6 +386,22 @@ def test_a_zip_a_unit_packed_its_return_in_is_unpacked_and_its_files_stored_byte
     assert result.notes == []
 
 
+def test_a_mail_forwarded_as_an_eml_attachment_gives_its_files(tmp_path):
+    """A unit whose mail client forwards "as an attachment" (Foxmail, QQ邮箱) sends its reply as an .eml file: it
+    was stored as it came and merged as "not a workbook (text file)", the workbook inside never read."""
+    forwarded = bytes(message("czj@example.cn", {"钢城区财政局6月.xlsx": b"PK\x03\x04finance", "盖章页.pdf": b"%PDF"}))
+    reply = message("ldy@example.cn", {"回复：报送6月进展.eml": forwarded}, date="Tue, 06 Jul 2021 08:00:00 +0800")
+    (tmp_path / "reply.eml").write_bytes(bytes(reply))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    assert sorted((r.file, r.original_name, r.sender, r.received_at[:10]) for r in result.stored) == [
+        ("盖章页.pdf", "回复：报送6月进展.eml/盖章页.pdf", "ldy@example.cn", "2021-07-06"),
+        ("钢城区财政局6月.xlsx", "回复：报送6月进展.eml/钢城区财政局6月.xlsx", "ldy@example.cn", "2021-07-06"),
+    ]
+    assert result.notes == []
+    folder = tmp_path / "source/returns/2021-06"
+    assert (folder / "钢城区财政局6月.xlsx").read_bytes() == b"PK\x03\x04finance"
+
+
 def test_an_archive_that_cannot_be_unpacked_safely_is_stored_whole_and_said(tmp_path):
     import io
     import zipfile
