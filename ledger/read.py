@@ -35,6 +35,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # winmail.dat: Outlook's rich-text mail, the workbook packed inside it
+ARCHIVES = ((b"Rar!\x1a\x07", "RAR"), (b"7z\xbc\xaf\x27\x1c", "7z"))  # archives no reader here unpacks
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
@@ -834,6 +835,10 @@ def _not_a_workbook(data: bytes, suffix: str) -> str:
         return "空白文件"
     if data.startswith(TNEF_MAGIC):
         return "Outlook的winmail.dat，附件被Outlook封装在其中，需对方用HTML或纯文本格式重新发送"
+    packed = next((kind for magic, kind in ARCHIVES if data.startswith(magic)), None)
+    if packed:  # units pack with WinRAR or 7-Zip as often as with .zip: the workbook is inside
+        how = "请解压后用 ledger collect 存入其中的填报表，或请对方改用.zip或直接发送填报表"
+        return f"{packed}压缩包，本工具不能解压：{how}"
     head = data[:4096].lower()
     named = f"，扩展名为{suffix}" if suffix else ""
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:

@@ -291,8 +291,21 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
             "winmail.dat",
             "Outlook的winmail.dat，附件被Outlook封装在其中，需对方用HTML或纯文本格式重新发送",
         ),
+        (
+            b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5",
+            "钢城区财政局.rar",
+            "RAR压缩包，本工具不能解压：请解压后用 ledger collect 存入其中的填报表，或请对方改用.zip或直接发送填报表",
+        ),
+        (
+            b"7z\xbc\xaf\x27\x1c\x00\x04",
+            "钢城区财政局.7z",
+            "7z压缩包，本工具不能解压：请解压后用 ledger collect 存入其中的填报表，或请对方改用.zip或直接发送填报表",
+        ),
     ],
-    ids=["zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"],
+    ids=[
+        *("zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"),
+        *("rar", "7z"),
+    ],
 )
 def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kind):
     """A system export or a "save as web page" named .xls, or a file attached while it was still being saved: the
