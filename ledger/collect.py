@@ -255,8 +255,13 @@ def attachments_of(
     items: list[Incoming] = []
     passed: list[str] = []
     lost: list[str] = []
+    shown = _body_pictures(message)
+    pictures = 0
     for part in message.walk():
         if part.is_multipart():
+            continue
+        if part in shown:
+            pictures += 1
             continue
         kind, name = part.get_content_type(), attachment_filename(part)
         if not name and kind in NAMELESS_SUFFIXES:
@@ -285,8 +290,31 @@ def attachments_of(
             )
         )
     if not items and not passed:
-        passed.append("邮件只有正文，没有附件")
+        passed.append(f"邮件只有正文（含正文中的{pictures}张图片），没有附件" if pictures else "邮件只有正文，没有附件")
     return items, passed, lost
+
+
+def _body_pictures(message: EmailMessage) -> list[email.message.Message]:
+    """The pictures a message's HTML body shows (<img src="cid:…">), not attached as files: a signature's logo,
+    an emoji. They are part of the message, as its text is; a reply "收到" with its sender's logo was stored as a
+    scan, and its unit taken for one that sent a scan without its workbook."""
+    referenced = set()
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            try:
+                html = str(part.get_content())
+            except (LookupError, ValueError, AssertionError):  # a charset Python does not know, a damaged part
+                continue
+            referenced |= {cid.lower() for cid in re.findall(r"(?i)cid:([^\"'\s>)]+)", html)}
+    if not referenced:
+        return []
+    return [
+        part
+        for part in message.walk()
+        if part.get_content_maintype() == "image"
+        and part.get_content_disposition() != "attachment"
+        and str(part.get("Content-ID", "")).strip().strip("<>").lower() in referenced
+    ]
 
 
 def nothing_taken(source: str, passed: list[str]) -> Problem:

@@ -402,6 +402,39 @@ def test_a_mail_forwarded_as_an_eml_attachment_gives_its_files(tmp_path):
     assert (folder / "钢城区财政局6月.xlsx").read_bytes() == b"PK\x03\x04finance"
 
 
+def test_a_picture_in_a_reply_s_body_is_no_file_the_unit_sent(tmp_path):
+    """A reply "收到，稍后报送" from Outlook or Foxmail carries its signature's logo as an inline picture: it was
+    stored as a scan, and the unit counted as having sent a scan without its workbook (报送有误) instead of not yet
+    having reported. A picture the body shows is part of the message; a file attached beside it is taken."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    def reply(attached: dict[str, bytes]) -> bytes:
+        body = MIMEMultipart("related")
+        body.attach(MIMEText('<p>收到，稍后报送。</p><img src="cid:image001.png@01D7A1B2">', "html", "utf-8"))
+        logo = MIMEImage(b"\x89PNG\r\n\x1a\nlogo", "png")
+        logo.add_header("Content-ID", "<image001.png@01D7A1B2>")
+        logo.add_header("Content-Disposition", "inline", filename="image001.png")
+        body.attach(logo)
+        mail = MIMEMultipart("mixed")
+        mail["From"], mail["Date"], mail["Subject"] = "swju@example.cn", "Mon, 05 Jul 2021 10:00:00 +0800", "回复"
+        mail.attach(body)
+        for name, data in attached.items():
+            part = MIMEImage(data, "jpeg")
+            part.add_header("Content-Disposition", "attachment", filename=name)
+            mail.attach(part)
+        return mail.as_bytes()
+
+    (tmp_path / "ack.eml").write_bytes(reply({}))
+    (tmp_path / "photo.eml").write_bytes(reply({"现场照片.jpg": b"\xff\xd8\xffphoto"}))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "ack.eml", tmp_path / "photo.eml"])
+    assert [r.file for r in result.stored] == ["现场照片.jpg"]
+    assert [(p.code, p.file, p.values["reason"]) for p in result.notes] == [
+        ("mail-nothing-taken", str(tmp_path / "ack.eml"), "邮件只有正文（含正文中的1张图片），没有附件")
+    ]
+
+
 def test_an_archive_that_cannot_be_unpacked_safely_is_stored_whole_and_said(tmp_path):
     import io
     import zipfile
