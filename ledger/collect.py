@@ -165,6 +165,8 @@ NAMELESS_SUFFIXES = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
 }
+# A signed mail's signature (S/MIME, PGP): part of the message, as its text is, never a file the unit sent.
+SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
 MAIL_DATE_SLACK = timedelta(days=1)  # a Date further than this from the server's time is flagged
 
 
@@ -264,6 +266,8 @@ def attachments_of(
             pictures += 1
             continue
         kind, name = part.get_content_type(), attachment_filename(part)
+        if kind in SIGNATURES:
+            continue
         if not name and kind in NAMELESS_SUFFIXES:
             name = f"未命名附件{len(items) + 1}{NAMELESS_SUFFIXES[kind]}"
         if not name:

@@ -435,6 +435,16 @@ def test_a_picture_in_a_reply_s_body_is_no_file_the_unit_sent(tmp_path):
     ]
 
 
+def test_a_signed_mail_s_signature_is_no_file_the_unit_sent(tmp_path):
+    """A unit that signs its mail (S/MIME, a 数字证书 many offices hold) sends "smime.p7s" beside its workbook: it
+    was stored and listed as the unit's 佐证材料."""
+    mail = message("czj@example.cn", {"钢城区财政局6月.xlsx": b"PK\x03\x04finance"})
+    mail.add_attachment(b"0\x82\x05signature", maintype="application", subtype="pkcs7-signature", filename="smime.p7s")
+    (tmp_path / "signed.eml").write_bytes(bytes(mail))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "signed.eml"])
+    assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx"] and result.notes == []
+
+
 def test_an_archive_that_cannot_be_unpacked_safely_is_stored_whole_and_said(tmp_path):
     import io
     import zipfile
