@@ -37,6 +37,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # winmail.dat: Outlook's rich-text mail, the workbook packed inside it
 ARCHIVES = ((b"Rar!\x1a\x07", "RAR"), (b"7z\xbc\xaf\x27\x1c", "7z"))  # archives no reader here unpacks
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+OUTLOOK_MARK = "__substg1.0_".encode("utf-16-le")  # the streams of a message Outlook saved as .msg
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
 MAX_MEMBERS = 100  # files in one archive a unit sent: more is no unit's return
@@ -878,6 +879,9 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     elif data.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in data:
             raise ReturnError("return-encrypted")
+        if OUTLOOK_MARK in data:  # a message Outlook saved (dragged to a folder), an OLE file as an .xls is
+            how = "请在Outlook中打开该邮件，把其中的填报表另存出来，再用 ledger collect 存入"
+            raise ReturnError("return-not-workbook", kind=f"Outlook邮件（.msg），本工具不能取出其中的附件：{how}")
     elif suffix == ".csv":
         return _read_csv(data, PurePosixPath(name).stem, limits)
     else:

@@ -301,10 +301,16 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
             "钢城区财政局.7z",
             "7z压缩包，本工具不能解压：请解压后用 ledger collect 存入其中的填报表，或请对方改用.zip或直接发送填报表",
         ),
+        (  # an OLE file, as an .xls is, whose streams are a message's (__substg1.0_…)
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "__substg1.0_0037001F".encode("utf-16-le"),
+            "回复：报送.msg",
+            "Outlook邮件（.msg），本工具不能取出其中的附件："
+            "请在Outlook中打开该邮件，把其中的填报表另存出来，再用 ledger collect 存入",
+        ),
     ],
     ids=[
         *("zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"),
-        *("rar", "7z"),
+        *("rar", "7z", "outlook-msg"),
     ],
 )
 def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kind):
