@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple
 
 import python_calamine
 from defusedxml import ElementTree
@@ -389,44 +389,69 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
     LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
     "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); and percentage cells ("80%"
     typed is 0.8), as the format "0%". Rows and cells may be repeated (table:number-rows-repeated /
-    -columns-repeated), so positions are counted."""
-    content = archive.read("content.xml")
-    if not any(mark in content for mark in (b"table:formula=", b"office:annotation", ODS_PERCENTAGE)):
-        return {}
+    -columns-repeated), so positions are counted. content.xml is read as a stream, each cell let go once looked
+    at: whole, the tree of a sheet within the caps took gigabytes."""
+    with archive.open("content.xml") as stream:
+        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE)):
+            return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
+    cell_tags = (tag["table-cell"], tag["covered-table-cell"])
     found: dict[str, tuple[Cells, Cells, Cells, Cells]] = {}
-    for table in ElementTree.fromstring(content).iter(tag["table"]):
-        cells: Cells = {}
-        errors: Cells = {}
-        comments: Cells = {}
-        formats: Cells = {}
-        r = 0
-        for row in table.iter(tag["table-row"]):
-            rows = int(row.get(f"{{{table_ns}}}number-rows-repeated", "1"))
-            c = 0
-            for cell in row:
-                if cell.tag not in (tag["table-cell"], tag["covered-table-cell"]):
-                    continue
-                columns = int(cell.get(f"{{{table_ns}}}number-columns-repeated", "1"))
-                formula = cell.get(f"{{{table_ns}}}formula")
+    cells: Cells = {}
+    errors: Cells = {}
+    comments: Cells = {}
+    formats: Cells = {}
+    r = c = rows = 0
+    depth = 0  # cells open: a cell's own content (an annotation's paragraphs) is no cell of the table
+    with archive.open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if element.tag == tag["table"]:
+                    cells, errors, comments, formats, r = {}, {}, {}, {}, 0
+                elif element.tag == tag["table-row"]:
+                    rows, c = int(element.get(f"{{{table_ns}}}number-rows-repeated", "1")), 0
+                elif element.tag in cell_tags:
+                    depth += 1
+                continue
+            if element.tag in cell_tags:
+                depth -= 1
+                columns = int(element.get(f"{{{table_ns}}}number-columns-repeated", "1"))
+                formula = element.get(f"{{{table_ns}}}formula")
                 if formula:
                     text = formula.split(":", 1)[1] if formula.startswith("of:") else formula
-                    shown = _paragraphs(cell) if cell.get(ODS_VALUE_TYPE) == "error" else ""
+                    shown = _paragraphs(element) if element.get(ODS_VALUE_TYPE) == "error" else ""
                     for dr in range(rows):
                         for dc in range(columns):
                             cells[(r + dr, c + dc)] = text.removeprefix("=")
                             if shown:
                                 errors[(r + dr, c + dc)] = shown
-                comment = next((_paragraphs(a) for a in cell if a.tag == ODS_ANNOTATION), "")
+                comment = next((_paragraphs(a) for a in element if a.tag == ODS_ANNOTATION), "")
                 if comment.strip():
                     comments[(r, c)] = comment
-                if cell.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
+                if element.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
                     formats.update(((r + dr, c + dc), "0%") for dr in range(rows) for dc in range(columns))
                 c += columns
-            r += rows
-        found[table.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats)
+                element.clear()
+            elif element.tag == tag["table-row"] and not depth:
+                r += rows
+                element.clear()
+            elif element.tag == tag["table"]:
+                found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats)
+                element.clear()
     return found
+
+
+def _holds_any(stream: IO[bytes], marks: tuple[bytes, ...]) -> bool:
+    """Whether a part read as a stream holds any of `marks` (a mark split between two chunks found too)."""
+    overlap = max(map(len, marks)) - 1
+    tail = b""
+    while chunk := stream.read(SCAN_CHUNK):
+        text = tail + chunk
+        if any(mark in text for mark in marks):
+            return True
+        tail = text[-overlap:]
+    return False
 
 
 def _paragraphs(element: Any) -> str:
