@@ -25,7 +25,7 @@ from typing import IO, Any, Literal, NamedTuple
 import python_calamine
 from defusedxml import ElementTree
 
-from .cells import task_id_of
+from .cells import MAX_CELL_TEXT, task_id_of
 from .config import DEFAULT_LIMITS, Limits
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError, cell_name, problem
@@ -69,6 +69,13 @@ ODS_ANNOTATION = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
 ODS_OFFICE_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"  # "percentage"
 ODS_PERCENTAGE = b'office:value-type="percentage"'
 ODS_PARAGRAPH = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+ODS_SPACE = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}s"
+ODS_SPACE_COUNT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}c"
+ODS_BREAKS = {
+    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}tab": "\t",
+    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}line-break": "\n",
+}
+ODS_SPACING = (b"<text:tab", b"<text:line-break")  # what calamine drops from a cell's text
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")  # XML allows either quote
@@ -384,31 +391,33 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
-def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells, Cells]]:
+def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells, Cells, Cells]]:
     """What calamine does not give of an .ods, per sheet: formula cells ((row, column) -> formula text without
     LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
-    "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); and percentage cells ("80%"
-    typed is 0.8), as the format "0%". Rows and cells may be repeated (table:number-rows-repeated /
+    "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); percentage cells ("80%"
+    typed is 0.8), as the format "0%"; and the text of cells holding a tab or a line break, which calamine
+    drops ("1.<tab>完成" read as "1.完成"). Rows and cells may be repeated (table:number-rows-repeated /
     -columns-repeated), so positions are counted. content.xml is read as a stream, each cell let go once looked
     at: whole, the tree of a sheet within the caps took gigabytes."""
     with archive.open("content.xml") as stream:
-        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE)):
+        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE, *ODS_SPACING)):
             return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
     cell_tags = (tag["table-cell"], tag["covered-table-cell"])
-    found: dict[str, tuple[Cells, Cells, Cells, Cells]] = {}
+    found: dict[str, tuple[Cells, Cells, Cells, Cells, Cells]] = {}
     cells: Cells = {}
     errors: Cells = {}
     comments: Cells = {}
     formats: Cells = {}
+    texts: Cells = {}
     r = c = rows = 0
     depth = 0  # cells open: a cell's own content (an annotation's paragraphs) is no cell of the table
     with archive.open("content.xml") as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
                 if element.tag == tag["table"]:
-                    cells, errors, comments, formats, r = {}, {}, {}, {}, 0
+                    cells, errors, comments, formats, texts, r = {}, {}, {}, {}, {}, 0
                 elif element.tag == tag["table-row"]:
                     rows, c = int(element.get(f"{{{table_ns}}}number-rows-repeated", "1")), 0
                 elif element.tag in cell_tags:
@@ -431,13 +440,16 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
                     comments[(r, c)] = comment
                 if element.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
                     formats.update(((r + dr, c + dc), "0%") for dr in range(rows) for dc in range(columns))
+                if any(p.tag == ODS_PARAGRAPH and any(x.tag in ODS_BREAKS for x in p.iter()) for p in element):
+                    text = _paragraphs(element)
+                    texts.update(((r + dr, c + dc), text) for dr in range(rows) for dc in range(columns))
                 c += columns
                 element.clear()
             elif element.tag == tag["table-row"] and not depth:
                 r += rows
                 element.clear()
             elif element.tag == tag["table"]:
-                found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats)
+                found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats, texts)
                 element.clear()
     return found
 
@@ -456,7 +468,23 @@ def _holds_any(stream: IO[bytes], marks: tuple[bytes, ...]) -> bool:
 
 def _paragraphs(element: Any) -> str:
     """The text of an .ods cell or comment: its paragraphs (text:p), one a line; a cell's comment is not its text."""
-    return "\n".join("".join(p.itertext()) for p in element if p.tag == ODS_PARAGRAPH)
+    return "\n".join(_spoken(p) for p in element if p.tag == ODS_PARAGRAPH)
+
+
+def _spoken(element: Any) -> str:
+    """The text of a paragraph or a span as it shows: text:s as its spaces (text:c of them, within a cell's
+    limit), text:tab as a tab, text:line-break as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == ODS_SPACE:
+            count = child.get(ODS_SPACE_COUNT, "1")
+            parts.append(" " * min(int(count) if count.isdigit() else 1, MAX_CELL_TEXT))
+        elif child.tag in ODS_BREAKS:
+            parts.append(ODS_BREAKS[child.tag])
+        elif child.tag != ODS_ANNOTATION:
+            parts.append(_spoken(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _custom_properties(archive: zipfile.ZipFile, form: Form) -> dict[str, str]:
@@ -939,7 +967,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                 xml = archive.read(part)
                 formulas, errors = _formula_cells(xml), _error_values(xml)
             elif name in ods_cells:
-                formulas, errors, comments, formats = ods_cells[name]
+                formulas, errors, comments, formats, texts = ods_cells[name]
+                for (r, c), text in texts.items():  # a cell's text with the tabs and line breaks calamine drops
+                    if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], str):
+                        rows[r][c] = text
             elif name in xls_cells:
                 errors, comments, formulas = xls_cells[name]
             _put_error_values(errors, rows)
