@@ -469,6 +469,11 @@ def deliver(
                 result.skipped.append(outgoing)
                 continue
             if not _send_logged(smtp, settings, ws, outgoing, path, result):
+                if not result.stopped:
+                    rest = len(messages) - n
+                    result.stopped = (
+                        f"以上问题每封邮件都会遇到，其余{rest}封未发送；处理后重新运行即可，已发送的不会重发"
+                    )
                 break
     finally:
         smtp.close()
@@ -478,8 +483,8 @@ def deliver(
 def _send_logged(
     smtp: SmtpSender, settings: SmtpSettings, ws: Workspace, outgoing: Outgoing, path: Path, result: MailResult
 ) -> bool:
-    """Send one message between its two log records and file it in `result`; False when the log cannot be
-    written, so nothing more may be sent."""
+    """Send one message between its two log records and file it in `result`; False when nothing more may be
+    sent: the log cannot be written (`result.stopped` says so), or the failure is one every message would meet."""
     attempt = uuid.uuid4().hex[:16]
     record = {
         "key": outgoing.key,
@@ -500,6 +505,7 @@ def _send_logged(
     except OSError as exc:
         result.stopped = f"发送记录 {path} 无法写入（{exc.strerror or exc}），为免重复发送，未发送"
         return False
+    every = False  # a failure every message would meet
     try:
         smtp.send(outgoing.message(settings.sender, datetime.now(UTC), ws.config.office.name), outgoing.recipients)
     except UncertainDelivery as exc:
@@ -508,6 +514,7 @@ def _send_logged(
     except (smtplib.SMTPException, OSError) as exc:
         state, reason = "failed", smtp_failure(settings, exc)
         result.failed.append((outgoing, reason))
+        every = _every_message_fails(exc)
     else:
         state, reason = "sent", ""
         result.sent.append(outgoing)
@@ -519,7 +526,16 @@ def _send_logged(
             result.uncertain.append((outgoing, UNWRITABLE))
         result.stopped = f"发送记录 {path} 无法写入（{exc.strerror or exc}），为免重复发送，已停止"
         return False
-    return True
+    return not every
+
+
+def _every_message_fails(exc: BaseException) -> bool:
+    """Whether a failure is the server's or the settings', not the message's: a wrong password, a sender refused, a
+    server that cannot be reached. Trying the next unit would meet it again, with its retries (minutes behind a
+    firewall that never answers), and a server that locks a mailbox after failed logins would get one per unit."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPSenderRefused | smtplib.SMTPNotSupportedError):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)  # no connection at all
 
 
 def imap_mailbox(name: str) -> str:

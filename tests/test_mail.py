@@ -690,3 +690,27 @@ def test_a_send_whose_answer_never_came_says_why_in_the_office_s_words(ws_root, 
         f"邮件内容已交给发信服务器，但没有收到确认：发信服务器127.0.0.1:{port}暂时不能接收"
         "（服务器答复：421 4.3.0 service shutting down）"
     )
+
+
+@pytest.mark.parametrize("fault", ["password", "server"])
+def test_a_fault_every_message_would_meet_stops_the_run_after_the_first(ws_root, smtp, monkeypatch, fault):
+    """A wrong password or a server that cannot be reached was tried for every unit, each with its retries: the
+    clerk waited minutes (with a firewall's silence, 30 seconds a try), and a server that locks a mailbox after
+    failed logins got one per unit. The first such failure stops the run, and the rest are said not sent."""
+    _, port = smtp
+    monkeypatch.setenv("LEDGER_SMTP_PASSWORD", "wrong" if fault == "password" else "s3cret-pass")
+    if fault == "server":
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+        text = (ws_root / "ledger.toml").read_text(encoding="utf-8")
+        (ws_root / "ledger.toml").write_text(re.sub(r"port = \d+", f"port = {port}", text), encoding="utf-8")
+    ws = load_workspace(ws_root)
+    messages = workbook_messages(ws, june_outbox(ws), ["钢城区财政局", "钢城区税务局", "钢城区司法局"])[0]
+    waits = []
+    result = deliver(ws, JUNE, messages, send=True, sleep=waits.append)
+    [(first, _)] = result.failed
+    assert result.sent == [] and first.unit == messages[0].unit
+    assert result.stopped == "以上问题每封邮件都会遇到，其余2封未发送；处理后重新运行即可，已发送的不会重发"
+    assert len(waits) == (0 if fault == "password" else 3)  # a refused connection is tried again, a password not
+    assert [unit for unit, state in states_in_log(ws) if state == "failed"] == [first.unit]
