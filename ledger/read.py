@@ -278,12 +278,21 @@ def archive_files(data: bytes) -> list[tuple[str, bytes]]:
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its packer wrote it: UTF-8 when the packer said so, or when the bytes are UTF-8 without
+    its saying so (macOS); else GBK (Chinese Windows), read as GB18030. Chinese in GBK is almost never valid
+    UTF-8, so trying UTF-8 first mistakes nothing."""
     if info.flag_bits & 0x800:  # the packer said UTF-8
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gb18030")  # zipfile read the bytes as cp437
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")  # zipfile read the bytes as cp437
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -445,6 +445,26 @@ def test_a_signed_mail_s_signature_is_no_file_the_unit_sent(tmp_path):
     assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx"] and result.notes == []
 
 
+def test_a_zip_made_on_a_mac_names_its_files_in_utf8_without_saying_so(tmp_path):
+    """macOS's 压缩 writes names in UTF-8 without the zip's UTF-8 flag: read as GBK they were stored as
+    "閽㈠煄鍖鸿储鏀垮眬6鏈?xlsx"."""
+    import io
+    import zipfile
+
+    class MacName(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):
+            return self.filename.encode("utf-8"), self.flag_bits  # no 0x800
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(MacName("报送/钢城区财政局6月.xlsx"), b"PK\x03\x04finance")
+    (tmp_path / "reply.eml").write_bytes(bytes(message("czj@example.cn", {"报送.zip": buffer.getvalue()})))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    assert [(r.file, r.original_name) for r in result.stored] == [
+        ("钢城区财政局6月.xlsx", "报送.zip/报送/钢城区财政局6月.xlsx")
+    ]
+
+
 def test_an_archive_that_cannot_be_unpacked_safely_is_stored_whole_and_said(tmp_path):
     import io
     import zipfile
