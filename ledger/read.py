@@ -18,14 +18,14 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal, NamedTuple
 
 import python_calamine
 from defusedxml import ElementTree
 
-from .cells import MAX_CELL_TEXT, task_id_of
+from .cells import MAX_CELL_TEXT, task_id_of, text_of
 from .config import DEFAULT_LIMITS, Limits
 from .layout import INSTRUCTIONS_SHEET, META_SHEET
 from .problems import ProblemError, cell_name, problem
@@ -75,6 +75,7 @@ ODS_BREAKS = {
     "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}tab": "\t",
     "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}line-break": "\n",
 }
+ODS_TIME = b'office:value-type="time"'  # a time typed ("36:00"), which calamine gives as "PT36H00M00S"
 ODS_SPACING = (b"<text:tab", b"<text:line-break")  # what calamine drops from a cell's text
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -405,11 +406,12 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
     LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
     "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); percentage cells ("80%"
     typed is 0.8), as the format "0%"; and the text of cells holding a tab or a line break, which calamine
-    drops ("1.<tab>完成" read as "1.完成"). Rows and cells may be repeated (table:number-rows-repeated /
-    -columns-repeated), so positions are counted. content.xml is read as a stream, each cell let go once looked
-    at: whole, the tree of a sheet within the caps took gigabytes."""
+    drops ("1.<tab>完成" read as "1.完成"), or a time, which it gives as "PT36H00M00S" ("36:00"). Rows and cells
+    may be repeated (table:number-rows-repeated / -columns-repeated), so positions are counted. content.xml is
+    read as a stream, each cell let go once looked at: whole, the tree of a sheet within the caps took
+    gigabytes."""
     with archive.open("content.xml") as stream:
-        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE, *ODS_SPACING)):
+        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE, ODS_TIME, *ODS_SPACING)):
             return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
@@ -449,8 +451,12 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
                     comments[(r, c)] = comment
                 if element.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
                     formats.update(((r + dr, c + dc), "0%") for dr in range(rows) for dc in range(columns))
-                if any(p.tag == ODS_PARAGRAPH and any(x.tag in ODS_BREAKS for x in p.iter()) for p in element):
+                text = None
+                if element.get(ODS_OFFICE_VALUE_TYPE) == "time":
+                    text = _duration(element.get(f"{{{NS['office']}}}time-value", ""))
+                elif any(p.tag == ODS_PARAGRAPH and any(x.tag in ODS_BREAKS for x in p.iter()) for p in element):
                     text = _paragraphs(element)
+                if text is not None:
                     texts.update(((r + dr, c + dc), text) for dr in range(rows) for dc in range(columns))
                 c += columns
                 element.clear()
@@ -461,6 +467,15 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
                 found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats, texts)
                 element.clear()
     return found
+
+
+def _duration(value: str) -> str | None:
+    """An .ods time ("PT36H00M00S", which calamine gives as that text) as a spreadsheet shows it, "36:00"."""
+    found = re.fullmatch(r"(-)?PT(\d+)H(\d+)M(\d+(?:\.\d+)?)S", value)
+    if not found:
+        return None
+    moment = timedelta(hours=int(found[2]), minutes=int(found[3]), seconds=float(found[4]))
+    return text_of(-moment if found[1] else moment)
 
 
 def _holds_any(stream: IO[bytes], marks: tuple[bytes, ...]) -> bool:

@@ -587,7 +587,7 @@ def test_a_csv_beyond_the_caps_is_refused_as_a_workbook_is():
     assert refused(wide, "宽.csv", Limits(max_columns=40))[1]["key"] == "max_columns"
 
 
-def test_an_ods_cell_s_tabs_and_line_breaks_are_kept():
+def test_an_ods_cell_s_tabs_line_breaks_and_times_are_kept():
     """calamine drops an .ods cell's text:tab and text:line-break: "1.<tab>完成" typed (or pasted from Word) in
     LibreOffice was merged as "1.完成", two lines as one. A comment's spaces were dropped the same way."""
     cells = (
@@ -595,7 +595,9 @@ def test_an_ods_cell_s_tabs_and_line_breaks_are_kept():
         '<table:table-cell office:value-type="string"><text:p>甲<text:line-break/>乙<text:s text:c="2"/>丙</text:p>'
         '<office:annotation><text:p>批<text:s text:c="3"/>注</text:p></office:annotation></table:table-cell>'
         '<table:table-cell office:value-type="string"><text:p>一<text:s text:c="3"/>二</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="time" office:time-value="PT36H30M00S"><text:p>36:30</text:p>'
+        "</table:table-cell>"
     )
     [sheet] = read_bytes(ods(f"<table:table-row>{cells}</table:table-row>"), "t.ods").sheets
-    assert sheet.rows[0][:3] == ["1.\t完成", "甲\n乙  丙", "一   二"]
+    assert sheet.rows[0][:4] == ["1.\t完成", "甲\n乙  丙", "一   二", "36:30"]  # a time as shown, not "PT36H30M00S"
     assert sheet.comments == {(0, 1): "批   注"}
