@@ -337,25 +337,29 @@ def _xlsx_comments(archive: zipfile.ZipFile) -> dict[str, Cells]:
             part = names.get(_part_path(folder, rel.get("Target") or "").lower())
             if _local(rel.tag) == "Relationship" and kind in ("comments", "threadedComment") and part:
                 into = plain if kind == "comments" else threaded
-                for position, text in _comment_cells(archive.read(part)):
-                    into[position] = f"{into[position]}\n{text}" if position in into else text  # replies in order
+                with archive.open(part) as stream:
+                    for position, text in _comment_cells(stream):
+                        into[position] = f"{into[position]}\n{text}" if position in into else text  # replies in order
         if plain or threaded:
             found[sheet] = plain | threaded
     return found
 
 
-def _comment_cells(xml: bytes) -> Iterator[tuple[tuple[int, int], str]]:
+def _comment_cells(stream: IO[bytes]) -> Iterator[tuple[tuple[int, int], str]]:
     """Each comment of a comments part, plain (<comment ref="B2"><text><r><t>…) or threaded (<threadedComment
-    ref="B2"><text>…), with its cell; a comment without text or with a cell name that is none is passed over."""
-    for comment in ElementTree.fromstring(xml).iter():
-        ref = comment.get("ref") or ""
-        if _local(comment.tag) not in ("comment", "threadedComment") or not CELL_REF.fullmatch(ref):
+    ref="B2"><text>…), with its cell; a comment without text or with a cell name that is none is passed over. The
+    part is read as a stream, each comment let go once read: the tree of a large one took gigabytes."""
+    for _, comment in ElementTree.iterparse(stream):
+        kind = _local(comment.tag)
+        if kind not in ("comment", "threadedComment"):
             continue
-        if _local(comment.tag) == "comment":
+        ref = comment.get("ref") or ""
+        if kind == "comment":
             text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
         else:
             text = next(("".join(t.itertext()) for t in comment if _local(t.tag) == "text"), "")
-        if text.strip():
+        comment.clear()
+        if text.strip() and CELL_REF.fullmatch(ref):
             yield _position(ref.encode()), text
 
 
