@@ -7,18 +7,19 @@ prints as it shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.chart import Chart
 
 from .indicator_table import IndicatorLine, IndicatorTable
 from .layout import TASK_COLUMNS, task_cells
-from .report import LIGHT_NAMES, Light, MonthlyReport, TaskLine, UnitLine
+from .report import LIGHT_NAMES, Completion, Light, MonthlyReport, TaskLine, UnitLine
 from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
-from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, new_workbook, table_sheet
+from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, PAGE_SLACK, new_workbook, printed_page, table_sheet
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
@@ -100,6 +101,46 @@ def bar_chart(book: xlsxwriter.Workbook, title: str, count: int, percent: bool =
     chart.set_x_axis(x_axis)
     chart.set_size({"width": 720, "height": max(260, 24 * count + 110)})
     return chart
+
+
+BAR_PITCH, CHART_FRAME = 24, 110  # pixels: a labelled bar of a bar chart; its title, axes and margins
+CHART_WIDTH, ROW_PIXELS = 720, 20  # pixels: a chart alone on its page; an empty row
+
+
+def charts_below(
+    sheet,
+    top: int,
+    widths: Sequence[float],
+    count: int,
+    chart_of: Callable[[range, int, int], Chart],
+    *,
+    pitch: int = BAR_PITCH,
+    frame: int = CHART_FRAME,
+) -> None:
+    """A bar chart of `count` categories under a table, from a page break before row `top`, a page at a time.
+
+    A chart taller than the printed page ran on over two sheets of paper (45 units' completion). Up to a page's
+    worth of bars it is one chart; beyond that the categories are shared out among charts of equal length, two
+    side by side on each page (as wide as the table, which sets the print's scale), a page break before each
+    pair. `chart_of(categories, width, height)` makes the chart of the categories in that range."""
+    page_width, page_height = (points / 0.75 for points in printed_page(widths))
+    header = sheet.row_info.get(1)
+    header_height = header.height if header is not None and header.height else ROW_PIXELS
+    room = int(page_height * (1 - PAGE_SLACK) - header_height) - ROW_PIXELS  # the header repeats on every page
+    fits = max((room - frame) // pitch, 1)
+    pages = -(-count // (2 * fits)) if count > fits else 1
+    per_chart = -(-count // (2 * pages)) if count > fits else count
+    width = min(CHART_WIDTH, int(page_width)) if count <= fits else int(page_width) // 2
+    breaks, row = [], top
+    for n, first in enumerate(range(0, count, per_chart)):
+        categories = range(first, min(first + per_chart, count))
+        height = min(room, max(260, pitch * len(categories) + frame))
+        if n % 2 == 0:
+            breaks.append(row)
+        sheet.insert_chart(row + 1, 0, chart_of(categories, width - 10, height), {"x_offset": (n % 2) * width})
+        if n % 2 == 1 or count <= fits:
+            row += 1 + -(-room // ROW_PIXELS)
+    sheet.set_h_pagebreaks(breaks)
 
 
 def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
@@ -220,27 +261,47 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
             sheet.write_number(r, RATE_COLUMN, round(unit.completion, 4), percent)
         if unit.received is not None:
             sheet.write_datetime(r, RECEIVED_COLUMN, unit.received.replace(tzinfo=None), moment)
-    if not charted:
-        return
-    chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
-    chart.add_series(
-        {
-            "name": "完成率",
-            "categories": ["单位统计", 2, 0, len(charted) + 1, 0],
-            "values": ["单位统计", 2, RATE_COLUMN, len(charted) + 1, RATE_COLUMN],
-            "fill": {"color": "#1F6FB5"},
-            "data_labels": {
-                "value": True,
-                "custom": [{"value": f"{u.completion:.0%}（{u.completion_text}）"} for u in charted],
-            },
-        }
-    )
-    chart.set_legend({"none": True})
-    # under the table, after a page break: printed on a page of its own (beside the table it shrank the table's
-    # print to 5 pt)
-    top = len(order) + 4
-    sheet.set_h_pagebreaks([top - 1])
-    sheet.insert_chart(top, 0, chart)
+    # under the table, after a page break: printed on pages of their own (beside the table they shrank the
+    # table's print to 5 pt)
+    completion_charts(book, sheet, "单位统计", RATE_COLUMN, charted, top=len(order) + 3, widths=UNIT_WIDTHS)
+
+
+def completion_charts(
+    book: xlsxwriter.Workbook,
+    sheet,
+    name: str,
+    column: int,
+    charted: Sequence[Completion],
+    *,
+    top: int,
+    widths: Sequence[float],
+) -> None:
+    """各单位牵头任务完成率 under a table of units whose first rows are `charted` (their rates in `column`)."""
+
+    def chart_of(units: range, width: int, height: int) -> Chart:
+        title = "各单位牵头任务完成率（已完成/牵头任务）" + ("（续）" if units.start else "")
+        chart = bar_chart(book, title, len(units), percent=True)
+        chart.add_series(
+            {
+                "name": "完成率",
+                "categories": [name, 2 + units.start, 0, 1 + units.stop, 0],
+                "values": [name, 2 + units.start, column, 1 + units.stop, column],
+                "fill": {"color": "#1F6FB5"},
+                "data_labels": {
+                    "value": True,
+                    "custom": [
+                        {"value": f"{u.completion:.0%}（{u.completion_text}）"}
+                        for u in charted[units.start : units.stop]
+                    ],
+                },
+            }
+        )
+        chart.set_legend({"none": True})
+        chart.set_size({"width": width, "height": height})
+        return chart
+
+    if charted:
+        charts_below(sheet, top, widths, len(charted), chart_of)
 
 
 INDICATOR_HEADERS = [
@@ -320,27 +381,31 @@ def indicator_sheet(book: xlsxwriter.Workbook, table: IndicatorTable, label: str
         sheet.write_number(r, first + 1, round((line.judgement.completion or 0) / 100, 4))
         sheet.write_number(r, first + 2, round((line.judgement.schedule or 0) / 100, 4))
     sheet.set_column(first, first + 2, None, None, {"hidden": True})
-    chart = book.add_chart({"type": "bar"})
-    chart.set_title({"name": "主要指标完成率与序时进度", "name_font": {"size": 12, "name": FONT}})
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
-    chart.set_x_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    last = len(charted) + 1
-    for offset, name, colour in ((1, "完成率", "#1F6FB5"), (2, "序时进度", "#A6A6A6")):
-        chart.add_series(
-            {
-                "name": name,
-                "categories": ["指标完成情况", 2, first, last, first],
-                "values": ["指标完成情况", 2, first + offset, last, first + offset],
-                "fill": {"color": colour},
-                "data_labels": {"value": True, "num_format": "0.0%", "font": {"size": 8}},
-            }
-        )
-    chart.set_legend({"position": "top"})
-    chart.show_hidden_data()
-    chart.set_size({"width": 760, "height": max(300, 40 * len(charted) + 130)})
-    top = len(rows) + 4
-    sheet.set_h_pagebreaks([top - 1])
-    sheet.insert_chart(top, 0, chart)
+
+    def chart_of(indicators: range, width: int, height: int) -> Chart:
+        chart = book.add_chart({"type": "bar"})
+        title = "主要指标完成率与序时进度" + ("（续）" if indicators.start else "")
+        chart.set_title({"name": title, "name_font": {"size": 12, "name": FONT}})
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
+        x_axis = {"num_format": "0%", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+        chart.set_x_axis(x_axis)
+        span = (2 + indicators.start, 1 + indicators.stop)
+        for offset, name, colour in ((1, "完成率", "#1F6FB5"), (2, "序时进度", "#A6A6A6")):
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": ["指标完成情况", span[0], first, span[1], first],
+                    "values": ["指标完成情况", span[0], first + offset, span[1], first + offset],
+                    "fill": {"color": colour},
+                    "data_labels": {"value": True, "num_format": "0.0%", "font": {"size": 8}},
+                }
+            )
+        chart.set_legend({"position": "top"})
+        chart.show_hidden_data()
+        chart.set_size({"width": width, "height": height})
+        return chart
+
+    charts_below(sheet, len(rows) + 3, INDICATOR_WIDTHS, len(charted), chart_of, pitch=40, frame=130)
 
 
 def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:

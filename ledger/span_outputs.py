@@ -22,7 +22,14 @@ from .config import DONE_STATUS
 from .model import Task
 from .processes import in_processes
 from .report import LIGHT_NAMES
-from .report_workbook import CELL_FILLS, LIGHTS, bar_chart, indicator_sheet, lights_chart, set_aside_sheet
+from .report_workbook import (
+    CELL_FILLS,
+    LIGHTS,
+    completion_charts,
+    indicator_sheet,
+    lights_chart,
+    set_aside_sheet,
+)
 from .span import SpanReport, SpanTask, SpanUnit
 from .templating import pieces
 from .wording import chinese
@@ -308,23 +315,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
         if u.rounds_due:
             sheet.write_number(r, UNIT_HEADERS.index("报送率"), round(u.returned_rate, 4), percent)
             sheet.write_number(r, UNIT_HEADERS.index("按时报送率"), round(u.on_time_rate, 4), percent)
-    charted = led_units(report)
-    if charted:
-        chart = bar_chart(book, "各单位牵头任务完成率（已完成/牵头任务）", len(charted), percent=True)
-        chart.add_series(
-            {
-                "name": "完成率",
-                "categories": ["单位完成情况", 2, 0, len(charted) + 1, 0],
-                "values": ["单位完成情况", 2, 3, len(charted) + 1, 3],
-                "fill": {"color": "#1F6FB5"},
-                "data_labels": {
-                    "value": True,
-                    "custom": [{"value": f"{u.completion:.0%}（{u.completion_text}）"} for u in charted],
-                },
-            }
-        )
-        chart.set_legend({"none": True})
-        sheet.insert_chart(2, len(UNIT_HEADERS) + 1, chart)
+    completion_charts(book, sheet, "单位完成情况", 3, led_units(report), top=len(rows) + 3, widths=UNIT_WIDTHS)
     return sheet
 
 

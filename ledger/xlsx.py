@@ -355,17 +355,22 @@ def print_landscape(sheet, repeat_row: int) -> None:
     sheet.set_footer("&C第&P页")  # &N would count the pages of every sheet
 
 
+def printed_page(widths: Sequence[float]) -> tuple[float, float]:
+    """The width and height, in the sheet's own points, of a page printed as print_landscape prints a sheet of
+    columns this wide: scaled to fit the columns to the page's width, a page holds more than its 595 points."""
+    drawn = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths if w)  # a column of width w is 7w+5 pixels
+    printable = A4_LANDSCAPE[0] - 72 * (LANDSCAPE_MARGINS["left"] + LANDSCAPE_MARGINS["right"])
+    scale = min(1.0, printable / drawn)
+    return printable / scale, (A4_LANDSCAPE[1] - 72 * (LANDSCAPE_MARGINS["top"] + LANDSCAPE_MARGINS["bottom"])) / scale
+
+
 def keep_together(sheet, rows: range, widths: Sequence[float], repeat_row: int) -> None:
     """Start a page before `rows` when, printed as print_landscape prints, they could fall across a page break.
 
     Neither Excel nor LibreOffice keeps rows together, and a signature block signed on two sheets of paper is
     no signature. The pages are laid out here from the stored row heights and the scale that fits the visible
     columns to the page's width; the break is set when the rows end within PAGE_SLACK of a page's foot too."""
-    drawn = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths if w)  # a column of width w is 7w+5 pixels
-    printable = A4_LANDSCAPE[0] - 72 * (LANDSCAPE_MARGINS["left"] + LANDSCAPE_MARGINS["right"])
-    page = (A4_LANDSCAPE[1] - 72 * (LANDSCAPE_MARGINS["top"] + LANDSCAPE_MARGINS["bottom"])) / min(
-        1.0, printable / drawn
-    )
+    page = printed_page(widths)[1]
     info = sheet.row_info
 
     def height(r: int) -> float:  # xlsxwriter keeps heights in pixels

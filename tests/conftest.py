@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # What makes a test slow: a real LibreOffice, Chromium or IMAP server behind a fixture or a helper it calls. Such
 # tests are marked `slow` here, by what they use, so none is forgotten; `pytest -m "not slow"` is the quick run.
-SLOW_FIXTURES = {"bulletin_pdf", "browser_page", "dovecot", "libreoffice"}
+SLOW_FIXTURES = {"bulletin_pdf", "browser_page", "dovecot", "libreoffice", "workbook_pdf"}
 SLOW_CALLS = ("libreoffice_pdf(", "require_binary(", "soffice_command(", "UNO_SCRIPT", "chromium")
 
 

@@ -176,9 +176,9 @@ def test_workbook_figures(cycle):
     ledger_rows = {r[0]: names[r[7]] for r in book["汇总台账"].iter_rows(min_row=3, values_only=True)}
     assert ledger_rows == lights
     assert book["汇总台账"]["A3"].fill.fgColor.rgb[-6:] in ("C6EFCE", "FFEB9C", "FFC7CE")
-    assert len(book["概况"]._charts) == 1 and len(book["单位统计"]._charts) == 1
+    assert len(book["概况"]._charts) == 1 and len(book["单位统计"]._charts) == 2  # 44 units: two side by side
     units = book["单位统计"]
-    assert units.row_breaks.brk[0].id < units._charts[0].anchor._from.row  # the chart on a page of its own
+    assert all(units.row_breaks.brk[0].id < c.anchor._from.row for c in units._charts)  # on a page of their own
     missing = [r[0] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True)]
     assert set(missing) == {u.unit for u in report.missing_units}
 
@@ -207,6 +207,30 @@ def test_no_column_prints_empty_bordered_cells_below_its_table(cycle):
     book = openpyxl.load_workbook(paths[0])
     bordered = [(s.title, k) for s in book for k, d in s.column_dimensions.items() if d.border.left.style]
     assert bordered == []
+
+
+@pytest.fixture(scope="module")
+def workbook_pdf(cycle, tmp_path_factory):
+    """汇总台账.xlsx as LibreOffice prints it: each page's characters."""
+    *_, paths = cycle
+    with pdfplumber.open(libreoffice_pdf(paths[0], tmp_path_factory.mktemp("workbook"))) as document:
+        yield [page.chars for page in document.pages]
+
+
+def printed(chars) -> str:
+    return re.sub(r"\s", "", "".join(c["text"] for c in chars))
+
+
+def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
+    """The example's 44 units that lead a task, charted by completion: the chart ran over two sheets of paper.
+    All its bars and their labels (100%（1/1）) are on one page, in two charts side by side."""
+    *_, report, _paths = cycle
+    pages = [printed(chars) for chars in workbook_pdf]
+    charted = [n for n, text in enumerate(pages) if "各单位牵头任务完成率" in text]
+    assert len(report.chart_units) > 40 and len(charted) == 1
+    labels = re.findall(r"\d+%（\d+/\d+）", pages[charted[0]])
+    assert sorted(labels) == sorted(f"{u.completion:.0%}（{u.completion_text}）" for u in report.chart_units)
+    assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
 def test_word_bulletin(cycle):
