@@ -212,8 +212,7 @@ INDICATOR_FILL = ((VALUE_HEADER, 11), (AS_OF_HEADER, 10), (NOTE_HEADER, 24), (DA
 def indicator_cells(indicator: Indicator, last: str) -> list[str]:
     """The locked cells of an indicator row as a unit sees them (INDICATOR_COLUMNS): every target by year."""
     targets = "\n".join(f"{year}年：{text}" for year, text in sorted(indicator.targets.items()))
-    baseline = f"{indicator.baseline}（{indicator.baseline_year}年）" if indicator.baseline_year else indicator.baseline
-    return [indicator.id, indicator.name, indicator.unit or "—", targets, baseline if indicator.baseline else "", last]
+    return [indicator.id, indicator.name, indicator.unit or "—", targets, indicator.baseline_text, last]
 
 
 def attachment_name(unit: str, period_label: str) -> str:

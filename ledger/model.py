@@ -129,6 +129,13 @@ class Indicator:
     support_text: str = ""
     source: SourceRef | None = None
 
+    @property
+    def baseline_text(self) -> str:
+        """基期值 as every output writes it: 100（2021年）, with its year when the table gives one."""
+        if self.baseline and self.baseline_year:
+            return f"{self.baseline}（{self.baseline_year}年）"
+        return self.baseline
+
 
 PeriodKind = Literal["week", "month", "quarter", "half", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "half", "year")  # shortest first

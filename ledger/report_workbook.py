@@ -19,7 +19,7 @@ from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Completion, Light, MonthlyReport, TaskLine, UnitLine
 from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
-from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, PAGE_SLACK, new_workbook, printed_page, table_sheet
+from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, PAGE_SLACK, new_workbook, printed_page, table_sheet, year_apart
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
@@ -313,15 +313,15 @@ COMPLETION_COLUMN = INDICATOR_HEADERS.index("完成率")
 
 
 def indicator_row(line: IndicatorLine) -> list[object]:
-    """An indicator in the round's table; 完成率 and 序时进度 as fractions, shown as percentages."""
+    """An indicator in the round's table; 完成率 and 序时进度 as fractions, shown as percentages; a value's
+    year on a line of its own when the two do not fit on one."""
     j = line.judgement
-    baseline = f"{j.indicator.baseline}（{j.indicator.baseline_year}年）" if j.indicator.baseline_year else ""
     return [
         j.indicator.id,
         j.indicator.name,
         j.indicator.unit,
-        baseline or j.indicator.baseline,
-        line.target_text,
+        year_apart(j.indicator.baseline_text, INDICATOR_WIDTHS[INDICATOR_HEADERS.index("基期值")]),
+        year_apart(line.target_text, INDICATOR_WIDTHS[INDICATOR_HEADERS.index("目标值")]),
         line.value_text,
         line.as_of_text,
         line.last,

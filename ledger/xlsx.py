@@ -479,6 +479,16 @@ def wrapped_lines(text: str, width: float) -> int:
     return 1
 
 
+def year_apart(text: str, width: float) -> str:
+    """A value with its year, "100（2021年）", as a table column `width` wide shows it: the year on a line of its
+    own when the whole does not fit on one. Excel and LibreOffice break Chinese text at any character, and set
+    the closing bracket alone on the next line."""
+    value, bracket, year = text.rpartition("（")
+    if not value or not year.endswith("年）") or wrapped_lines(text, width) == 1:
+        return text
+    return f"{value}\n{bracket}{year}"
+
+
 ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 EXCEL_EPOCH = date(1899, 12, 30)
 CUT_MARK = "……（超出Excel单元格字数上限，以下未写入）"

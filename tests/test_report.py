@@ -233,6 +233,19 @@ def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
+def test_no_closing_bracket_starts_a_printed_line(workbook_pdf):
+    """指标完成情况 printed "100（2021年" with its "）" alone on the next line: a value's year goes to a line of its
+    own instead. Every "）" printed on the sheet's pages follows a character on its own line."""
+    alone = []
+    for chars in (chars for chars in workbook_pdf if "指标编号" in printed(chars)):
+        for c in chars:
+            if c["text"] == "）" and not any(
+                abs(o["top"] - c["top"]) < 2 and abs(o["x1"] - c["x0"]) < 2 and o["text"].strip() for o in chars
+            ):
+                alone.append(c)
+    assert alone == []
+
+
 def test_word_bulletin(cycle):
     ws, merged, report, paths = cycle
     lights, statuses, overdue, _, _ = expected_figures(ws, merged, JUNE)

@@ -16,6 +16,7 @@ from ledger.xlsx import (
     new_workbook,
     print_landscape,
     table_sheet,
+    year_apart,
 )
 
 from .conftest import libreoffice_pdf
@@ -258,3 +259,19 @@ def test_a_text_beyond_what_a_cell_holds_is_cut_with_a_mark_not_silently(tmp_pat
     sheet = openpyxl.load_workbook(tmp_path / "long.xlsx")["表"]
     assert sheet["A3"].value == "乙" * (32767 - len(xlsx.CUT_MARK)) + xlsx.CUT_MARK
     assert sheet["B3"].value == whole  # what a cell holds is written whole
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("100（2021年）", 13, "100\n（2021年）"),  # the "）" printed alone on a second line
+        ("≥22（2025年）", 13, "≥22\n（2025年）"),
+        ("24（2021年）", 13, "24（2021年）"),  # fits on one line
+        ("100（2021年）", 16, "100（2021年）"),
+        ("完成上级规定的考核任务（2021年）", 13, "完成上级规定的考核任务\n（2021年）"),
+        ("开展（试点）", 5, "开展（试点）"),  # not a year
+        ("实施", 13, "实施"),
+    ],
+)
+def test_a_value_s_year_goes_to_a_line_of_its_own_when_both_do_not_fit(text, width, shown):
+    assert year_apart(text, width) == shown
