@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
 import os
+import re
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
@@ -33,6 +35,8 @@ from .rounds import Round, open_round
 from .wording import STATE_NAMES, chinese, local_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.table import Table
@@ -75,6 +79,10 @@ CLICK_WORDS = {
     "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
     "{name} {filename!r} is a file.": "{name}“{filename}”是文件，应为目录。",
     "{name} {filename!r} is a directory.": "{name}“{filename}”是目录，应为文件。",
+    "{name} {filename!r} is not readable.": "{name}“{filename}”无法读取。",
+    "{name} {filename!r} is not writable.": "{name}“{filename}”无法写入。",
+    "{value} is not in the range {range}.": "{value}超出范围（{range}）。",
+    "{value!r} is not a valid {number_type}.": "{value!r}不是有效的{number_type}。",
     "file": "文件",
     "directory": "目录",
     "path": "路径",
@@ -110,6 +118,76 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
         setattr(_module, "_", _chinese)  # noqa: B010 - click keeps its translation hook private
     if hasattr(_module, "ngettext"):
         setattr(_module, "ngettext", _chinese_plural)  # noqa: B010
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Help punctuated as Chinese is: 用法：ledger render [选项], 选项：, and an option's notes in brackets,
+    （必填）, （默认：2；不小于1）. Click puts a space after 用法：, an ASCII colon after a title, notes in [...]."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, CLICK_WORDS["Usage:"] if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        notes = [(term, OPTION_NOTES.sub(lambda m: f"（{m[1].replace('; ', '；')}）", text)) for term, text in rows]
+        super().write_dl(notes, col_max, col_spacing)
+
+
+OPTION_NOTES = re.compile(r"\s*\[([^\[\]]+)\]$")  # click's "  [默认：2; x>=1]" after an option's help
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+class WholeNumber(click.IntRange):
+    """A whole number in a range, described in Chinese: 不小于1, 1至65535 (click writes x>=1, 1<=x<=65535)."""
+
+    name = "整数"
+
+    def _describe_range(self) -> str:
+        return f"不小于{self.min}" if self.max is None else f"{self.min}至{self.max}"
+
+
+def click_message(text: str) -> str:
+    """An error message click put together, punctuated as Chinese is: its 'names' in Chinese quotes (“--jobs”/“-j”,
+    “remind”、“render”), no space beside Chinese, and a full stop that is one."""
+    text = re.sub(r"'([^'\n]*)'", r"“\1”", text).replace("” / “", "”/“").replace("”, “", "”、“")
+    text = re.sub(r"(?<=[\u4e00-\u9fff。，：；？）”]) (?=[\u4e00-\u9fff“（])", "", text)
+    return re.sub(r"(?<=[\u4e00-\u9fff”）])\.$", "。", text)
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error of click's with its message punctuated as Chinese is (`click_message`)."""
+
+    def __init__(self, original: click.UsageError) -> None:
+        super().__init__(click_message(original.format_message()), original.ctx)
+
+
+class ChineseGroup(click.Group):
+    """A group whose help reads in Chinese, as do the errors of the command line parsed under it."""
+
+    context_class = ChineseContext
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with chinese_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with chinese_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def chinese_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ChineseUsageError, click.exceptions.NoArgsIsHelpError):  # already said, or help to show
+        raise
+    except click.UsageError as exc:
+        raise ChineseUsageError(exc) from exc
 
 
 # Piped or redirected output (reports saved to a file, CI logs) gets wide tables instead of 80 columns.
@@ -176,7 +254,7 @@ def jobs_option(work: str):
     return click.option(
         "--jobs",
         "-j",
-        type=click.IntRange(min=1),
+        type=WholeNumber(min=1),
         default=os.cpu_count() or 1,
         show_default=True,
         metavar="进程数",
@@ -358,9 +436,11 @@ def chinese_short_help(text: str, limit: int = 56) -> str:
 
 
 class ChineseCommand(click.Command):
-    """A command whose usage line reads 用法： ledger render [选项]. A command that writes holds the workspace
+    """A command whose usage line reads 用法：ledger render [选项]. A command that writes holds the workspace
     while it runs, so that a second one waits (or says who holds it); a write the system refuses (a read-only
     folder, a full disk) is said in Chinese with the folder."""
+
+    context_class = ChineseContext
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
@@ -394,6 +474,7 @@ class ChineseCommand(click.Command):
 
 
 @click.group(
+    cls=ChineseGroup,
     help="任务台账：生成各单位填报表、收集汇总、生成调度通报。",
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",
@@ -810,7 +891,7 @@ class DateType(click.ParamType):
 )
 @click.option(
     "--number",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=None,
     metavar="序号",
     help="发文字号中的序号（[bulletin] doc_number 的 {n}）；"
@@ -942,7 +1023,7 @@ def remind(workspace: Path | None, period: Period, units: tuple[str, ...], send:
 
 def command_group(name: str, help_text: str) -> click.Group:
     """A group of subcommands (ledger returns …, ledger rounds …) whose usage lines read in Chinese too."""
-    group = click.Group(
+    group = ChineseGroup(
         name,
         help=help_text,
         short_help=chinese_short_help(help_text),
@@ -1321,7 +1402,7 @@ def tasks_log(workspace: Path | None, as_json: bool) -> None:
 @click.option(
     "--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址；非本机地址须先设置密码。"
 )
-@click.option("--port", default=8321, show_default=True, type=click.IntRange(1, 65535), metavar="端口", help="端口。")
+@click.option("--port", default=8321, show_default=True, type=WholeNumber(1, 65535), metavar="端口", help="端口。")
 @click.option("--open", "open_browser", is_flag=True, help="启动后打开浏览器。")
 @click.option(
     "--set-password", "set_password", is_flag=True, help="设置控制台的登录密码（只保存加盐的散列值），然后退出。"

@@ -38,6 +38,33 @@ def test_errors_are_chinese():
     assert "没有选项“--perod”。" in CliRunner().invoke(main, ["render", "--perod", "2021-06"]).output
 
 
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS), ["returns", "withdraw"], ["tasks", "extend"]])
+def test_help_is_punctuated_as_chinese_is_written(command):
+    """用法：ledger render [选项], 选项：, （必填）, （默认：2；不小于1）: click wrote "用法： ledger", "选项:",
+    "[必填]" and "[默认：2; x>=1]"."""
+    output = CliRunner().invoke(main, [*command, "--help"], prog_name="ledger", terminal_width=200).output
+    assert output.startswith(f"用法：{' '.join(['ledger', *command])} [选项]"), output[:40]
+    assert not re.search(r"[\u4e00-\u9fff][:;]", output)
+    assert not re.search(r"\[(必填|默认|环境变量)|x[<>]=|[<>]=x", output)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["render", "-p", "2021-06", "--jobs", "0"], "错误：“--jobs”/“-j”的取值无效：0超出范围（不小于1）。"),
+        (["render", "-p", "2021-06", "--jobs", "两个"], "错误：“--jobs”/“-j”的取值无效：“两个”不是有效的整数。"),
+        (["serve", "--port", "99999"], "错误：“--port”的取值无效：99999超出范围（1至65535）。"),
+        (["returns", "withdraw", "--period", "2021-06"], "错误：缺少参数“文件名”。"),
+        (["render"], "错误：缺少选项“--period”/“-p”。"),
+        (["render", "--perid", "3"], "错误：没有选项“--perid”。是否是“--period”？"),
+        (["rendr"], "错误：没有命令“rendr”。（是否是其中之一：“remind”、“render”？）"),
+    ],
+)
+def test_click_s_own_errors_are_punctuated_as_chinese_is_written(args, said):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -453,6 +480,6 @@ def test_an_output_open_in_another_program_is_written_beside_and_both_are_named(
 
 @pytest.mark.parametrize("group", [[], ["returns"], ["tasks"], ["units"], ["rounds"]])
 def test_help_lists_every_command_with_a_whole_chinese_line(group):
-    listed = CliRunner().invoke(main, [*group, "--help"], terminal_width=100).output.split("命令:")[1]
+    listed = CliRunner().invoke(main, [*group, "--help"], terminal_width=100).output.split("命令：")[1]
     lines = [line.strip() for line in listed.splitlines() if line.strip()]
     assert lines and all(not line.endswith("...") and line.endswith("。") for line in lines), lines
