@@ -383,7 +383,7 @@ def body(doc) -> None:
     add(doc, "Normal", "{{ r.judgement() }}{{ lights_text }}。")
     add(doc, "Normal", "{{ reporting_text }}。{{ month_over_month }}")
     add(doc, "Normal", "{%p if r.indicators %}")
-    add(doc, "Normal", "主要指标完成情况：{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}")
+    add(doc, "Normal", "主要指标{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}")
     add(doc, "Normal", "{%p endif %}")
     add(doc, "Heading1", "二、表现较好的单位")
     add(
@@ -407,7 +407,7 @@ def body(doc) -> None:
         doc,
         "Normal",
         "{{ rules.errors }}{{ cn(r.error_units|length, '个') }}：{% for u in r.error_units %}{{ u.unit }}"
-        "（{% if u.refused %}报送文件未能汇总{% else %}错误{{ cn(u.errors, '处') }}{% endif %}"
+        "（{% if u.refused %}报送文件未能汇总{% elif u.empty %}填报表未填写{% else %}错误{{ cn(u.errors, '处') }}{% endif %}"
         "{% if u.late %}，逾期报送{% endif %}{% if u.contact_text %}，{{ u.contact_text }}{% endif %}）"
         "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。",
     )
@@ -515,7 +515,7 @@ def span_body(doc) -> None:
     add(
         doc,
         "Normal",
-        "主要指标完成情况：{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}{{ indicators_as_of }}",
+        "主要指标{{ r.indicators.counts_text() }}。{{ r.indicators.behind_text() }}{{ indicators_as_of }}",
     )
     add(doc, "Normal", "{%p endif %}")
     add(doc, "Heading1", "二、各单位完成情况")

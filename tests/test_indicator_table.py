@@ -153,7 +153,7 @@ def test_the_three_outputs_carry_the_same_indicator_table(three_rounds):
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(written[".docx"])).paragraphs)
-    assert "主要指标完成情况：共5项：绿灯3项、黄灯1项、未报送1项。" in text
+    assert "主要指标共5项：绿灯3项、黄灯1项、未报送1项。" in text  # one colon a sentence
     assert "低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。" in text
     assert "主要指标完成情况" in html and "共5项：绿灯3项、黄灯1项、未报送1项" in html
 
@@ -275,7 +275,7 @@ def test_the_year_carries_its_last_rounds_indicator_table_in_its_three_outputs(t
     assert f'<p class="note" id="indicators-as-of">{as_of}</p>' in files[".html"].read_text(encoding="utf-8")
     text = "\n".join(p.text for p in Document(str(files[".docx"])).paragraphs)
     assert (
-        "主要指标完成情况：共5项：绿灯3项、黄灯1项、未报送1项。"
+        "主要指标共5项：绿灯3项、黄灯1项、未报送1项。"
         "低于序时进度的指标1项：累计新增造林面积（完成率45.0%，序时进度66.7%）。" + as_of
     ) in text
 
