@@ -19,7 +19,17 @@ from .layout import TASK_COLUMNS, task_cells
 from .report import LIGHT_NAMES, Completion, Light, MonthlyReport, TaskLine, UnitLine
 from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
-from .xlsx import FONT, MOMENT_FORMAT, MOMENT_WIDTH, PAGE_SLACK, new_workbook, printed_page, table_sheet, year_apart
+from .xlsx import (
+    FONT,
+    MOMENT_FORMAT,
+    MOMENT_WIDTH,
+    PAGE_SLACK,
+    new_workbook,
+    page_header,
+    printed_page,
+    table_sheet,
+    year_apart,
+)
 
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
@@ -210,6 +220,8 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
             [[u.unit, u.sent_back, u.contact, u.phone] for u in report.redo_units],
             [30, 40, 12, 16],
         )
+    for sheet in book.worksheets():  # a loose printed page still says whose and which round it is
+        page_header(sheet, report.office, f"{report.title}{label}汇总台账", f"数据截至{chinese(report.as_of)}")
     book.close()
     return book.written
 

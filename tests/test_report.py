@@ -200,6 +200,19 @@ def test_workbook_prints_its_dates_as_offices_write_them(cycle, tmp_path):
     assert received and all(chinese_moment(r) in text for r in received)
 
 
+def test_every_printed_page_of_the_workbook_says_whose_and_which_round(cycle):
+    """A loose page of the 87 a clerk prints from 汇总台账.xlsx said only 第37页; the 全年 workbook's pages and the
+    units' workbooks name office, report and date on every page, and so does the month's now."""
+    *_, report, paths = cycle
+    for sheet in openpyxl.load_workbook(paths[0]):
+        header = sheet.oddHeader
+        assert (header.left.text, header.center.text, header.right.text) == (
+            report.office,
+            f"{report.title}2021年6月汇总台账",
+            "数据截至2021年6月30日",
+        ), sheet.title
+
+
 def test_no_column_prints_empty_bordered_cells_below_its_table(cycle):
     """A format given to a whole column borders every empty cell of it: 单位统计 printed a column of empty boxes
     down the pages of its chart. Only the table's own cells are bordered."""
