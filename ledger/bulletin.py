@@ -25,6 +25,7 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from markupsafe import Markup
 
+from .cells import display_width
 from .model import Period
 from .paths import WorkspacePaths
 from .records import write_aside
@@ -32,7 +33,7 @@ from .report import MonthlyReport
 from .span import SpanReport
 from .wording import chinese
 from .workspace import DEFAULTS, Workspace
-from .xlsx import display_width, fixed_package
+from .xlsx import fixed_package
 
 TEMPLATE = "通报.docx"
 TEXT_WIDTH = Pt(442.2)  # the 156 mm 版心

@@ -23,7 +23,7 @@ import click.parser
 import click.types
 
 from . import workspace as ws_module
-from .cells import UNPRINTABLE, printable
+from .cells import UNPRINTABLE, display_width, printable
 from .clock import office_zone
 from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
@@ -130,12 +130,59 @@ class ChineseHelpFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write("".join(f"{indent}{line}\n" for line in wrapped(text, self.width - self.current_indent)))
+
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        notes = [(term, OPTION_NOTES.sub(lambda m: f"（{m[1].replace('; ', '；')}）", text)) for term, text in rows]
-        super().write_dl(notes, col_max, col_spacing)
+        """Options and commands in two columns, measured and wrapped by the columns a terminal gives them."""
+        rows = [(term, OPTION_NOTES.sub(lambda m: f"（{m[1].replace('; ', '；')}）", text)) for term, text in rows]
+        first = min(max((display_width(term) for term, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            if display_width(term) > first - col_spacing:
+                self.write(f"\n{indent}{' ' * first}")
+            else:
+                self.write(" " * (first - display_width(term)))
+            lines = wrapped(text, max(self.width - first - self.current_indent, 10)) if text else [""]
+            self.write(f"\n{indent}{' ' * first}".join(lines) + "\n")
 
 
 OPTION_NOTES = re.compile(r"\s*\[([^\[\]]+)\]$")  # click's "  [默认：2; x>=1]" after an option's help
+NO_LINE_START, NO_LINE_END = "，。、；：？！）》」』”’", "（《「『“‘"  # marks no line starts or ends with (禁则)
+
+
+def _last_word(line: str) -> tuple[str, str]:
+    """The line without its last word (a Latin word or number, else a character), and that word."""
+    last = re.findall(r"[!-~]+|\s+|.", line)[-1]
+    return line[: -len(last)], last
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """Text in lines at most `width` terminal columns wide, a Chinese character taking two (click counts it as
+    one, and its help ran to twice the width): Chinese breaks between any two characters, Latin at a space, and
+    no line starts with a closing mark."""
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for piece in re.findall(r"[!-~]+|\s+|.", paragraph):  # a Latin word or number, a space, a character
+            if piece.isspace():
+                line += " " if line else ""
+            elif line.strip() and display_width(line + piece) > width:
+                carried = ""  # what goes down with the piece: the word before a closing mark, an opening mark
+                if piece[0] in NO_LINE_START:
+                    line, carried = _last_word(line)
+                while line.strip() and line[-1] in NO_LINE_END:
+                    line, mark = _last_word(line)
+                    carried = mark + carried
+                if line.strip():
+                    lines.append(line.rstrip())
+                line = carried + piece
+            else:
+                line += piece
+        lines.append(line.rstrip())
+    return lines
 
 
 class ChineseContext(click.Context):

@@ -24,7 +24,7 @@ from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from .cells import MAX_CELL_TEXT, too_long
+from .cells import MAX_CELL_TEXT, display_width, too_long
 from .processes import in_processes
 from .records import put_in_place, temporary_beside
 
@@ -38,27 +38,6 @@ DATE_WIDTH, MOMENT_WIDTH = 15, 20
 Cell = str | int | float | date | None
 LINE_HEIGHT = 14.5  # points a wrapped line of 10 pt text takes (CJK fonts have tall lines)
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
-
-# East Asian wide and full-width ranges: these characters take two columns on screen.
-# Also the symbols Chinese fonts (宋体, 仿宋) set full width though Unicode leaves them "ambiguous": quotes “”,
-# dashes ——, …, ‰, ℃, Ⅰ, arrows, ①, box drawing, ■▲, ★, and the private-use characters offices use for rare
-# characters in names.
-_WIDE_RANGES = (
-    "\u1100-\u115f\u2010-\u2027\u2030-\u203e\u2100-\u21ff\u2460-\u26ff\u2e80-\u303e\u3041-\u33ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\ue000-\ufaff\ufe30-\ufe4f\uff00-\uff60"
-    "\uffe0-\uffe6\U00020000-\U0003fffd"
-)
-_NARROW_RUNS = re.compile(f"[^{_WIDE_RANGES}]+")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: CJK and full-width characters count double.
-
-    Counted from the runs of narrow characters, which are few in Chinese text: a match per wide character cost
-    the master ledger and the report seconds on a large ledger."""
-    if text.isascii():
-        return len(text)
-    return 2 * len(text) - sum(map(len, _NARROW_RUNS.findall(text)))
 
 
 @functools.lru_cache(maxsize=65536)

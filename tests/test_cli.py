@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from ledger.cells import display_width
 from ledger.cli import main
 
 from .conftest import ROOT, fill_return, make_workspace, render, write_xlsx
@@ -46,6 +47,22 @@ def test_help_is_punctuated_as_chinese_is_written(command):
     assert output.startswith(f"用法：{' '.join(['ledger', *command])} [选项]"), output[:40]
     assert not re.search(r"[\u4e00-\u9fff][:;]", output)
     assert not re.search(r"\[(必填|默认|环境变量)|x[<>]=|[<>]=x", output)
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS), ["returns", "withdraw"], ["tasks", "extend"]])
+def test_help_fits_an_80_column_terminal_with_its_columns_aligned(command):
+    """A Chinese character takes two columns: help wrapped by counting characters ran to 130 columns, and the
+    Windows console broke it mid-column; a 目录 or 期次 metavar pushed its option's help two columns right."""
+    output = CliRunner().invoke(main, [*command, "--help"], prog_name="ledger", terminal_width=80).output
+    lines = output.splitlines()
+    assert max(display_width(line) for line in lines) <= 80, max(lines, key=display_width)
+    starts = {
+        display_width(found[1])
+        for line in lines
+        if (found := re.match(r"^(  -\S.*?\s{2,})\S", line)) and not line.startswith(" " * 6)
+    }
+    assert len(starts) <= 1, starts
+    assert not any(line.lstrip().startswith(tuple("，。、；：）”")) for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -481,5 +498,6 @@ def test_an_output_open_in_another_program_is_written_beside_and_both_are_named(
 @pytest.mark.parametrize("group", [[], ["returns"], ["tasks"], ["units"], ["rounds"]])
 def test_help_lists_every_command_with_a_whole_chinese_line(group):
     listed = CliRunner().invoke(main, [*group, "--help"], terminal_width=100).output.split("命令：")[1]
-    lines = [line.strip() for line in listed.splitlines() if line.strip()]
+    entries = "".join(line.strip() if line.startswith("   ") else f"\n{line.strip()}" for line in listed.splitlines())
+    lines = [line for line in entries.splitlines() if line]  # a command's help continued on the lines below
     assert lines and all(not line.endswith("...") and line.endswith("。") for line in lines), lines

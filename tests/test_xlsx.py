@@ -8,10 +8,10 @@ import pytest
 import python_calamine
 
 from ledger import xlsx
+from ledger.cells import display_width
 from ledger.xlsx import (
     FittedWorksheet,
     RowsWorksheet,
-    display_width,
     keep_together,
     new_workbook,
     print_landscape,

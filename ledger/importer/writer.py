@@ -13,9 +13,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from ..cells import task_id_of
+from ..cells import display_width, task_id_of
 from ..records import write_aside, written_aside
-from ..xlsx import display_width
 from .indicators import ImportedIndicator
 from .model import ImportedTask
 from .unitlist import guess_kind
