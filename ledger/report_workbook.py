@@ -131,14 +131,15 @@ def charts_below(
 
     A chart taller than the printed page ran on over two sheets of paper (45 units' completion). Up to a page's
     worth of bars it is one chart; beyond that the categories are shared out among charts of equal length, two
-    side by side on each page (as wide as the table, which sets the print's scale), a page break before each
-    pair. `chart_of(categories, width, height)` makes the chart of the categories in that range."""
+    side by side on each page (as wide as the table, which sets the print's scale), their bars closer together
+    (down to two thirds of `pitch`) before they take another page, a page break before each pair.
+    `chart_of(categories, width, height)` makes the chart of the categories in that range."""
     page_width, page_height = (points / 0.75 for points in printed_page(widths))
     header = sheet.row_info.get(1)
     header_height = header.height if header is not None and header.height else ROW_PIXELS
     room = int(page_height * (1 - PAGE_SLACK) - header_height) - ROW_PIXELS  # the header repeats on every page
     fits = max((room - frame) // pitch, 1)
-    pages = -(-count // (2 * fits)) if count > fits else 1
+    pages = -(-count // (2 * max((room - frame) * 3 // (2 * pitch), 1))) if count > fits else 1
     per_chart = -(-count // (2 * pages)) if count > fits else count
     width = min(CHART_WIDTH, int(page_width)) if count <= fits else int(page_width) // 2
     breaks, row = [], top

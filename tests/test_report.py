@@ -246,6 +246,44 @@ def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
+@pytest.mark.parametrize(("units", "pages"), [(10, 1), (44, 1), (60, 1), (130, 2), (200, 3)])
+def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
+    """Up to a page's worth of bars, one chart; more: two charts of equal length side by side a page, each pair
+    after a page break and no taller than the printed page (the 全年 workbook's 44 units made four short charts
+    over two pages before their bars were set closer)."""
+    from datetime import datetime
+
+    from ledger.report_workbook import UNIT_WIDTHS, bar_chart, charts_below
+    from ledger.xlsx import PAGE_SLACK, new_workbook, printed_page, table_sheet
+
+    book = new_workbook(tmp_path / "charts.xlsx", datetime(2021, 7, 1), "charts")
+    rows = [[f"单位{n}", n] for n in range(units)]
+    sheet = table_sheet(book, "单位统计", "各单位完成情况", ["单位", "牵头任务"], rows, UNIT_WIDTHS)
+    sizes = []
+
+    def chart_of(categories, width, height):
+        sizes.append((categories, width, height))
+        chart = bar_chart(book, "完成率", len(categories))
+        chart.add_series({"values": ["单位统计", 2 + categories.start, 1, 1 + categories.stop, 1]})
+        chart.set_size({"width": width, "height": height})
+        return chart
+
+    charts_below(sheet, units + 3, UNIT_WIDTHS, units, chart_of)
+    book.close()
+    drawn = openpyxl.load_workbook(tmp_path / "charts.xlsx")["单位统计"]
+    breaks = [b.id for b in drawn.row_breaks.brk]
+    tops = [chart.anchor._from.row for chart in drawn._charts]
+    assert len(breaks) == pages and len(tops) == (1 if units == 10 else 2 * pages)
+    assert all(any(b < top for b in breaks) for top in tops)  # every chart after a break
+    assert [b for b in breaks if b >= units + 3] == breaks  # under the table
+    for page in range(pages):  # the charts of a page between its break and the next
+        end = breaks[page + 1] if page + 1 < pages else 10**6
+        assert sum(breaks[page] < top < end for top in tops) == (1 if units == 10 else 2)
+    room = printed_page(UNIT_WIDTHS)[1] / 0.75 * (1 - PAGE_SLACK)
+    assert all(height < room for _, _, height in sizes)
+    assert sorted(n for c, _, _ in sizes for n in c) == list(range(units))
+
+
 def test_no_closing_bracket_starts_a_printed_line(workbook_pdf):
     """指标完成情况 printed "100（2021年" with its "）" alone on the next line: a value's year goes to a line of its
     own instead. Every "）" printed on the sheet's pages follows a character on its own line."""
