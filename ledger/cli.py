@@ -952,7 +952,7 @@ def report(workspace: Path | None, period: Period, issued: date | None, number: 
     built, paths = opened.publish(issued=issued, number=number)
     from .report import MonthlyReport  # loaded by the round already
 
-    print_notes(getattr(built, "notes", []))
+    print_notes(built.notes)
     print_written(paths)
     if not isinstance(built, MonthlyReport):  # a half-year or a year
         echo(f"报告日期{chinese(built.issued)}；{built.coverage_text()}")

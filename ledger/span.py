@@ -15,11 +15,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
-from .clock import today
 from .config import DONE_STATUS
 from .history import History, RoundRecord, Said, build_history, cached_merge
 from .indicator_table import IndicatorTable
 from .model import Period, Task
+from .problems import Problem
 from .report import (
     Completion,
     Light,
@@ -27,10 +27,12 @@ from .report import (
     apart_text,
     done_round,
     light_of,
+    report_date,
     reporting_lines,
     round_indicators,
     status_text,
 )
+from .schedule import round_due
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
 from .unit_changes import succeed_units
@@ -128,6 +130,7 @@ class SpanReport(TaskTotals[SpanTask]):
     removed: list[str] = field(default_factory=list)  # tasks of a round inside deleted from the list by its end
     indicators: IndicatorTable | None = None  # as of `indicators_round`, when the ledger has indicators
     indicators_round: Period | None = None  # the span's last round with data
+    notes: list[Problem] = field(default_factory=list)  # about the report itself: a report date far after the span
 
     def indicators_as_of_text(self) -> str:
         """Which round the indicator values are of, said beside them in every output: a span's indicators are its
@@ -296,12 +299,15 @@ def build_span_report(
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))
         for r, statuses in zip(records, counted, strict=True)
     ]
+    # dated as a month's report is, against the due day of the span's last round
+    issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
     return SpanReport(
         period=period,
         rounds=rounds,
         with_data=[r.period for r in records],
         as_of=as_of,
-        issued=issued or today(config),
+        issued=issued_on,
+        notes=notes,
         title=config.title,
         office=config.office.name,
         tasks=lines,

@@ -104,6 +104,16 @@ def test_the_year_counts_a_task_finished_in_march_and_each_units_reporting_recor
     )
 
 
+def test_a_half_year_dated_years_after_its_last_round_is_a_warning(year):
+    """ledger report --period 2021-H1 without --date dated the 通报 today, years after its data, and said nothing,
+    where a month's report warns (report-date-late): a leader would sign a bulletin dated years off."""
+    ws, _, _ = year
+    half = open_round(ws, "2021-H1")
+    late = half.report(issued=date(2026, 12, 8))
+    assert [(p.code, p.values["due"]) for p in late.notes] == [("report-date-late", "2021年7月5日")]
+    assert half.report(issued=ISSUED).notes == []
+
+
 def test_a_return_held_for_its_sender_is_held_in_the_year_not_missing(tmp_path):
     """财政局's March workbook came from a mailbox not registered for it and waits as 待确认: March's own
     report says so, and the year counts that round 待确认 too, in every output, not 未报送."""
