@@ -1104,6 +1104,9 @@ def returns_list(workspace: Path | None, period: Period, as_json: bool, jobs: in
         _print_json([asdict(line) for line in lines])
         return
     print_notes(round_of(ws, period).notes())
+    if not lines:
+        echo(f"{period.label}尚未收到报送文件。")
+        return
     table = new_table(title=f"{period.label}收到的文件（{len(lines)}个）")
     for column in ("文件", "单位", "收到时间", "处理结果", "问题"):
         table.add_column(column, overflow="fold")
@@ -1430,6 +1433,9 @@ def tasks_log(workspace: Path | None, as_json: bool) -> None:
     changes = read_changes(ws.paths)
     if as_json:
         _print_json([{**c.to_dict(), "details": c.details} for c in changes])
+        return
+    if not changes:
+        echo("尚无任务调整的记录。")
         return
     table = new_table(title=f"任务调整记录（{len(changes)}次）")
     for column in ("任务编号", "调整", "生效期次", "内容", "时间", "操作人", "原因"):

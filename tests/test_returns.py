@@ -116,6 +116,12 @@ def test_a_file_stamped_0730_on_the_6th_in_beijing_is_late_for_due_day_5(ws_root
     ]
 
 
+def test_a_round_with_no_file_yet_says_so_instead_of_an_empty_table(ws_root):
+    """ledger returns list printed a bordered table titled 2021年6月收到的文件（0个） with no row."""
+    listed = run("returns", "list", "-w", ws_root, "-p", "2021-06")
+    assert listed.exit_code == 0 and listed.output.strip() == "2021年6月尚未收到报送文件。"
+
+
 def test_collect_received_is_the_clerks_time_in_the_office_zone(ws_root, tmp_path):
     path = beijing_mtime(fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD), 2021, 7, 9, 9, 0)
     collected = run("collect", "-w", ws_root, "-p", "2021-06", "--received", "2021-07-04 10:30", path)

@@ -287,6 +287,12 @@ def test_a_change_keeps_the_caches_of_the_rounds_before_it(ledger, tmp_path):
     assert table.exit_code == 0 and "T-3" in table.output and "暂缓" in table.output
 
 
+def test_a_ledger_with_no_change_says_so_instead_of_an_empty_table(ledger):
+    """ledger tasks log printed a bordered table titled 任务调整记录（0次） with no row; ledger units log says 尚无…."""
+    shown = cli(ledger, "tasks", "log")
+    assert shown.exit_code == 0 and shown.output.strip() == "尚无任务调整的记录。"
+
+
 def test_the_first_round_not_yet_fixed(ledger, tmp_path):
     ws = load_workspace(ledger)
     assert first_open_round(ws) == Period.containing("month", today(ws.config))  # nothing rendered yet
