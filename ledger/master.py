@@ -13,15 +13,15 @@ from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries, write_json
 from .history import store_merge
 from .layout import INDICATOR_SHEET, TASK_COLUMNS, SupportGroups, round_header, task_cells
-from .model import Task
+from .model import Period, Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
 from .records import copy_aside
 from .sent import new_tasks
 from .task_changes import round_tasks
-from .wording import ROLE_NAMES, STATE_NAMES, reported_text, supports_text
+from .wording import ROLE_NAMES, STATE_NAMES, chinese, reported_text, supports_text
 from .workspace import Workspace
-from .xlsx import FONT, Workbook, new_workbook, table_sheet
+from .xlsx import FONT, Workbook, new_workbook, page_header, table_sheet
 
 
 def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[list[str], list[list[object]]]:
@@ -179,8 +179,17 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
         [28, 18, 16, 24, 14, 10, 14, 10, 11],
         stream=True,
     )
+    headed(book, ws, result.period, "汇总台账")
     book.close()
     return book.written
+
+
+def headed(book: Workbook, ws: Workspace, period: Period, what: str) -> None:
+    """Every sheet's printed pages headed with office, workbook and round: a loose page still says whose it is."""
+    for sheet in book.worksheets():
+        page_header(
+            sheet, ws.config.office.name, f"{ws.config.title}{period.label}{what}", f"数据截至{chinese(period.end)}"
+        )
 
 
 MASTER_INDICATOR_COLUMNS = (
@@ -284,6 +293,7 @@ def _write_problems(ws: Workspace, result: MergeResult, notes: Sequence[Problem]
         [24, 24, 16, 10, 8, 10, 40],
         stream=True,
     )
+    headed(book, ws, result.period, "问题清单")
     book.close()
     return book.written
 

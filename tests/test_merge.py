@@ -471,6 +471,15 @@ def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
     assert data["stats"]["merged"] == 1
     problems = openpyxl.load_workbook(ws_root / "build/2021-06/problems.xlsx")["问题清单"]
     assert problems.max_row - 2 == len(data["problems"])
+    # a loose printed page of either says whose and which round it is, as the report's workbook does
+    for name, what in (("merged.xlsx", "汇总台账"), ("problems.xlsx", "问题清单")):
+        for sheet in openpyxl.load_workbook(ws_root / "build/2021-06" / name):
+            header = sheet.oddHeader
+            assert (header.left.text, header.center.text, header.right.text) == (
+                ws.config.office.name,
+                f"{ws.config.title}2021年6月{what}",
+                "数据截至2021年6月30日",
+            ), (name, sheet.title)
 
 
 def test_reading_in_several_processes_gives_the_same_result(ws_root, tmp_path, monkeypatch):
