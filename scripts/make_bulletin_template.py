@@ -407,7 +407,8 @@ def body(doc) -> None:
         doc,
         "Normal",
         "{{ rules.errors }}{{ cn(r.error_units|length, '个') }}：{% for u in r.error_units %}{{ u.unit }}"
-        "（{% if u.refused %}报送文件未能汇总{% elif u.empty %}填报表未填写{% else %}错误{{ cn(u.errors, '处') }}{% endif %}"
+        "（{% if u.refused %}报送文件未能汇总{% elif u.empty %}填报表未填写"
+        "{% else %}错误{{ cn(u.errors, '处') }}{% endif %}"
         "{% if u.late %}，逾期报送{% endif %}{% if u.contact_text %}，{{ u.contact_text }}{% endif %}）"
         "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。",
     )
