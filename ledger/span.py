@@ -11,6 +11,7 @@ last round with data (`report.round_indicators`), so the span's outputs and that
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -39,6 +40,15 @@ from .unit_changes import succeed_units
 from .wording import chinese
 from .workspace import Workspace
 
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _day_in_words(found: re.Match[str]) -> str:
+    try:
+        return chinese(date.fromisoformat(found[0]))
+    except ValueError:  # typed as text, and no day ("2021-02-30")
+        return found[0]
+
 
 @dataclass(kw_only=True)
 class SpanTask:
@@ -53,6 +63,11 @@ class SpanTask:
     @property
     def status_text(self) -> str:
         return status_text(self.task, self.status)
+
+    @property
+    def completed_text(self) -> str:
+        """完成时间 as offices write a day, 2021年3月20日 (a date cell reads 2021-03-20); other text as typed."""
+        return ISO_DAY.sub(_day_in_words, self.completed_on)
 
     @property
     def progress_text(self) -> str:

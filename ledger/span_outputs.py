@@ -269,7 +269,7 @@ def _tasks(book: xlsxwriter.Workbook, report: SpanReport, fills):
             t.status_text,
             LIGHT_NAMES[t.light],
             done_in_text(t),
-            t.completed_on,
+            t.completed_text,
             t.progress_text,
         ]
         for t in report.tasks

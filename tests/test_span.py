@@ -13,7 +13,8 @@ from docx import Document
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
-from ledger.model import Period
+from ledger.deadlines import parse_deadline
+from ledger.model import Period, Task
 from ledger.reorganise import rename_unit
 from ledger.rounds import open_round
 from ledger.task_changes import change_task
@@ -112,6 +113,18 @@ def test_a_half_year_dated_years_after_its_last_round_is_a_warning(year):
     late = half.report(issued=date(2026, 12, 8))
     assert [(p.code, p.values["due"]) for p in late.notes] == [("report-date-late", "2021年7月5日")]
     assert half.report(issued=ISSUED).notes == []
+
+
+def test_a_completion_day_is_written_as_offices_write_it_and_text_as_typed():
+    from ledger.span import SpanTask
+
+    def done(on: str) -> str:
+        task = Task(id="T-1", document="T", number="1", measure="办结", deadline=parse_deadline("年底前", 2021))
+        return SpanTask(task=task, status="已完成", light="green", overdue=False, completed_on=on).completed_text
+
+    assert done("2021-03-20") == "2021年3月20日"  # a date cell
+    assert done("2021-03-20、2021-04-02") == "2021年3月20日、2021年4月2日"  # two leads
+    assert (done("2021-02-30"), done("三月底"), done("")) == ("2021-02-30", "三月底", "")  # no day: as typed
 
 
 def test_a_return_held_for_its_sender_is_held_in_the_year_not_missing(tmp_path):
@@ -268,7 +281,8 @@ def test_the_workbook_shows_the_reports_figures(year):
         "完成时间",
         "最近进展（注明期次）",
     ]
-    assert tasks["T-1"][4:] == ("已完成", "绿灯", "2021年3月", "2021-03-20", "（2021年3月）三月办结")
+    # 完成时间 as offices write a day, as every other date of the outputs (it read 2021-03-20)
+    assert tasks["T-1"][4:] == ("已完成", "绿灯", "2021年3月", "2021年3月20日", "（2021年3月）三月办结")
     units = {row[0]: row for row in book["单位完成情况"].iter_rows(min_row=3, values_only=True)}
     # 报送率 (returned ÷ due) beside 按时报送率 (on time ÷ due): 税务局 returned two rounds of three, both on time
     assert units[FINANCE][:13] == (FINANCE, 2, 1, 0.5, 3, 3, 2, 1, 0, 0, 0, 1.0, round(2 / 3, 4))
@@ -292,7 +306,7 @@ def test_the_page_shows_the_same_figures_self_contained(year):
     assert re.search(rf'data-unit="{TAX}">{tax}', html, re.S)
     assert "<th>报送率</th><th>按时报送率</th>" in html
     assert re.search(
-        r'data-task="T-1" data-done-in="2021-03">.*?2021年3月.*?2021-03-20.*?（2021年3月）三月办结', html, re.S
+        r'data-task="T-1" data-done-in="2021-03">.*?2021年3月.*?2021年3月20日.*?（2021年3月）三月办结', html, re.S
     )
     assert html.count('class="bar round"') == 3  # a bar per round with data
     assert "http://" not in html and "https://" not in html  # nothing from a CDN
