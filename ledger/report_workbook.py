@@ -134,6 +134,8 @@ def charts_below(
     side by side on each page (as wide as the table, which sets the print's scale), their bars closer together
     (down to two thirds of `pitch`) before they take another page, a page break before each pair.
     `chart_of(categories, width, height)` makes the chart of the categories in that range."""
+    if not count:
+        return
     page_width, page_height = (points / 0.75 for points in printed_page(widths))
     header = sheet.row_info.get(1)
     header_height = header.height if header is not None and header.height else ROW_PIXELS
@@ -441,25 +443,29 @@ def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, pe
     sheet = table_sheet(book, "分类统计", f"{label}分类完成情况", headers, rows, widths)
     for r, c in enumerate(found, 2):
         sheet.write_number(r, 4, round(c["done"] / c["total"], 4), percent)
-    if not found:
-        return
-    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
-    last = len(found) + 1
-    for column, light in enumerate(lights, 5):
-        chart.add_series(
-            {
-                "name": LIGHT_NAMES[light],
-                "categories": ["分类统计", 2, 1, last, 1],
-                "values": ["分类统计", 2, column, last, column],
-                "fill": {"color": CHART_COLOURS[light]},
-                "data_labels": {"value": True, "num_format": "0;;;", "font": {"color": "#FFFFFF", "bold": True}},
-            }
-        )
-    chart.set_title({"name": "各类别任务灯色（按完成率排序）", "name_font": {"size": 12, "name": FONT}})
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
-    chart.set_legend({"position": "top"})
-    chart.set_size({"width": 760, "height": max(300, 26 * len(found) + 130)})
-    sheet.insert_chart(2, len(headers) + 1, chart)
+
+    def chart_of(categories: range, width: int, height: int) -> Chart:
+        chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+        first, last = 2 + categories.start, 1 + categories.stop
+        for column, light in enumerate(lights, 5):
+            chart.add_series(
+                {
+                    "name": LIGHT_NAMES[light],
+                    "categories": ["分类统计", first, 1, last, 1],
+                    "values": ["分类统计", first, column, last, column],
+                    "fill": {"color": CHART_COLOURS[light]},
+                    "data_labels": {"value": True, "num_format": "0;;;", "font": {"color": "#FFFFFF", "bold": True}},
+                }
+            )
+        title = "各类别任务灯色（按完成率排序）" + ("（续）" if categories.start else "")
+        chart.set_title({"name": title, "name_font": {"size": 12, "name": FONT}})
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9, "name": FONT}})
+        chart.set_legend({"position": "top"})
+        chart.set_size({"width": width, "height": height})
+        return chart
+
+    # under the table, on pages of its own: beside it, it shrank the table's print to 6 pt
+    charts_below(sheet, len(rows) + 3, widths, len(found), chart_of, pitch=26, frame=130)
 
 
 def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> None:

@@ -179,6 +179,10 @@ def test_workbook_figures(cycle):
     assert len(book["概况"]._charts) == 1 and len(book["单位统计"]._charts) == 2  # 44 units: two side by side
     units = book["单位统计"]
     assert all(units.row_breaks.brk[0].id < c.anchor._from.row for c in units._charts)  # on a page of their own
+    # 分类统计's chart too: beside the table it shrank the table's print to 6 pt
+    categories = book["分类统计"]
+    assert [c.anchor._from.col for c in categories._charts] == [0]
+    assert categories.max_row < categories.row_breaks.brk[0].id < categories._charts[0].anchor._from.row
     missing = [r[0] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True)]
     assert set(missing) == {u.unit for u in report.missing_units}
 
@@ -246,7 +250,7 @@ def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
-@pytest.mark.parametrize(("units", "pages"), [(10, 1), (44, 1), (60, 1), (130, 2), (200, 3)])
+@pytest.mark.parametrize(("units", "pages"), [(0, 0), (10, 1), (44, 1), (60, 1), (130, 2), (200, 3)])
 def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
     """Up to a page's worth of bars, one chart; more: two charts of equal length side by side a page, each pair
     after a page break and no taller than the printed page (the 全年 workbook's 44 units made four short charts
@@ -273,7 +277,7 @@ def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
     drawn = openpyxl.load_workbook(tmp_path / "charts.xlsx")["单位统计"]
     breaks = [b.id for b in drawn.row_breaks.brk]
     tops = [chart.anchor._from.row for chart in drawn._charts]
-    assert len(breaks) == pages and len(tops) == (1 if units == 10 else 2 * pages)
+    assert len(breaks) == pages and len(tops) == (units > 0 if units <= 10 else 2 * pages)
     assert all(any(b < top for b in breaks) for top in tops)  # every chart after a break
     assert [b for b in breaks if b >= units + 3] == breaks  # under the table
     for page in range(pages):  # the charts of a page between its break and the next
