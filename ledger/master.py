@@ -105,7 +105,7 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
     path = ws.paths.merged_xlsx(result.period)
     created = datetime.combine(result.period.start, time())
     title = ws.config.title
-    book = new_workbook(path, created, f"{title} {result.period.label}汇总", jobs=jobs)
+    book = new_workbook(path, created, f"{title}{result.period.label}汇总台账", jobs=jobs)
     headers, rows = master_rows(ws, result, tasks)
     table_sheet(
         book,
@@ -242,7 +242,7 @@ def _write_problems(ws: Workspace, result: MergeResult, notes: Sequence[Problem]
     """problems.xlsx: 问题清单 (errors first), 新增建议 (rows units added), 未汇总内容 (every value not merged)."""
     path = ws.paths.problems_xlsx(result.period)
     created = datetime.combine(result.period.start, time())
-    book = new_workbook(path, created, f"{ws.config.title} {result.period.label}问题清单")
+    book = new_workbook(path, created, f"{ws.config.title}{result.period.label}问题清单")
     problems = sorted_problems(result, notes)
     error_row = book.add_format(
         {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE"}

@@ -473,7 +473,9 @@ def test_merge_is_idempotent_and_writes_the_outputs(ws_root, tmp_path):
     assert problems.max_row - 2 == len(data["problems"])
     # a loose printed page of either says whose and which round it is, as the report's workbook does
     for name, what in (("merged.xlsx", "汇总台账"), ("problems.xlsx", "问题清单")):
-        for sheet in openpyxl.load_workbook(ws_root / "build/2021-06" / name):
+        book = openpyxl.load_workbook(ws_root / "build/2021-06" / name)
+        assert book.properties.title == f"{ws.config.title}2021年6月{what}"  # no Western space in the title
+        for sheet in book:
             header = sheet.oddHeader
             assert (header.left.text, header.center.text, header.right.text) == (
                 ws.config.office.name,
