@@ -34,7 +34,7 @@ from .problems import ERROR
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
-from .sent import sent_periods
+from .sent import fixed_sent, sent_periods
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
@@ -204,8 +204,12 @@ class History:
 
     # --- folding one round in
 
-    def fold(self, ws: Workspace, result: MergeResult, tasks: list[Task]) -> RoundRecord:
-        """Add one round's merged returns, against the round's task list; returns the round's own record."""
+    def fold(
+        self, ws: Workspace, result: MergeResult, tasks: list[Task], kept: Mapping[str, str] | None = None
+    ) -> RoundRecord:
+        """Add one round's merged returns, against the round's task list; returns the round's own record. `kept`:
+        the tasks the round was sent without as finished earlier (`kept_closed`), 已完成 in this round's record
+        whatever became of the return that finished them, and not closed by it for the rounds after."""
         allowed = ws.config.statuses
         period = result.period
         this_round: dict[tuple[str, str], str] = {}
@@ -221,8 +225,9 @@ class History:
         self.statuses.update(this_round)
         for value in result.indicator_values:
             self.indicator_values[(value.indicator_id, value.unit)] = (str(period), value)
-        status = round_statuses(tasks, this_round, self.closed, allowed)
-        asked = [t for t in tasks if t.id not in self.closed and t.lifecycle is None]
+        closed_then = self.closed | frozenset(kept or ())
+        status = round_statuses(tasks, this_round, closed_then, allowed)
+        asked = [t for t in tasks if t.id not in closed_then and t.lifecycle is None]
         expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))
         expected.update(dict.fromkeys(indicators_by_unit(ws.round_indicators(period))))  # each on its 指标 sheet
         closed = set(self.closed)
@@ -364,7 +369,7 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
         tasks = round_tasks(ws.paths, rounds[i], ws.tasks)
         result, written = cached_merge(ws, rounds[i], tasks, jobs=jobs)
         (history.reused if written is None else history.computed).append(rounds[i])
-        record = history.fold(ws, result, tasks)
+        record = history.fold(ws, result, tasks, kept_closed(ws, rounds[i], history))
         history.previous_record = record
         path = ws.paths.round_cache(rounds[i], keys[i])
         for stale in path.parent.glob(f"{rounds[i]}-*.json"):
@@ -376,9 +381,21 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     if rounds:  # units renamed or merged after the last round folded in, from `period` or earlier
         history.succeed(successors(changes, period, after=rounds[-1]))
     history.succession = successors(changes, period)
+    for task_id, closed_in in kept_closed(ws, period, history).items():  # the round went out without them
+        history.closed |= {task_id}
+        history.closed_in.setdefault(task_id, closed_in)
     if history.previous_record is not None:
         history.previous_record = history.previous_record.succeeded(history.succession)
     return history
+
+
+def kept_closed(ws: Workspace, period: Period, history: History) -> dict[str, str]:
+    """The tasks a round that went out was sent without as finished earlier and that `history` (the rounds before
+    it, as they stand now) no longer closes: a return that finished them sent back (退回重报) or withdrawn after
+    the round was sent. The round keeps what it was built on — they stay 已完成 in it, and re-running it gives the
+    same figures — and they are asked again from the first round rendered after the change."""
+    sent = fixed_sent(ws.paths, period)
+    return {t: r for t, r in sent.closed.items() if t not in history.closed} if sent is not None else {}
 
 
 def _setup_key(ws: Workspace, period: Period) -> str:

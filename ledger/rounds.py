@@ -145,7 +145,15 @@ class Round:
         for unit, (lead, support) in open_rows(sending, self.history).items():
             if units is None or unit in units:
                 rows[unit] = {"lead": [t.id for t in lead], "support": [t.id for t in support]}
-        sent = SentRound(period=self.period, tasks=self.ws.tasks, units=dict(sorted(rows.items())))
+        history = self.history
+        closed = {t.id: history.closed_in.get(t.id, "") for t in sending if history.is_closed(t)}
+        sent = SentRound(
+            period=self.period,
+            tasks=self.ws.tasks,
+            units=dict(sorted(rows.items())),
+            closed=closed,
+            due=round_due(self.ws.config, paths, self.period).isoformat(),
+        )
         kind = check_revision(paths, sent, previous, revise)  # before a workbook is written
         result = render_period(
             self.ws,

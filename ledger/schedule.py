@@ -19,6 +19,7 @@ from .model import PERIOD_FORMS, Period
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError
 from .records import append_record, read_records
+from .sent import fixed_sent
 
 RHYTHM_NAMES = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
@@ -48,15 +49,30 @@ def due_changes(paths: WorkspacePaths) -> dict[str, DueChange]:
 
 
 def round_due(config: Config, paths: WorkspacePaths, period: Period) -> date:
-    """The day a round's returns are due: the office's recorded change if any, else the rhythm's day moved to
-    the next working day."""
-    change = due_changes(paths).get(str(period))
-    if change is not None:
-        try:
-            return date.fromisoformat(change.due)
-        except ValueError:
-            pass
+    """The day a round's returns are due: the office's recorded change if any; else, once the round went out, the
+    day its units were told (`sent.fixed_sent`: a `due_day` changed later in the year moves no past round's
+    lateness); else the rhythm's day moved to the next working day."""
+    recorded = _changed_due(paths, period) or _sent_due(paths, period)
+    if recorded is not None:
+        return recorded
     return next_working_day(scheduled_due(period, config.rhythm), config.calendar)
+
+
+def _changed_due(paths: WorkspacePaths, period: Period) -> date | None:
+    change = due_changes(paths).get(str(period))
+    return _iso_date(change.due) if change is not None else None
+
+
+def _sent_due(paths: WorkspacePaths, period: Period) -> date | None:
+    sent = fixed_sent(paths, period)
+    return _iso_date(sent.due) if sent is not None else None
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def resubmit_due(config: Config, rejected_on: date) -> date:

@@ -17,7 +17,7 @@ cancellation) is a warning too, `task-removed`, and the next round's report name
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -91,6 +91,11 @@ class SentRound:
     period: Period
     tasks: list[Task]
     units: dict[str, dict[str, list[str]]]  # unit -> {"lead": [task IDs], "support": [task IDs]}
+    # What the round was built on, kept once it is fixed: the tasks left out as finished in an earlier round (task
+    # -> that round), so a 退回 or withdrawal of that round's return recorded later reopens them from the next
+    # round rendered, never in this one; and the due date the units were told (ISO; "" in older records).
+    closed: dict[str, str] = field(default_factory=dict)
+    due: str = ""
     kind: str = "render"  # "render", or "revision" once the round was fixed
     when: str = ""
     who: str = ""
@@ -106,6 +111,8 @@ class SentRound:
             "who": self.who,
             "why": self.why,
             "units": self.units,
+            "closed": self.closed,
+            "due": self.due,
             "tasks": [task_record(t) for t in self.tasks],
         }
 
@@ -115,6 +122,8 @@ class SentRound:
             period=Period.parse(data["period"]),
             tasks=[task_of(t) for t in data["tasks"]],
             units={u: {"lead": list(r["lead"]), "support": list(r["support"])} for u, r in data["units"].items()},
+            closed=dict(data.get("closed", {})),
+            due=str(data.get("due", "")),
             kind=data["kind"],
             when=data["when"],
             who=data["who"],
@@ -155,6 +164,14 @@ def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> li
     round as its successor."""
     sent = read_sent(paths, period)
     return sent.tasks if sent is not None else current
+
+
+def fixed_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
+    """The round's record once the round is fixed (`is_fixed`): what it was built on and told its units, which
+    a later change of an earlier round or of the rhythm leaves as it was; None before (a render may still
+    replace it) or without a record."""
+    sent = read_sent(paths, period)
+    return sent if sent is not None and is_fixed(paths, period) else None
 
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:
@@ -202,11 +219,7 @@ def record_sent(
     """Append `sent` as the round's record (`kind` as `check_revision` decided it, before anything was written)
     when it differs from `previous`, the latest; whether it was appended. A fixed round whose units received
     the same as before keeps its record as it was."""
-    if (
-        previous is not None
-        and previous.to_dict()["tasks"] == sent.to_dict()["tasks"]
-        and (previous.units == sent.units)
-    ):
+    if previous is not None and _built_on(previous) == _built_on(sent):
         return False
     if kind == "render" and previous is not None and is_fixed(paths, sent.period):
         return False
@@ -214,6 +227,11 @@ def record_sent(
     sent.when, sent.who = when.isoformat(timespec="seconds"), current_user()
     append_record(paths.sent(sent.period), sent.to_dict())
     return True
+
+
+def _built_on(sent: SentRound) -> tuple[object, ...]:
+    """What a version of the record says, without when and by whom it was written."""
+    return sent.to_dict()["tasks"], sent.units, sent.closed, sent.due
 
 
 def check_revision(paths: WorkspacePaths, sent: SentRound, previous: SentRound | None, revise: str | None) -> str:

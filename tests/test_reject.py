@@ -244,3 +244,38 @@ def test_sent_back_twice_the_last_resubmission_keeps_the_first_submissions_time(
     assert FINANCE not in figures["units"]["late"] and FINANCE in figures["units"]["returned"]
     merged = {r.file: r.state for r in open_round(ws, JULY).merge().returns}
     assert (merged[first[FINANCE]], merged[second], merged[third]) == ("rejected", "rejected", "merged")
+
+
+def test_a_late_reject_keeps_the_later_rounds_built_on_it_and_reopens_from_the_next(tmp_path):
+    """April's return said T-1 已完成 and May went out without it; April's return sent back in June changes April
+    and the rounds rendered after the 退回, never May: May re-run gives the same figures, and re-rendering May
+    is no revision."""
+    root = make_workspace(tmp_path / "ws", [HEADER, *ROWS])
+    april, may, june = Period(2021, 4), Period(2021, 5), Period(2021, 6)
+    done = {"T-1": {"完成状态": "已完成", "本月进展": "已清理完毕", "完成时间": "2021-04-28"}}
+    returned = {}
+    for period in (april, may):
+        open_round(load_workspace(root), period).render()
+        outbox = root / "build" / str(period) / "outbox"
+        for unit in (FINANCE, TAX):
+            typed = answers(unit, period)
+            if unit == FINANCE:
+                typed = {**typed, **done} if period == april else {"T-3": typed["T-3"]}
+            path = fill_return(outbox / f"{unit}.xlsx", tmp_path / str(period) / f"{unit}.xlsx", typed)
+            received = at(2021, period.end.month + 1, 2, 10)
+            [stored] = collect_returns(load_workspace(root).paths, period, [path], received=received).stored
+            returned[period, unit] = stored.file
+    before = status(root, "2021-05")
+    assert before["done"] == 1 and "T-1" not in json.dumps(before["reporting"])
+
+    reject_return(load_workspace(root), april, returned[april, FINANCE], "完成佐证不足", now=at(2021, 6, 8, 10))
+
+    after = status(root, "2021-05")
+    assert (after["done"], after["lights"]) == (before["done"], before["lights"])
+    assert status(root, "2021-04")["units"]["redo"] == [FINANCE]
+    assert open_round(load_workspace(root), may).render().files  # what May was sent with stands: no revision asked
+    opened = open_round(load_workspace(root), june)
+    assert not opened.history.is_closed(opened.tasks[0])  # reopened from the first round rendered after the 退回
+    opened.render()
+    book = openpyxl.load_workbook(root / "build" / "2021-06" / "outbox" / f"{FINANCE}.xlsx")
+    assert [row[0] for row in book["牵头任务"].iter_rows(min_row=3, values_only=True) if row[0]] == ["T-1", "T-3"]

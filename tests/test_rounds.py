@@ -307,3 +307,20 @@ def test_a_quarterly_ledger_says_its_round_in_the_group_rows_the_instructions_an
     empty = [p.message for p in problems if p.code == "progress-empty"]
     assert empty and all("未填写本季度进展" in m for m in empty)
     assert not [p.message for p in problems if "本月" in p.message + p.hint]
+
+
+def test_due_day_changed_mid_year_moves_no_round_that_went_out(tmp_path):
+    """October went out due on 5 November and FINANCE returned on the 4th; in December the office asks by the 3rd
+    from then on. October stays due on the 5th (on time, as its report said), November, not yet rendered, is due
+    on the new day, and the year's record counts October on time."""
+    root = ledger_with(tmp_path, "due_day = 5")
+    send(root, "2021-10", FINANCE, {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 11, 4), tmp_path)
+    assert open_round(load_workspace(root), "2021-10").due == date(2021, 11, 5)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("due_day = 5", "due_day = 3"), "utf-8")
+    ws = load_workspace(root)
+    october = open_round(ws, "2021-10").report(issued=date(2021, 12, 1))
+    assert october.return_deadline == date(2021, 11, 5) and october.late_units == []
+    assert open_round(ws, "2021-11").due == date(2021, 12, 3)
+    year = {u["unit"]: u for u in open_round(ws, "2021").status()["units"]}
+    assert (year[FINANCE]["on_time"], year[FINANCE]["late"]) == (1, 0)
