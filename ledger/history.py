@@ -34,7 +34,7 @@ from .problems import ERROR
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
-from .sent import fixed_sent, sent_periods
+from .sent import fixed_sent
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
@@ -333,12 +333,18 @@ def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     if not stored:
         return []
     rounds, current, last = [], min(stored), max(stored)
-    asked = set(stored) | set(sent_periods(ws.paths))
     while current <= last:
-        if current in asked or ws.paths.send_log(current).is_file():
+        if was_asked(ws, current):
             rounds.append(current)
         current = current.next()
     return rounds
+
+
+def was_asked(ws: Workspace, period: Period) -> bool:
+    """Whether the office ran the round: rendered it, mailed it or stored a return of it. A round it never ran (a
+    holiday week skipped) asked nobody: no unit missed it, and a year without it is whole."""
+    paths = ws.paths
+    return paths.returns(period).is_dir() or paths.sent(period).is_file() or paths.send_log(period).is_file()
 
 
 def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Progress | None = None) -> History:

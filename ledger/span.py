@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from .config import DONE_STATUS
-from .history import History, RoundRecord, Said, build_history, cached_merge
+from .history import History, RoundRecord, Said, build_history, cached_merge, was_asked
 from .indicator_table import IndicatorTable
 from .model import Period, Task
 from .problems import Problem
@@ -131,6 +131,8 @@ class SpanReport(TaskTotals[SpanTask]):
     period: Period  # 2021, 2021-H1 …
     rounds: list[Period]  # every round of the rhythm inside the period
     with_data: list[Period]  # those the ledger has a record of (returns stored)
+    # rounds before the last with data that the office never ran (`history.was_asked`): no data is missing there
+    skipped: list[Period] = field(default_factory=list)
     as_of: date  # the last day of the last round with data
     issued: date
     title: str
@@ -187,19 +189,28 @@ class SpanReport(TaskTotals[SpanTask]):
         )
 
     @property
+    def run(self) -> list[Period]:
+        """The rounds inside the span the office ran or has still to run: all but those it skipped."""
+        return [p for p in self.rounds if p not in self.skipped]
+
+    @property
     def complete(self) -> bool:
-        """Whether every round inside the span has data (a year asked for in June is not)."""
-        return self.with_data == self.rounds
+        """Whether every round inside the span has data, but those the office never ran (a year asked for in June
+        is not)."""
+        return self.with_data == self.run
 
     def coverage_text(self) -> str:
-        """Which rounds the figures rest on, said beside them so a partial year never reads as a whole one."""
+        """Which rounds the figures rest on, said beside them so a partial year never reads as a whole one, and
+        which rounds the office never ran."""
         if not self.with_data:
             return f"{self.heading}尚无报送数据"
         first, last = self.with_data[0], self.with_data[-1]
         span = chinese(first) if first == last else f"{chinese(first)}至{chinese(last)}"
         text = f"本报告汇总{span}共{chinese(len(self.with_data), '期')}调度数据"
-        if not self.complete:
-            text += f"（{self.heading}共{chinese(len(self.rounds), '期')}，其余各期尚无报送数据）"
+        said = [f"{'、'.join(_runs(self.skipped))}未开展调度"] if self.skipped else []
+        said += [] if self.complete else ["其余各期尚无报送数据"]
+        if said:
+            text += f"（{self.heading}共{chinese(len(self.rounds), '期')}，{'，'.join(said)}）"
         return text + "。"
 
     def summary(self) -> dict:
@@ -210,6 +221,7 @@ class SpanReport(TaskTotals[SpanTask]):
             "report_date": self.issued.isoformat(),
             "rounds": [str(p) for p in self.rounds],
             "rounds_with_data": [str(p) for p in self.with_data],
+            "rounds_skipped": [str(p) for p in self.skipped],
             "tasks": len(self.tasks),
             "done": self.done,
             "completion": round(self.completion, 4),
@@ -245,6 +257,17 @@ class SpanReport(TaskTotals[SpanTask]):
                 for u in self.units
             ],
         }
+
+
+def _runs(periods: list[Period]) -> list[str]:
+    """Consecutive rounds said as one stretch, a week without its days: "2021年第1周至第9周", not nine names."""
+    stretches: list[list[Period]] = []
+    for p in periods:
+        if stretches and stretches[-1][-1].next() == p:
+            stretches[-1].append(p)
+        else:
+            stretches.append([p])
+    return [f"{s[0].year}年{s[0].short_label}" + (f"至{s[-1].short_label}" if s[1:] else "") for s in stretches]
 
 
 def span_tasks(ws: Workspace, rounds: list[Period], history: History) -> list[Task]:
@@ -320,6 +343,7 @@ def build_span_report(
         period=period,
         rounds=rounds,
         with_data=[r.period for r in records],
+        skipped=[p for p in rounds if last and p < last.period and str(p) not in history.keys and not was_asked(ws, p)],
         as_of=as_of,
         issued=issued_on,
         notes=notes,

@@ -237,7 +237,7 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         ["未完成", len(report.tasks) - report.done],
         ["其中：逾期未完成", len(report.overdue_tasks)],
         *([LIGHT_NAMES[light], report.counts[light]] for light in LIGHTS),
-        ["调度期数（有数据/应有）", f"{len(report.with_data)}/{len(report.rounds)}"],
+        ["调度期数（有数据/应有）", f"{len(report.with_data)}/{len(report.run)}"],
         ["牵头任务的单位", len(led_units(report))],
         ["各期均按时报送的单位", sum(u.on_time == u.rounds_due for u in due)],
         ["有未报送的单位", sum(bool(u.missing) for u in due)],

@@ -130,6 +130,11 @@ def test_a_week_the_office_never_sent_is_no_round_every_unit_missed(tmp_path):
     ws = load_workspace(root)
     year = open_round(ws, "2021").status()
     assert year["rounds_with_data"] == ["2021-W23", "2021-W26"]
+    assert year["rounds_skipped"] == [f"2021-W{w:02d}" for w in (*range(1, 23), 24, 25)]
+    report = open_round(ws, "2021").report(issued=date(2021, 7, 10))
+    assert "（2021年全年共52期，2021年第1周至第22周、2021年第24周至第25周未开展调度，其余各期尚无报送数据）" in (
+        report.coverage_text()
+    )
     finance = next(u for u in year["units"] if u["unit"] == FINANCE)
     assert (finance["rounds_due"], finance["returned"], finance["missing"]) == (2, 2, 0)
     assert open_round(ws, "2021-06").status()["rounds_with_data"] == ["2021-W23"]

@@ -100,8 +100,8 @@ def test_the_year_counts_a_task_finished_in_march_and_each_units_reporting_recor
         ("2021-05", 1, 3),
     ]
     assert (
-        report.coverage_text()
-        == "本报告汇总2021年3月至2021年5月共3期调度数据（2021年全年共12期，其余各期尚无报送数据）。"
+        report.coverage_text() == "本报告汇总2021年3月至2021年5月共3期调度数据"
+        "（2021年全年共12期，2021年1月至2月未开展调度，其余各期尚无报送数据）。"
     )
 
 
@@ -544,3 +544,26 @@ def test_a_title_of_two_lines_breaks_after_the_period_it_names(year):
     _, quarter = open_round(ws, "2021-Q2").publish(issued=ISSUED)
     lines = title(next(p for p in quarter if p.suffix == ".docx")).split("\n")
     assert lines == ["关于2021年第二季度", "重点任务推进情况的通报"]
+
+
+def test_a_round_the_office_never_ran_leaves_the_year_whole_and_is_named(tmp_path):
+    """A quarterly ledger that ran no round in the third quarter (never rendered, never mailed): nobody was asked,
+    so the year with the fourth quarter's data is whole — 年末, every round it ran counted — and says which
+    round was not run instead of "其余各期尚无报送数据"."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    for quarter in ("2021-Q1", "2021-Q2", "2021-Q4"):
+        ws = load_workspace(root)
+        opened = open_round(ws, quarter)
+        outbox = opened.render([FINANCE]).outbox
+        filled = {"T-2": {"完成状态": "序时推进", "本季度进展": f"{quarter}进展"}}
+        returned = fill_return(outbox / f"{FINANCE}.xlsx", tmp_path / quarter / f"{FINANCE}.xlsx", filled)
+        collect_returns(ws.paths, opened.period, [returned], received=on(opened.due))
+    report, paths = open_round(load_workspace(root), "2021").publish(issued=date(2022, 1, 20))
+    assert report.complete and [str(p) for p in report.skipped] == ["2021-Q3"]
+    assert report.coverage_text() == (
+        "本报告汇总2021年第一季度至2021年第四季度共3期调度数据（2021年全年共4期，2021年第三季度未开展调度）。"
+    )
+    sheet = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"))["概况"]
+    assert next(row for row in sheet.iter_rows(values_only=True) if row[0] == "调度期数（有数据/应有）")[1] == "3/3"
