@@ -40,7 +40,7 @@ from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
-RECORD_FORMAT = "11"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "12"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
@@ -163,12 +163,24 @@ class History:
         """The round and the value a unit last reported on an indicator, before this round."""
         return self.indicator_values.get((indicator_id, unit))
 
-    def succeed(self, succession: Mapping[str, str]) -> None:
+    def succeed(self, succession: Mapping[str, str], tasks: Iterable[Task] = ()) -> None:
         """Carry what old units said over to their successors (renamed or merged, 机构改革), so the successor is
         prefilled with the old unit's last answers. Where both said something on a task, the successor's own
-        words stand, field by field (its empty support row never blanks the old lead's answer)."""
+        words stand, field by field (its empty support row never blanks the old lead's answer). Co-leads of a
+        task (in `tasks`, the list before the change) that one unit now stands for finished it only if each had:
+        else the successor carries the status of one that had not, and no 已完成 to prefill, so the task stays
+        open until the successor says it is done."""
         if not succession:
             return
+        unfinished: dict[tuple[str, str], str] = {}
+        for task in tasks:
+            leads: dict[str, list[str]] = {}
+            for unit in task.lead_units:
+                leads.setdefault(succession.get(unit, unit), []).append(unit)
+            for successor, group in leads.items():
+                said = [self.last_status(task.id, u) for u in group]
+                if len(group) > 1 and any(s != DONE_STATUS for s in said):
+                    unfinished[task.id, successor] = next(s for s in said if s != DONE_STATUS)
 
         def moved(found: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
             kept = {(t, u): v for (t, u), v in found.items() if u not in succession}
@@ -181,6 +193,10 @@ class History:
         self.answers, self.statuses = moved(self.answers), moved(self.statuses)
         self.progress, self.completed_on = moved(self.progress), moved(self.completed_on)
         self.indicator_values = moved(self.indicator_values)
+        for key, status in unfinished.items():
+            self.statuses[key] = status
+            if self.answers.get(key, {}).get("完成状态") == DONE_STATUS:
+                self.answers[key] = {k: v for k, v in self.answers[key].items() if k != "完成状态"}
 
     def is_closed(self, task: Task) -> bool:
         return task.id in self.closed
@@ -371,7 +387,8 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
     for i in range(start, len(rounds)):
         if progress:
             progress("history", i, len(rounds))
-        history.succeed(successors(changes, rounds[i], after=rounds[i - 1] if i else None))
+        succession = successors(changes, rounds[i], after=rounds[i - 1] if i else None)
+        history.succeed(succession, round_tasks(ws.paths, rounds[i - 1], ws.tasks) if succession and i else ())
         tasks = round_tasks(ws.paths, rounds[i], ws.tasks)
         result, written = cached_merge(ws, rounds[i], tasks, jobs=jobs)
         (history.reused if written is None else history.computed).append(rounds[i])
@@ -385,7 +402,8 @@ def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Pro
         )
         write_aside(path, json.dumps(history.state(), ensure_ascii=False).encode())  # last: it marks the pair whole
     if rounds:  # units renamed or merged after the last round folded in, from `period` or earlier
-        history.succeed(successors(changes, period, after=rounds[-1]))
+        succession = successors(changes, period, after=rounds[-1])
+        history.succeed(succession, round_tasks(ws.paths, rounds[-1], ws.tasks) if succession else ())
     history.succession = successors(changes, period)
     for task_id, closed_in in kept_closed(ws, period, history).items():  # the round went out without them
         history.closed |= {task_id}

@@ -449,3 +449,40 @@ def test_names_written_to_the_units_file_stay_text(ledger):
     ]
     assert written == [("示范区税务总局", "s"), ("=示范区国税局、示范区税务局", "s")]
     assert load_workspace(ledger).registry.lookup("=示范区国税局") == "示范区税务总局"
+
+
+def test_co_leads_merged_into_one_leave_their_task_open_until_it_says_done(tmp_path):
+    """T-5 and T-6 are led by 财政局 and 税务局 together: in June 财政局 finished its part of T-5 and 税务局 not,
+    and 税务局 finished its part of T-6 while 财政局 said nothing. 税务局 is merged into 财政局 from July: neither
+    task is done, so July asks 财政局 both without 已完成 prefilled, and a July without 财政局's return closes
+    neither."""
+    rows = [
+        ["5", "推进预算一体化。", "年底前", "区财政局、区税务局", ""],
+        ["6", "推进票据电子化。", "年底前", "区财政局、区税务局", ""],
+        ["7", "开展扬尘污染专项整治。", "年底前", "市生态环境局示范分局", ""],
+    ]
+    root = make_workspace(tmp_path / "ws", [HEADER, *rows])
+    typed = {
+        FINANCE: {"T-5": {"完成状态": "已完成", "本月进展": "本局部分已完成"}},
+        TAX: {"T-5": {"完成状态": "序时推进"}, "T-6": {"完成状态": "已完成", "本月进展": "本局部分已完成"}},
+    }
+
+    def returned(period, units):
+        typed[ENV] = {"T-7": {"完成状态": "序时推进", "本月进展": f"{period}整治工地"}}
+        outbox = render(root, period).outbox
+        files = [fill_return(outbox / f"{u}.xlsx", tmp_path / period / f"{u}.xlsx", typed[u]) for u in units]
+        collect_returns(load_workspace(root).paths, Period.parse(period), files, received=received(period))
+        return outbox
+
+    returned("2021-06", typed)
+    merged = cli(root, "units", "merge", TAX, "--into", FINANCE, "--from", "2021-07")
+    assert merged.exit_code == 0, merged.output
+    book = openpyxl.load_workbook(returned("2021-07", [ENV]) / f"{FINANCE}.xlsx")  # 财政局 sends nothing
+    header = [c.value for c in book["牵头任务"][2]]
+    prefilled = {
+        r[0]: r[header.index("完成状态")] for r in book["牵头任务"].iter_rows(min_row=3, values_only=True) if r[0]
+    }
+    assert prefilled == {"T-5": None, "T-6": None}
+    august = open_round(load_workspace(root), "2021-08").history
+    assert august.closed == frozenset()
+    assert august.previous_status == {"T-5": "未报送", "T-6": "未报送", "T-7": "序时推进"}
