@@ -273,6 +273,7 @@ def test_a_late_reject_keeps_the_later_rounds_built_on_it_and_reopens_from_the_n
     after = status(root, "2021-05")
     assert (after["done"], after["lights"]) == (before["done"], before["lights"])
     assert status(root, "2021-04")["units"]["redo"] == [FINANCE]
+    assert status(root, "2021-H1")["done_in"] == {"T-1": "2021-04"}  # the year's view rests on May as sent
     assert open_round(load_workspace(root), may).render().files  # what May was sent with stands: no revision asked
     opened = open_round(load_workspace(root), june)
     assert not opened.history.is_closed(opened.tasks[0])  # reopened from the first round rendered after the 退回
