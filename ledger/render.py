@@ -509,6 +509,7 @@ def instructions_text(
     unit: str,
     plans: list[_SheetPlan],
     *,
+    due: date,
     prefilled: bool,
     labels: dict[str, list[str]],
     indicators: int = 0,
@@ -527,7 +528,7 @@ def instructions_text(
         period=str(period),
         period_label=period.label,
         this_round=period.this_round,
-        return_deadline=chinese_date(round_due(ws.config, ws.paths, period)),
+        return_deadline=chinese_date(due),
         office=office,
         lead_count=len(lead.tasks) if lead else 0,
         support_count=len(support.tasks) if support else 0,
@@ -557,6 +558,7 @@ class _Run:
     unit_groups: dict[str, list[str]]  # the registry's groups (所属分组), written as the group when whole
     support_groups: SupportGroups
     indicators: dict[str, list[Indicator]]  # unit -> the indicators it reports on (leads or supports)
+    due: date  # the round's due date, asked once (it may read the round's record)
     rows: dict[str, TaskRow] = field(default_factory=dict)  # per process: each task row computed once
 
 
@@ -595,7 +597,9 @@ def _render_unit(run: _Run, unit: str) -> RenderedFile:
     workbook = UnitWorkbook(run, unit)
     for task in (*lead, *support):
         labels.update(workbook.row(task).labels)
-    text = instructions_text(ws, period, unit, plans, prefilled=prefilled, labels=labels, indicators=len(indicators))
+    text = instructions_text(
+        ws, period, unit, plans, due=run.due, prefilled=prefilled, labels=labels, indicators=len(indicators)
+    )
     path = workbook.write(path, plans, text, indicators)
     return RenderedFile(
         unit=unit,
@@ -656,6 +660,7 @@ def render_period(
         unit_groups=ws.registry.groups,
         support_groups=SupportGroups(listed),
         indicators=reporting,
+        due=round_due(ws.config, paths, period),
     )
     # Everything alive now (the workspace, the row cache to come) lives for the whole run: keep the cyclic
     # collector from rescanning it after every workbook, which costs a quarter of the time on 1,000 units.

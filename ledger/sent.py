@@ -170,8 +170,7 @@ def fixed_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
     """The round's record once the round is fixed (`is_fixed`): what it was built on and told its units, which
     a later change of an earlier round or of the rhythm leaves as it was; None before (a render may still
     replace it) or without a record."""
-    sent = read_sent(paths, period)
-    return sent if sent is not None and is_fixed(paths, period) else None
+    return read_sent(paths, period) if is_fixed(paths, period) else None
 
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:
