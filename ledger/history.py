@@ -358,6 +358,22 @@ def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     return rounds
 
 
+def last_run(ws: Workspace) -> Period | None:
+    """The latest round of the ledger's rhythm the office ran: rendered, mailed or stored a return of. A round
+    before it that was never asked was skipped, not still to come."""
+    paths, kind = ws.paths, ws.config.rhythm.round
+    found = []
+    for folder in (paths.returns_folder, paths.sent_folder, paths.send_logs):
+        for path in folder.iterdir() if folder.is_dir() else ():
+            try:
+                period = Period.parse(path.name.removesuffix(".jsonl"))
+            except ValueError:
+                continue
+            if period.kind == kind:
+                found.append(period)
+    return max(found, default=None)
+
+
 def was_asked(ws: Workspace, period: Period) -> bool:
     """Whether the office ran the round: rendered it, mailed it or stored a return of it. A round it never ran (a
     holiday week skipped) asked nobody: no unit missed it, and a year without it is whole."""
