@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1161,12 +1161,11 @@ def returns_reject(workspace: Path | None, period: Period, file: str, why: str) 
     ws = load_valid_workspace(workspace, period)
     try:
         from .returns import reject_return
-        from .schedule import resubmit_due
 
         correction = reject_return(ws, period, file, why)
     except ProblemError as exc:
         raise fail(exc) from exc
-    by = resubmit_due(ws.config, datetime.fromisoformat(correction.at).date())  # `at` is in office time
+    by = date.fromisoformat(correction.resubmit_by)
     echo(f"已退回：{file}（原因：{correction.why}）。文件仍保存在 {ws.paths.returns(period)}，不计入汇总。")
     echo(
         f"用 ledger remind --period {period} 通知该单位（附原表）；{chinese(by)}前重新报送的，仍按首次报送的时间"

@@ -242,6 +242,7 @@ class ReturnInfo:
     saved_at: str = ""  # the workbook's own last-saved time, when plausible (it decides which return is latest)
     why: str = ""  # why it was withdrawn or sent back
     rejected_at: str = ""  # when it was sent back to its unit (退回重报), office time
+    resubmit_by: str = ""  # the last day the 退回 gave to send again keeping the first time (ISO; "": the rule's)
 
 
 @dataclass(kw_only=True)

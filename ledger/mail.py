@@ -49,7 +49,7 @@ from .paths import safe_filename
 from .problems import ERROR
 from .records import append_record, read_records, write_aside
 from .report import awaiting_redo, sent_back_returns
-from .schedule import resubmit_due, round_due
+from .schedule import resubmit_by, round_due
 from .templating import filled
 from .wording import chinese, chinese_date
 from .workspace import Workspace
@@ -246,7 +246,7 @@ def reminder_messages(ws: Workspace, manifest: Manifest, merged: MergeResult) ->
 
 
 def _sent_back_message(ws: Workspace, period: Period, unit: str, recipients: list[str], back: ReturnInfo) -> Outgoing:
-    """退回重报: the reason, the day to send again by (`schedule.resubmit_due`) and the unit's own file, to correct."""
+    """退回重报: the reason, the day to send again by (`schedule.resubmit_by`) and the unit's own file, to correct."""
     config = ws.config
     rejected_on = local_date(back.rejected_at, config)
     path = ws.paths.returns(period) / back.file
@@ -256,7 +256,7 @@ def _sent_back_message(ws: Workspace, period: Period, unit: str, recipients: lis
         "why": back.why,
         "received": chinese(local_time(datetime.fromisoformat(back.received_at), config)),
         "rejected_on": chinese_date(rejected_on),
-        "resubmit_by": chinese_date(resubmit_due(config, rejected_on)),
+        "resubmit_by": chinese_date(resubmit_by(config, rejected_on, back.resubmit_by)),
     }
     body = _render(ws, "reject_body.txt.j2", **values)
     key = f"reminder|{period}|{unit}|{hashlib.sha256(body.encode()).hexdigest()[:16]}"

@@ -91,6 +91,7 @@ def _info(
         saved_at=saved_at,
         why=stored.why,
         rejected_at=stored.rejected_at,
+        resubmit_by=stored.resubmit_by,
     )
 
 

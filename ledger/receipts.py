@@ -41,6 +41,7 @@ class Correction:
     why: str = ""  # withdraw, reject: the reason
     received_at: str = ""  # set-received: the time it really arrived
     unit: str = ""  # assign: the unit it came from; accept: the unit it was accepted for
+    resubmit_by: str = ""  # reject: the last day to send again keeping the first time, as the unit was told (ISO)
 
 
 @dataclass(kw_only=True)
@@ -54,6 +55,7 @@ class StoredReturn:
     withdrawn: bool = False
     rejected: bool = False  # sent back to its unit to correct (ledger returns reject)
     rejected_at: str = ""  # when it was sent back, office time
+    resubmit_by: str = ""  # the window the 退回 gave (ISO; "" when recorded before windows were)
     why: str = ""  # why it was withdrawn or sent back
     assigned_unit: str = ""
     accepted: bool = False
@@ -146,6 +148,7 @@ def stored_returns(paths: WorkspacePaths, period: Period, zone: tzinfo) -> list[
             item.withdrawn, item.rejected = c.action == "withdraw", c.action == "reject"
             item.why = c.why if c.action != "restore" else ""
             item.rejected_at = c.at if c.action == "reject" else ""
+            item.resubmit_by = c.resubmit_by if c.action == "reject" else ""
         elif c.action == "set-received":
             item.receipt = replace(item.receipt, received_at=c.received_at, received_how="corrected")
         elif c.action == "assign":

@@ -26,7 +26,7 @@ from .indicators import indicators_by_unit
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
-from .schedule import resubmit_due, round_due
+from .schedule import resubmit_by, round_due
 from .sent import new_tasks, removed_tasks
 from .statuses import (
     CANCELLED_STATUS,
@@ -856,12 +856,15 @@ def awaiting_redo(sent_back: list[ReturnInfo], merged: ReturnInfo | None, config
 
 def judged_received(info: ReturnInfo, sent_back: list[ReturnInfo], config: Config) -> datetime:
     """The received time a return's lateness is judged by: its own; or, when it came after a return of its unit
-    was sent back (退回重报) and no later than `resubmit_due` of that 退回, the first submission's (through every
-    退回 in between). `sent_back`: the unit's returns sent back in the round, earliest received first."""
+    was sent back (退回重报) and no later than the window of that 退回 (`schedule.resubmit_by`), the first
+    submission's (through every 退回 in between). `sent_back`: the unit's returns sent back in the round,
+    earliest received first."""
     own = _moment(info.received_at, config)
     for earlier in sent_back:
         first = _moment(earlier.received_at, config)
-        if first < own and own.date() <= resubmit_due(config, _moment(earlier.rejected_at, config).date()):
+        if first < own and own.date() <= resubmit_by(
+            config, _moment(earlier.rejected_at, config).date(), earlier.resubmit_by
+        ):
             return judged_received(earlier, sent_back, config)
     return own
 

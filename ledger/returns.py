@@ -24,6 +24,7 @@ from .model import Period
 from .problems import ERROR, Problem, ProblemError
 from .receipts import Action, Correction, StoredReturn, add_correction, stored_returns
 from .records import current_user
+from .schedule import resubmit_due
 from .senders import RememberedSender, office_addresses, remember_sender
 from .wording import STATE_NAMES
 from .workspace import Workspace
@@ -127,7 +128,9 @@ def reject_return(ws: Workspace, period: Period, file: str, why: str, now: datet
     info = next(r for r in merge_period(ws, period).returns if r.file == file)
     if not info.unit:
         raise ReturnsError("returns-reject-no-unit", file=file)
-    return _record(ws, period, file, "reject", now, why=why.strip())
+    now = now or office_now(ws.config)
+    by = resubmit_due(ws.config, now.astimezone(office_zone(ws.config)).date()).isoformat()
+    return _record(ws, period, file, "reject", now, why=why.strip(), resubmit_by=by)
 
 
 def restore_return(ws: Workspace, period: Period, file: str, now: datetime | None = None) -> Correction:

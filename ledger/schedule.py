@@ -81,6 +81,12 @@ def resubmit_due(config: Config, rejected_on: date) -> date:
     return add_working_days(rejected_on, config.resubmit_days, config.calendar)
 
 
+def resubmit_by(config: Config, rejected_on: date, recorded: str) -> date:
+    """The window of one 退回: the day recorded with it (as the unit was told; a `resubmit_days` changed later
+    moves no past 退回), else `resubmit_due` of its day."""
+    return _iso_date(recorded) or resubmit_due(config, rejected_on)
+
+
 def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, why: str) -> DueChange:
     """Record a new due date for one round. Raises ProblemError for an unreadable date, a date before the round
     began (a slip of the month that would make every return late) or a missing reason."""

@@ -201,6 +201,19 @@ def test_resubmit_days_is_the_offices_and_counts_working_days(ledger, tmp_path):
     assert status(root)["units"]["late"] == [TAX]
 
 
+def test_the_window_of_a_reject_is_the_one_the_unit_was_given(ledger, tmp_path):
+    """The 退回 told 财政局 to send again by Monday 9 August (three working days); in the autumn the office gives one
+    day from then on. July's resubmission on the Monday stays on time: the window is recorded with the 退回."""
+    root, first = ledger
+    reject_return(load_workspace(root), JULY, first[FINANCE], WHY[FINANCE], now=at(2021, 8, 4, 10))
+    [back] = read_records(load_workspace(root).paths.corrections(JULY)).records
+    assert back["resubmit_by"] == "2021-08-09"
+    send(root, JULY, FINANCE, at(2021, 8, 9, 15), tmp_path, "财政局重报.xlsx")
+    config = root / "ledger.toml"
+    config.write_text(config.read_text("utf-8").replace("year = 2021", "year = 2021\nresubmit_days = 1", 1), "utf-8")
+    assert FINANCE not in status(root)["units"]["late"]
+
+
 def refused(call):
     """The code of the catalogued problem a correction is refused with."""
     with pytest.raises(ProblemError) as caught:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,10 +245,9 @@ def accept(job: Job) -> Outcome:
 
 def reject(job: Job) -> Outcome:
     from ..returns import reject_return
-    from ..schedule import resubmit_due
 
     correction = reject_return(job.valid_ws, job.round.period, job.param("file"), job.param("why"))
-    by = resubmit_due(job.valid_ws.config, datetime.fromisoformat(correction.at).date())  # `at` is in office time
+    by = date.fromisoformat(correction.resubmit_by)
     return Outcome(
         message=f"已退回：{job.param('file')}（原因：{correction.why}）。文件仍原样保存，不计入汇总。"
         f"点“预览催报”通知该单位（附原表）；{chinese(by)}前重新报送的，仍按首次报送的时间认定是否按时。"
