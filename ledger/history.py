@@ -34,7 +34,7 @@ from .problems import ERROR
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
-from .sent import fixed_sent
+from .sent import fixed_sent, ran_rounds
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
@@ -350,35 +350,8 @@ def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
             stored.append(found)
     if not stored:
         return []
-    rounds, current, last = [], min(stored), max(stored)
-    while current <= last:
-        if was_asked(ws, current):
-            rounds.append(current)
-        current = current.next()
-    return rounds
-
-
-def last_run(ws: Workspace) -> Period | None:
-    """The latest round of the ledger's rhythm the office ran: rendered, mailed or stored a return of. A round
-    before it that was never asked was skipped, not still to come."""
-    paths, kind = ws.paths, ws.config.rhythm.round
-    found = []
-    for folder in (paths.returns_folder, paths.sent_folder, paths.send_logs):
-        for path in folder.iterdir() if folder.is_dir() else ():
-            try:
-                period = Period.parse(path.name.removesuffix(".jsonl"))
-            except ValueError:
-                continue
-            if period.kind == kind:
-                found.append(period)
-    return max(found, default=None)
-
-
-def was_asked(ws: Workspace, period: Period) -> bool:
-    """Whether the office ran the round: rendered it, mailed it or stored a return of it. A round it never ran (a
-    holiday week skipped) asked nobody: no unit missed it, and a year without it is whole."""
-    paths = ws.paths
-    return paths.returns(period).is_dir() or paths.sent(period).is_file() or paths.send_log(period).is_file()
+    first, last = min(stored), max(stored)
+    return [p for p in ran_rounds(ws.paths, kind) if first <= p <= last]
 
 
 def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Progress | None = None) -> History:

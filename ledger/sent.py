@@ -166,6 +166,18 @@ def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> li
     return sent.tasks if sent is not None else current
 
 
+def ran_rounds(paths: WorkspacePaths, kind: str) -> list[Period]:
+    """The rounds of the rhythm `kind` the office ran, in order: rendered (a record of what was sent), mailed (a
+    send log) or with returns stored. A round before the latest of them that is not one was skipped (a holiday
+    week): nobody was asked."""
+    found: set[Period] = set()
+    for folder in (paths.sent_folder, paths.returns_folder, paths.send_logs):
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if (period := Period.named(path.name.removesuffix(".jsonl"))) is not None:
+                found.add(period)
+    return sorted(p for p in found if p.kind == kind)
+
+
 def fixed_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
     """The round's record once the round is fixed (`is_fixed`): what it was built on and told its units, which
     a later change of an earlier round or of the rhythm leaves as it was; None before (a render may still

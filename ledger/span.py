@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from .config import DONE_STATUS
-from .history import History, RoundRecord, Said, build_history, cached_merge, last_run, was_asked
+from .history import History, RoundRecord, Said, build_history, cached_merge
 from .indicator_table import IndicatorTable
 from .model import Period, Task
 from .problems import Problem
@@ -34,6 +34,7 @@ from .report import (
     status_text,
 )
 from .schedule import round_due
+from .sent import ran_rounds
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
 from .unit_changes import succeed_units
@@ -131,8 +132,7 @@ class SpanReport(TaskTotals[SpanTask]):
     period: Period  # 2021, 2021-H1 …
     rounds: list[Period]  # every round of the rhythm inside the period
     with_data: list[Period]  # those the ledger has a record of (returns stored)
-    # rounds before the latest the office ran (`history.last_run`) that it never ran (`history.was_asked`): no
-    # data is missing there
+    # rounds before the latest the office ran that it never ran (`sent.ran_rounds`): no data is missing there
     skipped: list[Period] = field(default_factory=list)
     as_of: date  # the last day of the last round with data
     issued: date
@@ -294,7 +294,7 @@ def build_span_report(
     (default: `span_tasks`)."""
     config = ws.config
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
-    latest = last_run(ws)  # a round before it that nobody was asked was skipped, not still to come
+    ran = ran_rounds(ws.paths, config.rhythm.round)  # a round before the latest not among them was skipped
     last: RoundRecord | None = records[-1] if records else None
     as_of = last.period.end if last else period.start
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
@@ -345,7 +345,7 @@ def build_span_report(
         period=period,
         rounds=rounds,
         with_data=[r.period for r in records],
-        skipped=[p for p in rounds if latest and p < latest and str(p) not in history.keys and not was_asked(ws, p)],
+        skipped=[p for p in rounds if ran and p < ran[-1] and p not in ran],
         as_of=as_of,
         issued=issued_on,
         notes=notes,

@@ -40,7 +40,7 @@ from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import append_record, current_user, read_records
 from .schedule import period_kind_error
-from .sent import is_fixed, sent_periods, sent_tasks
+from .sent import is_fixed, ran_rounds, sent_periods, sent_tasks
 from .unit_changes import read_unit_changes, succeed_units, successors
 from .workspace import Workspace
 
@@ -218,12 +218,7 @@ def first_open_round(ws: Workspace) -> Period:
     """The first round nothing of which has been sent or collected: after the latest fixed round; else the
     first round rendered; else the round holding today."""
     paths, kind = ws.paths, ws.config.rhythm.round
-    known: set[Period] = set(sent_periods(paths))
-    for folder in (paths.returns_folder, paths.send_logs):
-        for path in folder.iterdir() if folder.is_dir() else ():
-            if (found := Period.named(path.name.removesuffix(".jsonl"))) is not None:
-                known.add(found)
-    rounds = sorted(p for p in known if p.kind == kind)
+    rounds = ran_rounds(paths, kind)
     fixed = [p for p in rounds if is_fixed(paths, p)]
     if fixed:
         return fixed[-1].next()
