@@ -198,7 +198,7 @@ class SpanReport(TaskTotals[SpanTask]):
     def complete(self) -> bool:
         """Whether every round inside the span has data, but those the office never ran (a year asked for in June
         is not)."""
-        return self.with_data == self.run
+        return bool(self.with_data) and self.with_data == self.run
 
     def coverage_text(self) -> str:
         """Which rounds the figures rest on, said beside them so a partial year never reads as a whole one, and

@@ -562,6 +562,7 @@ def test_a_round_the_office_never_ran_leaves_the_year_whole_and_is_named(tmp_pat
         collect_returns(ws.paths, opened.period, [returned], received=on(opened.due))
     report, paths = open_round(load_workspace(root), "2021").publish(issued=date(2022, 1, 20))
     assert report.complete and [str(p) for p in report.skipped] == ["2021-Q3"]
+    assert not open_round(load_workspace(root), "2020").report().complete  # never run, and no data: no year-end
     assert report.coverage_text() == (
         "本报告汇总2021年第一季度至2021年第四季度共3期调度数据（2021年全年共4期，2021年第三季度未开展调度）。"
     )
