@@ -1364,7 +1364,7 @@ def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **
     """Record one task change and say what it did and what follows."""
     from .task_changes import change_task, what_follows
 
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, options.get("start"))  # a --from years away is said, as --period is
     try:
         change = change_task(ws, kind, task_id, why, **options)
     except ProblemError as exc:  # an unknown unit is one of reassign's --lead or --support

@@ -236,6 +236,14 @@ def test_a_task_finished_by_its_former_lead_stays_finished(ledger, tmp_path):
     assert (line.status, line.carried, line.light) == ("已完成", True, "green")
 
 
+def test_a_change_from_a_round_years_away_is_said_as_the_commands_periods_are(ledger):
+    """2030-01 typed for 2022-01: the change would never apply in the ledger's years; the command says so as
+    `status --period 2030-01` would, beside what it recorded."""
+    result = cli(ledger, "tasks", "close", "T-1", "--from", "2030-01", "--why", "经验收，同意销号")
+    assert result.exit_code == 0, result.output
+    assert "period-far" in result.output and "2030年1月" in result.output
+
+
 def test_changes_that_do_not_fit_the_task_are_refused_and_nothing_is_recorded(ledger, tmp_path):
     rounds_sent(ledger, tmp_path, "2021-04")
     ws = load_workspace(ledger)
