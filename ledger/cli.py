@@ -1290,7 +1290,7 @@ def _changed(change: UnitChange, verb: str) -> None:
 @from_option
 @why_option
 def units_rename(workspace: Path | None, old: str, new: str, start: Period, why: str) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, start)
     from .reorganise import rename_unit
 
     try:
@@ -1309,7 +1309,7 @@ def units_rename(workspace: Path | None, old: str, new: str, start: Period, why:
 @from_option
 @why_option
 def units_merge(workspace: Path | None, olds: tuple[str, ...], new: str, start: Period, why: str) -> None:
-    ws = load_valid_workspace(workspace)
+    ws = load_valid_workspace(workspace, start)
     from .reorganise import merge_units
 
     try:

@@ -350,6 +350,12 @@ def test_a_kill_between_the_units_file_and_its_record_loses_nothing_and_records_
     assert sorted(p.name for p in units.parent.iterdir() if p.is_file()) == ["unit-changes.jsonl", "units.xlsx"]
 
 
+def test_a_change_from_a_round_years_before_the_ledger_is_said(ledger):
+    """2012-07 typed for 2021-07 renames the unit in every round the ledger ever had: said as --period is."""
+    result = cli(ledger, "units", "rename", ENV, NEW_ENV, "--from", "2012-07", "--why", "机构改革方案")
+    assert result.exit_code == 0 and "period-far" in result.output, result.output
+
+
 def test_before_anything_was_sent_a_change_applies_from_the_ledgers_first_round(tmp_path):
     root = make_workspace(tmp_path / "new", [HEADER, *ROWS])
     later = cli(root, "units", "rename", ENV, NEW_ENV, "--from", "2021-02")
