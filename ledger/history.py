@@ -242,8 +242,6 @@ class History:
         for value in result.indicator_values:
             self.indicator_values[(value.indicator_id, value.unit)] = (str(period), value)
         closed_then = self.closed | frozenset(kept or ())
-        for task_id, closed_in in (kept or {}).items():  # the round it was finished in, as the round was sent
-            self.closed_in.setdefault(task_id, closed_in)
         status = round_statuses(tasks, this_round, closed_then, allowed)
         asked = [t for t in tasks if t.id not in closed_then and t.lifecycle is None]
         expected = dict.fromkeys(u for t in asked for u in (*t.lead_units, *t.support_units))

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from .config import DONE_STATUS
-from .history import History, RoundRecord, Said, build_history, cached_merge
+from .history import History, RoundRecord, Said, build_history, cached_merge, kept_closed
 from .indicator_table import IndicatorTable
 from .model import Period, Task
 from .problems import Problem
@@ -296,6 +296,7 @@ def build_span_report(
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
     ran = ran_rounds(ws.paths, config.rhythm.round)  # a round before the latest not among them was skipped
     last: RoundRecord | None = records[-1] if records else None
+    kept_done = kept_closed(ws, last.period, history) if last else {}  # 已完成 in the last round as it was sent
     as_of = last.period.end if last else period.start
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     lines = []
@@ -314,7 +315,8 @@ def build_span_report(
             continue
         status = last.status.get(task.id, NOT_REPORTED) if last else NOT_REPORTED
         light, _, overdue, _ = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
-        done_in = done_round(task, history)  # 销号: done from the round the office's close names
+        # 销号: done from the round the office's close names; a task the last round kept as sent: the round it had
+        done_in = done_round(task, history) or (Period.parse(kept_done[task.id]) if kept_done.get(task.id) else None)
         # the leads' own words; for a task reassigned after its former lead said them, that lead's
         leads = [u for u in task.lead_units if (task.id, u) in history.progress] or said_by[task.id]
         typing = [u for u in task.lead_units if (task.id, u) in history.completed_on] or said_by[task.id]

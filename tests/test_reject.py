@@ -290,6 +290,7 @@ def test_a_late_reject_keeps_the_later_rounds_built_on_it_and_reopens_from_the_n
     assert open_round(load_workspace(root), may).render().files  # what May was sent with stands: no revision asked
     opened = open_round(load_workspace(root), june)
     assert not opened.history.is_closed(opened.tasks[0])  # reopened from the first round rendered after the 退回
+    assert "T-1" not in opened.history.closed_in  # not done in April any more, for a close (销号) from June on
     opened.render()
     book = openpyxl.load_workbook(root / "build" / "2021-06" / "outbox" / f"{FINANCE}.xlsx")
     assert [row[0] for row in book["牵头任务"].iter_rows(min_row=3, values_only=True) if row[0]] == ["T-1", "T-3"]
