@@ -34,7 +34,7 @@ from .problems import ERROR
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
-from .sent import fixed_sent, ran_rounds
+from .sent import fixed_basis, ran_rounds
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
 from .task_changes import changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
@@ -407,8 +407,8 @@ def kept_closed(ws: Workspace, period: Period, history: History) -> dict[str, st
     it, as they stand now) no longer closes: a return that finished them sent back (退回重报) or withdrawn after
     the round was sent. The round keeps what it was built on — they stay 已完成 in it, and re-running it gives the
     same figures — and they are asked again from the first round rendered after the change."""
-    sent = fixed_sent(ws.paths, period)
-    return {t: r for t, r in sent.closed.items() if t not in history.closed} if sent is not None else {}
+    basis = fixed_basis(ws.paths, period)
+    return {t: r for t, r in basis.closed.items() if t not in history.closed} if basis is not None else {}
 
 
 def _setup_key(ws: Workspace, period: Period) -> str:

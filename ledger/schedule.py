@@ -19,7 +19,7 @@ from .model import PERIOD_FORMS, Period
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError
 from .records import append_record, read_records
-from .sent import fixed_sent
+from .sent import fixed_basis
 
 RHYTHM_NAMES = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
@@ -50,7 +50,7 @@ def due_changes(paths: WorkspacePaths) -> dict[str, DueChange]:
 
 def round_due(config: Config, paths: WorkspacePaths, period: Period) -> date:
     """The day a round's returns are due: the office's recorded change if any; else, once the round went out, the
-    day its units were told (`sent.fixed_sent`: a `due_day` changed later in the year moves no past round's
+    day its units were told (`sent.fixed_basis`: a `due_day` changed later in the year moves no past round's
     lateness); else the rhythm's day moved to the next working day."""
     recorded = _changed_due(paths, period) or _sent_due(paths, period)
     if recorded is not None:
@@ -64,8 +64,8 @@ def _changed_due(paths: WorkspacePaths, period: Period) -> date | None:
 
 
 def _sent_due(paths: WorkspacePaths, period: Period) -> date | None:
-    sent = fixed_sent(paths, period)
-    return _iso_date(sent.due) if sent is not None else None
+    basis = fixed_basis(paths, period)
+    return _iso_date(basis.due) if basis is not None else None
 
 
 def _iso_date(text: str) -> date | None:

@@ -16,6 +16,7 @@ cancellation) is a warning too, `task-removed`, and the next round's report name
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -178,11 +179,30 @@ def ran_rounds(paths: WorkspacePaths, kind: str) -> list[Period]:
     return sorted(p for p in found if p.kind == kind)
 
 
-def fixed_sent(paths: WorkspacePaths, period: Period) -> SentRound | None:
-    """The round's record once the round is fixed (`is_fixed`): what it was built on and told its units, which
-    a later change of an earlier round or of the rhythm leaves as it was; None before (a render may still
-    replace it) or without a record."""
-    return read_sent(paths, period) if is_fixed(paths, period) else None
+@dataclass(frozen=True, kw_only=True)
+class Basis:
+    """What a round that went out was built on and told its units (`SentRound.closed`, `.due`)."""
+
+    closed: dict[str, str]
+    due: str
+
+
+def fixed_basis(paths: WorkspacePaths, period: Period) -> Basis | None:
+    """What the round was built on once it is fixed (`is_fixed`), which a later change of an earlier round or of
+    the rhythm leaves as it was; None before (a render may still replace the record) or without a record. Read
+    once per version of the record in a process: history, the due date and the report all ask it."""
+    path = paths.sent(period)
+    if not is_fixed(paths, period) or not path.is_file():
+        return None
+    stat = path.stat()
+    return _basis(paths, period, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _basis(paths: WorkspacePaths, period: Period, size: int, modified: int) -> Basis | None:
+    """`fixed_basis` of one version of the record (`size`, `modified`: the file as it stands)."""
+    sent = read_sent(paths, period)
+    return None if sent is None else Basis(closed=sent.closed, due=sent.due)
 
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:
