@@ -17,9 +17,10 @@ from .problems import Problem, cell_name, problem
 from .tables import NOTE, Sheet
 from .units import Resolution, UnitRegistry, resolution_problems
 
-# Read in this order: a bound (≥, 不低于, 以上 / ≤, 不高于, 控制在…以内) says it, else a trend word does.
-_HIGHER_BOUND = re.compile(r"≥|>=|>|＞|不低于|不少于|以上")
-_LOWER_BOUND = re.compile(r"≤|<=|<|＜|不高于|不超过|以内|以下")
+# The first of these a requirement holds says it: a bound (≥, ≧, 不低于, 不小于, 大于, 以上 / ≤, ≦, 不高于, 不大于,
+# 小于, 控制在…以内), or a trend word before any bound ("下降4.5%以上": the 以上 bounds the fall).
+_HIGHER_BOUND = re.compile(r"≥|≧|≮|>=|>|＞|不低于|不少于|不小于|(?<!不)(?:大于|高于|多于)|以上|至少")
+_LOWER_BOUND = re.compile(r"≤|≦|≯|<=|<|＜|不高于|不超过|不大于|不多于|(?<!不)(?:小于|低于|少于)|以内|以下|至多|最多")
 _LOWER_TREND = re.compile(r"下降|降低|减少|压减")
 # An indicator that is itself how much something fell ("能耗下降率", "PM2.5浓度下降幅度"): more is better.
 _DECREASE_RATE = re.compile(r"(?:下降|降低|减少|削减|压减)(?:率|幅度|比例)[）)]?$")
@@ -54,13 +55,14 @@ def direction_of(requirement: str, target: str = "", name: str = "") -> Directio
     text = re.sub(r"\s+", "", requirement) or re.sub(r"\s+", "", target)
     if not _NUMBER.search(text):
         return "qualitative"
-    if _HIGHER_BOUND.search(text):
-        return "higher"
-    if _LOWER_BOUND.search(text):
-        return "lower"
-    if _LOWER_TREND.search(text) and not _DECREASE_RATE.search(re.sub(r"\s+", "", name)):
-        return "lower"
-    return "higher"
+    trend = None if _DECREASE_RATE.search(re.sub(r"\s+", "", name)) else _LOWER_TREND.search(text)
+    found: tuple[tuple[re.Match[str] | None, Direction], ...] = (
+        (_HIGHER_BOUND.search(text), "higher"),
+        (_LOWER_BOUND.search(text), "lower"),
+        (trend, "lower"),
+    )
+    said = [(match.start(), way) for match, way in found if match]
+    return min(said)[1] if said else "higher"
 
 
 def is_binding(text: str) -> bool:

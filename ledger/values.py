@@ -24,7 +24,7 @@ TOO_LARGE = 1e15
 # "5." and ".5" are numbers too: a spreadsheet reads them as 5 and 0.5.
 _NUMBER = r"[-+]?(?:\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)"
 _VALUE = re.compile(
-    rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|>=|<=|>|<|不低于|不少于|不高于|不超过)?"
+    rf"^(?:(?:累计)?(?:完成|实现|达到)了?)?(?P<approx>约|大约|近|超过|超|逾)?(?P<bound>≥|≤|≧|≦|>=|<=|>|<|不低于|不少于|不小于|不高于|不超过|不大于)?"
     rf"(?P<approx2>约)?(?P<number>{_NUMBER})(?P<unit>.*?)(?P<approx3>左右|以上|以下|多)?$"
 )
 # Digits with white space between them: thousands set apart ("1 234 567") are one number, anything else two
@@ -32,7 +32,8 @@ _VALUE = re.compile(
 _SPACED_DIGITS = re.compile(r"\d\s+\d")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:\s\d{3})+(?![\d])")
 _ANOTHER_NUMBER = re.compile(r"(?<![A-Za-zμ])\d")  # m3, m2 are units, not numbers
-_BOUNDS = {">=": "≥", "<=": "≤", "不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", ">": ">", "<": "<"}
+_BOUNDS = {">=": "≥", "≧": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", ">": ">"}
+_BOUNDS |= {"<=": "≤", "≦": "≤", "不高于": "≤", "不超过": "≤", "不大于": "≤", "<": "<"}
 
 
 @dataclass(kw_only=True, frozen=True)

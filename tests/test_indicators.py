@@ -55,6 +55,21 @@ district = "示范区"
         ("下降10%", "lower"),
         ("不高于0.5", "lower"),
         ("控制在35以内", "lower"),
+        # 逆向指标 as Chinese standards write them, and a traditional-character input method's ≦
+        ("≦35", "lower"),
+        ("≯35", "lower"),
+        ("不大于35", "lower"),
+        ("小于0.5", "lower"),
+        ("低于5‰", "lower"),
+        ("最多3", "lower"),
+        ("≧95", "higher"),
+        ("≮95%", "higher"),
+        ("不小于95", "higher"),
+        ("大于60%", "higher"),
+        # the first word that says it counts: the 以上 after it bounds the fall, not the level
+        ("≤1.2，且较2020年下降5%以上", "lower"),
+        ("下降4.5%以上", "lower"),
+        ("≥95；不明显；不降低", "higher"),
         ("制定实施", "qualitative"),
         ("全面实施", "qualitative"),
         ("有效开展", "qualitative"),
@@ -72,6 +87,7 @@ def test_direction_is_read_from_the_requirement(requirement, direction):
         ("PM2.5浓度下降幅度", "下降5%", "higher"),
         ("单位地区生产总值能耗", "下降3%", "lower"),
         ("单位地区生产总值能耗下降率", "≤3", "lower"),
+        ("单位国内生产总值建设用地使用面积下降率", "下降4.5%以上", "higher"),
     ],
 )
 def test_an_indicator_named_as_a_rate_of_decrease_is_better_higher(name, requirement, direction):

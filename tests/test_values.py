@@ -25,6 +25,11 @@ from ledger.values import number_text, read_value, split_unit
         ("3000左右", "亩", 3000, "3000左右 → 约3000亩"),
         ("≥95", "%", 95, "≥95 → ≥95%"),
         ("不低于95%", "%", 95, "不低于95% → ≥95%"),
+        # the bounds as Chinese standards and a traditional-character input method write them
+        ("≦35", "μg/m³", 35, "≦35 → ≤35μg/m³"),
+        ("≧95%", "%", 95, "≧95% → ≥95%"),
+        ("不大于35", "μg/m³", 35, "不大于35 → ≤35μg/m³"),
+        ("不小于95%", "%", 95, "不小于95% → ≥95%"),
         ("3,000", "亩", 3000, "3,000 → 3000亩"),
         ("-2.5", "%", -2.5, "-2.5 → -2.5%"),
         # A bare number is in the indicator's unit, magnitude included: 1500 for 万元 is 1500万元, not 1500元.
