@@ -7,8 +7,9 @@ The one definition every output (merged.xlsx, 汇总台账.xlsx, report.html, �
   never as a ratio.
 - 序时进度 is the share of the target's span elapsed at the round's end, counted in months as offices count it
   (November's end is 11/12 = 91.7% of a year). The span runs from the end of the baseline's year to the end of the
-  target's year; when the indicator has a target for the round's own year, the span is that year. Without a
-  baseline year it runs from the start of the ledger's first year (the earliest round's year).
+  target's year, as 完成率 runs from the baseline (a plan's 2025 target is not started over in 2025); when the
+  indicator has a target for every year (the year before the target's has one too), the span is the target's
+  own year. Without a baseline year it runs from the start of the ledger's first year (the earliest round's year).
 - The light: green when the target is met or 完成率 is at most `yellow_gap` points below 序时进度 (the offices'
   rule: "低于序时进度10~30个百分点…亮黄灯…超过30个百分点…亮红灯"), yellow up to `red_gap`, red beyond it, and red
   for a 约束性 target missed at the end of its year. Qualitative indicators: 已达到 green, 推进中 yellow before the
@@ -84,9 +85,10 @@ def target_of(indicator: Indicator, day: date) -> tuple[int, str] | None:
 
 def schedule_of(indicator: Indicator, target_year: int, day: date, first_year: int | None = None) -> float:
     """序时进度 in percent: months elapsed of the target's span at `day` (see the module's docstring). Without a
-    baseline year the span starts with the ledger's first year (`first_year`), else it is the target's own year."""
+    baseline year the span starts with the ledger's first year (`first_year`), else it is the target's own year,
+    as it is for yearly targets."""
     start = target_year - 1  # the span is the target's own year
-    if target_year != day.year:
+    if start not in indicator.targets:  # not one of yearly targets: the span runs from where 完成率 runs from
         if indicator.baseline_year is not None:
             start = min(indicator.baseline_year, start)
         elif first_year is not None:

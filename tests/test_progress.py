@@ -45,6 +45,20 @@ def test_schedule_counts_months_of_the_span():
     assert schedule_of(PM25, 2025, date(2026, 3, 31)) == 100
 
 
+def test_a_plans_last_year_keeps_the_span_from_the_baseline():
+    """A 2025 target set against 2020 does not start over in 2025: 序时进度 runs on from 2024年12月 (48 of 60
+    months) to 2025年1月 (49 of 60), as 完成率 runs on from the baseline; only a target for every year (the year
+    before has one too) is judged over its own year."""
+    assert schedule_of(PM25, 2025, date(2024, 12, 31)) == 80
+    assert round(schedule_of(PM25, 2025, date(2025, 1, 31)), 1) == 81.7
+    assert summary(PM25, "40", date(2025, 1, 31)) == (
+        50.0, 81.7, "red", "完成率50.0%，低于序时进度（81.7%）31.7个百分点，超过30个百分点"
+    )  # fmt: skip
+    yearly = Indicator(id="ZB-8", document="ZB", number="8", name="城镇污水处理率", unit="%", requirement="≥95",
+                       baseline="90", baseline_year=2020, targets={2021: "≥92", 2022: "≥95"})  # fmt: skip
+    assert schedule_of(yearly, 2022, date(2022, 6, 30)) == 50
+
+
 SITES = Indicator(id="ZB-7", document="ZB", number="7", name="新建充电站", unit="个", requirement="≥1000",
                   targets={2025: "≥1000"})  # fmt: skip
 
