@@ -538,6 +538,34 @@ def test_tasks_extended_and_closed_from_the_page(tmp_path, browser_page):
         stop(process)
 
 
+def test_a_refused_action_says_why_where_its_outcome_shows(tmp_path, browser_page):
+    """延期 clicked without the new date, 接收报送 with no file chosen, or any button of a page left open while the
+    console was restarted (its session gone): the refusal is said in the panel where an action's outcome shows.
+    Before, htmx dropped every 4xx answer and the click seemed to do nothing at all."""
+    from playwright.sync_api import expect
+
+    from ledger.console.trust import Sessions
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        page.goto(f"{base}/tasks?period={JUNE}")
+        first = page.locator("tr[data-task]").first
+        first.locator("summary").click()
+        first.locator("input[name=why]").fill("经区政府同意")
+        first.locator("button[data-action='task-extend']").click()
+        refused = page.locator("#jobs article.job.failed")
+        expect(refused).to_have_count(1)
+        expect(refused).to_contain_text("请把表单填写完整")
+        page.goto(f"{base}/?period={JUNE}")
+        page.locator("button[data-action='collect-files']").click()
+        expect(refused).to_contain_text("请把表单填写完整（或选择文件）后再提交")
+        console.sessions = Sessions()  # the console started again: the page's session is gone
+        page.locator("button[data-action='merge']").click()
+        expect(refused.first).to_contain_text("页面已过期")
+        expect(page.locator("#jobs article.job")).to_have_count(2)  # the refusals only: nothing ran
+    assert not (root / "source" / "task-changes.jsonl").exists()
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

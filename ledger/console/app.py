@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,19 @@ def wrong_host() -> Response:
     return PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
 
 
+def refusal(message: str, status_code: int) -> Response:
+    """An action refused before it started, said as a job that did not run: htmx puts it in the panel where an
+    action's outcome shows (base.html lets 4xx answers through), a form posted without htmx shows it alone."""
+    return HTMLResponse(
+        '<article class="job failed"><header><strong>未执行</strong> <span class="state" data-state="failed">'
+        f'未完成</span></header><p class="message">{escape(message)}</p></article>',
+        status_code=status_code,
+        headers=SECURITY_HEADERS,
+    )
+
+
 def expired() -> Response:
-    return PlainTextResponse("拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", status_code=403)
+    return refusal("拒绝：页面已过期或请求不是从控制台页面发出的，请刷新页面后重试。", 403)
 
 
 def shown_instead(request: Request, period: Period | None) -> str:
@@ -144,7 +156,7 @@ class Console:
         if request.method == "POST" and not same_origin(
             request.headers.get("origin"), request.headers.get("referer"), host
         ):
-            return None, PlainTextResponse("拒绝：请求不是从控制台页面发出的。", status_code=403)
+            return None, refusal("拒绝：请求不是从控制台页面发出的。", 403)
         token = request.cookies.get(SESSION_COOKIE)
         session = self.sessions.get(token)
         if session is None and not self.need_login and page:  # loopback without a password: the OS user's
@@ -368,14 +380,12 @@ class Console:
             return refused or RedirectResponse("/login", status_code=303)
         action = ACTIONS.get(request.path_params["name"])
         if action is None:
-            return PlainTextResponse("没有这项操作。", status_code=404)
+            return refusal("没有这项操作。", 404)
         size = request.headers.get("content-length")
         if size is None or not size.isdigit():
-            return PlainTextResponse("请求不完整。", status_code=411)
+            return refusal("请求不完整。", 411)
         if int(size) > MAX_UPLOAD:
-            return PlainTextResponse(
-                f"文件太大：一次最多上传{MAX_UPLOAD // 1024 // 1024}MB，请分几次上传。", status_code=413
-            )
+            return refusal(f"文件太大：一次最多上传{MAX_UPLOAD // 1024 // 1024}MB，请分几次上传。", 413)
         form = await request.form(max_files=500 if action.uploads else 0, max_fields=50)
         if refused := self.checked(request, session, dict(form)):
             return refused
@@ -388,17 +398,17 @@ class Console:
         uploads = [(name, data) for name, data in uploads if name and data]
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
-            return PlainTextResponse("请把表单填写完整（或选择文件）后再提交。", status_code=422)
+            return refusal("请把表单填写完整（或选择文件）后再提交。", 422)
         staged = self.jobs.staged(str(form.get("preview", "")), action.name) if action.keeps else []
         if action.keeps and not staged:
-            return PlainTextResponse("要保存的文件已不在，请重新上传。", status_code=422)
+            return refusal("要保存的文件已不在，请重新上传。", 422)
         period = None
         if action.round:
             try:
                 period = Period.parse(str(form.get("period", "")))
             except ValueError:
                 found = problem("console-period-missing")
-                return PlainTextResponse(f"{found.message}。{found.hint}", status_code=422)
+                return refusal(f"{found.message}。{found.hint}", 422)
         started = self.jobs.start(action.name, period, params, user=session.user, uploads=uploads, staged=staged)
         state = self.jobs.state(started.id)
         return self.page("job.html", request, session, job=state, period=period)
@@ -408,8 +418,8 @@ class Console:
         if refused:
             return refused
         state = self.jobs.state(request.path_params["id"])
-        if state is None:
-            return PlainTextResponse("没有这项操作。", status_code=404)
+        if state is None:  # a page polling a job of the console before it was started again
+            return refusal("这项操作的进度已无法查看（控制台已重新启动），结果见“操作记录”。", 404)
         period = request.query_params.get("period")
         response = self.page("job.html", request, session, job=state, period=period)
         if state["state"] in ("done", "failed"):
