@@ -25,6 +25,7 @@ _LOWER_TREND = re.compile(r"下降|降低|减少|压减")
 # An indicator that is itself how much something fell ("能耗下降率", "PM2.5浓度下降幅度"): more is better.
 _DECREASE_RATE = re.compile(r"(?:下降|降低|减少|削减|压减)(?:率|幅度|比例)[）)]?$")
 _NUMBER = re.compile(r"\d")
+_NONE = re.compile(r"0+(?:\.0+)?\D*")  # a bare 0 ("0", "0起"): a count to stay at none
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 # Field -> header labels that mean it in an indicator table. 单位 alone is the measurement unit here; the
@@ -50,7 +51,8 @@ HEADER_SCAN_ROWS = 20
 
 def direction_of(requirement: str, target: str = "", name: str = "") -> Direction:
     """Higher is better (≥, 增长, 不低于), lower (≤, 下降, 不高于, 控制在…以内), or qualitative (制定实施,
-    全面实施, 有效开展 …) when the requirement holds no number. A bare number ("100") is a level to reach. For an
+    全面实施, 有效开展 …) when the requirement holds no number. A bare number ("100") is a level to reach, but a bare
+    0 ("0起") is a ceiling. For an
     indicator named as a rate of decrease ("能耗下降率") 下降 in the requirement repeats the name: more is better."""
     text = re.sub(r"\s+", "", requirement) or re.sub(r"\s+", "", target)
     if not _NUMBER.search(text):
@@ -62,7 +64,9 @@ def direction_of(requirement: str, target: str = "", name: str = "") -> Directio
         (trend, "lower"),
     )
     said = [(match.start(), way) for match, way in found if match]
-    return min(said)[1] if said else "higher"
+    if said:
+        return min(said)[1]
+    return "lower" if _NONE.fullmatch(text) else "higher"  # 0起: nothing is below none, so 0 is a ceiling
 
 
 def is_binding(text: str) -> bool:

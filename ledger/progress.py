@@ -105,8 +105,8 @@ def completion_of(indicator: Indicator, value: float, target: float) -> float | 
         if is_met(indicator, baseline, target):
             return None  # the baseline already at (or beyond) the target: no way left to cover
         return 100 * (value - baseline) / (target - baseline)
-    if indicator.direction == "lower":
-        return 100 * target / value if value else None
+    if indicator.direction == "lower":  # a target of 0 (none at all) is met or missed, never a share
+        return 100 * target / value if value and target else None
     return 100 * value / target if target else None
 
 

@@ -70,6 +70,9 @@ district = "示范区"
         ("≤1.2，且较2020年下降5%以上", "lower"),
         ("下降4.5%以上", "lower"),
         ("≥95；不明显；不降低", "higher"),
+        # a count that is to stay at none (突发环境事件 0起): nothing is below 0, so 0 is a ceiling
+        ("0", "lower"),
+        ("0起", "lower"),
         ("制定实施", "qualitative"),
         ("全面实施", "qualitative"),
         ("有效开展", "qualitative"),

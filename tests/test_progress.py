@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ledger.config import IndicatorOptions
+from ledger.indicators import direction_of
 from ledger.model import Indicator
 from ledger.progress import Reported, judge, read_reported, schedule_of, value_problems
 
@@ -57,6 +58,16 @@ def test_a_plans_last_year_keeps_the_span_from_the_baseline():
     yearly = Indicator(id="ZB-8", document="ZB", number="8", name="城镇污水处理率", unit="%", requirement="≥95",
                        baseline="90", baseline_year=2020, targets={2021: "≥92", 2022: "≥95"})  # fmt: skip
     assert schedule_of(yearly, 2022, date(2022, 6, 30)) == 50
+
+
+def test_a_count_to_stay_at_none_is_missed_by_any_event():
+    """突发环境事件 0起: two events are not 已达到目标值, and without a baseline there is no 完成率 to show."""
+    incidents = Indicator(id="ZB-9", document="ZB", number="9", name="较大及以上突发环境事件", unit="起",
+                          requirement="0", direction=direction_of("0"), binding=True, targets={2025: "0"})  # fmt: skip
+    assert summary(incidents, "2", date(2021, 6, 30), 2021) == (
+        None, 10.0, "red", "完成值2起，未达到目标值（0），无基期值，未计算完成率"
+    )  # fmt: skip
+    assert summary(incidents, "0", date(2021, 6, 30), 2021)[2:] == ("green", "完成值0起，已达到目标值（0）")
 
 
 SITES = Indicator(id="ZB-7", document="ZB", number="7", name="新建充电站", unit="个", requirement="≥1000",
