@@ -566,6 +566,31 @@ def test_a_refused_action_says_why_where_its_outcome_shows(tmp_path, browser_pag
     assert not (root / "source" / "task-changes.jsonl").exists()
 
 
+def test_a_workbook_dropped_on_the_page_arrived_when_it_was_saved_as_ledger_collect_says(tmp_path, browser_page):
+    """A clerk saves each unit's reply as it comes and uploads the lot after the due day: like `ledger collect` on
+    the same file, the page takes the file's own modification time (which the browser knows), not the moment of the
+    upload, so the units that sent in time are not all made late."""
+    from datetime import datetime
+
+    from ledger.collect import read_receipts
+
+    root = copy_example(tmp_path / "ws")
+    ws = load_workspace(root)
+    open_round(ws, JUNE).render()
+    saved = tmp_path / "收到" / "艾山街道.xlsx"
+    saved.parent.mkdir()
+    saved.write_bytes((ws.paths.outbox(JUNE) / "艾山街道.xlsx").read_bytes())
+    arrived = datetime.fromisoformat("2021-07-02T10:14:00+08:00")
+    os.utime(saved, (arrived.timestamp(), arrived.timestamp()))
+    page = browser_page
+    with served(root, "127.0.0.1") as (base, _):
+        page.goto(f"{base}/?period={JUNE}")
+        page.set_input_files("#return-files", [str(saved)])
+        act(page, "collect-files")
+    [receipt] = read_receipts(ws.paths.returns(JUNE))
+    assert (receipt.received_at, receipt.received_how) == (arrived.isoformat(), "mtime")
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

@@ -8,6 +8,7 @@ registry, run by `jobs` in a fresh process. Every request passes `trust`'s check
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -46,6 +47,7 @@ from .trust import (
 
 HERE = Path(__file__).parent
 STATIC = {"htmx.min.js": "text/javascript", "console.css": "text/css", "console.js": "text/javascript"}
+LAST_MS = 32503680000000  # the year 3000, in milliseconds: no file was saved later
 MAX_UPLOAD = 50 * 1024 * 1024  # one request's files together: a month's returns with their scans
 DOWNLOADS = {*REPORT_FILES, "merged.xlsx", "problems.xlsx"}
 SECURITY_HEADERS = {
@@ -69,6 +71,22 @@ STATE_WORDS = {
     "done": "完成",
     "failed": "未完成",
 }
+
+
+def modified_times(text: str) -> dict[tuple[str, int], float]:
+    """The chosen files' modification times the page sends beside them (console.js: name, size and milliseconds
+    since 1970 each), by name and size, in seconds; whatever is not that shape, or no plausible time, is left out."""
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return {}
+    times = {}
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, list) and len(item) == 3:
+            name, size, ms = item
+            if isinstance(name, str) and isinstance(size, int) and isinstance(ms, int | float) and 0 < ms < LAST_MS:
+                times[name, size] = ms / 1000
+    return times
 
 
 def wrong_host() -> Response:
@@ -392,10 +410,14 @@ class Console:
         params = {  # a field given more than once (the units of a merge): one a line
             key: "\n".join(v for v in form.getlist(key) if isinstance(v, str))
             for key in form
-            if key not in ("csrf", "period", "preview") and isinstance(form[key], str)
+            if key not in ("csrf", "period", "preview", "modified") and isinstance(form[key], str)
         }
-        uploads = [(f.filename or "", await f.read()) for f in form.getlist("files") if isinstance(f, UploadFile)]
-        uploads = [(name, data) for name, data in uploads if name and data]
+        modified = modified_times(str(form.get("modified", "")))
+        uploads = [
+            (name, data, modified.get((re.split(r"[\\/]", name)[-1], len(data))))
+            for f in form.getlist("files")
+            if isinstance(f, UploadFile) and (name := f.filename or "") and (data := await f.read())
+        ]
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
             return refusal("请把表单填写完整（或选择文件）后再提交。", 422)

@@ -62,17 +62,20 @@ class Jobs:
         params: dict[str, str],
         *,
         user: str,
-        uploads: Sequence[tuple[str, bytes]] = (),
+        uploads: Sequence[tuple[str, bytes, float | None]] = (),
         staged: Sequence[Path] = (),
     ) -> Started:
-        """Write the request (and the uploaded files) into a new folder and start the process on it."""
+        """Write the request (and the uploaded files, each with its modification time when the page gave it, as
+        collect reads a plain file's) into a new folder and start the process on it."""
         job_id = uuid.uuid4().hex[:16]
         folder = jobs_folder(self.paths) / job_id
         (folder / FILES).mkdir(parents=True)
         files = list(staged)
-        for name, data in uploads:
+        for name, data, modified in uploads:
             target = folder / FILES / _free(folder / FILES, safe_filename(Path(name).name) or "上传文件")
             write_aside(target, data)
+            if modified is not None:
+                os.utime(target, (modified, modified))
             files.append(target)
         request = {
             "action": action,

@@ -1,5 +1,6 @@
 // The little the page needs beyond htmx: files or folders dropped on the drop zone go into its file input (a
-// folder's files found by walking it), and the period picker opens the chosen round at once.
+// folder's files found by walking it), each file's modification time goes with it, and the period picker opens
+// the chosen round at once.
 "use strict";
 
 function fileOf(entry) {
@@ -32,7 +33,22 @@ async function droppedFiles(transfer) {
   return found;
 }
 
+// Each chosen file's modification time, which the upload itself does not carry: the console stores the file with
+// it, so a return saved on arrival and uploaded later is taken as `ledger collect` takes that file.
+function stamp(form) {
+  var field = form.querySelector("input[name=modified]");
+  if (!field) return;
+  var found = [];
+  form.querySelectorAll("input[type=file]").forEach(function (input) {
+    Array.from(input.files || []).forEach(function (file) { found.push([file.name, file.size, file.lastModified]); });
+  });
+  field.value = JSON.stringify(found);
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form input[type=file]").forEach(function (input) {
+    input.addEventListener("change", function () { stamp(input.form); });
+  });
   document.querySelectorAll(".dropzone").forEach(function (zone) {
     var input = zone.querySelector("input[type=file]");
     ["dragenter", "dragover"].forEach(function (name) {
@@ -48,6 +64,7 @@ document.addEventListener("DOMContentLoaded", function () {
       files.forEach(function (file) { kept.items.add(file); });
       input.files = kept.files;
       zone.dataset.count = input.files.length;
+      stamp(input.form);
     });
     input.addEventListener("change", function () { zone.dataset.count = input.files.length; });
   });
