@@ -367,6 +367,21 @@ def test_only_a_rounds_outputs_are_served_and_a_large_upload_is_refused_unread(c
     cookie, token = session_of(console)
     for path in ("/files/2021-06/..%2F..%2Fledger.toml", "/files/2021-06/ledger.toml", "/static/..%2Fapp.py"):
         assert get(console, path, {"Cookie": cookie})[0] == 404
+    # an address mistyped, or an action's address opened as a page: said in Chinese, as everything the clerk reads
+    assert get(console, "/files/..%2F/merged.xlsx") == (404, "没有这个页面：请从控制台的看板进入。")
+    assert get(console, "/do/merge") == (405, "这个地址不能直接打开：请回到看板，点页面上的按钮操作。")
+    # a folder of more files than one request takes: said in Chinese in the panel, nothing stored
+    body, kind = multipart({"csrf": token, "period": "2021-06"}, {f"扫描件{n}.pdf": b"%PDF" for n in range(501)})
+    request = urllib.request.Request(
+        f"{console}/do/collect-files",
+        data=body,
+        headers={"Cookie": cookie, "Origin": console, "Content-Type": kind},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
+    assert "一次最多上传500个文件" in refused.value.read().decode("utf-8")
     host = console.removeprefix("http://")
     with socket.create_connection(("127.0.0.1", int(host.split(":")[1])), timeout=10) as raw:
         raw.sendall(

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -49,6 +50,7 @@ HERE = Path(__file__).parent
 STATIC = {"htmx.min.js": "text/javascript", "console.css": "text/css", "console.js": "text/javascript"}
 LAST_MS = 32503680000000  # the year 3000, in milliseconds: no file was saved later
 MAX_UPLOAD = 50 * 1024 * 1024  # one request's files together: a month's returns with their scans
+MAX_FILES = 500
 DOWNLOADS = {*REPORT_FILES, "merged.xlsx", "problems.xlsx"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
@@ -404,7 +406,10 @@ class Console:
             return refusal("请求不完整。", 411)
         if int(size) > MAX_UPLOAD:
             return refusal(f"文件太大：一次最多上传{MAX_UPLOAD // 1024 // 1024}MB，请分几次上传。", 413)
-        form = await request.form(max_files=500 if action.uploads else 0, max_fields=50)
+        try:
+            form = await request.form(max_files=MAX_FILES if action.uploads else 0, max_fields=50)
+        except HTTPException:  # more files or fields than a request takes, or a body cut short: Starlette's words
+            return refusal(f"上传的内容无法接收：一次最多上传{MAX_FILES}个文件，请分几次上传。", 400)
         if refused := self.checked(request, session, dict(form)):
             return refused
         params = {  # a field given more than once (the units of a merge): one a line
@@ -449,6 +454,20 @@ class Console:
         return response
 
 
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("没有这个页面：请从控制台的看板进入。", status_code=404, headers=SECURITY_HEADERS)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse(
+        "这个地址不能直接打开：请回到看板，点页面上的按钮操作。", status_code=405, headers=SECURITY_HEADERS
+    )
+
+
+# Starlette's own answers to an address no route has, or a route asked the wrong way, are English
+NOT_HERE: dict[Any, Any] = {404: _not_found, 405: _not_allowed}
+
+
 def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette:
     """The console of the workspace at `root`, answering to the Host names of `host`:`port` (for a wildcard
     host, this machine's names and addresses)."""
@@ -468,7 +487,7 @@ def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette
         Route("/files/{period}/{name}", console.download),
         Route("/static/{name}", console.static),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers=NOT_HERE)
     app.state.console = console
     return app
 
