@@ -170,13 +170,16 @@ class UnitRegistry:
         return None
 
     def named(self, names: Iterable[str]) -> list[str]:
-        """Registry names for units named on the command line by full name, alias or group, in order.
+        """Registry names for units named on the command line (or in a console field) by full name, alias or
+        group, in order; a name that is none of them but a list ("A、B") names each of its units.
 
         An unknown name raises ProblemError("unit-option-unknown") with the closest names: a command run for
         a misspelt unit must stop, not do nothing quietly."""
         found: list[str] = []
         for name in names:
             members = [m] if (m := self.lookup(name.strip())) else self.group(name.strip())
+            if not members and len(pieces := unit_pieces(name)) > 1:  # "A、B" in one field, as task tables write it
+                members = self.named(pieces)
             if not members:
                 close = self.suggest(name.strip())
                 suggestion = f"，是否是：{'、'.join(close)}？" if close else ""

@@ -1,6 +1,7 @@
 import pytest
 
 from ledger import Unit, UnitRegistry
+from ledger.problems import ProblemError
 from ledger.tables import Sheet
 from ledger.units import read_registry
 
@@ -79,6 +80,16 @@ def test_vague_collectives_stay_as_text(registry, text):
 
 def test_ji_before_a_new_name_separates_two_collectives(registry):
     assert resolve(registry, "各成员单位及各工作专班") == ([], ["各成员单位", "各工作专班"], [])
+
+
+def test_units_named_in_one_field_as_a_list_are_each_named(registry):
+    """The console's 调整后的牵头单位 field (or one --lead) holding "A、B" as the task tables write it: two units,
+    not one unknown name; a name that is a unit itself is never split."""
+    assert registry.named(["示范区财政局、示范区发改局"]) == ["示范区财政局", "示范区发展改革局"]
+    assert registry.named(["示范区工业和信息化局"]) == ["示范区工业和信息化局"]
+    with pytest.raises(ProblemError) as unknown:
+        registry.named(["示范区财政局、示范区财务局"])
+    assert (unknown.value.code, unknown.value.fields["name"]) == ("unit-option-unknown", "示范区财务局")
 
 
 def test_unknown_name_suggests_close_names(registry):
