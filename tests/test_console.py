@@ -606,6 +606,18 @@ def test_a_workbook_dropped_on_the_page_arrived_when_it_was_saved_as_ledger_coll
     assert (receipt.received_at, receipt.received_how) == (arrived.isoformat(), "mtime")
 
 
+def test_a_ledger_toml_that_does_not_load_is_said_on_the_set_up_page(tmp_path):
+    """A Chinese quote slipped into ledger.toml: the board sends the clerk to 设置, which says what `ledger check`
+    says (the line and what to do) instead of showing the upload forms as if nothing were wrong."""
+    root = copy_example(tmp_path / "ws")
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('title = "', "title = “", 1), encoding="utf-8")
+    with served(root, "127.0.0.1") as (base, _):
+        status, page = get(base, "/")
+    assert status == 200 and "<h1>设置</h1>" in page
+    assert "改正后才能开始工作" in page and "ledger.toml 第4行有中文输入法打出的符号" in page
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

@@ -313,8 +313,12 @@ class Console:
         session, refused = self.guard(request, page=True)
         if refused:
             return refused
-        ws = self.workspace()
         exists = self.paths.config.is_file()
+        try:  # a ledger.toml that does not load is said here, where the board sends the clerk
+            ws = load_workspace(self.paths.root) if exists else None
+            problems = ws.problems if ws else []
+        except ConfigError as exc:
+            ws, problems = None, exc.problems
         summary = ws.summary() if ws is not None else None
         from ..reorganise import latest_start, unit_change_log
 
@@ -325,7 +329,7 @@ class Console:
             ws=ws,
             exists=exists,
             summary=summary,
-            problems=(ws.problems if ws else []),
+            problems=problems,
             rounds=rounds_of(ws) if ws else [],
             latest=latest_start(ws) if ws else None,  # a unit change starts from this round at the latest
             changes=unit_change_log(ws) if ws else [],
