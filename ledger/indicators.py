@@ -21,7 +21,7 @@ from .units import Resolution, UnitRegistry, resolution_problems
 # 小于, 控制在…以内), or a trend word before any bound ("下降4.5%以上": the 以上 bounds the fall).
 _HIGHER_BOUND = re.compile(r"≥|≧|≮|>=|>|＞|不低于|不少于|不小于|(?<!不)(?:大于|高于|多于)|以上|至少")
 _LOWER_BOUND = re.compile(r"≤|≦|≯|<=|<|＜|不高于|不超过|不大于|不多于|(?<!不)(?:小于|低于|少于)|以内|以下|至多|最多")
-_LOWER_TREND = re.compile(r"下降|降低|减少|压减")
+_LOWER_TREND = re.compile(r"(?:下降|降低|减少|压减)(?!率|幅度|比例)")  # "下降率≥4.5%" names the rate: no trend
 # An indicator that is itself how much something fell ("能耗下降率", "PM2.5浓度下降幅度"): more is better.
 _DECREASE_RATE = re.compile(r"(?:下降|降低|减少|削减|压减)(?:率|幅度|比例)[）)]?$")
 _NUMBER = re.compile(r"\d")

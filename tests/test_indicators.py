@@ -69,6 +69,7 @@ district = "示范区"
         # the first word that says it counts: the 以上 after it bounds the fall, not the level
         ("≤1.2，且较2020年下降5%以上", "lower"),
         ("下降4.5%以上", "lower"),
+        ("下降率≥4.5%", "higher"),  # the requirement names the rate of the fall
         ("≥95；不明显；不降低", "higher"),
         # a count that is to stay at none (突发环境事件 0起): nothing is below 0, so 0 is a ceiling
         ("0", "lower"),
