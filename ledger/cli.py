@@ -29,8 +29,7 @@ from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
 from .model import Period
 from .paths import WorkspacePaths
-from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, problem
-from .records import displaced
+from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, held_open, problem
 from .rounds import Round, open_round
 from .wording import STATE_NAMES, chinese, local_text
 
@@ -413,8 +412,7 @@ def print_written(paths: list[Path]) -> None:
     """The outputs written; one written beside an output another program holds open is said, naming both."""
     for path in paths:
         echo(f"已生成：{path}")
-    held = [(path, original) for path in paths if (original := displaced(path)) is not None]
-    print_notes([problem("output-locked", file=str(original), new=str(path)) for path, original in held])
+    print_notes(held_open(paths))
 
 
 def _print_json(data: object) -> None:

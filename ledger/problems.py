@@ -7,8 +7,12 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from .records import displaced
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -301,3 +305,12 @@ def column_letter(column: int) -> str:
 def cell_name(row: int, column: int) -> str:
     """Spreadsheet cell name from 1-based row and column: (3, 2) -> 'B3'."""
     return f"{column_letter(column)}{row}"
+
+
+def held_open(paths: Iterable[Path]) -> list[Problem]:
+    """An output another program held open (WPS or Excel on Windows) is written beside it: said, naming both."""
+    return [
+        problem("output-locked", file=str(original), new=str(path))
+        for path in paths
+        if (original := displaced(path)) is not None
+    ]

@@ -618,6 +618,30 @@ def test_a_ledger_toml_that_does_not_load_is_said_on_the_set_up_page(tmp_path):
     assert "改正后才能开始工作" in page and "ledger.toml 第4行有中文输入法打出的符号" in page
 
 
+def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, monkeypatch):
+    """汇总台账.xlsx left open in Excel (Windows refuses to replace it): the report is written beside it, and the
+    panel names both files, as `ledger report` does, instead of saying done and linking to the old file."""
+    from ledger.console.actions import ACTIONS, Job
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    held = root / "build" / "2021-06" / "report" / "汇总台账.xlsx"
+    real = os.replace
+
+    def open_in_excel(source, target):
+        if Path(target) == held:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", open_in_excel)
+    outcome = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    beside = held.with_name("汇总台账（新）.xlsx")
+    assert beside.is_file()
+    assert [(p["code"], p["file"]) for p in outcome.details["problems"]] == [("output-locked", str(held))]
+    assert str(beside) in outcome.details["problems"][0]["message"]
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..clock import office_zone
 from ..config import ConfigError
 from ..model import Period
-from ..problems import ERROR, Problem, ProblemError, ProblemsError, problem
+from ..problems import ERROR, Problem, ProblemError, ProblemsError, held_open, problem
 from ..records import write_aside
 from ..rounds import Round, open_round
 from ..task_changes import KIND_NAMES
@@ -185,21 +185,21 @@ def collect_imap(job: Job) -> Outcome:
 
 
 def merge(job: Job) -> Outcome:
-    job.round.write_merge()
+    written = job.round.write_merge()
     result = job.round.merge()
     s = result.stats
     return Outcome(
         message=f"报送文件{s['files']}个：汇总{s['merged']}个，待确认{s['held']}个，未汇总{s['refused']}个；"
         f"错误{s['errors']}项，提示{s['warnings']}项。",
-        details={"problems_link": True},
+        details={"problems_link": True, "problems": _problems(held_open(written))},
     )
 
 
 def report(job: Job) -> Outcome:
-    built, _ = job.round.publish()
+    built, written = job.round.publish()
     return Outcome(
         message=f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。",
-        details={"report_link": True},
+        details={"report_link": True, "problems": _problems(held_open(written))},
     )
 
 
