@@ -1467,5 +1467,5 @@ def serve(workspace: Path | None, host: str, port: int, open_browser: bool, set_
             raise click.ClickException("密码至少8位。")
         echo(f"已设置控制台密码（加盐散列）：{set_console_password(root, password)}")
         return
-    echo(f"台账控制台：{'、'.join(console_addresses(host, port))}（工作目录：{root}；按Ctrl+C停止）")
-    serve_console(root, host=host, port=port, open_browser=open_browser)
+    started = f"台账控制台：{'、'.join(console_addresses(host, port))}（工作目录：{root}；按Ctrl+C停止）"
+    serve_console(root, host=host, port=port, open_browser=open_browser, ready=lambda: echo(started))

@@ -282,6 +282,21 @@ def test_a_non_loopback_host_without_a_password_refuses_to_start(tmp_path):
     assert "console-password-missing" in result.output
 
 
+def test_a_console_whose_port_is_taken_says_so_and_does_not_claim_to_have_started(tmp_path):
+    """启动台账.bat double-clicked while a console (of this ledger or another) runs: the port is taken. The window
+    says so in Chinese, never prints the address as if this ledger's console were there, and opens no browser
+    onto the other console, where the clerk would work on the wrong ledger."""
+    root = copy_example(tmp_path / "ws")
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--workspace", str(root), "--port", str(port), "--open"])
+    assert result.exit_code == 1
+    assert "console-port-in-use" in result.output and f"端口{port}已被占用" in result.output
+    assert "台账控制台：" not in result.output
+
+
 def test_the_password_is_kept_as_a_salted_hash_and_logins_are_rate_limited(tmp_path):
     root = copy_example(tmp_path / "ws")
     result = CliRunner().invoke(

@@ -7,11 +7,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 
 from ..paths import WorkspacePaths
+from ..problems import ProblemError
 from .trust import WILDCARDS, own_names, set_password, url_host
 
 DEFAULT_PORT = 8321
@@ -36,14 +41,42 @@ def console_addresses(host: str, port: int) -> list[str]:
     return [console_address(host, port), *others]
 
 
-def serve_console(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = False) -> None:
-    """Run the console until interrupted. Raises ProblemError("console-password-missing") before listening
-    beyond loopback without a password."""
+def port_taken(host: str, port: int) -> bool:
+    """Whether a program listens on `port` already: a console started twice, or another ledger's console."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError:
+        return False  # a name that does not resolve: the server says so itself
+    with socket.socket(family, kind) as probe:
+        if os.name != "nt":  # as the server binds; on Windows this option would let it share a port in use
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048
+    return False
+
+
+def serve_console(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    open_browser: bool = False,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Run the console until interrupted; `ready` is called once it is sure to start. Raises ProblemError before
+    listening beyond loopback without a password ("console-password-missing"), and when the port is taken
+    ("console-port-in-use"), which would open the browser onto whatever console holds it."""
     import uvicorn
 
     from .app import login_needed, make_app
 
     app = make_app(root, host=host, port=port, need_login=login_needed(root, host))
+    if port_taken(host, port):
+        raise ProblemError("console-port-in-use", port=port, next=port + 1)
+    if ready:
+        ready()
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(console_address(host, port),)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
