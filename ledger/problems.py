@@ -132,6 +132,7 @@ _TYPES = [
     ProblemType("unit-change-future", ERROR, "起始期次{period}晚于下一期{next}", "单位名录改动后即用于下一次生成的填报表，起始期次最晚为{next}（已下发的期次也可以，从该期起的报送都按新单位汇总）；更晚的改动请到时再做。", title="起始期次过晚"),
     ProblemType("render-before-unit-change", ERROR, "{period}之后已记录了自{start}起的单位更名或合并，不能再重新生成{period}的填报表", "已生成的{period}填报表照常下发、收集、汇总，不必重新生成（按原单位名称报送的，自{start}起按新单位汇总）。", title="不能重新生成"),
     ProblemType("units-file-open", ERROR, "单位名录“{file}”正被其他程序打开（{how}），未作任何更改", "关闭WPS、Excel或LibreOffice中打开的单位名录后重新运行；单位名录和更名合并记录都没有改动。", title="单位名录被占用"),
+    ProblemType("units-file-kind", ERROR, "上传的单位名录是{kind}文件，而台账的单位名录是“{units}”，不能保存", "用Excel或WPS打开这个文件，另存为“Excel工作簿（*.xlsx）”后重新上传。", title="单位名录文件类型不对"),
     ProblemType("units-file-not-editable", ERROR, "单位名录“{file}”是{kind}文件，无法自动修改", "用Excel或WPS把单位名录另存为 .xlsx，在 ledger.toml 中把 units_file 改为新文件后重新运行。", title="单位名录无法修改"),
     ProblemType("return-unit-succeeded", WARNING, "文件标识的单位“{named}”已更名或并入{unit}，按{unit}的报送汇总", "无需处理（单位更名、合并见 ledger units log）。", title="按新单位汇总"),
     ProblemType("tasks-example-row", WARNING, "任务清单中还留着示例行“{task_id}”，已跳过", "按示例的格式填好任务后删除示例行；任务编号一经下发不要改动，新增任务接着用新的编号。", title="示例行未删除"),

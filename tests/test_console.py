@@ -657,6 +657,20 @@ def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, 
     assert str(beside) in outcome.details["problems"][0]["message"]
 
 
+def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_path):
+    """单位名录 exported as .csv (or saved by an old Excel as .xls) reads fine in the preview; kept, its bytes would
+    have been written into units.xlsx and every page would say the units file is no workbook. The preview now
+    says to save it as .xlsx, and offers no keep."""
+    from ledger.console.actions import ACTIONS, Job
+
+    root = copy_example(tmp_path / "ws")
+    exported = tmp_path / "单位名录.csv"
+    exported.write_text("单位全称,简称/别名\n示范区财政局,区财政局\n", encoding="utf-8-sig")
+    preview = ACTIONS["units-preview"].run(Job(root=root, period=None, params={}, files=[exported]))
+    assert preview.details["keep"] is None
+    assert [(p["code"], p["file"]) for p in preview.details["problems"]] == [("units-file-kind", "单位名录.csv")]
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

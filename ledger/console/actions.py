@@ -333,6 +333,9 @@ def units_preview(job: Job) -> Outcome:
         registry, found = read_registry(read_sheets(staged)[0], staged.name)
     except TableError as exc:
         found, registry = [problem(exc.code, file=staged.name, **exc.fields)], None
+    kept_as = job.ws.config.units_file
+    if staged.suffix.lower() != Path(kept_as).suffix.lower():  # its bytes written into units.xlsx read as no workbook
+        found.append(problem("units-file-kind", file=staged.name, kind=staged.suffix or "无扩展名", units=kept_as))
     units = [
         {"name": u.name, "aliases": "、".join(u.aliases), "groups": "、".join(u.groups), "emails": "；".join(u.emails)}
         for u in (registry.units.values() if registry else [])
