@@ -671,6 +671,32 @@ def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_pat
     assert [(p["code"], p["file"]) for p in preview.details["problems"]] == [("units-file-kind", "单位名录.csv")]
 
 
+def test_a_units_file_open_in_excel_is_not_said_saved_when_it_was_not(tmp_path, monkeypatch):
+    """units.xlsx open in Excel while the clerk keeps a corrected one: Windows refuses to replace it. The keep
+    stopped as the units commands stop (units-file-open), instead of saying 已保存 of a copy put beside it that
+    the ledger never reads."""
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemError
+
+    root = copy_example(tmp_path / "ws")
+    units = root / "source" / "units.xlsx"
+    before = units.read_bytes()
+    corrected = tmp_path / "单位名录.xlsx"
+    corrected.write_bytes(before)
+    real = os.replace
+
+    def open_in_excel(source, target):
+        if Path(target) == units:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", open_in_excel)
+    with pytest.raises(ProblemError) as refused:
+        ACTIONS["units-keep"].run(Job(root=root, period=None, params={}, files=[corrected]))
+    assert refused.value.code == "units-file-open"
+    assert units.read_bytes() == before and sorted(p.name for p in units.parent.glob("units*")) == ["units.xlsx"]
+
+
 def test_replies_fetched_from_imap_by_the_page(tmp_path, browser_page, dovecot, monkeypatch):  # noqa: F811
     import imaplib
     from datetime import datetime

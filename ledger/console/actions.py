@@ -20,7 +20,7 @@ from ..clock import office_zone
 from ..config import ConfigError
 from ..model import Period
 from ..problems import ERROR, Problem, ProblemError, ProblemsError, held_open, problem
-from ..records import write_aside
+from ..records import written_aside
 from ..rounds import Round, open_round
 from ..task_changes import KIND_NAMES
 from ..wording import chinese
@@ -350,7 +350,11 @@ def units_preview(job: Job) -> Outcome:
 def units_keep(job: Job) -> Outcome:
     (staged,) = job.files
     target = job.root / job.ws.config.units_file
-    write_aside(target, staged.read_bytes())
+    try:  # an input: replaced or left alone, never put beside where the ledger would not read it
+        with written_aside(target, displace=False) as aside:
+            aside.temporary.write_bytes(staged.read_bytes())
+    except PermissionError as exc:
+        raise ProblemError("units-file-open", file=job.ws.config.units_file, how="文件无法替换") from exc
     return Outcome(message=f"已保存单位名录：{job.ws.config.units_file}。")
 
 
