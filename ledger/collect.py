@@ -435,13 +435,19 @@ def _incoming(
             elif child.is_file():
                 yield from _incoming(child, skipped, received, zone, notes)
         return
-    if re.search(SKIPPED_NAMES, path.name):
+    if passed_over(path.name):
         skipped.append(shown)
         return
     try:
         yield from _file_items(path, shown, received, zone, notes)
     except OSError as exc:  # gone since it was listed, or held by another program (Windows): the others go on
         notes.append(problem("collect-file-unreadable", file=shown, reason=read_failure(exc)))
+
+
+def passed_over(name: str) -> bool:
+    """A file a folder holds beside the returns that no unit sent: Excel's and WPS's ~$ lock files, hidden files
+    (a Mac's ._ and .DS_Store), Thumbs.db, desktop.ini."""
+    return re.search(SKIPPED_NAMES, name) is not None
 
 
 def read_failure(exc: OSError) -> str:

@@ -841,30 +841,54 @@ def multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, s
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
+def runner(base: str, console):
+    """Run an action as the page posts it (a form with files) on a console served in this process: its status
+    and, once the job ended, its state."""
+    cookie, token = session_of(base)
+    headers = {"Cookie": cookie, "Origin": base}
+
+    def run(action: str, fields: dict[str, str], files: dict[str, bytes] | None = None) -> tuple[int, dict]:
+        body, kind = multipart({"csrf": token, **fields}, files or {})
+        request = urllib.request.Request(
+            f"{base}/do/{action}", data=body, headers={**headers, "Content-Type": kind}, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                job = re.search(r'id="job-([0-9a-f]+)"', answer.read().decode("utf-8")).group(1)
+        except urllib.error.HTTPError as exc:
+            return exc.code, {}
+        deadline = time.monotonic() + 120
+        while (state := console.jobs.state(job))["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        return 200, state
+
+    return run
+
+
+def test_excels_lock_files_in_an_uploaded_folder_are_passed_over_as_ledger_collect_does(tmp_path):
+    """A folder of returns uploaded while one of them is open in Excel holds Excel's ~$ lock file (and a Mac's
+    ._ and .DS_Store files): `ledger collect` passes them over; the console stored them renamed (_~$…), and the
+    lock file named after 钢城区残联 made a unit that sent nothing 报送有误."""
+    from ledger.collect import read_receipts
+
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        run = runner(base, console)
+        lock = b"\x04wangmin" + b"\x00" * 40
+        files = {"~$钢城区残联.xlsx": lock, "._钢城区残联.xlsx": b"\x00\x05\x16\x07", ".DS_Store": b"\x00"}
+        status, done = run("collect-files", {"period": "2021-06"}, {**files, "示范区财政局.xlsx": b"PK"})
+        assert (status, done["state"]) == (200, "done")
+        assert "已忽略3个临时或隐藏文件" in done["message"]
+    assert [r.original_name for r in read_receipts(root / "source" / "returns" / "2021-06")] == ["示范区财政局.xlsx"]
+
+
 def test_a_keep_takes_only_the_files_of_a_finished_preview_of_its_kind_that_offered_it(tmp_path):
     root = copy_example(tmp_path / "ws")
     units = root / "source" / "units.xlsx"
     kept = units.read_bytes()
     with served(root, "127.0.0.1") as (base, console):
-        cookie, token = session_of(base)
-        headers = {"Cookie": cookie, "Origin": base}
-
-        def run(action: str, fields: dict[str, str], files: dict[str, bytes] | None = None) -> tuple[int, dict]:
-            body, kind = multipart({"csrf": token, **fields}, files or {})
-            request = urllib.request.Request(
-                f"{base}/do/{action}", data=body, headers={**headers, "Content-Type": kind}, method="POST"
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    job = re.search(r'id="job-([0-9a-f]+)"', answer.read().decode("utf-8")).group(1)
-            except urllib.error.HTTPError as exc:
-                return exc.code, {}
-            deadline = time.monotonic() + 120
-            while (state := console.jobs.state(job))["state"] not in ("done", "failed"):
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
-            return 200, state
-
+        run = runner(base, console)
         status, collected = run("collect-files", {"period": "2021-06"}, {"示范区财政局.xlsx": kept})
         assert (status, collected["state"]) == (200, "done")
         status, broken = run("units-preview", {}, {"单位名录.xlsx": b"not a workbook"})

@@ -41,6 +41,7 @@ class Job:
     period: Period | None
     params: dict[str, str]
     files: list[Path] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # uploaded files collect passes over (~$ lock files …)
     report: Report | None = None
 
     @cached_property
@@ -142,11 +143,13 @@ def _send(job: Job, kind: str) -> Outcome:
     return Outcome(message="\n".join(lines))
 
 
-def _collected(results: list[Any]) -> Outcome:
+def _collected(results: list[Any], ignored: list[str]) -> Outcome:
     stored = [r for result in results for r in result.stored]
     duplicates = [name for result in results for name in result.duplicates]
     notes = [p for result in results for p in result.notes]
     message = f"共存入{len(stored)}个文件" + (f"，{len(duplicates)}个已存在而跳过" if duplicates else "") + "。"
+    if ignored:
+        message += f"已忽略{len(ignored)}个临时或隐藏文件（不是报送）：{'、'.join(ignored)}。"
     return Outcome(
         message=message,
         details={"stored": [{"file": r.file, "sender": r.sender} for r in stored], "problems": _problems(notes)},
@@ -169,7 +172,8 @@ def collect_files(job: Job) -> Outcome:
                 limits=ws.config.limits,
                 rhythm=ws.config.rhythm.round,
             )
-        ]
+        ],
+        job.ignored,
     )
 
 
@@ -179,7 +183,7 @@ def collect_imap(job: Job) -> Outcome:
     from ..mail import MailError, fetch_imap
 
     try:
-        return _collected([fetch_imap(job.ws, job.round.period)])
+        return _collected([fetch_imap(job.ws, job.round.period)], [])
     except (MailError, OSError, imaplib.IMAP4.error) as exc:
         raise ProblemError("console-imap-failed", reason=str(exc)) from exc
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import now_in
+from ..collect import passed_over
 from ..lock import lock_wait, workspace_lock
 from ..model import Period
 from ..paths import WorkspacePaths, safe_filename
@@ -70,8 +72,11 @@ class Jobs:
         job_id = uuid.uuid4().hex[:16]
         folder = jobs_folder(self.paths) / job_id
         (folder / FILES).mkdir(parents=True)
-        files = list(staged)
+        files, ignored = list(staged), []
         for name, data, modified in uploads:
+            if passed_over(base := re.split(r"[\\/]", name)[-1]):  # as collect passes them over in a folder
+                ignored.append(base)
+                continue
             target = folder / FILES / _free(folder / FILES, safe_filename(Path(name).name) or "上传文件")
             write_aside(target, data)
             if modified is not None:
@@ -82,6 +87,7 @@ class Jobs:
             "period": str(period) if period else None,
             "params": params,
             "files": [str(f) for f in files],
+            "ignored": ignored,
             "root": str(self.paths.root),
             "by": user,
         }
@@ -177,7 +183,12 @@ def run(folder: Path) -> int:
     _write_state(folder, {**state, "state": "waiting"})
     period = Period.parse(request["period"]) if request["period"] else None
     job = Job(
-        root=root, period=period, params=request["params"], files=[Path(f) for f in request["files"]], report=report
+        root=root,
+        period=period,
+        params=request["params"],
+        files=[Path(f) for f in request["files"]],
+        ignored=request.get("ignored", []),
+        report=report,
     )
     state["started"] = _stamp()
     outcome: dict[str, Any]
