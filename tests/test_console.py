@@ -633,6 +633,18 @@ def test_a_ledger_toml_that_does_not_load_is_said_on_the_set_up_page(tmp_path):
     assert "改正后才能开始工作" in page and "ledger.toml 第4行有中文输入法打出的符号" in page
 
 
+def open_in_excel(monkeypatch, held: Path) -> None:
+    """`held` open in Excel on Windows: replacing it is refused, as Windows refuses it."""
+    real = os.replace
+
+    def replace(source, target):
+        if Path(target) == held:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, monkeypatch):
     """汇总台账.xlsx left open in Excel (Windows refuses to replace it): the report is written beside it, and the
     panel names both files, as `ledger report` does, instead of saying done and linking to the old file."""
@@ -642,14 +654,7 @@ def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, 
     open_round(load_workspace(root), JUNE).render()
     ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
     held = root / "build" / "2021-06" / "report" / "汇总台账.xlsx"
-    real = os.replace
-
-    def open_in_excel(source, target):
-        if Path(target) == held:
-            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
-        return real(source, target)
-
-    monkeypatch.setattr(os, "replace", open_in_excel)
+    open_in_excel(monkeypatch, held)
     outcome = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
     beside = held.with_name("汇总台账（新）.xlsx")
     assert beside.is_file()
@@ -683,14 +688,7 @@ def test_a_units_file_open_in_excel_is_not_said_saved_when_it_was_not(tmp_path, 
     before = units.read_bytes()
     corrected = tmp_path / "单位名录.xlsx"
     corrected.write_bytes(before)
-    real = os.replace
-
-    def open_in_excel(source, target):
-        if Path(target) == units:
-            raise PermissionError(13, "另一个程序正在使用此文件", str(target))
-        return real(source, target)
-
-    monkeypatch.setattr(os, "replace", open_in_excel)
+    open_in_excel(monkeypatch, units)
     with pytest.raises(ProblemError) as refused:
         ACTIONS["units-keep"].run(Job(root=root, period=None, params={}, files=[corrected]))
     assert refused.value.code == "units-file-open"
