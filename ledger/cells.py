@@ -96,6 +96,12 @@ def tidy(text: str) -> str:
     return re.sub(STRAY_SPACE, "", text)
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """A text as a message or a summary quotes it: whole up to `limit` characters, else its start and "…" (the
+    whole stays where it is: a unit's typing in the merge, a task in its list)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def printable(text: str, *, page: bool = False) -> str:
     """Text safe to print on a terminal (or, with `page`, on a page or in a mail): what would move the cursor,
     retitle the window, hide or reorder text (ESC, OSC, CSI, bidi overrides …) is shown escaped (\\x1b, \\u202e),

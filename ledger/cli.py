@@ -23,7 +23,7 @@ import click.parser
 import click.types
 
 from . import workspace as ws_module
-from .cells import UNPRINTABLE, display_width, printable
+from .cells import UNPRINTABLE, display_width, printable, quoted
 from .clock import office_zone
 from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
@@ -585,7 +585,7 @@ def _print_tasks(readings: list[dict]) -> None:
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for t in readings:
-        measure = t["measure"] if len(t["measure"]) <= 60 else t["measure"][:60] + "…"
+        measure = quoted(t["measure"])
         lines = [
             f"[bold]{shown(measure)}[/bold]",
             f"[dim]{shown(t['where'])}[/dim]",
@@ -689,7 +689,7 @@ def import_(
         for column in ("序号", "具体措施", "牵头单位", "配合单位", "完成时限", "来源"):
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "来源"))
         for t in result.tasks:
-            measure = t.measure if len(t.measure) <= 40 else t.measure[:40] + "…"
+            measure = quoted(t.measure, 40)
             cells = (t.number, measure, t.lead_text, t.support_text, t.deadline, t.source)
             table.add_row(*map(shown, cells))
         _console(False).print(table)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from .cells import task_id_of, text_of, tidy, too_long
+from .cells import quoted, task_id_of, text_of, tidy, too_long
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
 from .deadlines import chinese_date, deadline_state, parse_deadline
@@ -73,6 +73,7 @@ UNPLACED = {  # why the values of a task row are not merged, by the problem on i
     "task-unknown": "任务编号无法对应，内容未汇总",
 }
 # Fill-in texts that must be this round's words: the same text as prefilled is flagged (progress-unchanged).
+TYPED_FIELDS = ("value", "old", "new")  # a problem's fields that quote what a unit typed
 OWN_WORDS = {"progress": "本月进展", "issues": "存在问题"}
 
 
@@ -215,7 +216,12 @@ class ReturnReader:
         return self.kept.values()
 
     def report(self, code: str, sheet: str | None = None, cell: str | None = None, **fields: object) -> None:
-        self.found.append(problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **fields))
+        """A problem of this file; what the unit typed (`value`, `old`, `new`) quoted briefly, so a paragraph pasted
+        into a status cell leaves the message, the mail and problems.xlsx readable."""
+        typed = {k: quoted(v) for k, v in fields.items() if k in TYPED_FIELDS and isinstance(v, str)}
+        self.found.append(
+            problem(code, file=self.receipt.file, sheet=sheet, cell=cell, unit=self.unit, **{**fields, **typed})
+        )
 
     def keep(self, sheet: str, row: int, col: int, value: object, reason: str, task_id: str = "") -> None:
         self.kept.add(sheet, row, col, text_of(value), reason, task_id)
@@ -566,9 +572,7 @@ class ReturnReader:
             return  # untouched: as in the source, or as rendered before the office edited the source
         for name, old, new, c in zip(WORKBOOK_COLUMNS, source, now, cols, strict=True):
             if c is not None and old != new and name != WORKBOOK_COLUMNS[0]:
-                self.report(
-                    "locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old[:60], new=new[:60]
-                )
+                self.report("locked-edited", sheet.name, cell_name(r + 1, c + 1), column=name, old=old, new=new)
 
     def _entry(self, sheet: ReturnedSheet, r: int, row: list[object], task_id: str, role: Role, plan: _Plan) -> Entry:
         entry = Entry(task_id=task_id, unit=self.unit, role=role, file=self.file, sheet=sheet.name, row=r + 1)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .cells import quoted
 from .model import Deadline, Period, SourceRef, Task
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError, problem
@@ -340,14 +341,14 @@ def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]
         if task is None:  # taken out of the list: said while the last round still sent it
             if meaning.period == last:
                 where = meaning.task.source or SourceRef("")  # its file; the row it had holds another task now
-                fields = {"task_id": task_id, "text": _short(meaning.task.measure), "period": last.label}
+                fields = {"task_id": task_id, "text": quoted(meaning.task.measure, 40), "period": last.label}
                 found.append(problem("task-removed", file=where.file or None, sheet=where.sheet, **fields))
             continue
         if _text(task) == old:
             continue
         moved = now_at.get(old)
         if moved is None and _text(task) not in old_texts and similar(old, _text(task)):
-            fields = {"old": _short(meaning.task.measure), "new": _short(task.measure)}
+            fields = {"old": quoted(meaning.task.measure, 40), "new": quoted(task.measure, 40)}
             found.append(_located("task-text-changed", task, task_id=task_id, period=meaning.period.label, **fields))
             continue
         found.append(
@@ -356,8 +357,8 @@ def identity_problems(paths: WorkspacePaths, tasks: list[Task]) -> list[Problem]
                 moved or task,
                 task_id=task_id,
                 new_id=moved.id if moved else "",
-                text=_short(meaning.task.measure),
-                now=_short(task.measure),
+                text=quoted(meaning.task.measure, 40),
+                now=quoted(task.measure, 40),
                 moved=f"原任务现在的编号是{moved.id}" if moved else "任务清单中已找不到原任务",
                 period=meaning.period.label,
             )
@@ -369,7 +370,3 @@ def _located(code: str, task: Task, **fields: str) -> Problem:
     """The problem at the task's row of its source list."""
     where = task.source or SourceRef("")
     return problem(code, file=where.file or None, sheet=where.sheet, cell=where.cell, **fields)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"

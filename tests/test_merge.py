@@ -881,3 +881,14 @@ def test_a_text_beyond_what_an_excel_cell_holds_is_named_and_kept_whole(ws_root,
     detail = openpyxl.load_workbook(ws_root / "build/2021-06/merged.xlsx")["填报明细"]
     [written] = [c.value for row in detail.iter_rows() for c in row if str(c.value).startswith("资金已拨付，详细")]
     assert written.endswith(CUT_MARK) and long_text.startswith(written.removesuffix(CUT_MARK))
+
+
+def test_a_paragraph_pasted_into_a_status_cell_is_quoted_briefly_in_its_problem(ws_root, tmp_path):
+    """A report pasted whole into 完成状态: the problem names the cell and quotes the start of what is there, so the
+    reminder mail and problems.xlsx stay readable; the whole text is still merged as typed."""
+    pasted = "本单位高度重视，召开专题会议研究部署，" * 20
+    answers = {"DQ-34": {"完成状态": pasted, "本月进展": "推进中"}}
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers))
+    [invalid] = [p for p in result.problems if p.code == "status-invalid"]
+    assert f"“{pasted[:60]}…”" in invalid.message and len(invalid.message) < 160
+    assert [e.status for e in result.entries if e.task_id == "DQ-34" and e.unit == FINANCE] == [pasted]
