@@ -17,7 +17,7 @@ from .model import Period, Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
 from .records import copy_aside
-from .sent import new_tasks
+from .sent import list_changes
 from .task_changes import round_tasks
 from .wording import ROLE_NAMES, STATE_NAMES, chinese, reported_text, supports_text
 from .workspace import Workspace
@@ -30,7 +30,7 @@ def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[
     progress = round_header("本月进展", result.period)
     headers = [*TASK_COLUMNS, "完成状态", progress, "存在问题", "下步计划", "完成时间", "配合单位反馈", *extra]
     found = TaskEntries(result.entries, SupportGroups(tasks).ids)
-    new = new_tasks(ws.paths, result.period, tasks)
+    new = list_changes(ws.paths, result.period, tasks).new
     rows = []
     for task in tasks:
         leads = found.leads(task)

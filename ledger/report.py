@@ -27,7 +27,7 @@ from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
 from .schedule import resubmit_by, round_due
-from .sent import new_tasks, removed_tasks
+from .sent import list_changes
 from .statuses import (
     CANCELLED_STATUS,
     CLOSED_REMARK,
@@ -886,7 +886,7 @@ def build_report(
     deadline = round_due(config, ws.paths, period)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     listed = round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks
-    new = new_tasks(ws.paths, period, listed)
+    changed = list_changes(ws.paths, period, listed)
     found = TaskEntries(merged.entries, SupportGroups(listed).ids)
     reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
     statuses = round_statuses(listed, reported, history.closed, config.statuses)
@@ -915,7 +915,7 @@ def build_report(
                 previous=history.previous_status.get(task.id, ""),
                 carried=carried,
                 on_schedule_overdue=kept_on and status != DONE_STATUS,
-                new=task.id in new,
+                new=task.id in changed.new,
             )
         )
     apart: dict[str, list[TaskLine]] = {"suspended": [], "cancelled": []}
@@ -946,7 +946,7 @@ def build_report(
     notes += returns_after(issued_on, [u.received for u in units.values() if u.received is not None])
     return MonthlyReport(
         adjusted=adjustments(ws, period, listed),
-        removed=removed_tasks(ws.paths, period, listed),
+        removed=changed.removed,
         period=period,
         as_of=as_of,
         issued=issued_on,

@@ -214,27 +214,31 @@ def sent_periods(paths: WorkspacePaths) -> list[Period]:
     return sorted(p for p in named if p is not None)
 
 
-def new_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> frozenset[str]:
-    """Tasks of a round that no earlier round's record holds: added to the source list (新增). Nothing is new in
-    the first recorded round. Records are read from the latest back, and only until every task is found: a
-    round's cost does not grow with the rounds before it (each record holds the whole list of its round)."""
+@dataclass(frozen=True, kw_only=True)
+class ListChanges:
+    """How a round's task list differs from the rounds before it, from their records."""
+
+    new: frozenset[str]  # tasks no earlier round's record holds: added to the source list (新增)
+    removed: list[str]  # tasks of the latest earlier round this round's list no longer holds, in that round's order
+
+
+def list_changes(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> ListChanges:
+    """The tasks added and deleted since the rounds before `period`; neither in the first recorded round. Records
+    are read from the latest back, and only until every task is found: a round's cost does not grow with the
+    rounds before it (each record holds the whole list of its round), and the latest is read once for both."""
     wanted = {t.id for t in tasks}
     known: set[str] = set()
-    for earlier in reversed([p for p in sent_periods(paths) if p < period]):
+    removed: list[str] = []
+    for n, earlier in enumerate(reversed([p for p in sent_periods(paths) if p < period])):
         sent = read_sent(paths, earlier)
-        known |= {t.id for t in sent.tasks} if sent else set()
+        if sent is None:
+            continue
+        if n == 0:
+            removed = [t.id for t in sent.tasks if t.id not in wanted]
+        known |= {t.id for t in sent.tasks}
         if wanted <= known:
             break
-    return frozenset(wanted - known) if known else frozenset()
-
-
-def removed_tasks(paths: WorkspacePaths, period: Period, tasks: Iterable[Task]) -> list[str]:
-    """Tasks the latest earlier round's record holds and `tasks` (this round's list) no longer does: deleted from
-    the source list in between, in the order that round listed them. None in the first recorded round."""
-    earlier = [p for p in sent_periods(paths) if p < period]
-    before = read_sent(paths, earlier[-1]) if earlier else None
-    kept = {t.id for t in tasks}
-    return [t.id for t in before.tasks if t.id not in kept] if before else []
+    return ListChanges(new=frozenset(wanted - known) if known else frozenset(), removed=removed)
 
 
 def is_fixed(paths: WorkspacePaths, period: Period) -> bool:
