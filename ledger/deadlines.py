@@ -352,10 +352,12 @@ def add_working_days(start: date, days: int, calendar: WorkCalendar = NATIONAL) 
 
 
 def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: WorkCalendar = NATIONAL) -> str | None:
-    """ "overdue" when the due date has passed by as_of, "soon" when it falls within soon_days working days."""
+    """ "overdue" when the due date is as_of or before, "soon" when it falls within soon_days working days after.
+    as_of is a round's last day, judged at its close, as the returns describe it: a task due that day and not
+    done by its end has missed its time ("6月底前" not done in June's returns is 逾期 in June's report)."""
     if deadline.due is None:
         return None
-    if deadline.due < as_of:
+    if deadline.due <= as_of:
         return "overdue"
     if deadline.due <= add_working_days(as_of, soon_days, calendar):
         return "soon"

@@ -630,9 +630,9 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def newly_overdue(self) -> list[TaskLine]:
         if self.first_month:
             return []
-        # Overdue now and not yet as of the previous round's last day: fell due during this round.
+        # Overdue now and not yet as of the previous round's last day: fell due after it, by this round's end.
         previous_end = self.period.previous().end
-        return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due >= previous_end]
+        return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due > previous_end]
 
     @property
     def changed(self) -> list[TaskLine]:

@@ -716,10 +716,13 @@ class ReturnReader:
             )
 
     def _overdue(self, task_id: str) -> bool:
-        """Whether the task's time was up by the round's last day."""
+        """Whether the task's time was up when the unit wrote its status: by the round's last day, or by the day
+        before the return came when it came earlier (a ledger due within its own round: a task due on the 30th
+        said 序时推进 on the 28th had not missed its time)."""
         config = self.ws.config
         task = self.tasks[task_id]
-        return deadline_state(task.deadline, self.period.last_day, config.due_soon_days, config.calendar) == "overdue"
+        as_of = min(self.period.last_day, self.received_on - timedelta(days=1))
+        return deadline_state(task.deadline, as_of, config.due_soon_days, config.calendar) == "overdue"
 
 
 def _serial_day(number: float) -> str | None:

@@ -96,7 +96,8 @@ def test_working_days_follow_the_chinese_holiday_calendar():
     assert add_working_days(date(2031, 1, 3), 1) == date(2031, 1, 6)  # beyond the calendar: Mon-Fri
 
 
-def test_deadline_state():
+def test_deadline_state_judges_at_the_close_of_the_rounds_last_day():
+    """June's returns say what was done by the end of 30 June: "6月底前" not done then has missed its time."""
     from ledger.deadlines import deadline_state
 
     june_end = date(2021, 6, 30)
@@ -106,7 +107,7 @@ def test_deadline_state():
     }
     assert state == {
         "2021 年 4 月底前": "overdue",
-        "2021 年 6 月底前": "soon",
+        "2021 年 6 月底前": "overdue",
         "2021 年 7 月 14 日前": "soon",
         "2021 年 7 月 15 日前": None,
         "长期坚持": None,

@@ -118,7 +118,7 @@ def test_report_frames(month):
     assert tasks["task_id"].tolist() == ["T-1", "T-2", "T-3"]
     assert tasks["status"].tolist() == ["已完成", "未报送", "未启动"]  # 发展改革局 leads T-2 and did not report
     assert tasks["light"].tolist() == ["green", "grey", "yellow"]  # 未报送 apart from the lights
-    assert tasks["overdue"].tolist() == [False, False, False] and tasks["carried"].tolist() == [False] * 3
+    assert tasks["overdue"].tolist() == [True, False, False] and tasks["carried"].tolist() == [False] * 3
     assert tasks["lead_progress"].tolist() == ["已办结", f"{FINANCE}：资金未到位", ""]
     assert tasks["support_reports"].tolist()[0] == f"{TAX}：序时推进"
     kinds = dtypes(tasks)

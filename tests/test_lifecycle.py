@@ -145,7 +145,7 @@ def test_june_rerun_after_july_edits_is_byte_identical_and_counts_the_same(ledge
     merged = (ledger / "build" / "2021-06" / "merged.json").read_bytes()
     status = cli(ledger, "status", "--period", "2021-06", "--json")
     figures = json.loads(status.output)
-    assert figures["lights"]["red"] == 1  # T-1, due 20 June, 滞后
+    assert figures["lights"]["red"] == 2  # T-1 and T-2, due 20 and 30 June, not done by the end of June
 
     # July: a task added, T-1's deadline extended by hand, T-3's lead changed; sent and answered.
     rows = [list(r) for r in ROWS]
@@ -158,14 +158,17 @@ def test_june_rerun_after_july_edits_is_byte_identical_and_counts_the_same(ledge
     assert (ledger / "build" / "2021-06" / "merged.json").read_bytes() == merged
     again = json.loads(cli(ledger, "status", "--period", "2021-06", "--json").output)
     assert again == figures
-    assert (again["tasks"], again["lights"]["red"]) == (4, 1)
+    assert (again["tasks"], again["lights"]["red"]) == (4, 2)
     july = json.loads(cli(ledger, "status", "--period", "2021-07", "--json").output)
     assert july["tasks"] == 5
     july_report = open_round(load_workspace(ledger), "2021-07").report(issued=date(2021, 8, 9))
-    assert [t.task.id for t in july_report.red_tasks] == ["T-2"]  # T-1 now due in September; T-2 fell due
-    # The report of June, written again, is June's: four tasks, T-1 red, under its June deadline.
+    assert [t.task.id for t in july_report.red_tasks] == ["T-2"]  # T-1 now due in September; T-2 still red
+    # The report of June, written again, is June's: four tasks, T-1 red under its June deadline (and T-2).
     report = open_round(load_workspace(ledger), "2021-06").report(issued=date(2021, 7, 9))
-    assert [(t.task.id, t.task.deadline.raw) for t in report.red_tasks] == [("T-1", "2021年6月20日")]
+    assert [(t.task.id, t.task.deadline.raw) for t in report.red_tasks] == [
+        ("T-1", "2021年6月20日"),
+        ("T-2", "2021年6月30日"),
+    ]
     assert report.tasks[2].task.lead_units == [FINANCE]
 
 

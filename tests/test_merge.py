@@ -100,8 +100,8 @@ def test_a_status_only_the_office_decides_is_wrong_with_a_hint(ws_root, tmp_path
     # count it), and the tasks of a wrong status not yet behind are said apart
     total, *parts = map(int, re.findall(r"(\d+)项", report.judgement()))
     assert total == len(report.tasks) == sum(parts) and "完成状态有误、待核实的" in report.judgement()
-    # done, 序时推进, 欠进度 (DQ-76 and DQ-79: overdue, unreported), 未报送, DQ-34's wrong status
-    assert parts == [0, 0, 2, 178, 1] and [t.task.id for t in report.behind_tasks] == ["DQ-76", "DQ-79"]
+    # done, 序时推进, 欠进度 (DQ-33, DQ-76 and DQ-79: overdue, unreported), 未报送, DQ-34's wrong status
+    assert parts == [0, 0, 3, 177, 1] and [t.task.id for t in report.behind_tasks] == ["DQ-33", "DQ-76", "DQ-79"]
     assert report.suspended == report.cancelled == [] and report.closed_tasks == []  # the unit decides none
 
 

@@ -132,7 +132,7 @@ def test_overdue_and_due_soon_tasks_are_highlighted(rendered):
     assert status.fill.fgColor.rgb[-6:] == "FFC7CE" and not status.protection.locked
     assert cell_of(sheet, "DQ-1", "完成状态").fill.fill_type is None  # white: a cell to fill in
     dev = openpyxl.load_workbook(result.outbox / "钢城区发展改革局.xlsx")[LEAD_SHEET]
-    assert cell_of(dev, "DQ-33", "完成时限").fill.fgColor.rgb[-6:] == "FFEB9C"  # due 2021-06-30
+    assert cell_of(dev, "DQ-33", "完成时限").fill.fgColor.rgb[-6:] == "FFC7CE"  # due 2021-06-30: the round's last day
 
 
 def test_a_deadline_the_document_wrote_with_western_spaces_is_written_as_offices_write_it(rendered):

@@ -89,7 +89,7 @@ def expected_figures(ws, merged, period, before=None):
         due = task.deadline.due
         if status == "已完成":
             light = "green"
-        elif due and due < as_of:
+        elif due and due <= as_of:  # not done by the end of the round's last day
             light = "red"
         elif status == "未报送":
             light = "grey"  # counted apart from the lights of reported progress
@@ -102,7 +102,7 @@ def expected_figures(ws, merged, period, before=None):
         else:
             light = "green"
         lights[task.id], statuses[task.id] = light, status
-    overdue = [t.id for t in ws.tasks if t.deadline.due and t.deadline.due < as_of and statuses[t.id] != "已完成"]
+    overdue = [t.id for t in ws.tasks if t.deadline.due and t.deadline.due <= as_of and statuses[t.id] != "已完成"]
     returned = {r.unit for r in merged.returns if r.state == "merged"}
     deadline = scheduled_due(period, ws.config.rhythm)
     late = {r.unit for r in merged.returns if r.state == "merged" and date.fromisoformat(r.received_at[:10]) > deadline}
@@ -419,7 +419,7 @@ def test_month_over_month(cycle, tmp_path):
     assert {t.task.id for t in july.newly_overdue} == {
         t.id
         for t in july_ws.tasks
-        if t.deadline.due and date(2021, 6, 30) <= t.deadline.due < date(2021, 7, 31) and july_status[t.id] != "已完成"
+        if t.deadline.due and date(2021, 6, 30) < t.deadline.due <= date(2021, 7, 31) and july_status[t.id] != "已完成"
     }
     changed = {t.task.id for t in july.changed}
     assert changed and all(june_status[i] != july_status[i] for i in changed)

@@ -73,7 +73,8 @@ def test_a_quarterly_ledger_names_its_round_and_counts_what_fell_due_in_the_quar
     send(root, "2021-Q3", FINANCE, answers, at(2021, 10, 8), tmp_path)
     report = open_round(load_workspace(root), "2021-Q3").report(issued=date(2021, 10, 12))
     assert report.previous == Period.parse("2021-Q2")
-    assert [t.task.id for t in report.newly_overdue] == ["T-1", "T-2"]  # due in July and August, not done
+    # due in July, August and on the quarter's last day, not done by its end
+    assert [t.task.id for t in report.newly_overdue] == ["T-1", "T-2", "T-4"]
     entries = {e.task_id: e.progress for e in open_round(load_workspace(root), "2021-Q3").merge().entries}
     assert entries["T-1"] == "仍在清理"  # the 本季度进展 column is merged as progress
     assert report.month_over_month().startswith("与上期（2021年第二季度）相比")
@@ -88,6 +89,24 @@ def test_due_day_28_in_the_same_month_makes_a_return_on_the_20th_of_the_next_mon
     report = open_round(load_workspace(root), "2021-10").report(issued=date(2021, 11, 22))
     assert [u.unit for u in report.late_units] == [FINANCE]
     assert report.return_deadline == date(2021, 10, 28) and report.next_due == date(2021, 11, 29)  # 28th: Sunday
+
+
+def test_a_status_written_before_the_deadline_is_not_called_overdue_on_schedule(tmp_path):
+    """ "每月28日前报送": T-4, due 30 September, said 序时推进 on the 27th had not missed its time then; in a return
+    that came after the month, the same words are flagged (the month ended with the task not done)."""
+    early = ledger_with(tmp_path / "same", 'due_day = 28\ndue_in = "same"')
+    send(early, "2021-09", FINANCE, {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 9, 27), tmp_path)
+    late = ledger_with(tmp_path / "next", "")
+    send(late, "2021-09", FINANCE, {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 10, 8), tmp_path)
+    flagged = [
+        [
+            p.values["task_id"]
+            for p in open_round(load_workspace(root), "2021-09").merge().problems
+            if p.code == "status-overdue-on-schedule"
+        ]
+        for root in (early, late)
+    ]
+    assert flagged == [[], ["T-4"]]
 
 
 def test_due_day_31_is_the_last_day_of_each_month_for_an_office_that_asks_by_the_month_end(tmp_path):

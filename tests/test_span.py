@@ -105,6 +105,26 @@ def test_the_year_counts_a_task_finished_in_march_and_each_units_reporting_recor
     )
 
 
+def test_a_task_due_by_the_years_end_and_not_done_in_decembers_returns_is_overdue_in_the_year(tmp_path):
+    """财政局 reports T-2 (年底前) still 序时推进 in its December return: the year's end has passed with the task
+    not done, so the year and December's report both call it overdue, red; not due within ten working days."""
+    root = year_over_three_months(tmp_path)
+    december = Period(2021, 12)
+    ws = load_workspace(root)
+    rendered = render(ws, december, [FINANCE])
+    filled = {"T-2": {"完成状态": "序时推进", "本月进展": "十二月进展"}}
+    path = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / "十二月.xlsx", filled)
+    collect_returns(ws.paths, december, [path], received=on(date(2022, 1, 4)))
+    ws = load_workspace(root)
+    year = open_round(ws, "2021").report(issued=date(2022, 1, 10))
+    assert year.as_of == date(2021, 12, 31)
+    t2 = next(t for t in year.tasks if t.task.id == "T-2")
+    assert (t2.status, t2.light, t2.overdue) == ("序时推进", "red", True)
+    month = open_round(ws, december).report(issued=date(2022, 1, 10))
+    line = next(t for t in month.tasks if t.task.id == "T-2")
+    assert (line.light, line.overdue, line.due_soon) == ("red", True, False)
+
+
 def test_a_half_year_dated_years_after_its_last_round_is_a_warning(year):
     """ledger report --period 2021-H1 without --date dated the 通报 today, years after its data, and said nothing,
     where a month's report warns (report-date-late): a leader would sign a bulletin dated years off."""

@@ -79,7 +79,7 @@ def outbox_rows(root, period):
 def test_an_extension_moves_the_lights_from_its_round_on_and_every_output_says_so(ledger, tmp_path):
     rounds_sent(ledger, tmp_path, "2021-04", "2021-05", "2021-06")
     june, june_merged = figures(ledger, "2021-06")
-    assert june["overdue"] == ["T-1"]  # due 20 June, 滞后
+    assert june["overdue"] == ["T-1", "T-2"]  # due 20 and 30 June, not done by the end of June
 
     extended = cli(ledger, "tasks", "extend", "T-1", "--to", "2021-09-30", "--why", "经区政府同意延期")
     assert extended.exit_code == 0, extended.output
@@ -102,7 +102,10 @@ def test_an_extension_moves_the_lights_from_its_round_on_and_every_output_says_s
     assert said in [str(c.value) for row in workbook.iter_rows(min_row=3) for c in row if row[0].value == "T-1"]
     # June's report, written again, still has T-1 red under its June deadline.
     again, sheets, _, _ = published(ledger, "2021-06")
-    assert [(t.task.id, t.deadline_text) for t in again.red_tasks] == [("T-1", "2021年6月20日")]
+    assert [(t.task.id, t.deadline_text) for t in again.red_tasks] == [
+        ("T-1", "2021年6月20日"),
+        ("T-2", "2021年6月30日"),
+    ]
     assert "本期任务变动" not in overview(sheets)
 
 
