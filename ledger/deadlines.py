@@ -364,6 +364,13 @@ def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: Wo
     return None
 
 
+def said_as_of(last_day: date, received_on: date) -> date:
+    """The day a return's statuses speak for: the round's last day, or the day before the return came when it
+    came earlier (a ledger due within its own round: a task due on the 30th said 序时推进 on the 28th had not
+    missed its time when it was said)."""
+    return min(last_day, received_on - timedelta(days=1))
+
+
 EVERY_NAMES = {"month": "每月", "quarter": "每季度", "half-year": "每半年", "year": "每年"}
 
 

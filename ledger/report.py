@@ -12,12 +12,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from .clock import local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
-from .deadlines import NATIONAL, deadline_state
+from .deadlines import NATIONAL, deadline_state, said_as_of
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
@@ -786,6 +786,13 @@ def light_of(
     return "green", "序时推进", overdue, due_soon
 
 
+def said_late(task: Task, entry: Entry, as_of: date, received: Mapping[str, date], config: Config) -> bool:
+    """Whether the task's time was up when its lead wrote the entry's status, as the merge's own flag
+    (status-overdue-on-schedule) judges it."""
+    day = said_as_of(as_of, received.get(entry.file, as_of + timedelta(days=1)))
+    return deadline_state(task.deadline, day, config.due_soon_days, config.calendar) == "overdue"
+
+
 def started(task: Task, as_of: date) -> bool:
     """Whether the task's time has begun by as_of (a range's start; any other task from the first day)."""
     return task.deadline.start is None or task.deadline.start <= as_of
@@ -885,6 +892,7 @@ def build_report(
     as_of = period.last_day
     deadline = round_due(config, ws.paths, period)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
+    received = {r.file: datetime.fromisoformat(r.received_at).date() for r in merged.returns if r.received_at}
     listed = round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks
     changed = list_changes(ws.paths, period, listed)
     found = TaskEntries(merged.entries, SupportGroups(listed).ids)
@@ -899,6 +907,7 @@ def build_report(
         kept_on = overdue and any(
             normalise_status(e.status) in config.statuses
             and normalise_status(e.status) not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+            and said_late(task, e, as_of, received, config)
             for e in leads
         )
         lines.append(

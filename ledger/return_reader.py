@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from .cells import quoted, task_id_of, text_of, tidy, too_long
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
-from .deadlines import chinese_date, deadline_state, parse_deadline
+from .deadlines import chinese_date, deadline_state, parse_deadline, said_as_of
 from .entries import ADDED_ROW, Entry, IndicatorValue, Role, Unmerged, UnmergedCells, bounded_problems
 from .indicators import indicators_by_unit
 from .layout import (
@@ -716,13 +716,10 @@ class ReturnReader:
             )
 
     def _overdue(self, task_id: str) -> bool:
-        """Whether the task's time was up when the unit wrote its status: by the round's last day, or by the day
-        before the return came when it came earlier (a ledger due within its own round: a task due on the 30th
-        said 序时推进 on the 28th had not missed its time)."""
+        """Whether the task's time was up when the unit wrote its status (`said_as_of`)."""
         config = self.ws.config
-        task = self.tasks[task_id]
-        as_of = min(self.period.last_day, self.received_on - timedelta(days=1))
-        return deadline_state(task.deadline, as_of, config.due_soon_days, config.calendar) == "overdue"
+        as_of = said_as_of(self.period.last_day, self.received_on)
+        return deadline_state(self.tasks[task_id].deadline, as_of, config.due_soon_days, config.calendar) == "overdue"
 
 
 def _serial_day(number: float) -> str | None:

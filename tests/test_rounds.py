@@ -107,6 +107,11 @@ def test_a_status_written_before_the_deadline_is_not_called_overdue_on_schedule(
         for root in (early, late)
     ]
     assert flagged == [[], ["T-4"]]
+    remarked = [
+        [t.task.id for t in open_round(load_workspace(root), "2021-09").report().on_schedule_overdue_tasks]
+        for root in (early, late)
+    ]
+    assert remarked == flagged  # the report's 已超期，单位填报序时推进 follows the same rule
 
 
 def test_due_day_31_is_the_last_day_of_each_month_for_an_office_that_asks_by_the_month_end(tmp_path):
