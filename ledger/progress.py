@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from .config import IndicatorOptions
@@ -46,6 +46,9 @@ class Reported:
     as_of: date | None = None  # 数据截至: statistics come out late
     note: str = ""  # 完成情况说明
     data_source: str = ""  # 数据来源
+
+
+AS_OF_REACH = 183  # days: how far before a round's end a 数据截至 is taken as the day its value speaks for
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -153,11 +156,16 @@ def judge(
 ) -> Judgement:
     """The indicator at the end of a round (`day`), from what its first lead reported. `first_year` is the ledger's
     first year, where the 序时 span of an indicator without a baseline year starts; unknown (None), the span is the
-    target's own year and the reason says so."""
-    found = target_of(indicator, day)
+    target's own year and the reason says so. A value whose 数据截至 is in the half-year before the round's end
+    (statistics come out late) is judged on that day, its target and 序时进度 then: May's figure read in June is
+    not behind for June's share, and December's read in January is the year's; an older day is judged at `day`."""
+    measured = day
+    if reported and reported.as_of and day - timedelta(days=AS_OF_REACH) <= reported.as_of < day:
+        measured = reported.as_of
+    found = target_of(indicator, measured)
     target_year, target = found if found else (None, "")
     number = target_value(indicator, target)
-    year_over = target_year is not None and day >= date(target_year, 12, 31)
+    year_over = target_year is not None and measured >= date(target_year, 12, 31)
     base = Judgement(indicator=indicator, target_year=target_year, target=target, reported=reported)
     if reported is None:
         return base
@@ -165,9 +173,10 @@ def judge(
         state = reported.state or _state_of_text(reported.typed)
         light, reason = _qualitative(state, target_year, year_over)
         return replace(base, shown=reported.typed, state=state, light=light, reason=reason)
-    schedule = schedule_of(indicator, target_year, day, first_year)
+    schedule = schedule_of(indicator, target_year, measured, first_year)
     unanchored = indicator.baseline_year is None and first_year is None and target_year > day.year
     span_note = f"；无基期，序时进度按{target_year}年计" if unanchored else ""
+    span_note += "；序时进度按数据截至日期计" if measured < day else ""
     value = reported.reading.value if reported.reading else None
     if reported.reading is None or value is None:
         reason = f"完成值“{reported.typed}”无法识别，未计算完成率"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -225,3 +226,21 @@ def test_a_value_at_its_baseline_is_shown_as_zero_percent_not_minus_zero():
     """PM2.5 still at its baseline 45 (target ≤35): 完成率 is (45 − 45) ÷ (35 − 45), a negative zero in floats."""
     reason = summary(PM25, "45", date(2021, 12, 31))[3]
     assert reason == "完成率0.0%，低于序时进度（20.0%）20.0个百分点"
+
+
+def test_a_value_as_of_an_earlier_day_is_judged_against_the_schedule_of_that_day():
+    """May's figure (数据截至 31 May) read in the June round is judged against 5/12 of the year, not 6/12;
+    December's read in January is judged against the year's target at the year's end; a day years back is not
+    taken (judged at the round's end, as a value without one)."""
+    forest = FOREST  # 1000 亩 in 2021, counted from nothing
+    may = Reported(unit="东街道", typed="380", reading=read_reported(forest, "380"), as_of=date(2021, 5, 31))
+    june = judge(forest, may, date(2021, 6, 30), OPTIONS, 2021)
+    assert (round(june.schedule, 1), june.light) == (41.7, "green")
+    assert june.reason.endswith("；序时进度按数据截至日期计")
+    plain = judge(forest, replace(may, as_of=None), date(2021, 6, 30), OPTIONS, 2021)
+    assert (plain.schedule, plain.light) == (50.0, "yellow")
+    december = replace(may, typed="900", reading=read_reported(forest, "900"), as_of=date(2021, 12, 31))
+    january = judge(forest, december, date(2022, 1, 31), OPTIONS, 2021)
+    assert (january.target_year, january.schedule, january.light) == (2021, 100.0, "red")  # 约束性, year over
+    typo = judge(forest, replace(may, as_of=date(2019, 5, 31)), date(2021, 6, 30), OPTIONS, 2021)
+    assert typo.schedule == 50.0
