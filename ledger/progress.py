@@ -5,7 +5,8 @@ The one definition every output (merged.xlsx, 汇总台账.xlsx, report.html, �
   baseline) / (target − baseline). Without a baseline it is value / target (lower is better: target / value).
   A baseline already at the target (100 → 100), or beyond it (24 against ≥22), is judged met or not met,
   never as a ratio.
-- 序时进度 is the share of the target's span elapsed at the round's end, counted in months as offices count it
+- 序时进度 is the share of the target's span elapsed at the round's end (or at the value's 数据截至, when the
+  statistics came out late, within the half-year before), counted in months as offices count it
   (November's end is 11/12 = 91.7% of a year). The span runs from the end of the baseline's year to the end of the
   target's year, as 完成率 runs from the baseline (a plan's 2025 target is not started over in 2025); when the
   indicator has a target for every year (the year before the target's has one too), the span is the target's
