@@ -529,6 +529,7 @@ def instructions_text(
         period_label=period.label,
         this_round=period.this_round,
         return_deadline=chinese_date(due),
+        period_end=chinese_date(period.end),
         office=office,
         lead_count=len(lead.tasks) if lead else 0,
         support_count=len(support.tasks) if support else 0,

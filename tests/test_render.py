@@ -158,6 +158,8 @@ def test_instructions_sheet(rendered):
     assert "已完成、序时推进、滞后、未启动" in text
     assert "盖章页扫描件" in text and "作为附件一并发回" in text
     assert "王敏，电话0531-76128035" in text  # the contact line from ledger.toml
+    # red is due by the round's end, true whether the workbook goes out before the month ends or after
+    assert "标为红色的任务完成时限在本期末（2021年6月30日）前，到期未完成即为逾期" in text
     assert "预先填入" not in text  # the first month: nothing was prefilled
     assert "“各街道（功能区）”指艾山街道、汶源街道、里辛街道、颜庄街道、辛庄街道、钢城经济开发区" in text
     assert not re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", text)
