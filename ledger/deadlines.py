@@ -62,6 +62,9 @@ _DAY = re.compile(
 # or 06/30/2021): read only when the day is past 12, so that the order cannot be mistaken.
 _COMPACT_DAY = re.compile(rf"^(\d{{4}})(\d{{2}})(\d{{2}}){_BEFORE}$")
 _YEAR_LAST_DAY = re.compile(rf"^(\d{{1,2}})([./\-])(\d{{1,2}})\2(\d{{4}}){_BEFORE}$")
+# A day as a clerk writes it short, month first and no year ("6.30前", "12/31"): a program writing the day first
+# always writes the year too.
+_SHORT_DOT_DAY = re.compile(rf"^(\d{{1,2}})[./](\d{{1,2}}){_BEFORE}$")
 _TEN_DAYS = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(上|中|下)旬(?:末)?{_BEFORE}$")
 _MONTH = re.compile(rf"^{_YEAR}?(\d{{1,2}})月(?:底|末|份)?{_BEFORE}$|^(\d{{4}})[.\-/](\d{{1,2}}){_BEFORE}$")
 _YEAR_END = re.compile(rf"^{_YEAR}?(?:年底|年末|底|末|年内|内){_BEFORE}$")
@@ -196,6 +199,11 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
     if (m := _YEAR_LAST_DAY.match(s)) and (int(m[1]) > 12) != (int(m[3]) > 12):
         day, month = (int(m[1]), int(m[3])) if int(m[1]) > 12 else (int(m[3]), int(m[1]))
         return Deadline(raw, "date", due=date(int(m[4]), month, day))
+    if (m := _SHORT_DOT_DAY.match(s)) and year is not None:
+        try:
+            return Deadline(raw, "date", due=date(year, int(m[1]), int(m[2])))
+        except ValueError:  # 30.6, 6.31: not a day month first
+            return None
     if m := _TEN_DAYS.match(s):
         y, month = _year(m[1], year), int(m[2])
         due = {"上": date(y, month, 10), "中": date(y, month, 20)}.get(m[3]) or _month_end(y, month)

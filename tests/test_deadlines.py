@@ -203,7 +203,15 @@ def test_a_day_as_a_system_or_an_english_excel_writes_it_is_read(text):
     assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("date", date(2021, 6, 30))
 
 
-@pytest.mark.parametrize("text", ["06/07/2021", "20211331", "32/06/2021", "12345678"])
+@pytest.mark.parametrize(
+    ("text", "due"), [("6.30前", date(2021, 6, 30)), ("12.31", date(2021, 12, 31)), ("9/15之前", date(2021, 9, 15))]
+)
+def test_a_short_day_a_clerk_writes_month_first_is_read(text, due):
+    """ "6.30前" in a task list's 完成时限 column was 未能识别, the task then without a deadline."""
+    assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("date", due)
+
+
+@pytest.mark.parametrize("text", ["06/07/2021", "20211331", "32/06/2021", "12345678", "30.6前", "6.31"])
 def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
     """06/07/2021 is 6 July in one program and 7 June in another."""
     assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("unknown", None)
