@@ -11,7 +11,7 @@ import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
@@ -676,10 +676,17 @@ class MonthlyReport(TaskTotals[TaskLine]):
             for (document, name), lines in groups.items()
         ]
 
+    @property
+    def previous_header(self) -> str:
+        """The label of the status in the round before: 上月状态, 上季度状态, 上周状态, 上期状态 (half-years)."""
+        return f"{self.period.last_round}状态"
+
     def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
         """Every task with its light and status, one row each (columns: TASK_LINE_FRAME; labels="zh" for the
-        Chinese column names, those of the report workbook's 汇总台账 where it has them)."""
-        return frame(self.tasks, TASK_LINE_FRAME, labels)
+        Chinese column names, those of the report workbook's 汇总台账 where it has them, the round before named
+        as the round is)."""
+        columns = [replace(c, zh=self.previous_header) if c.en == "previous" else c for c in TASK_LINE_FRAME]
+        return frame(self.tasks, columns, labels)
 
     def units_frame(self, labels: Labels = "en") -> pd.DataFrame:
         """Every unit with an open task: whether it reported and how its led tasks stand (UNIT_LINE_FRAME)."""
@@ -1122,7 +1129,7 @@ TASK_LINE_FRAME: list[Column[TaskLine]] = [
     Column("reason", "原因", "text", lambda t: t.remark),
     Column("overdue", "逾期", "bool", lambda t: t.overdue),
     Column("due_soon", "临期", "bool", lambda t: t.due_soon),
-    Column("previous", "上月状态", "text", lambda t: t.previous),
+    Column("previous", "上期状态", "text", lambda t: t.previous),  # named as the round is: previous_header
     Column("carried", "往期已完成", "bool", lambda t: t.carried),
     Column("lead_progress", "牵头单位进展", "text", lambda t: t.progress_text),
     Column("lead_issues", "存在问题", "text", _lead_text("issues")),

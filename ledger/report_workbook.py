@@ -34,7 +34,7 @@ from .xlsx import (
 CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#D9D9D9"}
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
 CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
-TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上月状态"]
+TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上期状态"]
 TASK_WIDTHS = [9, 5, 14, 36, 11, 14, 16, 7, 10, 14, 30, 18, 30, 9]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "本单位已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误"]
 UNIT_HEADERS += ["未报送", "完成率", "完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
@@ -174,7 +174,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         book,
         "汇总台账",
         f"{label}汇总台账",
-        [*TASK_HEADERS[:-1], f"{report.period.last_round}状态"],
+        [*TASK_HEADERS[:-1], report.previous_header],
         rows,
         TASK_WIDTHS,
         [fills[t.light] for t in report.tasks],

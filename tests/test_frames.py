@@ -13,6 +13,7 @@ from ledger.history import build_history
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.report import build_report
+from ledger.rounds import open_round
 
 from .conftest import fill_return, make_workspace, render
 
@@ -144,3 +145,18 @@ def test_the_command_line_does_not_import_pandas():
     code = "import sys, ledger, ledger.cli; print('pandas' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert found.strip() == "False"
+
+
+def test_a_quarterly_report_frame_names_the_round_before_as_its_workbook_does(tmp_path):
+    """A quarterly office's frame said 上月状态 for the status of the quarter before; it says 上季度状态, as the
+    汇总台账 column does, and a monthly one still 上月状态."""
+    root = make_workspace(tmp_path / "ws", ROWS)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    quarter = open_round(load_workspace(root), "2021-Q3").report(issued=date(2021, 10, 12))
+    assert "上季度状态" in quarter.to_frame(labels="zh").columns
+    assert "上月状态" not in quarter.to_frame(labels="zh").columns
+
+
+def test_a_monthly_report_frame_names_the_month_before(month):
+    assert "上月状态" in month[2].to_frame(labels="zh").columns
