@@ -872,10 +872,12 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     if not isinstance(built, MonthlyReport):  # a half-year or a year
         _print_span_status(built)
         return
-    echo(
-        f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）："
-        f"应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。"
-    )
+    heading = f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）"
+    if not opened.ran:  # nobody was asked yet: no unit is 未报送, no task unreported
+        echo(f"{heading}：{period.label}尚未开展调度（未生成填报表，也未收到报送），不统计各单位报送情况。")
+        echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）。")
+        return
+    echo(f"{heading}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
     for label, units in (
         ("未报送", built.missing_units),
         ("待确认", built.held_units),

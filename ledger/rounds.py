@@ -23,7 +23,7 @@ from .model import Period, Task
 from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .processes import collector_paused
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
-from .sent import SentRound, check_revision, read_sent, record_sent
+from .sent import SentRound, check_revision, ran_rounds, read_sent, record_sent
 from .task_changes import round_tasks, with_changes
 from .unit_changes import read_unit_changes
 from .workspace import Workspace
@@ -80,7 +80,15 @@ class Round:
             return span_tasks(self.ws, self.rounds, self.history)
         return round_tasks(self.ws.paths, self.rounds[-1], self.ws.tasks)
 
-    def info(self) -> dict[str, str]:
+    @cached_property
+    def ran(self) -> bool:
+        """Whether the office ran the round (for a summary, any round inside it): rendered, mailed or with returns
+        stored (`sent.ran_rounds`; the outbox too, for a round rendered before records were kept). A round never
+        run asked nobody: no unit is 未报送 in it."""
+        ran = set(ran_rounds(self.ws.paths, self.rounds[0].kind))
+        return any(r in ran or self.ws.paths.manifest(r).is_file() for r in self.rounds)
+
+    def info(self) -> dict[str, str | bool]:
         """The round as `status --json` carries it."""
         return {
             "period": str(self.period),
@@ -89,6 +97,7 @@ class Round:
             "start": self.period.start.isoformat(),
             "end": self.period.end.isoformat(),
             "due": self.due.isoformat(),
+            "ran": self.ran,
         }
 
     def notes(self) -> list[Problem]:

@@ -235,6 +235,7 @@ def test_status_json_carries_the_round(tmp_path):
         "start": "2021-07-01",
         "end": "2021-09-30",
         "due": "2021-10-08",
+        "ran": True,
     }
 
 
@@ -355,3 +356,20 @@ def test_due_day_changed_mid_year_moves_no_round_that_went_out(tmp_path):
     assert open_round(ws, "2021-11").due == date(2021, 12, 3)
     year = {u["unit"]: u for u in open_round(ws, "2021").status()["units"]}
     assert (year[FINANCE]["on_time"], year[FINANCE]["late"]) == (1, 0)
+
+
+def test_status_of_a_round_never_run_says_so_and_lists_no_unit_as_missing(tmp_path):
+    """September was never rendered, mailed or collected: `ledger status` listed every unit 未报送 as if it had
+    been asked. It says the round has not been run, and the JSON carries it; a round that ran still lists them."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    result = CliRunner().invoke(main, ["status", "-w", str(root), "--period", "2021-09", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2021年9月尚未开展调度（未生成填报表，也未收到报送），不统计各单位报送情况" in result.output
+    assert "未报送（" not in result.output and TAX not in result.output
+    found = json.loads(
+        CliRunner().invoke(main, ["status", "-w", str(root), "--period", "2021-09", "--json", "--jobs", "1"]).output
+    )
+    assert found["round"]["ran"] is False
+    june = CliRunner().invoke(main, ["status", "-w", str(root), "--period", "2021-06", "--jobs", "1"])
+    assert f"未报送（1个）：{TAX}" in june.output and "尚未开展调度" not in june.output
