@@ -336,20 +336,16 @@ def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, 
 
 
 def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
-    """The rounds of the ledger's rhythm before `before`, from the first to the last one with returns stored
-    (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not, nor a round
-    in between the office never rendered or mailed, such as a holiday week skipped: nobody was asked)."""
-    kind = ws.config.rhythm.round
-    folder = ws.paths.source / "returns"
-    stored = []
-    for path in folder.iterdir() if folder.is_dir() else ():
-        found = Period.named(path.name)
-        if found is not None and path.is_dir() and found.kind == kind and found < before:
-            stored.append(found)
+    """The rounds the office ran that ended before `before` began, each of the kind it was run as
+    (`sent.ran_rounds`: months before the rhythm was turned quarterly), from the first to the last one with returns
+    stored (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not, nor a
+    round in between the office never rendered or mailed, such as a holiday week skipped: nobody was asked)."""
+    ran = [p for p in ran_rounds(ws.paths, ws.config.rhythm.round) if p.end < before.start]
+    stored = [p for p in ran if ws.paths.returns(p).is_dir()]
     if not stored:
         return []
     first, last = min(stored), max(stored)
-    return [p for p in ran_rounds(ws.paths, kind) if first <= p <= last]
+    return [p for p in ran if first <= p <= last]
 
 
 def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Progress | None = None) -> History:

@@ -23,7 +23,7 @@ from .model import Period, Task
 from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .processes import collector_paused
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
-from .sent import SentRound, check_revision, ran_rounds, read_sent, record_sent
+from .sent import SentRound, check_revision, ran_rounds, read_sent, record_sent, rounds_within
 from .task_changes import round_tasks, with_changes
 from .unit_changes import read_unit_changes
 from .workspace import Workspace
@@ -53,15 +53,24 @@ class Round:
 
     # --- what the round is
 
+    @cached_property
+    def ran_rounds(self) -> list[Period]:
+        """The rounds the office ran, each of the kind it was run as (`sent.ran_rounds`)."""
+        return ran_rounds(self.ws.paths, self.ws.config.rhythm.round)
+
     @property
     def is_summary(self) -> bool:
-        """A period longer than the ledger's rhythm: the rounds inside it summed up (全年, 上半年 …)."""
-        return self.period.longer_than(self.ws.config.rhythm.round)
+        """A period longer than the ledger's rhythm, not run as a round itself: the rounds inside it summed up
+        (全年, 上半年 …)."""
+        return self.period.longer_than(self.ws.config.rhythm.round) and self.period not in self.ran_rounds
 
     @cached_property
     def rounds(self) -> list[Period]:
-        """The rounds this period stands for: itself, or for a summary every round of the rhythm inside it."""
-        return self.period.rounds(self.ws.config.rhythm.round) if self.is_summary else [self.period]
+        """The rounds this period stands for: itself, or for a summary every round inside it, each of the kind it
+        was run as (`sent.rounds_within`: a year turned quarterly in July is six months and two quarters)."""
+        if not self.is_summary:
+            return [self.period]
+        return rounds_within(self.ws.paths, self.period, self.ws.config.rhythm.round)
 
     @cached_property
     def due(self) -> date:
@@ -85,8 +94,7 @@ class Round:
         """Whether the office ran the round (for a summary, any round inside it): rendered, mailed or with returns
         stored (`sent.ran_rounds`; the outbox too, for a round rendered before records were kept). A round never
         run asked nobody: no unit is 未报送 in it."""
-        ran = set(ran_rounds(self.ws.paths, self.rounds[0].kind))
-        return any(r in ran or self.ws.paths.manifest(r).is_file() for r in self.rounds)
+        return any(r in self.ran_rounds or self.ws.paths.manifest(r).is_file() for r in self.rounds)
 
     def info(self) -> dict[str, str | bool]:
         """The round as `status --json` carries it."""
@@ -110,7 +118,7 @@ class Round:
 
     def require_round(self) -> None:
         """Steps that work on one round refuse a summary period with a problem naming the right form."""
-        if error := period_kind_error(self.ws.config, self.period, summary=False):
+        if error := period_kind_error(self.ws.config, self.period, summary=False, ran=self.ran_rounds):
             raise error
 
     def _step(self, name: str) -> Callable[[int, int], None] | None:
@@ -275,7 +283,7 @@ def open_round(ws: Workspace, period: str | Period, *, jobs: int = 1, progress: 
     """The round (or summary) of `period` on a workspace. Raises ValueError for a period that cannot be read
     and ProblemError for one shorter than the ledger's rhythm."""
     found = period if isinstance(period, Period) else Period.parse(period)
-    if error := period_kind_error(ws.config, found, summary=True):
+    if error := period_kind_error(ws.config, found, summary=True, ran=ran_rounds(ws.paths, ws.config.rhythm.round)):
         raise error
     opened = Round(ws=ws, period=found, jobs=jobs, progress=progress)
     opened.ws = ws.at(opened.rounds[-1])  # the units of the round's time (a unit renamed later is still itself)

@@ -9,6 +9,7 @@ a holiday week moved by the office moves every one of them. A return sent back (
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -113,12 +114,14 @@ def rhythm_name(config: Config) -> str:
     return RHYTHM_NAMES[config.rhythm.round]
 
 
-def period_kind_error(config: Config, period: Period, *, summary: bool) -> ProblemError | None:
-    """Whether `period` can be asked for: a round of the ledger's rhythm always; with `summary`, any longer
-    period too (a year over months). A shorter one, or a longer one where a round is expected, is an error
-    naming the right form."""
+def period_kind_error(
+    config: Config, period: Period, *, summary: bool, ran: Collection[Period] = ()
+) -> ProblemError | None:
+    """Whether `period` can be asked for: a round of the ledger's rhythm, or one of `ran` (`sent.ran_rounds`: a
+    month run before the rhythm was turned quarterly), always; with `summary`, any longer period too (a year over
+    months). A shorter one, or a longer one where a round is expected, is an error naming the right form."""
     rhythm = config.rhythm.round
-    if period.kind == rhythm or (summary and period.longer_than(rhythm)):
+    if period.kind == rhythm or period in ran or (summary and period.longer_than(rhythm)):
         return None
     form = {"week": "年-W周", "month": "年-月", "quarter": "年-Q季度", "half": "年-H半年"}[rhythm]
     code = "period-shorter-than-round" if summary else "period-wrong-kind"

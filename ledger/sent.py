@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .cells import quoted
-from .model import Deadline, Period, SourceRef, Task
+from .model import PERIOD_KINDS, Deadline, Period, PeriodKind, SourceRef, Task
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError, problem
 from .processes import collector_paused
@@ -169,15 +169,41 @@ def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> li
 
 
 def ran_rounds(paths: WorkspacePaths, kind: str) -> list[Period]:
-    """The rounds of the rhythm `kind` the office ran, in order: rendered (a record of what was sent), mailed (a
-    send log) or with returns stored. A round before the latest of them that is not one was skipped (a holiday
-    week): nobody was asked."""
+    """The rounds the office ran, in order, each of the kind it was run as: rendered (a record of what was sent),
+    mailed (a send log) or with returns stored. `kind` is the ledger's rhythm (`[ledger] round`); a round of
+    another kind, run before the rhythm was changed (months until June, quarters from July), counts where no
+    round of the rhythm ran over its days. A round before the latest of them that is not one was skipped (a
+    holiday week): nobody was asked."""
     found: set[Period] = set()
     for folder in (paths.sent_folder, paths.returns_folder, paths.send_logs):
         for path in folder.iterdir() if folder.is_dir() else ():
             if (period := Period.named(path.name.removesuffix(".jsonl"))) is not None:
                 found.add(period)
-    return sorted(p for p in found if p.kind == kind)
+    kept = [p for p in found if p.kind == kind]
+    for other in sorted(p for p in found if p.kind not in (kind, "year")):
+        if not any(_overlap(other, p) for p in kept):
+            kept.append(other)
+    return sorted(kept)
+
+
+def rounds_within(paths: WorkspacePaths, period: Period, kind: PeriodKind) -> list[Period]:
+    """The rounds a period longer than the rhythm `kind` stands for (a year, a half-year): each round of the rhythm
+    inside it, but where the office ran rounds of another kind before the rhythm was changed (`ran_rounds`), a
+    round of the rhythm over their days is of their kind: a year turned quarterly in July is its first quarter
+    (nothing ran in it), April, May and June (run as months, April or not) and its third and fourth quarters."""
+    other = [p for p in ran_rounds(paths, kind) if p.kind != kind and period.owns(p)]
+    found = set(other)
+    for own in period.rounds(kind):
+        over = [o for o in other if _overlap(own, o)]
+        if not over:
+            found.add(own)
+        elif shorter := [o for o in over if own.longer_than(o.kind)]:  # else longer rounds stand for its days
+            found.update(own.rounds(min(shorter, key=lambda o: PERIOD_KINDS.index(o.kind)).kind))
+    return sorted(found)
+
+
+def _overlap(one: Period, other: Period) -> bool:
+    return one.start <= other.end and other.start <= one.end
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -373,3 +373,30 @@ def test_status_of_a_round_never_run_says_so_and_lists_no_unit_as_missing(tmp_pa
     assert found["round"]["ran"] is False
     june = CliRunner().invoke(main, ["status", "-w", str(root), "--period", "2021-06", "--jobs", "1"])
     assert f"未报送（1个）：{TAX}" in june.output and "尚未开展调度" not in june.output
+
+
+def test_a_ledger_turned_quarterly_in_july_keeps_its_months_and_the_year_sums_both(tmp_path):
+    """Monthly until June, then `round = "quarter"`: the third quarter read no earlier round (T-1, finished in
+    June, was asked again, nothing prefilled), June could no longer be opened and the year had no data. Each round
+    keeps the kind it was run as: the quarter follows June, June still opens as a month, and the year is May and
+    June with the quarters after them."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-05", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 6, 2), tmp_path)
+    june = {"T-1": {"完成状态": "已完成", "本月进展": "办结"}, "T-2": {"完成状态": "序时推进", "本月进展": "评估中"}}
+    send(root, "2021-06", FINANCE, june, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    ws = load_workspace(root)
+    q3 = open_round(ws, "2021-Q3")
+    assert q3.history.previous == Period.parse("2021-06") and q3.history.closed == {"T-1"}
+    sheet = openpyxl.load_workbook(q3.render([FINANCE]).outbox / f"{FINANCE}.xlsx")[LEAD_SHEET]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if str(row[0]).startswith("T-")}
+    assert "T-1" not in rows and "评估中" in rows["T-2"]
+    month = open_round(load_workspace(root), "2021-06").status()
+    assert month["round"]["kind"] == "month" and month["units"]["returned"] == [FINANCE]
+    year = open_round(load_workspace(root), "2021").status()
+    # nothing ran in the first quarter; the second was run as months, April among them (skipped)
+    assert year["rounds"] == ["2021-Q1", "2021-04", "2021-05", "2021-06", "2021-Q3", "2021-Q4"]
+    assert year["rounds_with_data"] == ["2021-05", "2021-06"] and year["done"] == 1
+    assert year["rounds_skipped"] == ["2021-Q1", "2021-04"]
+    assert open_round(ws, "2021-H1").status()["rounds_with_data"] == ["2021-05", "2021-06"]
