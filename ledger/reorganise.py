@@ -27,7 +27,7 @@ from .faults import crash_point
 from .model import Period
 from .problems import ProblemError
 from .records import current_user, is_temporary, written_aside
-from .schedule import period_kind_error
+from .schedule import period_kind_error, round_after
 from .sent import sent_periods
 from .unit_changes import (
     ChangeAction,
@@ -110,7 +110,9 @@ def latest_start(ws: Workspace) -> Period:
     """The latest round a unit change can start from: the next round to render (the units file changed now is
     what that render reads); before anything was sent, the ledger's first round, the units file being today's."""
     sent = sent_periods(ws.paths)
-    return sent[-1].next() if sent else Period.parse(str(ws.config.year)).rounds(ws.config.rhythm.round)[0]
+    if sent:
+        return round_after(ws.config, sent[-1])
+    return Period.parse(str(ws.config.year)).rounds(ws.config.rhythm.round)[0]
 
 
 def _unit(ws: Workspace, name: str) -> str:

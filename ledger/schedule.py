@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .clock import now, parse_local
 from .config import Config
@@ -126,6 +126,12 @@ def period_kind_error(
     form = {"week": "年-W周", "month": "年-月", "quarter": "年-Q季度", "half": "年-H半年"}[rhythm]
     code = "period-shorter-than-round" if summary else "period-wrong-kind"
     return ProblemError(code, rhythm=rhythm_name(config), period=str(period), form=form, example=PERIOD_FORMS[rhythm])
+
+
+def round_after(config: Config, period: Period) -> Period:
+    """The round of the ledger's rhythm after `period`, which may be of another kind (June, run before the
+    rhythm was turned quarterly, is followed by the third quarter)."""
+    return Period.containing(config.rhythm.round, period.end + timedelta(days=1))
 
 
 def schedule_problems(config: Config, period: Period) -> list[Problem]:

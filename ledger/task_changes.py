@@ -39,7 +39,7 @@ from .model import Deadline, Lifecycle, LifecycleState, Period, Task
 from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import append_record, current_user, read_records
-from .schedule import period_kind_error
+from .schedule import period_kind_error, round_after
 from .sent import is_fixed, ran_rounds, sent_periods, sent_tasks
 from .unit_changes import read_unit_changes, succeed_units, successors
 from .workspace import Workspace
@@ -221,7 +221,7 @@ def first_open_round(ws: Workspace) -> Period:
     rounds = ran_rounds(paths, kind)
     fixed = [p for p in rounds if is_fixed(paths, p)]
     if fixed:
-        return fixed[-1].next()
+        return round_after(ws.config, fixed[-1])
     return rounds[0] if rounds else Period.containing(kind, today(ws.config))
 
 

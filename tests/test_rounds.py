@@ -20,6 +20,7 @@ from ledger.layout import LEAD_SHEET, SUPPORT_SHEET
 from ledger.model import Period
 from ledger.problems import ProblemError
 from ledger.rounds import open_round
+from ledger.task_changes import change_task, first_open_round
 
 from .conftest import fill_return, make_workspace
 
@@ -400,3 +401,19 @@ def test_a_ledger_turned_quarterly_in_july_keeps_its_months_and_the_year_sums_bo
     assert year["rounds_with_data"] == ["2021-05", "2021-06"] and year["done"] == 1
     assert year["rounds_skipped"] == ["2021-Q1", "2021-04"]
     assert open_round(ws, "2021-H1").status()["rounds_with_data"] == ["2021-05", "2021-06"]
+
+
+def test_a_task_extended_after_the_ledger_turned_quarterly_applies_from_the_quarter_to_come(tmp_path):
+    """June went out monthly, then `round = "quarter"`: `ledger tasks extend` without --from recorded the change
+    from July, a month, which no quarter reached until the fourth (the third quarter still said the old deadline).
+    It applies from the third quarter, the round after June."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    ws = load_workspace(root)
+    assert first_open_round(ws) == Period.parse("2021-Q3")
+    change = change_task(ws, "extend", "T-2", "资金晚到", to="2021-12-31")
+    assert change.start == Period.parse("2021-Q3")
+    (task,) = [t for t in open_round(load_workspace(root), "2021-Q3").tasks if t.id == "T-2"]
+    assert task.deadline.due == date(2021, 12, 31)
