@@ -19,6 +19,7 @@ from ledger.history import unstored_merge
 from ledger.layout import LEAD_SHEET, SUPPORT_SHEET
 from ledger.model import Period
 from ledger.problems import ProblemError
+from ledger.reorganise import latest_start
 from ledger.rounds import open_round
 from ledger.task_changes import change_task, first_open_round
 
@@ -412,7 +413,7 @@ def test_a_task_extended_after_the_ledger_turned_quarterly_applies_from_the_quar
     config = root / "ledger.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
     ws = load_workspace(root)
-    assert first_open_round(ws) == Period.parse("2021-Q3")
+    assert first_open_round(ws) == latest_start(ws) == Period.parse("2021-Q3")  # a unit change's latest round too
     change = change_task(ws, "extend", "T-2", "资金晚到", to="2021-12-31")
     assert change.start == Period.parse("2021-Q3")
     (task,) = [t for t in open_round(load_workspace(root), "2021-Q3").tasks if t.id == "T-2"]
