@@ -31,6 +31,7 @@ from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename, undecodable
 from .problems import Problem, ProblemError, problem
 from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
 from .schedule import RHYTHM_NAMES
+from .sent import ran_rounds
 
 if TYPE_CHECKING:
     import email.message
@@ -631,15 +632,16 @@ def store_incoming(
     return stored, duplicates
 
 
-def _period_text(text: str, rhythm: RoundKind) -> str | None:
+def _period_text(text: str, rhythm: RoundKind, ran: list[Period]) -> str | None:
     """A round named in a workbook's metadata, as folders name it ("2021-6" → "2021-06"); None when it is none,
-    or a period of another length than the ledger's rounds (a year, a week on a monthly ledger): no round would
-    ever read a file stored there."""
+    or a period of another length than the ledger's rounds (a year, a week on a monthly ledger) and no round the
+    office ran (`ran`: June, run before the rhythm was turned quarterly, is one): no round would ever read a file
+    stored there."""
     try:
         found = Period.parse(text)
     except ValueError:
         return None
-    return str(found) if found.kind == rhythm else None
+    return str(found) if found.kind == rhythm or found in ran else None
 
 
 def collect_returns(
@@ -670,13 +672,14 @@ def collect_returns(
     stored: list[Receipt] = []
     duplicates: list[str] = []
     filed: dict[str, str] = {}
+    ran = ran_rounds(where, rhythm)
     for path in paths:
         if not path.exists():
             skipped.append(readable(str(path)))
             continue
         for item in _incoming(path, skipped, received, office, notes):
             named = peek_period(item.data, limits)
-            found = _period_text(named, rhythm) if named is not None else None
+            found = _period_text(named, rhythm, ran) if named is not None else None
             if named is not None and found is None:  # metadata edited by hand: "2021-13", "2020"
                 rounds = RHYTHM_NAMES[rhythm]
                 notes.append(problem("collect-period-invalid", file=item.name, found=named, rhythm=rounds))

@@ -418,3 +418,19 @@ def test_a_task_extended_after_the_ledger_turned_quarterly_applies_from_the_quar
     assert change.start == Period.parse("2021-Q3")
     (task,) = [t for t in open_round(load_workspace(root), "2021-Q3").tasks if t.id == "T-2"]
     assert task.deadline.due == date(2021, 12, 31)
+
+
+def test_a_late_june_return_collected_after_the_ledger_turned_quarterly_is_filed_under_june(tmp_path):
+    """TAX's June workbook arrives in July, after `round = "quarter"`: `collect --period auto` skipped it as a
+    file whose hidden mark was edited (collect-period-invalid). June is a round the office ran: it goes there."""
+    root = ledger_with(tmp_path, "")
+    outbox = open_round(load_workspace(root), "2021-06").render([TAX]).outbox
+    late = fill_return(outbox / f"{TAX}.xlsx", tmp_path / "late.xlsx", {"T-3": {"完成状态": "序时推进"}})
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    ws = load_workspace(root)
+    result = collect_returns(ws.paths, None, [late], rhythm="quarter")
+    assert not [p.code for p in result.notes if p.code.startswith("collect-period")] and not result.skipped
+    june = open_round(load_workspace(root), "2021-06").status()
+    assert sorted(june["units"]["returned"]) == sorted([FINANCE, TAX])
