@@ -955,3 +955,26 @@ def test_every_field_of_every_page_says_what_it_is_for(tmp_path):
                 if not (labelled or field.get("aria-label") or field.get("aria-labelledby")):
                     unnamed.append((path, field.get("name")))
         assert sorted(set(unnamed)) == []
+
+
+def test_a_month_run_before_the_ledger_turned_quarterly_stays_in_the_picker_and_opens(tmp_path):
+    """Monthly until June, quarterly from July: the console's period picker offered the quarters only (June,
+    with its returns, not among them, the second quarter nobody ran in its place), and ?period=2021-06 opened the
+    current round instead. June is listed and opens; the second quarter, run as months, is not listed."""
+    from starlette.requests import Request
+
+    from ledger.console.app import make_app
+    from ledger.console.board import rounds_of
+
+    from .test_rounds import FINANCE, at, ledger_with, send
+
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    ws = load_workspace(root)
+    listed = [str(p) for p in rounds_of(ws)]
+    assert "2021-06" in listed and "2021-Q2" not in listed and "2021-Q3" in listed
+    console = make_app(root, host="127.0.0.1", port=8321, need_login=False).state.console
+    asked = Request({"type": "http", "method": "GET", "query_string": b"period=2021-06", "headers": []})
+    assert console.period_of(asked, ws) == Period.parse("2021-06")

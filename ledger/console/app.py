@@ -30,6 +30,7 @@ from ..paths import WorkspacePaths
 from ..problems import ERROR, ProblemError, problem
 from ..records import current_user, read_records
 from ..schedule import period_kind_error
+from ..sent import ran_rounds
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
@@ -217,7 +218,8 @@ class Console:
             found = Period.parse(request.query_params.get("period", ""))
         except ValueError:
             return current_round(ws)
-        return current_round(ws) if period_kind_error(ws.config, found, summary=False) else found
+        ran = ran_rounds(ws.paths, ws.config.rhythm.round)  # a month run before the ledger turned quarterly too
+        return current_round(ws) if period_kind_error(ws.config, found, summary=False, ran=ran) else found
 
     def round_page(self, request: Request) -> tuple[Session | None, Workspace, Period] | Response:
         """What a page about one round starts from: its session, the workspace and the round asked for; or the

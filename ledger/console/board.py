@@ -15,7 +15,7 @@ from ..model import Period
 from ..records import read_records
 from ..report import LIGHT_NAMES, REPORTING_NAMES, MonthlyReport
 from ..rounds import open_round
-from ..sent import sent_periods
+from ..sent import rounds_within, sent_periods
 from ..wording import chinese_date
 from ..workspace import Workspace
 
@@ -60,9 +60,10 @@ class Board:
 
 
 def rounds_of(ws: Workspace) -> list[Period]:
-    """The rounds of the ledger's year (and any other year a round was sent in), for the period picker."""
+    """The rounds of the ledger's year (and any other year a round was sent in), for the period picker: each of
+    the kind it was run as (`sent.rounds_within`: months until June on a ledger turned quarterly in July)."""
     kind = ws.config.rhythm.round
-    found = set(Period.of("year", ws.config.year).rounds(kind))
+    found = set(rounds_within(ws.paths, Period.of("year", ws.config.year), kind))
     found.update(p for p in sent_periods(ws.paths) if not p.longer_than(kind))
     return sorted(found)
 
