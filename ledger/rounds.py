@@ -230,7 +230,10 @@ class Round:
         return {"round": self.info(), **self.report().summary()}
 
     def publish(self, issued: date | None = None, number: int | None = None) -> tuple[Any, list[Path]]:
-        """The report and its three outputs under build/<period>/report/."""
+        """The report and its three outputs under build/<period>/report/. Raises ProblemError("round-not-run") for
+        a round never run: nobody was asked, and its 通报 would name every unit 未报送."""
+        if not self.is_summary and not self.ran:
+            raise ProblemError("round-not-run", label=self.period.label, period=str(self.period))
         with collector_paused():  # see write_merge
             return self._publish(issued, number)
 

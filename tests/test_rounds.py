@@ -377,6 +377,19 @@ def test_status_of_a_round_never_run_says_so_and_lists_no_unit_as_missing(tmp_pa
     assert f"未报送（1个）：{TAX}" in june.output and "尚未开展调度" not in june.output
 
 
+def test_no_bulletin_is_written_for_a_round_never_run(tmp_path):
+    """`ledger report --period 2021-09` on a round nobody was asked in wrote a 通报 naming every unit 未报送; it
+    is refused, nothing written, while the round that ran and the year are reported."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    args = ["-w", str(root), "--date", "2021-10-12", "--jobs", "1"]
+    refused = CliRunner().invoke(main, ["report", "--period", "2021-09", *args])
+    assert refused.exit_code == 1 and "round-not-run" in refused.output and "2021年9月尚未开展调度" in refused.output
+    assert not (root / "build" / "2021-09" / "report").exists()
+    for period in ("2021-06", "2021"):
+        assert CliRunner().invoke(main, ["report", "--period", period, *args]).exit_code == 0
+
+
 def test_a_ledger_turned_quarterly_in_july_keeps_its_months_and_the_year_sums_both(tmp_path):
     """Monthly until June, then `round = "quarter"`: the third quarter read no earlier round (T-1, finished in
     June, was asked again, nothing prefilled), June could no longer be opened and the year had no data. Each round
