@@ -338,6 +338,12 @@ class Period:
         """The period of the same kind just after."""
         return Period.containing(self.kind, self.end + timedelta(days=1))
 
+    def begins_by(self, other: Period) -> bool:
+        """Whether this period has begun by the day `other` begins: a change recorded from it applies in `other`.
+        By the first day, not by the order of periods (in which the third quarter comes before July, its first
+        month): a change recorded from July, before the ledger turned quarterly, applies from the third quarter."""
+        return self.start <= other.start
+
     def longer_than(self, kind: PeriodKind) -> bool:
         return PERIOD_KINDS.index(self.kind) > PERIOD_KINDS.index(kind)
 

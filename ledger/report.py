@@ -1010,12 +1010,13 @@ def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> In
 
 
 def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:
-    """Each task the office changed from this round, with what it did (the latest change of a kind wins)."""
+    """Each task the office changed from this round, with what it did (the latest change of a kind wins): the
+    changes that apply in it and not in the round before (a change recorded from July is the third quarter's)."""
     by_id = {t.id: t for t in tasks}
     found: dict[tuple[str, str], str] = {}
     for change in read_changes(ws.paths):
         task = by_id.get(change.task_id)
-        if change.start != period or task is None:
+        if not change.start.begins_by(period) or change.start.begins_by(period.previous()) or task is None:
             continue
         what = f"完成时限{task.deadline.text}" if change.kind == "extend" else change.details
         found[(change.task_id, change.kind)] = f"{change.task_id}{what}"

@@ -150,7 +150,7 @@ class Round:
         from .render import open_rows, render_period
 
         self.require_round()
-        if later := [c for c in read_unit_changes(self.ws.paths.unit_changes) if c.start > self.period]:
+        if later := [c for c in read_unit_changes(self.ws.paths.unit_changes) if not c.start.begins_by(self.period)]:
             # the task list names today's units, the round those of its time: rendering it again would mix them
             raise ProblemError("render-before-unit-change", period=self.period.label, start=later[0].start.label)
         if errors := [p for p in self.ws.identity_problems() if p.severity == ERROR]:

@@ -137,7 +137,7 @@ def read_changes(paths: WorkspacePaths) -> list[TaskChange]:
 
 def changes_until(changes: list[TaskChange], period: Period) -> list[TaskChange]:
     """The changes that apply in `period`: from it or an earlier round."""
-    return [c for c in changes if c.start <= period]
+    return [c for c in changes if c.start.begins_by(period)]
 
 
 def apply_changes(tasks: list[Task], changes: list[TaskChange]) -> list[Task]:

@@ -141,7 +141,7 @@ def units_at(units: list[Unit], changes: list[UnitChange], period: Period) -> li
     of that time, changes nothing)."""
     found = list(units)
     for change in reversed(changes):
-        if change.start <= period:
+        if change.start.begins_by(period):
             continue
         names = {change.new, *change.old}
         at = next((i for i, u in enumerate(found) if u.name in names), len(found))
@@ -155,7 +155,7 @@ def successors(changes: list[UnitChange], upto: Period, after: Period | None = N
     change, without it): renames chained (A→B, B→C: A and B are C), a rename back undone (A→B, B→A: nothing)."""
     found: dict[str, str] = {}
     for change in changes:
-        if change.start > upto or (after is not None and change.start <= after):
+        if not change.start.begins_by(upto) or (after is not None and change.start.begins_by(after)):
             continue
         found = {old: change.new if new in change.old else new for old, new in found.items()}
         found.update(dict.fromkeys(change.old, change.new))

@@ -90,7 +90,7 @@ class Workspace:
         themselves, with their own addresses and contacts (see `unit_changes`). Itself when nothing changed
         later, as for every round from the last change on."""
         changes = read_unit_changes(self.paths.unit_changes)
-        if not any(c.start > period for c in changes):
+        if all(c.start.begins_by(period) for c in changes):
             return self
         return replace(self, registry=UnitRegistry(units_at(list(self.units.values()), changes, period)))
 
@@ -101,7 +101,7 @@ class Workspace:
         expects, renders, reports and compares round over round, so a later change never alters a past round."""
         changes = read_unit_changes(self.paths.unit_changes)
         indicators = self.indicators
-        if any(c.start > period for c in changes):  # today's cells name today's units: read them as they were
+        if not all(c.start.begins_by(period) for c in changes):  # today's cells name today's units: read as they were
             registry, districts = self.at(period).registry, {d.code: d.district for d in self.config.documents}
             indicators = [read_units_with(i, registry, districts.get(i.document)) for i in indicators]
         return succeed_units(indicators, successors(changes, period))

@@ -19,7 +19,7 @@ from ledger.history import unstored_merge
 from ledger.layout import LEAD_SHEET, SUPPORT_SHEET
 from ledger.model import Period
 from ledger.problems import ProblemError
-from ledger.reorganise import latest_start
+from ledger.reorganise import latest_start, merge_units
 from ledger.rounds import open_round
 from ledger.task_changes import change_task, first_open_round
 
@@ -447,3 +447,22 @@ def test_a_late_june_return_collected_after_the_ledger_turned_quarterly_is_filed
     assert not [p.code for p in result.notes if p.code.startswith("collect-period")] and not result.skipped
     june = open_round(load_workspace(root), "2021-06").status()
     assert sorted(june["units"]["returned"]) == sorted([FINANCE, TAX])
+
+
+def test_changes_recorded_from_july_apply_in_the_third_quarter_after_the_ledger_turned_quarterly(tmp_path):
+    """In June the office extended T-2 and merged TAX into FINANCE from July, then turned the ledger quarterly: the
+    third quarter, which begins with July, left both out (July sorts after the quarter that holds it), its
+    workbook said the old deadline and TAX still led T-3. Both apply from the third quarter, whose report names
+    the extension among its changes."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    ws = load_workspace(root)
+    change_task(ws, "extend", "T-2", "资金晚到", to="2021-12-31", start=Period.parse("2021-07"))
+    merge_units(ws, [TAX], FINANCE, Period.parse("2021-07"), "机构改革")
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    q3 = open_round(load_workspace(root), "2021-Q3")
+    tasks = {t.id: t for t in q3.tasks}
+    assert tasks["T-2"].deadline.due == date(2021, 12, 31)
+    assert tasks["T-3"].lead_units == [FINANCE]
+    assert "T-2完成时限" in q3.report(issued=date(2021, 10, 12)).adjustments_text()  # a change of this round
