@@ -209,14 +209,16 @@ class History:
             return own
         return next((found for u in task.former_leads if (found := self.answers_of(task.id, u))), {})
 
-    def record_of(self, ws: Workspace, period: Period) -> RoundRecord | None:
+    def record_of(self, ws: Workspace, period: Period, *, succeeded: bool = True) -> RoundRecord | None:
         """The record of an earlier round folded into this history (for the year's view), its units renamed or
-        merged since named as their successors."""
+        merged since named as their successors (not `succeeded`: as the round named them, each unit's own
+        reporting apart, for a successor to add up)."""
         key = self.keys.get(str(period))
         if key is None:
             return None
         path = ws.paths.round_record(period, key)
-        return RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8"))).succeeded(self.succession)
+        record = RoundRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return record.succeeded(self.succession) if succeeded else record
 
     # --- folding one round in
 

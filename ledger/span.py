@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
@@ -335,7 +336,8 @@ def build_span_report(
             )
         )
     done = [(t.task, t.done_in) for t in lines]
-    units = _units(ws, lines, records, leads_when_done(ws.paths, history.period, ws.tasks, done))
+    as_run = [r for r in (history.record_of(ws, p, succeeded=False) for p in rounds) if r is not None]
+    units = _units(ws, lines, as_run, history.succession, leads_when_done(ws.paths, history.period, ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))
@@ -373,10 +375,16 @@ def _last_round_indicators(ws: Workspace, period: Period) -> IndicatorTable | No
 
 
 def _units(
-    ws: Workspace, tasks: list[SpanTask], records: list[RoundRecord], credited: dict[str, list[str]]
+    ws: Workspace,
+    tasks: list[SpanTask],
+    records: list[RoundRecord],
+    succession: Mapping[str, str],
+    credited: dict[str, list[str]],
 ) -> list[SpanUnit]:
     """Per unit: completion over the tasks it leads (a task done counted for the leads of the round it was done
-    in, `credited`), and how it reported round by round (the round reports' own rule: `reporting_lines`)."""
+    in, `credited`), and how it reported round by round (the round reports' own rule: `reporting_lines`, over
+    `records` as each round named its units): a unit merged into another since adds its own rounds to its
+    successor's (`succession`), so the span's record is the sum of its rounds' reports."""
     found: dict[str, SpanUnit] = {}
 
     def line(unit: str) -> SpanUnit:
@@ -395,7 +403,7 @@ def _units(
         errors = dict.fromkeys(record.error_units, 1)
         lines = reporting_lines(record.expected, record.returns, errors, record.due, ws.config, record.empty_units)
         for unit, how in lines.items():
-            u = line(unit)
+            u = line(succession.get(unit, unit))
             u.rounds_due += 1
             u.returned += how.returned
             u.on_time += bool(how.returned and how.on_time)

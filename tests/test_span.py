@@ -15,7 +15,7 @@ from ledger import load_workspace
 from ledger.collect import collect_returns
 from ledger.deadlines import parse_deadline
 from ledger.model import Period, Task
-from ledger.reorganise import rename_unit
+from ledger.reorganise import merge_units, rename_unit
 from ledger.rounds import open_round
 from ledger.task_changes import change_task
 
@@ -276,6 +276,35 @@ def test_a_unit_renamed_after_a_spans_last_round_is_one_line_in_it(tmp_path):
     rename_unit(load_workspace(root), TAX, "示范区税务和统计局", APRIL, why="机构改革")
     report = open_round(load_workspace(root), "2021-Q1").report(issued=ISSUED)
     assert [(u.unit, u.led, u.rounds_due) for u in report.units if u.unit != FINANCE] == [("示范区税务和统计局", 1, 1)]
+
+
+def test_a_unit_merged_after_the_spans_rounds_keeps_what_each_of_its_units_reported(tmp_path):
+    """税务局 merged into 财政局 from June: the year's record of March to May counted the two as one unit, a round
+    due once, as 财政局 alone had reported it; 税务局's April, missing, vanished, and the year's totals were no
+    longer the sum of its months. Each unit's rounds count, under its successor's name."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    late = {(APRIL, FINANCE)}
+    answers = {
+        MARCH: {FINANCE: {"T-2": {"完成状态": "序时推进", "本月进展": "三月"}}, TAX: {"T-3": {"本月进展": "招标"}}},
+        APRIL: {FINANCE: {"T-2": {"完成状态": "序时推进", "本月进展": "四月"}}},
+        MAY: {FINANCE: {"T-2": {"完成状态": "序时推进", "本月进展": "五月"}}, TAX: {"T-3": {"本月进展": "开标"}}},
+    }
+    for period, units in answers.items():
+        opened = open_round(load_workspace(root), period)
+        outbox = opened.render().outbox
+        for unit, filled in units.items():
+            path = fill_return(outbox / f"{unit}.xlsx", tmp_path / str(period) / f"{unit}.xlsx", filled)
+            due = opened.due
+            when = on(date(due.year, due.month, due.day + 3) if (period, unit) in late else due)
+            collect_returns(opened.ws.paths, period, [path], received=when)
+    months = [open_round(load_workspace(root), p).report(issued=ISSUED) for p in (MARCH, APRIL, MAY)]
+    merge_units(load_workspace(root), [TAX], FINANCE, Period(2021, 6), "机构改革")
+    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    (finance,) = report.units
+    assert (finance.unit, finance.led) == (FINANCE, 3)
+    assert (finance.rounds_due, finance.returned, finance.on_time, finance.late, finance.missing) == (6, 5, 4, 1, 1)
+    assert report.reporting.rounds_due == sum(len(m.units) for m in months)
+    assert report.reporting.missing == sum(len(m.missing_units) for m in months) == 1
 
 
 def test_the_workbook_shows_the_reports_figures(year):
