@@ -69,7 +69,7 @@ def report_context(report: MonthlyReport) -> dict:
         "office": report.office,
         "period": str(report.period),
         "period_label": chinese(report.period),
-        "next_label": chinese(report.period.next()),
+        "next_label": chinese(report.next_period),
         "as_of": chinese(report.as_of),
         "report_date": chinese(report.issued),
         "return_deadline": chinese(report.return_deadline),

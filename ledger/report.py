@@ -26,7 +26,7 @@ from .indicators import indicators_by_unit
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
-from .schedule import resubmit_by, round_due
+from .schedule import resubmit_by, round_after, round_due
 from .sent import list_changes
 from .statuses import (
     CANCELLED_STATUS,
@@ -378,6 +378,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
     issued: date  # the report date: the day it is made, never before the last return counted
     return_deadline: date  # this period's returns were due (moved to a working day)
     next_due: date  # next period's returns are due (moved to a working day)
+    next_period: Period  # the round after this one (`schedule.round_after`: of the rhythm, if changed since)
     title: str
     office: str
     tasks: list[TaskLine]
@@ -540,7 +541,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
             found.append(f"落实专人负责填报。未报送、报送有误{redo}的单位要按时、准确报送，填报表未填写的视为未报送")
         if any(e.unchanged for t in self.tasks for e in t.leads):
             found.append("每期如实填写本期进展和存在问题，不得照抄上期内容，与上期相同的不作为本期情况统计")
-        found.append(f"{chinese(self.period.next())}进展请于{chinese(self.next_due)}前报送")
+        found.append(f"{chinese(self.next_period)}进展请于{chinese(self.next_due)}前报送")
         return found
 
     @property
@@ -968,7 +969,8 @@ def build_report(
         issued=issued_on,
         notes=notes,
         return_deadline=deadline,
-        next_due=round_due(config, ws.paths, period.next()),
+        next_due=round_due(config, ws.paths, round_after(config, period)),
+        next_period=round_after(config, period),
         title=config.title,
         office=config.office.name,
         tasks=lines,

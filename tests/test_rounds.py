@@ -466,3 +466,15 @@ def test_changes_recorded_from_july_apply_in_the_third_quarter_after_the_ledger_
     assert tasks["T-2"].deadline.due == date(2021, 12, 31)
     assert tasks["T-3"].lead_units == [FINANCE]
     assert "T-2完成时限" in q3.report(issued=date(2021, 10, 12)).adjustments_text()  # a change of this round
+
+
+def test_the_last_monthly_report_after_the_ledger_turned_quarterly_asks_for_the_quarter_next(tmp_path):
+    """June's 通报, issued in July after `round = "quarter"`, told units "2021年7月进展请于2021年8月5日前报送": no
+    July round will ever be asked for. It names the third quarter and its due date."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    june = open_round(load_workspace(root), "2021-06").report(issued=date(2021, 7, 9))
+    assert june.next_due == date(2021, 10, 8)
+    assert june.requirements()[-1] == "2021年第三季度进展请于2021年10月8日前报送"
