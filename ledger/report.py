@@ -678,9 +678,17 @@ class MonthlyReport(TaskTotals[TaskLine]):
         ]
 
     @property
+    def last_round(self) -> str:
+        """How the round before is named: 上月, 上季度, 上周, 上期 (half-years); 上期 too when it was of another
+        kind (June before the third quarter of a ledger turned quarterly in July)."""
+        if self.previous is not None and self.previous.kind != self.period.kind:
+            return "上期"
+        return self.period.last_round
+
+    @property
     def previous_header(self) -> str:
-        """The label of the status in the round before: 上月状态, 上季度状态, 上周状态, 上期状态 (half-years)."""
-        return f"{self.period.last_round}状态"
+        """The label of the status in the round before: 上月状态, 上季度状态, 上周状态, 上期状态."""
+        return f"{self.last_round}状态"
 
     def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
         """Every task with its light and status, one row each (columns: TASK_LINE_FRAME; labels="zh" for the

@@ -469,7 +469,7 @@ def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, pe
 
 
 def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> None:
-    this, last = report.period.this_round, report.period.last_round
+    this, last = report.period.this_round, report.last_round
     headers = ["变化", "任务编号或单位", "具体措施", last, this]
     if report.first_month:
         rows: list[list[object]] = [["本期为首次调度", "", "无上期数据，不作比较", "", ""]]

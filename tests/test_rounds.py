@@ -478,3 +478,16 @@ def test_the_last_monthly_report_after_the_ledger_turned_quarterly_asks_for_the_
     june = open_round(load_workspace(root), "2021-06").report(issued=date(2021, 7, 9))
     assert june.next_due == date(2021, 10, 8)
     assert june.requirements()[-1] == "2021年第三季度进展请于2021年10月8日前报送"
+
+
+def test_the_first_quarter_after_monthly_rounds_names_june_the_round_before_not_the_quarter(tmp_path):
+    """The third quarter's report compares with June: its 汇总台账 said 上季度状态 and "与上季度相比" of June's
+    statuses. It says 上期."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    q3 = open_round(load_workspace(root), "2021-Q3").report(issued=date(2021, 10, 12))
+    assert q3.previous == Period.parse("2021-06")
+    assert (q3.last_round, q3.previous_header) == ("上期", "上期状态")
+    assert "上期状态" in q3.to_frame(labels="zh").columns
