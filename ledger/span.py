@@ -26,6 +26,7 @@ from .report import (
     Completion,
     Light,
     TaskTotals,
+    UnitLine,
     apart_text,
     done_round,
     light_of,
@@ -383,8 +384,9 @@ def _units(
 ) -> list[SpanUnit]:
     """Per unit: completion over the tasks it leads (a task done counted for the leads of the round it was done
     in, `credited`), and how it reported round by round (the round reports' own rule: `reporting_lines`, over
-    `records` as each round named its units): a unit merged into another since adds its own rounds to its
-    successor's (`succession`), so the span's record is the sum of its rounds' reports."""
+    `records` as each round named its units). A round before a merge counts once for the successor, as the
+    least well of the units it stands for reported (`UnitLine.rank`): a merged unit's missing round is not
+    covered by its successor's return."""
     found: dict[str, SpanUnit] = {}
 
     def line(unit: str) -> SpanUnit:
@@ -402,8 +404,13 @@ def _units(
     for record in records:
         errors = dict.fromkeys(record.error_units, 1)
         lines = reporting_lines(record.expected, record.returns, errors, record.due, ws.config, record.empty_units)
+        worst: dict[str, UnitLine] = {}
         for unit, how in lines.items():
-            u = line(succession.get(unit, unit))
+            name = succession.get(unit, unit)
+            if name not in worst or (how.rank, how.held) < (worst[name].rank, worst[name].held):
+                worst[name] = how
+        for unit, how in worst.items():
+            u = line(unit)
             u.rounds_due += 1
             u.returned += how.returned
             u.on_time += bool(how.returned and how.on_time)
