@@ -672,7 +672,7 @@ def collect_returns(
     stored: list[Receipt] = []
     duplicates: list[str] = []
     filed: dict[str, str] = {}
-    ran = ran_rounds(where, rhythm)
+    ran = ran_rounds(where)
     for path in paths:
         if not path.exists():
             skipped.append(readable(str(path)))

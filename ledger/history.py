@@ -338,11 +338,12 @@ def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, 
 
 
 def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
-    """The rounds the office ran that ended before `before` began, each of the kind it was run as
-    (`sent.ran_rounds`: months before the rhythm was turned quarterly), from the first to the last one with returns
-    stored (a round nobody answered in between counts: everyone was 未报送; rounds still to come do not, nor a
-    round in between the office never rendered or mailed, such as a holiday week skipped: nobody was asked)."""
-    ran = [p for p in ran_rounds(ws.paths, ws.config.rhythm.round) if p.end < before.start]
+    """The rounds the office ran that began before `before` did, each of the kind it was run as
+    (`sent.ran_rounds`: months before the rhythm was turned quarterly, the week of 28 June before a July run as a
+    month), from the first to the last one with returns stored (a round nobody answered in between counts:
+    everyone was 未报送; rounds still to come do not, nor a round in between the office never rendered or mailed,
+    such as a holiday week skipped: nobody was asked)."""
+    ran = [p for p in ran_rounds(ws.paths) if p.start < before.start]
     stored = [p for p in ran if ws.paths.returns(p).is_dir()]
     if not stored:
         return []

@@ -56,7 +56,7 @@ class Round:
     @cached_property
     def ran_rounds(self) -> list[Period]:
         """The rounds the office ran, each of the kind it was run as (`sent.ran_rounds`)."""
-        return ran_rounds(self.ws.paths, self.ws.config.rhythm.round)
+        return ran_rounds(self.ws.paths)
 
     @property
     def is_summary(self) -> bool:
@@ -286,7 +286,7 @@ def open_round(ws: Workspace, period: str | Period, *, jobs: int = 1, progress: 
     """The round (or summary) of `period` on a workspace. Raises ValueError for a period that cannot be read
     and ProblemError for one shorter than the ledger's rhythm."""
     found = period if isinstance(period, Period) else Period.parse(period)
-    if error := period_kind_error(ws.config, found, summary=True, ran=ran_rounds(ws.paths, ws.config.rhythm.round)):
+    if error := period_kind_error(ws.config, found, summary=True, ran=ran_rounds(ws.paths)):
         raise error
     opened = Round(ws=ws, period=found, jobs=jobs, progress=progress)
     opened.ws = ws.at(opened.rounds[-1])  # the units of the round's time (a unit renamed later is still itself)

@@ -168,34 +168,32 @@ def sent_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> li
     return sent.tasks if sent is not None else current
 
 
-def ran_rounds(paths: WorkspacePaths, kind: str) -> list[Period]:
+def ran_rounds(paths: WorkspacePaths) -> list[Period]:
     """The rounds the office ran, in order, each of the kind it was run as: rendered (a record of what was sent),
-    mailed (a send log) or with returns stored. `kind` is the ledger's rhythm (`[ledger] round`); a round of
-    another kind, run before the rhythm was changed (months until June, quarters from July), counts where no
-    round of the rhythm ran over its days. A round before the latest of them that is not one was skipped (a
+    mailed (a send log) or with returns stored. Of the ledger's rhythm (`[ledger] round`), and of the rhythm
+    before it was changed (months until June, quarters from July; the last week before a ledger turned monthly
+    beside July, which holds its Thursday). A round before the latest of them that is not one was skipped (a
     holiday week): nobody was asked."""
     found: set[Period] = set()
     for folder in (paths.sent_folder, paths.returns_folder, paths.send_logs):
         for path in folder.iterdir() if folder.is_dir() else ():
-            if (period := Period.named(path.name.removesuffix(".jsonl"))) is not None:
+            if (period := Period.named(path.name.removesuffix(".jsonl"))) is not None and period.kind != "year":
                 found.add(period)
-    kept = [p for p in found if p.kind == kind]
-    for other in sorted(p for p in found if p.kind not in (kind, "year")):
-        if not any(_overlap(other, p) for p in kept):
-            kept.append(other)
-    return sorted(kept)
+    return sorted(found)
 
 
 def rounds_within(paths: WorkspacePaths, period: Period, kind: PeriodKind) -> list[Period]:
     """The rounds a period longer than the rhythm `kind` stands for (a year, a half-year): each round of the rhythm
-    inside it, but where the office ran rounds of another kind before the rhythm was changed (`ran_rounds`), a
-    round of the rhythm over their days is of their kind: a year turned quarterly in July is its first quarter
-    (nothing ran in it), April, May and June (run as months, April or not) and its third and fourth quarters."""
-    other = [p for p in ran_rounds(paths, kind) if p.kind != kind and period.owns(p)]
+    inside it, and the rounds of another kind the office ran inside it before the rhythm was changed
+    (`ran_rounds`); a round of the rhythm not run over their days is of their kind: a year turned quarterly in
+    July is its first quarter (nothing ran in it), April, May and June (run as months, April or not) and its
+    third and fourth quarters."""
+    ran = [p for p in ran_rounds(paths) if period.owns(p)]
+    other = [p for p in ran if p.kind != kind]
     found = set(other)
     for own in period.rounds(kind):
         over = [o for o in other if _overlap(own, o)]
-        if not over:
+        if own in ran or not over:
             found.add(own)
         elif shorter := [o for o in over if own.longer_than(o.kind)]:  # else longer rounds stand for its days
             found.update(own.rounds(min(shorter, key=lambda o: PERIOD_KINDS.index(o.kind)).kind))

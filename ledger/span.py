@@ -296,7 +296,7 @@ def build_span_report(
     (default: `span_tasks`)."""
     config = ws.config
     records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
-    ran = ran_rounds(ws.paths, config.rhythm.round)  # a round before the latest not among them was skipped
+    ran = ran_rounds(ws.paths)  # a round before the latest not among them was skipped
     last: RoundRecord | None = records[-1] if records else None
     kept_done = kept_closed(ws, last.period, history) if last else {}  # 已完成 in the last round as it was sent
     as_of = last.period.end if last else period.start

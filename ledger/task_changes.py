@@ -218,7 +218,7 @@ def first_open_round(ws: Workspace) -> Period:
     """The first round nothing of which has been sent or collected: after the latest fixed round; else the
     first round rendered; else the round holding today."""
     paths, kind = ws.paths, ws.config.rhythm.round
-    rounds = ran_rounds(paths, kind)
+    rounds = ran_rounds(paths)
     fixed = [p for p in rounds if is_fixed(paths, p)]
     if fixed:
         return round_after(ws.config, fixed[-1])

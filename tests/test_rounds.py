@@ -491,3 +491,22 @@ def test_the_first_quarter_after_monthly_rounds_names_june_the_round_before_not_
     assert q3.previous == Period.parse("2021-06")
     assert (q3.last_round, q3.previous_header) == ("上期", "上期状态")
     assert "上期状态" in q3.to_frame(labels="zh").columns
+
+
+def test_the_last_week_before_a_ledger_turned_monthly_stays_a_round_though_july_holds_its_thursday(tmp_path):
+    """Weekly until the week of 28 June, monthly from July: that week, whose Thursday is 1 July, overlaps July's
+    round and was dropped from the ledger's rounds, and with it T-1, finished that week (sent again in August).
+    Both rounds count: August follows July, T-1 is closed, and the year holds the week and the month."""
+    root = ledger_with(tmp_path, 'round = "week"')
+    send(root, "2021-W25", FINANCE, {"T-1": {"完成状态": "序时推进", "本周进展": "一"}}, at(2021, 6, 25), tmp_path)
+    send(root, "2021-W26", FINANCE, {"T-1": {"完成状态": "已完成", "本周进展": "完成"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('round = "week"', ""))
+    send(root, "2021-07", FINANCE, {"T-2": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 8, 3), tmp_path)
+    ws = load_workspace(root)
+    assert "T-1" in open_round(ws, "2021-07").history.closed  # the week began before July did
+    august = open_round(ws, "2021-08")
+    assert august.history.rounds == [Period.parse(p) for p in ("2021-W25", "2021-W26", "2021-07")]
+    assert "T-1" in august.history.closed
+    year = open_round(ws, "2021").status()
+    assert year["rounds_with_data"] == ["2021-W25", "2021-W26", "2021-07"]

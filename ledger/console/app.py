@@ -218,7 +218,7 @@ class Console:
             found = Period.parse(request.query_params.get("period", ""))
         except ValueError:
             return current_round(ws)
-        ran = ran_rounds(ws.paths, ws.config.rhythm.round)  # a month run before the ledger turned quarterly too
+        ran = ran_rounds(ws.paths)  # a month run before the ledger turned quarterly too
         return current_round(ws) if period_kind_error(ws.config, found, summary=False, ran=ran) else found
 
     def round_page(self, request: Request) -> tuple[Session | None, Workspace, Period] | Response:
