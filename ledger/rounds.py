@@ -58,11 +58,21 @@ class Round:
         """The rounds the office ran, each of the kind it was run as (`sent.ran_rounds`)."""
         return ran_rounds(self.ws.paths)
 
+    @cached_property
+    def run_inside(self) -> list[Period]:
+        """The shorter rounds the office ran within this period's days (the months of a quarter, run before the
+        ledger turned quarterly; not the last week before a ledger turned monthly, begun in June)."""
+        start, end = self.period.start, self.period.end
+        return [r for r in self.ran_rounds if self.period.longer_than(r.kind) and start <= r.start and r.end <= end]
+
     @property
     def is_summary(self) -> bool:
-        """A period longer than the ledger's rhythm, not run as a round itself: the rounds inside it summed up
-        (全年, 上半年 …)."""
-        return self.period.longer_than(self.ws.config.rhythm.round) and self.period not in self.ran_rounds
+        """A period not run as a round itself that stands for the rounds inside it, summed up: longer than the
+        ledger's rhythm (全年, 上半年 …), or of the rhythm over days run as shorter rounds before the rhythm was
+        changed (the second quarter of a ledger turned quarterly in July: its months)."""
+        if self.period in self.ran_rounds:
+            return False
+        return self.period.longer_than(self.ws.config.rhythm.round) or bool(self.run_inside)
 
     @cached_property
     def rounds(self) -> list[Period]:
@@ -117,9 +127,13 @@ class Round:
         return found if self.is_summary else found + period_notes(self.ws.paths, self.period)
 
     def require_round(self) -> None:
-        """Steps that work on one round refuse a summary period with a problem naming the right form."""
+        """Steps that work on one round refuse a summary period with a problem naming the right form, or the
+        rounds it was run as."""
         if error := period_kind_error(self.ws.config, self.period, summary=False, ran=self.ran_rounds):
             raise error
+        if self.is_summary:
+            rounds = "、".join(r.label for r in self.run_inside)
+            raise ProblemError("round-run-as-shorter", label=self.period.label, rounds=rounds, period=str(self.period))
 
     def _step(self, name: str) -> Callable[[int, int], None] | None:
         progress = self.progress

@@ -510,3 +510,20 @@ def test_the_last_week_before_a_ledger_turned_monthly_stays_a_round_though_july_
     assert "T-1" in august.history.closed
     year = open_round(ws, "2021").status()
     assert year["rounds_with_data"] == ["2021-W25", "2021-W26", "2021-07"]
+
+
+def test_the_second_quarter_of_a_ledger_turned_quarterly_in_july_sums_its_months_and_is_not_rendered(tmp_path):
+    """April to June ran as months; `status --period 2021-Q2` on the ledger turned quarterly said the quarter had
+    not been run. It is the summary of its months, and it cannot be rendered as a round over them."""
+    root = ledger_with(tmp_path, "")
+    send(root, "2021-05", FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 6, 2), tmp_path)
+    send(root, "2021-06", FINANCE, {"T-1": {"完成状态": "已完成", "本月进展": "办结"}}, at(2021, 7, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "quarter"'))
+    q2 = open_round(load_workspace(root), "2021-Q2")
+    assert q2.is_summary and q2.rounds == [Period(2021, m) for m in (4, 5, 6)]
+    status = q2.status()
+    assert (status["rounds_with_data"], status["done"]) == (["2021-05", "2021-06"], 1)
+    with pytest.raises(ProblemError) as refused:
+        q2.render()
+    assert refused.value.code == "round-run-as-shorter" and refused.value.fields["rounds"] == "2021年5月、2021年6月"
