@@ -662,6 +662,25 @@ def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, 
     assert str(beside) in outcome.details["problems"][0]["message"]
 
 
+def test_the_merge_and_report_panels_say_the_rounds_notes_as_the_cli_prints_them(tmp_path):
+    """汇总 and 生成通报 on a round never rendered, months after it was due: `ledger merge` and `ledger report` say
+    so (period-not-rendered, report-date-late: the bulletin is dated today); the console's panels said nothing, and
+    a leader could sign a bulletin dated years after its round."""
+    from ledger.console.actions import ACTIONS, Job
+
+    root = copy_example(tmp_path / "ws")
+    merged = ACTIONS["merge"].run(Job(root=root, period=JUNE, params={}))
+    assert [p["code"] for p in merged.details["problems"]] == ["period-not-rendered"]
+    reported = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    assert [p["code"] for p in reported.details["problems"]] == ["period-not-rendered", "report-date-late"]
+    open_round(load_workspace(root), JUNE).render()
+    receipts = root / "source" / "returns" / "2021-06" / "receipts.jsonl"
+    receipts.parent.mkdir(parents=True)
+    receipts.write_bytes(b'{"file": "\xe7\xa4\xba')  # a line a kill tore
+    previewed = ACTIONS["remind-preview"].run(Job(root=root, period=JUNE, params={}))
+    assert [p["code"] for p in previewed.details["problems"]] == ["record-torn"]
+
+
 def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_path):
     """单位名录 exported as .csv (or saved by an old Excel as .xls) reads fine in the preview; kept, its bytes would
     have been written into units.xlsx and every page would say the units file is no workbook. The preview now

@@ -104,6 +104,7 @@ def render(job: Job) -> Outcome:
 
 
 def _preview(job: Job, kind: str) -> Outcome:
+    notes = job.round.notes()
     messages, no_email = job.round.workbook_mail() if kind == "mail" else job.round.reminder_mail()
     job.round.deliver(messages, send=False)
     shown = [
@@ -119,7 +120,12 @@ def _preview(job: Job, kind: str) -> Outcome:
     words = "填报表邮件" if kind == "mail" else "催报和更正通知"
     return Outcome(
         message=f"共{len(messages)}封{words}（未发送），请逐封核对。",
-        details={"messages": shown, "no_email": no_email, "send": {"action": f"{kind}-send", "count": len(messages)}},
+        details={
+            "messages": shown,
+            "no_email": no_email,
+            "send": {"action": f"{kind}-send", "count": len(messages)},
+            "problems": _problems(notes),
+        },
     )
 
 
@@ -189,21 +195,23 @@ def collect_imap(job: Job) -> Outcome:
 
 
 def merge(job: Job) -> Outcome:
+    notes = job.round.notes()  # what `ledger merge` prints first: a round never rendered, torn records …
     written = job.round.write_merge()
     result = job.round.merge()
     s = result.stats
     return Outcome(
         message=f"报送文件{s['files']}个：汇总{s['merged']}个，待确认{s['held']}个，未汇总{s['refused']}个；"
         f"错误{s['errors']}项，提示{s['warnings']}项。",
-        details={"problems_link": True, "problems": _problems(held_open(written))},
+        details={"problems_link": True, "problems": _problems(notes + held_open(written))},
     )
 
 
 def report(job: Job) -> Outcome:
+    notes = job.round.notes()
     built, written = job.round.publish()
     return Outcome(
         message=f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。",
-        details={"report_link": True, "problems": _problems(held_open(written))},
+        details={"report_link": True, "problems": _problems(notes + built.notes + held_open(written))},
     )
 
 
