@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -940,6 +941,26 @@ def test_a_keep_takes_only_the_files_of_a_finished_preview_of_its_kind_that_offe
         assert (status, done["state"]) == (200, "done")
         assert units.read_bytes() == checked
         assert read_records(root / "source" / "console.jsonl").records[-1]["action"] == "units-keep"
+
+
+def test_an_error_nobody_foresaw_is_answered_in_chinese_where_the_outcome_shows(tmp_path, monkeypatch):
+    """A page or an action that fails in a way no check foresaw (here the record unreadable): Starlette answered
+    "Internal Server Error" in English, and htmx showed nothing at all for a button's 5xx answer. The answer is
+    now a panel in Chinese saying it did not happen and what to do, which the page shows where outcomes show."""
+    import ledger.console.app as app
+
+    def unreadable(path):
+        raise OSError(5, "Input/output error", str(path))
+
+    monkeypatch.setattr(app, "read_records", unreadable)
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, _):
+        status, page = get(base, "/records")
+        _, board = get(base, "/")
+    assert status == 500 and "Internal Server Error" not in page
+    assert "出错了" in page and "未完成" in page
+    config = re.search(r'name="htmx-config" content=\'([^\']*)\'', board).group(1)
+    assert {"code": "5..", "swap": True, "error": True} in json.loads(config)["responseHandling"]
 
 
 def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tmp_path):

@@ -98,7 +98,7 @@ def wrong_host() -> Response:
 
 def refusal(message: str, status_code: int) -> Response:
     """An action refused before it started, said as a job that did not run: htmx puts it in the panel where an
-    action's outcome shows (base.html lets 4xx answers through), a form posted without htmx shows it alone."""
+    action's outcome shows (base.html lets 4xx and 5xx answers through), a form posted without htmx shows it alone."""
     return HTMLResponse(
         '<article class="job failed"><header><strong>未执行</strong> <span class="state" data-state="failed">'
         f'未完成</span></header><p class="message">{escape(message)}</p></article>',
@@ -470,8 +470,18 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     )
 
 
-# Starlette's own answers to an address no route has, or a route asked the wrong way, are English
-NOT_HERE: dict[Any, Any] = {404: _not_found, 405: _not_allowed}
+async def _failed(request: Request, exc: Exception) -> Response:
+    """An error no check foresaw, said as an action that did not run (htmx shows a 5xx where outcomes show); the
+    traceback goes to the console's window as before."""
+    return refusal(
+        "出错了：控制台处理这个请求时出错，未完成。请刷新页面后重试；仍出错的，"
+        "请把启动控制台的窗口中显示的错误信息告诉技术支持人员。",
+        500,
+    )
+
+
+# Starlette's own answers to an address no route has, a route asked the wrong way, or an error are English
+NOT_HERE: dict[Any, Any] = {404: _not_found, 405: _not_allowed, 500: _failed}
 
 
 def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette:
