@@ -117,7 +117,13 @@ PACKAGES = (  # a part of a zip package, and what the package is
     ("ppt/presentation.xml", "PowerPoint演示文稿"),
     ("xl/workbook.bin", "Excel二进制工作簿，即.xlsb格式"),
     ("OFD.xml", "OFD版式文件"),
+    (
+        "Index/Document.iwa",
+        "苹果Numbers表格，本工具不能读取：请该单位在Numbers中“导出为”Excel工作簿（.xlsx）后重新报送",
+    ),
 )
+# WPS's own format: mostly an .xls inside, which is read as one; one the readers give up on is no damaged file
+WPS_KIND = "WPS表格文件（.et），本工具不能读取：请该单位在WPS中“另存为”Excel工作簿（.xlsx）后重新报送"
 # Names that say a file is a workbook (Excel's, WPS's .et, LibreOffice's .ods, their templates): one that is none is
 # a workbook the unit meant to send and that cannot be read, never evidence beside another.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots", ".csv")
@@ -244,7 +250,7 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
 
 def _package_kind(names: set[str]) -> str:
     """What a zip package that is no workbook is, by the parts it holds: a Word file, an .xlsx saved as Excel's
-    binary workbook, an OFD (the 版式文件 offices print to), or a plain archive."""
+    binary workbook, an OFD (the 版式文件 offices print to), a Mac's Numbers table, or a plain archive."""
     return next((kind for part, kind in PACKAGES if part in names), "压缩文件")
 
 
@@ -1009,6 +1015,8 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ReturnError("return-encrypted") from exc
+        if form == "xls" and suffix in (".et", ".ett"):
+            raise ReturnError("return-not-workbook", kind=WPS_KIND) from exc
         raise ReturnError("return-unreadable", reason=_damage(archive, exc)) from exc
     properties = _custom_properties(archive, form) if archive and meta_rows is None else {}
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"

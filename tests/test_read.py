@@ -72,6 +72,14 @@ def one_cell(ref: str) -> bytes:
 DEFAULT = Limits()
 
 
+def packed(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def refused(data: bytes, name: str = "hostile.xlsx", limits: Limits = DEFAULT) -> tuple[str, dict]:
     with pytest.raises(ReturnError) as caught:
         read_bytes(data, name, limits)
@@ -216,7 +224,7 @@ ENTITY_BOMB = (
             "bomb.xlsx",
             "含不安全的内容（文档类型或实体声明）",
         ),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "wps.et", "文件内容无法识别，可能已损坏"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "财政局.xls", "文件内容无法识别，可能已损坏"),
         (hand_made_xlsx('<row r="1"><c r="A1"<v>1</v></c></row>'), "torn.xlsx", "工作表内容损坏"),
     ],
     ids=["entities-in-shared-strings", "ole-garbage", "torn-sheet-xml"],
@@ -307,10 +315,20 @@ def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(d
             "Outlook邮件（.msg），本工具不能取出其中的附件："
             "请在Outlook中打开该邮件，把其中的填报表另存出来，再用 ledger collect 存入",
         ),
+        (  # WPS's own format, which no reader here reads: it was said to be a damaged file
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+            "钢城区财政局.et",
+            "WPS表格文件（.et），本工具不能读取：请该单位在WPS中“另存为”Excel工作簿（.xlsx）后重新报送",
+        ),
+        (  # a Mac's Numbers: a zip of .iwa parts and a preview, which was said to be a plain archive
+            packed({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"bplist", "preview.jpg": b"\xff\xd8"}),
+            "钢城区财政局.numbers",
+            "苹果Numbers表格，本工具不能读取：请该单位在Numbers中“导出为”Excel工作簿（.xlsx）后重新报送",
+        ),
     ],
     ids=[
         *("zero-bytes", "blank", "html-saved-as-xls", "spreadsheet-xml-2003", "junk", "text-saved-as-xls", "tnef"),
-        *("rar", "7z", "outlook-msg"),
+        *("rar", "7z", "outlook-msg", "wps-et", "apple-numbers"),
     ],
 )
 def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(data, name, kind):
@@ -381,14 +399,6 @@ def test_a_cell_s_number_format_is_looked_up_without_openpyxl_s_warnings_on_the_
     book = read_bytes(saved.getvalue(), "percent.xlsx")
     assert book.number_format("Sheet", 0, 0) == "0.0%"
     assert [str(w.message) for w in recwarn] == []
-
-
-def packed(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
