@@ -696,6 +696,24 @@ def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_pat
     assert [(p["code"], p["file"]) for p in preview.details["problems"]] == [("units-file-kind", "单位名录.csv")]
 
 
+def test_a_task_list_kept_twice_is_not_said_saved_the_second_time(tmp_path):
+    """保存任务清单 clicked twice (or from two windows): the second keep found the document's code taken and wrote
+    nothing, and its panel still said 已保存任务清单 … 并登记到 ledger.toml. It now stops with the problem."""
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemsError
+
+    root = copy_example(tmp_path / "ws")
+    plan = tmp_path / "工作方案.txt"
+    plan.write_text(PLAN.replace("钢城区行政审批服务局", "钢城区财政局"), encoding="utf-8")
+    kept = ACTIONS["import-keep"].run(Job(root=root, period=None, params={}, files=[plan]))
+    assert kept.message.startswith("已保存任务清单")
+    config = (root / "ledger.toml").read_text(encoding="utf-8")
+    with pytest.raises(ProblemsError) as refused:
+        ACTIONS["import-keep"].run(Job(root=root, period=None, params={}, files=[plan]))
+    assert [p.code for p in refused.value.problems] == ["import-code-taken"]
+    assert (root / "ledger.toml").read_text(encoding="utf-8") == config
+
+
 def test_a_units_file_open_in_excel_is_not_said_saved_when_it_was_not(tmp_path, monkeypatch):
     """units.xlsx open in Excel while the clerk keeps a corrected one: Windows refuses to replace it. The keep
     stopped as the units commands stop (units-file-open), instead of saying 已保存 of a copy put beside it that

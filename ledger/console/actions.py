@@ -387,6 +387,8 @@ def _import(job: Job, dry_run: bool) -> Outcome:
         for t in result.tasks
     ]
     errors = sum(p.severity == ERROR for p in result.problems)
+    if not dry_run and not result.written:  # what changed since the preview (kept twice …) stopped it: said, not 已保存
+        raise ProblemsError([p for p in result.problems if p.severity == ERROR])
     if dry_run:
         message = f"《{result.name}》读到任务{len(tasks)}项。逐项核对后点“保存任务清单”。"
     else:
