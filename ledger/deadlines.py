@@ -128,6 +128,16 @@ def parse_deadline(text: str | None, year: int | None = None) -> Deadline:
     return found or Deadline(raw, "unknown")
 
 
+def typed_day(text: str, year: int) -> date | None:
+    """One day as a clerk types it: 2021-09-30, or as offices write it (2021年9月30日; `year` for 9月30日); None for
+    anything else (a month, a phrase, a slip)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        parsed = parse_deadline(text, year)
+        return parsed.due if parsed.kind == "date" else None
+
+
 def month_before(deadline: Deadline) -> bool:
     """Whether a date was written "6月前": before June, or by its end? It is read as the month's end (no task
     turns overdue a month early), and the reader says so (deadline-month-before) rather than pass it as fact."""

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from .cells import task_id_of, tidy
 from .clock import now, today
-from .deadlines import chinese_date, parse_deadline
+from .deadlines import chinese_date, typed_day
 from .model import Deadline, Lifecycle, LifecycleState, Period, Task
 from .paths import WorkspacePaths
 from .problems import ProblemError
@@ -304,10 +304,6 @@ def what_follows(ws: Workspace, change: TaskChange) -> str:
 
 
 def _new_deadline(text: str, year: int) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        parsed = parse_deadline(text, year)
-        if parsed.kind == "date" and parsed.due is not None:
-            return parsed.due
-        raise ProblemError("task-change-date-invalid", text=text) from None
+    if (day := typed_day(text, year)) is None:
+        raise ProblemError("task-change-date-invalid", text=text)
+    return day

@@ -682,6 +682,26 @@ def test_the_merge_and_report_panels_say_the_rounds_notes_as_the_cli_prints_them
     assert [p["code"] for p in previewed.details["problems"]] == ["record-torn"]
 
 
+def test_a_report_made_from_the_page_takes_the_date_the_clerk_gives(tmp_path):
+    """`ledger report --date` sets the date a leader signs; the console's 生成通报 dated every bulletin the day it
+    was clicked, and a report re-made after a late return was dated weeks after its round with no way to say
+    otherwise. The step takes a report date (as ISO or as offices write it); one that is no date stops it."""
+    import docx
+
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemError
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    done = ACTIONS["report"].run(Job(root=root, period=JUNE, params={"date": "2021年7月9日"}))
+    assert [p["code"] for p in done.details["problems"]] == []
+    text = "\n".join(p.text for p in docx.Document(root / "build" / "2021-06" / "report" / "通报.docx").paragraphs)
+    assert "2021年7月9日" in text
+    with pytest.raises(ProblemError) as refused:
+        ACTIONS["report"].run(Job(root=root, period=JUNE, params={"date": "下周一"}))
+    assert (refused.value.code, refused.value.fields) == ("console-date-invalid", {"text": "下周一"})
+
+
 def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_path):
     """单位名录 exported as .csv (or saved by an old Excel as .xls) reads fine in the preview; kept, its bytes would
     have been written into units.xlsx and every page would say the units file is no workbook. The preview now

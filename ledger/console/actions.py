@@ -207,8 +207,14 @@ def merge(job: Job) -> Outcome:
 
 
 def report(job: Job) -> Outcome:
+    from ..deadlines import typed_day
+
+    text = job.param("date")  # the date a leader signs, as `ledger report --date` gives it; else today
+    issued = typed_day(text, job.round.period.year) if text else None
+    if text and issued is None:
+        raise ProblemError("console-date-invalid", text=text)
     notes = job.round.notes()
-    built, written = job.round.publish()
+    built, written = job.round.publish(issued=issued)
     return Outcome(
         message=f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。",
         details={"report_link": True, "problems": _problems(notes + built.notes + held_open(written))},
