@@ -844,12 +844,7 @@ def merge(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> N
         return
     print_notes(notes)
     print_problems(result.problems)
-    s = result.stats
-    echo(
-        f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['refused']}个，"
-        f"已撤回{s['withdrawn']}个，退回重报{s['rejected']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
-        f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
-    )
+    echo(result.counts_text())
     print_written(paths)
 
 

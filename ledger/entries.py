@@ -279,6 +279,16 @@ class MergeResult:
             "unmerged": len(self.unmerged),
         }
 
+    def counts_text(self) -> str:
+        """What became of the files and what they gave, every file in a count: what `ledger merge` and the
+        console's 汇总 say."""
+        s = self.stats
+        return (
+            f"报送文件{s['files']}个：汇总{s['merged']}个，被取代{s['superseded']}个，未汇总{s['refused']}个，"
+            f"已撤回{s['withdrawn']}个，退回重报{s['rejected']}个，佐证材料{s['evidence']}个，待确认{s['held']}个；"
+            f"填报{s['entries']}条，错误{s['errors']}项，提示{s['warnings']}项，未汇总内容{s['unmerged']}项。"
+        )
+
     def to_frame(self, labels: Labels = "en") -> pd.DataFrame:
         """The entries, one row per unit and task (columns: ENTRY_FRAME, then the office's own fill-in columns;
         labels="zh" for the Chinese column names)."""

@@ -702,6 +702,25 @@ def test_a_report_made_from_the_page_takes_the_date_the_clerk_gives(tmp_path):
     assert (refused.value.code, refused.value.fields) == ("console-date-invalid", {"text": "下周一"})
 
 
+def test_the_merge_panel_accounts_for_every_file_as_ledger_merge_does(tmp_path):
+    """A unit's return and its signed scan: 汇总's panel said 报送文件2个：汇总1个，待确认0个，未汇总0个, and the scan
+    kept as evidence was in no count. It now says what `ledger merge` says of the files."""
+    from ledger.console.actions import ACTIONS, Job
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    [workbook] = (root / "build" / "2021-06" / "outbox").glob("*钢城区财政局*.xlsx")
+    scan = tmp_path / "钢城区财政局盖章.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    runner, where = CliRunner(), ["--workspace", str(root), "--period", "2021-06"]
+    collected = runner.invoke(main, ["collect", *where, str(workbook), str(scan)])
+    assert collected.exit_code == 0, collected.output
+    said = runner.invoke(main, ["merge", *where]).output
+    merged = ACTIONS["merge"].run(Job(root=root, period=JUNE, params={}))
+    assert "佐证材料1个" in merged.message
+    assert merged.message in said
+
+
 def test_a_units_file_of_another_kind_is_read_but_not_kept_over_the_xlsx(tmp_path):
     """单位名录 exported as .csv (or saved by an old Excel as .xls) reads fine in the preview; kept, its bytes would
     have been written into units.xlsx and every page would say the units file is no workbook. The preview now

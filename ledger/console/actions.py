@@ -197,11 +197,8 @@ def collect_imap(job: Job) -> Outcome:
 def merge(job: Job) -> Outcome:
     notes = job.round.notes()  # what `ledger merge` prints first: a round never rendered, torn records …
     written = job.round.write_merge()
-    result = job.round.merge()
-    s = result.stats
     return Outcome(
-        message=f"报送文件{s['files']}个：汇总{s['merged']}个，待确认{s['held']}个，未汇总{s['refused']}个；"
-        f"错误{s['errors']}项，提示{s['warnings']}项。",
+        message=job.round.merge().counts_text(),
         details={"problems_link": True, "problems": _problems(notes + held_open(written))},
     )
 
