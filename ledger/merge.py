@@ -150,7 +150,11 @@ def _read_one(context: ReadContext, stored: StoredReturn) -> _Outcome:
     outcome = _Outcome()
     try:
         data = (ws.paths.returns(period) / receipt.file).read_bytes()
-    except OSError as exc:  # listed in receipts.jsonl but gone from the folder
+    except FileNotFoundError:  # listed in receipts.jsonl but gone from the folder: the office's copy, not the unit's
+        outcome.problems.append(problem("return-file-missing", file=receipt.file, period=str(period)))
+        outcome.info = _info(stored, "", "refused")
+        return outcome
+    except OSError as exc:  # held by another program, a disk's fault
         outcome.problems.append(problem("return-unreadable", file=receipt.file, reason=read_failure(exc)))
         outcome.info = _info(stored, "", "refused")
         return outcome

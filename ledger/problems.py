@@ -74,6 +74,7 @@ _TYPES = [
     # --- returned files
     ProblemType("return-unreadable", ERROR, "报送文件损坏，无法打开（{reason}）", "请该单位用Excel或WPS打开确认文件完好，另存为 .xlsx 后重新报送；其他文件不受影响。", title="报送文件损坏"),
     ProblemType("return-changed", WARNING, "文件在收集后被改动过（收到时{size}字节，现为{now}字节），已按现在的内容汇总", "报送文件夹中的文件应保持单位报送时的原样，多为用WPS或Excel打开后保存所致；请与该单位核实内容，如需按原件汇总，请该单位重新发送。", title="文件收集后被改动"),
+    ProblemType("return-file-missing", ERROR, "已登记收到的文件不在 source/returns/{period} 中（已被移走或删除），其内容未汇总", "单位报送的文件没有问题，不用请单位重报：把该文件放回 source/returns/{period}（文件名不变）后重新汇总；确实不要的，用 ledger returns withdraw 撤回并写明原因。", title="报送文件不在原处"),
     ProblemType("return-encrypted", ERROR, "报送文件设置了打开密码，无法读取", "请该单位取消文件密码（文件→信息→保护工作簿），另存为 .xlsx 后重新报送。", title="文件设有密码"),
     ProblemType("return-not-workbook", ERROR, "报送的不是Excel工作簿（{kind}）", "请该单位报送下发的 .xlsx 填报表，不要转换为Word、PDF或图片。", title="不是Excel工作簿"),
     ProblemType("return-too-large", ERROR, "报送文件解压后达{size}，超出安全上限，未读取", "疑似异常文件，请与该单位核实后重新报送。", title="文件过大"),

@@ -833,7 +833,8 @@ def test_a_file_put_in_the_returns_folder_by_hand_with_a_gbk_name_stops_no_comma
 
 def test_a_stored_return_edited_or_deleted_after_collection_is_said_in_chinese(ws_root, tmp_path):
     """A clerk opens a stored return in WPS and saves it, or deletes one: merge read the edited file as the unit's
-    without a word, and a deleted one was refused with the system's English "No such file or directory"."""
+    without a word, and a deleted one was refused with the system's English "No such file or directory" — then as
+    报送文件损坏, asking the unit to open its sound file and send it again. It is the office's copy that went."""
     collect_returns(
         WorkspacePaths(ws_root),
         JUNE,
@@ -849,11 +850,11 @@ def test_a_stored_return_edited_or_deleted_after_collection_is_said_in_chinese(w
     (folder / "税务局.xlsx").unlink()
     result = merge_period(load_workspace(ws_root), JUNE)
     assert sorted((p.file, p.code) for p in result.problems if p.code.startswith("return-")) == [
-        ("税务局.xlsx", "return-unreadable"),
+        ("税务局.xlsx", "return-file-missing"),
         ("财政局.xlsx", "return-changed"),
     ]
-    gone = next(p for p in result.problems if p.code == "return-unreadable")
-    assert not re.search("[A-Za-z]{3}", gone.message), gone.message
+    gone = next(p for p in result.problems if p.code == "return-file-missing")
+    assert "source/returns/2021-06" in gone.message and "放回" in gone.hint and gone.unit is None
     assert entry(result, "DQ-34").progress == "办公室改过的进展"  # read as it now is, and said
 
 
