@@ -236,8 +236,11 @@ class ReturnReader:
         indicator_sheets = [s for s in self.book.sheets if _indicator_header_row(s) is not None]
         for sheet in indicator_sheets:
             self._indicator_sheet(sheet, indicator_rows)
+        # a task's row on a sheet the unit sees comes before one on a sheet it hid (a copy filled, its original
+        # hidden): what the unit sees and fills is its report, and a hidden sheet render wrote is not what it kept
         tables = [(s, self._header(s)) for s in self.book.sheets if s not in indicator_sheets]
-        present = {s.name for s, header in tables if header is not None}
+        tables.sort(key=lambda table: not table[0].visible)
+        present = {s.name for s, header in tables if header is not None and s.visible}
         missing_sheets = sorted(expected_sheets - present)
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
         headless = set()  # task sheets render wrote whose header row the unit deleted
