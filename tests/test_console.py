@@ -653,10 +653,11 @@ def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, 
 
     root = copy_example(tmp_path / "ws")
     open_round(load_workspace(root), JUNE).render()
-    ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    dated = {"date": "2021-07-09"}  # the day a leader signs, not years after the example's round
+    ACTIONS["report"].run(Job(root=root, period=JUNE, params=dated))
     held = root / "build" / "2021-06" / "report" / "汇总台账.xlsx"
     open_in_excel(monkeypatch, held)
-    outcome = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    outcome = ACTIONS["report"].run(Job(root=root, period=JUNE, params=dated))
     beside = held.with_name("汇总台账（新）.xlsx")
     assert beside.is_file()
     assert [(p["code"], p["file"]) for p in outcome.details["problems"]] == [("output-locked", str(held))]
