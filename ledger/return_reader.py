@@ -236,11 +236,13 @@ class ReturnReader:
         indicator_sheets = [s for s in self.book.sheets if _indicator_header_row(s) is not None]
         for sheet in indicator_sheets:
             self._indicator_sheet(sheet, indicator_rows)
-        # a task's row on a sheet the unit sees comes before one on a sheet it hid (a copy filled, its original
-        # hidden): what the unit sees and fills is its report, and a hidden sheet render wrote is not what it kept
+        # a task's row on a sheet the unit sees comes before one on a sheet it hid, and one on a sheet it filled
+        # before one on a sheet render wrote that it left as it came (a copy filled beside its original, or with
+        # the original hidden): what the unit sees and fills is its report, the sheet it left is not
         tables = [(s, self._header(s)) for s in self.book.sheets if s not in indicator_sheets]
-        tables.sort(key=lambda table: not table[0].visible)
-        present = {s.name for s, header in tables if header is not None and s.visible}
+        left = self._left_as_rendered(tables, expected, expected_sheets)
+        tables.sort(key=lambda table: (not table[0].visible, table[0].name in left))
+        present = {s.name for s, header in tables if header is not None and s.visible and s.name not in left}
         missing_sheets = sorted(expected_sheets - present)
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
         headless = set()  # task sheets render wrote whose header row the unit deleted
@@ -277,6 +279,52 @@ class ReturnReader:
             for e in self.entries:
                 e.unchanged = []
             self.entries = []
+
+    def _left_as_rendered(
+        self,
+        tables: list[tuple[ReturnedSheet, tuple[int, dict[str, int]] | None]],
+        expected: dict[str, MetaRow] | None,
+        expected_sheets: set[str],
+    ) -> set[str]:
+        """The task sheets render wrote that the unit left as they came while it filled a task table of its own
+        holding their tasks (a copy); none when it has no such table (looked for only then: it is rare)."""
+        own = [(s, h) for s, h in tables if h is not None and s.name not in expected_sheets]
+        if not own:
+            return set()
+        theirs = {task for s, h in own for task in self._task_ids(s, h)}
+        return {
+            s.name
+            for s, h in tables
+            if h is not None
+            and s.name in expected_sheets
+            and self._task_ids(s, h) & theirs
+            and self._untouched(s, h, expected)
+        }
+
+    @staticmethod
+    def _task_ids(sheet: ReturnedSheet, header: tuple[int, dict[str, int]]) -> set[str]:
+        header_row, columns = header
+        id_col = columns[WORKBOOK_COLUMNS[0]]
+        found = {task_id_of(text_of(row[id_col]).strip()) for row in sheet.rows[header_row + 1 :] if id_col < len(row)}
+        return found - {""}
+
+    def _untouched(
+        self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]], expected: dict[str, MetaRow] | None
+    ) -> bool:
+        """Whether every fill-in cell of a task sheet's task rows is empty or as render prefilled it."""
+        header_row, columns = header
+        id_col, fill = columns[WORKBOOK_COLUMNS[0]], self._fill_plan(sheet, columns).fill
+        for row in sheet.rows[header_row + 1 :]:
+            task_id = task_id_of(text_of(row[id_col]).strip()) if id_col < len(row) else ""
+            if not task_id:  # the signature block below the table, a blank line
+                continue
+            meta = expected.get(task_id) if expected else None
+            prefilled = prefilled_digests(meta.prefill) if meta else {}
+            for c, column in fill.items():
+                text = text_of(row[c]).strip() if c < len(row) else ""
+                if text not in ("", "—") and prefilled.get(column.header) != cell_digest(text):
+                    return False
+        return True
 
     def _comments(self) -> None:
         """Comments (批注) a unit wrote on cells: no part of a cell's value, so each is named and kept with the task

@@ -394,6 +394,28 @@ def test_a_task_sheet_copied_filled_and_its_original_hidden_is_what_the_unit_rep
     assert ("牵头任务 (2)", None, "sheet-renamed") in located(result)
 
 
+@pytest.mark.parametrize("first", [True, False], ids=["copy-before", "copy-after"])
+def test_a_task_sheet_copied_and_filled_beside_its_untouched_original_is_what_the_unit_reported(
+    ws_root, tmp_path, first
+):
+    """A unit made a copy of 牵头任务 (WPS puts 牵头任务 (2) after it) and filled the copy, leaving the original as
+    it came. The original was read first: every filled row was a duplicate left unmerged and the unit was
+    未报送本期进展 (return-empty). A sheet left as render wrote it gives way to the one the unit filled."""
+
+    def edit(book):
+        copy = book.copy_worksheet(book["牵头任务"])
+        copy.title = "牵头任务 (2)"
+        if first:
+            book.move_sheet(copy, offset=-(len(book.sheetnames) - 1))
+
+    book = fill_return(outbox(ws_root, FINANCE), tmp_path / "copied.xlsx", {}, edit=edit)
+    _, result = merged(ws_root, fill_return(book, tmp_path / "财政局.xlsx", GOOD, sheet="牵头任务 (2)"))
+    assert (entry(result, "DQ-59").sheet, entry(result, "DQ-59").status) == ("牵头任务 (2)", "已完成")
+    codes = {code for _, _, code in located(result, "财政局.xlsx")}
+    assert "return-empty" not in codes and "sheet-extra" not in codes
+    assert ("牵头任务 (2)", None, "sheet-renamed") in located(result)
+
+
 def test_two_returns_from_one_unit_the_latest_wins(ws_root, tmp_path):
     early = fill_return(outbox(ws_root, FINANCE), tmp_path / "a" / "第一次.xlsx", {"DQ-34": {"本月进展": "初稿"}})
     late = fill_return(outbox(ws_root, FINANCE), tmp_path / "b" / "第二次.xlsx", GOOD)
