@@ -1021,6 +1021,25 @@ def test_an_error_nobody_foresaw_is_answered_in_chinese_where_the_outcome_shows(
     assert {"code": "5..", "swap": True, "error": True} in json.loads(config)["responseHandling"]
 
 
+def test_a_keep_after_build_was_cleared_asks_for_the_file_again(tmp_path):
+    """build/ deleted (it is all derivable) between 读取单位名录 and 保存单位名录: the keep ran on a preview whose file
+    had gone and failed with the system's English "No such file or directory"; it is refused before it starts,
+    asking for the file again, and the units file is left as it was."""
+    import shutil
+
+    root = copy_example(tmp_path / "ws")
+    units = root / "source" / "units.xlsx"
+    before = units.read_bytes()
+    write_xlsx(tmp_path / "units.xlsx", [UNITS_HEADER, *UNITS])
+    with served(root, "127.0.0.1") as (base, console):
+        run = runner(base, console)
+        _, offered = run("units-preview", {}, {"单位名录.xlsx": (tmp_path / "units.xlsx").read_bytes()})
+        assert offered["details"]["keep"] == "units-keep"
+        shutil.rmtree(root / "build" / "console" / "jobs" / offered["id"] / "files")
+        assert run("units-keep", {"preview": offered["id"]}) == (422, {})
+    assert units.read_bytes() == before
+
+
 def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tmp_path):
     root = copy_example(tmp_path / "ws")
     with served(root, "127.0.0.1") as (base, _):

@@ -119,14 +119,19 @@ class Jobs:
 
     def staged(self, job_id: str, keep: str) -> list[Path]:
         """The files a preview read (a units file or policy document), for the action `keep` keeping them: only
-        from a finished preview of the kind that action keeps, which offered it (no errors found); else none."""
+        from a finished preview of the kind that action keeps, which offered it (no errors found), while they are
+        still there; else none."""
         job, state = self.started.get(job_id), self.state(job_id)
         if job is None or state is None or job.action != ACTIONS[keep].keeps or state["state"] != "done":
             return []
         if not isinstance(details := state.get("details"), dict) or details.get("keep") != keep:
             return []
-        request = json.loads((job.folder / REQUEST).read_text(encoding="utf-8"))
-        return [Path(f) for f in request["files"]]
+        try:  # build/ deleted since (it is all derivable): the file is to be given again
+            request = json.loads((job.folder / REQUEST).read_text(encoding="utf-8"))
+        except OSError:
+            return []
+        files = [Path(f) for f in request["files"]]
+        return files if all(f.is_file() for f in files) else []
 
     def listed(self, *, rounds: bool) -> list[dict[str, Any]]:
         """The states of the jobs of the round's steps (or of set-up), newest first."""
