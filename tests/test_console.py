@@ -1040,6 +1040,20 @@ def test_a_keep_after_build_was_cleared_asks_for_the_file_again(tmp_path):
     assert units.read_bytes() == before
 
 
+def test_a_ledger_moved_away_while_its_console_runs_is_said_gone_not_offered_anew(tmp_path):
+    """The ledger's folder moved (to another drive, or renamed) while its console ran: the board sent the clerk to
+    设置, which offered 新建台账 as for a folder that never held one, and a click made an empty ledger where the
+    old one had been. The page now says the ledger is no longer there, and no action runs."""
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        run = runner(base, console)
+        root.rename(tmp_path / "moved")
+        status, page = get(base, "/setup")
+        assert status == 200 and "台账已不在" in page and 'data-action="init"' not in page
+        assert run("init", {"title": "新台账"}) == (409, {})
+    assert not root.exists()
+
+
 def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tmp_path):
     root = copy_example(tmp_path / "ws")
     with served(root, "127.0.0.1") as (base, _):

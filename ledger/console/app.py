@@ -135,9 +135,11 @@ class Console:
     sessions: Sessions = field(default_factory=Sessions)
     jobs: Jobs = field(init=False)
     templates: Environment = field(init=False)
+    had_ledger: bool = field(init=False)  # started on a ledger: one missing since was moved away, not never made
 
     def __post_init__(self) -> None:
         self.jobs = Jobs(paths=self.paths)
+        self.had_ledger = self.paths.config.is_file()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
@@ -163,6 +165,13 @@ class Console:
         )
         # control and bidi characters a unit typed shown escaped, as on report.html (templating.pieces)
         return HTMLResponse(printable(text, page=True), headers=SECURITY_HEADERS)
+
+    def gone(self) -> str:
+        """What to say when the ledger this console started on is no longer where it was (its folder moved,
+        renamed or deleted): nothing is done there, and a new ledger is not offered in its place."""
+        if not self.had_ledger or self.paths.config.is_file():
+            return ""
+        return f"台账已不在 {self.paths.root}（文件夹被移动、改名或删除）：请关闭本控制台，在台账的新位置重新启动。"
 
     def known_host(self, request: Request) -> bool:
         return request.headers.get("host", "").lower() in self.hosts
@@ -316,6 +325,8 @@ class Console:
         if refused:
             return refused
         exists = self.paths.config.is_file()
+        if gone := self.gone():
+            return self.with_cookie(self.page("setup.html", request, session, gone=gone, exists=False), request)
         try:  # a ledger.toml that does not load is said here, where the board sends the clerk
             ws = load_workspace(self.paths.root) if exists else None
             problems = ws.problems if ws else []
@@ -407,6 +418,8 @@ class Console:
         action = ACTIONS.get(request.path_params["name"])
         if action is None:
             return refusal("没有这项操作。", 404)
+        if gone := self.gone():
+            return refusal(gone, 409)
         size = request.headers.get("content-length")
         if size is None or not size.isdigit():
             return refusal("请求不完整。", 411)
