@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import json
 import os
@@ -29,7 +28,7 @@ from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
 from .model import Period
 from .paths import WorkspacePaths
-from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, held_open, problem
+from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, held_open, problem, write_refused
 from .rounds import Round, open_round
 from .wording import STATE_NAMES, chinese, local_text
 
@@ -455,14 +454,6 @@ def print_problems(problems: list[Problem]) -> None:
 # while a collect runs. status and returns list write only derived caches, each aside and renamed, keyed by what
 # they read (a file stored meanwhile changes the key). Every other command holds the workspace while it runs.
 READ_ONLY_COMMANDS = ("init", "check", "status", "list", "log", "serve")  # serve: each action locks on its own
-# A write refused by the system: said in Chinese with the folder, instead of a traceback.
-WRITE_REFUSED = {
-    errno.EACCES: "没有写入权限，或文件夹是只读的",
-    errno.EPERM: "没有写入权限，或文件夹是只读的",
-    errno.EROFS: "磁盘是只读的",
-    errno.ENOSPC: "磁盘已满",
-    errno.EDQUOT: "超出磁盘配额",
-}
 
 
 def chinese_short_help(text: str, limit: int = 56) -> str:
@@ -509,13 +500,9 @@ class ChineseCommand(click.Command):
         except ProblemError as exc:
             raise fail(exc) from exc
         except OSError as exc:
-            if exc.errno not in WRITE_REFUSED:
+            if (refused := write_refused(exc)) is None:
                 raise
-            where = Path(exc.filename) if exc.filename else Path.cwd()
-            folder = where if where.is_dir() else where.parent
-            raise fail(
-                ProblemError("folder-not-writable", folder=str(folder), reason=WRITE_REFUSED[exc.errno])
-            ) from exc
+            raise fail(refused) from exc
 
 
 @click.group(

@@ -7,6 +7,7 @@ free-form problem prose: they call `problem(code, ...)`, so the wording lives in
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -288,6 +289,26 @@ class ProblemError(Exception):
         super().__init__(code, fields)
         self.code = code
         self.fields: dict[str, Any] = fields
+
+
+# A write refused by the system, in the office's words: said with the folder instead of a traceback.
+WRITE_REFUSED = {
+    errno.EACCES: "没有写入权限，或文件夹是只读的",
+    errno.EPERM: "没有写入权限，或文件夹是只读的",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+}
+
+
+def write_refused(exc: OSError) -> ProblemError | None:
+    """A write the system refused (a read-only folder, a full disk) as `folder-not-writable` naming the folder; None
+    for any other error. What the CLI's commands and the console's actions say alike."""
+    if exc.errno not in WRITE_REFUSED:
+        return None
+    where = Path(exc.filename) if exc.filename else Path.cwd()
+    folder = where if where.is_dir() else where.parent
+    return ProblemError("folder-not-writable", folder=str(folder), reason=WRITE_REFUSED[exc.errno])
 
 
 class ProblemsError(Exception):

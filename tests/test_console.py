@@ -1054,6 +1054,35 @@ def test_a_ledger_moved_away_while_its_console_runs_is_said_gone_not_offered_ane
     assert not root.exists()
 
 
+def test_a_full_disk_under_an_action_is_said_as_the_cli_says_it(tmp_path, monkeypatch):
+    """The disk filled while 汇总 wrote: `ledger merge` says 无法写入…（磁盘已满） naming the folder; the console's
+    panel said 出错了：[Errno 28] No space left on device."""
+    import dataclasses
+    import errno
+    import json
+
+    from ledger.console import jobs
+    from ledger.console.actions import ACTIONS
+    from ledger.paths import WorkspacePaths
+
+    root = copy_example(tmp_path / "ws")
+    build = root / "build" / "2021-06"
+
+    def full(job):
+        raise OSError(errno.ENOSPC, "No space left on device", str(build / ".merged.xlsx.1.tmp"))
+
+    monkeypatch.setitem(ACTIONS, "merge", dataclasses.replace(ACTIONS["merge"], run=full))
+    build.mkdir(parents=True)
+    folder = jobs.jobs_folder(WorkspacePaths(root)) / "0123456789abcdef"
+    folder.mkdir(parents=True)
+    request = {"action": "merge", "period": "2021-06", "params": {}, "files": [], "root": str(root), "by": CLERK}
+    (folder / jobs.REQUEST).write_text(json.dumps(request), encoding="utf-8")
+    assert jobs.run(folder) == 1
+    state = jobs.read_state(folder)
+    assert state["state"] == "failed" and state["message"] == f"无法写入{build}（磁盘已满）"
+    assert "No space" not in json.dumps(state, ensure_ascii=False)
+
+
 def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tmp_path):
     root = copy_example(tmp_path / "ws")
     with served(root, "127.0.0.1") as (base, _):

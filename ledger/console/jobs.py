@@ -28,7 +28,7 @@ from ..collect import passed_over
 from ..lock import lock_wait, workspace_lock
 from ..model import Period
 from ..paths import WorkspacePaths, safe_filename
-from ..problems import ProblemError, ProblemsError, problem
+from ..problems import ProblemError, ProblemsError, problem, write_refused
 from ..records import append_record, current_user, write_aside
 from .actions import ACTIONS, Job
 
@@ -212,7 +212,11 @@ def run(folder: Path) -> int:
         _log_if_possible(paths, request, state, outcome)
     except Exception as exc:  # said on the page; the traceback stays in the job's log
         traceback.print_exc()
-        outcome = {"state": "failed", "message": f"出错了：{exc}", "hint": f"详细情况见 {folder / LOG}。"}
+        if isinstance(exc, OSError) and (refused := write_refused(exc)) is not None:  # a full disk …: as the CLI
+            found = problem(refused.code, **refused.fields)
+            outcome = {"state": "failed", "message": found.message, "hint": found.hint}
+        else:
+            outcome = {"state": "failed", "message": f"出错了：{exc}", "hint": f"详细情况见 {folder / LOG}。"}
         _log_if_possible(paths, request, state, outcome)
     _write_state(folder, {**state, **outcome, "finished": _stamp()})
     return 0 if outcome["state"] == "done" else 1
