@@ -113,7 +113,7 @@ _TYPES = [
     ProblemType("done-without-progress", WARNING, "任务“{task_id}”标为已完成，但未填写{column}", "请填写完成情况（做了什么、何时完成）。", title="已完成未写进展"),
     ProblemType("progress-empty", WARNING, "牵头任务“{task_id}”未填写{column}", "请填写本期工作进展。", title="未填写进展"),
     # --- statuses and the monthly report
-    ProblemType("status-spaces", WARNING, "完成状态“{value}”含有空格，已按“{status}”汇总", "今后请从下拉列表中选择完成状态，不要手工输入。", title="状态含空格"),
+    ProblemType("status-spaces", WARNING, "完成状态“{value}”含有空格或不可见字符，已按“{status}”汇总", "今后请从下拉列表中选择完成状态，不要手工输入。", title="状态含空格"),
     # --- configuration and sources (first month)
     ProblemType("config-not-found", ERROR, "工作目录 {root} 中没有 ledger.toml", "在该目录运行 ledger init 创建，或用 --workspace 指定含 ledger.toml 的目录。", title="缺少配置文件"),
     ProblemType("config-encoding", ERROR, "ledger.toml 不是UTF-8编码，无法读取", "用记事本打开 ledger.toml，“另存为”时编码选“UTF-8”。", title="配置文件编码不对"),

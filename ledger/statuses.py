@@ -6,8 +6,7 @@ report), so "已完成 " or "已 完成" typed by hand means 已完成 everywher
 
 from __future__ import annotations
 
-import re
-
+from .cells import INVISIBLE
 from .config import BEHIND_STATUS, DONE_STATUS
 
 NOT_REPORTED = "未报送"
@@ -16,12 +15,12 @@ INVALID_STATUS = "状态有误（待核实）"
 SUSPENDED_STATUS = "暂缓"  # a task the office suspended (ledger tasks suspend): not asked, counted apart
 CANCELLED_STATUS = "已取消"  # a task the office cancelled (ledger tasks cancel): out of every count
 CLOSED_REMARK = "已销号"  # a task the office closed (ledger tasks close): counted 已完成, shown 已完成（已销号）
-_SPACES = re.compile(r"\s+")  # str patterns match full-width (U+3000) and no-break spaces too
 
 
 def normalise_status(text: str) -> str:
-    """A status as typed, without surrounding or inner spaces of any width."""
-    return _SPACES.sub("", text)
+    """A status as typed, without surrounding or inner spaces of any width, zero (a zero-width space or a BOM
+    pasted with it) included: `cells.INVISIBLE`, what a task ID is read without."""
+    return INVISIBLE.sub("", text)
 
 
 def consolidate(statuses: list[str], allowed: list[str]) -> str:
