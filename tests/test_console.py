@@ -701,6 +701,10 @@ def test_a_report_made_from_the_page_takes_the_date_the_clerk_gives(tmp_path):
     with pytest.raises(ProblemError) as refused:
         ACTIONS["report"].run(Job(root=root, period=JUNE, params={"date": "下周一"}))
     assert (refused.value.code, refused.value.fields) == ("console-date-invalid", {"text": "下周一"})
+    # a day typed without its year is of the year the round's returns were due in: December's report in January
+    ACTIONS["report"].run(Job(root=root, period=Period(2021, 12), params={"date": "1月10日"}))
+    text = "\n".join(p.text for p in docx.Document(root / "build" / "2021-12" / "report" / "通报.docx").paragraphs)
+    assert "2022年1月10日" in text
 
 
 def test_the_merge_panel_accounts_for_every_file_as_ledger_merge_does(tmp_path):

@@ -207,7 +207,7 @@ def report(job: Job) -> Outcome:
     from ..deadlines import typed_day
 
     text = job.param("date")  # the date a leader signs, as `ledger report --date` gives it; else today
-    issued = typed_day(text, job.round.period.year) if text else None
+    issued = typed_day(text, job.round.due.year) if text else None  # 1月10日: of the year the returns were due
     if text and issued is None:
         raise ProblemError("console-date-invalid", text=text)
     notes = job.round.notes()
