@@ -665,17 +665,21 @@ def test_an_output_open_in_excel_is_said_by_the_console_as_by_the_cli(tmp_path, 
 
 
 def test_the_merge_and_report_panels_say_the_rounds_notes_as_the_cli_prints_them(tmp_path):
-    """汇总 and 生成通报 on a round never rendered, months after it was due: `ledger merge` and `ledger report` say
-    so (period-not-rendered, report-date-late: the bulletin is dated today); the console's panels said nothing, and
+    """汇总 on a round never rendered, and 生成通报 months after it was due: `ledger merge` and `ledger report` say
+    so (period-not-rendered; report-date-late: the bulletin is dated today); the console's panels said nothing, and
     a leader could sign a bulletin dated years after its round."""
     from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemError
 
     root = copy_example(tmp_path / "ws")
     merged = ACTIONS["merge"].run(Job(root=root, period=JUNE, params={}))
     assert [p["code"] for p in merged.details["problems"]] == ["period-not-rendered"]
-    reported = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
-    assert [p["code"] for p in reported.details["problems"]] == ["period-not-rendered", "report-date-late"]
+    with pytest.raises(ProblemError) as refused:  # no bulletin of a round never run
+        ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    assert refused.value.code == "round-not-run"
     open_round(load_workspace(root), JUNE).render()
+    reported = ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
+    assert [p["code"] for p in reported.details["problems"]] == ["report-date-late"]
     receipts = root / "source" / "returns" / "2021-06" / "receipts.jsonl"
     receipts.parent.mkdir(parents=True)
     receipts.write_bytes(b'{"file": "\xe7\xa4\xba')  # a line a kill tore
@@ -702,6 +706,7 @@ def test_a_report_made_from_the_page_takes_the_date_the_clerk_gives(tmp_path):
         ACTIONS["report"].run(Job(root=root, period=JUNE, params={"date": "下周一"}))
     assert (refused.value.code, refused.value.fields) == ("console-date-invalid", {"text": "下周一"})
     # a day typed without its year is of the year the round's returns were due in: December's report in January
+    open_round(load_workspace(root), Period(2021, 12)).render()
     ACTIONS["report"].run(Job(root=root, period=Period(2021, 12), params={"date": "1月10日"}))
     text = "\n".join(p.text for p in docx.Document(root / "build" / "2021-12" / "report" / "通报.docx").paragraphs)
     assert "2022年1月10日" in text
