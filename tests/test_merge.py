@@ -372,39 +372,19 @@ def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
     assert entry(result, "DQ-32").sheet == "配合"
 
 
-@pytest.mark.parametrize("first", [True, False], ids=["copy-before", "copy-at-the-end"])
-def test_a_task_sheet_copied_filled_and_its_original_hidden_is_what_the_unit_reported(ws_root, tmp_path, first):
-    """A unit copied 牵头任务 (移动或复制 → 建立副本), hid the original and filled the copy. A copy put at the end was
-    read after the hidden original: every filled row was a duplicate left unmerged, and the unit was 未报送本期进展
-    (return-empty); one put before was read, as 多出的工作表，不属于下发的填报表. What the unit sees and fills is its
-    report: the visible copy, said to be the renamed sheet."""
-
-    def edit(book):
-        copy = book.copy_worksheet(book["牵头任务"])
-        copy.title = "牵头任务 (2)"
-        book["牵头任务"].sheet_state = "hidden"
-        if first:  # Excel's default: before the sheet copied
-            book.move_sheet(copy, offset=-(len(book.sheetnames) - 1))
-
-    book = fill_return(outbox(ws_root, FINANCE), tmp_path / "copied.xlsx", {}, edit=edit)
-    _, result = merged(ws_root, fill_return(book, tmp_path / "财政局.xlsx", GOOD, sheet="牵头任务 (2)"))
-    assert (entry(result, "DQ-59").sheet, entry(result, "DQ-59").status) == ("牵头任务 (2)", "已完成")
-    codes = {code for _, _, code in located(result, "财政局.xlsx")}
-    assert "return-empty" not in codes and "sheet-extra" not in codes
-    assert ("牵头任务 (2)", None, "sheet-renamed") in located(result)
-
-
+@pytest.mark.parametrize("hidden", [True, False], ids=["original-hidden", "original-untouched"])
 @pytest.mark.parametrize("first", [True, False], ids=["copy-before", "copy-after"])
-def test_a_task_sheet_copied_and_filled_beside_its_untouched_original_is_what_the_unit_reported(
-    ws_root, tmp_path, first
-):
-    """A unit made a copy of 牵头任务 (WPS puts 牵头任务 (2) after it) and filled the copy, leaving the original as
-    it came. The original was read first: every filled row was a duplicate left unmerged and the unit was
-    未报送本期进展 (return-empty). A sheet left as render wrote it gives way to the one the unit filled."""
+def test_a_task_sheet_copied_and_filled_is_what_the_unit_reported(ws_root, tmp_path, first, hidden):
+    """A unit copied 牵头任务 (移动或复制 → 建立副本; WPS puts 牵头任务 (2) after it, Excel before) and filled the copy,
+    the original hidden or left as it came. The original was read first: every filled row was a duplicate left
+    unmerged and the unit was 未报送本期进展 (return-empty), or a copy before it was 多出的工作表. What the unit
+    fills is its report: the copy, said to be the renamed sheet; a sheet left as render wrote it gives way."""
 
     def edit(book):
         copy = book.copy_worksheet(book["牵头任务"])
         copy.title = "牵头任务 (2)"
+        if hidden:
+            book["牵头任务"].sheet_state = "hidden"
         if first:
             book.move_sheet(copy, offset=-(len(book.sheetnames) - 1))
 
