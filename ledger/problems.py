@@ -105,6 +105,7 @@ _TYPES = [
     ProblemType("cell-text-too-long", WARNING, "单元格内容有{length}字，超出Excel单元格32767字的上限；merged.xlsx、汇总台账.xlsx中只写入前面部分，末尾注明“以下未写入”，全文保留在merged.json中", "全文已保留，无需重报；如需在汇总表中完整显示，请该单位精简内容，详细材料作为附件另行报送。", title="单元格内容过长"),
     ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或进展列中。", title="新增的列"),
     ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为{date}", "请按2021-06-30的格式填写日期。", title="日期格式不对"),
+    ProblemType("date-unreadable", WARNING, "“{value}”不是日期，无法识别，已按原样保存", "请按2021-06-30的格式填写日期。", title="日期无法识别"),
     ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为{number}", "只填数字，不要带单位或文字（如0.2，而不是“2000万”）。", title="数字格式不对"),
     ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
     ProblemType("status-office-only", ERROR, "完成状态“{value}”由牵头办公室决定，单位不能自行填报", "请从下拉列表中选择完成状态（如“已完成”“滞后”）；任务确需销号、暂缓或取消的，请向牵头办公室申请，经办公室调整后生效。", title="状态须由办公室决定"),

@@ -439,8 +439,10 @@ class ReturnReader:
         else:
             parsed = parse_deadline(text, self.period.year).due
             day = parsed.isoformat() if parsed else None
-        if day != text:
-            self.report("date-as-text", sheet, cell_name(r + 1, c + 1), value=text, date=day or "无法识别")
+        if day is None:
+            self.report("date-unreadable", sheet, cell_name(r + 1, c + 1), value=text)
+        elif day != text:
+            self.report("date-as-text", sheet, cell_name(r + 1, c + 1), value=text, date=day)
         return day or text
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
@@ -705,7 +707,10 @@ class ReturnReader:
                     return suggestion
                 if suggestion is None and re.fullmatch(r"\d{5}(?:\.\d+)?", text.strip()):  # a serial pasted as text
                     suggestion = _serial_day(float(text))
-                self.report("date-as-text", sheet, where(), value=text, date=suggestion or "无法识别")
+                if suggestion is None:
+                    self.report("date-unreadable", sheet, where(), value=text)
+                else:
+                    self.report("date-as-text", sheet, where(), value=text, date=suggestion)
             return text
         if column.kind == "number":
             if isinstance(value, int | float) and not isinstance(value, bool):

@@ -431,7 +431,9 @@ def test_a_data_date_typed_with_a_time_or_as_text_is_read_as_its_day_or_named(tm
     assert [(p.sheet, p.cell, p.code) for p in july.problems] == [("指标", "H3", "date-as-text")]
     _, august = _round(root, "2021-08", {"ZB-1": {"本期完成值": "94%", "数据截至": "待统计局发布"}})
     assert [v.as_of for v in august.indicator_values] == ["待统计局发布"]  # kept as typed, and named
-    assert [(p.cell, p.code, p.values["date"]) for p in august.problems] == [("H3", "date-as-text", "无法识别")]
+    assert [(p.cell, p.code, p.message) for p in august.problems] == [
+        ("H3", "date-unreadable", "“待统计局发布”不是日期，无法识别，已按原样保存")
+    ]
     assert july.indicator_values[0].reported(ws.indicators[0]).as_of == date(2021, 7, 20)  # 数据截至 in the table
 
 

@@ -231,7 +231,8 @@ def test_numbers_typed_as_text_are_reported_with_the_number_they_mean(ws_root, t
 
 def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_path):
     """A system's 20210630, an English-language Excel's 30/06/2021 and a date serial pasted as text (44377) were
-    each named date-as-text with 无法识别 for the day they mean; each is kept as typed."""
+    each named date-as-text with 无法识别 for the day they mean; each is kept as typed, and a day that cannot be told
+    is said so (date-unreadable), not "推断为无法识别"."""
     done = {"完成状态": "已完成", "本月进展": "已完成"}
     answers = {
         "DQ-34": {**done, "完成时间": "20210630"},
@@ -240,9 +241,9 @@ def test_days_typed_as_text_are_reported_with_the_day_they_mean(ws_root, tmp_pat
         "DQ-74": {**done, "完成时间": "06/07/2021"},  # 6 July or 7 June: not guessed
     }
     _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", answers))
-    said = {p.cell: p.values["date"] for p in result.problems if p.code == "date-as-text"}
+    said = {p.cell: p.values.get("date", p.code) for p in result.problems if p.code.startswith("date-")}
     cells = [f"K{entry(result, t).row}" for t in answers]  # 完成时间
-    assert [said.get(cell) for cell in cells] == ["2021-06-30", "2021-06-30", "2021-06-30", "无法识别"]
+    assert [said.get(cell) for cell in cells] == ["2021-06-30", "2021-06-30", "2021-06-30", "date-unreadable"]
     assert [entry(result, t).completed_on for t in answers] == ["20210630", "30/06/2021", "44377", "06/07/2021"]
 
 
@@ -304,7 +305,7 @@ def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_
         "LW-4": {"完成状态": "已完成", "本月进展": "已完工", "完成时间": 1e308},
     }
     _, result = merged(ws_root, fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers))
-    said = {p.cell: p.values for p in result.problems if p.code in ("number-as-text", "date-as-text")}
+    said = {p.cell: p.values for p in result.problems if p.code in ("number-as-text", "date-unreadable")}
     assert [said["L3"]["number"], said["L4"]["number"], said["K5"]["value"]] == ["123456789", "1E+308", "1E+308"]
     assert entry(result, "LW-4", WATER).completed_on == "1E+308"
 
