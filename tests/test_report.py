@@ -250,6 +250,30 @@ def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
+def test_task_sheet_prints_at_a_readable_size(workbook_pdf):
+    """汇总台账's 14 columns, fitted to the width of an A4 page, printed the tasks at 6 pt (LibreOffice scaled the
+    sheet to 59 %), and six rows taller than Excel's tallest row hid the end of their 配合单位反馈. The columns are
+    as narrow as their usual text needs, the width going to 配合单位反馈: the tasks print at 8 pt or more."""
+    pages = [chars for chars in workbook_pdf if "配合单位反馈" in printed(chars)]
+    assert pages
+    for chars in pages:
+        body = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
+        assert body.most_common(1)[0][0] >= 8
+
+
+def test_no_task_row_is_taller_than_a_row_can_be(cycle):
+    """A row's height stops at Excel's 409 points: a task whose 配合单位反馈 needed more printed without its end."""
+    from ledger.report_workbook import TASK_WIDTHS
+    from ledger.xlsx import LINE_HEIGHT, MAX_ROW_HEIGHT, wrapped_lines
+
+    *_, paths = cycle
+    rows = openpyxl.load_workbook(paths[0])["汇总台账"].iter_rows(min_row=3, values_only=True)
+    lines = [
+        max(wrapped_lines(v, w) for v, w in zip(row, TASK_WIDTHS, strict=True) if isinstance(v, str)) for row in rows
+    ]
+    assert lines and max(lines) * LINE_HEIGHT + 3 <= MAX_ROW_HEIGHT
+
+
 @pytest.mark.parametrize(("units", "pages"), [(0, 0), (10, 1), (44, 1), (60, 1), (130, 2), (200, 3)])
 def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
     """Up to a page's worth of bars, one chart; more: two charts of equal length side by side a page, each pair
