@@ -74,6 +74,7 @@ from .xlsx import (
     page_header,
     print_landscape,
     row_height,
+    year_apart,
 )
 
 
@@ -159,6 +160,7 @@ class _Formats:
 
 
 GROUP_ROW_LINES = 4  # room to write a group's 本月配合情况
+BASELINE = INDICATOR_COLUMNS.index("基期值")
 
 
 @dataclass
@@ -296,6 +298,8 @@ class UnitWorkbook:
         for indicator in indicators:
             last = self.history.last_indicator_value(indicator.id, self.unit)
             cells = indicator_cells(indicator, last[1].typed if last else "")
+            # printed, "推进中（2020" ended a line and "年）" began the next: the year on a line of its own instead
+            cells[BASELINE] = year_apart(cells[BASELINE], INDICATOR_WIDTHS[BASELINE])
             lines = max(line_count(v, w) for v, w in zip(cells, INDICATOR_WIDTHS, strict=True))
             fill: list[tuple[Cell, object]] = [(None, f.input["value"]), (None, f.input["date"])]
             fill += [(None, f.input["text"]), (None, f.input["text"])]

@@ -292,11 +292,27 @@ def test_the_indicator_sheet_is_rendered_for_each_responsible_unit(tmp_path):
         *("指标编号", "指标名称", "计量单位", "目标值", "基期值", "上期完成值"),
         *("本期完成值", "数据截至", "完成情况说明", "数据来源"),
     ]
-    assert [c.value for c in sheet[3]][:5] == ["ZB-4", "河长制", "—", "2025年：全面实施", "推进中（2020年）"]
+    assert [c.value for c in sheet[3]][:5] == ["ZB-4", "河长制", "—", "2025年：全面实施", "推进中\n（2020年）"]
     assert sheet.protection.sheet and sheet["A3"].protection.locked and not sheet["G3"].protection.locked
     assert sheet["G3"].number_format == "@"  # typed text arrives as typed
     dropdowns = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert [(str(v.sqref), v.formula1) for v in dropdowns] == [("G3", '"已达到,推进中,未达到"')]
+
+
+def test_a_baseline_too_wide_for_its_column_prints_its_year_on_a_line_of_its_own(tmp_path):
+    """A unit's 指标 sheet printed "推进中（2020" with "年）" on the next line: LibreOffice and Excel break Chinese
+    text at any character. The year goes to a line of its own when the whole does not fit, as in 汇总台账."""
+    import openpyxl
+
+    from ledger.history import build_history
+    from ledger.render import render_period
+
+    root = indicator_workspace(tmp_path / "ws")
+    ws = load_workspace(root)
+    render_period(ws, Period(2021, 6), build_history(ws, Period(2021, 6)))
+    outbox = root / "build" / "2021-06" / "outbox"
+    assert openpyxl.load_workbook(outbox / "西街道.xlsx")["指标"]["E3"].value == "推进中\n（2020年）"
+    assert openpyxl.load_workbook(outbox / "东街道.xlsx")["指标"]["E3"].value == "0（2020年）"  # it fits
 
 
 def test_values_typed_the_ways_people_type_them_are_merged_over_three_rounds(tmp_path):
