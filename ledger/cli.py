@@ -419,6 +419,9 @@ def _print_json(data: object) -> None:
     click.echo(UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))  # the same JSON, safe on a terminal
 
 
+PLACE_LABELS = ("文件", "工作表", "单元格", "单位")  # where a problem is, as its line names it
+
+
 def problem_table(problems: list[Problem]) -> Table:
     """Problems one block each: a line with level, type and place, then message and hint wrapped beneath.
 
@@ -430,7 +433,8 @@ def problem_table(problems: list[Problem]) -> Table:
     for n, p in enumerate(problems, 1):
         level = "[red]错误[/red]" if p.severity == "error" else "[yellow]提示[/yellow]"
         title = CATALOGUE[p.code].title if p.code in CATALOGUE else ""
-        place = " · ".join(x for x in (p.file, p.sheet, p.cell, p.unit) if x)
+        where = zip(PLACE_LABELS, (p.file, p.sheet, p.cell, p.unit), strict=True)
+        place = "；".join(f"{label}：{x}" for label, x in where if x)
         lines = [
             f"{level} [bold]{shown(title or p.code)}[/bold]" + (f"（{p.code}）" if title else ""),
             shown(place),

@@ -301,6 +301,8 @@ def test_problem_tables_read_at_80_columns():
     for p in problems:
         assert p.message in text and p.hint in text  # each wraps as one paragraph, not down a narrow column
     assert "单位不在名录中（unit-unknown）" in text and "时限无法识别（deadline-unparsed）" in text
+    # where, as Chinese is written: labelled, with Chinese punctuation, not " · " with Western spaces
+    assert "文件：source/tasks/城东区2021年重点任务.xlsx；工作表：Sheet1；单元格：D12" in text and "·" not in text
     hint_line = next(line for line in lines if "处理：" in line)
     assert len(hint_line.strip()) > 30
 

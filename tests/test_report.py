@@ -768,6 +768,16 @@ def test_bulletin_signature_and_date_stand_as_the_standard_places_them(bulletin_
     assert signed[0]["x0"] - signature[0]["x0"] == pytest.approx(2 * character, abs=character / 2)
 
 
+def test_page_subtitle_is_written_without_western_spaces(cycle):
+    """The page's subtitle read "2021年6月调度情况 · 数据截至2021年6月30日 · …": its parts are set apart by
+    full-width spaces, as Chinese is written."""
+    *_, report, paths = cycle
+    html = paths[1].read_text(encoding="utf-8")
+    [sub] = re.findall(r'<div class="sub">([^<]*)</div>', html)
+    issued = chinese_date(report.issued)
+    assert sub == f"2021年6月调度情况\u3000数据截至2021年6月30日\u3000报告日期{issued}\u3000{report.office}"
+
+
 def test_bulletin_writes_dates_and_counts_without_spaces(bulletin_pdf):
     # The glyphs as printed, in order: a space typed between a number and 年, 月, 日 or 项 would be one of them.
     # (LibreOffice still sets a small gap between Chinese and Latin script, as Word does with 中西文间距 on.)

@@ -347,6 +347,8 @@ def test_the_page_shows_the_same_figures_self_contained(year):
     html = paths[1].read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "2021年全年完成情况" in text and report.coverage_text() in text
+    [sub] = re.findall(r'<div class="sub">([^<]*)</div>', html)
+    assert " · " not in sub and sub.startswith("2021年全年完成情况\u3000数据截至")  # no Western spaces
     assert re.search(r'id="done-total">1/3<', html) and re.search(r'id="completion">33.3%<', html)
     finance = r".*?1/2.*?50.0%.*?3期.*?3期.*?2期.*?1期.*?0期.*?0期.*?0期.*?100.0%.*?66.7%"
     assert re.search(rf'data-unit="{FINANCE}">{finance}', html, re.S)
