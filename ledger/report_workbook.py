@@ -26,6 +26,7 @@ from .xlsx import (
     PAGE_SLACK,
     new_workbook,
     page_header,
+    print_landscape,
     printed_page,
     table_sheet,
     year_apart,
@@ -120,38 +121,39 @@ BAR_PITCH, CHART_FRAME = 24, 110  # pixels: a labelled bar of a bar chart; its t
 CHART_WIDTH, ROW_PIXELS = 720, 20  # pixels: a chart alone on its page; an empty row
 
 
-def charts_below(
-    sheet,
-    top: int,
-    widths: Sequence[float],
+def chart_sheet(
+    book: xlsxwriter.Workbook,
+    table: str,
     count: int,
     chart_of: Callable[[range, int, int], Chart],
     *,
     pitch: int = BAR_PITCH,
     frame: int = CHART_FRAME,
 ) -> None:
-    """A bar chart of `count` categories under a table, from a page break before row `top`, a page at a time.
+    """A bar chart of `count` categories of the table on sheet `table`, on a sheet of its own named after it
+    ("单位统计图"), added next, printed a page at a time.
 
-    A chart taller than the printed page ran on over two sheets of paper (45 units' completion). Up to a page's
-    worth of bars it is one chart; beyond that the categories are shared out among charts of equal length, two
-    side by side on each page (as wide as the table, which sets the print's scale), their bars closer together
-    (down to two thirds of `pitch`) before they take another page, a page break before each pair.
+    Beside its table a chart shrank the table's print to 5 pt; under it, its pages repeated the table's header
+    row (print titles are the sheet's) over no table. A chart taller than the printed page ran on over two sheets
+    of paper (45 units' completion). Up to a page's worth of bars it is one chart; beyond that the categories are
+    shared out among charts of equal length, two side by side on each page, their bars closer together (down to
+    two thirds of `pitch`) before they take another page, a page break before each pair.
     `chart_of(categories, width, height)` makes the chart of the categories in that range."""
     if not count:
         return
-    page_width, page_height = (points / 0.75 for points in printed_page(widths))
-    header = sheet.row_info.get(1)
-    header_height = header.height if header is not None and header.height else ROW_PIXELS
-    room = int(page_height * (1 - PAGE_SLACK) - header_height) - ROW_PIXELS  # the header repeats on every page
+    sheet = book.add_worksheet(f"{table}图")
+    print_landscape(sheet, None)
+    page_width, page_height = (points / 0.75 for points in printed_page(()))
+    room = int(page_height * (1 - PAGE_SLACK)) - ROW_PIXELS
     fits = max((room - frame) // pitch, 1)
     pages = -(-count // (2 * max((room - frame) * 3 // (2 * pitch), 1))) if count > fits else 1
     per_chart = -(-count // (2 * pages)) if count > fits else count
     width = min(CHART_WIDTH, int(page_width)) if count <= fits else int(page_width) // 2
-    breaks, row = [], top
+    breaks, row = [], 0
     for n, first in enumerate(range(0, count, per_chart)):
         categories = range(first, min(first + per_chart, count))
         height = min(room, max(260, pitch * len(categories) + frame))
-        if n % 2 == 0:
+        if n % 2 == 0 and row:
             breaks.append(row)
         sheet.insert_chart(row + 1, 0, chart_of(categories, width - 10, height), {"x_offset": (n % 2) * width})
         if n % 2 == 1 or count <= fits:
@@ -279,22 +281,12 @@ def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent
             sheet.write_number(r, RATE_COLUMN, round(unit.completion, 4), percent)
         if unit.received is not None:
             sheet.write_datetime(r, RECEIVED_COLUMN, unit.received.replace(tzinfo=None), moment)
-    # under the table, after a page break: printed on pages of their own (beside the table they shrank the
-    # table's print to 5 pt)
-    completion_charts(book, sheet, "单位统计", RATE_COLUMN, charted, top=len(order) + 3, widths=UNIT_WIDTHS)
+    completion_charts(book, "单位统计", RATE_COLUMN, charted)
 
 
-def completion_charts(
-    book: xlsxwriter.Workbook,
-    sheet,
-    name: str,
-    column: int,
-    charted: Sequence[Completion],
-    *,
-    top: int,
-    widths: Sequence[float],
-) -> None:
-    """各单位牵头任务完成率 under a table of units whose first rows are `charted` (their rates in `column`)."""
+def completion_charts(book: xlsxwriter.Workbook, name: str, column: int, charted: Sequence[Completion]) -> None:
+    """各单位牵头任务完成率 of the table of units on sheet `name` whose first rows are `charted` (their rates in
+    `column`), on the sheet after it."""
 
     def chart_of(units: range, width: int, height: int) -> Chart:
         title = "各单位牵头任务完成率（已完成/牵头任务）" + ("（续）" if units.start else "")
@@ -318,8 +310,7 @@ def completion_charts(
         chart.set_size({"width": width, "height": height})
         return chart
 
-    if charted:
-        charts_below(sheet, top, widths, len(charted), chart_of)
+    chart_sheet(book, name, len(charted), chart_of)
 
 
 INDICATOR_HEADERS = [
@@ -423,7 +414,7 @@ def indicator_sheet(book: xlsxwriter.Workbook, table: IndicatorTable, label: str
         chart.set_size({"width": width, "height": height})
         return chart
 
-    charts_below(sheet, len(rows) + 3, INDICATOR_WIDTHS, len(charted), chart_of, pitch=40, frame=130)
+    chart_sheet(book, "指标完成情况", len(charted), chart_of, pitch=40, frame=130)
 
 
 def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent) -> None:
@@ -467,8 +458,7 @@ def _categories(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, pe
         chart.set_size({"width": width, "height": height})
         return chart
 
-    # under the table, on pages of its own: beside it, it shrank the table's print to 6 pt
-    charts_below(sheet, len(rows) + 3, widths, len(found), chart_of, pitch=26, frame=130)
+    chart_sheet(book, "分类统计", len(found), chart_of, pitch=26, frame=130)
 
 
 def _changes(book: xlsxwriter.Workbook, report: MonthlyReport, label: str) -> None:

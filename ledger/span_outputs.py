@@ -315,7 +315,7 @@ def _units(book: xlsxwriter.Workbook, report: SpanReport, percent):
         if u.rounds_due:
             sheet.write_number(r, UNIT_HEADERS.index("报送率"), round(u.returned_rate, 4), percent)
             sheet.write_number(r, UNIT_HEADERS.index("按时报送率"), round(u.on_time_rate, 4), percent)
-    completion_charts(book, sheet, "单位完成情况", 3, led_units(report), top=len(rows) + 3, widths=UNIT_WIDTHS)
+    completion_charts(book, "单位完成情况", 3, led_units(report))
     return sheet
 
 

@@ -323,9 +323,10 @@ LANDSCAPE_MARGINS = {"left": 0.3, "right": 0.3, "top": 0.7, "bottom": 0.6}  # in
 PAGE_SLACK = 0.06  # the share of a page by which Excel, WPS and LibreOffice may measure rows differently
 
 
-def print_landscape(sheet, repeat_row: int) -> None:
-    """A4 landscape, one page wide, the header row on every page, pages numbered from 1 in each sheet."""
-    sheet.repeat_rows(repeat_row)
+def print_landscape(sheet, repeat_row: int | None) -> None:
+    """A4 landscape, one page wide, the header row (if any) on every page, pages numbered from 1 in each sheet."""
+    if repeat_row is not None:
+        sheet.repeat_rows(repeat_row)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
@@ -339,7 +340,7 @@ def printed_page(widths: Sequence[float]) -> tuple[float, float]:
     columns this wide: scaled to fit the columns to the page's width, a page holds more than its 595 points."""
     drawn = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths if w)  # a column of width w is 7w+5 pixels
     printable = A4_LANDSCAPE[0] - 72 * (LANDSCAPE_MARGINS["left"] + LANDSCAPE_MARGINS["right"])
-    scale = min(1.0, printable / drawn)
+    scale = min(1.0, printable / drawn) if drawn else 1.0  # no columns (a sheet of charts): at full size
     return printable / scale, (A4_LANDSCAPE[1] - 72 * (LANDSCAPE_MARGINS["top"] + LANDSCAPE_MARGINS["bottom"])) / scale
 
 

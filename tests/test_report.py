@@ -176,13 +176,14 @@ def test_workbook_figures(cycle):
     ledger_rows = {r[0]: names[r[7]] for r in book["汇总台账"].iter_rows(min_row=3, values_only=True)}
     assert ledger_rows == lights
     assert book["汇总台账"]["A3"].fill.fgColor.rgb[-6:] in ("C6EFCE", "FFEB9C", "FFC7CE")
-    assert len(book["概况"]._charts) == 1 and len(book["单位统计"]._charts) == 2  # 44 units: two side by side
-    units = book["单位统计"]
-    assert all(units.row_breaks.brk[0].id < c.anchor._from.row for c in units._charts)  # on a page of their own
-    # 分类统计's chart too: beside the table it shrank the table's print to 6 pt
-    categories = book["分类统计"]
-    assert [c.anchor._from.col for c in categories._charts] == [0]
-    assert categories.max_row < categories.row_breaks.brk[0].id < categories._charts[0].anchor._from.row
+    assert len(book["概况"]._charts) == 1 and len(book["单位统计图"]._charts) == 2  # 44 units: two side by side
+    # each table's chart on a sheet after it: beside the table it shrank the table's print to 6 pt, under it
+    # its pages repeated the table's header over no table
+    for table in ("单位统计", "指标完成情况", "分类统计"):
+        charts = book[f"{table}图"]
+        assert book.sheetnames.index(f"{table}图") == book.sheetnames.index(table) + 1
+        assert not book[table]._charts and charts._charts and charts.print_title_rows is None
+        assert charts.page_setup.orientation == "landscape" and charts.oddFooter.center.text == "第&P页"
     missing = [r[0] for r in book["未报送单位"].iter_rows(min_row=3, values_only=True)]
     assert set(missing) == {u.unit for u in report.missing_units}
 
@@ -250,6 +251,19 @@ def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 
+def test_no_chart_page_repeats_a_table_header(workbook_pdf):
+    """The charts printed under 单位统计, 指标完成情况 and 分类统计 had the table's header row (its print titles)
+    at the top of their pages, over no table. On sheets of their own, their pages show the charts alone."""
+    pages = [printed(chars) for chars in workbook_pdf]
+    for title, header in (
+        ("各单位牵头任务完成率", "联系电话"),
+        ("主要指标完成率与序时进度", "指标编号"),
+        ("各类别任务灯色", "任务清单"),
+    ):
+        charted = [text for text in pages if title in text]
+        assert charted and all(header not in text for text in charted), title
+
+
 def test_task_sheet_prints_at_a_readable_size(workbook_pdf):
     """汇总台账's 14 columns, fitted to the width of an A4 page, printed the tasks at 6 pt (LibreOffice scaled the
     sheet to 59 %), and six rows taller than Excel's tallest row hid the end of their 配合单位反馈. The columns are
@@ -274,19 +288,19 @@ def test_no_task_row_is_taller_than_a_row_can_be(cycle):
     assert lines and max(lines) * LINE_HEIGHT + 3 <= MAX_ROW_HEIGHT
 
 
-@pytest.mark.parametrize(("units", "pages"), [(0, 0), (10, 1), (44, 1), (60, 1), (130, 2), (200, 3)])
-def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
+@pytest.mark.parametrize(("units", "pages"), [(0, 0), (10, 1), (44, 1), (60, 1), (130, 3), (200, 4)])
+def test_charts_of_a_table_take_a_page_at_a_time(tmp_path, units, pages):
     """Up to a page's worth of bars, one chart; more: two charts of equal length side by side a page, each pair
-    after a page break and no taller than the printed page (the 全年 workbook's 44 units made four short charts
-    over two pages before their bars were set closer)."""
+    after the first on a page of its own and no taller than the printed page (the 全年 workbook's 44 units made
+    four short charts over two pages before their bars were set closer). They are on a sheet of their own."""
     from datetime import datetime
 
-    from ledger.report_workbook import UNIT_WIDTHS, bar_chart, charts_below
+    from ledger.report_workbook import UNIT_WIDTHS, bar_chart, chart_sheet
     from ledger.xlsx import PAGE_SLACK, new_workbook, printed_page, table_sheet
 
     book = new_workbook(tmp_path / "charts.xlsx", datetime(2021, 7, 1), "charts")
     rows = [[f"单位{n}", n] for n in range(units)]
-    sheet = table_sheet(book, "单位统计", "各单位完成情况", ["单位", "牵头任务"], rows, UNIT_WIDTHS)
+    table_sheet(book, "单位统计", "各单位完成情况", ["单位", "牵头任务"], rows, UNIT_WIDTHS)
     sizes = []
 
     def chart_of(categories, width, height):
@@ -296,18 +310,19 @@ def test_charts_under_a_table_take_a_page_at_a_time(tmp_path, units, pages):
         chart.set_size({"width": width, "height": height})
         return chart
 
-    charts_below(sheet, units + 3, UNIT_WIDTHS, units, chart_of)
+    chart_sheet(book, "单位统计", units, chart_of)
     book.close()
-    drawn = openpyxl.load_workbook(tmp_path / "charts.xlsx")["单位统计"]
-    breaks = [b.id for b in drawn.row_breaks.brk]
-    tops = [chart.anchor._from.row for chart in drawn._charts]
-    assert len(breaks) == pages and len(tops) == (units > 0 if units <= 10 else 2 * pages)
-    assert all(any(b < top for b in breaks) for top in tops)  # every chart after a break
-    assert [b for b in breaks if b >= units + 3] == breaks  # under the table
+    drawn = openpyxl.load_workbook(tmp_path / "charts.xlsx")
+    assert drawn.sheetnames == ["单位统计", "单位统计图"][: 1 + bool(units)]
+    if not units:
+        return
+    breaks = [0, *(b.id for b in drawn["单位统计图"].row_breaks.brk)]
+    tops = [chart.anchor._from.row for chart in drawn["单位统计图"]._charts]
+    assert len(breaks) == pages and len(tops) == (1 if units <= 10 else 2 * pages)
     for page in range(pages):  # the charts of a page between its break and the next
         end = breaks[page + 1] if page + 1 < pages else 10**6
-        assert sum(breaks[page] < top < end for top in tops) == (1 if units == 10 else 2)
-    room = printed_page(UNIT_WIDTHS)[1] / 0.75 * (1 - PAGE_SLACK)
+        assert sum(breaks[page] <= top < end for top in tops) == (1 if units == 10 else 2)
+    room = printed_page(())[1] / 0.75 * (1 - PAGE_SLACK)
     assert all(height < room for _, _, height in sizes)
     assert sorted(n for c, _, _ in sizes for n in c) == list(range(units))
 

@@ -311,7 +311,7 @@ def test_the_workbook_shows_the_reports_figures(year):
     assert [p.name for p in paths] == ["汇总台账.xlsx", "report.html", "通报.docx"]
     assert all(p.parent == ws.paths.report(Period.parse("2021")) for p in paths)
     book = openpyxl.load_workbook(paths[0])
-    assert book.sheetnames == ["概况", "全年完成情况", "单位完成情况", "各期完成情况"]
+    assert book.sheetnames == ["概况", "全年完成情况", "单位完成情况", "单位完成情况图", "各期完成情况"]
     overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
     assert (overview["任务总数"], overview["已完成"], overview["完成率"]) == (3, 1, round(1 / 3, 4))
     assert overview["汇总范围"] == report.coverage_text()
@@ -339,7 +339,7 @@ def test_the_workbook_shows_the_reports_figures(year):
     assert {book["单位完成情况"][f"{c}3"].number_format for c in "DLM"} == {"0.0%"}
     rounds = list(book["各期完成情况"].iter_rows(min_row=3, values_only=True))
     assert rounds == [("2021年3月", 1, 3, 0.3333), ("2021年4月", 1, 3, 0.3333), ("2021年5月", 1, 3, 0.3333)]
-    assert book["单位完成情况"]._charts and book["各期完成情况"]._charts
+    assert book["单位完成情况图"]._charts and book["各期完成情况"]._charts
 
 
 def test_the_page_shows_the_same_figures_self_contained(year):
