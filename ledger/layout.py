@@ -20,6 +20,11 @@ META_FORMAT = "2"
 # The office's view of a task (master ledger, report): every source column, every supporting unit by name.
 NEW_MARK = "新增"  # a task added to the source list, in the first round that sends it
 TASK_COLUMNS = ("任务编号", "序号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")
+# Their widths in the office's tables (汇总台账 of merged.xlsx and of the report): as narrow as their usual text
+# needs, so that with the round's columns beside them the tables print at a readable size on A4 landscape, the
+# width going to 配合单位反馈, the text that makes a row tall (wider, they printed at 5 to 6 pt).
+TASK_WIDTHS = (8, 4, 9, 22, 10, 10, 10)
+SUPPORT_FEEDBACK_WIDTH = 32  # 配合单位反馈: every supporting unit's answer, a line or two each
 # A unit's view of a task: 序号 is already in 任务编号, categories take one line, whole groups of supporting units
 # are written as the group (the full list is in 填报说明), so that the fill-in columns get the width.
 WORKBOOK_COLUMNS = ("任务编号", "类别", "具体措施", "完成时限", "牵头单位", "配合单位")

@@ -12,7 +12,15 @@ from pathlib import Path
 from .cells import text_of
 from .entries import ADDED_ROW, MergeResult, TaskEntries, write_json
 from .history import store_merge
-from .layout import INDICATOR_SHEET, TASK_COLUMNS, SupportGroups, round_header, task_cells
+from .layout import (
+    INDICATOR_SHEET,
+    SUPPORT_FEEDBACK_WIDTH,
+    TASK_COLUMNS,
+    TASK_WIDTHS,
+    SupportGroups,
+    round_header,
+    task_cells,
+)
 from .model import Period, Task
 from .problems import CATALOGUE, ERROR, Problem
 from .processes import in_processes
@@ -113,7 +121,7 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
         f"{title}　{result.period.label}汇总",
         headers,
         rows,
-        [9, 5, 14, 40, 11, 14, 16, 10, 30, 18, 18, 11, 30] + [14] * (len(headers) - 13),
+        [*TASK_WIDTHS, 9, 14, 10, 10, 8, SUPPORT_FEEDBACK_WIDTH] + [8] * (len(headers) - 13),
         stream=True,
     )
     detail = [

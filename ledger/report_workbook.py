@@ -15,7 +15,7 @@ import xlsxwriter
 from xlsxwriter.chart import Chart
 
 from .indicator_table import IndicatorLine, IndicatorTable
-from .layout import TASK_COLUMNS, task_cells
+from .layout import SUPPORT_FEEDBACK_WIDTH, TASK_COLUMNS, TASK_WIDTHS, task_cells
 from .report import LIGHT_NAMES, Completion, Light, MonthlyReport, TaskLine, UnitLine
 from .span import SpanTask
 from .wording import ROLE_NAMES, chinese, reported_text
@@ -36,10 +36,9 @@ CELL_FILLS: dict[Light, str] = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": 
 FILLED = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}  # a light's cells
 CHART_COLOURS: dict[Light, str] = {"green": "#00A050", "yellow": "#FFB000", "red": "#E00000", "grey": "#808080"}
 TASK_HEADERS = [*TASK_COLUMNS, "灯色", "综合状态", "原因", "牵头单位进展", "存在问题", "配合单位反馈", "上期状态"]
-# As narrow as their usual text needs, the width going to 配合单位反馈, the text that makes a row tall: fitted to
-# A4 landscape the tasks print at 8 pt (14 wider columns printed them at 6 pt, and rows taller than Excel's
-# tallest hid the end of their 配合单位反馈).
-TASK_WIDTHS = [8, 4, 9, 22, 10, 10, 10, 6, 9, 9, 16, 11, 32, 7]
+# The report's columns of the round narrow too, so the tasks print at 8 pt (14 wider columns printed them at 6 pt,
+# and rows taller than Excel's tallest hid the end of their 配合单位反馈).
+TASK_SHEET_WIDTHS = [*TASK_WIDTHS, 6, 9, 9, 16, 11, SUPPORT_FEEDBACK_WIDTH, 7]
 UNIT_HEADERS = ["单位", "牵头任务", "已完成", "本单位已完成", "序时推进", "滞后", "未启动", "逾期", "状态有误"]
 UNIT_HEADERS += ["未报送", "完成率", "完成情况", "报送情况", "收到时间", "报送错误", "联系人", "联系电话"]
 # One A4 landscape page wide at 9 pt or more (10 pt text scaled to fit): 联系人 fits 台账联络员 on a line.
@@ -181,7 +180,7 @@ def write_xlsx(report: MonthlyReport, path: Path, *, jobs: int = 1) -> Path:
         f"{label}汇总台账",
         [*TASK_HEADERS[:-1], report.previous_header],
         rows,
-        TASK_WIDTHS,
+        TASK_SHEET_WIDTHS,
         [fills[t.light] for t in report.tasks],
         stream=True,
     )

@@ -275,16 +275,39 @@ def test_task_sheet_prints_at_a_readable_size(workbook_pdf):
         assert body.most_common(1)[0][0] >= 8
 
 
+def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
+    """merged.xlsx's 汇总台账 (15 columns with the office's two fill-in columns) printed at 5 pt, and six rows
+    taller than a row can be hid the end of their 配合单位反馈: its columns are those of the report's task sheet."""
+    from ledger.xlsx import LINE_HEIGHT, MAX_ROW_HEIGHT, wrapped_lines
+
+    ws, *_ = cycle
+    book = openpyxl.load_workbook(ws.paths.merged_xlsx(JUNE))
+    for name in book.sheetnames[1:]:
+        del book[name]
+    sheet = book["汇总台账"]
+    widths = [int(sheet.column_dimensions[chr(ord("A") + c)].width) for c in range(sheet.max_column)]  # less 0.71
+    lines = [
+        max(wrapped_lines(v, w) for v, w in zip(row, widths, strict=True) if isinstance(v, str))
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert max(lines) * LINE_HEIGHT + 3 <= MAX_ROW_HEIGHT, max(lines)
+    book.save(tmp_path / "master.xlsx")
+    with pdfplumber.open(libreoffice_pdf(tmp_path / "master.xlsx", tmp_path)) as document:
+        pages = [page.chars for page in document.pages]
+    for chars in pages:
+        body = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
+        assert body.most_common(1)[0][0] >= 7.5
+
+
 def test_no_task_row_is_taller_than_a_row_can_be(cycle):
     """A row's height stops at Excel's 409 points: a task whose 配合单位反馈 needed more printed without its end."""
-    from ledger.report_workbook import TASK_WIDTHS
+    from ledger.report_workbook import TASK_SHEET_WIDTHS
     from ledger.xlsx import LINE_HEIGHT, MAX_ROW_HEIGHT, wrapped_lines
 
     *_, paths = cycle
     rows = openpyxl.load_workbook(paths[0])["汇总台账"].iter_rows(min_row=3, values_only=True)
-    lines = [
-        max(wrapped_lines(v, w) for v, w in zip(row, TASK_WIDTHS, strict=True) if isinstance(v, str)) for row in rows
-    ]
+    widths = TASK_SHEET_WIDTHS
+    lines = [max(wrapped_lines(v, w) for v, w in zip(row, widths, strict=True) if isinstance(v, str)) for row in rows]
     assert lines and max(lines) * LINE_HEIGHT + 3 <= MAX_ROW_HEIGHT
 
 
