@@ -275,6 +275,15 @@ def test_task_sheet_prints_at_a_readable_size(workbook_pdf):
         assert body.most_common(1)[0][0] >= 8
 
 
+def test_indicator_table_prints_at_a_readable_size(workbook_pdf):
+    """指标完成情况's 16 columns printed at 7 pt: they are as narrow as their usual text needs, 8 pt or more."""
+    pages = [chars for chars in workbook_pdf if "指标编号" in printed(chars)]
+    assert pages
+    for chars in pages:
+        body = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
+        assert body.most_common(1)[0][0] >= 8
+
+
 def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
     """merged.xlsx's 汇总台账 (15 columns with the office's two fill-in columns) printed at 5 pt, and six rows
     taller than a row can be hid the end of their 配合单位反馈: its columns are those of the report's task sheet."""
