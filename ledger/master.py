@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .cells import text_of
@@ -69,6 +69,15 @@ def _local_time(text: str) -> datetime | str:
     """A receipt's time as the date-time it is in the office's zone (receipts are written in that zone)."""
     try:
         return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        return text
+
+
+def _day(text: str) -> date | str:
+    """An indicator value's 数据截至 (the day, ISO, or the text a unit typed that names none) as a date cell, which
+    prints as offices write a day (2021年5月31日); the typed text as it is."""
+    try:
+        return date.fromisoformat(text)
     except ValueError:
         return text
 
@@ -229,7 +238,7 @@ def _indicator_sheet(book: Workbook, ws: Workspace, result: MergeResult) -> None
                 reported.typed,
                 reading.value if reading is not None else None,
                 reading.shown(indicator.unit) if reading is not None else reported.state,
-                v.as_of,
+                _day(v.as_of),
                 v.note,
                 v.data_source,
                 v.file,
@@ -242,7 +251,7 @@ def _indicator_sheet(book: Workbook, ws: Workspace, result: MergeResult) -> None
         f"{result.period.label}指标填报明细",
         MASTER_INDICATOR_COLUMNS,
         rows,
-        [9, 28, 9, 16, 8, 12, 11, 18, 11, 30, 14, 20, 7],
+        [8, 20, 4, 12, 5, 10, 9, 14, 10, 28, 12, 18, 6],  # as narrow as their text needs: 8 pt on A4, not 7
     )
 
 

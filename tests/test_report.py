@@ -286,13 +286,15 @@ def test_indicator_table_prints_at_a_readable_size(workbook_pdf):
 
 def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
     """merged.xlsx's 汇总台账 (15 columns with the office's two fill-in columns) printed at 5 pt, and six rows
-    taller than a row can be hid the end of their 配合单位反馈: its columns are those of the report's task sheet."""
+    taller than a row can be hid the end of their 配合单位反馈: its columns are those of the report's task sheet.
+    Its 指标 sheet wrote the day a value stands for as 2021-05-31."""
     from ledger.xlsx import LINE_HEIGHT, MAX_ROW_HEIGHT, wrapped_lines
 
     ws, *_ = cycle
     book = openpyxl.load_workbook(ws.paths.merged_xlsx(JUNE))
-    for name in book.sheetnames[1:]:
-        del book[name]
+    for name in book.sheetnames:
+        if name not in ("汇总台账", "指标"):  # 指标 (13 columns of every unit's values) printed at 7 pt
+            del book[name]
     sheet = book["汇总台账"]
     widths = [int(sheet.column_dimensions[chr(ord("A") + c)].width) for c in range(sheet.max_column)]  # less 0.71
     lines = [
@@ -306,6 +308,9 @@ def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
     for chars in pages:
         body = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
         assert body.most_common(1)[0][0] >= 7.5
+    # 数据截至 as offices write a day (2021年5月31日), not 2021-05-31
+    text = "".join(c["text"] for chars in pages if "填报值（原样）" in printed(chars) for c in chars)
+    assert "2021年5月31日" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
 
 
 def test_no_task_row_is_taller_than_a_row_can_be(cycle):
