@@ -27,7 +27,7 @@ from .processes import in_processes
 from .records import copy_aside
 from .sent import list_changes
 from .task_changes import round_tasks
-from .wording import ROLE_NAMES, STATE_NAMES, chinese, reported_text, supports_text
+from .wording import ROLE_NAMES, STATE_NAMES, chinese, days_in_words, reported_text, supports_text
 from .workspace import Workspace
 from .xlsx import FONT, Workbook, new_workbook, page_header, table_sheet
 
@@ -46,7 +46,8 @@ def master_rows(ws: Workspace, result: MergeResult, tasks: list[Task]) -> tuple[
         for_group = found.groups(task)
         single = len(task.lead_units) == 1
         row: list[object] = [*task_cells(task, new=task.id in new)]
-        row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps", "completed_on")]
+        row += [reported_text(leads, k, single) for k in ("status", "progress", "issues", "next_steps")]
+        row.append(days_in_words(reported_text(leads, "completed_on", single)))  # 2021年6月16日, not 2021-06-16
         row.append(supports_text(supports, for_group))
         row += ["\n".join(f"{e.unit}：{text_of(e.extra[k])}" for e in leads if k in e.extra) for k in extra]
         rows.append(row)
@@ -74,8 +75,8 @@ def _local_time(text: str) -> datetime | str:
 
 
 def _day(text: str) -> date | str:
-    """An indicator value's 数据截至 (the day, ISO, or the text a unit typed that names none) as a date cell, which
-    prints as offices write a day (2021年5月31日); the typed text as it is."""
+    """A day a unit gave (完成时间, an indicator value's 数据截至: ISO, or the text it typed that names none) as a
+    date cell, which prints as offices write a day (2021年5月31日); the typed text as it is."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -142,7 +143,7 @@ def _write_master(ws: Workspace, result: MergeResult, tasks: list[Task], jobs: i
             e.progress,
             e.issues,
             e.next_steps,
-            e.completed_on,
+            _day(e.completed_on),
             "\n".join(f"{k}：{text_of(v)}" for k, v in e.extra.items()),
             e.file,
             e.sheet,

@@ -11,7 +11,6 @@ last round with data (`report.round_indicators`), so the span's outputs and that
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -40,17 +39,8 @@ from .sent import ran_rounds
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
 from .unit_changes import succeed_units
-from .wording import chinese
+from .wording import chinese, days_in_words
 from .workspace import Workspace
-
-ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-def _day_in_words(found: re.Match[str]) -> str:
-    try:
-        return chinese(date.fromisoformat(found[0]))
-    except ValueError:  # typed as text, and no day ("2021-02-30")
-        return found[0]
 
 
 @dataclass(kw_only=True)
@@ -70,7 +60,7 @@ class SpanTask:
     @property
     def completed_text(self) -> str:
         """完成时间 as offices write a day, 2021年3月20日 (a date cell reads 2021-03-20); other text as typed."""
-        return ISO_DAY.sub(_day_in_words, self.completed_on)
+        return days_in_words(self.completed_on)
 
     @property
     def progress_text(self) -> str:

@@ -3,6 +3,7 @@ mail): Chinese as offices write it, "2021年6月30日", "181项", never a Wester
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -51,6 +52,22 @@ def supports_text(entries: Sequence[Entry], groups: Sequence[Entry] = ()) -> str
             found.append(f"{e.unit}：{line}")
     found += [f"{g.unit}（本类综合）：{said(g, 'progress')}" for g in groups if g.progress]
     return "\n".join(found)
+
+
+ISO_DAY = r"\b\d{4}-\d{2}-\d{2}\b"  # compiled by re when a day is first worded (see design.md, imports)
+
+
+def days_in_words(text: str) -> str:
+    """A text with each ISO day in it (a 完成时间 read from a date cell, "2021-03-20") as offices write a day,
+    2021年3月20日; the rest as typed."""
+    return re.sub(ISO_DAY, _day_in_words, text) if "-" in text else text
+
+
+def _day_in_words(found: re.Match[str]) -> str:
+    try:
+        return chinese(date.fromisoformat(found[0]))
+    except ValueError:  # typed as text, and no day ("2021-02-30")
+        return found[0]
 
 
 def local_text(stamp: str) -> str:

@@ -287,7 +287,7 @@ def test_indicator_table_prints_at_a_readable_size(workbook_pdf):
 def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
     """merged.xlsx's 汇总台账 (15 columns with the office's two fill-in columns) printed at 5 pt, and six rows
     taller than a row can be hid the end of their 配合单位反馈: its columns are those of the report's task sheet.
-    Its 指标 sheet wrote the day a value stands for as 2021-05-31."""
+    Its 指标 sheet wrote the day a value stands for as 2021-05-31, and 汇总台账 and 填报明细 a 完成时间 so too."""
     from ledger.xlsx import LINE_HEIGHT, MAX_ROW_HEIGHT, wrapped_lines
 
     ws, *_ = cycle
@@ -308,9 +308,12 @@ def test_master_ledger_prints_its_tasks_at_a_readable_size(cycle, tmp_path):
     for chars in pages:
         body = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
         assert body.most_common(1)[0][0] >= 7.5
-    # 数据截至 as offices write a day (2021年5月31日), not 2021-05-31
-    text = "".join(c["text"] for chars in pages if "填报值（原样）" in printed(chars) for c in chars)
-    assert "2021年5月31日" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+    # 完成时间 and 数据截至 as offices write a day (2021年5月31日), not 2021-05-31; 填报明细's as dates
+    text = "".join(c["text"] for chars in pages for c in chars)
+    assert "2021年5月31日" in text and "：2021年6月23日" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+    detail = openpyxl.load_workbook(ws.paths.merged_xlsx(JUNE))["填报明细"]
+    days = [row[7] for row in detail.iter_rows(min_row=3, values_only=True) if row[7]]
+    assert days and all(isinstance(day, date) for day in days)
 
 
 def test_no_task_row_is_taller_than_a_row_can_be(cycle):
