@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .cells import UNPRINTABLE, printable
+from .cells import UNPRINTABLE, printable, tidy
 from .problems import ERROR, Problem, problem
 
 CONFIG_NAME = "ledger.toml"
@@ -88,6 +88,12 @@ class DocumentConfig:
     extra_support: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     fill_columns: list[FillColumn] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The document as outputs name it: its name as Chinese is written ("2021 年…", as a PDF spaced it, is
+        2021年…), else its code."""
+        return tidy(self.name) or self.code
 
 
 @dataclass(kw_only=True, frozen=True)

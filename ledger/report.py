@@ -988,7 +988,7 @@ def build_report(
         previous=history.previous,
         unreported_light=fold,
         soon_days=config.due_soon_days,
-        documents={d.code: d.name or d.code for d in config.documents},
+        documents={d.code: d.label for d in config.documents},
         issues=issues_of(lines),
         reporting_changes=_reporting_changes(list(units.values()), history, config),
         rhythm=config.rhythm.round,

@@ -349,7 +349,7 @@ def build_span_report(
         tasks=lines,
         units=units,
         points=points,
-        documents={d.code: d.name or d.code for d in config.documents},
+        documents={d.code: d.label for d in config.documents},
         suspended=apart["suspended"],
         cancelled=apart["cancelled"],
         removed=removed,

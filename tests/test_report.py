@@ -823,6 +823,18 @@ def test_bulletin_signature_and_date_stand_as_the_standard_places_them(bulletin_
     assert signed[0]["x0"] - signature[0]["x0"] == pytest.approx(2 * character, abs=character / 2)
 
 
+def test_document_names_are_written_without_western_spaces(cycle):
+    """The example's ledger.toml names a task list "2021 年大气污染防治重点任务工作台账" (as its PDF spaced it):
+    分类统计 and the page wrote it so. Outputs write it as Chinese is written, 2021年…; ledger.toml stays as typed."""
+    ws, _, report, paths = cycle
+    assert "2021 年大气污染防治重点任务工作台账" in [d.name for d in ws.config.documents]
+    documents = {c["document"] for c in report.categories()}
+    assert "2021年大气污染防治重点任务工作台账" in documents and not any(" 年" in d for d in documents)
+    categories = openpyxl.load_workbook(paths[0])["分类统计"]
+    assert not any(" 年" in (row[0] or "") for row in categories.iter_rows(min_row=3, values_only=True))
+    assert "2021 年" not in paths[1].read_text(encoding="utf-8")
+
+
 def test_page_subtitle_is_written_without_western_spaces(cycle):
     """The page's subtitle read "2021年6月调度情况 · 数据截至2021年6月30日 · …": its parts are set apart by
     full-width spaces, as Chinese is written."""
