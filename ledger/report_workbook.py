@@ -85,11 +85,17 @@ def unit_row(line: UnitLine) -> list[object]:
 
 
 LIGHTS: list[Light] = ["green", "yellow", "red", "grey"]
+COLUMN_SLACK = 1.25  # LibreOffice sets a column up to a quarter wider than Excel's pixels (Calibri's 7 a unit)
 
 
-def lights_chart(book: xlsxwriter.Workbook, sheet, first_row: int) -> None:
-    """The 概况 sheet's chart of tasks by light, from its four light rows starting at `first_row` (0-based)."""
+def lights_chart(book: xlsxwriter.Workbook, sheet, first_row: int, widths: Sequence[float]) -> None:
+    """The 概况 sheet's chart of tasks by light, from its four light rows starting at `first_row` (0-based), in
+    column D beside the table of columns `widths`: as wide as the page leaves there, so that the page prints at
+    full size (the 全年 workbook's wide 数值 column and a chart as wide as a page printed it at 8 pt)."""
     chart = bar_chart(book, "任务灯色分布", len(LIGHTS))
+    beside = sum(int(w * 7 + 0.5) + 5 for w in widths) + 64  # pixels: the table's columns and the empty C
+    room = int(printed_page(())[0] / 0.75 * (1 - PAGE_SLACK) - beside * COLUMN_SLACK)
+    chart.set_size({"width": min(CHART_WIDTH, room)})
     chart.add_series(
         {
             "name": "任务数",
@@ -264,9 +270,10 @@ def _overview(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, perc
     ]
     if report.adjustments_text():
         overview.append(["本期任务变动", report.adjustments_text()])
-    sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, [22, 14])
+    widths = [22, 14]
+    sheet = table_sheet(book, "概况", f"{label}调度概况", ["指标", "数值"], overview, widths)
     sheet.write_number(4, 1, round(report.completion, 4), percent)
-    lights_chart(book, sheet, 5)
+    lights_chart(book, sheet, 5, widths)
 
 
 def _units(book: xlsxwriter.Workbook, report: MonthlyReport, label: str, percent, moment) -> None:

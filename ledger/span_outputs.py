@@ -252,9 +252,10 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
     ]
     if report.indicators is not None:
         rows.append(["指标数据", report.indicators_as_of_text()])
-    sheet = table_sheet(book, "概况", f"{report.heading}完成情况概况", ["指标", "数值"], rows, [24, 44])
+    widths = [24, 44]
+    sheet = table_sheet(book, "概况", f"{report.heading}完成情况概况", ["指标", "数值"], rows, widths)
     sheet.write_number(5, 1, round(report.completion, 4), percent)
-    lights_chart(book, sheet, 8)
+    lights_chart(book, sheet, 8, widths)
     return sheet
 
 

@@ -3,6 +3,7 @@ show them — 汇总台账.xlsx, report.html and 通报.docx — saying the same
 
 import json
 import re
+from collections import Counter
 from datetime import date, datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -478,6 +479,24 @@ def test_the_year_bulletin_prints_in_libreoffice_with_its_figures(year, tmp_path
     assert "已完成1项，完成率33.3%" in "".join(pages)
     assert pages[-1].startswith("附件2021年全年任务完成情况表")  # the 附件 on a page of its own
     assert "T-1清理拖欠账款。示范区财政局年底前已完成" in pages[-1]  # a row per task, the unit name whole
+
+
+def test_the_year_overview_prints_at_full_size(year, tmp_path):
+    """The 全年 workbook's 概况, its wide 数值 column beside the lights chart, printed at 84 % (8 pt): the chart is
+    as wide as the page leaves beside the table, and the page prints at full size, as the month's does."""
+    import pdfplumber
+
+    from .conftest import libreoffice_pdf
+
+    _, _, paths = year
+    book = openpyxl.load_workbook(paths[0])
+    for name in book.sheetnames[1:]:
+        del book[name]
+    book.save(tmp_path / "overview.xlsx")
+    with pdfplumber.open(libreoffice_pdf(tmp_path / "overview.xlsx", tmp_path)) as document:
+        [page] = document.pages
+        sizes = Counter(round(c["size"], 1) for c in page.chars if c["text"].strip())
+    assert sizes.most_common(1)[0][0] == 10
 
 
 def test_a_status_is_named_at_the_spans_end_only_when_every_round_inside_has_data():
