@@ -134,7 +134,7 @@ class Workspace:
             "documents": [
                 {
                     "code": d.code,
-                    "name": d.name,
+                    "name": d.label,  # as every output names it
                     "file": d.file,
                     "kind": d.kind,
                     "tasks": sum(t.document == d.code for t in self.tasks),

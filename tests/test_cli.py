@@ -105,6 +105,8 @@ def test_check_json(example_workspace):
     result = CliRunner().invoke(main, ["check", "--json", "-w", str(example_workspace)])
     data = json.loads(result.output)
     assert data["summary"]["tasks"] == 181
+    # a task list's name as every output writes it (ledger.toml has "2021 年…", as its document spaced it)
+    assert data["summary"]["documents"][0]["name"] == "2021年大气污染防治重点任务工作台账"
     # the example ships a real contact line, so that the demo and mail run
     assert {p["code"] for p in data["problems"]} == {"unit-vague"}
     assert all(p["file"] and p["cell"] for p in data["problems"])
