@@ -75,14 +75,17 @@ class SpanTask:
 
 @dataclass(kw_only=True)
 class ReportingRecord:
-    """How reporting went over the rounds of a span, for a unit or all units together. Two rates, kept apart as
-    DHIS2 keeps completeness and timeliness: 报送率 = rounds returned ÷ rounds due, 按时报送率 = rounds returned on
-    time ÷ rounds due."""
+    """How reporting went over the rounds of a span, for a unit or all units together. Each round due counts once,
+    in the one reporting state the round's own report gives the unit (`UnitLine.state`), so that on_time + late +
+    with_errors + held + missing = rounds_due, as a round's states add up to its units due. `returned` counts the
+    rounds whose return was summed up, errors or not (the round's 已报送). Two rates, kept apart as DHIS2 keeps
+    completeness and timeliness: 报送率 = returned ÷ rounds due, 按时报送率 = on time (and without errors, the
+    round's 按时报送) ÷ rounds due."""
 
     rounds_due: int = 0  # rounds in which the unit had an open task
-    returned: int = 0
-    on_time: int = 0
-    late: int = 0
+    returned: int = 0  # beside the states: a return summed up, 按时, 逾期 or 报送有误
+    on_time: int = 0  # 按时报送: on time, no errors
+    late: int = 0  # 逾期报送: late, no errors (a late return with errors is 报送有误)
     missing: int = 0
     held: int = 0  # rounds whose return waited as 待确认 (its sender not registered for the unit)
     with_errors: int = 0  # rounds whose return had errors, was refused, or was sent back and not sent again
@@ -175,10 +178,21 @@ class SpanReport(TaskTotals[SpanTask]):
         total = self.reporting
         if not total.rounds_due:
             return f"{self.heading}尚无应报送的调度"
+        parts = [
+            f"{name}{chinese(count, '期次')}"
+            for name, count, always in (
+                ("按时报送", total.on_time, True),
+                ("逾期报送", total.late, False),
+                ("报送有误", total.with_errors, False),
+                ("待确认", total.held, False),
+                ("未报送", total.missing, True),
+            )
+            if count or always
+        ]
         return (
-            f"各单位共应报送{chinese(total.rounds_due, '期次')}，已报送{chinese(total.returned, '期次')}"
-            f"（报送率{chinese(total.returned_rate)}），其中按时报送{chinese(total.on_time, '期次')}"
-            f"（按时报送率{chinese(total.on_time_rate)}）"
+            f"各单位共应报送{chinese(total.rounds_due, '期次')}，其中{'，'.join(parts)}；"
+            f"已报送{chinese(total.returned, '期次')}，报送率{chinese(total.returned_rate)}，"
+            f"按时报送率{chinese(total.on_time_rate)}"
         )
 
     @property
@@ -403,9 +417,10 @@ def _units(
             u = line(unit)
             u.rounds_due += 1
             u.returned += how.returned
-            u.on_time += bool(how.returned and how.on_time)
-            u.late += bool(how.returned and how.on_time is False)
-            # the round's own one state: 待确认 is not 未报送, 退回重报 with nothing after it is 报送有误
+            # the round's own one state: 按时 or 逾期 with errors is 报送有误 only, 待确认 is not 未报送, 退回重报
+            # with nothing after it is 报送有误
+            u.on_time += how.state == "on_time"
+            u.late += how.state == "late"
             u.missing += how.state == "missing"
             u.held += how.state == "held"
             u.with_errors += how.state in ("error", "redo")
