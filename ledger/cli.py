@@ -23,14 +23,14 @@ import click.types
 
 from . import workspace as ws_module
 from .cells import UNPRINTABLE, display_width, printable, quoted
-from .clock import office_zone
+from .clock import office_zone, today
 from .config import ConfigError, Limits, load_config
 from .lock import lock_wait, workspace_lock
 from .model import Period
 from .paths import WorkspacePaths
 from .problems import CATALOGUE, Problem, ProblemError, ProblemsError, held_open, problem, write_refused
 from .rounds import Round, open_round
-from .wording import STATE_NAMES, chinese, local_text
+from .wording import NOT_YET_DUE, STATE_NAMES, chinese, local_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -864,13 +864,15 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）。")
         return
     echo(f"{heading}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
-    for label, units in (
-        ("未报送", built.missing_units),
-        ("待确认", built.held_units),
-        ("报送有误", built.error_units),
-        ("逾期报送", built.late_units),
+    # before the due day has passed, a unit not yet reported still has time: said, not left to read as late
+    pending = f"，{NOT_YET_DUE}，{chinese(opened.due)}前报送" if today(ws.config) <= opened.due else ""
+    for label, units, said in (
+        ("未报送", built.missing_units, pending),
+        ("待确认", built.held_units, ""),
+        ("报送有误", built.error_units, ""),
+        ("逾期报送", built.late_units, ""),
     ):
-        echo(f"{label}（{len(units)}个）：{'、'.join(u.unit for u in units) or '无'}")
+        echo(f"{label}（{len(units)}个{said if units else ''}）：{'、'.join(u.unit for u in units) or '无'}")
     if built.redo_units:
         sent_back = "、".join(f"{u.unit}（{u.sent_back}）" for u in built.redo_units)
         echo(f"退回重报（{len(built.redo_units)}个）：{sent_back}")

@@ -505,3 +505,32 @@ def test_help_lists_every_command_with_a_whole_chinese_line(group):
     entries = "".join(line.strip() if line.startswith("   ") else f"\n{line.strip()}" for line in listed.splitlines())
     lines = [line for line in entries.splitlines() if line]  # a command's help continued on the lines below
     assert lines and all(not line.endswith("...") and line.endswith("。") for line in lines), lines
+
+
+def test_status_of_a_round_not_yet_due_says_its_units_still_have_time(tmp_path):
+    """June rendered, its due day moved to ten days from now: the units that have not returned are listed as
+    未报送 but with the deadline not passed, in `status` and on the console's board; once the due day is past,
+    plain 未报送."""
+    from datetime import timedelta
+
+    from ledger import load_workspace
+    from ledger.clock import today
+    from ledger.console.board import board_of
+    from ledger.model import Period
+    from ledger.rounds import open_round
+    from ledger.wording import chinese
+
+    june = Period(2021, 6)
+    make_workspace(tmp_path, [["序号", "具体措施", "完成时限", "牵头单位"], ["1", "做事。", "年底前", "示范区财政局"]])
+    render(load_workspace(tmp_path), june)
+    past = CliRunner().invoke(main, ["status", "-w", str(tmp_path), "-p", "2021-06"])
+    assert past.exit_code == 0 and "未报送（1个）：示范区财政局" in past.output, past.output
+    assert "尚未到报送截止日期" not in past.output
+    ws = load_workspace(tmp_path)
+    due = today(ws.config) + timedelta(days=10)
+    open_round(ws, june).set_due(due.isoformat(), "顺延")
+    shown = CliRunner().invoke(main, ["status", "-w", str(tmp_path), "-p", "2021-06"])
+    assert shown.exit_code == 0, shown.output
+    assert f"未报送（1个，尚未到报送截止日期，{chinese(due)}前报送）：示范区财政局" in shown.output
+    (row,) = board_of(load_workspace(tmp_path), june).units
+    assert (row.state, row.state_name) == ("missing", "未报送（尚未到报送截止日期）")

@@ -16,7 +16,7 @@ from ..records import read_records
 from ..report import LIGHT_NAMES, REPORTING_NAMES, MonthlyReport
 from ..rounds import open_round
 from ..sent import rounds_within, sent_periods
-from ..wording import chinese_date
+from ..wording import NOT_YET_DUE, chinese_date
 from ..workspace import Workspace
 
 REPORT_FILES = ("report.html", "通报.docx", "汇总台账.xlsx")
@@ -96,11 +96,13 @@ def board_of(ws: Workspace, period: Period) -> Board:
             merged = local_time(datetime.fromisoformat(held[unit].received_at), ws.config)
         return f"{merged.month}月{merged.day}日{merged.hour}:{merged.minute:02d}" if merged else ""
 
+    days_left = (opened.due - today(ws.config)).days
     units = [
         UnitRow(
             unit=u.unit,
             state=u.state,
-            state_name=u.reporting,
+            # not reported while the due day has not passed: the unit still has time, as `ledger status` says
+            state_name=f"{u.reporting}（{NOT_YET_DUE}）" if u.state == "missing" and days_left >= 0 else u.reporting,
             received=received(u.unit, u.received),
             problems=problems[u.unit],
             errors=u.errors,
@@ -112,7 +114,6 @@ def board_of(ws: Workspace, period: Period) -> Board:
     counts = built.reporting_counts
     rendered = ws.paths.manifest(period).is_file()
     report_ready = all((ws.paths.report(period) / name).is_file() for name in REPORT_FILES)
-    days_left = (opened.due - today(ws.config)).days
     return Board(
         period=period,
         due=opened.due,
