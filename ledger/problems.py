@@ -217,6 +217,7 @@ _TYPES = [
     # --- what units are told (workbooks and mail)
     ProblemType("office-contact-placeholder", ERROR, "填报说明和邮件中的联系人“{contact}”、电话“{phone}”仍是示例，各单位会照此联系", "在 ledger.toml 的 [office] 中填写真实的 contact（联系人）和 phone（联系电话）。", title="联系人仍是示例"),
     ProblemType("round-run-as-shorter", ERROR, "{label}已按更短的期次开展调度（{rounds}），不能再作为一期生成填报表、汇总或发送", "查看和汇总这一期请用 ledger status 或 ledger report --period {period}（汇总其中各期）；以后各期按现在的调度周期写报告期。", title="已按更短期次调度"),
+    ProblemType("round-run-as-longer", ERROR, "{label}已在更长的期次{rounds}中开展调度，不能再作为一期生成填报表、汇总或发送", "这段时间的报送请在{rounds}中查看和汇总（ledger status --period {period}）；改变调度周期后，从{rounds}之后的第一期起按现在的调度周期写报告期。", title="已按更长期次调度"),
     ProblemType("round-not-run", ERROR, "{label}尚未开展调度（没有生成填报表、发出邮件，也没有收到报送），不生成通报", "如报告期输错了，请改正；否则先运行 ledger render --period {period} 生成填报表并下发，收到报送后再生成通报。", title="尚未开展调度"),
     ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
     # --- the console (ledger serve)

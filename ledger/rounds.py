@@ -126,14 +126,27 @@ class Round:
         found = self.ws.period_problems(self.period) + schedule_problems(self.ws.config, self.rounds[-1])
         return found if self.is_summary else found + period_notes(self.ws.paths, self.period)
 
+    @cached_property
+    def run_around(self) -> list[Period]:
+        """The longer rounds the office ran that hold this period, when it was not run itself (the third quarter
+        around August, run before the ledger turned monthly; a month around a week by its Thursday): its days were
+        asked about already."""
+        if self.period in self.ran_rounds:
+            return []
+        return [r for r in self.ran_rounds if r.longer_than(self.period.kind) and r.owns(self.period)]
+
     def require_round(self) -> None:
         """Steps that work on one round refuse a summary period with a problem naming the right form, or the
-        rounds it was run as."""
+        rounds it was run as; and a round not run whose days a longer round already run holds (after the rhythm
+        was changed), which the year would count beside that round."""
         if error := period_kind_error(self.ws.config, self.period, summary=False, ran=self.ran_rounds):
             raise error
         if self.is_summary:
             rounds = "、".join(r.label for r in self.run_inside)
             raise ProblemError("round-run-as-shorter", label=self.period.label, rounds=rounds, period=str(self.period))
+        if around := self.run_around:
+            rounds = "、".join(r.label for r in around)
+            raise ProblemError("round-run-as-longer", label=self.period.label, rounds=rounds, period=str(around[0]))
 
     def _step(self, name: str) -> Callable[[int, int], None] | None:
         progress = self.progress

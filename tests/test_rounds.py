@@ -18,7 +18,7 @@ from ledger.deadlines import scheduled_due
 from ledger.history import unstored_merge
 from ledger.layout import LEAD_SHEET, SUPPORT_SHEET
 from ledger.model import Period
-from ledger.problems import ProblemError
+from ledger.problems import ProblemError, problem
 from ledger.reorganise import latest_start, merge_units
 from ledger.rounds import open_round
 from ledger.task_changes import change_task, first_open_round
@@ -527,3 +527,31 @@ def test_the_second_quarter_of_a_ledger_turned_quarterly_in_july_sums_its_months
     with pytest.raises(ProblemError) as refused:
         q2.render()
     assert refused.value.code == "round-run-as-shorter" and refused.value.fields["rounds"] == "2021年5月、2021年6月"
+
+
+def test_a_month_inside_a_quarter_already_run_is_refused_as_a_round_not_held_beside_it(tmp_path):
+    """Quarterly until September, monthly from October, and August rendered by mistake: it was taken as a round,
+    and the year held both the third quarter and August over the same days. A round not yet run inside a longer
+    round already run is refused, naming it; August stays out of the year, and the week whose Thursday falls in
+    a month run before the ledger turned weekly is refused the same way."""
+    root = ledger_with(tmp_path, 'round = "quarter"')
+    send(root, "2021-Q3", FINANCE, {"T-1": {"完成状态": "序时推进", "本季度进展": "推进"}}, at(2021, 10, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('round = "quarter"', ""), "utf-8")
+    august = open_round(load_workspace(root), "2021-08")
+    with pytest.raises(ProblemError) as refused:
+        august.render()
+    assert refused.value.code == "round-run-as-longer" and refused.value.fields["rounds"] == "2021年第三季度"
+    said = problem(refused.value.code, **refused.value.fields).message
+    assert said.startswith("2021年8月") and "2021年第三季度" in said
+    with pytest.raises(ProblemError):
+        august.merge()
+    assert not load_workspace(root).paths.manifest(Period(2021, 8)).exists()
+    assert open_round(load_workspace(root), "2021-10").render().outbox.is_dir()  # the next month is a round
+    year = open_round(load_workspace(root), "2021")
+    assert Period(2021, 8) not in year.rounds and Period.parse("2021-Q3") in year.rounds
+
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2021", 'year = 2021\nround = "week"'))
+    with pytest.raises(ProblemError) as week:
+        open_round(load_workspace(root), "2021-W41").render()  # 11–17 October, inside October run as a month
+    assert week.value.code == "round-run-as-longer" and week.value.fields["rounds"] == "2021年10月"
