@@ -23,8 +23,8 @@ STATE_NAMES = {
 }
 
 
-# said beside 未报送 while the round's due day has not passed (it is today or later): the unit still has time
-NOT_YET_DUE = "尚未到报送截止日期"
+# said beside 未报送 while the round's due day has not passed (today is that day or before): the unit still has time
+NOT_YET_DUE = "尚未过报送截止日期"
 SAME_AS_BEFORE = "（与上期相同）"  # a text carried over unchanged from what render prefilled
 
 

@@ -525,12 +525,15 @@ def test_status_of_a_round_not_yet_due_says_its_units_still_have_time(tmp_path):
     render(load_workspace(tmp_path), june)
     past = CliRunner().invoke(main, ["status", "-w", str(tmp_path), "-p", "2021-06"])
     assert past.exit_code == 0 and "未报送（1个）：示范区财政局" in past.output, past.output
-    assert "尚未到报送截止日期" not in past.output
+    assert "尚未过报送截止日期" not in past.output
     ws = load_workspace(tmp_path)
     due = today(ws.config) + timedelta(days=10)
     open_round(ws, june).set_due(due.isoformat(), "顺延")
     shown = CliRunner().invoke(main, ["status", "-w", str(tmp_path), "-p", "2021-06"])
     assert shown.exit_code == 0, shown.output
-    assert f"未报送（1个，尚未到报送截止日期，{chinese(due)}前报送）：示范区财政局" in shown.output
+    assert f"未报送（1个，尚未过报送截止日期，{chinese(due)}前报送）：示范区财政局" in shown.output
     (row,) = board_of(load_workspace(tmp_path), june).units
-    assert (row.state, row.state_name) == ("missing", "未报送（尚未到报送截止日期）")
+    assert (row.state, row.state_name) == ("missing", "未报送（尚未过报送截止日期）")
+    open_round(load_workspace(tmp_path), june).set_due(today(ws.config).isoformat(), "今天截止")
+    on_the_day = CliRunner().invoke(main, ["status", "-w", str(tmp_path), "-p", "2021-06"]).output
+    assert "尚未过报送截止日期" in on_the_day  # a return today is still on time
