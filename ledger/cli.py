@@ -856,7 +856,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         return
     print_notes(notes)
     if not isinstance(built, MonthlyReport):  # a half-year or a year
-        _print_span_status(built)
+        _print_span_status(ws, built)
         return
     heading = f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）"
     if not opened.ran:  # nobody was asked yet: no unit is 未报送, no task unreported
@@ -881,11 +881,16 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         echo(f"主要指标{built.indicators.counts_text()}。{built.indicators.behind_text()}")
 
 
-def _print_span_status(built: SpanReport) -> None:
-    """A half-year or a year: completion, then every unit's reporting record over the rounds."""
+def _print_span_status(ws: ws_module.Workspace, built: SpanReport) -> None:
+    """A half-year or a year: completion, then every unit's reporting record over the rounds; its last round with
+    data said still due when its deadline has not passed (its 未报送 so far may still come)."""
+    from .schedule import round_due
+
     echo(built.coverage_text())
     echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
     echo(f"{built.reporting_text()}。")
+    if built.with_data and today(ws.config) <= (due := round_due(ws.config, ws.paths, built.with_data[-1])):
+        echo(f"{built.with_data[-1].label}{NOT_YET_DUE}（{chinese(due)}前报送），该期未报送的单位仍可报送。")
     table = new_table(title=f"{built.heading}各单位报送情况")
     for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "待确认", "有误", "报送率", "按时率"):
         table.add_column(column, overflow="fold")

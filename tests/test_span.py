@@ -671,3 +671,24 @@ def test_a_round_the_office_never_ran_leaves_the_year_whole_and_is_named(tmp_pat
     )
     sheet = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"))["概况"]
     assert next(row for row in sheet.iter_rows(values_only=True) if row[0] == "调度期数（有数据/应有）")[1] == "3/3"
+
+
+def test_the_years_status_says_its_last_round_with_data_is_not_yet_due(tmp_path):
+    """The year asked for while May's returns are still due in ten days: 税务局's May is counted 未报送 so far,
+    and `status` says May's deadline has not passed, as the month's own status does; not once it has."""
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+    from ledger.clock import today
+    from ledger.wording import chinese
+
+    root = year_over_three_months(tmp_path)
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
+    assert "尚未过报送截止日期" not in shown
+    ws = load_workspace(root)
+    due = today(ws.config) + timedelta(days=10)
+    open_round(ws, MAY).set_due(due.isoformat(), "顺延")
+    shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
+    assert f"2021年5月尚未过报送截止日期（{chinese(due)}前报送），该期未报送的单位仍可报送。" in shown
