@@ -239,6 +239,7 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         *([LIGHT_NAMES[light], report.counts[light]] for light in LIGHTS),
         ["调度期数（有数据/应有）", f"{len(report.with_data)}/{len(report.run)}"],
         ["牵头任务的单位", len(led_units(report))],
+        ["报送情况", report.reporting_text()],  # every round due once, in its state: the 通报's and status's words
         ["各期均按时报送的单位", sum(u.on_time == u.rounds_due for u in due)],
         ["有未报送的单位", sum(bool(u.missing) for u in due)],
         ["有待确认的单位", sum(bool(u.held) for u in due)],

@@ -343,6 +343,7 @@ def test_the_workbook_shows_the_reports_figures(year):
     overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
     assert (overview["任务总数"], overview["已完成"], overview["完成率"]) == (3, 1, round(1 / 3, 4))
     assert overview["汇总范围"] == report.coverage_text()
+    assert overview["报送情况"] == report.reporting_text()  # the totals the 通报 and status give, parts and rates
     assert book["概况"]["B6"].number_format == "0.0%"
     tasks = {row[0]: row for row in book["全年完成情况"].iter_rows(min_row=3, values_only=True)}
     header = [c.value for c in book["全年完成情况"][2]]
