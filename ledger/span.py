@@ -89,6 +89,7 @@ class ReportingRecord:
     missing: int = 0
     held: int = 0  # rounds whose return waited as 待确认 (its sender not registered for the unit)
     with_errors: int = 0  # rounds whose return had errors, was refused, or was sent back and not sent again
+    late_with_errors: int = 0  # of with_errors, those whose return was late too: the round's 报送有误（其中逾期）
 
     @property
     def on_time_rate(self) -> float:
@@ -178,14 +179,15 @@ class SpanReport(TaskTotals[SpanTask]):
         total = self.reporting
         if not total.rounds_due:
             return f"{self.heading}尚无应报送的调度"
+        late = f"（其中逾期{chinese(total.late_with_errors, '期次')}）" if total.late_with_errors else ""
         parts = [
-            f"{name}{chinese(count, '期次')}"
-            for name, count, always in (
-                ("按时报送", total.on_time, True),
-                ("逾期报送", total.late, False),
-                ("报送有误", total.with_errors, False),
-                ("待确认", total.held, False),
-                ("未报送", total.missing, True),
+            f"{name}{chinese(count, '期次')}{said}"
+            for name, count, always, said in (
+                ("按时报送", total.on_time, True, ""),
+                ("逾期报送", total.late, False, ""),
+                ("报送有误", total.with_errors, False, late),
+                ("待确认", total.held, False, ""),
+                ("未报送", total.missing, True, ""),
             )
             if count or always
         ]
@@ -260,6 +262,7 @@ class SpanReport(TaskTotals[SpanTask]):
                     "missing": u.missing,
                     "held": u.held,
                     "with_errors": u.with_errors,
+                    "late_with_errors": u.late_with_errors,
                 }
                 for u in self.units
             ],
@@ -424,4 +427,5 @@ def _units(
             u.missing += how.state == "missing"
             u.held += how.state == "held"
             u.with_errors += how.state in ("error", "redo")
+            u.late_with_errors += how.state == "error" and how.late  # as the round says 报送有误（其中逾期）
     return sorted(found.values(), key=lambda u: (-u.completion, -u.led, u.unit))

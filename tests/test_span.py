@@ -462,6 +462,7 @@ def test_the_commands_report_and_show_the_year(tmp_path):
         "missing": 1,
         "held": 0,
         "with_errors": 1,
+        "late_with_errors": 0,
     }
     table = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
     assert (
@@ -693,3 +694,23 @@ def test_the_years_status_says_its_last_round_with_data_is_not_yet_due(tmp_path)
     open_round(ws, MAY).set_due(due.isoformat(), "顺延")
     shown = CliRunner().invoke(main, ["status", "--period", "2021", "-w", str(root)]).output
     assert f"2021年5月尚未过报送截止日期（{chinese(due)}前报送），该期未报送的单位仍可报送。" in shown
+
+
+def test_a_late_return_with_errors_is_said_late_among_the_years_errors_as_its_month_says(tmp_path):
+    """财政局's March return came three days late with a status outside the list: March says 报送有误1个（其中
+    逾期1个）; the year counts it 报送有误 only, not 逾期 too, and says 其中逾期 as March does, so the lateness
+    is not lost."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE])
+    filled = {"T-1": {"完成状态": "差不多了"}, "T-2": {"完成状态": "序时推进", "本月进展": "三月进展"}}
+    book = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / f"{FINANCE}.xlsx", filled)
+    due = open_round(ws, MARCH).due
+    collect_returns(ws.paths, MARCH, [book], received=on(date(due.year, due.month, due.day + 3)))
+    march = open_round(load_workspace(root), MARCH).report(issued=ISSUED)
+    assert "报送有误1个（其中逾期1个）" in march.reporting_text()
+    report = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    total = report.reporting
+    assert (total.rounds_due, total.late, total.with_errors, total.late_with_errors) == (2, 0, 1, 1)  # 税务局 missing
+    assert "报送有误1期次（其中逾期1期次）" in report.reporting_text()
+    assert next(u for u in report.summary()["units"] if u["unit"] == FINANCE)["late_with_errors"] == 1
