@@ -1108,18 +1108,20 @@ def issues_of(lines: list[TaskLine]) -> list[IssueLine]:
 
 
 def _reporting_changes(units: list[UnitLine], history: History, config: Config) -> list[ReportingChange]:
-    """Units whose reporting got better or worse than in the previous period with returns."""
+    """Units whose reporting got better or worse than in the previous period with returns; of the units due in
+    both (a unit not due then, its tasks suspended or none yet, was never 未报送 in it)."""
     if history.previous_record is None:
         return []
     due = history.previous_record.due
     errors = dict.fromkeys(history.previous_error_units, 1)
     empty = history.previous_record.empty_units
-    before = reporting_lines([u.unit for u in units], history.previous_returns, errors, due, config, empty)
+    both = [u for u in units if u.unit in history.previous_record.expected]
+    before = reporting_lines([u.unit for u in both], history.previous_returns, errors, due, config, empty)
     return [
         ReportingChange(
             unit=u.unit, before=before[u.unit].reporting, after=u.reporting, better=u.rank > before[u.unit].rank
         )
-        for u in units
+        for u in both
         if u.rank != before[u.unit].rank
     ]
 

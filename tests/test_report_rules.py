@@ -362,3 +362,22 @@ def test_a_grouped_problem_names_two_tasks_of_the_same_name_once():
     )  # type: ignore[list-item]
     said = "甲局等2个单位3项任务反映：受资金和审批进度影响，进度滞后。涉及加强源头控制、巩固整治成果任务。"
     assert group.sentence() == said
+
+
+def test_a_unit_not_due_last_round_is_no_unit_whose_reporting_got_better(tmp_path):
+    """东街道's tasks were suspended in May and resumed in June: it was not due to report in May, so its June
+    return on time is no 报送情况好转 from 未报送, which May never said of it."""
+    from ledger.task_changes import change_task
+
+    root = workspace(tmp_path)
+    for task_id in ("T-4", "T-5"):
+        change_task(load_workspace(root), "suspend", task_id, "等待政策", start=MAY)
+        change_task(load_workspace(root), "resume", task_id, "政策已出台", start=JUNE)
+    send(root, MAY, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, datetime(2021, 6, 2), tmp_path)
+    may = report_of(root, MAY, issued=date(2021, 6, 8))
+    assert EAST not in [u.unit for u in may.units]
+    send(root, JUNE, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, ON_TIME, tmp_path)
+    send(root, JUNE, EAST, {"T-5": {"完成状态": "序时推进", "本月进展": "推进"}}, ON_TIME, tmp_path)
+    june = report_of(root, JUNE)
+    assert EAST in [u.unit for u in june.units if u.state in ("on_time", "error")]
+    assert EAST not in [c.unit for c in june.reporting_changes]
