@@ -144,6 +144,10 @@ class Round:
         if self.is_summary:
             rounds = "、".join(r.label for r in self.run_inside)
             raise ProblemError("round-run-as-shorter", label=self.period.label, rounds=rounds, period=str(self.period))
+        self._refuse_run_around()
+
+    def _refuse_run_around(self) -> None:
+        """round-run-as-longer, naming them, when a longer round already run holds this one's days."""
         if around := self.run_around:
             rounds = "、".join(r.label for r in around)
             raise ProblemError("round-run-as-longer", label=self.period.label, rounds=rounds, period=str(around[0]))
@@ -258,8 +262,10 @@ class Round:
 
     def publish(self, issued: date | None = None, number: int | None = None) -> tuple[Any, list[Path]]:
         """The report and its three outputs under build/<period>/report/. Raises ProblemError("round-not-run") for
-        a round never run: nobody was asked, and its 通报 would name every unit 未报送."""
+        a round never run: nobody was asked, and its 通报 would name every unit 未报送; round-run-as-longer for one
+        whose days a longer round already run holds, which is not to be run."""
         if not self.is_summary and not self.ran:
+            self._refuse_run_around()
             raise ProblemError("round-not-run", label=self.period.label, period=str(self.period))
         with collector_paused():  # see write_merge
             return self._publish(issued, number)

@@ -546,6 +546,9 @@ def test_a_month_inside_a_quarter_already_run_is_refused_as_a_round_not_held_bes
     assert said.startswith("2021年8月") and "2021年第三季度" in said
     with pytest.raises(ProblemError):
         august.merge()
+    with pytest.raises(ProblemError) as report:  # not round-not-run, whose hint is to render it
+        open_round(load_workspace(root), "2021-08").publish()
+    assert report.value.code == "round-run-as-longer"
     assert not load_workspace(root).paths.manifest(Period(2021, 8)).exists()
     assert open_round(load_workspace(root), "2021-10").render().outbox.is_dir()  # the next month is a round
     year = open_round(load_workspace(root), "2021")
