@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 
+from .clock import local_time
 from .config import DONE_STATUS
 from .history import History, RoundRecord, Said, build_history, cached_merge, kept_closed
 from .indicator_table import IndicatorTable
@@ -31,6 +32,7 @@ from .report import (
     light_of,
     report_date,
     reporting_lines,
+    returns_after,
     round_indicators,
     status_text,
 )
@@ -144,7 +146,7 @@ class SpanReport(TaskTotals[SpanTask]):
     removed: list[str] = field(default_factory=list)  # tasks of a round inside deleted from the list by its end
     indicators: IndicatorTable | None = None  # as of `indicators_round`, when the ledger has indicators
     indicators_round: Period | None = None  # the span's last round with data
-    notes: list[Problem] = field(default_factory=list)  # about the report itself: a report date far after the span
+    notes: list[Problem] = field(default_factory=list)  # about the report itself: its date far after, or before returns
 
     def indicators_as_of_text(self) -> str:
         """Which round the indicator values are of, said beside them in every output: a span's indicators are its
@@ -353,6 +355,9 @@ def build_span_report(
     ]
     # dated as a month's report is, against the due day of the span's last round
     issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
+    # dated before returns it counts, it says of its date what had not happened yet: warned as a round's report is
+    merged = [r for record in records for r in record.returns if r.state == "merged"]
+    notes += returns_after(issued_on, [local_time(datetime.fromisoformat(r.received_at), config) for r in merged])
     return SpanReport(
         period=period,
         rounds=rounds,

@@ -163,6 +163,17 @@ def test_a_half_year_dated_years_after_its_last_round_is_a_warning(year):
     assert half.report(issued=ISSUED).notes == []
 
 
+def test_a_half_year_dated_before_returns_it_counts_is_a_warning_as_a_months_report_is(year):
+    """上半年 dated 31 May counts May's returns, which came in June: its 通报 says, of 31 May, reporting that had
+    not happened yet, where May's own report dated so warns (report-date-before-returns)."""
+    ws, _, _ = year
+    early = date(2021, 5, 31)
+    assert [n.code for n in open_round(ws, MAY).report(issued=early).notes] == ["report-date-before-returns"]
+    notes = open_round(ws, "2021-H1").report(issued=early).notes
+    assert [n.code for n in notes] == ["report-date-before-returns"]
+    assert notes[0].values["count"] == 2  # May's two returns
+
+
 def test_a_completion_day_is_written_as_offices_write_it_and_text_as_typed():
     from ledger.span import SpanTask
 
