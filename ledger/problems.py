@@ -184,6 +184,7 @@ _TYPES = [
     ProblemType("status-overdue-on-schedule", WARNING, "任务“{task_id}”已超过完成时限（{deadline}），单位填报为“{status}”", "请该单位核实：已完成的选“已完成”并写明完成时间，未完成的选“滞后”并说明原因；汇总中按逾期（红灯）统计。", title="已超期仍填序时推进"),
     ProblemType("report-date-late", WARNING, "报告日期{report_date}比本期报送时限{due}晚{days}天", "确认报告日期：用 ledger report --date 指定成文日期（如 --date {due_iso}；控制台在“生成通报”上方的报告日期一栏填写）。", title="报告日期过晚"),
     ProblemType("report-date-before-returns", WARNING, "报告日期{report_date}早于{count}份已汇总报送的收到时间（最晚{latest}），通报所述报送情况在报告日尚未发生", "确认报告日期：用 ledger report --date 指定成文日期，不早于最后一份报送收到的日期（如 --date {latest_iso}；控制台在“生成通报”上方的报告日期一栏填写）。", title="报告日期早于报送"),
+    ProblemType("report-date-before-due", WARNING, "报告日期{report_date}早于本期报送截止日期{due}，通报中{count}个未报送的单位尚在报送期限内", "确认报告日期：截止日期后再生成通报，或用 ledger report --date 指定成文日期（如 --date {due_iso}；控制台在“生成通报”上方的报告日期一栏填写）。", title="报告日期早于截止日期"),
     ProblemType("return-scan-only", ERROR, "只报送了扫描件（{kind}），没有Excel填报表", "请该单位把填好的Excel填报表（.xlsx）一并报送；扫描件可作为佐证材料附上。", title="只报送了扫描件"),
     ProblemType("collect-other-period", WARNING, "文件是{found}的填报表，却存入了{period}", "如放错了报告期：ledger returns withdraw --period {period} {file} --why \"报告期有误\" 撤回，再用 ledger collect --period {found}（或 --period auto）重新收集。", title="报告期不符"),
     ProblemType("collect-period-unknown", WARNING, "文件没有填报表的报告期标识，--period auto 无法判断应存入哪个报告期，未存入", "用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="无法判断报告期"),

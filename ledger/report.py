@@ -969,6 +969,7 @@ def build_report(
             add_led_task(line, t, as_of, config.statuses)
     issued_on, notes = report_date(issued, deadline, config)
     notes += returns_after(issued_on, [u.received for u in units.values() if u.received is not None])
+    notes += before_due(issued_on, deadline, sum(u.state == "missing" for u in units.values()))
     return MonthlyReport(
         adjusted=adjustments(ws, period, listed),
         removed=changed.removed,
@@ -1074,6 +1075,18 @@ def returns_after(day: date, received: list[datetime]) -> list[Problem]:
             count=len(later),
             latest=chinese(latest),
             latest_iso=latest.date().isoformat(),
+        )
+    ]
+
+
+def before_due(day: date, due: date, missing: int) -> list[Problem]:
+    """A report dated before its round's due day names as 未报送 units that still had time: a warning naming both
+    dates and how many, when it names any."""
+    if day >= due or not missing:
+        return []
+    return [
+        problem(
+            "report-date-before-due", report_date=chinese(day), due=chinese(due), count=missing, due_iso=due.isoformat()
         )
     ]
 

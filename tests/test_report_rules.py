@@ -381,3 +381,18 @@ def test_a_unit_not_due_last_round_is_no_unit_whose_reporting_got_better(tmp_pat
     june = report_of(root, JUNE)
     assert EAST in [u.unit for u in june.units if u.state in ("on_time", "error")]
     assert EAST not in [c.unit for c in june.reporting_changes]
+
+
+def test_a_report_dated_before_the_due_day_warns_that_its_unreported_units_still_have_time(tmp_path):
+    """June's 通报 dated 1 July, returns due 5 July: the units it names 未报送 still had four days. Said as a
+    warning naming both dates; not once the due day is reached, nor when every unit has reported."""
+    root = workspace(tmp_path)
+    send(root, JUNE, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, datetime(2021, 6, 30), tmp_path)
+    due = round_due(load_workspace(root).config, load_workspace(root).paths, JUNE)
+    early = report_of(root, JUNE, issued=date(2021, 7, 1))
+    assert [n.code for n in early.notes] == ["report-date-before-due"]
+    missing = len(early.missing_units)
+    assert missing and early.notes[0].message == (
+        f"报告日期2021年7月1日早于本期报送截止日期{chinese(due)}，通报中{missing}个未报送的单位尚在报送期限内"
+    )
+    assert report_of(root, JUNE, issued=due).notes == []
