@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 
 from .clock import local_time
-from .config import DONE_STATUS
+from .config import DONE_STATUS, Config
 from .history import History, RoundRecord, Said, build_history, cached_merge, kept_closed
 from .indicator_table import IndicatorTable
 from .model import Period, Task
@@ -28,6 +28,7 @@ from .report import (
     TaskTotals,
     UnitLine,
     apart_text,
+    before_due,
     done_round,
     light_of,
     report_date,
@@ -358,6 +359,8 @@ def build_span_report(
     # dated before returns it counts, it says of its date what had not happened yet: warned as a round's report is
     merged = [r for record in records for r in record.returns if r.state == "merged"]
     notes += returns_after(issued_on, [local_time(datetime.fromisoformat(r.received_at), config) for r in merged])
+    if last is not None:  # its last round with data still due on that date: its 未报送 so far still had time
+        notes += before_due(issued_on, last.due, sum(u.state == "missing" for u in record_lines(last, config).values()))
     return SpanReport(
         period=period,
         rounds=rounds,
@@ -378,6 +381,12 @@ def build_span_report(
         indicators=_last_round_indicators(ws, last.period) if last and ws.indicators else None,
         indicators_round=last.period if last and ws.indicators else None,
     )
+
+
+def record_lines(record: RoundRecord, config: Config) -> dict[str, UnitLine]:
+    """How each unit due reported in a round of the span, by the round reports' own rule (`reporting_lines`)."""
+    errors = dict.fromkeys(record.error_units, 1)
+    return reporting_lines(record.expected, record.returns, errors, record.due, config, record.empty_units)
 
 
 def _last_round_indicators(ws: Workspace, period: Period) -> IndicatorTable | None:
@@ -414,10 +423,8 @@ def _units(
             line(unit).led += 1
             line(unit).done += t.status == DONE_STATUS
     for record in records:
-        errors = dict.fromkeys(record.error_units, 1)
-        lines = reporting_lines(record.expected, record.returns, errors, record.due, ws.config, record.empty_units)
         worst: dict[str, UnitLine] = {}
-        for unit, how in lines.items():
+        for unit, how in record_lines(record, ws.config).items():
             name = succession.get(unit, unit)
             if name not in worst or (how.rank, how.held) < (worst[name].rank, worst[name].held):
                 worst[name] = how

@@ -725,3 +725,20 @@ def test_a_late_return_with_errors_is_said_late_among_the_years_errors_as_its_mo
     assert (total.rounds_due, total.late, total.with_errors, total.late_with_errors) == (2, 0, 1, 1)  # 税务局 missing
     assert "报送有误1期次（其中逾期1期次）" in report.reporting_text()
     assert next(u for u in report.summary()["units"] if u["unit"] == FINANCE)["late_with_errors"] == 1
+
+
+def test_a_year_dated_before_its_last_rounds_due_day_warns_its_unreported_units_still_had_time(tmp_path):
+    """The year dated 1 April over March, whose returns are due in April: 税务局, 未报送 in it so far, still had
+    time. Warned as March's own report dated so is (report-date-before-due)."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE])
+    filled = {"T-1": {"完成状态": "序时推进", "本月进展": "三月"}, "T-2": {"完成状态": "序时推进", "本月进展": "三月"}}
+    book = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / f"{FINANCE}.xlsx", filled)
+    collect_returns(ws.paths, MARCH, [book], received=on(date(2021, 3, 31)))
+    due = open_round(ws, MARCH).due
+    march = open_round(load_workspace(root), MARCH).report(issued=date(2021, 4, 1))
+    year = open_round(load_workspace(root), "2021").report(issued=date(2021, 4, 1))
+    assert [n.code for n in year.notes] == [n.code for n in march.notes] == ["report-date-before-due"]
+    assert year.notes[0].values == march.notes[0].values and year.notes[0].values["count"] == 1
+    assert open_round(load_workspace(root), "2021").report(issued=due).notes == []
