@@ -147,7 +147,7 @@ class SpanReport(TaskTotals[SpanTask]):
     removed: list[str] = field(default_factory=list)  # tasks of a round inside deleted from the list by its end
     indicators: IndicatorTable | None = None  # as of `indicators_round`, when the ledger has indicators
     indicators_round: Period | None = None  # the span's last round with data
-    notes: list[Problem] = field(default_factory=list)  # about the report itself: its date far after, or before returns
+    notes: list[Problem] = field(default_factory=list)  # about its date: far after, before returns or the last due
 
     def indicators_as_of_text(self) -> str:
         """Which round the indicator values are of, said beside them in every output: a span's indicators are its
@@ -360,7 +360,9 @@ def build_span_report(
     merged = [r for record in records for r in record.returns if r.state == "merged"]
     notes += returns_after(issued_on, [local_time(datetime.fromisoformat(r.received_at), config) for r in merged])
     if last is not None:  # its last round with data still due on that date: its 未报送 so far still had time
-        notes += before_due(issued_on, last.due, sum(u.state == "missing" for u in record_lines(last, config).values()))
+        notes += before_due(
+            issued_on, last.due, sum(u.state == "missing" for u in _record_lines(last, config).values())
+        )
     return SpanReport(
         period=period,
         rounds=rounds,
@@ -383,7 +385,7 @@ def build_span_report(
     )
 
 
-def record_lines(record: RoundRecord, config: Config) -> dict[str, UnitLine]:
+def _record_lines(record: RoundRecord, config: Config) -> dict[str, UnitLine]:
     """How each unit due reported in a round of the span, by the round reports' own rule (`reporting_lines`)."""
     errors = dict.fromkeys(record.error_units, 1)
     return reporting_lines(record.expected, record.returns, errors, record.due, config, record.empty_units)
@@ -424,7 +426,7 @@ def _units(
             line(unit).done += t.status == DONE_STATUS
     for record in records:
         worst: dict[str, UnitLine] = {}
-        for unit, how in record_lines(record, ws.config).items():
+        for unit, how in _record_lines(record, ws.config).items():
             name = succession.get(unit, unit)
             if name not in worst or (how.rank, how.held) < (worst[name].rank, worst[name].held):
                 worst[name] = how
