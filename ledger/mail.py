@@ -17,6 +17,7 @@ import base64
 import contextlib
 import hashlib
 import imaplib
+import json
 import mimetypes
 import os
 import smtplib
@@ -87,6 +88,17 @@ class Outgoing:
         if self.attachment is not None:
             message.attach(attachment(self.attachment.read_bytes(), self.attachment_name or self.attachment.name))
         return message
+
+
+def fingerprint(messages: list[Outgoing]) -> str:
+    """One value for what these messages say and to whom (recipients, subject, body, attachment's name and bytes,
+    what the send log remembers), so a send can go out only as a preview showed it."""
+    found = hashlib.sha256()
+    for m in messages:
+        attached = hashlib.sha256(m.attachment.read_bytes()).hexdigest() if m.attachment else ""
+        shown = [m.unit, m.recipients, m.subject, m.body, m.attachment_name, attached, m.kind, m.key]
+        found.update(json.dumps(shown, ensure_ascii=False).encode("utf-8") + b"\n")
+    return found.hexdigest()
 
 
 def attachment(data: bytes, name: str) -> MIMEBase:

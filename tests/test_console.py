@@ -1147,3 +1147,48 @@ def test_a_month_run_before_the_ledger_turned_quarterly_stays_in_the_picker_and_
     console = make_app(root, host="127.0.0.1", port=8321, need_login=False).state.console
     asked = Request({"type": "http", "method": "GET", "query_string": b"period=2021-06", "headers": []})
     assert console.period_of(asked, ws) == Period.parse("2021-06")
+
+
+def test_a_send_goes_out_only_as_it_was_previewed(tmp_path, smtp_inbox):
+    """预览催报 listed a reminder to 汶源街道 (not yet returned); then 汶源街道 returned and 艾山街道's return came in
+    with an error: still one message fewer than units, so the send (which checked the count) went out with an
+    更正通知 to 艾山街道 that nobody had previewed. It goes out only if its messages are those previewed."""
+    import openpyxl
+
+    from ledger.collect import collect_returns
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemError
+
+    from .conftest import fill_return
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        mail = f'host = "127.0.0.1"\nport = {smtp_inbox[1]}\nsecurity = "none"\nfrom = "o@x.cn"\nper_minute = 6000'
+        config.write(f"\n[mail]\n{mail}\n")
+    open_round(load_workspace(root), JUNE).render()
+
+    def returned(unit: str, status: str, n: int) -> None:
+        workbook = root / "build" / "2021-06" / "outbox" / f"{unit}.xlsx"
+        tasks = [r[0].value for r in openpyxl.load_workbook(workbook)["牵头任务"].iter_rows(min_row=3) if r[0].value]
+        answers = {task: {"完成状态": status, "本月进展": "推进"} for task in tasks}
+        filled = fill_return(workbook, tmp_path / f"{unit}{n}.xlsx", answers)
+        collect_returns(load_workspace(root).paths, JUNE, [filled])
+
+    def previewed() -> dict[str, str]:
+        shown = ACTIONS["remind-preview"].run(Job(root=root, period=JUNE, params={})).details["send"]
+        return {"count": str(shown["count"]), "digest": shown["digest"]}
+
+    returned("汶源街道", "序时推进", 1)
+    mailed, before = len(smtp_inbox[0].messages), previewed()
+    returned("汶源街道", "序时推进", 2)  # the same return again, a copy: what is sent is what was previewed
+    assert previewed() == before
+    returned("艾山街道", "序时推进", 1)
+    returned("汶源街道", "不清楚", 3)  # 报送有误 now
+    with pytest.raises(ProblemError) as refused:
+        ACTIONS["remind-send"].run(Job(root=root, period=JUNE, params=before))
+    assert refused.value.code == "console-send-changed"
+    assert refused.value.fields == {"previewed": before["count"], "now": int(before["count"])}
+    assert not load_workspace(root).paths.send_log(JUNE).exists() and len(smtp_inbox[0].messages) == mailed
+    sent = ACTIONS["remind-send"].run(Job(root=root, period=JUNE, params=(again := previewed())))
+    assert sent.message.startswith(f"已发送{again['count']}封")
+    assert len(smtp_inbox[0].messages) == mailed + int(again["count"])

@@ -104,6 +104,8 @@ def render(job: Job) -> Outcome:
 
 
 def _preview(job: Job, kind: str) -> Outcome:
+    from ..mail import fingerprint
+
     notes = job.round.notes()
     messages, no_email = job.round.workbook_mail() if kind == "mail" else job.round.reminder_mail()
     job.round.deliver(messages, send=False)
@@ -123,18 +125,22 @@ def _preview(job: Job, kind: str) -> Outcome:
         details={
             "messages": shown,
             "no_email": no_email,
-            "send": {"action": f"{kind}-send", "count": len(messages)},
+            "send": {"action": f"{kind}-send", "count": len(messages), "digest": fingerprint(messages)},
             "problems": _problems(notes),
         },
     )
 
 
 def _send(job: Job, kind: str) -> Outcome:
+    """The messages previewed, sent: refused when what would go out is not exactly what the preview showed (a unit
+    returned and another's return has errors since: the same count, other messages)."""
+    from ..mail import fingerprint
+
     ws = job.valid_ws
     if ws.config.office.placeholder:  # units would be told to call 台账联络员 at 0000-0000000
         raise ProblemsError([p for p in ws.problems if p.code == "office-contact-placeholder"])
     messages, no_email = job.round.workbook_mail() if kind == "mail" else job.round.reminder_mail()
-    if str(len(messages)) != job.param("count"):
+    if fingerprint(messages) != job.param("digest"):
         raise ProblemError("console-send-changed", previewed=job.param("count"), now=len(messages))
     result = job.round.deliver(messages, send=True)
     lines = [f"已发送{len(result.sent)}封，此前已发送而跳过{len(result.skipped)}封，失败{len(result.failed)}封。"]
@@ -400,17 +406,18 @@ def _import(job: Job, dry_run: bool) -> Outcome:
     return Outcome(message=message, details={"tasks": tasks, "problems": _problems(result.problems), "keep": keep})
 
 
+SEND_FIELDS = ("count", "digest")  # what the preview showed: how many messages, and which
 TASK_FIELDS: dict[str, tuple[str, ...]] = {"extend": ("to",), "reassign": ("lead",)}  # beside task and why
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
         Action(name="render", title="生成填报表", run=render),
         Action(name="mail-preview", title="预览邮件", run=lambda job: _preview(job, "mail")),
-        Action(name="mail-send", title="发送邮件", run=lambda job: _send(job, "mail"), fields=("count",)),
+        Action(name="mail-send", title="发送邮件", run=lambda job: _send(job, "mail"), fields=SEND_FIELDS),
         Action(name="collect-files", title="接收报送文件", run=collect_files, uploads=True),
         Action(name="collect-imap", title="从邮箱收取", run=collect_imap),
         Action(name="remind-preview", title="预览催报", run=lambda job: _preview(job, "remind")),
-        Action(name="remind-send", title="发送催报", run=lambda job: _send(job, "remind"), fields=("count",)),
+        Action(name="remind-send", title="发送催报", run=lambda job: _send(job, "remind"), fields=SEND_FIELDS),
         Action(name="merge", title="汇总", run=merge),
         Action(name="report", title="生成通报", run=report),
         Action(name="withdraw", title="撤回", run=withdraw, fields=("file", "why")),
