@@ -1192,3 +1192,35 @@ def test_a_send_goes_out_only_as_it_was_previewed(tmp_path, smtp_inbox):
     sent = ACTIONS["remind-send"].run(Job(root=root, period=JUNE, params=(again := previewed())))
     assert sent.message.startswith(f"已发送{again['count']}封")
     assert len(smtp_inbox[0].messages) == mailed + int(again["count"])
+
+
+def test_the_half_year_and_year_reports_are_made_from_the_board(tmp_path):
+    """Leaders ask for 上半年 and 全年: only `ledger report --period 2021-H1` made them, as the console's 生成通报
+    refused any period but a round (period-wrong-kind). The board offers the summary periods of the ledger's
+    year; the report is the CLI's, and its panel, listed again on a round's board, links the summary's files."""
+    import lxml.html
+
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.console.board import REPORT_FILES
+    from ledger.problems import ProblemError
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    half = Period.parse("2021-H1")
+    done = ACTIONS["report"].run(Job(root=root, period=half, params={"date": "2021年7月12日"}))
+    assert done.message.startswith("已生成2021年上半年通报：") and done.message.endswith("2021年上半年尚无报送数据。")
+    assert sorted(p.name for p in (root / "build" / "2021-H1" / "report").iterdir()) == sorted(REPORT_FILES)
+    with pytest.raises(ProblemError) as refused:  # the other steps stay with a round
+        ACTIONS["merge"].run(Job(root=root, period=half, params={}))
+    assert refused.value.code == "period-wrong-kind"
+    with served(root, "127.0.0.1") as (base, console):
+        status, board = get(base, "/?period=2021-06")
+        form = lxml.html.fromstring(board).xpath("//form[@action='/do/report' and .//select[@name='period']]")
+        assert status == 200 and len(form) == 1
+        assert [o.get("value") for o in form[0].iter("option")] == ["2021-H1", "2021"]
+        status, job = runner(base, console)("report", {"period": "2021", "date": "2022-01-10"})
+        assert (status, job["state"]) == (200, "done") and job["message"].startswith("已生成2021年全年通报：")
+        assert get(base, "/files/2021/report.html")[0] == 200
+        _, board = get(base, "/?period=2021-06")
+        panel = lxml.html.fromstring(board).get_element_by_id(f"job-{job['id']}")
+        assert [a.get("href") for a in panel.iter("a")] == [f"/files/2021/{name}" for name in REPORT_FILES]

@@ -59,12 +59,17 @@ class Job:
         return self.ws
 
     @cached_property
-    def round(self) -> Round:
+    def opened(self) -> Round:
+        """The period asked for as `open_round` opens it: a round, or a summary of rounds (上半年, 全年)."""
         if self.period is None:
             raise ProblemError("console-period-missing")
-        opened = open_round(self.valid_ws, self.period, jobs=os.cpu_count() or 1, progress=self.report)
-        opened.require_round()
-        return opened
+        return open_round(self.valid_ws, self.period, jobs=os.cpu_count() or 1, progress=self.report)
+
+    @property
+    def round(self) -> Round:
+        """The round asked for; a summary period refused, as the CLI's steps of one round refuse it."""
+        self.opened.require_round()
+        return self.opened
 
     def param(self, name: str) -> str:
         return self.params.get(name, "").strip()
@@ -210,16 +215,25 @@ def merge(job: Job) -> Outcome:
 
 
 def report(job: Job) -> Outcome:
+    """The bulletin of a round, or of a half-year or a year (its rounds summed up), as `ledger report` makes it."""
     from ..deadlines import typed_day
+    from ..report import MonthlyReport
+    from ..span_outputs import lights_text
 
+    opened = job.opened
     text = job.param("date")  # the date a leader signs, as `ledger report --date` gives it; else today
-    issued = typed_day(text, job.round.due.year) if text else None  # 1月10日: of the year the returns were due
+    issued = typed_day(text, opened.due.year) if text else None  # 1月10日: of the year the returns were due
     if text and issued is None:
         raise ProblemError("console-date-invalid", text=text)
-    notes = job.round.notes()
-    built, written = job.round.publish(issued=issued)
+    notes = opened.notes()
+    built, written = opened.publish(issued=issued)
+    if isinstance(built, MonthlyReport):
+        said = f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。"
+    else:
+        covered = built.coverage_text().removesuffix("。")  # which rounds the figures rest on
+        said = f"已生成{built.heading}通报：任务{len(built.tasks)}项，{lights_text(built)}。{covered}。"
     return Outcome(
-        message=f"已生成通报：任务{len(built.tasks)}项，{built.lights_text()}。",
+        message=said,
         details={"report_link": True, "problems": _problems(notes + built.notes + held_open(written))},
     )
 

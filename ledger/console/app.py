@@ -34,7 +34,7 @@ from ..sent import ran_rounds
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
 from .actions import ACTIONS
-from .board import REPORT_FILES, board_of, current_round, rounds_of
+from .board import REPORT_FILES, board_of, current_round, rounds_of, summaries_of
 from .jobs import Jobs
 from .trust import (
     SESSION_COOKIE,
@@ -258,6 +258,7 @@ class Console:
             ws=ws,
             period=period,
             rounds=rounds_of(ws),
+            summaries=summaries_of(ws),
             board=board,
             errors=errors,
             jobs=self.jobs.listed(rounds=True),

@@ -68,6 +68,14 @@ def rounds_of(ws: Workspace) -> list[Period]:
     return sorted(found)
 
 
+def summaries_of(ws: Workspace) -> list[tuple[Period, str]]:
+    """The half-year and the year of the ledger's year that sum its rounds up (a leader's 上半年, 全年), each with
+    its name; none that is itself a round of the ledger's rhythm (a half-yearly ledger's 上半年)."""
+    year = ws.config.year
+    found = [(Period.of("half", year), f"{year}年上半年"), (Period.of("year", year), f"{year}年全年")]
+    return [(p, name) for p, name in found if p.longer_than(ws.config.rhythm.round)]
+
+
 def current_round(ws: Workspace) -> Period:
     """The round the board opens on: the latest one sent out, else today's round inside the ledger's year."""
     sent = [p for p in sent_periods(ws.paths) if not p.longer_than(ws.config.rhythm.round)]

@@ -46,6 +46,7 @@ class Started:
 
     id: str
     action: str
+    period: str  # the round (or half-year, year) it works on; "" for set-up
     folder: Path
     process: subprocess.Popen[bytes]
 
@@ -104,7 +105,9 @@ class Jobs:
                 env=env,
                 creationflags=flags,
             )
-        self.started[job_id] = Started(id=job_id, action=action, folder=folder, process=process)
+        self.started[job_id] = Started(
+            id=job_id, action=action, period=str(period or ""), folder=folder, process=process
+        )
         return self.started[job_id]
 
     def state(self, job_id: str) -> dict[str, Any] | None:
@@ -115,7 +118,7 @@ class Jobs:
         found = read_state(job.folder)
         if job.process.poll() is not None and found.get("state") not in ("done", "failed"):
             found = {**found, "state": "failed", "message": "操作意外中止，请重新操作。"}
-        return {**found, "id": job_id, "action": job.action}
+        return {**found, "id": job_id, "action": job.action, "period": job.period}
 
     def staged(self, job_id: str, keep: str) -> list[Path]:
         """The files a preview read (a units file or policy document), for the action `keep` keeping them: only
