@@ -1224,3 +1224,39 @@ def test_the_half_year_and_year_reports_are_made_from_the_board(tmp_path):
         _, board = get(base, "/?period=2021-06")
         panel = lxml.html.fromstring(board).get_element_by_id(f"job-{job['id']}")
         assert [a.get("href") for a in panel.iter("a")] == [f"/files/2021/{name}" for name in REPORT_FILES]
+
+
+def test_a_slow_page_does_not_hold_up_the_others(tmp_path, monkeypatch):
+    """The pages merged and read the workspace inside the server's only event loop: while one clerk's 问题清单 of a
+    big month was being read, every other page and every job's progress waited for it. A page that reads slowly
+    now holds up no other request."""
+    import threading
+
+    import ledger.rounds
+
+    entered, release = threading.Event(), threading.Event()
+    real = ledger.rounds.open_round
+
+    def slow(*args, **kwargs):
+        entered.set()
+        release.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger.rounds, "open_round", slow)
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, _):
+        answers: list[int] = []
+        reading = threading.Thread(target=lambda: answers.append(get(base, "/problems?period=2021-06")[0]))
+        reading.start()
+        try:
+            assert entered.wait(timeout=30)
+            for path, status in (("/records", 200), ("/static/console.css", 200), ("/jobs/0123456789abcdef", 404)):
+                try:  # answered at once, not once the slow page is done
+                    with urllib.request.urlopen(base + path, timeout=5) as answer:
+                        assert answer.status == status, path
+                except urllib.error.HTTPError as exc:
+                    assert exc.code == status, path
+        finally:
+            release.set()
+            reading.join(timeout=60)
+        assert answers == [200]

@@ -1,8 +1,9 @@
 """The console's pages and the requests they make: a small server-rendered app (Starlette, Jinja2, htmx).
 
 Pages read the workspace in the server's process (the board, the stored returns, the problems: what `ledger
-status` and `ledger returns list` read, holding no lock); everything that writes is an action from the
-registry, run by `jobs` in a fresh process. Every request passes `trust`'s checks first.
+status` and `ledger returns list` read, holding no lock), each in a worker thread (plain `def` endpoints, which
+Starlette runs in its thread pool), so a slow read never holds up another page; everything that writes is an
+action from the registry, run by `jobs` in a fresh process. Every request passes `trust`'s checks first.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -33,7 +35,7 @@ from ..schedule import period_kind_error
 from ..sent import ran_rounds
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
-from .actions import ACTIONS
+from .actions import ACTIONS, Action
 from .board import REPORT_FILES, board_of, current_round, rounds_of, summaries_of
 from .jobs import Jobs
 from .trust import (
@@ -243,7 +245,7 @@ class Console:
 
     # --- pages
 
-    async def board(self, request: Request) -> Response:
+    def board(self, request: Request) -> Response:
         opened = self.round_page(request)
         if isinstance(opened, Response):
             return opened
@@ -266,7 +268,7 @@ class Console:
         )
         return self.with_cookie(response, request)
 
-    async def returns(self, request: Request) -> Response:
+    def returns(self, request: Request) -> Response:
         opened = self.round_page(request)
         if isinstance(opened, Response):
             return opened
@@ -278,7 +280,7 @@ class Console:
         response = self.page("returns.html", request, session, ws=ws, period=period, lines=lines, units=units)
         return self.with_cookie(response, request)
 
-    async def problems(self, request: Request) -> Response:
+    def problems(self, request: Request) -> Response:
         opened = self.round_page(request)
         if isinstance(opened, Response):
             return opened
@@ -292,7 +294,7 @@ class Console:
         response = self.page("problems.html", request, session, ws=ws, period=period, by_unit=sorted(by_unit.items()))
         return self.with_cookie(response, request)
 
-    async def tasks(self, request: Request) -> Response:
+    def tasks(self, request: Request) -> Response:
         opened = self.round_page(request)
         if isinstance(opened, Response):
             return opened
@@ -313,7 +315,7 @@ class Console:
         )
         return self.with_cookie(response, request)
 
-    async def records(self, request: Request) -> Response:
+    def records(self, request: Request) -> Response:
         session, refused = self.guard(request, page=True)
         if refused:
             return refused
@@ -321,7 +323,7 @@ class Console:
         response = self.page("records.html", request, session, ws=self.workspace(), records=found[::-1])
         return self.with_cookie(response, request)
 
-    async def setup(self, request: Request) -> Response:
+    def setup(self, request: Request) -> Response:
         session, refused = self.guard(request, page=True)
         if refused:
             return refused
@@ -351,7 +353,7 @@ class Console:
         )
         return self.with_cookie(response, request)
 
-    async def download(self, request: Request) -> Response:
+    def download(self, request: Request) -> Response:
         """A report or merge output of a round: only those names, only from build/<period>/ of this workspace."""
         _, refused = self.guard(request)
         if refused:
@@ -393,7 +395,7 @@ class Console:
             return self.page("login.html", request, None, message=f"尝试次数过多，请{wait}秒后再试。")
         form = await request.form(max_files=0, max_fields=5)
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
-        if not name or not check_password(self.paths.console_password, password):
+        if not name or not await run_in_threadpool(check_password, self.paths.console_password, password):
             self.sessions.failed_login(address)
             return self.page("login.html", request, None, message="姓名或密码不对。")
         response = RedirectResponse("/", status_code=303)
@@ -443,6 +445,18 @@ class Console:
             for f in form.getlist("files")
             if isinstance(f, UploadFile) and (name := f.filename or "") and (data := await f.read())
         ]
+        return await run_in_threadpool(self.start, request, session, action, form, params, uploads)
+
+    def start(
+        self,
+        request: Request,
+        session: Session,
+        action: Action,
+        form: FormData,
+        params: dict[str, str],
+        uploads: list[tuple[str, bytes, float | None]],
+    ) -> Response:
+        """An action's form, read: checked, and its job started (files written, a process started: off the loop)."""
         missing = [name for name in action.fields if not params.get(name, "").strip()]
         if missing or (action.uploads and not uploads):
             return refusal("请把表单填写完整（或选择文件）后再提交。", 422)
@@ -460,7 +474,7 @@ class Console:
         state = self.jobs.state(started.id)
         return self.page("job.html", request, session, job=state, period=period)
 
-    async def job(self, request: Request) -> Response:
+    def job(self, request: Request) -> Response:
         session, refused = self.guard(request)
         if refused:
             return refused

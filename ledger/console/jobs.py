@@ -138,7 +138,8 @@ class Jobs:
 
     def listed(self, *, rounds: bool) -> list[dict[str, Any]]:
         """The states of the jobs of the round's steps (or of set-up), newest first."""
-        found = [self.state(j) for j in reversed(self.started) if ACTIONS[self.started[j].action].round == rounds]
+        started = list(self.started.values())[::-1]  # as it is now: another request's thread may start one
+        found = [self.state(job.id) for job in started if ACTIONS[job.action].round == rounds]
         return [state for state in found if state is not None]
 
 

@@ -15,6 +15,7 @@ import ipaddress
 import json
 import secrets
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,41 +105,49 @@ class Session:
 
 @dataclass(kw_only=True)
 class Sessions:
-    """Sessions kept in the server's memory (a restart signs everyone out), and the failed logins per address."""
+    """Sessions kept in the server's memory (a restart signs everyone out), and the failed logins per address;
+    pages run in worker threads, so each change is made holding `lock`."""
 
     sessions: dict[str, Session] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def open(self, user: str) -> str:
         """A new session's token; expired sessions go, and the oldest beyond MAX_SESSIONS (kept in opening order)."""
         now = time.time()
-        for token in [t for t, s in self.sessions.items() if s.expires < now]:
-            del self.sessions[token]
-        while len(self.sessions) >= MAX_SESSIONS:
-            del self.sessions[next(iter(self.sessions))]
         token = secrets.token_urlsafe(32)
-        self.sessions[token] = Session(user=user, csrf=secrets.token_urlsafe(32), expires=now + SESSION_HOURS * 3600)
+        opened = Session(user=user, csrf=secrets.token_urlsafe(32), expires=now + SESSION_HOURS * 3600)
+        with self.lock:
+            for old in [t for t, s in self.sessions.items() if s.expires < now]:
+                del self.sessions[old]
+            while len(self.sessions) >= MAX_SESSIONS:
+                del self.sessions[next(iter(self.sessions))]
+            self.sessions[token] = opened
         return token
 
     def get(self, token: str | None) -> Session | None:
-        found = self.sessions.get(token or "")
-        if found is None or found.expires < time.time():
-            self.sessions.pop(token or "", None)
-            return None
-        return found
+        with self.lock:
+            found = self.sessions.get(token or "")
+            if found is None or found.expires < time.time():
+                self.sessions.pop(token or "", None)
+                return None
+            return found
 
     def close(self, token: str | None) -> None:
-        self.sessions.pop(token or "", None)
+        with self.lock:
+            self.sessions.pop(token or "", None)
 
     def wait_before_login(self, address: str) -> int:
         """Seconds this address must wait before trying again (0: it may try now)."""
         now = time.time()
-        recent = [t for t in self.failures.get(address, []) if now - t < LOGIN_WINDOW]
-        self.failures[address] = recent
+        with self.lock:
+            recent = [t for t in self.failures.get(address, []) if now - t < LOGIN_WINDOW]
+            self.failures[address] = recent
         return int(LOGIN_WINDOW - (now - recent[0])) + 1 if len(recent) >= LOGIN_TRIES else 0
 
     def failed_login(self, address: str) -> None:
-        self.failures.setdefault(address, []).append(time.time())
+        with self.lock:
+            self.failures.setdefault(address, []).append(time.time())
 
 
 def same_origin(origin: str | None, referer: str | None, host: str) -> bool:
