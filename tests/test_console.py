@@ -1260,3 +1260,28 @@ def test_a_slow_page_does_not_hold_up_the_others(tmp_path, monkeypatch):
             release.set()
             reading.join(timeout=60)
         assert answers == [200]
+
+
+def test_the_returns_page_shows_what_a_correction_did_once_it_is_done(tmp_path, browser_page):
+    """撤回 clicked on the 报送文件 page: its panel said 已撤回, but the file's row still said 已汇总 and offered
+    撤回 again, until the clerk thought to reload. The table is read again once an action is done."""
+    from playwright.sync_api import expect
+
+    from ledger.collect import collect_returns
+
+    from .conftest import fill_return
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
+    filled = fill_return(workbook, tmp_path / "汶源街道.xlsx", {})
+    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    with served(root, "127.0.0.1") as (base, _):
+        page.goto(f"{base}/returns?period={JUNE}")
+        row = page.locator(f"tr[data-file='{stored.file}']")
+        expect(row.locator("td[data-label='处理结果']")).to_have_text("已汇总")
+        row.locator("summary").click()
+        row.locator("form[action='/do/withdraw'] input[name=why]").fill("重复报送")
+        act(page, "withdraw", within=row)
+        expect(row.locator("td[data-label='处理结果']")).to_contain_text("已撤回：重复报送")
+        expect(row.locator("button[data-action='restore']")).to_have_count(1)
