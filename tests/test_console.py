@@ -1285,3 +1285,25 @@ def test_the_returns_page_shows_what_a_correction_did_once_it_is_done(tmp_path, 
         act(page, "withdraw", within=row)
         expect(row.locator("td[data-label='处理结果']")).to_contain_text("已撤回：重复报送")
         expect(row.locator("button[data-action='restore']")).to_have_count(1)
+
+
+def test_a_corrected_received_time_is_said_as_it_was_recorded(tmp_path):
+    """更正收到时间 with a day and no hour, or a time copied with its offset from a mail header: `ledger returns
+    set-received` says the time recorded (midnight; the office's time); the console echoed what was typed, and a
+    clerk read 10:30 UTC as the office's 10:30."""
+    from ledger.collect import collect_returns
+    from ledger.console.actions import ACTIONS, Job
+
+    from .conftest import fill_return
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
+    filled = fill_return(workbook, tmp_path / "r.xlsx", {})
+    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    where = ["--workspace", str(root), "--period", "2021-06"]
+    for typed in ("2021-07-04", "2021-07-04T10:30+00:00"):
+        done = ACTIONS["set-received"].run(Job(root=root, period=JUNE, params={"file": stored.file, "when": typed}))
+        said = CliRunner().invoke(main, ["returns", "set-received", *where, stored.file, typed]).output.strip()
+        assert done.message == said, typed
+    assert done.message.endswith("收到时间为2021年7月4日18:30。")

@@ -23,7 +23,7 @@ from ..problems import ERROR, Problem, ProblemError, ProblemsError, held_open, p
 from ..records import written_aside
 from ..rounds import Round, open_round
 from ..task_changes import KIND_NAMES
-from ..wording import chinese
+from ..wording import chinese, local_text
 from ..workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
@@ -258,8 +258,8 @@ def restore(job: Job) -> Outcome:
 def set_received(job: Job) -> Outcome:
     from ..returns import set_received as correct
 
-    correct(job.valid_ws, job.round.period, job.param("file"), job.param("when"))
-    return Outcome(message=f"已更正：{job.param('file')} 的收到时间为{job.param('when')}。")
+    correction = correct(job.valid_ws, job.round.period, job.param("file"), job.param("when"))
+    return Outcome(message=f"已更正：{job.param('file')} 的收到时间为{local_text(correction.received_at)}。")
 
 
 def assign(job: Job) -> Outcome:
