@@ -1307,3 +1307,20 @@ def test_a_corrected_received_time_is_said_as_it_was_recorded(tmp_path):
         said = CliRunner().invoke(main, ["returns", "set-received", *where, stored.file, typed]).output.strip()
         assert done.message == said, typed
     assert done.message.endswith("收到时间为2021年7月4日18:30。")
+
+
+def test_the_record_of_actions_names_each_period_as_offices_write_it(tmp_path):
+    """操作记录 listed the period of each action as the program keeps it (2021-06, 2021-H1); it is written as
+    every other page writes it (2021年6月, 2021年上半年)."""
+    import lxml.html
+
+    from ledger.records import append_record
+
+    root = copy_example(tmp_path / "ws")
+    log = root / "source" / "console.jsonl"
+    for period in ("2021-06", "2021-H1", None):
+        append_record(log, {"at": "2021-07-12T09:00:00+08:00", "by": CLERK, "action": "report", "period": period})
+    with served(root, "127.0.0.1") as (base, _):
+        _, page = get(base, "/records")
+    rows = lxml.html.fromstring(page).xpath("//table[@class='records']/tbody/tr")
+    assert [row.xpath("td")[3].text_content() for row in rows] == ["", "2021年上半年", "2021年6月"]

@@ -94,6 +94,14 @@ def modified_times(text: str) -> dict[tuple[str, int], float]:
     return times
 
 
+def period_label(text: str | None) -> str:
+    """A period as records keep it (2021-H1), as offices write it (2021年上半年); one that is no period, as kept."""
+    try:
+        return Period.parse(str(text)).label if text else ""
+    except ValueError:
+        return str(text)
+
+
 def wrong_host() -> Response:
     return PlainTextResponse("地址不对：请用控制台启动时显示的地址访问。", status_code=400)
 
@@ -149,6 +157,7 @@ class Console:
             lstrip_blocks=True,
         )
         self.templates.filters["moment"] = local_text
+        self.templates.filters["period_label"] = period_label
         self.templates.globals.update(
             need_login=self.need_login,
             STATE_WORDS=STATE_WORDS,
