@@ -1106,10 +1106,17 @@ def test_a_page_asked_for_a_period_that_is_no_round_says_which_round_it_shows(tm
 
 def test_every_field_of_every_page_says_what_it_is_for(tmp_path):
     """A field known only by its placeholder loses its name once typed in, and a screen reader may not say it:
-    every input and list on the pages has a label (WCAG 1.3.1, 3.3.2)."""
+    every input and list on the pages has a label (WCAG 1.3.1, 3.3.2); the 报送文件 page's too, with a file on it."""
     import lxml.html
 
+    from ledger.collect import collect_returns
+
+    from .conftest import fill_return
+
     root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    filled = fill_return(root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx", tmp_path / "r.xlsx", {})
+    collect_returns(load_workspace(root).paths, JUNE, [filled])
     with served(root, "127.0.0.1") as (base, _):
         unnamed = []
         for path in ("/", "/returns", "/problems", "/tasks", "/setup", "/records"):
