@@ -1331,3 +1331,16 @@ def test_the_record_of_actions_names_each_period_as_offices_write_it(tmp_path):
         _, page = get(base, "/records")
     rows = lxml.html.fromstring(page).xpath("//table[@class='records']/tbody/tr")
     assert [row.xpath("td")[3].text_content() for row in rows] == ["", "2021年上半年", "2021年6月"]
+
+
+def test_files_of_the_same_name_uploaded_together_keep_their_own_names(tmp_path):
+    """A folder of replies saved from the mailbox, one subfolder per unit, each with its 附件.xlsx: the console
+    renamed the second 附件（2）.xlsx before collecting it, and its receipt kept that as the name the unit sent."""
+    from ledger.collect import read_receipts
+
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        files = {"汶源街道/附件.xlsx": b"PK1", "艾山街道/附件.xlsx": b"PK2"}
+        status, done = runner(base, console)("collect-files", {"period": "2021-06"}, files)
+        assert (status, done["state"]) == (200, "done")
+    assert [r.original_name for r in read_receipts(root / "source" / "returns" / "2021-06")] == ["附件.xlsx"] * 2

@@ -74,11 +74,13 @@ class Jobs:
         folder = jobs_folder(self.paths) / job_id
         (folder / FILES).mkdir(parents=True)
         files, ignored = list(staged), []
-        for name, data, modified in uploads:
+        for n, (name, data, modified) in enumerate(uploads, 1):
             if passed_over(base := re.split(r"[\\/]", name)[-1]):  # as collect passes them over in a folder
                 ignored.append(base)
                 continue
-            target = folder / FILES / _free(folder / FILES, safe_filename(Path(name).name) or "上传文件")
+            # each in a folder of its own: files of one name from two folders (附件.xlsx) keep the name they came by
+            target = folder / FILES / str(n) / (safe_filename(base) or "上传文件")
+            target.parent.mkdir()
             write_aside(target, data)
             if modified is not None:
                 os.utime(target, (modified, modified))
@@ -141,15 +143,6 @@ class Jobs:
         started = list(self.started.values())[::-1]  # as it is now: another request's thread may start one
         found = [self.state(job.id) for job in started if ACTIONS[job.action].round == rounds]
         return [state for state in found if state is not None]
-
-
-def _free(folder: Path, name: str) -> str:
-    stem, suffix = Path(name).stem, Path(name).suffix
-    found, n = name, 1
-    while (folder / found).exists():
-        n += 1
-        found = f"{stem}（{n}）{suffix}"
-    return found
 
 
 def read_state(folder: Path) -> dict[str, Any]:
