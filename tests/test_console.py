@@ -1225,6 +1225,8 @@ def test_the_half_year_and_year_reports_are_made_from_the_board(tmp_path):
         form = lxml.html.fromstring(board).xpath("//form[@action='/do/report' and .//select[@name='period']]")
         assert status == 200 and len(form) == 1
         assert [o.get("value") for o in form[0].iter("option")] == ["2021-H1", "2021"]
+        made = lxml.html.fromstring(board).xpath("//p[@class='downloads' and @data-period='2021-H1']//a/@href")
+        assert made == [f"/files/2021-H1/{name}" for name in REPORT_FILES]  # made before: there to open
         status, job = runner(base, console)("report", {"period": "2021", "date": "2022-01-10"})
         assert (status, job["state"]) == (200, "done") and job["message"].startswith("已生成2021年全年通报：")
         assert get(base, "/files/2021/report.html")[0] == 200

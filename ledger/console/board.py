@@ -68,12 +68,25 @@ def rounds_of(ws: Workspace) -> list[Period]:
     return sorted(found)
 
 
-def summaries_of(ws: Workspace) -> list[tuple[Period, str]]:
-    """The half-year and the year of the ledger's year that sum its rounds up (a leader's 上半年, 全年), each with
-    its name; none that is itself a round of the ledger's rhythm (a half-yearly ledger's 上半年)."""
+@dataclass(kw_only=True)
+class Summary:
+    """A half-year or the year of the ledger, which sums its rounds up (a leader's 上半年, 全年)."""
+
+    period: Period
+    name: str  # 2021年上半年, 2021年全年
+    ready: bool  # its report made: build/<period>/report/ holds its three files
+
+
+def summaries_of(ws: Workspace) -> list[Summary]:
+    """The half-year and the year of the ledger's year; none that is itself a round of the ledger's rhythm (a
+    half-yearly ledger's 上半年)."""
     year = ws.config.year
     found = [(Period.of("half", year), f"{year}年上半年"), (Period.of("year", year), f"{year}年全年")]
-    return [(p, name) for p, name in found if p.longer_than(ws.config.rhythm.round)]
+    return [
+        Summary(period=p, name=name, ready=all((ws.paths.report(p) / f).is_file() for f in REPORT_FILES))
+        for p, name in found
+        if p.longer_than(ws.config.rhythm.round)
+    ]
 
 
 def current_round(ws: Workspace) -> Period:
