@@ -1346,3 +1346,15 @@ def test_files_of_the_same_name_uploaded_together_keep_their_own_names(tmp_path)
         status, done = runner(base, console)("collect-files", {"period": "2021-06"}, files)
         assert (status, done["state"]) == (200, "done")
     assert [r.original_name for r in read_receipts(root / "source" / "returns" / "2021-06")] == ["附件.xlsx"] * 2
+
+
+def test_a_problems_place_on_a_job_panel_is_joined_as_the_cli_joins_it(tmp_path):
+    """A return's problem on an action's panel was placed "财政局.xlsx · 牵头任务 · G3", with Western spaces."""
+    from ledger.console.app import Console
+    from ledger.paths import WorkspacePaths
+
+    console = Console(paths=WorkspacePaths(tmp_path), hosts=set(), need_login=False)
+    found = {"file": "财政局.xlsx", "sheet": "牵头任务", "cell": "G3", "message": "完成状态有误", "hint": "请选择"}
+    job = {"id": "0123456789abcdef", "state": "done", "title": "汇总", "problems": [found]}
+    page = console.templates.get_template("job.html").render(job=job, period="2021-06", csrf="", user="")
+    assert "<td>财政局.xlsx；牵头任务；G3</td>" in page and " · " not in page
