@@ -220,7 +220,7 @@ _TYPES = [
     ProblemType("round-run-as-shorter", ERROR, "{label}已按更短的期次开展调度（{rounds}），不能再作为一期生成填报表、汇总或发送", "查看和汇总这一期请用 ledger status 或 ledger report --period {period}（汇总其中各期）；以后各期按现在的调度周期写报告期。", title="已按更短期次调度"),
     ProblemType("round-run-as-longer", ERROR, "{label}已在更长的期次{rounds}中开展调度，不能再作为一期生成填报表、汇总或发送", "这段时间的报送请在{rounds}中查看和汇总（ledger status --period {period}）；改变调度周期后，从{rounds}之后的第一期起按现在的调度周期写报告期。", title="已按更长期次调度"),
     ProblemType("round-not-run", ERROR, "{label}尚未开展调度（没有生成填报表、发出邮件，也没有收到报送），不生成通报", "如报告期输错了，请改正；否则先运行 ledger render --period {period} 生成填报表并下发，收到报送后再生成通报。", title="尚未开展调度"),
-    ProblemType("period-not-rendered", WARNING, "{period}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
+    ProblemType("period-not-rendered", WARNING, "{label}尚未生成填报表（没有运行过 ledger render --period {period}）", "如报告期输错了，请改正；否则先运行 ledger render --period {period}。", title="尚未生成填报表"),
     # --- the console (ledger serve)
     ProblemType("console-period-missing", ERROR, "没有选择报告期", "在页面上方选择报告期后再操作。", title="没有选择报告期"),
     ProblemType("console-date-invalid", ERROR, "报告日期“{text}”无法识别，未生成通报", "写作2021-07-09或2021年7月9日；不填则为今天。", title="报告日期写法不对"),

@@ -99,7 +99,7 @@ def period_notes(paths: WorkspacePaths, period: Period) -> list[Problem]:
     folder = paths.returns(period)
     names = sorted(p.name for p in folder.iterdir() if undecodable(p.name)) if folder.is_dir() else []
     return [
-        *([] if rendered else [problem("period-not-rendered", period=str(period))]),
+        *([] if rendered else [problem("period-not-rendered", period=str(period), label=period.label)]),
         *torn_records(paths, period),
         *(problem("return-name-unreadable", file=readable(name)) for name in names),
     ]

@@ -674,6 +674,7 @@ def test_the_merge_and_report_panels_say_the_rounds_notes_as_the_cli_prints_them
     root = copy_example(tmp_path / "ws")
     merged = ACTIONS["merge"].run(Job(root=root, period=JUNE, params={}))
     assert [p["code"] for p in merged.details["problems"]] == ["period-not-rendered"]
+    assert merged.details["problems"][0]["message"].startswith("2021年6月尚未生成填报表")  # not "2021-06尚未…"
     with pytest.raises(ProblemError) as refused:  # no bulletin of a round never run
         ACTIONS["report"].run(Job(root=root, period=JUNE, params={}))
     assert refused.value.code == "round-not-run"
