@@ -251,7 +251,8 @@ class Round:
         if self.is_summary:
             from .span import build_span_report
 
-            return build_span_report(self.ws, self.period, self.rounds, self.history, tasks=self.tasks, issued=issued)
+            # over the task list of its last round counted by that date (`span.span_tasks`)
+            return build_span_report(self.ws, self.period, self.rounds, self.history, issued=issued)
         from .report import build_report
 
         return build_report(self.ws, self.period, self.merge(), self.history, tasks=self.tasks, issued=issued)

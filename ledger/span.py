@@ -133,6 +133,8 @@ class SpanReport(TaskTotals[SpanTask]):
     with_data: list[Period]  # those the ledger has a record of (returns stored)
     # rounds before the latest the office ran that it never ran (`sent.ran_rounds`): no data is missing there
     skipped: list[Period] = field(default_factory=list)
+    # rounds that went out with no return back yet, dated before their due day: still open, not counted yet
+    still_open: list[Period] = field(default_factory=list)
     as_of: date  # the last day of the last round with data
     issued: date
     title: str
@@ -220,7 +222,8 @@ class SpanReport(TaskTotals[SpanTask]):
         span = chinese(first) if first == last else f"{chinese(first)}至{chinese(last)}"
         text = f"本报告汇总{span}共{chinese(len(self.with_data), '期')}调度数据"
         said = [f"{'、'.join(_runs(self.skipped))}未开展调度"] if self.skipped else []
-        said += [] if self.complete else ["其余各期尚无报送数据"]
+        said += [f"{'、'.join(_runs(self.still_open))}尚未过报送截止日期，暂不计入"] if self.still_open else []
+        said += ["其余各期尚无报送数据"] if set(self.run) - {*self.with_data, *self.still_open} else []
         if said:
             text += f"（{self.heading}共{chinese(len(self.rounds), '期')}，{'，'.join(said)}）"
         return text + "。"
@@ -234,6 +237,7 @@ class SpanReport(TaskTotals[SpanTask]):
             "rounds": [str(p) for p in self.rounds],
             "rounds_with_data": [str(p) for p in self.with_data],
             "rounds_skipped": [str(p) for p in self.skipped],
+            "rounds_open": [str(p) for p in self.still_open],
             "tasks": len(self.tasks),
             "done": self.done,
             "completion": round(self.completion, 4),
@@ -303,9 +307,14 @@ def build_span_report(
     issued: date | None = None,
 ) -> SpanReport:
     """The span's figures from the history through its last round and each round's record, over `tasks`
-    (default: `span_tasks`)."""
+    (default: `span_tasks`). A round that went out with no return back is counted once its due day is reached by
+    the report's date (every unit due 未报送 in it, as its own report says), and before that left open."""
     config = ws.config
-    records = [r for r in (history.record_of(ws, p) for p in rounds) if r is not None]
+    # dated as a month's report is, against the due day of the span's last round
+    issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
+    still_open = [p for p, r in _records(ws, rounds, history) if not r.returns and issued_on < r.due]
+    due_rounds = [p for p in rounds if p not in still_open]
+    records = [r for _, r in _records(ws, due_rounds, history)]
     ran = ran_rounds(ws.paths)  # a round before the latest not among them was skipped
     last: RoundRecord | None = records[-1] if records else None
     kept_done = kept_closed(ws, last.period, history) if last else {}  # 已完成 in the last round as it was sent
@@ -316,7 +325,7 @@ def build_span_report(
     said_by: dict[str, list[str]] = defaultdict(list)  # task -> every unit that typed its progress or 完成时间
     for task_id, unit in dict.fromkeys([*history.progress, *history.completed_on]):
         said_by[task_id].append(unit)
-    listed = span_tasks(ws, rounds, history) if tasks is None else tasks
+    listed = span_tasks(ws, due_rounds, history) if tasks is None else tasks
     kept = {t.id for t in listed}
     removed = list(dict.fromkeys(task_id for r in records for task_id in r.status if task_id not in kept))
     for task in listed:
@@ -347,15 +356,13 @@ def build_span_report(
             )
         )
     done = [(t.task, t.done_in) for t in lines]
-    as_run = [r for r in (history.record_of(ws, p, succeeded=False) for p in rounds) if r is not None]
+    as_run = [r for _, r in _records(ws, due_rounds, history, succeeded=False)]
     units = _units(ws, lines, as_run, history.succession, leads_when_done(ws.paths, history.period, ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]
     points = [
         RoundPoint(period=r.period, done=sum(s == DONE_STATUS for s in statuses), total=len(statuses))
         for r, statuses in zip(records, counted, strict=True)
     ]
-    # dated as a month's report is, against the due day of the span's last round
-    issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
     # dated before returns it counts, it says of its date what had not happened yet: warned as a round's report is
     merged = [r for record in records for r in record.returns if r.state == "merged"]
     notes += returns_after(issued_on, [local_time(datetime.fromisoformat(r.received_at), config) for r in merged])
@@ -368,6 +375,7 @@ def build_span_report(
         rounds=rounds,
         with_data=[r.period for r in records],
         skipped=[p for p in rounds if ran and p < ran[-1] and p not in ran],
+        still_open=still_open,
         as_of=as_of,
         issued=issued_on,
         notes=notes,
@@ -383,6 +391,13 @@ def build_span_report(
         indicators=_last_round_indicators(ws, last.period) if last and ws.indicators else None,
         indicators_round=last.period if last and ws.indicators else None,
     )
+
+
+def _records(
+    ws: Workspace, rounds: list[Period], history: History, *, succeeded: bool = True
+) -> list[tuple[Period, RoundRecord]]:
+    """The records of the rounds the history holds (`History.record_of`), each with its round."""
+    return [(p, r) for p in rounds if (r := history.record_of(ws, p, succeeded=succeeded)) is not None]
 
 
 def _record_lines(record: RoundRecord, config: Config) -> dict[str, UnitLine]:

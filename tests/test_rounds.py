@@ -412,7 +412,10 @@ def test_a_ledger_turned_quarterly_in_july_keeps_its_months_and_the_year_sums_bo
     year = open_round(load_workspace(root), "2021").status()
     # nothing ran in the first quarter; the second was run as months, April among them (skipped)
     assert year["rounds"] == ["2021-Q1", "2021-04", "2021-05", "2021-06", "2021-Q3", "2021-Q4"]
-    assert year["rounds_with_data"] == ["2021-05", "2021-06"] and year["done"] == 1
+    # the third quarter went out and nothing came back by its due day: counted, 财政局 未报送 in it
+    assert year["rounds_with_data"] == ["2021-05", "2021-06", "2021-Q3"] and year["done"] == 1
+    finance = next(u for u in year["units"] if u["unit"] == FINANCE)
+    assert (finance["rounds_due"], finance["on_time"], finance["missing"]) == (3, 2, 1)
     assert year["rounds_skipped"] == ["2021-Q1", "2021-04"]
     assert open_round(ws, "2021-H1").status()["rounds_with_data"] == ["2021-05", "2021-06"]
 

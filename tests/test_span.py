@@ -742,3 +742,26 @@ def test_a_year_dated_before_its_last_rounds_due_day_warns_its_unreported_units_
     assert [n.code for n in year.notes] == [n.code for n in march.notes] == ["report-date-before-due"]
     assert year.notes[0].values == march.notes[0].values and year.notes[0].values["count"] == 1
     assert open_round(load_workspace(root), "2021").report(issued=due).notes == []
+
+
+def test_a_last_round_sent_with_nothing_back_counts_once_its_due_day_has_passed(tmp_path):
+    """June went out (rendered, recorded under source/sent) and no return came back. Dated after June's due day,
+    the half-year counts it: both units 未报送 in it, as June's own status says; dated before, June is still open:
+    not counted, and said so. Re-run with the same date, the figures stay the same."""
+    june = Period(2021, 6)
+    root = year_over_three_months(tmp_path)
+    open_round(load_workspace(root), june).render()
+    due = open_round(load_workspace(root), june).due
+    before = open_round(load_workspace(root), "2021-H1").report(issued=date(2021, 6, 30))
+    after = open_round(load_workspace(root), "2021-H1").report(issued=due)
+    assert june not in before.with_data and before.reporting.rounds_due == 6
+    assert "2021年6月尚未过报送截止日期" in before.coverage_text()
+    assert after.with_data[-1] == june and after.summary()["rounds_with_data"][-1] == "2021-06"
+    month = open_round(load_workspace(root), june).report(issued=due)
+    assert month.reporting_text() == "应报送单位2个，其中按时报送0个，未报送2个"
+    assert (after.reporting.rounds_due, after.reporting.missing) == (
+        before.reporting.rounds_due + 2,
+        before.reporting.missing + 2,
+    )
+    again = open_round(load_workspace(root), "2021-H1").report(issued=date(2021, 6, 30))
+    assert again.summary() == before.summary()
