@@ -42,7 +42,7 @@ from .sent import ran_rounds
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
 from .unit_changes import succeed_units
-from .wording import chinese, days_in_words
+from .wording import NOT_YET_DUE, chinese, days_in_words
 from .workspace import Workspace
 
 
@@ -222,7 +222,7 @@ class SpanReport(TaskTotals[SpanTask]):
         span = chinese(first) if first == last else f"{chinese(first)}至{chinese(last)}"
         text = f"本报告汇总{span}共{chinese(len(self.with_data), '期')}调度数据"
         said = [f"{'、'.join(_runs(self.skipped))}未开展调度"] if self.skipped else []
-        said += [f"{'、'.join(_runs(self.still_open))}尚未过报送截止日期，暂不计入"] if self.still_open else []
+        said += [f"{'、'.join(_runs(self.still_open))}{NOT_YET_DUE}，暂不计入"] if self.still_open else []
         said += ["其余各期尚无报送数据"] if set(self.run) - {*self.with_data, *self.still_open} else []
         if said:
             text += f"（{self.heading}共{chinese(len(self.rounds), '期')}，{'，'.join(said)}）"
