@@ -340,13 +340,10 @@ def answers_of(entries: Iterable[Entry], allowed: list[str]) -> dict[tuple[str, 
 def ledger_rounds(ws: Workspace, before: Period) -> list[Period]:
     """The rounds the office ran that began before `before` did, each of the kind it was run as
     (`sent.ran_rounds`: months before the rhythm was turned quarterly, the week of 28 June before a July run as a
-    month), from the first one with returns stored to the last one run (a round nobody answered counts, the last
-    one too: everyone was 未报送 in it, which a summary dated before its due day leaves open, `span`; rounds still
-    to come do not, nor a round in between the office never rendered or mailed, such as a holiday week skipped:
-    nobody was asked)."""
-    ran = [p for p in ran_rounds(ws.paths) if p.start < before.start]
-    stored = [p for p in ran if ws.paths.returns(p).is_dir()]
-    return [p for p in ran if p >= min(stored)] if stored else []
+    month). A round nobody answered counts, the first and the last too: everyone was 未报送 in it, which a summary
+    dated before its due day leaves open (`span`); rounds still to come do not, nor a round in between the office
+    never rendered or mailed, such as a holiday week skipped: nobody was asked."""
+    return [p for p in ran_rounds(ws.paths) if p.start < before.start]
 
 
 def build_history(ws: Workspace, period: Period, *, jobs: int = 1, progress: Progress | None = None) -> History:

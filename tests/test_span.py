@@ -765,3 +765,20 @@ def test_a_last_round_sent_with_nothing_back_counts_once_its_due_day_has_passed(
     )
     again = open_round(load_workspace(root), "2021-H1").report(issued=date(2021, 6, 30))
     assert again.summary() == before.summary()
+
+
+def test_a_first_round_sent_with_nothing_back_counts_in_the_year_as_a_later_one_does(tmp_path):
+    """The ledger's first round, March, went out and nothing came back; April's returns did. March is a round every
+    unit due missed, as its own status says, not a round the year has no data of."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    open_round(load_workspace(root), MARCH).render()
+    ws = load_workspace(root)
+    rendered = render(ws, APRIL, [FINANCE])
+    filled = {"T-1": {"完成状态": "序时推进", "本月进展": "四月"}, "T-2": {"完成状态": "序时推进", "本月进展": "四月"}}
+    book = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / f"{FINANCE}.xlsx", filled)
+    collect_returns(ws.paths, APRIL, [book], received=on(open_round(ws, APRIL).due))
+    march = open_round(load_workspace(root), MARCH).report(issued=ISSUED)
+    assert march.reporting_text() == "应报送单位2个，其中按时报送0个，未报送2个"
+    year = open_round(load_workspace(root), "2021").report(issued=ISSUED)
+    assert year.with_data == [MARCH, APRIL]
+    assert (year.reporting.rounds_due, year.reporting.on_time, year.reporting.missing) == (4, 1, 3)
