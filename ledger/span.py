@@ -131,7 +131,8 @@ class SpanReport(TaskTotals[SpanTask]):
     period: Period  # 2021, 2021-H1 …
     rounds: list[Period]  # every round of the rhythm inside the period
     with_data: list[Period]  # those the ledger has a record of (returns stored)
-    # rounds before the latest the office ran that it never ran (`sent.ran_rounds`): no data is missing there
+    # rounds before the latest counted that the office never ran (`sent.ran_rounds`): no data is missing there
+    # (one before a round still open, rendered ahead, may still go out)
     skipped: list[Period] = field(default_factory=list)
     # rounds that went out with no return back yet, dated before their due day: still open, not counted yet
     still_open: list[Period] = field(default_factory=list)
@@ -312,10 +313,12 @@ def build_span_report(
     config = ws.config
     # dated as a month's report is, against the due day of the span's last round
     issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
-    still_open = [p for p, r in _records(ws, rounds, history) if not r.returns and issued_on < r.due]
+    still_open = [p for p, _ in _records(ws, rounds, history) if _still_open(ws, p, issued_on)]
     due_rounds = [p for p in rounds if p not in still_open]
     records = [r for _, r in _records(ws, due_rounds, history)]
-    ran = ran_rounds(ws.paths)  # a round before the latest not among them was skipped
+    # a round before the latest counted not among them was skipped
+    ran = ran_rounds(ws.paths)
+    settled = [p for p in ran if not _still_open(ws, p, issued_on)]
     last: RoundRecord | None = records[-1] if records else None
     kept_done = kept_closed(ws, last.period, history) if last else {}  # 已完成 in the last round as it was sent
     as_of = last.period.end if last else period.start
@@ -374,7 +377,7 @@ def build_span_report(
         period=period,
         rounds=rounds,
         with_data=[r.period for r in records],
-        skipped=[p for p in rounds if ran and p < ran[-1] and p not in ran],
+        skipped=[p for p in rounds if settled and p < settled[-1] and p not in ran],
         still_open=still_open,
         as_of=as_of,
         issued=issued_on,
@@ -391,6 +394,12 @@ def build_span_report(
         indicators=_last_round_indicators(ws, last.period) if last and ws.indicators else None,
         indicators_round=last.period if last and ws.indicators else None,
     )
+
+
+def _still_open(ws: Workspace, period: Period, issued: date) -> bool:
+    """Whether a round run is still open on the day `issued`: no return back and its due day not reached yet (its
+    returns may all still come); counted, every unit due 未报送 in it, from its due day."""
+    return not ws.paths.returns(period).is_dir() and issued < round_due(ws.config, ws.paths, period)
 
 
 def _records(

@@ -782,3 +782,21 @@ def test_a_first_round_sent_with_nothing_back_counts_in_the_year_as_a_later_one_
     year = open_round(load_workspace(root), "2021").report(issued=ISSUED)
     assert year.with_data == [MARCH, APRIL]
     assert (year.reporting.rounds_due, year.reporting.on_time, year.reporting.missing) == (4, 1, 3)
+
+
+def test_a_round_rendered_ahead_names_no_round_before_it_not_run_while_it_is_still_open(tmp_path):
+    """March's returns are in; the office rendered May ahead (or typed 2021-05 for April) before April: dated in
+    April, the year says April has no data yet, not that April was never run (未开展调度), since April may still go
+    out. Once May is counted, April not run by then was skipped."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    ws = load_workspace(root)
+    rendered = render(ws, MARCH, [FINANCE])
+    filled = {"T-1": {"完成状态": "序时推进", "本月进展": "三月"}, "T-2": {"完成状态": "序时推进", "本月进展": "三月"}}
+    book = fill_return(rendered.outbox / f"{FINANCE}.xlsx", tmp_path / f"{FINANCE}.xlsx", filled)
+    collect_returns(ws.paths, MARCH, [book], received=on(open_round(ws, MARCH).due))
+    open_round(load_workspace(root), MAY).render()
+    early = open_round(load_workspace(root), "2021").report(issued=date(2021, 4, 20))
+    assert [str(p) for p in early.skipped] == ["2021-01", "2021-02"] and early.still_open == [MAY]
+    assert "2021年4月" not in early.coverage_text() and "其余各期尚无报送数据" in early.coverage_text()
+    late = open_round(load_workspace(root), "2021").report(issued=open_round(load_workspace(root), MAY).due)
+    assert [str(p) for p in late.skipped] == ["2021-01", "2021-02", "2021-04"]
