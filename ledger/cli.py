@@ -850,6 +850,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     notes = opened.notes()
     built = opened.report()
     from .report import MonthlyReport  # loaded by the round already
+    from .schedule import still_due  # likewise
 
     if as_json:
         _print_json({"round": opened.info(), **built.summary(), "notes": [p.to_dict() for p in notes]})
@@ -865,7 +866,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
         return
     echo(f"{heading}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
     # before the due day has passed, a unit not yet reported still has time: said, not left to read as late
-    pending = f"，{NOT_YET_DUE}，{chinese(opened.due)}前报送" if today(ws.config) <= opened.due else ""
+    pending = f"，{NOT_YET_DUE}，{chinese(opened.due)}前报送" if still_due(today(ws.config), opened.due) else ""
     for label, units, said in (
         ("未报送", built.missing_units, pending),
         ("待确认", built.held_units, ""),
@@ -884,12 +885,12 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
 def _print_span_status(ws: ws_module.Workspace, built: SpanReport) -> None:
     """A half-year or a year: completion, then every unit's reporting record over the rounds; its last round with
     data said still due when its deadline has not passed (its 未报送 so far may still come)."""
-    from .schedule import round_due
+    from .schedule import round_due, still_due
 
     echo(built.coverage_text())
     echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
     echo(f"{built.reporting_text()}。")
-    if built.with_data and today(ws.config) <= (due := round_due(ws.config, ws.paths, built.with_data[-1])):
+    if built.with_data and still_due(today(ws.config), due := round_due(ws.config, ws.paths, built.with_data[-1])):
         echo(f"{built.with_data[-1].label}{NOT_YET_DUE}（{chinese(due)}前报送），该期未报送的单位仍可报送。")
     table = new_table(title=f"{built.heading}各单位报送情况")
     for column in ("单位", "牵头完成", "应报", "已报", "按时", "逾期", "未报", "待确认", "有误", "报送率", "按时率"):

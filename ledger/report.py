@@ -26,7 +26,7 @@ from .indicators import indicators_by_unit
 from .layout import SupportGroups
 from .model import Period, Task
 from .problems import ERROR, Problem, problem
-from .schedule import resubmit_by, round_after, round_due
+from .schedule import resubmit_by, round_after, round_due, still_due
 from .sent import list_changes
 from .statuses import (
     CANCELLED_STATUS,
@@ -1082,7 +1082,7 @@ def returns_after(day: date, received: list[datetime]) -> list[Problem]:
 def before_due(day: date, due: date, missing: int) -> list[Problem]:
     """A report dated before its round's due day names as 未报送 units that still had time: a warning naming both
     dates and how many, when it names any."""
-    if day >= due or not missing:
+    if not still_due(day, due) or not missing:
         return []
     return [
         problem(

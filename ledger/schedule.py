@@ -82,6 +82,13 @@ def resubmit_due(config: Config, rejected_on: date) -> date:
     return add_working_days(rejected_on, config.resubmit_days, config.calendar)
 
 
+def still_due(day: date, due: date) -> bool:
+    """Whether a round's returns can still come on time on `day`: up to and including its due day, as a return
+    received on the due day is on time. The one rule for 尚未过报送截止日期, a report's before-due warning and
+    whether a round with nothing back counts yet."""
+    return day <= due
+
+
 def resubmit_by(config: Config, rejected_on: date, recorded: str) -> date:
     """The window of one 退回: the day recorded with it (as the unit was told; a `resubmit_days` changed later
     moves no past 退回), else `resubmit_due` of its day."""

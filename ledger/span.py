@@ -37,7 +37,7 @@ from .report import (
     round_indicators,
     status_text,
 )
-from .schedule import round_due
+from .schedule import round_due, still_due
 from .sent import ran_rounds
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
 from .task_changes import leads_when_done, round_tasks
@@ -399,7 +399,7 @@ def build_span_report(
 def _still_open(ws: Workspace, period: Period, issued: date) -> bool:
     """Whether a round run is still open on the day `issued`: no return back and its due day not reached yet (its
     returns may all still come); counted, every unit due 未报送 in it, from its due day."""
-    return not ws.paths.returns(period).is_dir() and issued < round_due(ws.config, ws.paths, period)
+    return not ws.paths.returns(period).is_dir() and still_due(issued, round_due(ws.config, ws.paths, period))
 
 
 def _records(

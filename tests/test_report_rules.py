@@ -3,7 +3,7 @@ normalisation from the return to next month's workbook, praise criteria, first-m
 the next deadline."""
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -393,6 +393,8 @@ def test_a_report_dated_before_the_due_day_warns_that_its_unreported_units_still
     assert [n.code for n in early.notes] == ["report-date-before-due"]
     missing = len(early.missing_units)
     assert missing and early.notes[0].message == (
-        f"报告日期2021年7月1日早于本期报送截止日期{chinese(due)}，通报中{missing}个未报送的单位尚在报送期限内"
+        f"报告日期2021年7月1日未过本期报送截止日期{chinese(due)}，通报中{missing}个未报送的单位尚在报送期限内"
     )
-    assert report_of(root, JUNE, issued=due).notes == []
+    # on the due day a return is still on time, as `ledger status` says; the day after, nothing to warn of
+    assert [n.code for n in report_of(root, JUNE, issued=due).notes] == ["report-date-before-due"]
+    assert report_of(root, JUNE, issued=due + timedelta(days=1)).notes == []

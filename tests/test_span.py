@@ -4,7 +4,7 @@ show them — 汇总台账.xlsx, report.html and 通报.docx — saying the same
 import json
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
@@ -741,18 +741,24 @@ def test_a_year_dated_before_its_last_rounds_due_day_warns_its_unreported_units_
     year = open_round(load_workspace(root), "2021").report(issued=date(2021, 4, 1))
     assert [n.code for n in year.notes] == [n.code for n in march.notes] == ["report-date-before-due"]
     assert year.notes[0].values == march.notes[0].values and year.notes[0].values["count"] == 1
-    assert open_round(load_workspace(root), "2021").report(issued=due).notes == []
+    assert (
+        open_round(load_workspace(root), "2021").report(issued=due + timedelta(days=1)).notes == []
+    )  # the due day still had time
 
 
 def test_a_last_round_sent_with_nothing_back_counts_once_its_due_day_has_passed(tmp_path):
     """June went out (rendered, recorded under source/sent) and no return came back. Dated after June's due day,
     the half-year counts it: both units 未报送 in it, as June's own status says; dated before, June is still open:
-    not counted, and said so. Re-run with the same date, the figures stay the same."""
+    not counted, and said so; on the due day itself a return is still on time, so June is still open then, as
+    `ledger status` says. Re-run with the same date, the figures stay the same."""
     june = Period(2021, 6)
     root = year_over_three_months(tmp_path)
     open_round(load_workspace(root), june).render()
     due = open_round(load_workspace(root), june).due
     before = open_round(load_workspace(root), "2021-H1").report(issued=date(2021, 6, 30))
+    on_the_day = open_round(load_workspace(root), "2021-H1").report(issued=due)
+    assert june not in on_the_day.with_data and "2021年6月尚未过报送截止日期" in on_the_day.coverage_text()
+    due = due + timedelta(days=1)
     after = open_round(load_workspace(root), "2021-H1").report(issued=due)
     assert june not in before.with_data and before.reporting.rounds_due == 6
     assert "2021年6月尚未过报送截止日期" in before.coverage_text()
@@ -798,5 +804,7 @@ def test_a_round_rendered_ahead_names_no_round_before_it_not_run_while_it_is_sti
     early = open_round(load_workspace(root), "2021").report(issued=date(2021, 4, 20))
     assert [str(p) for p in early.skipped] == ["2021-01", "2021-02"] and early.still_open == [MAY]
     assert "2021年4月" not in early.coverage_text() and "其余各期尚无报送数据" in early.coverage_text()
-    late = open_round(load_workspace(root), "2021").report(issued=open_round(load_workspace(root), MAY).due)
+    late = open_round(load_workspace(root), "2021").report(
+        issued=open_round(load_workspace(root), MAY).due + timedelta(days=1)
+    )
     assert [str(p) for p in late.skipped] == ["2021-01", "2021-02", "2021-04"]
