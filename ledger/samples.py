@@ -164,7 +164,8 @@ def _fill_indicators(sheet, seed: int, done_on: date, kind: str) -> None:
         targets = str(row[at["目标值"]].value or "")
         value_cell = row[at[VALUE_HEADER]]
         numbers = re.findall(r"\d+(?:\.\d+)?", targets.split("\n")[0].split("：", 1)[-1])
-        baseline = re.fullmatch(r"(\d+(?:\.\d+)?)(?:（\d{4}年）)?", str(row[at["基期值"]].value or ""))
+        # "60（2020年）", its year on a line of its own when the column is narrow ("60\n（2020年）")
+        baseline = re.fullmatch(r"(\d+(?:\.\d+)?)\n?(?:（\d{4}年）)?", str(row[at["基期值"]].value or ""))
         if value_cell.coordinate in chosen or len(numbers) != 1:  # judged by state: from the dropdown
             value_cell.value = STATES[k % len(STATES)]
         else:
