@@ -382,11 +382,12 @@ def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: Wo
     return None
 
 
-def said_as_of(last_day: date, received_on: date) -> date:
-    """The day a return's statuses speak for: the round's last day, or the day before the return came when it
-    came earlier (a ledger due within its own round: a task due on the 30th said 序时推进 on the 28th had not
-    missed its time when it was said)."""
-    return min(last_day, received_on - timedelta(days=1))
+def overdue_when_said(deadline: Deadline, last_day: date, received_on: date) -> bool:
+    """Whether a task's time was up when its unit wrote a status: judged on the round's last day, or on the day
+    before the return came when it came earlier (a ledger due within its own round: a task due on the 30th said
+    序时推进 on the 28th had not missed its time when it was said). The merge's status-overdue-on-schedule and
+    the report's remark both ask this."""
+    return deadline_state(deadline, min(last_day, received_on - timedelta(days=1)), 0) == "overdue"
 
 
 EVERY_NAMES = {"month": "每月", "quarter": "每季度", "half-year": "每半年", "year": "每年"}

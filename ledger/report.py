@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from .clock import local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
-from .deadlines import NATIONAL, deadline_state, said_as_of
+from .deadlines import NATIONAL, deadline_state, overdue_when_said
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
@@ -802,13 +802,6 @@ def light_of(
     return "green", "序时推进", overdue, due_soon
 
 
-def said_late(task: Task, entry: Entry, as_of: date, received: Mapping[str, date], config: Config) -> bool:
-    """Whether the task's time was up when its lead wrote the entry's status, as the merge's own flag
-    (status-overdue-on-schedule) judges it."""
-    day = said_as_of(as_of, received.get(entry.file, as_of + timedelta(days=1)))
-    return deadline_state(task.deadline, day, config.due_soon_days, config.calendar) == "overdue"
-
-
 def started(task: Task, as_of: date) -> bool:
     """Whether the task's time has begun by as_of (a range's start; any other task from the first day)."""
     return task.deadline.start is None or task.deadline.start <= as_of
@@ -923,7 +916,7 @@ def build_report(
         kept_on = overdue and any(
             normalise_status(e.status) in config.statuses
             and normalise_status(e.status) not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
-            and said_late(task, e, as_of, received, config)
+            and overdue_when_said(task.deadline, as_of, received.get(e.file, as_of + timedelta(days=1)))
             for e in leads
         )
         lines.append(

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from .cells import quoted, task_id_of, text_of, tidy, too_long
 from .collect import Receipt
 from .config import BEHIND_STATUS, DONE_STATUS, OFFICE_STATUSES, FillColumn
-from .deadlines import chinese_date, deadline_state, parse_deadline, said_as_of
+from .deadlines import chinese_date, overdue_when_said, parse_deadline
 from .entries import ADDED_ROW, Entry, IndicatorValue, Role, Unmerged, UnmergedCells, bounded_problems
 from .indicators import indicators_by_unit
 from .layout import (
@@ -772,10 +772,8 @@ class ReturnReader:
             )
 
     def _overdue(self, task_id: str) -> bool:
-        """Whether the task's time was up when the unit wrote its status (`said_as_of`)."""
-        config = self.ws.config
-        as_of = said_as_of(self.period.last_day, self.received_on)
-        return deadline_state(self.tasks[task_id].deadline, as_of, config.due_soon_days, config.calendar) == "overdue"
+        """Whether the task's time was up when the unit wrote its status (`overdue_when_said`)."""
+        return overdue_when_said(self.tasks[task_id].deadline, self.period.last_day, self.received_on)
 
 
 def _serial_day(number: float) -> str | None:

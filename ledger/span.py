@@ -313,9 +313,10 @@ def build_span_report(
     config = ws.config
     # dated as a month's report is, against the due day of the span's last round
     issued_on, notes = report_date(issued, round_due(config, ws.paths, rounds[-1] if rounds else period), config)
-    still_open = [p for p, _ in _records(ws, rounds, history) if _still_open(ws, p, issued_on)]
+    held = _records(ws, rounds, history)  # each round's record read once
+    still_open = [p for p, _ in held if _still_open(ws, p, issued_on)]
     due_rounds = [p for p in rounds if p not in still_open]
-    records = [r for _, r in _records(ws, due_rounds, history)]
+    records = [r for p, r in held if p not in still_open]
     # a round before the latest counted not among them was skipped
     ran = ran_rounds(ws.paths)
     settled = [p for p in ran if not _still_open(ws, p, issued_on)]
