@@ -439,11 +439,16 @@ class ReturnReader:
         else:
             parsed = parse_deadline(text, self.period.year).due
             day = parsed.isoformat() if parsed else None
-        if day is None:
-            self.report("date-unreadable", sheet, cell_name(r + 1, c + 1), value=text)
-        elif day != text:
-            self.report("date-as-text", sheet, cell_name(r + 1, c + 1), value=text, date=day)
+        if day != text:
+            self._not_a_date(sheet, cell_name(r + 1, c + 1), text, day)
         return day or text
+
+    def _not_a_date(self, sheet: str, cell: str, text: str, day: str | None) -> None:
+        """A date typed as text: the day it was read as (date-as-text), or none (date-unreadable)."""
+        if day is None:
+            self.report("date-unreadable", sheet, cell, value=text)
+        else:
+            self.report("date-as-text", sheet, cell, value=text, date=day)
 
     def _header(self, sheet: ReturnedSheet) -> tuple[int, dict[str, int]] | None:
         r = _header_row(sheet)
@@ -707,10 +712,7 @@ class ReturnReader:
                     return suggestion
                 if suggestion is None and re.fullmatch(r"\d{5}(?:\.\d+)?", text.strip()):  # a serial pasted as text
                     suggestion = _serial_day(float(text))
-                if suggestion is None:
-                    self.report("date-unreadable", sheet, where(), value=text)
-                else:
-                    self.report("date-as-text", sheet, where(), value=text, date=suggestion)
+                self._not_a_date(sheet, where(), text, suggestion)
             return text
         if column.kind == "number":
             if isinstance(value, int | float) and not isinstance(value, bool):
