@@ -2,7 +2,7 @@
 
 import pytest
 
-from ledger.cells import printable, task_id_of, text_of
+from ledger.cells import printable, task_id_of, text_of, tidy
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,24 @@ def test_a_duration_is_the_hours_a_spreadsheet_shows_not_english():
 
     shown = [text_of(timedelta(hours=36)), text_of(timedelta(minutes=90, seconds=5)), text_of(-timedelta(hours=2))]
     assert shown == ["36:00", "1:30:05", "-2:00"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "tidied"),
+    [
+        ("2021 年 6 月底前", "2021年6月底前"),
+        ("共 2 项", "共2项"),
+        ("完成\t率 100%", "完成率100%"),  # a tab, and a run of spaces, are taken out as one
+        ("区 住建委  and  区水务局", "区住建委and区水务局"),
+        ("（ 1 ）、 2021", "（1）、2021"),  # full-width marks count as Chinese
+        ("PM2.5 浓度", "PM2.5浓度"),
+        ("2021 2022", "2021 2022"),  # between two numbers or two Latin words a space stays
+        ("Excel Word", "Excel Word"),
+        ("完成 ,", "完成 ,"),  # next to Western punctuation it stays
+        (" 前后 ", " 前后 "),  # at the edges it stays: stripping is not tidying
+        ("é 中", "é 中"),  # only ASCII letters and digits count as Western
+        ("中\u3000文", "中\u3000文"),  # an ideographic space is not a Western one
+    ],
+)
+def test_tidy_takes_out_only_western_spaces_next_to_chinese(typed: str, tidied: str) -> None:
+    assert tidy(typed) == tidied
