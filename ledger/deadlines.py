@@ -382,6 +382,13 @@ def deadline_state(deadline: Deadline, as_of: date, soon_days: int, calendar: Wo
     return None
 
 
+def judged_on(last_day: date, issued: date) -> date:
+    """The day a report judges its tasks' deadlines (its 数据截至): the round's last day, as the returns describe
+    the round at its close; or the report's own date when that comes first (a ledger due within its round, its
+    通报 signed on the 29th: a task due on the 30th has not missed its time on the day the leader signs)."""
+    return min(last_day, issued)
+
+
 def overdue_when_said(deadline: Deadline, last_day: date, received_on: date) -> bool:
     """Whether a task's time was up when its unit wrote a status: judged on the round's last day, or on the day
     before the return came when it came earlier (a ledger due within its own round: a task due on the 30th said

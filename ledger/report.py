@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from .clock import local_time, today
 from .config import BEHIND_STATUS, DONE_STATUS, Config, Office, WorkCalendar
-from .deadlines import NATIONAL, deadline_state, overdue_when_said
+from .deadlines import NATIONAL, deadline_state, judged_on, overdue_when_said
 from .entries import Entry, MergeResult, ReturnInfo, TaskEntries
 from .frames import Column, Labels, frame
 from .history import History, round_statuses
@@ -374,7 +374,7 @@ class TaskTotals(Generic[Line]):
 @dataclass(kw_only=True)
 class MonthlyReport(TaskTotals[TaskLine]):
     period: Period
-    as_of: date  # the data cut-off: lights are as of the period's last day
+    as_of: date  # the data cut-off and the day lights are judged: the period's last day, or the report's date before it
     issued: date  # the report date: the day it is made, never before the last return counted
     return_deadline: date  # this period's returns were due (moved to a working day)
     next_due: date  # next period's returns are due (moved to a working day)
@@ -898,8 +898,9 @@ def build_report(
     see `task_changes.round_tasks`), this period's merged returns and the history before it; linear in tasks plus
     entries plus units. `issued` is the report date (default today in the office's zone, see `report_date`)."""
     config = ws.config
-    as_of = period.last_day
     deadline = round_due(config, ws.paths, period)
+    issued_on, notes = report_date(issued, deadline, config)
+    as_of = judged_on(period.last_day, issued_on)
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     received = {r.file: datetime.fromisoformat(r.received_at).date() for r in merged.returns if r.received_at}
     listed = round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks
@@ -960,7 +961,6 @@ def build_report(
         line.contact, line.phone = (known.contact, known.phone) if known else ("", "")
         for t in led[unit]:
             add_led_task(line, t, as_of, config.statuses)
-    issued_on, notes = report_date(issued, deadline, config)
     notes += returns_after(issued_on, [u.received for u in units.values() if u.received is not None])
     notes += before_due(issued_on, deadline, sum(u.state == "missing" for u in units.values()))
     return MonthlyReport(

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from .clock import local_time
 from .config import DONE_STATUS, Config
+from .deadlines import judged_on
 from .history import History, RoundRecord, Said, build_history, cached_merge, kept_closed
 from .indicator_table import IndicatorTable
 from .model import Period, Task
@@ -136,7 +137,7 @@ class SpanReport(TaskTotals[SpanTask]):
     skipped: list[Period] = field(default_factory=list)
     # rounds that went out with no return back yet, dated before their due day: still open, not counted yet
     still_open: list[Period] = field(default_factory=list)
-    as_of: date  # the last day of the last round with data
+    as_of: date  # the last day of the last round with data, or the report's date before it (`judged_on`)
     issued: date
     title: str
     office: str
@@ -322,7 +323,7 @@ def build_span_report(
     settled = [p for p in ran if not _still_open(ws, p, issued_on)]
     last: RoundRecord | None = records[-1] if records else None
     kept_done = kept_closed(ws, last.period, history) if last else {}  # 已完成 in the last round as it was sent
-    as_of = last.period.end if last else period.start
+    as_of = judged_on(last.period.end, issued_on) if last else period.start
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     lines = []
     apart: dict[str, list[SpanTask]] = {"suspended": [], "cancelled": []}

@@ -116,6 +116,22 @@ def test_a_status_written_before_the_deadline_is_not_called_overdue_on_schedule(
     assert remarked == flagged  # the report's 已超期，单位填报序时推进 follows the same rule
 
 
+def test_a_report_signed_before_its_rounds_last_day_judges_deadlines_on_the_day_it_is_signed(tmp_path):
+    """ "每月28日前报送本月进展", the 通报 signed on 29 September: T-4, due on the 30th and not done, had not missed its
+    time on the day the leader signs (it is due within days); signed on 8 October, it is overdue. 数据截至 is the
+    day judged, never after the report's own date."""
+    root = ledger_with(tmp_path, 'due_day = 28\ndue_in = "same"')
+    send(root, "2021-09", FINANCE, {"T-4": {"完成状态": "序时推进", "本月进展": "推进"}}, at(2021, 9, 27), tmp_path)
+    signed = {
+        day: open_round(load_workspace(root), "2021-09").report(issued=day)
+        for day in (date(2021, 9, 29), date(2021, 10, 8))
+    }
+    lights = {day: {t.task.id: (t.light, t.overdue) for t in r.tasks}["T-4"] for day, r in signed.items()}
+    assert lights == {date(2021, 9, 29): ("yellow", False), date(2021, 10, 8): ("red", True)}
+    assert [r.as_of for r in signed.values()] == [date(2021, 9, 29), date(2021, 9, 30)]
+    assert open_round(load_workspace(root), "2021").report(issued=date(2021, 9, 29)).as_of == date(2021, 9, 29)
+
+
 def test_due_day_31_is_the_last_day_of_each_month_for_an_office_that_asks_by_the_month_end(tmp_path):
     """ "每月底前报送本月进展": due_day 31 is the month's last day, in a short month too, and moved to the next
     working day when the month ends on a weekend or holiday."""
