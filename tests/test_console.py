@@ -1360,3 +1360,55 @@ def test_a_problems_place_on_a_job_panel_is_joined_as_the_cli_joins_it(tmp_path)
     job = {"id": "0123456789abcdef", "state": "done", "title": "汇总", "problems": [found]}
     page = console.templates.get_template("job.html").render(job=job, period="2021-06", csrf="", user="")
     assert "<td>财政局.xlsx；牵头任务；G3</td>" in page and " · " not in page
+
+
+@pytest.mark.parametrize("how", ["chosen", "dropped"])
+def test_two_returns_of_one_name_and_size_in_a_folder_each_keep_the_time_they_came(tmp_path, browser_page, how):
+    """A clerk keeps each reply in a folder of the day it came (7月2日/, 7月6日/): 艾山街道 sent its workbook on
+    time, then a corrected one after the due day, under the same name and (one character changed) of the same size.
+    The page matched each file to its modification time by name and size, so the folder chosen or dropped had both
+    taken as arriving on 7月6日, the return sent on time recorded late. Each keeps its own, matched by its path."""
+    import hashlib
+    from datetime import datetime
+
+    import openpyxl
+    from playwright.sync_api import expect
+
+    from ledger.collect import read_receipts
+
+    from .conftest import fill_return
+
+    root = copy_example(tmp_path / "ws")
+    ws = load_workspace(root)
+    open_round(ws, JUNE).render()
+    workbook = ws.paths.outbox(JUNE) / "艾山街道.xlsx"
+    task = next(r[0].value for r in openpyxl.load_workbook(workbook)["牵头任务"].iter_rows(min_row=3) if r[0].value)
+    folder, name = tmp_path / "各单位报送", "艾山街道-2021年6月进展填报表.xlsx"
+    for _ in range(3):  # the corrected return: one character changed, the same size (saved in the same second)
+        first = fill_return(workbook, folder / "7月2日" / name, {task: {"本月进展": "已完成第二阶段"}})
+        second = fill_return(workbook, folder / "7月6日" / name, {task: {"本月进展": "已完成第三阶段"}})
+        if second.stat().st_size == first.stat().st_size:
+            break
+    assert second.stat().st_size == first.stat().st_size
+    times = {}
+    for path, when in ((first, "2021-07-02T10:14:00+08:00"), (second, "2021-07-06T16:40:00+08:00")):
+        moment = datetime.fromisoformat(when).timestamp()
+        os.utime(path, (moment, moment))
+        times[hashlib.sha256(path.read_bytes()).hexdigest()] = when
+    page = browser_page
+    with served(root, "127.0.0.1") as (base, _):
+        page.goto(f"{base}/?period={JUNE}")
+        if how == "chosen":
+            page.set_input_files("input[webkitdirectory]", str(folder))
+        else:  # dropped from the Explorer, as Chromium drops a folder: the page walks its entries
+            box = page.locator(".dropzone").bounding_box()
+            drag = {"x": box["x"] + 20, "y": box["y"] + 20, "data": {"items": [], "files": [str(folder)]}}
+            cdp = page.context.new_cdp_session(page)
+            for kind in ("dragEnter", "dragOver", "drop"):
+                cdp.send(
+                    "Input.dispatchDragEvent", {"type": kind, **drag, "data": {**drag["data"], "dragOperationsMask": 1}}
+                )
+            expect(page.locator(".dropzone")).to_have_attribute("data-count", "2")
+        act(page, "collect-files")
+    receipts = read_receipts(ws.paths.returns(JUNE))
+    assert {r.sha256: r.received_at for r in receipts} == times

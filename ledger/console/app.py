@@ -9,7 +9,6 @@ action from the registry, run by `jobs` in a fresh process. Every request passes
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -79,8 +78,9 @@ STATE_WORDS = {
 
 
 def modified_times(text: str) -> dict[tuple[str, int], float]:
-    """The chosen files' modification times the page sends beside them (console.js: name, size and milliseconds
-    since 1970 each), by name and size, in seconds; whatever is not that shape, or no plausible time, is left out."""
+    """The chosen files' modification times the page sends beside them (console.js: the name each is uploaded by,
+    with its folders when a folder was chosen or dropped, its size and milliseconds since 1970), by that name and
+    size, in seconds; whatever is not that shape, or no plausible time, is left out."""
     try:
         found = json.loads(text) if text else []
     except ValueError:
@@ -450,7 +450,7 @@ class Console:
         }
         modified = modified_times(str(form.get("modified", "")))
         uploads = [
-            (name, data, modified.get((re.split(r"[\\/]", name)[-1], len(data))))
+            (name, data, modified.get((name, len(data))))
             for f in form.getlist("files")
             if isinstance(f, UploadFile) and (name := f.filename or "") and (data := await f.read())
         ]

@@ -11,9 +11,13 @@ function batchOf(reader) {
   return new Promise(function (resolve, reject) { reader.readEntries(resolve, reject); });
 }
 
+// a dropped folder's file is named by its path in the folder (as a chosen folder's file is uploaded), so two of
+// one name in two folders are told apart: each keeps its own modification time
 async function walk(entry, found) {
   if (entry.isFile) {
-    found.push(await fileOf(entry));
+    var file = await fileOf(entry);
+    var path = entry.fullPath.replace(/^\//, "");
+    found.push(path === file.name ? file : new File([file], path, { type: file.type, lastModified: file.lastModified }));
     return;
   }
   var reader = entry.createReader();
@@ -33,14 +37,17 @@ async function droppedFiles(transfer) {
   return found;
 }
 
-// Each chosen file's modification time, which the upload itself does not carry: the console stores the file with
-// it, so a return saved on arrival and uploaded later is taken as `ledger collect` takes that file.
+// Each chosen file's modification time, which the upload itself does not carry, by the name it is uploaded under
+// (a chosen folder's files under their path in it): the console stores the file with it, so a return saved on
+// arrival and uploaded later is taken as `ledger collect` takes that file.
 function stamp(form) {
   var field = form.querySelector("input[name=modified]");
   if (!field) return;
   var found = [];
   form.querySelectorAll("input[type=file]").forEach(function (input) {
-    Array.from(input.files || []).forEach(function (file) { found.push([file.name, file.size, file.lastModified]); });
+    Array.from(input.files || []).forEach(function (file) {
+      found.push([file.webkitRelativePath || file.name, file.size, file.lastModified]);
+    });
   });
   field.value = JSON.stringify(found);
 }
