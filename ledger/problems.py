@@ -225,6 +225,7 @@ _TYPES = [
     ProblemType("console-period-missing", ERROR, "没有选择报告期", "在页面上方选择报告期后再操作。", title="没有选择报告期"),
     ProblemType("console-date-invalid", ERROR, "报告日期“{text}”无法识别，未生成通报", "写作2021-07-09或2021年7月9日；不填则为今天。", title="报告日期写法不对"),
     ProblemType("console-send-changed", ERROR, "要发送的邮件与预览时不同（预览时{previewed}封，现在{now}封），未发送", "预览之后情况有了变化（如又收到了报送、有单位报送有误、单位名录改了邮箱），请重新预览，逐封核对后再发送。", title="邮件与预览不同"),
+    ProblemType("console-send-unpreviewed", ERROR, "这个发送按钮所在的页面是控制台更新前打开的，无法核对要发送的邮件是否与预览时相同，未发送", "请刷新页面，重新预览，逐封核对后再发送。", title="需要重新预览"),
     ProblemType("console-imap-failed", ERROR, "收取邮件失败：{reason}", "检查 ledger.toml 的 [mail.imap] 设置、网络，以及环境变量 LEDGER_IMAP_PASSWORD 中的密码。", title="收取邮件失败"),
     ProblemType("console-port-in-use", ERROR, "端口{port}已被占用：可能已有一个台账控制台在运行（也可能是另一个台账的），本控制台未启动", "已开着控制台窗口的，在浏览器中打开它显示的地址即可；要同时打开另一个台账，加 --port {next} 换一个端口。", title="控制台端口被占用"),
     ProblemType("console-password-missing", ERROR, "控制台要在 {host} 上供其他电脑访问，但还没有设置密码，未启动", "先运行 ledger serve --set-password 设置密码；只在本机使用时不要加 --host。", title="控制台没有密码"),

@@ -1412,3 +1412,25 @@ def test_two_returns_of_one_name_and_size_in_a_folder_each_keep_the_time_they_ca
         act(page, "collect-files")
     receipts = read_receipts(ws.paths.returns(JUNE))
     assert {r.sha256: r.received_at for r in receipts} == times
+
+
+def test_a_send_button_of_a_page_opened_before_the_console_was_updated_asks_for_a_preview_again(tmp_path):
+    """A page left open since before the console's update: its 确认发送 button posts the count of the messages
+    previewed but no digest of them. It was refused as a form not filled in (请把表单填写完整), which the clerk could
+    not act on; it is refused saying to preview again, and nothing is sent."""
+    from ledger.problems import problem
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    with served(root, "127.0.0.1") as (base, _):
+        cookie, token = session_of(base)
+        for action in ("mail-send", "remind-send"):
+            body, kind = multipart({"csrf": token, "period": "2021-06", "count": "12"}, {})
+            headers = {"Cookie": cookie, "Origin": base, "Content-Type": kind}
+            request = urllib.request.Request(f"{base}/do/{action}", data=body, headers=headers, method="POST")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=30)
+            said = problem("console-send-unpreviewed")
+            assert refused.value.code == 422
+            assert f"{said.message}。{said.hint}" in refused.value.read().decode("utf-8"), action
+    assert not load_workspace(root).paths.send_log(JUNE).exists()

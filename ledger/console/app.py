@@ -34,7 +34,7 @@ from ..schedule import period_kind_error
 from ..sent import ran_rounds
 from ..wording import STATE_NAMES, local_text
 from ..workspace import Workspace, load_workspace
-from .actions import ACTIONS, Action
+from .actions import ACTIONS, SEND_FIELDS, Action
 from .board import REPORT_FILES, board_of, current_round, rounds_of, summaries_of
 from .jobs import Jobs
 from .trust import (
@@ -467,6 +467,9 @@ class Console:
     ) -> Response:
         """An action's form, read: checked, and its job started (files written, a process started: off the loop)."""
         missing = [name for name in action.fields if not params.get(name, "").strip()]
+        if set(missing) & set(SEND_FIELDS):  # a send button of a page older than its preview's digest
+            found = problem("console-send-unpreviewed")
+            return refusal(f"{found.message}。{found.hint}", 422)
         if missing or (action.uploads and not uploads):
             return refusal("请把表单填写完整（或选择文件）后再提交。", 422)
         staged = self.jobs.staged(str(form.get("preview", "")), action.name) if action.keeps else []
