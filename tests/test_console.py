@@ -1434,3 +1434,24 @@ def test_a_send_button_of_a_page_opened_before_the_console_was_updated_asks_for_
             assert refused.value.code == 422
             assert f"{said.message}。{said.hint}" in refused.value.read().decode("utf-8"), action
     assert not load_workspace(root).paths.send_log(JUNE).exists()
+
+
+def test_the_half_year_reports_links_show_on_the_board_once_it_is_made(tmp_path, browser_page):
+    """生成通报 for 2021年上半年 from the board: the panel said 已生成, but the board's 上半年通报 links (查看网页版,
+    下载通报.docx …) showed only once the clerk reloaded the page, while a month's links show at once. They are read
+    again with the board once the report is made."""
+    from playwright.sync_api import expect
+
+    from ledger.console.board import REPORT_FILES
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    with served(root, "127.0.0.1") as (base, _):
+        page.goto(f"{base}/?period={JUNE}")
+        links = page.locator("p.downloads[data-period='2021-H1'] a")
+        expect(links).to_have_count(0)
+        step = page.locator("form[action='/do/report']", has=page.locator("select[name=period]"))
+        step.locator("select[name=period]").select_option("2021-H1")
+        act(page, "report", within=step)
+        expect(links).to_have_count(len(REPORT_FILES))
+        assert [a.get_attribute("href") for a in links.all()] == [f"/files/2021-H1/{name}" for name in REPORT_FILES]
