@@ -1455,3 +1455,42 @@ def test_the_half_year_reports_links_show_on_the_board_once_it_is_made(tmp_path,
         act(page, "report", within=step)
         expect(links).to_have_count(len(REPORT_FILES))
         assert [a.get_attribute("href") for a in links.all()] == [f"/files/2021-H1/{name}" for name in REPORT_FILES]
+
+
+def test_a_button_clicked_twice_runs_its_action_once(tmp_path, browser_page):
+    """A clerk double-clicks 退回重报, as buttons on Windows are often given: the file was sent back, and a second
+    panel said 未完成：the file had been sent back already, as if the first had failed. A button's form is sent once:
+    its buttons rest while the action it started runs, and come back once it is done."""
+    from playwright.sync_api import expect
+
+    from ledger.collect import collect_returns
+
+    from .conftest import fill_return
+
+    page, root = browser_page, copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
+    filled = fill_return(workbook, tmp_path / "汶源街道.xlsx", {})
+    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    with served(root, "127.0.0.1") as (base, console):
+        page.goto(f"{base}/returns?period={JUNE}")
+        row = page.locator(f"tr[data-file='{stored.file}']")
+        row.locator("summary").click()
+        form = row.locator("form[action='/do/reject']")
+        form.locator("input[name=why]").fill("牵头任务未填写完成状态")
+        button = form.locator("button[data-action='reject']")
+        button.click()
+        page.wait_for_timeout(250)  # a double click's second click, once the first has been answered
+        button.click(force=True)  # on the button as it is then, enabled or not
+        job = page.locator("#jobs article.job").first
+        expect(job).to_have_class(re.compile(r"\b(done|failed)\b"), timeout=60_000)
+        page.wait_for_timeout(1500)
+        expect(page.locator("#jobs article.job")).to_have_count(1)
+        assert [job.action for job in console.jobs.started.values()] == ["reject"]
+        expect(page.locator("button[data-action='restore']")).to_be_enabled()  # the table read again after it
+        page.goto(f"{base}/?period={JUNE}")
+        button = page.locator("button[data-action='merge']")
+        button.dblclick()
+        expect(page.locator("#jobs article.job.done")).to_have_count(2, timeout=60_000)  # the reject's, listed again
+        expect(button).to_be_enabled()  # back once its job is done, for the next merge
+        assert [job.action for job in console.jobs.started.values()] == ["reject", "merge"]

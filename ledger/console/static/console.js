@@ -1,6 +1,6 @@
 // The little the page needs beyond htmx: files or folders dropped on the drop zone go into its file input (a
-// folder's files found by walking it), each file's modification time goes with it, and the period picker opens
-// the chosen round at once.
+// folder's files found by walking it), each file's modification time goes with it, a button clicked twice sends
+// its form once, and the period picker opens the chosen round at once.
 "use strict";
 
 function fileOf(entry) {
@@ -51,6 +51,35 @@ function stamp(form) {
   });
   field.value = JSON.stringify(found);
 }
+
+// A button sends its form once (a double click, as buttons on Windows are often given, ran an action twice, and the
+// second said it failed): the form's buttons rest while its request is on its way and while the job it started
+// runs, and come back once that job is done (its panel's last answer says so: `ledger-changed`, with its id) or
+// when the action was refused before it started.
+function rest(form, resting) {
+  form.querySelectorAll("button").forEach(function (button) { button.disabled = resting; });
+}
+
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (event.detail.elt.tagName === "FORM") rest(event.detail.elt, true);
+});
+
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt;
+  if (form.tagName !== "FORM") return;
+  var started = event.detail.successful && /<article class="job (?:queued|waiting|running)" id="job-([0-9a-f]+)"/
+    .exec(event.detail.xhr.responseText);
+  if (started) form.dataset.job = started[1];
+  else rest(form, false);
+});
+
+document.addEventListener("ledger-changed", function (event) {
+  document.querySelectorAll("form[data-job]").forEach(function (form) {
+    if (form.dataset.job !== event.detail.value) return;
+    delete form.dataset.job;
+    rest(form, false);
+  });
+});
 
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form input[type=file]").forEach(function (input) {
