@@ -1494,3 +1494,24 @@ def test_a_button_clicked_twice_runs_its_action_once(tmp_path, browser_page):
         expect(page.locator("#jobs article.job.done")).to_have_count(2, timeout=60_000)  # the reject's, listed again
         expect(button).to_be_enabled()  # back once its job is done, for the next merge
         assert [job.action for job in console.jobs.started.values()] == ["reject", "merge"]
+
+
+def test_a_folder_uploaded_by_a_page_with_the_script_from_before_the_update_keeps_its_files_times(tmp_path):
+    """The browser keeps the console's script for an hour: a page opened just after an update may still name each
+    chosen file's time by its name alone, while the folder's files come with their path. They kept no time then, and
+    a return saved on time but uploaded after the due day was taken as arriving at the upload, late."""
+    from datetime import datetime
+
+    from ledger.collect import read_receipts
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    data = (root / "build" / "2021-06" / "outbox" / "艾山街道.xlsx").read_bytes()
+    arrived = datetime.fromisoformat("2021-07-02T10:14:00+08:00")
+    times = json.dumps([["艾山街道.xlsx", len(data), arrived.timestamp() * 1000]])
+    with served(root, "127.0.0.1") as (base, console):
+        run = runner(base, console)
+        status, done = run("collect-files", {"period": "2021-06", "modified": times}, {"收到/艾山街道.xlsx": data})
+        assert (status, done["state"]) == (200, "done")
+    [receipt] = read_receipts(root / "source" / "returns" / "2021-06")
+    assert (receipt.received_at, receipt.received_how) == (arrived.isoformat(), "mtime")

@@ -9,6 +9,7 @@ action from the registry, run by `jobs` in a fresh process. Every request passes
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -449,8 +450,8 @@ class Console:
             if key not in ("csrf", "period", "preview", "modified") and isinstance(form[key], str)
         }
         modified = modified_times(str(form.get("modified", "")))
-        uploads = [
-            (name, data, modified.get((name, len(data))))
+        uploads = [  # by the name the file came under; a page whose script is from before an update names it alone
+            (name, data, modified.get((name, len(data)), modified.get((re.split(r"[\\/]", name)[-1], len(data)))))
             for f in form.getlist("files")
             if isinstance(f, UploadFile) and (name := f.filename or "") and (data := await f.read())
         ]
