@@ -83,11 +83,25 @@ _SINCE = re.compile(r"^(?:自|从)?(.*?)(?:起|开始)(?:实施|执行|施行|�
 _SHORT_DAY = re.compile(r"^(\d{1,2})[日号]" + _BEFORE + "$")
 _SHORT_MONTH = re.compile(r"^(\d{1,2})月")
 _DATES_ONLY = re.compile(r"[\d年月日号底末前上中下旬起即.\-/]+")
+# A holiday as the deadline ("国庆节前", "“五一”前", "2022年春节前"): due the day before it. 国庆, 五一 and 元旦
+# are fixed days; 春节, 端午 and 中秋 move with the lunar calendar, and are dated by the national holiday calendar
+# (chinesecalendar), which knows their days off, not the festival itself: due the day before the first day off.
+_FIXED_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动": (5, 1), "国庆": (10, 1)}
+_LUNAR_HOLIDAYS = {
+    "春节": chinese_calendar.Holiday.spring_festival,
+    "端午": chinese_calendar.Holiday.dragon_boat_festival,
+    "中秋": chinese_calendar.Holiday.mid_autumn_festival,
+}
+_HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|春节|端午|中秋"
+_HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)$")
+# Words for a time of year whose days each region sets ("汛期前", "入汛前"): never turned into a date.
+_SEASON = re.compile(r"汛")
 # Used to find the dates inside free text such as "6 月底前完成排查，年底前完成整治"; a year written in the
-# phrase ("到2025年底前") belongs to the date it precedes.
+# phrase ("到2025年底前") belongs to the date it precedes; "2021年中秋前" is 中秋, not 年中.
 _EMBEDDED = re.compile(
-    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
-    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|年中"
+    rf"(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)(?!后)"
+    r"|\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
+    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|年中(?!秋)"
 )
 
 
@@ -244,7 +258,43 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
         return Deadline(raw, "range", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
     if m := _YEAR_ONLY.match(s):
         return Deadline(raw, "date", due=date(int(m[1]), 12, 31))
+    if m := _HOLIDAY.match(s):
+        holiday = _holiday_day(m[2], int(m[1]) if m[1] else None, year)
+        return None if holiday is None else Deadline(raw, "date", due=holiday - timedelta(days=1))
     return None
+
+
+def _holiday_day(name: str, written: int | None, year: int | None) -> date | None:
+    """The day a holiday named in a deadline falls on (a lunar one's first day off), in the year written, else the
+    ledger's: 元旦 the one closing the ledger's year (the one opening it is before any of the year's work). None
+    for 春节 without a year (the ledger's year has one in its first weeks and the next year's closes its winter) and
+    for a lunar holiday beyond the national calendar's years: `unread` says which."""
+    if name in _FIXED_HOLIDAYS:
+        month, day = _FIXED_HOLIDAYS[name]
+        return date(written or _year(None, year) + (name == "元旦"), month, day)
+    if written is None and name == "春节":
+        return None
+    return _first_day_off(written or _year(None, year), _LUNAR_HOLIDAYS[name])
+
+
+@functools.cache
+def _first_day_off(year: int, holiday: chinese_calendar.Holiday) -> date | None:
+    holidays = chinese_calendar.constants.holidays
+    return min((day for day, name in holidays.items() if day.year == year and name == holiday.value), default=None)
+
+
+def unread(deadline: Deadline, year: int) -> tuple[str, dict[str, object]]:
+    """Why a deadline of a ledger of `year` was not read (kind "unknown"): the catalogue's code and its fields
+    beside `raw`. A holiday or a season without a day to go by is said by name, never given a guessed date."""
+    s = _normalise(deadline.raw)
+    if _SEASON.search(s):
+        return "deadline-season", {}
+    for m in _EMBEDDED.finditer(s):
+        if (found := _HOLIDAY.match(m.group(0))) and found[2] in _LUNAR_HOLIDAYS:
+            if found[2] == "春节" and not found[1]:
+                return "deadline-festival-year", {"year": year, "next": year + 1}
+            return "deadline-holiday-beyond", {"holiday": found[2], "last": calendar_last_year()}
+    return "deadline-unparsed", {}
 
 
 def _beginning(s: str, raw: str, year: int | None) -> date | None:

@@ -68,6 +68,9 @@ _TYPES = [
     ProblemType("unit-vague", WARNING, "“{name}”是泛指，无法对应到具体单位，已作为文字保留在任务上", "如需这些单位填报，请在任务表中写明具体单位名称。", title="泛指单位"),
     # --- deadlines
     ProblemType("deadline-unparsed", WARNING, "完成时限“{raw}”无法识别为日期，按无期限处理", "改写为“2021年6月底前”“2021年年底前”“2021-2025”等形式。", title="时限无法识别"),
+    ProblemType("deadline-festival-year", WARNING, "完成时限“{raw}”没有写年份，可能指{year}年春节，也可能指{next}年春节，按无期限处理", "写明年份，如“{next}年春节前”，或写明日期。", title="春节未写年份"),
+    ProblemType("deadline-holiday-beyond", WARNING, "完成时限“{raw}”所指的{holiday}放假日期尚未公布（国家节假日安排只到{last}年），按无期限处理", "写明日期；国务院公布该年放假安排、本工具更新后，可按节日识别。", title="节日日期未公布"),
+    ProblemType("deadline-season", WARNING, "完成时限“{raw}”以汛期为准，各地入汛日期不同，无法换算为日期，按无期限处理", "按本地入汛日期写明日期，如“2021年5月31日前”。", title="时限以汛期为准"),
     ProblemType("deadline-missing", WARNING, "任务“{task_id}”没有完成时限", "补填完成时限，或在 ledger.toml 中为该文件设置 default_deadline。", title="缺少完成时限"),
     ProblemType("deadline-month-before", WARNING, "完成时限“{raw}”没有写“底”，也可能指该月1日前，现按{due}前计算", "确指该月底前的，改写为“…月底前”；指该月1日前的，改写为上个月的“…月底前”。", title="时限有两种理解"),
     ProblemType("deadline-before-year", WARNING, "完成时限“{raw}”即{due}，早于本任务清单的年度{year}年，该任务从第一期起就是逾期", "核对年份是否输错；确是以前年度未完成、延续到本年的任务，可不改动，或用 ledger tasks extend 延期。", title="时限早于年度"),

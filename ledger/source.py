@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .cells import task_id_of, tidy
 from .config import DocumentConfig
-from .deadlines import chinese_date, month_before, parse_deadline, start_only
+from .deadlines import chinese_date, month_before, parse_deadline, start_only, unread
 from .model import Deadline, SourceRef, Task
 from .problems import Problem, cell_name, column_letter, problem
 from .tables import NOTE, Sheet
@@ -304,7 +304,8 @@ def read_document_sheet(
         deadline_text = _at(row, cols.get("deadline")) or doc.default_deadline
         deadline = parse_deadline(deadline_text, year)
         if deadline.kind == "unknown":
-            problems.append(problem("deadline-unparsed", **at(r, cols.get("deadline"), raw=deadline.raw)))
+            code, fields = unread(deadline, year)
+            problems.append(problem(code, **at(r, cols.get("deadline"), raw=deadline.raw, **fields)))
         elif deadline.kind == "none":
             problems.append(problem("deadline-missing", **at(r, cols.get("deadline"), task_id=task_id)))
         elif deadline.due is not None and (doubt := _deadline_doubt(deadline)):

@@ -215,3 +215,52 @@ def test_a_short_day_a_clerk_writes_month_first_is_read(text, due):
 def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
     """06/07/2021 is 6 July in one program and 7 June in another."""
     assert (parse_deadline(text, year=2021).kind, parse_deadline(text, year=2021).due) == ("unknown", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # a fixed holiday: the day before it
+        ("国庆前", date(2021, 9, 30)),
+        ("国庆节前", date(2021, 9, 30)),
+        ("确保“国庆”前完成", date(2021, 9, 30)),
+        ("五一前", date(2021, 4, 30)),
+        ("五一劳动节前", date(2021, 4, 30)),
+        ("劳动节之前", date(2021, 4, 30)),
+        # 元旦 in a year's list: the one that closes it (the one opening it is before any of its work)
+        ("元旦前", date(2021, 12, 31)),
+        ("2022年元旦前", date(2021, 12, 31)),
+        # a lunar holiday: the day before its first day off, as the national holiday calendar gives it
+        ("端午节前", date(2021, 6, 11)),
+        ("中秋前", date(2021, 9, 18)),
+        ("2021年中秋前", date(2021, 9, 18)),  # not 年中 (30 June) followed by 秋
+        ("2022年春节前", date(2022, 1, 30)),
+        ("明年春节前完成", date(2022, 1, 30)),
+        ("国庆节前完成主体工程，年底前完工", date(2021, 12, 31)),
+        ("2022年春节前完成清欠", date(2022, 1, 30)),
+    ],
+)
+def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.due) == ("date", due)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("春节前", "deadline-festival-year"),  # 2021's (12 February) or 2022's: the words do not say
+        ("确保春节前发放到位", "deadline-festival-year"),
+        ("汛期前", "deadline-season"),  # regional: when the flood season begins is the province's to say
+        ("入汛前完成", "deadline-season"),
+        ("主汛期前", "deadline-season"),
+        ("2035年端午节前", "deadline-holiday-beyond"),  # the national calendar has no 2035 days off yet
+        ("国庆节后", "deadline-unparsed"),
+        ("尽快", "deadline-unparsed"),
+    ],
+)
+def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
+    from ledger.deadlines import unread
+
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.due) == ("unknown", None)
+    assert unread(parsed, 2021)[0] == code

@@ -565,3 +565,21 @@ def test_task_text_spaced_as_a_pdfs_text_layer_reads_as_an_office_writes_it(tmp_
     [task] = load_workspace(make_workspace(tmp_path / "ws", rows)).tasks
     assert task.measure == "在2020年排查基础上，使用低VOCs含量的原料，每年3 2次"
     assert (task.category, task.title) == ("一、调整结构", "着力优化布局")
+
+
+def test_a_holiday_deadline_is_dated_and_one_that_cannot_be_is_named(tmp_path):
+    # Offices write "国庆节前", "2022年春节前", "汛期前": the first two have a day; "春节前" in a year's list may be
+    # the 春节 in it or the one after, and when 汛期 begins is the province's to say.
+    deadlines = ["国庆节前", "2022年春节前", "春节前", "汛期前", "2035年中秋节前"]
+    rows = [HEADER, *[[str(n), *ROW[1:4], text, *ROW[5:]] for n, text in enumerate(deadlines, 1)]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert [t.deadline.due for t in ws.tasks] == [date(2021, 9, 30), date(2022, 1, 30), None, None, None]
+    assert located(ws) == [
+        ("E4", "deadline-festival-year"),
+        ("E5", "deadline-season"),
+        ("E6", "deadline-holiday-beyond"),
+    ]
+    festival, season, beyond = (p.message for p in ws.problems)
+    assert "“春节前”" in festival and "2021年春节" in festival and "2022年春节" in festival
+    assert "“汛期前”" in season
+    assert "“2035年中秋节前”" in beyond and "2026年" in beyond
