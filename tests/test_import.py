@@ -113,11 +113,11 @@ def test_text_copied_from_a_pdf_joins_wrapped_lines_and_drops_page_furniture(tmp
     (tmp_path / "copied.txt").write_text(text, encoding="gb18030")
     result = import_document(tmp_path / "copied.txt")
     assert _flat(result) == [
-        ("1", ("示范区财政局",), ("示范区税务局",), "2021 年年底前"),
+        ("1", ("示范区财政局",), ("示范区税务局",), "2021年年底前"),
         ("2", ("示范区发展改革局",), (), ""),
     ]
-    assert result.tasks[0].measure == "加强扬尘治理，对施工工地实行全覆盖监管，2021 年年底前完成。"
-    assert result.tasks[1].measure == "2021 年起将年产1.5万吨以上项目全部纳入监管。"
+    assert result.tasks[0].measure == "加强扬尘治理，对施工工地实行全覆盖监管，2021年年底前完成。"
+    assert result.tasks[1].measure == "2021年起将年产1.5万吨以上项目全部纳入监管。"
 
 
 def test_traditional_characters_are_matched_and_kept_as_written(tmp_path):
@@ -479,3 +479,27 @@ def test_the_documents_rule_in_its_preamble_is_not_a_task(tmp_path):
     ]
     result = import_document(_docx(tmp_path / "rule.docx", paragraphs))
     assert _flat(result) == [("1", ("示范区财政局",), ("东街道",), "")]
+
+
+def test_the_dry_run_shows_the_tasks_as_the_ledger_will_store_them(tmp_path):
+    # Text copied from a PDF spaces digits apart ("2021 年 6 月底前"); the ledger reads them as offices write
+    # them, so the dry run the clerk checks first, the table written and ledger check must all say the same.
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    text = "\n".join(
+        [
+            "示范区2021年重点工作任务分工方案",
+            "一、优化营商环境",
+            "1.在 2020 年基础上新增 5 家企业，2021 年 6 月底前完成。"
+            "（牵头单位：示范区财政局；完成时限：2021 年 6 月底前）",
+        ]
+    )
+    (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    args = ["import", str(tmp_path / "plan.txt"), "--workspace", str(root), "--code", "P"]
+    shown = runner.invoke(main, [*args, "--dry-run"], terminal_width=200).output
+    [dry] = json.loads(runner.invoke(main, [*args, "--dry-run", "--json"]).output)["tasks"]
+    assert runner.invoke(main, args).exit_code == 0
+    [task] = [t for t in load_workspace(root).tasks if t.document == "P"]
+    assert (dry["measure"], dry["deadline"]) == (task.measure, task.deadline.text)
+    assert (task.measure, task.deadline.text) == ("在2020年基础上新增5家企业，2021年6月底前完成。", "2021年6月底前")
+    assert "2021年6月底前" in shown and "2021 年" not in shown

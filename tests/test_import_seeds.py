@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 
+from ledger.cells import tidy
 from ledger.deadlines import parse_deadline
 from ledger.importer import import_document
 from ledger.indicators import direction_of
@@ -54,7 +55,7 @@ def test_fgf_plan_imports_to_the_64_tasks_of_the_shipped_table(registry):
         if (lead, support[0], task.measure[:20], task.category) != (
             want_lead,
             want_support,
-            row[3][:20],
+            tidy(row[3])[:20],  # the shipped table as the ledger reads it, as the import now writes it
             row[1],
         ):
             mismatches.append(row[0])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cells import tidy
 from ..config import ConfigError, load_config
 from ..problems import Problem, ProblemError, problem
 from ..source import NOTE_UNITS
@@ -116,9 +117,10 @@ def import_document(
         for b in blocks
         if isinstance(b, Line) and NOTE_ROW.match(b.text.strip()) and NOTE_UNITS.search(b.text) and "以下" not in b.text
     ]
-    for task in result.tasks:
-        task.measure, task.title, task.category = restore(task.measure), restore(task.title), restore(task.category)
-        task.annotation = restore(task.annotation)
+    for task in result.tasks:  # the words the ledger reads back (without the Western spaces of a PDF's text)
+        task.measure, task.title = tidy(restore(task.measure)), tidy(restore(task.title))
+        task.category, task.deadline = tidy(restore(task.category)), tidy(task.deadline)
+        task.annotation = restore(task.annotation)  # 原文: as the document writes it
         task.notes = [restore(n) for n in task.notes]
     if not result.tasks:
         result.problems.append(problem("import-no-tasks", file=where))
