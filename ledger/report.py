@@ -62,9 +62,11 @@ LATE_REPORT_DAYS = 30  # a report dated later than this after the round's due da
 LIGHT_NAMES: dict[Light, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
 FIRST_MONTH = "本期为首次调度，无上期数据。"  # a sentence: the outputs put the next one after it
 # How each list of units is chosen, said in every output beside the list.
+# Praise is for reporting well and keeping to schedule, not for being done: a unit at 0/2 on schedule earns it,
+# and the words say so, lest "选择完成状态" beside "（0/2）" read as "every task chosen 已完成".
 GOOD_RULE = (
-    "按时报送、报送无误且本期未被退回重报，牵头任务均已选择完成状态，牵头（含共同牵头）任务中无滞后、逾期、应启动未启动或状态有误，"
-    "且本期未反映进度问题的单位，按完成率、报送时间排序"
+    "按时报送、报送无误且本期未被退回重报，有牵头（含共同牵头）任务且均按下拉选项填报了完成状态（不要求已完成），"
+    "牵头任务中无滞后、逾期、应启动未启动或状态有误，且本期牵头任务未反映进度问题的单位，按完成率、报送时间排序"
 )
 MISSING_RULE = "截至报告日未报送填报表的单位"
 ERROR_RULE = "报送文件未能汇总，或填报内容有错误（如完成状态不在可选范围）的单位"
@@ -250,8 +252,8 @@ class UnitLine(Completion):
     @property
     def praised(self) -> bool:
         """表现较好 (GOOD_RULE): on time without errors and never sent back this round; leads a task and answered
-        each with a status of the list; none of its tasks, co-led ones included, behind, overdue, stalled or
-        invalid; no delay reported."""
+        each with a status of the list (done or not); none of its tasks, co-led ones included, behind, overdue,
+        stalled or invalid; no problem reported on the tasks it leads (one on a task it supports is the lead's)."""
         return (
             self.state == "on_time"
             and not self.sent_back

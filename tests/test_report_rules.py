@@ -15,7 +15,7 @@ from ledger.collect import collect_returns
 from ledger.history import build_history
 from ledger.merge import merge_period
 from ledger.model import Period
-from ledger.report import FIRST_MONTH, build_report, says_nothing
+from ledger.report import FIRST_MONTH, GOOD_RULE, build_report, says_nothing
 from ledger.schedule import round_due
 from ledger.statuses import normalise_status
 from ledger.wording import chinese
@@ -162,6 +162,27 @@ def test_praise_needs_on_time_clean_returns_and_no_task_behind_overdue_stalled_o
     east = next(u for u in report.units if u.unit == EAST)
     assert (east.overdue, east.stalled, east.needs_attention) == (1, 1, True)
     assert east.concerns == "逾期1项、应启动未启动1项"
+
+
+def test_praise_is_for_on_schedule_lead_work_and_its_rule_says_so(tmp_path):
+    """A leader reads the rule beside "财政局（0/1）": it must not read as "every task done". Praise goes to a unit
+    that leads a task (西街道 only supports) and reported no problem on the tasks it leads (税务局's problem is on a
+    task it supports), and the rule says exactly that."""
+    rows = [TASKS[0], ["1", "清理拖欠账款。", "2021年年底前", "区财政局", "区税务局、西街道"]]
+    rows.append(["2", "推进电子票据。", "2021年年底前", "区税务局", ""])
+    root = make_workspace(tmp_path / "ws", rows)
+    send(root, JUNE, FINANCE, {"T-1": {"完成状态": "序时推进", "本月进展": "推进"}}, ON_TIME, tmp_path)
+    outbox = render(load_workspace(root), JUNE, [TAX, "西街道"]).outbox
+    tax = fill_return(outbox / f"{TAX}.xlsx", tmp_path / "tax.xlsx", {"T-2": {"完成状态": "序时推进"}})
+    fill_return(tax, tax, {"T-1": {"完成状态": "序时推进", "存在问题": "资金未到位"}}, sheet="配合任务")
+    west = fill_return(outbox / "西街道.xlsx", tmp_path / "west.xlsx", {"T-1": {"完成状态": "序时推进"}}, "配合任务")
+    for path in (tax, west):
+        os.utime(path, (ON_TIME.timestamp(), ON_TIME.timestamp()))
+    collect_returns(load_workspace(root).paths, JUNE, [tax, west])
+    report = report_of(root, JUNE)
+    assert {(u.unit, u.completion_text) for u in report.good_units} == {(FINANCE, "0/1"), (TAX, "0/1")}
+    assert "均已选择完成状态" not in GOOD_RULE  # read as "all chosen 已完成"
+    assert all(words in GOOD_RULE for words in ("有牵头", "不要求已完成", "牵头任务未反映进度问题"))
 
 
 def test_a_late_return_is_not_praised(tmp_path):
