@@ -101,7 +101,8 @@ _SEASON = re.compile(r"汛")
 _EMBEDDED = re.compile(
     rf"(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)(?!后)"
     r"|\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
-    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|年中(?!秋)"
+    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末"
+    r"|年中(?=前|之前|以前|左右|完成|建成|完工|到位|办结|[^\u4e00-\u9fff]|$)"  # not 2021年中小学, 年中期
 )
 
 
@@ -341,10 +342,13 @@ def _range(s: str, raw: str, year: int | None) -> Deadline | None:
 
 
 def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
-    """A deadline inside a sentence: the latest date mentioned is when the task is due.
+    """A deadline inside a sentence: the latest date mentioned is when the task is due; none when one of the times
+    it names has no day (a season, a holiday `unread` names), as the latest cannot then be known.
 
     A date without a year takes the year last written before it in the same text ("2022年3月底前启动，6月底前完成").
     """
+    if _SEASON.search(s):  # "6月底前排查，汛期前整改": its latest time has no day
+        return None
     dues = []
     current = year
     for m in _EMBEDDED.finditer(s):
@@ -354,6 +358,8 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
         found = _parse(m.group(0), raw, current)
         if found is not None and found.due is not None:
             dues.append(found.due)
+        elif _HOLIDAY.match(m.group(0)):  # "春节前摸底，6月底前整治": 春节 of which year, before or after June?
+            return None
     if not dues:
         return None
     return Deadline(raw, "date", due=max(dues))

@@ -256,6 +256,12 @@ def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
         ("2035年端午节前", "deadline-holiday-beyond"),  # the national calendar has no 2035 days off yet
         ("国庆节后", "deadline-unparsed"),
         ("尽快", "deadline-unparsed"),
+        # the latest time a sentence names cannot be known when one of them has no day
+        ("6月底前完成排查，汛期前完成整改", "deadline-season"),
+        ("春节前完成摸底，6月底前完成整治", "deadline-festival-year"),
+        # "年中" in 中小学, 中期: no mid-year
+        ("2021年中小学校舍改造完成", "deadline-unparsed"),
+        ("力争2021年中期评估", "deadline-unparsed"),
     ],
 )
 def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
