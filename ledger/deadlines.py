@@ -96,12 +96,17 @@ _HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|春节|端午|中秋"
 _HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)$")
 # Words for a time of year whose days each region sets ("汛期前", "入汛前"): never turned into a date.
 _SEASON = re.compile(r"汛")
+# A year written in a sentence before a time, which holds for the times after it ("2022年年中前排查，年底前整治");
+# not one before other words ("巩固2020年成果，6月底前完成").
+_WRITTEN_YEAR = re.compile(
+    rf"(\d{{4}})年(?=\d|年|底|末|上半|下半|第|[一二三四1-4]季|全年|内|前|度|[“\"]?(?:{_HOLIDAY_NAME}))"
+)
 # Used to find the dates inside free text such as "6 月底前完成排查，年底前完成整治"; a year written in the
 # phrase ("到2025年底前") belongs to the date it precedes; "2021年中秋前" is 中秋, not 年中.
 _EMBEDDED = re.compile(
     rf"(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)(?!后)"
     r"|\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
-    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末"
+    r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|[上下]半年|第?[一二三四1-4]季度(?:末|底)?"
     r"|年中(?=前|之前|以前|左右|完成|建成|完工|到位|办结|[^\u4e00-\u9fff]|$)"  # not 2021年中小学, 年中期
 )
 
@@ -350,11 +355,9 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
     if _SEASON.search(s):  # "6月底前排查，汛期前整改": its latest time has no day
         return None
     dues = []
-    current = year
+    years = [(m.start(), int(m[1])) for m in _WRITTEN_YEAR.finditer(s)]
     for m in _EMBEDDED.finditer(s):
-        written = re.match(r"\d{4}", m.group(0))
-        if written:
-            current = int(written.group(0))
+        current = next((y for at, y in reversed(years) if at <= m.start()), year)
         found = _parse(m.group(0), raw, current)
         if found is not None and found.due is not None:
             dues.append(found.due)

@@ -270,3 +270,19 @@ def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
     parsed = parse_deadline(text, year=2021)
     assert (parsed.kind, parsed.due) == ("unknown", None)
     assert unread(parsed, 2021)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # A year written before 年中, a quarter or a half-year holds for the times after it in the sentence.
+        ("2022年年中前完成排查，年底前完成整治", date(2022, 12, 31)),
+        ("2022年第一季度完成排查，年底前完成整治", date(2022, 12, 31)),
+        ("2023年上半年完成排查，下半年完成整治", date(2023, 12, 31)),
+        ("上半年完成排查，三季度末完成整治", date(2021, 9, 30)),
+        ("2022年春节前完成摸底，年底前完成整治", date(2022, 12, 31)),
+    ],
+)
+def test_a_sentence_keeps_the_year_written_for_the_times_after_it(text, due):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.due) == ("date", due)
