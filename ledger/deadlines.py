@@ -474,7 +474,7 @@ def chinese_moment(moment: datetime | str) -> str:
 def describe(deadline: Deadline) -> str:
     """How a deadline was understood, in the words `ledger check --tasks` shows the office."""
     day = chinese_date
-    if deadline.kind == "date" and deadline.due:
+    if deadline.kind in ("date", "range") and deadline.due and not deadline.start:  # "即日起至6月底": from now
         return f"{day(deadline.due)}前"
     if deadline.kind == "range" and deadline.start and deadline.due:
         return f"{day(deadline.start)}至{day(deadline.due)}，按{day(deadline.due)}计"

@@ -330,6 +330,15 @@ def test_check_tasks_lists_how_each_task_was_understood(tmp_path):
     )
 
 
+def test_check_tasks_says_the_day_a_range_from_now_is_due(tmp_path):
+    # "即日起至6月底" is judged by 30 June (red in June's report when not done): the reading must say so, not 无期限.
+    rows = [["序号", "具体措施", "牵头单位", "完成时限"], ["1", "做事。", "区财政局", "即日起至6月底"]]
+    make_workspace(tmp_path, rows)
+    data = json.loads(CliRunner().invoke(main, ["check", "--tasks", "--json", "-w", str(tmp_path)]).output)
+    [task] = data["tasks"]
+    assert (task["due"], task["deadline_read"]) == ("2021-06-30", "2021年6月30日前")
+
+
 def test_init_in_an_empty_folder_then_check(tmp_path):
     from datetime import datetime
     from zoneinfo import ZoneInfo
