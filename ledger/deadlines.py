@@ -154,6 +154,9 @@ def typed_day(text: str, year: int) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
+        s = _normalise(text)
+        if not any(form.match(s) for form in (_DAY, _COMPACT_DAY, _YEAR_LAST_DAY, _SHORT_DOT_DAY)):
+            return None  # "9月底", "国庆节前": a time, read as a day only where a deadline is written
         parsed = parse_deadline(text, year)
         return parsed.due if parsed.kind == "date" else None
 

@@ -255,6 +255,9 @@ def test_changes_that_do_not_fit_the_task_are_refused_and_nothing_is_recorded(le
         (("reopen", "T-1", "--why", "恢复"), 1, "task-change-not-applicable"),  # not closed or cancelled
         (("close", "T-9", "--why", "销号"), 1, "task-change-unknown"),
         (("extend", "T-1", "--to", "下个月吧", "--why", "延期"), 1, "task-change-date-invalid"),
+        # an approved extension names its day: a month or a holiday is no day to be said "经批准延期至"
+        (("extend", "T-1", "--to", "9月底", "--why", "延期"), 1, "task-change-date-invalid"),
+        (("extend", "T-1", "--to", "国庆节前", "--why", "延期"), 1, "task-change-date-invalid"),
         # a slip of the year (2020 for 2022) or of the month would be said "经批准延期至" an earlier date, and red
         (("extend", "T-1", "--to", "2020-09-30", "--why", "延期"), 1, "task-extend-not-later"),
         (("extend", "T-1", "--to", "2021-06-20", "--why", "延期"), 1, "task-extend-not-later"),
