@@ -84,15 +84,16 @@ _SHORT_DAY = re.compile(r"^(\d{1,2})[日号]" + _BEFORE + "$")
 _SHORT_MONTH = re.compile(r"^(\d{1,2})月")
 _DATES_ONLY = re.compile(r"[\d年月日号底末前上中下旬起即.\-/]+")
 # A holiday as the deadline ("国庆节前", "“五一”前", "2022年春节前"): due the day before it. 国庆, 五一 and 元旦
-# are fixed days; 春节, 端午 and 中秋 move with the lunar calendar, and are dated by the national holiday calendar
-# (chinesecalendar), which knows their days off, not the festival itself: due the day before the first day off.
+# are fixed days, 清明 a solar term (4 or 5 April, computed for any year); 春节, 端午 and 中秋 move with the lunar
+# calendar, and are dated by the national holiday calendar (chinesecalendar), which knows their days off, not the
+# festival itself: due the day before the first day off.
 _FIXED_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动": (5, 1), "国庆": (10, 1)}
 _LUNAR_HOLIDAYS = {
     "春节": chinese_calendar.Holiday.spring_festival,
     "端午": chinese_calendar.Holiday.dragon_boat_festival,
     "中秋": chinese_calendar.Holiday.mid_autumn_festival,
 }
-_HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|春节|端午|中秋"
+_HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|清明|春节|端午|中秋"
 _HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)$")
 # Words for a time of year whose days each region sets ("汛期前", "入汛前"): never turned into a date.
 _SEASON = re.compile(r"汛")
@@ -281,6 +282,13 @@ def _holiday_day(name: str, written: int | None, year: int | None) -> date | Non
     if name in _FIXED_HOLIDAYS:
         month, day = _FIXED_HOLIDAYS[name]
         return date(written or _year(None, year) + (name == "元旦"), month, day)
+    if name == "清明":
+        april = date(written or _year(None, year), 4, 1)
+        try:
+            terms = chinese_calendar.get_solar_terms(april, april.replace(day=30))
+        except NotImplementedError:  # beyond the years it computes (1900 to 2100): a slip of the year
+            return None
+        return next(day for day, term in terms if term == "清明")
     if written is None and name == "春节":
         return None
     return _first_day_off(written or _year(None, year), _LUNAR_HOLIDAYS[name])

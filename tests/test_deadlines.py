@@ -237,6 +237,9 @@ def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
         ("2022年春节前", date(2022, 1, 30)),
         ("明年春节前完成", date(2022, 1, 30)),
         ("国庆节前完成主体工程，年底前完工", date(2021, 12, 31)),
+        # 清明 is a solar term, on 4 or 5 April: computed for any year
+        ("清明节前", date(2021, 4, 3)),
+        ("2040年清明前", date(2040, 4, 3)),
         ("2022年春节前完成清欠", date(2022, 1, 30)),
     ],
 )
@@ -256,6 +259,7 @@ def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
         ("2035年端午节前", "deadline-holiday-beyond"),  # the national calendar has no 2035 days off yet
         ("国庆节后", "deadline-unparsed"),
         ("尽快", "deadline-unparsed"),
+        ("2210年清明前", "deadline-unparsed"),  # a slip of the year, beyond the solar terms computed
         # the latest time a sentence names cannot be known when one of them has no day
         ("6月底前完成排查，汛期前完成整改", "deadline-season"),
         ("春节前完成摸底，6月底前完成整治", "deadline-festival-year"),
