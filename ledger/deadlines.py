@@ -96,7 +96,7 @@ _LUNAR_HOLIDAYS = {
 _HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|清明|春节|端午|中秋"
 _HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)$")
 # Words for a time of year whose days each region sets ("汛期前", "入汛前"): never turned into a date.
-_SEASON = re.compile(r"汛")
+_SEASON = re.compile(r"汛期|汛前|汛后|入汛")  # not 防汛物资: a thing, not a time
 # A year written in a sentence before a time, which holds for the times after it ("2022年年中前排查，年底前整治");
 # not one before other words ("巩固2020年成果，6月底前完成").
 _WRITTEN_YEAR = re.compile(

@@ -241,6 +241,7 @@ def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
         ("清明节前", date(2021, 4, 3)),
         ("2040年清明前", date(2040, 4, 3)),
         ("2022年春节前完成清欠", date(2022, 1, 30)),
+        ("6月底前完成防汛物资储备", date(2021, 6, 30)),  # 防汛 names a thing, no season
     ],
 )
 def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
