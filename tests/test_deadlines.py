@@ -291,3 +291,22 @@ def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
 def test_a_sentence_keeps_the_year_written_for_the_times_after_it(text, due):
     parsed = parse_deadline(text, year=2021)
     assert (parsed.kind, parsed.due) == ("date", due)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # The time the work is to be done by is the latest; 全年, 年内 and a year alone are times too, not only
+        # months: "6月底前启动，年内完成" was due in June, red half a year early.
+        ("6月底前启动，年内完成", date(2021, 12, 31)),
+        ("一季度启动，全年完成", date(2021, 12, 31)),
+        ("上半年完成50%，年内全部完成", date(2021, 12, 31)),
+        ("6月启动，2025年完成", date(2025, 12, 31)),
+        ("6月启动，2025年底前全面完成", date(2025, 12, 31)),
+        # a year named for something else is no time
+        ("对照2035年远景目标，年底前完成", date(2021, 12, 31)),
+    ],
+)
+def test_a_sentence_is_due_by_its_latest_time_whatever_form_it_has(text, due):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.due) == ("date", due)
