@@ -276,9 +276,12 @@ def change_task(
     )
     if kind == "extend":
         new = _new_deadline(to or "", ws.config.year)
-        if task.deadline.due is not None and new <= task.deadline.due:  # not an extension: a slip, or 提前
+        # Against the deadline as sent, not as extended: a later approval may set an earlier date than an
+        # earlier one (the later decision wins), and an edit of the task list would lose to the extension.
+        original = base.deadline.due
+        if original is not None and new <= original:  # not an extension: a slip, or 提前
             raise ProblemError(
-                "task-extend-not-later", task_id=wanted, to=chinese_date(new), due=chinese_date(task.deadline.due)
+                "task-extend-not-later", task_id=wanted, to=chinese_date(new), due=chinese_date(original)
             )
         change.to = new.isoformat()
     elif kind == "reassign":

@@ -314,3 +314,30 @@ def test_the_first_round_not_yet_fixed(ledger, tmp_path):
     assert first_open_round(ws) == Period(2021, 4)  # rendered, nothing out: still open to change
     send_round(ledger, "2021-05", tmp_path)  # returns collected: fixed
     assert first_open_round(load_workspace(ledger)) == Period(2021, 6)
+
+
+def test_a_second_extension_may_set_an_earlier_date_than_the_first_but_not_before_the_original(ledger, tmp_path):
+    # 延期 to the end of the year from May; in July the approval is revised to the end of September. The office
+    # was told to edit the task list instead, where the first extension overrode the edit in every round.
+    rounds_sent(ledger, tmp_path, "2021-04")
+    assert cli(ledger, "tasks", "extend", "T-1", "--to", "2021-12-31", "--why", "经区政府同意").exit_code == 0
+    rounds_sent(ledger, tmp_path, "2021-05", "2021-06")
+    revised = cli(ledger, "tasks", "extend", "T-1", "--to", "2021-09-30", "--why", "重新核定延期时限")
+    assert revised.exit_code == 0, revised.output
+    send_round(ledger, "2021-07", tmp_path)
+    july = published(ledger, "2021-07")[0]
+    june = published(ledger, "2021-06")[0]
+    deadline = {
+        r: next(t.deadline_text for t in report.tasks if t.task.id == "T-1") for r, report in [(6, june), (7, july)]
+    }
+    assert deadline == {
+        6: "原定2021年6月20日，经批准延期至2021年12月31日",
+        7: "原定2021年6月20日，经批准延期至2021年9月30日",
+    }
+    # Not later than the deadline first set is still no extension, whatever extension stands.
+    slip = cli(ledger, "tasks", "extend", "T-1", "--to", "2021-06-20", "--why", "延期")
+    assert (slip.exit_code, "task-extend-not-later" in slip.output, "原定完成时限为2021年6月20日" in slip.output) == (
+        1,
+        True,
+        True,
+    )
