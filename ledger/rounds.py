@@ -201,6 +201,7 @@ class Round:
             units=dict(sorted(rows.items())),
             closed=closed,
             due=round_due(self.ws.config, paths, self.period).isoformat(),
+            indicators=self.ws.indicators,
         )
         kind = check_revision(paths, sent, previous, revise)  # before a workbook is written
         result = render_period(

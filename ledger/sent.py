@@ -16,6 +16,7 @@ cancellation) is a warning too, `task-removed`, and the next round's report name
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .cells import quoted
-from .model import PERIOD_KINDS, Deadline, Period, PeriodKind, SourceRef, Task
+from .model import PERIOD_KINDS, Deadline, Indicator, Period, PeriodKind, SourceRef, Task
 from .paths import WorkspacePaths
 from .problems import Problem, ProblemError, problem
 from .processes import collector_paused
@@ -86,6 +87,22 @@ def task_of(data: dict[str, Any]) -> Task:
     )
 
 
+def indicator_record(indicator: Indicator) -> dict[str, Any]:
+    """An indicator as the record keeps it: every field, targets and all, so the round reads back the same."""
+    record = dataclasses.asdict(indicator)
+    record["targets"] = {str(year): target for year, target in indicator.targets.items()}
+    return record
+
+
+def indicator_of(data: dict[str, Any]) -> Indicator:
+    s = data.get("source")
+    return Indicator(
+        **{k: v for k, v in data.items() if k not in ("targets", "source")},
+        targets={int(year): str(target) for year, target in data["targets"].items()},
+        source=None if s is None else SourceRef(s["file"], s["sheet"], s["row"], s["cell"]),
+    )
+
+
 @dataclass(kw_only=True)
 class SentRound:
     """One version of a round's record: the task list as sent and each unit's rows."""
@@ -98,6 +115,9 @@ class SentRound:
     # round rendered, never in this one; and the due date the units were told (ISO; "" in older records).
     closed: dict[str, str] = field(default_factory=dict)
     due: str = ""
+    # The indicators as sent (targets, baseline, units), so a target edited in the list later leaves the round's
+    # 完成率 and light as they were; None in older records (the list as it stands is read).
+    indicators: list[Indicator] | None = None
     kind: str = "render"  # "render", or "revision" once the round was fixed
     when: str = ""
     who: str = ""
@@ -116,6 +136,7 @@ class SentRound:
             "closed": self.closed,
             "due": self.due,
             "tasks": [task_record(t) for t in self.tasks],
+            **({} if self.indicators is None else {"indicators": [indicator_record(i) for i in self.indicators]}),
         }
 
     @classmethod
@@ -126,6 +147,7 @@ class SentRound:
             units={u: {"lead": list(r["lead"]), "support": list(r["support"])} for u, r in data["units"].items()},
             closed=dict(data.get("closed", {})),
             due=str(data.get("due", "")),
+            indicators=None if "indicators" not in data else [indicator_of(i) for i in data["indicators"]],
             kind=data["kind"],
             when=data["when"],
             who=data["who"],
@@ -210,6 +232,7 @@ class Basis:
 
     closed: dict[str, str]
     due: str
+    indicators: list[Indicator] | None
 
 
 def fixed_basis(paths: WorkspacePaths, period: Period) -> Basis | None:
@@ -227,7 +250,7 @@ def fixed_basis(paths: WorkspacePaths, period: Period) -> Basis | None:
 def _basis(paths: WorkspacePaths, period: Period, size: int, modified: int) -> Basis | None:
     """`fixed_basis` of one version of the record (`size`, `modified`: the file as it stands)."""
     sent = read_sent(paths, period)
-    return None if sent is None else Basis(closed=sent.closed, due=sent.due)
+    return None if sent is None else Basis(closed=sent.closed, due=sent.due, indicators=sent.indicators)
 
 
 def sent_periods(paths: WorkspacePaths) -> list[Period]:
@@ -291,7 +314,8 @@ def record_sent(
 
 def _built_on(sent: SentRound) -> tuple[object, ...]:
     """What a version of the record says, without when and by whom it was written."""
-    return sent.to_dict()["tasks"], sent.units, sent.closed, sent.due
+    record = sent.to_dict()
+    return record["tasks"], sent.units, sent.closed, sent.due, record.get("indicators")
 
 
 def check_revision(paths: WorkspacePaths, sent: SentRound, previous: SentRound | None, revise: str | None) -> str:

@@ -22,7 +22,7 @@ from .model import Indicator, Period, Task, Unit
 from .paths import WorkspacePaths
 from .problems import ERROR, Problem, problem
 from .records import write_aside
-from .sent import identity_problems
+from .sent import fixed_basis, identity_problems
 from .source import HEADER_SCAN_ROWS, HEADER_SYNONYMS, field_of, find_header, header_guess, read_document_sheet
 from .tables import Sheet, TableError, read_sheets, write_template
 from .unit_changes import read_unit_changes, succeed_units, successors, units_at
@@ -97,10 +97,13 @@ class Workspace:
     def round_indicators(self, period: Period) -> list[Indicator]:
         """The indicators of a round, led by the units of its time: their unit cells read with the units as they
         were (`at`: a unit renamed from a later round is still itself), then each old unit named as its
-        successor from this round on, as a round's task list is (`task_changes.round_tasks`). What a round
-        expects, renders, reports and compares round over round, so a later change never alters a past round."""
+        successor from this round on, as a round's task list is (`task_changes.round_tasks`). A round that went
+        out keeps the indicators it was sent with (`sent.fixed_basis`: a target edited in the list later is the
+        next round's). What a round expects, renders, reports and compares round over round, so a later change
+        never alters a past round."""
         changes = read_unit_changes(self.paths.unit_changes)
-        indicators = self.indicators
+        basis = fixed_basis(self.paths, period)
+        indicators = self.indicators if basis is None or basis.indicators is None else basis.indicators
         if not all(c.start.begins_by(period) for c in changes):  # today's cells name today's units: read as they were
             registry, districts = self.at(period).registry, {d.code: d.district for d in self.config.documents}
             indicators = [read_units_with(i, registry, districts.get(i.document)) for i in indicators]

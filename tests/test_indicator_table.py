@@ -303,3 +303,22 @@ def test_the_ledgers_first_year_starts_the_span_of_an_indicator_without_a_baseli
     [line] = indicator_table([sites], values, {}, date(2022, 12, 31), IndicatorOptions()).lines
     assert (line.schedule_text, line.light) == ("0.0%", "green")
     assert line.judgement.reason.endswith("；无基期，序时进度按2025年计")
+
+
+def test_a_target_changed_in_the_list_leaves_the_rounds_that_went_out_as_they_were(three_rounds, tmp_path):
+    # In September the office types the revised 2025 target into the indicator list (≥95 becomes ≥90). July's
+    # report written again the same day showed ZB-1 judged against the new target: a past round's 完成率 moved.
+    import shutil
+
+    root = shutil.copytree(three_rounds[0].root, tmp_path / "ws")
+    july = indicator_rows(open_round(load_workspace(root), "2021-07").report(issued=date(2021, 8, 6)).indicators)
+    book = openpyxl.load_workbook(root / "source" / "indicators" / "指标.xlsx")
+    book.active["H3"] = "90"
+    book.save(root / "source" / "indicators" / "指标.xlsx")
+    ws = load_workspace(root)
+    again = indicator_rows(open_round(ws, "2021-07").report(issued=date(2021, 8, 6)).indicators)
+    assert again == july
+    september = open_round(ws, "2021-09")
+    september.render()
+    [target] = [i.targets for i in ws.round_indicators(september.period) if i.id == "ZB-1"]
+    assert target == {2025: "90"}  # the round rendered after the edit sends the new target
