@@ -1036,7 +1036,10 @@ def mail(workspace: Path | None, period: Period, units: tuple[str, ...], send: b
     opened = round_of(ws, period)
     manifest_of(opened)
     print_notes(opened.notes())
-    messages, no_email = opened.workbook_mail(wanted)
+    try:
+        messages, no_email = opened.workbook_mail(wanted)
+    except ProblemError as exc:
+        raise fail(exc) from exc
     _deliver(opened, messages, no_email, send, resend, "mail")
 
 

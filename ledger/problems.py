@@ -153,6 +153,7 @@ _TYPES = [
     ProblemType("round-why-missing", ERROR, "更改报送截止日期须写明原因", "加上 --why，如 --why \"国庆假期顺延\"。", title="缺少原因"),
     ProblemType("period-far", WARNING, "报告期{period}与台账年度{year}年相差较远", "确认 --period 是否写错（如把2021-06写成2012-06）；如台账已进入新的年度，请修改 ledger.toml 中的 year。", title="报告期可疑"),
     ProblemType("sent-fixed", ERROR, "{label}的填报表已发出或已收到报送，这次生成会改变{units}收到的任务内容", "已下发的内容不能悄悄改变。确需更正的，加 --revise --why \"原因\" 重新生成（修订连同时间、原因和操作人一并留存），再把新的填报表发给相关单位；否则请恢复任务清单。", title="已下发不能改"),
+    ProblemType("render-stale", ERROR, "{label}的填报表生成后，又记录了自该期起生效的任务调整（{tasks}），已生成的填报表未按调整办理", "先重新生成再发送：ledger render --period {period}。", title="填报表需重新生成"),
     ProblemType("revise-why-missing", ERROR, "修订{period}已下发的填报表须写明原因", "加上 --why，如 --why \"更正任务12的完成时限\"。", title="缺少原因"),
     # --- the task lifecycle (ledger tasks …)
     ProblemType("task-change-unknown", ERROR, "任务编号“{task_id}”不在任务清单中{suggestion}", "用任务清单中的任务编号（ledger check --tasks 可列出全部任务）。", title="任务编号有误"),

@@ -24,7 +24,7 @@ from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .processes import collector_paused
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
 from .sent import SentRound, check_revision, ran_rounds, read_sent, record_sent, rounds_within
-from .task_changes import round_tasks, with_changes
+from .task_changes import KIND_NAMES, changes_since_render, changes_until, read_changes, round_tasks, with_changes
 from .unit_changes import read_unit_changes
 from .workspace import Workspace
 
@@ -202,6 +202,10 @@ class Round:
             closed=closed,
             due=round_due(self.ws.config, paths, self.period).isoformat(),
             indicators=self.ws.indicators,
+            # a render of some units leaves the others' workbooks as they were: the count stands until all are
+            changes=len(changes_until(read_changes(paths), self.period))
+            if units is None or previous is None
+            else previous.changes,
         )
         kind = check_revision(paths, sent, previous, revise)  # before a workbook is written
         result = render_period(
@@ -292,8 +296,13 @@ class Round:
         return read_manifest(self.ws.paths, self.period)
 
     def workbook_mail(self, units: list[str] | None = None) -> tuple[list[Outgoing], list[str]]:
-        """One message per unit with its workbook; and the units without an address."""
+        """One message per unit with its workbook; and the units without an address. Raises
+        ProblemError("render-stale") when a task change of the round was recorded after it was rendered."""
         from .mail import workbook_messages
+
+        if later := changes_since_render(self.ws.paths, self.period):
+            tasks = "、".join(dict.fromkeys(f"{c.task_id}{KIND_NAMES[c.kind]}" for c in later))
+            raise ProblemError("render-stale", label=self.period.label, tasks=tasks, period=str(self.period))
 
         return workbook_messages(self.ws, self.manifest(), units)
 

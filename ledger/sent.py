@@ -118,6 +118,9 @@ class SentRound:
     # The indicators as sent (targets, baseline, units), so a target edited in the list later leaves the round's
     # 完成率 and light as they were; None in older records (the list as it stands is read).
     indicators: list[Indicator] | None = None
+    # How many of the office's task changes applied to the round when its workbooks were rendered: the changes
+    # are append-only, so they are the first of those that apply now (None in older records).
+    changes: int | None = None
     kind: str = "render"  # "render", or "revision" once the round was fixed
     when: str = ""
     who: str = ""
@@ -137,6 +140,7 @@ class SentRound:
             "due": self.due,
             "tasks": [task_record(t) for t in self.tasks],
             **({} if self.indicators is None else {"indicators": [indicator_record(i) for i in self.indicators]}),
+            **({} if self.changes is None else {"changes": self.changes}),
         }
 
     @classmethod
@@ -148,6 +152,7 @@ class SentRound:
             closed=dict(data.get("closed", {})),
             due=str(data.get("due", "")),
             indicators=None if "indicators" not in data else [indicator_of(i) for i in data["indicators"]],
+            changes=None if data.get("changes") is None else int(data["changes"]),
             kind=data["kind"],
             when=data["when"],
             who=data["who"],
@@ -315,7 +320,7 @@ def record_sent(
 def _built_on(sent: SentRound) -> tuple[object, ...]:
     """What a version of the record says, without when and by whom it was written."""
     record = sent.to_dict()
-    return record["tasks"], sent.units, sent.closed, sent.due, record.get("indicators")
+    return record["tasks"], sent.units, sent.closed, sent.due, record.get("indicators"), sent.changes
 
 
 def check_revision(paths: WorkspacePaths, sent: SentRound, previous: SentRound | None, revise: str | None) -> str:

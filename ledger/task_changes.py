@@ -40,7 +40,7 @@ from .paths import WorkspacePaths
 from .problems import ProblemError
 from .records import append_record, current_user, read_records
 from .schedule import period_kind_error, round_after
-from .sent import is_fixed, ran_rounds, sent_periods, sent_tasks
+from .sent import is_fixed, ran_rounds, read_sent, sent_periods, sent_tasks
 from .unit_changes import read_unit_changes, succeed_units, successors
 from .workspace import Workspace
 
@@ -205,6 +205,16 @@ def leads_when_done(
             if done_in.get(task.id) == when:
                 found[task.id] = list(dict.fromkeys(succession.get(u, u) for u in task.lead_units))
     return found
+
+
+def changes_since_render(paths: WorkspacePaths, period: Period) -> list[TaskChange]:
+    """The changes that apply to a round not yet fixed and were recorded after its workbooks were rendered (a
+    workbook of the round would send a task closed, suspended or moved since, or its old deadline); none once
+    the round went out, whose workbooks stay as sent, or for a record that did not count them."""
+    sent = read_sent(paths, period)
+    if sent is None or sent.changes is None or is_fixed(paths, period):
+        return []
+    return changes_until(read_changes(paths), period)[sent.changes :]
 
 
 def changes_key(paths: WorkspacePaths, period: Period) -> str:

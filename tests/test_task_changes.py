@@ -341,3 +341,25 @@ def test_a_second_extension_may_set_an_earlier_date_than_the_first_but_not_befor
         True,
         True,
     )
+
+
+def test_workbooks_rendered_before_a_change_of_their_round_are_not_mailed(ledger, tmp_path):
+    # July is rendered, then T-1 is closed (销号) from July, the first round not sent. The clerk mails the
+    # workbooks already in the outbox: FINANCE would be sent T-1 after its 销号, and July's figures would say
+    # nothing of it. Mail now asks for the round to be rendered again first.
+    rounds_sent(ledger, tmp_path, "2021-05", "2021-06")
+    open_round(load_workspace(ledger), "2021-07").render()
+    assert cli(ledger, "tasks", "close", "T-1", "--why", "经验收，同意销号").exit_code == 0
+    stale = cli(ledger, "mail", "--period", "2021-07")
+    assert (stale.exit_code, "render-stale" in stale.output, "T-1" in stale.output) == (1, True, True), stale.output
+    assert not (ledger / "build" / "2021-07" / "mail").exists()
+    assert cli(ledger, "render", "--period", "2021-07").exit_code == 0
+    assert outbox_rows(ledger, "2021-07")[FINANCE] == (["T-3"], ["T-4"])
+    assert cli(ledger, "mail", "--period", "2021-07").exit_code == 0
+    # Once the round went out, a change from it (an approval that came while it was out) leaves the workbooks as
+    # they were sent, and a unit mailed later gets the same as the others.
+    send_round(ledger, "2021-08", tmp_path, units=(TAX,))
+    assert (
+        cli(ledger, "tasks", "extend", "T-3", "--to", "2021-12-31", "--why", "延期", "--from", "2021-08").exit_code == 0
+    )
+    assert cli(ledger, "mail", "--period", "2021-08").exit_code == 0
