@@ -106,6 +106,7 @@ class TaskLine:
     carried: bool = False  # closed in an earlier period: not asked again this month
     on_schedule_overdue: bool = False  # overdue, and a lead still reported it on schedule (status-overdue-on-schedule)
     new: bool = False  # added to the source list: this is the first round that sends it (新增)
+    overdue_before: bool = False  # overdue in the previous round's own report (`overdue_in_previous`)
 
     @property
     def remark(self) -> str:
@@ -633,9 +634,9 @@ class MonthlyReport(TaskTotals[TaskLine]):
     def newly_overdue(self) -> list[TaskLine]:
         if self.first_month:
             return []
-        # Overdue now and not yet as of the previous round's last day: fell due after it, by this round's end.
-        previous_end = self.period.previous().end
-        return [t for t in self.overdue_tasks if t.task.deadline.due and t.task.deadline.due > previous_end]
+        # Overdue now and not in the previous round's report: fell due since, or back in the counts (resumed,
+        # reopened, new), or its deadline revised to an earlier date.
+        return [t for t in self.overdue_tasks if not t.overdue_before]
 
     @property
     def changed(self) -> list[TaskLine]:
@@ -911,6 +912,7 @@ def build_report(
     reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
     statuses = round_statuses(listed, reported, history.closed, config.statuses)
     lines = []
+    before = overdue_in_previous(ws, history) if history.previous_record else frozenset()
     for task in listed:
         carried = history.is_closed(task)
         leads = found.leads(task)
@@ -937,6 +939,7 @@ def build_report(
                 carried=carried,
                 on_schedule_overdue=kept_on and status != DONE_STATUS,
                 new=task.id in changed.new,
+                overdue_before=task.id in before,
             )
         )
     apart: dict[str, list[TaskLine]] = {"suspended": [], "cancelled": []}
@@ -992,6 +995,27 @@ def build_report(
         cancelled=apart["cancelled"],
         indicators=round_indicators(ws, merged, history),
     )
+
+
+def overdue_in_previous(ws: Workspace, history: History) -> frozenset[str]:
+    """The tasks overdue in the previous round (上期), as its own report judged them: its task list (deadlines as
+    extended by then, tasks suspended or cancelled then left out) and its statuses, at its last day. What 新逾期
+    is measured against: a deadline alone cannot say it for a task resumed, reopened, or extended again to an
+    earlier date."""
+    previous = history.previous_record
+    if previous is None:
+        return frozenset()
+    config = ws.config
+    fold: Light = "red" if config.report.unreported_light == "red" else "grey"
+    found = set()
+    for task in round_tasks(ws.paths, previous.period, ws.tasks):
+        status = previous.status.get(task.id)
+        if status is None or status == DONE_STATUS or task.lifecycle is not None:  # 销号 is done, the rest apart
+            continue
+        _, _, overdue, _ = light_of(task, status, previous.period.last_day, config.due_soon_days, fold, config.calendar)
+        if overdue:
+            found.add(task.id)
+    return frozenset(found)
 
 
 def apart_text(suspended: int, cancelled: int, removed: int) -> str:

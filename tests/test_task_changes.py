@@ -363,3 +363,24 @@ def test_workbooks_rendered_before_a_change_of_their_round_are_not_mailed(ledger
         cli(ledger, "tasks", "extend", "T-3", "--to", "2021-12-31", "--why", "延期", "--from", "2021-08").exit_code == 0
     )
     assert cli(ledger, "mail", "--period", "2021-08").exit_code == 0
+
+
+def test_a_task_overdue_once_back_in_the_counts_is_newly_overdue(ledger, tmp_path):
+    # T-1 (due 20 June) is suspended from June and resumed from July: July's report had it red and among the
+    # overdue tasks, yet said 新逾期0项, since its deadline fell before June's end; in June it was 暂缓, in no count.
+    rounds_sent(ledger, tmp_path, "2021-05")
+    assert cli(ledger, "tasks", "suspend", "T-1", "--why", "暂缓实施").exit_code == 0
+    rounds_sent(ledger, tmp_path, "2021-06")
+    assert cli(ledger, "tasks", "resume", "T-1", "--why", "恢复实施").exit_code == 0
+    # T-3 (due 30 September), extended to the end of the year from July, has its extension revised to 15 October
+    # from November: overdue in November, and it was not in October.
+    assert cli(ledger, "tasks", "extend", "T-3", "--to", "2021-12-31", "--why", "延期").exit_code == 0
+    rounds_sent(ledger, tmp_path, "2021-07", "2021-08", "2021-09", "2021-10")
+    assert cli(ledger, "tasks", "extend", "T-3", "--to", "2021-10-15", "--why", "重新核定").exit_code == 0
+    send_round(ledger, "2021-11", tmp_path)
+    july, _ = figures(ledger, "2021-07")
+    assert (july["overdue"], july["newly_overdue"]) == (["T-1", "T-2"], ["T-1"])  # T-2 was overdue in June
+    november, _ = figures(ledger, "2021-11")
+    assert (november["overdue"], november["newly_overdue"]) == (["T-1", "T-2", "T-3"], ["T-3"])
+    _, _, html, text = published(ledger, "2021-11")
+    assert "新逾期1项" in html and "新逾期1项" in text
