@@ -23,7 +23,7 @@ from .model import Period, Task
 from .problems import ERROR, Problem, ProblemError, ProblemsError
 from .processes import collector_paused
 from .schedule import DueChange, period_kind_error, round_due, schedule_problems, set_due
-from .sent import SentRound, check_revision, ran_rounds, read_sent, record_sent, rounds_within
+from .sent import SentRound, check_revision, fixed_basis, ran_rounds, read_sent, record_sent, rounds_within
 from .task_changes import KIND_NAMES, changes_since_render, changes_until, read_changes, round_tasks, with_changes
 from .unit_changes import read_unit_changes
 from .workspace import Workspace
@@ -195,13 +195,16 @@ class Round:
                 rows[unit] = {"lead": [t.id for t in lead], "support": [t.id for t in support]}
         history = self.history
         closed = {t.id: history.closed_in.get(t.id, "") for t in sending if history.is_closed(t)}
+        # a revision of a round that went out revises its tasks: its indicators stay as sent, as render writes them
+        basis = fixed_basis(paths, self.period)
+        indicators = self.ws.indicators if basis is None or basis.indicators is None else basis.indicators
         sent = SentRound(
             period=self.period,
             tasks=self.ws.tasks,
             units=dict(sorted(rows.items())),
             closed=closed,
             due=round_due(self.ws.config, paths, self.period).isoformat(),
-            indicators=self.ws.indicators,
+            indicators=indicators,
             # a render of some units leaves the others' workbooks as they were: the count stands until all are
             changes=len(changes_until(read_changes(paths), self.period))
             if units is None or previous is None

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from ledger.collect import collect_returns
+from ledger.model import Period
 from ledger.rounds import open_round
 from ledger.workspace import load_workspace
 
@@ -322,3 +323,13 @@ def test_a_target_changed_in_the_list_leaves_the_rounds_that_went_out_as_they_we
     september.render()
     [target] = [i.targets for i in ws.round_indicators(september.period) if i.id == "ZB-1"]
     assert target == {2025: "90"}  # the round rendered after the edit sends the new target
+    # July's task text corrected and its workbooks revised (render --revise): the revision is of the tasks; its
+    # indicators stay as July's went out, in the workbooks and in July's figures alike.
+    tasks = openpyxl.load_workbook(root / "source" / "tasks" / "tasks.xlsx")
+    tasks.active["B2"] = "建设污水管网"
+    tasks.save(root / "source" / "tasks" / "tasks.xlsx")
+    ws = load_workspace(root)
+    open_round(ws, "2021-07").render(revise="更正任务内容")
+    sheet = openpyxl.load_workbook(ws.paths.workbook(Period.parse("2021-07"), "示范区发展改革局"))["指标"]
+    assert "95" in str(sheet["D3"].value) and "90" not in str(sheet["D3"].value)
+    assert indicator_rows(open_round(ws, "2021-07").report(issued=date(2021, 8, 6)).indicators) == july
