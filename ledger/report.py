@@ -763,10 +763,12 @@ def is_closed(task: Task) -> bool:
 def done_round(task: Task, history: History) -> Period | None:
     """The round a task was first done in: the round every lead first said 已完成, or the round the office's
     close (销号) names when that is earlier; None when neither."""
-    found = history.closed_in.get(task.id)
-    if is_closed(task) and task.lifecycle is not None and (found is None or task.lifecycle.since < found):
-        found = task.lifecycle.since
-    return Period.parse(found) if found else None
+    found = Period.parse(history.closed_in[task.id]) if history.closed_in.get(task.id) else None
+    if is_closed(task) and task.lifecycle is not None:
+        since = Period.parse(task.lifecycle.since)  # as periods: a quarter's code sorts after a month's as text
+        if found is None or since.start < found.start:
+            found = since
+    return found
 
 
 def status_text(task: Task, status: str) -> str:

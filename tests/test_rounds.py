@@ -577,3 +577,17 @@ def test_a_month_inside_a_quarter_already_run_is_refused_as_a_round_not_held_bes
     with pytest.raises(ProblemError) as week:
         open_round(load_workspace(root), "2021-W41").render()  # 11–17 October, inside October run as a month
     assert week.value.code == "round-run-as-longer" and week.value.fields["rounds"] == "2021年10月"
+
+
+def test_a_task_done_in_a_quarter_and_closed_after_the_ledger_turned_monthly_is_done_in_the_quarter(tmp_path):
+    """Quarterly until March, then monthly: T-1, finished in the first quarter, was closed (销号) from April as a
+    formality. The year said it was done in April: the quarter's code sorted after every month's as text."""
+    root = ledger_with(tmp_path, 'round = "quarter"')
+    send(root, "2021-Q1", FINANCE, {"T-1": {"完成状态": "已完成", "本季度进展": "办结"}}, at(2021, 4, 2), tmp_path)
+    config = root / "ledger.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('round = "quarter"', ""), encoding="utf-8")
+    change = change_task(load_workspace(root), "close", "T-1", "经验收，同意销号")
+    assert change.start == Period.parse("2021-04")
+    send(root, "2021-04", FINANCE, {"T-2": {"完成状态": "序时推进", "本月进展": "评估中"}}, at(2021, 5, 2), tmp_path)
+    year = open_round(load_workspace(root), "2021").status()
+    assert year["done_in"]["T-1"] == "2021-Q1"
