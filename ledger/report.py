@@ -914,7 +914,6 @@ def build_report(
     reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
     statuses = round_statuses(listed, reported, history.closed, config.statuses)
     lines = []
-    before = overdue_in_previous(ws, history) if history.previous_record else frozenset()
     for task in listed:
         carried = history.is_closed(task)
         leads = found.leads(task)
@@ -941,9 +940,12 @@ def build_report(
                 carried=carried,
                 on_schedule_overdue=kept_on and status != DONE_STATUS,
                 new=task.id in changed.new,
-                overdue_before=task.id in before,
             )
         )
+    if history.previous_record and any(t.overdue and t.status != DONE_STATUS for t in lines):
+        before = overdue_in_previous(ws, history)  # the previous round's list is read only when it can matter
+        for t in lines:
+            t.overdue_before = t.task.id in before
     apart: dict[str, list[TaskLine]] = {"suspended": [], "cancelled": []}
     for t in lines:
         if t.task.lifecycle is not None and t.task.lifecycle.state in apart:
