@@ -290,6 +290,10 @@ def test_a_workbook_sent_back_unfilled_is_not_counted_as_reported(tmp_path):
     bulletin_text = "\n".join(p.text for p in Document(str(bulletin)).paragraphs)
     for text in (page.read_text(encoding="utf-8"), bulletin_text):  # the page and the 通报 say it the same way
         assert f"{FINANCE}（填报表未填写" in text
+    # the rule under 报送有误单位 says why an unfilled workbook is listed there
+    errors = page.read_text(encoding="utf-8").split("报送有误单位（", 1)[1]
+    rule = errors.split('<p class="note">', 1)[1].split("</p>")[0]
+    assert "填报表未填写" in rule
     year = {u.unit: u for u in open_round(load_workspace(root), "2021").report().units}
     assert (year[FINANCE].returned, year[FINANCE].on_time, year[FINANCE].with_errors) == (0, 0, 1)
     assert (year[TAX].returned, year[TAX].on_time) == (1, 1)
