@@ -83,18 +83,39 @@ _SINCE = re.compile(r"^(?:自|从)?(.*?)(?:起|开始)(?:实施|执行|施行|�
 _SHORT_DAY = re.compile(r"^(\d{1,2})[日号]" + _BEFORE + "$")
 _SHORT_MONTH = re.compile(r"^(\d{1,2})月")
 _DATES_ONLY = re.compile(r"[\d年月日号底末前上中下旬起即.\-/]+")
-# A holiday as the deadline ("国庆节前", "“五一”前", "2022年春节前"): due the day before it. 国庆, 五一 and 元旦
-# are fixed days, 清明 a solar term (4 or 5 April, computed for any year); 春节, 端午 and 中秋 move with the lunar
-# calendar, and are dated by the national holiday calendar (chinesecalendar), which knows their days off, not the
-# festival itself: due the day before the first day off.
-_FIXED_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动": (5, 1), "国庆": (10, 1)}
+# A holiday as the deadline ("国庆节前", "“五一”前", "2022年春节前"): due the day before it. 国庆 (十一, as
+# offices write it, but not 十一月 or 第十一), 五一 and 元旦 are fixed days, 清明 a solar term (4 or 5 April,
+# computed for any year); 春节, 端午 and 中秋 move with the lunar calendar, and are dated by the national holiday
+# calendar (chinesecalendar), which knows their days off, not the festival itself: due the day before the first
+# day off.
+_FIXED_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动": (5, 1), "国庆": (10, 1), "十一": (10, 1)}
 _LUNAR_HOLIDAYS = {
     "春节": chinese_calendar.Holiday.spring_festival,
     "端午": chinese_calendar.Holiday.dragon_boat_festival,
     "中秋": chinese_calendar.Holiday.mid_autumn_festival,
 }
-_HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|清明|春节|端午|中秋"
-_HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)$")
+_HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|(?<![第\d〇零一二三四五六七八九十])十一(?![月五])|清明|春节|端午|中秋"
+_HOLIDAY_AFTER = r"[”\"]?(?:劳动)?节?(?:假期|放假|长假|黄金周)?"
+_HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME}){_HOLIDAY_AFTER}(?:前|之前|以前)$")
+# Two holidays before one 前 ("中秋国庆前", "“中秋”“国庆”双节前", "2022年元旦春节前"): before the first of them, as
+# the work is to be done before the holidays begin; "中秋前排查，国庆前整改" names two times, each with its 前.
+_TWO_HOLIDAYS = (
+    rf"[“\"]?({_HOLIDAY_NAME}){_HOLIDAY_AFTER}[、和及与]?[“\"]?({_HOLIDAY_NAME}){_HOLIDAY_AFTER}"
+    r"(?:[“\"]?[双两]节[”\"]?)?(?:假期|放假)?(?:前|之前|以前)"
+)
+_JOINT = re.compile(rf"^{_YEAR}?{_TWO_HOLIDAYS}$")
+# A holiday the words do not name ("双节前": 中秋 and 国庆, or 元旦 and 春节; "年前": 元旦 or 春节; "节前"), or a time
+# around one ("国庆节前后", with no last day): never turned into a date.
+_WHICH_HOLIDAY = re.compile(
+    r"[双两]节(?=[”\"]?(?:假期)?(?:前|之前|以前))|(?<![\d年〇一二三四五六七八九十两几半全今本当去明每过])年(?=前|之前|以前)"
+    r"|(?:(?<![\u4e00-\u9fff”\"])|(?<=确保|力争|争取)|(?<=[在于]))节日?(?=前|之前|以前)"
+)
+_AROUND_HOLIDAY = re.compile(rf"({_HOLIDAY_NAME}){_HOLIDAY_AFTER}前后")
+_WHICH_MEANINGS = {
+    "双节": "可指中秋、国庆，也可指元旦、春节",
+    "两节": "可指元旦、春节，也可指中秋、国庆",
+    "年前": "可指元旦前，也可指春节前",
+}
 # Words for a time of year whose days each region sets ("汛期前", "入汛前"): never turned into a date.
 _SEASON = re.compile(r"汛期|汛前|汛后|入汛")  # not 防汛物资: a thing, not a time
 # A year written in a sentence before a time, which holds for the times after it ("2022年年中前排查，年底前整治");
@@ -105,7 +126,8 @@ _WRITTEN_YEAR = re.compile(
 # Used to find the dates inside free text such as "6 月底前完成排查，年底前完成整治"; a year written in the
 # phrase ("到2025年底前") belongs to the date it precedes; "2021年中秋前" is 中秋, not 年中.
 _EMBEDDED = re.compile(
-    rf"(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME})[”\"]?(?:劳动)?节?(?:假期|放假)?(?:前|之前|以前)(?!后)"
+    rf"(?:\d{{4}}年)?{_TWO_HOLIDAYS}(?!后)"
+    rf"|(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME}){_HOLIDAY_AFTER}(?:前|之前|以前)(?!后)"
     r"|\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
     r"|\d{4}年(?:内|全年)?(?=(?:前|之前)?(?:全部|全面|基本)?(?:完成|建成|完工|到位|办结|实现|投用|投运))"  # 2025年完成
     r"|\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|年内|全年|[上下]半年|第?[一二三四1-4]季度(?:末|底)?"
@@ -272,6 +294,9 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
     if m := _HOLIDAY.match(s):
         holiday = _holiday_day(m[2], int(m[1]) if m[1] else None, year)
         return None if holiday is None else Deadline(raw, "date", due=holiday - timedelta(days=1))
+    if m := _JOINT.match(s):
+        both = [found for name in (m[2], m[3]) if (found := _holiday_day(name, int(m[1]) if m[1] else None, year))]
+        return Deadline(raw, "date", due=min(both) - timedelta(days=1)) if len(both) == 2 else None
     return None
 
 
@@ -308,11 +333,27 @@ def unread(deadline: Deadline, year: int) -> tuple[str, dict[str, object]]:
     if _SEASON.search(s):
         return "deadline-season", {}
     for m in _EMBEDDED.finditer(s):
-        if (found := _HOLIDAY.match(m.group(0))) and found[2] in _LUNAR_HOLIDAYS:
-            if found[2] == "春节" and not found[1]:
+        if (found := _HOLIDAY.match(m.group(0)) or _JOINT.match(m.group(0))) is None:
+            continue
+        written = int(found[1]) if found[1] else None
+        for name in found.groups()[1:]:
+            if name not in _LUNAR_HOLIDAYS or _holiday_day(name, written, year):
+                continue
+            if name == "春节" and written is None:
                 return "deadline-festival-year", {"year": year, "next": year + 1}
-            return "deadline-holiday-beyond", {"holiday": found[2], "last": calendar_last_year()}
+            return "deadline-holiday-beyond", {"holiday": name, "last": calendar_last_year()}
+    if which := _WHICH_HOLIDAY.search(_without_joint(s)):
+        word = which[0] if which[0] in _WHICH_MEANINGS else f"{which[0]}前"  # 双节; 年前, 节前
+        return "deadline-holiday-which", {"word": word, "meaning": _WHICH_MEANINGS.get(word, "没有写明是哪个节日")}
+    if around := _AROUND_HOLIDAY.search(s):
+        holiday = "劳动节" if around[1] == "劳动" else around[1]
+        return "deadline-holiday-around", {"holiday": holiday}
     return "deadline-unparsed", {}
+
+
+def _without_joint(s: str) -> str:
+    """The text without its two holidays before one 前, whose 双节 names them ("中秋国庆双节前")."""
+    return re.sub(_TWO_HOLIDAYS, "", s)
 
 
 def _beginning(s: str, raw: str, year: int | None) -> date | None:
@@ -366,6 +407,8 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
     """
     if _SEASON.search(s):  # "6月底前排查，汛期前整改": its latest time has no day
         return None
+    if _WHICH_HOLIDAY.search(_without_joint(s)) or _AROUND_HOLIDAY.search(s):  # "…，双节前整改", "…，国庆前后整改"
+        return None
     dues = []
     years = [(m.start(), int(m[1])) for m in _WRITTEN_YEAR.finditer(s)]
     for m in _EMBEDDED.finditer(s):
@@ -373,8 +416,8 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
         found = _parse(m.group(0), raw, current)
         if found is not None and found.due is not None:
             dues.append(found.due)
-        elif _HOLIDAY.match(m.group(0)):  # "春节前摸底，6月底前整治": 春节 of which year, before or after June?
-            return None
+        elif _HOLIDAY.match(m.group(0)) or _JOINT.match(m.group(0)):
+            return None  # "春节前摸底，6月底前整治": 春节 of which year, before or after June?
     if not dues:
         return None
     return Deadline(raw, "date", due=max(dues))

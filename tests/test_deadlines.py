@@ -242,6 +242,23 @@ def test_a_day_whose_order_or_digits_cannot_be_told_is_not_guessed(text):
         ("2040年清明前", date(2040, 4, 3)),
         ("2022年春节前完成清欠", date(2022, 1, 30)),
         ("6月底前完成防汛物资储备", date(2021, 6, 30)),  # 防汛 names a thing, no season
+        # 十一 is 国庆 as offices write it; 十一月 is November
+        ("十一前", date(2021, 9, 30)),
+        ("确保“十一”前完成", date(2021, 9, 30)),
+        ("十一长假前", date(2021, 9, 30)),
+        ("2022年十一前", date(2022, 9, 30)),
+        ("十一月前", date(2021, 11, 30)),
+        ("十一月底前完成", date(2021, 11, 30)),
+        # two holidays before one 前: due before the first of them (中秋 on 21 September 2021, off from the 19th)
+        ("中秋国庆前", date(2021, 9, 18)),
+        ("国庆中秋前", date(2021, 9, 18)),
+        ("中秋、国庆前", date(2021, 9, 18)),
+        ("“中秋”“国庆”前", date(2021, 9, 18)),
+        ("中秋国庆双节前完成安全检查", date(2021, 9, 18)),
+        ("中秋节和国庆节前", date(2021, 9, 18)),
+        ("2023年中秋国庆前", date(2023, 9, 28)),  # 中秋 on 29 September, the days off run into 国庆's
+        ("2025年中秋国庆双节前", date(2025, 9, 30)),  # 中秋 on 6 October, inside 国庆's days off
+        ("2022年元旦春节前", date(2021, 12, 31)),
     ],
 )
 def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
@@ -267,6 +284,21 @@ def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
         # "年中" in 中小学, 中期: no mid-year
         ("2021年中小学校舍改造完成", "deadline-unparsed"),
         ("力争2021年中期评估", "deadline-unparsed"),
+        ("第十一节前", "deadline-unparsed"),  # before the eleventh section, no 国庆
+        # a holiday the words do not name, or a time around one: no day to go by
+        ("双节前", "deadline-holiday-which"),  # 中秋 and 国庆, or 元旦 and 春节
+        ("确保“双节”前完成", "deadline-holiday-which"),
+        ("两节前", "deadline-holiday-which"),
+        ("年前", "deadline-holiday-which"),  # before 元旦, or before 春节
+        ("确保年前完成", "deadline-holiday-which"),
+        ("节前", "deadline-holiday-which"),
+        ("确保节前完成", "deadline-holiday-which"),
+        ("6月底前完成排查，双节前完成整改", "deadline-holiday-which"),
+        ("国庆节前后", "deadline-holiday-around"),
+        ("十一前后完成", "deadline-holiday-around"),
+        ("6月底前完成排查，国庆前后完成整改", "deadline-holiday-around"),
+        ("元旦春节前", "deadline-festival-year"),  # 2021's 元旦 and 春节, or the next
+        ("中秋国庆前完成排查，春节前完成整改", "deadline-festival-year"),
     ],
 )
 def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
@@ -285,6 +317,7 @@ def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
         ("2022年第一季度完成排查，年底前完成整治", date(2022, 12, 31)),
         ("2023年上半年完成排查，下半年完成整治", date(2023, 12, 31)),
         ("上半年完成排查，三季度末完成整治", date(2021, 9, 30)),
+        ("上半年前完成排查，年底前完成整治", date(2021, 12, 31)),  # 上半年前 is no 年前
         ("2022年春节前完成摸底，年底前完成整治", date(2022, 12, 31)),
     ],
 )

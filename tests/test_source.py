@@ -583,3 +583,21 @@ def test_a_holiday_deadline_is_dated_and_one_that_cannot_be_is_named(tmp_path):
     assert "“春节前”" in festival and "2021年春节" in festival and "2022年春节" in festival
     assert "“汛期前”" in season
     assert "“2035年中秋节前”" in beyond and "2026年" in beyond
+
+
+def test_holidays_written_together_or_loosely_are_dated_or_named(tmp_path):
+    # "十一前" is 国庆 as offices write it; "中秋国庆前" is before the first of the two (中秋's days off from
+    # 19 September 2021); "双节前" may be 中秋 and 国庆 or 元旦 and 春节, and "国庆节前后" has no last day.
+    deadlines = ["十一前", "中秋国庆前", "双节前", "国庆节前后", "年前"]
+    rows = [HEADER, *[[str(n), *ROW[1:4], text, *ROW[5:]] for n, text in enumerate(deadlines, 1)]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert [t.deadline.due for t in ws.tasks] == [date(2021, 9, 30), date(2021, 9, 18), None, None, None]
+    assert located(ws) == [
+        ("E4", "deadline-holiday-which"),
+        ("E5", "deadline-holiday-around"),
+        ("E6", "deadline-holiday-which"),
+    ]
+    which, around, year_end = (p.message for p in ws.problems)
+    assert "“双节”可指中秋、国庆，也可指元旦、春节" in which
+    assert "国庆前后" in around and "没有截止日期" in around
+    assert "“年前”可指元旦前，也可指春节前" in year_end
