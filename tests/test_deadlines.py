@@ -319,6 +319,9 @@ def test_a_holiday_or_season_that_cannot_be_dated_is_said_by_name(text, code):
         ("上半年完成排查，三季度末完成整治", date(2021, 9, 30)),
         ("上半年前完成排查，年底前完成整治", date(2021, 12, 31)),  # 上半年前 is no 年前
         ("2022年春节前完成摸底，年底前完成整治", date(2022, 12, 31)),
+        # 2022's 元旦 is due 2021年12月31日, and the 整治 after the 排查: 2022's 年底, not the same day as 元旦前
+        ("2022年元旦前完成排查，年底前完成整治", date(2022, 12, 31)),
+        ("2022年元旦前完成排查，6月底前完成整治", date(2022, 6, 30)),
     ],
 )
 def test_a_sentence_keeps_the_year_written_for_the_times_after_it(text, due):
