@@ -94,6 +94,16 @@ _LUNAR_HOLIDAYS = {
     "端午": chinese_calendar.Holiday.dragon_boat_festival,
     "中秋": chinese_calendar.Holiday.mid_autumn_festival,
 }
+# During a holiday ("国庆期间", "2022年春节期间"): its days off, as the national holiday calendar gives them.
+_CALENDAR_HOLIDAYS = {
+    "元旦": chinese_calendar.Holiday.new_years_day,
+    "五一": chinese_calendar.Holiday.labour_day,
+    "劳动": chinese_calendar.Holiday.labour_day,
+    "国庆": chinese_calendar.Holiday.national_day,
+    "十一": chinese_calendar.Holiday.national_day,
+    "清明": chinese_calendar.Holiday.tomb_sweeping_day,
+    **_LUNAR_HOLIDAYS,
+}
 _HOLIDAY_NAME = r"元旦|五一|劳动(?=节)|国庆|(?<![第\d〇零一二三四五六七八九十])十一(?![月五])|清明|春节|端午|中秋"
 _HOLIDAY_AFTER = r"[”\"]?(?:劳动)?节?(?:假期|放假|长假|黄金周)?"
 _HOLIDAY = re.compile(rf"^{_YEAR}?[“\"]?({_HOLIDAY_NAME}){_HOLIDAY_AFTER}(?:前|之前|以前)$")
@@ -104,6 +114,8 @@ _TWO_HOLIDAYS = (
     r"(?:[“\"]?[双两]节[”\"]?)?(?:假期|放假)?(?:前|之前|以前)"
 )
 _JOINT = re.compile(rf"^{_YEAR}?{_TWO_HOLIDAYS}$")
+_DURING = rf"[“\"]?({_HOLIDAY_NAME}){_HOLIDAY_AFTER}期间"
+_HOLIDAY_DAYS = re.compile(rf"^{_YEAR}?{_DURING}$")
 # A holiday the words do not name ("双节前": 中秋 and 国庆, or 元旦 and 春节; "年前": 元旦 or 春节; "节前"), or a time
 # around one ("国庆节前后", with no last day): never turned into a date.
 _WHICH_HOLIDAY = re.compile(
@@ -126,7 +138,7 @@ _WRITTEN_YEAR = re.compile(
 # Used to find the dates inside free text such as "6 月底前完成排查，年底前完成整治"; a year written in the
 # phrase ("到2025年底前") belongs to the date it precedes; "2021年中秋前" is 中秋, not 年中.
 _EMBEDDED = re.compile(
-    rf"(?:\d{{4}}年)?{_TWO_HOLIDAYS}(?!后)"
+    rf"(?:\d{{4}}年)?{_TWO_HOLIDAYS}(?!后)|(?:\d{{4}}年)?{_DURING}"
     rf"|(?:\d{{4}}年)?[“\"]?(?:{_HOLIDAY_NAME}){_HOLIDAY_AFTER}(?:前|之前|以前)(?!后)"
     r"|\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|[上中下]旬|底|末)?|年底|年末|底|末)"
     r"|\d{4}年(?:内|全年)?(?=(?:前|之前)?(?:全部|全面|基本)?(?:完成|建成|完工|到位|办结|实现|投用|投运))"  # 2025年完成
@@ -297,6 +309,9 @@ def _single(s: str, raw: str, year: int | None) -> Deadline | None:
     if m := _JOINT.match(s):
         both = [found for name in (m[2], m[3]) if (found := _holiday_day(name, int(m[1]) if m[1] else None, year))]
         return Deadline(raw, "date", due=min(both) - timedelta(days=1)) if len(both) == 2 else None
+    if m := _HOLIDAY_DAYS.match(s):
+        days = _holiday_days_off(m[2], int(m[1]) if m[1] else None, year)
+        return Deadline(raw, "range", days[0], days[-1]) if days else None
     return None
 
 
@@ -315,15 +330,25 @@ def _holiday_day(name: str, written: int | None, year: int | None) -> date | Non
         except NotImplementedError:  # beyond the years it computes (1900 to 2100): a slip of the year
             return None
         return next(day for day, term in terms if term == "清明")
+    days = _holiday_days_off(name, written, year)
+    return days[0] if days else None
+
+
+def _holiday_days_off(name: str, written: int | None, year: int | None) -> tuple[date, ...]:
+    """A holiday's days off, in the year written, else the ledger's (元旦: the one closing it); none for 春节
+    without a year, or a year the national calendar does not cover."""
     if written is None and name == "春节":
-        return None
-    return _first_day_off(written or _year(None, year), _LUNAR_HOLIDAYS[name])
+        return ()
+    return _days_off(written or _year(None, year) + (name == "元旦"), _CALENDAR_HOLIDAYS[name])
 
 
 @functools.cache
-def _first_day_off(year: int, holiday: chinese_calendar.Holiday) -> date | None:
+def _days_off(year: int, holiday: chinese_calendar.Holiday) -> tuple[date, ...]:
+    """The days off of a year's holiday; 元旦's may begin on the last day of the year before (2023's, 31 December)."""
+    new_year = holiday == chinese_calendar.Holiday.new_years_day
+    first, last = (date(year - 1, 12, 1), date(year, 1, 31)) if new_year else (date(year, 1, 1), date(year, 12, 31))
     holidays = chinese_calendar.constants.holidays
-    return min((day for day, name in holidays.items() if day.year == year and name == holiday.value), default=None)
+    return tuple(sorted(day for day, name in holidays.items() if name == holiday.value and first <= day <= last))
 
 
 def unread(deadline: Deadline, year: int) -> tuple[str, dict[str, object]]:
@@ -333,22 +358,24 @@ def unread(deadline: Deadline, year: int) -> tuple[str, dict[str, object]]:
     if _SEASON.search(s):
         return "deadline-season", {}
     for m in _EMBEDDED.finditer(s):
-        if (found := _HOLIDAY.match(m.group(0)) or _JOINT.match(m.group(0))) is None:
+        found = _HOLIDAY.match(m[0]) or _JOINT.match(m[0]) or _HOLIDAY_DAYS.match(m[0])
+        if found is None or _single(m[0], deadline.raw, year) is not None:
             continue
-        written = int(found[1]) if found[1] else None
-        for name in found.groups()[1:]:
-            if name not in _LUNAR_HOLIDAYS or _holiday_day(name, written, year):
-                continue
-            if name == "春节" and written is None:
-                return "deadline-festival-year", {"year": year, "next": year + 1}
-            return "deadline-holiday-beyond", {"holiday": name, "last": calendar_last_year()}
+        names = found.groups()[1:]
+        if "春节" in names and not found[1]:
+            return "deadline-festival-year", {"year": year, "next": year + 1}
+        if beyond := next((n for n in names if n in _LUNAR_HOLIDAYS or found.re is _HOLIDAY_DAYS), None):
+            return "deadline-holiday-beyond", {"holiday": _holiday_word(beyond), "last": calendar_last_year()}
     if which := _WHICH_HOLIDAY.search(_without_joint(s)):
         word = which[0] if which[0] in _WHICH_MEANINGS else f"{which[0]}前"  # 双节; 年前, 节前
         return "deadline-holiday-which", {"word": word, "meaning": _WHICH_MEANINGS.get(word, "没有写明是哪个节日")}
     if around := _AROUND_HOLIDAY.search(s):
-        holiday = "劳动节" if around[1] == "劳动" else around[1]
-        return "deadline-holiday-around", {"holiday": holiday}
+        return "deadline-holiday-around", {"holiday": _holiday_word(around[1])}
     return "deadline-unparsed", {}
+
+
+def _holiday_word(name: str) -> str:
+    return "劳动节" if name == "劳动" else name
 
 
 def _without_joint(s: str) -> str:
@@ -416,7 +443,7 @@ def _parse_embedded(s: str, raw: str, year: int | None) -> Deadline | None:
         found = _parse(m.group(0), raw, current)
         if found is not None and found.due is not None:
             dues.append(found.due)
-        elif _HOLIDAY.match(m.group(0)) or _JOINT.match(m.group(0)):
+        elif _HOLIDAY.match(m[0]) or _JOINT.match(m[0]) or _HOLIDAY_DAYS.match(m[0]):
             return None  # "春节前摸底，6月底前整治": 春节 of which year, before or after June?
     if not dues:
         return None

@@ -298,6 +298,10 @@ def test_a_holiday_written_as_the_deadline_is_the_day_before_it(text, due):
         ("十一前后完成", "deadline-holiday-around"),
         ("6月底前完成排查，国庆前后完成整改", "deadline-holiday-around"),
         ("元旦春节前", "deadline-festival-year"),  # 2021's 元旦 and 春节, or the next
+        ("春节期间", "deadline-festival-year"),
+        ("确保春节期间市场供应", "deadline-festival-year"),
+        ("6月底前完成排查，春节期间开展巡查", "deadline-festival-year"),
+        ("2035年国庆期间", "deadline-holiday-beyond"),  # its days off are not published yet
         ("中秋国庆前完成排查，春节前完成整改", "deadline-festival-year"),
     ],
 )
@@ -346,3 +350,20 @@ def test_a_sentence_keeps_the_year_written_for_the_times_after_it(text, due):
 def test_a_sentence_is_due_by_its_latest_time_whatever_form_it_has(text, due):
     parsed = parse_deadline(text, year=2021)
     assert (parsed.kind, parsed.due) == ("date", due)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        # during a holiday: its days off, as the national holiday calendar gives them, due by the last
+        ("国庆期间", date(2021, 10, 1), date(2021, 10, 7)),
+        ("“十一”假期期间", date(2021, 10, 1), date(2021, 10, 7)),
+        ("五一期间", date(2021, 5, 1), date(2021, 5, 5)),
+        ("2022年春节期间", date(2022, 1, 31), date(2022, 2, 6)),
+        ("元旦期间", date(2022, 1, 1), date(2022, 1, 3)),  # the 元旦 closing the ledger's year, as 元旦前
+        ("2023年元旦期间", date(2022, 12, 31), date(2023, 1, 2)),  # its days off began on the last day of 2022
+    ],
+)
+def test_a_holiday_written_as_a_time_during_it_is_its_days_off(text, start, due):
+    parsed = parse_deadline(text, year=2021)
+    assert (parsed.kind, parsed.start, parsed.due) == ("range", start, due)

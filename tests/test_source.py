@@ -601,3 +601,14 @@ def test_holidays_written_together_or_loosely_are_dated_or_named(tmp_path):
     assert "“双节”可指中秋、国庆，也可指元旦、春节" in which
     assert "国庆前后" in around and "没有截止日期" in around
     assert "“年前”可指元旦前，也可指春节前" in year_end
+
+
+def test_a_task_during_a_holiday_runs_over_its_days_off(tmp_path):
+    # "国庆期间开展巡查": 1 to 7 October 2021, the days off; "春节期间" in a year's list, which 春节?
+    rows = [HEADER, *[[str(n), *ROW[1:4], text, *ROW[5:]] for n, text in enumerate(["国庆期间", "春节期间"], 1)]]
+    ws = load_workspace(make_workspace(tmp_path, rows))
+    assert [(t.deadline.start, t.deadline.due) for t in ws.tasks] == [
+        (date(2021, 10, 1), date(2021, 10, 7)),
+        (None, None),
+    ]
+    assert located(ws) == [("E3", "deadline-festival-year")]
