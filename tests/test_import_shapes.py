@@ -509,3 +509,14 @@ def test_a_date_that_describes_something_in_a_tasks_text_is_not_its_deadline(tmp
         ],
     )
     assert [t.deadline for t in result.tasks] == ["年底前", ""]
+
+
+def test_every_deadline_the_ledger_reads_is_a_clause_of_the_annotation_not_a_unit(tmp_path):
+    """ "每年12月底前", "2021年起", "2021-2025年", "全年", "每季度" in an annotation are the task's deadline: read
+    as a unit, they made the annotation no annotation, and the task was lost (said as naming nobody)."""
+    phrases = ["每年12月底前", "2021年起", "2021-2025年", "全年", "每季度", "常态化推进", "2021年6月底前完成，长期坚持"]
+    lines = ["一、重点工作"]
+    lines += [f"{n}.开展第{n}项工作。（区财政局牵头，区税务局配合，{p}）" for n, p in enumerate(phrases, start=1)]
+    result = _import(tmp_path, lines)
+    assert _flat(result) == [(str(n), ("区财政局",), ("区税务局",), p) for n, p in enumerate(phrases, start=1)]
+    assert [p.code for p in result.problems] == []

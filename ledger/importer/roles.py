@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..deadlines import parse_deadline
 from ..units import split_units
 from .unitlist import looks_like_unit
 
@@ -48,6 +49,21 @@ _DEADLINE_CLAUSE = re.compile(
     r"\s*(?:前后|左右|前|之前|以前)?\s*(?:完成|基本完成|全面完成|建成|落实|到位)?|(?:\d{4}\s*年|当年|本年度?|今年)(?:年底|底|末|内)?前?(?:完成)?|长期坚持|持续推进"
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期)?(?:期末|末)?(?:前|之前|以前)?(?:完成|基本完成|全面完成|建成|落实|到位)?"
 )
+
+# What a clause made only of time words may hold ("每年12月底前", "2021年起", "2021-2025年", "常态化推进"): such a
+# clause the ledger reads as a deadline is one, whatever its form; a clause with any other word is not.
+_TIME_WORDS = re.compile(
+    r"[\d〇零一二三四五六七八九十年月日号底末前后内起初旬季度半全每第期间时长坚持续推进常态化实施开展基本面建成"
+    r"完落到位之以截止至自从始左右上中下\-—－~～/.\s“”\"]+"
+)
+
+
+def is_deadline_clause(text: str) -> bool:
+    """Whether one clause of an annotation says when rather than who."""
+    if _DEADLINE_CLAUSE.fullmatch(text):
+        return True
+    # Any year reads "全年" and "6月底前": whether the phrase is read matters here, not its dates.
+    return bool(_TIME_WORDS.fullmatch(text)) and parse_deadline(text, 2000).kind not in ("unknown", "none")
 
 
 @dataclass(kw_only=True)
@@ -120,7 +136,7 @@ def cut_deadline(text: str) -> tuple[str, str]:
     kept, deadlines = "", []
     for clause in _clauses(text):
         bare = clause.strip().rstrip(_CLAUSE_END).strip()
-        if bare and _DEADLINE_CLAUSE.fullmatch(bare):
+        if bare and is_deadline_clause(bare):
             deadlines.append(bare)
         else:
             kept += clause
