@@ -520,3 +520,28 @@ def test_every_deadline_the_ledger_reads_is_a_clause_of_the_annotation_not_a_uni
     result = _import(tmp_path, lines)
     assert _flat(result) == [(str(n), ("区财政局",), ("区税务局",), p) for n, p in enumerate(phrases, start=1)]
     assert [p.code for p in result.problems] == []
+
+
+def test_a_measure_with_sub_items_and_no_unit_among_tasks_is_said_not_dropped(tmp_path):
+    """A measure that names nobody is said even when sub-items ①② detail it: before, an item with items under
+    it was taken for a heading and dropped with them, without a word."""
+    result = _import(
+        tmp_path,
+        [
+            "一、重点任务",
+            "（一）强化组织。",
+            "1.完成燃煤锅炉淘汰。（区财政局牵头）",
+            "（二）加强宣传。",
+            "1.开展宣传活动。",
+            "2.推进宣传进社区。",
+            "（三）强化督查。（区税务局牵头）",
+            "二、保障措施",
+            "（一）加强组织领导。",
+        ],
+    )
+    assert _flat(result) == [("1", ("区财政局",), (), ""), ("2", ("区税务局",), (), "")]
+    assert [(p.code, p.values["text"]) for p in result.problems] == [
+        ("import-line-unplaced", "（二）加强宣传。"),
+        ("import-line-unplaced", "1.开展宣传活动。"),
+        ("import-line-unplaced", "2.推进宣传进社区。"),
+    ]

@@ -144,12 +144,15 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
     """Every item that names who does it becomes a task; the headings above it give 类别 and 重点任务.
 
     A note that names units for the tasks from here on ("以下任务均需…落实") is applied to them. An item
-    without units among sibling items that are tasks is returned as unplaced."""
+    without units among sibling items that are tasks is returned as unplaced, with the items under it when none
+    of them is a task either (a measure detailed by ①②, not a heading)."""
     tasks: list[OutlineTask] = []
     path: dict[int, Item] = {}
     onward = Roles()
     siblings: dict[tuple[int, int], list[tuple[Item, bool]]] = {}  # (level, parent) -> items, task or not
-    parents_of: set[int] = set()
+    parent_of: dict[int, Item] = {}
+    bearing: set[int] = set()  # items that are tasks or hold one below them
+    numbered: list[Item] = []
     for item in items_of(lines):
         if item.level:
             path[item.level] = item
@@ -157,8 +160,12 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
                 del path[deeper]
         parents = [path[k] for k in sorted(path) if k < item.level]
         if parents:
-            parents_of.add(id(parents[-1]))
+            parent_of[id(item)] = parents[-1]
         found = _item_tasks(item, parents, first_is_lead)
+        node: Item | None = item if found else None
+        while node is not None and id(node) not in bearing:
+            bearing.add(id(node))
+            node = parent_of.get(id(node))
         for task in found:
             if task.roles.onward:
                 units = split_units(task.roles.onward)
@@ -171,18 +178,17 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
         if item.level:
             key = (item.level, id(parents[-1]) if parents else 0)
             siblings.setdefault(key, []).append((item, bool(found)))
-    unplaced = [
-        Unplaced(where=item.where, text=item.marker + item.text)
-        for group in siblings.values()
-        if any(is_task for _, is_task in group)
-        for item, is_task in group
-        if not is_task and id(item) not in parents_of
-    ]
-    return tasks, sorted(unplaced, key=lambda u: _order(lines, u.where))
-
-
-def _order(lines: list[Line], where: str) -> int:
-    return next((i for i, line in enumerate(lines) if line.where == where), 0)
+            numbered.append(item)
+    said: set[int] = set()
+    for item in numbered:  # in reading order: a parent is said before the items under it
+        parent = parent_of.get(id(item))
+        group = siblings[(item.level, id(parent) if parent else 0)]
+        if id(item) not in bearing and (
+            (parent is not None and id(parent) in said) or any(is_task for _, is_task in group)
+        ):
+            said.add(id(item))
+    unplaced = [Unplaced(where=item.where, text=item.marker + item.text) for item in numbered if id(item) in said]
+    return tasks, unplaced
 
 
 def _onward_rule(text: str) -> str:
