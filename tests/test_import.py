@@ -503,3 +503,38 @@ def test_the_dry_run_shows_the_tasks_as_the_ledger_will_store_them(tmp_path):
     assert (dry["measure"], dry["deadline"]) == (task.measure, task.deadline.text)
     assert (task.measure, task.deadline.text) == ("在2020年基础上新增5家企业，2021年6月底前完成。", "2021年6月底前")
     assert "2021年6月底前" in shown and "2021 年" not in shown
+
+
+def test_numbers_a_table_repeats_become_task_ids_that_never_collide(tmp_path):
+    """Two measures under one merged 序号, and a table numbering each part from 1 again: the import said 未发现问题
+    and wrote a list `ledger check` then refused (task-id-duplicate). Rows under one merged number are 1-1, 1-2,
+    as `ledger check` numbers them; a part numbered afresh is 2.1, 2.2 after its place among the parts."""
+    document = docx.Document()
+    rows = [
+        ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
+        ["一、优化营商环境", "", "", "", ""],
+        ["1", "压缩审批时限", "推行告知承诺制。", "示范区财政局", "2021年6月底前"],
+        ["1", "压缩审批时限", "推行容缺受理。", "示范区税务局", "2021年9月底前"],
+        ["2", "优化纳税服务", "推行非接触式办税。", "示范区税务局", "年底前"],
+        ["二、加强招商引资", "", "", "", ""],
+        ["1", "精准招商", "编制产业链招商图谱。", "示范区财政局", "长期坚持"],
+        ["2", "精准招商", "开展驻点招商。", "示范区财政局", "长期坚持"],
+    ]
+    table = _add_table(document, rows)
+    for c in (0, 1):
+        table.cell(2, c).merge(table.cell(3, c)).text = rows[2][c]
+    for r in (1, 5):
+        table.cell(r, 0).merge(table.cell(r, 4)).text = rows[r][0]
+    document.save(str(tmp_path / "parts.docx"))
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "示例", "示范区财政局"]])
+    result = import_document(tmp_path / "parts.docx", workspace=root, code="BZ")
+    assert [(t.number, t.measure) for t in result.tasks] == [
+        ("1.1-1", "推行告知承诺制。"),
+        ("1.1-2", "推行容缺受理。"),
+        ("1.2", "推行非接触式办税。"),
+        ("2.1", "编制产业链招商图谱。"),
+        ("2.2", "开展驻点招商。"),
+    ]
+    assert result.written and result.problems == []
+    ids = [t.id for t in load_workspace(root).tasks if t.id.startswith("BZ")]
+    assert ids == ["BZ-1.1-1", "BZ-1.1-2", "BZ-1.2", "BZ-2.1", "BZ-2.2"]

@@ -162,11 +162,18 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
     tables: list[ImportedTask] = []
     header: GridHeader | None = None
     skipped: list[Unplaced] = []
+    parts: list[tuple[int, str]] = []  # per task: its table (a continuation shares its header), its 类别
+    headers = 0
     for table in (b for b in blocks if isinstance(b, Table)):
+        previous = header
         found_rows, header = grid_tasks(table, first_is_lead, header, skipped)
+        headers += header is not previous
         tables += found_rows
+        parts += [(headers, task.category) for task in found_rows]
     flat, lines = flat_tasks(lines, first_is_lead)
     tables += flat
+    parts += [(0, task.category) for task in flat]
+    _number_parts(tables, parts)
     tasks: list[ImportedTask] = []
     found_tasks, unplaced = outline_tasks(lines, first_is_lead)
     for n, found in enumerate(found_tasks, start=1):
@@ -192,6 +199,17 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
     for task in tasks + tables:
         _units_apart_from_notes(task, registry)
     return tasks + tables, unplaced + skipped
+
+
+def _number_parts(tasks: list[ImportedTask], parts: list[tuple[int, str]]) -> None:
+    """Tables that number each part (a 类别, or a table of its own) from 1 again: each number goes under its
+    part's place ("2.1" is the first task of the second part), so no two tasks share an ID. Numbers that are
+    already unique are kept as the document writes them."""
+    if len({t.number for t in tasks}) == len(tasks):
+        return
+    order = list(dict.fromkeys(parts))
+    for task, part in zip(tasks, parts, strict=True):
+        task.number = f"{order.index(part) + 1}.{task.number}"
 
 
 def _units_apart_from_notes(task: ImportedTask, registry: UnitRegistry | None) -> None:

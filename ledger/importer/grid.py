@@ -147,7 +147,24 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped
                 extra={label: row[i].strip() for i, label in extra.items() if i < len(row) and row[i].strip()},
             )
         )
+    _number_merged_rows(tasks)
     return tasks
+
+
+def _number_merged_rows(tasks: list[ImportedTask]) -> None:
+    """Rows under one merged 序号 that each write a measure of their own are tasks numbered under it ("1-1",
+    "1-2"), as `ledger check` numbers them in a source table: the same number twice is one ID for two tasks."""
+    start = 0
+    for end in range(1, len(tasks) + 1):
+        if end < len(tasks) and (tasks[end].number, tasks[end].category) == (
+            tasks[start].number,
+            tasks[start].category,
+        ):
+            continue
+        if end - start > 1:
+            for k, task in enumerate(tasks[start:end], start=1):
+                task.number = f"{task.number}-{k}"
+        start = end
 
 
 def _roles(lead: str, responsible: str, support: str, first_is_lead: bool) -> Roles:
