@@ -538,3 +538,25 @@ def test_numbers_a_table_repeats_become_task_ids_that_never_collide(tmp_path):
     assert result.written and result.problems == []
     ids = [t.id for t in load_workspace(root).tasks if t.id.startswith("BZ")]
     assert ids == ["BZ-1.1-1", "BZ-1.1-2", "BZ-1.2", "BZ-2.1", "BZ-2.2"]
+
+
+def test_a_two_row_header_printed_again_inside_the_table_is_no_task(tmp_path):
+    """A table pasted page by page from a PDF into Word carries its two-row header again where each page began:
+    its upper row (序号 | 具体措施 | 责任单位 | 责任单位 | 完成时限) became a task led by "责任单位"."""
+    upper = ["序号", "具体措施", "责任单位", "责任单位", "完成时限"]
+    lower = ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"]
+    document = docx.Document()
+    rows = [upper, lower, ["1", "建设充电设施。", "示范区财政局", "东街道", "2022年6月底前"]]
+    rows += [upper, lower, ["2", "修复湿地。", "示范区税务局", "", "长期坚持"]]
+    table = _add_table(document, rows)
+    for top in (0, 3):
+        for c in (0, 1, 4):
+            table.cell(top, c).merge(table.cell(top + 1, c)).text = upper[c]
+        table.cell(top, 2).merge(table.cell(top, 3)).text = "责任单位"
+    document.save(str(tmp_path / "pages.docx"))
+    result = import_document(tmp_path / "pages.docx")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("东街道",), "2022年6月底前"),
+        ("2", ("示范区税务局",), (), "长期坚持"),
+    ]
+    assert result.problems == []

@@ -48,6 +48,7 @@ class GridHeader:
 
     labels: list[str]
     columns: dict[str, int]
+    printed: list[list[str]]  # its rows as printed (two when 责任单位 spans 牵头单位 | 配合单位), spaces dropped
 
 
 def grid_tasks(
@@ -61,19 +62,25 @@ def grid_tasks(
         columns = header_columns(rows[r])
         if columns:
             h = r
-            labels = [re.sub(r"\s+", "", c) for c in rows[r]]
+            labels = _plain(rows[r])
+            printed = [labels]
             if r + 1 < len(rows) and _sub_header(rows[r + 1]):
                 # "责任单位" merged over "牵头单位 | 配合单位": the lower row names the columns
-                lower = [re.sub(r"\s+", "", c) for c in rows[r + 1]]
+                lower = _plain(rows[r + 1])
+                printed.append(lower)
                 labels = [low if low and low != up else up for up, low in zip(labels, lower, strict=False)]
                 columns, h = header_columns(labels) or columns, r + 1
-            header = GridHeader(labels=labels, columns=columns)
+            header = GridHeader(labels=labels, columns=columns, printed=printed)
             break
     else:
         if previous is None or not rows or len(rows[0]) != len(previous.labels):
             return [], previous
         header = previous
     return _rows(table, header, h, first_is_lead, skipped), header
+
+
+def _plain(row: list[str]) -> list[str]:
+    return [re.sub(r"\s+", "", c) for c in row]
 
 
 def _sub_header(row: list[str]) -> bool:
@@ -96,7 +103,7 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped
             return row[i].strip() if i is not None and i < len(row) else ""
 
         values = {c.strip() for c in row if c.strip()}
-        if not values or [re.sub(r"\s+", "", c) for c in row] == labels:
+        if not values or _plain(row) in (labels, *header.printed):  # the header printed again on a new page
             continue
         first = next(i for i, c in enumerate(row) if c.strip())
         if len(values) == 1 and "category" not in columns and first <= columns["measure"]:
