@@ -166,7 +166,7 @@ def find_tasks(blocks: list[Block], registry: UnitRegistry | None = None) -> tup
     headers = 0
     for table in (b for b in blocks if isinstance(b, Table)):
         previous = header
-        found_rows, header = grid_tasks(table, first_is_lead, header, skipped)
+        found_rows, header = grid_tasks(table, first_is_lead, header, skipped, tables[-1] if tables else None)
         headers += header is not previous
         tables += found_rows
         parts += [(headers, task.category) for task in found_rows]

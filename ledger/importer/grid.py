@@ -52,10 +52,14 @@ class GridHeader:
 
 
 def grid_tasks(
-    table: Table, first_is_lead: bool, previous: GridHeader | None, skipped: list[Unplaced]
+    table: Table,
+    first_is_lead: bool,
+    previous: GridHeader | None,
+    skipped: list[Unplaced],
+    carried: ImportedTask | None = None,
 ) -> tuple[list[ImportedTask], GridHeader | None]:
-    """The tasks of one table, and its header (or the one it continues); rows that are no task are added to
-    skipped."""
+    """The tasks of one table, and its header (or the one it continues, whose last task is `carried`); rows
+    that are no task are added to skipped."""
     rows = table.rows
     h = -1
     for r in range(min(_HEADER_ROWS, len(rows))):
@@ -76,7 +80,8 @@ def grid_tasks(
         if previous is None or not rows or len(rows[0]) != len(previous.labels):
             return [], previous
         header = previous
-    return _rows(table, header, h, first_is_lead, skipped), header
+        return _rows(table, header, h, first_is_lead, skipped, carried), header
+    return _rows(table, header, h, first_is_lead, skipped, None), header
 
 
 def _plain(row: list[str]) -> list[str]:
@@ -88,13 +93,24 @@ def _sub_header(row: list[str]) -> bool:
     return bool(cells) and all(field_of(c, {}) is not None for c in cells)
 
 
-def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped: list[Unplaced]) -> list[ImportedTask]:
+def _rows(
+    table: Table,
+    header: GridHeader,
+    h: int,
+    first_is_lead: bool,
+    skipped: list[Unplaced],
+    carried: ImportedTask | None,
+) -> list[ImportedTask]:
+    """The tasks of a table's rows below its header. A table that goes on from the previous page starts in the
+    part of `carried`, the task that page ended with; rows at its top without a 序号 are the rest of that task,
+    its row broken over the page."""
     rows = table.rows
     labels, columns = header.labels, header.columns
     named = set(columns.values())
     extra = {i: label for i, label in enumerate(labels) if label and i not in named}
     tasks: list[ImportedTask] = []
-    category = title = ""  # merged cells read back empty from a PDF: the value above goes on
+    # merged cells read back empty from a PDF: the value above goes on, from the page before too
+    category, title = (carried.category, carried.title) if carried is not None else ("", "")
     for r in range(h + 1, len(rows)):
         row = rows[r]
 
@@ -106,7 +122,8 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped
         if not values or _plain(row) in (labels, *header.printed):  # the header printed again on a new page
             continue
         first = next(i for i, c in enumerate(row) if c.strip())
-        if len(values) == 1 and "category" not in columns and first <= columns["measure"]:
+        broken = carried is not None and not tasks and "number" in columns and not at("number")
+        if len(values) == 1 and "category" not in columns and first <= columns["measure"] and not broken:
             text = values.pop()  # a heading spanning the table; one unit alone further right is no heading
             if not NOTE_ROW.match(text):  # nor is a note ("注：带★的为省定任务")
                 category = text
@@ -117,7 +134,7 @@ def _rows(table: Table, header: GridHeader, h: int, first_is_lead: bool, skipped
         measure = at("measure")
         if measure and measure == at("category"):
             continue
-        last = tasks[-1] if tasks and category == tasks[-1].category else None
+        last = carried if broken else tasks[-1] if tasks and category == tasks[-1].category else None
         # A row cut by a page break (the top of the next page carries the rest of its cells), or the next row of
         # a task merged over rows: in Word and HTML the merged cells repeat, in a PDF they read back empty.
         merged = last is not None and (at("number"), measure) == (last.number, last.measure)
