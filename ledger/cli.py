@@ -627,8 +627,8 @@ def _print_summary(summary: dict) -> None:
 
 @main.command(
     "import",
-    help="从政策文件（.docx、.doc、.wps、.pdf、.txt、.md、.html）导入任务清单：写入 source/tasks/<文件名称>.xlsx，"
-    "并把该文件登记到 ledger.toml。",
+    help="从政策文件（.docx、.doc、.wps、.pdf、.txt、.md、.html，或 .xlsx、.xls 任务表）导入任务清单："
+    "写入 source/tasks/<文件名称>.xlsx，并把该文件登记到 ledger.toml。",
 )
 @workspace_option
 @click.argument("file", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))

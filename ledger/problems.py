@@ -167,7 +167,7 @@ _TYPES = [
     ProblemType("task-change-lead-missing", ERROR, "调整牵头单位须写明新的牵头单位", "加上 --lead 单位名称（单位全称或简称）。", title="缺少牵头单位"),
     ProblemType("config-status-office", ERROR, "ledger.toml 中 [report] statuses 列有“{value}”：销号、暂缓、取消由牵头办公室决定，不是单位可选的完成状态", "从 statuses 中删去这些项；任务销号、暂缓、取消用 ledger tasks close、suspend、cancel（见使用说明“任务调整与机构改革”），汇总和通报会单独统计。", title="状态列表含办公室调整"),
     # --- import
-    ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.wps、.pdf、.txt、.md 或 .html 文件；扫描件需先识别为文字。", title="格式不支持"),
+    ProblemType("import-format", ERROR, "不支持导入该格式的文件（{suffix}）", "请提供 .docx、.doc、.wps、.pdf、.txt、.md、.html 文件，或 .xlsx、.xls 任务表；扫描件需先识别为文字。", title="格式不支持"),
     ProblemType("import-unreadable", ERROR, "文件无法读取：{reason}", "用Word、WPS或PDF阅读器打开确认文件完好；PDF需有文字层（不是扫描图片）。", title="原文件无法读取"),
     ProblemType("import-doc-needs-libreoffice", ERROR, "读取{suffix}文件需要LibreOffice，本机未安装", "安装LibreOffice，或用Word、WPS将文件另存为 .docx 后重试。", title="缺少LibreOffice"),
     ProblemType("import-section-missing", ERROR, "文件中没有找到包含“{text}”的标题", "核对 --section 的文字，取文件标题中连续的一段即可。", title="未找到该文件"),

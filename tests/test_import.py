@@ -14,7 +14,7 @@ from ledger import import_document, load_workspace
 from ledger.cli import main
 from ledger.units import split_units
 
-from .conftest import UNITS, make_workspace
+from .conftest import UNITS, make_workspace, write_xlsx
 
 OUTLINE = [
     "示范区2021年重点工作任务分工方案",
@@ -560,3 +560,31 @@ def test_a_two_row_header_printed_again_inside_the_table_is_no_task(tmp_path):
         ("2", ("示范区税务局",), (), "长期坚持"),
     ]
     assert result.problems == []
+
+
+def test_a_task_table_sent_as_an_excel_workbook_is_imported(tmp_path):
+    """Plans often come with their 任务分解表 as an .xlsx attachment: the import refused it as a format and asked
+    for Word or PDF. It is read as the tables of a Word file are: the title above, a two-row header, merged
+    cells, a cell naming lead and support, a note below; each row's 来源 is its sheet and row."""
+    rows = [
+        ["示范区2021年优化营商环境重点任务分解表", "", "", "", ""],
+        ["序号", "具体措施", "责任单位", "", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["一、政务服务", "", "", "", ""],
+        [1, "推行告知承诺制。", "示范区财政局", "东街道、西街道", "2021年6月底前"],
+        [2, "推行容缺受理。", "示范区税务局牵头，示范区财政局配合", "", "每年12月底前"],
+        ["注：以上任务均需各街道落实。", "", "", "", ""],
+    ]
+    merges = ("A1:E1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "A4:E4", "A7:E7")
+    write_xlsx(tmp_path / "分解表.xlsx", rows, merges, title="任务分解")
+    result = import_document(tmp_path / "分解表.xlsx")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("东街道", "西街道"), "2021年6月底前"),
+        ("2", ("示范区税务局",), ("示范区财政局",), "每年12月底前"),
+    ]
+    assert [(t.category, t.source) for t in result.tasks] == [
+        ("一、政务服务", "任务分解第5行"),
+        ("一、政务服务", "任务分解第6行"),
+    ]
+    assert result.name == "示范区2021年优化营商环境重点任务分解表"
+    assert [p.code for p in result.problems] == ["tasks-note-units"]

@@ -91,7 +91,7 @@ def test_a_pdf_without_a_text_layer_or_a_damaged_file_is_named(tmp_path):
     assert [(p.file, p.code) for p in result.problems] == [("broken.pdf", "import-unreadable")]
 
 
-@pytest.mark.parametrize("name", ["plan.xls", "scan.png"])
+@pytest.mark.parametrize("name", ["plan.ods", "scan.png"])
 def test_formats_it_cannot_read_are_named(tmp_path, name):
     (tmp_path / name).write_bytes(b"x")
     result = import_document(tmp_path / name)

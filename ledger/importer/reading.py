@@ -2,7 +2,8 @@
 
 Word (.docx: paragraphs with their list numbering, tables with merged cells), PDF with a text layer (pdfplumber:
 ruled tables as tables, the rest as lines, one page at a time), text and Markdown (as copied from a web page or a
-PDF, page breaks kept), HTML (a saved web page, menus and scripts dropped), and legacy .doc through LibreOffice.
+PDF, page breaks kept), HTML (a saved web page, menus and scripts dropped), legacy .doc through LibreOffice, and a
+task table sent as a workbook (.xlsx, .xls: each sheet a table, its title and notes as lines).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import tempfile
 from pathlib import Path
 
 from ..problems import ProblemError
+from ..tables import UNREADABLE_WORKBOOK, Sheet, TableError, read_sheets
 from .blocks import Block, Line, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
-SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md", ".html", ".htm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md", ".html", ".htm", *WORKBOOK_SUFFIXES)
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Page furniture a PDF copy carries: "— 12 —", "- 3 -", "第 3 页 共 10 页", "12 / 40".
@@ -38,6 +41,8 @@ def read_document(path: Path) -> list[Block]:
             return _read_doc(path)
         if suffix == ".pdf":
             return read_pdf(path)
+        if suffix in WORKBOOK_SUFFIXES:
+            return read_workbook(path)
         if suffix in (".html", ".htm"):
             return read_html(_decode(path.read_bytes()))
         return read_text(_decode(path.read_bytes()))
@@ -255,6 +260,31 @@ def read_pdf(path: Path) -> list[Block]:
             for k, t in enumerate(tables, start=1):
                 rows = [[(c or "").replace("\n", "") for c in row] for row in t.extract()]
                 blocks.append(_table(rows, f"第{number}页表{k}"))
+    return blocks
+
+
+def read_workbook(path: Path) -> list[Block]:
+    """Each sheet of a workbook as a table, its merged cells spread; the rows above its first row of several
+    values (the title) and below its last (注：…) as lines, as they stand outside a Word table."""
+    try:
+        sheets = read_sheets(path)
+    except TableError as exc:
+        raise ProblemError("import-unreadable", reason=exc.fields.get("reason", UNREADABLE_WORKBOOK)) from exc
+    blocks: list[Block] = []
+    for sheet in sheets:
+        body = [r for r, row in enumerate(sheet.rows) if len({c for c in row if c}) > 1]
+        if not body:
+            continue
+        top, bottom = body[0], body[-1] + 1
+
+        def lines(numbers: range, sheet: Sheet = sheet) -> list[Block]:
+            texts = ((r, next((c for c in sheet.rows[r] if c), "")) for r in numbers)
+            return [Line(text=text, where=f"{sheet.name}第{r + 1}行") for r, text in texts if text]
+
+        blocks += lines(range(top))
+        row_where = [f"{sheet.name}第{r + 1}行" for r in range(top, bottom)]
+        blocks.append(Table(rows=sheet.rows[top:bottom], where=sheet.name, row_where=row_where))
+        blocks += lines(range(bottom, len(sheet.rows)))
     return blocks
 
 
