@@ -545,3 +545,42 @@ def test_a_measure_with_sub_items_and_no_unit_among_tasks_is_said_not_dropped(tm
         ("import-line-unplaced", "1.开展宣传活动。"),
         ("import-line-unplaced", "2.推进宣传进社区。"),
     ]
+
+
+def test_a_sentence_going_on_after_a_full_stop_is_not_taken_for_a_unit_cell(tmp_path):
+    """A PDF's flattened table whose 完成时限 column stands between the measure and the units: a measure line
+    "…“八项扬尘防治措施”。定期评价街道、" was cut as if a unit cell were stuck to the sentence. The measure lost
+    its last sentence, "定期评价街道" and "对落后街道" became lead units and the deadline was lost."""
+    result = _import(
+        tmp_path,
+        [
+            "2021年大气污染防治重点任务工作台账",
+            "类别 重点任务 序号 具体措施 完成时限 牵头部门 配合部门",
+            "扬尘",
+            "治理",
+            "完善精细化",
+            "管控机制",
+            "1",
+            "施工现场严格落实“八项扬尘防治措施”。定期评价街道、",
+            "功能区施工扬尘治理工作，对落后街道、功能区通报批",
+            "评、约谈督导。",
+            "2021 年全",
+            "年",
+            "区住房城乡建",
+            "设局",
+            "区自然资源",
+            "局、区城管局",
+            "2",
+            "加强集体土地拆迁扬尘治理监管。",
+            "2021 年全",
+            "年",
+            "区自然资源局 区城管局",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区住房城乡建设局",), ("区自然资源局", "区城管局"), "2021 年全年"),
+        ("2", ("区自然资源局",), ("区城管局",), "2021 年全年"),
+    ]
+    assert result.tasks[0].measure == (
+        "施工现场严格落实“八项扬尘防治措施”。定期评价街道、功能区施工扬尘治理工作，对落后街道、功能区通报批评、约谈督导。"
+    )

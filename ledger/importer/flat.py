@@ -288,7 +288,7 @@ def _take(row: _Row, pieces: list[tuple[str, bool]], header: _Header) -> None:
     """Give one page's pieces of a row to its columns in order."""
     row.units.append([])
     columns = _groups(header.after)
-    if any(_is_units(k) for k in columns):
+    if len(columns) > 1 and columns[0] == _TEXT and _is_units(columns[1]):  # only a unit cell next to the text
         pieces = [part for piece in pieces for part in _unstick(*piece)]
     j = 0
     for piece, new_cell in pieces:
@@ -320,7 +320,9 @@ def _sub_row(row: _Row, piece: str, columns: list[str]) -> bool:
 
 
 def _unstick(piece: str, new_cell: bool) -> list[tuple[str, bool]]:
-    """ "一般公共预算收入增长8%以上。财政局": a unit cell copied onto the end of the sentence before it."""
+    """ "一般公共预算收入增长8%以上。财政局": a unit cell copied onto the end of the sentence before it, which
+    can happen only where the units are printed right after the text ("…。定期评价街道、" before a 完成时限
+    column is the text going on)."""
     m = _STUCK.match(piece)
     if m:
         names = split_units(m[2]).names
