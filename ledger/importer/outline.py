@@ -144,15 +144,16 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
     """Every item that names who does it becomes a task; the headings above it give 类别 and 重点任务.
 
     A note that names units for the tasks from here on ("以下任务均需…落实") is applied to them. An item
-    without units among sibling items that are tasks is returned as unplaced, with the items under it when none
-    of them is a task either (a measure detailed by ①②, not a heading)."""
+    without units among sibling items that are tasks is returned as unplaced, also when items stand under it
+    (a measure detailed by ①②): below the document's parts (一、), only an item with a task below it is a
+    heading."""
     tasks: list[OutlineTask] = []
     path: dict[int, Item] = {}
     onward = Roles()
     siblings: dict[tuple[int, int], list[tuple[Item, bool]]] = {}  # (level, parent) -> items, task or not
     parent_of: dict[int, Item] = {}
     bearing: set[int] = set()  # items that are tasks or hold one below them
-    numbered: list[Item] = []
+    numbered: list[tuple[Item, tuple[int, int]]] = []  # items in reading order, each with its siblings' key
     for item in items_of(lines):
         if item.level:
             path[item.level] = item
@@ -178,16 +179,15 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
         if item.level:
             key = (item.level, id(parents[-1]) if parents else 0)
             siblings.setdefault(key, []).append((item, bool(found)))
-            numbered.append(item)
-    said: set[int] = set()
-    for item in numbered:  # in reading order: a parent is said before the items under it
-        parent = parent_of.get(id(item))
-        group = siblings[(item.level, id(parent) if parent else 0)]
-        if id(item) not in bearing and (
-            (parent is not None and id(parent) in said) or any(is_task for _, is_task in group)
-        ):
-            said.add(id(item))
-    unplaced = [Unplaced(where=item.where, text=item.marker + item.text) for item in numbered if id(item) in said]
+            numbered.append((item, key))
+    # A part of the document ("一、总体要求", "三、保障措施") holds items of its own and is said only when it is a
+    # single item; below the parts, an item with items under it but no task is a measure naming nobody.
+    parts = {id(parent) for parent in parent_of.values() if parent.level == 1}
+    unplaced = [
+        Unplaced(where=item.where, text=item.marker + item.text)
+        for item, key in numbered
+        if id(item) not in bearing | parts and any(is_task for _, is_task in siblings[key])
+    ]
     return tasks, unplaced
 
 
