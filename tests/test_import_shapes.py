@@ -581,3 +581,26 @@ def test_a_sentence_going_on_after_a_full_stop_is_not_taken_for_a_unit_cell(tmp_
     assert result.tasks[0].measure == (
         "施工现场严格落实“八项扬尘防治措施”。定期评价街道、功能区施工扬尘治理工作，对落后街道、功能区通报批评、约谈督导。"
     )
+
+
+def test_an_annotation_with_a_lead_and_a_clause_that_is_no_unit_keeps_its_task(tmp_path):
+    """ "（区生态环境分局牵头，区工信局配合，按季度调度）": one clause that is neither a unit nor a deadline made the
+    whole bracket no annotation, and the task was said to name nobody. The units are read; the clause is kept
+    as the task's note."""
+    result = _import(
+        tmp_path,
+        [
+            "一、重点任务",
+            "1.完成燃煤锅炉淘汰。（区财政局牵头）",
+            "2.开展挥发性有机物治理。（区财政局牵头，区税务局配合，按季度调度）",
+            "3.推行河长制（由企业负责落实），建立巡河制度。（区税务局牵头）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), (), ""),
+        ("2", ("区财政局",), ("区税务局",), ""),
+        ("3", ("区税务局",), (), ""),
+    ]
+    assert result.tasks[1].notes == ["按季度调度"]
+    assert result.tasks[2].measure == "推行河长制（由企业负责落实），建立巡河制度。"
+    assert result.problems == []

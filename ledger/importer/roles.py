@@ -246,7 +246,11 @@ def is_annotation(text: str, first_is_lead: bool = False, *, closing: bool = Fal
         return True
     if ROLE_WORDS.search(inner):
         roles = verb_roles(inner, first_is_lead)
-        return bool(roles.lead or roles.support) and all(looks_like_unit(n) for n in roles.lead + roles.support)
+        named = roles.lead + roles.support
+        if roles.lead and "牵头" in inner and all(looks_like_unit(n) for n in roles.lead):
+            # units that lead, and a clause besides them that is no unit ("按季度调度"): kept as a note
+            return 2 * sum(looks_like_unit(n) for n in named) > len(named)
+        return bool(named) and all(looks_like_unit(n) for n in named)
     units = split_units(inner)
     names = units.names
     listed = len(names) > 1 or first_is_lead or bool(units.vague) or closing
