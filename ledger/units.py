@@ -23,6 +23,11 @@ _SEPARATORS = "、，,；;／/"
 _BREAKS = re.compile(r"\n+|\s{2,}")  # a new line or a wide gap between two names in a cell separates them
 # 及 separates two units only when a new unit name follows it ("各成员单位及各工作专班").
 _AND_NEXT = re.compile(r"及(?=各|区|市|县|省|州|镇|乡|街道|中共|共青团)")
+# One space (or the full-width one) after a name's ending and before the next name's beginning separates them:
+# "区生态环境分局 区农业农村局"; inside one name it does not ("市公安局 钢城区分局").
+_NAME_GAP = re.compile(
+    r"(?<=[局委办院府道心会室部处所队站厅司行社团联镇乡组）)])[ \u3000](?=各|区|市|县|省|州|镇|乡|街道|中共|共青团)"
+)
 # An administrative level ("区", "县（市）"). Levels listed under one 各 share the government named after the last
 # one ("各区、县（市）政府（管委会）", "各县、市、区人民政府"): the list is one collective, not "各区" and a headless
 # "县（市）政府". "各镇、街道" names no government: its pieces stay two groups.
@@ -72,7 +77,7 @@ def unit_pieces(text: str) -> list[str]:
 
     The one splitter of unit lists: the registry resolves its pieces and the importer reads them."""
     pieces: list[str] = []
-    for part in _BREAKS.split(text or ""):
+    for part in _BREAKS.split(_NAME_GAP.sub("、", text or "")):
         part = _AND_NEXT.sub("、", re.sub(r"\s+", "", part))
         depth, start = 0, 0
         for i, char in enumerate(part):

@@ -604,3 +604,22 @@ def test_an_annotation_with_a_lead_and_a_clause_that_is_no_unit_keeps_its_task(t
     assert result.tasks[1].notes == ["按季度调度"]
     assert result.tasks[2].measure == "推行河长制（由企业负责落实），建立巡河制度。"
     assert result.problems == []
+
+
+def test_units_apart_by_one_space_are_two_units_a_name_broken_by_one_is_one(tmp_path):
+    """ "配合单位：区生态环境分局 区农业农村局" (a space, or the full-width one offices type) named one unit
+    "区生态环境分局区农业农村局" that exists nowhere; a space inside one name ("市公安局 钢城区分局") stays one."""
+    result = _import(
+        tmp_path,
+        [
+            "一、重点任务",
+            "1.加强河湖管理。",
+            "牵头单位：区财政局",
+            "配合单位：区生态环境分局 区农业农村局　各街道",
+            "2.加强治安管理。（市公安局 钢城区分局牵头）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), ("区生态环境分局", "区农业农村局", "各街道"), ""),
+        ("2", ("市公安局钢城区分局",), (), ""),
+    ]
