@@ -588,3 +588,30 @@ def test_a_task_table_sent_as_an_excel_workbook_is_imported(tmp_path):
     ]
     assert result.name == "示范区2021年优化营商环境重点任务分解表"
     assert [p.code for p in result.problems] == ["tasks-note-units"]
+
+
+def test_a_sentence_giving_every_task_its_units_is_a_note_not_a_task(tmp_path):
+    """ "各重点任务由区有关部门单位牵头负责，各街道、功能区负责落实。" above a task table (the seed's 大气污染防治
+    方案) was imported as a task led by nobody, and, being a task among the document's parts, made every other
+    part of the bulletin a line said to name nobody. It is the note `ledger check` says of a table."""
+    document = docx.Document()
+    for text in [
+        "示范区2021年大气污染防治工作方案",
+        "一、总体要求",
+        "坚持精准治污、科学治污。",
+        "二、重点任务",
+        "全面落实大气污染治理重点任务。各重点任务由区有关部门单位牵头负责，各街道、功能区负责落实。",
+        "三、保障措施",
+        "加强组织领导。",
+    ]:
+        document.add_paragraph(text)
+    _add_table(
+        document,
+        [["序号", "具体措施", "牵头部门", "完成时限"], ["1", "淘汰燃煤锅炉。", "示范区财政局", "2021年全年"]],
+    )
+    document.save(str(tmp_path / "air.docx"))
+    result = import_document(tmp_path / "air.docx")
+    assert [(t.measure, t.lead) for t in result.tasks] == [("淘汰燃煤锅炉。", ["示范区财政局"])]
+    assert [(p.code, p.values["text"]) for p in result.problems] == [
+        ("tasks-note-units", "各重点任务由区有关部门单位牵头负责，各街道、功能区负责落实。")
+    ]

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 
 from ..units import split_units
 from .blocks import Line
-from .roles import FIRST_IS_LEAD, LABEL, ROLE_WORDS, Roles, is_annotation, read_roles, split_notes, verb_roles
+from .roles import (
+    FIRST_IS_LEAD,
+    LABEL,
+    ROLE_WORDS,
+    TASKS_RULE,
+    Roles,
+    is_annotation,
+    read_roles,
+    split_notes,
+    verb_roles,
+)
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) — the marker and the number it carries.
@@ -153,6 +163,7 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
     siblings: dict[tuple[int, int], list[tuple[Item, bool]]] = {}  # (level, parent) -> items, task or not
     parent_of: dict[int, Item] = {}
     bearing: set[int] = set()  # items that are tasks or hold one below them
+    notes: list[Unplaced] = []  # sentences giving every task its units, said as `ledger check` says them
     numbered: list[tuple[Item, tuple[int, int]]] = []  # items in reading order, each with its siblings' key
     for item in items_of(lines):
         if item.level:
@@ -175,6 +186,8 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
         if not found and (rule := _onward_rule(item.text)):
             units = split_units(rule)
             onward = Roles(support=units.names, vague=units.vague)
+        elif not found and (every := _tasks_rule(item.text)):
+            notes.append(Unplaced(where=item.where, text=every, code="tasks-note-units"))
         tasks += found
         if item.level:
             key = (item.level, id(parents[-1]) if parents else 0)
@@ -183,12 +196,20 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
     # A part of the document ("一、总体要求", "三、保障措施") holds items of its own and is said only when it is a
     # single item; below the parts, an item with items under it but no task is a measure naming nobody.
     parts = {id(parent) for parent in parent_of.values() if parent.level == 1}
-    unplaced = [
+    unplaced = notes + [
         Unplaced(where=item.where, text=item.marker + item.text)
         for item, key in numbered
         if id(item) not in bearing | parts and any(is_task for _, is_task in siblings[key])
     ]
     return tasks, unplaced
+
+
+def _tasks_rule(text: str) -> str:
+    """The sentence of an item that gives every task its units ("各重点任务由…牵头负责，…负责落实。"), or ""."""
+    for sentence in re.findall(r"[^。；;]+[。；;]?", text):
+        if TASKS_RULE.search(sentence):
+            return sentence.strip()
+    return ""
 
 
 def _onward_rule(text: str) -> str:
@@ -278,7 +299,9 @@ def _closing_sentence(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
     if cut <= 0:
         return []
     sentence = body[cut + 1 :].strip()
-    if len(sentence) > 80 or FIRST_IS_LEAD.search(sentence) or not ROLE_WORDS.search(sentence):
+    if len(sentence) > 80 or FIRST_IS_LEAD.search(sentence) or TASKS_RULE.search(sentence):
+        return []
+    if not ROLE_WORDS.search(sentence):
         return []
     if not is_annotation(sentence, first_is_lead):
         return []

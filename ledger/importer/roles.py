@@ -31,6 +31,8 @@ _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
 _SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
 # "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位", "排在首位的为牵头单位".
 FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?(?:第一(?:位|个)|首位)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
+# A sentence giving every task its units at once: "各重点任务由区有关部门单位牵头负责，各街道、功能区负责落实".
+TASKS_RULE = re.compile(r"(?:各项|各重点|各|所有|上述|以上)任务(?:均|都)?由[^。；;]*?(?:牵头|负责|落实)")
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合|参与|负责|协办|主责|完成时限|时间节点|分工落实")
 # A clause of an annotation that says how the work is divided rather than who does it: "不再做分工", "下同",
 # "不再一一列出", the document's rule ("除标注“分别牵头”外，列第一位的为牵头单位"), "以下任务均需…落实".
