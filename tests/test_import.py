@@ -615,3 +615,27 @@ def test_a_sentence_giving_every_task_its_units_is_a_note_not_a_task(tmp_path):
     assert [(p.code, p.values["text"]) for p in result.problems] == [
         ("tasks-note-units", "各重点任务由区有关部门单位牵头负责，各街道、功能区负责落实。")
     ]
+
+
+def test_a_unit_marked_as_leading_in_brackets_leads_and_the_others_support(tmp_path):
+    """ "区发改委（牵头），区财政局" in a lone 责任单位 column (and in an annotation) made "示范区财政局（牵头）" a
+    unit of that name and every unit a lead; `ledger check` reads the mark: the unit marked leads, the rest
+    support."""
+    document = docx.Document()
+    document.add_paragraph("1.推行告知承诺制。（示范区税务局（牵头）、示范区财政局）")
+    rows = [
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["1", "推行容缺受理。", "示范区财政局（牵头），示范区税务局", "2021年6月底前"],
+        ["2", "推行帮办代办。", "示范区税务局(牵头)\n东街道\n西街道", "持续推进"],
+    ]
+    table = _add_table(document, rows)
+    table.cell(2, 2).text = "示范区税务局(牵头)"
+    for name in ("东街道", "西街道"):
+        table.cell(2, 2).add_paragraph(name)
+    document.save(str(tmp_path / "marked.docx"))
+    result = import_document(tmp_path / "marked.docx")
+    assert _flat(result) == [
+        ("1", ("示范区税务局",), ("示范区财政局",), ""),
+        ("附1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前"),
+        ("附2", ("示范区税务局",), ("东街道", "西街道"), "持续推进"),
+    ]

@@ -28,6 +28,8 @@ _VERB = re.compile(
     r"配合落实|配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
+# "区财政局（牵头）、区税务局": the mark is the verb, "区财政局牵头、区税务局", as `ledger check` reads it.
+_LEAD_MARK = re.compile(r"\s*[（(]\s*牵头\s*[）)]")
 _SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
 # "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位", "排在首位的为牵头单位".
 FIRST_IS_LEAD = re.compile(r"(?:列|排)?(?:在)?(?:第一(?:位|个)|首位)(?:的)?(?:责任)?(?:单位|部门)?(?:为|是)牵头")
@@ -190,6 +192,7 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
 def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
     """ "A牵头，B、C配合", "A、B分别牵头", "A、B负责"; a list with no verb takes the default role."""
     roles = Roles()
+    text = _LEAD_MARK.sub("牵头", text)
     chunks: list[tuple[str, str]] = []  # (units text, verb)
     start = 0
     for m in _VERB.finditer(text):
