@@ -623,3 +623,33 @@ def test_units_apart_by_one_space_are_two_units_a_name_broken_by_one_is_one(tmp_
         ("1", ("区财政局",), ("区生态环境分局", "区农业农村局", "各街道"), ""),
         ("2", ("市公安局钢城区分局",), (), ""),
     ]
+
+
+def test_units_before_a_deadline_label_and_a_deadline_going_on_after_its_label_are_kept(tmp_path):
+    """ "（区政府督查室牵头；完成时限：每年12月底前）" lost its lead (only the labelled part was read: the task was
+    said to name nobody); "完成时限：2021年6月底前完成，长期坚持" lost "长期坚持"."""
+    result = _import(
+        tmp_path,
+        [
+            "一、重点任务",
+            "1.强化督查。（区财政局牵头，区税务局配合；完成时限：每年12月底前）",
+            "2.完善机制。（牵头单位：区财政局；配合单位：区税务局；完成时限：2021年6月底前完成，长期坚持）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), ("区税务局",), "每年12月底前"),
+        ("2", ("区财政局",), ("区税务局",), "2021年6月底前完成，长期坚持"),
+    ]
+    assert result.problems == []
+
+
+def test_a_higher_levels_lead_label_in_an_annotation_is_a_note(tmp_path):
+    """A city's plan copies the province's division: "（省牵头单位：省商务厅；市牵头单位：市商务局；责任单位：…）".
+    "市" was made a lead unit and the province's lead led the task too; the office's own level leads, the higher
+    one is kept as the task's note."""
+    result = _import(
+        tmp_path,
+        ["一、重点任务", "1.推进外贸发展。（省牵头单位：省商务厅；市牵头单位：市商务局；责任单位：市财政局）"],
+    )
+    assert _flat(result) == [("1", ("市商务局",), ("市财政局",), "")]
+    assert result.tasks[0].notes == ["省牵头单位：省商务厅"]

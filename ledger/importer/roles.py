@@ -21,7 +21,13 @@ _LABELS = {
     "support": r"配合单位|配合部门|参与单位|协办单位|协助单位|协同单位|配合",
     "deadline": r"完成时限|完成时间|时间节点|时限要求|完成期限|时限",
 }
-LABEL = re.compile("(" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*[：:]")
+# A label may name its level: "省牵头单位：省商务厅；市牵头单位：市商务局" copies a higher level's division.
+LABEL = re.compile(
+    r"(?P<level>[省市州区县](?=牵头|责任|配合))?("
+    + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items())
+    + r")\s*[：:]"
+)
+_LEVEL_RANK = {"县": 0, "区": 0, "市": 1, "州": 1, "省": 2}
 # A role verb closing a list of units: "A、B分别牵头，C配合".
 _VERB = re.compile(
     r"(分别牵头|牵头负责|牵头|按职责分工负责|按职责分工落实|按职责负责|按职责落实|具体负责|共同负责|负责落实|负责|"
@@ -159,7 +165,8 @@ def read_roles(text: str, first_is_lead: bool = False) -> Roles:
     text, notes, onward = split_notes(text)
     roles = _read_roles(text, first_is_lead)
     roles.merge(note_roles(notes, onward))
-    roles.deadline = roles.deadline or deadline
+    # "完成时限：2021年6月底前完成，长期坚持": the clause cut as a deadline goes on the labelled one
+    roles.deadline = "，".join(filter(None, [roles.deadline, deadline]))
     return roles
 
 
@@ -168,11 +175,21 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
     if not labels:
         return verb_roles(text, first_is_lead)
     values: dict[str, list[str]] = {}
+    # Leads labelled at several levels: the lowest is the document's own, the higher ones are kept as notes.
+    levels = {_LEVEL_RANK[m["level"]] for m in labels if m["level"] and m["lead"]}
+    own = min(levels) if len(levels) > 1 else None
+    higher: list[str] = []
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         kind = next(k for k in _LABELS if m.group(k))
-        values.setdefault(kind, []).append(text[m.end() : end].strip("；;，,。 "))
-    roles = Roles(deadline="，".join(values.get("deadline", [])))
+        value = text[m.end() : end].strip("；;，,。 ")
+        if own is not None and m["level"] and _LEVEL_RANK[m["level"]] > own:
+            higher.append(m.group(0).strip() + value)
+            continue
+        values.setdefault(kind, []).append(value)
+    roles = Roles(deadline="，".join(values.get("deadline", [])), notes=higher)
+    if before := text[: labels[0].start()].strip("；;，,。 "):  # "A牵头，B配合；完成时限：…"
+        roles.merge(verb_roles(before, first_is_lead))
     lead_texts = values.get("lead", [])
     # Only 责任单位 named: all lead, unless the document's rule says the first listed leads.
     rule = first_is_lead and not lead_texts
