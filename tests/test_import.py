@@ -639,3 +639,22 @@ def test_a_unit_marked_as_leading_in_brackets_leads_and_the_others_support(tmp_p
         ("附1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前"),
         ("附2", ("示范区税务局",), ("东街道", "西街道"), "持续推进"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("measure", "deadline"), [("工作举措", "时间安排"), ("具体举措", "进度安排"), ("主要举措", "计划完成时间")]
+)
+def test_a_table_headed_with_other_words_for_measure_and_deadline(tmp_path, measure, deadline):
+    """ "工作举措 | 责任领导 | 责任单位（牵头 | 配合） | 时间安排": no task was found in the table at all
+    (import-no-tasks), and "进度安排" left every task undated."""
+    document = docx.Document()
+    rows = [
+        ["序号", "目标任务", measure, "责任领导", "责任单位", "责任单位", deadline],
+        ["序号", "目标任务", measure, "责任领导", "牵头", "配合", deadline],
+        ["1", "优化营商环境", "推行告知承诺制。", "张三", "示范区财政局", "示范区税务局", "2021年6月底前"],
+    ]
+    _add_table(document, rows)
+    document.save(str(tmp_path / "plan.docx"))
+    result = import_document(tmp_path / "plan.docx")
+    assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前")]
+    assert (result.tasks[0].title, result.tasks[0].measure) == ("优化营商环境", "推行告知承诺制。")

@@ -68,7 +68,7 @@ def grid_tasks(
             h = r
             labels = _plain(rows[r])
             printed = [labels]
-            if r + 1 < len(rows) and _sub_header(rows[r + 1]):
+            if r + 1 < len(rows) and _sub_header(rows[r], rows[r + 1]):
                 # "责任单位" merged over "牵头单位 | 配合单位": the lower row names the columns
                 lower = _plain(rows[r + 1])
                 printed.append(lower)
@@ -88,9 +88,11 @@ def _plain(row: list[str]) -> list[str]:
     return [re.sub(r"\s+", "", c) for c in row]
 
 
-def _sub_header(row: list[str]) -> bool:
-    cells = [re.sub(r"\s+", "", c) for c in row if c.strip()]
-    return bool(cells) and all(field_of(c, {}) is not None for c in cells)
+def _sub_header(upper: list[str], lower: list[str]) -> bool:
+    """Whether the row under a header names columns too ("牵头 | 配合" under a merged 责任单位); a cell merged
+    down from the header repeats it ("责任领导" in Word), which names nothing new."""
+    new = [c for c, above in zip(_plain(lower), _plain(upper), strict=False) if c and c != above]
+    return bool(new) and all(field_of(c, {}) is not None for c in new)
 
 
 def _rows(
