@@ -653,3 +653,23 @@ def test_a_higher_levels_lead_label_in_an_annotation_is_a_note(tmp_path):
     )
     assert _flat(result) == [("1", ("市商务局",), ("市财政局",), "")]
     assert result.tasks[0].notes == ["省牵头单位：省商务厅"]
+
+
+def test_numbered_notes_under_a_task_list_are_notes(tmp_path):
+    """ "注：" (or "备注：") with numbered lines below it: "1.带★的为市定任务。" was said as a measure naming
+    nobody, and "2.以上任务各街道（功能区）按职责配合落实。", which gives every task units, was not said at all."""
+    for first in (["注：1.带★的为市定任务。"], ["备注：", "1.带★的为市定任务。"]):
+        result = _import(
+            tmp_path,
+            [
+                "一、重点任务",
+                "1.推进改革。（区财政局牵头）",
+                "2.加强监管。（区税务局牵头）",
+                *first,
+                "2.以上任务各街道（功能区）按职责配合落实。",
+            ],
+        )
+        assert _flat(result) == [("1", ("区财政局",), (), ""), ("2", ("区税务局",), (), "")]
+        assert [(p.code, p.values["text"]) for p in result.problems] == [
+            ("tasks-note-units", "2.以上任务各街道（功能区）按职责配合落实。")
+        ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..source import NOTE_UNITS
+from ..tables import NOTE as NOTE_ROW
 from ..units import split_units
 from .blocks import Line
 from .roles import (
@@ -74,7 +76,8 @@ class Item:
     marker: str
     text: str
     where: str
-    labels: list[str] = field(default_factory=list)  # annotation lines under the item
+    labels: list[str] = field(default_factory=list)  # annotation lines under the item; a note's further lines
+    note: bool = False  # "注：…" under the list, with the numbered lines that go on from it
 
 
 @dataclass(kw_only=True)
@@ -99,9 +102,16 @@ def items_of(lines: list[Line]) -> list[Item]:
         text = line.text.strip()
         if not text:
             continue
+        if NOTE_ROW.match(text):
+            current = Item(level=0, marker="", text=text, where=line.where, note=True)
+            items.append(current)
+            continue
         found = _marker(text, last_number, ever)
         if found is None and _PROSE.match(text):
             found = (_PROSE_LEVEL, 0, "")
+        if current is not None and current.note and (found is None or found[0] > 2):
+            current.labels.append(text)  # "2.以上任务…": the note's own numbering, no item of the list
+            continue
         if found:
             level, number, marker = found
             if level != _PROSE_LEVEL:
@@ -166,6 +176,13 @@ def outline_tasks(lines: list[Line], first_is_lead: bool) -> tuple[list[OutlineT
     notes: list[Unplaced] = []  # sentences giving every task its units, said as `ledger check` says them
     numbered: list[tuple[Item, tuple[int, int]]] = []  # items in reading order, each with its siblings' key
     for item in items_of(lines):
+        if item.note:  # its first line is said by the import with every note line of the document
+            notes += [
+                Unplaced(where=item.where, text=text, code="tasks-note-units")
+                for text in item.labels
+                if NOTE_UNITS.search(text) and "以下" not in text
+            ]
+            continue
         if item.level:
             path[item.level] = item
             for deeper in [k for k in path if k > item.level]:
