@@ -79,9 +79,22 @@ def grid_tasks(
     else:
         if previous is None or not rows or len(rows[0]) != len(previous.labels):
             return [], previous
-        header = previous
-        return _rows(table, header, h, first_is_lead, skipped, carried), header
+        return _rows(table, previous, h, first_is_lead, skipped, carried), previous
+    if previous is not None and header.labels == previous.labels and _goes_on(rows[h + 1 :], header, carried):
+        # the header printed again at the top of the next page (Word's 重复标题行): the same table goes on
+        return _rows(table, previous, h, first_is_lead, skipped, carried), previous
     return _rows(table, header, h, first_is_lead, skipped, None), header
+
+
+def _goes_on(body: list[list[str]], header: GridHeader, carried: ImportedTask | None) -> bool:
+    """Whether a table under a header like the one before continues it: its first row is the rest of a row
+    broken over the page (no 序号), or is numbered on from the task the page before ended with."""
+    column = header.columns.get("number")
+    row = next((row for row in body if any(c.strip() for c in row)), None)
+    if carried is None or column is None or row is None or column >= len(row):
+        return False
+    number = row[column].strip()
+    return not number or (number.isdigit() and carried.number.isdigit() and int(number) == int(carried.number) + 1)
 
 
 def _plain(row: list[str]) -> list[str]:
