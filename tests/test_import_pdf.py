@@ -91,6 +91,12 @@ def test_a_pdf_without_a_text_layer_or_a_damaged_file_is_named(tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     result = import_document(tmp_path / "broken.pdf")
     assert [(p.file, p.code) for p in result.problems] == [("broken.pdf", "import-unreadable")]
+    # said in the office's words, not the reader's exception name (PdfminerException, PackageNotFoundError)
+    (tmp_path / "broken.docx").write_bytes(b"not a zip")
+    assert [import_document(tmp_path / name).problems[0].message for name in ("broken.pdf", "broken.docx")] == [
+        "文件无法读取：文件已损坏，或不是PDF文件",
+        "文件无法读取：文件已损坏，或不是Word文件",
+    ]
 
 
 @pytest.mark.parametrize("name", ["plan.ods", "scan.png"])

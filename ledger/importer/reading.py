@@ -19,6 +19,7 @@ from ..tables import UNREADABLE_WORKBOOK, Sheet, TableError, read_sheets
 from .blocks import Block, Line, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+_KINDS = {".docx": "Word", ".doc": "Word", ".wps": "WPS文字", ".pdf": "PDF", ".html": "网页", ".htm": "网页"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md", ".html", ".htm", *WORKBOOK_SUFFIXES)
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -48,8 +49,8 @@ def read_document(path: Path) -> list[Block]:
         return read_text(_decode(path.read_bytes()))
     except ProblemError:
         raise
-    except Exception as exc:  # a damaged file of any kind is named, never a traceback
-        raise ProblemError("import-unreadable", reason=type(exc).__name__) from exc
+    except Exception as exc:  # a damaged file of any kind is named, never a traceback nor the reader's English
+        raise ProblemError("import-unreadable", reason=f"文件已损坏，或不是{_KINDS.get(suffix, suffix)}文件") from exc
 
 
 def _decode(data: bytes) -> str:
