@@ -658,3 +658,23 @@ def test_a_table_headed_with_other_words_for_measure_and_deadline(tmp_path, meas
     result = import_document(tmp_path / "plan.docx")
     assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前")]
     assert (result.tasks[0].title, result.tasks[0].measure) == ("优化营商环境", "推行告知承诺制。")
+
+
+def test_text_inserted_with_track_changes_on_is_read(tmp_path):
+    """A draft passed between offices in 修订 mode: text typed as a tracked insertion was not read (python-docx's
+    text leaves it out), so a supporting unit and a table's lead were lost; text tracked as deleted stays out."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    mark = 'w:author="办公室" w:date="2021-03-01T00:00:00Z"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("1.推进改革。（示范区财政局牵头")
+    paragraph._p.append(parse_xml(f'<w:ins {w} w:id="1" {mark}><w:r><w:t>，示范区税务局配合</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(f'<w:del {w} w:id="2" {mark}><w:r><w:delText>，东街道配合</w:delText></w:r></w:del>'))
+    paragraph.add_run("）")
+    table = _add_table(document, [["序号", "具体措施", "牵头单位"], ["1", "加强监管。", ""]])
+    cell = table.cell(1, 2).paragraphs[0]._p
+    cell.append(parse_xml(f'<w:ins {w} w:id="3" {mark}><w:r><w:t>示范区税务局</w:t></w:r></w:ins>'))
+    document.save(str(tmp_path / "draft.docx"))
+    result = import_document(tmp_path / "draft.docx")
+    assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), ""), ("附1", ("示范区税务局",), (), "")]

@@ -163,14 +163,32 @@ def read_docx(path: Path) -> list[Block]:
         if tag == "p":
             paragraphs += 1
             paragraph = Paragraph(child, document)
-            text = numbering.label(paragraph) + paragraph.text.replace("\n", "")  # a manual line break
+            text = numbering.label(paragraph) + _text(child).replace("\n", "")  # a manual line break
             blocks.append(Line(text=text.strip(), where=f"第{paragraphs}段"))
         elif tag == "tbl":
             tables += 1
             table = DocxTable(child, document)
-            rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+            rows = [
+                ["\n".join(_text(p._p) for p in cell.paragraphs).strip() for cell in row.cells] for row in table.rows
+            ]
             blocks.append(_table(rows, f"表{tables}"))
     return blocks
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PAGE_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+_NOT_HERE = {f"{_W}moveFrom", f"{_W}txbxContent", f"{_W}del"}  # moved away, a text box of its own, deleted
+
+
+def _text(paragraph: object) -> str:
+    """A paragraph's text as the page shows it with its revisions accepted: text inserted in 修订 mode
+    (w:ins, w:moveTo) counts, which python-docx's .text leaves out; deleted and moved-away text does not."""
+    parts = []
+    for node in paragraph.iter(*_PAGE_TEXT):  # type: ignore[attr-defined]
+        if any(above.tag in _NOT_HERE for above in node.iterancestors()):
+            continue
+        parts.append(_PAGE_TEXT[node.tag] or node.text or "")
+    return "".join(parts)
 
 
 class _Numbering:
