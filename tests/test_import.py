@@ -678,3 +678,21 @@ def test_text_inserted_with_track_changes_on_is_read(tmp_path):
     document.save(str(tmp_path / "draft.docx"))
     result = import_document(tmp_path / "draft.docx")
     assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), ""), ("附1", ("示范区税务局",), (), "")]
+
+
+def test_an_indicator_whose_unit_cell_says_who_leads_and_who_supports(tmp_path):
+    """ "区财政局牵头，区税务局配合" in an indicator table's 责任单位 cell was written whole under 牵头单位, which
+    the ledger then read as two units unknown by those names; the lead and the support are written apart."""
+    document = docx.Document()
+    rows = [
+        ["序号", "指标名称", "单位", "2020年", "2025年目标", "属性", "责任单位"],
+        ["1", "一般公共预算收入", "亿元", "12.5", "16", "预期性", "示范区财政局牵头，示范区税务局配合"],
+        ["2", "地区生产总值增长", "%", "3.6", "6左右", "预期性", "示范区发展改革局"],
+    ]
+    _add_table(document, rows)
+    document.save(str(tmp_path / "indicators.docx"))
+    result = import_document(tmp_path / "indicators.docx")
+    assert [(i.name, i.lead, i.support) for i in result.indicators] == [
+        ("一般公共预算收入", "示范区财政局", "示范区税务局"),
+        ("地区生产总值增长", "示范区发展改革局", ""),
+    ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..indicators import find_indicator_header
 from ..tables import NOTE
 from .blocks import Line, Table
+from .roles import verb_roles
 
 _ROW_START = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$")
 _HEADER_PIECE = re.compile(r"^(领|域|领域|\d{4}\s*年|现状值|基期值|达标|分析|达标分析|规划值|目标值|（[近中远期]+）)$")
@@ -84,6 +85,7 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
 
         if not at("name"):
             continue
+        lead, support = _lead_and_support(at("lead"), at("support"))
         found.append(
             ImportedIndicator(
                 number=at("number") or str(len(found) + 1),
@@ -95,12 +97,22 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
                 baseline=at("baseline"),
                 baseline_year=header.baseline_year,
                 targets={y: re.sub(r"\s+", "", row[c]) for y, c in header.targets.items() if c < len(row) and row[c]},
-                lead=at("lead"),
-                support=at("support"),
+                lead=lead,
+                support=support,
                 source=table.row_where[r] if r < len(table.row_where) else table.where,
             )
         )
     return found
+
+
+def _lead_and_support(lead: str, support: str) -> tuple[str, str]:
+    """ "区财政局牵头，区税务局配合" in one unit cell: who leads and who supports, written apart as the 牵头单位
+    and 配合单位 columns hold them."""
+    if not re.search(r"牵头|配合|协助|参与|协办", lead):
+        return lead, support
+    roles = verb_roles(lead, first_is_lead=False, default="lead")
+    supporting = roles.support + [v for v in roles.vague if v not in roles.vague_lead]
+    return "、".join(roles.lead + roles.vague_lead), "、".join(filter(None, [*supporting, support]))
 
 
 @dataclass(kw_only=True)
