@@ -673,3 +673,23 @@ def test_numbered_notes_under_a_task_list_are_notes(tmp_path):
         assert [(p.code, p.values["text"]) for p in result.problems] == [
             ("tasks-note-units", "2.以上任务各街道（功能区）按职责配合落实。")
         ]
+
+
+def test_a_chapter_heading_after_label_lines_is_no_part_of_the_last_label(tmp_path):
+    """ "配合单位：区税务局" then "第二章 加强社会治理": the heading was taken for the label wrapped onto the next
+    line, and the supporting unit became a note "区税务局第二章加强社会治理"."""
+    result = _import(
+        tmp_path,
+        [
+            "第一章 优化营商环境",
+            "一、深化改革",
+            "1.推进改革。",
+            "牵头单位：区财政局",
+            "配合单位：区税务局",
+            "第二章 加强社会治理",
+            "一、强化治安",
+            "1.开展整治。（区税务局牵头）",
+        ],
+    )
+    assert _flat(result) == [("1", ("区财政局",), ("区税务局",), ""), ("2", ("区税务局",), (), "")]
+    assert [t.notes for t in result.tasks] == [[], []]

@@ -42,6 +42,8 @@ _PROSE = re.compile(
     r"[，,]\s*(?P<rest>\S.*)$"
 )
 _PROSE_LEVEL = 6  # below every numbered level
+# The parts a plan is divided into above its numbered outline: "第二章 …", "第三节", "第一部分".
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]{1,4}(?:章|节|部分|篇|编)")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
 _BRACKET_CHAR = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_BRACKETS.values())) + "]")
@@ -104,6 +106,10 @@ def items_of(lines: list[Line]) -> list[Item]:
             continue
         if NOTE_ROW.match(text):
             current = Item(level=0, marker="", text=text, where=line.where, note=True)
+            items.append(current)
+            continue
+        if _CHAPTER.match(text):  # "第二章 加强社会治理": a heading above the outline, never the item's text
+            current = Item(level=0, marker="", text=text, where=line.where)
             items.append(current)
             continue
         found = _marker(text, last_number, ever)
