@@ -693,3 +693,27 @@ def test_a_chapter_heading_after_label_lines_is_no_part_of_the_last_label(tmp_pa
     )
     assert _flat(result) == [("1", ("区财政局",), ("区税务局",), ""), ("2", ("区税务局",), (), "")]
     assert [t.notes for t in result.tasks] == [[], []]
+
+
+def test_a_paragraph_after_label_lines_is_not_the_last_label_going_on(tmp_path):
+    """ "配合单位：区税务局" then "各部门要高度重视，…。": the paragraph was taken for the label wrapped onto the next
+    line and the supporting unit became part of a note; a label cut mid-name still goes on on the next line."""
+    result = _import(
+        tmp_path,
+        [
+            "一、深化改革",
+            "1.推进改革。",
+            "牵头单位：区财政局",
+            "配合单位：区税务局",
+            "各部门要高度重视，认真抓好落实，确保各项任务按期完成。",
+            "2.推进监管。",
+            "牵头单位：区财政局",
+            "配合单位：区税务局、东街",
+            "道、西街道",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), ("区税务局",), ""),
+        ("2", ("区财政局",), ("区税务局", "东街道", "西街道"), ""),
+    ]
+    assert [t.notes for t in result.tasks] == [[], []]

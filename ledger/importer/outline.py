@@ -22,10 +22,12 @@ from .roles import (
     TASKS_RULE,
     Roles,
     is_annotation,
+    is_deadline_clause,
     read_roles,
     split_notes,
     verb_roles,
 )
+from .unitlist import looks_like_unit
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) — the marker and the number it carries.
@@ -129,13 +131,26 @@ def items_of(lines: list[Line]) -> list[Item]:
         elif current is not None and _LABEL_LINE.match(text) and not _open_bracket(current.text):
             current.labels.append(text)
         elif current is not None and current.labels and not text.startswith(("（", "(")):
-            current.labels[-1] += text  # a label wrapped onto the next line
+            if _label_goes_on(current.labels[-1]):
+                current.labels[-1] += text  # a label wrapped onto the next line
+            else:  # a paragraph of its own after the item's labels ("各部门要高度重视…")
+                current = Item(level=0, marker="", text=text, where=line.where)
+                items.append(current)
         elif current is not None:
             current.text += text
         else:
             current = Item(level=0, marker="", text=text, where=line.where)
             items.append(current)
     return items
+
+
+def _label_goes_on(label: str) -> bool:
+    """Whether a label line was cut short (mid-name, after a 、): a label ending in a whole unit or deadline is
+    complete, and the line after it is a paragraph of its own."""
+    if label.rstrip().endswith(("、", "，", ",", "：", ":")):
+        return True
+    last = re.split(r"[：:、，,；;]", label)[-1].strip()
+    return not (looks_like_unit(last) or is_deadline_clause(last))
 
 
 def _open_bracket(text: str) -> bool:
