@@ -696,3 +696,27 @@ def test_an_indicator_whose_unit_cell_says_who_leads_and_who_supports(tmp_path):
         ("一般公共预算收入", "示范区财政局", "示范区税务局"),
         ("地区生产总值增长", "示范区发展改革局", ""),
     ]
+
+
+def test_paragraphs_inside_a_content_control_are_read(tmp_path):
+    """A document made from a 公文 template holds its body in content controls (w:sdt): the paragraphs there were
+    not read at all, the tasks in them lost and the next item's number taken for text."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_paragraph("一、重点任务")
+    paragraphs = "".join(
+        f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        for text in ("1.推进改革。（示范区财政局牵头）", "2.加强监管。（示范区税务局牵头）")
+    )
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent>{paragraphs}</w:sdtContent></w:sdt>"))
+    document.add_paragraph("3.优化服务。（示范区财政局牵头）")
+    document.save(str(tmp_path / "template.docx"))
+    result = import_document(tmp_path / "template.docx")
+    assert [(t.number, t.measure, t.lead) for t in result.tasks] == [
+        ("1", "推进改革。", ["示范区财政局"]),
+        ("2", "加强监管。", ["示范区税务局"]),
+        ("3", "优化服务。", ["示范区财政局"]),
+    ]

@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..problems import ProblemError
 from ..tables import UNREADABLE_WORKBOOK, Sheet, TableError, read_sheets
@@ -158,7 +160,7 @@ def read_docx(path: Path) -> list[Block]:
     numbering = _Numbering(document)
     blocks: list[Block] = []
     paragraphs = tables = 0
-    for child in document.element.body.iterchildren():
+    for child in _body_items(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraphs += 1
@@ -176,6 +178,21 @@ def read_docx(path: Path) -> list[Block]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body_items(body: Any) -> Iterator[Any]:
+    """The body's paragraphs and tables in order, those inside content controls (w:sdt, as 公文 templates hold
+    their text) and custom XML too."""
+    for child in body.iterchildren():
+        if child.tag == f"{_W}sdt":
+            for content in child.iterchildren(f"{_W}sdtContent"):
+                yield from _body_items(content)
+        elif child.tag == f"{_W}customXml":
+            yield from _body_items(child)
+        else:
+            yield child
+
+
 _PAGE_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 _NOT_HERE = {f"{_W}moveFrom", f"{_W}txbxContent", f"{_W}del"}  # moved away, a text box of its own, deleted
 
