@@ -717,3 +717,26 @@ def test_a_paragraph_after_label_lines_is_not_the_last_label_going_on(tmp_path):
         ("2", ("区财政局",), ("区税务局", "东街道", "西街道"), ""),
     ]
     assert [t.notes for t in result.tasks] == [[], []]
+
+
+def test_units_written_after_由_and_an_annotation_whose_deadline_clause_says_what_by_when(tmp_path):
+    """ "（由区财政局负责）" made a unit "由区财政局" known to nobody, "具体由…负责" one "具体由…"; and
+    "（区财政局牵头，2021年6月30日前完成初步方案，年底前全面完成）" was said to name nobody, the task lost."""
+    result = _import(
+        tmp_path,
+        [
+            "一、重点任务",
+            "1.推进改革。（由区财政局负责）",
+            "2.加强监管。（区税务局牵头，具体由东街道负责）",
+            "3.优化服务。（区财政局牵头，2021年6月30日前完成初步方案，年底前全面完成）",
+            "4.建设平台。（区税务局牵头，2021年9月底前完成平台上线）",
+        ],
+    )
+    assert _flat(result) == [
+        ("1", ("区财政局",), (), ""),
+        ("2", ("区税务局",), ("东街道",), ""),
+        ("3", ("区财政局",), (), "年底前全面完成"),
+        ("4", ("区税务局",), (), "2021年9月底前"),
+    ]
+    assert result.tasks[2].notes == ["2021年6月30日前完成初步方案"]
+    assert result.problems == []

@@ -27,6 +27,9 @@ from .roles import (
     split_notes,
     verb_roles,
 )
+from .roles import (
+    NOTE as NOTE_CLAUSE,
+)
 from .unitlist import looks_like_unit
 
 _CN = "一二三四五六七八九十"
@@ -287,8 +290,13 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             head, _, rest = measure.partition("。")
             if rest.strip():
                 task_title, measure = head, rest.strip()
-        if not roles.deadline:
-            found = [m.group(0) for m in DEADLINE_IN_TEXT.finditer(measure) if not _DESCRIBING.match(measure, m.end())]
+        if not roles.deadline:  # in the text, or in a clause of the annotation ("2021年6月30日前完成初步方案")
+            found = [
+                m.group(0)
+                for text in (measure, *(n for n in roles.notes + roles.support if not _unit_or_rule(n)))
+                for m in DEADLINE_IN_TEXT.finditer(text)
+                if not _DESCRIBING.match(text, m.end())
+            ]
             roles.deadline = "，".join(dict.fromkeys(found))
         tasks.append(
             OutlineTask(
@@ -301,6 +309,11 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             )
         )
     return tasks
+
+
+def _unit_or_rule(text: str) -> bool:
+    """A piece of an annotation that is a unit, or a note of how work is divided: no clause to find a date in."""
+    return looks_like_unit(text) or bool(NOTE_CLAUSE.search(text))
 
 
 def _title(text: str) -> str:

@@ -35,6 +35,8 @@ _VERB = re.compile(
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
 # "区财政局（牵头）、区税务局": the mark is the verb, "区财政局牵头、区税务局", as `ledger check` reads it.
+# "由区财政局负责", "具体由东街道负责": who, after the word that introduces them.
+_BY = re.compile(r"^(?:具体|均|统一)?由(?=[\u4e00-\u9fff])")
 _LEAD_MARK = re.compile(r"\s*[（(]\s*牵头\s*[）)]")
 _SUPPORT_VERBS = ("配合落实", "配合", "参与", "协助", "协办")
 # "列第一位的为牵头单位", "排在第一位的单位为牵头单位", "第一个为牵头单位", "排在首位的为牵头单位".
@@ -222,7 +224,7 @@ def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
     if rest:
         chunks.append((rest, ""))
     for units_text, verb in chunks:
-        units = split_units(units_text)
+        units = split_units(_BY.sub("", units_text.strip("，,；;。 ")))
         roles.vague += [v for v in units.vague if v not in roles.vague]
         if verb in _LEAD_VERBS:
             target = roles.lead
@@ -270,8 +272,8 @@ def is_annotation(text: str, first_is_lead: bool = False, *, closing: bool = Fal
         roles = verb_roles(inner, first_is_lead)
         named = roles.lead + roles.support
         if roles.lead and "牵头" in inner and all(looks_like_unit(n) for n in roles.lead):
-            # units that lead, and a clause besides them that is no unit ("按季度调度"): kept as a note
-            return 2 * sum(looks_like_unit(n) for n in named) > len(named)
+            # units that lead, and clauses besides them that are no unit ("按季度调度"): kept as notes
+            return True
         return bool(named) and all(looks_like_unit(n) for n in named)
     units = split_units(inner)
     names = units.names
