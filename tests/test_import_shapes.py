@@ -740,3 +740,13 @@ def test_units_written_after_由_and_an_annotation_whose_deadline_clause_says_wh
     ]
     assert result.tasks[2].notes == ["2021年6月30日前完成初步方案"]
     assert result.problems == []
+
+
+def test_a_contact_in_brackets_after_a_unit_is_a_note_not_part_of_its_name(tmp_path):
+    """ "牵头单位：区财政局（负责同志：张三）": the bracket made the whole no unit, and the task lost its lead."""
+    result = _import(
+        tmp_path,
+        ["一、重点任务", "1.推进改革。（牵头单位：区财政局（负责同志：张三）；配合单位：区税务局（联系人：李四））"],
+    )
+    assert _flat(result) == [("1", ("区财政局",), ("区税务局",), "")]
+    assert result.tasks[0].notes == ["负责同志：张三", "联系人：李四"]

@@ -35,6 +35,8 @@ _VERB = re.compile(
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
 # "区财政局（牵头）、区税务局": the mark is the verb, "区财政局牵头、区税务局", as `ledger check` reads it.
+# A person or contact written after a unit: "区财政局（负责同志：张三）", "（联系人：李四，电话…）".
+_CONTACT = re.compile(r"[（(]([^（）()]*[：:][^（）()]*)[）)]$")
 # "由区财政局负责", "具体由东街道负责": who, after the word that introduces them.
 _BY = re.compile(r"^(?:具体|均|统一)?由(?=[\u4e00-\u9fff])")
 _LEAD_MARK = re.compile(r"\s*[（(]\s*牵头\s*[）)]")
@@ -173,7 +175,7 @@ def read_roles(text: str, first_is_lead: bool = False) -> Roles:
 
 
 def _read_roles(text: str, first_is_lead: bool) -> Roles:
-    labels = list(LABEL.finditer(text))
+    labels = [m for m in LABEL.finditer(text) if not _depth(text, m.start())]  # "（联系人：…）" is inside a name
     if not labels:
         return verb_roles(text, first_is_lead)
     values: dict[str, list[str]] = {}
@@ -204,7 +206,7 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
         roles.merge(found)
     for value in support_texts:
         found = verb_roles(value, first_is_lead=False, default="support")
-        roles.merge(Roles(support=found.lead + found.support, vague=found.vague))
+        roles.merge(Roles(support=found.lead + found.support, vague=found.vague, notes=found.notes))
     return roles
 
 
@@ -225,6 +227,10 @@ def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
         chunks.append((rest, ""))
     for units_text, verb in chunks:
         units = split_units(_BY.sub("", units_text.strip("，,；;。 ")))
+        for n, name in enumerate(units.names):  # "区财政局（负责同志：张三）": the contact is a note
+            if contact := _CONTACT.search(name):
+                units.names[n] = name[: contact.start()]
+                roles.notes.append(contact[1])
         roles.vague += [v for v in units.vague if v not in roles.vague]
         if verb in _LEAD_VERBS:
             target = roles.lead
