@@ -720,3 +720,21 @@ def test_paragraphs_inside_a_content_control_are_read(tmp_path):
         ("2", "加强监管。", ["示范区税务局"]),
         ("3", "优化服务。", ["示范区财政局"]),
     ]
+
+
+def test_a_table_without_a_deadline_column_takes_the_deadline_its_measure_writes(tmp_path):
+    """A table with no 完成时限 column whose measures say when ("2021年6月底前完成清单编制"): the outline form read
+    that deadline, the table form left every task undated."""
+    document = docx.Document()
+    rows = [
+        ["序号", "工作任务", "牵头单位", "配合单位"],
+        ["1", "全面推行告知承诺制，2021年6月底前完成清单编制。", "示范区财政局", "示范区税务局"],
+        ["2", "建立2000年底前建成的老旧小区台账。", "示范区税务局", ""],
+    ]
+    _add_table(document, rows)
+    document.save(str(tmp_path / "undated.docx"))
+    result = import_document(tmp_path / "undated.docx")
+    assert _flat(result) == [
+        ("1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前"),
+        ("2", ("示范区税务局",), (), ""),
+    ]

@@ -15,7 +15,7 @@ from ..tables import NOTE as NOTE_ROW
 from ..units import split_units
 from .blocks import Table
 from .model import ImportedTask
-from .outline import Unplaced
+from .outline import Unplaced, deadline_in
 from .roles import Roles, read_roles, verb_roles
 
 _HEADER_ROWS = 6
@@ -178,7 +178,8 @@ def _rows(
                 support=roles.support,
                 vague=roles.vague,
                 vague_lead=roles.vague_lead,
-                deadline=at("deadline") or roles.deadline,
+                # a table without a 完成时限 column: the deadline its measure writes, as the outline form reads it
+                deadline=at("deadline") or roles.deadline or ("" if "deadline" in columns else deadline_in(measure)),
                 category=category,
                 title=title,
                 source=where,

@@ -291,13 +291,7 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             if rest.strip():
                 task_title, measure = head, rest.strip()
         if not roles.deadline:  # in the text, or in a clause of the annotation ("2021年6月30日前完成初步方案")
-            found = [
-                m.group(0)
-                for text in (measure, *(n for n in roles.notes + roles.support if not _unit_or_rule(n)))
-                for m in DEADLINE_IN_TEXT.finditer(text)
-                if not _DESCRIBING.match(text, m.end())
-            ]
-            roles.deadline = "，".join(dict.fromkeys(found))
+            roles.deadline = deadline_in(measure, *(n for n in roles.notes + roles.support if not _unit_or_rule(n)))
         tasks.append(
             OutlineTask(
                 category=category,
@@ -309,6 +303,15 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             )
         )
     return tasks
+
+
+def deadline_in(*texts: str) -> str:
+    """The deadlines written inside running text ("…，2021年6月底前完成清单编制"), joined; not a date that says
+    which things ("2000年底前建成的老旧小区")."""
+    found = [
+        m.group(0) for text in texts for m in DEADLINE_IN_TEXT.finditer(text) if not _DESCRIBING.match(text, m.end())
+    ]
+    return "，".join(dict.fromkeys(found))
 
 
 def _unit_or_rule(text: str) -> bool:
