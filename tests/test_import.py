@@ -738,3 +738,17 @@ def test_a_table_without_a_deadline_column_takes_the_deadline_its_measure_writes
         ("1", ("示范区财政局",), ("示范区税务局",), "2021年6月底前"),
         ("2", ("示范区税务局",), (), ""),
     ]
+
+
+def test_a_workbook_holding_the_plan_as_one_column_of_text_is_read_as_an_outline(tmp_path):
+    """A sheet with the plan pasted into one column, a line a row: no row has two values, and the sheet was
+    passed over whole (import-no-tasks)."""
+    rows = [
+        ["一、重点任务"],
+        ["1.推进改革。（示范区财政局牵头，示范区税务局配合）"],
+        ["2.加强监管。（示范区税务局牵头）"],
+    ]
+    write_xlsx(tmp_path / "plan.xlsx", rows)
+    result = import_document(tmp_path / "plan.xlsx")
+    assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), ""), ("2", ("示范区税务局",), (), "")]
+    assert result.tasks[0].source == "Sheet1第2行"

@@ -301,22 +301,24 @@ def read_pdf(path: Path) -> list[Block]:
 
 def read_workbook(path: Path) -> list[Block]:
     """Each sheet of a workbook as a table, its merged cells spread; the rows above its first row of several
-    values (the title) and below its last (注：…) as lines, as they stand outside a Word table."""
+    values (the title) and below its last (注：…) as lines, as they stand outside a Word table; a sheet without
+    such a row is all lines."""
     try:
         sheets = read_sheets(path)
     except TableError as exc:
         raise ProblemError("import-unreadable", reason=exc.fields.get("reason", UNREADABLE_WORKBOOK)) from exc
     blocks: list[Block] = []
     for sheet in sheets:
-        body = [r for r, row in enumerate(sheet.rows) if len({c for c in row if c}) > 1]
-        if not body:
-            continue
-        top, bottom = body[0], body[-1] + 1
 
         def lines(numbers: range, sheet: Sheet = sheet) -> list[Block]:
             texts = ((r, next((c for c in sheet.rows[r] if c), "")) for r in numbers)
             return [Line(text=text, where=f"{sheet.name}第{r + 1}行") for r, text in texts if text]
 
+        body = [r for r, row in enumerate(sheet.rows) if len({c for c in row if c}) > 1]
+        if not body:  # no table: the plan's text pasted a line a row
+            blocks += lines(range(len(sheet.rows)))
+            continue
+        top, bottom = body[0], body[-1] + 1
         blocks += lines(range(top))
         row_where = [f"{sheet.name}第{r + 1}行" for r in range(top, bottom)]
         blocks.append(Table(rows=sheet.rows[top:bottom], where=sheet.name, row_where=row_where))
