@@ -38,12 +38,17 @@ CLERK = "王敏"
 HOSTILE = "<img src=x onerror=alert(1)>局"
 
 
-def start_console(root: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`ledger serve` on the workspace, as the clerk starts it, once it answers."""
+def start_console(root: Path, *extra: str, package: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`ledger serve` on the workspace, as the clerk starts it, once it answers; from the `ledger` package in the
+    folder `package` when given (another version of it: `python -m` looks in its working folder first)."""
     port = free_port()
+    env = {**os.environ, "LEDGER_USER": CLERK}
+    if package is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(package), *filter(None, [os.environ.get("PYTHONPATH")])])
     process = subprocess.Popen(
         [sys.executable, "-m", "ledger", "serve", "--workspace", str(root), "--port", str(port), *extra],
-        env={**os.environ, "LEDGER_USER": CLERK},
+        env=env,
+        cwd=package,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -1515,3 +1520,36 @@ def test_a_folder_uploaded_by_a_page_with_the_script_from_before_the_update_keep
         assert (status, done["state"]) == (200, "done")
     [receipt] = read_receipts(root / "source" / "returns" / "2021-06")
     assert (receipt.received_at, receipt.received_how) == (arrived.isoformat(), "mtime")
+
+
+def test_a_page_opened_after_an_upgrade_fetches_the_new_script_and_keeps_the_unchanged_style(tmp_path):
+    """The browser keeps the console's script and style for an hour: for that hour after the package was upgraded,
+    a page ran the old script against the new console (without the guard against a double click, without the
+    times of a folder's files). A page names each file by its content, so a changed one is fetched at once and an
+    unchanged one is still taken from the browser's cache."""
+    import shutil
+
+    root = copy_example(tmp_path / "ws")
+    upgraded = tmp_path / "upgraded"
+    shutil.copytree(ROOT / "ledger", upgraded / "ledger", ignore=shutil.ignore_patterns("__pycache__"))
+    script = upgraded / "ledger" / "console" / "static" / "console.js"
+    script.write_bytes(script.read_bytes() + b"// the next version\n")
+
+    def assets(package: Path) -> dict[str, str]:
+        """The page's script and style addresses by file name, each checked to serve that package's file."""
+        process, base = start_console(root, package=package)
+        try:
+            found = re.findall(r'(?:src|href)="(/static/[^"]+)"', get(base, "/setup")[1])
+            for url in found:
+                with urllib.request.urlopen(base + url, timeout=30) as answer:
+                    name = urllib.parse.urlsplit(url).path.rsplit("/", 1)[1]
+                    assert answer.read() == (package / "ledger" / "console" / "static" / name).read_bytes(), url
+        finally:
+            stop(process)
+        return {urllib.parse.urlsplit(url).path: url for url in found}
+
+    before, after = assets(ROOT), assets(upgraded)
+    assert set(before) == set(after) == {"/static/console.css", "/static/htmx.min.js", "/static/console.js"}
+    assert before["/static/console.js"] != after["/static/console.js"]
+    assert before["/static/console.css"] == after["/static/console.css"]
+    assert before["/static/htmx.min.js"] == after["/static/htmx.min.js"]

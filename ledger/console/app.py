@@ -8,6 +8,7 @@ action from the registry, run by `jobs` in a fresh process. Every request passes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -76,6 +77,15 @@ STATE_WORDS = {
     "done": "完成",
     "failed": "未完成",
 }
+
+
+def static_addresses() -> dict[str, str]:
+    """Each static file's address as pages name it, with a digest of its bytes: the browser keeps a file an hour,
+    and a page of an upgraded console names a changed file anew, so it is fetched at once (an unchanged one is not)."""
+    return {
+        name: f"/static/{name}?v={hashlib.sha256((HERE / 'static' / name).read_bytes()).hexdigest()[:12]}"
+        for name in STATIC
+    }
 
 
 def modified_times(text: str) -> dict[tuple[str, int], float]:
@@ -164,6 +174,7 @@ class Console:
             STATE_WORDS=STATE_WORDS,
             STATE_NAMES=STATE_NAMES,
             ACTION_TITLES={a.name: a.title for a in ACTIONS.values()},
+            STATIC=static_addresses(),
         )
 
     # --- trust
