@@ -766,7 +766,7 @@ def collect(
         raise click.UsageError("--imap 需要指定报告期（--period 2021-06）。")
     zone = office_zone(ws.config)
     try:
-        given = parse_received(received, ws.config, period) if received else None
+        given = parse_received(received, ws.config, ws.paths, period) if received else None
     except ProblemError as exc:
         raise fail(exc) from exc
     results = (

@@ -144,7 +144,7 @@ def restore_return(ws: Workspace, period: Period, file: str, now: datetime | Non
 def set_received(ws: Workspace, period: Period, file: str, when: str, now: datetime | None = None) -> Correction:
     """Correct when a return really arrived ("2021-07-04 10:30", office time)."""
     _stored(ws, period, file)
-    received = parse_received(when, ws.config, period, now)
+    received = parse_received(when, ws.config, ws.paths, period, now)
     return _record(ws, period, file, "set-received", now, received_at=received.isoformat(timespec="seconds"))
 
 

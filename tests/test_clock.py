@@ -35,6 +35,7 @@ def test_a_time_typed_as_a_clerk_writes_it():
     ):
         assert parse_local(typed, config()).replace(tzinfo=None) == expected, typed
     assert parse_local("2021年7月4日", config()).replace(tzinfo=None) == datetime(2021, 7, 4)
-    for wrong in ("7月4日上午", "2021年13月4日", "昨天"):
+    assert parse_local("7月4日 下午3:30", config(), 2021).replace(tzinfo=None) == datetime(2021, 7, 4, 15, 30)
+    for wrong in ("7月4日上午", "2021年13月4日", "昨天", "7月4日10:30"):  # the last: no year to take
         with pytest.raises(ValueError, match="格式不对"):
             parse_local(wrong, config())

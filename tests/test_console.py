@@ -1553,3 +1553,45 @@ def test_a_page_opened_after_an_upgrade_fetches_the_new_script_and_keeps_the_unc
     assert before["/static/console.js"] != after["/static/console.js"]
     assert before["/static/console.css"] == after["/static/console.css"]
     assert before["/static/htmx.min.js"] == after["/static/htmx.min.js"]
+
+
+def test_a_received_time_typed_as_offices_write_it_is_taken_on_the_page_as_by_the_cli(tmp_path):
+    """更正收到时间 on the 报送文件 page (the board's 实际收到时间 and `ledger returns set-received` alike): a clerk
+    types the time as the office writes it, "2021年7月4日 下午3:30", or "7月4日10:30" with no year, and was told
+    无法识别. A half-day word with its hour is taken, a day without a year is of the year the round's returns were
+    due (as the report date is: December's 1月5日 is in the January after); what could be two times is refused."""
+    from ledger.collect import collect_returns
+    from ledger.console.actions import ACTIONS, Job
+    from ledger.problems import ProblemError
+
+    from .conftest import fill_return
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
+    december = Period(2021, 12)
+    stored = {
+        period: collect_returns(
+            load_workspace(root).paths, period, [fill_return(workbook, tmp_path / f"{period}.xlsx", {})]
+        )
+        .stored[0]
+        .file
+        for period in (JUNE, december)
+    }
+    for period, typed, recorded in (
+        (JUNE, "2021年7月4日 下午3:30", "2021年7月4日15:30"),
+        (JUNE, "2021年7月4日下午3点半", "2021年7月4日15:30"),
+        (JUNE, "7月4日10:30", "2021年7月4日10:30"),
+        (JUNE, "7月4日 上午10:30", "2021年7月4日10:30"),
+        (JUNE, "2021/7/4 15:30", "2021年7月4日15:30"),
+        (december, "1月5日 9:00", "2022年1月5日9:00"),
+    ):
+        params = {"file": stored[period], "when": typed}
+        done = ACTIONS["set-received"].run(Job(root=root, period=period, params=params))
+        where = ["--workspace", str(root), "--period", str(period)]
+        said = CliRunner().invoke(main, ["returns", "set-received", *where, stored[period], typed]).output.strip()
+        assert done.message == said and done.message.endswith(f"收到时间为{recorded}。"), typed
+    for typed in ("7月4日上午", "2021年7月4日晚上12点", "2021年7月4日上午15:30", "7月5日下午三点"):
+        with pytest.raises(ProblemError) as refused:
+            ACTIONS["set-received"].run(Job(root=root, period=JUNE, params={"file": stored[JUNE], "when": typed}))
+        assert refused.value.code == "received-time-invalid", typed

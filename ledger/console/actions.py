@@ -177,7 +177,7 @@ def collect_files(job: Job) -> Outcome:
     from ..collect import collect_returns, parse_received
 
     ws, period = job.ws, job.round.period
-    given = parse_received(job.param("received"), ws.config, period) if job.param("received") else None
+    given = parse_received(job.param("received"), ws.config, ws.paths, period) if job.param("received") else None
     return _collected(
         [
             collect_returns(
@@ -218,11 +218,13 @@ def report(job: Job) -> Outcome:
     """The bulletin of a round, or of a half-year or a year (its rounds summed up), as `ledger report` makes it."""
     from ..deadlines import typed_day
     from ..report import MonthlyReport
+    from ..schedule import typed_year
     from ..span_outputs import lights_text
 
     opened = job.opened
     text = job.param("date")  # the date a leader signs, as `ledger report --date` gives it; else today
-    issued = typed_day(text, opened.due.year) if text else None  # 1月10日: of the year the returns were due
+    year = typed_year(opened.ws.config, opened.ws.paths, opened.rounds[-1])  # a summary's: its last round's
+    issued = typed_day(text, year) if text else None
     if text and issued is None:
         raise ProblemError("console-date-invalid", text=text)
     notes = opened.notes()
