@@ -1595,3 +1595,49 @@ def test_a_received_time_typed_as_offices_write_it_is_taken_on_the_page_as_by_th
         with pytest.raises(ProblemError) as refused:
             ACTIONS["set-received"].run(Job(root=root, period=JUNE, params={"file": stored[JUNE], "when": typed}))
         assert refused.value.code == "received-time-invalid", typed
+
+
+def test_a_received_time_typed_for_one_upload_is_not_taken_for_the_next(tmp_path, browser_page):
+    """接收报送 with 实际收到时间 typed for a return brought in on a USB stick, then the next returns chosen, saved as
+    they came: the form still held the first time (and the first files, 已选1个文件), so the next returns were stored
+    as received then, a late one counted on time. Once an upload is stored its form is emptied; one that failed
+    keeps what the clerk typed and chose, to correct and send again."""
+    from datetime import datetime
+
+    from playwright.sync_api import expect
+
+    from ledger.collect import read_receipts
+
+    root = copy_example(tmp_path / "ws")
+    ws = load_workspace(root)
+    open_round(ws, JUNE).render()
+    saved = tmp_path / "收到" / "艾山街道.xlsx"
+    saved.parent.mkdir()
+    saved.write_bytes((ws.paths.outbox(JUNE) / "艾山街道.xlsx").read_bytes())
+    arrived = datetime.fromisoformat("2021-07-08T16:20:00+08:00")  # after the due day: late
+    os.utime(saved, (arrived.timestamp(), arrived.timestamp()))
+    stick = tmp_path / "U盘" / "汶源街道.xlsx"
+    stick.parent.mkdir()
+    stick.write_bytes((ws.paths.outbox(JUNE) / "汶源街道.xlsx").read_bytes())
+    page = browser_page
+    with served(root, "127.0.0.1") as (base, _):
+        page.goto(f"{base}/?period={JUNE}")
+        form = page.locator("form[action='/do/collect-files']")
+        page.set_input_files("#return-files", [str(stick)])
+        form.locator("input[name=received]").fill("2021年7月40日10:30")
+        page.locator("button[data-action='collect-files']").click()
+        expect(page.locator("#jobs article.job.failed")).to_have_count(1, timeout=60_000)
+        expect(form.locator("input[name=received]")).to_have_value("2021年7月40日10:30")  # kept, to correct
+        assert page.evaluate("document.getElementById('return-files').files.length") == 1
+        form.locator("input[name=received]").fill("2021年7月4日10:30")
+        act(page, "collect-files")
+        expect(form.locator("input[name=received]")).to_have_value("")
+        expect(form.locator(".dropzone")).not_to_have_attribute("data-count", re.compile("."))
+        assert page.evaluate("document.getElementById('return-files').files.length") == 0
+        page.set_input_files("#return-files", [str(saved)])
+        act(page, "collect-files")
+    receipts = {r.original_name: (r.received_at, r.received_how) for r in read_receipts(ws.paths.returns(JUNE))}
+    assert receipts == {
+        "汶源街道.xlsx": ("2021-07-04T10:30:00+08:00", "given"),
+        "艾山街道.xlsx": (arrived.isoformat(), "mtime"),
+    }

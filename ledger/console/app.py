@@ -508,7 +508,8 @@ class Console:
         period = request.query_params.get("period")
         response = self.page("job.html", request, session, job=state, period=period)
         if state["state"] in ("done", "failed"):
-            response.headers["HX-Trigger"] = json.dumps({"ledger-changed": state["id"]})
+            done = {"value": state["id"], "done": state["state"] == "done"}  # console.js: the form it came from
+            response.headers["HX-Trigger"] = json.dumps({"ledger-changed": done})
         return response
 
 

@@ -1,6 +1,7 @@
 // The little the page needs beyond htmx: files or folders dropped on the drop zone go into its file input (a
 // folder's files found by walking it), each file's modification time goes with it, a button clicked twice sends
-// its form once, and the period picker opens the chosen round at once.
+// its form once, an upload's form is emptied once its returns are stored, and the period picker opens the chosen
+// round at once.
 "use strict";
 
 function fileOf(entry) {
@@ -78,8 +79,18 @@ document.addEventListener("ledger-changed", function (event) {
     if (form.dataset.job !== event.detail.value) return;
     delete form.dataset.job;
     rest(form, false);
+    if (event.detail.done && "emptyWhenStored" in form.dataset) empty(form);
   });
 });
+
+// Once the returns of an upload are stored, its form is emptied: the next files chosen are not sent with the
+// received time typed for these (a late return was stored as received then) nor with these files again. An upload
+// that failed keeps what the clerk typed and chose, to correct and send again.
+function empty(form) {
+  form.reset();
+  form.querySelectorAll("input[name=modified]").forEach(function (field) { field.value = ""; });
+  form.querySelectorAll(".dropzone").forEach(function (zone) { delete zone.dataset.count; });
+}
 
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form input[type=file]").forEach(function (input) {
