@@ -779,6 +779,7 @@ def check_extent(
     validation is none), and the error values, comments and formulas of an .xls (name -> cells). Raises
     ReturnError."""
     if form == "xlsx" and archive is not None:
+        _check_shared_strings(archive, limits)
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         looked_into = {}
         for info in archive.infolist():
@@ -800,6 +801,26 @@ def check_extent(
         _check_extent(name, rows, columns, limits)
         found[name] = (errors, comments, in_sheet)
     return {}, found
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse an .xlsx whose shared strings part declares more texts (uniqueCount) than max_cells: calamine
+    reserves room for every one before it reads any, and 4,000,000,000 declared in a 1 KB file asked for 96 GB
+    and aborted the process (no exception). An honest file holds at most one text per cell. Only the part's
+    root element is parsed."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        with archive.open(info) as stream:
+            _, root = next(iter(ElementTree.iterparse(stream, events=("start",))))
+        declared = next((v for k, v in root.attrib.items() if _local(k) == "uniqueCount"), "")
+        try:
+            count = int(declared)
+        except ValueError:
+            continue  # none the reader can take either
+        if count > limits.max_cells:
+            cap = f"{limits.max_cells:,}（ledger.toml [limits] max_cells）"
+            raise ReturnError("return-unreadable", reason=f"文件内部的文本表声明有{count:,}条文本，超出上限{cap}")
 
 
 def _saved_at(archive: zipfile.ZipFile, form: Form) -> datetime | None:

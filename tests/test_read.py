@@ -2,6 +2,8 @@
 reader allocates what they ask for."""
 
 import io
+import subprocess
+import sys
 import time
 import zipfile
 
@@ -611,3 +613,59 @@ def test_an_ods_cell_s_tabs_line_breaks_and_times_are_kept():
     [sheet] = read_bytes(ods(f"<table:table-row>{cells}</table:table-row>"), "t.ods").sheets
     assert sheet.rows[0][:4] == ["1.\t完成", "甲\n乙  丙", "一   二", "36:30"]  # a time as shown, not "PT36H30M00S"
     assert sheet.comments == {(0, 1): "批   注"}
+
+
+SHARED_STRINGS_TYPE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def with_shared_strings(root: str, part: str = "xl/sharedStrings.xml") -> bytes:
+    """A one-cell .xlsx whose A1 is text from its shared strings part, whose root element is `root`."""
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId2" Type="' + SHARED_STRINGS_TYPE + b'" Target="sharedStrings.xml"/></Relationships>',
+    )
+    strings = f'<?xml version="1.0" encoding="UTF-8"?>{root}<si><t>已完成</t></si></sst>'
+    return hand_made_xlsx(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+        {"xl/_rels/workbook.xml.rels": rels, part: strings.encode()},
+    )
+
+
+SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def test_a_shared_strings_part_declaring_billions_of_texts_is_refused_before_the_reader_reserves_them(tmp_path):
+    """calamine reserves room for as many texts as a workbook's shared strings part declares (uniqueCount) before
+    it reads one: a 1 KB return declaring 4,000,000,000 asked for 96 GB and the process aborted, no exception to
+    catch, so one such attachment ended `collect` (which peeks at each file's period) or `merge` for the round. It
+    is refused as damaged, before the reader opens it; a file declaring as many texts as it could hold is read."""
+    assert read_bytes(with_shared_strings(f'{SST} count="1" uniqueCount="1">'), "ok.xlsx").sheets[0].rows == [
+        ["已完成"]
+    ]
+    assert read_bytes(with_shared_strings(f'{SST} uniqueCount="4">'), "ok.xlsx", Limits(max_cells=4)).sheets
+    hostile = [
+        with_shared_strings(f'{SST} count="1" uniqueCount="4000000000">'),
+        with_shared_strings(f"{SST}\n  uniqueCount = '4000000000' >", part="xl/SharedStrings.xml"),
+        with_shared_strings(f'{SST} uniqueCount="5">'),
+    ]
+    for index, data in enumerate(hostile):
+        (tmp_path / f"{index}.xlsx").write_bytes(data)
+    script = (
+        "import sys, pathlib\n"
+        "from ledger.config import Limits\n"
+        "from ledger.read import ReturnError, read_bytes\n"
+        "for path in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):\n"
+        "    try:\n"
+        "        read_bytes(path.read_bytes(), path.name, Limits(max_cells=4 if path.stem == '2' else 5_000_000))\n"
+        "        print('read')\n"
+        "    except ReturnError as exc:\n"
+        "        print(exc.code, exc.fields['reason'])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    reason = "文件内部的文本表声明有{}条文本，超出上限{}（ledger.toml [limits] max_cells）"
+    assert run.stdout.splitlines() == [
+        f"return-unreadable {reason.format('4,000,000,000', '5,000,000')}",
+        f"return-unreadable {reason.format('4,000,000,000', '5,000,000')}",
+        f"return-unreadable {reason.format('5', '4')}",
+    ]
