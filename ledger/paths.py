@@ -27,11 +27,12 @@ MAX_NAME_BYTES = 200  # UTF-8 bytes, for file systems: ext4 allows 255, and " (2
 
 def safe_filename(name: str) -> str:
     """A file name that stays inside its folder on Windows and Linux: no folders, no reserved characters, nothing
-    invisible (a bidi override shows "gpj.exe" for "exe.jpg"), no device name, not hidden, at most MAX_NAME
+    invisible (a bidi override shows "gpj.exe" for "exe.jpg"), no device name, none of the tool's records in any
+    case (Windows' names ignore it: "RECEIPTS.JSONL" is receipts.jsonl), not hidden, at most MAX_NAME
     characters and MAX_NAME_BYTES bytes (86 Chinese characters are 258) with its extension kept."""
     name = HIDDEN.sub("", re.split(r"[\\/]", name or "")[-1])
     name = re.sub(UNSAFE_CHARACTERS, "_", name).strip(" .") or "未命名文件"
-    if name in RECORDS or name.startswith("~$") or re.fullmatch(DEVICE_NAMES, name):
+    if name.lower() in RECORDS or name.startswith("~$") or re.fullmatch(DEVICE_NAMES, name):
         name = "_" + name
     stem, dot, suffix = name.rpartition(".")
     if not dot:

@@ -67,6 +67,10 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
         (".hidden.xlsx", "hidden.xlsx"),
         ("", "未命名文件"),
         (RECEIPTS, "_" + RECEIPTS),
+        # Windows' file names ignore case: stored as named, the attachment would be the receipts or corrections
+        # the tool appends to (forged records: another unit's return withdrawn, a held one accepted)
+        ("RECEIPTS.JSONL", "_RECEIPTS.JSONL"),
+        ("Corrections.jsonl .", "_Corrections.jsonl"),
         ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
         ("报" * 90 + ".xlsx", "报" * 65 + ".xlsx"),  # 200 bytes in UTF-8, whole characters only
         ("CON.xlsx", "_CON.xlsx"),
