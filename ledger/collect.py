@@ -171,6 +171,7 @@ NAMELESS_SUFFIXES = {
 }
 # A signed mail's signature (S/MIME, PGP): part of the message, as its text is, never a file the unit sent.
 SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+GB_CHARSETS = ("gbk", "gb2312", "x-gbk", "cp936")  # what Chinese mail clients label GBK text, read as GB18030
 MAIL_DATE_SLACK = timedelta(days=1)  # a Date further than this from the server's time is flagged
 
 
@@ -215,10 +216,20 @@ def attachment_filename(part: email.message.Message) -> str | None:
                 continue
             header = email.message.Message()
             header[key] = text
-            found = header.get_filename()
+            found = _rfc2231_gb_name(header, key) or header.get_filename()
             if found:
                 return _encoded_words(found) if "=?" in found else found
     return name
+
+
+def _rfc2231_gb_name(header: email.message.Message, key: str) -> str | None:
+    """A name in RFC 2231's form (filename*=gb2312''%D5%C5…) labelled GB2312 or GBK, read as GB18030: Chinese
+    clients label GBK text GB2312, and a character GB2312 lacks (喆, 堃, 镕: in people's names) was "��". None for
+    a name in any other form or charset."""
+    value = header.get_param("filename" if key.lower() == "content-disposition" else "name", header=key)
+    if not isinstance(value, tuple) or (value[0] or "").lower() not in GB_CHARSETS:
+        return None
+    return value[2].encode("latin-1", errors="replace").decode("gb18030", errors="replace")
 
 
 def _encoded_words(text: str) -> str:
@@ -237,7 +248,7 @@ def _encoded_words(text: str) -> str:
         if isinstance(data, str):
             decoded.append(data)
             continue
-        charset = "gb18030" if (charset or "").lower() in ("gbk", "gb2312", "x-gbk", "cp936") else charset or "ascii"
+        charset = "gb18030" if (charset or "").lower() in GB_CHARSETS else charset or "ascii"
         try:
             decoded.append(data.decode(charset, errors="replace"))
         except LookupError:  # a charset Python does not know

@@ -241,6 +241,9 @@ def test_attachment_names_in_raw_gbk_or_utf8_are_read_not_stored_as_mojibake(tmp
         ('filename="=?GBK?B?{g[:9]}?= =?GBK?B?{g[9:]}?="', "钢城区财政局2021年6月进展填报表.xlsx"),
         # an encoded word without the quotes: the mail's only file was passed over as a file without a name
         ("filename==?UTF-8?B?{u}?=", "钢城区财政局2021年6月进展填报表.xlsx"),
+        # RFC 2231, labelled GB2312 but written in GBK (Foxmail and older clients): 喆 is no GB2312 character, and
+        # the name was stored as "张��-钢城区财政局…"
+        ("filename*=gb2312''{p}", "张喆-钢城区财政局2021年6月进展填报表.xlsx"),
     ],
 )
 def test_attachment_names_in_encoded_words_as_chinese_mail_clients_write_them(tmp_path, disposition, name):
@@ -251,6 +254,7 @@ def test_attachment_names_in_encoded_words_as_chinese_mail_clients_write_them(tm
 
     g, u = name.encode("gbk"), name.encode()
     header = disposition.replace("{g[:9]}", b64(g[:9])).replace("{g[9:]}", b64(g[9:])).replace("{u}", b64(u))
+    header = header.replace("{p}", "".join(f"%{byte:02X}" for byte in g))
     raw = (
         "From: czj@example.cn\r\nDate: Mon, 05 Jul 2021 09:30:00 +0800\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
         'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
