@@ -314,8 +314,15 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
         if _local(sheet.tag) != "sheet":
             continue
         rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
-        paths[sheet.get("name")] = _part_path("xl", targets.get(rid, "")).lower()
+        paths[sheet.get("name")] = _normalised(_part_path("xl", targets.get(rid, "")))
     return paths
+
+
+def _normalised(path: str) -> str:
+    """A part's path as the extent check compares it: slashes for backslashes, no "." or ".." folders, lower case.
+    calamine reads a part by the name a relationship gives ("xl/" and its target), "xl/../far/sheet1.xml" as
+    written; a part so named is checked with the sheet it becomes, whatever the form of its name."""
+    return posixpath.normpath(path.replace("\\", "/")).lstrip("/").lower()
 
 
 def _part_path(folder: str, target: str) -> str:
@@ -783,7 +790,7 @@ def check_extent(
         paths = {path: name for name, path in _sheet_paths(archive).items()}
         looked_into = {}
         for info in archive.infolist():
-            name = paths.get(info.filename.lower())  # every part of that name, whatever its case
+            name = paths.get(_normalised(info.filename))  # every part of that name, whatever its case or form
             if name is not None:
                 formulas = _near_part(archive, info, limits)
                 if formulas is None:  # beyond A1:Z99999, or not in the plain form: the extent counted

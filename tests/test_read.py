@@ -269,12 +269,29 @@ FAR_ROWS = '<row r="1"><c r="A1"><v>1</v></c></row><row r="200000"><c r="B200000
             FAR_ROWS,
             {"xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(b"worksheets/sheet1.xml", b"Worksheets/Sheet1.xml")},
         ),
+        *(
+            packed(
+                {
+                    "[Content_Types].xml": CONTENT_TYPES,
+                    "_rels/.rels": RELS,
+                    "xl/workbook.xml": WORKBOOK,
+                    "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(b"worksheets/sheet1.xml", target.encode()),
+                    part: sheet_xml(FAR_ROWS),
+                }
+            )
+            for target, part in (
+                ("../far/sheet1.xml", "xl/../far/sheet1.xml"),
+                ("worksheets/./s.xml", "xl/worksheets/./s.xml"),
+            )
+        ),
     ],
-    ids=["strict-open-xml", "target-in-other-case"],
+    ids=["strict-open-xml", "target-in-other-case", "part-named-outside-xl", "part-named-with-a-dot-folder"],
 )
 def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(data):
     """calamine reads a Strict Open XML workbook, and a sheet whose relationship names its part in another case;
-    the extent check found neither sheet, so a far cell in one went straight to the reader."""
+    the extent check found neither sheet, so a far cell in one went straight to the reader. Nor did it find a
+    part whose name has "../" or "./" in it, which calamine reads by that name as written (ZZ300000 in such a
+    part asked for 6.7 GB and aborted the process)."""
     code, fields = refused(data)
     assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
 
