@@ -306,8 +306,23 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> path of its XML part inside the package, as calamine finds it: elements and attributes by
     their local names (a Strict Open XML workbook has other namespaces), the path normalised and in lower case
     (calamine finds a part whose name differs in case), so that no sheet it reads escapes the extent check."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    return _sheet_paths_of(archive, archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels"))
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Path of a part (`_normalised`) -> the sheet it is, for every workbook part and relationships part a reader
+    may take: a package can hold two of either, in other cases or under the same name (calamine takes the last
+    that matches in any case, zipfile the last of the exact name), each naming other parts."""
+    infos = archive.infolist()
+    books = [i for i in infos if _normalised(i.filename) == "xl/workbook.xml"]
+    rels = [i for i in infos if _normalised(i.filename) == "xl/_rels/workbook.xml.rels"]
+    return {path: name for book in books for rel in rels for name, path in _sheet_paths_of(archive, book, rel).items()}
+
+
+def _sheet_paths_of(archive: zipfile.ZipFile, book: zipfile.ZipInfo, rel: zipfile.ZipInfo) -> dict[str, str]:
+    """`_sheet_paths` by one workbook part and one relationships part."""
+    workbook = ElementTree.fromstring(archive.read(book))
+    rels = ElementTree.fromstring(archive.read(rel))
     targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if _local(r.tag) == "Relationship"}
     paths = {}
     for sheet in workbook.iter():
@@ -787,7 +802,7 @@ def check_extent(
     ReturnError."""
     if form == "xlsx" and archive is not None:
         _check_shared_strings(archive, limits)
-        paths = {path: name for name, path in _sheet_paths(archive).items()}
+        paths = _sheet_parts(archive)
         looked_into = {}
         for info in archive.infolist():
             name = paths.get(_normalised(info.filename))  # every part of that name, whatever its case or form

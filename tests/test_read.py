@@ -284,14 +284,41 @@ FAR_ROWS = '<row r="1"><c r="A1"><v>1</v></c></row><row r="200000"><c r="B200000
                 ("worksheets/./s.xml", "xl/worksheets/./s.xml"),
             )
         ),
+        hand_made_xlsx(  # two relationships parts, one in capitals: calamine takes the last, zipfile the exact name
+            "",
+            {
+                "XL/_RELS/WORKBOOK.XML.RELS": WORKBOOK_RELS.replace(b"sheet1.xml", b"far.xml"),
+                "xl/worksheets/far.xml": sheet_xml(FAR_ROWS),
+            },
+        ),
+        hand_made_xlsx(  # and two workbook parts, naming other relationships
+            "",
+            {
+                "XL/WORKBOOK.XML": WORKBOOK.replace(b'r:id="rId1"', b'r:id="rId7"'),
+                "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId7" Type="' + RELATIONSHIPS + b'/worksheet" Target="worksheets/far.xml"/>'
+                    b"</Relationships>",
+                ),
+                "xl/worksheets/far.xml": sheet_xml(FAR_ROWS),
+            },
+        ),
     ],
-    ids=["strict-open-xml", "target-in-other-case", "part-named-outside-xl", "part-named-with-a-dot-folder"],
+    ids=[
+        "strict-open-xml",
+        "target-in-other-case",
+        "part-named-outside-xl",
+        "part-named-with-a-dot-folder",
+        "relationships-twice",
+        "workbook-twice",
+    ],
 )
 def test_a_sheet_calamine_finds_is_checked_whatever_namespace_or_case_names_it(data):
     """calamine reads a Strict Open XML workbook, and a sheet whose relationship names its part in another case;
     the extent check found neither sheet, so a far cell in one went straight to the reader. Nor did it find a
     part whose name has "../" or "./" in it, which calamine reads by that name as written (ZZ300000 in such a
-    part asked for 6.7 GB and aborted the process)."""
+    part asked for 6.7 GB and aborted the process), nor a sheet named by a second relationships or workbook part
+    in capitals, which calamine reads instead of the one in lower case."""
     code, fields = refused(data)
     assert (code, fields["key"]) == ("return-sheet-too-large", "max_rows")
 
