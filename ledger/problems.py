@@ -106,6 +106,7 @@ _TYPES = [
     ProblemType("locked-edited", WARNING, "“{column}”被改动：原为“{old}”，现为“{new}”；汇总仍按原文", "任务内容以任务清单为准；如需调整，请与牵头办公室联系。", title="任务内容被改动"),
     ProblemType("cell-comment", WARNING, "单元格有批注“{text}”；批注不汇总，已列入未汇总内容", "批注中的内容不进入台账：如属本期进展、存在问题或说明，请该单位写入相应单元格。", title="单元格批注"),
     ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),
+    ProblemType("cell-format-unread", WARNING, "文件中的单元格格式无法读取（文件部分损坏），数值{number}已按原数汇总；如该单位看到的是百分比，应为{percent}", "请向该单位核实该数值；并请该单位用Excel或WPS另存为 .xlsx 后重新报送。", title="单元格格式无法读取"),
     ProblemType("cell-formula-uncached", WARNING, "单元格是公式“{formula}”，文件中没有保存计算结果，已按公式原文保留", "请改为直接填写内容，或在Excel中打开、重新计算并保存后重新报送。", title="公式没有结果"),
     ProblemType("cell-text-too-long", WARNING, "单元格内容有{length}字，超出Excel单元格32767字的上限；merged.xlsx、汇总台账.xlsx中只写入前面部分，末尾注明“以下未写入”，全文保留在merged.json中", "全文已保留，无需重报；如需在汇总表中完整显示，请该单位精简内容，详细材料作为附件另行报送。", title="单元格内容过长"),
     ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或进展列中。", title="新增的列"),

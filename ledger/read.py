@@ -176,40 +176,50 @@ class ReturnedBook:
     data: bytes = field(default=b"", repr=False, compare=False)  # the file, for `number_format`
     _styled: Any = field(default=None, init=False, repr=False, compare=False)  # its styles' reader, once opened
 
-    def shows_percent(self, sheet: str, row: int, column: int) -> bool:
+    def shows_percent(self, sheet: str, row: int, column: int) -> bool | None:
         """Whether a cell (0-based) shows its number as a percentage: 0.8 as 80%. A % sign the format writes as text
-        (0"%", 0\\%) shows the number as it is, 80 as 80%."""
-        return "%" in LITERALS.sub("", self.number_format(sheet, row, column))
+        (0"%", 0\\%) shows the number as it is, 80 as 80%. None when the file's formats cannot be read."""
+        found = self.number_format(sheet, row, column)
+        return None if found is None else "%" in LITERALS.sub("", found)
 
-    def number_format(self, sheet: str, row: int, column: int) -> str:
+    def number_format(self, sheet: str, row: int, column: int) -> str | None:
         """The number format of one cell (0-based) of an .xlsx or .xls, such as "0.0%" ("0%" for a percentage cell
-        of an .ods); "" for other forms.
+        of an .ods); "" for other forms; None when the file's formats cannot be read (styles calamine reads past,
+        such as a font numbered "x", which openpyxl refuses: the values are read all the same).
         calamine gives values only, so openpyxl (xlrd for an .xls) opens the workbook for this, once, and only when
         a cell's format is asked for (a number in a % indicator's text cell, or in a text column): most returns
         never need it."""
         if self.form == "ods":  # its percentage cells, found while reading it
             return next((s.formats.get((row, column), "") for s in self.sheets if s.name == sheet), "")
-        if not self.data:
+        if not self.data or self.form not in ("xlsx", "xls"):
             return ""
-        if self.form == "xls":
-            return self._xls_format(sheet, row, column)
-        if self.form != "xlsx":
-            return ""
-        if self._styled is None:
-            import openpyxl  # here: only a return with such a cell needs it
+        if self._styled is False:
+            return None
+        try:  # whatever a hostile file makes either reader raise, opening it or finding the cell: the format is unknown
+            if self._styled is None:
+                self._styled = False  # until it is open: a file that cannot be opened is tried once
+                self._styled = self._open_styled()
+            if self.form == "xls":
+                return self._xls_format(sheet, row, column)
+            if sheet not in self._styled.sheetnames:
+                return ""
+            return str(self._styled[sheet].cell(row + 1, column + 1).number_format)
+        except Exception:
+            return None
 
-            with warnings.catch_warnings():  # its English about what it skips, printed to the clerk's terminal
-                warnings.simplefilter("ignore")
-                self._styled = openpyxl.load_workbook(io.BytesIO(self.data))
-        if sheet not in self._styled.sheetnames:
-            return ""
-        return str(self._styled[sheet].cell(row + 1, column + 1).number_format)
+    def _open_styled(self) -> Any:
+        """The workbook opened by a reader that gives formats: xlrd for an .xls, openpyxl for an .xlsx."""
+        if self.form == "xls":
+            import xlrd  # here: only a return with such a cell needs it
+
+            return xlrd.open_workbook(file_contents=self.data, formatting_info=True, on_demand=True)
+        import openpyxl  # here, as xlrd
+
+        with warnings.catch_warnings():  # its English about what it skips, printed to the clerk's terminal
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(self.data))
 
     def _xls_format(self, sheet: str, row: int, column: int) -> str:
-        import xlrd  # here, as openpyxl for an .xlsx
-
-        if self._styled is None:
-            self._styled = xlrd.open_workbook(file_contents=self.data, formatting_info=True, on_demand=True)
         book = self._styled
         if sheet not in book.sheet_names():
             return ""

@@ -407,7 +407,7 @@ class ReturnReader:
                 number=number,
                 percent_cell=number is not None
                 and indicator.unit in PERCENT_UNITS
-                and self.book.shows_percent(sheet.name, r, fill[VALUE_HEADER] or 0),
+                and self._shows_percent(sheet.name, r, fill[VALUE_HEADER] or 0, number),
                 as_of=self._as_of(typed[AS_OF_HEADER], sheet.name, r, fill[AS_OF_HEADER] or 0),
                 note=text_of(typed[NOTE_HEADER]).strip(),
                 data_source=text_of(typed[DATA_SOURCE_HEADER]).strip(),
@@ -682,9 +682,23 @@ class ReturnReader:
     def _number_shown(self, sheet: str, r: int, c: int, value: float) -> object:
         """A number in a text column as the unit saw it when its cell shows a percentage: "80%" typed becomes the
         number 0.8 shown as 80% (Excel, WPS), and "0.8" is a figure the unit never wrote."""
-        if self.book.shows_percent(sheet, r, c):
+        if self._shows_percent(sheet, r, c, value):
             return f"{number_text(value * 100)}%"
         return value
+
+    def _shows_percent(self, sheet: str, r: int, c: int, value: float) -> bool:
+        """Whether a cell shows its number as a percentage; when the file's formats cannot be read, the number is
+        taken as it is and said (cell-format-unread): 0.8 may be 80% as the unit saw it."""
+        shown = self.book.shows_percent(sheet, r, c)
+        if shown is None:
+            self.report(
+                "cell-format-unread",
+                sheet,
+                cell_name(r + 1, c + 1),
+                number=number_text(value),
+                percent=f"{number_text(value * 100)}%",
+            )
+        return bool(shown)
 
     def _formula(self, sheet: ReturnedSheet, r: int, c: int, value: object) -> object:
         """A formula's saved result; when the file holds none (saved by a program that does not calculate), the

@@ -296,6 +296,30 @@ def test_a_percentage_typed_into_a_text_column_is_kept_as_the_unit_saw_it(ws_roo
     assert (entry(result, "LW-4", WATER).progress, entry(result, "LW-4", WATER).extra["形象进度"]) == ("80", "60")
 
 
+def test_a_return_whose_formats_cannot_be_read_merges_and_says_which_numbers_may_be_percentages(ws_root, tmp_path):
+    """A cell's number format is read with openpyxl, which refuses styles calamine reads past (a font numbered
+    "x"): the whole return was refused with openpyxl's English ("Unable to read workbook…"), every value of it
+    left out of the round, for a lookup about one cell. It merges, and the numbers whose format mattered are
+    listed: 0.8 may be 80% as the unit saw it."""
+
+    def edit(book):
+        sheet = book["牵头任务"]
+        sheet["H4"], sheet["H4"].number_format = 0.955, "0.0%"  # 本月进展 of LW-3
+
+    answers = {"LW-1": {"完成状态": "序时推进", "本月进展": "施工中"}, "LW-3": {"完成状态": "序时推进"}}
+    path = fill_return(outbox(ws_root, WATER), tmp_path / "水务局.xlsx", answers, edit=edit)
+    parts = _unzip(path.read_bytes())
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b'fontId="0"', b'fontId="x"', 1)
+    path.write_bytes(_zip(parts))
+    _, result = merged(ws_root, path)
+    assert "return-read-failed" not in {p.code for p in result.problems}
+    assert entry(result, "LW-1", WATER).progress == "施工中"
+    assert entry(result, "LW-3", WATER).progress == "0.955"
+    [unknown] = [p for p in result.problems if p.code == "cell-format-unread"]
+    assert (unknown.file, unknown.sheet, unknown.cell) == ("水务局.xlsx", "牵头任务", "H4")
+    assert "0.955" in unknown.message and "95.5%" in unknown.message
+
+
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
     """The text "123,456,789" was suggested as 1.23457e+08 (digits lost, an exponent no clerk writes), "1E+308"
     as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
