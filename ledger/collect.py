@@ -367,13 +367,31 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
 ARCHIVE_DEPTH = 3  # archives inside archives unpacked, at most
 
 
-def _unpacked(item: Incoming, notes: list[Problem], depth: int = 0) -> Iterator[Incoming]:
+def _unpacked(item: Incoming, notes: list[Problem]) -> Iterator[Incoming]:
     """A file, or when it is named .zip (not a workbook) the files packed in it, or when it is named .eml (a mail
     forwarded as an attachment) the files attached to that mail, each stored byte for byte as a file of the same
     arrival (sender, time, message), named as packed, its original name the container's path to it: an archive
     is a container, as a mail is, and the workbook inside is the return. One that cannot be unpacked safely
-    (damaged, encrypted, beyond the caps, nested too deep) is stored whole, and said."""
-    from .read import ReturnError, archive_files  # here: the returns' readers are for intake and merge
+    (damaged, encrypted, beyond the caps, nested too deep) is stored whole, and said; so is one that unpacks to
+    more files or bytes in all, the archives inside it counted, than one archive may hold (`read.MAX_MEMBERS`,
+    `read.MAX_UNCOMPRESSED`): each was capped on its own, and 10 zips of 10 zips of 10 files were 1,000."""
+    from .read import MAX_MEMBERS, MAX_UNCOMPRESSED, ReturnError  # here: the returns' readers are for intake and merge
+
+    found: list[Problem] = []
+    budget = [MAX_MEMBERS, MAX_UNCOMPRESSED]  # files and bytes this attachment may still unpack to
+    try:
+        files = list(_members(item, found, 0, budget))
+    except ReturnError as exc:
+        notes.append(problem("collect-archive-kept", file=item.name, reason=problem(exc.code, **exc.fields).message))
+        yield item
+        return
+    notes += found
+    yield from files
+
+
+def _members(item: Incoming, notes: list[Problem], depth: int, budget: list[int]) -> Iterator[Incoming]:
+    """`_unpacked` at one depth, each file unpacked taken from `budget`; raises ReturnError beyond it."""
+    from .read import MAX_MEMBERS, MAX_UNCOMPRESSED, ReturnError, archive_files
 
     suffix = item.name.lower().rpartition(".")[2]
     try:
@@ -389,12 +407,18 @@ def _unpacked(item: Incoming, notes: list[Problem], depth: int = 0) -> Iterator[
         notes.append(problem("collect-archive-kept", file=item.name, reason=problem(exc.code, **exc.fields).message))
         files = []
     if not files:
+        if depth:  # a file unpacked, not the attachment itself
+            budget[0] -= 1
+            budget[1] -= len(item.data)
+            if budget[0] < 0 or budget[1] < 0:
+                beyond = f"{MAX_MEMBERS}个文件" if budget[0] < 0 else f"{MAX_UNCOMPRESSED // 1024 // 1024} MB"
+                raise ReturnError("return-too-large", size=f"{beyond}以上（含其中压缩包里的文件）")
         yield item
         return
     for name, data in files:
         if not re.search(SKIPPED_NAMES, re.split(r"[\\/]", name)[-1]):
             member = replace(item, name=f"{item.name}/{name}", data=data, source_path=f"{item.source_path}#{name}")
-            yield from _unpacked(member, notes, depth + 1)
+            yield from _members(member, notes, depth + 1, budget)
 
 
 def _attached_files(data: bytes, source: str) -> list[tuple[str, bytes]]:

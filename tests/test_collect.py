@@ -453,6 +453,28 @@ def test_a_signed_mail_s_signature_is_no_file_the_unit_sent(tmp_path):
     assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx"] and result.notes == []
 
 
+def test_archives_nested_in_archives_unpack_to_at_most_as_many_files_as_one_archive_may_hold(tmp_path):
+    """Each archive was capped on its own (100 files, 200 MB), but not the archives inside it: a 40 KB
+    attachment of 10 zips of 10 zips of 10 files stored 1,000 files (100 MB) in the round's folder, every one
+    kept for good, held in memory at once when it came by mail, and read by every merge; 30 of each are 27,000.
+    An attachment unpacks to at most 100 files in all, else it is stored whole, and said; a zip holding a zip of
+    the workbook and its scan unpacks as before."""
+
+    def nest(depth: int, path: str) -> bytes:
+        if depth == 3:
+            return f"{path} ".encode() + bytes(20_000)
+        return packed(
+            {f"{path}{n}{'.zip' if depth < 2 else '.xlsx'}": nest(depth + 1, f"{path}{n}-") for n in range(5)}
+        )
+
+    (tmp_path / "reply.eml").write_bytes(bytes(message("czj@example.cn", {"报送材料.zip": nest(0, "")})))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "reply.eml"])
+    assert [r.file for r in result.stored] == ["报送材料.zip"]  # 5 × 5 × 5 = 125 files
+    [note] = result.notes
+    assert (note.code, note.file) == ("collect-archive-kept", "报送材料.zip")
+    assert "100个文件以上（含其中压缩包里的文件）" in note.message
+
+
 def test_a_zip_made_on_a_mac_names_its_files_in_utf8_without_saying_so(tmp_path):
     """macOS's 压缩 writes names in UTF-8 without the zip's UTF-8 flag: read as GBK they were stored as
     "閽㈠煄鍖鸿储鏀垮眬6鏈?xlsx"."""
