@@ -360,8 +360,29 @@ def read_message(raw: bytes, source: str, notes: list[Problem], received: dateti
         items, passed, lost = [], ["邮件格式损坏，无法解析（请对方重新发送）"], []
     if not items:
         notes.append(nothing_taken(source, passed))
-    notes += [problem("mail-attachment-empty", file=source, name=name) for name in lost if items]
-    return [file for item in items for file in _unpacked(item, notes)]
+        return []
+    return _message_files(items, source, notes, [problem("mail-attachment-empty", file=source, name=n) for n in lost])
+
+
+def _message_files(items: list[Incoming], source: str, notes: list[Problem], found: list[Problem]) -> list[Incoming]:
+    """The files of a message's attachments, unpacked, with `found` and what unpacking says added to `notes`; none
+    when they are more files or bytes in all than one archive may hold (`read.MAX_MEMBERS`,
+    `read.MAX_UNCOMPRESSED`), which is said instead: 500 attachments were 500 stored files, 500 zips of 100
+    files 50,000, all in memory at once. The count stops where the cap is passed."""
+    from .read import MAX_MEMBERS, MAX_UNCOMPRESSED  # here: the returns' readers are for intake and merge
+
+    files: list[Incoming] = []
+    size = 0
+    for item in items:
+        for file in _unpacked(item, found):
+            files.append(file)
+            size += len(file.data)
+            if len(files) > MAX_MEMBERS or size > MAX_UNCOMPRESSED:
+                beyond = f"{MAX_MEMBERS}个" if len(files) > MAX_MEMBERS else f"{MAX_UNCOMPRESSED // 1024 // 1024} MB"
+                notes.append(nothing_taken(source, [f"附件（含压缩包中的文件）超过{beyond}，为安全起见一个也未存入"]))
+                return []
+    notes += found
+    return files
 
 
 ARCHIVE_DEPTH = 3  # archives inside archives unpacked, at most

@@ -475,6 +475,29 @@ def test_archives_nested_in_archives_unpack_to_at_most_as_many_files_as_one_arch
     assert "100个文件以上（含其中压缩包里的文件）" in note.message
 
 
+def test_a_mail_of_more_files_than_one_archive_may_hold_is_listed_and_nothing_of_it_is_stored(tmp_path):
+    """A message's attachments were taken however many: 500 stored 500 files from one mail, and 500 zips of 100
+    files each would be 50,000, all held in memory at once. A message gives at most 100 files in all (its zips'
+    files counted), as one archive may hold; one beyond is listed and nothing of it stored (over IMAP it stays
+    unflagged), for the clerk to open; a unit's reply of a few files is taken as before."""
+    many = {f"附件{n}.pdf": b"%PDF-1.4 " + str(n).encode() for n in range(101)}
+    zips = {
+        f"第{n}批.zip": packed({f"{n}-{k}.pdf": b"%PDF-1.4 " + f"{n}-{k}".encode() for k in range(40)})
+        for n in range(3)
+    }
+    (tmp_path / "many.eml").write_bytes(bytes(message("czj@example.cn", many)))
+    (tmp_path / "zips.eml").write_bytes(bytes(message("swj@example.cn", zips)))
+    (tmp_path / "reply.eml").write_bytes(bytes(message("czj@example.cn", {"财政局.xlsx": b"PK\x03\x04f"})))
+    paths = [tmp_path / "many.eml", tmp_path / "zips.eml", tmp_path / "reply.eml"]
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, paths)
+    assert [r.file for r in result.stored] == ["财政局.xlsx"]
+    assert [(p.code, p.file) for p in result.notes] == [
+        ("mail-nothing-taken", str(tmp_path / "many.eml")),
+        ("mail-nothing-taken", str(tmp_path / "zips.eml")),
+    ]
+    assert "100个" in result.notes[0].message and "100个" in result.notes[1].message
+
+
 def test_a_zip_made_on_a_mac_names_its_files_in_utf8_without_saying_so(tmp_path):
     """macOS's 压缩 writes names in UTF-8 without the zip's UTF-8 flag: read as GBK they were stored as
     "閽㈠煄鍖鸿储鏀垮眬6鏈?xlsx"."""
