@@ -1029,6 +1029,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     try:
         looked_into, xls_cells = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
+        names = book.sheet_names
+        if len(set(names)) < len(names):  # read by name, the second would be the first again, what it holds lost
+            twice = next(name for index, name in enumerate(names) if name in names[:index])
+            raise ReturnError("return-unreadable", reason=f"有两个工作表同名（“{twice}”），Excel和WPS也不能正常打开")
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
         ods_cells = _ods_cells(archive) if archive and form == "ods" else {}

@@ -228,12 +228,36 @@ ENTITY_BOMB = (
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "财政局.xls", "文件内容无法识别，可能已损坏"),
         (hand_made_xlsx('<row r="1"><c r="A1"<v>1</v></c></row>'), "torn.xlsx", "工作表内容损坏"),
+        (
+            hand_made_xlsx(
+                '<row r="1"><c r="A1" t="inlineStr"><is><t>一</t></is></c></row>',
+                {
+                    "xl/workbook.xml": WORKBOOK.replace(
+                        b"</sheets>", b'<sheet name="Sheet1" sheetId="2" r:id="rId2"/></sheets>'
+                    ),
+                    "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(
+                        b"</Relationships>",
+                        b'<Relationship Id="rId2" Type="'
+                        + RELATIONSHIPS
+                        + b'/worksheet" Target="worksheets/sheet2.xml"/>'
+                        b"</Relationships>",
+                    ),
+                    "xl/worksheets/sheet2.xml": sheet_xml(
+                        '<row r="1"><c r="A1" t="inlineStr"><is><t>二</t></is></c></row>'
+                    ),
+                },
+            ),
+            "财政局.xlsx",
+            "有两个工作表同名（“Sheet1”），Excel和WPS也不能正常打开",
+        ),
     ],
-    ids=["entities-in-shared-strings", "ole-garbage", "torn-sheet-xml"],
+    ids=["entities-in-shared-strings", "ole-garbage", "torn-sheet-xml", "two-sheets-of-one-name"],
 )
 def test_a_damaged_file_is_refused_with_a_reason_in_chinese_not_the_readers_english(data, name, reason):
     """The reason a clerk reads is the tool's own words: calamine's and xlrd's messages ("Cannot detect file
-    format", 'Expected "little-endian" marker') are English and say nothing an office can act on."""
+    format", 'Expected "little-endian" marker') are English and say nothing an office can act on. Two sheets of
+    one name (no spreadsheet program writes them) were read as the first twice: what the second held was lost
+    without a word."""
     assert refused(data, name) == ("return-unreadable", {"reason": reason})
 
 
