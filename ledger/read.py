@@ -704,11 +704,17 @@ def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
     return rows, columns, formulas
 
 
-def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+OdsSpans = list[tuple[int, int, list[tuple[int, int, int]]]]  # (row, times repeated, [(column, rows, columns)])
+
+
+def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int, OdsSpans]]:
     """Rows and columns of each table of an .ods up to its last cell with content, read as a stream. Repeated
     rows and cells count as many times as they repeat; trailing empty ones (LibreOffice writes a million) do not,
-    as the reader skips them too."""
+    as the reader skips them too. Found in the same pass, the cells with content merged over others
+    (table:number-rows-spanned, -columns-spanned), which calamine does not give for an .ods: by row, unrolled
+    (`_ods_merged`) only once the extent is known to be within the caps."""
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    rows_spanned, columns_spanned = f"{{{table_ns}}}number-rows-spanned", f"{{{table_ns}}}number-columns-spanned"
     table, row_tag, cell_tags = (
         f"{{{table_ns}}}table",
         f"{{{table_ns}}}table-row",
@@ -718,31 +724,50 @@ def _ods_extent(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
         },
     )
     rows_repeated, columns_repeated = f"{{{table_ns}}}number-rows-repeated", f"{{{table_ns}}}number-columns-repeated"
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int, OdsSpans]] = {}
     r = c = rows = columns = 0
+    spans: OdsSpans = []
+    in_row: list[tuple[int, int, int]] = []
     with archive.open("content.xml") as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
                 if element.tag == table:
                     r = rows = columns = 0
+                    spans = []
                 continue
             if element.tag in cell_tags:
                 repeat = int(element.get(columns_repeated, "1"))
                 if len(element) or element.attrib.keys() - {columns_repeated, f"{{{table_ns}}}style-name"}:
                     columns = max(columns, c + repeat)
                     rows = max(rows, r + 1)
+                    down, across = int(element.get(rows_spanned, "1")), int(element.get(columns_spanned, "1"))
+                    if len(element) and (down > 1 or across > 1):
+                        in_row.append((c, down, across))
                 c += repeat
                 element.clear()
             elif element.tag == row_tag:
                 repeat = int(element.get(rows_repeated, "1"))
                 if rows > r:  # the row had content: all its repeats do
                     rows = r + repeat
+                if in_row:
+                    spans.append((r, repeat, in_row))
+                    in_row = []
                 r, c = r + repeat, 0
                 element.clear()
             elif element.tag == table:
-                found[element.get(f"{{{table_ns}}}name", "")] = (rows, columns)
+                found[element.get(f"{{{table_ns}}}name", "")] = (rows, columns, spans)
                 element.clear()
     return found
+
+
+def _ods_merged(spans: OdsSpans) -> list[tuple[int, int, int, int]]:
+    """The merged ranges (0-based r1, c1, r2, c2) of `_ods_extent`'s spans, each repeat of a row its own."""
+    return [
+        (r + i, c, r + i + down - 1, c + across - 1)
+        for r, repeat, cells in spans
+        for i in range(repeat)
+        for c, down, across in cells
+    ]
 
 
 def _xls_formulas(book: Any, index: int) -> Cells:
@@ -805,11 +830,11 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells, Cells]]:
 
 def check_extent(
     data: bytes, archive: zipfile.ZipFile | None, form: Form, limits: Limits
-) -> tuple[dict[str, str], dict[str, tuple[Cells, Cells, Cells]]]:
+) -> tuple[dict[str, str], dict[str, tuple[Cells, Cells, Cells]], dict[str, list[tuple[int, int, int, int]]]]:
     """Every sheet of a workbook within the caps, checked before it is read; found in the same pass, the sheets of
     an .xlsx that hold a formula or an error value (name -> part: most returns have neither; an <formula1> of a
-    validation is none), and the error values, comments and formulas of an .xls (name -> cells). Raises
-    ReturnError."""
+    validation is none), the error values, comments and formulas of an .xls (name -> cells), and the merged
+    ranges of an .ods (name -> ranges). Raises ReturnError."""
     if form == "xlsx" and archive is not None:
         _check_shared_strings(archive, limits)
         paths = _sheet_parts(archive)
@@ -823,16 +848,17 @@ def check_extent(
                     _check_extent(name, rows, columns, limits)
                 if formulas:
                     looked_into[name] = info.filename
-        return looked_into, {}
+        return looked_into, {}, {}
     if form == "ods" and archive is not None:
-        for name, (rows, columns) in _ods_extent(archive).items():
+        extents = _ods_extent(archive)
+        for name, (rows, columns, _) in extents.items():
             _check_extent(name, rows, columns, limits)
-        return {}, {}
+        return {}, {}, {name: _ods_merged(spans) for name, (_, _, spans) in extents.items() if spans}
     found = {}
     for name, (rows, columns, errors, comments, in_sheet) in _xls_extent(data).items():
         _check_extent(name, rows, columns, limits)
         found[name] = (errors, comments, in_sheet)
-    return {}, found
+    return {}, found, {}
 
 
 def _check_shared_strings(archive: zipfile.ZipFile, limits: Limits) -> None:
@@ -1027,7 +1053,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     else:
         raise ReturnError("return-not-workbook", kind=_not_a_workbook(data, suffix))
     try:
-        looked_into, xls_cells = check_extent(data, archive, form, limits)
+        looked_into, xls_cells, ods_merged = check_extent(data, archive, form, limits)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # the bytes already read
         names = book.sheet_names
         if len(set(names)) < len(names):  # read by name, the second would be the first again, what it holds lost
@@ -1048,7 +1074,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             if name == META_SHEET:
                 meta_rows = rows
                 continue
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])] or ods_merged.get(name, [])
             part = looked_into.get(name)
             formulas: Cells = {}
             errors: Cells = {}

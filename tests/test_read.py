@@ -737,3 +737,21 @@ def test_a_shared_strings_part_declaring_billions_of_texts_is_refused_before_the
         f"return-unreadable {reason.format('4,000,000,000', '5,000,000')}",
         f"return-unreadable {reason.format('5', '4')}",
     ]
+
+
+def test_cells_merged_in_an_ods_are_known_as_in_an_xlsx():
+    """calamine gives the merged ranges of an .xlsx only: a status merged across three tasks' rows in
+    LibreOffice (table:number-rows-spanned) was read with no word of the merge, the covered cells' hidden content
+    (LibreOffice keeps it when asked) taken as the other tasks' answers."""
+    spanned = (
+        '<table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="3" office:value-type="string">'
+        "<text:p>序时推进</text:p></table:table-cell>"
+    )
+    covered = '<table:covered-table-cell office:value-type="string"><text:p>旧</text:p></table:covered-table-cell>'
+    rows = (
+        f"<table:table-row>{CELL}{spanned}<table:covered-table-cell/></table:table-row>"
+        f'<table:table-row table:number-rows-repeated="2">{CELL}{covered}<table:covered-table-cell/>'
+        f'<table:table-cell table:number-columns-spanned="2"/><table:covered-table-cell/></table:table-row>'
+    )
+    [sheet] = read_bytes(ods(rows), "merged.ods").sheets
+    assert sheet.merged == [(0, 1, 2, 2)]
