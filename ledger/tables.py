@@ -146,11 +146,12 @@ def _read_csv(path: Path) -> Sheet:
 def _decode(data: bytes) -> str:
     """A text table's bytes as text: by its byte-order mark (UTF-8, UTF-16 LE or BE: Excel's "Unicode text"), as
     UTF-16 when its zero bytes (the high bytes of ASCII characters) all fall on one side, else UTF-8, else GB18030
-    (Excel and WPS on Chinese Windows)."""
+    (Excel and WPS on Chinese Windows). A stray zero byte or two (an export padding a field) make no UTF-16: one
+    read a UTF-8 table as a single cell of mojibake."""
     encoding = next((name for mark, name in BYTE_ORDER_MARKS if data.startswith(mark)), None)
-    if encoding is None and b"\x00" in data:
-        head = data[:8192]
-        odd, even = head[1::2].count(0), head[0::2].count(0)
+    head = data[:8192]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if encoding is None and odd + even >= max(3, len(head) // 100):  # UTF-16's commas and line ends are more
         if odd > 8 * even:
             encoding = "utf-16-le"
         elif even > 8 * odd:

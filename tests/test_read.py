@@ -755,3 +755,12 @@ def test_cells_merged_in_an_ods_are_known_as_in_an_xlsx():
     )
     [sheet] = read_bytes(ods(rows), "merged.ods").sheets
     assert sheet.merged == [(0, 1, 2, 2)]
+
+
+def test_a_csv_with_a_stray_nul_byte_is_read_as_the_text_it_is():
+    """One NUL byte (some systems' exports pad a field with it) made a UTF-8 .csv read as UTF-16 without its mark:
+    every value of it became one cell of mojibake. It takes many zero bytes on one side to be UTF-16."""
+    data = "任务编号,完成状态,本月进展\r\nDQ-34,序时推进,已采购\x00\r\nDQ-59,已完成,资金已拨付\r\n".encode()
+    rows = read_bytes(data, "财政局.csv").sheets[0].rows
+    assert [row[:2] for row in rows] == [["任务编号", "完成状态"], ["DQ-34", "序时推进"], ["DQ-59", "已完成"]]
+    assert rows[1][2] == "已采购\x00"  # kept as typed
