@@ -20,7 +20,7 @@ MANIFEST = "manifest.json"
 # What a file name may not hold, and the names Windows gives to devices, whatever the extension or case ("CON.xlsx"
 # cannot be opened there); compiled (by `re`, once) when a file is first named, not at every command's start.
 UNSAFE_CHARACTERS = r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]'
-DEVICE_NAMES = r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?"
+DEVICE_NAMES = r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)\s*(\..*)?"
 MAX_NAME = 120  # characters, for people
 MAX_NAME_BYTES = 200  # UTF-8 bytes, for file systems: ext4 allows 255, and " (2)" may still be added
 

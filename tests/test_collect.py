@@ -76,6 +76,8 @@ def test_the_same_bytes_twice_are_stored_once_and_names_never_overwrite(tmp_path
         ("CON.xlsx", "_CON.xlsx"),
         ("nul", "_nul"),
         ("Lpt9.tar.gz", "_Lpt9.tar.gz"),
+        ("CONIN$", "_CONIN$"),  # the console's input and output, reserved on Windows as CON is
+        ("conout$.xlsx", "_conout$.xlsx"),
         ("aux .txt", "_aux.txt"),
         ("console.xlsx", "console.xlsx"),
         ("财政局\u202exslx.exe", "财政局xslx.exe"),
