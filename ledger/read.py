@@ -145,6 +145,7 @@ class ReturnedSheet:
     formulas: Cells = field(default_factory=dict)  # 0-based (row, column) -> formula text
     comments: Cells = field(default_factory=dict)  # 0-based (row, column) -> a comment's text (批注), never a value
     formats: Cells = field(default_factory=dict)  # 0-based (row, column) -> a number format the file states (.ods)
+    boxes: Cells = field(default_factory=dict)  # 0-based (row, column) it is drawn at -> a text box's text (文本框)
 
 
 class MetaRow(NamedTuple):
@@ -381,6 +382,51 @@ def _xlsx_comments(archive: zipfile.ZipFile) -> dict[str, Cells]:
         if plain or threaded:
             found[sheet] = plain | threaded
     return found
+
+
+def _xlsx_text_boxes(archive: zipfile.ZipFile) -> dict[str, Cells]:
+    """The text of the text boxes (文本框) and other shapes drawn on each sheet of an .xlsx, by the cell each is
+    drawn from: its DrawingML part (xl/drawings/drawingN.xml, found by the sheet's relationships), each anchor's
+    <a:t> runs, a paragraph a line. {} at once for a workbook without any drawing."""
+    names = {name.lower(): name for name in archive.namelist()}
+    if not any(name.startswith("xl/drawings/") and name.endswith(".xml") for name in names):
+        return {}
+    found = {}
+    for sheet, path in _sheet_paths(archive).items():
+        folder, base = posixpath.split(path)
+        rels = names.get(f"{folder}/_rels/{base}.rels")
+        if rels is None:
+            continue
+        boxes: Cells = {}
+        for rel in ElementTree.fromstring(archive.read(rels)).iter():
+            part = names.get(_part_path(folder, rel.get("Target") or "").lower())
+            if _local(rel.tag) == "Relationship" and (rel.get("Type") or "").endswith("/drawing") and part:
+                with archive.open(part) as stream:
+                    for position, text in _drawn_texts(stream):
+                        boxes[position] = f"{boxes[position]}\n{text}" if position in boxes else text
+        if boxes:
+            found[sheet] = boxes
+    return found
+
+
+def _drawn_texts(stream: IO[bytes]) -> Iterator[tuple[tuple[int, int], str]]:
+    """Each anchor of a DrawingML part that holds text, with the cell it is drawn from (0-based): its paragraphs
+    (<a:p>) joined by line breaks. Read as a stream, each anchor let go once read."""
+    for _, anchor in ElementTree.iterparse(stream):
+        if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
+            continue
+        start = next((e for e in anchor if _local(e.tag) == "from"), None)
+        where = {_local(e.tag): (e.text or "").strip() for e in start} if start is not None else {}
+        lines = [
+            "".join(t.text or "" for t in p.iter() if _local(t.tag) == "t")
+            for p in anchor.iter()
+            if _local(p.tag) == "p"
+        ]
+        anchor.clear()
+        text = "\n".join(lines).strip()
+        if text:
+            row, column = where.get("row", "0"), where.get("col", "0")
+            yield (int(row) if row.isdigit() else 0, int(column) if column.isdigit() else 0), text
 
 
 def _comment_cells(stream: IO[bytes]) -> Iterator[tuple[tuple[int, int], str]]:
@@ -1063,6 +1109,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         sheets = []
         ods_cells = _ods_cells(archive) if archive and form == "ods" else {}
         xlsx_comments = _xlsx_comments(archive) if archive and form == "xlsx" else {}
+        text_boxes = _xlsx_text_boxes(archive) if archive and form == "xlsx" else {}
         meta_rows = None
         cells = 0  # of the sheets read so far: their grids stay in memory together
         for name in book.sheet_names:
@@ -1091,7 +1138,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             elif name in xls_cells:
                 errors, comments, formulas = xls_cells[name]
             _put_error_values(errors, rows)
-            sheets.append(ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats))
+            boxes = text_boxes.get(name, {})
+            sheets.append(
+                ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats, boxes)
+            )
     except ReturnError:
         raise
     except Exception as exc:  # calamine reports any damage as its own error types

@@ -68,6 +68,7 @@ MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
 COMMENT = "单元格批注"
+TEXT_BOX = "文本框"
 UNPLACED = {  # why the values of a task row are not merged, by the problem on its ID
     "task-duplicate-row": "任务重复出现，已采用第一行，本行未汇总",
     "task-unknown": "任务编号无法对应，内容未汇总",
@@ -334,6 +335,9 @@ class ReturnReader:
             for (r, c), text in sorted(sheet.comments.items()):
                 self.report("cell-comment", sheet.name, cell_name(r + 1, c + 1), text=text[:60])
                 self.keep(sheet.name, r, c, text, COMMENT, task_of.get((sheet.name, r + 1), ""))
+            for (r, c), text in sorted(sheet.boxes.items()):
+                self.report("cell-text-box", sheet.name, cell_name(r + 1, c + 1), text=text[:60])
+                self.keep(sheet.name, r, c, text, TEXT_BOX, task_of.get((sheet.name, r + 1), ""))
 
     def _long_texts(self) -> None:
         """Texts beyond what an Excel cell holds (an .ods, a .csv or another program's .xlsx carries them): merged.json
@@ -909,6 +913,8 @@ def all_values(context: ReadContext, book: ReturnedBook, receipt: Receipt, unit:
                 kept.add(sheet.name, r, c, text, reason, task_id if header is not None and r > header else "")
         for (r, c), text in sorted(sheet.comments.items()):
             kept.add(sheet.name, r, c, text, f"{reason}（{COMMENT}）")
+        for (r, c), text in sorted(sheet.boxes.items()):
+            kept.add(sheet.name, r, c, text, f"{reason}（{TEXT_BOX}）")
     return kept.values()
 
 

@@ -320,6 +320,60 @@ def test_a_return_whose_formats_cannot_be_read_merges_and_says_which_numbers_may
     assert "0.955" in unknown.message and "95.5%" in unknown.message
 
 
+def with_text_box(path: Path, sheet: str, anchor: tuple[int, int], text: str) -> Path:
+    """A text box (文本框) drawn on a sheet of a workbook, as Excel and WPS store one: a DrawingML part the sheet
+    refers to, anchored at a cell (0-based row, column), its paragraphs in <a:p> runs (made by xlsxwriter's
+    insert_textbox and moved into the workbook)."""
+    import xlsxwriter
+
+    scratch = io.BytesIO()
+    book = xlsxwriter.Workbook(scratch)
+    book.add_worksheet().insert_textbox(*anchor, text)
+    book.close()
+    drawing = _unzip(scratch.getvalue())["xl/drawings/drawing1.xml"]
+    parts = _unzip(path.read_bytes())
+    rid = re.search(rf'<sheet [^>]*name="{sheet}"[^>]*r:id="(rId\d+)"', parts["xl/workbook.xml"].decode())[1]
+    relationship = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*>', parts["xl/_rels/workbook.xml.rels"].decode())[0]
+    target = re.search(r'Target="/?(?:xl/)?([^"]+)"', relationship)[1]
+    folder, name = target.rsplit("/", 1)
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+    parts[f"xl/{folder}/_rels/{name}.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rIdBox" Type="{kind}" Target="../drawings/drawing1.xml"/></Relationships>'
+    ).encode()
+    parts["xl/drawings/drawing1.xml"] = drawing
+    xml = parts[f"xl/{target}"].decode()
+    if "xmlns:r=" not in xml[:1000]:
+        xml = xml.replace("<worksheet ", f'<worksheet xmlns:r="{kind.rsplit("/", 1)[0]}" ', 1)
+    parts[f"xl/{target}"] = xml.replace("</worksheet>", '<drawing r:id="rIdBox"/></worksheet>').encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/drawings/drawing1.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+    )
+    path.write_bytes(_zip(parts))
+    return path
+
+
+def test_text_a_unit_wrote_in_a_text_box_is_named_and_kept_never_lost(ws_root, tmp_path):
+    """Offices often explain a task in a text box (文本框) drawn over the sheet rather than in its cells: calamine
+    reads cells only, and what the box said was in no output, with no word of it."""
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    with_text_box(path, "牵头任务", (3, 8), "说明：DQ-59资金已全部拨付\n下月完工")
+    _, result = merged(ws_root, path)
+    assert [(p.sheet, p.cell) for p in result.problems if p.code == "cell-text-box"] == [("牵头任务", "I4")]
+    kept = [(u.sheet, u.cell, u.value, u.task_id) for u in result.unmerged if u.reason == "文本框"]
+    assert kept == [("牵头任务", "I4", "说明：DQ-59资金已全部拨付\n下月完工", "DQ-59")]
+    assert entry(result, "DQ-59").progress == "资金已拨付"
+    # superseded by a later return, its text boxes are listed with its values
+    later = fill_return(outbox(ws_root, FINANCE), tmp_path / "later" / "财政局.xlsx", GOOD)
+    os.utime(later, (later.stat().st_mtime + 3600,) * 2)
+    _, result = merged(ws_root, later)
+    superseded = [(u.cell, u.value) for u in result.unmerged if u.reason == "已被同一单位更晚的报送取代（文本框）"]
+    assert superseded == [("I4", "说明：DQ-59资金已全部拨付\n下月完工")]
+
+
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
     """The text "123,456,789" was suggested as 1.23457e+08 (digits lost, an exponent no clerk writes), "1E+308"
     as 1, and a number 1E+308 in a date cell was quoted as 309 digits."""
