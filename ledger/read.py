@@ -77,6 +77,8 @@ ODS_BREAKS = {
 }
 ODS_TIME = b'office:value-type="time"'  # a time typed ("36:00"), which calamine gives as "PT36H00M00S"
 ODS_SPACING = (b"<text:tab", b"<text:line-break")  # what calamine drops from a cell's text
+ODS_DRAWN = b"<draw:"  # a shape (a text box) drawn on a sheet, whose text calamine does not read
+ODS_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 # What the extent of a worksheet part is made of: its rows and cells, with or without a position (r="B7").
 SHEET_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 SHEET_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")  # XML allows either quote
@@ -489,34 +491,40 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, _column_number(letters) - 1
 
 
-def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells, Cells, Cells]]:
+def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells, Cells, Cells, Cells]]:
     """What calamine does not give of an .ods, per sheet: formula cells ((row, column) -> formula text without
     LibreOffice's "of:=" prefix); the error values among them (LibreOffice keeps a typed #N/A as the formula
     "=#N/A"), each as the text its cell shows; comments (批注, office:annotation); percentage cells ("80%"
-    typed is 0.8), as the format "0%"; and the text of cells holding a tab or a line break, which calamine
-    drops ("1.<tab>完成" read as "1.完成"), or a time, which it gives as "PT36H00M00S" ("36:00"). Rows and cells
-    may be repeated (table:number-rows-repeated / -columns-repeated), so positions are counted. content.xml is
-    read as a stream, each cell let go once looked at: whole, the tree of a sheet within the caps took
-    gigabytes."""
+    typed is 0.8), as the format "0%"; the text of cells holding a tab or a line break, which calamine drops
+    ("1.<tab>完成" read as "1.完成"), or a time, which it gives as "PT36H00M00S" ("36:00"); and the text of
+    text boxes (文本框) and other shapes, by the cell they are anchored to (a shape anchored to the page, in
+    table:shapes, by A1), which calamine does not read at all. Rows and cells may be repeated
+    (table:number-rows-repeated / -columns-repeated), so positions are counted. content.xml is read as a stream,
+    each cell let go once looked at: whole, the tree of a sheet within the caps took gigabytes."""
     with archive.open("content.xml") as stream:
-        if not _holds_any(stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE, ODS_TIME, *ODS_SPACING)):
+        if not _holds_any(
+            stream, (b"table:formula=", b"office:annotation", ODS_PERCENTAGE, ODS_TIME, *ODS_SPACING, ODS_DRAWN)
+        ):
             return {}
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    tag = {name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell")}
+    tag = {
+        name: f"{{{table_ns}}}{name}" for name in ("table", "table-row", "table-cell", "covered-table-cell", "shapes")
+    }
     cell_tags = (tag["table-cell"], tag["covered-table-cell"])
-    found: dict[str, tuple[Cells, Cells, Cells, Cells, Cells]] = {}
+    found: dict[str, tuple[Cells, Cells, Cells, Cells, Cells, Cells]] = {}
     cells: Cells = {}
     errors: Cells = {}
     comments: Cells = {}
     formats: Cells = {}
     texts: Cells = {}
+    boxes: Cells = {}
     r = c = rows = 0
     depth = 0  # cells open: a cell's own content (an annotation's paragraphs) is no cell of the table
     with archive.open("content.xml") as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
                 if element.tag == tag["table"]:
-                    cells, errors, comments, formats, texts, r = {}, {}, {}, {}, {}, 0
+                    cells, errors, comments, formats, texts, boxes, r = {}, {}, {}, {}, {}, {}, 0
                 elif element.tag == tag["table-row"]:
                     rows, c = int(element.get(f"{{{table_ns}}}number-rows-repeated", "1")), 0
                 elif element.tag in cell_tags:
@@ -537,6 +545,9 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
                 comment = next((_paragraphs(a) for a in element if a.tag == ODS_ANNOTATION), "")
                 if comment.strip():
                     comments[(r, c)] = comment
+                drawn = _drawn_text(element)
+                if drawn:
+                    boxes[(r, c)] = drawn
                 if element.get(ODS_OFFICE_VALUE_TYPE) == "percentage":
                     formats.update(((r + dr, c + dc), "0%") for dr in range(rows) for dc in range(columns))
                 text = None
@@ -551,10 +562,22 @@ def _ods_cells(archive: zipfile.ZipFile) -> dict[str, tuple[Cells, Cells, Cells,
             elif element.tag == tag["table-row"] and not depth:
                 r += rows
                 element.clear()
+            elif element.tag == tag["shapes"]:
+                drawn = _drawn_text(element)
+                if drawn:
+                    boxes[(0, 0)] = drawn
+                element.clear()
             elif element.tag == tag["table"]:
-                found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats, texts)
+                found[element.get(f"{{{table_ns}}}name", "")] = (cells, errors, comments, formats, texts, boxes)
                 element.clear()
     return found
+
+
+def _drawn_text(element: Any) -> str:
+    """The text of the shapes (draw:custom-shape, a draw:frame's draw:text-box …) an .ods cell or table:shapes
+    holds: each shape's paragraphs, one a line; "" when none."""
+    shapes = [e for e in element if e.tag.startswith(ODS_DRAW)]
+    return "\n".join(_spoken(p) for shape in shapes for p in shape.iter(ODS_PARAGRAPH)).strip()
 
 
 def _duration(value: str) -> str | None:
@@ -1127,18 +1150,18 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             errors: Cells = {}
             formats: Cells = {}
             comments = xlsx_comments.get(name, {})
+            boxes = text_boxes.get(name, {})
             if archive and part:  # read once for both
                 xml = archive.read(part)
                 formulas, errors = _formula_cells(xml), _error_values(xml)
             elif name in ods_cells:
-                formulas, errors, comments, formats, texts = ods_cells[name]
+                formulas, errors, comments, formats, texts, boxes = ods_cells[name]
                 for (r, c), text in texts.items():  # a cell's text with the tabs and line breaks calamine drops
                     if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], str):
                         rows[r][c] = text
             elif name in xls_cells:
                 errors, comments, formulas = xls_cells[name]
             _put_error_values(errors, rows)
-            boxes = text_boxes.get(name, {})
             sheets.append(
                 ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats, boxes)
             )

@@ -764,3 +764,25 @@ def test_a_csv_with_a_stray_nul_byte_is_read_as_the_text_it_is():
     rows = read_bytes(data, "财政局.csv").sheets[0].rows
     assert [row[:2] for row in rows] == [["任务编号", "完成状态"], ["DQ-34", "序时推进"], ["DQ-59", "已完成"]]
     assert rows[1][2] == "已采购\x00"  # kept as typed
+
+
+def test_a_text_box_drawn_on_an_ods_sheet_is_read_with_the_cell_it_is_drawn_at():
+    """LibreOffice keeps a text box (文本框) anchored to a cell inside that cell (draw:custom-shape, or a
+    draw:frame's draw:text-box), and one anchored to the page in table:shapes: calamine reads neither, and what
+    the box said was lost without a word, as it was in an .xlsx."""
+    shape = (
+        '<draw:custom-shape xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" draw:name="TextBox 1">'
+        "<text:p>说明：<text:span>资金已全部拨付</text:span></text:p><text:p>下月完工</text:p></draw:custom-shape>"
+    )
+    frame = (
+        '<draw:frame xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"><draw:text-box>'
+        "<text:p>页上的说明</text:p></draw:text-box></draw:frame>"
+    )
+    rows = (
+        f"<table:shapes>{frame}</table:shapes>"
+        f"<table:table-row>{CELL}<table:table-cell>{shape}</table:table-cell>"
+        f'<table:table-cell office:value-type="string"><text:p>已完成</text:p></table:table-cell></table:table-row>'
+    )
+    [sheet] = read_bytes(ods(rows), "boxes.ods").sheets
+    assert sheet.rows[0][:3] == ["x", "", "已完成"]
+    assert sheet.boxes == {(0, 0): "页上的说明", (0, 1): "说明：资金已全部拨付\n下月完工"}
