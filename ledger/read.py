@@ -257,6 +257,8 @@ def _check_zip(data: bytes) -> tuple[zipfile.ZipFile, Form]:
     if "xl/workbook.xml" in names:
         return archive, "xlsx"
     if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
+        if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+            raise ReturnError("return-encrypted")  # LibreOffice's password: its parts are AES, no XML
         return archive, "ods"
     raise ReturnError("return-not-workbook", kind=_package_kind(names))
 

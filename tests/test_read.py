@@ -786,3 +786,27 @@ def test_a_text_box_drawn_on_an_ods_sheet_is_read_with_the_cell_it_is_drawn_at()
     [sheet] = read_bytes(ods(rows), "boxes.ods").sheets
     assert sheet.rows[0][:3] == ["x", "", "已完成"]
     assert sheet.boxes == {(0, 0): "页上的说明", (0, 1): "说明：资金已全部拨付\n下月完工"}
+
+
+def test_an_ods_saved_with_a_password_is_said_to_have_one_not_to_be_damaged():
+    """LibreOffice's "save with password" encrypts content.xml and says so in META-INF/manifest.xml: the file was
+    refused as damaged (文件内容无法识别), and the clerk asked the unit to check a file that opens fine for it."""
+    ns = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+    manifest = (
+        f'<manifest:manifest xmlns:manifest="{ns}" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="5120">'
+        f'<manifest:encryption-data manifest:checksum-type="{ns}#sha256-1k" manifest:checksum="AAAA">'
+        '<manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+        'manifest:initialisation-vector="AAAA"/><manifest:start-key-generation manifest:start-key-generation-name='
+        '"http://www.w3.org/2000/09/xmldsig#sha256" manifest:key-size="32"/><manifest:key-derivation '
+        'manifest:key-derivation-name="PBKDF2" manifest:key-size="32" manifest:iteration-count="100000" '
+        'manifest:salt="AAAA"/></manifest:encryption-data></manifest:file-entry></manifest:manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", bytes(range(256)) * 20, zipfile.ZIP_DEFLATED)  # what AES leaves
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    assert refused(buffer.getvalue(), "财政局.ods") == ("return-encrypted", {})
