@@ -16,6 +16,7 @@ import re
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,6 +42,9 @@ OUTLOOK_MARK = "__substg1.0_".encode("utf-16-le")  # the streams of a message Ou
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 150
 MAX_MEMBERS = 100  # files in one archive a unit sent: more is no unit's return
+# What a damaged part makes its reader raise: torn or malformed XML, a DTD defusedxml refuses (a ValueError), a
+# bad CRC or a truncated deflate stream.
+PART_DAMAGE = (ElementTree.ParseError, ValueError, zipfile.BadZipFile, EOFError, zlib.error)
 # A cell element (not self-closing) whose content holds an <f> formula element, and the formula's text. This and
 # the patterns of a .csv's fields are compiled (by `re`, once) when a return has a formula or is a .csv: most have
 # neither, and compiling them took a millisecond of every merge.
@@ -177,6 +181,7 @@ class ReturnedBook:
     form: Form = "xlsx"
     saved_at: datetime | None = None  # the workbook's own last-saved time (docProps/core.xml, meta.xml)
     data: bytes = field(default=b"", repr=False, compare=False)  # the file, for `number_format`
+    damaged: list[str] = field(default_factory=list)  # what beside the cells could not be read: "批注", "文本框"
     _styled: Any = field(default=None, init=False, repr=False, compare=False)  # its styles' reader, once opened
 
     def shows_percent(self, sheet: str, row: int, column: int) -> bool | None:
@@ -360,10 +365,11 @@ def _part_path(folder: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
-def _xlsx_comments(archive: zipfile.ZipFile) -> dict[str, Cells]:
+def _xlsx_comments(archive: zipfile.ZipFile, damaged: list[str]) -> dict[str, Cells]:
     """The comments (批注) of each sheet of an .xlsx, found by its part's relationships: Excel's threaded comments
     where a cell has one (the plain comment Excel writes beside it for older programs holds an English notice),
-    else the plain comments Excel, WPS and LibreOffice write. {} at once for a workbook without any."""
+    else the plain comments Excel, WPS and LibreOffice write. {} at once for a workbook without any. A part that
+    cannot be read adds "批注" to `damaged` (Excel repairs it and opens the cells, which calamine reads)."""
     names = {name.lower(): name for name in archive.namelist()}
     if not any("comment" in name for name in names):
         return {}
@@ -375,23 +381,27 @@ def _xlsx_comments(archive: zipfile.ZipFile) -> dict[str, Cells]:
             continue
         plain: Cells = {}
         threaded: Cells = {}
-        for rel in ElementTree.fromstring(archive.read(rels)).iter():
-            kind = (rel.get("Type") or "").rpartition("/")[2]
-            part = names.get(_part_path(folder, rel.get("Target") or "").lower())
-            if _local(rel.tag) == "Relationship" and kind in ("comments", "threadedComment") and part:
-                into = plain if kind == "comments" else threaded
-                with archive.open(part) as stream:
-                    for position, text in _comment_cells(stream):
-                        into[position] = f"{into[position]}\n{text}" if position in into else text  # replies in order
+        try:
+            for rel in ElementTree.fromstring(archive.read(rels)).iter():
+                kind = (rel.get("Type") or "").rpartition("/")[2]
+                part = names.get(_part_path(folder, rel.get("Target") or "").lower())
+                if _local(rel.tag) == "Relationship" and kind in ("comments", "threadedComment") and part:
+                    into = plain if kind == "comments" else threaded
+                    with archive.open(part) as stream:
+                        for position, text in _comment_cells(stream):
+                            into[position] = f"{into[position]}\n{text}" if position in into else text  # replies
+        except PART_DAMAGE:
+            damaged.append("批注")
         if plain or threaded:
             found[sheet] = plain | threaded
     return found
 
 
-def _xlsx_text_boxes(archive: zipfile.ZipFile) -> dict[str, Cells]:
+def _xlsx_text_boxes(archive: zipfile.ZipFile, damaged: list[str]) -> dict[str, Cells]:
     """The text of the text boxes (文本框) and other shapes drawn on each sheet of an .xlsx, by the cell each is
     drawn from: its DrawingML part (xl/drawings/drawingN.xml, found by the sheet's relationships), each anchor's
-    <a:t> runs, a paragraph a line. {} at once for a workbook without any drawing."""
+    <a:t> runs, a paragraph a line. {} at once for a workbook without any drawing. A part that cannot be read
+    adds "文本框" to `damaged`."""
     names = {name.lower(): name for name in archive.namelist()}
     if not any(name.startswith("xl/drawings/") and name.endswith(".xml") for name in names):
         return {}
@@ -402,12 +412,15 @@ def _xlsx_text_boxes(archive: zipfile.ZipFile) -> dict[str, Cells]:
         if rels is None:
             continue
         boxes: Cells = {}
-        for rel in ElementTree.fromstring(archive.read(rels)).iter():
-            part = names.get(_part_path(folder, rel.get("Target") or "").lower())
-            if _local(rel.tag) == "Relationship" and (rel.get("Type") or "").endswith("/drawing") and part:
-                with archive.open(part) as stream:
-                    for position, text in _drawn_texts(stream):
-                        boxes[position] = f"{boxes[position]}\n{text}" if position in boxes else text
+        try:
+            for rel in ElementTree.fromstring(archive.read(rels)).iter():
+                part = names.get(_part_path(folder, rel.get("Target") or "").lower())
+                if _local(rel.tag) == "Relationship" and (rel.get("Type") or "").endswith("/drawing") and part:
+                    with archive.open(part) as stream:
+                        for position, text in _drawn_texts(stream):
+                            boxes[position] = f"{boxes[position]}\n{text}" if position in boxes else text
+        except PART_DAMAGE:
+            damaged.append("文本框")
         if boxes:
             found[sheet] = boxes
     return found
@@ -1133,8 +1146,9 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         visibility = {s.name: str(s.visible).endswith(".Visible") for s in book.sheets_metadata}
         sheets = []
         ods_cells = _ods_cells(archive) if archive and form == "ods" else {}
-        xlsx_comments = _xlsx_comments(archive) if archive and form == "xlsx" else {}
-        text_boxes = _xlsx_text_boxes(archive) if archive and form == "xlsx" else {}
+        damaged: list[str] = []  # parts beside the cells that could not be read
+        xlsx_comments = _xlsx_comments(archive, damaged) if archive and form == "xlsx" else {}
+        text_boxes = _xlsx_text_boxes(archive, damaged) if archive and form == "xlsx" else {}
         meta_rows = None
         cells = 0  # of the sheets read so far: their grids stay in memory together
         for name in book.sheet_names:
@@ -1180,4 +1194,4 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
     saved_at = _saved_at(archive, form) if archive else None
     styled = data if archive or form == "xls" else b""  # for `number_format`
-    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, styled)
+    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, styled, sorted(set(damaged)))

@@ -269,6 +269,8 @@ class ReturnReader:
                 if task_id not in seen and row.sheet not in headless and not (by_group and row.role == "support"):
                     self.report("task-missing", row.sheet, f"A{row.row}", task_id=task_id)
         self._comments()
+        for part in self.book.damaged:
+            self.report("return-part-unreadable", part=part)
         self._long_texts()
         if expected and not seen:
             # not one task row could be read (the 任务编号 column deleted or its header rewritten): no report at all

@@ -337,11 +337,13 @@ def with_text_box(path: Path, sheet: str, anchor: tuple[int, int], text: str) ->
     target = re.search(r'Target="/?(?:xl/)?([^"]+)"', relationship)[1]
     folder, name = target.rsplit("/", 1)
     kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
-    parts[f"xl/{folder}/_rels/{name}.rels"] = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rIdBox" Type="{kind}" Target="../drawings/drawing1.xml"/></Relationships>'
-    ).encode()
+    rels = f"xl/{folder}/_rels/{name}.rels"
+    relationship = f'<Relationship Id="rIdBox" Type="{kind}" Target="../drawings/drawing1.xml"/></Relationships>'
+    parts[rels] = parts.get(
+        rels,
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>',
+    ).replace(b"</Relationships>", relationship.encode())
     parts["xl/drawings/drawing1.xml"] = drawing
     xml = parts[f"xl/{target}"].decode()
     if "xmlns:r=" not in xml[:1000]:
@@ -372,6 +374,31 @@ def test_text_a_unit_wrote_in_a_text_box_is_named_and_kept_never_lost(ws_root, t
     _, result = merged(ws_root, later)
     superseded = [(u.cell, u.value) for u in result.unmerged if u.reason == "已被同一单位更晚的报送取代（文本框）"]
     assert superseded == [("I4", "说明：DQ-59资金已全部拨付\n下月完工")]
+
+
+def test_a_damaged_text_box_or_comment_part_leaves_the_cells_merged_and_is_said(ws_root, tmp_path):
+    """Excel repairs a workbook whose drawing or comments part is damaged and opens its cells; calamine reads cells
+    only and never looks there. Reading those parts beside it, a torn one refused the whole return, every value
+    of it left out of the round. The cells merge, and the part that could not be read is said."""
+    from openpyxl.comments import Comment
+
+    def edit(book):
+        book["牵头任务"]["G3"].comment = Comment("资金未到位", "张三")
+
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit)
+    with_text_box(path, "牵头任务", (3, 8), "说明")
+    parts = _unzip(path.read_bytes())
+    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"][:-40]
+    comments = next(name for name in parts if name.startswith("xl/comments"))
+    parts[comments] = parts[comments][:-30]
+    path.write_bytes(_zip(parts))
+    _, result = merged(ws_root, path)
+    assert entry(result, "DQ-59").progress == "资金已拨付"
+    unread = [p.message for p in result.problems if p.code == "return-part-unreadable"]
+    assert unread == [
+        "文件中的批注部分损坏，未能读取，其中的内容未汇总",
+        "文件中的文本框部分损坏，未能读取，其中的内容未汇总",
+    ]
 
 
 def test_a_long_or_huge_number_typed_is_quoted_and_suggested_whole(ws_root, tmp_path):
