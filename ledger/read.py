@@ -108,6 +108,8 @@ SCAN_CHUNK = 1 << 20
 MAX_COLUMNS = 16384  # XFD, the last column a cell name can have
 BIFF_BOF = (0x0009, 0x0209, 0x0409, 0x0809)  # BIFF2, BIFF3, BIFF4, BIFF5 and BIFF8
 BIFF_EOF = 0x000A
+BIFF_DIMENSIONS = 0x0200  # a sheet's rows and columns, first and last, as the program that saved it declares
+XLS_ROWS, XLS_COLUMNS = 65_536, 256  # the most an .xls (BIFF8) sheet has
 BIFF_FORMULA = (0x0006, 0x0206, 0x0406)  # BIFF5/8, BIFF3, BIFF4
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -854,15 +856,17 @@ def _ods_merged(spans: OdsSpans) -> list[tuple[int, int, int, int]]:
     ]
 
 
-def _xls_formulas(book: Any, index: int) -> Cells:
+def _xls_records(book: Any, index: int) -> tuple[Cells, tuple[int, int, int, int] | None]:
     """The formula cells of a sheet of an .xls and their text ("" when it cannot be told, as for a shared
-    formula's followers). xlrd gives a formula's saved result only, as calamine does, so the sheet's records are
-    walked for its FORMULA records (BIFF3 to BIFF8) from its BOF to its own EOF (a chart inside a sheet has a
-    BOF and EOF of its own)."""
+    formula's followers), and the rows and columns its DIMENSIONS record declares (first, last + 1 of each),
+    which calamine reserves room for and xlrd does not tell. xlrd gives a formula's saved result only, as
+    calamine does, so the sheet's records are walked for its FORMULA records (BIFF3 to BIFF8) from its BOF to its
+    own EOF (a chart inside a sheet has a BOF and EOF of its own)."""
     from xlrd.formula import FMLA_TYPE_CELL, decompile_formula
 
     mem, position, depth = book.mem, book._sh_abs_posn[index], 0
     found: Cells = {}
+    declared = None
     while position + 4 <= len(mem):
         code, length = struct.unpack_from("<HH", mem, position)
         record = mem[position + 4 : position + 4 + length]
@@ -873,6 +877,8 @@ def _xls_formulas(book: Any, index: int) -> Cells:
             depth -= 1
             if depth <= 0:
                 break
+        elif code == BIFF_DIMENSIONS and depth == 1 and len(record) >= (12 if book.biff_version >= 80 else 8):
+            declared = struct.unpack_from("<IIHH" if book.biff_version >= 80 else "<HHHH", record)
         elif code in BIFF_FORMULA and depth == 1 and len(record) >= 22:
             row, column = struct.unpack_from("<HH", record)
             text = ""
@@ -883,7 +889,7 @@ def _xls_formulas(book: Any, index: int) -> Cells:
                 except Exception:
                     text = ""
             found[(row, column)] = text
-    return found
+    return found, declared
 
 
 def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells, Cells]]:
@@ -904,12 +910,29 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells, Cells]]:
                 if kind == xlrd.XL_CELL_ERROR
             }
             comments = {at: note.text for at, note in sheet.cell_note_map.items() if note.text.strip()}
-            columns = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
-            found[sheet.name] = (sheet.nrows, columns, errors, comments, _xls_formulas(book, index))
+            rows, columns = sheet.nrows, max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
+            formulas, declared = _xls_records(book, index)
+            if declared:  # calamine reserves room for the last row less the first, the last column less the first
+                _check_declared(sheet.name, *declared)
+            found[sheet.name] = (rows, columns, errors, comments, formulas)
             book.unload_sheet(index)
         return found
     finally:
         book.release_resources()
+
+
+def _check_declared(sheet: str, first_row: int, last_row: int, first_column: int, last_column: int) -> None:
+    """Refuse a sheet of an .xls whose DIMENSIONS record declares rows or columns no .xls can have (a first after
+    its last, more than 65,536 rows or 256 columns): calamine reserves room for them before it reads a cell, and
+    such a record asked for 228 to 687 GB and aborted the process. Within those, the most it reserves is what an
+    honest .xls may declare."""
+    if first_row > last_row or first_column > last_column:
+        which = "行" if first_row > last_row else "列"
+        raise ReturnError("return-unreadable", reason=f"工作表“{sheet}”的范围记录损坏（首{which}在末{which}之后）")
+    for size, cap, which in ((last_row, XLS_ROWS, "行"), (last_column, XLS_COLUMNS, "列")):
+        if size > cap:
+            reason = f"工作表“{sheet}”的范围记录损坏（声明有{size:,}{which}，.xls最多{cap:,}{which}）"
+            raise ReturnError("return-unreadable", reason=reason)
 
 
 def check_extent(

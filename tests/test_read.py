@@ -810,3 +810,50 @@ def test_an_ods_saved_with_a_password_is_said_to_have_one_not_to_be_damaged():
         archive.writestr("content.xml", bytes(range(256)) * 20, zipfile.ZIP_DEFLATED)  # what AES leaves
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     assert refused(buffer.getvalue(), "财政局.ods") == ("return-encrypted", {})
+
+
+def xls_declaring(first_row: int, last_row: int, tmp_path) -> bytes:
+    """A small .xls (xlwt) whose sheet's DIMENSIONS record declares other rows than its cells fill."""
+    import struct
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("财政局")
+    for r in range(5):
+        sheet.write(r, 0, f"DQ-{r}")
+        sheet.write(r, 1, "已完成")
+    path = tmp_path / "declared.xls"
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<HHIIHH", 0x0200, 14, 0, 5, 0, 2))
+    struct.pack_into("<II", data, at + 4, first_row, last_row)
+    return bytes(data)
+
+
+def test_an_xls_whose_dimensions_record_lies_is_refused_before_the_reader_reserves_its_rows(tmp_path):
+    """calamine reserves room for the rows and columns a sheet of an .xls declares (its DIMENSIONS record), the
+    first row taken from the last: a first row after the last, or a last row of 1,426,063,360 (xlrd, which counts
+    the cells, saw 5 rows), asked for 228 to 687 GB and the process aborted, the round's collect or merge with it.
+    Such a sheet is refused as one beyond the caps is; a record that tells the truth is read."""
+    honest = xls_declaring(0, 5, tmp_path)
+    assert [row[:2] for row in read_bytes(honest, "ok.xls").sheets[0].rows][:2] == [
+        ["DQ-0", "已完成"],
+        ["DQ-1", "已完成"],
+    ]
+    for name, (first, last) in {"after.xls": (30976, 5), "far.xls": (0, 0x55000006)}.items():
+        (tmp_path / name).write_bytes(xls_declaring(first, last, tmp_path))
+    script = (
+        "import sys, pathlib\n"
+        "from ledger.read import ReturnError, read_bytes\n"
+        "for name in ('after.xls', 'far.xls'):\n"
+        "    try:\n"
+        "        read_bytes((pathlib.Path(sys.argv[1]) / name).read_bytes(), name)\n"
+        "        print('read')\n"
+        "    except ReturnError as exc:\n"
+        "        print(exc.code, exc.fields.get('reason') or exc.fields['size'])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines() == [
+        "return-unreadable 工作表“财政局”的范围记录损坏（首行在末行之后）",
+        "return-unreadable 工作表“财政局”的范围记录损坏（声明有1,426,063,366行，.xls最多65,536行）",
+    ]
