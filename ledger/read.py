@@ -1083,7 +1083,7 @@ def peek_period(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
     return book.metadata.period if book.metadata and book.metadata.period else None
 
 
-def _damage(archive: zipfile.ZipFile | None, exc: Exception) -> str:
+def _damage(archive: zipfile.ZipFile | None, exc: BaseException) -> str:
     """Why a file the readers gave up on cannot be read, in the office's words: calamine's and xlrd's own
     messages are English and name nothing a clerk can act on. A part declaring a DTD or entities (an entity
     bomb, which calamine refuses) is told apart; it is looked for only here, once reading has failed."""
@@ -1206,7 +1206,9 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             )
     except ReturnError:
         raise
-    except Exception as exc:  # calamine reports any damage as its own error types
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine reports damage as its own error types, or panics: pyo3's PanicException
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ReturnError("return-encrypted") from exc
