@@ -222,7 +222,9 @@ class ReturnedBook:
         if self.form == "xls":
             import xlrd  # here: only a return with such a cell needs it
 
-            return xlrd.open_workbook(file_contents=self.data, formatting_info=True, on_demand=True)
+            return xlrd.open_workbook(
+                file_contents=self.data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+            )
         import openpyxl  # here, as xlrd
 
         with warnings.catch_warnings():  # its English about what it skips, printed to the clerk's terminal
@@ -897,7 +899,9 @@ def _xls_extent(data: bytes) -> dict[str, tuple[int, int, Cells, Cells, Cells]]:
     its error values (`_put_error_values`), comments (批注) and formulas, found in the same pass."""
     import xlrd  # here: only an .xls return needs it
 
-    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    # logfile: xlrd prints its English warnings ("file size not 512 + multiple of sector size") to standard output,
+    # the clerk's terminal and `--json`'s output
+    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO())
     try:
         found = {}
         for index in range(book.nsheets):

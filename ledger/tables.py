@@ -118,7 +118,7 @@ def _read_xls(path: Path) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True)
+        book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())  # its English warnings
     except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
         raise TableError("file-unreadable", reason=UNREADABLE_WORKBOOK) from exc
     sheets = []

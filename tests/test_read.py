@@ -874,3 +874,18 @@ def test_a_panic_of_the_reader_on_a_damaged_xls_is_a_problem_on_that_file(tmp_pa
     font = data.index(struct.pack("<HH", 0x0031, 21))
     struct.pack_into("<H", data, font, 0x0018)  # a NAME record holding a font's bytes
     assert refused(bytes(data), "财政局.xls") == ("return-unreadable", {"reason": "文件内容无法识别，可能已损坏"})
+
+
+def test_xlrd_s_english_warnings_never_reach_the_clerk_s_terminal_or_json_output(tmp_path, capsys):
+    """xlrd prints its warnings to standard output ("WARNING *** file size (5635) not 512 + multiple of sector
+    size (512)", common in .xls files other programs write): English on the clerk's screen, and `ledger merge
+    --json` began with it, no JSON any program could read."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("财政局")
+    sheet.write(0, 0, 0.8)
+    path = tmp_path / "padded.xls"
+    book.save(str(path))
+    data = path.read_bytes() + b"\0\0\0"  # a size that is no multiple of 512, as many exporters leave it
+    returned = read_bytes(data, "财政局.xls")
+    assert returned.number_format("财政局", 0, 0) == "General"
+    assert capsys.readouterr().out == ""
