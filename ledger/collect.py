@@ -171,6 +171,7 @@ NAMELESS_SUFFIXES = {
 }
 # A signed mail's signature (S/MIME, PGP): part of the message, as its text is, never a file the unit sent.
 SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+SIGNATURE_NAMES = (".p7s", ".asc", ".sig", ".gpg", ".pgp")  # what a signature part is named, when it is
 GB_CHARSETS = ("gbk", "gb2312", "x-gbk", "cp936")  # what Chinese mail clients label GBK text, read as GB18030
 MAIL_DATE_SLACK = timedelta(days=1)  # a Date further than this from the server's time is flagged
 
@@ -281,8 +282,8 @@ def attachments_of(
             pictures += 1
             continue
         kind, name = part.get_content_type(), attachment_filename(part)
-        if kind in SIGNATURES:
-            continue
+        if kind in SIGNATURES and (not name or name.lower().endswith(SIGNATURE_NAMES)):
+            continue  # a workbook typed as a signature is still a workbook
         if not name and kind in NAMELESS_SUFFIXES:
             name = f"未命名附件{len(items) + 1}{NAMELESS_SUFFIXES[kind]}"
         if not name:

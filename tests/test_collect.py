@@ -455,6 +455,17 @@ def test_a_signed_mail_s_signature_is_no_file_the_unit_sent(tmp_path):
     assert [r.file for r in result.stored] == ["钢城区财政局6月.xlsx"] and result.notes == []
 
 
+def test_a_workbook_sent_under_a_signature_s_type_is_taken_not_passed_over(tmp_path):
+    """A part typed as a signature was passed over whatever its name: a workbook a client (or a sender) typed
+    application/pkcs7-signature was dropped without a word, and a mail holding only it said "邮件只有正文，没有附件",
+    which was false. Only a part named as a signature is (smime.p7s, .asc, .sig) or without a name is one."""
+    mail = message("czj@example.cn", {})
+    mail.add_attachment(b"PK\x03\x04finance", maintype="application", subtype="pkcs7-signature", filename="财政局.xlsx")
+    (tmp_path / "typed.eml").write_bytes(bytes(mail))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [tmp_path / "typed.eml"])
+    assert [r.file for r in result.stored] == ["财政局.xlsx"] and result.notes == []
+
+
 def test_archives_nested_in_archives_unpack_to_at_most_as_many_files_as_one_archive_may_hold(tmp_path):
     """Each archive was capped on its own (100 files, 200 MB), but not the archives inside it: a 40 KB
     attachment of 10 zips of 10 zips of 10 files stored 1,000 files (100 MB) in the round's folder, every one
