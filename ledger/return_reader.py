@@ -68,6 +68,7 @@ MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
 COMMENT = "单元格批注"
+HIDDEN_BY_MERGE = "被合并单元格遮住，未汇总"
 TEXT_BOX = "文本框"
 UNPLACED = {  # why the values of a task row are not merged, by the problem on its ID
     "task-duplicate-row": "任务重复出现，已采用第一行，本行未汇总",
@@ -259,7 +260,7 @@ class ReturnReader:
                     self.report("sheet-renamed", sheet.name, expected=missing_sheets[0])
                 else:
                     self.report("sheet-extra", sheet.name)
-            self._merged_cells(sheet, header[0])
+            self._merged_cells(sheet, header)
             self._above_header(sheet, header[0])
             self._rows(sheet, header, expected, seen)
         if expected is not None:
@@ -495,10 +496,26 @@ class ReturnReader:
         for r, c, v in filled:
             self.keep(sheet.name, r, c, v, "工作表不是任务表，内容未汇总")
 
-    def _merged_cells(self, sheet: ReturnedSheet, header_row: int) -> None:
+    def _merged_cells(self, sheet: ReturnedSheet, header: tuple[int, dict[str, int]]) -> None:
+        """Merged cells in or below the table, said; what a merge hides in an answer column (LibreOffice keeps the
+        covered cells' content when asked, and calamine reads it) is kept as unmerged and taken out of the grid, so
+        that no task is answered by a value nobody sees: only the top-left cell is read, as cell-merged says. The
+        task's own columns (its ID, its text) keep theirs: they name the row, and answer nothing."""
+        header_row, columns = header
+        id_col = columns.get(WORKBOOK_COLUMNS[0])
+        locked = {columns[name] for name in WORKBOOK_COLUMNS if name in columns}
+        rows = sheet.rows
         for r1, c1, r2, c2 in sheet.merged:
-            if r2 > header_row:
-                self.report("cell-merged", sheet.name, f"{cell_name(r1 + 1, c1 + 1)}:{cell_name(r2 + 1, c2 + 1)}")
+            if r2 <= header_row:
+                continue
+            self.report("cell-merged", sheet.name, f"{cell_name(r1 + 1, c1 + 1)}:{cell_name(r2 + 1, c2 + 1)}")
+            for r in range(max(r1, header_row + 1), min(r2, len(rows) - 1) + 1):
+                row = rows[r]
+                task_id = task_id_of(text_of(row[id_col]).strip()) if id_col is not None and id_col < len(row) else ""
+                for c in range(max(c1, 0), min(c2, len(row) - 1) + 1):
+                    if (r, c) != (r1, c1) and c not in locked and text_of(row[c]).strip():
+                        self.keep(sheet.name, r, c, row[c], HIDDEN_BY_MERGE, task_id)
+                        row[c] = ""
 
     def _role(self, sheet: ReturnedSheet, task: Task, expected_row: MetaRow | None) -> Role:
         if expected_row and expected_row.role in ("lead", "support"):

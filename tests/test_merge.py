@@ -462,6 +462,28 @@ def test_edited_locked_text_unknown_added_and_deleted_rows(ws_root, tmp_path):
     assert rows == [("财政局.xlsx", FINANCE, "牵头任务", 4, "建议新增：加强资金监管\n拟于下月启动")]
 
 
+def test_a_value_a_merge_hides_is_listed_not_read_as_its_task_s_answer(ws_root, tmp_path):
+    """LibreOffice asks, when cells are merged, whether to keep the hidden cells' content, and keeps it in the
+    .xlsx and .ods it saves; calamine reads it. A status merged from DQ-34's row over DQ-59's showed the unit
+    序时推进 for both, while DQ-59 was merged as the 已完成 its hidden cell still held, and cell-merged said only the
+    top-left cell was read. What a merge hides is now listed, never taken as an answer nobody sees."""
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD)
+    parts = _unzip(path.read_bytes())
+    rid = re.search(r'<sheet [^>]*name="牵头任务"[^>]*r:id="(rId\d+)"', parts["xl/workbook.xml"].decode())[1]
+    relationship = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*>', parts["xl/_rels/workbook.xml.rels"].decode())[0]
+    sheet = "xl/" + re.search(r'Target="/?(?:xl/)?([^"]+)"', relationship)[1]
+    xml = parts[sheet].decode()
+    xml = re.sub(r"<mergeCells[^>]*>", lambda m: m[0] + '<mergeCell ref="G3:G4"/>', xml)
+    parts[sheet] = xml.replace('<mergeCells count="1">', '<mergeCells count="2">').encode()
+    assert b'ref="G3:G4"' in parts[sheet]
+    path.write_bytes(_zip(parts))
+    _, result = merged(ws_root, path)
+    assert ("牵头任务", "G3:G4", "cell-merged") in set(located(result))
+    assert (entry(result, "DQ-34").status, entry(result, "DQ-59").status) == ("序时推进", "")
+    hidden = [(u.cell, u.value, u.task_id) for u in result.unmerged if u.reason == "被合并单元格遮住，未汇总"]
+    assert hidden == [("G4", "已完成", "DQ-59")]
+
+
 def test_merged_cells_renamed_and_extra_sheets(ws_root, tmp_path):
     def edit(book):
         book["牵头任务"].merge_cells("I3:J3")
