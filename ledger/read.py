@@ -337,9 +337,10 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Path of a part (`_normalised`) -> the sheet it is, for every workbook part and relationships part a reader
     may take: a package can hold two of either, in other cases or under the same name (calamine takes the last
     that matches in any case, zipfile the last of the exact name), each naming other parts."""
-    infos = archive.infolist()
-    books = [i for i in infos if _normalised(i.filename) == "xl/workbook.xml"]
-    rels = [i for i in infos if _normalised(i.filename) == "xl/_rels/workbook.xml.rels"]
+    # normalising only drops "." and ".." folders: a part it makes one of these names has one of them in its own
+    named = [i for i in archive.infolist() if "workbook.xml" in i.filename.lower()]
+    books = [i for i in named if _normalised(i.filename) == "xl/workbook.xml"]
+    rels = [i for i in named if _normalised(i.filename) == "xl/_rels/workbook.xml.rels"]
     return {path: name for book in books for rel in rels for name, path in _sheet_paths_of(archive, book, rel).items()}
 
 
