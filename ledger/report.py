@@ -1022,13 +1022,18 @@ def overdue_in_previous(ws: Workspace, history: History) -> frozenset[str]:
     return frozenset(found)
 
 
+def apart_words(suspended: int, cancelled: int, removed: int = 0) -> str:
+    """The tasks counted apart, each kind named: "暂缓1项、已取消1项" (empty when there are none); tasks deleted
+    from the source list since the last round (a span: within it) among them, "从任务清单删去1项"."""
+    counted = ((SUSPENDED_STATUS, suspended), (CANCELLED_STATUS, cancelled), ("从任务清单删去", removed))
+    return "、".join(f"{name}{chinese(n, '项')}" for name, n in counted if n)
+
+
 def apart_text(suspended: int, cancelled: int, removed: int) -> str:
     """The tasks counted apart, after the lights of a round's or a span's outputs: "；另有暂缓1项、已取消1项，不计入
-    以上统计" (empty when there are none); tasks deleted from the source list since the last round (a span: within
-    it) among them, "从任务清单删去1项"."""
-    counted = ((SUSPENDED_STATUS, suspended), (CANCELLED_STATUS, cancelled), ("从任务清单删去", removed))
-    parts = [f"{name}{chinese(n, '项')}" for name, n in counted if n]
-    return f"；另有{'、'.join(parts)}，不计入以上统计" if parts else ""
+    以上统计" (empty when there are none)."""
+    words = apart_words(suspended, cancelled, removed)
+    return f"；另有{words}，不计入以上统计" if words else ""
 
 
 def round_indicators(ws: Workspace, merged: MergeResult, history: History) -> IndicatorTable | None:

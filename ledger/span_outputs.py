@@ -21,7 +21,7 @@ from .bulletin import bulletin_number, write_docx
 from .config import DONE_STATUS
 from .model import Task
 from .processes import in_processes
-from .report import LIGHT_NAMES
+from .report import LIGHT_NAMES, apart_words
 from .report_workbook import (
     CELL_FILLS,
     LIGHTS,
@@ -174,6 +174,7 @@ def span_context(report: SpanReport) -> dict:
         "summary": report.summary(),
         "indicators_as_of": report.indicators_as_of_text(),
         "set_aside": [*report.suspended, *report.cancelled],
+        "set_aside_words": apart_words(len(report.suspended), len(report.cancelled)),  # the list's own count
     }
 
 

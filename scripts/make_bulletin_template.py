@@ -545,7 +545,7 @@ def span_body(doc) -> None:
     )
     add(doc, "Normal", "{%p endfor %}")
     add(doc, "Normal", "{%p if set_aside %}")
-    add(doc, "Normal", "另有暂缓、取消的任务{{ cn(set_aside|length, '项') }}，由牵头办公室决定，不计入以上统计：")
+    add(doc, "Normal", "另有{{ set_aside_words }}，由牵头办公室决定，不计入以上统计：")
     add(doc, "Normal", "{%p for t in set_aside %}")
     add(
         doc,

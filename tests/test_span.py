@@ -604,7 +604,7 @@ def test_suspended_and_cancelled_tasks_are_listed_apart_in_the_three_outputs(tmp
     assert apart in html
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert apart in body
-    assert "另有暂缓、取消的任务2项，由牵头办公室决定，不计入以上统计：" in body
+    assert "另有暂缓1项、已取消1项，由牵头办公室决定，不计入以上统计：" in body
     assert "1．推进电子票据（T-3；暂缓，自2021年5月起；原因：等待上级政策出台）。" in body
     assert "2．完善预算绩效管理（T-2；已取消，自2021年5月起；原因：并入其他任务）。" in body
     assert [row.cells[0].text for row in Document(str(paths[2])).tables[0].rows[1:]] == ["T-1"]
@@ -808,3 +808,15 @@ def test_a_round_rendered_ahead_names_no_round_before_it_not_run_while_it_is_sti
         issued=open_round(load_workspace(root), MAY).due + timedelta(days=1)
     )
     assert [str(p) for p in late.skipped] == ["2021-01", "2021-02", "2021-04"]
+
+
+def test_a_year_with_a_suspension_only_names_it_as_a_suspension(tmp_path):
+    """Only T-3 suspended: the 通报's list of the tasks set apart says 暂缓1项, as the lights' sentence and the
+    month's outputs word it (`apart_text`), not "暂缓、取消的任务1项" as if one were cancelled."""
+    root = year_over_three_months(tmp_path)
+    change_task(load_workspace(root), "suspend", "T-3", "等待上级政策出台", start=MAY)
+    _, paths = open_round(load_workspace(root), "2021").publish(issued=ISSUED)
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert "；另有暂缓1项，不计入以上统计" in body
+    assert "另有暂缓1项，由牵头办公室决定，不计入以上统计：" in body
+    assert "暂缓、取消" not in body
