@@ -343,6 +343,7 @@ class ReportingChange:
 
 
 class LineOfTask(Protocol):
+    task: Task
     status: str
     light: Light
     overdue: bool
@@ -363,6 +364,17 @@ class TaskTotals(Generic[Line]):
     @property
     def completion(self) -> float:
         return self.done / len(self.tasks) if self.tasks else 0.0
+
+    @property
+    def closed_tasks(self) -> list[Line]:
+        """Tasks the office closed (销号), counted among the done."""
+        return [t for t in self.tasks if is_closed(t.task)]
+
+    def done_text(self) -> str:
+        """已完成41项（其中已销号1项）: the done with the closed among them, as every output of a round or a span
+        says them."""
+        closed = f"（其中已销号{chinese(len(self.closed_tasks), '项')}）" if self.closed_tasks else ""
+        return f"已完成{chinese(self.done, '项')}{closed}"
 
     @property
     def counts(self) -> dict[Light, int]:
@@ -458,11 +470,6 @@ class MonthlyReport(TaskTotals[TaskLine]):
             red = f"红灯{c['red']}（逾期{overdue}），未报送{c['grey']}"
         return f"绿灯{c['green']}，黄灯{c['yellow']}，{red}{self.apart_text()}"
 
-    @property
-    def closed_tasks(self) -> list[TaskLine]:
-        """Tasks the office closed (销号), counted among the done."""
-        return [t for t in self.tasks if t.closed]
-
     def apart_text(self) -> str:
         """The tasks counted apart, as every output says them after the lights: "；另有暂缓1项、已取消1项，不计入
         以上统计" (empty when there are none)."""
@@ -511,7 +518,6 @@ class MonthlyReport(TaskTotals[TaskLine]):
         unclear_text = (
             f"；完成状态有误、待核实的{chinese(unclear, '项')}，占{chinese(unclear / total)}" if unclear else ""
         )
-        closed = f"（其中已销号{chinese(len(self.closed_tasks), '项')}）" if self.closed_tasks else ""
         if behind / total <= 0.05:
             overall = "各项任务总体推进顺利"
         elif behind / total <= 0.15:
@@ -520,7 +526,7 @@ class MonthlyReport(TaskTotals[TaskLine]):
             overall = "任务推进总体偏慢，欠进度任务较多"
         return (
             f"从总体上看，{overall}。台账共有任务{chinese(len(self.tasks), '项')}，"
-            f"已完成{chinese(self.done, '项')}{closed}，占{chinese(self.done / total)}；"
+            f"{self.done_text()}，占{chinese(self.done / total)}；"
             f"序时推进{chinese(on_track, '项')}，占{chinese(on_track / total)}；"
             f"欠进度（逾期、滞后、应启动未启动）的有{chinese(behind, '项')}，占{chinese(behind / total)}；"
             f"牵头单位未报送进展的{chinese(missing, '项')}，占{chinese(missing / total)}{unclear_text}。"

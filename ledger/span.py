@@ -242,6 +242,7 @@ class SpanReport(TaskTotals[SpanTask]):
             "rounds_open": [str(p) for p in self.still_open],
             "tasks": len(self.tasks),
             "done": self.done,
+            "closed": [t.task.id for t in self.closed_tasks],
             "completion": round(self.completion, 4),
             "lights": self.counts,
             "overdue": [t.task.id for t in self.overdue_tasks],

@@ -507,7 +507,7 @@ def span_body(doc) -> None:
     add(
         doc,
         "Normal",
-        "台账共有任务{{ cn(r.tasks|length, '项') }}，截至{{ as_of }}已完成{{ cn(r.done, '项') }}，"
+        "台账共有任务{{ cn(r.tasks|length, '项') }}，截至{{ as_of }}{{ r.done_text() }}，"
         "完成率{{ completion }}；未完成{{ cn(not_done|length, '项') }}，其中逾期未完成{{ cn(overdue|length, '项') }}；"
         "{{ lights_text }}。{{ coverage }}",
     )

@@ -820,3 +820,22 @@ def test_a_year_with_a_suspension_only_names_it_as_a_suspension(tmp_path):
     assert "；另有暂缓1项，不计入以上统计" in body
     assert "另有暂缓1项，由牵头办公室决定，不计入以上统计：" in body
     assert "暂缓、取消" not in body
+
+
+def test_the_year_says_how_many_of_its_done_tasks_were_closed_in_every_output(tmp_path):
+    """T-2 closed (销号) from April beside T-1 finished by its lead: the month says 已完成2项（其中已销号1项） and lists
+    it in `closed`; the year says it the same way, from the same count, in the 通报, the page, the workbook and
+    `status --json`."""
+    root = year_over_three_months(tmp_path)
+    change_task(load_workspace(root), "close", "T-2", "已验收", start=APRIL)
+    ws = load_workspace(root)
+    may = open_round(ws, MAY).report(issued=ISSUED)
+    assert "已完成2项（其中已销号1项）" in may.judgement()
+    report, paths = open_round(ws, "2021").publish(issued=ISSUED)
+    assert report.summary()["closed"] == may.summary()["closed"] == ["T-2"]
+    overview = {row[0]: row[1] for row in openpyxl.load_workbook(paths[0])["概况"].iter_rows(values_only=True)}
+    assert (overview["已完成"], overview["已销号（计入已完成）"]) == (2, 1)
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", paths[1].read_text(encoding="utf-8")))
+    assert "已完成2项（其中已销号1项）" in text
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert "截至2021年5月31日已完成2项（其中已销号1项），完成率66.7%" in body
