@@ -1359,7 +1359,7 @@ task_from = click.option(
 
 def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **options: Any) -> None:
     """Record one task change and say what it did and what follows."""
-    from .task_changes import change_task, what_follows
+    from .task_changes import change_notes, change_task, what_follows
 
     ws = load_valid_workspace(workspace, options.get("start"))  # a --from years away is said, as --period is
     try:
@@ -1368,6 +1368,7 @@ def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **
         raise fail(exc, "--support" if exc.fields.get("name") in (options.get("support") or ()) else "--lead") from exc
     echo(f"已记录：{change.task_id}{change.details}，自{change.start.label}起生效（原因：{change.why}）。")
     echo(what_follows(ws, change))
+    print_notes(change_notes(ws, change))
 
 
 @tasks_group.command("extend", help="任务延期：灯色按新的完成时限计算，各输出写明“原定……，经批准延期至……”。")

@@ -384,3 +384,29 @@ def test_a_task_overdue_once_back_in_the_counts_is_newly_overdue(ledger, tmp_pat
     assert (november["overdue"], november["newly_overdue"]) == (["T-1", "T-2", "T-3"], ["T-3"])
     _, _, html, text = published(ledger, "2021-11")
     assert "新逾期1项" in html and "新逾期1项" in text
+
+
+def finished_in_may(root, tmp_path):
+    """April as usual; in May 财政局 reports T-1 已完成 (清理完毕)."""
+    send_round(root, "2021-04", tmp_path)
+    ws = load_workspace(root)
+    rendered = open_round(ws, "2021-05").render()
+    done = {"T-1": {"完成状态": "已完成", "本月进展": "清理完毕"}, "T-3": {"完成状态": "序时推进"}}
+    for unit, answers in ((FINANCE, done), (TAX, {"T-2": {"完成状态": "序时推进"}, "T-4": {"完成状态": "序时推进"}})):
+        path = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / "05" / f"{unit}.xlsx", answers)
+        collect_returns(ws.paths, Period(2021, 5), [path])
+
+
+@pytest.mark.parametrize("kind", ["extend", "suspend"])
+def test_extending_or_suspending_a_task_its_leads_finished_is_recorded_with_a_warning(ledger, tmp_path, kind):
+    """An approval that comes after the leads reported a task 已完成 is recorded (the task may turn out not done
+    after all), and the clerk is told which task and in which round it was done, as the other warnings are."""
+    finished_in_may(ledger, tmp_path)
+    options = ["--to", "2021-09-30"] if kind == "extend" else []
+    result = cli(ledger, "tasks", kind, "T-1", *options, "--why", "经区政府同意")
+    assert result.exit_code == 0, result.output
+    assert f"task-{kind}-done" in result.output
+    assert "任务T-1在2021年5月已由牵头单位报送已完成" in result.output
+    assert [c.kind for c in read_changes(load_workspace(ledger).paths)] == [kind]
+    quiet = cli(ledger, "tasks", kind, "T-2", *options, "--why", "经区政府同意")  # not done: nothing to warn
+    assert quiet.exit_code == 0 and "-done" not in quiet.output

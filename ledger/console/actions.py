@@ -328,7 +328,7 @@ def unit_merge(job: Job) -> Outcome:
 
 def _task_change(kind: ChangeKind) -> Callable[[Job], Outcome]:
     def run(job: Job) -> Outcome:
-        from ..task_changes import change_task, what_follows
+        from ..task_changes import change_notes, change_task, what_follows
 
         start = _start(job) if job.param("start") else None
         options: dict[str, Any] = {"start": start}
@@ -340,7 +340,8 @@ def _task_change(kind: ChangeKind) -> Callable[[Job], Outcome]:
         change = change_task(job.valid_ws, kind, job.param("task"), job.param("why"), **options)
         return Outcome(
             message=f"已记录：{change.task_id}{change.details}，自{change.start.label}起生效（原因：{change.why}）。"
-            + what_follows(job.valid_ws, change)
+            + what_follows(job.valid_ws, change),
+            details={"problems": _problems(change_notes(job.valid_ws, change))},
         )
 
     return run
