@@ -168,7 +168,7 @@ _TYPES = [
     ProblemType("task-extend-not-later", ERROR, "任务{task_id}原定完成时限为{due}，{to}不晚于它，不是延期", "延期须写比原定完成时限更晚的日期，请核对年份和月份；再次延期可写早于上次延期的日期，以最后一次批准为准；确需提前到原定时限之前的，请修改任务清单中的完成时限。", title="延期日期不晚于原时限"),
     ProblemType("task-change-date-invalid", ERROR, "延期后的完成时限“{text}”无法识别", "写作2021-09-30或2021年9月30日。", title="日期写法不对"),
     ProblemType("task-change-lead-missing", ERROR, "调整牵头单位须写明新的牵头单位", "加上 --lead 单位名称（单位全称或简称）。", title="缺少牵头单位"),
-    ProblemType("task-extend-done", WARNING, "任务{task_id}在{done_in}已由牵头单位报送已完成，延期已照常记录", "该任务仍计为已完成；如核实尚未完成，请牵头单位在下期如实填报完成状态，届时按延期后的时限计算。", title="延期已完成的任务"),
+    ProblemType("task-extend-done", WARNING, "任务{task_id}在{done_in}已由牵头单位报送已完成，延期已照常记录", "该任务仍计为已完成，各输出按完成时的完成时限显示，不写“经批准延期”；如核实尚未完成，请牵头单位在下期如实填报完成状态，届时按延期后的时限计算。", title="延期已完成的任务"),
     ProblemType("task-suspend-done", WARNING, "任务{task_id}在{done_in}已由牵头单位报送已完成，暂缓已照常记录", "暂缓后该任务不计入完成率，列为暂缓任务；如确已完成、无需暂缓，用 ledger tasks resume 恢复，仍计为已完成。", title="暂缓已完成的任务"),
     ProblemType("config-status-office", ERROR, "ledger.toml 中 [report] statuses 列有“{value}”：销号、暂缓、取消由牵头办公室决定，不是单位可选的完成状态", "从 statuses 中删去这些项；任务销号、暂缓、取消用 ledger tasks close、suspend、cancel（见使用说明“任务调整与机构改革”），汇总和通报会单独统计。", title="状态列表含办公室调整"),
     # --- import

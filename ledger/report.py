@@ -37,7 +37,7 @@ from .statuses import (
     SUSPENDED_STATUS,
     normalise_status,
 )
-from .task_changes import leads_when_done, read_changes, round_tasks
+from .task_changes import as_done, leads_when_done, read_changes, round_tasks
 from .wording import SAME_AS_BEFORE, chinese, reported_text, supports_text
 from .workspace import TASK_FRAME, Workspace, tasks_by_unit
 
@@ -915,6 +915,8 @@ def build_report(
     fold: Light = "red" if config.report.unreported_light == "red" else "grey"
     received = {r.file: datetime.fromisoformat(r.received_at).date() for r in merged.returns if r.received_at}
     listed = round_tasks(ws.paths, period, ws.tasks) if tasks is None else tasks
+    done_then = as_done(ws.paths, ws.tasks, [(t, done_round(t, history)) for t in listed if history.is_closed(t)])
+    listed = [done_then.get(t.id, t) for t in listed]  # done before an extension: not shown extended
     changed = list_changes(ws.paths, period, listed)
     found = TaskEntries(merged.entries, SupportGroups(listed).ids)
     reported = {(e.task_id, e.unit): e.status for e in merged.entries if e.role == "lead"}
@@ -1063,6 +1065,8 @@ def adjustments(ws: Workspace, period: Period, tasks: list[Task]) -> list[str]:
         task = by_id.get(change.task_id)
         if not change.start.begins_by(period) or change.start.begins_by(period.previous()) or task is None:
             continue
+        if change.kind == "extend" and task.deadline.due != date.fromisoformat(change.to):
+            continue  # the task was done before it (`as_done`): not shown extended, nor said
         what = f"完成时限{task.deadline.text}" if change.kind == "extend" else change.details
         found[(change.task_id, change.kind)] = f"{change.task_id}{what}"
     return list(found.values())

@@ -41,7 +41,7 @@ from .report import (
 from .schedule import round_due, still_due
 from .sent import ran_rounds
 from .statuses import CANCELLED_STATUS, NOT_REPORTED, SUSPENDED_STATUS
-from .task_changes import leads_when_done, round_tasks
+from .task_changes import as_done, leads_when_done, round_tasks
 from .unit_changes import succeed_units
 from .wording import NOT_YET_DUE, chinese, days_in_words
 from .workspace import Workspace
@@ -362,6 +362,9 @@ def build_span_report(
             )
         )
     done = [(t.task, t.done_in) for t in lines]
+    done_then = as_done(ws.paths, ws.tasks, done)
+    for t in lines:  # done before an extension: shown with the deadline it was done under, not "经批准延期"
+        t.task = done_then.get(t.task.id, t.task)
     as_run = [r for _, r in _records(ws, due_rounds, history, succeeded=False)]
     units = _units(ws, lines, as_run, history.succession, leads_when_done(ws.paths, history.period, ws.tasks, done))
     counted = [[s for s in r.status.values() if s not in (SUSPENDED_STATUS, CANCELLED_STATUS)] for r in records]

@@ -189,6 +189,24 @@ def round_tasks(paths: WorkspacePaths, period: Period, current: list[Task]) -> l
     return succeed_units(tasks, successors(read_unit_changes(paths.unit_changes), period))
 
 
+def as_done(paths: WorkspacePaths, current: list[Task], done: list[tuple[Task, Period | None]]) -> dict[str, Task]:
+    """task -> the task with the deadline it had in the round it was done in, for each (task, round it was done
+    in) extended from a later round: an approval that came after the task was finished is kept in the log (a task
+    found not done after all needs it), and no output presents a done task as "经批准延期"."""
+    extended = {c.task_id for c in read_changes(paths) if c.kind == "extend"}
+    rounds: dict[Period, dict[str, Task]] = {}
+    found: dict[str, Task] = {}
+    for task, when in done:
+        if when is None or task.id not in extended:
+            continue
+        if when not in rounds:
+            rounds[when] = {t.id: t for t in round_tasks(paths, when, current)}
+        then = rounds[when].get(task.id)
+        if then is not None and then.deadline != task.deadline:
+            found[task.id] = dataclasses.replace(task, deadline=then.deadline)
+    return found
+
+
 def leads_when_done(
     paths: WorkspacePaths, period: Period, current: list[Task], done: list[tuple[Task, Period | None]]
 ) -> dict[str, list[str]]:

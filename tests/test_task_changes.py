@@ -410,3 +410,24 @@ def test_extending_or_suspending_a_task_its_leads_finished_is_recorded_with_a_wa
     assert [c.kind for c in read_changes(load_workspace(ledger).paths)] == [kind]
     quiet = cli(ledger, "tasks", kind, "T-2", *options, "--why", "经区政府同意")  # not done: nothing to warn
     assert quiet.exit_code == 0 and "-done" not in quiet.output
+
+
+def test_a_task_done_before_its_extension_is_not_shown_extended(ledger, tmp_path):
+    """T-1, done in May, extended from June (an approval that came late): June's report and the half-year show
+    its deadline as it stood when it was done, not "原定…经批准延期至…"; T-2, extended from June and not done,
+    is shown extended."""
+    finished_in_may(ledger, tmp_path)
+    for task in ("T-1", "T-2"):
+        assert cli(ledger, "tasks", "extend", task, "--to", "2021-09-30", "--why", "经区政府同意").exit_code == 0
+    send_round(ledger, "2021-06", tmp_path)
+    extended = "原定2021年6月30日，经批准延期至2021年9月30日"
+    report, sheets, html, text = published(ledger, "2021-06")
+    assert {t.task.id: t.deadline_text for t in report.tasks}["T-1"] == "2021年6月20日"
+    assert task_rows(sheets)["T-1"][0] == "2021年6月20日" and task_rows(sheets)["T-2"][0] == extended
+    assert "原定2021年6月20日" not in html + text
+    assert overview(sheets)["本期任务变动"] == f"本期经批准调整任务1项：T-2完成时限{extended}。"
+    half, paths = open_round(load_workspace(ledger), "2021-H1").publish(issued=date(2021, 7, 9))
+    assert {t.task.id: t.task.deadline.text for t in half.tasks}["T-1"] == "2021年6月20日"
+    rows = [[c.text for c in r.cells] for r in docx.Document(str(paths[2])).tables[0].rows]
+    assert next(r for r in rows if r[0] == "T-1")[3] == "2021年6月20日"
+    assert "原定2021年6月20日" not in paths[1].read_text(encoding="utf-8")
