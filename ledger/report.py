@@ -777,6 +777,12 @@ def done_round(task: Task, history: History) -> Period | None:
     return found
 
 
+def on_schedule(status: str, allowed: list[str]) -> bool:
+    """A status of the office's list saying the task goes as planned (序时推进 …): not 已完成, 滞后 or 未启动.
+    Said of a task past its deadline, every output adds 已超期，单位填报序时推进, a round's and a span's."""
+    return status in allowed and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+
+
 def status_text(task: Task, status: str) -> str:
     """The status as every output of a round or a span shows it: 已完成（已销号） for a task the office closed."""
     return f"{status}（{CLOSED_REMARK}）" if is_closed(task) else status
@@ -928,8 +934,7 @@ def build_report(
         status = statuses[task.id]
         light, reason, overdue, due_soon = light_of(task, status, as_of, config.due_soon_days, fold, config.calendar)
         kept_on = overdue and any(
-            normalise_status(e.status) in config.statuses
-            and normalise_status(e.status) not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+            on_schedule(normalise_status(e.status), config.statuses)
             and overdue_when_said(task.deadline, as_of, received.get(e.file, as_of + timedelta(days=1)))
             for e in leads
         )
@@ -1095,7 +1100,7 @@ def add_led_task(line: UnitLine, t: TaskLine, as_of: date, allowed: list[str]) -
     line.stalled += NOT_STARTED in (status, own) and started(t.task, as_of)
     line.invalid += status == INVALID_STATUS
     line.not_reported += status == NOT_REPORTED
-    line.on_schedule += status in allowed and status not in (DONE_STATUS, BEHIND_STATUS, NOT_STARTED)
+    line.on_schedule += on_schedule(status, allowed)
     line.overdue += t.overdue and status != DONE_STATUS
 
 

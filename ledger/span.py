@@ -24,6 +24,7 @@ from .indicator_table import IndicatorTable
 from .model import Period, Task
 from .problems import Problem
 from .report import (
+    OVERDUE_ON_SCHEDULE,
     Completion,
     Light,
     TaskTotals,
@@ -32,6 +33,7 @@ from .report import (
     before_due,
     done_round,
     light_of,
+    on_schedule,
     report_date,
     reporting_lines,
     returns_after,
@@ -53,13 +55,16 @@ class SpanTask:
     status: str  # at the end of the span
     light: Light  # as of the span's last day with data
     overdue: bool
+    on_schedule_overdue: bool = False  # overdue, and its status at the span's end says 序时推进 (`on_schedule`)
     done_in: Period | None = None  # the round in which every lead first said 已完成
     completed_on: str = ""  # 完成时间 as the leads typed it, for a task done at the span's end
     progress: list[tuple[str, Said]] = field(default_factory=list)  # (lead, its last progress and round)
 
     @property
     def status_text(self) -> str:
-        return status_text(self.task, self.status)
+        """The status as the round's outputs say it: 已完成（已销号）, 序时推进（已超期，单位填报序时推进）."""
+        said = status_text(self.task, self.status)
+        return f"{said}（{OVERDUE_ON_SCHEDULE}）" if self.on_schedule_overdue else said
 
     @property
     def completed_text(self) -> str:
@@ -356,6 +361,7 @@ def build_span_report(
                 status=status,
                 light=light,
                 overdue=overdue,
+                on_schedule_overdue=overdue and on_schedule(status, config.statuses),
                 done_in=done_in if status == DONE_STATUS else None,
                 completed_on="、".join(typed) if status == DONE_STATUS else "",  # a lead's part is not the task
                 progress=[(u, history.progress[(task.id, u)]) for u in leads if (task.id, u) in history.progress],

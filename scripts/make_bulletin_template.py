@@ -541,7 +541,7 @@ def span_body(doc) -> None:
         "Normal",
         "{{ loop.index }}．{{ t.task.measure.rstrip('。；') }}（{{ t.task.id }}；"
         "牵头单位：{{ t.task.lead_units|join('、') }}；完成时限：{{ deadline_text(t) }}；"
-        "{{ end_name }}状态：{{ t.status }}）。",
+        "{{ end_name }}状态：{{ t.status_text }}）。",
     )
     add(doc, "Normal", "{%p endfor %}")
     add(doc, "Normal", "{%p if set_aside %}")

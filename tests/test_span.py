@@ -839,3 +839,34 @@ def test_the_year_says_how_many_of_its_done_tasks_were_closed_in_every_output(tm
     assert "已完成2项（其中已销号1项）" in text
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "截至2021年5月31日已完成2项（其中已销号1项），完成率66.7%" in body
+
+
+def test_an_overdue_task_still_reported_on_schedule_is_said_so_in_the_half_year_as_in_its_month(tmp_path):
+    """T-3 was due by the end of April and 税务局 still reports it 序时推进 in May: May's 通报 says
+    序时推进（已超期，单位填报序时推进）; the half-year, listing it among the overdue, said only 上半年末状态：序时推进,
+    which a leader reads as a contradiction. Every output of the span now says it as the month does."""
+    root = make_workspace(tmp_path / "ws", TASKS)
+    for period in (APRIL, MAY):
+        ws = load_workspace(root)
+        rendered = render(ws, period, [FINANCE, TAX])
+        for unit, filled in (
+            (FINANCE, {"T-1": {"完成状态": "序时推进"}, "T-2": {"完成状态": "序时推进"}}),
+            (TAX, {"T-3": {"完成状态": "序时推进", "本月进展": f"推进中（{period}）"}}),
+        ):
+            returned = fill_return(rendered.outbox / f"{unit}.xlsx", tmp_path / str(period) / f"{unit}.xlsx", filled)
+            collect_returns(ws.paths, period, [returned], received=on(open_round(ws, period).due))
+    ws = load_workspace(root)
+    may = open_round(ws, MAY).report(issued=ISSUED)
+    said = "序时推进（已超期，单位填报序时推进）"
+    assert [t.task.id for t in may.on_schedule_overdue_tasks] == ["T-3"]
+    report, paths = open_round(ws, "2021-H1").publish(issued=ISSUED)
+    line = next(t for t in report.tasks if t.task.id == "T-3")
+    assert line.status_text == said and [t.task.id for t in report.overdue_tasks] == ["T-3"]
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert f"目前状态：{said}）。" in body
+    rows = [[c.text for c in r.cells] for r in Document(str(paths[2])).tables[0].rows]
+    assert next(r for r in rows if r[0] == "T-3")[4] == said
+    html = paths[1].read_text(encoding="utf-8")
+    assert f"完成时限2021年4月底前；{said}）</li>" in html
+    sheet = openpyxl.load_workbook(paths[0])["上半年完成情况"]
+    assert next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "T-3")[4] == said
