@@ -870,3 +870,15 @@ def test_an_overdue_task_still_reported_on_schedule_is_said_so_in_the_half_year_
     assert f"完成时限2021年4月底前；{said}）</li>" in html
     sheet = openpyxl.load_workbook(paths[0])["上半年完成情况"]
     assert next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "T-3")[4] == said
+
+
+def test_the_pages_charts_give_the_rates_the_bulletin_and_workbook_give(year):
+    """A bar's label said 33%（1/3） where the 通报 says 33.3% and the workbook's cell shows 33.3%: a leader comparing
+    the page with the paper saw two figures for one rate. The labels now give it as every other output does."""
+    _, report, paths = year
+    html = paths[1].read_text(encoding="utf-8")
+    labels = re.findall(r'<span class="value">([^<]*)</span>', html)
+    rounds = [f"{p.completion:.1%}（{p.done}/{p.total}）" for p in report.points]
+    units = [f"{u.completion:.1%}（{u.completion_text}）" for u in report.units if u.led]
+    assert labels == rounds + units
+    assert "33.3%（1/3）" in labels
