@@ -1359,7 +1359,8 @@ task_from = click.option(
 
 def _change(workspace: Path | None, kind: ChangeKind, task_id: str, why: str, **options: Any) -> None:
     """Record one task change and say what it did and what follows."""
-    from .task_changes import change_notes, change_task, what_follows
+    from .history import change_notes
+    from .task_changes import change_task, what_follows
 
     ws = load_valid_workspace(workspace, options.get("start"))  # a --from years away is said, as --period is
     try:

@@ -30,13 +30,13 @@ from .entries import Entry, IndicatorValue, MergeResult, ReturnInfo, read_json, 
 from .indicators import indicators_by_unit
 from .model import Period, Task
 from .paths import RECORDS
-from .problems import ERROR
+from .problems import ERROR, Problem, problem
 from .processes import collector_paused
 from .records import copy_aside, is_temporary, write_aside
 from .schedule import round_due
 from .sent import fixed_basis, ran_rounds
 from .statuses import CANCELLED_STATUS, SUSPENDED_STATUS, consolidate, normalise_status
-from .task_changes import changes_key, round_tasks
+from .task_changes import ChangeKind, TaskChange, changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
@@ -476,3 +476,19 @@ def store_merge(path: Path, result: MergeResult, *, copy_of: Path | None = None)
     if copy_of is None:
         return write_json(path, result)
     return copy_aside(copy_of, path)
+
+
+# The changes said when the task's leads had already reported it 已完成: recorded all the same (a task found not
+# done after all needs them), with a warning naming the round it was done in.
+DONE_WARNINGS: dict[ChangeKind, str] = {"extend": "task-extend-done", "suspend": "task-suspend-done"}
+
+
+def change_notes(ws: Workspace, change: TaskChange) -> list[Problem]:
+    """Warnings about a change just recorded: an extension or a suspension of a task every lead reported 已完成 in
+    a round before the one it applies from."""
+    if change.kind not in DONE_WARNINGS:
+        return []
+    done_in = build_history(ws, change.start).closed_in.get(change.task_id)
+    if done_in is None:
+        return []
+    return [problem(DONE_WARNINGS[change.kind], task_id=change.task_id, done_in=Period.parse(done_in).label)]

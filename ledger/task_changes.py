@@ -37,7 +37,7 @@ from .clock import now, today
 from .deadlines import chinese_date, typed_day
 from .model import Deadline, Lifecycle, LifecycleState, Period, Task
 from .paths import WorkspacePaths
-from .problems import Problem, ProblemError, problem
+from .problems import ProblemError
 from .records import append_record, current_user, read_records
 from .schedule import period_kind_error, round_after
 from .sent import is_fixed, ran_rounds, read_sent, sent_periods, sent_tasks
@@ -321,24 +321,6 @@ def change_task(
         change.support = None if support is None else ws.registry.named(support)
     append_record(ws.paths.task_changes, change.to_dict())
     return change
-
-
-# The changes said when the task's leads had already reported it 已完成: recorded all the same (a task found not
-# done after all needs them), with a warning naming the round it was done in.
-DONE_WARNINGS: dict[ChangeKind, str] = {"extend": "task-extend-done", "suspend": "task-suspend-done"}
-
-
-def change_notes(ws: Workspace, change: TaskChange) -> list[Problem]:
-    """Warnings about a change just recorded: an extension or a suspension of a task every lead reported 已完成 in
-    a round before the one it applies from."""
-    if change.kind not in DONE_WARNINGS:
-        return []
-    from .history import build_history  # here: history reads the rounds through round_tasks
-
-    done_in = build_history(ws, change.start).closed_in.get(change.task_id)
-    if done_in is None:
-        return []
-    return [problem(DONE_WARNINGS[change.kind], task_id=change.task_id, done_in=Period.parse(done_in).label)]
 
 
 def what_follows(ws: Workspace, change: TaskChange) -> str:

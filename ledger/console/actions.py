@@ -328,7 +328,8 @@ def unit_merge(job: Job) -> Outcome:
 
 def _task_change(kind: ChangeKind) -> Callable[[Job], Outcome]:
     def run(job: Job) -> Outcome:
-        from ..task_changes import change_notes, change_task, what_follows
+        from ..history import change_notes
+        from ..task_changes import change_task, what_follows
 
         start = _start(job) if job.param("start") else None
         options: dict[str, Any] = {"start": start}
