@@ -248,7 +248,9 @@ def _overview(book: xlsxwriter.Workbook, report: SpanReport, percent):
         ["有报送有误的单位", sum(bool(u.with_errors) for u in due)],
         ["数据截至", report.as_of],
         ["报告日期", report.issued],
-        ["已销号（计入已完成）", len(report.closed_tasks)],  # as the round's overview says it, before 暂缓
+        # as the round's overview says it, before 暂缓; only when some were closed: one row more and the page of
+        # a ledger without any no longer prints at full size
+        *([["已销号（计入已完成）", len(report.closed_tasks)]] if report.closed_tasks else []),
         ["暂缓（不计入统计）", len(report.suspended)],
         ["已取消（不计入统计）", len(report.cancelled)],
         ["从任务清单删去（不计入统计）", len(report.removed)],
