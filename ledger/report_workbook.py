@@ -306,7 +306,7 @@ def completion_charts(book: xlsxwriter.Workbook, name: str, column: int, charted
                 "data_labels": {
                     "value": True,
                     "custom": [
-                        {"value": f"{u.completion:.0%}（{u.completion_text}）"}
+                        {"value": f"{chinese(u.completion)}（{u.completion_text}）"}
                         for u in charted[units.start : units.stop]
                     ],
                 },

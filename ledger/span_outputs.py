@@ -351,7 +351,7 @@ def _rounds(book: xlsxwriter.Workbook, report: SpanReport, percent):
                 "data_labels": {
                     "value": True,
                     "position": "above",
-                    "custom": [{"value": f"{p.completion:.0%}（{p.done}/{p.total}）"} for p in points],
+                    "custom": [{"value": f"{chinese(p.completion)}（{p.done}/{p.total}）"} for p in points],
                 },
             }
         )

@@ -241,13 +241,13 @@ def printed(chars) -> str:
 
 def test_units_chart_prints_on_one_page(cycle, workbook_pdf):
     """The example's 44 units that lead a task, charted by completion: the chart ran over two sheets of paper.
-    All its bars and their labels (100%（1/1）) are on one page, in two charts side by side."""
+    All its bars and their labels (100.0%（1/1）) are on one page, in two charts side by side."""
     *_, report, _paths = cycle
     pages = [printed(chars) for chars in workbook_pdf]
     charted = [n for n, text in enumerate(pages) if "各单位牵头任务完成率" in text]
     assert len(report.chart_units) > 40 and len(charted) == 1
-    labels = re.findall(r"\d+%（\d+/\d+）", pages[charted[0]])
-    assert sorted(labels) == sorted(f"{u.completion:.0%}（{u.completion_text}）" for u in report.chart_units)
+    labels = re.findall(r"\d+\.\d%（\d+/\d+）", pages[charted[0]])  # the rate as the tables give it
+    assert sorted(labels) == sorted(f"{u.completion:.1%}（{u.completion_text}）" for u in report.chart_units)
     assert "主要指标完成情况" in pages[charted[0] + 1]  # the next page is the next sheet's
 
 

@@ -882,3 +882,17 @@ def test_the_pages_charts_give_the_rates_the_bulletin_and_workbook_give(year):
     units = [f"{u.completion:.1%}（{u.completion_text}）" for u in report.units if u.led]
     assert labels == rounds + units
     assert "33.3%（1/3）" in labels
+
+
+def test_the_workbooks_charts_give_the_rates_its_cells_and_the_bulletin_give(year):
+    """The 单位完成情况图 and 各期完成情况 charts labelled 33%（1/3） beside cells showing 33.3%, as the 通报 says."""
+    import zipfile
+
+    _, report, paths = year
+    with zipfile.ZipFile(paths[0]) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart")]
+    labels = {t for xml in charts for t in re.findall(r"<a:t>(\d[^<]*（[^<]*）)</a:t>", xml)}
+    assert labels == {
+        *(f"{p.completion:.1%}（{p.done}/{p.total}）" for p in report.points),
+        *(f"{u.completion:.1%}（{u.completion_text}）" for u in report.units if u.led),
+    }
