@@ -56,3 +56,12 @@ def test_every_public_name_comes_from_its_module_when_first_used():
         check=True,
     )
     assert imported.stdout.split() == ["ledger.workspace"]
+
+
+def test_the_examples_templates_are_the_packaged_defaults():
+    """The example is a workspace as `ledger init` writes it: its templates/ (which take precedence over the
+    packaged ones) must move with the defaults, or the demo and the tests run last year's page."""
+    defaults = ROOT / "ledger" / "defaults" / "templates"
+    example = ROOT / "templates"
+    assert sorted(p.name for p in example.iterdir()) == sorted(p.name for p in defaults.iterdir())
+    assert [p.name for p in example.iterdir() if p.read_bytes() != (defaults / p.name).read_bytes()] == []
