@@ -21,6 +21,7 @@ __all__ = [
     "from_timestamp",
     "local_date",
     "local_time",
+    "nearest_year",
     "now",
     "now_in",
     "office_zone",
@@ -103,10 +104,27 @@ HALF_DAY_HOURS = {
 }
 
 
-def parse_local(text: str, config: Config, year: int | None = None) -> datetime:
+def nearest_year(month: int, day: int, near: date) -> int:
+    """The year of a day typed for a round without one ("12月28日10:30", a report date 1月10日, a due date 9月12日):
+    the year that puts it nearest `near`, the day the round's returns are due. December's returns are due in
+    January: its 12月28日 is of the December before, its 1月10日 of that January. The one rule every year-less day
+    typed for a round is read by (the task list's deadlines take the ledger's year instead). Raises ValueError
+    for a day no year near has (2月30日)."""
+    found = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue  # 2月29日 outside a leap year
+    if not found:
+        raise ValueError(f"{month}月{day}日")
+    return min(found, key=lambda d: abs(d - near)).year
+
+
+def parse_local(text: str, config: Config, near: date | None = None) -> datetime:
     """A time the clerk types ("2021-07-04 10:30", "2021-07-04T10:30:15", "2021/07/04", "2021年7月4日 10:30",
     "2021年7月4日10时30分", "2021年7月4日 下午3:30"), in the office's zone; a day written without its year
-    ("7月4日10:30") is of `year`, and refused without one.
+    ("7月4日10:30") is of the year nearest `near` (`nearest_year`), and refused without one.
 
     Raises ValueError with a Chinese message naming the expected form."""
     cleaned = text.strip().translate(FULL_WIDTH_DIGITS)
@@ -114,13 +132,13 @@ def parse_local(text: str, config: Config, year: int | None = None) -> datetime:
         moment = datetime.fromisoformat(cleaned.replace("/", "-"))
     except ValueError:
         try:
-            moment = _chinese_time(cleaned, year)
+            moment = _chinese_time(cleaned, near)
         except ValueError as exc:
             raise ValueError(f"时间“{text}”格式不对，应写作“2021-07-04 10:30”或“2021年7月4日10:30”") from exc
     return local_time(moment, config)
 
 
-def _chinese_time(cleaned: str, year: int | None) -> datetime:
+def _chinese_time(cleaned: str, near: date | None) -> datetime:
     match = re.fullmatch(CHINESE_TIME, cleaned)
     if not match:
         raise ValueError(cleaned)
@@ -128,9 +146,12 @@ def _chinese_time(cleaned: str, year: int | None) -> datetime:
     hour = int(found["hour"] or 0)
     if found["half"]:
         hour = HALF_DAY_HOURS[found["half"]].get(hour, -1)  # -1: no hour, refused below
-    written = int(found["year"]) if found["year"] else year
-    if written is None:
+    month, day = int(found["month"] or found["short_month"]), int(found["day"])
+    if found["year"]:
+        written = int(found["year"])
+    elif near is not None:
+        written = nearest_year(month, day, near)
+    else:
         raise ValueError(cleaned)
-    month = int(found["month"] or found["short_month"])
     minute = 30 if found["thirty"] else int(found["minute"] or 0)
-    return datetime(written, month, int(found["day"]), hour, minute, int(found["second"] or 0))
+    return datetime(written, month, day, hour, minute, int(found["second"] or 0))

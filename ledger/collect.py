@@ -30,7 +30,7 @@ from .model import Period
 from .paths import RECEIPTS, RECORDS, WorkspacePaths, safe_filename, undecodable
 from .problems import Problem, ProblemError, problem
 from .records import TornLine, append_record, is_temporary, put_in_place, read_records, temporary_beside
-from .schedule import RHYTHM_NAMES, typed_year
+from .schedule import RHYTHM_NAMES, round_due
 from .sent import ran_rounds
 
 if TYPE_CHECKING:
@@ -96,11 +96,11 @@ def parse_received(
     text: str, config: Config, paths: WorkspacePaths, period: Period | None = None, now: datetime | None = None
 ) -> datetime:
     """A received time the clerk types ("2021-07-04 10:30", "7月4日 下午3:30": a day without its year is of the year
-    the round's returns were due, `schedule.typed_year`; refused when the round is not known), in the office's zone,
+    nearest the round's due date, `clock.nearest_year`; refused when the round is not known), in the office's zone,
     inside the one plausible window (`clock.received_window`: from the round's start, or 2000 when the round is not
     known, to a day after now). Raises IntakeError: 9999-12-31 would date the report 9999."""
     try:
-        moment = parse_local(text, config, typed_year(config, paths, period) if period else None)
+        moment = parse_local(text, config, round_due(config, paths, period) if period else None)
     except (ValueError, OverflowError) as exc:  # OverflowError: 9999-12-31 in a zone east of UTC
         raise IntakeError("received-time-invalid", text=text) from exc
     current = now or office_now(config)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 
+from .clock import nearest_year
 from .config import Rhythm, WorkCalendar
 from .model import Deadline, Period
 from .problems import Problem, problem
@@ -195,6 +196,16 @@ def typed_day(text: str, year: int) -> date | None:
             return None  # "9月底", "国庆节前": a time, read as a day only where a deadline is written
         parsed = parse_deadline(text, year)
         return parsed.due if parsed.kind == "date" else None
+
+
+def typed_round_day(text: str, near: date) -> date | None:
+    """`typed_day` for a day typed for a round (a report date): one without its year is of the year that puts it
+    nearest `near`, the day the round's returns are due (`clock.nearest_year`: December's 12月31日 is of the
+    December before its January due date), not of the ledger's year as a deadline in the task list is."""
+    day = typed_day(text, near.year)
+    if day is None or typed_day(text, near.year + 1) == day:  # no day, or one written with its year
+        return day
+    return day.replace(year=nearest_year(day.month, day.day, near))
 
 
 def month_before(deadline: Deadline) -> bool:

@@ -59,12 +59,6 @@ def round_due(config: Config, paths: WorkspacePaths, period: Period) -> date:
     return next_working_day(scheduled_due(period, config.rhythm), config.calendar)
 
 
-def typed_year(config: Config, paths: WorkspacePaths, period: Period) -> int:
-    """The year of a day typed for a round without one (a report date 1月10日, a received time 7月4日10:30): the
-    year the round's returns were due, so December's 1月10日 is in the January after."""
-    return round_due(config, paths, period).year
-
-
 def _changed_due(paths: WorkspacePaths, period: Period) -> date | None:
     change = due_changes(paths).get(str(period))
     return _iso_date(change.due) if change is not None else None

@@ -35,7 +35,20 @@ def test_a_time_typed_as_a_clerk_writes_it():
     ):
         assert parse_local(typed, config()).replace(tzinfo=None) == expected, typed
     assert parse_local("2021年7月4日", config()).replace(tzinfo=None) == datetime(2021, 7, 4)
-    assert parse_local("7月4日 下午3:30", config(), 2021).replace(tzinfo=None) == datetime(2021, 7, 4, 15, 30)
+    near = date(2021, 7, 9)  # the day the round's returns are due
+    assert parse_local("7月4日 下午3:30", config(), near).replace(tzinfo=None) == datetime(2021, 7, 4, 15, 30)
     for wrong in ("7月4日上午", "2021年13月4日", "昨天", "7月4日10:30"):  # the last: no year to take
         with pytest.raises(ValueError, match="格式不对"):
             parse_local(wrong, config())
+
+
+def test_a_day_typed_without_its_year_is_the_one_nearest_the_rounds_due_day():
+    """December's returns are due in January: its 12月28日 is the December before (the year of the due day made it
+    a year late), its 1月4日 the January of the due day; a 2月29日 is of the leap year near it."""
+    due = date(2022, 1, 5)
+    assert parse_local("12月28日10:30", config(), due).replace(tzinfo=None) == datetime(2021, 12, 28, 10, 30)
+    assert parse_local("1月4日 下午3点", config(), due).replace(tzinfo=None) == datetime(2022, 1, 4, 15, 0)
+    assert parse_local("2021年12月28日", config(), date(2023, 1, 5)).date() == date(2021, 12, 28)  # written: kept
+    assert parse_local("2月29日", config(), date(2024, 3, 5)).date() == date(2024, 2, 29)
+    with pytest.raises(ValueError, match="格式不对"):
+        parse_local("2月30日", config(), due)

@@ -711,11 +711,15 @@ def test_a_report_made_from_the_page_takes_the_date_the_clerk_gives(tmp_path):
     with pytest.raises(ProblemError) as refused:
         ACTIONS["report"].run(Job(root=root, period=JUNE, params={"date": "下周一"}))
     assert (refused.value.code, refused.value.fields) == ("console-date-invalid", {"text": "下周一"})
-    # a day typed without its year is of the year the round's returns were due in: December's report in January
+    # a day typed without its year is the one nearest the round's due date: December's report in January
     open_round(load_workspace(root), Period(2021, 12)).render()
     ACTIONS["report"].run(Job(root=root, period=Period(2021, 12), params={"date": "1月10日"}))
     text = "\n".join(p.text for p in docx.Document(root / "build" / "2021-12" / "report" / "通报.docx").paragraphs)
     assert "2022年1月10日" in text
+    # and its 12月31日 is the day before its January, not the December a year later
+    ACTIONS["report"].run(Job(root=root, period=Period(2021, 12), params={"date": "12月31日"}))
+    text = "\n".join(p.text for p in docx.Document(root / "build" / "2021-12" / "report" / "通报.docx").paragraphs)
+    assert "2021年12月31日" in text and "2022年12月31日" not in text
 
 
 def test_the_merge_panel_accounts_for_every_file_as_ledger_merge_does(tmp_path):
@@ -1558,8 +1562,9 @@ def test_a_page_opened_after_an_upgrade_fetches_the_new_script_and_keeps_the_unc
 def test_a_received_time_typed_as_offices_write_it_is_taken_on_the_page_as_by_the_cli(tmp_path):
     """更正收到时间 on the 报送文件 page (the board's 实际收到时间 and `ledger returns set-received` alike): a clerk
     types the time as the office writes it, "2021年7月4日 下午3:30", or "7月4日10:30" with no year, and was told
-    无法识别. A half-day word with its hour is taken, a day without a year is of the year the round's returns were
-    due (as the report date is: December's 1月5日 is in the January after); what could be two times is refused."""
+    无法识别. A half-day word with its hour is taken, a day without a year is of the year nearest the round's due
+    date (as the report date is: December's 1月5日 is in the January after, its 12月28日 in its own December); what
+    could be two times is refused."""
     from ledger.collect import collect_returns
     from ledger.console.actions import ACTIONS, Job
     from ledger.problems import ProblemError
@@ -1585,6 +1590,7 @@ def test_a_received_time_typed_as_offices_write_it_is_taken_on_the_page_as_by_th
         (JUNE, "7月4日 上午10:30", "2021年7月4日10:30"),
         (JUNE, "2021/7/4 15:30", "2021年7月4日15:30"),
         (december, "1月5日 9:00", "2022年1月5日9:00"),
+        (december, "12月28日10:30", "2021年12月28日10:30"),  # not 2022年12月28日, a year after it came
     ):
         params = {"file": stored[period], "when": typed}
         done = ACTIONS["set-received"].run(Job(root=root, period=period, params=params))

@@ -216,15 +216,15 @@ def merge(job: Job) -> Outcome:
 
 def report(job: Job) -> Outcome:
     """The bulletin of a round, or of a half-year or a year (its rounds summed up), as `ledger report` makes it."""
-    from ..deadlines import typed_day
+    from ..deadlines import typed_round_day
     from ..report import MonthlyReport
-    from ..schedule import typed_year
+    from ..schedule import round_due
     from ..span_outputs import lights_text
 
     opened = job.opened
     text = job.param("date")  # the date a leader signs, as `ledger report --date` gives it; else today
-    year = typed_year(opened.ws.config, opened.ws.paths, opened.rounds[-1])  # a summary's: its last round's
-    issued = typed_day(text, year) if text else None
+    due = round_due(opened.ws.config, opened.ws.paths, opened.rounds[-1])  # a summary's: its last round's
+    issued = typed_round_day(text, due) if text else None
     if text and issued is None:
         raise ProblemError("console-date-invalid", text=text)
     notes = opened.notes()
