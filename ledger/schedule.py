@@ -96,15 +96,19 @@ def resubmit_by(config: Config, rejected_on: date, recorded: str) -> date:
 
 
 def set_due(config: Config, paths: WorkspacePaths, period: Period, text: str, why: str) -> DueChange:
-    """Record a new due date for one round. Raises ProblemError for an unreadable date, a date before the round
-    began (a slip of the month that would make every return late) or a missing reason."""
+    """Record a new due date for one round ("2021-10-11", "2021年10月11日", "10月11日"). Raises ProblemError for
+    an unreadable date, a date before the round began (a slip of the month that would make every return late) or
+    a missing reason."""
     if not why.strip():
         raise ProblemError("round-why-missing")
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         try:
-            day = parse_local(text, config).date()
+            # a day typed without its year ("9月12日") is the one nearest the day the rhythm set (not a due date
+            # recorded before, which may be the slip being corrected)
+            scheduled = next_working_day(scheduled_due(period, config.rhythm), config.calendar)
+            day = parse_local(text, config, scheduled).date()
         except ValueError as exc:
             raise ProblemError("round-due-invalid", text=text) from exc
     if day < period.start:

@@ -238,6 +238,10 @@ def test_a_moved_due_date_is_recorded_and_followed_everywhere(tmp_path):
     slip = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), "2021-11", "2021-10-15", "--why", "顺延"])
     assert slip.exit_code == 1 and "round-due-before-start" in slip.output and "2021年11月1日" in slip.output
     assert len(ws.paths.round_changes.read_text(encoding="utf-8").splitlines()) == 1
+    # a date without its year, as offices write it, was round-due-invalid: it is the one nearest the round's due day
+    for period, typed, due in (("2021-08", "9月12日", date(2021, 9, 12)), ("2021-12", "1月10日", date(2022, 1, 10))):
+        moved = CliRunner().invoke(main, ["rounds", "set-due", "-w", str(root), period, typed, "--why", "顺延"])
+        assert moved.exit_code == 0 and open_round(load_workspace(root), period).due == due, moved.output
 
 
 def test_status_json_carries_the_round(tmp_path):
