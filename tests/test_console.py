@@ -920,6 +920,16 @@ def test_only_pages_with_forms_open_a_session_and_sessions_stay_bounded(tmp_path
     assert list(sessions.sessions) == opened[-MAX_SESSIONS:]
 
 
+def test_the_icon_every_browser_asks_for_is_answered_without_an_error(tmp_path):
+    """A browser asks /favicon.ico beside every page it opens (the board, report.html): the console answered 404
+    and the browser's console showed an error on every page. It is answered with nothing (204), opening no
+    session and asking no sign-in."""
+    root = copy_example(tmp_path / "ws")
+    with served(root, "127.0.0.1") as (base, console):
+        assert get(base, "/favicon.ico") == (204, "")
+        assert console.sessions.sessions == {}
+
+
 def multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
     """A multipart/form-data body (as a browser posts a form with files) and its Content-Type."""
     boundary = "----ledger-test-boundary"

@@ -400,6 +400,11 @@ class Console:
             return PlainTextResponse("没有这个文件。", status_code=404)
         return FileResponse(HERE / "static" / name, media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})
 
+    async def icon(self, request: Request) -> Response:
+        """The icon a browser asks for beside every page: nothing (a 404 was an error in its console each time),
+        kept a day so it is not asked again on every page."""
+        return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
+
     # --- sign in
 
     async def login(self, request: Request) -> Response:
@@ -555,6 +560,7 @@ def make_app(root: Path, *, host: str, port: int, need_login: bool) -> Starlette
         Route("/jobs/{id}", console.job),
         Route("/files/{period}/{name}", console.download),
         Route("/static/{name}", console.static),
+        Route("/favicon.ico", console.icon),
     ]
     app = Starlette(routes=routes, exception_handlers=NOT_HERE)
     app.state.console = console
