@@ -752,3 +752,22 @@ def test_a_workbook_holding_the_plan_as_one_column_of_text_is_read_as_an_outline
     result = import_document(tmp_path / "plan.xlsx")
     assert _flat(result) == [("1", ("示范区财政局",), ("示范区税务局",), ""), ("2", ("示范区税务局",), (), "")]
     assert result.tasks[0].source == "Sheet1第2行"
+
+
+def test_an_annotation_written_before_the_measure_names_who_does_it(tmp_path):
+    """ "1.【区发改委牵头】推进改革…" writes its units first: the item was said to name nobody (here no task was
+    found at all), though the document named its lead plainly."""
+    paragraphs = [
+        "示范区2021年工作方案",
+        "一、深化改革",
+        "1.【示范区发展改革局牵头】推进改革，完善机制。",
+        "2.【示范区财政局牵头，示范区税务局配合】优化企业开办流程，2021年6月底前完成。",
+        "3.（示范区财政局牵头）推进政务数据共享。",
+    ]
+    result = import_document(_docx(tmp_path / "plan.docx", paragraphs))
+    assert [(t.measure, t.lead, t.support, t.deadline) for t in result.tasks] == [
+        ("推进改革，完善机制。", ["示范区发展改革局"], [], ""),
+        ("优化企业开办流程，2021年6月底前完成。", ["示范区财政局"], ["示范区税务局"], "2021年6月底前"),
+        ("推进政务数据共享。", ["示范区财政局"], [], ""),
+    ]
+    assert result.problems == []

@@ -262,7 +262,14 @@ def _onward_rule(text: str) -> str:
 
 def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[OutlineTask]:
     """The tasks one item holds: one per bracketed annotation, or one with its label lines or prose roles."""
+    leading = _leading_annotation(item, first_is_lead)
     chunks = _annotated_chunks(item.text, first_is_lead)
+    if leading is not None:  # "【区发改委牵头】推进改革…": the units first, for the whole item
+        annotation, roles = leading
+        chunks = chunks or [(item.text, "", Roles())]
+        for n, (measure, written, found) in enumerate(chunks):
+            found.merge(roles)
+            chunks[n] = (measure, "；".join(filter(None, [annotation, written])), found)
     labels = list(item.labels)
     if not chunks and (inline := _INLINE_LABEL.search(item.text)):
         # "1.推进某项工作。牵头单位：A；责任单位：B。" — the annotation written on as a sentence
@@ -303,6 +310,21 @@ def _item_tasks(item: Item, parents: list[Item], first_is_lead: bool) -> list[Ou
             )
         )
     return tasks
+
+
+def _leading_annotation(item: Item, first_is_lead: bool) -> tuple[str, Roles] | None:
+    """A bracket opening the item that says who does it ("【区发改委牵头】推进改革…"), cut from the item's text:
+    (the bracket as written, its roles). None when the item opens otherwise, or its bracket names no role."""
+    spans = _bracket_spans(item.text)
+    if not item.level or not spans or spans[0][0] != 0:
+        return None
+    close_at = spans[0][1]
+    inner, rest = item.text[1:close_at], item.text[close_at + 1 :].strip()
+    if not rest or not ROLE_WORDS.search(inner) or not is_annotation(inner, first_is_lead):
+        return None
+    written = item.text[: close_at + 1]
+    item.text = rest
+    return written, read_roles(inner, first_is_lead)
 
 
 def deadline_in(*texts: str) -> str:
