@@ -771,3 +771,24 @@ def test_an_annotation_written_before_the_measure_names_who_does_it(tmp_path):
         ("推进政务数据共享。", ["示范区财政局"], [], ""),
     ]
     assert result.problems == []
+
+
+def test_units_that_support_in_the_words_offices_use_for_it_support(tmp_path):
+    """ "区财政局保障资金", "区财政局做好经费保障", "区税务局支持": the unit went into the notes as a phrase, and the
+    task had no 配合单位. A role clause naming a unit and a support word is support; a measure that speaks of
+    保障 is no unit."""
+    paragraphs = [
+        "示范区2021年工作方案",
+        "一、深化改革",
+        "1.推进改革。（示范区发展改革局牵头，示范区财政局保障资金）",
+        "2.优化流程。（示范区发展改革局牵头，示范区财政局做好经费保障）",
+        "3.推进共享。（示范区发展改革局牵头，示范区财政局协助，示范区税务局支持）",
+        "4.加强要素保障。（示范区财政局牵头，加强资金保障）",
+    ]
+    result = import_document(_docx(tmp_path / "plan.docx", paragraphs))
+    assert [(t.lead, t.support, t.notes) for t in result.tasks] == [
+        (["示范区发展改革局"], ["示范区财政局"], []),
+        (["示范区发展改革局"], ["示范区财政局"], []),
+        (["示范区发展改革局"], ["示范区财政局", "示范区税务局"], []),
+        (["示范区财政局"], [], ["加强资金保障"]),
+    ]

@@ -34,6 +34,12 @@ _VERB = re.compile(
     r"配合落实|配合|参与|协助|协办|落实)(?=[，,；;。、\s]|$)"
 )
 _LEAD_VERBS = ("分别牵头", "牵头负责", "牵头")
+# A clause saying a unit supports in other words offices use: "区财政局保障资金", "区财政局做好经费保障",
+# "区税务局支持", "区人社局提供政策支持". Read as 配合 only when what comes before is a unit.
+_SUPPORT_CLAUSE = re.compile(
+    r"(?P<units>.+?)(?:做好|负责|提供|给予|强化|加强|落实)?(?:资金|经费|财力|要素|政策|技术|人员|用地|数据)?"
+    r"(?:保障|支持|支撑|协同)(?:资金|经费|工作)?"
+)
 # "区财政局（牵头）、区税务局": the mark is the verb, "区财政局牵头、区税务局", as `ledger check` reads it.
 # A person or contact written after a unit: "区财政局（负责同志：张三）", "（联系人：李四，电话…）".
 _CONTACT = re.compile(r"[（(]([^（）()]*[：:][^（）()]*)[）)]$")
@@ -213,7 +219,7 @@ def _read_roles(text: str, first_is_lead: bool) -> Roles:
 def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
     """ "A牵头，B、C配合", "A、B分别牵头", "A、B负责"; a list with no verb takes the default role."""
     roles = Roles()
-    text = _LEAD_MARK.sub("牵头", text)
+    text = _support_clauses(_LEAD_MARK.sub("牵头", text))
     chunks: list[tuple[str, str]] = []  # (units text, verb)
     start = 0
     for m in _VERB.finditer(text):
@@ -246,6 +252,19 @@ def verb_roles(text: str, first_is_lead: bool, default: str = "lead") -> Roles:
         if target is roles.lead:  # "区政府有关部门牵头": a collective in the lead's place, kept there
             roles.vague_lead += [v for v in units.vague if v not in roles.vague_lead]
     return roles
+
+
+def _support_clauses(text: str) -> str:
+    """Each clause naming units and a support word ("区财政局保障资金") written as "区财政局配合"."""
+    out = ""
+    for clause in _clauses(text):
+        bare = clause.rstrip(_CLAUSE_END)
+        m = _SUPPORT_CLAUSE.fullmatch(bare.strip())
+        names = split_units(m["units"]).names if m else []
+        if m and names and all(looks_like_unit(n) for n in names):
+            clause = m["units"] + "配合" + clause[len(bare) :]
+        out += clause
+    return out
 
 
 def _unwrap(text: str) -> str:
