@@ -792,3 +792,20 @@ def test_units_that_support_in_the_words_offices_use_for_it_support(tmp_path):
         (["示范区发展改革局"], ["示范区财政局", "示范区税务局"], []),
         (["示范区财政局"], [], ["加强资金保障"]),
     ]
+
+
+def test_units_written_after_each_clause_make_a_task_of_each_clause(tmp_path):
+    """ "推进改革（区发改委）、加强监管（区市场监管局）。": one task was made, led by the last unit only, and the
+    first clause's unit was lost. Each clause is a task of its unit; a bracket that explains a term is not."""
+    paragraphs = [
+        "示范区2021年工作方案",
+        "一、深化改革",
+        "1.推进改革（示范区发展改革局）、加强监管（示范区财政局）。",
+        "2.推行“一网通办”（网上办理），优化流程（示范区税务局）。",
+    ]
+    result = import_document(_docx(tmp_path / "plan.docx", paragraphs))
+    assert [(t.measure, t.lead) for t in result.tasks] == [
+        ("推进改革", ["示范区发展改革局"]),
+        ("加强监管", ["示范区财政局"]),
+        ("推行“一网通办”（网上办理），优化流程", ["示范区税务局"]),
+    ]

@@ -350,22 +350,35 @@ def _annotated_chunks(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
     """Split an item's text at each bracketed annotation: (text before, annotation, roles)."""
     chunks: list[tuple[str, str, Roles]] = []
     start = 0
-    for open_at, close_at in _bracket_spans(text):
+    spans = _bracket_spans(text)
+    for n, (open_at, close_at) in enumerate(spans):
         inner = text[open_at + 1 : close_at]
         rest = text[close_at + 1 :].strip()
         # A bracket that closes the item (or is followed only by another bracket) names its units, even one.
         closing = not rest.strip("。；;，, ") or rest[0] in _BRACKETS
-        if not is_annotation(inner, first_is_lead, closing=closing):
+        # "推进改革（区发改委）、加强监管（区市场监管局）。": units after each clause, the last closing the item
+        per_clause = rest[:1] in "、，,；;" and _closes_with_units(text, spans[n + 1 :], first_is_lead)
+        if not is_annotation(inner, first_is_lead, closing=closing or per_clause):
             continue
         # A bracket in mid-sentence that only names units ("由（区财政局）负责") is part of the text.
         after = rest[:1]
-        if after and after not in "。；;，," and after not in _BRACKETS and not ROLE_WORDS.search(inner):
+        if after and after not in "。；;，,、" and after not in _BRACKETS and not ROLE_WORDS.search(inner):
             continue
-        measure = text[start:open_at].strip()
+        measure = text[start:open_at].strip().lstrip("、，,；;")
         if measure:
             chunks.append((measure, text[open_at : close_at + 1], read_roles(inner, first_is_lead)))
         start = close_at + 1
     return chunks
+
+
+def _closes_with_units(text: str, spans: list[tuple[int, int]], first_is_lead: bool) -> bool:
+    """Whether the last of these brackets closes the item and names units: the clauses before it then name
+    theirs in brackets as well."""
+    if not spans:
+        return False
+    open_at, close_at = spans[-1]
+    closing = not text[close_at + 1 :].strip("。；;，, ")
+    return closing and is_annotation(text[open_at + 1 : close_at], first_is_lead, closing=True)
 
 
 def _closing_sentence(text: str, first_is_lead: bool) -> list[tuple[str, str, Roles]]:
