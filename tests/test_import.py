@@ -809,3 +809,22 @@ def test_units_written_after_each_clause_make_a_task_of_each_clause(tmp_path):
         ("加强监管", ["示范区财政局"]),
         ("推行“一网通办”（网上办理），优化流程", ["示范区税务局"]),
     ]
+
+
+def test_a_short_name_the_document_declares_is_read_as_the_unit_it_stands_for(tmp_path):
+    """ "示范区税务局（以下简称区税务局）" and then "区税务局牵头": the short name was said to be a unit missing from
+    the units file (import-unit-unknown), though the document itself says whom it means."""
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    paragraphs = [
+        "示范区2021年工作方案",
+        "为推进改革，由示范区税务局（以下简称区税务局）会同有关部门制定本方案。",
+        "一、深化改革",
+        "1.推行告知承诺制。（牵头单位：示范区工业和信息化局（以下简称工信局）；责任单位：区税务局）",
+        "2.优化流程。（工信局牵头，区税务局、示范区财政局配合）",
+    ]
+    result = import_document(_docx(tmp_path / "plan.docx", paragraphs), workspace=root, dry_run=True)
+    assert [(t.lead, t.support) for t in result.tasks] == [
+        (["示范区工业和信息化局"], ["示范区税务局"]),
+        (["示范区工业和信息化局"], ["示范区税务局", "示范区财政局"]),
+    ]
+    assert [p.code for p in result.problems] == []

@@ -21,6 +21,7 @@ from ..source import NOTE_UNITS
 from ..tables import NOTE as NOTE_ROW
 from ..tables import TableError, read_sheets
 from ..units import UnitRegistry, group_name, read_registry
+from .aliases import declared_aliases, named_as_declared
 from .blocks import Block, Line, Table
 from .chinese import simplify_blocks
 from .flat import flat_tasks
@@ -86,6 +87,7 @@ def import_document(
         result.problems.append(problem(exc.code, file=where, **_fields(exc)))
         return result
     blocks, restore = simplify_blocks(blocks)
+    blocks, aliases = declared_aliases(blocks)
     whole = blocks
     heading = ""
     if section:
@@ -111,6 +113,9 @@ def import_document(
             _check_and_write(result, Path(workspace), where, dry_run=dry_run, add_units=add_units)
         return result
     result.tasks, unplaced = find_tasks(blocks, registry)
+    for task in result.tasks:  # "区发改委" where the document declared "区发展和改革委员会（以下简称区发改委）"
+        task.lead = named_as_declared(task.lead, aliases)
+        task.support = [n for n in named_as_declared(task.support, aliases) if n not in task.lead]
     result.problems += [problem(u.code, file=where, cell=u.where, text=restore(u.text)) for u in unplaced]
     result.problems += [  # "注：以上任务均需各街道落实": units for every task, which ledger.toml's extra_support says
         problem("tasks-note-units", file=where, cell=b.where, text=restore(b.text.strip()))
