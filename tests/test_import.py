@@ -828,3 +828,30 @@ def test_a_short_name_the_document_declares_is_read_as_the_unit_it_stands_for(tm
         (["示范区工业和信息化局"], ["示范区税务局", "示范区财政局"]),
     ]
     assert [p.code for p in result.problems] == []
+
+
+def test_an_indicator_tables_other_columns_are_kept_in_the_table_written(tmp_path):
+    """A 纲要's 主要指标 table with a 年均增长 column: the column was dropped without a word. It is written beside
+    the indicator in the reviewable table, under its own header, which the ledger reads past."""
+    root = make_workspace(tmp_path / "ws", [["序号", "具体措施", "牵头单位"], ["1", "已有任务", "示范区财政局"]])
+    document = docx.Document()
+    rows = [
+        ["序号", "指标名称", "单位", "2020年", "2025年", "年均增长", "属性", "牵头单位"],
+        ["1", "一般公共预算收入", "亿元", "12.5", "16", "5%", "预期性", "示范区财政局"],
+        ["2", "地区生产总值", "亿元", "300", "400", "6%左右", "预期性", "示范区发展改革局"],
+    ]
+    _add_table(document, rows)
+    document.save(str(tmp_path / "indicators.docx"))
+    result = import_document(tmp_path / "indicators.docx", workspace=root, code="Z")
+    assert [(i.name, i.extra) for i in result.indicators] == [
+        ("一般公共预算收入", {"年均增长": "5%"}),
+        ("地区生产总值", {"年均增长": "6%左右"}),
+    ]
+    sheet = openpyxl.load_workbook(root / result.table_file).active
+    header = [c.value for c in sheet[2]]
+    assert [row[header.index("年均增长")].value for row in sheet.iter_rows(min_row=3)] == ["5%", "6%左右"]
+    indicators = [i for i in load_workspace(root).indicators if i.document == "Z"]
+    assert [(i.name, i.targets) for i in indicators] == [
+        ("一般公共预算收入", {2025: "16"}),
+        ("地区生产总值", {2025: "400"}),
+    ]

@@ -105,6 +105,7 @@ def import_document(
             indicator.name, indicator.category = restore(indicator.name), restore(indicator.category)
             indicator.requirement, indicator.baseline = restore(indicator.requirement), restore(indicator.baseline)
             indicator.targets = {year: restore(text) for year, text in indicator.targets.items()}
+            indicator.extra = {restore(label): restore(text) for label, text in indicator.extra.items()}
             if not indicator.lead:
                 result.problems.append(
                     problem("indicator-unassigned", file=where, cell=indicator.source, indicator=indicator.name)

@@ -47,6 +47,7 @@ class ImportedIndicator:
     lead: str = ""
     support: str = ""
     source: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # columns the ledger has no field for (年均增长 …)
 
     def to_json(self) -> dict:
         keys = ("number", "name", "unit", "requirement", "binding", "category", "baseline", "baseline_year")
@@ -70,6 +71,7 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
     cols = header.columns
     found: list[ImportedIndicator] = []
     category = ""
+    extra = _other_columns(table, header.row, set(cols.values()) | set(header.targets.values()))
     for r in range(header.row + 1, len(table.rows)):
         row = table.rows[r]
         values = {re.sub(r"\s+", "", c) for c in row if c.strip()}
@@ -100,8 +102,21 @@ def grid_indicators(table: Table) -> list[ImportedIndicator]:
                 lead=lead,
                 support=support,
                 source=table.row_where[r] if r < len(table.row_where) else table.where,
+                extra={label: re.sub(r"\s+", "", row[c]) for label, c in extra.items() if c < len(row) and row[c]},
             )
         )
+    return found
+
+
+def _other_columns(table: Table, header_row: int, used: set[int]) -> dict[str, int]:
+    """The header's columns that no field reads ("年均增长", "备注"): label -> column, the label from the header's
+    last row or, in a two-row header, the row above."""
+    found: dict[str, int] = {}
+    for c in range(len(table.rows[header_row])):
+        rows = [table.rows[r] for r in (header_row, header_row - 1) if r >= 0]
+        label = next((x for row in rows if c < len(row) and (x := re.sub(r"\s+", "", row[c]))), "")
+        if c not in used and label and label not in found:
+            found[label] = c
     return found
 
 

@@ -45,16 +45,18 @@ def write_indicator_table(path: Path, title: str, code: str, indicators: list[Im
     """One row per indicator with an explicit 指标编号, the headers indicators.py reads back; 牵头单位 left for
     the office to fill where the document names nobody (the indicator is 未分配 until then)."""
     years = sorted({year for i in indicators for year in i.targets})
+    extra = list(dict.fromkeys(label for i in indicators for label in i.extra))  # "年均增长": kept, read past
     header = ["指标编号", "序号", "领域", "指标名称", "计量单位", "指标要求", "指标属性", "基期值", "基期年份"]
-    header += [f"{year}年目标值" for year in years] + ["累计", "牵头单位", "配合单位", "来源"]
+    header += [f"{year}年目标值" for year in years] + extra + ["累计", "牵头单位", "配合单位", "来源"]
     rows = [
         [task_id_of(f"{code}-{i.number}"), i.number, i.category, i.name, i.unit, i.requirement, i.binding]
         + [i.baseline, str(i.baseline_year or "")]
         + [i.targets.get(year, "") for year in years]
+        + [i.extra.get(label, "") for label in extra]
         + ["", i.lead, i.support, i.source]
         for i in indicators
     ]
-    widths = [10, 5, 10, 30, 10, 16, 8, 14, 8] + [14] * len(years) + [6, 18, 18, 12]
+    widths = [10, 5, 10, 30, 10, 16, 8, 14, 8] + [14] * (len(years) + len(extra)) + [6, 18, 18, 12]
     _write_table(path, title, "指标", header, rows, widths)
 
 
