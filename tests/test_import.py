@@ -802,12 +802,14 @@ def test_units_written_after_each_clause_make_a_task_of_each_clause(tmp_path):
         "一、深化改革",
         "1.推进改革（示范区发展改革局）、加强监管（示范区财政局）。",
         "2.推行“一网通办”（网上办理），优化流程（示范区税务局）。",
+        "3.用好社区综合文化服务中心（站、室）、文化广场等阵地。（示范区财政局）",
     ]
     result = import_document(_docx(tmp_path / "plan.docx", paragraphs))
     assert [(t.measure, t.lead) for t in result.tasks] == [
         ("推进改革", ["示范区发展改革局"]),
         ("加强监管", ["示范区财政局"]),
         ("推行“一网通办”（网上办理），优化流程", ["示范区税务局"]),
+        ("用好社区综合文化服务中心（站、室）、文化广场等阵地。", ["示范区财政局"]),
     ]
 
 

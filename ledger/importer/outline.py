@@ -357,18 +357,33 @@ def _annotated_chunks(text: str, first_is_lead: bool) -> list[tuple[str, str, Ro
         # A bracket that closes the item (or is followed only by another bracket) names its units, even one.
         closing = not rest.strip("。；;，, ") or rest[0] in _BRACKETS
         # "推进改革（区发改委）、加强监管（区市场监管局）。": units after each clause, the last closing the item
-        per_clause = rest[:1] in "、，,；;" and _closes_with_units(text, spans[n + 1 :], first_is_lead)
+        per_clause = (
+            rest[:1] in "、，,；;" and _whole_units(inner) and _closes_with_units(text, spans[n + 1 :], first_is_lead)
+        )
         if not is_annotation(inner, first_is_lead, closing=closing or per_clause):
             continue
         # A bracket in mid-sentence that only names units ("由（区财政局）负责") is part of the text.
         after = rest[:1]
-        if after and after not in "。；;，,、" and after not in _BRACKETS and not ROLE_WORDS.search(inner):
+        if (
+            after
+            and after not in "。；;，,"
+            and not per_clause
+            and after not in _BRACKETS
+            and not ROLE_WORDS.search(inner)
+        ):
             continue
         measure = text[start:open_at].strip().lstrip("、，,；;")
         if measure:
             chunks.append((measure, text[open_at : close_at + 1], read_roles(inner, first_is_lead)))
         start = close_at + 1
     return chunks
+
+
+def _whole_units(text: str) -> bool:
+    """Whether a bracket holds only whole names of units: "（区发改委）", not the kinds "（站、室）" of a
+    "综合文化服务中心（站、室）"."""
+    names = split_units(text).names
+    return bool(names) and all(len(n) >= 3 and looks_like_unit(n) for n in names)
 
 
 def _closes_with_units(text: str, spans: list[tuple[int, int]], first_is_lead: bool) -> bool:
