@@ -105,6 +105,7 @@ _TYPES = [
     ProblemType("row-added", WARNING, "单位新增了一行（无任务编号），作为建议保留，未汇总", "如确需新增任务，请修改任务清单后重新生成填报表。", title="新增的行"),
     ProblemType("locked-edited", WARNING, "“{column}”被改动：原为“{old}”，现为“{new}”；汇总仍按原文", "任务内容以任务清单为准；如需调整，请与牵头办公室联系。", title="任务内容被改动"),
     ProblemType("return-part-unreadable", WARNING, "文件中的{part}部分损坏，未能读取，其中的内容未汇总", "单元格中的内容已照常汇总；请该单位用Excel或WPS打开该文件，确认{part}完好后另存为 .xlsx 重新报送。", title="部分内容无法读取"),
+    ProblemType("instructions-typed", WARNING, "“填报说明”表中填写了内容，未汇总，已列入未汇总内容", "“填报说明”表不汇总：如属本期进展、存在问题或说明，请该单位写入相应任务的单元格。", title="填报说明中填写了内容"),
     ProblemType("cell-text-box", WARNING, "工作表中画有文本框“{text}”；文本框不汇总，已列入未汇总内容", "文本框中的内容不进入台账：如属本期进展、存在问题或说明，请该单位写入相应任务的单元格。", title="文本框"),
     ProblemType("cell-comment", WARNING, "单元格有批注“{text}”；批注不汇总，已列入未汇总内容", "批注中的内容不进入台账：如属本期进展、存在问题或说明，请该单位写入相应单元格。", title="单元格批注"),
     ProblemType("cell-formula", WARNING, "单元格是公式，已读取其计算结果“{value}”", "请改为直接填写内容。", title="公式单元格"),

@@ -1180,11 +1180,13 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         meta_rows = None
         cells = 0  # of the sheets read so far: their grids stay in memory together
         for name in book.sheet_names:
-            if name == INSTRUCTIONS_SHEET:
-                continue  # protected, and holds only the office's own text
             sheet = book.get_sheet_by_name(name)
             cells = _check_total(name, sheet.end, cells, limits)
             rows = _grid(sheet)
+            if name == INSTRUCTIONS_SHEET:  # render writes only text in column A: what else is there is the unit's
+                for row in rows:
+                    if row and type(row[0]) is str:
+                        row[0] = ""
             if name == META_SHEET:
                 meta_rows = rows
                 continue

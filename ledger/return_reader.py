@@ -29,6 +29,7 @@ from .layout import (
     HEADER_SCAN_ROWS,
     INDICATOR_COLUMNS,
     INDICATOR_ROLE,
+    INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     NOTE_HEADER,
     SUPPORT_DETAIL_SHEET,
@@ -67,6 +68,7 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")  # 1E+308 as a sprea
 MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
+INSTRUCTIONS_TYPED = "填在“填报说明”表中，未汇总"
 COMMENT = "单元格批注"
 HIDDEN_BY_MERGE = "被合并单元格遮住，未汇总"
 TEXT_BOX = "文本框"
@@ -249,6 +251,9 @@ class ReturnReader:
         seen: dict[str, tuple[str, int, int]] = {}  # task id -> (sheet, row, column) where first read
         headless = set()  # task sheets render wrote whose header row the unit deleted
         for sheet, header in tables:
+            if sheet.name == INSTRUCTIONS_SHEET:
+                self._instructions(sheet)
+                continue
             if header is None:
                 if sheet.name in expected_sheets and self._headless_sheet(sheet):
                     headless.add(sheet.name)
@@ -487,6 +492,15 @@ class ReturnReader:
         for r, c, v in filled:
             self.keep(sheet.name, r, c, v, "表头行被删除，内容未汇总")
         return True
+
+    def _instructions(self, sheet: ReturnedSheet) -> None:
+        """填报说明, its protection lifted: what a unit typed there (the office's text is out of the grid, see
+        `read.read_bytes`) is named and kept."""
+        filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]
+        if filled:
+            self.report("instructions-typed", sheet.name)
+        for r, c, v in filled:
+            self.keep(sheet.name, r, c, v, INSTRUCTIONS_TYPED)
 
     def _extra_sheet(self, sheet: ReturnedSheet) -> None:
         filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]

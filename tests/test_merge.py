@@ -1045,3 +1045,28 @@ def test_a_paragraph_pasted_into_a_status_cell_is_quoted_briefly_in_its_problem(
     [invalid] = [p for p in result.problems if p.code == "status-invalid"]
     assert f"“{pasted[:60]}…”" in invalid.message and len(invalid.message) < 160
     assert [e.status for e in result.entries if e.task_id == "DQ-34" and e.unit == FINANCE] == [pasted]
+
+
+def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_lost(ws_root, tmp_path):
+    """填报说明 is protected without a password: a unit that unprotects it and writes its answer there (beside the
+    text, below it as a number, in a comment) had it dropped without a word. Render writes only text in column A:
+    that is the office's and is not listed; everything else on the sheet is named and kept."""
+
+    def edit(book):
+        sheet = book["填报说明"]
+        rendered = sheet.max_row
+        sheet["C2"] = "DQ-59已完成，请查收"
+        sheet.cell(rendered + 3, 1).value = 1250
+        sheet["B1"].comment = openpyxl.comments.Comment("见附件", "张三")
+
+    rendered = openpyxl.load_workbook(outbox(ws_root, FINANCE))["填报说明"].max_row
+    path = fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit)
+    _, result = merged(ws_root, path)
+    kept = {(u.sheet, u.cell, u.value) for u in result.unmerged if u.sheet == "填报说明"}
+    assert kept == {
+        ("填报说明", "C2", "DQ-59已完成，请查收"),
+        ("填报说明", f"A{rendered + 3}", "1250"),
+        ("填报说明", "B1", "见附件"),
+    }
+    assert ("填报说明", None, "instructions-typed") in set(located(result))
+    assert entry(result, "DQ-59").status == "已完成"  # the return itself merges as ever
