@@ -189,6 +189,7 @@ class Limits:
     max_rows: int = 100_000
     max_columns: int = 1_000
     max_cells: int = 5_000_000
+    max_mail_mb: int = 50  # a mail fetched over IMAP, held whole in memory: a larger one is named, left unfetched
     lock_wait: int = 30  # seconds
 
 
@@ -554,6 +555,7 @@ def _limits(table: _Table) -> Limits:
         max_rows=table.integer("max_rows", default.max_rows, f"max_rows = {default.max_rows}", low=1),
         max_columns=table.integer("max_columns", default.max_columns, f"max_columns = {default.max_columns}", low=1),
         max_cells=table.integer("max_cells", default.max_cells, f"max_cells = {default.max_cells}", low=1),
+        max_mail_mb=table.integer("max_mail_mb", default.max_mail_mb, f"max_mail_mb = {default.max_mail_mb}", low=1),
         lock_wait=table.integer("lock_wait", default.lock_wait, f"lock_wait = {default.lock_wait}", low=0),
     )
 

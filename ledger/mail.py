@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import email.policy
 import hashlib
 import imaplib
 import json
 import mimetypes
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -34,6 +36,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.parser import BytesHeaderParser
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 from urllib.parse import quote
@@ -47,7 +50,7 @@ from .layout import attachment_name
 from .model import Period
 from .outbox import Manifest
 from .paths import safe_filename
-from .problems import ERROR
+from .problems import ERROR, Problem, problem
 from .records import append_record, read_records, write_aside
 from .report import awaiting_redo, sent_back_returns
 from .schedule import resubmit_by, round_due
@@ -611,6 +614,31 @@ def _internal_date(response: bytes) -> datetime | None:
         return None
 
 
+MB = 1024 * 1024
+
+
+def _size(client: imaplib.IMAP4, uid: str) -> int | None:
+    """A message's size as the server tells it (RFC822.SIZE), before anything of it is fetched."""
+    _, answer = client.uid("FETCH", uid, "(RFC822.SIZE)")
+    found = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(a for a in answer if isinstance(a, bytes)))
+    return int(found[1]) if found else None
+
+
+def _too_large(client: imaplib.IMAP4, uid: str, source: str, size: int, cap: int) -> Problem:
+    """A message too large to fetch, named by its sender and subject (only those two headers are fetched)."""
+    _, answer = client.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])")
+    part = next((a for a in answer if isinstance(a, tuple)), None)
+    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(part[1] if part else b"")
+    try:
+        sender, subject = str(headers.get("From", "")), str(headers.get("Subject", ""))
+    except Exception:  # the email package raises many kinds of error on hostile headers
+        sender, subject = "", "（邮件头无法解析）"
+    size_text, cap_text = f"{size / MB:.1f}MB", f"{cap // MB}MB"
+    return problem(
+        "mail-too-large", file=source, size=size_text, cap=cap_text, sender=sender or "（无）", subject=subject
+    )
+
+
 def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = None) -> CollectResult:
     """Store the files of replies in the IMAP folder, received when the server says (INTERNALDATE). A message
     is flagged as taken — so it is never fetched again (a server without custom keywords gets it marked as
@@ -647,8 +675,13 @@ def fetch_imap(ws: Workspace, period: Period, settings: ImapSettings | None = No
         keywords = bool(flags and flags[0] and b"\\*" in flags[0])
         flag = TAKEN_FLAG if keywords else "\\Seen"
         _, data = client.uid("SEARCH", f"UNKEYWORD {TAKEN_FLAG}" if keywords else "UNSEEN")
+        cap = ws.config.limits.max_mail_mb * MB
         for uid in data[0].split() if data and data[0] else []:
             source = f"imap://{settings.host}/{settings.folder}#{uid.decode()}"
+            size = _size(client, uid.decode())
+            if size is not None and size > cap:  # never held in memory; left unflagged for the clerk
+                result.notes.append(_too_large(client, uid.decode(), source, size, cap))
+                continue
             _, fetched = client.uid("FETCH", uid, "(INTERNALDATE BODY.PEEK[])")
             part = next((p for p in fetched if isinstance(p, tuple)), None)
             if part is None:

@@ -207,6 +207,7 @@ _TYPES = [
     ProblemType("collect-period-invalid", WARNING, "文件标识的报告期“{found}”不是本台账的报告期（按{rhythm}调度），无法据此存放", "文件的隐藏标识可能被改动过，请与报送单位核实；用 ledger collect --period 2021-06 这样指定报告期收集该文件。", title="报告期标识无效"),
     ProblemType("received-time-invalid", ERROR, "收到时间“{text}”无法识别", "按“2021-07-04 10:30”或“2021年7月4日10:30”填写（24小时制，按本办公室所在时区）。", title="时间无法识别"),
     ProblemType("mail-nothing-taken", WARNING, "邮件中没有取到文件：{reason}", "在邮箱中打开这封邮件查看；如有报送文件，另存后用 ledger collect 收集。", title="邮件中没有文件"),
+    ProblemType("mail-too-large", WARNING, "邮件过大（{size}，超出上限{cap}，ledger.toml [limits] max_mail_mb），未取回：发件人{sender}，主题“{subject}”", "该邮件仍在邮箱中、未标记为已收取：请在邮箱中打开，把其中的填报表另存后用 ledger collect 收集；如确属正常的大邮件，可在 ledger.toml 的 [limits] 中调高 max_mail_mb 后重新收取。", title="邮件过大"),
     ProblemType("mail-attachment-empty", WARNING, "邮件中的附件“{name}”是空文件或无法解码，未存入；同一邮件的其他附件已存入", "请该单位重新发送该文件（多为文件尚未保存完就添加为附件）。", title="附件为空"),
     ProblemType("received-time-implausible", WARNING, "收到时间{found}不可信（早于本期开始{start}，或晚于收集时一天以上），已按收集时间{used}计", "如知道实际收到时间，用 ledger returns set-received --period {period} {file} \"2021-07-04 10:30\" 更正。", title="收到时间不可信"),
     ProblemType("received-date-differs", WARNING, "邮件写明的发送时间{sent}与本单位收信服务器的接收时间{received}相差超过一天，按接收时间计", "发件人电脑的时钟可能不准，或发送时间被改动过；有疑问时与该单位核实。", title="发送时间不符"),

@@ -24,6 +24,7 @@ from ledger.collect import collect_returns
 from ledger.mail import (
     INTERRUPTED,
     MailError,
+    attachment,
     deliver,
     imap_mailbox,
     read_send_log,
@@ -714,3 +715,53 @@ def test_a_fault_every_message_would_meet_stops_the_run_after_the_first(ws_root,
     assert result.stopped == "以上问题每封邮件都会遇到，其余2封未发送；处理后重新运行即可，已发送的不会重发"
     assert len(waits) == (0 if fault == "password" else 3)  # a refused connection is tried again, a password not
     assert [unit for unit, state in states_in_log(ws) if state == "failed"] == [first.unit]
+
+
+def test_a_message_beyond_the_size_cap_is_left_on_the_server_unfetched_and_named(tmp_path, dovecot, monkeypatch):
+    """Every message was fetched whole into memory, whatever its size: one of gigabytes (a unit's scanned
+    archive, or a hostile one) could exhaust the office PC. The size is asked first; a message beyond [limits]
+    max_mail_mb is not fetched, but named with its sender, subject and size and left unflagged, so the clerk can
+    save it by hand or raise the cap; the other messages are taken as usual."""
+    import imaplib
+    import os
+    from datetime import datetime, timedelta, timezone
+
+    from ledger.mail import fetch_imap
+
+    root = copy_example(tmp_path / "ws")
+    with open(root / "ledger.toml", "a", encoding="utf-8") as config:
+        config.write(
+            f'\n[mail]\nfrom = "office@example.cn"\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot["none"]}\n'
+            'security = "none"\nuser = "office"\nfolder = "INBOX"\n[limits]\nmax_mail_mb = 1\n'
+        )
+    monkeypatch.setenv("LEDGER_IMAP_PASSWORD", "imap-pass")
+    ws = load_workspace(root)
+    assert ws.config.limits.max_mail_mb == 1
+    render(ws, JUNE, ["钢城区财政局", "莱芜区水务局"])
+    messages = {m.unit: m for m in workbook_messages(ws, june_outbox(ws), ["钢城区财政局", "莱芜区水务局"])[0]}
+    beijing = timezone(timedelta(hours=8))
+    small = messages["钢城区财政局"].message("czj@gangcheng.example.cn", datetime(2021, 7, 1, 9, 0, tzinfo=beijing))
+    large = messages["莱芜区水务局"].message("slj@laiwu.example.cn", datetime(2021, 7, 1, 9, 0, tzinfo=beijing))
+    del large["Subject"]
+    large["Subject"] = "水务局6月报送（含扫描件）"
+    large.attach(attachment(os.urandom(1_200_000), "扫描件.pdf"))
+    client = imaplib.IMAP4("127.0.0.1", dovecot["none"])
+    client.login("office", "imap-pass")
+    for message in (small, large):
+        client.append(
+            "INBOX", None, imaplib.Time2Internaldate(datetime(2021, 7, 4, 10, 0, tzinfo=beijing)), bytes(message)
+        )
+    client.logout()
+    first = fetch_imap(ws, JUNE)
+    assert [r.original_name for r in first.stored] == ["钢城区财政局-2021年6月进展填报表.xlsx"]
+    [note] = [p for p in first.notes if p.code == "mail-too-large"]
+    assert "slj@laiwu.example.cn" in note.message and "水务局6月报送（含扫描件）" in note.message
+    assert re.search(r"1\.\dMB", note.message) and "max_mail_mb" in note.message
+    second = fetch_imap(ws, JUNE)  # left unflagged: named again
+    assert second.stored == [] and [p.code for p in second.notes] == ["mail-too-large"]
+    (root / "ledger.toml").write_text(
+        (root / "ledger.toml").read_text(encoding="utf-8").replace("max_mail_mb = 1", "max_mail_mb = 5"),
+        encoding="utf-8",
+    )
+    third = fetch_imap(load_workspace(root), JUNE)  # the cap raised: taken as any other
+    assert [r.original_name for r in third.stored] == ["莱芜区水务局-2021年6月进展填报表.xlsx", "扫描件.pdf"]
