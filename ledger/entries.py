@@ -8,6 +8,7 @@ can be cached under build/.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -318,7 +319,9 @@ class MergeResult:
             problems=[Problem(**p) for p in data["problems"]],
             returns=[ReturnInfo(**r) for r in data["returns"]],
             unmerged=[Unmerged(**u) for u in data["unmerged"]],
-            indicator_values=[IndicatorValue(**v) for v in data.get("indicator_values", [])],
+            indicator_values=[
+                IndicatorValue(**{**v, "number": untag_value(v["number"])}) for v in data.get("indicator_values", [])
+            ],
         )
 
 
@@ -356,15 +359,17 @@ def read_json(path: Path) -> MergeResult:
 # Values orjson writes natively but the standard encoder hands to `default`: passed to `default` here too.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 _ENTRY_OPTIONS = _ORJSON_OPTIONS ^ orjson.OPT_PASSTHROUGH_DATACLASS
-_standard = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=text_of).encode  # as orjson spaces
+# as orjson spaces; NaN and infinity never reach it (see `_finite`), so the file is JSON any program reads
+_standard = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=text_of, allow_nan=False).encode
 
 
 def _encoded(value: object) -> bytes:
     """One record as UTF-8 JSON. An entry is written by orjson as the dataclass it is (its record is never
     made): a date or time can only be in its extra columns, where it is tagged as `_entry_record` tags it.
     orjson writes NaN and infinity as null and refuses integers beyond 64 bits and lone surrogates; a record
-    whose JSON holds a null or that orjson refuses is encoded by the standard encoder, so that the file says
-    what it always said (a typed NaN stays NaN)."""
+    whose JSON holds a null or that orjson refuses is encoded by the standard encoder, its NaN and infinities
+    tagged (`tag_value`: the standard encoder's NaN and Infinity are no JSON, refused by strict readers), so
+    that a value read back is the value read from the cell."""
     try:
         if isinstance(value, Entry):
             encoded = orjson.dumps(value, default=_extra_value, option=_ENTRY_OPTIONS)
@@ -374,7 +379,23 @@ def _encoded(value: object) -> bytes:
             return encoded
     except orjson.JSONEncodeError:
         pass
-    return _standard(_entry_record(value) if isinstance(value, Entry) else value).encode("utf-8")
+    return _standard(_finite(_entry_record(value) if isinstance(value, Entry) else value)).encode("utf-8")
+
+
+def _finite(value: object) -> object:
+    """A record with its NaN and infinities tagged, however deep (a problem's values, an entry's extra columns),
+    and its integers beyond 64 bits, which orjson would read back as floats."""
+    if type(value) is float:
+        if math.isfinite(value):
+            return value
+        return {"number": "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"}  # as JS says
+    if type(value) is int:
+        return value if -(2**63) <= value < 2**64 else {"integer": str(value)}
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _extra_value(value: object) -> object:
@@ -392,6 +413,12 @@ def tag_value(value: object) -> object:
 
 
 def untag_value(value: object) -> object:
-    if isinstance(value, dict) and set(value) == {"date"}:
-        return date.fromisoformat(value["date"])
+    """A value as `tag_value` or `_finite` tagged it, given back."""
+    if isinstance(value, dict) and len(value) == 1:
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        if "number" in value:
+            return float(value["number"])
+        if "integer" in value:
+            return int(value["integer"])
     return value

@@ -1,5 +1,6 @@
 """TaskEntries: a period's entries found by task, as the master ledger and the report ask for them; merged.json."""
 
+import json
 import math
 from datetime import date
 
@@ -37,17 +38,22 @@ def test_group_answers_go_to_the_tasks_their_units_support_in_entry_order():
     assert found.groups(three) == [] and found.leads(two) == []  # 乙 supports no task of D-配2's
 
 
+def not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is no JSON: strict readers refuse it")
+
+
 def test_merged_json_gives_back_what_units_typed_however_odd_the_value(tmp_path):
     """merged.json (and so the merge cache) is written by orjson; what orjson would say differently from the
-    standard encoder (NaN as null, integers beyond 64 bits refused) is written by the standard one, so a value
-    read back is the value typed."""
+    standard encoder (NaN as null, integers beyond 64 bits refused) is written by the standard one, NaN and such
+    integers tagged (a bare NaN is no JSON; orjson reads a huge integer back as a float), so the file is JSON any
+    program reads and a value read back is the value typed."""
     typed = {"填报日期": date(2021, 6, 30), "非数": float("nan"), "大数": 10**30, "小数": 0.1, "文字": "“引号”\n换行"}
     result = MergeResult(
         period=Period.parse("2021-06"),
         entries=[
             Entry(task_id="D-1", unit="甲", role="lead", status="已完成", extra=typed),
             Entry(task_id="D-2", unit="甲", role="lead", progress="推进中", row=7),
-            Entry(task_id="D-3", unit="乙", role="support", extra={"完成时间": date(2021, 6, 3), "备注": 3.5}),
+            Entry(task_id="D-3", unit="乙", role="support", extra={"完成时间": date(2021, 6, 3), "编号": 10**40}),
         ],
         problems=[],
         returns=[],
@@ -57,6 +63,8 @@ def test_merged_json_gives_back_what_units_typed_however_odd_the_value(tmp_path)
     first, second, third = back.entries
     assert math.isnan(first.extra.pop("非数")) and first.extra == {k: v for k, v in typed.items() if k != "非数"}
     assert vars(second) == vars(result.entries[1]) and vars(third) == vars(result.entries[2])
-    lines = (tmp_path / "merged.json").read_text(encoding="utf-8").splitlines()
+    text = (tmp_path / "merged.json").read_text(encoding="utf-8")
+    assert json.loads(text, parse_constant=not_json)["entries"][0]["extra"]["非数"] == {"number": "NaN"}  # no bare NaN
+    lines = text.splitlines()
     assert lines[0] == "{" and lines[-1] == "}"
     assert sum(line.startswith("    {") for line in lines) == 3  # a record a line

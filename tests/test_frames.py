@@ -1,7 +1,10 @@
 """DataFrames for analysts: a small real workspace rendered, filled, merged and reported, then read as frames."""
 
+import json
+import math
 import subprocess
 import sys
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -9,13 +12,16 @@ import pytest
 
 from ledger import load_workspace
 from ledger.collect import collect_returns
+from ledger.entries import read_json
 from ledger.history import build_history
+from ledger.master import write_merge
 from ledger.merge import merge_period
 from ledger.model import Period
 from ledger.report import build_report
 from ledger.rounds import open_round
 
 from .conftest import fill_return, make_workspace, render
+from .test_entries import not_json
 
 JUNE = Period(2021, 6)
 FINANCE, TAX, REFORM = "示范区财政局", "示范区税务局", "示范区发展改革局"
@@ -160,3 +166,28 @@ def test_a_quarterly_report_frame_names_the_round_before_as_its_workbook_does(tm
 
 def test_a_monthly_report_frame_names_the_month_before(month):
     assert "上月状态" in month[2].to_frame(labels="zh").columns
+
+
+def test_a_number_no_program_can_hold_still_leaves_merged_json_valid_json(tmp_path):
+    """A cell whose stored number is NaN or 1e400 (a file another program wrote, or edited by hand) was written
+    to merged.json as NaN or Infinity, which strict JSON readers (a browser's JSON.parse, jq, most languages)
+    refuse: the whole file was unreadable to any program the office hands it to. Such a value is written as
+    a tagged text, and the merge cache, a copy of merged.json, still gives back the number read."""
+    ws = load_workspace(make_workspace(tmp_path / "ws", ROWS, doc_extra=INVESTMENT_COLUMN))
+    outbox = render(ws, JUNE).outbox
+    typed = {"T-1": {"完成状态": "已完成", INVESTED: 424242}, "T-2": {"完成状态": "滞后", INVESTED: 434343}}
+    filled = fill_return(outbox / f"{FINANCE}.xlsx", tmp_path / "filled.xlsx", typed)
+    finance = tmp_path / "in" / "财政局.xlsx"
+    finance.parent.mkdir()
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(finance, "w") as out:
+        for item in source.infolist():  # as another program stores them: no spreadsheet lets one be typed
+            data = source.read(item.filename).replace(b"<v>424242</v>", b"<v>NaN</v>")
+            out.writestr(item, data.replace(b"<v>434343</v>", b"<v>1e400</v>"))
+    collect_returns(ws.paths, JUNE, [finance])
+    merged = merge_period(ws, JUNE)
+    write_merge(ws, merged)
+
+    data = json.loads(ws.paths.merged_json(JUNE).read_text(encoding="utf-8"), parse_constant=not_json)
+    assert {e["task_id"] for e in data["entries"]} >= {"T-1", "T-2"}
+    back = {e.task_id: e.extra.get(INVESTED) for e in read_json(ws.paths.merged_json(JUNE)).entries}
+    assert math.isnan(back["T-1"]) and back["T-2"] == math.inf
