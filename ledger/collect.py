@@ -132,13 +132,15 @@ def torn_problems(root: Path, torn: list[TornLine]) -> list[Problem]:
     ]
 
 
-def _free_name(folder: Path, name: str) -> str:
-    if not (folder / name).exists():
+def _free_name(taken: set[str], name: str) -> str:
+    """`name`, or "name (2)" …, whichever no file in the folder has in any case (`taken`: their names casefolded):
+    a workspace copied to Windows, whose names ignore case, keeps 报送.xlsx and 报送.XLSX apart."""
+    if name.casefold() not in taken:
         return name
     stem, dot, suffix = name.rpartition(".")
     stem, suffix = (stem, "." + suffix) if dot else (name, "")
     n = 2
-    while (folder / f"{stem} ({n}){suffix}").exists():
+    while f"{stem} ({n}){suffix}".casefold() in taken:
         n += 1
     return f"{stem} ({n}){suffix}"
 
@@ -575,6 +577,7 @@ class _Shelf:
                 path.unlink(missing_ok=True)  # left by a kill while it was written: never a return
             elif path.is_file() and path.name not in named and path.name not in RECORDS and not undecodable(path.name):
                 self.unreceipted.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.name)
+        self.taken = {path.name.casefold() for path in folder.iterdir()}  # for `_free_name`
         self.completed: list[str] = []  # stored files that got their receipt only now
         self.now = (now or datetime.now(UTC)).astimezone(zone)
         self.collected_at = self.now.isoformat(timespec="seconds")
@@ -599,9 +602,10 @@ class _Shelf:
         if name:
             self.completed.append(name)
         else:
-            name = _free_name(self.folder, safe_filename(item.name))
+            name = _free_name(self.taken, safe_filename(item.name))
             crash_point("collect:before-store")
             self._store(name, item.data)
+            self.taken.add(name.casefold())
             crash_point("collect:after-store")
         received = item.received_at or self.now
         received = received if received.tzinfo else received.replace(tzinfo=self.zone)

@@ -89,6 +89,22 @@ def test_names_are_sanitised(name, safe):
     assert safe_filename(name) == safe
 
 
+def test_names_differing_only_in_case_are_stored_apart_as_windows_tells_them(tmp_path):
+    """报送.xlsx and 报送.XLSX from two mails were two files on Linux, and one overwrote the other (or the copy
+    failed) when the workspace was copied to Windows, whose names ignore case. The second is stored as a second
+    file of one name is, in this run or a later one."""
+    first, second, third = (tmp_path / f"{n}.eml" for n in ("one", "two", "three"))
+    first.write_bytes(bytes(message("czj@example.cn", {"报送.xlsx": b"PK\x03\x04first"})))
+    second.write_bytes(bytes(message("slj@example.cn", {"报送.XLSX": b"PK\x03\x04second"})))
+    third.write_bytes(bytes(message("swj@example.cn", {"报送.Xlsx": b"PK\x03\x04third"})))
+    result = collect_returns(WorkspacePaths(tmp_path), JUNE, [first, second])
+    assert [r.file for r in result.stored] == ["报送.xlsx", "报送 (2).XLSX"]
+    later = collect_returns(WorkspacePaths(tmp_path), JUNE, [third])
+    assert [r.file for r in later.stored] == ["报送 (3).Xlsx"]
+    folder = tmp_path / "source" / "returns" / "2021-06"
+    assert len({p.name.casefold() for p in folder.iterdir()}) == len(list(folder.iterdir()))
+
+
 def test_eml_attachments_with_chinese_names_and_the_sender(tmp_path):
     eml = tmp_path / "reply.eml"
     eml.write_bytes(
