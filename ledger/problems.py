@@ -115,6 +115,7 @@ _TYPES = [
     ProblemType("column-extra", WARNING, "新增了“{column}”列，内容已保留在填报明细中", "今后请勿增加列；补充内容可写在“存在问题”或进展列中。", title="新增的列"),
     ProblemType("date-as-text", WARNING, "日期“{value}”不是日期格式，推断为{date}", "请按2021-06-30的格式填写日期。", title="日期格式不对"),
     ProblemType("date-unreadable", WARNING, "“{value}”不是日期，无法识别，已按原样保存", "请按2021-06-30的格式填写日期。", title="日期无法识别"),
+    ProblemType("number-unreadable", WARNING, "“{column}”中存的数值无法读取（NaN或超出范围的数，多为其他软件生成的文件），未汇总，已列入未汇总内容", "请该单位在Excel或WPS中重新填写该单元格后报送。", title="数值无法读取"),
     ProblemType("number-as-text", WARNING, "“{column}”应填数字，却填了“{value}”，推断为{number}", "只填数字，不要带单位或文字（如0.2，而不是“2000万”）。", title="数字格式不对"),
     ProblemType("status-invalid", ERROR, "完成状态“{value}”不在可选范围（{statuses}）", "请从下拉列表中选择完成状态（粘贴会绕过下拉列表）。", title="完成状态无效"),
     ProblemType("status-office-only", ERROR, "完成状态“{value}”由牵头办公室决定，单位不能自行填报", "请从下拉列表中选择完成状态（如“已完成”“滞后”）；任务确需销号、暂缓或取消的，请向牵头办公室申请，经办公室调整后生效。", title="状态须由办公室决定"),

@@ -8,6 +8,7 @@ its file, sheet and cell; every doubt is a catalogued problem.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ MULTIPLIERS = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 OUTSIDE_TABLE = "不在任务表的列或行内，未汇总"
 INSTRUCTIONS_TYPED = "填在“填报说明”表中，未汇总"
+NUMBER_UNREADABLE = "不是可用的数值，未汇总"
 COMMENT = "单元格批注"
 HIDDEN_BY_MERGE = "被合并单元格遮住，未汇总"
 TEXT_BOX = "文本框"
@@ -709,6 +711,11 @@ class ReturnReader:
                 entry.extra[header] = text
             return
         if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
+            return
+        if column.kind == "number" and type(value) is float and not math.isfinite(value):
+            # NaN or 1e400 as another program stores it: no figure, never landed as "nan"
+            self.report("number-unreadable", sheet.name, cell_name(r + 1, c + 1), column=header)
+            self.keep(sheet.name, r, c, value, NUMBER_UNREADABLE, entry.task_id)
             return
         kept = self._value(column, value, sheet.name, functools.partial(cell_name, r + 1, c + 1))
         if field_name:

@@ -1,7 +1,6 @@
 """DataFrames for analysts: a small real workspace rendered, filled, merged and reported, then read as frames."""
 
 import json
-import math
 import subprocess
 import sys
 import zipfile
@@ -171,8 +170,8 @@ def test_a_monthly_report_frame_names_the_month_before(month):
 def test_a_number_no_program_can_hold_still_leaves_merged_json_valid_json(tmp_path):
     """A cell whose stored number is NaN or 1e400 (a file another program wrote, or edited by hand) was written
     to merged.json as NaN or Infinity, which strict JSON readers (a browser's JSON.parse, jq, most languages)
-    refuse: the whole file was unreadable to any program the office hands it to. Such a value is written as
-    a tagged text, and the merge cache, a copy of merged.json, still gives back the number read."""
+    refuse: the whole file was unreadable to any program the office hands it to (entries.write_json now tags
+    such values, see test_entries). Nor does such a number land in the ledger as "nan": it is named and kept."""
     ws = load_workspace(make_workspace(tmp_path / "ws", ROWS, doc_extra=INVESTMENT_COLUMN))
     outbox = render(ws, JUNE).outbox
     typed = {"T-1": {"完成状态": "已完成", INVESTED: 424242}, "T-2": {"完成状态": "滞后", INVESTED: 434343}}
@@ -189,5 +188,10 @@ def test_a_number_no_program_can_hold_still_leaves_merged_json_valid_json(tmp_pa
 
     data = json.loads(ws.paths.merged_json(JUNE).read_text(encoding="utf-8"), parse_constant=not_json)
     assert {e["task_id"] for e in data["entries"]} >= {"T-1", "T-2"}
-    back = {e.task_id: e.extra.get(INVESTED) for e in read_json(ws.paths.merged_json(JUNE)).entries}
-    assert math.isnan(back["T-1"]) and back["T-2"] == math.inf
+    # no such number lands in the ledger (it showed as "nan" and "inf" in 汇总台账): each is named and kept
+    assert {(p.cell, p.code) for p in merged.problems if p.code == "number-unreadable"} == {
+        ("L3", "number-unreadable"),
+        ("L4", "number-unreadable"),
+    }
+    assert {(u.cell, u.value, u.task_id) for u in merged.unmerged} == {("L3", "nan", "T-1"), ("L4", "inf", "T-2")}
+    assert all(INVESTED not in e.extra for e in read_json(ws.paths.merged_json(JUNE)).entries)
