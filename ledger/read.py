@@ -1183,10 +1183,6 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
             sheet = book.get_sheet_by_name(name)
             cells = _check_total(name, sheet.end, cells, limits)
             rows = _grid(sheet)
-            if name == INSTRUCTIONS_SHEET:  # render writes only text in column A: what else is there is the unit's
-                for row in rows:
-                    if row and type(row[0]) is str:
-                        row[0] = ""
             if name == META_SHEET:
                 meta_rows = rows
                 continue
@@ -1207,6 +1203,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                         rows[r][c] = text
             elif name in xls_cells:
                 errors, comments, formulas = xls_cells[name]
+            if name == INSTRUCTIONS_SHEET:  # render writes only text in column A: what else is there is the unit's
+                for r, row in enumerate(rows):
+                    if row and type(row[0]) is str and (r, 0) not in formulas:
+                        row[0] = ""
             _put_error_values(errors, rows)
             sheets.append(
                 ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats, boxes)

@@ -499,6 +499,8 @@ class ReturnReader:
         """填报说明, its protection lifted: what a unit typed there (the office's text is out of the grid, see
         `read.read_bytes`) is named and kept."""
         filled = [(r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if text_of(v).strip()]
+        shown = {(r, c) for r, c, _ in filled}
+        filled += [(r, c, formula_text(sheet, r, c)) for r, c in sorted(sheet.formulas) if (r, c) not in shown]
         if filled:
             self.report("instructions-typed", sheet.name)
         for r, c, v in filled:

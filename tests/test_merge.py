@@ -1057,6 +1057,7 @@ def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_los
         rendered = sheet.max_row
         sheet["C2"] = "DQ-59已完成，请查收"
         sheet.cell(rendered + 3, 1).value = 1250
+        sheet.cell(rendered + 4, 1).value = '="合计"&"1250"'  # a formula: openpyxl stores no value for it
         sheet["B1"].comment = openpyxl.comments.Comment("见附件", "张三")
 
     rendered = openpyxl.load_workbook(outbox(ws_root, FINANCE))["填报说明"].max_row
@@ -1066,6 +1067,7 @@ def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_los
     assert kept == {
         ("填报说明", "C2", "DQ-59已完成，请查收"),
         ("填报说明", f"A{rendered + 3}", "1250"),
+        ("填报说明", f"A{rendered + 4}", '="合计"&"1250"'),
         ("填报说明", "B1", "见附件"),
     }
     assert ("填报说明", None, "instructions-typed") in set(located(result))
