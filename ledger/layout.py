@@ -13,6 +13,7 @@ from .model import Indicator, Period, Task
 
 META_SHEET = "_ledger"
 INSTRUCTIONS_SHEET = "填报说明"
+INSTRUCTIONS_ROLE: Final = "instructions"  # the role of a line render wrote on 填报说明, in the metadata
 LEAD_SHEET = "牵头任务"
 SUPPORT_SHEET = "配合任务"
 SUPPORT_DETAIL_SHEET = "配合任务明细"  # the tasks of a unit that supports many, one row each, optional to fill

@@ -28,7 +28,7 @@ from defusedxml import ElementTree
 
 from .cells import MAX_CELL_TEXT, task_id_of, text_of
 from .config import DEFAULT_LIMITS, Limits
-from .layout import INSTRUCTIONS_SHEET, META_SHEET
+from .layout import INSTRUCTIONS_ROLE, INSTRUCTIONS_SHEET, META_SHEET, cell_digest
 from .problems import ProblemError, cell_name, problem
 from .tables import TableError, text_rows
 
@@ -1178,6 +1178,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
         xlsx_comments = _xlsx_comments(archive, damaged) if archive and form == "xlsx" else {}
         text_boxes = _xlsx_text_boxes(archive, damaged) if archive and form == "xlsx" else {}
         meta_rows = None
+        instructions: tuple[list[list[Any]], set[tuple[int, int]]] | None = None
         cells = 0  # of the sheets read so far: their grids stay in memory together
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -1203,10 +1204,8 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
                         rows[r][c] = text
             elif name in xls_cells:
                 errors, comments, formulas = xls_cells[name]
-            if name == INSTRUCTIONS_SHEET:  # render writes only text in column A: what else is there is the unit's
-                for r, row in enumerate(rows):
-                    if row and type(row[0]) is str and (r, 0) not in formulas:
-                        row[0] = ""
+            if name == INSTRUCTIONS_SHEET:
+                instructions = (rows, {*formulas, *errors})  # their cells are the unit's, whatever they show
             _put_error_values(errors, rows)
             sheets.append(
                 ReturnedSheet(name, visibility.get(name, True), rows, merged, formulas, comments, formats, boxes)
@@ -1226,4 +1225,16 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
     macro = bool(archive and "xl/vbaProject.bin" in archive.namelist()) or suffix == ".xlsm"
     saved_at = _saved_at(archive, form) if archive else None
     styled = data if archive or form == "xls" else b""  # for `number_format`
-    return ReturnedBook(sheets, _metadata(meta_rows, properties), macro, form, saved_at, styled, sorted(set(damaged)))
+    metadata = _metadata(meta_rows, properties)
+    if instructions:
+        _office_text_out(*instructions, metadata)
+    return ReturnedBook(sheets, metadata, macro, form, saved_at, styled, sorted(set(damaged)))
+
+
+def _office_text_out(rows: list[list[Any]], typed: set[tuple[int, int]], metadata: Metadata | None) -> None:
+    """填报说明 without the lines render wrote in column A, so that what is left is the unit's: a line as its
+    digest in the metadata says (a workbook rendered before the digests were kept: any text in column A)."""
+    lines = {int(r.row) - 1: r.fingerprint for r in metadata.rows if r.role == INSTRUCTIONS_ROLE} if metadata else {}
+    for r, row in enumerate(rows):
+        if row and type(row[0]) is str and (r, 0) not in typed and (not lines or lines.get(r) == cell_digest(row[0])):
+            row[0] = ""

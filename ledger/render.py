@@ -35,6 +35,7 @@ from .layout import (
     INDICATOR_ROLE,
     INDICATOR_SHEET,
     INDICATOR_WIDTHS,
+    INSTRUCTIONS_ROLE,
     INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     META_FORMAT,
@@ -45,6 +46,7 @@ from .layout import (
     WORKBOOK_WIDTHS,
     SupportGroup,
     SupportGroups,
+    cell_digest,
     fill_widths,
     indicator_cells,
     ledger_id,
@@ -235,6 +237,7 @@ class UnitWorkbook:
         for r, line in enumerate(instructions.split("\n")):
             fmt = self.formats.title if r == 0 else self.formats.text
             sheet.write_string(r, 0, line, fmt)
+            self.meta_rows.append([INSTRUCTIONS_SHEET, str(r + 1), "", INSTRUCTIONS_ROLE, cell_digest(line), ""])
             sheet.set_row(r, 30 if r == 0 else 17 * line_count(line, width * 10 / 11) + 2)  # 11 pt text
         self._protect(sheet)
 

@@ -30,6 +30,7 @@ from .layout import (
     HEADER_SCAN_ROWS,
     INDICATOR_COLUMNS,
     INDICATOR_ROLE,
+    INSTRUCTIONS_ROLE,
     INSTRUCTIONS_SHEET,
     LEAD_SHEET,
     NOTE_HEADER,
@@ -234,11 +235,12 @@ class ReturnReader:
 
     def read(self) -> None:
         meta = self.book.metadata
-        rows = [r for r in meta.rows if r.role != INDICATOR_ROLE] if meta and meta.rows else []
-        expected = {r.task_id: r for r in rows} if meta and meta.rows else None
+        listed = [r for r in meta.rows if r.role != INSTRUCTIONS_ROLE] if meta else []  # 填报说明's: see read
+        rows = [r for r in listed if r.role != INDICATOR_ROLE]
+        expected = {r.task_id: r for r in rows} if listed else None
         # the sheets render wrote: a unit without lead (or support) tasks has no such sheet
-        expected_sheets = {r.sheet for r in rows} if meta and meta.rows else {LEAD_SHEET, SUPPORT_SHEET}
-        indicator_rows = [r for r in meta.rows if r.role == INDICATOR_ROLE] if meta and meta.rows else []
+        expected_sheets = {r.sheet for r in rows} if listed else {LEAD_SHEET, SUPPORT_SHEET}
+        indicator_rows = [r for r in listed if r.role == INDICATOR_ROLE]
         indicator_sheets = [s for s in self.book.sheets if _indicator_header_row(s) is not None]
         for sheet in indicator_sheets:
             self._indicator_sheet(sheet, indicator_rows)

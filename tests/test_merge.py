@@ -1049,13 +1049,16 @@ def test_a_paragraph_pasted_into_a_status_cell_is_quoted_briefly_in_its_problem(
 
 def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_lost(ws_root, tmp_path):
     """填报说明 is protected without a password: a unit that unprotects it and writes its answer there (beside the
-    text, below it as a number, in a comment) had it dropped without a word. Render writes only text in column A:
-    that is the office's and is not listed; everything else on the sheet is named and kept."""
+    text, over it, below it, in a comment) had it dropped without a word. The hidden metadata holds a digest of
+    each line render wrote in column A: a line as written is the office's and is not listed; everything else on
+    the sheet is named and kept."""
 
     def edit(book):
         sheet = book["填报说明"]
         rendered = sheet.max_row
         sheet["C2"] = "DQ-59已完成，请查收"
+        sheet["A3"] = "本单位意见：DQ-59资金已拨付"  # a line of the office's text written over
+        sheet.cell(rendered + 1, 1).value = "补充：DQ-60下月完工"  # right below the office's text
         sheet.cell(rendered + 3, 1).value = 1250
         sheet.cell(rendered + 4, 1).value = '="合计"&"1250"'  # a formula: openpyxl stores no value for it
         sheet["B1"].comment = openpyxl.comments.Comment("见附件", "张三")
@@ -1066,9 +1069,31 @@ def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_los
     kept = {(u.sheet, u.cell, u.value) for u in result.unmerged if u.sheet == "填报说明"}
     assert kept == {
         ("填报说明", "C2", "DQ-59已完成，请查收"),
+        ("填报说明", "A3", "本单位意见：DQ-59资金已拨付"),
+        ("填报说明", f"A{rendered + 1}", "补充：DQ-60下月完工"),
         ("填报说明", f"A{rendered + 3}", "1250"),
         ("填报说明", f"A{rendered + 4}", '="合计"&"1250"'),
         ("填报说明", "B1", "见附件"),
     }
     assert ("填报说明", None, "instructions-typed") in set(located(result))
     assert entry(result, "DQ-59").status == "已完成"  # the return itself merges as ever
+
+
+def test_on_a_workbook_rendered_before_the_instructions_were_digested_what_is_beside_the_text_is_kept(
+    ws_root, tmp_path
+):
+    """Workbooks mailed before the metadata held 填报说明's lines: any text in column A is taken as the office's
+    (a line written over is not told apart), everything else on the sheet is the unit's, as ever."""
+
+    def edit(book):
+        meta = book[META_SHEET]
+        for r in range(meta.max_row, 0, -1):
+            if meta.cell(r, 4).value == "instructions":
+                meta.delete_rows(r)
+        book["填报说明"]["A3"] = "本单位意见：DQ-59资金已拨付"
+        book["填报说明"]["C2"] = "DQ-59已完成，请查收"
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    kept = {(u.sheet, u.cell, u.value) for u in result.unmerged if u.sheet == "填报说明"}
+    assert kept == {("填报说明", "C2", "DQ-59已完成，请查收")}
+    assert entry(result, "DQ-59").status == "已完成"

@@ -19,6 +19,7 @@ from ledger.layout import (
     SUPPORT_SHEET,
     WORKBOOK_COLUMNS,
     WORKBOOK_WIDTHS,
+    cell_digest,
     fill_widths,
     workbook_cells,
 )
@@ -325,7 +326,11 @@ def test_hidden_metadata(rendered):
     rows = [[c.value for c in row] for row in meta.iter_rows()]
     assert rows[1:3] == [["period", "2021-06", *[None] * 4], ["unit", "钢城区财政局", *[None] * 4]]
     assert rows[4] == ["sheet", "row", "task_id", "role", "fingerprint", "prefill"]
-    listed = [(r[0], r[2], r[3]) for r in rows[5:]]
+    # first a digest of each line of 填报说明, so that merge tells the office's text from what a unit wrote there
+    text = [c.value or "" for c in book["填报说明"]["A"]]
+    lines = [r for r in rows[5:] if r[3] == "instructions"]
+    assert lines == [["填报说明", str(n + 1), "", "instructions", cell_digest(t), ""] for n, t in enumerate(text)]
+    listed = [(r[0], r[2], r[3]) for r in rows[5 + len(lines) :]]
     lead, support = ws.tasks_of("钢城区财政局")
     indicators = [i for i in ws.indicators if "钢城区财政局" in (*i.lead_units, *i.support_units)]
     assert indicators  # the example's 政府绿色采购比例
