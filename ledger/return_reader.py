@@ -706,6 +706,11 @@ class ReturnReader:
         if plain is not None and type(value) is str and value and (plain or value in self.statuses):
             setattr(entry, field_name, value)  # text kept as typed, a status from the list
             return
+        if type(value) is float and not math.isfinite(value):
+            # NaN or 1e400 as another program stores it, in any column: no figure, never landed as "nan"
+            self.report("number-unreadable", sheet.name, cell_name(r + 1, c + 1), column=header)
+            self.keep(sheet.name, r, c, value, NUMBER_UNREADABLE, entry.task_id)
+            return
         if (column is None or column.kind == "text") and isinstance(value, int | float) and not isinstance(value, bool):
             value = self._number_shown(sheet.name, r, c, value)
         if column is None:
@@ -715,11 +720,6 @@ class ReturnReader:
                 entry.extra[header] = text
             return
         if value == "" or value == "—":  # empty, or the mark render puts where a column does not apply
-            return
-        if column.kind == "number" and type(value) is float and not math.isfinite(value):
-            # NaN or 1e400 as another program stores it: no figure, never landed as "nan"
-            self.report("number-unreadable", sheet.name, cell_name(r + 1, c + 1), column=header)
-            self.keep(sheet.name, r, c, value, NUMBER_UNREADABLE, entry.task_id)
             return
         kept = self._value(column, value, sheet.name, functools.partial(cell_name, r + 1, c + 1))
         if field_name:

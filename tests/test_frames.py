@@ -174,7 +174,7 @@ def test_a_number_no_program_can_hold_still_leaves_merged_json_valid_json(tmp_pa
     such values, see test_entries). Nor does such a number land in the ledger as "nan": it is named and kept."""
     ws = load_workspace(make_workspace(tmp_path / "ws", ROWS, doc_extra=INVESTMENT_COLUMN))
     outbox = render(ws, JUNE).outbox
-    typed = {"T-1": {"完成状态": "已完成", INVESTED: 424242}, "T-2": {"完成状态": "滞后", INVESTED: 434343}}
+    typed = {"T-1": {"完成状态": "已完成", INVESTED: 424242}, "T-2": {"完成状态": "滞后", "存在问题": 434343}}
     filled = fill_return(outbox / f"{FINANCE}.xlsx", tmp_path / "filled.xlsx", typed)
     finance = tmp_path / "in" / "财政局.xlsx"
     finance.parent.mkdir()
@@ -191,7 +191,9 @@ def test_a_number_no_program_can_hold_still_leaves_merged_json_valid_json(tmp_pa
     # no such number lands in the ledger (it showed as "nan" and "inf" in 汇总台账): each is named and kept
     assert {(p.cell, p.code) for p in merged.problems if p.code == "number-unreadable"} == {
         ("L3", "number-unreadable"),
-        ("L4", "number-unreadable"),
+        ("I4", "number-unreadable"),
     }
-    assert {(u.cell, u.value, u.task_id) for u in merged.unmerged} == {("L3", "nan", "T-1"), ("L4", "inf", "T-2")}
-    assert all(INVESTED not in e.extra for e in read_json(ws.paths.merged_json(JUNE)).entries)
+    assert {(u.cell, u.value, u.task_id) for u in merged.unmerged} == {("L3", "nan", "T-1"), ("I4", "inf", "T-2")}
+    back = read_json(ws.paths.merged_json(JUNE)).entries
+    assert all(INVESTED not in e.extra and e.issues == "" for e in back if e.unit == FINANCE)
+    assert not [p for p in merged.problems if p.code == "cell-format-unread"]  # no damage to speak of
