@@ -1232,9 +1232,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Retur
 
 
 def _office_text_out(rows: list[list[Any]], typed: set[tuple[int, int]], metadata: Metadata | None) -> None:
-    """填报说明 without the lines render wrote in column A, so that what is left is the unit's: a line as its
-    digest in the metadata says (a workbook rendered before the digests were kept: any text in column A)."""
-    lines = {int(r.row) - 1: r.fingerprint for r in metadata.rows if r.role == INSTRUCTIONS_ROLE} if metadata else {}
+    """填报说明 without the lines render wrote in column A, so that what is left is the unit's: a line one of the
+    digests in the metadata matches, on whatever row (a row the unit inserted moves the text down); on a workbook
+    rendered before the digests were kept, any text in column A."""
+    lines = {r.fingerprint for r in metadata.rows if r.role == INSTRUCTIONS_ROLE} if metadata else set()
     for r, row in enumerate(rows):
-        if row and type(row[0]) is str and (r, 0) not in typed and (not lines or lines.get(r) == cell_digest(row[0])):
+        if row and type(row[0]) is str and (r, 0) not in typed and (not lines or cell_digest(row[0]) in lines):
             row[0] = ""

@@ -1079,6 +1079,19 @@ def test_what_a_unit_types_on_the_instructions_sheet_is_named_and_kept_never_los
     assert entry(result, "DQ-59").status == "已完成"  # the return itself merges as ever
 
 
+def test_a_row_a_unit_inserts_above_the_instructions_leaves_the_office_s_text_unlisted(ws_root, tmp_path):
+    """A line of the office's text moved down by a row the unit inserted is still the office's: only what the
+    unit wrote in the new row is listed."""
+
+    def edit(book):
+        book["填报说明"].insert_rows(1)
+        book["填报说明"]["A1"] = "本单位说明：见牵头任务表"
+
+    _, result = merged(ws_root, fill_return(outbox(ws_root, FINANCE), tmp_path / "财政局.xlsx", GOOD, edit=edit))
+    kept = {(u.sheet, u.cell, u.value) for u in result.unmerged if u.sheet == "填报说明"}
+    assert kept == {("填报说明", "A1", "本单位说明：见牵头任务表")}
+
+
 def test_on_a_workbook_rendered_before_the_instructions_were_digested_what_is_beside_the_text_is_kept(
     ws_root, tmp_path
 ):
