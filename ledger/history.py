@@ -40,7 +40,7 @@ from .task_changes import ChangeKind, TaskChange, changes_key, round_tasks
 from .unit_changes import read_unit_changes, successors
 from .workspace import Workspace
 
-RECORD_FORMAT = "13"  # bump when what is cached (merge results, round states) changes shape or meaning
+RECORD_FORMAT = "14"  # bump when what is cached (merge results, round states) changes shape or meaning
 FILL_FIELDS = {
     "完成状态": "status",
     "本月进展": "progress",
