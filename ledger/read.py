@@ -370,6 +370,22 @@ def _part_path(folder: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
+def _related_parts(archive: zipfile.ZipFile, names: dict[str, str], path: str) -> list[tuple[str, str]]:
+    """(kind, part) for each part a sheet part's relationships name that the package holds: the kind is the last
+    word of the relationship's type (comments, threadedComment, drawing …), the part its name in the package
+    (`names`: lower case -> as stored)."""
+    folder, base = posixpath.split(path)
+    rels = names.get(f"{folder}/_rels/{base}.rels")
+    if rels is None:
+        return []
+    found = []
+    for rel in ElementTree.fromstring(archive.read(rels)).iter():
+        part = names.get(_part_path(folder, rel.get("Target") or "").lower())
+        if _local(rel.tag) == "Relationship" and part:
+            found.append(((rel.get("Type") or "").rpartition("/")[2], part))
+    return found
+
+
 def _xlsx_comments(archive: zipfile.ZipFile, damaged: list[str]) -> dict[str, Cells]:
     """The comments (批注) of each sheet of an .xlsx, found by its part's relationships: Excel's threaded comments
     where a cell has one (the plain comment Excel writes beside it for older programs holds an English notice),
@@ -380,17 +396,11 @@ def _xlsx_comments(archive: zipfile.ZipFile, damaged: list[str]) -> dict[str, Ce
         return {}
     found = {}
     for sheet, path in _sheet_paths(archive).items():
-        folder, base = posixpath.split(path)
-        rels = names.get(f"{folder}/_rels/{base}.rels")
-        if rels is None:
-            continue
         plain: Cells = {}
         threaded: Cells = {}
         try:
-            for rel in ElementTree.fromstring(archive.read(rels)).iter():
-                kind = (rel.get("Type") or "").rpartition("/")[2]
-                part = names.get(_part_path(folder, rel.get("Target") or "").lower())
-                if _local(rel.tag) == "Relationship" and kind in ("comments", "threadedComment") and part:
+            for kind, part in _related_parts(archive, names, path):
+                if kind in ("comments", "threadedComment"):
                     into = plain if kind == "comments" else threaded
                     with archive.open(part) as stream:
                         for position, text in _comment_cells(stream):
@@ -412,15 +422,10 @@ def _xlsx_text_boxes(archive: zipfile.ZipFile, damaged: list[str]) -> dict[str, 
         return {}
     found = {}
     for sheet, path in _sheet_paths(archive).items():
-        folder, base = posixpath.split(path)
-        rels = names.get(f"{folder}/_rels/{base}.rels")
-        if rels is None:
-            continue
         boxes: Cells = {}
         try:
-            for rel in ElementTree.fromstring(archive.read(rels)).iter():
-                part = names.get(_part_path(folder, rel.get("Target") or "").lower())
-                if _local(rel.tag) == "Relationship" and (rel.get("Type") or "").endswith("/drawing") and part:
+            for kind, part in _related_parts(archive, names, path):
+                if kind == "drawing":
                     with archive.open(part) as stream:
                         for position, text in _drawn_texts(stream):
                             boxes[position] = f"{boxes[position]}\n{text}" if position in boxes else text
