@@ -106,10 +106,9 @@ def test_formats_it_cannot_read_are_named(tmp_path, name):
     assert [p.code for p in result.problems] == ["import-format"]
 
 
-def test_a_table_row_broken_over_a_page_of_a_pdf_is_one_task_under_its_part(tmp_path):
-    """A long table printed to PDF breaks rows over pages: the rest of a measure stands alone at the top of the
-    next page's table. It was taken for a heading, the measure kept cut short and the cut-off words made the 类别
-    of every later task; the tasks on the next pages also lost the part they belong to."""
+def _long_table_pdf(tmp_path, *, header_on_every_page: bool):
+    """A table of 18 measures, every fourth three times as long, printed to PDF over pages by LibreOffice (with
+    Word's 重复标题行 when asked); the measures, and the PDF."""
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(12)
     measures = [
@@ -124,8 +123,20 @@ def test_a_table_row_broken_over_a_page_of_a_pdf_is_one_task_under_its_part(tmp_
         for c, value in enumerate(values):
             table.cell(r, c).text = value
     table.cell(1, 0).merge(table.cell(1, 3)).text = "一、项目建设"
+    if header_on_every_page:
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
     document.save(str(tmp_path / "long.docx"))
-    result = import_document(libreoffice_pdf(tmp_path / "long.docx", tmp_path))
+    return measures, libreoffice_pdf(tmp_path / "long.docx", tmp_path)
+
+
+def test_a_table_row_broken_over_a_page_of_a_pdf_is_one_task_under_its_part(tmp_path):
+    """A long table printed to PDF breaks rows over pages: the rest of a measure stands alone at the top of the
+    next page's table. It was taken for a heading, the measure kept cut short and the cut-off words made the 类别
+    of every later task; the tasks on the next pages also lost the part they belong to."""
+    measures, pdf = _long_table_pdf(tmp_path, header_on_every_page=False)
+    result = import_document(pdf)
     assert {t.source[:3] for t in result.tasks} > {"第1页", "第2页"}  # the table runs over pages
     assert [t.measure for t in result.tasks] == measures
     assert {t.category for t in result.tasks} == {"一、项目建设"}
@@ -135,25 +146,8 @@ def test_a_table_row_broken_over_a_page_of_a_pdf_is_one_task_under_its_part(tmp_
 def test_a_table_whose_header_is_printed_on_every_page_goes_on_over_the_pages(tmp_path):
     """Word's 重复标题行 prints the header again at the top of every page of the PDF: the table went on there all
     the same, but the rest of a broken row was taken for a heading and the tasks below it lost their part."""
-    document = docx.Document()
-    document.styles["Normal"].font.size = Pt(12)
-    measures = [
-        f"第{n}项：推进重点项目建设，加快形成实物工作量，确保按期投产达效。" * (3 if n % 4 == 0 else 1)
-        for n in range(1, 19)
-    ]
-    rows = [["序号", "具体措施", "牵头单位", "完成时限"], ["一、项目建设", "", "", ""]]
-    rows += [[str(n), text, "示范区财政局", "2022年6月底前"] for n, text in enumerate(measures, start=1)]
-    table = document.add_table(rows=len(rows), cols=4)
-    table.style = "Table Grid"
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    table.cell(1, 0).merge(table.cell(1, 3)).text = "一、项目建设"
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(repeat)
-    document.save(str(tmp_path / "long.docx"))
-    result = import_document(libreoffice_pdf(tmp_path / "long.docx", tmp_path))
+    measures, pdf = _long_table_pdf(tmp_path, header_on_every_page=True)
+    result = import_document(pdf)
     assert {t.source[:3] for t in result.tasks} > {"第1页", "第2页"}
     assert [t.measure for t in result.tasks] == measures
     assert {t.category for t in result.tasks} == {"一、项目建设"}
