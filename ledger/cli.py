@@ -862,7 +862,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     heading = f"{period.label}（{chinese(period.start)}至{chinese(period.end)}，{chinese(opened.due)}前报送）"
     if not opened.ran:  # nobody was asked yet: no unit is 未报送, no task unreported
         echo(f"{heading}：{period.label}尚未开展调度（未生成填报表，也未收到报送），不统计各单位报送情况。")
-        echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）。")
+        echo(f"任务{len(built.tasks)}项，{built.done_text()}，占{chinese(built.completion)}。")
         return
     echo(f"{heading}：应报送{len(built.units)}个单位，已报送{len(built.returned_units)}个。")
     # before the due day has passed, a unit not yet reported still has time: said, not left to read as late
@@ -877,7 +877,7 @@ def status(workspace: Path | None, period: Period, as_json: bool, jobs: int) -> 
     if built.redo_units:
         sent_back = "、".join(f"{u.unit}（{u.sent_back}）" for u in built.redo_units)
         echo(f"退回重报（{len(built.redo_units)}个）：{sent_back}")
-    echo(f"任务{len(built.tasks)}项，已完成{built.done}项（{built.completion:.1%}）；{built.lights_text()}。")
+    echo(f"任务{len(built.tasks)}项，{built.done_text()}，占{chinese(built.completion)}；{built.lights_text()}。")
     if built.indicators is not None:
         echo(f"主要指标{built.indicators.counts_text()}。{built.indicators.behind_text()}")
 
@@ -888,7 +888,7 @@ def _print_span_status(ws: ws_module.Workspace, built: SpanReport) -> None:
     from .schedule import round_due, still_due
 
     echo(built.coverage_text())
-    echo(f"{built.heading}任务{len(built.tasks)}项，已完成{built.done}项（{chinese(built.completion)}）。")
+    echo(f"{built.heading}任务{len(built.tasks)}项，{built.done_text()}，占{chinese(built.completion)}。")
     echo(f"{built.reporting_text()}。")
     if built.with_data and still_due(today(ws.config), due := round_due(ws.config, ws.paths, built.with_data[-1])):
         echo(f"{built.with_data[-1].label}{NOT_YET_DUE}（{chinese(due)}前报送），该期未报送的单位仍可报送。")

@@ -839,6 +839,13 @@ def test_the_year_says_how_many_of_its_done_tasks_were_closed_in_every_output(tm
     assert "已完成2项（其中已销号1项）" in text
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "截至2021年5月31日已完成2项（其中已销号1项），完成率66.7%" in body
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    for period in (str(MAY), "2021"):  # and `ledger status` as plain text, for the month and the year alike
+        printed = CliRunner().invoke(main, ["status", "--period", period, "-w", str(root)], terminal_width=200)
+        assert "已完成2项（其中已销号1项），占66.7%" in printed.output, printed.output
 
 
 def test_an_overdue_task_still_reported_on_schedule_is_said_so_in_the_half_year_as_in_its_month(tmp_path):
