@@ -1292,20 +1292,28 @@ def test_a_slow_page_does_not_hold_up_the_others(tmp_path, monkeypatch):
         assert answers == [200]
 
 
+def _one_stored_return(tmp_path):
+    """A copy of the example with June rendered and 汶源街道's return (filled with nothing) stored: the workspace
+    and the stored file's receipt."""
+    from ledger.collect import collect_returns
+
+    from .conftest import fill_return
+
+    root = copy_example(tmp_path / "ws")
+    open_round(load_workspace(root), JUNE).render()
+    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
+    filled = fill_return(workbook, tmp_path / "汶源街道.xlsx", {})
+    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    return root, stored
+
+
 def test_the_returns_page_shows_what_a_correction_did_once_it_is_done(tmp_path, browser_page):
     """撤回 clicked on the 报送文件 page: its panel said 已撤回, but the file's row still said 已汇总 and offered
     撤回 again, until the clerk thought to reload. The table is read again once an action is done."""
     from playwright.sync_api import expect
 
-    from ledger.collect import collect_returns
-
-    from .conftest import fill_return
-
-    page, root = browser_page, copy_example(tmp_path / "ws")
-    open_round(load_workspace(root), JUNE).render()
-    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
-    filled = fill_return(workbook, tmp_path / "汶源街道.xlsx", {})
-    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    page = browser_page
+    root, stored = _one_stored_return(tmp_path)
     with served(root, "127.0.0.1") as (base, _):
         page.goto(f"{base}/returns?period={JUNE}")
         row = page.locator(f"tr[data-file='{stored.file}']")
@@ -1482,15 +1490,8 @@ def test_a_button_clicked_twice_runs_its_action_once(tmp_path, browser_page):
     its buttons rest while the action it started runs, and come back once it is done."""
     from playwright.sync_api import expect
 
-    from ledger.collect import collect_returns
-
-    from .conftest import fill_return
-
-    page, root = browser_page, copy_example(tmp_path / "ws")
-    open_round(load_workspace(root), JUNE).render()
-    workbook = root / "build" / "2021-06" / "outbox" / "汶源街道.xlsx"
-    filled = fill_return(workbook, tmp_path / "汶源街道.xlsx", {})
-    [stored] = collect_returns(load_workspace(root).paths, JUNE, [filled]).stored
+    page = browser_page
+    root, stored = _one_stored_return(tmp_path)
     with served(root, "127.0.0.1") as (base, console):
         page.goto(f"{base}/returns?period={JUNE}")
         row = page.locator(f"tr[data-file='{stored.file}']")
